@@ -1,0 +1,44 @@
+/**
+ * Append-only event log kept by the store. Readers follow it by id (the control plane's
+ * syncer, live dashboards, memory subscribers) — it works across processes, unlike an
+ * in-memory bus.
+ */
+export const EVENT_KINDS = [
+  "task.created",
+  "task.started",
+  "task.succeeded",
+  "task.failed",
+  "task.dead",
+  "task.cancelled",
+  "task.requeued",
+  "task.pinned",
+  "task.result_stored",
+  "lock.acquired",
+  "lock.released",
+  "lock.expired",
+  "lock.force_released",
+  "worker.registered",
+  "worker.state_changed",
+  "worker.heartbeat",
+  "worker.drain_requested",
+  "alert.worker_failed",
+  "memory.set",
+  "memory.deleted",
+  "settings.changed",
+  "operator.action",
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export interface StoreEvent {
+  /** Strictly increasing. */
+  id: number;
+  at: number;
+  kind: EventKind;
+  taskId: string | null;
+  workerId: string | null;
+  /** Who caused it: a worker id, `monitor:<worker id>`, or `operator:<name>`. */
+  actor: string;
+  data: Record<string, unknown>;
+}
+
+export type NewStoreEvent = Omit<StoreEvent, "id" | "at">;

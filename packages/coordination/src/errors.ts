@@ -1,0 +1,117 @@
+/**
+ * Typed errors raised at the coordination layer's boundaries. Callers branch on the class
+ * (or on `code`, which survives serialisation across tRPC / process boundaries).
+ */
+export abstract class SentinelError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** A lock is held by someone else (live, as judged by the store's clock). */
+export class LockConflictError extends SentinelError {
+  readonly code = "LOCK_CONFLICT";
+  constructor(
+    readonly taskId: string,
+    readonly holderId: string,
+    readonly holderToken: number,
+  ) {
+    super(`task ${taskId} is locked by worker ${holderId} (fencing token ${holderToken})`);
+  }
+}
+
+/** A write carried a fencing token that is no longer the task's current one. */
+export class StaleFencingTokenError extends SentinelError {
+  readonly code = "STALE_FENCING_TOKEN";
+  constructor(
+    readonly taskId: string,
+    readonly presented: number,
+    readonly current: number | null,
+  ) {
+    super(
+      `fencing token ${presented} for task ${taskId} is stale (current: ${current ?? "none"}); ` +
+        "another worker now owns this task, so this write was rejected",
+    );
+  }
+}
+
+export class IllegalTransitionError extends SentinelError {
+  readonly code = "ILLEGAL_TRANSITION";
+  constructor(
+    readonly entity: "worker" | "task",
+    readonly id: string,
+    readonly from: string,
+    readonly to: string,
+  ) {
+    super(`${entity} ${id}: illegal transition ${from} → ${to}`);
+  }
+}
+
+export class NotFoundError extends SentinelError {
+  readonly code = "NOT_FOUND";
+  constructor(
+    readonly entity: "task" | "worker" | "lock" | "memory",
+    readonly id: string,
+  ) {
+    super(`${entity} ${id} not found`);
+  }
+}
+
+/** A worker tried to act on a lease the store no longer honours (OFFLINE / REMOVED / expired). */
+export class LeaseLostError extends SentinelError {
+  readonly code = "LEASE_LOST";
+  constructor(
+    readonly workerId: string,
+    reason: string,
+  ) {
+    super(`worker ${workerId} lost its lease: ${reason}`);
+  }
+}
+
+/** Input that fails validation; `field` names the key at fault and `expected` what would be accepted. */
+export class ValidationError extends SentinelError {
+  readonly code = "VALIDATION";
+  constructor(
+    readonly field: string,
+    readonly expected: string,
+    readonly received?: unknown,
+  ) {
+    super(`invalid ${field}: expected ${expected}${received === undefined ? "" : `, got ${JSON.stringify(received)}`}`);
+  }
+}
+
+/** Configuration that cannot be used. Same shape as ValidationError, raised at start-up. */
+export class ConfigError extends SentinelError {
+  readonly code = "CONFIG";
+  constructor(
+    readonly key: string,
+    readonly expected: string,
+    readonly source: string,
+  ) {
+    super(`configuration ${key} (from ${source}): expected ${expected}`);
+  }
+}
+
+/** A memory write outside the writer's namespace (e.g. workers/<other-id>/…). */
+export class NamespaceViolationError extends SentinelError {
+  readonly code = "NAMESPACE_VIOLATION";
+  constructor(
+    readonly key: string,
+    readonly writerId: string,
+  ) {
+    super(`writer ${writerId} may not write memory key ${key}`);
+  }
+}
+
+/** Normalise anything thrown into an Error (handlers may throw strings, objects, …). */
+export function coerceError(thrown: unknown): Error {
+  if (thrown instanceof Error) return thrown;
+  if (typeof thrown === "string") return new Error(thrown);
+  try {
+    return new Error(JSON.stringify(thrown));
+  } catch {
+    return new Error(String(thrown));
+  }
+}

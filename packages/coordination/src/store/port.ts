@@ -1,0 +1,111 @@
+import type { NewStoreEvent, StoreEvent } from "../domain/events.js";
+import type { AcquireResult, Lock, LockMetadata } from "../domain/lock.js";
+import type { MemoryEntry } from "../domain/memory.js";
+import type { NewTask, Page, Task, TaskFilter } from "../domain/task.js";
+import type { WorkerRecord, WorkerRegistration, WorkerState } from "../domain/worker.js";
+
+export type BackendKind = "sqlite" | "github";
+
+/**
+ * Everything the coordination layer persists, as atomic state transitions. Each method is
+ * one transition judged by the store's own clock (invariant 2): callers never pass "now".
+ * Services (LockManager, WorkerRegistry, HeartbeatMonitor, MemorySyncManager, TaskQueue)
+ * are thin policies over this port; both backends pass the same contract suite
+ * (`store/contract`).
+ *
+ * Fencing (invariant 1): every lock acquisition returns a token strictly greater than every
+ * earlier token for that task. A task's `fencingToken` is the token of its current attempt.
+ * `startTask`, `storeResult`, `completeTask`, `failTask` and `releaseLock` require the
+ * presented token to equal the task's current one and otherwise throw
+ * StaleFencingTokenError.
+ */
+export interface CoordinationStore {
+  readonly backend: BackendKind;
+
+  /** The store's clock, ms since the epoch. */
+  now(): Promise<number>;
+  close(): Promise<void>;
+
+  // ── Worker registry / leases ──────────────────────────────────────────────────────
+  /** NEW → ACTIVE. Re-registering an existing id that is REMOVED or OFFLINE starts a fresh record. */
+  registerWorker(registration: WorkerRegistration): Promise<WorkerRecord>;
+  /**
+   * Renew the lease and report load. STALE → ACTIVE if the heartbeat resumed; ACTIVE ⇄ BUSY
+   * follows activeTasks vs capacity. Throws LeaseLostError if the worker is OFFLINE/REMOVED
+   * (its locks were recovered; it must stop and re-register).
+   */
+  heartbeat(workerId: string, report: { activeTasks: number }): Promise<WorkerRecord>;
+  /** A checked state transition; `expectedFrom` makes it conditional (idempotent monitors). */
+  transitionWorker(
+    workerId: string,
+    to: WorkerState,
+    opts: { expectedFrom?: WorkerState[]; actor: string; reason: string },
+  ): Promise<WorkerRecord>;
+  /** Operator drain request (ACTIVE/BUSY → DRAINING happens when the worker acts on it, or here). */
+  requestDrain(workerId: string, actor: string): Promise<WorkerRecord>;
+  getWorker(workerId: string): Promise<WorkerRecord | null>;
+  listWorkers(opts?: { includeRemoved?: boolean }): Promise<WorkerRecord[]>;
+
+  // ── Locks (one per task) ─────────────────────────────────────────────────────────
+  /**
+   * Take the task's lock if no live lock exists. A lock is live while now < expiresAt and
+   * its owner's lease is live. Never throws on conflict: returns the holder.
+   */
+  acquireLock(req: { taskId: string; ownerId: string; ttlMs: number; metadata: LockMetadata }): Promise<AcquireResult>;
+  /** Owner-only release; stale token → StaleFencingTokenError. Releasing an already released lock with the current token is a no-op. */
+  releaseLock(taskId: string, token: number): Promise<void>;
+  /** Operator/monitor release regardless of owner. Returns the released lock, if any was live. */
+  forceReleaseLock(taskId: string, opts: { actor: string; reason: string }): Promise<Lock | null>;
+  /** The live lock, if any. */
+  getLock(taskId: string): Promise<Lock | null>;
+  /** All live locks. */
+  listLocks(): Promise<Lock[]>;
+
+  // ── Tasks ─────────────────────────────────────────────────────────────────────────
+  createTask(task: NewTask, actor: string): Promise<Task>;
+  getTask(taskId: string): Promise<Task | null>;
+  listTasks(filter: TaskFilter): Promise<Page<Task>>;
+  /**
+   * Claimable tasks for these types, best first (priority desc, then age): state queued or
+   * failed with runAt ≤ now, no live lock, not pinned to another worker.
+   */
+  listClaimable(opts: { types: string[]; workerId: string; limit: number }): Promise<Task[]>;
+  /** queued/failed → running with the presented (live) lock token; attempts += 1. */
+  startTask(taskId: string, token: number, workerId: string): Promise<Task>;
+  /**
+   * Batch "get task → acquire lock → start" for the given candidate ids, in one store
+   * transaction where the backend has them (this is where SQLite's throughput comes from).
+   * Candidates no longer claimable, or locked by someone else, are skipped silently.
+   */
+  claimTasks(req: { workerId: string; taskIds: string[]; metadata: Omit<LockMetadata, "taskType"> }): Promise<Array<{ task: Task; lock: Lock }>>;
+  /** Fenced write of the attempt's result (kept on the task). */
+  storeResult(taskId: string, token: number, result: unknown): Promise<Task>;
+  /**
+   * running → succeeded, fenced; stores `result` if given and releases the lock, atomically
+   * (the seed's store result → release lock → mark complete, as one transition).
+   */
+  completeTask(taskId: string, token: number, opts?: { result?: unknown }): Promise<Task>;
+  /** running → failed (retry at now + retryDelayMs) or dead (attempts exhausted / not retryable), fenced; releases the lock. */
+  failTask(taskId: string, token: number, error: { message: string; retryable: boolean; retryDelayMs: number }): Promise<Task>;
+  /** Any non-terminal → cancelled; releases its lock (fencing moves on). */
+  cancelTask(taskId: string, opts: { actor: string; reason: string }): Promise<Task>;
+  /**
+   * Back to queued now (from running, failed, dead or cancelled), optionally pinned to a
+   * worker (null clears the pin); releases any lock so the old holder's token is stale.
+   */
+  requeueTask(taskId: string, opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean }): Promise<Task>;
+
+  // ── Memory (LWW by store order) ───────────────────────────────────────────────────
+  memorySet(key: string, value: unknown, writerId: string): Promise<MemoryEntry>;
+  memoryGet(key: string): Promise<MemoryEntry | null>;
+  memoryDelete(key: string, writerId: string): Promise<boolean>;
+  /** Entries whose key starts with prefix, by key. */
+  memoryList(prefix: string): Promise<MemoryEntry[]>;
+
+  // ── Events and settings ───────────────────────────────────────────────────────────
+  appendEvent(event: NewStoreEvent): Promise<StoreEvent>;
+  /** Events with id > afterId, ascending. */
+  readEvents(afterId: number, limit: number): Promise<StoreEvent[]>;
+  getSetting(key: string): Promise<string | null>;
+  setSetting(key: string, value: string, actor: string): Promise<void>;
+}
