@@ -7,6 +7,15 @@ const config: NextConfig = {
   serverExternalPackages: ["better-sqlite3"],
   reactStrictMode: true,
   poweredByHeader: false,
+  /**
+   * The packages are ESM TypeScript with `.js` import suffixes (what Node and tsc expect).
+   * Webpack maps those to the `.ts` sources; Turbopack in this Next version has no
+   * equivalent (vercel/next.js#82945), so the scripts build with `--webpack`.
+   */
+  webpack(webpackConfig: { resolve: { extensionAlias?: Record<string, string[]> } }) {
+    webpackConfig.resolve.extensionAlias = { ".js": [".ts", ".tsx", ".js"], ".mjs": [".mts", ".mjs"] };
+    return webpackConfig;
+  },
 };
 
 export default config;

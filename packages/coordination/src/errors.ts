@@ -40,7 +40,7 @@ export class StaleFencingTokenError extends SentinelError {
 export class IllegalTransitionError extends SentinelError {
   readonly code = "ILLEGAL_TRANSITION";
   constructor(
-    readonly entity: "worker" | "task",
+    readonly entity: "worker" | "task" | "lock",
     readonly id: string,
     readonly from: string,
     readonly to: string,

@@ -1,0 +1,9 @@
+import { handleGithubWebhook } from "@sentinel/api/server";
+import { getControlPlane } from "~/server/control-plane";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export function POST(request: Request): Promise<Response> {
+  return handleGithubWebhook(request, getControlPlane());
+}

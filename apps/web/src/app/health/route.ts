@@ -1,0 +1,9 @@
+import { handleHealth } from "@sentinel/api/server";
+import { getControlPlane } from "~/server/control-plane";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+export function GET(request: Request): Promise<Response> {
+  return handleHealth(request, getControlPlane());
+}

@@ -1,0 +1,5 @@
+import { LocksView } from "~/components/locks/locks-view";
+
+export default function LocksPage() {
+  return <LocksView />;
+}

@@ -1,0 +1,102 @@
+"use client";
+
+import { useQueryClient, type QueryFilters } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
+import { useTRPC } from "~/trpc/react";
+
+type LiveStatus = "connecting" | "live" | "error";
+
+const LiveStatusContext = createContext<LiveStatus>("connecting");
+
+/** Coalesce bursts (heartbeats from many workers) into one invalidation pass. */
+const FLUSH_MS = 250;
+
+/**
+ * The dashboard's only source of refreshes: one SSE subscription to the control plane's
+ * change log. Each change names what changed; the affected routers' queries are invalidated
+ * (active ones refetch), so the browser never polls.
+ */
+export function LiveUpdates({ children }: { children: ReactNode }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const pending = useRef(new Set<string>());
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const [status, setStatus] = useState<LiveStatus>("connecting");
+
+  const filtersFor = (kind: string): QueryFilters[] => {
+    switch (kind) {
+      case "workers":
+        return [trpc.workers.pathFilter(), trpc.overview.pathFilter()];
+      case "heartbeats":
+        return [trpc.workers.pathFilter()];
+      case "tasks":
+        return [trpc.tasks.pathFilter(), trpc.overview.pathFilter(), trpc.workers.pathFilter()];
+      case "locks":
+        return [trpc.locks.pathFilter(), trpc.tasks.pathFilter(), trpc.overview.pathFilter()];
+      case "memory":
+        return [trpc.memory.pathFilter()];
+      case "audit":
+        return [trpc.audit.pathFilter()];
+      case "settings":
+        return [trpc.settings.pathFilter(), trpc.overview.pathFilter()];
+      default:
+        return [trpc.overview.pathFilter()];
+    }
+  };
+
+  const flush = () => {
+    timer.current = null;
+    const kinds = [...pending.current];
+    pending.current.clear();
+    const seen = new Set<string>();
+    for (const kind of kinds) {
+      for (const filter of filtersFor(kind)) {
+        const key = JSON.stringify(filter.queryKey);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        void queryClient.invalidateQueries(filter);
+      }
+    }
+  };
+
+  const subscription = useSubscription(
+    trpc.live.subscriptionOptions(undefined, {
+      onStarted: () => setStatus("live"),
+      onData: (event) => {
+        setStatus("live");
+        if (event.data.resync) {
+          void queryClient.invalidateQueries();
+          return;
+        }
+        for (const kind of event.data.kinds) pending.current.add(kind);
+        timer.current ??= setTimeout(flush, FLUSH_MS);
+      },
+      onError: () => setStatus("error"),
+    }),
+  );
+
+  useEffect(() => {
+    if (subscription.status === "connecting" || subscription.status === "pending") setStatus((s) => (s === "live" ? "connecting" : s));
+  }, [subscription.status]);
+
+  useEffect(
+    () => () => {
+      if (timer.current) clearTimeout(timer.current);
+    },
+    [],
+  );
+
+  return <LiveStatusContext.Provider value={status}>{children}</LiveStatusContext.Provider>;
+}
+
+export function LiveIndicator() {
+  const status = useContext(LiveStatusContext);
+  const label = status === "live" ? "live" : status === "error" ? "disconnected — retrying" : "connecting…";
+  return (
+    <span className="row" style={{ gap: 6 }} data-testid="live-status" data-status={status}>
+      <span className={status === "live" ? "live-dot on" : status === "error" ? "live-dot err" : "live-dot"} aria-hidden />
+      {label}
+    </span>
+  );
+}

@@ -1,0 +1,128 @@
+"use client";
+
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { TRPCClientError } from "@trpc/client";
+import Link from "next/link";
+import { useState, type FormEvent } from "react";
+import { useTRPC } from "~/trpc/react";
+import { errorMessage } from "../actions/action-button";
+import { useAuth } from "../auth/auth-provider";
+
+type Field = "type" | "priority" | "params" | "maxAttempts" | "title";
+
+/** Server-side zod failures name their fields (see the API's error formatter). */
+function fieldsOf(error: unknown): string[] {
+  if (error instanceof TRPCClientError) {
+    const fields = (error.data as { fields?: unknown } | undefined)?.fields;
+    if (Array.isArray(fields)) return fields.filter((f): f is string => typeof f === "string");
+  }
+  return [];
+}
+
+export function CreateTaskForm({ knownTypes }: { knownTypes: string[] }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const { requireOperator } = useAuth();
+  const [type, setType] = useState("");
+  const [title, setTitle] = useState("");
+  const [priority, setPriority] = useState("0");
+  const [maxAttempts, setMaxAttempts] = useState("3");
+  const [params, setParams] = useState("{}");
+  const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
+  const create = useMutation(
+    trpc.tasks.create.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries(trpc.tasks.pathFilter()),
+      onError: (error) => {
+        const fields = fieldsOf(error);
+        const next: Partial<Record<Field, string>> = {};
+        for (const f of fields) {
+          const top = f.split(".")[0] as Field;
+          next[top] = error.message;
+        }
+        setErrors(next);
+      },
+    }),
+  );
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const found: Partial<Record<Field, string>> = {};
+    let parsedParams: unknown = {};
+    try {
+      parsedParams = params.trim() ? JSON.parse(params) : {};
+    } catch (err) {
+      found.params = `params must be valid JSON: ${errorMessage(err)}`;
+    }
+    const prio = Number(priority);
+    if (!Number.isInteger(prio) || prio < -100 || prio > 100) found.priority = "priority must be an integer from -100 to 100";
+    const attempts = Number(maxAttempts);
+    if (!Number.isInteger(attempts) || attempts < 1 || attempts > 100) found.maxAttempts = "max attempts must be an integer from 1 to 100";
+    if (!type.trim()) found.type = "type is required";
+    setErrors(found);
+    if (Object.keys(found).length > 0) return;
+    requireOperator(() =>
+      create.mutate({ type: type.trim(), priority: prio, params: parsedParams, maxAttempts: attempts, ...(title.trim() ? { title: title.trim() } : {}) }),
+    );
+  };
+
+  const invalid = (f: Field) => (errors[f] ? { "aria-invalid": true as const, "aria-describedby": `create-${f}-error` } : {});
+  const fieldError = (f: Field) =>
+    errors[f] ? (
+      <span className="field-error" id={`create-${f}-error`} data-testid={`create-${f}-error`}>
+        {errors[f]}
+      </span>
+    ) : null;
+
+  return (
+    <form className="card stack" onSubmit={submit} aria-label="Create a task" data-testid="create-task-form" noValidate>
+      <h2>New task</h2>
+      <div className="row" style={{ alignItems: "flex-start" }}>
+        <label className="field">
+          Type
+          <input list="create-task-types" value={type} onChange={(e) => setType(e.target.value)} placeholder="e.g. echo" {...invalid("type")} data-testid="create-type" />
+          {fieldError("type")}
+        </label>
+        <datalist id="create-task-types">
+          {knownTypes.map((t) => (
+            <option key={t} value={t} />
+          ))}
+        </datalist>
+        <label className="field" style={{ flex: 1, minWidth: 200 }}>
+          Title (optional)
+          <input value={title} onChange={(e) => setTitle(e.target.value)} {...invalid("title")} data-testid="create-title" />
+          {fieldError("title")}
+        </label>
+        <label className="field">
+          Priority
+          <input type="number" value={priority} onChange={(e) => setPriority(e.target.value)} min={-100} max={100} style={{ width: 80 }} {...invalid("priority")} data-testid="create-priority" />
+          {fieldError("priority")}
+        </label>
+        <label className="field">
+          Max attempts
+          <input type="number" value={maxAttempts} onChange={(e) => setMaxAttempts(e.target.value)} min={1} max={100} style={{ width: 80 }} {...invalid("maxAttempts")} data-testid="create-max-attempts" />
+          {fieldError("maxAttempts")}
+        </label>
+      </div>
+      <label className="field">
+        Params (JSON)
+        <textarea value={params} onChange={(e) => setParams(e.target.value)} spellCheck={false} {...invalid("params")} data-testid="create-params" />
+        {fieldError("params")}
+      </label>
+      <div className="row">
+        <button type="submit" className="primary" disabled={create.isPending} data-testid="create-submit">
+          {create.isPending ? "Creating…" : "Create task"}
+        </button>
+        {create.isSuccess && (
+          <span className="small" role="status" data-testid="create-success">
+            Created <Link href={`/tasks/${encodeURIComponent(create.data.id)}`}>{create.data.id}</Link>
+          </span>
+        )}
+        {create.isError && fieldsOf(create.error).length === 0 && (
+          <div className="error-box" role="alert">
+            {errorMessage(create.error)}
+          </div>
+        )}
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,63 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { RouterOutputs } from "@sentinel/api";
+import { useState } from "react";
+import { useTRPC } from "~/trpc/react";
+import { ActionButton, MutationError } from "../actions/action-button";
+
+type Task = RouterOutputs["tasks"]["get"]["task"];
+
+const ANY_WORKER = "__any__";
+const TERMINAL = ["succeeded", "dead", "cancelled"];
+
+/** Reassign (to a chosen live worker or any), retry, cancel, requeue. */
+export function TaskActions({ task }: { task: Task }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const workers = useQuery(trpc.workers.list.queryOptions({ includeRemoved: false }));
+  const [target, setTarget] = useState(ANY_WORKER);
+  const onSuccess = () => Promise.all([queryClient.invalidateQueries(trpc.tasks.pathFilter()), queryClient.invalidateQueries(trpc.locks.pathFilter())]);
+  const reassign = useMutation(trpc.tasks.reassign.mutationOptions({ onSuccess }));
+  const retry = useMutation(trpc.tasks.retry.mutationOptions({ onSuccess }));
+  const cancel = useMutation(trpc.tasks.cancel.mutationOptions({ onSuccess }));
+  const requeue = useMutation(trpc.tasks.requeue.mutationOptions({ onSuccess }));
+
+  const candidates = (workers.data ?? []).filter((w) => w.leaseLive && (w.state === "ACTIVE" || w.state === "BUSY") && w.supportedTaskTypes.includes(task.type));
+  const terminal = TERMINAL.includes(task.state);
+  const retryable = ["failed", "dead", "cancelled"].includes(task.state);
+
+  return (
+    <div className="stack" style={{ gap: 6 }}>
+      <div className="row">
+        <label className="row small muted" style={{ gap: 6 }}>
+          Reassign to
+          <select value={target} onChange={(e) => setTarget(e.target.value)} data-testid="reassign-target">
+            <option value={ANY_WORKER}>any eligible worker</option>
+            {candidates.map((w) => (
+              <option key={w.id} value={w.id} disabled={w.id === task.workerId && task.state === "running"}>
+                {w.id} ({w.activeTasks}/{w.maxConcurrency})
+              </option>
+            ))}
+          </select>
+        </label>
+        <ActionButton
+          label="Reassign"
+          testId="task-reassign"
+          mutation={reassign}
+          variables={{ taskId: task.id, workerId: target === ANY_WORKER ? null : target }}
+          confirm={
+            task.state === "running"
+              ? `Task is running on ${task.workerId}. Reassigning releases its lock: ${task.workerId}'s fencing token ${task.fencingToken} becomes stale and its result will be rejected. Continue?`
+              : undefined
+          }
+        />
+        <span className="spacer" />
+        <ActionButton label="Retry" testId="task-retry" mutation={retry} variables={{ taskId: task.id }} disabled={!retryable} title="Run again from attempt 1 (failed, dead or cancelled tasks)" />
+        <ActionButton label="Requeue" testId="task-requeue" mutation={requeue} variables={{ taskId: task.id }} disabled={task.state === "queued"} title="Back to the queue now; releases any lock" />
+        <ActionButton label="Cancel" danger testId="task-cancel" mutation={cancel} variables={{ taskId: task.id }} disabled={terminal} confirm={`Cancel task ${task.id}?`} />
+      </div>
+      <MutationError mutations={[reassign, retry, cancel, requeue]} testId="task-action-error" />
+    </div>
+  );
+}

@@ -1,0 +1,164 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useTRPC } from "~/trpc/react";
+import { formatDateTime, formatDuration, formatJson, formatTime } from "../format";
+import { QueryState } from "../query-state";
+import { StateBadge } from "../state-badge";
+import { TaskActions } from "./task-actions";
+import { TaskEventList } from "./task-event-list";
+
+/** Logs travel in the result when a handler reports them (command handlers capture stdout/stderr). */
+function logsOf(result: unknown): string | null {
+  if (!result || typeof result !== "object") return null;
+  const r = result as Record<string, unknown>;
+  const parts = ["logs", "stdout", "stderr"].map((k) => r[k]).filter((v): v is string => typeof v === "string" && v.length > 0);
+  return parts.length ? parts.join("\n") : null;
+}
+
+export function TaskDetailView({ taskId }: { taskId: string }) {
+  const trpc = useTRPC();
+  const detail = useQuery(trpc.tasks.get.queryOptions({ taskId }));
+  if (!detail.data) return <QueryState query={detail} title={`Task ${taskId}`} />;
+  const { task, events, lock, lockHistory } = detail.data;
+  const logs = logsOf(task.result);
+
+  return (
+    <div className="stack" data-testid="task-detail" data-task-id={task.id}>
+      <div className="page-head">
+        <div>
+          <div className="small muted">
+            <Link href="/tasks">Tasks</Link> / <span className="mono">{task.id}</span>
+          </div>
+          <h1 style={{ marginTop: 4 }}>
+            {task.title || task.id} <StateBadge state={task.state} testId="task-detail-state" />
+          </h1>
+        </div>
+      </div>
+      <div className="card">
+        <TaskActions task={task} />
+      </div>
+      <div className="grid cols-2">
+        <div className="card">
+          <h2>Details</h2>
+          <dl className="kv">
+            <dt>Type</dt>
+            <dd className="mono">{task.type}</dd>
+            <dt>State</dt>
+            <dd>
+              <StateBadge state={task.state} />
+            </dd>
+            <dt>Priority</dt>
+            <dd>{task.priority}</dd>
+            <dt>Attempts</dt>
+            <dd data-testid="task-detail-attempts">
+              {task.attempts} of {task.maxAttempts}
+            </dd>
+            <dt>Worker</dt>
+            <dd className="mono" data-testid="task-detail-worker">
+              {task.workerId ?? "—"}
+            </dd>
+            <dt>Pinned to</dt>
+            <dd className="mono" data-testid="task-detail-pinned">
+              {task.pinnedWorkerId ?? "any worker"}
+            </dd>
+            <dt>Fencing token</dt>
+            <dd className="mono" data-testid="task-detail-token">
+              {task.fencingToken ?? "—"}
+            </dd>
+            <dt>Timeout</dt>
+            <dd>{formatDuration(task.timeoutMs)}</dd>
+            <dt>Run at</dt>
+            <dd>{formatDateTime(task.runAt)}</dd>
+            <dt>Created</dt>
+            <dd>{formatDateTime(task.createdAt)}</dd>
+            <dt>Started</dt>
+            <dd>{formatDateTime(task.startedAt)}</dd>
+            <dt>Finished</dt>
+            <dd>{formatDateTime(task.finishedAt)}</dd>
+            {task.affinityKey && (
+              <>
+                <dt>Affinity key</dt>
+                <dd className="mono">{task.affinityKey}</dd>
+              </>
+            )}
+          </dl>
+        </div>
+        <div className="stack">
+          <div className="card">
+            <h2>Lock</h2>
+            {lock ? (
+              <dl className="kv" data-testid="task-detail-lock">
+                <dt>Owner</dt>
+                <dd className="mono">{lock.ownerId}</dd>
+                <dt>Fencing token</dt>
+                <dd className="mono">{lock.token}</dd>
+                <dt>Acquired</dt>
+                <dd>{formatDateTime(lock.acquiredAt)}</dd>
+                <dt>Expires</dt>
+                <dd>{formatDateTime(lock.expiresAt)}</dd>
+              </dl>
+            ) : (
+              <div className="muted small">No live lock.</div>
+            )}
+            {lockHistory.length > 0 && (
+              <table className="data" style={{ marginTop: 8 }}>
+                <thead>
+                  <tr>
+                    <th>At</th>
+                    <th>Lock event</th>
+                    <th>Owner</th>
+                    <th className="num">Token</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {lockHistory.map((h) => (
+                    <tr key={h.eventId}>
+                      <td className="small">{formatTime(h.at)}</td>
+                      <td className="mono small">{h.kind}</td>
+                      <td className="mono small">{h.ownerId ?? "—"}</td>
+                      <td className="num mono">{h.token ?? "—"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </div>
+          <div className="card">
+            <h2>Params</h2>
+            <pre className="json" data-testid="task-detail-params">
+              {formatJson(task.params)}
+            </pre>
+          </div>
+        </div>
+      </div>
+      <div className="grid cols-2">
+        <div className="card">
+          <h2>Result</h2>
+          <pre className="json" data-testid="task-detail-result">
+            {task.result === null || task.result === undefined ? "—" : formatJson(task.result)}
+          </pre>
+          {task.lastError && (
+            <>
+              <h2 style={{ marginTop: 10 }}>Last error</h2>
+              <div className="error-box" data-testid="task-detail-error">
+                {task.lastError}
+              </div>
+            </>
+          )}
+          {logs && (
+            <>
+              <h2 style={{ marginTop: 10 }}>Logs</h2>
+              <pre className="json">{logs}</pre>
+            </>
+          )}
+        </div>
+        <div className="card">
+          <h2>Event timeline</h2>
+          <TaskEventList events={events} />
+        </div>
+      </div>
+    </div>
+  );
+}

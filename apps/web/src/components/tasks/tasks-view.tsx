@@ -1,0 +1,162 @@
+"use client";
+
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useDeferredValue, useState } from "react";
+import { useTRPC } from "~/trpc/react";
+import { formatAge, formatDateTime } from "../format";
+import { StateBadge } from "../state-badge";
+import { useNow } from "../use-now";
+import { BulkActions } from "./bulk-actions";
+import { CreateTaskForm } from "./create-task-form";
+import { toFilterInput, type TaskFilterForm } from "./task-filter";
+import { TASK_STATE_OPTIONS } from "./task-states";
+
+const PAGE_SIZE = 50;
+
+export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) {
+  const trpc = useTRPC();
+  const [form, setForm] = useState<TaskFilterForm>(initialFilter);
+  // Typing in the search box should not fire a request per keystroke.
+  const deferred = useDeferredValue(form);
+  const filter = toFilterInput(deferred);
+  const [cursors, setCursors] = useState<Array<string | null>>([null]);
+  const cursor = cursors[cursors.length - 1] ?? null;
+  const page = useQuery({ ...trpc.tasks.list.queryOptions({ ...filter, limit: PAGE_SIZE, cursor }), placeholderData: keepPreviousData });
+  const count = useQuery({ ...trpc.tasks.count.queryOptions(filter), placeholderData: keepPreviousData });
+  const workers = useQuery(trpc.workers.list.queryOptions({ includeRemoved: false }));
+  const [showCreate, setShowCreate] = useState(false);
+  const now = useNow(5000);
+
+  const update = (patch: Partial<TaskFilterForm>) => {
+    setForm((f) => ({ ...f, ...patch }));
+    setCursors([null]);
+  };
+  const nextCursor = page.data?.nextCursor ?? null;
+  const knownTypes = [...new Set((workers.data ?? []).flatMap((w) => w.supportedTaskTypes))].sort();
+
+  return (
+    <div className="stack">
+      <div className="page-head">
+        <h1>Tasks</h1>
+        <button type="button" className="primary" onClick={() => setShowCreate((v) => !v)} aria-expanded={showCreate} data-testid="task-create-toggle">
+          {showCreate ? "Close" : "New task"}
+        </button>
+      </div>
+      {showCreate && <CreateTaskForm knownTypes={knownTypes} />}
+
+      <div className="card">
+        <div className="filters" role="search">
+          <label className="field">
+            State
+            <select value={form.state} onChange={(e) => update({ state: e.target.value as TaskFilterForm["state"] })} data-testid="task-filter-state">
+              <option value="">any</option>
+              {TASK_STATE_OPTIONS.map((s) => (
+                <option key={s} value={s}>
+                  {s}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field">
+            Type
+            <input list="task-types" value={form.type} onChange={(e) => update({ type: e.target.value })} placeholder="any" size={12} data-testid="task-filter-type" />
+          </label>
+          <label className="field">
+            Worker
+            <select value={form.workerId} onChange={(e) => update({ workerId: e.target.value })} data-testid="task-filter-worker">
+              <option value="">any</option>
+              {(workers.data ?? []).map((w) => (
+                <option key={w.id} value={w.id}>
+                  {w.id}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="field" style={{ flex: 1, minWidth: 200 }}>
+            Search
+            <input type="search" value={form.search} onChange={(e) => update({ search: e.target.value })} placeholder="id, title, type or params" data-testid="task-filter-search" />
+          </label>
+          <datalist id="task-types">
+            {knownTypes.map((t) => (
+              <option key={t} value={t} />
+            ))}
+          </datalist>
+        </div>
+        <div className="row">
+          <span className="muted small" data-testid="task-count">
+            {count.data ? `${count.data.count.toLocaleString()} matching` : "counting…"}
+          </span>
+          <span className="spacer" />
+          <BulkActions form={deferred} />
+        </div>
+      </div>
+
+      <div className="card" style={{ padding: 0, overflowX: "auto" }}>
+        <table className="data" data-testid="tasks-table">
+          <thead>
+            <tr>
+              <th>Task</th>
+              <th>Type</th>
+              <th>State</th>
+              <th className="num">Priority</th>
+              <th className="num">Attempts</th>
+              <th>Worker</th>
+              <th>Updated</th>
+              <th>Created</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(page.data?.items ?? []).map((t) => (
+              <tr key={t.id} data-testid={`task-row-${t.id}`}>
+                <td>
+                  <Link href={`/tasks/${encodeURIComponent(t.id)}`}>{t.title || t.id}</Link>
+                  <div className="small muted mono">{t.id}</div>
+                </td>
+                <td className="mono small">{t.type}</td>
+                <td>
+                  <StateBadge state={t.state} testId={`task-state-${t.id}`} />
+                </td>
+                <td className="num">{t.priority}</td>
+                <td className="num">
+                  {t.attempts}/{t.maxAttempts}
+                </td>
+                <td className="mono small">
+                  {t.workerId ?? "—"}
+                  {t.pinnedWorkerId && <div className="muted">pinned: {t.pinnedWorkerId}</div>}
+                </td>
+                <td className="small">{formatAge(t.updatedAt, now)}</td>
+                <td className="small muted">{formatDateTime(t.createdAt)}</td>
+              </tr>
+            ))}
+            {page.data && page.data.items.length === 0 && (
+              <tr>
+                <td colSpan={8} className="muted">
+                  No tasks match.
+                </td>
+              </tr>
+            )}
+            {page.isError && (
+              <tr>
+                <td colSpan={8}>
+                  <div className="error-box" role="alert">
+                    {page.error.message}
+                  </div>
+                </td>
+              </tr>
+            )}
+          </tbody>
+        </table>
+      </div>
+      <div className="pager">
+        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))} data-testid="tasks-prev">
+          ← Newer
+        </button>
+        <span className="muted small">page {cursors.length}</span>
+        <button type="button" disabled={!nextCursor} onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])} data-testid="tasks-next">
+          Older →
+        </button>
+      </div>
+    </div>
+  );
+}

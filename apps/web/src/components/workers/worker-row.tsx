@@ -1,0 +1,81 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { RouterOutputs } from "@sentinel/api";
+import { useTRPC } from "~/trpc/react";
+import { ActionButton, MutationError } from "../actions/action-button";
+import { CapacityBar } from "../capacity-bar";
+import { formatDuration } from "../format";
+import { HeartbeatTimeline } from "../heartbeat-timeline";
+import { StateBadge } from "../state-badge";
+import { useNow } from "../use-now";
+import { timelineWindowMs } from "./timeline-window";
+
+type WorkerListItem = RouterOutputs["workers"]["list"][number];
+
+function WorkerTimeline({ worker }: { worker: WorkerListItem }) {
+  const trpc = useTRPC();
+  const windowMs = timelineWindowMs(worker.heartbeatIntervalMs, worker.leaseMs);
+  const timeline = useQuery({ ...trpc.workers.timeline.queryOptions({ workerId: worker.id, windowMs }), placeholderData: (prev) => prev });
+  const localNow = useNow(500);
+  if (!timeline.data) return <span className="muted small">…</span>;
+  const storeNow = timeline.data.to + Math.max(0, localNow - timeline.dataUpdatedAt);
+  return (
+    <HeartbeatTimeline
+      workerId={worker.id}
+      heartbeats={timeline.data.heartbeats.map((h) => h.at)}
+      now={storeNow}
+      intervalMs={timeline.data.heartbeatIntervalMs}
+      staleThresholdMs={timeline.data.staleThresholdMs}
+      windowMs={windowMs}
+    />
+  );
+}
+
+export function WorkerRow({ worker, heartbeatAgeMs }: { worker: WorkerListItem; heartbeatAgeMs: number }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const onSuccess = () => queryClient.invalidateQueries(trpc.workers.pathFilter());
+  const drain = useMutation(trpc.workers.drain.mutationOptions({ onSuccess }));
+  const resume = useMutation(trpc.workers.resume.mutationOptions({ onSuccess }));
+  const remove = useMutation(trpc.workers.remove.mutationOptions({ onSuccess }));
+  const canDrain = worker.state === "ACTIVE" || worker.state === "BUSY";
+  const silent = heartbeatAgeMs > worker.heartbeatIntervalMs * 2;
+
+  return (
+    <tr data-testid={`worker-row-${worker.id}`} data-state={worker.state}>
+      <td>
+        <div className="mono">{worker.id}</div>
+        <div className="small muted">
+          {worker.hostname} · pid {worker.pid}
+        </div>
+      </td>
+      <td>
+        <StateBadge state={worker.state} testId={`worker-state-${worker.id}`} />
+        {worker.drainRequested && worker.state !== "DRAINING" && worker.state !== "REMOVED" && <div className="small muted">drain requested</div>}
+      </td>
+      <td>
+        <CapacityBar active={worker.activeTasks} max={worker.maxConcurrency} />
+      </td>
+      <td className={silent ? "num" : "num muted"} style={silent ? { color: "var(--warn)" } : undefined} data-testid={`worker-heartbeat-age-${worker.id}`}>
+        {formatDuration(heartbeatAgeMs)} ago
+      </td>
+      <td className="timeline">
+        <WorkerTimeline worker={worker} />
+      </td>
+      <td className="small mono" style={{ maxWidth: 180, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }} title={worker.supportedTaskTypes.join(", ")}>
+        {worker.supportedTaskTypes.join(", ")}
+      </td>
+      <td className="actions">
+        <div className="row" style={{ justifyContent: "flex-end", flexWrap: "nowrap" }}>
+          {canDrain && <ActionButton label="Drain" testId={`worker-drain-${worker.id}`} mutation={drain} variables={{ workerId: worker.id }} title="Finish running tasks, take no new ones, then leave" />}
+          {worker.state === "DRAINING" && <ActionButton label="Resume" testId={`worker-resume-${worker.id}`} mutation={resume} variables={{ workerId: worker.id }} />}
+          {worker.state === "OFFLINE" && (
+            <ActionButton label="Remove" danger testId={`worker-remove-${worker.id}`} mutation={remove} variables={{ workerId: worker.id }} confirm={`Remove offline worker ${worker.id}?`} />
+          )}
+        </div>
+        <MutationError mutations={[drain, resume, remove]} testId={`worker-error-${worker.id}`} />
+      </td>
+    </tr>
+  );
+}

@@ -1,0 +1,37 @@
+import { ConfigError } from "@sentinel/coordination";
+import { createLogger, createWorker, installShutdownSignals, loadWorkerConfig, type WorkerConfig } from "@sentinel/coordination/runtime";
+import { defaultSqlitePath } from "@sentinel/coordination/sqlite";
+
+/**
+ * The headless worker. With no configuration it uses the embedded SQLite store under the
+ * repository's data directory and the demo handlers; see task-sentinel.config.example.json
+ * and the environment variables in the README for everything else.
+ */
+let config: WorkerConfig;
+try {
+  config = loadWorkerConfig({ env: process.env, cwd: process.cwd(), argv: process.argv.slice(2) });
+} catch (thrown) {
+  if (thrown instanceof ConfigError) {
+    process.stderr.write(`task-sentinel worker: ${thrown.message}\n`);
+    process.exit(2);
+  }
+  throw thrown;
+}
+
+const log = createLogger({ level: config.logLevel, component: "worker", workerId: config.workerId });
+const worker = createWorker({ config, logger: log });
+installShutdownSignals(worker, { log });
+
+try {
+  await worker.start();
+} catch (thrown) {
+  log.fatal({ action: "start", result: "failed", metadata: { error: (thrown as Error).message } }, "worker failed to start");
+  process.stderr.write(`task-sentinel worker: could not start: ${(thrown as Error).message}\n`);
+  process.exit(1);
+}
+
+const store = config.store.backend === "sqlite" ? `sqlite ${config.store.sqlitePath ?? defaultSqlitePath()}` : `github ${config.store.owner}/${config.store.repo}`;
+process.stderr.write(
+  `task-sentinel worker ${worker.id} ready — ${store}, types [${config.capacity.supportedTaskTypes.join(", ")}], ` +
+    `max ${config.capacity.maxConcurrentTasks} tasks${worker.healthUrl ? `, health ${worker.healthUrl}/health` : ""}. Ctrl-C drains.\n`,
+);

@@ -1,0 +1,101 @@
+import type { Headline, ReportSection } from "./report.js";
+import { median, type LatencySummary } from "./stats.js";
+
+/** One run of a queue system (Sentinel or a peer) at one worker count; the shape both benchmarks share. */
+export interface QueueRun {
+  system: string;
+  workers: number;
+  concurrency: number;
+  run: number;
+  /** Backlog phase: `tasks` no-op tasks created before the workers start. */
+  tasks: number;
+  completed: number;
+  /** First start → last completion, by the system's own timestamps. */
+  elapsedMs: number;
+  tasksPerSec: number;
+  /** Creation → start during the backlog phase: mostly time spent waiting behind other tasks. */
+  backlogWait: LatencySummary;
+  /** Open load after the backlog drained: tasks arrive at `ratePerSec` while workers idle-poll. */
+  openLoad: { ratePerSec: number; count: number; latency: LatencySummary } | null;
+  /** The run hit its deadline; figures cover what completed. */
+  timedOut: boolean;
+}
+
+export interface QueueBenchOptions {
+  workerCounts: number[];
+  concurrency: number;
+  openLoadRate: number;
+  openLoadCount: number;
+  /** Per phase. */
+  deadlineMs: number;
+}
+
+export function queueBenchOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): QueueBenchOptions {
+  const int = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+    return value;
+  };
+  const workers = (env.BENCH_WORKERS ?? "1,2,4").split(",").map((s) => Number(s.trim()));
+  if (workers.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`BENCH_WORKERS must be a comma-separated list of positive integers, got ${JSON.stringify(env.BENCH_WORKERS)}`);
+  return {
+    workerCounts: workers,
+    concurrency: int("BENCH_CONCURRENCY", 10),
+    openLoadRate: int("BENCH_OPEN_LOAD_RATE", 500),
+    openLoadCount: int("BENCH_OPEN_LOAD_TASKS", 1500),
+    deadlineMs: int("BENCH_DEADLINE_MS", 120_000),
+  };
+}
+
+/**
+ * Open-load rate for a configuration: the configured rate, but at most half the measured
+ * backlog throughput, so the latency phase measures claim latency rather than a backlog.
+ */
+export function openLoadRateFor(configured: number, backlogTasksPerSec: number): number {
+  return Math.max(1, Math.min(configured, Math.floor(backlogTasksPerSec / 2)));
+}
+
+export function queueSection(id: string, title: string, runs: QueueRun[], notes: string[]): ReportSection {
+  const configs = [...new Set(runs.map((r) => `${r.workers}×${r.concurrency}`))];
+  const rows = configs.map((config) => {
+    const mine = runs.filter((r) => `${r.workers}×${r.concurrency}` === config);
+    const open = mine.flatMap((r) => (r.openLoad ? [r.openLoad] : []));
+    const medianOf = (values: number[]): number | null => (values.length ? median(values) : null);
+    return {
+      config: `${mine[0]?.system ?? id} ${config}`,
+      tasksPerSec: median(mine.map((r) => r.tasksPerSec)),
+      openRate: medianOf(open.map((o) => o.ratePerSec)),
+      p50: medianOf(open.map((o) => o.latency.p50)),
+      p99: medianOf(open.map((o) => o.latency.p99)),
+      backlogP50: median(mine.map((r) => r.backlogWait.p50)),
+      runs: `${mine.length}${mine.some((r) => r.timedOut) ? " (timed out)" : ""}`,
+    };
+  });
+  return {
+    id,
+    title,
+    columns: [
+      { key: "config", label: "processes × concurrency" },
+      { key: "tasksPerSec", label: "tasks/s" },
+      { key: "openRate", label: "open load /s" },
+      { key: "p50", label: "claim p50 ms", digits: 1 },
+      { key: "p99", label: "claim p99 ms", digits: 1 },
+      { key: "backlogP50", label: "backlog wait p50 ms" },
+      { key: "runs", label: "runs" },
+    ],
+    rows,
+    notes,
+  };
+}
+
+export function queueHeadlines(label: string, section: ReportSection): Headline[] {
+  const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+  return section.rows.map((row) => ({
+    label: `${label} ${String(row.config).split(" ").pop()}`,
+    tasksPerSec: num(row.tasksPerSec),
+    p50Ms: num(row.p50),
+    p99Ms: num(row.p99),
+  }));
+}

@@ -1,0 +1,147 @@
+import type { CoordinationStore, Task } from "@sentinel/coordination";
+import { newTaskSchema } from "@sentinel/coordination";
+import { openSqliteStore } from "@sentinel/coordination/sqlite";
+import type { ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { spawnTsx, stopChild } from "./child-process.js";
+import { produceAtRate } from "./open-load.js";
+import { openLoadRateFor, queueBenchOptionsFromEnv, queueHeadlines, queueSection, type QueueBenchOptions, type QueueRun } from "./queue-run.js";
+import type { BenchContext, BenchSuite, SuiteResult } from "./report.js";
+import { summarizeLatencies, throughputPerSecond } from "./stats.js";
+import { withTempDir } from "./temp-dir.js";
+
+/**
+ * Task Sentinel's embedded mode measured as shipped: real `apps/worker` processes (the
+ * product's claim loop, strategy, locks and events) over one SQLite file. The bench only
+ * creates tasks through the store port and reads the store's own timestamps afterwards.
+ */
+const WORKER_ENTRY = fileURLToPath(new URL("../apps/worker/src/main.ts", import.meta.url));
+const POLL_MS = 100;
+const PAGE = 500;
+const OPEN_CREATED_BY = "bench-open-load";
+const BACKLOG_CREATED_BY = "bench-backlog";
+
+const BACKLOG_TITLE = "bench backlog";
+const OPEN_TITLE = "bench open load";
+
+async function createNoop(store: CoordinationStore, title: string, actor: string): Promise<Task> {
+  return store.createTask(newTaskSchema.parse({ type: "noop", title, maxAttempts: 1 }), actor);
+}
+
+async function listAll(store: CoordinationStore, states: Task["state"][]): Promise<Task[]> {
+  const all: Task[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await store.listTasks({ states, limit: PAGE, cursor });
+    all.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return all;
+}
+
+/** Polls until no task is waiting or running (or the deadline passes). */
+async function waitForDrain(store: CoordinationStore, deadline: number): Promise<boolean> {
+  for (;;) {
+    const pending = await store.listTasks({ states: ["queued", "running", "failed"], limit: 1 });
+    if (pending.items.length === 0) return true;
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+async function waitForWorkers(store: CoordinationStore, ids: string[], children: ChildProcess[], deadline: number): Promise<void> {
+  for (;;) {
+    const live = new Set((await store.listWorkers()).filter((w) => w.state === "ACTIVE" || w.state === "BUSY").map((w) => w.id));
+    if (ids.every((id) => live.has(id))) return;
+    const dead = children.findIndex((c) => c.exitCode !== null);
+    if (dead !== -1) throw new Error(`sentinel worker ${ids[dead]} exited with code ${children[dead]?.exitCode} before registering`);
+    if (Date.now() > deadline) throw new Error(`sentinel workers not all registered in time: have ${[...live].join(", ") || "none"}`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
+const startLatency = (t: Task): number => (t.startedAt ?? Number.NaN) - Math.max(t.createdAt, t.runAt);
+
+async function runOnce(dataDir: string, workers: number, run: number, ctx: BenchContext, options: QueueBenchOptions): Promise<QueueRun> {
+  const store = await openSqliteStore({ path: join(dataDir, "sentinel.db") });
+  const children: ChildProcess[] = [];
+  try {
+    for (let i = 0; i < ctx.tasks; i++) await createNoop(store, BACKLOG_TITLE, BACKLOG_CREATED_BY);
+
+    const ids = Array.from({ length: workers }, (_, i) => `bench-w${i + 1}`);
+    for (const id of ids) {
+      children.push(
+        spawnTsx(WORKER_ENTRY, {
+          label: `sentinel worker ${id}`,
+          env: {
+            WORKER_ID: id,
+            WORKER_MAX_TASKS: String(options.concurrency),
+            SENTINEL_DATA_DIR: dataDir,
+            HEARTBEAT_INTERVAL_MS: "2000",
+          },
+        }),
+      );
+    }
+    await waitForWorkers(store, ids, children, Date.now() + 30_000);
+
+    const backlogDone = await waitForDrain(store, Date.now() + options.deadlineMs);
+    const backlog = (await listAll(store, ["succeeded"])).filter((t) => t.title === BACKLOG_TITLE);
+    const firstStart = Math.min(...backlog.map((t) => t.startedAt ?? Infinity));
+    const lastFinish = Math.max(...backlog.map((t) => t.finishedAt ?? -Infinity));
+    const tasksPerSec = throughputPerSecond(backlog.length, firstStart, lastFinish);
+
+    let openLoad: QueueRun["openLoad"] = null;
+    if (backlogDone) {
+      const ratePerSec = openLoadRateFor(options.openLoadRate, tasksPerSec);
+      await produceAtRate({ count: options.openLoadCount, ratePerSec }, () => createNoop(store, OPEN_TITLE, OPEN_CREATED_BY));
+      await waitForDrain(store, Date.now() + options.deadlineMs);
+      const open = (await listAll(store, ["succeeded"])).filter((t) => t.title === OPEN_TITLE);
+      openLoad = { ratePerSec, count: open.length, latency: summarizeLatencies(open.map(startLatency)) };
+    }
+    return {
+      system: "sentinel",
+      workers,
+      concurrency: options.concurrency,
+      run,
+      tasks: ctx.tasks,
+      completed: backlog.length,
+      elapsedMs: lastFinish - firstStart,
+      tasksPerSec,
+      backlogWait: summarizeLatencies(backlog.map(startLatency)),
+      openLoad,
+      timedOut: !backlogDone,
+    };
+  } finally {
+    await Promise.all(children.map((c) => stopChild(c, 15_000)));
+    await store.close();
+  }
+}
+
+export async function runSentinelSqlite(ctx: BenchContext, options: QueueBenchOptions): Promise<QueueRun[]> {
+  const runs: QueueRun[] = [];
+  for (const workers of options.workerCounts) {
+    for (let run = 1; run <= ctx.runs; run++) {
+      const result = await withTempDir("bench-sentinel", (dir) => runOnce(dir, workers, run, ctx, options));
+      ctx.log(
+        `sentinel ${workers}×${options.concurrency} run ${run}/${ctx.runs}: ${Math.round(result.tasksPerSec)} tasks/s` +
+          `${result.timedOut ? ` (TIMED OUT: ${result.completed}/${result.tasks} done)` : ""}, ` +
+          `open load ${result.openLoad?.ratePerSec ?? "-"}/s p50 ${result.openLoad?.latency.p50 ?? "-"} ms p99 ${result.openLoad?.latency.p99 ?? "-"} ms`,
+      );
+      runs.push(result);
+    }
+  }
+  return runs;
+}
+
+export const sentinelSqliteSuite: BenchSuite = {
+  id: "sentinel",
+  async run(ctx): Promise<SuiteResult> {
+    const runs = await runSentinelSqlite(ctx, queueBenchOptionsFromEnv());
+    const section = queueSection("sentinel", "Task Sentinel on SQLite (real worker processes, one database file), no-op tasks", runs, [
+      "tasks/s: tasks pre-created through the store, then `apps/worker` processes started; first `startedAt` → last `finishedAt` (store clock).",
+      "claim p50/p99: `max(createdAt, runAt)` → `startedAt` under open load after the backlog drained, with the worker's default poll intervals.",
+    ]);
+    return { sections: [section], headlines: queueHeadlines("Task Sentinel", section), facts: {}, raw: runs };
+  },
+};

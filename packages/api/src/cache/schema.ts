@@ -1,0 +1,182 @@
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * The control plane's cache of store state plus the history the store does not keep
+ * (heartbeat timelines, lock hand-overs, audit log, throughput, change log). Rebuildable from
+ * the store at any time except for that history. Changes go through `drizzle-kit generate`
+ * (drizzle.cache.config.ts → drizzle/cache), never `push`.
+ */
+
+/** Latest view of every worker; `record` is the full WorkerRecord as JSON (the change detector compares it). */
+export const workers = sqliteTable(
+  "workers",
+  {
+    id: text("id").primaryKey(),
+    hostname: text("hostname").notNull(),
+    state: text("state").notNull(),
+    activeTasks: integer("active_tasks").notNull(),
+    maxConcurrency: integer("max_concurrency").notNull(),
+    lastHeartbeatAt: integer("last_heartbeat_at").notNull(),
+    record: text("record").notNull(),
+  },
+  (t) => [index("workers_state_idx").on(t.state)],
+);
+
+/** Every observed heartbeat, for timelines. (worker_id, at) is unique so re-observing one is a no-op. */
+export const heartbeats = sqliteTable(
+  "heartbeats",
+  {
+    workerId: text("worker_id").notNull(),
+    at: integer("at").notNull(),
+    activeTasks: integer("active_tasks").notNull(),
+    state: text("state").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.workerId, t.at] })],
+);
+
+/** Worker state changes, alerts and drain requests, drawn on the heartbeat timeline. */
+export const workerEvents = sqliteTable(
+  "worker_events",
+  {
+    eventId: integer("event_id").primaryKey(),
+    workerId: text("worker_id").notNull(),
+    kind: text("kind").notNull(),
+    at: integer("at").notNull(),
+    actor: text("actor").notNull(),
+    data: text("data").notNull(),
+  },
+  (t) => [index("worker_events_worker_at_idx").on(t.workerId, t.at)],
+);
+
+/**
+ * Latest view of every task. Pages are ordered by (created_at, id) descending; each filter
+ * column leads an index that ends in that order, so a filtered page is an index range scan.
+ * Text search goes through the `tasks_fts` trigram index (custom migration).
+ */
+export const tasks = sqliteTable(
+  "tasks",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    title: text("title").notNull(),
+    state: text("state").notNull(),
+    priority: integer("priority").notNull(),
+    attempts: integer("attempts").notNull(),
+    workerId: text("worker_id"),
+    pinnedWorkerId: text("pinned_worker_id"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    searchText: text("search_text").notNull(),
+    record: text("record").notNull(),
+  },
+  (t) => [
+    index("tasks_created_idx").on(t.createdAt, t.id),
+    index("tasks_state_created_idx").on(t.state, t.createdAt, t.id),
+    index("tasks_type_created_idx").on(t.type, t.createdAt, t.id),
+    index("tasks_worker_created_idx").on(t.workerId, t.createdAt, t.id),
+    index("tasks_state_type_idx").on(t.state, t.type),
+  ],
+);
+
+/** Store events about tasks, keyed by the store's event id. */
+export const taskEvents = sqliteTable(
+  "task_events",
+  {
+    eventId: integer("event_id").primaryKey(),
+    taskId: text("task_id").notNull(),
+    kind: text("kind").notNull(),
+    at: integer("at").notNull(),
+    actor: text("actor").notNull(),
+    workerId: text("worker_id"),
+    data: text("data").notNull(),
+  },
+  (t) => [index("task_events_task_idx").on(t.taskId, t.eventId)],
+);
+
+/** Live locks as last seen. */
+export const locks = sqliteTable("locks", {
+  taskId: text("task_id").primaryKey(),
+  ownerId: text("owner_id").notNull(),
+  token: integer("token").notNull(),
+  acquiredAt: integer("acquired_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+  metadata: text("metadata").notNull(),
+});
+
+/** Every lock acquisition / release / expiry / force release: who held which token when. */
+export const lockHandovers = sqliteTable(
+  "lock_handovers",
+  {
+    eventId: integer("event_id").primaryKey(),
+    taskId: text("task_id").notNull(),
+    kind: text("kind").notNull(),
+    ownerId: text("owner_id"),
+    token: integer("token"),
+    actor: text("actor").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("lock_handovers_task_idx").on(t.taskId, t.at)],
+);
+
+export const memoryEntries = sqliteTable(
+  "memory_entries",
+  {
+    key: text("key").primaryKey(),
+    namespace: text("namespace").notNull(),
+    value: text("value").notNull(),
+    version: integer("version").notNull(),
+    writerId: text("writer_id").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+  },
+  (t) => [index("memory_namespace_idx").on(t.namespace, t.key)],
+);
+
+/** Operator actions: who did what to which target, with which parameters, and how it ended. */
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    operator: text("operator").notNull(),
+    action: text("action").notNull(),
+    target: text("target").notNull(),
+    params: text("params").notNull(),
+    result: text("result").notNull(),
+    error: text("error"),
+  },
+  (t) => [index("audit_log_at_idx").on(t.at)],
+);
+
+/** Attempts finished per store-clock minute (ms since epoch, floored to the minute). */
+export const throughputMinute = sqliteTable("throughput_minute", {
+  minute: integer("minute").primaryKey(),
+  succeeded: integer("succeeded").notNull().default(0),
+  failed: integer("failed").notNull().default(0),
+});
+
+/** Syncer bookkeeping: last event id, last reconcile, totals. */
+export const syncState = sqliteTable("sync_state", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+/** GitHub request budget per request kind, as the store reports it. */
+export const apiBudget = sqliteTable("api_budget", {
+  kind: text("kind").primaryKey(),
+  used: integer("used").notNull(),
+  remaining: integer("remaining"),
+  limit: integer("limit"),
+  resetAt: integer("reset_at"),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/**
+ * The cache's own change log: one row per sync pass or operator action that changed
+ * something. Live subscriptions follow it by id, so they resume across restarts and work
+ * from any process that opens the cache file.
+ */
+export const changeLog = sqliteTable("change_log", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  at: integer("at").notNull(),
+  kinds: text("kinds").notNull(),
+});

@@ -1,0 +1,40 @@
+import type { StoreEvent, WorkerRecord } from "@sentinel/coordination";
+import { sql } from "drizzle-orm";
+import type { CacheDb } from "./open-cache.js";
+import { heartbeats, workerEvents, workers } from "./schema.js";
+
+/** Insert or refresh a worker's row; returns whether anything changed. */
+export function upsertWorker(db: CacheDb, worker: WorkerRecord): boolean {
+  const row = {
+    id: worker.id,
+    hostname: worker.hostname,
+    state: worker.state,
+    activeTasks: worker.activeTasks,
+    maxConcurrency: worker.maxConcurrency,
+    lastHeartbeatAt: worker.lastHeartbeatAt,
+    record: JSON.stringify(worker),
+  };
+  const { id: _id, ...set } = row;
+  const result = db
+    .insert(workers)
+    .values(row)
+    .onConflictDoUpdate({ target: workers.id, set, setWhere: sql`${workers.record} IS NOT excluded.record` })
+    .run();
+  return result.changes > 0;
+}
+
+/** Remember one heartbeat (store-clock time). Seeing the same heartbeat again is a no-op. */
+export function recordHeartbeat(db: CacheDb, beat: { workerId: string; at: number; activeTasks: number; state: string }): boolean {
+  return db.insert(heartbeats).values(beat).onConflictDoNothing().run().changes > 0;
+}
+
+export function recordWorkerEvent(db: CacheDb, event: StoreEvent & { workerId: string }): void {
+  db.insert(workerEvents)
+    .values({ eventId: event.id, workerId: event.workerId, kind: event.kind, at: event.at, actor: event.actor, data: JSON.stringify(event.data) })
+    .onConflictDoNothing()
+    .run();
+}
+
+export function parseWorkerRecord(record: string): WorkerRecord {
+  return JSON.parse(record) as WorkerRecord;
+}

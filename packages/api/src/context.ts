@@ -1,0 +1,37 @@
+import type { CoordinationStore, TaskQueue, WorkerRegistry } from "@sentinel/coordination";
+import type { OperatorAuth } from "./auth/operator-auth.js";
+import type { Cache } from "./cache/open-cache.js";
+import type { Syncer } from "./sync/syncer.js";
+
+/** What every request shares: built once by createControlPlane and held by the app. */
+export interface ControlPlaneCore {
+  store: CoordinationStore;
+  /** Operator actions go through the coordination services, which sit on the same port. */
+  queue: TaskQueue;
+  registry: WorkerRegistry;
+  cache: Cache;
+  syncer: Syncer;
+  auth: OperatorAuth;
+  /** SENTINEL_READONLY_VIEW: reads allowed without a session. */
+  readOnlyView: boolean;
+}
+
+export interface CreateContextOptions {
+  headers: Headers;
+  controlPlane: ControlPlaneCore;
+}
+
+export interface OperatorSession {
+  operator: string;
+}
+
+/** Per request: the shared core plus the caller's operator session, if any (cookie or bearer token). */
+export function createTRPCContext(opts: CreateContextOptions) {
+  const { auth } = opts.controlPlane;
+  const fromCookie = auth.sessionFromCookieHeader(opts.headers.get("cookie"))?.operator ?? null;
+  const operator = fromCookie ?? auth.operatorFromBearer(opts.headers.get("authorization"));
+  const session: OperatorSession | null = operator ? { operator } : null;
+  return { ...opts.controlPlane, session };
+}
+
+export type TRPCContext = ReturnType<typeof createTRPCContext>;

@@ -1,0 +1,25 @@
+import { ConfigError } from "@sentinel/coordination";
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+/** The control plane's environment, validated once at start; a bad value names its variable. */
+const envSchema = z.object({
+  SENTINEL_OPERATOR_TOKEN: z.string().optional(),
+  SENTINEL_SESSION_SECRET: z.string().min(32, "at least 32 characters").optional(),
+  SENTINEL_READONLY_VIEW: bool.default(true),
+  SENTINEL_SECURE_COOKIE: bool.default(false),
+  GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+});
+
+export type ControlPlaneEnv = z.output<typeof envSchema>;
+
+export function parseControlPlaneEnv(env: Record<string, string | undefined>): ControlPlaneEnv {
+  const relevant = Object.fromEntries(Object.keys(envSchema.shape).map((key) => [key, env[key] === "" ? undefined : env[key]]));
+  const parsed = envSchema.safeParse(relevant);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new ConfigError(String(issue.path[0]), issue.message, "environment");
+}

@@ -1,0 +1,26 @@
+import { auditRouter } from "./router/audit.js";
+import { liveSubscription } from "./router/live.js";
+import { locksRouter } from "./router/locks.js";
+import { memoryRouter } from "./router/memory.js";
+import { overviewRouter } from "./router/overview.js";
+import { sessionRouter } from "./router/session.js";
+import { settingsRouter } from "./router/settings.js";
+import { tasksRouter } from "./router/tasks.js";
+import { workersRouter } from "./router/workers.js";
+import { createCallerFactory, createTRPCRouter } from "./trpc.js";
+
+export const appRouter = createTRPCRouter({
+  overview: overviewRouter,
+  workers: workersRouter,
+  locks: locksRouter,
+  tasks: tasksRouter,
+  memory: memoryRouter,
+  audit: auditRouter,
+  settings: settingsRouter,
+  session: sessionRouter,
+  live: liveSubscription,
+});
+
+export type AppRouter = typeof appRouter;
+
+export const createCaller = createCallerFactory(appRouter);

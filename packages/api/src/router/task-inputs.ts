@@ -1,0 +1,30 @@
+import { TASK_STATES } from "@sentinel/coordination";
+import { z } from "zod";
+
+export const taskFilterInput = z.object({
+  states: z.array(z.enum(TASK_STATES)).max(TASK_STATES.length).optional(),
+  types: z.array(z.string().min(1).max(64)).max(50).optional(),
+  workerId: z.string().min(1).max(200).optional(),
+  search: z.string().max(200).optional(),
+});
+
+export const taskListInput = taskFilterInput.extend({
+  limit: z.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).nullish(),
+});
+
+export const taskIdInput = z.object({ taskId: z.string().min(1).max(200) });
+
+export const taskActionInput = taskIdInput.extend({ reason: z.string().max(500).optional() });
+
+export const reassignInput = taskIdInput.extend({
+  /** A worker id, or null for "any eligible worker". */
+  workerId: z.string().min(1).max(200).nullable(),
+});
+
+export const bulkInput = z.object({
+  action: z.enum(["retry", "cancel"]),
+  filter: taskFilterInput,
+  /** true: only count what would be affected (the confirmation step). */
+  dryRun: z.boolean(),
+});

@@ -1,0 +1,90 @@
+import { NotFoundError, ValidationError, newTaskSchema, type Task } from "@sentinel/coordination";
+import { actorOf, audited } from "../audited.js";
+import { listCachedLocks, lockHistory } from "../cache/lock-queries.js";
+import { taskTimeline } from "../cache/task-event-rows.js";
+import { countTasks, decodeCursor, getCachedTask, listTaskPage, taskIdsMatching, type CachedTaskFilter } from "../cache/task-queries.js";
+import { createTRPCRouter, protectedProcedure, viewerProcedure } from "../trpc.js";
+import { bulkInput, reassignInput, taskActionInput, taskFilterInput, taskIdInput, taskListInput } from "./task-inputs.js";
+
+/** States an operator's "retry" / "cancel" apply to (the TaskQueue enforces the same). */
+const RETRYABLE_STATES: readonly Task["state"][] = ["failed", "dead", "cancelled"];
+const CANCELLABLE_STATES: readonly Task["state"][] = ["queued", "running", "failed"];
+
+/** A bulk action touches at most this many tasks per request; the dry run says when more match. */
+export const BULK_LIMIT = 10_000;
+const REPORTED_FAILURES = 50;
+
+function eligibleFilter(filter: CachedTaskFilter, eligible: readonly Task["state"][]): CachedTaskFilter {
+  const states = filter.states?.length ? filter.states.filter((s) => eligible.includes(s)) : [...eligible];
+  return { ...filter, states };
+}
+
+export const tasksRouter = createTRPCRouter({
+  list: viewerProcedure.input(taskListInput).query(({ ctx, input }) => {
+    const { limit, cursor, ...filter } = input;
+    const decoded = cursor ? decodeCursor(cursor) : null;
+    if (cursor && !decoded) throw new ValidationError("cursor", "a nextCursor returned by a previous page", cursor);
+    return listTaskPage(ctx.cache.db, filter, { limit, cursor: decoded });
+  }),
+
+  count: viewerProcedure.input(taskFilterInput).query(({ ctx, input }) => ({ count: countTasks(ctx.cache.db, input) })),
+
+  get: viewerProcedure.input(taskIdInput).query(({ ctx, input }) => {
+    const task = getCachedTask(ctx.cache.db, input.taskId);
+    if (!task) throw new NotFoundError("task", input.taskId);
+    return {
+      task,
+      events: taskTimeline(ctx.cache.db, task.id),
+      lock: listCachedLocks(ctx.cache.db).find((l) => l.taskId === task.id) ?? null,
+      lockHistory: lockHistory(ctx.cache.db, task.id, 100),
+    };
+  }),
+
+  create: protectedProcedure.input(newTaskSchema).mutation(({ ctx, input }) =>
+    audited(ctx, { action: "task.create", target: input.type, params: input }, () => ctx.queue.create(input, actorOf(ctx))),
+  ),
+
+  retry: protectedProcedure.input(taskActionInput).mutation(({ ctx, input }) =>
+    audited(ctx, { action: "task.retry", target: input.taskId, params: input }, () => ctx.queue.retry(input.taskId, actorOf(ctx))),
+  ),
+
+  cancel: protectedProcedure.input(taskActionInput).mutation(({ ctx, input }) =>
+    audited(ctx, { action: "task.cancel", target: input.taskId, params: input }, () => ctx.queue.cancel(input.taskId, actorOf(ctx), input.reason)),
+  ),
+
+  requeue: protectedProcedure.input(taskActionInput).mutation(({ ctx, input }) =>
+    audited(ctx, { action: "task.requeue", target: input.taskId, params: input }, () => ctx.queue.requeue(input.taskId, actorOf(ctx), input.reason)),
+  ),
+
+  reassign: protectedProcedure.input(reassignInput).mutation(({ ctx, input }) =>
+    audited(ctx, { action: "task.reassign", target: input.taskId, params: input }, () => ctx.queue.reassign(input.taskId, input.workerId, actorOf(ctx))),
+  ),
+
+  /**
+   * Retry or cancel every task matching a filter. Selection runs on the cache (indexed, and
+   * free of store reads — TaskQueue.bulk pages through the store, which costs GitHub
+   * requests); each task's change is one TaskQueue call. `dryRun: true` returns the count
+   * for the confirmation step; the real run re-selects (the cache may have moved on) and
+   * reports per-task failures (tasks that changed state meanwhile) without stopping.
+   */
+  bulk: protectedProcedure.input(bulkInput).mutation(async ({ ctx, input }) => {
+    const filter = eligibleFilter(input.filter, input.action === "retry" ? RETRYABLE_STATES : CANCELLABLE_STATES);
+    const matched = filter.states?.length ? countTasks(ctx.cache.db, filter) : 0;
+    if (input.dryRun) return { dryRun: true as const, matched, limit: BULK_LIMIT, applied: 0, failures: [] };
+    return audited(ctx, { action: `task.bulk_${input.action}`, target: "tasks", params: input }, async () => {
+      const ids = matched > 0 ? taskIdsMatching(ctx.cache.db, filter, BULK_LIMIT) : [];
+      const failures: Array<{ taskId: string; error: string }> = [];
+      let applied = 0;
+      for (const id of ids) {
+        try {
+          if (input.action === "retry") await ctx.queue.retry(id, actorOf(ctx));
+          else await ctx.queue.cancel(id, actorOf(ctx), "operator bulk cancel");
+          applied += 1;
+        } catch (error) {
+          if (failures.length < REPORTED_FAILURES) failures.push({ taskId: id, error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+      return { dryRun: false as const, matched, limit: BULK_LIMIT, applied, failures };
+    });
+  }),
+});

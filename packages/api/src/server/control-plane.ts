@@ -1,0 +1,72 @@
+import { join } from "node:path";
+import { TaskQueue, WorkerRegistry, type CoordinationStore } from "@sentinel/coordination";
+import type { Registry } from "prom-client";
+import { createOperatorAuth } from "../auth/operator-auth.js";
+import { openCache } from "../cache/open-cache.js";
+import { createTRPCContext, type ControlPlaneCore } from "../context.js";
+import { parseControlPlaneEnv } from "../env.js";
+import { createSyncer, type SyncerOptions } from "../sync/syncer.js";
+import { createWebhookVerifier } from "./github-webhook.js";
+import { createControlPlaneMetrics } from "./metrics.js";
+
+export interface ControlPlaneOptions {
+  store: CoordinationStore;
+  /** Where the cache file goes (`<dataDir>/control-plane.db`): next to the SQLite store file by default. */
+  dataDir: string;
+  env?: Record<string, string | undefined>;
+  /** Syncer cadence overrides (tests use short ones). */
+  sync?: Pick<SyncerOptions, "pollIntervalMs" | "workersRefreshMs" | "reconcileIntervalMs" | "onError">;
+  /** Start the syncer loop (default true; tests may drive `syncer.syncOnce()` themselves). */
+  startSyncer?: boolean;
+  /** Close the store on close() (default false: whoever opened it closes it). */
+  ownsStore?: boolean;
+}
+
+export interface ControlPlane extends ControlPlaneCore {
+  /** The operator token generated because none was configured; print it once at start. */
+  readonly token: string | null;
+  readonly startedAt: number;
+  readonly pollIntervalMs: number;
+  readonly metrics: Registry;
+  readonly verifyWebhook: ((body: string, signature: string) => Promise<boolean>) | null;
+  /** Per-request tRPC context (headers carry the session cookie or bearer token). */
+  createContext(opts: { headers: Headers }): ReturnType<typeof createTRPCContext>;
+  /** Idempotent: stops the syncer, closes the cache (and the store if owned). */
+  close(): Promise<void>;
+}
+
+/** The cache file in a data directory (the SQLite store file's directory by default). */
+export function defaultCachePath(dataDir: string): string {
+  return join(dataDir, "control-plane.db");
+}
+
+/**
+ * Everything the HTTP layer needs, built once and held in a module-level singleton by the
+ * Next app: cache (migrated), syncer (running), operator auth, metrics, webhook verifier.
+ */
+export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
+  const env = parseControlPlaneEnv(options.env ?? process.env);
+  const cache = openCache({ path: defaultCachePath(options.dataDir) });
+  const syncer = createSyncer({ store: options.store, cache, ...options.sync });
+  const auth = createOperatorAuth({ operatorTokens: env.SENTINEL_OPERATOR_TOKEN, sessionSecret: env.SENTINEL_SESSION_SECRET, secureCookie: env.SENTINEL_SECURE_COOKIE });
+  const core: ControlPlaneCore = { store: options.store, queue: new TaskQueue(options.store), registry: new WorkerRegistry(options.store), cache, syncer, auth, readOnlyView: env.SENTINEL_READONLY_VIEW };
+  if (options.startSyncer ?? true) syncer.start();
+  let closing: Promise<void> | null = null;
+  return {
+    ...core,
+    token: auth.generatedToken,
+    startedAt: Date.now(),
+    pollIntervalMs: options.sync?.pollIntervalMs ?? (options.store.backend === "github" ? 5_000 : 200),
+    metrics: createControlPlaneMetrics(core),
+    verifyWebhook: env.GITHUB_WEBHOOK_SECRET ? createWebhookVerifier(env.GITHUB_WEBHOOK_SECRET) : null,
+    createContext: ({ headers }) => createTRPCContext({ headers, controlPlane: core }),
+    close() {
+      closing ??= (async () => {
+        await syncer.stop();
+        cache.close();
+        if (options.ownsStore) await options.store.close();
+      })();
+      return closing;
+    },
+  };
+}

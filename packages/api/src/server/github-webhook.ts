@@ -1,0 +1,39 @@
+import { Webhooks } from "@octokit/webhooks";
+import type { ControlPlane } from "./control-plane.js";
+
+/** GitHub's documented ceiling; larger bodies are refused before hashing. */
+const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
+
+/** `@octokit/webhooks` does the HMAC-SHA256 check (constant-time) for `X-Hub-Signature-256`. */
+export function createWebhookVerifier(secret: string): (body: string, signature: string) => Promise<boolean> {
+  const webhooks = new Webhooks({ secret });
+  return async (body, signature) => {
+    try {
+      return await webhooks.verify(body, signature);
+    } catch {
+      return false;
+    }
+  };
+}
+
+function text(status: number, body: string): Response {
+  return new Response(body, { status, headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+/**
+ * POST from GitHub. The payload itself is not trusted as state: a verified delivery only
+ * wakes the syncer, which re-reads through the store port (and the reconcile poll covers
+ * deliveries that never arrive — GitHub does not redeliver).
+ */
+export async function handleGithubWebhook(request: Request, controlPlane: ControlPlane): Promise<Response> {
+  if (request.method !== "POST") return text(405, "method not allowed");
+  if (!controlPlane.verifyWebhook) return text(404, "webhooks are not configured (set GITHUB_WEBHOOK_SECRET)");
+  const signature = request.headers.get("x-hub-signature-256");
+  if (!signature) return text(401, "missing X-Hub-Signature-256");
+  const length = Number(request.headers.get("content-length") ?? "0");
+  if (length > MAX_PAYLOAD_BYTES) return text(413, "payload too large");
+  const body = await request.text();
+  if (!(await controlPlane.verifyWebhook(body, signature))) return text(401, "invalid X-Hub-Signature-256");
+  controlPlane.syncer.nudge();
+  return text(202, "accepted");
+}

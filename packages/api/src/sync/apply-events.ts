@@ -1,0 +1,115 @@
+import type { CoordinationStore, Lock, MemoryEntry, StoreEvent, Task, WorkerRecord } from "@sentinel/coordination";
+import type { Cache } from "../cache/open-cache.js";
+import { deleteLock, recordLockHandover, upsertLock } from "../cache/lock-rows.js";
+import { deleteMemory, upsertMemory } from "../cache/memory-rows.js";
+import { writeSyncValue, readSyncNumber } from "../cache/sync-state.js";
+import { recordTaskEvent } from "../cache/task-event-rows.js";
+import { upsertTask } from "../cache/task-rows.js";
+import { countFinishedAttempt } from "../cache/throughput.js";
+import { recordHeartbeat, recordWorkerEvent, upsertWorker } from "../cache/worker-rows.js";
+import type { ChangeSet } from "./change-set.js";
+
+/** Task events after which the task's lock may have changed without a lock event of its own. */
+const LOCK_AFFECTING_TASK_EVENTS = new Set(["task.started", "task.succeeded", "task.failed", "task.dead", "task.cancelled", "task.requeued", "task.pinned"]);
+
+interface Affected {
+  taskIds: Set<string>;
+  workerIds: Set<string>;
+  lockTaskIds: Set<string>;
+  memoryKeys: Set<string>;
+}
+
+/** The details an event lacks, re-read through the port before the cache is written. */
+interface Snapshot {
+  tasks: Map<string, Task | null>;
+  workers: Map<string, WorkerRecord | null>;
+  locks: Map<string, Lock | null>;
+  memory: Map<string, MemoryEntry | null>;
+}
+
+function affectedBy(events: StoreEvent[]): Affected {
+  const affected: Affected = { taskIds: new Set(), workerIds: new Set(), lockTaskIds: new Set(), memoryKeys: new Set() };
+  for (const event of events) {
+    const [family] = event.kind.split(".");
+    if (event.taskId && (family === "task" || family === "lock")) {
+      affected.taskIds.add(event.taskId);
+      if (family === "lock" || LOCK_AFFECTING_TASK_EVENTS.has(event.kind)) affected.lockTaskIds.add(event.taskId);
+    }
+    if (event.workerId && (family === "worker" || family === "alert")) affected.workerIds.add(event.workerId);
+    if (family === "memory" && typeof event.data.key === "string") affected.memoryKeys.add(event.data.key);
+  }
+  return affected;
+}
+
+async function readSnapshot(store: CoordinationStore, affected: Affected): Promise<Snapshot> {
+  const read = async <T>(ids: Set<string>, get: (id: string) => Promise<T | null>) =>
+    new Map(await Promise.all([...ids].map(async (id) => [id, await get(id)] as const)));
+  const [tasks, workers, locks, memory] = await Promise.all([
+    read(affected.taskIds, (id) => store.getTask(id)),
+    read(affected.workerIds, (id) => store.getWorker(id)),
+    read(affected.lockTaskIds, (id) => store.getLock(id)),
+    read(affected.memoryKeys, (key) => store.memoryGet(key)),
+  ]);
+  return { tasks, workers, locks, memory };
+}
+
+/**
+ * Follows the store's event log from the last id the cache has seen: records history
+ * (task events, heartbeats, lock hand-overs, throughput), re-reads the entities the events
+ * touched and writes everything with the new last id in one cache transaction, so a crash
+ * never skips or double-counts an event. Returns how many events were applied.
+ */
+export async function applyNextEvents(store: CoordinationStore, cache: Cache, changes: ChangeSet, batch: number): Promise<number> {
+  const afterId = readSyncNumber(cache.db, "last_event_id");
+  const events = await store.readEvents(afterId, batch);
+  if (events.length === 0) return 0;
+  const snapshot = await readSnapshot(store, affectedBy(events));
+  const db = cache.db;
+  cache.sqlite.transaction(() => {
+    for (const event of events) recordHistory(db, event, snapshot, changes);
+    for (const task of snapshot.tasks.values()) if (task) changes.addIf(upsertTask(db, task), "tasks");
+    for (const worker of snapshot.workers.values()) {
+      if (!worker) continue;
+      changes.addIf(upsertWorker(db, worker), "workers");
+      changes.addIf(recordHeartbeat(db, { workerId: worker.id, at: worker.lastHeartbeatAt, activeTasks: worker.activeTasks, state: worker.state }), "heartbeats");
+    }
+    for (const [taskId, lock] of snapshot.locks) changes.addIf(lock ? upsertLock(db, lock) : deleteLock(db, taskId), "locks");
+    for (const [key, entry] of snapshot.memory) changes.addIf(entry ? upsertMemory(db, entry) : deleteMemory(db, key), "memory");
+    writeSyncValue(db, "last_event_id", events[events.length - 1]!.id);
+  })();
+  return events.length;
+}
+
+function recordHistory(db: Cache["db"], event: StoreEvent, snapshot: Snapshot, changes: ChangeSet): void {
+  const [family] = event.kind.split(".");
+  if (event.taskId && family === "task") {
+    recordTaskEvent(db, { ...event, taskId: event.taskId });
+    changes.add("tasks");
+  }
+  if (event.kind === "task.succeeded" || event.kind === "task.failed" || event.kind === "task.dead") {
+    const outcome = event.kind === "task.succeeded" ? "succeeded" : "failed";
+    countFinishedAttempt(db, event.at, outcome);
+    const key = outcome === "succeeded" ? "tasks_succeeded_total" : "tasks_failed_total";
+    writeSyncValue(db, key, readSyncNumber(db, key) + 1);
+  }
+  if (event.taskId && family === "lock") {
+    recordLockHandover(db, { ...event, taskId: event.taskId }, snapshot.locks.get(event.taskId) ?? null);
+    recordTaskEvent(db, { ...event, taskId: event.taskId });
+    changes.add("locks", "tasks");
+  }
+  if (event.workerId && (family === "worker" || family === "alert")) {
+    if (event.kind === "worker.heartbeat") {
+      const worker = snapshot.workers.get(event.workerId);
+      const activeTasks = typeof event.data.activeTasks === "number" ? event.data.activeTasks : (worker?.activeTasks ?? 0);
+      const state = typeof event.data.state === "string" ? event.data.state : (worker?.state ?? "ACTIVE");
+      recordHeartbeat(db, { workerId: event.workerId, at: event.at, activeTasks, state });
+      changes.add("heartbeats");
+    } else {
+      recordWorkerEvent(db, { ...event, workerId: event.workerId });
+      changes.add("workers");
+    }
+    if (family === "alert") changes.add("alerts");
+  }
+  if (family === "memory") changes.add("memory");
+  if (event.kind === "settings.changed") changes.add("settings");
+}

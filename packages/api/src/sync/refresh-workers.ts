@@ -1,0 +1,26 @@
+import type { CoordinationStore, WorkerRecord } from "@sentinel/coordination";
+import { notInArray } from "drizzle-orm";
+import type { Cache } from "../cache/open-cache.js";
+import { workers } from "../cache/schema.js";
+import { recordHeartbeat, upsertWorker } from "../cache/worker-rows.js";
+import type { ChangeSet } from "./change-set.js";
+
+/**
+ * Reads the whole registry (cheap: one row per worker) so heartbeats that the store does not
+ * announce as events (GitHub heartbeats are comment edits) still reach the timelines.
+ */
+export async function refreshWorkers(store: CoordinationStore, cache: Cache, changes: ChangeSet): Promise<void> {
+  const listed = await store.listWorkers({ includeRemoved: true });
+  cache.sqlite.transaction(() => writeWorkers(cache, listed, changes))();
+}
+
+function writeWorkers(cache: Cache, listed: WorkerRecord[], changes: ChangeSet): void {
+  for (const worker of listed) {
+    changes.addIf(upsertWorker(cache.db, worker), "workers");
+    const beat = { workerId: worker.id, at: worker.lastHeartbeatAt, activeTasks: worker.activeTasks, state: worker.state };
+    changes.addIf(recordHeartbeat(cache.db, beat), "heartbeats");
+  }
+  const ids = listed.map((w) => w.id);
+  const purged = ids.length === 0 ? cache.db.delete(workers).run() : cache.db.delete(workers).where(notInArray(workers.id, ids)).run();
+  changes.addIf(purged.changes > 0, "workers");
+}

@@ -1,0 +1,176 @@
+import { coerceError, type CoordinationStore } from "@sentinel/coordination";
+import { writeBudget } from "../cache/budget.js";
+import { appendChange, type Change, type ChangeKind } from "../cache/change-log.js";
+import type { Cache } from "../cache/open-cache.js";
+import { readSyncNumber, writeSyncValue } from "../cache/sync-state.js";
+import { applyNextEvents } from "./apply-events.js";
+import { ChangeSet } from "./change-set.js";
+import { reconcile } from "./reconcile.js";
+import { refreshWorkers } from "./refresh-workers.js";
+import { readStoreBudget } from "./store-budget.js";
+
+export interface SyncerOptions {
+  store: CoordinationStore;
+  cache: Cache;
+  /** Between passes. Default: 200 ms for SQLite (a change shows within a second), 5 s for GitHub. */
+  pollIntervalMs?: number;
+  /** Full registry read (heartbeats the store does not announce). Default 1 s SQLite, 15 s GitHub. */
+  workersRefreshMs?: number;
+  /** Full reconcile against missed events. Default 30 s SQLite, 60 s GitHub. */
+  reconcileIntervalMs?: number;
+  /** Events read per request. */
+  eventBatch?: number;
+  onError?: (error: Error) => void;
+}
+
+export type ChangeListener = (change: Change) => void;
+
+export interface SyncStatus {
+  lastEventId: number;
+  lastSyncAt: number | null;
+  lastReconcileAt: number | null;
+  lastError: string | null;
+  running: boolean;
+}
+
+export interface Syncer {
+  start(): void;
+  /** Stops the loop and waits for a pass in flight. Idempotent. */
+  stop(): Promise<void>;
+  /** One pass (events, due refreshes); serialised with the loop's passes. */
+  syncOnce(): Promise<Change | null>;
+  /** A pass that includes a full reconcile. */
+  reconcileNow(): Promise<Change | null>;
+  /** Wake the loop now (a webhook arrived). */
+  nudge(): void;
+  onChange(listener: ChangeListener): () => void;
+  /** Record a change the syncer did not observe (an operator action) and announce it. */
+  publish(kinds: ChangeKind[]): Change;
+  /** The store's clock, estimated from the offset measured at the last pass. */
+  storeNow(): number;
+  status(): SyncStatus;
+}
+
+const MAX_EVENT_BATCHES_PER_PASS = 20;
+const MAX_ERROR_BACKOFF_MS = 10_000;
+
+export function createSyncer(options: SyncerOptions): Syncer {
+  const { store, cache } = options;
+  const github = store.backend === "github";
+  const pollIntervalMs = options.pollIntervalMs ?? (github ? 5_000 : 200);
+  const workersRefreshMs = options.workersRefreshMs ?? (github ? 15_000 : 1_000);
+  const reconcileIntervalMs = options.reconcileIntervalMs ?? (github ? 60_000 : 30_000);
+  const eventBatch = options.eventBatch ?? 500;
+  const listeners = new Set<ChangeListener>();
+
+  let clockOffsetMs = readSyncNumber(cache.db, "store_clock_offset_ms");
+  let lastWorkersRefresh = 0;
+  let lastReconcile = 0;
+  let lastSyncAt: number | null = null;
+  let lastError: string | null = null;
+  let chain: Promise<unknown> = Promise.resolve();
+  let timer: NodeJS.Timeout | null = null;
+  let running = false;
+  let consecutiveErrors = 0;
+
+  async function pass(forceReconcile: boolean): Promise<Change | null> {
+    const changes = new ChangeSet();
+    const storeNow = await store.now();
+    clockOffsetMs = storeNow - Date.now();
+    for (let i = 0; i < MAX_EVENT_BATCHES_PER_PASS; i++) {
+      if ((await applyNextEvents(store, cache, changes, eventBatch)) < eventBatch) break;
+    }
+    const local = Date.now();
+    if (forceReconcile || local - lastReconcile >= reconcileIntervalMs) {
+      await reconcile(store, cache, changes, storeNow);
+      lastReconcile = lastWorkersRefresh = local;
+    } else if (local - lastWorkersRefresh >= workersRefreshMs) {
+      await refreshWorkers(store, cache, changes);
+      lastWorkersRefresh = local;
+    }
+    const budget = await readStoreBudget(store);
+    if (budget) changes.addIf(writeBudget(cache.db, budget, storeNow), "budget");
+    writeSyncValue(cache.db, "store_clock_offset_ms", clockOffsetMs);
+    writeSyncValue(cache.db, "last_sync_at", storeNow);
+    lastSyncAt = storeNow;
+    lastError = null;
+    if (changes.empty) return null;
+    const change = appendChange(cache.db, changes.kinds);
+    announce(change);
+    return change;
+  }
+
+  function announce(change: Change): void {
+    for (const listener of listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        options.onError?.(coerceError(error));
+      }
+    }
+  }
+
+  function serialised(forceReconcile: boolean): Promise<Change | null> {
+    const next = chain.then(() => pass(forceReconcile));
+    chain = next.catch(() => undefined);
+    return next;
+  }
+
+  function schedule(delayMs: number): void {
+    if (!running) return;
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(tick, delayMs);
+  }
+
+  async function tick(): Promise<void> {
+    timer = null;
+    try {
+      await serialised(false);
+      consecutiveErrors = 0;
+      schedule(pollIntervalMs);
+    } catch (thrown) {
+      const error = coerceError(thrown);
+      lastError = error.message;
+      writeSyncValue(cache.db, "last_error", error.message);
+      options.onError?.(error);
+      consecutiveErrors += 1;
+      schedule(Math.min(MAX_ERROR_BACKOFF_MS, pollIntervalMs * 2 ** consecutiveErrors));
+    }
+  }
+
+  return {
+    start() {
+      if (running) return;
+      running = true;
+      schedule(0);
+    },
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await chain;
+    },
+    syncOnce: () => serialised(false),
+    reconcileNow: () => serialised(true),
+    nudge() {
+      if (running && timer) schedule(0);
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    publish(kinds) {
+      const change = appendChange(cache.db, kinds);
+      announce(change);
+      return change;
+    },
+    storeNow: () => Date.now() + clockOffsetMs,
+    status: () => ({
+      lastEventId: readSyncNumber(cache.db, "last_event_id"),
+      lastSyncAt,
+      lastReconcileAt: readSyncNumber(cache.db, "last_reconcile_at") || null,
+      lastError,
+      running,
+    }),
+  };
+}

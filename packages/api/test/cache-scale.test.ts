@@ -1,0 +1,116 @@
+import type { Task, TaskState, WorkerRecord } from "@sentinel/coordination";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Cache } from "../src/cache/open-cache.js";
+import { taskPageQuery, taskStateCountsQuery, waitingTypesQuery, decodeCursor } from "../src/cache/task-queries.js";
+import { upsertTask } from "../src/cache/task-rows.js";
+import { recordHeartbeat, upsertWorker } from "../src/cache/worker-rows.js";
+import { openHarness, registration, type Harness } from "./fixtures.js";
+
+const TASKS = 100_000;
+const WORKERS = 1_000;
+const STATES: TaskState[] = ["queued", "running", "succeeded", "failed", "dead", "cancelled"];
+
+let h: Harness;
+let cache: Cache;
+
+beforeAll(() => {
+  h = openHarness();
+  cache = h.cp.cache;
+  const now = Date.now();
+  cache.sqlite.transaction(() => {
+    for (let i = 0; i < WORKERS; i++) {
+      const worker: WorkerRecord = {
+        ...registration(`w${i}`, { supportedTaskTypes: [`type-${i % 20}`] }),
+        state: i % 10 === 0 ? "STALE" : "ACTIVE",
+        activeTasks: i % 4,
+        registeredAt: now - 3_600_000,
+        lastHeartbeatAt: now,
+        stateChangedAt: now,
+        drainRequested: false,
+      };
+      upsertWorker(cache.db, worker);
+      recordHeartbeat(cache.db, { workerId: worker.id, at: now, activeTasks: worker.activeTasks, state: worker.state });
+    }
+    for (let i = 0; i < TASKS; i++) {
+      const task: Task = {
+        id: `t${String(i).padStart(6, "0")}`,
+        type: `type-${i % 25}`,
+        title: `job number ${i}`,
+        priority: 0,
+        params: { customer: `cust-${i % 997}`, n: i },
+        state: STATES[i % STATES.length]!,
+        attempts: 1,
+        maxAttempts: 3,
+        timeoutMs: 60_000,
+        runAt: now,
+        pinnedWorkerId: null,
+        affinityKey: null,
+        workerId: `w${i % WORKERS}`,
+        fencingToken: 1,
+        result: null,
+        lastError: null,
+        createdAt: now - TASKS + i,
+        updatedAt: now,
+        startedAt: null,
+        finishedAt: null,
+      };
+      upsertTask(cache.db, task);
+    }
+  })();
+}, 120_000);
+afterAll(async () => h.close());
+
+function plan(query: { toSQL(): { sql: string; params: unknown[] } }): string {
+  const { sql, params } = query.toSQL();
+  const rows = cache.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as unknown[])) as Array<{ detail: string }>;
+  return rows.map((r) => r.detail).join("\n");
+}
+
+/** A full table scan of tasks shows as "SCAN tasks" without an index; every page must avoid it. */
+function expectIndexed(detail: string, index: string): void {
+  expect(detail).toContain(index);
+  expect(detail).not.toMatch(/SCAN tasks(?! USING)/);
+}
+
+describe("cache at 100,000 tasks and 1,000 workers", () => {
+  const cursor = decodeCursor(Buffer.from(JSON.stringify([Date.now() - 50_000, "t050000"])).toString("base64url"));
+
+  it("pages by state, type and worker through their indexes (with and without a cursor)", () => {
+    expectIndexed(plan(taskPageQuery(cache.db, { states: ["failed"] }, { limit: 50 })), "tasks_state_created_idx");
+    expectIndexed(plan(taskPageQuery(cache.db, { states: ["failed"] }, { limit: 50, cursor })), "tasks_state_created_idx");
+    expectIndexed(plan(taskPageQuery(cache.db, { types: ["type-3"] }, { limit: 50 })), "tasks_type_created_idx");
+    expectIndexed(plan(taskPageQuery(cache.db, { workerId: "w7" }, { limit: 50 })), "tasks_worker_created_idx");
+    expectIndexed(plan(taskPageQuery(cache.db, {}, { limit: 50, cursor })), "tasks_created_idx");
+  });
+
+  it("searches text through the trigram index", () => {
+    const detail = plan(taskPageQuery(cache.db, { search: "cust-42" }, { limit: 50 }));
+    expect(detail).toMatch(/VIRTUAL TABLE INDEX \d+:M/);
+  });
+
+  it("computes the overview's counts from covering indexes", () => {
+    expect(plan(taskStateCountsQuery(cache.db))).toMatch(/USING COVERING INDEX tasks_state/);
+    expect(plan(waitingTypesQuery(cache.db))).toContain("USING COVERING INDEX tasks_state_type_idx");
+  });
+
+  it("answers the overview and a filtered, searched page through the router", async () => {
+    const overview = await h.anonymous.overview.get();
+    expect(overview.workers.total).toBe(WORKERS);
+    expect(overview.workers.byState.STALE).toBe(100);
+    const waiting = Array.from({ length: TASKS }, (_, i) => STATES[i % STATES.length]).filter((s) => s === "queued" || s === "failed").length;
+    expect(overview.queue.depth).toBe(waiting);
+    // Every tenth worker is STALE, and those are exactly the ones supporting type-0 and type-10; nobody supports type-20…24.
+    const unsupported = overview.alerts.filter((a) => a.code === "no_worker_for_type").map((a) => a.subject);
+    expect(unsupported.sort()).toEqual(["type-0", "type-10", "type-20", "type-21", "type-22", "type-23", "type-24"]);
+
+    const page = await h.anonymous.tasks.list({ states: ["queued"], types: ["type-0"], limit: 20 });
+    expect(page.items).toHaveLength(20);
+    expect(page.items.every((t) => t.state === "queued" && t.type === "type-0")).toBe(true);
+    const next = await h.anonymous.tasks.list({ states: ["queued"], types: ["type-0"], limit: 20, cursor: page.nextCursor });
+    expect(next.items[0]!.createdAt).toBeLessThan(page.items.at(-1)!.createdAt);
+
+    const found = await h.anonymous.tasks.list({ search: "CUST-996", limit: 200 });
+    expect(found.items.length).toBeGreaterThan(0);
+    expect(found.items.every((t) => (t.params as { customer: string }).customer === "cust-996")).toBe(true);
+  });
+});

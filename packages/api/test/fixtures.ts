@@ -1,0 +1,116 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import type { WorkerRegistration } from "@sentinel/coordination";
+import { openSqliteStore, type SqliteStore } from "@sentinel/coordination/sqlite";
+import { createCaller } from "../src/root.js";
+import { createControlPlane, type ControlPlane, type ControlPlaneOptions } from "../src/server/index.js";
+
+export const OPERATOR_TOKEN = "alice:alice-secret-token-0123456789";
+
+export interface Harness {
+  dir: string;
+  store: SqliteStore;
+  cp: ControlPlane;
+  /** A caller with no session. */
+  anonymous: ReturnType<typeof createCaller>;
+  /** A caller logged in as "alice" through the real cookie. */
+  operator: ReturnType<typeof createCaller>;
+  cookie: string;
+  close(): Promise<void>;
+}
+
+export function openHarness(options: { env?: Record<string, string>; startSyncer?: boolean; sync?: ControlPlaneOptions["sync"] } = {}): Harness {
+  const dir = mkdtempSync(join(tmpdir(), "sentinel-api-"));
+  const store = openSqliteStore({ path: join(dir, "store.db") });
+  const cp = createControlPlane({
+    store,
+    dataDir: dir,
+    env: { SENTINEL_OPERATOR_TOKEN: OPERATOR_TOKEN, SENTINEL_SESSION_SECRET: "s".repeat(40), ...options.env },
+    startSyncer: options.startSyncer ?? false,
+    sync: { pollIntervalMs: 50, workersRefreshMs: 100, reconcileIntervalMs: 60_000, ...options.sync },
+  });
+  const login = cp.auth.login("alice-secret-token-0123456789");
+  if (!login.ok) throw new Error("fixture login failed");
+  const cookie = login.setCookie.split(";")[0]!;
+  return {
+    dir,
+    store,
+    cp,
+    cookie,
+    anonymous: createCaller(cp.createContext({ headers: new Headers() })),
+    operator: createCaller(cp.createContext({ headers: new Headers({ cookie }) })),
+    async close() {
+      await cp.close();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function registration(id: string, overrides: Partial<WorkerRegistration> = {}): WorkerRegistration {
+  return {
+    id,
+    hostname: `${id}.local`,
+    pid: 1000,
+    version: "test",
+    maxConcurrency: 4,
+    supportedTaskTypes: ["demo"],
+    cpuCores: 2,
+    memoryMb: 1024,
+    labels: {},
+    heartbeatIntervalMs: 1_000,
+    leaseMs: 30_000,
+    healthUrl: null,
+    ...overrides,
+  };
+}
+
+/** Poll until `check` returns a value (not undefined/false), or fail after the deadline. */
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, deadlineMs = 3_000, what = "condition"): Promise<T> {
+  const until = Date.now() + deadlineMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > until) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export type WebHandler = (request: Request) => Promise<Response>;
+
+/** A real node:http server in front of Web-standard handlers (what Next's route handlers are). */
+export async function serve(handler: WebHandler): Promise<{ url: string; close(): Promise<void> }> {
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    void (async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const controller = new AbortController();
+      res.on("close", () => controller.abort());
+      const headers = new Headers();
+      for (const [key, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(key, value);
+      const hasBody = req.method !== "GET" && req.method !== "HEAD";
+      const request = new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body: hasBody ? Buffer.concat(chunks) : undefined, signal: controller.signal });
+      const response = await handler(request);
+      res.writeHead(response.status, Object.fromEntries(response.headers));
+      if (response.body) Readable.fromWeb(response.body as import("node:stream/web").ReadableStream).pipe(res);
+      else res.end();
+    })().catch((error: unknown) => {
+      res.writeHead(500);
+      res.end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { getCachedTask } from "../src/cache/task-queries.js";
+import { getCachedWorker, heartbeatsBetween } from "../src/cache/worker-queries.js";
+import { listCachedLocks } from "../src/cache/lock-queries.js";
+import { readSyncNumber, writeSyncValue } from "../src/cache/sync-state.js";
+import { newTaskSchema } from "@sentinel/coordination";
+import { eventually, openHarness, registration, type Harness } from "./fixtures.js";
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+describe("syncer", () => {
+  it("shows task, worker, heartbeat, lock and state changes in the cache within a deadline", async () => {
+    h = openHarness({ startSyncer: true });
+    const db = h.cp.cache.db;
+    const task = await h.store.createTask(newTaskSchema.parse({ type: "demo" }), "test");
+    await eventually(() => getCachedTask(db, task.id), 1_500, "task in cache");
+
+    await h.store.registerWorker(registration("w1"));
+    await eventually(() => getCachedWorker(db, "w1")?.state === "ACTIVE", 1_500, "worker ACTIVE");
+
+    await h.store.heartbeat("w1", { activeTasks: 1 });
+    const worker = await h.store.getWorker("w1");
+    await eventually(() => getCachedWorker(db, "w1")?.lastHeartbeatAt === worker!.lastHeartbeatAt, 1_500, "heartbeat");
+
+    const acquired = await h.store.acquireLock({ taskId: task.id, ownerId: "w1", ttlMs: 60_000, metadata: { hostname: "h", pid: 1, taskType: "demo" } });
+    if (!acquired.acquired) throw new Error("lock not acquired");
+    await eventually(() => listCachedLocks(db).find((l) => l.taskId === task.id && l.token === acquired.lock.token), 1_500, "lock");
+
+    await h.store.startTask(task.id, acquired.lock.token, "w1");
+    await eventually(() => getCachedTask(db, task.id)?.state === "running", 1_500, "running");
+    await h.store.completeTask(task.id, acquired.lock.token, { result: { ok: true } });
+    await eventually(() => getCachedTask(db, task.id)?.state === "succeeded", 1_500, "succeeded");
+    await eventually(() => listCachedLocks(db).length === 0, 1_500, "lock released");
+  });
+
+  it("records every observed heartbeat for the timeline", async () => {
+    h = openHarness();
+    await h.store.registerWorker(registration("w1"));
+    const seen = new Set<number>();
+    for (let i = 0; i < 4; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      seen.add((await h.store.heartbeat("w1", { activeTasks: i })).lastHeartbeatAt);
+    }
+    await h.cp.syncer.syncOnce();
+    const points = heartbeatsBetween(h.cp.cache.db, "w1", 0, Number.MAX_SAFE_INTEGER, 100);
+    for (const at of seen) expect(points.map((p) => p.at)).toContain(at);
+    expect(points.find((p) => p.at === [...seen].at(-1))?.activeTasks).toBe(3);
+
+    const timeline = await h.anonymous.workers.timeline({ workerId: "w1", windowMs: 3_600_000 });
+    expect(timeline.heartbeatIntervalMs).toBe(1_000);
+    expect(timeline.staleThresholdMs).toBe(30_000);
+    expect(timeline.heartbeats.length).toBeGreaterThanOrEqual(seen.size);
+    expect(timeline.events.map((e) => e.kind)).toContain("worker.state_changed");
+  });
+
+  it("repairs a missed event on reconcile", async () => {
+    h = openHarness();
+    const db = h.cp.cache.db;
+    await h.cp.syncer.syncOnce();
+    const task = await h.store.createTask(newTaskSchema.parse({ type: "demo" }), "test");
+    await h.store.registerWorker(registration("w1"));
+    const lock = await h.store.acquireLock({ taskId: task.id, ownerId: "w1", ttlMs: 60_000, metadata: { hostname: "h", pid: 1, taskType: "demo" } });
+    expect(lock.acquired).toBe(true);
+    // Lose those events, as an undelivered webhook would.
+    const [latest] = await h.store.readEvents(0, 10_000).then((events) => events.slice(-1));
+    writeSyncValue(db, "last_event_id", latest!.id);
+
+    await h.cp.syncer.syncOnce();
+    expect(getCachedTask(db, task.id)).toBeNull();
+    expect(listCachedLocks(db)).toHaveLength(0);
+
+    const change = await h.cp.syncer.reconcileNow();
+    expect(getCachedTask(db, task.id)?.state).toBe("queued");
+    expect(getCachedWorker(db, "w1")?.state).toBe("ACTIVE");
+    expect(listCachedLocks(db).map((l) => l.taskId)).toEqual([task.id]);
+    expect(change?.kinds).toEqual(expect.arrayContaining(["tasks", "locks", "workers"]));
+  });
+
+  it("announces changes with increasing change ids and applies each event once", async () => {
+    h = openHarness();
+    const seen: number[] = [];
+    h.cp.syncer.onChange((c) => seen.push(c.changeId));
+    await h.store.createTask(newTaskSchema.parse({ type: "demo" }), "test");
+    const first = await h.cp.syncer.syncOnce();
+    await h.store.createTask(newTaskSchema.parse({ type: "demo" }), "test");
+    const second = await h.cp.syncer.syncOnce();
+    expect(first && second && second.changeId > first.changeId).toBe(true);
+    expect(seen).toEqual([first!.changeId, second!.changeId]);
+    expect(await h.cp.syncer.syncOnce()).toBeNull();
+    expect(readSyncNumber(h.cp.cache.db, "last_event_id")).toBe((await h.store.readEvents(0, 1000)).at(-1)!.id);
+  });
+});

@@ -1,0 +1,74 @@
+import { availableSlots } from "../domain/worker.js";
+import { filterReasons, selectWorker } from "./load-balancer.js";
+import type { BalancingHistory, BalancingStrategy, BalancingTask, BalancingWorker } from "./types.js";
+
+export interface PlanClaimsInput {
+  selfId: string;
+  /** Claimable tasks as this worker sees them. */
+  tasks: readonly BalancingTask[];
+  /** The shared registry view. */
+  workers: readonly BalancingWorker[];
+  strategy: BalancingStrategy;
+  /** A task waiting longer than this (since its runAt) is open to any eligible worker. */
+  graceMs: number;
+  /** Store-clock ms. */
+  now: number;
+  history?: BalancingHistory;
+}
+
+export type ClaimReason = "assigned" | "pinned" | "grace";
+
+export interface ClaimDecision {
+  taskId: string;
+  /** The worker the shared strategy gives the task to (null: nobody eligible with room). */
+  assignedTo: string | null;
+  /** Why this worker claims it, or null if it leaves it to others. */
+  claimedBecause: ClaimReason | null;
+}
+
+export interface ClaimPlan {
+  /** Task ids to claim now, best first; never more than self's free slots. */
+  claim: string[];
+  decisions: ClaimDecision[];
+}
+
+/**
+ * "Assignment by agreement": every worker runs the same strategy over the same view and
+ * takes what it gives itself, so workers rarely collide and no store write is spent on
+ * assignment. The simulation consumes capacity as it assigns (seed "Capacity Tracking",
+ * step 7 "Update capacity") and does not depend on selfId, so all workers agree on it.
+ * Tasks waiting past graceMs are then open to anyone with room: a stale view never starves
+ * a task, and the lock settles any collision.
+ */
+export function planClaims(input: PlanClaimsInput): ClaimPlan {
+  const self = input.workers.find((w) => w.id === input.selfId);
+  const ordered = [...input.tasks].sort(byPriorityThenAge);
+  const simulated = new Map(input.workers.map((w) => [w.id, { ...w }]));
+  const ctx = { strategy: input.strategy, now: input.now, ...(input.history ? { history: input.history } : {}) };
+
+  const decisions: ClaimDecision[] = ordered.map((task) => {
+    const { workerId } = selectWorker(task, [...simulated.values()], ctx);
+    const assignee = workerId === null ? undefined : simulated.get(workerId);
+    if (assignee) assignee.activeTasks += 1;
+    const claimedBecause = workerId !== null && workerId === input.selfId ? (task.pinnedWorkerId === input.selfId ? "pinned" : "assigned") : null;
+    return { taskId: task.id, assignedTo: workerId, claimedBecause };
+  });
+
+  if (!self) return { claim: [], decisions: decisions.map((d) => ({ ...d, claimedBecause: null })) };
+  let room = availableSlots(self) - decisions.filter((d) => d.claimedBecause !== null).length;
+  const idle = { ...self, activeTasks: 0 };
+  ordered.forEach((task, i) => {
+    const decision = decisions[i];
+    if (!decision || decision.claimedBecause !== null || room <= 0) return;
+    const waited = input.now - task.runAt;
+    if (waited > input.graceMs && filterReasons(task, idle, input.now).length === 0) {
+      decision.claimedBecause = "grace";
+      room -= 1;
+    }
+  });
+  return { claim: decisions.filter((d) => d.claimedBecause !== null).map((d) => d.taskId), decisions };
+}
+
+function byPriorityThenAge(a: BalancingTask, b: BalancingTask): number {
+  return b.priority - a.priority || a.runAt - b.runAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}

@@ -1,0 +1,38 @@
+import { userInfo } from "node:os";
+import { loadWorkerConfig } from "../config/load-worker-config.js";
+import { connectStore } from "../runtime/connect-store.js";
+import type { CoordinationStore } from "../store/port.js";
+
+export interface GlobalOptions {
+  json?: boolean;
+  db?: string;
+}
+
+export interface CliIo {
+  out: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** Store selection follows the worker's (config file, SENTINEL_* and GITHUB_* variables); `--db` points at a SQLite file directly. */
+export async function openCliStore(global: GlobalOptions, io: CliIo): Promise<CoordinationStore> {
+  const env = global.db ? { ...io.env, SENTINEL_STORE: "sqlite", SENTINEL_SQLITE_PATH: global.db } : io.env;
+  const config = loadWorkerConfig({ env, cwd: io.cwd });
+  const { store } = await connectStore(config.store, { env, cwd: io.cwd });
+  return store;
+}
+
+/** Who the audit log says did it. */
+export function cliActor(): string {
+  let name = "unknown";
+  try {
+    name = userInfo().username;
+  } catch {
+    // Containers without a passwd entry still get an actor name.
+  }
+  return `operator:cli:${name}`;
+}
+
+export function emit(io: CliIo, global: GlobalOptions, data: unknown, human: () => string): void {
+  io.out(global.json ? JSON.stringify(data, null, 2) : human());
+}

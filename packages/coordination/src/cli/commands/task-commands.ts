@@ -1,0 +1,131 @@
+import type { Command } from "commander";
+import { InvalidArgumentError } from "commander";
+import { TASK_STATES, type Task, type TaskState } from "../../domain/task.js";
+import { NotFoundError } from "../../errors.js";
+import { TaskQueue } from "../../queue/task-queue.js";
+import type { CoordinationStore } from "../../store/port.js";
+import { cliActor, emit, type CliIo, type GlobalOptions } from "../cli-context.js";
+import { formatDuration, formatTable } from "../format-table.js";
+import { intOption, jsonOption } from "../parse-args.js";
+
+type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => Promise<void>;
+
+export function registerTaskCommands(program: Command, io: CliIo, withStore: WithStore): void {
+  const task = program.command("task").description("create, inspect and act on tasks");
+
+  task
+    .command("create <type>")
+    .description("queue a task of <type> (a worker with a handler for it will run it)")
+    .option("--params <json>", "task parameters as JSON", jsonOption("--params"), {})
+    .option("--priority <n>", "higher runs first (-100..100)", intOption("--priority", -100, 100), 0)
+    .option("--max-attempts <n>", "attempts before the task is dead (1..100)", intOption("--max-attempts", 1, 100), 3)
+    .option("--timeout-ms <n>", "lock TTL / run time limit per attempt", intOption("--timeout-ms", 100, 24 * 3_600_000))
+    .option("--pin <worker>", "only this worker may run it")
+    .option("--title <text>", "a human-readable title")
+    .action((type: string, opts: { params: unknown; priority: number; maxAttempts: number; timeoutMs?: number; pin?: string; title?: string }) =>
+      withStore(program.opts(), async (store) => {
+        const created = await new TaskQueue(store).create({
+          type,
+          params: opts.params,
+          priority: opts.priority,
+          maxAttempts: opts.maxAttempts,
+          ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+          pinnedWorkerId: opts.pin ?? null,
+          ...(opts.title !== undefined ? { title: opts.title } : {}),
+        }, cliActor());
+        emit(io, program.opts(), created, () => `created ${created.id} (${created.type}, priority ${created.priority})`);
+      }),
+    );
+
+  task
+    .command("list")
+    .description("list tasks, newest first")
+    .option("--state <states>", `comma-separated: ${TASK_STATES.join(", ")}`, parseStates)
+    .option("--type <type>", "only this task type")
+    .option("--limit <n>", "at most this many (1..1000)", intOption("--limit", 1, 1000), 50)
+    .action((opts: { state?: TaskState[]; type?: string; limit: number }) =>
+      withStore(program.opts(), async (store) => {
+        const page = await store.listTasks({
+          ...(opts.state ? { states: opts.state } : {}),
+          ...(opts.type ? { types: [opts.type] } : {}),
+          limit: opts.limit,
+        });
+        const now = await store.now();
+        emit(io, program.opts(), page.items, () =>
+          formatTable(
+            ["ID", "TYPE", "STATE", "PRI", "ATTEMPTS", "WORKER", "TOKEN", "AGE"],
+            page.items.map((t) => [t.id, t.type, t.state, t.priority, `${t.attempts}/${t.maxAttempts}`, t.workerId, t.fencingToken, formatDuration(now - t.createdAt)]),
+          ),
+        );
+      }),
+    );
+
+  task
+    .command("show <id>")
+    .description("one task with params, result and last error")
+    .action((id: string) =>
+      withStore(program.opts(), async (store) => {
+        const found = await requireTask(store, id);
+        emit(io, program.opts(), found, () => describeTask(found));
+      }),
+    );
+
+  task
+    .command("cancel <id>")
+    .description("cancel a task that has not finished (its lock is released)")
+    .option("--reason <text>", "recorded in the audit log", "cancelled from the CLI")
+    .action((id: string, opts: { reason: string }) =>
+      withStore(program.opts(), async (store) => {
+        await requireTask(store, id);
+        const done = await new TaskQueue(store).cancel(id, cliActor(), opts.reason);
+        emit(io, program.opts(), done, () => `cancelled ${done.id}`);
+      }),
+    );
+
+  task
+    .command("retry <id>")
+    .description("queue a failed, dead or cancelled task again now, with a fresh attempt budget")
+    .action((id: string) =>
+      withStore(program.opts(), async (store) => {
+        await requireTask(store, id);
+        const queued = await new TaskQueue(store).retry(id, cliActor());
+        emit(io, program.opts(), queued, () => `requeued ${queued.id} (state ${queued.state})`);
+      }),
+    );
+}
+
+function parseStates(value: string): TaskState[] {
+  const states = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const bad = states.filter((s) => !(TASK_STATES as readonly string[]).includes(s));
+  if (bad.length > 0 || states.length === 0) {
+    throw new InvalidArgumentError(`--state expects a comma-separated list of ${TASK_STATES.join(", ")}; got "${value}"`);
+  }
+  return states as TaskState[];
+}
+
+async function requireTask(store: CoordinationStore, id: string): Promise<Task> {
+  const found = await store.getTask(id);
+  if (!found) throw new NotFoundError("task", id);
+  return found;
+}
+
+function describeTask(t: Task): string {
+  const lines: Array<[string, unknown]> = [
+    ["id", t.id],
+    ["type", t.type],
+    ["title", t.title],
+    ["state", t.state],
+    ["priority", t.priority],
+    ["attempts", `${t.attempts}/${t.maxAttempts}`],
+    ["worker", t.workerId ?? "-"],
+    ["fencing token", t.fencingToken ?? "-"],
+    ["pinned to", t.pinnedWorkerId ?? "-"],
+    ["timeout", `${t.timeoutMs} ms`],
+    ["created", new Date(t.createdAt).toISOString()],
+    ["finished", t.finishedAt === null ? "-" : new Date(t.finishedAt).toISOString()],
+    ["params", JSON.stringify(t.params)],
+    ["result", JSON.stringify(t.result ?? null)],
+    ["last error", t.lastError ?? "-"],
+  ];
+  return lines.map(([k, v]) => `${k.padEnd(14)} ${String(v)}`).join("\n");
+}

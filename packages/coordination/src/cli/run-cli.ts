@@ -1,0 +1,55 @@
+import { Command, CommanderError } from "commander";
+import { ConfigError, IllegalTransitionError, NotFoundError, ValidationError, coerceError } from "../errors.js";
+import type { CoordinationStore } from "../store/port.js";
+import { openCliStore, type CliIo, type GlobalOptions } from "./cli-context.js";
+import { registerClusterCommands } from "./commands/cluster-commands.js";
+import { registerDemoCommand } from "./commands/demo-command.js";
+import { registerTaskCommands } from "./commands/task-commands.js";
+
+export interface RunCliOptions {
+  out?: (text: string) => void;
+  err?: (text: string) => void;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** Exit codes: 0 ok, 1 the store failed, 2 a bad argument / unknown id / illegal action / bad config. */
+export async function runCli(argv: readonly string[], opts: RunCliOptions = {}): Promise<number> {
+  const io: CliIo = { out: opts.out ?? ((t) => process.stdout.write(`${t}\n`)), env: opts.env ?? process.env, cwd: opts.cwd ?? process.cwd() };
+  const err = opts.err ?? ((t: string) => process.stderr.write(`${t}\n`));
+
+  const program = new Command("sentinel")
+    .description("Task Sentinel: create and inspect tasks, workers, locks and heartbeats")
+    .option("--json", "machine-readable output")
+    .option("--db <path>", "use this SQLite file (default: the worker's store selection)")
+    .exitOverride()
+    .configureOutput({ writeOut: (t) => io.out(t.trimEnd()), writeErr: (t) => err(t.trimEnd()), outputError: () => undefined })
+    .showSuggestionAfterError(true);
+
+  const withStore = async (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => {
+    const store = await openCliStore(global, io);
+    try {
+      await fn(store);
+    } finally {
+      await store.close();
+    }
+  };
+  registerTaskCommands(program, io, withStore);
+  registerClusterCommands(program, io, withStore);
+  registerDemoCommand(program, io, withStore);
+
+  try {
+    await program.parseAsync(argv as string[], { from: "user" });
+    return 0;
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
+      if (thrown.code === "commander.helpDisplayed" || thrown.code === "commander.version" || thrown.code === "commander.help") return 0;
+      err(thrown.message.replace(/^error: /, "sentinel: "));
+      return 2;
+    }
+    const error = coerceError(thrown);
+    err(`sentinel: ${error.message}`);
+    const isUsage = error instanceof ValidationError || error instanceof NotFoundError || error instanceof IllegalTransitionError || error instanceof ConfigError;
+    return isUsage ? 2 : 1;
+  }
+}

@@ -1,0 +1,212 @@
+import { existsSync, readFileSync } from "node:fs";
+import { hostname as osHostname, cpus, totalmem } from "node:os";
+import { dirname, isAbsolute, resolve } from "node:path";
+import type { z } from "zod";
+import { ConfigError } from "../errors.js";
+import { ENV_BINDINGS, convertEnvValue } from "./env-vars.js";
+import { describeExpected, valueAt } from "./format-issue.js";
+import { DEMO_HANDLERS, type HandlerSpec, type WorkerConfigFile, workerConfigFileSchema } from "./schema.js";
+import { substituteEnv } from "./substitute-env.js";
+import { generateWorkerId } from "./worker-id.js";
+
+export const CONFIG_FILE_NAME = "task-sentinel.config.json";
+
+export interface LoadWorkerConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Command-line arguments; `--config <path>` selects the file. */
+  argv?: readonly string[];
+  /** For the generated worker id; defaults to process.pid. */
+  pid?: number;
+}
+
+export type StoreConfig =
+  | { backend: "sqlite"; /** null: the default `<SENTINEL_DATA_DIR or <repo>/data>/sentinel.db`, resolved when the store opens. */ sqlitePath: string | null }
+  | {
+      backend: "github";
+      owner: string;
+      repo: string;
+      apiUrl?: string;
+      allowedAuthors?: string[];
+      settleDelayMs?: number;
+      token: string;
+      hmacSecret: string | null;
+    };
+
+type FileDistributed = WorkerConfigFile["distributed"];
+
+export interface WorkerConfig {
+  workerId: string;
+  hostname: string;
+  /** The config file read, if any. */
+  configFile: string | null;
+  store: StoreConfig;
+  distributed: Omit<FileDistributed, "workerId" | "hostname" | "heartbeat"> & {
+    heartbeat: Omit<FileDistributed["heartbeat"], "staleThresholdMs" | "checkIntervalMs"> & {
+      staleThresholdMs: number;
+      checkIntervalMs: number;
+    };
+  };
+  capacity: { maxConcurrentTasks: number; cpuCores: number; memoryMb: number; supportedTaskTypes: string[] };
+  handlers: Record<string, HandlerSpec>;
+  health: WorkerConfigFile["health"];
+  polling: WorkerConfigFile["polling"];
+  logLevel: WorkerConfigFile["logLevel"];
+}
+
+const DEFAULT_STALE_THRESHOLD_MS = 120_000;
+const DEFAULT_CHECK_INTERVAL_MS = 60_000;
+
+/**
+ * Config file (argv `--config`, else SENTINEL_CONFIG, else ./task-sentinel.config.json if
+ * present) with `${VAR}` substitution, then environment variables on top. Any problem is a
+ * ConfigError naming the key, where it came from and what was expected. With nothing
+ * configured: embedded SQLite at the default path and the demo handlers.
+ */
+export function loadWorkerConfig(opts: LoadWorkerConfigOptions = {}): WorkerConfig {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const configFile = locateConfigFile(opts.argv ?? [], env, cwd);
+  const raw = configFile ? readConfigFile(configFile, env) : {};
+  const parsed = parseWith(workerConfigFileSchema, raw, configFile ?? "defaults");
+  applyEnv(parsed, env);
+  return resolveConfig(parsed, raw, env, cwd, configFile, opts.pid ?? process.pid);
+}
+
+function locateConfigFile(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): string | null {
+  const flagIndex = argv.findIndex((a) => a === "--config" || a.startsWith("--config="));
+  if (flagIndex >= 0) {
+    const arg = argv[flagIndex] as string;
+    const value = arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : argv[flagIndex + 1];
+    if (!value) throw new ConfigError("--config", "a path to a JSON config file", "command line");
+    return mustExist(resolve(cwd, value), "--config", "command line");
+  }
+  const fromEnv = env.SENTINEL_CONFIG;
+  if (fromEnv) return mustExist(resolve(cwd, fromEnv), "SENTINEL_CONFIG", "env SENTINEL_CONFIG");
+  const local = resolve(cwd, CONFIG_FILE_NAME);
+  return existsSync(local) ? local : null;
+}
+
+function mustExist(path: string, key: string, source: string): string {
+  if (!existsSync(path)) throw new ConfigError(key, `an existing config file (${path} does not exist)`, source);
+  return path;
+}
+
+function readConfigFile(path: string, env: NodeJS.ProcessEnv): unknown {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new ConfigError("(file)", `valid JSON (${(err as Error).message})`, path);
+  }
+  if (json === null || typeof json !== "object" || Array.isArray(json)) {
+    throw new ConfigError("(root)", "a JSON object", path);
+  }
+  return substituteEnv(json, env, path);
+}
+
+function parseWith<S extends z.ZodType>(schema: S, value: unknown, source: string, keyPrefix?: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0] as z.core.$ZodIssue;
+  if (issue.code === "unrecognized_keys") {
+    const at = issue.path.map(String);
+    const keys = issue.keys.map((k) => [...at, k].join("."));
+    throw new ConfigError(keys.join(", "), "no such key (check the spelling; unknown keys are rejected)", source);
+  }
+  const key = keyPrefix ?? (issue.path.map(String).join(".") || "(root)");
+  throw new ConfigError(key, describeExpected(issue, keyPrefix ? value : valueAt(value, issue.path)), source);
+}
+
+function applyEnv(config: WorkerConfigFile, env: NodeJS.ProcessEnv): void {
+  for (const binding of ENV_BINDINGS) {
+    const raw = env[binding.name];
+    if (raw === undefined || raw === "") continue;
+    const value = parseWith(binding.schema, convertEnvValue(raw, binding.parse), `env ${binding.name}`, binding.key);
+    setAt(config as unknown as Record<string, unknown>, binding.key.split("."), value);
+  }
+}
+
+function setAt(root: Record<string, unknown>, path: string[], value: unknown): void {
+  let node = root;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (next === undefined || next === null || typeof next !== "object") node[key] = {};
+    node = node[key] as Record<string, unknown>;
+  }
+  node[path[path.length - 1] as string] = value;
+}
+
+function resolveConfig(
+  file: WorkerConfigFile,
+  raw: unknown,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  configFile: string | null,
+  pid: number,
+): WorkerConfig {
+  const source = configFile ?? "defaults";
+  const hostname = file.distributed.hostname ?? osHostname();
+  const handlers = file.handlers ?? DEMO_HANDLERS;
+  const handlerTypes = Object.keys(handlers);
+  if (handlerTypes.length === 0) throw new ConfigError("handlers", "at least one task type → handler", source);
+  const supported = file.capacity.supportedTaskTypes ?? handlerTypes;
+  const missing = supported.filter((t) => !handlers[t]);
+  if (missing.length > 0) {
+    throw new ConfigError("capacity.supportedTaskTypes", `types that have a handler in "handlers" (no handler for ${missing.join(", ")})`, source);
+  }
+
+  const { heartbeat, registry } = file.distributed;
+  const staleThresholdMs = agree("distributed.heartbeat.staleThresholdMs", heartbeat.staleThresholdMs, "distributed.registry.staleThresholdMs", registry.staleThresholdMs, source) ?? DEFAULT_STALE_THRESHOLD_MS;
+  const checkIntervalMs = agree("distributed.heartbeat.checkIntervalMs", heartbeat.checkIntervalMs, "distributed.registry.healthCheckIntervalMs", registry.healthCheckIntervalMs, source) ?? DEFAULT_CHECK_INTERVAL_MS;
+  if (staleThresholdMs <= heartbeat.intervalMs) {
+    const from = env.STALE_WORKER_THRESHOLD_MS ? "env STALE_WORKER_THRESHOLD_MS" : source;
+    throw new ConfigError("distributed.heartbeat.staleThresholdMs", `a value greater than distributed.heartbeat.intervalMs (${heartbeat.intervalMs}); got ${staleThresholdMs}`, from);
+  }
+
+  const { workerId: fileWorkerId, hostname: _hostname, ...distributed } = file.distributed;
+  return {
+    workerId: fileWorkerId ?? generateWorkerId(hostname, pid),
+    hostname,
+    configFile,
+    store: resolveStore(file, raw, env, cwd, configFile),
+    distributed: { ...distributed, heartbeat: { ...heartbeat, staleThresholdMs, checkIntervalMs } },
+    capacity: {
+      maxConcurrentTasks: file.capacity.maxConcurrentTasks,
+      cpuCores: file.capacity.cpuCores ?? cpus().length,
+      memoryMb: file.capacity.memoryMb ?? Math.round(totalmem() / 1024 / 1024),
+      supportedTaskTypes: supported,
+    },
+    handlers,
+    health: file.health,
+    polling: file.polling,
+    logLevel: file.logLevel,
+  };
+}
+
+function agree(key: string, value: number | undefined, aliasKey: string, alias: number | undefined, source: string): number | undefined {
+  if (value !== undefined && alias !== undefined && value !== alias) {
+    throw new ConfigError(aliasKey, `the same value as ${key} (${value}) or leave it out; got ${alias}`, source);
+  }
+  return value ?? alias;
+}
+
+function resolveStore(file: WorkerConfigFile, raw: unknown, env: NodeJS.ProcessEnv, cwd: string, configFile: string | null): StoreConfig {
+  const source = configFile ?? "defaults";
+  const explicitBackend = env.SENTINEL_STORE || valueAt(raw, ["store", "backend"]) !== undefined;
+  const githubFromEnv = Boolean(env.GITHUB_TOKEN && env.GITHUB_OWNER && env.GITHUB_REPO);
+  const backend = explicitBackend ? file.store.backend : githubFromEnv ? "github" : "sqlite";
+
+  if (backend === "sqlite") {
+    // A path in the file is relative to the file; one from the environment, to the working directory.
+    const base = configFile && !env.SENTINEL_SQLITE_PATH ? dirname(configFile) : cwd;
+    const path = file.store.sqlitePath;
+    return { backend, sqlitePath: path ? (isAbsolute(path) ? path : resolve(base, path)) : null };
+  }
+  const github = file.store.github;
+  if (!github?.owner) throw new ConfigError("store.github.owner", "the repository owner (or GITHUB_OWNER) for the github backend", source);
+  if (!github.repo) throw new ConfigError("store.github.repo", "the repository name (or GITHUB_REPO) for the github backend", source);
+  const token = env.GITHUB_TOKEN;
+  if (!token) throw new ConfigError("GITHUB_TOKEN", "a GitHub token in the environment for the github backend (never in the file)", "env GITHUB_TOKEN");
+  return { backend, ...github, token, hmacSecret: env.SENTINEL_HMAC_SECRET || null };
+}

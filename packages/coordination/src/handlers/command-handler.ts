@@ -1,0 +1,115 @@
+import { spawn } from "node:child_process";
+import type { CommandHandlerSpec } from "../config/schema.js";
+import type { HandlerDefinition } from "./task-handler.js";
+import { CommandFailedError } from "./unrecoverable-error.js";
+
+export const DEFAULT_MAX_OUTPUT_BYTES = 1024 * 1024;
+const STDERR_TAIL_BYTES = 2048;
+/** Time between SIGTERM and SIGKILL when a command overstays its timeout or is aborted. */
+export const KILL_GRACE_MS = 2000;
+
+/** Variables a command inherits from the worker; the rest (tokens, secrets) stays out. */
+const INHERITED_ENV = ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "USER", "SHELL"];
+
+export interface CommandHandlerOptions {
+  killGraceMs?: number;
+}
+
+/**
+ * Runs the configured argv with `shell: false`: the command line comes only from the
+ * worker's config, and the task's params travel as data (JSON on stdin and in
+ * SENTINEL_TASK_PARAMS), so nothing a task author writes is ever parsed by a shell.
+ * stdout is the result (parsed as JSON when it is JSON, else text, bounded in size).
+ */
+export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHandlerOptions = {}): HandlerDefinition {
+  const [file, ...args] = spec.command as [string, ...string[]];
+  const maxOutput = spec.maxOutputBytes ?? DEFAULT_MAX_OUTPUT_BYTES;
+  const killGraceMs = opts.killGraceMs ?? KILL_GRACE_MS;
+
+  return {
+    run: ({ task, params, attempt, fencingToken, signal }) =>
+      new Promise((resolveRun, rejectRun) => {
+        const paramsJson = JSON.stringify(params ?? null);
+        const env: NodeJS.ProcessEnv = {};
+        for (const name of INHERITED_ENV) if (process.env[name] !== undefined) env[name] = process.env[name];
+        Object.assign(env, spec.env, {
+          SENTINEL_TASK_ID: task.id,
+          SENTINEL_TASK_TYPE: task.type,
+          SENTINEL_ATTEMPT: String(attempt),
+          SENTINEL_FENCING_TOKEN: String(fencingToken),
+          SENTINEL_TASK_PARAMS: paramsJson,
+        });
+
+        const child = spawn(file, args, { shell: false, cwd: spec.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+        const stdout: Buffer[] = [];
+        let stdoutBytes = 0;
+        let truncated = false;
+        let stderrTail = Buffer.alloc(0);
+        let stopReason: string | null = null;
+        let killTimer: NodeJS.Timeout | undefined;
+
+        const stop = (reason: string) => {
+          if (stopReason !== null) return;
+          stopReason = reason;
+          child.kill("SIGTERM");
+          killTimer = setTimeout(() => child.kill("SIGKILL"), killGraceMs);
+          killTimer.unref();
+        };
+        const timeout = spec.timeoutMs ? setTimeout(() => stop(`timed out after ${spec.timeoutMs} ms`), spec.timeoutMs) : undefined;
+        const onAbort = () => stop(`aborted (${String(signal.reason ?? "signal")})`);
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort, { once: true });
+
+        child.stdout.on("data", (chunk: Buffer) => {
+          const room = maxOutput - stdoutBytes;
+          if (room <= 0) {
+            truncated = true;
+            return;
+          }
+          if (chunk.length > room) truncated = true;
+          const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+          stdout.push(kept);
+          stdoutBytes += kept.length;
+        });
+        child.stderr.on("data", (chunk: Buffer) => {
+          const joined = Buffer.concat([stderrTail, chunk]);
+          stderrTail = joined.subarray(Math.max(0, joined.length - STDERR_TAIL_BYTES));
+        });
+        // A command that exits without reading stdin closes the pipe under us; that is its choice.
+        child.stdin.on("error", () => undefined);
+        child.stdin.end(paramsJson);
+
+        const cleanup = () => {
+          clearTimeout(timeout);
+          clearTimeout(killTimer);
+          signal.removeEventListener("abort", onAbort);
+        };
+        child.on("error", (err) => {
+          cleanup();
+          rejectRun(new CommandFailedError(null, null, "", `could not start ${file}: ${err.message}`));
+        });
+        child.on("close", (code, signalName) => {
+          cleanup();
+          const tail = stderrTail.toString("utf8").trim();
+          if (stopReason !== null) {
+            rejectRun(new CommandFailedError(code, signalName, tail, `${file} ${stopReason}`));
+          } else if (code !== 0) {
+            rejectRun(new CommandFailedError(code, signalName, tail, signalName ? `${file} killed by ${signalName}` : `${file} exited with code ${code}`));
+          } else {
+            resolveRun(parseOutput(Buffer.concat(stdout).toString("utf8"), truncated));
+          }
+        });
+      }),
+  };
+}
+
+function parseOutput(text: string, truncated: boolean): unknown {
+  if (truncated) return { stdout: text, truncated: true };
+  const trimmed = text.trim();
+  if (trimmed === "") return null;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return trimmed;
+  }
+}

@@ -1,0 +1,38 @@
+import type { Logger } from "pino";
+import type { z } from "zod";
+import type { Task } from "../domain/task.js";
+
+/** What a handler may read from and write to shared memory while it runs. */
+export interface TaskMemory {
+  /** Entries under `tasks/<task id>/…` and `global/…` read before execution (the seed's "get context"). */
+  context: Record<string, unknown>;
+  get(key: string): Promise<unknown>;
+  /** Written as this worker; namespace isolation applies (`workers/<other>/…` is refused). */
+  set(key: string, value: unknown): Promise<void>;
+}
+
+export interface HandlerContext<P = unknown> {
+  task: Task;
+  /** The task's params, validated by the handler's paramsSchema when it declares one. */
+  params: P;
+  attempt: number;
+  /** Pass this along to side effects so they can reject writes from a superseded attempt. */
+  fencingToken: number;
+  /** Aborted on timeout, on lease loss, or on forced shutdown. */
+  signal: AbortSignal;
+  memory: TaskMemory;
+  log: Logger;
+}
+
+export type TaskHandler<P = unknown> = (ctx: HandlerContext<P>) => Promise<unknown>;
+
+export interface HandlerDefinition<P = unknown> {
+  run: TaskHandler<P>;
+  /** Params that fail it fail the task at once (not retryable) with the field named. */
+  paramsSchema?: z.ZodType<P>;
+}
+
+/** Build a handler definition with its params type inferred from the schema. */
+export function defineHandler<S extends z.ZodType>(paramsSchema: S, run: TaskHandler<z.output<S>>): HandlerDefinition {
+  return { paramsSchema, run: run as TaskHandler } as HandlerDefinition;
+}

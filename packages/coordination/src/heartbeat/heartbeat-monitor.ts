@@ -1,0 +1,217 @@
+import type { Logger } from "pino";
+import type { Lock } from "../domain/lock.js";
+import { retryDelayMs } from "../domain/task.js";
+import { isLeaseLive, LEASE_HOLDING_STATES, type WorkerRecord, type WorkerState } from "../domain/worker.js";
+import { coerceError, IllegalTransitionError, StaleFencingTokenError } from "../errors.js";
+import { findExpiredLocks, listRunningTasks } from "../locks/expired-locks.js";
+import type { CoordinationStore } from "../store/port.js";
+import { emptyReport, type MonitorReport } from "./monitor-report.js";
+
+const FAILED_STATES: readonly WorkerState[] = ["STALE", "OFFLINE", "REMOVED"];
+
+export interface HeartbeatMonitorOptions {
+  /** Identifies this monitor in events (`monitor:<monitorId>`); usually the worker id. */
+  monitorId: string;
+  /** Silence (store clock) after which a worker is STALE (STALE_WORKER_THRESHOLD_MS, 120 s). */
+  staleThresholdMs?: number;
+  /** How often `start()` runs a check (60 s). Only schedules: every judgement uses the store clock. */
+  checkIntervalMs?: number;
+  /** STALE for longer than this → OFFLINE (default: staleThresholdMs). */
+  offlineAfterMs?: number;
+  /** OFFLINE for longer than this → REMOVED (1 h). */
+  removeAfterMs?: number;
+  logger?: Pick<Logger, "info" | "warn" | "error">;
+  /** Called after every timer-driven round (metrics, logs). Errors thrown here are logged and ignored. */
+  onReport?: (report: MonitorReport) => void;
+}
+
+/**
+ * The seed's Heartbeat Monitor and Failure Recovery. Any number may run at once (every worker
+ * can run one): each decision is a conditional transition in the store, and only the monitor
+ * whose transition succeeded records the alert and recovers, so recovery happens once.
+ */
+export class HeartbeatMonitor {
+  readonly staleThresholdMs: number;
+  readonly checkIntervalMs: number;
+  readonly offlineAfterMs: number;
+  readonly removeAfterMs: number;
+  private readonly actor: string;
+  private inFlight: Promise<MonitorReport> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private started = false;
+
+  constructor(
+    private readonly store: CoordinationStore,
+    private readonly opts: HeartbeatMonitorOptions,
+  ) {
+    this.staleThresholdMs = opts.staleThresholdMs ?? 120_000;
+    this.checkIntervalMs = opts.checkIntervalMs ?? 60_000;
+    this.offlineAfterMs = opts.offlineAfterMs ?? this.staleThresholdMs;
+    this.removeAfterMs = opts.removeAfterMs ?? 3_600_000;
+    this.actor = `monitor:${opts.monitorId}`;
+  }
+
+  /** One round. Concurrent calls on the same monitor share the round in flight. */
+  checkOnce(): Promise<MonitorReport> {
+    this.inFlight ??= this.runRound().finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.inFlight?.catch(() => undefined);
+  }
+
+  private schedule(delayMs: number): void {
+    this.timer = setTimeout(() => {
+      this.checkOnce()
+        .then((report) => this.deliver(report))
+        .catch((thrown) => this.opts.logger?.error({ err: coerceError(thrown) }, "heartbeat monitor round failed"))
+        .finally(() => {
+          if (this.started) this.schedule(this.checkIntervalMs);
+        });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  private deliver(report: MonitorReport): void {
+    try {
+      this.opts.onReport?.(report);
+    } catch (thrown) {
+      this.opts.logger?.warn({ err: coerceError(thrown) }, "monitor onReport threw");
+    }
+  }
+
+  private async runRound(): Promise<MonitorReport> {
+    // The clock is read before the workers so a heartbeat landing in between can only make a
+    // worker look younger, never older.
+    const now = await this.store.now();
+    const workers = await this.store.listWorkers();
+    const locks = await this.store.listLocks();
+    const report = emptyReport(this.opts.monitorId, now);
+    report.workersChecked = workers.length;
+
+    for (const worker of workers) {
+      try {
+        await this.judge(worker, now, locks, report);
+      } catch (thrown) {
+        report.errors.push({ subject: `worker ${worker.id}`, message: coerceError(thrown).message });
+      }
+    }
+    await this.failTimedOutTasks(workers, now, report);
+    return report;
+  }
+
+  private async judge(worker: WorkerRecord, now: number, locks: Lock[], report: MonitorReport): Promise<void> {
+    const silentMs = now - worker.lastHeartbeatAt;
+    const inState = now - worker.stateChangedAt;
+    if (LEASE_HOLDING_STATES.includes(worker.state) && silentMs > this.staleThresholdMs) {
+      const reason = `no heartbeat for ${silentMs} ms (stale threshold ${this.staleThresholdMs} ms)`;
+      if (await this.transition(worker, "STALE", reason, report)) {
+        report.markedStale.push(worker.id);
+        await this.recover(worker, silentMs, locks, report);
+      }
+    } else if (worker.state === "STALE" && inState > this.offlineAfterMs) {
+      const reason = `stale for ${inState} ms (offline after ${this.offlineAfterMs} ms)`;
+      if (await this.transition(worker, "OFFLINE", reason, report)) report.markedOffline.push(worker.id);
+    } else if (worker.state === "OFFLINE" && inState > this.removeAfterMs) {
+      const reason = `offline for ${inState} ms (removed after ${this.removeAfterMs} ms)`;
+      if (await this.transition(worker, "REMOVED", reason, report)) report.removed.push(worker.id);
+    }
+  }
+
+  /** Conditional on the state we judged; false when someone else moved the worker first. */
+  private async transition(worker: WorkerRecord, to: WorkerState, reason: string, report: MonitorReport): Promise<boolean> {
+    try {
+      await this.store.transitionWorker(worker.id, to, { expectedFrom: [worker.state], actor: this.actor, reason });
+      this.opts.logger?.info({ worker_id: worker.id, action: "worker.state_changed", from: worker.state, to, reason }, "monitor moved worker");
+      return true;
+    } catch (thrown) {
+      if (thrown instanceof IllegalTransitionError) {
+        report.lostRaces += 1;
+        return false;
+      }
+      throw thrown;
+    }
+  }
+
+  /** Seed "Failure Detection Flow": alert, recover locks, put the tasks back for retry. */
+  private async recover(worker: WorkerRecord, silentMs: number, locks: Lock[], report: MonitorReport): Promise<void> {
+    await this.store.appendEvent({
+      kind: "alert.worker_failed",
+      taskId: null,
+      workerId: worker.id,
+      actor: this.actor,
+      data: { previousState: worker.state, lastHeartbeatAt: worker.lastHeartbeatAt, silentMs, staleThresholdMs: this.staleThresholdMs },
+    });
+    this.opts.logger?.warn({ worker_id: worker.id, action: "alert.worker_failed", metadata: { silentMs } }, "worker failed");
+
+    const failed = new Set<string>();
+    for (const task of await listRunningTasks(this.store, worker.id)) {
+      if (task.fencingToken === null) continue;
+      const message = `worker ${worker.id} failed (no heartbeat for ${silentMs} ms); retrying on another worker`;
+      const outcome = await this.failTask(task.id, task.fencingToken, message, 0, report);
+      if (outcome) {
+        failed.add(task.id);
+        report.recoveredTasks.push({ taskId: task.id, workerId: worker.id, state: outcome });
+      }
+    }
+    for (const lock of locks) {
+      if (lock.ownerId !== worker.id || failed.has(lock.taskId)) continue;
+      const released = await this.store.forceReleaseLock(lock.taskId, { actor: this.actor, reason: `worker ${worker.id} failed` });
+      if (released) report.releasedLocks.push({ taskId: released.taskId, workerId: worker.id, token: released.token });
+    }
+  }
+
+  /** Running tasks whose lock outran the task timeout while their worker is alive. */
+  private async failTimedOutTasks(workers: WorkerRecord[], now: number, report: MonitorReport): Promise<void> {
+    const byId = new Map(workers.map((w) => [w.id, w]));
+    let expired;
+    try {
+      expired = await findExpiredLocks(this.store);
+    } catch (thrown) {
+      report.errors.push({ subject: "expired locks", message: coerceError(thrown).message });
+      return;
+    }
+    for (const lock of expired) {
+      if (report.markedStale.includes(lock.ownerId)) continue;
+      const owner = byId.get(lock.ownerId);
+      if (lock.reason === "ttl_expired" && owner && isLeaseLive(owner, now)) {
+        const message = `timed out after ${lock.timeoutMs} ms on worker ${owner.id}`;
+        const outcome = await this.failTask(lock.taskId, lock.token, message, retryDelayMs(lock.attempts), report);
+        if (outcome) report.timedOutTasks.push({ taskId: lock.taskId, workerId: owner.id, state: outcome });
+      } else if (!owner || FAILED_STATES.includes(owner.state)) {
+        // Leftovers of a recovery that was interrupted (the winning monitor crashed midway):
+        // failTask is itself conditional, so whoever gets here first finishes the job once.
+        const message = `worker ${lock.ownerId} failed (${owner?.state ?? "gone"}); retrying on another worker`;
+        const outcome = await this.failTask(lock.taskId, lock.token, message, 0, report);
+        if (outcome) report.recoveredTasks.push({ taskId: lock.taskId, workerId: lock.ownerId, state: outcome });
+      }
+    }
+  }
+
+  /** The task's new state, or null if it had already moved on (another monitor, or the worker finished). */
+  private async failTask(taskId: string, token: number, message: string, delayMs: number, report: MonitorReport): Promise<string | null> {
+    try {
+      const task = await this.store.failTask(taskId, token, { message, retryable: true, retryDelayMs: delayMs });
+      return task.state;
+    } catch (thrown) {
+      if (thrown instanceof StaleFencingTokenError || thrown instanceof IllegalTransitionError) {
+        report.lostRaces += 1;
+        return null;
+      }
+      report.errors.push({ subject: `task ${taskId}`, message: coerceError(thrown).message });
+      return null;
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import type { Task } from "../domain/task.js";
+import type { CoordinationStore } from "../store/port.js";
+
+export interface ExpiredLock {
+  taskId: string;
+  ownerId: string;
+  token: number;
+  /** Store-clock ms at which the TTL runs (or ran) out. */
+  expiresAt: number;
+  /** `ttl_expired`: the task outran its timeout; `owner_lease_dead`: its worker went silent. */
+  reason: "ttl_expired" | "owner_lease_dead";
+  /** Attempts so far, including the one whose lock expired. */
+  attempts: number;
+  timeoutMs: number;
+}
+
+/** Every running task, across pages. */
+export async function listRunningTasks(store: CoordinationStore, workerId?: string): Promise<Task[]> {
+  const out: Task[] = [];
+  let cursor: string | null = null;
+  do {
+    const page = await store.listTasks({ states: ["running"], ...(workerId ? { workerId } : {}), limit: 500, cursor });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/**
+ * Running tasks without a live lock: the store treats their lock as dead already. Tasks
+ * are listed before locks so a task that starts in between cannot be misreported.
+ */
+export async function findExpiredLocks(store: CoordinationStore): Promise<ExpiredLock[]> {
+  const running = await listRunningTasks(store);
+  if (running.length === 0) return [];
+  const live = new Set((await store.listLocks()).map((lock) => lock.taskId));
+  const now = await store.now();
+  const out: ExpiredLock[] = [];
+  for (const task of running) {
+    if (live.has(task.id) || task.workerId === null || task.fencingToken === null) continue;
+    const expiresAt = (task.startedAt ?? task.updatedAt) + task.timeoutMs;
+    out.push({
+      taskId: task.id,
+      ownerId: task.workerId,
+      token: task.fencingToken,
+      expiresAt,
+      reason: now >= expiresAt ? "ttl_expired" : "owner_lease_dead",
+      attempts: task.attempts,
+      timeoutMs: task.timeoutMs,
+    });
+  }
+  return out;
+}

@@ -1,0 +1,33 @@
+export interface IntervalTask {
+  /** Run now (and restart the interval); concurrent calls share the run in progress. */
+  runNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** `fn` every `intervalMs` after the previous run finished; never overlapping. Errors are fn's to handle. */
+export function startIntervalTask(fn: () => Promise<void>, intervalMs: number): IntervalTask {
+  let running = true;
+  let timer: NodeJS.Timeout | null = null;
+  let current: Promise<void> | null = null;
+
+  const run = (): Promise<void> => {
+    if (timer) clearTimeout(timer);
+    timer = null;
+    current ??= fn().finally(() => {
+      current = null;
+      if (running) timer = setTimeout(() => void run(), intervalMs);
+    });
+    return current;
+  };
+  timer = setTimeout(() => void run(), intervalMs);
+
+  return {
+    runNow: run,
+    async stop() {
+      running = false;
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await current;
+    },
+  };
+}

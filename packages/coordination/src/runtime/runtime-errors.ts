@@ -1,0 +1,29 @@
+import { SentinelError } from "../errors.js";
+import { ValidationError } from "../errors.js";
+import { UnrecoverableTaskError } from "../handlers/unrecoverable-error.js";
+
+/** The attempt outran its time limit (task.timeoutMs, capped by locking.ttlSeconds). */
+export class TaskTimeoutError extends SentinelError {
+  readonly code = "TASK_TIMEOUT";
+  constructor(readonly taskId: string, readonly timeoutMs: number) {
+    super(`task ${taskId} timed out after ${timeoutMs} ms`);
+  }
+}
+
+/** The worker stopped the attempt: lease lost, task superseded, or forced shutdown. */
+export class TaskAbortedError extends SentinelError {
+  readonly code = "TASK_ABORTED";
+}
+
+/** No handler on this worker for the task's type (a claim filter bug or a config change). */
+export class MissingHandlerError extends SentinelError {
+  readonly code = "MISSING_HANDLER";
+  constructor(readonly taskType: string) {
+    super(`this worker has no handler for task type ${taskType}`);
+  }
+}
+
+/** Invalid params and explicit unrecoverable errors go straight to dead; everything else is retried. */
+export function isRetryable(error: Error): boolean {
+  return !(error instanceof ValidationError || error instanceof UnrecoverableTaskError);
+}

@@ -1,0 +1,20 @@
+import type { Task } from "../../domain/task.js";
+import type { MemorySyncManager } from "../../memory/memory-sync-manager.js";
+import type { TaskMemory } from "../../handlers/task-handler.js";
+
+/**
+ * Seed step 5–6 (get context → context data): the task's own memory (`tasks/<id>/…`) and
+ * the shared `global/…` entries, plus read/write access for the handler.
+ */
+export async function getContext(memory: MemorySyncManager, task: Task): Promise<TaskMemory> {
+  const [own, global] = await Promise.all([memory.list(`tasks/${task.id}/`), memory.list("global/")]);
+  const context: Record<string, unknown> = {};
+  for (const entry of [...global, ...own]) context[entry.key] = entry.value;
+  return {
+    context,
+    get: async (key) => (await memory.get(key))?.value ?? null,
+    set: async (key, value) => {
+      await memory.set(key, value);
+    },
+  };
+}

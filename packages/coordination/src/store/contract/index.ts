@@ -1,0 +1,54 @@
+import { afterEach, beforeEach, describe } from "vitest";
+import { claimCases } from "./cases/claims.js";
+import { eventAndSettingCases } from "./cases/events-settings.js";
+import { fencingCases } from "./cases/fencing.js";
+import { heartbeatCases } from "./cases/heartbeat.js";
+import { listingCases } from "./cases/listing.js";
+import { lockCases } from "./cases/locks.js";
+import { memoryCases } from "./cases/memory.js";
+import { registrationCases } from "./cases/registration.js";
+import { taskLifecycleCases } from "./cases/task-lifecycle.js";
+import { validationCases } from "./cases/validation.js";
+import { workerTransitionCases } from "./cases/worker-transitions.js";
+import type { ContractContext, StoreHarness, StoreHarnessFactory } from "./harness.js";
+
+export type { ContractContext, StoreHarness, StoreHarnessFactory } from "./harness.js";
+
+/**
+ * The behaviour every CoordinationStore backend must show, as a vitest suite. It uses only
+ * the port (no backend internals) and real short durations for anything time-dependent, so
+ * the SQLite file and the GitHub backend over its HTTP emulator run the same cases.
+ * Each test gets a fresh store from `factory`.
+ */
+export function describeStoreContract(name: string, factory: StoreHarnessFactory): void {
+  describe(`CoordinationStore contract: ${name}`, () => {
+    let current: StoreHarness | null = null;
+    beforeEach(async () => {
+      current = await factory();
+    });
+    afterEach(async () => {
+      await current?.cleanup();
+      current = null;
+    });
+    const ctx: ContractContext = {
+      harness() {
+        if (!current) throw new Error("store harness used outside a test");
+        return current;
+      },
+      store() {
+        return ctx.harness().store;
+      },
+    };
+    describe("locks", () => lockCases(ctx));
+    describe("fencing", () => fencingCases(ctx));
+    describe("leases and heartbeats", () => heartbeatCases(ctx));
+    describe("registration", () => registrationCases(ctx));
+    describe("worker state machine", () => workerTransitionCases(ctx));
+    describe("task lifecycle", () => taskLifecycleCases(ctx));
+    describe("claims", () => claimCases(ctx));
+    describe("memory", () => memoryCases(ctx));
+    describe("events and settings", () => eventAndSettingCases(ctx));
+    describe("listing tasks", () => listingCases(ctx));
+    describe("input validation", () => validationCases(ctx));
+  });
+}

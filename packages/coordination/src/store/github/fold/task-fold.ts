@@ -1,0 +1,182 @@
+import type { Lock } from "../../../domain/lock.js";
+import type { Task, TaskState } from "../../../domain/task.js";
+import { taskIdOf } from "../records/issue-kinds.js";
+import type { AttemptEnd, ClaimRecord, TaskOpRecord } from "../records/record-schemas.js";
+import type { StoredRecord } from "../repo-mirror.js";
+import type { TaskSource } from "./task-source.js";
+
+export interface ClaimView {
+  stored: StoredRecord<ClaimRecord>;
+  lock: Lock;
+}
+
+export interface TaskView {
+  task: Task;
+  /** The live lock: the lowest live claim after the last barrier. */
+  holder: ClaimView | null;
+  /** Claims after the barrier that have not ended (live or not), lowest first. */
+  openClaims: ClaimView[];
+  /** Highest id of a record that ended the previous lock (release, end, cancel, requeue, force-release). */
+  barrier: number;
+  /** The lock's current fencing token: fenced writes must present exactly this. */
+  lockSeq: number | null;
+  /** Records whose effect took place (their event entries are real). */
+  applied: Set<number>;
+}
+
+/** Is this incarnation of the worker holding a live lease right now (by the store clock)? */
+export type LeaseCheck = (workerId: string, incarnation: string) => boolean;
+
+/**
+ * The task's state is a fold of its signed records in comment-id order: the spec in the
+ * issue body, then claims (whose PATCHed phases — start, stored result, end — sit at the
+ * claim's position) and operator/monitor ops. A started claim counts only if the task was
+ * claimable at its position and it lies after the barrier, so a claim that lost the race
+ * can never become an attempt. The lock is judged separately: the lowest claim after the
+ * barrier whose TTL and owner lease are live (store clock) holds it.
+ */
+export function foldTask(source: TaskSource, records: StoredRecord[], now: number, leaseLive: LeaseCheck): TaskView {
+  const spec = source.spec;
+  const task: Task = {
+    id: taskIdOf(source.issueNumber),
+    type: spec.type,
+    title: spec.title,
+    priority: spec.priority,
+    params: spec.params,
+    state: "queued",
+    attempts: 0,
+    maxAttempts: spec.maxAttempts,
+    timeoutMs: spec.timeoutMs,
+    runAt: source.createdAt + spec.delayMs,
+    pinnedWorkerId: spec.pinnedWorkerId,
+    affinityKey: spec.affinityKey,
+    workerId: null,
+    fencingToken: null,
+    result: null,
+    lastError: null,
+    createdAt: source.createdAt,
+    updatedAt: source.createdAt,
+    startedAt: null,
+    finishedAt: null,
+  };
+  let barrier = 0;
+  let lockSeq = 0;
+  const applied = new Set<number>();
+  const claims: Array<StoredRecord<ClaimRecord>> = [];
+
+  const applyEnd = (end: AttemptEnd): void => {
+    if (end.state === "released") return;
+    task.updatedAt = Math.max(task.updatedAt, end.at);
+    if (end.state === "succeeded") {
+      task.state = "succeeded";
+      if (end.result !== undefined) task.result = end.result;
+      task.finishedAt = end.at;
+    } else if (end.state === "failed") {
+      task.state = "failed";
+      task.lastError = end.error ?? null;
+      task.runAt = end.runAt ?? end.at;
+    } else {
+      task.state = "dead";
+      task.lastError = end.error ?? null;
+      task.finishedAt = end.at;
+    }
+  };
+
+  for (const stored of records) {
+    const record = stored.record;
+    if (record.k === "claim") {
+      const claim = stored as StoredRecord<ClaimRecord>;
+      claims.push(claim);
+      if (record.start && stored.id > barrier && isStartable(task.state)) {
+        applied.add(stored.id);
+        lockSeq = Math.max(lockSeq, stored.id);
+        task.state = "running";
+        task.attempts = record.start.attempt;
+        task.workerId = record.owner;
+        task.fencingToken = stored.id;
+        task.startedAt = record.start.at;
+        task.finishedAt = null;
+        task.result = null;
+        task.updatedAt = Math.max(task.updatedAt, record.start.at);
+        if (record.stored) task.result = record.stored.result;
+        if (record.end) applyEnd(record.end);
+      }
+      if (record.end && stored.id > barrier) {
+        // Only a holder ends its claim (release/complete check it), so an ended claim was the lock.
+        barrier = stored.id;
+        lockSeq = Math.max(lockSeq, stored.id);
+        applied.add(stored.id);
+      }
+    } else if (record.k === "op") {
+      const op = stored as StoredRecord<TaskOpRecord>;
+      if (applyOp(task, op, lockSeq, applyEnd)) applied.add(stored.id);
+      if (op.record.op !== "end") lockSeq = stored.id;
+      barrier = Math.max(barrier, stored.id);
+    }
+  }
+
+  const openClaims = claims
+    .filter((claim) => claim.id > barrier && !claim.record.end)
+    .map((claim) => ({ stored: claim, lock: lockOf(task.id, claim) }));
+  const holder = openClaims.find((claim) => now < claim.lock.expiresAt && leaseLive(claim.lock.ownerId, claim.stored.record.inc)) ?? null;
+  if (holder) lockSeq = Math.max(lockSeq, holder.stored.id);
+  return { task, holder, openClaims, barrier, lockSeq: lockSeq === 0 ? null : lockSeq, applied };
+}
+
+/** Returns whether the op took effect. Revoking ops move the lock's fencing token to their own id. */
+function applyOp(task: Task, stored: StoredRecord<TaskOpRecord>, lockSeq: number, applyEnd: (end: AttemptEnd) => void): boolean {
+  const op = stored.record;
+  const touch = (): void => {
+    task.updatedAt = Math.max(task.updatedAt, op.at);
+  };
+  switch (op.op) {
+    case "cancel":
+      if (isTerminalState(task.state)) return false;
+      task.state = "cancelled";
+      task.finishedAt = op.at;
+      touch();
+      return true;
+    case "requeue":
+      if (task.state === "succeeded") return false;
+      task.state = "queued";
+      task.runAt = op.at;
+      task.finishedAt = null;
+      if (op.pinnedWorkerId !== undefined) task.pinnedWorkerId = op.pinnedWorkerId;
+      if (op.resetAttempts) task.attempts = 0;
+      touch();
+      return true;
+    case "force-release":
+      // The running attempt is handed to the new token, so the recoverer can fail it while the old holder is fenced out.
+      if (task.state === "running" && task.fencingToken === lockSeq) {
+        task.fencingToken = stored.id;
+        touch();
+      }
+      return true;
+    case "recover":
+    case "end":
+      if (!op.end || op.token !== task.fencingToken || task.state !== "running") return false;
+      applyEnd(op.end);
+      return true;
+  }
+}
+
+/** Claims sit at their comment's position; `at` (store clock, ms) refines GitHub's whole-second created_at. */
+export function lockOf(taskId: string, claim: StoredRecord<ClaimRecord>): Lock {
+  const acquiredAt = Math.max(claim.record.at, Date.parse(claim.createdAt));
+  return {
+    taskId,
+    ownerId: claim.record.owner,
+    token: claim.id,
+    acquiredAt,
+    expiresAt: acquiredAt + claim.record.ttlMs,
+    metadata: { ...claim.record.meta },
+  };
+}
+
+function isStartable(state: TaskState): boolean {
+  return state === "queued" || state === "failed";
+}
+
+function isTerminalState(state: TaskState): boolean {
+  return state === "succeeded" || state === "dead" || state === "cancelled";
+}

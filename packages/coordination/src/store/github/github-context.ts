@@ -1,0 +1,132 @@
+import { randomBytes } from "node:crypto";
+import type { BudgetMeter } from "./http/budget-meter.js";
+import type { GhIssue, GithubApi } from "./http/github-api.js";
+import type { ServerClock } from "./http/server-clock.js";
+import { PURPOSE_LABELS, SENTINEL_LABEL, type IssuePurpose } from "./records/issue-kinds.js";
+import { PAYLOAD_LIMIT } from "./records/limits.js";
+import type { EventEntry, SentinelRecord } from "./records/record-schemas.js";
+import type { ResolvedGithubStoreOptions } from "./options.js";
+import type { MirrorIssue, RepoMirror, StoredRecord } from "./repo-mirror.js";
+import { encodeRecord } from "./trust/record-codec.js";
+import { ValidationError } from "../../errors.js";
+
+/** Long-lived records (registrations, claims) keep this many event entries; older ones are dropped. */
+const EVENT_HISTORY = 40;
+
+export type NewEventEntry = Omit<EventEntry, "at" | "sat"> & { at?: number };
+
+/** What every part of the GitHub store shares: the API, the mirror, the clock and the record writer. */
+export class GithubContext {
+  private readonly ensuring = new Map<string, Promise<number>>();
+
+  constructor(
+    readonly options: ResolvedGithubStoreOptions,
+    readonly api: GithubApi,
+    readonly mirror: RepoMirror,
+    readonly clock: ServerClock,
+    readonly meter: BudgetMeter,
+    readonly login: string,
+  ) {}
+
+  now(): number {
+    return this.clock.now();
+  }
+
+  nonce(): string {
+    return randomBytes(9).toString("base64url");
+  }
+
+  entry(kind: EventEntry["kind"], fields: Omit<NewEventEntry, "kind">): EventEntry {
+    return { kind, at: fields.at ?? this.now(), taskId: fields.taskId, workerId: fields.workerId, actor: fields.actor, data: fields.data };
+  }
+
+  async sleep(ms: number): Promise<void> {
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  }
+
+  /** Post a new signed record on an issue. */
+  async post<R extends SentinelRecord>(issue: number, payload: R, humanLine: string): Promise<StoredRecord<R>> {
+    const body = this.encode(issue, payload, humanLine);
+    const comment = await this.api.createComment(issue, body);
+    const stored = this.mirror.noteOwnComment(comment);
+    if (!stored) throw new Error(`own record on issue #${issue} failed verification (check SENTINEL_HMAC_SECRET and allowed authors)`);
+    return stored as StoredRecord<R>;
+  }
+
+  /**
+   * Rewrite one of our records (one write instead of delete + new). Event entries of the
+   * previous version get that version's server time, so their ids stay what readers saw.
+   */
+  async patch<R extends SentinelRecord>(stored: StoredRecord<R>, next: R, added: EventEntry[], humanLine: string): Promise<StoredRecord<R>> {
+    const previous = next.ev.map((entry) => (entry.sat ? entry : { ...entry, sat: stored.updatedAt }));
+    let ev = [...previous, ...added];
+    let evBase = next.evBase ?? 0;
+    if (ev.length > EVENT_HISTORY) {
+      evBase += ev.length - EVENT_HISTORY;
+      ev = ev.slice(ev.length - EVENT_HISTORY);
+    }
+    const payload = { ...next, ev, evBase } as R;
+    const comment = await this.api.updateComment(stored.id, this.encode(stored.issue, payload, humanLine));
+    const updated = this.mirror.noteOwnComment(comment);
+    if (!updated) throw new Error(`own record ${stored.id} failed verification after update`);
+    return updated as StoredRecord<R>;
+  }
+
+  async remove(stored: StoredRecord): Promise<void> {
+    await this.api.deleteComment(stored.id);
+    this.mirror.noteOwnDelete(stored.id, stored.issue);
+  }
+
+  encode(issue: number | "body", payload: SentinelRecord, humanLine: string, extra = ""): string {
+    const body = encodeRecord(this.options.hmacSecret, { issue, kind: payload.k }, humanLine, payload as unknown as Record<string, unknown>, extra);
+    if (body.length > PAYLOAD_LIMIT) throw new ValidationError("payload", `a record of at most ${PAYLOAD_LIMIT} characters once encoded (GitHub's body limit is 65,536)`, `${body.length} characters`);
+    return body;
+  }
+
+  /**
+   * The newest open issue for a purpose (and title), created if there is none. Two processes
+   * racing may both create one; readers read every open issue of the purpose, so that is harmless.
+   */
+  async ensureIssue(purpose: Exclude<IssuePurpose, "task">, title: string): Promise<number> {
+    const existing = this.currentIssue(purpose, title);
+    if (existing) return existing.issue.number;
+    const key = `${purpose}:${title}`;
+    let pending = this.ensuring.get(key);
+    if (!pending) {
+      pending = (async () => {
+        await this.mirror.refresh();
+        const found = this.currentIssue(purpose, title);
+        if (found) return found.issue.number;
+        const issue = await this.createIssue(purpose, title, `Coordination records of Task Sentinel (${purpose}). Written by the store; please do not edit.`);
+        return issue.number;
+      })().finally(() => this.ensuring.delete(key));
+      this.ensuring.set(key, pending);
+    }
+    return pending;
+  }
+
+  async createIssue(purpose: IssuePurpose, title: string, body: string, extraLabels: string[] = []): Promise<GhIssue> {
+    const issue = await this.api.createIssue({ title, body, labels: [SENTINEL_LABEL, PURPOSE_LABELS[purpose], ...extraLabels] });
+    this.mirror.noteIssue(issue);
+    return issue;
+  }
+
+  /** Open issues of a purpose written by an allowed author, oldest first. */
+  openIssues(purpose: Exclude<IssuePurpose, "task">, title?: string): MirrorIssue[] {
+    return this.mirror
+      .issuesOf(purpose)
+      .filter((entry) => entry.issue.state === "open" && (title === undefined || entry.issue.title === title) && this.isAllowed(entry.issue.author));
+  }
+
+  isAllowed(login: string): boolean {
+    return this.allowedLower.has(login.toLowerCase());
+  }
+
+  private get allowedLower(): Set<string> {
+    return new Set((this.options.allowedAuthors ?? [this.login]).map((login) => login.toLowerCase()));
+  }
+
+  private currentIssue(purpose: Exclude<IssuePurpose, "task">, title: string): MirrorIssue | undefined {
+    return this.openIssues(purpose, title).at(-1);
+  }
+}

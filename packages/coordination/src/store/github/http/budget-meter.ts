@@ -1,0 +1,131 @@
+import { performance } from "node:perf_hooks";
+
+export interface BudgetSnapshot {
+  primary: { limit: number | null; remaining: number | null; used: number | null; reset: number | null };
+  byKind: { reads: number; notModified: number; writes: number; failed: number };
+  secondary: { writesLastMinute: number; writesLastHour: number; backoffUntil: number | null; hits: number };
+  /** Current spacing of non-essential writes and the heartbeat stretch applied to leases. */
+  effective: { heartbeatStretch: number; batchWindowMs: number; lowBudget: boolean };
+}
+
+export interface BudgetMeterOptions {
+  lowBudgetRatio: number;
+  maxHeartbeatStretch: number;
+  batchWindowMs: number;
+  /** Server clock reading, for `backoffUntil` (store-clock ms). */
+  storeNow: () => number | null;
+}
+
+const MINUTE = 60_000;
+const HOUR = 3_600_000;
+
+/**
+ * Counts every request the store makes, by kind, and tracks GitHub's primary limit from the
+ * `x-ratelimit-*` headers and the secondary limit from our own write history (GitHub does
+ * not report secondary usage). Drives the slow-down of non-essential writes.
+ */
+export class BudgetMeter {
+  private reads = 0;
+  private notModified = 0;
+  private writes = 0;
+  private failed = 0;
+  private secondaryHits = 0;
+  private limit: number | null = null;
+  private remaining: number | null = null;
+  private used: number | null = null;
+  private reset: number | null = null;
+  /** Monotonic times of writes within the last hour. */
+  private writeTimes: number[] = [];
+  private backoffUntilMono = 0;
+
+  constructor(private readonly options: BudgetMeterOptions) {}
+
+  recordResponse(method: string, status: number, headers: Record<string, string | number | undefined>): void {
+    if (status === 304) this.notModified += 1;
+    else if (method === "GET" || method === "HEAD") this.reads += 1;
+    else this.recordWrite();
+    if (status >= 400) this.failed += 1;
+    // A 304 is free on the primary limit; its rate-limit headers still describe the budget.
+    const limit = numberHeader(headers["x-ratelimit-limit"]);
+    const remaining = numberHeader(headers["x-ratelimit-remaining"]);
+    if (limit !== null) this.limit = limit;
+    if (remaining !== null) this.remaining = remaining;
+    const used = numberHeader(headers["x-ratelimit-used"]);
+    if (used !== null) this.used = used;
+    const reset = numberHeader(headers["x-ratelimit-reset"]);
+    if (reset !== null) this.reset = reset * 1000;
+  }
+
+  /** A request that never got an answer (timeout, connection reset) still spent budget if it was a write. */
+  recordNoResponse(method: string): void {
+    this.failed += 1;
+    if (method !== "GET" && method !== "HEAD") this.recordWrite();
+    else this.reads += 1;
+  }
+
+  recordSecondaryLimit(retryAfterSeconds: number): void {
+    this.secondaryHits += 1;
+    this.backoffUntilMono = Math.max(this.backoffUntilMono, performance.now() + retryAfterSeconds * 1000);
+  }
+
+  /** True while the budget asks non-essential writes (heartbeats without news, batches) to slow down. */
+  isLow(): boolean {
+    if (performance.now() < this.backoffUntilMono + MINUTE) return true;
+    if (this.limit !== null && this.remaining !== null && this.limit > 0) {
+      if (this.remaining / this.limit < this.options.lowBudgetRatio) return true;
+    }
+    return this.writesWithin(MINUTE) > 60 || this.writesWithin(HOUR) > 400;
+  }
+
+  /** Factor by which heartbeat spacing (and with it the lease) is stretched right now. */
+  heartbeatStretch(): number {
+    return this.isLow() ? this.options.maxHeartbeatStretch : 1;
+  }
+
+  effectiveBatchWindowMs(): number {
+    return this.isLow() ? this.options.batchWindowMs * this.options.maxHeartbeatStretch : this.options.batchWindowMs;
+  }
+
+  snapshot(): BudgetSnapshot {
+    const now = this.options.storeNow();
+    const backoffLeft = this.backoffUntilMono - performance.now();
+    return {
+      primary: { limit: this.limit, remaining: this.remaining, used: this.used, reset: this.reset },
+      byKind: { reads: this.reads, notModified: this.notModified, writes: this.writes, failed: this.failed },
+      secondary: {
+        writesLastMinute: this.writesWithin(MINUTE),
+        writesLastHour: this.writesWithin(HOUR),
+        backoffUntil: backoffLeft > 0 && now !== null ? Math.round(now + backoffLeft) : null,
+        hits: this.secondaryHits,
+      },
+      effective: {
+        heartbeatStretch: this.heartbeatStretch(),
+        batchWindowMs: this.effectiveBatchWindowMs(),
+        lowBudget: this.isLow(),
+      },
+    };
+  }
+
+  private recordWrite(): void {
+    this.writes += 1;
+    const now = performance.now();
+    this.writeTimes.push(now);
+    const cutoff = now - HOUR;
+    if (this.writeTimes.length > 0 && (this.writeTimes[0] ?? now) < cutoff) {
+      this.writeTimes = this.writeTimes.filter((t) => t >= cutoff);
+    }
+  }
+
+  private writesWithin(windowMs: number): number {
+    const cutoff = performance.now() - windowMs;
+    let count = 0;
+    for (let i = this.writeTimes.length - 1; i >= 0 && (this.writeTimes[i] ?? 0) >= cutoff; i -= 1) count += 1;
+    return count;
+  }
+}
+
+function numberHeader(value: string | number | undefined): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}

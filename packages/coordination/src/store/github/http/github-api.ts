@@ -1,0 +1,176 @@
+import { RequestError } from "@octokit/request-error";
+import { ConditionalReader } from "./conditional-reader.js";
+import type { GithubClient } from "./octokit-client.js";
+
+export interface GhIssue {
+  number: number;
+  id: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  labels: string[];
+  author: string;
+  comments: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface GhComment {
+  id: number;
+  issueNumber: number;
+  body: string;
+  author: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface RawIssue {
+  number: number;
+  id: number;
+  title: string;
+  body?: string | null;
+  state: string;
+  labels: Array<string | { name?: string }>;
+  user: { login: string } | null;
+  comments: number;
+  created_at: string;
+  updated_at: string;
+  pull_request?: unknown;
+}
+
+interface RawComment {
+  id: number;
+  issue_url: string;
+  body?: string;
+  user: { login: string } | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The handful of REST calls the store makes, typed to what it reads. */
+export class GithubApi {
+  private readonly reader: ConditionalReader;
+
+  constructor(
+    private readonly client: GithubClient,
+    private readonly owner: string,
+    private readonly repo: string,
+  ) {
+    this.reader = new ConditionalReader(client);
+  }
+
+  async authenticatedLogin(): Promise<string> {
+    const response = await this.client.request("GET /user");
+    return response.data.login;
+  }
+
+  async listIssues(query: { labels: string; state: "open" | "all"; since?: string }): Promise<GhIssue[]> {
+    const raw = await this.reader.listAll<RawIssue>("GET /repos/{owner}/{repo}/issues", {
+      owner: this.owner,
+      repo: this.repo,
+      labels: query.labels,
+      state: query.state,
+      since: query.since,
+      sort: "updated",
+      direction: "asc",
+    });
+    return raw.filter((issue) => issue.pull_request === undefined).map(toIssue);
+  }
+
+  async listIssueComments(issueNumber: number): Promise<GhComment[]> {
+    const raw = await this.reader.listAll<RawComment>("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: issueNumber,
+    });
+    return raw.map(toComment);
+  }
+
+  /** Every comment of the repository updated at or after `since`, oldest update first. */
+  async listRepoComments(since: string | undefined): Promise<GhComment[]> {
+    const raw = await this.reader.listAll<RawComment>("GET /repos/{owner}/{repo}/issues/comments", {
+      owner: this.owner,
+      repo: this.repo,
+      since,
+      sort: "updated",
+      direction: "asc",
+    });
+    return raw.map(toComment);
+  }
+
+  async createIssue(input: { title: string; body: string; labels: string[] }): Promise<GhIssue> {
+    const response = await this.client.request("POST /repos/{owner}/{repo}/issues", { owner: this.owner, repo: this.repo, ...input });
+    return toIssue(response.data as RawIssue);
+  }
+
+  async updateIssue(issueNumber: number, patch: { title?: string; body?: string; state?: "open" | "closed"; labels?: string[] }): Promise<GhIssue> {
+    const response = await this.client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: issueNumber,
+      ...patch,
+    });
+    return toIssue(response.data as RawIssue);
+  }
+
+  async createComment(issueNumber: number, body: string): Promise<GhComment> {
+    const response = await this.client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+      owner: this.owner,
+      repo: this.repo,
+      issue_number: issueNumber,
+      body,
+    });
+    return toComment(response.data as RawComment);
+  }
+
+  async updateComment(commentId: number, body: string): Promise<GhComment> {
+    const response = await this.client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+      owner: this.owner,
+      repo: this.repo,
+      comment_id: commentId,
+      body,
+    });
+    return toComment(response.data as RawComment);
+  }
+
+  /** Idempotent: a comment that is already gone counts as deleted. */
+  async deleteComment(commentId: number): Promise<void> {
+    try {
+      await this.client.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+        owner: this.owner,
+        repo: this.repo,
+        comment_id: commentId,
+      });
+    } catch (error) {
+      if (error instanceof RequestError && error.status === 404) return;
+      throw error;
+    }
+  }
+}
+
+function toIssue(raw: RawIssue): GhIssue {
+  return {
+    number: raw.number,
+    id: raw.id,
+    title: raw.title,
+    body: raw.body ?? "",
+    state: raw.state === "closed" ? "closed" : "open",
+    labels: raw.labels.map((label) => (typeof label === "string" ? label : (label.name ?? ""))).filter(Boolean),
+    author: raw.user?.login ?? "",
+    comments: raw.comments,
+    createdAt: raw.created_at,
+    updatedAt: raw.updated_at,
+  };
+}
+
+function toComment(raw: RawComment): GhComment {
+  const issueNumber = Number(raw.issue_url.slice(raw.issue_url.lastIndexOf("/") + 1));
+  return {
+    id: raw.id,
+    issueNumber,
+    body: raw.body ?? "",
+    author: raw.user?.login ?? "",
+    createdAt: raw.created_at,
+    updatedAt: raw.updated_at,
+  };
+}

@@ -1,0 +1,68 @@
+import { Octokit } from "@octokit/rest";
+import { retry } from "@octokit/plugin-retry";
+import { throttling } from "@octokit/plugin-throttling";
+import Bottleneck from "bottleneck";
+import { createHash } from "node:crypto";
+import type { ResolvedGithubStoreOptions } from "../options.js";
+import type { BudgetMeter } from "./budget-meter.js";
+import type { ServerClock } from "./server-clock.js";
+
+const SentinelOctokit = Octokit.plugin(throttling, retry);
+export type GithubClient = InstanceType<typeof SentinelOctokit>;
+
+export interface CreateClientOptions {
+  options: ResolvedGithubStoreOptions;
+  meter: BudgetMeter;
+  clock: ServerClock;
+}
+
+/**
+ * Octokit with plugin-throttling (write spacing, secondary/primary limit handling) and
+ * plugin-retry (429 / 5xx / timeouts). The only thing added here is the transport: a fetch
+ * that enforces a timeout, counts every HTTP exchange (retries included) and feeds the
+ * `Date` header to the store clock.
+ */
+export function createGithubClient({ options, meter, clock }: CreateClientOptions): GithubClient {
+  const timing = options.throttle;
+  const meteredFetch: typeof fetch = async (input, init) => {
+    const method = (init?.method ?? "GET").toUpperCase();
+    const timeout = AbortSignal.timeout(timing.requestTimeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    let response: Response;
+    try {
+      response = await fetch(input, { ...init, signal });
+    } catch (error) {
+      meter.recordNoResponse(method);
+      throw error;
+    }
+    meter.recordResponse(method, response.status, Object.fromEntries(response.headers.entries()));
+    clock.observeDateHeader(response.headers.get("date") ?? undefined);
+    return response;
+  };
+  // Groups are keyed by token so several stores of one process sharing a token share its spacing.
+  const id = createHash("sha256").update(options.token).digest("hex").slice(0, 16);
+  return new SentinelOctokit({
+    auth: options.token,
+    baseUrl: options.baseUrl.replace(/\/$/, ""),
+    userAgent: "task-sentinel-github-store",
+    request: { fetch: meteredFetch },
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+    retry: { retries: timing.retries, retryAfterBaseValue: timing.retryBaseMs },
+    throttle: {
+      id,
+      retryAfterBaseValue: timing.retryAfterBaseMs,
+      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: timing.writeMinTimeMs }),
+      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: timing.notificationMinTimeMs }),
+      onSecondaryRateLimit: (retryAfter, _request, _octokit, retryCount) => {
+        meter.recordSecondaryLimit(retryAfter);
+        options.log?.("warn", "GitHub secondary rate limit hit; backing off", { retryAfterSeconds: retryAfter, retryCount });
+        return retryCount < timing.rateLimitRetries;
+      },
+      onRateLimit: (retryAfter, _request, _octokit, retryCount) => {
+        meter.recordSecondaryLimit(retryAfter);
+        options.log?.("warn", "GitHub primary rate limit exhausted; waiting for reset", { retryAfterSeconds: retryAfter, retryCount });
+        return retryCount < timing.rateLimitRetries;
+      },
+    },
+  });
+}

@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { ConfigError, ValidationError } from "../../errors.js";
+
+/** Plugin timings; production keeps GitHub's recommended spacing, tests shorten it. */
+export const throttleTimingSchema = z
+  .object({
+    /** Minimum spacing of mutating requests (plugin-throttling's `write` group; GitHub recommends ≥ 1 s). */
+    writeMinTimeMs: z.number().int().min(0).default(1000),
+    /** Minimum spacing of notification-triggering writes (issue/comment creation; plugin default 3 s). */
+    notificationMinTimeMs: z.number().int().min(0).default(3000),
+    /** Milliseconds per second of `retry-after` (plugin-throttling's retryAfterBaseValue). */
+    retryAfterBaseMs: z.number().int().min(0).default(1000),
+    /** Base of plugin-retry's quadratic backoff for 429/5xx (1 s, 4 s, 9 s by default). */
+    retryBaseMs: z.number().int().min(0).default(1000),
+    /** Retries of 429/5xx/timeouts per request (plugin-retry). */
+    retries: z.number().int().min(0).max(20).default(3),
+    /** Retries after a secondary or primary rate limit (plugin-throttling). */
+    rateLimitRetries: z.number().int().min(0).max(20).default(4),
+    /** Per-request timeout; a timed-out request is retried like a 5xx. */
+    requestTimeoutMs: z.number().int().min(100).default(30_000),
+  })
+  .strict();
+
+export const githubStoreOptionsSchema = z
+  .object({
+    token: z.string().min(1),
+    owner: z.string().min(1),
+    repo: z.string().min(1),
+    /** GitHub Enterprise (`https://host/api/v3`) or the emulator. */
+    baseUrl: z.url().default("https://api.github.com"),
+    hmacSecret: z.string().min(16, "at least 16 characters"),
+    /** Logins whose comments count as coordination data; default: the token's own login. */
+    allowedAuthors: z.array(z.string().min(1)).min(1).optional(),
+    /** How long a claimant waits before re-reading its claim: must exceed GitHub's read-after-write lag. */
+    settleDelayMs: z.number().int().min(0).max(60_000).default(1500),
+    /** Events newer than this are not handed out yet, so late-visible writes are not skipped by followers. */
+    eventVisibilityMarginMs: z.number().int().min(0).max(600_000).optional(),
+    /** Window in which memory / event writes are coalesced into one comment. */
+    batchWindowMs: z.number().int().min(0).max(60_000).default(500),
+    /** Minimum time between two mirror refreshes (reads served from the mirror in between). */
+    refreshIntervalMs: z.number().int().min(0).max(600_000).default(1000),
+    /** Rotate registry/memory/event issues once they hold this many comments (GitHub refuses at ~2,500). */
+    rotateAtComments: z.number().int().min(10).max(2400).default(2000),
+    /** When remaining primary budget falls below this share, non-essential writes slow down. */
+    lowBudgetRatio: z.number().min(0).max(1).default(0.2),
+    /** Largest factor by which heartbeats may be stretched under budget pressure. */
+    maxHeartbeatStretch: z.number().min(1).max(10).default(4),
+    throttle: throttleTimingSchema.prefault({}),
+    /** Where trust rejections and recoverable failures are reported (once per kind and comment). */
+    log: z.custom<GithubStoreLog>((value) => typeof value === "function").optional(),
+  })
+  .strict();
+
+export type GithubStoreLog = (level: "warn" | "info", message: string, fields?: Record<string, unknown>) => void;
+export type GithubStoreOptions = z.input<typeof githubStoreOptionsSchema>;
+export type ResolvedGithubStoreOptions = z.output<typeof githubStoreOptionsSchema>;
+
+export function resolveGithubStoreOptions(input: GithubStoreOptions): ResolvedGithubStoreOptions {
+  const parsed = githubStoreOptionsSchema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue ? issue.path.map(String).join(".") || "options" : "options";
+  throw new ValidationError(field, issue?.message.replace(/^Invalid input: /, "") ?? "valid GitHub store options");
+}
+
+const ENV_SOURCE = "environment";
+
+/**
+ * Options from the environment (GITHUB_TOKEN, GITHUB_OWNER, GITHUB_REPO, GITHUB_API_URL,
+ * SENTINEL_HMAC_SECRET, SENTINEL_ALLOWED_AUTHORS, SENTINEL_SETTLE_DELAY_MS); a missing or
+ * malformed value raises ConfigError naming the variable.
+ */
+export function githubStoreOptionsFromEnv(
+  env: NodeJS.ProcessEnv,
+  overrides: Partial<GithubStoreOptions> = {},
+): GithubStoreOptions {
+  const required = (key: string, expected: string): string => {
+    const value = env[key]?.trim();
+    if (!value) throw new ConfigError(key, expected, ENV_SOURCE);
+    return value;
+  };
+  const token = required("GITHUB_TOKEN", "a GitHub token (personal access token or installation token)");
+  const owner = required("GITHUB_OWNER", "the repository owner's login");
+  const repo = required("GITHUB_REPO", "the repository name");
+  const hmacSecret = required("SENTINEL_HMAC_SECRET", "a shared secret of at least 16 characters");
+  if (hmacSecret.length < 16) throw new ConfigError("SENTINEL_HMAC_SECRET", "a shared secret of at least 16 characters", ENV_SOURCE);
+  const options: GithubStoreOptions = { token, owner, repo, hmacSecret, ...overrides };
+  const apiUrl = env.GITHUB_API_URL?.trim();
+  if (apiUrl) {
+    if (!z.url().safeParse(apiUrl).success) throw new ConfigError("GITHUB_API_URL", "an absolute http(s) URL", ENV_SOURCE);
+    options.baseUrl = apiUrl;
+  }
+  const authors = env.SENTINEL_ALLOWED_AUTHORS?.trim();
+  if (authors) {
+    const list = authors.split(",").map((s) => s.trim()).filter(Boolean);
+    if (list.length === 0) throw new ConfigError("SENTINEL_ALLOWED_AUTHORS", "a comma-separated list of GitHub logins", ENV_SOURCE);
+    options.allowedAuthors = list;
+  }
+  const settle = env.SENTINEL_SETTLE_DELAY_MS?.trim();
+  if (settle) {
+    if (!/^\d+$/.test(settle) || Number(settle) > 60_000) {
+      throw new ConfigError("SENTINEL_SETTLE_DELAY_MS", "an integer number of milliseconds between 0 and 60000", ENV_SOURCE);
+    }
+    options.settleDelayMs = Number(settle);
+  }
+  return options;
+}

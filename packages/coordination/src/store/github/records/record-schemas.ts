@@ -1,0 +1,166 @@
+import { z } from "zod";
+import { EVENT_KINDS } from "../../../domain/events.js";
+import { WORKER_STATES } from "../../../domain/worker.js";
+
+/**
+ * Payloads of the hidden `sentinel:v1` blocks. Every record carries a nonce `n` (retries of
+ * a POST that took effect but answered 5xx create duplicates; the nonce identifies them) and
+ * the events it produced (`ev`), from which readEvents is derived without extra writes.
+ */
+const int = z.number().int();
+const ms = int.min(0);
+
+export const eventEntrySchema = z.object({
+  kind: z.enum(EVENT_KINDS),
+  at: ms,
+  taskId: z.string().nullable(),
+  workerId: z.string().nullable(),
+  actor: z.string(),
+  data: z.record(z.string(), z.unknown()),
+  /** Server `updated_at` of the comment version that introduced this entry (filled on the next PATCH). */
+  sat: z.string().optional(),
+});
+export type EventEntry = z.infer<typeof eventEntrySchema>;
+
+const base = {
+  n: z.string().min(8).max(64),
+  at: ms,
+  ev: z.array(eventEntrySchema).max(1100),
+  /** Entries dropped from the front of `ev` (long-lived records keep a bounded history); keeps event ids stable. */
+  evBase: int.min(0).optional(),
+};
+
+export const taskSpecSchema = z.object({
+  type: z.string(),
+  title: z.string(),
+  priority: int,
+  params: z.unknown(),
+  maxAttempts: int.min(1),
+  timeoutMs: int.min(1),
+  delayMs: ms,
+  pinnedWorkerId: z.string().nullable(),
+  affinityKey: z.string().nullable(),
+});
+
+export const taskRecordSchema = z.object({ k: z.literal("task"), ...base, spec: taskSpecSchema, actor: z.string() });
+
+const endSchema = z.object({
+  state: z.enum(["released", "succeeded", "failed", "dead"]),
+  at: ms,
+  result: z.unknown().optional(),
+  error: z.string().optional(),
+  runAt: ms.optional(),
+});
+export type AttemptEnd = z.infer<typeof endSchema>;
+
+export const claimRecordSchema = z.object({
+  k: z.literal("claim"),
+  ...base,
+  owner: z.string().min(1),
+  ttlMs: int.min(1),
+  /** The owner's registration incarnation: a re-registered (fresh) worker does not inherit old claims. */
+  inc: z.string(),
+  meta: z.object({ hostname: z.string(), pid: int, taskType: z.string() }),
+  rev: int.min(0),
+  start: z.object({ at: ms, attempt: int.min(1) }).optional(),
+  stored: z.object({ result: z.unknown(), at: ms }).optional(),
+  end: endSchema.optional(),
+});
+export type ClaimRecord = z.infer<typeof claimRecordSchema>;
+
+export const taskOpSchema = z.object({
+  k: z.literal("op"),
+  ...base,
+  /** cancel / requeue / force-release / recover revoke the lock (fencing moves on); end finishes an attempt. */
+  op: z.enum(["cancel", "requeue", "force-release", "recover", "end"]),
+  actor: z.string(),
+  reason: z.string(),
+  /** For `end` / `recover`: the fencing token of the attempt it ends. */
+  token: int.optional(),
+  end: endSchema.optional(),
+  /** For `requeue`: undefined keeps the pin, null clears it. */
+  pinnedWorkerId: z.string().nullable().optional(),
+  resetAttempts: z.boolean().optional(),
+});
+export type TaskOpRecord = z.infer<typeof taskOpSchema>;
+
+export const workerRecordSchema = z.object({
+  k: z.literal("worker"),
+  ...base,
+  reg: z.object({
+    id: z.string().min(1),
+    hostname: z.string(),
+    pid: int,
+    version: z.string(),
+    maxConcurrency: int.min(0),
+    supportedTaskTypes: z.array(z.string()),
+    cpuCores: z.number(),
+    memoryMb: z.number(),
+    labels: z.record(z.string(), z.string()),
+    heartbeatIntervalMs: int.min(1),
+    leaseMs: int.min(1),
+    healthUrl: z.string().nullable(),
+  }),
+  /** Nonce of this incarnation; a fresh registration (after OFFLINE/REMOVED/lapse) gets a new one. */
+  inc: z.string(),
+  state: z.enum(WORKER_STATES),
+  activeTasks: int.min(0),
+  registeredAt: ms,
+  stateChangedAt: ms,
+  drainRequested: z.boolean(),
+  /** Worker ops with ids ≤ basis are already folded into `state`. */
+  basis: int.min(0),
+  rev: int.min(0),
+  /** Heartbeat stretch in force when this was written; the effective lease is reg.leaseMs × stretch. */
+  stretch: z.number().min(1),
+});
+export type WorkerRecordPayload = z.infer<typeof workerRecordSchema>;
+
+export const workerOpSchema = z.object({
+  k: z.literal("wop"),
+  ...base,
+  worker: z.string().min(1),
+  to: z.enum(WORKER_STATES).optional(),
+  expectedFrom: z.array(z.enum(WORKER_STATES)).optional(),
+  drain: z.boolean().optional(),
+  actor: z.string(),
+  reason: z.string(),
+});
+export type WorkerOpRecord = z.infer<typeof workerOpSchema>;
+
+export const memoryRecordSchema = z.object({
+  k: z.literal("mem"),
+  ...base,
+  ops: z
+    .array(
+      z.object({
+        key: z.string(),
+        value: z.unknown().optional(),
+        del: z.boolean().optional(),
+        writer: z.string(),
+        /** Set on compaction snapshots: the version the entry had in the rotated issue. */
+        version: int.optional(),
+        updatedAt: ms.optional(),
+      }),
+    )
+    .max(1024),
+  snapshot: z.boolean().optional(),
+});
+export type MemoryRecord = z.infer<typeof memoryRecordSchema>;
+
+export const eventsRecordSchema = z.object({ k: z.literal("events"), ...base });
+
+export const settingRecordSchema = z.object({ k: z.literal("setting"), ...base, key: z.string(), value: z.string(), actor: z.string() });
+
+export const recordSchema = z.discriminatedUnion("k", [
+  taskRecordSchema,
+  claimRecordSchema,
+  taskOpSchema,
+  workerRecordSchema,
+  workerOpSchema,
+  memoryRecordSchema,
+  eventsRecordSchema,
+  settingRecordSchema,
+]);
+export type SentinelRecord = z.infer<typeof recordSchema>;
+export type RecordKind = SentinelRecord["k"];

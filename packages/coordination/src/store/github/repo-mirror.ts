@@ -1,0 +1,184 @@
+import { performance } from "node:perf_hooks";
+import type { GhComment, GhIssue, GithubApi } from "./http/github-api.js";
+import { purposeOf, SENTINEL_LABEL, type IssuePurpose } from "./records/issue-kinds.js";
+import type { SentinelRecord } from "./records/record-schemas.js";
+import type { TrustFilter } from "./trust/trust-filter.js";
+
+export interface StoredRecord<R extends SentinelRecord = SentinelRecord> {
+  id: number;
+  issue: number;
+  author: string;
+  createdAt: string;
+  updatedAt: string;
+  record: R;
+}
+
+export interface MirrorIssue {
+  issue: GhIssue;
+  purpose: IssuePurpose | null;
+  /** The signed issue body (task spec), when trusted. */
+  body: SentinelRecord | null;
+}
+
+export interface RepoMirrorOptions {
+  /** How far back `since` reaches to catch writes that became visible late (≥ read-after-write lag). */
+  overlapMs: number;
+  /** How long our own fresh writes are trusted over a read that does not show them yet. */
+  ownGraceMs: number;
+  refreshIntervalMs: number;
+}
+
+/**
+ * The process's view of the repository's sentinel issues and their trusted records.
+ *
+ * Filled cheaply by two conditional `since` lists (issues, and the repository-wide comment
+ * list sorted by update) — one request each however many tasks exist, 304 when nothing
+ * changed. Deleted comments never show up in `since` lists, so decisions that must see
+ * deletions (locks, fenced writes) re-read the issue's own comment list (`readIssue`).
+ *
+ * Our own writes are applied at once and preferred over reads that lag behind them
+ * (read-your-writes): a newer `rev` of a record wins, our recent comments survive a read
+ * that does not list them yet, and comments we deleted never come back.
+ */
+export class RepoMirror {
+  private readonly issues = new Map<number, MirrorIssue>();
+  private readonly records = new Map<number, Map<number, StoredRecord>>();
+  private readonly ownRecent = new Map<number, number>();
+  private readonly deleted = new Set<number>();
+  private issuesSince: string | undefined;
+  private commentsSince: string | undefined;
+  private maxIssueUpdated = 0;
+  private maxCommentUpdated = 0;
+  private lastRefresh = Number.NEGATIVE_INFINITY;
+  private inflight: Promise<void> | null = null;
+
+  constructor(
+    private readonly api: GithubApi,
+    private readonly trust: TrustFilter,
+    private readonly options: RepoMirrorOptions,
+  ) {}
+
+  /** Refresh unless a refresh finished within `refreshIntervalMs`; concurrent callers share one. */
+  async refreshIfStale(): Promise<void> {
+    if (performance.now() - this.lastRefresh < this.options.refreshIntervalMs) return;
+    await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    if (!this.inflight) {
+      this.inflight = this.doRefresh().finally(() => {
+        this.inflight = null;
+      });
+    }
+    await this.inflight;
+  }
+
+  /** The issue's complete comment list, straight from GitHub (reflects deletions). */
+  async readIssue(issueNumber: number): Promise<StoredRecord[]> {
+    const comments = await this.api.listIssueComments(issueNumber);
+    this.replaceIssueComments(issueNumber, comments);
+    return this.recordsOf(issueNumber);
+  }
+
+  issue(issueNumber: number): MirrorIssue | undefined {
+    return this.issues.get(issueNumber);
+  }
+
+  issuesOf(purpose: IssuePurpose): MirrorIssue[] {
+    return [...this.issues.values()].filter((entry) => entry.purpose === purpose).sort((a, b) => a.issue.number - b.issue.number);
+  }
+
+  recordsOf(issueNumber: number): StoredRecord[] {
+    return [...(this.records.get(issueNumber)?.values() ?? [])].sort((a, b) => a.id - b.id);
+  }
+
+  allRecords(): StoredRecord[] {
+    return [...this.records.values()].flatMap((map) => [...map.values()]);
+  }
+
+  noteIssue(issue: GhIssue): MirrorIssue {
+    const existing = this.issues.get(issue.number);
+    if (existing && Date.parse(existing.issue.updatedAt) > Date.parse(issue.updatedAt)) return existing;
+    const body = this.trust.accept({ id: issue.number, issue: "body", author: issue.author, body: issue.body, updatedAt: issue.updatedAt });
+    const entry: MirrorIssue = { issue, purpose: purposeOf(issue.labels), body };
+    this.issues.set(issue.number, entry);
+    return entry;
+  }
+
+  noteOwnComment(comment: GhComment): StoredRecord | null {
+    this.ownRecent.set(comment.id, performance.now());
+    return this.upsertComment(comment, true);
+  }
+
+  noteOwnDelete(commentId: number, issueNumber: number): void {
+    this.deleted.add(commentId);
+    this.records.get(issueNumber)?.delete(commentId);
+  }
+
+  private async doRefresh(): Promise<void> {
+    const issues = await this.api.listIssues({ labels: SENTINEL_LABEL, state: "all", since: this.issuesSince });
+    for (const issue of issues) {
+      this.noteIssue(issue);
+      this.maxIssueUpdated = Math.max(this.maxIssueUpdated, Date.parse(issue.updatedAt));
+    }
+    const comments = await this.api.listRepoComments(this.commentsSince);
+    for (const comment of comments) {
+      this.upsertComment(comment, false);
+      this.maxCommentUpdated = Math.max(this.maxCommentUpdated, Date.parse(comment.updatedAt));
+    }
+    this.issuesSince = this.sinceFrom(this.maxIssueUpdated);
+    this.commentsSince = this.sinceFrom(this.maxCommentUpdated);
+    this.lastRefresh = performance.now();
+  }
+
+  /** Keep the URL stable while nothing changes (so the ETag answers 304), but reach back `overlapMs`. */
+  private sinceFrom(maxUpdated: number): string | undefined {
+    if (maxUpdated <= 0) return undefined;
+    const since = Math.floor((maxUpdated - this.options.overlapMs) / 1000) * 1000;
+    return new Date(since).toISOString().replace(".000Z", "Z");
+  }
+
+  private replaceIssueComments(issueNumber: number, comments: GhComment[]): void {
+    const listed = new Set(comments.map((comment) => comment.id));
+    const current = this.records.get(issueNumber);
+    if (current) {
+      const now = performance.now();
+      for (const id of current.keys()) {
+        const ownAt = this.ownRecent.get(id);
+        const fresh = ownAt !== undefined && now - ownAt < this.options.ownGraceMs;
+        if (!listed.has(id) && !fresh) current.delete(id);
+      }
+    }
+    for (const comment of comments) this.upsertComment(comment, false);
+  }
+
+  private upsertComment(comment: GhComment, own: boolean): StoredRecord | null {
+    if (this.deleted.has(comment.id)) return null;
+    const record = this.trust.accept({ id: comment.id, issue: comment.issueNumber, author: comment.author, body: comment.body, updatedAt: comment.updatedAt });
+    let map = this.records.get(comment.issueNumber);
+    if (!record) {
+      map?.delete(comment.id);
+      return null;
+    }
+    if (!map) {
+      map = new Map();
+      this.records.set(comment.issueNumber, map);
+    }
+    const existing = map.get(comment.id);
+    if (existing && !own && revOf(existing.record) > revOf(record)) return existing;
+    const stored: StoredRecord = {
+      id: comment.id,
+      issue: comment.issueNumber,
+      author: comment.author,
+      createdAt: comment.createdAt,
+      updatedAt: comment.updatedAt,
+      record,
+    };
+    map.set(comment.id, stored);
+    return stored;
+  }
+}
+
+function revOf(record: SentinelRecord): number {
+  return "rev" in record ? record.rev : 0;
+}

@@ -1,0 +1,241 @@
+import { isLeaseLive, LEASE_HOLDING_STATES, type WorkerRecord, type WorkerRegistration, type WorkerState } from "../../domain/worker.js";
+import { IllegalTransitionError, LeaseLostError, NotFoundError, ValidationError } from "../../errors.js";
+import { parseOrThrow } from "../../validation.js";
+import { foldWorkers, type WorkerView } from "./fold/worker-fold.js";
+import type { GithubContext } from "./github-context.js";
+import type { EventEntry, WorkerOpRecord, WorkerRecordPayload } from "./records/record-schemas.js";
+import type { StoredRecord } from "./repo-mirror.js";
+import { heartbeatSchema, registrationSchema, transitionSchema } from "./validation-schemas.js";
+
+const REGISTRY_TITLE = "sentinel: worker registry";
+
+/** Hook the task side provides: recover what a lapsed incarnation still holds before its id is reused. */
+export type RecoverWorker = (workerId: string, reason: string) => Promise<void>;
+
+/**
+ * Workers on GitHub: one registration comment per worker on the registry issue, PATCHed
+ * by each heartbeat (so `updated_at` is a server-side heartbeat time), plus ops others post
+ * about a worker (monitor STALE/OFFLINE/REMOVED, operator drain/resume). See worker-fold.
+ */
+export class WorkerStore {
+  recoverWorker: RecoverWorker = async () => {};
+
+  constructor(private readonly ctx: GithubContext) {}
+
+  /** The registry, read from GitHub (conditional GETs, 304 when unchanged). */
+  async views(): Promise<Map<string, WorkerView>> {
+    await this.ctx.mirror.refreshIfStale();
+    const records: StoredRecord[] = [];
+    for (const entry of this.ctx.openIssues("registry")) records.push(...(await this.ctx.mirror.readIssue(entry.issue.number)));
+    return foldWorkers(records);
+  }
+
+  /** The registry as the mirror last saw it (no request). */
+  cachedViews(): Map<string, WorkerView> {
+    return foldWorkers(this.ctx.openIssues("registry").flatMap((entry) => this.ctx.mirror.recordsOf(entry.issue.number)));
+  }
+
+  async register(input: WorkerRegistration): Promise<WorkerRecord> {
+    const reg = parseOrThrow(registrationSchema, input, "registration");
+    const views = await this.views();
+    const existing = views.get(reg.id);
+    const now = this.ctx.now();
+    const stretch = this.ctx.meter.heartbeatStretch();
+    if (existing && isLeaseLive(existing.record, now)) {
+      const current = existing.record;
+      if (current.hostname !== reg.hostname || current.pid !== reg.pid) {
+        throw new ValidationError("id", `an id no live worker holds (${reg.id} is ${current.state} on ${current.hostname}, pid ${current.pid})`, reg.id);
+      }
+      const payload: WorkerRecordPayload = { ...existing.registration.record, reg, state: current.state, stateChangedAt: current.stateChangedAt, drainRequested: current.drainRequested, basis: existing.lastOpId, at: now, stretch };
+      const added = [this.ctx.entry("worker.registered", { taskId: null, workerId: reg.id, actor: reg.id, data: { refreshed: true, state: current.state } })];
+      return this.writeRegistration(existing, payload, added, views);
+    }
+    if (existing) await this.recoverWorker(reg.id, `worker ${reg.id} re-registered (previous incarnation ${existing.record.state})`);
+    const payload: WorkerRecordPayload = {
+      k: "worker",
+      n: this.ctx.nonce(),
+      at: now,
+      ev: existing?.registration.record.ev ?? [],
+      evBase: existing?.registration.record.evBase,
+      reg,
+      inc: this.ctx.nonce(),
+      state: "ACTIVE",
+      activeTasks: 0,
+      registeredAt: now,
+      stateChangedAt: now,
+      drainRequested: false,
+      basis: existing?.lastOpId ?? 0,
+      rev: (existing?.registration.record.rev ?? -1) + 1,
+      stretch,
+    };
+    const added = [
+      this.ctx.entry("worker.registered", { taskId: null, workerId: reg.id, actor: reg.id, data: { hostname: reg.hostname, pid: reg.pid, previousState: existing?.record.state ?? null } }),
+      this.ctx.entry("worker.state_changed", { taskId: null, workerId: reg.id, actor: reg.id, data: { from: "NEW", to: "ACTIVE", reason: "registered" } }),
+    ];
+    return this.writeRegistration(existing, payload, added, views);
+  }
+
+  async heartbeat(workerId: string, report: { activeTasks: number }): Promise<WorkerRecord> {
+    const { activeTasks } = parseOrThrow(heartbeatSchema, report, "report");
+    const views = await this.views();
+    const view = views.get(workerId);
+    if (!view) throw new LeaseLostError(workerId, "not registered");
+    const current = view.record;
+    if (current.state === "OFFLINE" || current.state === "REMOVED") throw new LeaseLostError(workerId, `state ${current.state}`);
+    let next: WorkerState = current.state === "STALE" ? "ACTIVE" : current.state;
+    if (next === "ACTIVE" || next === "BUSY") {
+      if (current.drainRequested) next = "DRAINING";
+      else next = activeTasks >= current.maxConcurrency ? "BUSY" : "ACTIVE";
+    }
+    const now = this.ctx.now();
+    const stretch = this.ctx.meter.heartbeatStretch();
+    const previous = view.registration.record;
+    // Under budget pressure a heartbeat with no news is skipped while the lease written last time still covers the gap.
+    const unchanged = next === current.state && activeTasks === current.activeTasks && view.lastOpId === previous.basis;
+    if (unchanged && stretch > 1 && previous.stretch > 1 && now - current.lastHeartbeatAt < current.heartbeatIntervalMs * previous.stretch * 0.5) {
+      return current;
+    }
+    const added: EventEntry[] = [];
+    if (next !== current.state) {
+      added.push(this.ctx.entry("worker.state_changed", { taskId: null, workerId, actor: workerId, data: { from: current.state, to: next, reason: "heartbeat" } }));
+    }
+    const payload: WorkerRecordPayload = {
+      ...previous,
+      state: next,
+      activeTasks,
+      at: now,
+      stateChangedAt: next === current.state ? current.stateChangedAt : now,
+      drainRequested: current.drainRequested,
+      basis: view.lastOpId,
+      stretch,
+    };
+    return this.writeRegistration(view, payload, added, views);
+  }
+
+  async transition(workerId: string, to: WorkerState, opts: { expectedFrom?: WorkerState[]; actor: string; reason: string }): Promise<WorkerRecord> {
+    const checked = parseOrThrow(transitionSchema, { ...opts, to }, "transition");
+    const views = await this.views();
+    const view = views.get(workerId);
+    if (!view) throw new NotFoundError("worker", workerId);
+    const from = view.record.state;
+    if (checked.expectedFrom && !checked.expectedFrom.includes(from)) throw new IllegalTransitionError("worker", workerId, from, to);
+    const { assertWorkerTransition } = await import("../../domain/worker.js");
+    assertWorkerTransition(workerId, from, to);
+    const now = this.ctx.now();
+    const entry = this.ctx.entry("worker.state_changed", { taskId: null, workerId, actor: checked.actor, data: { from, to, reason: checked.reason } });
+    if (checked.actor === workerId && view.registration.author.toLowerCase() === this.ctx.login.toLowerCase()) {
+      const previous = view.registration.record;
+      const payload: WorkerRecordPayload = {
+        ...previous,
+        state: to,
+        stateChangedAt: now,
+        drainRequested: to === "ACTIVE" ? false : view.record.drainRequested,
+        basis: view.lastOpId,
+        at: previous.at,
+      };
+      return this.writeRegistration(view, payload, [entry], views);
+    }
+    const op = await this.postOp({ worker: workerId, to, expectedFrom: [from], actor: checked.actor, reason: checked.reason, ev: [entry] });
+    return this.confirmOp(workerId, op.id, from, to);
+  }
+
+  async requestDrain(workerId: string, actor: string): Promise<WorkerRecord> {
+    parseOrThrow(transitionSchema.shape.actor, actor, "actor");
+    const views = await this.views();
+    const view = views.get(workerId);
+    if (!view) throw new NotFoundError("worker", workerId);
+    const from = view.record.state;
+    if (from === "OFFLINE" || from === "REMOVED" || from === "NEW") throw new IllegalTransitionError("worker", workerId, from, "DRAINING");
+    const moves = from === "ACTIVE" || from === "BUSY";
+    const ev: EventEntry[] = [this.ctx.entry("worker.drain_requested", { taskId: null, workerId, actor, data: { from } })];
+    if (moves) ev.push(this.ctx.entry("worker.state_changed", { taskId: null, workerId, actor, data: { from, to: "DRAINING", reason: "drain requested" } }));
+    const op = await this.postOp({ worker: workerId, drain: true, ...(moves ? { to: "DRAINING" as const } : {}), actor, reason: "drain requested", ev });
+    const after = (await this.views()).get(workerId);
+    if (!after) throw new NotFoundError("worker", workerId);
+    if (!after.appliedOps.has(op.id)) throw new IllegalTransitionError("worker", workerId, after.record.state, "DRAINING");
+    return after.record;
+  }
+
+  async get(workerId: string): Promise<WorkerRecord | null> {
+    return (await this.views()).get(workerId)?.record ?? null;
+  }
+
+  async list(includeRemoved: boolean): Promise<WorkerRecord[]> {
+    const records = [...(await this.views()).values()].map((view) => view.record);
+    return records.filter((record) => includeRemoved || record.state !== "REMOVED").sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** Lease-holding check used by lock decisions. */
+  requireLiveLease(views: Map<string, WorkerView>, workerId: string, now: number): WorkerView {
+    const view = views.get(workerId);
+    if (!view) throw new LeaseLostError(workerId, "not registered");
+    if (!isLeaseLive(view.record, now)) {
+      const holding = LEASE_HOLDING_STATES.includes(view.record.state);
+      throw new LeaseLostError(workerId, holding ? "lease expired (no heartbeat within leaseMs)" : `state ${view.record.state}`);
+    }
+    return view;
+  }
+
+  /**
+   * A conditional op is acknowledged only after the settle delay and a re-read show it took
+   * effect: two monitors racing both post, exactly one op applies, the other caller is told.
+   */
+  private async confirmOp(workerId: string, opId: number, from: WorkerState, to: WorkerState): Promise<WorkerRecord> {
+    await this.ctx.sleep(this.ctx.options.settleDelayMs);
+    const after = (await this.views()).get(workerId);
+    if (!after) throw new NotFoundError("worker", workerId);
+    if (!after.appliedOps.has(opId)) throw new IllegalTransitionError("worker", workerId, after.record.state === to ? from : after.record.state, to);
+    return after.record;
+  }
+
+  private async postOp(fields: Omit<WorkerOpRecord, "k" | "n" | "at">): Promise<StoredRecord<WorkerOpRecord>> {
+    const issue = await this.currentRegistry();
+    const payload: WorkerOpRecord = { k: "wop", n: this.ctx.nonce(), at: this.ctx.now(), ...fields };
+    const line = fields.to ? `worker \`${fields.worker}\` → ${fields.to} by ${fields.actor}: ${fields.reason}` : `drain of worker \`${fields.worker}\` requested by ${fields.actor}`;
+    return this.ctx.post(issue, payload, `sentinel: ${line}`);
+  }
+
+  private async writeRegistration(existing: WorkerView | undefined, payload: WorkerRecordPayload, added: EventEntry[], views: Map<string, WorkerView>): Promise<WorkerRecord> {
+    const line = `sentinel: worker \`${payload.reg.id}\` on ${payload.reg.hostname} is ${payload.state} (${payload.activeTasks}/${payload.reg.maxConcurrency} tasks)`;
+    const current = await this.currentRegistry();
+    const mine = existing && existing.registration.author.toLowerCase() === this.ctx.login.toLowerCase();
+    let stored: StoredRecord<WorkerRecordPayload>;
+    if (mine && existing && existing.registration.issue === current) {
+      stored = await this.ctx.patch(existing.registration, { ...payload, rev: existing.registration.record.rev + 1 }, added, line);
+    } else {
+      // New worker, another login's record, or a rotated registry: a new comment on the current registry issue.
+      const ev = [...payload.ev.map((entry) => (entry.sat || !existing ? entry : { ...entry, sat: existing.registration.updatedAt })), ...added];
+      stored = await this.ctx.post(current, { ...payload, ev, n: this.ctx.nonce() }, line);
+      if (mine && existing) await this.ctx.remove(existing.registration);
+    }
+    views.set(payload.reg.id, foldWorkers([stored, ...this.opsOf(payload.reg.id)]).get(payload.reg.id) as WorkerView);
+    const view = views.get(payload.reg.id);
+    if (!view) throw new NotFoundError("worker", payload.reg.id);
+    await this.rotateIfFull(current);
+    return view.record;
+  }
+
+  private opsOf(workerId: string): StoredRecord[] {
+    return this.ctx
+      .openIssues("registry")
+      .flatMap((entry) => this.ctx.mirror.recordsOf(entry.issue.number))
+      .filter((stored) => stored.record.k === "wop" && stored.record.worker === workerId);
+  }
+
+  private async currentRegistry(): Promise<number> {
+    return this.ctx.ensureIssue("registry", REGISTRY_TITLE);
+  }
+
+  /**
+   * GitHub refuses comments past ~2,500 per issue: well before that a new registry issue is
+   * opened; each worker moves its registration there on its next write, ops go there, and
+   * readers read every open registry issue.
+   */
+  private async rotateIfFull(issueNumber: number): Promise<void> {
+    const entry = this.ctx.mirror.issue(issueNumber);
+    if (!entry || entry.issue.comments < this.ctx.options.rotateAtComments) return;
+    const latest = this.ctx.openIssues("registry", REGISTRY_TITLE).at(-1);
+    if (latest && latest.issue.number !== issueNumber) return;
+    await this.ctx.createIssue("registry", REGISTRY_TITLE, `Worker registry of Task Sentinel (continues #${issueNumber}).`);
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * SQLITE_BUSY policy. Many processes share one file and SQLite admits one writer at a time.
+ * `busy_timeout` lets SQLite wait for the write lock itself, but its busy handler is unfair
+ * (a process can lose every race and starve past the timeout) and some lock states return
+ * SQLITE_BUSY without calling it at all. So every transition is also retried here, a bounded
+ * number of times, after a jittered, growing pause that lets the event loop run (heartbeats,
+ * timers) and breaks lock-step between processes. A transition rolled back on BUSY had no
+ * effect, so retrying it is safe.
+ */
+export const BUSY_RETRY_ATTEMPTS = 12;
+
+export function isBusyError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
+}
+
+/** Full jitter over an exponential ceiling: 5 ms, 10 ms, … capped at 250 ms. */
+export function busyBackoffMs(attempt: number, random = Math.random): number {
+  return Math.round(random() * Math.min(250, 5 * 2 ** attempt));
+}
+
+export async function retryWhenBusy<T>(run: () => T): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return run();
+    } catch (error) {
+      if (!isBusyError(error) || attempt >= BUSY_RETRY_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, busyBackoffMs(attempt)));
+    }
+  }
+}
+
+/** The same policy for the synchronous open path (pragmas, migrations), which cannot await. */
+export function retryWhenBusySync<T>(run: () => T): T {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return run();
+    } catch (error) {
+      if (!isBusyError(error) || attempt >= BUSY_RETRY_ATTEMPTS) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, busyBackoffMs(attempt));
+    }
+  }
+}

@@ -1,0 +1,22 @@
+import { and, gt, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
+import { LEASE_HOLDING_STATES } from "../../domain/worker.js";
+import { locks, workers } from "./schema.js";
+
+/**
+ * The one definition of a live lock, for queries that join `locks` with its owner in
+ * `workers`: held, TTL not run out, and the owner's lease live (lease-holding state and a
+ * heartbeat within leaseMs), all judged at the store-clock instant `now`.
+ */
+export function lockIsLive(now: number): SQL {
+  return and(
+    isNotNull(locks.ownerId),
+    gt(locks.expiresAt, now),
+    inArray(workers.state, [...LEASE_HOLDING_STATES]),
+    gt(sql`${workers.lastHeartbeatAt} + ${workers.leaseMs}`, now),
+  ) as SQL;
+}
+
+/** `lockIsLive` as a 0/1 column (null owner joins give 0). */
+export function lockLiveFlag(now: number): SQL<number> {
+  return sql<number>`CASE WHEN ${lockIsLive(now)} THEN 1 ELSE 0 END`;
+}

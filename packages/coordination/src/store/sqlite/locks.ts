@@ -1,0 +1,151 @@
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
+import { NotFoundError, StaleFencingTokenError } from "../../errors.js";
+import { parseOrThrow } from "../../validation.js";
+import { appendEventTx } from "./events.js";
+import { toJson } from "./json.js";
+import { lockIsLive, lockLiveFlag } from "./lock-liveness.js";
+import { toLock } from "./rows.js";
+import { locks, tasks, workers } from "./schema.js";
+import type { Tx } from "./transaction.js";
+import { requireLiveLeaseTx } from "./worker-lease.js";
+
+type LockRow = typeof locks.$inferSelect;
+export interface LockState {
+  row: LockRow;
+  live: boolean;
+}
+
+export const lockMetadataSchema = z.object({
+  hostname: z.string().min(1).max(255),
+  pid: z.number().int().min(0),
+  taskType: z.string().min(1).max(64),
+});
+
+const acquireSchema = z.object({
+  taskId: z.string().min(1).max(200),
+  ownerId: z.string().min(1).max(200),
+  ttlMs: z.number().int().min(1).max(7 * 24 * 3600_000),
+  metadata: lockMetadataSchema,
+});
+
+const tokenSchema = z.number().int().min(1);
+
+/** The task's lock row and whether it is live now; null if the task does not exist. */
+export function readLockTx(tx: Tx, taskId: string): LockState | null {
+  const found = tx.db
+    .select({ row: locks, live: lockLiveFlag(tx.now) })
+    .from(locks)
+    .leftJoin(workers, eq(workers.id, locks.ownerId))
+    .where(eq(locks.taskId, taskId))
+    .get();
+  return found ? { row: found.row, live: found.live === 1 } : null;
+}
+
+/**
+ * Take a lock that is known not to be live: the fencing counter moves on by one and the new
+ * value is the token. A dead lock being displaced is recorded as expired.
+ */
+export function takeLockTx(tx: Tx, state: LockState, ownerId: string, ttlMs: number, metadata: LockMetadata): Lock {
+  const { row } = state;
+  if (row.ownerId !== null) {
+    appendEventTx(tx, { kind: "lock.expired", taskId: row.taskId, workerId: row.ownerId, actor: ownerId, data: { token: row.seq } });
+  }
+  const taken = tx.db
+    .update(locks)
+    .set({ seq: row.seq + 1, ownerId, acquiredAt: tx.now, expiresAt: tx.now + ttlMs, metadata: toJson(metadata, "metadata") })
+    .where(eq(locks.taskId, row.taskId))
+    .returning()
+    .get();
+  if (!taken) throw new NotFoundError("lock", row.taskId);
+  const lock = toLock(taken);
+  appendEventTx(tx, { kind: "lock.acquired", taskId: lock.taskId, workerId: ownerId, actor: ownerId, data: { token: lock.token, expiresAt: lock.expiresAt } });
+  return lock;
+}
+
+export function acquireLockTx(tx: Tx, req: { taskId: string; ownerId: string; ttlMs: number; metadata: LockMetadata }): AcquireResult {
+  const { taskId, ownerId, ttlMs, metadata } = parseOrThrow(acquireSchema, req, "lock");
+  requireLiveLeaseTx(tx, ownerId);
+  const state = readLockTx(tx, taskId);
+  if (!state) throw new NotFoundError("task", taskId);
+  if (state.live) return { acquired: false, holder: toLock(state.row) };
+  return { acquired: true, lock: takeLockTx(tx, state, ownerId, ttlMs, metadata) };
+}
+
+/** Owner-only: the owner is whoever presents the current token. A second release is a no-op. */
+export function releaseLockTx(tx: Tx, taskId: string, token: number): void {
+  parseOrThrow(tokenSchema, token, "token");
+  const state = readLockTx(tx, taskId);
+  if (!state) throw new NotFoundError("task", taskId);
+  if (token !== state.row.seq) throw new StaleFencingTokenError(taskId, token, state.row.seq);
+  if (state.row.ownerId === null) return;
+  clearOwnerTx(tx, taskId, state.row.seq);
+  appendEventTx(tx, { kind: "lock.released", taskId, workerId: state.row.ownerId, actor: state.row.ownerId, data: { token } });
+}
+
+/** Release after a fenced task transition (complete/fail) already checked the token. */
+export function releaseHeldLockTx(tx: Tx, state: LockState): void {
+  if (state.row.ownerId === null) return;
+  clearOwnerTx(tx, state.row.taskId, state.row.seq);
+  appendEventTx(tx, { kind: "lock.released", taskId: state.row.taskId, workerId: state.row.ownerId, actor: state.row.ownerId, data: { token: state.row.seq } });
+}
+
+/**
+ * Revoke: clear the owner and move the counter on, so the old holder's token is stale even
+ * before anyone acquires again (force-release, cancel, requeue, re-registration).
+ * Returns the lock if it was live, and the new current token.
+ */
+export function revokeLockTx(tx: Tx, taskId: string, opts: { actor: string; reason: string }): { released: Lock | null; token: number } {
+  const state = readLockTx(tx, taskId);
+  if (!state) throw new NotFoundError("task", taskId);
+  const { row, live } = state;
+  const token = row.seq + 1;
+  tx.db.update(locks).set({ seq: token, ownerId: null, acquiredAt: null, expiresAt: null, metadata: null }).where(eq(locks.taskId, taskId)).run();
+  if (row.ownerId !== null) {
+    appendEventTx(tx, {
+      kind: live ? "lock.force_released" : "lock.expired",
+      taskId,
+      workerId: row.ownerId,
+      actor: opts.actor,
+      data: { token: row.seq, reason: opts.reason },
+    });
+  }
+  return { released: live ? toLock(row) : null, token };
+}
+
+/**
+ * Force release hands the running attempt to the new token: the previous holder's writes
+ * are now stale, while whoever recovers the task (the heartbeat monitor) can fail it with
+ * the task's current `fencingToken`.
+ */
+export function forceReleaseLockTx(tx: Tx, taskId: string, opts: { actor: string; reason: string }): Lock | null {
+  parseOrThrow(z.object({ actor: z.string().min(1), reason: z.string().max(1000) }), opts, "options");
+  const task = tx.db.select({ state: tasks.state, fencingToken: tasks.fencingToken }).from(tasks).where(eq(tasks.id, taskId)).get();
+  const seqBefore = readLockTx(tx, taskId)?.row.seq;
+  const { released, token } = revokeLockTx(tx, taskId, opts);
+  if (task?.state === "running" && task.fencingToken === seqBefore) {
+    tx.db.update(tasks).set({ fencingToken: token, updatedAt: tx.now }).where(eq(tasks.id, taskId)).run();
+  }
+  return released;
+}
+
+export function getLockTx(tx: Tx, taskId: string): Lock | null {
+  const state = readLockTx(tx, taskId);
+  return state?.live ? toLock(state.row) : null;
+}
+
+export function listLocksTx(tx: Tx): Lock[] {
+  return tx.db
+    .select({ row: locks })
+    .from(locks)
+    .innerJoin(workers, eq(workers.id, locks.ownerId))
+    .where(lockIsLive(tx.now))
+    .orderBy(locks.taskId)
+    .all()
+    .map(({ row }) => toLock(row));
+}
+
+function clearOwnerTx(tx: Tx, taskId: string, seq: number): void {
+  tx.db.update(locks).set({ seq, ownerId: null, acquiredAt: null, expiresAt: null, metadata: null }).where(eq(locks.taskId, taskId)).run();
+}

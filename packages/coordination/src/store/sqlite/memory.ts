@@ -1,0 +1,67 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { assertMayWrite, namespaceOf, type MemoryEntry } from "../../domain/memory.js";
+import { parseOrThrow } from "../../validation.js";
+import { appendEventTx } from "./events.js";
+import { toJson } from "./json.js";
+import { toMemoryEntry } from "./rows.js";
+import { counters, memory } from "./schema.js";
+import type { Tx } from "./transaction.js";
+
+const writerSchema = z.string().min(1).max(200);
+const prefixSchema = z.string().regex(/^[A-Za-z0-9._:\/-]{0,200}$/, "a key prefix: letters, digits, . _ : - /");
+const MAX_VALUE_BYTES = 256 * 1024;
+
+/**
+ * The LWW order: one global counter bumped inside the writing transaction, so versions
+ * follow commit order exactly (SQLite has one writer at a time).
+ */
+function nextVersionTx(tx: Tx): number {
+  const row = tx.db
+    .insert(counters)
+    .values({ name: "memory_version", value: 1 })
+    .onConflictDoUpdate({ target: counters.name, set: { value: sql`${counters.value} + 1` } })
+    .returning()
+    .get();
+  return row.value;
+}
+
+export function memorySetTx(tx: Tx, key: string, value: unknown, writerId: string): MemoryEntry {
+  parseOrThrow(writerSchema, writerId, "writerId");
+  assertMayWrite(key, writerId);
+  const text = toJson(value, "value", MAX_VALUE_BYTES);
+  const version = nextVersionTx(tx);
+  const set = { value: text, version, writerId, updatedAt: tx.now, deleted: false };
+  const row = tx.db.insert(memory).values({ key, ...set }).onConflictDoUpdate({ target: memory.key, set }).returning().get();
+  appendEventTx(tx, { kind: "memory.set", taskId: null, workerId: null, actor: writerId, data: { key, version } });
+  return toMemoryEntry(row);
+}
+
+export function memoryGetTx(tx: Tx, key: string): MemoryEntry | null {
+  namespaceOf(key);
+  const row = tx.db.select().from(memory).where(and(eq(memory.key, key), eq(memory.deleted, false))).get();
+  return row ? toMemoryEntry(row) : null;
+}
+
+/** Deleting leaves a tombstone with a new version, so the delete has its own place in store order. */
+export function memoryDeleteTx(tx: Tx, key: string, writerId: string): boolean {
+  parseOrThrow(writerSchema, writerId, "writerId");
+  assertMayWrite(key, writerId);
+  const current = memoryGetTx(tx, key);
+  if (!current) return false;
+  const version = nextVersionTx(tx);
+  tx.db.update(memory).set({ value: null, version, writerId, updatedAt: tx.now, deleted: true }).where(eq(memory.key, key)).run();
+  appendEventTx(tx, { kind: "memory.deleted", taskId: null, workerId: null, actor: writerId, data: { key, version } });
+  return true;
+}
+
+export function memoryListTx(tx: Tx, prefix: string): MemoryEntry[] {
+  parseOrThrow(prefixSchema, prefix, "prefix");
+  return tx.db
+    .select()
+    .from(memory)
+    .where(and(eq(memory.deleted, false), sql`substr(${memory.key}, 1, ${prefix.length}) = ${prefix}`))
+    .orderBy(asc(memory.key))
+    .all()
+    .map(toMemoryEntry);
+}

@@ -1,0 +1,123 @@
+import { sql } from "drizzle-orm";
+import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/**
+ * The embedded store's tables. All timestamps are store-clock milliseconds (SQLite's
+ * `julianday('now')`), JSON columns hold `JSON.stringify` text. Migrations are generated
+ * from this file by drizzle-kit (`drizzle.store.config.ts`, output `drizzle/store/`).
+ */
+
+export const tasks = sqliteTable(
+  "tasks",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    title: text("title").notNull(),
+    priority: integer("priority").notNull(),
+    params: text("params").notNull(),
+    state: text("state").notNull(),
+    attempts: integer("attempts").notNull(),
+    maxAttempts: integer("max_attempts").notNull(),
+    timeoutMs: integer("timeout_ms").notNull(),
+    runAt: integer("run_at").notNull(),
+    pinnedWorkerId: text("pinned_worker_id"),
+    affinityKey: text("affinity_key"),
+    workerId: text("worker_id"),
+    fencingToken: integer("fencing_token"),
+    result: text("result"),
+    lastError: text("last_error"),
+    createdAt: integer("created_at").notNull(),
+    updatedAt: integer("updated_at").notNull(),
+    startedAt: integer("started_at"),
+    finishedAt: integer("finished_at"),
+  },
+  (t) => [
+    // Claim queries filter on (state, run_at): without it every claim scans finished rows.
+    index("tasks_state_run_at_idx").on(t.state, t.runAt),
+    index("tasks_state_priority_idx").on(t.state, t.priority, t.createdAt),
+    index("tasks_worker_idx").on(t.workerId, t.state),
+  ],
+);
+
+/**
+ * One row per task, created with it. `seq` is the fencing counter: it only grows, across
+ * acquisitions and revocations, so the row outlives every individual lock.
+ */
+export const locks = sqliteTable(
+  "locks",
+  {
+    taskId: text("task_id")
+      .primaryKey()
+      .references(() => tasks.id),
+    seq: integer("seq").notNull(),
+    ownerId: text("owner_id"),
+    acquiredAt: integer("acquired_at"),
+    expiresAt: integer("expires_at"),
+    metadata: text("metadata"),
+  },
+  (t) => [index("locks_owner_idx").on(t.ownerId)],
+);
+
+export const workers = sqliteTable(
+  "workers",
+  {
+    id: text("id").primaryKey(),
+    hostname: text("hostname").notNull(),
+    pid: integer("pid").notNull(),
+    version: text("version").notNull(),
+    maxConcurrency: integer("max_concurrency").notNull(),
+    supportedTaskTypes: text("supported_task_types").notNull(),
+    cpuCores: real("cpu_cores").notNull(),
+    memoryMb: integer("memory_mb").notNull(),
+    labels: text("labels").notNull(),
+    heartbeatIntervalMs: integer("heartbeat_interval_ms").notNull(),
+    leaseMs: integer("lease_ms").notNull(),
+    healthUrl: text("health_url"),
+    state: text("state").notNull(),
+    activeTasks: integer("active_tasks").notNull(),
+    registeredAt: integer("registered_at").notNull(),
+    lastHeartbeatAt: integer("last_heartbeat_at").notNull(),
+    stateChangedAt: integer("state_changed_at").notNull(),
+    drainRequested: integer("drain_requested", { mode: "boolean" }).notNull(),
+  },
+  (t) => [index("workers_state_idx").on(t.state)],
+);
+
+/** Deleted keys stay as tombstones (value null, deleted = true) so store order is never lost. */
+export const memory = sqliteTable("memory", {
+  key: text("key").primaryKey(),
+  value: text("value"),
+  version: integer("version").notNull(),
+  writerId: text("writer_id").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  deleted: integer("deleted", { mode: "boolean" }).notNull(),
+});
+
+/** Named monotonic counters (the global memory version). */
+export const counters = sqliteTable("counters", {
+  name: text("name").primaryKey(),
+  value: integer("value").notNull(),
+});
+
+export const events = sqliteTable(
+  "events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    kind: text("kind").notNull(),
+    taskId: text("task_id"),
+    workerId: text("worker_id"),
+    actor: text("actor").notNull(),
+    data: text("data").notNull().default(sql`'{}'`),
+  },
+  (t) => [index("events_task_idx").on(t.taskId, t.id)],
+);
+
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
+});
+
+export const schema = { tasks, locks, workers, memory, counters, events, settings };

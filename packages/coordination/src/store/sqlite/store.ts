@@ -1,0 +1,190 @@
+import type Database from "better-sqlite3";
+import type { NewStoreEvent, StoreEvent } from "../../domain/events.js";
+import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
+import type { MemoryEntry } from "../../domain/memory.js";
+import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
+import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
+import type { CoordinationStore } from "../port.js";
+import { claimTasksTx } from "./claims.js";
+import { readStoreNow } from "./clock.js";
+import { openConnection, type StoreDb } from "./connection.js";
+import { appendEventTx, readEventsTx, validateNewEvent } from "./events.js";
+import { acquireLockTx, forceReleaseLockTx, getLockTx, listLocksTx, releaseLockTx } from "./locks.js";
+import { memoryDeleteTx, memoryGetTx, memoryListTx, memorySetTx } from "./memory.js";
+import { getSettingTx, setSettingTx } from "./settings.js";
+import { cancelTaskTx, completeTaskTx, failTaskTx, requeueTaskTx, startTaskTx, storeResultTx } from "./task-transitions.js";
+import { createTaskTx, getTaskTx, listClaimableTx, listTasksTx } from "./tasks.js";
+import { readTransaction, writeTransaction, type Tx } from "./transaction.js";
+import { readWorkerTx } from "./worker-lease.js";
+import { heartbeatTx, listWorkersTx, registerWorkerTx, requestDrainTx, transitionWorkerTx } from "./workers.js";
+
+export interface SqliteStoreOptions {
+  /** The database file; several processes may share it. */
+  path: string;
+  /** How long SQLite itself waits for another process's write lock before a retry (see busy.ts). Default 1000 ms. */
+  busyTimeoutMs?: number;
+  /** Defaults to `<repo>/drizzle/store`. */
+  migrationsFolder?: string;
+}
+
+/**
+ * The embedded backend: every port method is one transaction on a shared SQLite file. Each
+ * method body lives with its concept (tasks, locks, workers, memory, events, settings);
+ * this class only opens transactions around them.
+ */
+export class SqliteStore implements CoordinationStore {
+  readonly backend = "sqlite" as const;
+  readonly path: string;
+  private readonly sqlite: Database.Database;
+  private readonly db: StoreDb;
+  private closed = false;
+
+  constructor(options: SqliteStoreOptions) {
+    this.path = options.path;
+    const { sqlite, db } = openConnection({ path: options.path, busyTimeoutMs: options.busyTimeoutMs ?? 1000, migrationsFolder: options.migrationsFolder });
+    this.sqlite = sqlite;
+    this.db = db;
+  }
+
+  private write<T>(fn: (tx: Tx) => T): Promise<T> {
+    return writeTransaction(this.sqlite, this.db, fn);
+  }
+
+  private read<T>(fn: (tx: Tx) => T): Promise<T> {
+    return readTransaction(this.sqlite, this.db, fn);
+  }
+
+  async now(): Promise<number> {
+    return readStoreNow(this.sqlite);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.sqlite.close();
+  }
+
+  registerWorker(registration: WorkerRegistration): Promise<WorkerRecord> {
+    return this.write((tx) => registerWorkerTx(tx, registration));
+  }
+
+  heartbeat(workerId: string, report: { activeTasks: number }): Promise<WorkerRecord> {
+    return this.write((tx) => heartbeatTx(tx, workerId, report));
+  }
+
+  transitionWorker(workerId: string, to: WorkerState, opts: { expectedFrom?: WorkerState[]; actor: string; reason: string }): Promise<WorkerRecord> {
+    return this.write((tx) => transitionWorkerTx(tx, workerId, to, opts));
+  }
+
+  requestDrain(workerId: string, actor: string): Promise<WorkerRecord> {
+    return this.write((tx) => requestDrainTx(tx, workerId, actor));
+  }
+
+  getWorker(workerId: string): Promise<WorkerRecord | null> {
+    return this.read((tx) => readWorkerTx(tx, workerId));
+  }
+
+  listWorkers(opts?: { includeRemoved?: boolean }): Promise<WorkerRecord[]> {
+    return this.read((tx) => listWorkersTx(tx, opts));
+  }
+
+  acquireLock(req: { taskId: string; ownerId: string; ttlMs: number; metadata: LockMetadata }): Promise<AcquireResult> {
+    return this.write((tx) => acquireLockTx(tx, req));
+  }
+
+  releaseLock(taskId: string, token: number): Promise<void> {
+    return this.write((tx) => releaseLockTx(tx, taskId, token));
+  }
+
+  forceReleaseLock(taskId: string, opts: { actor: string; reason: string }): Promise<Lock | null> {
+    return this.write((tx) => forceReleaseLockTx(tx, taskId, opts));
+  }
+
+  getLock(taskId: string): Promise<Lock | null> {
+    return this.read((tx) => getLockTx(tx, taskId));
+  }
+
+  listLocks(): Promise<Lock[]> {
+    return this.read((tx) => listLocksTx(tx));
+  }
+
+  createTask(task: NewTask, actor: string): Promise<Task> {
+    return this.write((tx) => createTaskTx(tx, task, actor));
+  }
+
+  getTask(taskId: string): Promise<Task | null> {
+    return this.read((tx) => getTaskTx(tx, taskId));
+  }
+
+  listTasks(filter: TaskFilter): Promise<Page<Task>> {
+    return this.read((tx) => listTasksTx(tx, filter));
+  }
+
+  listClaimable(opts: { types: string[]; workerId: string; limit: number }): Promise<Task[]> {
+    return this.read((tx) => listClaimableTx(tx, opts));
+  }
+
+  startTask(taskId: string, token: number, workerId: string): Promise<Task> {
+    return this.write((tx) => startTaskTx(tx, taskId, token, workerId));
+  }
+
+  claimTasks(req: { workerId: string; taskIds: string[]; metadata: Omit<LockMetadata, "taskType"> }): Promise<Array<{ task: Task; lock: Lock }>> {
+    return this.write((tx) => claimTasksTx(tx, req));
+  }
+
+  storeResult(taskId: string, token: number, result: unknown): Promise<Task> {
+    return this.write((tx) => storeResultTx(tx, taskId, token, result));
+  }
+
+  completeTask(taskId: string, token: number, opts?: { result?: unknown }): Promise<Task> {
+    return this.write((tx) => completeTaskTx(tx, taskId, token, opts));
+  }
+
+  failTask(taskId: string, token: number, error: { message: string; retryable: boolean; retryDelayMs: number }): Promise<Task> {
+    return this.write((tx) => failTaskTx(tx, taskId, token, error));
+  }
+
+  cancelTask(taskId: string, opts: { actor: string; reason: string }): Promise<Task> {
+    return this.write((tx) => cancelTaskTx(tx, taskId, opts));
+  }
+
+  requeueTask(taskId: string, opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean }): Promise<Task> {
+    return this.write((tx) => requeueTaskTx(tx, taskId, opts));
+  }
+
+  memorySet(key: string, value: unknown, writerId: string): Promise<MemoryEntry> {
+    return this.write((tx) => memorySetTx(tx, key, value, writerId));
+  }
+
+  memoryGet(key: string): Promise<MemoryEntry | null> {
+    return this.read((tx) => memoryGetTx(tx, key));
+  }
+
+  memoryDelete(key: string, writerId: string): Promise<boolean> {
+    return this.write((tx) => memoryDeleteTx(tx, key, writerId));
+  }
+
+  memoryList(prefix: string): Promise<MemoryEntry[]> {
+    return this.read((tx) => memoryListTx(tx, prefix));
+  }
+
+  appendEvent(event: NewStoreEvent): Promise<StoreEvent> {
+    return this.write((tx) => appendEventTx(tx, validateNewEvent(event)));
+  }
+
+  readEvents(afterId: number, limit: number): Promise<StoreEvent[]> {
+    return this.read((tx) => readEventsTx(tx, afterId, limit));
+  }
+
+  getSetting(key: string): Promise<string | null> {
+    return this.read((tx) => getSettingTx(tx, key));
+  }
+
+  setSetting(key: string, value: string, actor: string): Promise<void> {
+    return this.write((tx) => setSettingTx(tx, key, value, actor));
+  }
+}
+
+export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
+  return new SqliteStore(options);
+}

@@ -1,0 +1,125 @@
+import { and, asc, desc, eq, inArray, isNull, like, lt, lte, or, sql } from "drizzle-orm";
+import { z } from "zod";
+import { CLAIMABLE_TASK_STATES, newTaskSchema, TASK_STATES, type NewTask, type Page, type Task, type TaskFilter } from "../../domain/task.js";
+import { ValidationError } from "../../errors.js";
+import { parseOrThrow } from "../../validation.js";
+import { appendEventTx } from "./events.js";
+import { newTaskId } from "./ids.js";
+import { toJson } from "./json.js";
+import { lockLiveFlag } from "./lock-liveness.js";
+import { toTask } from "./rows.js";
+import { locks, tasks, workers } from "./schema.js";
+import type { Tx } from "./transaction.js";
+
+const actorSchema = z.string().min(1).max(200);
+
+const filterSchema = z.object({
+  states: z.array(z.enum(TASK_STATES)).max(TASK_STATES.length).optional(),
+  types: z.array(z.string().min(1).max(64)).max(200).optional(),
+  workerId: z.string().min(1).max(200).optional(),
+  search: z.string().max(200).optional(),
+  limit: z.number().int().min(1).max(500).default(50),
+  cursor: z.string().max(200).nullable().optional(),
+});
+
+const claimableSchema = z.object({
+  types: z.array(z.string().min(1).max(64)).max(200),
+  workerId: z.string().min(1).max(200),
+  limit: z.number().int().min(1).max(1000),
+});
+
+export function createTaskTx(tx: Tx, input: NewTask, actor: string): Task {
+  const task = parseOrThrow(newTaskSchema, input, "task");
+  parseOrThrow(actorSchema, actor, "actor");
+  const id = newTaskId(tx.now);
+  const row = tx.db
+    .insert(tasks)
+    .values({
+      id,
+      type: task.type,
+      title: task.title ?? task.type,
+      priority: task.priority,
+      params: toJson(task.params, "params"),
+      state: "queued",
+      attempts: 0,
+      maxAttempts: task.maxAttempts,
+      timeoutMs: task.timeoutMs,
+      runAt: tx.now + task.delayMs,
+      pinnedWorkerId: task.pinnedWorkerId,
+      affinityKey: task.affinityKey,
+      createdAt: tx.now,
+      updatedAt: tx.now,
+    })
+    .returning()
+    .get();
+  tx.db.insert(locks).values({ taskId: id, seq: 0 }).run();
+  appendEventTx(tx, { kind: "task.created", taskId: id, workerId: null, actor, data: { type: task.type, priority: task.priority, pinnedWorkerId: task.pinnedWorkerId } });
+  return toTask(row);
+}
+
+export function getTaskTx(tx: Tx, taskId: string): Task | null {
+  const row = tx.db.select().from(tasks).where(eq(tasks.id, taskId)).get();
+  return row ? toTask(row) : null;
+}
+
+/** Newest first (ids sort by creation); the cursor is the last id of the previous page. */
+export function listTasksTx(tx: Tx, filter: TaskFilter): Page<Task> {
+  const f = parseOrThrow(filterSchema, filter, "filter");
+  const after = f.cursor ? decodeCursor(f.cursor) : null;
+  const pattern = f.search ? `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+  const where = and(
+    f.states ? inArray(tasks.state, f.states) : undefined,
+    f.types ? inArray(tasks.type, f.types) : undefined,
+    f.workerId ? eq(tasks.workerId, f.workerId) : undefined,
+    pattern
+      ? or(
+          like(tasks.id, sql`${pattern} ESCAPE '\\'`),
+          like(tasks.title, sql`${pattern} ESCAPE '\\'`),
+          like(tasks.type, sql`${pattern} ESCAPE '\\'`),
+          like(tasks.params, sql`${pattern} ESCAPE '\\'`),
+        )
+      : undefined,
+    after ? lt(tasks.id, after) : undefined,
+  );
+  const rows = tx.db.select().from(tasks).where(where).orderBy(desc(tasks.id)).limit(f.limit + 1).all();
+  const items = rows.slice(0, f.limit).map(toTask);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > f.limit && last ? encodeCursor(last.id) : null };
+}
+
+export function listClaimableTx(tx: Tx, opts: { types: string[]; workerId: string; limit: number }): Task[] {
+  const { types, workerId, limit } = parseOrThrow(claimableSchema, opts, "options");
+  if (types.length === 0) return [];
+  return tx.db
+    .select({ row: tasks })
+    .from(tasks)
+    .innerJoin(locks, eq(locks.taskId, tasks.id))
+    .leftJoin(workers, eq(workers.id, locks.ownerId))
+    .where(
+      and(
+        inArray(tasks.state, [...CLAIMABLE_TASK_STATES]),
+        lte(tasks.runAt, tx.now),
+        inArray(tasks.type, types),
+        or(isNull(tasks.pinnedWorkerId), eq(tasks.pinnedWorkerId, workerId)),
+        eq(lockLiveFlag(tx.now), 0),
+      ),
+    )
+    .orderBy(desc(tasks.priority), asc(tasks.createdAt), asc(tasks.id))
+    .limit(limit)
+    .all()
+    .map(({ row }) => toTask(row));
+}
+
+function encodeCursor(id: string): string {
+  return Buffer.from(JSON.stringify({ id }), "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): string {
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as { id?: unknown };
+    if (typeof parsed.id === "string") return parsed.id;
+  } catch {
+    // fall through to the validation error below
+  }
+  throw new ValidationError("cursor", "a nextCursor value returned by listTasks", cursor);
+}

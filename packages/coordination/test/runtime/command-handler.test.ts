@@ -1,0 +1,90 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { createCommandHandler } from "../../src/handlers/command-handler.js";
+import { CommandFailedError } from "../../src/handlers/unrecoverable-error.js";
+import { fakeTask, noMemory, silentLog, tempDir } from "./fixtures.js";
+
+const NODE = process.execPath;
+
+function run(command: string[], params: unknown, opts: { signal?: AbortSignal; timeoutMs?: number; env?: Record<string, string>; maxOutputBytes?: number } = {}) {
+  const handler = createCommandHandler({ command, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.env ? { env: opts.env } : {}), ...(opts.maxOutputBytes ? { maxOutputBytes: opts.maxOutputBytes } : {}) }, { killGraceMs: 200 });
+  return handler.run({ task: fakeTask({ params }), params, attempt: 2, fencingToken: 41, signal: opts.signal ?? new AbortController().signal, memory: noMemory, log: silentLog });
+}
+
+/** A script that reports exactly what it received: stdin, argv and the SENTINEL_* environment. */
+const REPORT = `
+let input = ""; process.stdin.on("data", (c) => (input += c)); process.stdin.on("end", () => {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("SENTINEL_") || k === "GITHUB_TOKEN" || k === "EXTRA"));
+  process.stdout.write(JSON.stringify({ stdin: input, argv: process.argv.slice(1), env }));
+});`;
+
+describe("command handler", () => {
+  it("passes params verbatim on stdin and in SENTINEL_TASK_PARAMS, never through a shell", async () => {
+    const dir = tempDir();
+    const marker = join(dir, "pwned");
+    const params = { name: '"; rm -rf / #', sub: `$(touch ${marker})`, tick: "`touch " + marker + "`", semi: "a; touch " + marker };
+    process.env.GITHUB_TOKEN = "ghp_must_not_leak";
+    try {
+      const result = (await run([NODE, "-e", REPORT, "fixed-arg"], params, { env: { EXTRA: "from-config" } })) as { stdin: string; argv: string[]; env: Record<string, string> };
+      expect(JSON.parse(result.stdin)).toEqual(params);
+      expect(JSON.parse(result.env.SENTINEL_TASK_PARAMS as string)).toEqual(params);
+      expect(result.argv).toEqual(["fixed-arg"]);
+      expect(result.env).toMatchObject({ SENTINEL_TASK_ID: "t_test1", SENTINEL_TASK_TYPE: "run", SENTINEL_ATTEMPT: "2", SENTINEL_FENCING_TOKEN: "41", EXTRA: "from-config" });
+      expect(result.env.GITHUB_TOKEN).toBeUndefined();
+    } finally {
+      delete process.env.GITHUB_TOKEN;
+    }
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("even a configured /bin/sh only ever sees params as data", async () => {
+    const dir = tempDir();
+    const marker = join(dir, "pwned");
+    const out = join(dir, "out.txt");
+    // The config's script quotes the variable; the task's text is expanded once as a value, never re-parsed.
+    await run(["/bin/sh", "-c", `printf '%s' "$SENTINEL_TASK_PARAMS" > "${out}"`], { x: `$(touch ${marker})` });
+    expect(JSON.parse(readFileSync(out, "utf8"))).toEqual({ x: `$(touch ${marker})` });
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it("returns text when stdout is not JSON, null when empty, and bounds the output", async () => {
+    expect(await run([NODE, "-e", "process.stdout.write('plain text\\n')"], {})).toBe("plain text");
+    expect(await run([NODE, "-e", ""], {})).toBeNull();
+    const big = (await run([NODE, "-e", "process.stdout.write('x'.repeat(5000))"], {}, { maxOutputBytes: 1024 })) as { stdout: string; truncated: boolean };
+    expect(big.truncated).toBe(true);
+    expect(big.stdout.length).toBe(1024);
+  });
+
+  it("turns a non-zero exit into an error with the exit code and the stderr tail", async () => {
+    const err = await run([NODE, "-e", "console.error('x'.repeat(5000) + 'the real reason'); process.exit(3)"], {}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CommandFailedError);
+    expect((err as CommandFailedError).exitCode).toBe(3);
+    expect((err as CommandFailedError).message).toContain("exited with code 3");
+    expect((err as CommandFailedError).stderrTail).toMatch(/the real reason$/);
+    expect((err as CommandFailedError).stderrTail.length).toBeLessThanOrEqual(2048);
+  });
+
+  it("kills a command that outlives its timeout (SIGTERM, then SIGKILL if it ignores it)", async () => {
+    const started = Date.now();
+    const err = await run([NODE, "-e", "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"], {}, { timeoutMs: 150 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CommandFailedError);
+    expect((err as Error).message).toContain("timed out after 150 ms");
+    expect((err as CommandFailedError).signalName).toBe("SIGKILL");
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it("honours the abort signal", async () => {
+    const controller = new AbortController();
+    const pending = run([NODE, "-e", "setInterval(() => {}, 1000)"], {}, { signal: controller.signal }).catch((e: unknown) => e);
+    setTimeout(() => controller.abort("lease lost"), 100);
+    const err = await pending;
+    expect((err as Error).message).toContain("aborted (lease lost)");
+    expect((err as CommandFailedError).signalName).toBe("SIGTERM");
+  });
+
+  it("reports a missing executable", async () => {
+    const err = await run(["/nonexistent/bin"], {}).catch((e: unknown) => e);
+    expect((err as Error).message).toContain("could not start /nonexistent/bin");
+  });
+});

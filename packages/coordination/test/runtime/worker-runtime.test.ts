@@ -1,0 +1,190 @@
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadWorkerConfig } from "../../src/config/load-worker-config.js";
+import type { HandlerDefinition } from "../../src/handlers/task-handler.js";
+import { createLogger } from "../../src/observability/logger.js";
+import { createWorker, type Worker } from "../../src/runtime/create-worker.js";
+import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import type { CoordinationStore } from "../../src/store/port.js";
+import { collectingStream, tempDir, waitFor } from "./fixtures.js";
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const fn of cleanups.splice(0).reverse()) await fn();
+});
+
+function setup(env: Record<string, string> = {}, handlers: Record<string, HandlerDefinition> = {}) {
+  const dir = tempDir();
+  const path = join(dir, "store.db");
+  const store = openSqliteStore({ path });
+  const config = loadWorkerConfig({
+    cwd: dir,
+    env: {
+      SENTINEL_SQLITE_PATH: path, HEARTBEAT_INTERVAL_MS: "100", STALE_WORKER_THRESHOLD_MS: "600", STALE_CHECK_INTERVAL_MS: "200",
+      WORKER_POLL_INTERVAL_MS: "50", WORKER_HEALTH_PORT: "0", LOG_LEVEL: "debug", ...env,
+    },
+  });
+  const { stream, lines } = collectingStream();
+  const logger = createLogger({ level: "debug", component: "worker", workerId: config.workerId, destination: stream });
+  const worker = createWorker({ config, store, handlers, logger });
+  cleanups.push(async () => {
+    await worker.abort("test over");
+    await store.close();
+  });
+  return { store, worker, config, lines };
+}
+
+async function finished(store: CoordinationStore, id: string) {
+  return waitFor(async () => {
+    const t = await store.getTask(id);
+    return t && ["succeeded", "dead", "cancelled"].includes(t.state) ? t : null;
+  });
+}
+
+describe("worker runtime (in process, real SQLite)", () => {
+  it("runs tasks end to end: result stored, lock released, seed log fields, health and metrics", async () => {
+    const { store, worker, lines } = setup();
+    await worker.start();
+    const echo = await store.createTask({ type: "echo", priority: 0, params: { hello: "world" }, maxAttempts: 3, timeoutMs: 5000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+    const done = await finished(store, echo.id);
+    expect(done).toMatchObject({ state: "succeeded", result: { hello: "world" }, workerId: worker.id, attempts: 1 });
+    expect(await store.getLock(echo.id)).toBeNull();
+
+    const complete = lines.find((l) => l.action === "task.complete" && l.task_id === echo.id);
+    expect(complete).toMatchObject({ level: "info", component: "worker", worker_id: worker.id, result: "succeeded" });
+    expect(typeof complete?.duration_ms).toBe("number");
+    expect(String(complete?.timestamp)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+    const health = await (await fetch(`${worker.healthUrl}/health`)).json();
+    expect(health).toMatchObject({ status: "healthy", worker_id: worker.id, active_tasks: 0, capacity: { max: 10, available: 10 } });
+    expect(typeof health.uptime_seconds).toBe("number");
+    expect(new Date(health.last_heartbeat).getTime()).toBeGreaterThan(0);
+    const metrics = await (await fetch(`${worker.healthUrl}/metrics`)).text();
+    expect(metrics).toMatch(/sentinel_worker_tasks_processed_total\{type="echo",worker_id="[^"]+"\} 1/);
+  });
+
+  it("invalid params fail the task at once (not retried) with the field named", async () => {
+    const { store, worker } = setup();
+    await worker.start();
+    const bad = await store.createTask({ type: "sleep", priority: 0, params: { ms: "soon" }, maxAttempts: 3, timeoutMs: 5000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+    const done = await finished(store, bad.id);
+    expect(done.state).toBe("dead");
+    expect(done.attempts).toBe(1);
+    expect(done.lastError).toContain("params.ms");
+  });
+
+  it("retries a failing task with backoff until dead", async () => {
+    const { store, worker } = setup();
+    await worker.start();
+    const t = await store.createTask({ type: "fail", priority: 0, params: {}, maxAttempts: 2, timeoutMs: 5000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+    const failedOnce = await waitFor(async () => {
+      const cur = await store.getTask(t.id);
+      return cur?.state === "failed" ? cur : null;
+    });
+    // retryDelayMs(1) is 1000 ms ± 20 %, judged by the store's clock.
+    expect(failedOnce.runAt - failedOnce.updatedAt).toBeGreaterThanOrEqual(790);
+    const done = await finished(store, t.id);
+    expect(done).toMatchObject({ state: "dead", attempts: 2 });
+  });
+
+  it("never runs more than maxConcurrentTasks at once", async () => {
+    let running = 0;
+    let peak = 0;
+    const handlers = {
+      slow: {
+        run: async () => {
+          running += 1;
+          peak = Math.max(peak, running);
+          await new Promise((r) => setTimeout(r, 40));
+          running -= 1;
+          return null;
+        },
+      },
+    };
+    const { store, worker } = setup({ WORKER_MAX_TASKS: "3" }, handlers);
+    await worker.start();
+    const ids = [];
+    for (let i = 0; i < 15; i++) ids.push((await store.createTask({ type: "slow", priority: 0, params: {}, maxAttempts: 1, timeoutMs: 5000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test")).id);
+    for (const id of ids) expect((await finished(store, id)).state).toBe("succeeded");
+    expect(peak).toBe(3);
+  });
+
+  it("a completion with a stale fencing token is rejected, logged and counted; the worker carries on", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const handlers = { gated: { run: async () => (await gate, "late result") } };
+    const { store, worker, lines } = setup({}, handlers);
+    await worker.start();
+    const t = await store.createTask({ type: "gated", priority: 0, params: {}, maxAttempts: 3, timeoutMs: 5000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+    const running = await waitFor(async () => ((await store.getTask(t.id))?.state === "running" ? store.getTask(t.id) : null));
+    // An operator requeues it (pinned elsewhere so this worker cannot re-take it): our token goes stale.
+    await store.requeueTask(t.id, { actor: "operator:test", reason: "test", pinnedWorkerId: "someone-else" });
+    release();
+    const rejected = await waitFor(() => lines.find((l) => l.result === "rejected_stale_token" && l.task_id === t.id));
+    expect(rejected.level).toBe("warn");
+    const after = await store.getTask(t.id);
+    expect(after?.state).toBe("queued");
+    expect(after?.result).toBeNull();
+    expect(running?.fencingToken).not.toBeNull();
+    expect((await worker.metrics.staleTokenRejections.get()).values).toEqual([expect.objectContaining({ value: 1, labels: { reason: "stale_token" } })]);
+    const echo = await store.createTask({ type: "echo", priority: 0, params: { still: "alive" }, maxAttempts: 1, timeoutMs: 5000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+    expect((await finished(store, echo.id)).state).toBe("succeeded");
+  });
+
+  it("an operator drain stops new work (health says draining); resume brings it back", async () => {
+    const { store, worker } = setup();
+    await worker.start();
+    await store.requestDrain(worker.id, "operator:test");
+    await waitFor(() => worker.health().status === "draining");
+    const t = await store.createTask({ type: "echo", priority: 0, params: {}, maxAttempts: 1, timeoutMs: 5000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await store.getTask(t.id))?.state).toBe("queued");
+    await store.transitionWorker(worker.id, "ACTIVE", { actor: "operator:test", reason: "resume" });
+    expect((await finished(store, t.id)).state).toBe("succeeded");
+  });
+
+  it("drain deregisters: the store shows REMOVED and the health server is gone", async () => {
+    const { store, worker } = setup();
+    await worker.start();
+    const url = worker.healthUrl;
+    await worker.drain();
+    expect(worker.state).toBe("stopped");
+    expect((await store.getWorker(worker.id))?.state).toBe("REMOVED");
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
+  });
+
+  it("after losing its lease it aborts running work and re-registers", async () => {
+    const handlers = { hang: { run: ({ signal }: { signal: AbortSignal }) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))) } };
+    const { store, worker, lines } = setup({ HEARTBEAT_INTERVAL_MS: "100" }, handlers as Record<string, HandlerDefinition>);
+    await worker.start();
+    const t = await store.createTask({ type: "hang", priority: 0, params: {}, maxAttempts: 3, timeoutMs: 60_000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+    await waitFor(async () => (await store.getTask(t.id))?.state === "running");
+    // An operator retires the worker as if it had been offline: the next heartbeat is refused.
+    await store.transitionWorker(worker.id, "STALE", { actor: "operator:test", reason: "test" });
+    await store.transitionWorker(worker.id, "OFFLINE", { actor: "operator:test", reason: "test" });
+    await waitFor(() => lines.find((l) => l.action === "lease" && l.result === "lost"));
+    await waitFor(() => lines.find((l) => l.action === "register" && l.result === "re-registered"));
+    await waitFor(async () => (await store.getWorker(worker.id))?.state === "ACTIVE");
+    expect(lines.some((l) => l.action === "task.start" && l.task_id === t.id)).toBe(true);
+  });
+});
+
+describe("logger", () => {
+  it("redacts tokens and secret params", () => {
+    const { stream, lines } = collectingStream();
+    const log = createLogger({ component: "test", workerId: "w1", destination: stream });
+    log.info({ action: "x", token: "ghp_abc", metadata: { secrets: { apiKey: "k" }, authorization: "Bearer z", fine: 1 } }, "msg");
+    return new Promise<void>((resolve) => {
+      log.flush(() => {
+        setImmediate(() => {
+          const text = JSON.stringify(lines);
+          expect(text).not.toContain("ghp_abc");
+          expect(text).not.toContain("Bearer z");
+          expect(text).not.toContain('"k"');
+          expect(lines[0]).toMatchObject({ component: "test", worker_id: "w1", action: "x", level: "info", metadata: { fine: 1 } });
+          resolve();
+        });
+      });
+    });
+  });
+});

@@ -1,0 +1,73 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { IllegalTransitionError, NotFoundError, ValidationError } from "../../src/errors.js";
+import { buildRegistration } from "../../src/registry/build-registration.js";
+import { WorkerRegistry } from "../../src/registry/worker-registry.js";
+import { createTempStore, type TempStore } from "./temp-store.js";
+
+let t: TempStore;
+let registry: WorkerRegistry;
+beforeEach(() => {
+  t = createTempStore();
+  registry = new WorkerRegistry(t.store);
+});
+afterEach(() => t.cleanup());
+
+describe("buildRegistration", () => {
+  it("fills host defaults and the seed's capacity default", () => {
+    const reg = buildRegistration({ supportedTaskTypes: ["demo"] });
+    expect(reg.id).toBe(`${reg.hostname}-${process.pid}`);
+    expect(reg.maxConcurrency).toBe(10);
+    expect(reg.cpuCores).toBeGreaterThanOrEqual(1);
+    expect(reg.memoryMb).toBeGreaterThan(0);
+    expect(reg.leaseMs).toBe(120_000);
+  });
+
+  it("names the field at fault", () => {
+    expect(() => buildRegistration({ maxConcurrency: 0 })).toThrow(expect.objectContaining({ field: "maxConcurrency" }));
+    expect(() => buildRegistration({ id: "bad id!" })).toThrow(ValidationError);
+    expect(() => buildRegistration({ heartbeatIntervalMs: 5000, leaseMs: 1000 })).toThrow(expect.objectContaining({ field: "leaseMs" }));
+  });
+});
+
+describe("WorkerRegistry", () => {
+  it("registers ACTIVE, discovers by state and type", async () => {
+    await registry.register(buildRegistration({ id: "w1", supportedTaskTypes: ["demo"] }));
+    await registry.register(buildRegistration({ id: "w2", supportedTaskTypes: ["build"] }));
+    expect((await registry.get("w1"))?.state).toBe("ACTIVE");
+    expect((await registry.discover({ supportsType: "build" })).map((w) => w.id)).toEqual(["w2"]);
+    expect((await registry.discover({ states: ["ACTIVE"] })).map((w) => w.id).sort()).toEqual(["w1", "w2"]);
+    expect(await registry.discover({ states: ["DRAINING"] })).toEqual([]);
+  });
+
+  it("checks updateStatus against the state machine before writing", async () => {
+    await registry.register(buildRegistration({ id: "w1" }));
+    await expect(registry.updateStatus("w1", "OFFLINE", "w1", "test")).rejects.toThrow(IllegalTransitionError);
+    await expect(registry.updateStatus("nope", "ACTIVE", "w1", "test")).rejects.toThrow(NotFoundError);
+    expect((await registry.updateStatus("w1", "DRAINING", "w1", "test")).state).toBe("DRAINING");
+  });
+
+  it("drain and resume", async () => {
+    await registry.register(buildRegistration({ id: "w1" }));
+    const drained = await registry.drain("w1", "operator:alice");
+    expect(drained.state).toBe("DRAINING");
+    expect(await registry.discover({ states: ["ACTIVE", "BUSY"] })).toEqual([]);
+    expect((await registry.resume("w1", "operator:alice")).state).toBe("ACTIVE");
+    await expect(registry.resume("w1", "operator:alice")).rejects.toThrow(IllegalTransitionError);
+  });
+
+  it("deregister drains first, ends REMOVED, and hides the worker from discovery", async () => {
+    await registry.register(buildRegistration({ id: "w1" }));
+    expect((await registry.deregister("w1")).state).toBe("REMOVED");
+    const events = await t.store.readEvents(0, 100);
+    const states = events.filter((e) => e.kind === "worker.state_changed").map((e) => e.data.to);
+    expect(states).toEqual(["ACTIVE", "DRAINING", "REMOVED"]);
+    expect(await registry.discover()).toEqual([]);
+    expect((await registry.discover({ states: ["REMOVED"] })).map((w) => w.id)).toEqual(["w1"]);
+  });
+
+  it("heartbeat reports load (ACTIVE ⇄ BUSY)", async () => {
+    await registry.register(buildRegistration({ id: "w1", maxConcurrency: 2 }));
+    expect((await registry.heartbeat("w1", 2)).state).toBe("BUSY");
+    expect((await registry.heartbeat("w1", 1)).state).toBe("ACTIVE");
+  });
+});

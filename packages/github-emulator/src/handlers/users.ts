@@ -1,0 +1,23 @@
+import { toGitHubTimestamp } from "../clock.js";
+import { renderPrivateUser } from "../render/user.js";
+import type { Handler } from "./context.js";
+
+const USER_CREATED_AT = toGitHubTimestamp(Date.UTC(2020, 0, 1));
+
+export const getAuthenticatedUser: Handler = (context) => ({
+  status: 200,
+  body: renderPrivateUser(context.render.urls, context.user, USER_CREATED_AT),
+});
+
+export const getRateLimit: Handler = (context) => {
+  const { limit, remaining, used, reset } = context.rateLimit;
+  const core = { limit, remaining, used, reset };
+  const idle = (perHour: number) => ({ limit: perHour, remaining: perHour, used: 0, reset });
+  return {
+    status: 200,
+    body: {
+      resources: { core, search: idle(30), graphql: idle(5000), integration_manifest: idle(5000), code_search: idle(10) },
+      rate: core,
+    },
+  };
+};

@@ -1,0 +1,71 @@
+import type { ClockOptions } from "./clock.js";
+import type { FaultOptions } from "./faults.js";
+
+export interface EmulatorUserOptions {
+  login: string;
+  /** A login may appear several times with different tokens; its tokens share one rate limit. */
+  token: string;
+  /** Collaborators (push access) may edit issues and labels and any comment. Default true. */
+  collaborator?: boolean;
+  id?: number;
+}
+
+export interface EmulatorRepoOptions {
+  owner: string;
+  name: string;
+  /** Private repositories answer 404 to non-collaborators, as GitHub does. Default false. */
+  private?: boolean;
+}
+
+export interface PrimaryRateLimitOptions {
+  /** Requests per window per login. Default 5,000. */
+  limit?: number;
+  /** Default one hour. */
+  windowMs?: number;
+}
+
+export interface SecondaryRateLimitOptions {
+  /** Content-creating requests (POST/PATCH/PUT/DELETE) per minute per login. Default 80. */
+  perMinute?: number;
+  /** Content-creating requests per hour per login. Default 500. */
+  perHour?: number;
+  /** GitHub answers secondary limits with 403 or 429. Default 403. */
+  status?: 403 | 429;
+}
+
+export interface EmulatorOptions {
+  /** 0 (default) picks an ephemeral port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  users: EmulatorUserOptions[];
+  /** "owner/name" or a full description; the owner login is always a collaborator. */
+  repos?: Array<string | EmulatorRepoOptions>;
+  /** Guards /_emulator/*; a random token is generated when absent. */
+  adminToken?: string;
+  rateLimit?: PrimaryRateLimitOptions;
+  secondaryRateLimit?: SecondaryRateLimitOptions | false;
+  /** Comments allowed per issue before GitHub refuses new ones. Default 2,500. */
+  commentCap?: number;
+  faults?: Partial<FaultOptions>;
+  clock?: ClockOptions;
+  /** When set, state is loaded from and saved to this JSON file. */
+  persistPath?: string;
+  /** Delay that coalesces bursts of writes into one save. Default 100 ms. */
+  persistDebounceMs?: number;
+}
+
+export const DEFAULT_PRIMARY_LIMIT = 5000;
+export const DEFAULT_SECONDARY_PER_MINUTE = 80;
+export const DEFAULT_SECONDARY_PER_HOUR = 500;
+export const DEFAULT_COMMENT_CAP = 2500;
+export const BODY_MAX_LENGTH = 65_536;
+
+export function parseRepoOption(repo: string | EmulatorRepoOptions): EmulatorRepoOptions {
+  if (typeof repo !== "string") return repo;
+  const [owner, name, ...rest] = repo.split("/");
+  if (!owner || !name || rest.length > 0) {
+    throw new Error(`repos: expected "owner/name", got "${repo}"`);
+  }
+  return { owner, name };
+}
