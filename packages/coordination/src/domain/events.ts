@@ -13,6 +13,8 @@ export const EVENT_KINDS = [
   "task.requeued",
   "task.pinned",
   "task.result_stored",
+  /** A worker's write carried a stale fencing token and was refused (recorded by that worker). */
+  "task.write_rejected",
   "lock.acquired",
   "lock.released",
   "lock.expired",

@@ -12,7 +12,12 @@ const FAILED_STATES: readonly WorkerState[] = ["STALE", "OFFLINE", "REMOVED"];
 export interface HeartbeatMonitorOptions {
   /** Identifies this monitor in events (`monitor:<monitorId>`); usually the worker id. */
   monitorId: string;
-  /** Silence (store clock) after which a worker is STALE (STALE_WORKER_THRESHOLD_MS, 120 s). */
+  /**
+   * STALE → OFFLINE after this long (default 120 s, STALE_WORKER_THRESHOLD_MS). Staleness
+   * itself is judged per worker by its own lease (registration `leaseMs`, which the worker
+   * sets from its stale threshold and may stretch when its heartbeat interval adapts to an
+   * API budget), so a monitor never declares a lease dead that the store still honours.
+   */
   staleThresholdMs?: number;
   /** How often `start()` runs a check (60 s). Only schedules: every judgement uses the store clock. */
   checkIntervalMs?: number;
@@ -115,9 +120,9 @@ export class HeartbeatMonitor {
   private async judge(worker: WorkerRecord, now: number, locks: Lock[], report: MonitorReport): Promise<void> {
     const silentMs = now - worker.lastHeartbeatAt;
     const inState = now - worker.stateChangedAt;
-    if (LEASE_HOLDING_STATES.includes(worker.state) && silentMs > this.staleThresholdMs) {
-      const reason = `no heartbeat for ${silentMs} ms (stale threshold ${this.staleThresholdMs} ms)`;
-      if (await this.transition(worker, "STALE", reason, report)) {
+    if (LEASE_HOLDING_STATES.includes(worker.state) && silentMs >= worker.leaseMs) {
+      const reason = `no heartbeat for ${silentMs} ms (lease ${worker.leaseMs} ms)`;
+      if (await this.transition(worker, "STALE", reason, report, { onlyIfLeaseExpired: true })) {
         report.markedStale.push(worker.id);
         await this.recover(worker, silentMs, locks, report);
       }
@@ -131,9 +136,9 @@ export class HeartbeatMonitor {
   }
 
   /** Conditional on the state we judged; false when someone else moved the worker first. */
-  private async transition(worker: WorkerRecord, to: WorkerState, reason: string, report: MonitorReport): Promise<boolean> {
+  private async transition(worker: WorkerRecord, to: WorkerState, reason: string, report: MonitorReport, opts: { onlyIfLeaseExpired?: boolean } = {}): Promise<boolean> {
     try {
-      await this.store.transitionWorker(worker.id, to, { expectedFrom: [worker.state], actor: this.actor, reason });
+      await this.store.transitionWorker(worker.id, to, { expectedFrom: [worker.state], ...opts, actor: this.actor, reason });
       this.opts.logger?.info({ worker_id: worker.id, action: "worker.state_changed", from: worker.state, to, reason }, "monitor moved worker");
       return true;
     } catch (thrown) {
@@ -152,7 +157,7 @@ export class HeartbeatMonitor {
       taskId: null,
       workerId: worker.id,
       actor: this.actor,
-      data: { previousState: worker.state, lastHeartbeatAt: worker.lastHeartbeatAt, silentMs, staleThresholdMs: this.staleThresholdMs },
+      data: { previousState: worker.state, lastHeartbeatAt: worker.lastHeartbeatAt, silentMs, leaseMs: worker.leaseMs },
     });
     this.opts.logger?.warn({ worker_id: worker.id, action: "alert.worker_failed", metadata: { silentMs } }, "worker failed");
 

@@ -89,7 +89,7 @@ export function createWorker(opts: WorkerOptions): Worker {
   let record: WorkerRecord | null = null;
   let heartbeatFailures = 0;
   let storeErrors = 0;
-  /** Operator drain seen in a heartbeat (the worker stays up, idle, and can be resumed). */
+  /** Operator drain seen in a heartbeat: no new work; resumable until the running tasks are done, then it deregisters and stops. */
   let remoteDraining = false;
   let recoveringLease: Promise<void> | null = null;
   let strategy: { name: StrategyName; readAt: number } | null = null;
@@ -151,6 +151,8 @@ export function createWorker(opts: WorkerOptions): Worker {
       log.info({ action: "drain", result: "resumed" }, "resumed: taking tasks again");
       loop?.nudge();
     }
+    // The seed's DRAINING → REMOVED: once idle, an operator drain ends like a signalled one.
+    if (remoteDraining && worker.state === "DRAINING" && inFlight.size === 0) void drain();
   };
 
   /** OFFLINE/REMOVED by a monitor: our tokens are stale, so stop the work and start over with a fresh registration. */

@@ -63,6 +63,10 @@ export async function runTask(deps: RunTaskDeps, claim: ClaimedTask, signal: Abo
     if (error instanceof StaleFencingTokenError) {
       deps.metrics.staleTokenRejections.inc({ reason: "stale_token" });
       log.warn({ action: outcome.ok ? "task.complete" : "task.fail", result: "rejected_stale_token", duration_ms: durationMs, metadata: { presented: error.presented, current: error.current } }, "store rejected our stale fencing token; another attempt owns the task");
+      // Recorded so the task's timeline shows the refused write next to the attempt that won.
+      await deps.store
+        .appendEvent({ kind: "task.write_rejected", taskId: task.id, workerId: deps.workerId, actor: deps.workerId, data: { attempted: outcome.ok ? "complete" : "fail", presented: error.presented, current: error.current } })
+        .catch((thrown) => log.warn({ action: "task.write_rejected", result: "not_recorded", metadata: { error: coerceError(thrown).message } }, "could not record the rejected write"));
     } else if (error instanceof IllegalTransitionError) {
       // A monitor (our lease lapsed) or an operator already moved the task out of running under
       // this same token; our outcome must not count.

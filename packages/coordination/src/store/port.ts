@@ -35,11 +35,17 @@ export interface CoordinationStore {
    * (its locks were recovered; it must stop and re-register).
    */
   heartbeat(workerId: string, report: { activeTasks: number }): Promise<WorkerRecord>;
-  /** A checked state transition; `expectedFrom` makes it conditional (idempotent monitors). */
+  /**
+   * A checked state transition; `expectedFrom` makes it conditional (idempotent monitors).
+   * `onlyIfLeaseExpired` makes the store itself judge, in the same transition, that the
+   * worker's lease has run out by the store's clock — so a heartbeat that lands between a
+   * monitor's read and its write wins, and a live worker is never marked STALE. Either
+   * condition failing → IllegalTransitionError, state unchanged.
+   */
   transitionWorker(
     workerId: string,
     to: WorkerState,
-    opts: { expectedFrom?: WorkerState[]; actor: string; reason: string },
+    opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string },
   ): Promise<WorkerRecord>;
   /** Operator drain request (ACTIVE/BUSY → DRAINING happens when the worker acts on it, or here). */
   requestDrain(workerId: string, actor: string): Promise<WorkerRecord>;

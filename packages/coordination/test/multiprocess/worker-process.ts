@@ -5,7 +5,12 @@ import { join, resolve } from "node:path";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../../../..");
-const TSX = join(REPO_ROOT, "node_modules/.bin/tsx");
+/**
+ * `node --import tsx` rather than the tsx CLI: the CLI runs the script in a child process and,
+ * when that child does not acknowledge a relayed SIGTERM within ~30 ms (a busy event loop),
+ * SIGKILLs it — which would turn a graceful drain into a crash under load.
+ */
+const NODE = process.execPath;
 const MAIN = join(REPO_ROOT, "apps/worker/src/main.ts");
 const SKEW = join(import.meta.dirname, "skew-clock.mjs");
 
@@ -37,8 +42,8 @@ export interface SpawnWorkerOptions {
 const running = new Set<WorkerProcess>();
 
 export function spawnWorker(opts: SpawnWorkerOptions): WorkerProcess {
-  const args = [...(opts.clockSkewMs ? ["--import", SKEW] : []), MAIN];
-  const proc = spawn(TSX, args, {
+  const args = ["--import", "tsx", ...(opts.clockSkewMs ? ["--import", SKEW] : []), MAIN];
+  const proc = spawn(NODE, args, {
     cwd: join(REPO_ROOT, "apps/worker"),
     env: {
       PATH: process.env.PATH ?? "",

@@ -12,12 +12,15 @@ import { timelineWindowMs } from "./timeline-window";
 const PAGE_SIZE = 25;
 const STATE_FILTERS = ["all", "ACTIVE", "BUSY", "DRAINING", "STALE", "OFFLINE", "REMOVED"] as const;
 
+
 export function WorkersView() {
   const trpc = useTRPC();
   const [stateFilter, setStateFilter] = useState<(typeof STATE_FILTERS)[number]>("all");
   const [search, setSearch] = useState("");
   const [page, setPage] = useState(0);
-  const workers = useQuery(trpc.workers.list.queryOptions({ includeRemoved: stateFilter === "REMOVED" }));
+  // Removed workers are history; they are listed only when asked for so they do not pile up.
+  const [showRemoved, setShowRemoved] = useState(false);
+  const workers = useQuery(trpc.workers.list.queryOptions({ includeRemoved: showRemoved || stateFilter === "REMOVED" }));
   const localNow = useNow(1000);
 
   const filtered = useMemo(() => {
@@ -60,6 +63,10 @@ export function WorkersView() {
         <label className="field">
           Search
           <input type="search" placeholder="worker id or host" value={search} onChange={(e) => (setSearch(e.target.value), setPage(0))} data-testid="worker-search" />
+        </label>
+        <label className="row small muted" style={{ gap: 4, alignSelf: "center" }}>
+          <input type="checkbox" checked={showRemoved} onChange={(e) => setShowRemoved(e.target.checked)} data-testid="workers-show-removed" />
+          show removed
         </label>
         <span className="spacer" />
         <HeartbeatLegend intervalMs={intervalMs} staleThresholdMs={staleMs} windowMs={timelineWindowMs(intervalMs, staleMs)} />

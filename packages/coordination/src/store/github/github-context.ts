@@ -113,9 +113,12 @@ export class GithubContext {
 
   /** Open issues of a purpose written by an allowed author, oldest first. */
   openIssues(purpose: Exclude<IssuePurpose, "task">, title?: string): MirrorIssue[] {
-    return this.mirror
-      .issuesOf(purpose)
-      .filter((entry) => entry.issue.state === "open" && (title === undefined || entry.issue.title === title) && this.isAllowed(entry.issue.author));
+    return this.issuesOf(purpose, title).filter((entry) => entry.issue.state === "open");
+  }
+
+  /** Issues of a purpose (open or closed) written by an allowed author, oldest first. */
+  issuesOf(purpose: Exclude<IssuePurpose, "task">, title?: string): MirrorIssue[] {
+    return this.mirror.issuesOf(purpose).filter((entry) => (title === undefined || entry.issue.title === title) && this.isAllowed(entry.issue.author));
   }
 
   isAllowed(login: string): boolean {

@@ -1,4 +1,4 @@
-import { isLeaseLive, LEASE_HOLDING_STATES, type WorkerRecord, type WorkerRegistration, type WorkerState } from "../../domain/worker.js";
+import { assertWorkerTransition, isLeaseLive, LEASE_HOLDING_STATES, type WorkerRecord, type WorkerRegistration, type WorkerState } from "../../domain/worker.js";
 import { IllegalTransitionError, LeaseLostError, NotFoundError, ValidationError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
 import { foldWorkers, type WorkerView } from "./fold/worker-fold.js";
@@ -119,7 +119,6 @@ export class WorkerStore {
     if (!view) throw new NotFoundError("worker", workerId);
     const from = view.record.state;
     if (checked.expectedFrom && !checked.expectedFrom.includes(from)) throw new IllegalTransitionError("worker", workerId, from, to);
-    const { assertWorkerTransition } = await import("../../domain/worker.js");
     assertWorkerTransition(workerId, from, to);
     const now = this.ctx.now();
     const entry = this.ctx.entry("worker.state_changed", { taskId: null, workerId, actor: checked.actor, data: { from, to, reason: checked.reason } });

@@ -72,7 +72,7 @@ export class SqliteStore implements CoordinationStore {
     return this.write((tx) => heartbeatTx(tx, workerId, report));
   }
 
-  transitionWorker(workerId: string, to: WorkerState, opts: { expectedFrom?: WorkerState[]; actor: string; reason: string }): Promise<WorkerRecord> {
+  transitionWorker(workerId: string, to: WorkerState, opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string }): Promise<WorkerRecord> {
     return this.write((tx) => transitionWorkerTx(tx, workerId, to, opts));
   }
 

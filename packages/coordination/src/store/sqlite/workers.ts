@@ -43,6 +43,7 @@ const registrationSchema = z
 const transitionSchema = z.object({
   to: z.enum(WORKER_STATES),
   expectedFrom: z.array(z.enum(WORKER_STATES)).optional(),
+  onlyIfLeaseExpired: z.boolean().optional(),
   actor: z.string().min(1).max(200),
   reason: z.string().max(1000),
 });
@@ -137,11 +138,17 @@ export function heartbeatTx(tx: Tx, workerId: string, report: { activeTasks: num
 }
 
 /** A checked transition; with `expectedFrom` it only happens from those states, so concurrent monitors apply it once. */
-export function transitionWorkerTx(tx: Tx, workerId: string, to: WorkerState, opts: { expectedFrom?: WorkerState[]; actor: string; reason: string }): WorkerRecord {
+export function transitionWorkerTx(
+  tx: Tx,
+  workerId: string,
+  to: WorkerState,
+  opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string },
+): WorkerRecord {
   const checked = parseOrThrow(transitionSchema, { ...opts, to }, "transition");
   const worker = readWorkerTx(tx, workerId);
   if (!worker) throw new NotFoundError("worker", workerId);
   if (checked.expectedFrom && !checked.expectedFrom.includes(worker.state)) throw new IllegalTransitionError("worker", workerId, worker.state, to);
+  if (checked.onlyIfLeaseExpired && tx.now < worker.lastHeartbeatAt + worker.leaseMs) throw new IllegalTransitionError("worker", workerId, worker.state, to);
   assertWorkerTransition(workerId, worker.state, checked.to);
   const resumed = worker.state === "DRAINING" && checked.to === "ACTIVE";
   return changeStateTx(tx, worker, checked.to, checked.actor, checked.reason, resumed ? { drainRequested: false } : {});

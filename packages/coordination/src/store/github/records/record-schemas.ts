@@ -43,6 +43,7 @@ export const taskSpecSchema = z.object({
 });
 
 export const taskRecordSchema = z.object({ k: z.literal("task"), ...base, spec: taskSpecSchema, actor: z.string() });
+export type TaskRecord = z.infer<typeof taskRecordSchema>;
 
 const endSchema = z.object({
   state: z.enum(["released", "succeeded", "failed", "dead"]),

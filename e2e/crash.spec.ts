@@ -1,0 +1,60 @@
+import { mkdirSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { expect, test } from "@playwright/test";
+import { createTask, getTask } from "./support/api";
+import { startWorker, stopAllWorkers } from "./support/workers";
+
+const SCREENSHOTS = join(resolve(dirname(fileURLToPath(import.meta.url)), ".."), "docs/screenshots");
+
+test.afterEach(stopAllWorkers);
+
+test("SIGKILL a busy worker: timeline gap, STALE then OFFLINE, its lock goes, its task completes elsewhere", async ({ page, context }) => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // Only these two workers handle this type, so the task can only move from one to the other.
+  const type = "e2e-crash";
+  const victim = startWorker("e2e-crash-c", { handlers: { [type]: "sleep" } });
+  const task = await createTask({ type, params: { ms: 5000 }, title: "survives a crash" });
+  await expect.poll(async () => (await getTask(task.id)).task.workerId).toBe("e2e-crash-c");
+  expect((await getTask(task.id)).task.state).toBe("running");
+  startWorker("e2e-crash-d", { handlers: { [type]: "sleep" } });
+
+  const locks = await context.newPage();
+  await locks.goto("/locks");
+  await expect(locks.getByTestId(`lock-owner-${task.id}`)).toContainText("e2e-crash-c");
+
+  await page.goto("/workers");
+  await page.getByTestId("worker-search").fill("e2e-crash");
+  const badge = page.getByTestId("worker-state-e2e-crash-c");
+  await expect(badge).toHaveText(/ACTIVE|BUSY/);
+  await expect(page.getByTestId("worker-state-e2e-crash-d")).toHaveText(/ACTIVE|BUSY/);
+  const timeline = page.getByTestId("heartbeat-timeline-e2e-crash-c");
+  await expect(timeline).toHaveAttribute("data-gaps", "0");
+
+  victim.kill("SIGKILL");
+  expect(await victim.exited).toBeNull();
+
+  await expect(badge).toHaveText("STALE", { timeout: 15_000 });
+  await expect(timeline).not.toHaveAttribute("data-gaps", "0");
+  await expect(badge).toHaveText("OFFLINE", { timeout: 15_000 });
+  await expect(page.getByTestId("worker-remove-e2e-crash-c")).toBeVisible();
+
+  // The recovered task runs on the survivor; the victim's lock is gone from the locks page.
+  await expect(locks.locator(`[data-testid="lock-row-${task.id}"][data-owner="e2e-crash-c"]`)).toHaveCount(0);
+  await expect(locks.getByTestId(`lock-owner-${task.id}`)).toContainText("e2e-crash-d", { timeout: 15_000 });
+  await locks.screenshot({ path: join(SCREENSHOTS, "locks.png"), fullPage: true });
+  await page.getByTestId("worker-search").fill("");
+  await page.screenshot({ path: join(SCREENSHOTS, "workers.png"), fullPage: true });
+
+  await expect.poll(async () => (await getTask(task.id)).task.state, { timeout: 20_000 }).toBe("succeeded");
+  const done = await getTask(task.id);
+  expect(done.task.workerId).toBe("e2e-crash-d");
+  const kinds = done.events.map((e) => e.kind);
+  expect(kinds).toContain("task.failed");
+  expect(kinds.filter((k) => k === "task.started")).toHaveLength(2);
+
+  const overview = await context.newPage();
+  await overview.goto("/");
+  await expect(overview.getByTestId("overview-workers")).toContainText("OFFLINE");
+  await overview.screenshot({ path: join(SCREENSHOTS, "overview.png"), fullPage: true });
+});

@@ -1,0 +1,44 @@
+import { expect, test } from "@playwright/test";
+import { createTask, getTask } from "./support/api";
+import { loginContext } from "./support/session";
+import { startWorker, stopAllWorkers } from "./support/workers";
+
+test.afterEach(stopAllWorkers);
+
+test("reassigning a running task moves it; the old holder's late completion is rejected by its stale fencing token", async ({ page, context }) => {
+  startWorker("e2e-ra-a");
+  startWorker("e2e-ra-b");
+  await loginContext(context);
+  const task = await createTask({ type: "sleep", params: { ms: 3000 }, title: "reassign me", pinnedWorkerId: "e2e-ra-a" });
+  await expect.poll(async () => (await getTask(task.id)).task.state).toBe("running");
+  const first = await getTask(task.id);
+  expect(first.task.workerId).toBe("e2e-ra-a");
+  const oldToken = first.task.fencingToken!;
+
+  await page.goto(`/tasks/${task.id}`);
+  await expect(page.getByTestId("task-detail-worker")).toHaveText("e2e-ra-a");
+  await expect(page.getByTestId("reassign-target").locator('option[value="e2e-ra-b"]')).toHaveCount(1);
+  await page.getByTestId("reassign-target").selectOption("e2e-ra-b");
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByTestId("task-reassign").click();
+
+  await expect(page.getByTestId("task-detail-pinned")).toHaveText("e2e-ra-b");
+  await expect(page.getByTestId("task-detail-worker")).toHaveText("e2e-ra-b");
+  await expect(page.getByTestId("task-detail-state")).toHaveText("running");
+  const newToken = Number(await page.getByTestId("task-detail-token").textContent());
+  expect(newToken).toBeGreaterThan(oldToken);
+
+  // e2e-ra-a finishes its sleep while e2e-ra-b holds the task: its completion must be refused.
+  const rejected = page.locator('[data-testid="task-event"][data-kind="task.write_rejected"]');
+  await expect(rejected).toHaveCount(1, { timeout: 15_000 });
+  await expect(rejected).toContainText("e2e-ra-a");
+  await expect(rejected).toContainText(`presented=${oldToken}`);
+  await expect(page.getByTestId("task-detail-state")).toHaveText("succeeded", { timeout: 15_000 });
+
+  const done = await getTask(task.id);
+  expect(done.task.workerId).toBe("e2e-ra-b");
+  expect(done.task.fencingToken).toBe(newToken);
+  const succeeded = done.events.filter((e) => e.kind === "task.succeeded");
+  expect(succeeded).toHaveLength(1);
+  expect(succeeded[0]!.actor).toBe("e2e-ra-b");
+});

@@ -1,0 +1,70 @@
+import { E2E_OPERATOR_TOKEN } from "./stack-env";
+
+/** Base URL of the stack under test (set by playwright.config.ts). */
+export function baseUrl(): string {
+  const url = process.env.E2E_BASE_URL;
+  if (!url) throw new Error("E2E_BASE_URL is not set: run the suite through playwright.config.ts");
+  return url;
+}
+
+export interface TrpcCallOptions {
+  /** Send the operator token as a bearer token (default true). */
+  authenticated?: boolean;
+}
+
+interface TrpcEnvelope<T> {
+  result?: { data?: { json?: T } };
+  error?: { json?: { message?: string; data?: { httpStatus?: number } } };
+}
+
+async function unwrap<T>(res: Response, path: string): Promise<T> {
+  const body = (await res.json()) as TrpcEnvelope<T>;
+  if (!res.ok || body.error) throw new Error(`${path} failed: HTTP ${res.status} ${body.error?.json?.message ?? ""}`);
+  return body.result?.data?.json as T;
+}
+
+function headers(opts: TrpcCallOptions): Record<string, string> {
+  return {
+    "content-type": "application/json",
+    ...(opts.authenticated === false ? {} : { authorization: `Bearer ${E2E_OPERATOR_TOKEN}` }),
+  };
+}
+
+/** A tRPC query over plain HTTP (superjson envelope), as any script would call it. */
+export async function trpcQuery<T>(path: string, input: unknown, opts: TrpcCallOptions = {}): Promise<T> {
+  const url = `${baseUrl()}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify({ json: input }))}`;
+  return unwrap<T>(await fetch(url, { headers: headers(opts) }), path);
+}
+
+export async function trpcMutationRaw(path: string, input: unknown, opts: TrpcCallOptions = {}): Promise<Response> {
+  return fetch(`${baseUrl()}/api/trpc/${path}`, { method: "POST", headers: headers(opts), body: JSON.stringify({ json: input }) });
+}
+
+export async function trpcMutation<T>(path: string, input: unknown, opts: TrpcCallOptions = {}): Promise<T> {
+  return unwrap<T>(await trpcMutationRaw(path, input, opts), path);
+}
+
+/** The subset of the task record the tests read. */
+export interface TaskView {
+  id: string;
+  type: string;
+  state: string;
+  workerId: string | null;
+  pinnedWorkerId: string | null;
+  fencingToken: number | null;
+  attempts: number;
+}
+
+export interface TaskDetail {
+  task: TaskView;
+  events: Array<{ id: number; kind: string; actor: string; workerId: string | null; data: Record<string, unknown> }>;
+  lock: { ownerId: string; token: number } | null;
+}
+
+export function createTask(input: { type: string; params?: unknown; title?: string; pinnedWorkerId?: string | null; maxAttempts?: number }): Promise<TaskView> {
+  return trpcMutation<TaskView>("tasks.create", input);
+}
+
+export function getTask(taskId: string): Promise<TaskDetail> {
+  return trpcQuery<TaskDetail>("tasks.get", { taskId });
+}

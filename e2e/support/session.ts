@@ -1,0 +1,17 @@
+import type { BrowserContext, Page } from "@playwright/test";
+import { E2E_OPERATOR_TOKEN } from "./stack-env";
+
+/** Logs the browser context in through the real login endpoint (the session cookie lands in the context). */
+export async function loginContext(context: BrowserContext): Promise<void> {
+  const res = await context.request.post("/api/auth/login", { data: { token: E2E_OPERATOR_TOKEN } });
+  if (res.status() !== 204) throw new Error(`login failed: HTTP ${res.status()}`);
+}
+
+/** Fills the login dialog the dashboard shows when an action needs an operator. */
+export async function loginThroughDialog(page: Page): Promise<void> {
+  const dialog = page.getByTestId("login-dialog");
+  await dialog.waitFor();
+  await page.getByTestId("login-token").fill(E2E_OPERATOR_TOKEN);
+  await page.getByTestId("login-submit").click();
+  await dialog.waitFor({ state: "detached" });
+}

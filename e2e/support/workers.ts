@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { E2E_ENV } from "./stack-env";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const WORKER_DIR = join(ROOT, "apps/worker");
+
+export interface WorkerProcess {
+  id: string;
+  child: ChildProcess;
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<number | null>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+const started = new Set<WorkerProcess>();
+
+export interface StartWorkerOptions {
+  /** Task type → built-in handler, written to a config file for this worker. */
+  handlers?: Record<string, "noop" | "echo" | "sleep" | "fail">;
+  maxTasks?: number;
+}
+
+/** A real worker process against the stack's data directory, with the suite's short intervals. */
+export function startWorker(id: string, opts: StartWorkerOptions = {}): WorkerProcess {
+  const dataDir = process.env.E2E_DATA_DIR;
+  if (!dataDir) throw new Error("E2E_DATA_DIR is not set: run the suite through playwright.config.ts");
+  const env: NodeJS.ProcessEnv = { ...process.env, ...E2E_ENV, SENTINEL_DATA_DIR: dataDir, WORKER_ID: id, WORKER_MAX_TASKS: String(opts.maxTasks ?? 4) };
+  if (opts.handlers) {
+    const configFile = join(dataDir, `worker-${id}.config.json`);
+    const handlers = Object.fromEntries(Object.entries(opts.handlers).map(([type, builtin]) => [type, { builtin }]));
+    writeFileSync(configFile, JSON.stringify({ handlers }, null, 2));
+    env.SENTINEL_CONFIG = configFile;
+  }
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: WORKER_DIR, env, stdio: ["ignore", "ignore", "pipe"], shell: false });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const exited = new Promise<number | null>((r) =>
+    child.once("exit", (code) => {
+      if (code !== 0 && code !== null) console.error(`worker ${id} exited with ${code}:\n${stderr}`);
+      r(code);
+    }),
+  );
+  const worker: WorkerProcess = { id, child, exited, kill: (signal) => child.kill(signal) };
+  started.add(worker);
+  void exited.then(() => started.delete(worker));
+  return worker;
+}
+
+/** Stop every worker a test started (drain on SIGTERM, then SIGKILL after a grace period). */
+export async function stopAllWorkers(): Promise<void> {
+  const running = [...started];
+  for (const w of running) w.kill("SIGTERM");
+  const timer = setTimeout(() => running.forEach((w) => w.kill("SIGKILL")), 10_000);
+  await Promise.all(running.map((w) => w.exited));
+  clearTimeout(timer);
+}

@@ -1,0 +1,47 @@
+import type { Lock } from "../../domain/lock.js";
+import type { TaskView } from "./fold/task-fold.js";
+import type { GithubContext } from "./github-context.js";
+import type { ClaimRecord } from "./records/record-schemas.js";
+import type { StoredRecord } from "./repo-mirror.js";
+import type { TaskStore } from "./task-store.js";
+
+export interface SettleOutcome {
+  taskId: string;
+  /** Our claim (if a retried POST left a duplicate that won, the duplicate). */
+  claim: StoredRecord<ClaimRecord>;
+  won: boolean;
+  holder: Lock | null;
+  view: TaskView | null;
+}
+
+/**
+ * The second half of the claim protocol. GitHub gives no compare-and-swap on comments and
+ * its reads may lag writes, so after posting claims a claimant waits the settle delay —
+ * chosen larger than the read-after-write lag — and re-reads each task: if the lowest live
+ * claim after the last barrier is its own, it holds the lock (its comment id is the fencing
+ * token); otherwise it deletes its claim. One settle wait covers a whole batch.
+ *
+ * Safety rests on one assumption, written down in docs/github-backend.md: every claim
+ * posted before ours is visible to our re-read (visibility lag ≤ settle delay). If a lower
+ * claim surfaces later, two claimants can both believe they won.
+ */
+export async function settleClaims(
+  ctx: GithubContext,
+  tasks: TaskStore,
+  posted: Array<{ taskId: string; claim: StoredRecord<ClaimRecord> }>,
+): Promise<SettleOutcome[]> {
+  if (posted.length === 0) return [];
+  await ctx.sleep(ctx.options.settleDelayMs);
+  const outcomes: SettleOutcome[] = [];
+  for (const { taskId, claim } of posted) {
+    const loaded = await tasks.reload(taskId);
+    const holder = loaded?.view.holder ?? null;
+    const ours = (loaded?.view.openClaims ?? []).filter((c) => c.stored.record.n === claim.record.n).map((c) => c.stored);
+    if (!ours.some((c) => c.id === claim.id)) ours.push(claim);
+    const won = holder !== null && holder.stored.record.n === claim.record.n;
+    const kept = won ? holder.stored : null;
+    for (const duplicate of ours) if (duplicate.id !== kept?.id) await tasks.deleteClaim(duplicate);
+    outcomes.push({ taskId, claim: kept ?? claim, won, holder: holder && !won ? holder.lock : won && holder ? holder.lock : null, view: loaded?.view ?? null });
+  }
+  return outcomes;
+}

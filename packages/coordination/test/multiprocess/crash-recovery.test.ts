@@ -1,0 +1,70 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import { checkInvariants, readAllEvents } from "./invariants.js";
+import { createTestCluster, FAST_ENV, killAllWorkers, spawnWorker, waitFor } from "./worker-process.js";
+
+afterEach(killAllWorkers);
+
+const STALE_MS = Number(FAST_ENV.STALE_WORKER_THRESHOLD_MS);
+const CHECK_MS = Number(FAST_ENV.STALE_CHECK_INTERVAL_MS);
+/** Poll interval, a heartbeat or two and process scheduling on a busy 2-core machine. */
+const SLACK_MS = 700;
+
+describe("a worker killed with SIGKILL while holding locks", () => {
+  it("has its locks recovered and its tasks finished by another worker within stale threshold + check interval", async () => {
+    // Handlers are the worker's own business: on the victim `slow` sleeps (so it is killed
+    // mid-task); on the survivor it is an instant echo (so recovery, not sleeping, is timed).
+    const cluster = await createTestCluster({ slow: { builtin: "sleep" } });
+    const survivorConfig = join(cluster.dir, "survivor.config.json");
+    writeFileSync(survivorConfig, JSON.stringify({ handlers: { slow: { builtin: "echo" } } }));
+    const store = openSqliteStore({ path: cluster.dbPath });
+    try {
+      const victim = spawnWorker({ id: "crash-victim", env: { ...cluster.env, WORKER_MAX_TASKS: "3" } });
+      await waitFor(async () => (await store.getWorker("crash-victim"))?.state === "ACTIVE", 30_000);
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        ids.push((await store.createTask({ type: "slow", priority: 0, params: { ms: 30_000 }, maxAttempts: 3, timeoutMs: 60_000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test")).id);
+      }
+      const held = await waitFor(async () => {
+        const locks = (await store.listLocks()).filter((l) => l.ownerId === "crash-victim");
+        return locks.length === 3 ? locks : null;
+      }, 10_000);
+      // The survivor is up before the crash, so the measurement is recovery, not start-up.
+      const survivor = spawnWorker({ id: "crash-survivor", env: { ...cluster.env, SENTINEL_CONFIG: survivorConfig, WORKER_MAX_TASKS: "3" } });
+      await waitFor(async () => (await store.getWorker("crash-survivor"))?.state === "ACTIVE", 30_000);
+
+      victim.proc.kill("SIGKILL");
+      await victim.exited;
+      const lastBeat = (await store.getWorker("crash-victim"))?.lastHeartbeatAt as number;
+
+      await waitFor(async () => {
+        const tasks = await Promise.all(ids.map((id) => store.getTask(id)));
+        return tasks.every((t) => t?.state === "succeeded");
+      }, 15_000);
+
+      const report = await checkInvariants(store, ids, null);
+      const events = await readAllEvents(store);
+      for (const task of report.tasks) {
+        expect(task).toMatchObject({ workerId: "crash-survivor", result: { ms: 30_000 }, attempts: 2 });
+        const before = held.find((l) => l.taskId === task.id);
+        expect(task.fencingToken).toBeGreaterThan(before?.token as number);
+        // Restarted elsewhere within stale threshold + check interval of the victim's last heartbeat (store clock).
+        const restart = events.find((e) => e.kind === "task.started" && e.taskId === task.id && e.workerId === "crash-survivor");
+        expect(restart).toBeDefined();
+        expect((restart?.at as number) - lastBeat).toBeLessThanOrEqual(STALE_MS + CHECK_MS + SLACK_MS);
+        console.info(`[measure] task ${task.id} restarted ${(restart?.at as number) - lastBeat} ms after the victim's last heartbeat`);
+      }
+      const victimRecord = await store.getWorker("crash-victim");
+      expect(["STALE", "OFFLINE"]).toContain(victimRecord?.state);
+      expect(events.filter((e) => e.kind === "alert.worker_failed" && e.workerId === "crash-victim")).toHaveLength(1);
+      expect((await store.listLocks()).filter((l) => l.ownerId === "crash-victim")).toHaveLength(0);
+
+      survivor.proc.kill("SIGTERM");
+      expect(await survivor.exited).toBe(0);
+    } finally {
+      await store.close();
+    }
+  }, 90_000);
+});
