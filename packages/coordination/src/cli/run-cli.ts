@@ -44,11 +44,11 @@ export async function runCli(argv: readonly string[], opts: RunCliOptions = {}):
   } catch (thrown) {
     if (thrown instanceof CommanderError) {
       if (thrown.code === "commander.helpDisplayed" || thrown.code === "commander.version" || thrown.code === "commander.help") return 0;
-      err(thrown.message.replace(/^error: /, "sentinel: "));
+      err(thrown.message.replace(/^error: /, "sentinel: ").replace(/\s*\n\s*/g, " "));
       return 2;
     }
     const error = coerceError(thrown);
-    err(`sentinel: ${error.message}`);
+    err(`sentinel: ${error.message.replace(/\s*\n\s*/g, " ")}`);
     const isUsage = error instanceof ValidationError || error instanceof NotFoundError || error instanceof IllegalTransitionError || error instanceof ConfigError;
     return isUsage ? 2 : 1;
   }

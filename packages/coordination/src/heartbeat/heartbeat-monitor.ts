@@ -201,6 +201,12 @@ export class HeartbeatMonitor {
         const message = `worker ${lock.ownerId} failed (${owner?.state ?? "gone"}); retrying on another worker`;
         const outcome = await this.failTask(lock.taskId, lock.token, message, 0, report);
         if (outcome) report.recoveredTasks.push({ taskId: lock.taskId, workerId: lock.ownerId, state: outcome });
+      } else if (lock.reason === "lock_gone" && isLeaseLive(owner, now)) {
+        // The lock went away under a live worker (an operator force-released it): the
+        // attempt can no longer complete, so put the task back instead of leaving it running.
+        const message = `lock released while running on worker ${owner.id}; retrying`;
+        const outcome = await this.failTask(lock.taskId, lock.token, message, 0, report);
+        if (outcome) report.recoveredTasks.push({ taskId: lock.taskId, workerId: owner.id, state: outcome });
       }
     }
   }

@@ -7,8 +7,8 @@ export interface ExpiredLock {
   token: number;
   /** Store-clock ms at which the TTL runs (or ran) out. */
   expiresAt: number;
-  /** `ttl_expired`: the task outran its timeout; `owner_lease_dead`: its worker went silent. */
-  reason: "ttl_expired" | "owner_lease_dead";
+  /** `ttl_expired`: the task outran its timeout; `lock_gone`: its worker went silent or its lock was force-released. */
+  reason: "ttl_expired" | "lock_gone";
   /** Attempts so far, including the one whose lock expired. */
   attempts: number;
   timeoutMs: number;
@@ -44,7 +44,7 @@ export async function findExpiredLocks(store: CoordinationStore): Promise<Expire
       ownerId: task.workerId,
       token: task.fencingToken,
       expiresAt,
-      reason: now >= expiresAt ? "ttl_expired" : "owner_lease_dead",
+      reason: now >= expiresAt ? "ttl_expired" : "lock_gone",
       attempts: task.attempts,
       timeoutMs: task.timeoutMs,
     });

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/run-cli.js";
 import { createTestCluster, killAllWorkers, REPO_ROOT, spawnWorker, waitFor } from "../multiprocess/worker-process.js";
 
 const run = promisify(execFile);
@@ -19,47 +20,53 @@ async function sentinel(dbPath: string, ...args: string[]): Promise<{ code: numb
   }
 }
 
+async function json(dbPath: string, ...args: string[]): Promise<any> {
+  const result = await sentinel(dbPath, ...args);
+  if (result.code !== 0) throw new Error(`sentinel ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
+  return JSON.parse(result.stdout);
+}
+
 describe("sentinel CLI (real process, --json)", () => {
   it("creates and lists tasks, and shows workers and locks by the store's clock", async () => {
     const cluster = await createTestCluster();
-    const created = await sentinel(cluster.dbPath, "task", "create", "sleep", "--params", '{"ms":4000}', "--priority", "5", "--max-attempts", "2", "--json");
+    const created = await sentinel(cluster.dbPath, "task", "create", "sleep", "--params", '{"ms":30000}', "--priority", "5", "--max-attempts", "2", "--json");
     expect(created.code).toBe(0);
     const task = JSON.parse(created.stdout);
-    expect(task).toMatchObject({ type: "sleep", priority: 5, maxAttempts: 2, params: { ms: 4000 }, state: "queued" });
+    expect(task).toMatchObject({ type: "sleep", priority: 5, maxAttempts: 2, params: { ms: 30000 }, state: "queued" });
 
-    const listed = JSON.parse((await sentinel(cluster.dbPath, "task", "list", "--state", "queued", "--json")).stdout);
+    const listed = (await json(cluster.dbPath, "task", "list", "--state", "queued", "--json"));
     expect(listed.map((t: { id: string }) => t.id)).toEqual([task.id]);
 
     spawnWorker({ id: "cli-worker", env: { ...cluster.env, WORKER_MAX_TASKS: "2" } });
-    await waitFor(async () => JSON.parse((await sentinel(cluster.dbPath, "locks", "--json")).stdout).length === 1, 30_000, 200);
+    await waitFor(async () => (await json(cluster.dbPath, "locks", "--json")).length === 1, 30_000, 200);
 
-    const workers = JSON.parse((await sentinel(cluster.dbPath, "workers", "--json")).stdout);
+    const workers = (await json(cluster.dbPath, "workers", "--json"));
     expect(workers).toHaveLength(1);
     expect(workers[0]).toMatchObject({ id: "cli-worker", maxConcurrency: 2, leaseLive: true });
     expect(["ACTIVE", "BUSY"]).toContain(workers[0].state);
     expect(workers[0].heartbeatAgeMs).toBeGreaterThanOrEqual(0);
     expect(workers[0].heartbeatAgeMs).toBeLessThan(2000);
 
-    const locks = JSON.parse((await sentinel(cluster.dbPath, "locks", "--json")).stdout);
+    const locks = (await json(cluster.dbPath, "locks", "--json"));
     expect(locks[0]).toMatchObject({ taskId: task.id, ownerId: "cli-worker", token: expect.any(Number) });
     expect(locks[0].expiresInMs).toBeGreaterThan(0);
 
-    const beats = JSON.parse((await sentinel(cluster.dbPath, "heartbeats", "--json")).stdout);
+    const beats = (await json(cluster.dbPath, "heartbeats", "--json"));
     expect(beats[0]).toMatchObject({ workerId: "cli-worker", staleCandidate: false, leaseLive: true });
-    expect(JSON.parse((await sentinel(cluster.dbPath, "stale", "--json")).stdout)).toEqual([]);
+    expect((await json(cluster.dbPath, "stale", "--json"))).toEqual([]);
 
-    const shown = JSON.parse((await sentinel(cluster.dbPath, "task", "show", task.id, "--json")).stdout);
+    const shown = (await json(cluster.dbPath, "task", "show", task.id, "--json"));
     expect(shown).toMatchObject({ id: task.id, state: "running", workerId: "cli-worker" });
 
     const table = await sentinel(cluster.dbPath, "workers");
     expect(table.stdout).toMatch(/^WORKER\s+STATE\s+TASKS/);
     expect(table.stdout).toContain("cli-worker");
 
-    const cancelled = JSON.parse((await sentinel(cluster.dbPath, "task", "cancel", task.id, "--json")).stdout);
+    const cancelled = (await json(cluster.dbPath, "task", "cancel", task.id, "--json"));
     expect(cancelled.state).toBe("cancelled");
-    expect(JSON.parse((await sentinel(cluster.dbPath, "task", "retry", task.id, "--json")).stdout).state).toBe("queued");
+    expect((await json(cluster.dbPath, "task", "retry", task.id, "--json")).state).toBe("queued");
 
-    const demo = JSON.parse((await sentinel(cluster.dbPath, "demo", "--count", "12", "--json")).stdout);
+    const demo = (await json(cluster.dbPath, "demo", "--count", "12", "--json"));
     expect(demo.created).toBe(12);
   }, 60_000);
 
@@ -75,10 +82,15 @@ describe("sentinel CLI (real process, --json)", () => {
       [["wrokers"], /unknown command 'wrokers'/],
     ];
     for (const [args, message] of cases) {
-      const result = await sentinel(cluster.dbPath, ...args);
-      expect(result.code, args.join(" ")).toBe(2);
-      expect(result.stderr.trim().split("\n")).toHaveLength(1);
-      expect(result.stderr).toMatch(message);
+      const errors: string[] = [];
+      const code = await runCli(["--db", cluster.dbPath, ...args], { out: () => undefined, err: (t) => errors.push(t), env: {}, cwd: cluster.dir });
+      expect(code, args.join(" ")).toBe(2);
+      expect(errors.join("\n").split("\n")).toHaveLength(1);
+      expect(errors[0]).toMatch(message);
     }
+    // And the same contract from a real process.
+    const real = await sentinel(cluster.dbPath, "task", "create", "echo", "--max-attempts", "0");
+    expect(real.code).toBe(2);
+    expect(real.stderr.trim()).toBe('sentinel: option \'--max-attempts <n>\' argument \'0\' is invalid. --max-attempts expects an integer 1..100, got 0');
   }, 60_000);
 });

@@ -176,4 +176,15 @@ describe("HeartbeatMonitor", () => {
     await monitor.stop();
     expect(calls).toBe(3);
   });
+
+  it("a task whose lock was force-released under a live worker is put back, not left running", async () => {
+    await registerWorker(t.store, "w1", { leaseMs: 60_000 });
+    const [claimed] = await claim(t.store, "w1", 1);
+    await t.store.forceReleaseLock(claimed!.task.id, { actor: "operator:alice", reason: "test" });
+    const report = await new HeartbeatMonitor(t.store, { monitorId: "m" }).checkOnce();
+    expect(report.recoveredTasks).toEqual([{ taskId: claimed!.task.id, workerId: "w1", state: "failed" }]);
+    const after = await t.store.getTask(claimed!.task.id);
+    expect(after?.state).toBe("failed");
+    expect(after?.lastError).toMatch(/lock released while running on worker w1/);
+  });
 });

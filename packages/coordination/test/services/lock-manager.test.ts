@@ -237,7 +237,7 @@ describe("cleanupStale", () => {
     const worker = await t.store.getWorker("w-short");
     await untilStoreTime(t.store, worker!.lastHeartbeatAt + worker!.leaseMs);
     const expired = await new LockManager(t.store).cleanupStale();
-    expect(expired).toEqual([expect.objectContaining({ taskId: task.id, ownerId: "w-short", token: claimed!.lock.token, reason: "owner_lease_dead" })]);
+    expect(expired).toEqual([expect.objectContaining({ taskId: task.id, ownerId: "w-short", token: claimed!.lock.token, reason: "lock_gone" })]);
   });
 });
 

@@ -3,7 +3,7 @@ import { formatTime } from "../format";
 
 type TaskEvent = RouterOutputs["tasks"]["get"]["events"][number];
 
-const BAD_KINDS = new Set(["task.failed", "task.dead", "lock.expired", "lock.force_released", "task.cancelled"]);
+const BAD_KINDS = new Set(["task.write_rejected", "task.failed", "task.dead", "lock.expired", "lock.force_released", "task.cancelled"]);
 
 function summarize(data: Record<string, unknown>): string {
   return Object.entries(data)
@@ -17,9 +17,8 @@ export function TaskEventList({ events }: { events: TaskEvent[] }) {
   return (
     <ol className="events" data-testid="task-events">
       {events.map((e) => {
-        const rejected = typeof e.data.rejected === "boolean" ? e.data.rejected : /stale/i.test(JSON.stringify(e.data));
         return (
-          <li key={e.id} className={BAD_KINDS.has(e.kind) || rejected ? "bad" : undefined} data-kind={e.kind} data-testid="task-event">
+          <li key={e.id} className={BAD_KINDS.has(e.kind) ? "bad" : undefined} data-kind={e.kind} data-testid="task-event">
             <span className="muted">{formatTime(e.at)}</span>
             <span className="kind">{e.kind}</span>
             <span>

@@ -70,7 +70,8 @@ export class EventLog {
       }
     }
     const registry = this.ctx.issuesOf("registry").flatMap((entry) => this.ctx.mirror.recordsOf(entry.issue.number));
-    for (const view of foldWorkers(registry).values()) {
+    const workers = foldWorkers(registry);
+    for (const view of workers.values()) {
       const reg = view.registration;
       fromRecord(reg, reg.record.ev, reg.record.evBase ?? 0);
       events.push(toEvent(eventId(reg.updatedAt, 1, reg.id, HEARTBEAT_SLOT), this.ctx.entry("worker.heartbeat", {
@@ -83,7 +84,7 @@ export class EventLog {
     }
     for (const stored of registry) {
       if (stored.record.k !== "wop") continue;
-      const view = foldWorkers(registry).get(stored.record.worker);
+      const view = workers.get(stored.record.worker);
       if (view?.appliedOps.has(stored.id)) fromRecord(stored, stored.record.ev, 0);
     }
     for (const purpose of ["memory", "events", "settings"] as const) {

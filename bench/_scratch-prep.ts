@@ -1,0 +1,10 @@
+import { newTaskSchema } from "@sentinel/coordination";
+import { openSqliteStore } from "@sentinel/coordination/sqlite";
+import { mkdirSync } from "node:fs";
+const dir = process.argv[2]!; const n = Number(process.argv[3]);
+mkdirSync(dir, { recursive: true });
+const store = openSqliteStore({ path: `${dir}/sentinel.db` });
+const t0 = performance.now();
+for (let i = 0; i < n; i++) await store.createTask(newTaskSchema.parse({ type: "noop", title: "bench backlog", maxAttempts: 1 }), "bench");
+console.log(`created ${n} in ${Math.round(performance.now() - t0)} ms`);
+await store.close();

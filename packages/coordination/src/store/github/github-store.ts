@@ -1,0 +1,152 @@
+import type { NewStoreEvent, StoreEvent } from "../../domain/events.js";
+import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
+import type { MemoryEntry } from "../../domain/memory.js";
+import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
+import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
+import type { CoordinationStore } from "../port.js";
+import type { EventLog } from "./event-log.js";
+import type { GithubContext } from "./github-context.js";
+import type { BudgetSnapshot } from "./http/budget-meter.js";
+import type { MemoryStore } from "./memory-store.js";
+import type { SettingsStore } from "./settings-store.js";
+import type { TaskStore } from "./task-store.js";
+import type { TrustFilter, TrustStats } from "./trust/trust-filter.js";
+import type { WorkerStore } from "./worker-store.js";
+
+export interface GithubStoreParts {
+  ctx: GithubContext;
+  trust: TrustFilter;
+  workers: WorkerStore;
+  tasks: TaskStore;
+  memory: MemoryStore;
+  events: EventLog;
+  settings: SettingsStore;
+}
+
+/** The CoordinationStore port over a GitHub repository; each area lives in its own module. */
+export class GithubStore implements CoordinationStore {
+  readonly backend = "github" as const;
+  private closed = false;
+
+  constructor(private readonly parts: GithubStoreParts) {}
+
+  /** The login this store writes as. */
+  get login(): string {
+    return this.parts.ctx.login;
+  }
+
+  /** Requests spent, by kind, and the rate-limit state (see docs/github-backend.md). */
+  budget(): BudgetSnapshot {
+    return this.parts.ctx.meter.snapshot();
+  }
+
+  /** Comments refused as coordination data (invariant 8), by reason. */
+  trustStats(): TrustStats {
+    return this.parts.trust.snapshot();
+  }
+
+  async now(): Promise<number> {
+    return this.parts.ctx.now();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([this.parts.memory.flush(), this.parts.events.flush()]);
+  }
+
+  registerWorker(registration: WorkerRegistration): Promise<WorkerRecord> {
+    return this.parts.workers.register(registration);
+  }
+  heartbeat(workerId: string, report: { activeTasks: number }): Promise<WorkerRecord> {
+    return this.parts.workers.heartbeat(workerId, report);
+  }
+  transitionWorker(workerId: string, to: WorkerState, opts: { expectedFrom?: WorkerState[]; actor: string; reason: string }): Promise<WorkerRecord> {
+    return this.parts.workers.transition(workerId, to, opts);
+  }
+  requestDrain(workerId: string, actor: string): Promise<WorkerRecord> {
+    return this.parts.workers.requestDrain(workerId, actor);
+  }
+  getWorker(workerId: string): Promise<WorkerRecord | null> {
+    return this.parts.workers.get(workerId);
+  }
+  listWorkers(opts?: { includeRemoved?: boolean }): Promise<WorkerRecord[]> {
+    return this.parts.workers.list(opts?.includeRemoved ?? false);
+  }
+
+  acquireLock(req: { taskId: string; ownerId: string; ttlMs: number; metadata: LockMetadata }): Promise<AcquireResult> {
+    return this.parts.tasks.acquire(req);
+  }
+  releaseLock(taskId: string, token: number): Promise<void> {
+    return this.parts.tasks.release(taskId, token);
+  }
+  forceReleaseLock(taskId: string, opts: { actor: string; reason: string }): Promise<Lock | null> {
+    return this.parts.tasks.forceRelease(taskId, opts);
+  }
+  getLock(taskId: string): Promise<Lock | null> {
+    return this.parts.tasks.getLock(taskId);
+  }
+  listLocks(): Promise<Lock[]> {
+    return this.parts.tasks.listLocks();
+  }
+
+  createTask(task: NewTask, actor: string): Promise<Task> {
+    return this.parts.tasks.create(task, actor);
+  }
+  getTask(taskId: string): Promise<Task | null> {
+    return this.parts.tasks.get(taskId);
+  }
+  listTasks(filter: TaskFilter): Promise<Page<Task>> {
+    return this.parts.tasks.list(filter);
+  }
+  listClaimable(opts: { types: string[]; workerId: string; limit: number }): Promise<Task[]> {
+    return this.parts.tasks.listClaimable(opts);
+  }
+  startTask(taskId: string, token: number, workerId: string): Promise<Task> {
+    return this.parts.tasks.start(taskId, token, workerId);
+  }
+  claimTasks(req: { workerId: string; taskIds: string[]; metadata: Omit<LockMetadata, "taskType"> }): Promise<Array<{ task: Task; lock: Lock }>> {
+    return this.parts.tasks.claim(req);
+  }
+  storeResult(taskId: string, token: number, result: unknown): Promise<Task> {
+    return this.parts.tasks.storeResult(taskId, token, result);
+  }
+  completeTask(taskId: string, token: number, opts?: { result?: unknown }): Promise<Task> {
+    return this.parts.tasks.complete(taskId, token, opts);
+  }
+  failTask(taskId: string, token: number, error: { message: string; retryable: boolean; retryDelayMs: number }): Promise<Task> {
+    return this.parts.tasks.fail(taskId, token, error);
+  }
+  cancelTask(taskId: string, opts: { actor: string; reason: string }): Promise<Task> {
+    return this.parts.tasks.cancel(taskId, opts);
+  }
+  requeueTask(taskId: string, opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean }): Promise<Task> {
+    return this.parts.tasks.requeue(taskId, opts);
+  }
+
+  memorySet(key: string, value: unknown, writerId: string): Promise<MemoryEntry> {
+    return this.parts.memory.set(key, value, writerId);
+  }
+  memoryGet(key: string): Promise<MemoryEntry | null> {
+    return this.parts.memory.get(key);
+  }
+  memoryDelete(key: string, writerId: string): Promise<boolean> {
+    return this.parts.memory.delete(key, writerId);
+  }
+  memoryList(prefix: string): Promise<MemoryEntry[]> {
+    return this.parts.memory.list(prefix);
+  }
+
+  appendEvent(event: NewStoreEvent): Promise<StoreEvent> {
+    return this.parts.events.append(event);
+  }
+  readEvents(afterId: number, limit: number): Promise<StoreEvent[]> {
+    return this.parts.events.read(afterId, limit);
+  }
+  getSetting(key: string): Promise<string | null> {
+    return this.parts.settings.get(key);
+  }
+  setSetting(key: string, value: string, actor: string): Promise<void> {
+    return this.parts.settings.set(key, value, actor);
+  }
+}

@@ -1,0 +1,50 @@
+import { EventLog } from "./event-log.js";
+import { GithubContext } from "./github-context.js";
+import { GithubStore } from "./github-store.js";
+import { BudgetMeter } from "./http/budget-meter.js";
+import { GithubApi } from "./http/github-api.js";
+import { createGithubClient } from "./http/octokit-client.js";
+import { ServerClock } from "./http/server-clock.js";
+import { MemoryStore } from "./memory-store.js";
+import { resolveGithubStoreOptions, type GithubStoreOptions } from "./options.js";
+import { RepoMirror } from "./repo-mirror.js";
+import { SettingsStore } from "./settings-store.js";
+import { TaskStore } from "./task-store.js";
+import { TrustFilter } from "./trust/trust-filter.js";
+import { WorkerStore } from "./worker-store.js";
+
+export { GithubStore } from "./github-store.js";
+export { githubStoreOptionsFromEnv, type GithubStoreOptions, type GithubStoreLog } from "./options.js";
+export type { BudgetSnapshot } from "./http/budget-meter.js";
+export type { TrustStats } from "./trust/trust-filter.js";
+
+/**
+ * Open the GitHub backend: validates the options, learns the token's login (GET /user —
+ * also the default allowed author), and loads the mirror of the repository's sentinel issues.
+ */
+export async function openGithubStore(input: GithubStoreOptions): Promise<GithubStore> {
+  const options = resolveGithubStoreOptions(input);
+  const clock = new ServerClock();
+  let meter: BudgetMeter | null = null;
+  meter = new BudgetMeter({
+    lowBudgetRatio: options.lowBudgetRatio,
+    maxHeartbeatStretch: options.maxHeartbeatStretch,
+    batchWindowMs: options.batchWindowMs,
+    storeNow: () => (clock.hasSample() ? clock.now() : null),
+  });
+  const client = createGithubClient({ options, meter, clock });
+  const api = new GithubApi(client, options.owner, options.repo);
+  const login = await api.authenticatedLogin();
+  const trust = new TrustFilter(options.hmacSecret, options.allowedAuthors ?? [login], options.log);
+  const mirror = new RepoMirror(api, trust, {
+    overlapMs: Math.max(2000, 2 * options.settleDelayMs),
+    ownGraceMs: Math.max(10_000, 4 * options.settleDelayMs),
+    refreshIntervalMs: options.refreshIntervalMs,
+  });
+  const ctx = new GithubContext(options, api, mirror, clock, meter, login);
+  await mirror.refresh();
+  const workers = new WorkerStore(ctx);
+  const tasks = new TaskStore(ctx, workers);
+  workers.recoverWorker = (workerId, reason) => tasks.recoverWorker(workerId, reason);
+  return new GithubStore({ ctx, trust, workers, tasks, memory: new MemoryStore(ctx), events: new EventLog(ctx, tasks), settings: new SettingsStore(ctx) });
+}
