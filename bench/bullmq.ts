@@ -3,8 +3,9 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { spawnTsx, stopChild, waitForMessage } from "./child-process.js";
 import { produceAtRate } from "./open-load.js";
-import { openLoadRateFor, queueBenchOptionsFromEnv, queueHeadlines, queueSection, type QueueBenchOptions, type QueueRun } from "./queue-run.js";
-import { startRedisServer } from "./redis-server.js";
+import { openLoadFor, queueBenchOptionsFromEnv, queueHeadlines, queueSection, type QueueBenchOptions, type QueueRun } from "./queue-run.js";
+import { totalCpuMs } from "./process-cpu.js";
+import { startRedisServer, type RedisServerHandle } from "./redis-server.js";
 import type { BenchContext, BenchSuite, SuiteResult } from "./report.js";
 import { summarizeLatencies, throughputPerSecond } from "./stats.js";
 
@@ -27,7 +28,8 @@ async function completedJobs(queue: Queue, newest: number): Promise<Job[]> {
   return (await queue.getJobs(["completed"], 0, newest - 1, false)) as Job[];
 }
 
-async function runOnce(port: number, workers: number, run: number, ctx: BenchContext, options: QueueBenchOptions): Promise<QueueRun> {
+async function runOnce(redis: RedisServerHandle, workers: number, run: number, ctx: BenchContext, options: QueueBenchOptions): Promise<QueueRun> {
+  const port = redis.port;
   const connection = { host: "127.0.0.1", port, maxRetriesPerRequest: null };
   const name = `bench-${workers}w-${run}-${Date.now()}`;
   const queue = new Queue(name, { connection });
@@ -41,19 +43,24 @@ async function runOnce(port: number, workers: number, run: number, ctx: BenchCon
       children.push(spawnTsx(WORKER_ENTRY, { label: `bullmq-worker ${i}`, ipc: true, env: { BENCH_REDIS_PORT: String(port), BENCH_QUEUE: name, BENCH_CONCURRENCY: String(options.concurrency) } }));
     }
     await Promise.all(children.map((c, i) => waitForMessage(c, isReady, 30_000, `bullmq-worker ${i}`)));
+    const pids = [...children.map((c) => c.pid), redis.pid];
+    const cpuFrom = { at: Date.now(), ms: totalCpuMs(pids) };
 
     const backlogDone = await waitForCompleted(queue, ctx.tasks, Date.now() + options.deadlineMs);
+    const cpuTo = totalCpuMs(pids);
     const backlog = (await completedJobs(queue, ctx.tasks)).filter((j) => j.name === "backlog");
     const firstStart = Math.min(...backlog.map((j) => j.processedOn ?? Infinity));
     const lastFinish = Math.max(...backlog.map((j) => j.finishedOn ?? -Infinity));
     const tasksPerSec = throughputPerSecond(backlog.length, firstStart, lastFinish);
+    const measuredTasks = backlog.filter((j) => (j.processedOn ?? 0) >= cpuFrom.at).length;
+    const cpuMsPerTask = cpuFrom.ms !== null && cpuTo !== null && measuredTasks > 0 ? (cpuTo - cpuFrom.ms) / measuredTasks : null;
 
     let openLoad: QueueRun["openLoad"] = null;
     if (backlogDone) {
-      const ratePerSec = openLoadRateFor(options.openLoadRate, tasksPerSec);
-      await produceAtRate({ count: options.openLoadCount, ratePerSec }, () => queue.add("open", {}));
-      await waitForCompleted(queue, ctx.tasks + options.openLoadCount, Date.now() + options.deadlineMs);
-      const open = (await completedJobs(queue, options.openLoadCount)).filter((j) => j.name === "open");
+      const { ratePerSec, count } = openLoadFor(options, tasksPerSec);
+      await produceAtRate({ count, ratePerSec }, () => queue.add("open", {}));
+      await waitForCompleted(queue, ctx.tasks + count, Date.now() + options.deadlineMs);
+      const open = (await completedJobs(queue, count)).filter((j) => j.name === "open");
       openLoad = { ratePerSec, count: open.length, latency: summarizeLatencies(open.map((j) => (j.processedOn ?? Number.NaN) - j.timestamp)) };
     }
     return {
@@ -66,6 +73,7 @@ async function runOnce(port: number, workers: number, run: number, ctx: BenchCon
       elapsedMs: lastFinish - firstStart,
       tasksPerSec,
       backlogWait: summarizeLatencies(backlog.map((j) => (j.processedOn ?? Number.NaN) - j.timestamp)),
+      cpuMsPerTask,
       openLoad,
       timedOut: !backlogDone,
     };
@@ -87,7 +95,7 @@ export async function runBullmq(ctx: BenchContext, options: QueueBenchOptions): 
     const runs: QueueRun[] = [];
     for (const workers of options.workerCounts) {
       for (let run = 1; run <= ctx.runs; run++) {
-        const result = await runOnce(redis.port, workers, run, ctx, options);
+        const result = await runOnce(redis, workers, run, ctx, options);
         ctx.log(
           `bullmq ${workers}×${options.concurrency} run ${run}/${ctx.runs}: ${Math.round(result.tasksPerSec)} jobs/s, ` +
             `open load ${result.openLoad?.ratePerSec ?? "-"}/s p50 ${result.openLoad?.latency.p50 ?? "-"} ms p99 ${result.openLoad?.latency.p99 ?? "-"} ms`,
@@ -109,6 +117,7 @@ export const bullmqSuite: BenchSuite = {
     const section = queueSection("bullmq", "BullMQ on local Redis (no persistence), no-op jobs", runs, [
       "tasks/s: jobs pre-created, then worker processes started; first `processedOn` → last `finishedOn`.",
       "claim p50/p99: `job.timestamp` → `processedOn` under open load after the backlog drained (rate in the column).",
+      "CPU ms/task: worker processes + redis-server, backlog phase.",
     ]);
     return {
       sections: [section],

@@ -15,6 +15,8 @@ export interface QueueRun {
   tasksPerSec: number;
   /** Creation → start during the backlog phase: mostly time spent waiting behind other tasks. */
   backlogWait: LatencySummary;
+  /** Worker (and broker) CPU time during the backlog phase per completed task; null off Linux. */
+  cpuMsPerTask: number | null;
   /** Open load after the backlog drained: tasks arrive at `ratePerSec` while workers idle-poll. */
   openLoad: { ratePerSec: number; count: number; latency: LatencySummary } | null;
   /** The run hit its deadline; figures cover what completed. */
@@ -25,27 +27,29 @@ export interface QueueBenchOptions {
   workerCounts: number[];
   concurrency: number;
   openLoadRate: number;
-  openLoadCount: number;
+  openLoadSeconds: number;
   /** Per phase. */
   deadlineMs: number;
 }
 
+export function positiveIntEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
 export function queueBenchOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): QueueBenchOptions {
-  const int = (name: string, fallback: number): number => {
-    const raw = env[name];
-    if (raw === undefined || raw === "") return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-    return value;
-  };
+  const int = (name: string, fallback: number): number => positiveIntEnv(name, fallback, env);
   const workers = (env.BENCH_WORKERS ?? "1,2,4").split(",").map((s) => Number(s.trim()));
   if (workers.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`BENCH_WORKERS must be a comma-separated list of positive integers, got ${JSON.stringify(env.BENCH_WORKERS)}`);
   return {
     workerCounts: workers,
     concurrency: int("BENCH_CONCURRENCY", 10),
     openLoadRate: int("BENCH_OPEN_LOAD_RATE", 500),
-    openLoadCount: int("BENCH_OPEN_LOAD_TASKS", 1500),
-    deadlineMs: int("BENCH_DEADLINE_MS", 120_000),
+    openLoadSeconds: int("BENCH_OPEN_LOAD_SECONDS", 3),
+    deadlineMs: int("BENCH_DEADLINE_MS", 300_000),
   };
 }
 
@@ -53,8 +57,9 @@ export function queueBenchOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): 
  * Open-load rate for a configuration: the configured rate, but at most half the measured
  * backlog throughput, so the latency phase measures claim latency rather than a backlog.
  */
-export function openLoadRateFor(configured: number, backlogTasksPerSec: number): number {
-  return Math.max(1, Math.min(configured, Math.floor(backlogTasksPerSec / 2)));
+export function openLoadFor(options: QueueBenchOptions, backlogTasksPerSec: number): { ratePerSec: number; count: number } {
+  const ratePerSec = Math.max(1, Math.min(options.openLoadRate, Math.floor(backlogTasksPerSec / 2)));
+  return { ratePerSec, count: Math.max(1, ratePerSec * options.openLoadSeconds) };
 }
 
 export function queueSection(id: string, title: string, runs: QueueRun[], notes: string[]): ReportSection {
@@ -70,6 +75,7 @@ export function queueSection(id: string, title: string, runs: QueueRun[], notes:
       p50: medianOf(open.map((o) => o.latency.p50)),
       p99: medianOf(open.map((o) => o.latency.p99)),
       backlogP50: median(mine.map((r) => r.backlogWait.p50)),
+      cpuMsPerTask: medianOf(mine.flatMap((r) => (r.cpuMsPerTask === null ? [] : [r.cpuMsPerTask]))),
       runs: `${mine.length}${mine.some((r) => r.timedOut) ? " (timed out)" : ""}`,
     };
   });
@@ -82,6 +88,7 @@ export function queueSection(id: string, title: string, runs: QueueRun[], notes:
       { key: "openRate", label: "open load /s" },
       { key: "p50", label: "claim p50 ms", digits: 1 },
       { key: "p99", label: "claim p99 ms", digits: 1 },
+      { key: "cpuMsPerTask", label: "CPU ms/task", digits: 3 },
       { key: "backlogP50", label: "backlog wait p50 ms" },
       { key: "runs", label: "runs" },
     ],

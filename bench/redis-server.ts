@@ -10,6 +10,7 @@ export interface RedisServerOptions {
 
 export interface RedisServerHandle {
   port: number;
+  pid: number | undefined;
   version: string;
   stop(): Promise<void>;
 }
@@ -51,6 +52,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     client.disconnect();
     return {
       port,
+      pid: child.pid,
       version,
       async stop() {
         if (child.exitCode !== null || child.signalCode !== null) return;

@@ -1,6 +1,7 @@
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { positiveIntEnv } from "./queue-run.js";
 import {
   headlineSection,
   renderConsoleSection,
@@ -29,14 +30,6 @@ const SUITES: ReadonlyArray<{ id: string; load(): Promise<BenchSuite> }> = [
 const RESULTS_DIR = fileURLToPath(new URL("./results", import.meta.url));
 const DOCS_PATH = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url));
 
-function positiveIntEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
-  return value;
-}
-
 function selectSuites(only: string | undefined): typeof SUITES {
   if (!only) return [...SUITES];
   const ids = only.split(",").map((s) => s.trim()).filter(Boolean);
@@ -54,6 +47,7 @@ function machineFacts(): Record<string, string> {
     memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
+    "load average at start (1/5/15 min)": loadavg().map((l) => l.toFixed(1)).join(" / "),
   };
 }
 
@@ -87,6 +81,7 @@ async function main(): Promise<number> {
     }
   }
   const finished = new Date();
+  facts["load average at end (1/5/15 min)"] = loadavg().map((l) => l.toFixed(1)).join(" / ");
   const report: BenchReport = {
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),

@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { spawnTsx, stopChild } from "./child-process.js";
 import { produceAtRate } from "./open-load.js";
-import { openLoadRateFor, queueBenchOptionsFromEnv, queueHeadlines, queueSection, type QueueBenchOptions, type QueueRun } from "./queue-run.js";
+import { totalCpuMs } from "./process-cpu.js";
+import { openLoadFor, positiveIntEnv, queueBenchOptionsFromEnv, queueHeadlines, queueSection, type QueueBenchOptions, type QueueRun } from "./queue-run.js";
 import type { BenchContext, BenchSuite, SuiteResult } from "./report.js";
 import { summarizeLatencies, throughputPerSecond } from "./stats.js";
 import { withTempDir } from "./temp-dir.js";
@@ -64,7 +65,7 @@ async function waitForWorkers(store: CoordinationStore, ids: string[], children:
 const startLatency = (t: Task): number => (t.startedAt ?? Number.NaN) - Math.max(t.createdAt, t.runAt);
 
 async function runOnce(dataDir: string, workers: number, run: number, ctx: BenchContext, options: QueueBenchOptions): Promise<QueueRun> {
-  const store = await openSqliteStore({ path: join(dataDir, "sentinel.db") });
+  const store = openSqliteStore({ path: join(dataDir, "sentinel.db") });
   const children: ChildProcess[] = [];
   try {
     for (let i = 0; i < ctx.tasks; i++) await createNoop(store, BACKLOG_TITLE, BACKLOG_CREATED_BY);
@@ -84,17 +85,22 @@ async function runOnce(dataDir: string, workers: number, run: number, ctx: Bench
       );
     }
     await waitForWorkers(store, ids, children, Date.now() + 30_000);
+    const pids = children.map((c) => c.pid);
+    const cpuFrom = { at: await store.now(), ms: totalCpuMs(pids) };
 
     const backlogDone = await waitForDrain(store, Date.now() + options.deadlineMs);
+    const cpuTo = totalCpuMs(pids);
     const backlog = (await listAll(store, ["succeeded"])).filter((t) => t.title === BACKLOG_TITLE);
     const firstStart = Math.min(...backlog.map((t) => t.startedAt ?? Infinity));
     const lastFinish = Math.max(...backlog.map((t) => t.finishedAt ?? -Infinity));
     const tasksPerSec = throughputPerSecond(backlog.length, firstStart, lastFinish);
+    const measuredTasks = backlog.filter((t) => (t.startedAt ?? 0) >= cpuFrom.at).length;
+    const cpuMsPerTask = cpuFrom.ms !== null && cpuTo !== null && measuredTasks > 0 ? (cpuTo - cpuFrom.ms) / measuredTasks : null;
 
     let openLoad: QueueRun["openLoad"] = null;
     if (backlogDone) {
-      const ratePerSec = openLoadRateFor(options.openLoadRate, tasksPerSec);
-      await produceAtRate({ count: options.openLoadCount, ratePerSec }, () => createNoop(store, OPEN_TITLE, OPEN_CREATED_BY));
+      const { ratePerSec, count } = openLoadFor(options, tasksPerSec);
+      await produceAtRate({ count, ratePerSec }, () => createNoop(store, OPEN_TITLE, OPEN_CREATED_BY));
       await waitForDrain(store, Date.now() + options.deadlineMs);
       const open = (await listAll(store, ["succeeded"])).filter((t) => t.title === OPEN_TITLE);
       openLoad = { ratePerSec, count: open.length, latency: summarizeLatencies(open.map(startLatency)) };
@@ -109,6 +115,7 @@ async function runOnce(dataDir: string, workers: number, run: number, ctx: Bench
       elapsedMs: lastFinish - firstStart,
       tasksPerSec,
       backlogWait: summarizeLatencies(backlog.map(startLatency)),
+      cpuMsPerTask,
       openLoad,
       timedOut: !backlogDone,
     };
@@ -134,13 +141,28 @@ export async function runSentinelSqlite(ctx: BenchContext, options: QueueBenchOp
   return runs;
 }
 
+/**
+ * Sentinel's runs take minutes where BullMQ's take seconds, so by default it runs once per
+ * configuration (BENCH_SENTINEL_RUNS, or an explicit BENCH_RUNS, asks for more) to keep a
+ * full `pnpm bench` under ten minutes on two cores.
+ */
+function sentinelContext(ctx: BenchContext): BenchContext {
+  const explicitRuns = process.env.BENCH_RUNS ? ctx.runs : 1;
+  return {
+    ...ctx,
+    runs: positiveIntEnv("BENCH_SENTINEL_RUNS", explicitRuns),
+    tasks: positiveIntEnv("BENCH_SENTINEL_TASKS", ctx.tasks),
+  };
+}
+
 export const sentinelSqliteSuite: BenchSuite = {
   id: "sentinel",
   async run(ctx): Promise<SuiteResult> {
-    const runs = await runSentinelSqlite(ctx, queueBenchOptionsFromEnv());
+    const runs = await runSentinelSqlite(sentinelContext(ctx), queueBenchOptionsFromEnv());
     const section = queueSection("sentinel", "Task Sentinel on SQLite (real worker processes, one database file), no-op tasks", runs, [
       "tasks/s: tasks pre-created through the store, then `apps/worker` processes started; first `startedAt` → last `finishedAt` (store clock).",
       "claim p50/p99: `max(createdAt, runAt)` → `startedAt` under open load after the backlog drained, with the worker's default poll intervals.",
+      "CPU ms/task: the worker processes, backlog phase (there is no broker process).",
     ]);
     return { sections: [section], headlines: queueHeadlines("Task Sentinel", section), facts: {}, raw: runs };
   },

@@ -84,7 +84,7 @@ test.describe("operator authentication", () => {
     await expect(page.getByTestId("login-dialog")).toBeVisible();
     await page.getByTestId("login-token").fill("definitely-not-the-token");
     await page.getByTestId("login-submit").click();
-    await expect(page.getByRole("alert")).toContainText("unknown operator token");
+    await expect(page.getByTestId("login-dialog").getByRole("alert")).toContainText("unknown operator token");
     await page.getByTestId("login-token").fill(E2E_OPERATOR_TOKEN);
     await page.getByTestId("login-submit").click();
     await expect(page.getByTestId("auth-status")).toHaveText("operator: operator");

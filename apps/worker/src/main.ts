@@ -21,6 +21,8 @@ try {
 const log = createLogger({ level: config.logLevel, component: "worker", workerId: config.workerId });
 const worker = createWorker({ config, logger: log });
 installShutdownSignals(worker, { log });
+// An operator drain ends with the worker deregistered; the process then has nothing left to do.
+void worker.stopped.then(() => setTimeout(() => process.exit(0), 200).unref());
 
 try {
   await worker.start();

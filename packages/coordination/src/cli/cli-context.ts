@@ -1,6 +1,8 @@
 import { userInfo } from "node:os";
+import { resolve } from "node:path";
 import { loadWorkerConfig } from "../config/load-worker-config.js";
 import { connectStore } from "../runtime/connect-store.js";
+import { openSqliteStore } from "../store/sqlite/index.js";
 import type { CoordinationStore } from "../store/port.js";
 
 export interface GlobalOptions {
@@ -16,9 +18,9 @@ export interface CliIo {
 
 /** Store selection follows the worker's (config file, SENTINEL_* and GITHUB_* variables); `--db` points at a SQLite file directly. */
 export async function openCliStore(global: GlobalOptions, io: CliIo): Promise<CoordinationStore> {
-  const env = global.db ? { ...io.env, SENTINEL_STORE: "sqlite", SENTINEL_SQLITE_PATH: global.db } : io.env;
-  const config = loadWorkerConfig({ env, cwd: io.cwd });
-  const { store } = await connectStore(config.store, { env, cwd: io.cwd });
+  if (global.db) return openSqliteStore({ path: resolve(io.cwd, global.db) });
+  const config = loadWorkerConfig({ env: io.env, cwd: io.cwd });
+  const { store } = await connectStore(config.store, { env: io.env, cwd: io.cwd });
   return store;
 }
 

@@ -131,16 +131,27 @@ describe("worker runtime (in process, real SQLite)", () => {
     expect((await finished(store, echo.id)).state).toBe("succeeded");
   });
 
-  it("an operator drain stops new work (health says draining); resume brings it back", async () => {
-    const { store, worker } = setup();
+  it("an operator drain stops new work; resumable while tasks run; once idle the worker deregisters", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { store, worker } = setup({}, { gated: { run: async () => (await gate, "done") } });
     await worker.start();
+    const gated = await store.createTask({ type: "gated", priority: 0, params: {}, maxAttempts: 1, timeoutMs: 10_000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+    await waitFor(async () => (await store.getTask(gated.id))?.state === "running");
     await store.requestDrain(worker.id, "operator:test");
     await waitFor(() => worker.health().status === "draining");
-    const t = await store.createTask({ type: "echo", priority: 0, params: {}, maxAttempts: 1, timeoutMs: 5000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+    const queued = await store.createTask({ type: "echo", priority: 0, params: {}, maxAttempts: 1, timeoutMs: 5000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
     await new Promise((r) => setTimeout(r, 400));
-    expect((await store.getTask(t.id))?.state).toBe("queued");
+    expect((await store.getTask(queued.id))?.state).toBe("queued");
     await store.transitionWorker(worker.id, "ACTIVE", { actor: "operator:test", reason: "resume" });
-    expect((await finished(store, t.id)).state).toBe("succeeded");
+    expect((await finished(store, queued.id)).state).toBe("succeeded");
+    release();
+    expect((await finished(store, gated.id)).state).toBe("succeeded");
+    // Drained again with nothing running: DRAINING → REMOVED, like a signalled shutdown.
+    await store.requestDrain(worker.id, "operator:test");
+    await worker.stopped;
+    expect(worker.state).toBe("stopped");
+    expect((await store.getWorker(worker.id))?.state).toBe("REMOVED");
   });
 
   it("drain deregisters: the store shows REMOVED and the health server is gone", async () => {

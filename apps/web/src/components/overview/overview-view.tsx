@@ -4,6 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
 import { CapacityMeter } from "../capacity-bar";
+import { CapacityByWorker } from "./capacity-by-worker";
 import { formatDateTime, formatPercent } from "../format";
 import { QueryState } from "../query-state";
 import { StateBadge } from "../state-badge";
@@ -118,6 +119,8 @@ export function OverviewView() {
           </table>
         </div>
       </div>
+
+      <CapacityByWorker />
 
       {o.budget && (
         <div className="card" data-testid="budget-panel">

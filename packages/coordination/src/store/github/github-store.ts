@@ -61,7 +61,7 @@ export class GithubStore implements CoordinationStore {
   heartbeat(workerId: string, report: { activeTasks: number }): Promise<WorkerRecord> {
     return this.parts.workers.heartbeat(workerId, report);
   }
-  transitionWorker(workerId: string, to: WorkerState, opts: { expectedFrom?: WorkerState[]; actor: string; reason: string }): Promise<WorkerRecord> {
+  transitionWorker(workerId: string, to: WorkerState, opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string }): Promise<WorkerRecord> {
     return this.parts.workers.transition(workerId, to, opts);
   }
   requestDrain(workerId: string, actor: string): Promise<WorkerRecord> {

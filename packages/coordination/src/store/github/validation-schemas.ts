@@ -32,6 +32,7 @@ export const heartbeatSchema = z.object({ activeTasks: z.number().int().min(0).m
 export const transitionSchema = z.object({
   to: z.enum(WORKER_STATES),
   expectedFrom: z.array(z.enum(WORKER_STATES)).optional(),
+  onlyIfLeaseExpired: z.boolean().optional(),
   actor: name,
   reason: z.string().max(1000),
 });

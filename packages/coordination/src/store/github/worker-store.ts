@@ -112,7 +112,7 @@ export class WorkerStore {
     return this.writeRegistration(view, payload, added, views);
   }
 
-  async transition(workerId: string, to: WorkerState, opts: { expectedFrom?: WorkerState[]; actor: string; reason: string }): Promise<WorkerRecord> {
+  async transition(workerId: string, to: WorkerState, opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string }): Promise<WorkerRecord> {
     const checked = parseOrThrow(transitionSchema, { ...opts, to }, "transition");
     const views = await this.views();
     const view = views.get(workerId);
@@ -121,6 +121,7 @@ export class WorkerStore {
     if (checked.expectedFrom && !checked.expectedFrom.includes(from)) throw new IllegalTransitionError("worker", workerId, from, to);
     assertWorkerTransition(workerId, from, to);
     const now = this.ctx.now();
+    if (checked.onlyIfLeaseExpired && now < view.record.lastHeartbeatAt + view.record.leaseMs) throw new IllegalTransitionError("worker", workerId, from, to);
     const entry = this.ctx.entry("worker.state_changed", { taskId: null, workerId, actor: checked.actor, data: { from, to, reason: checked.reason } });
     if (checked.actor === workerId && view.registration.author.toLowerCase() === this.ctx.login.toLowerCase()) {
       const previous = view.registration.record;
@@ -134,7 +135,15 @@ export class WorkerStore {
       };
       return this.writeRegistration(view, payload, [entry], views);
     }
-    const op = await this.postOp({ worker: workerId, to, expectedFrom: [from], actor: checked.actor, reason: checked.reason, ev: [entry] });
+    const op = await this.postOp({
+      worker: workerId,
+      to,
+      expectedFrom: [from],
+      ...(checked.onlyIfLeaseExpired ? { onlyIfLeaseExpired: true } : {}),
+      actor: checked.actor,
+      reason: checked.reason,
+      ev: [entry],
+    });
     return this.confirmOp(workerId, op.id, from, to);
   }
 

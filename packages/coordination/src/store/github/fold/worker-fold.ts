@@ -51,8 +51,10 @@ function foldWorker(registration: StoredRecord<WorkerRecordPayload>, ops: Array<
   for (const op of ops) {
     if (op.id <= payload.basis) continue;
     lastOpId = Math.max(lastOpId, op.id);
-    const { to, expectedFrom, drain } = op.record;
+    const { to, expectedFrom, drain, onlyIfLeaseExpired } = op.record;
     if (expectedFrom && !expectedFrom.includes(state)) continue;
+    // A heartbeat written after the monitor read (but before its op) wins: the op sees a live lease.
+    if (onlyIfLeaseExpired && op.record.at < heartbeatAt(registration) + payload.reg.leaseMs * payload.stretch) continue;
     if (drain) {
       if (state === "REMOVED" || state === "OFFLINE") continue;
       drainRequested = true;

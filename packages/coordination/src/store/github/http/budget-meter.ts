@@ -36,7 +36,7 @@ export class BudgetMeter {
   private reset: number | null = null;
   /** Monotonic times of writes within the last hour. */
   private writeTimes: number[] = [];
-  private backoffUntilMono = 0;
+  private backoffUntilMono: number | null = null;
 
   constructor(private readonly options: BudgetMeterOptions) {}
 
@@ -65,12 +65,13 @@ export class BudgetMeter {
 
   recordSecondaryLimit(retryAfterSeconds: number): void {
     this.secondaryHits += 1;
-    this.backoffUntilMono = Math.max(this.backoffUntilMono, performance.now() + retryAfterSeconds * 1000);
+    this.backoffUntilMono = Math.max(this.backoffUntilMono ?? 0, performance.now() + retryAfterSeconds * 1000);
   }
 
   /** True while the budget asks non-essential writes (heartbeats without news, batches) to slow down. */
   isLow(): boolean {
-    if (performance.now() < this.backoffUntilMono + MINUTE) return true;
+    // Stay slow for a minute after a rate-limit back-off ends.
+    if (this.backoffUntilMono !== null && performance.now() < this.backoffUntilMono + MINUTE) return true;
     if (this.limit !== null && this.remaining !== null && this.limit > 0) {
       if (this.remaining / this.limit < this.options.lowBudgetRatio) return true;
     }
@@ -88,7 +89,7 @@ export class BudgetMeter {
 
   snapshot(): BudgetSnapshot {
     const now = this.options.storeNow();
-    const backoffLeft = this.backoffUntilMono - performance.now();
+    const backoffLeft = (this.backoffUntilMono ?? 0) - performance.now();
     return {
       primary: { limit: this.limit, remaining: this.remaining, used: this.used, reset: this.reset },
       byKind: { reads: this.reads, notModified: this.notModified, writes: this.writes, failed: this.failed },

@@ -124,6 +124,8 @@ export const workerOpSchema = z.object({
   to: z.enum(WORKER_STATES).optional(),
   expectedFrom: z.array(z.enum(WORKER_STATES)).optional(),
   drain: z.boolean().optional(),
+  /** Applies only if, at the op's time, the worker's last heartbeat is older than its lease. */
+  onlyIfLeaseExpired: z.boolean().optional(),
   actor: z.string(),
   reason: z.string(),
 });

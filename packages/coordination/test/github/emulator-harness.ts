@@ -1,0 +1,44 @@
+import { startEmulator, type Emulator, type EmulatorOptions } from "@sentinel/github-emulator";
+import { openGithubStore, type GithubStore, type GithubStoreOptions } from "../../src/store/github/index.js";
+
+export const OWNER = "acme";
+export const REPO = "tasks";
+export const SECRET = "test-secret-of-sufficient-length";
+
+/** Plugin timings shortened so tests run fast; the behaviour (spacing, retries) is the plugins'. */
+export const FAST_THROTTLE = {
+  writeMinTimeMs: 0,
+  notificationMinTimeMs: 0,
+  retryAfterBaseMs: 5,
+  retryBaseMs: 5,
+  requestTimeoutMs: 2000,
+} as const;
+
+export function fastStoreOptions(emulator: Emulator, token: string, overrides: Partial<GithubStoreOptions> = {}): GithubStoreOptions {
+  return {
+    token,
+    owner: OWNER,
+    repo: REPO,
+    baseUrl: emulator.url,
+    hmacSecret: SECRET,
+    settleDelayMs: 40,
+    refreshIntervalMs: 0,
+    batchWindowMs: 5,
+    eventVisibilityMarginMs: 0,
+    throttle: FAST_THROTTLE,
+    ...overrides,
+  };
+}
+
+export async function startTestEmulator(overrides: Partial<EmulatorOptions> = {}): Promise<Emulator> {
+  return startEmulator({
+    users: [{ login: "sentinel-bot", token: "bot-token" }],
+    repos: [`${OWNER}/${REPO}`],
+    secondaryRateLimit: false,
+    ...overrides,
+  });
+}
+
+export async function openTestStore(emulator: Emulator, token = "bot-token", overrides: Partial<GithubStoreOptions> = {}): Promise<GithubStore> {
+  return openGithubStore(fastStoreOptions(emulator, token, overrides));
+}
