@@ -1,15 +1,31 @@
+import type { Emulator } from "@sentinel/github-emulator";
+import { afterAll, beforeAll } from "vitest";
 import { describeStoreContract } from "../../src/store/contract/index.js";
-import { openTestStore, startTestEmulator } from "./emulator-harness.js";
+import { OWNER, openTestStore, startTestEmulator } from "./emulator-harness.js";
 
-/** The shared contract suite, unchanged, over the GitHub adapter talking HTTP to the emulator. */
+let emulator: Emulator;
+let repoCount = 0;
+
+beforeAll(async () => {
+  emulator = await startTestEmulator();
+});
+afterAll(async () => {
+  await emulator.close();
+});
+
+/**
+ * The shared contract suite, unchanged, over the GitHub adapter talking HTTP to the
+ * emulator. One emulator for the file, a fresh repository per test (an empty store).
+ */
 describeStoreContract("github (emulator)", async () => {
-  const emulator = await startTestEmulator();
-  const store = await openTestStore(emulator);
+  repoCount += 1;
+  const repo = `contract-${repoCount}`;
+  emulator.state.ensureRepo({ owner: OWNER, name: repo });
+  const store = await openTestStore(emulator, "bot-token", { repo });
   return {
     store,
     async cleanup() {
       await store.close();
-      await emulator.close();
     },
   };
 });

@@ -18,15 +18,18 @@ export { githubStoreOptionsFromEnv, type GithubStoreOptions, type GithubStoreLog
 export type { BudgetSnapshot } from "./http/budget-meter.js";
 export type { TrustStats } from "./trust/trust-filter.js";
 
+/** One server clock per API host: stores of one process share a calibration (monotonic time is process-wide). */
+const calibratedOffsets = new Map<string, number>();
+
 /**
  * Open the GitHub backend: validates the options, learns the token's login (GET /user —
  * also the default allowed author), and loads the mirror of the repository's sentinel issues.
  */
 export async function openGithubStore(input: GithubStoreOptions): Promise<GithubStore> {
   const options = resolveGithubStoreOptions(input);
-  const clock = new ServerClock();
-  let meter: BudgetMeter | null = null;
-  meter = new BudgetMeter({
+  const calibrated = calibratedOffsets.get(options.baseUrl);
+  const clock = new ServerClock(calibrated);
+  const meter = new BudgetMeter({
     lowBudgetRatio: options.lowBudgetRatio,
     maxHeartbeatStretch: options.maxHeartbeatStretch,
     batchWindowMs: options.batchWindowMs,
@@ -35,6 +38,11 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
   const client = createGithubClient({ options, meter, clock });
   const api = new GithubApi(client, options.owner, options.repo);
   const login = await api.authenticatedLogin();
+  if (calibrated === undefined) {
+    await clock.calibrate(() => client.request("GET /rate_limit"));
+    const offset = clock.offset();
+    if (offset !== null) calibratedOffsets.set(options.baseUrl, offset);
+  }
   const trust = new TrustFilter(options.hmacSecret, options.allowedAuthors ?? [login], options.log);
   const mirror = new RepoMirror(api, trust, {
     overlapMs: Math.max(2000, 2 * options.settleDelayMs),

@@ -165,8 +165,10 @@ export class TaskStore {
     const body = renderTaskBody(this.ctx, payload);
     const labels = [`type:${task.type}`, `priority:${task.priority}`, "state:queued"];
     const issue = await this.ctx.createIssue("task", spec.title, body, labels);
-    const loaded = await this.require(taskIdOf(issue.number));
-    return loaded.view.task;
+    const source = this.source(issue.number);
+    if (!source) throw new Error(`task issue #${issue.number} failed verification (check SENTINEL_HMAC_SECRET and allowed authors)`);
+    // A new issue has no comments yet: fold without reading it back.
+    return foldTask(source, [], this.ctx.now(), () => false).task;
   }
 
   // ── locks ──────────────────────────────────────────────────────────────────────

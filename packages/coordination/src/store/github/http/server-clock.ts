@@ -11,13 +11,40 @@ import { performance } from "node:perf_hooks";
  */
 export class ServerClock {
   private offsetMs: number | null = null;
+  private lastDateMs: number | null = null;
+
+  constructor(seedOffsetMs?: number) {
+    if (seedOffsetMs !== undefined) this.offsetMs = seedOffsetMs;
+  }
 
   observeDateHeader(value: string | undefined): void {
     if (!value) return;
     const serverMs = Date.parse(value);
     if (Number.isNaN(serverMs)) return;
+    this.lastDateMs = serverMs;
     const candidate = serverMs - performance.now();
     if (this.offsetMs === null || candidate > this.offsetMs) this.offsetMs = candidate;
+  }
+
+  /**
+   * Pin the sub-second phase: probe (a request that costs no budget) until the `Date`
+   * header ticks to the next second; the first response of the new second bounds the
+   * offset to within one probe interval. Without this, the estimate could jump by up to a
+   * second later on, and leases of a few hundred milliseconds would be judged wrongly.
+   */
+  async calibrate(probe: () => Promise<unknown>, intervalMs = 10, maxMs = 1200): Promise<void> {
+    const started = performance.now();
+    await probe();
+    const first = this.lastDateMs;
+    while (performance.now() - started < maxMs) {
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      await probe();
+      if (this.lastDateMs !== first) return;
+    }
+  }
+
+  offset(): number | null {
+    return this.offsetMs;
   }
 
   /** Also learn from server timestamps in bodies (comment `updated_at`), same lower-bound logic. */
