@@ -29,7 +29,9 @@ fi
 # better-sqlite3 compiles from source here (its prebuilt download is unreachable); node-gyp
 # must use Node's local headers, and pnpm 12 ignores `nodedir` in .npmrc.
 export npm_config_nodedir="${npm_config_nodedir:-/usr}"
-pnpm install --frozen-lockfile --reporter=silent
+# (not --frozen-lockfile: pnpm 12 refuses it over its self-management metadata even when
+# the lockfile is current; a plain install leaves the committed lockfile untouched.)
+pnpm install --reporter=silent
 if ! node -e 'require(require.resolve("better-sqlite3", { paths: ["packages/coordination"] }))' 2>/dev/null; then
   echo "bootstrap: rebuilding better-sqlite3"
   pnpm rebuild better-sqlite3
