@@ -39,8 +39,8 @@ test.describe("operator authentication", () => {
     expect(wrongBearer.status, "a wrong bearer token").toBe(401);
     const after = await trpcQuery<{ count: number }>("tasks.count", {}, { authenticated: false });
     expect(after.count).toBe(before.count);
-    const workers = await trpcQuery<Array<{ id: string; state: string }>>("workers.list", {}, { authenticated: false });
-    expect(workers.find((w) => w.id === "local-1")?.state).not.toBe("DRAINING");
+    const workers = await trpcQuery<{ items: Array<{ id: string; state: string }> }>("workers.list", { search: "local-1" }, { authenticated: false });
+    expect(workers.items.find((w) => w.id === "local-1")?.state).not.toBe("DRAINING");
   });
 
   test("a wrong operator token does not log in", async () => {

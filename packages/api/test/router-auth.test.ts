@@ -80,7 +80,7 @@ describe("operator actions", () => {
     await h.operator.workers.drain({ workerId: "w1" });
     expect((await h.store.getWorker("w1"))?.drainRequested).toBe(true);
     const listed = await h.anonymous.workers.list();
-    expect(listed.find((w) => w.id === "w1")).toMatchObject({ drainRequested: true, availableSlots: 4, leaseLive: true });
+    expect(listed.items.find((w) => w.id === "w1")).toMatchObject({ drainRequested: true, availableSlots: 4, leaseLive: true });
   });
 
   it("reassign makes the old holder's fencing token stale and pins the task", async () => {

@@ -1,10 +1,21 @@
 import type { StoreEvent, WorkerRecord } from "@sentinel/coordination";
-import { sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
 import { heartbeats, workerEvents, workers } from "./schema.js";
 
-/** Insert or refresh a worker's row; returns whether anything changed. */
-export function upsertWorker(db: CacheDb, worker: WorkerRecord): boolean {
+/**
+ * How an upsert changed a worker's row. A heartbeat alone only moves `lastHeartbeatAt`; told
+ * apart so the dashboard refreshes just the heartbeat views for it, not every worker view.
+ */
+export type WorkerRowChange = "none" | "heartbeat" | "changed";
+
+function withoutHeartbeatTime(record: WorkerRecord): string {
+  return JSON.stringify({ ...record, lastHeartbeatAt: 0 });
+}
+
+/** Insert or refresh a worker's row; says what changed. */
+export function upsertWorker(db: CacheDb, worker: WorkerRecord): WorkerRowChange {
+  const previous = db.select({ record: workers.record }).from(workers).where(eq(workers.id, worker.id)).get();
   const row = {
     id: worker.id,
     hostname: worker.hostname,
@@ -20,7 +31,9 @@ export function upsertWorker(db: CacheDb, worker: WorkerRecord): boolean {
     .values(row)
     .onConflictDoUpdate({ target: workers.id, set, setWhere: sql`${workers.record} IS NOT excluded.record` })
     .run();
-  return result.changes > 0;
+  if (result.changes === 0) return "none";
+  if (previous && withoutHeartbeatTime(parseWorkerRecord(previous.record)) === withoutHeartbeatTime(worker)) return "heartbeat";
+  return "changed";
 }
 
 /** Remember one heartbeat (store-clock time). Seeing the same heartbeat again is a no-op. */

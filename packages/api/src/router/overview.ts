@@ -1,9 +1,10 @@
-import { ACCEPTING_STATES, isLeaseLive, WORKER_STATES, type WorkerRecord, type WorkerState } from "@sentinel/coordination";
+import { ACCEPTING_STATES } from "@sentinel/coordination";
 import { z } from "zod";
 import { readBudget, type BudgetRow } from "../cache/budget.js";
 import { taskStateCounts, waitingTypes } from "../cache/task-queries.js";
 import { throughputSeries } from "../cache/throughput.js";
-import { listCachedWorkers } from "../cache/worker-queries.js";
+import type { CacheDb } from "../cache/open-cache.js";
+import { pageCachedWorkers, summariseCachedWorkers, supportedTaskTypes } from "../cache/worker-queries.js";
 import { createTRPCRouter, viewerProcedure } from "../trpc.js";
 
 export interface Alert {
@@ -14,26 +15,34 @@ export interface Alert {
 }
 
 const BUDGET_LOW_FRACTION = 0.1;
+/** Stale workers named in the alert; the rest are counted. */
+const NAMED_STALE = 10;
 
-function liveAccepting(workers: WorkerRecord[], now: number): WorkerRecord[] {
-  return workers.filter((w) => ACCEPTING_STATES.includes(w.state) && isLeaseLive(w, now));
+export interface AlertInput {
+  /** Workers in an accepting state with a live lease. */
+  liveAccepting: number;
+  /** Task types those workers support. */
+  liveTypes: ReadonlySet<string>;
+  stale: { total: number; ids: string[] };
+  waiting: Array<{ type: string; n: number }>;
+  budget: BudgetRow[];
+  syncError: string | null;
 }
 
-export function computeAlerts(input: { workers: WorkerRecord[]; now: number; waiting: Array<{ type: string; n: number }>; budget: BudgetRow[]; syncError: string | null }): Alert[] {
+export function computeAlerts(input: AlertInput): Alert[] {
   const alerts: Alert[] = [];
-  const live = liveAccepting(input.workers, input.now);
   const waitingTotal = input.waiting.reduce((sum, w) => sum + w.n, 0);
-  if (live.length === 0 && waitingTotal > 0) {
+  if (input.liveAccepting === 0 && waitingTotal > 0) {
     alerts.push({ severity: "critical", code: "no_live_workers", message: `${waitingTotal} task(s) waiting and no live worker`, subject: null });
   }
   for (const { type, n } of input.waiting) {
-    if (live.length > 0 && !live.some((w) => w.supportedTaskTypes.includes(type))) {
+    if (input.liveAccepting > 0 && !input.liveTypes.has(type)) {
       alerts.push({ severity: "critical", code: "no_worker_for_type", message: `no live worker supports type ${type} (${n} task(s) waiting)`, subject: type });
     }
   }
-  const stale = input.workers.filter((w) => w.state === "STALE");
-  if (stale.length > 0) {
-    alerts.push({ severity: "warning", code: "stale_workers", message: `${stale.length} stale worker(s): ${stale.map((w) => w.id).join(", ")}`, subject: null });
+  if (input.stale.total > 0) {
+    const more = input.stale.total > input.stale.ids.length ? ` and ${input.stale.total - input.stale.ids.length} more` : "";
+    alerts.push({ severity: "warning", code: "stale_workers", message: `${input.stale.total} stale worker(s): ${input.stale.ids.join(", ")}${more}`, subject: null });
   }
   for (const row of input.budget) {
     if (row.remaining !== null && row.limit && row.remaining < row.limit * BUDGET_LOW_FRACTION) {
@@ -44,13 +53,17 @@ export function computeAlerts(input: { workers: WorkerRecord[]; now: number; wai
   return alerts;
 }
 
+function readAlertInput(db: CacheDb, now: number): Pick<AlertInput, "liveAccepting" | "liveTypes" | "stale"> {
+  const base = { now, includeRemoved: false, search: null, supportsType: null, offset: 0 };
+  const liveAccepting = pageCachedWorkers(db, { ...base, states: [...ACCEPTING_STATES], leaseLiveOnly: true, limit: 0 }).total;
+  const stale = pageCachedWorkers(db, { ...base, states: ["STALE"], leaseLiveOnly: false, limit: NAMED_STALE });
+  return { liveAccepting, liveTypes: new Set(supportedTaskTypes(db, now)), stale: { total: stale.total, ids: stale.items.map((w) => w.id) } };
+}
+
 export const overviewRouter = createTRPCRouter({
   get: viewerProcedure.input(z.object({ windowMinutes: z.number().int().min(1).max(24 * 60).default(60) }).default({ windowMinutes: 60 })).query(({ ctx, input }) => {
     const now = ctx.syncer.storeNow();
-    const workers = listCachedWorkers(ctx.cache.db).filter((w) => w.state !== "REMOVED");
-    const byState = Object.fromEntries(WORKER_STATES.map((s) => [s, 0])) as Record<WorkerState, number>;
-    for (const w of workers) byState[w.state] += 1;
-    const leased = workers.filter((w) => isLeaseLive(w, now));
+    const workers = summariseCachedWorkers(ctx.cache.db, now);
     const tasks = taskStateCounts(ctx.cache.db);
     const throughput = throughputSeries(ctx.cache.db, now, input.windowMinutes);
     const succeeded = throughput.reduce((sum, p) => sum + p.succeeded, 0);
@@ -60,13 +73,13 @@ export const overviewRouter = createTRPCRouter({
     return {
       now,
       backend: ctx.store.backend,
-      workers: { total: workers.length, live: leased.length, byState },
-      capacity: { used: leased.reduce((sum, w) => sum + w.activeTasks, 0), total: leased.reduce((sum, w) => sum + w.maxConcurrency, 0) },
+      workers: { total: workers.total, live: workers.leaseLive, byState: workers.byState },
+      capacity: workers.capacity,
       queue: { depth: tasks.queued + tasks.failed, queued: tasks.queued, awaitingRetry: tasks.failed, running: tasks.running },
       tasks,
       throughput,
       failureRate: succeeded + failed === 0 ? null : failed / (succeeded + failed),
-      alerts: computeAlerts({ workers, now, waiting: waitingTypes(ctx.cache.db), budget, syncError: status.lastError }),
+      alerts: computeAlerts({ ...readAlertInput(ctx.cache.db, now), waiting: waitingTypes(ctx.cache.db), budget, syncError: status.lastError }),
       budget: budget.length > 0 ? budget : null,
       sync: status,
     };

@@ -70,7 +70,7 @@ export async function applyNextEvents(store: CoordinationStore, cache: Cache, ch
     for (const task of snapshot.tasks.values()) if (task) changes.addIf(upsertTask(db, task), "tasks");
     for (const worker of snapshot.workers.values()) {
       if (!worker) continue;
-      changes.addIf(upsertWorker(db, worker), "workers");
+      changes.addWorkerRow(upsertWorker(db, worker));
       changes.addIf(recordHeartbeat(db, { workerId: worker.id, at: worker.lastHeartbeatAt, activeTasks: worker.activeTasks, state: worker.state }), "heartbeats");
     }
     for (const [taskId, lock] of snapshot.locks) changes.addIf(lock ? upsertLock(db, lock) : deleteLock(db, taskId), "locks");

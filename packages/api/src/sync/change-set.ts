@@ -1,4 +1,5 @@
 import type { ChangeKind } from "../cache/change-log.js";
+import type { WorkerRowChange } from "../cache/worker-rows.js";
 
 /** The kinds of change one sync pass produced; empty means nothing to announce. */
 export class ChangeSet {
@@ -10,6 +11,12 @@ export class ChangeSet {
 
   addIf(changed: boolean, ...kinds: ChangeKind[]): void {
     if (changed) this.add(...kinds);
+  }
+
+  /** A heartbeat-only refresh touches the heartbeat views; anything else every worker view. */
+  addWorkerRow(change: WorkerRowChange): void {
+    if (change === "heartbeat") this.add("heartbeats");
+    else if (change === "changed") this.add("workers");
   }
 
   get empty(): boolean {

@@ -16,7 +16,7 @@ export async function refreshWorkers(store: CoordinationStore, cache: Cache, cha
 
 function writeWorkers(cache: Cache, listed: WorkerRecord[], changes: ChangeSet): void {
   for (const worker of listed) {
-    changes.addIf(upsertWorker(cache.db, worker), "workers");
+    changes.addWorkerRow(upsertWorker(cache.db, worker));
     const beat = { workerId: worker.id, at: worker.lastHeartbeatAt, activeTasks: worker.activeTasks, state: worker.state };
     changes.addIf(recordHeartbeat(cache.db, beat), "heartbeats");
   }

@@ -21,7 +21,8 @@ describeStoreContract("github (emulator)", async () => {
   repoCount += 1;
   const repo = `contract-${repoCount}`;
   emulator.state.ensureRepo({ owner: OWNER, name: repo });
-  const store = await openTestStore(emulator, "bot-token", { repo });
+  // The emulator answers without replica lag here, so a short settle delay keeps the lag ≤ settle assumption.
+  const store = await openTestStore(emulator, "bot-token", { repo, settleDelayMs: 10 });
   return {
     store,
     async cleanup() {

@@ -69,8 +69,15 @@ export class TaskStore {
     return [...byNonce.values()];
   }
 
+  /**
+   * The task of an issue. A create retried after a 5xx that had taken effect leaves a
+   * duplicate issue with the same nonce: it is an alias of the lowest-numbered one.
+   */
   private source(issueNumber: number): TaskSource | null {
-    return this.sources().find((source) => source.issueNumber === issueNumber) ?? null;
+    const entry = this.ctx.mirror.issue(issueNumber);
+    const nonce = entry?.body?.k === "task" ? entry.body.n : null;
+    if (nonce === null) return null;
+    return this.sources().find((source) => source.nonce === nonce) ?? null;
   }
 
   /** Fresh read of one task: its issue's comments and the registry, straight from GitHub. */
@@ -80,9 +87,19 @@ export class TaskStore {
     if (!this.ctx.mirror.issue(issueNumber)) await this.ctx.mirror.refresh();
     const source = this.source(issueNumber);
     if (!source) return null;
-    const [records, workers] = await Promise.all([this.ctx.mirror.readIssue(issueNumber), this.workers.views()]);
+    const [records, workers] = await Promise.all([this.ctx.mirror.readIssue(source.issueNumber), this.workers.views()]);
     const now = this.ctx.now();
     return { source, view: foldTask(source, records, now, leaseCheckFrom(workers, now)), workers, now };
+  }
+
+  /** Fold one task from the mirror right after our own write (read-your-writes; no request). */
+  private refold(taskId: string): Task {
+    const issueNumber = issueNumberOf(taskId);
+    const source = issueNumber === null ? null : this.source(issueNumber);
+    if (!source) throw new NotFoundError("task", taskId);
+    const workers = this.workers.cachedViews();
+    const now = this.ctx.now();
+    return foldTask(source, this.ctx.mirror.recordsOf(source.issueNumber), now, leaseCheckFrom(workers, now)).task;
   }
 
   private async require(taskId: string): Promise<Loaded> {
@@ -173,8 +190,9 @@ export class TaskStore {
 
   // ── locks ──────────────────────────────────────────────────────────────────────
   async acquire(req: { taskId: string; ownerId: string; ttlMs: number; metadata: LockMetadata }): Promise<AcquireResult> {
-    const { taskId, ownerId, ttlMs, metadata } = parseOrThrow(acquireSchema, req, "lock");
-    const loaded = await this.require(taskId);
+    const { ownerId, ttlMs, metadata } = parseOrThrow(acquireSchema, req, "lock");
+    const loaded = await this.require(req.taskId);
+    const taskId = loaded.view.task.id;
     const owner = this.workers.requireLiveLease(loaded.workers, ownerId, loaded.now);
     if (loaded.view.holder) return { acquired: false, holder: loaded.view.holder.lock };
     const claim = await this.postClaim(loaded.source.issueNumber, ownerId, owner.registration.record.inc, ttlMs, metadata);
@@ -189,6 +207,7 @@ export class TaskStore {
   async release(taskId: string, token: number): Promise<void> {
     parseOrThrow(tokenSchema, token, "token");
     const { view, now } = await this.require(taskId);
+    taskId = view.task.id;
     if (token !== view.lockSeq) throw new StaleFencingTokenError(taskId, token, view.lockSeq);
     const claim = view.holder?.stored.id === token ? view.holder : view.openClaims.find((c) => c.stored.id === token);
     if (!claim) return;
@@ -199,6 +218,7 @@ export class TaskStore {
   async forceRelease(taskId: string, opts: { actor: string; reason: string }): Promise<Lock | null> {
     const { actor, reason } = parseOrThrow(operatorSchema, opts, "options");
     const { view } = await this.require(taskId);
+    taskId = view.task.id;
     const holder = view.holder;
     const ev = holder ? [this.ctx.entry("lock.force_released", { taskId, workerId: holder.lock.ownerId, actor, data: { token: holder.lock.token, reason } })] : [];
     await this.postOp(taskId, { op: "force-release", actor, reason, ev });
@@ -230,6 +250,7 @@ export class TaskStore {
     parseOrThrow(tokenSchema, token, "token");
     parseOrThrow(claimSchema.shape.workerId, workerId, "workerId");
     const { view } = await this.require(taskId);
+    taskId = view.task.id;
     if (token !== view.lockSeq) throw new StaleFencingTokenError(taskId, token, view.lockSeq);
     const holder = view.holder;
     if (!holder || holder.stored.id !== token || holder.lock.ownerId !== workerId) throw new StaleFencingTokenError(taskId, token, null);
@@ -271,6 +292,7 @@ export class TaskStore {
   async storeResult(taskId: string, token: number, result: unknown): Promise<Task> {
     const value = toJsonValue(result ?? null, "result", MAX_RESULT_CHARS);
     const { view, attempt } = await this.fenceRunning(taskId, token, "result stored");
+    taskId = view.task.id;
     const next: ClaimRecord = { ...attempt.record, stored: { result: value, at: this.ctx.now() }, rev: attempt.record.rev + 1 };
     const ev = [this.ctx.entry("task.result_stored", { taskId, workerId: view.task.workerId, actor: view.task.workerId ?? "unknown", data: { token } })];
     if (attempt.author.toLowerCase() === this.ctx.login.toLowerCase() && attempt.id === token) {
@@ -278,12 +300,13 @@ export class TaskStore {
     } else {
       throw new StaleFencingTokenError(taskId, token, attempt.id);
     }
-    return (await this.require(taskId)).view.task;
+    return this.refold(taskId);
   }
 
   async complete(taskId: string, token: number, opts: { result?: unknown } = {}): Promise<Task> {
     const value = opts.result === undefined ? undefined : toJsonValue(opts.result, "result", MAX_RESULT_CHARS);
     const { view, attempt } = await this.fenceRunning(taskId, token, "succeeded");
+    taskId = view.task.id;
     const now = this.ctx.now();
     const end: AttemptEnd = { state: "succeeded", at: now, ...(value === undefined ? {} : { result: value }) };
     const workerId = view.task.workerId;
@@ -292,7 +315,7 @@ export class TaskStore {
       this.ctx.entry("lock.released", { taskId, workerId, actor: workerId ?? "unknown", data: { token } }),
     ];
     await this.endAttempt(taskId, attempt, token, end, ev, workerId ?? "unknown");
-    const done = (await this.require(taskId)).view.task;
+    const done = this.refold(taskId);
     await this.mirrorLabels(done);
     return done;
   }
@@ -300,6 +323,7 @@ export class TaskStore {
   async fail(taskId: string, token: number, error: { message: string; retryable: boolean; retryDelayMs: number }): Promise<Task> {
     const failure = parseOrThrow(failureSchema, error, "error");
     const { view, attempt } = await this.fenceRunning(taskId, token, "failed");
+    taskId = view.task.id;
     const end = this.failureEnd(view.task, failure);
     const workerId = view.task.workerId;
     const ev = [
@@ -312,7 +336,7 @@ export class TaskStore {
       this.ctx.entry("lock.released", { taskId, workerId, actor: workerId ?? "unknown", data: { token } }),
     ];
     await this.endAttempt(taskId, attempt, token, end, ev, workerId ?? "unknown");
-    const after = (await this.require(taskId)).view.task;
+    const after = this.refold(taskId);
     if (after.state === "dead") await this.mirrorLabels(after);
     return after;
   }
@@ -320,11 +344,12 @@ export class TaskStore {
   async cancel(taskId: string, opts: { actor: string; reason: string }): Promise<Task> {
     const { actor, reason } = parseOrThrow(operatorSchema, opts, "options");
     const { view } = await this.require(taskId);
+    taskId = view.task.id;
     const from = view.task.state;
     if (from === "succeeded" || from === "dead" || from === "cancelled") throw new IllegalTransitionError("task", taskId, from, "cancelled");
     const ev = [...this.revokeEntries(taskId, view, actor, `task cancelled: ${reason}`), this.ctx.entry("task.cancelled", { taskId, workerId: view.task.workerId, actor, data: { from, reason } })];
     await this.postOp(taskId, { op: "cancel", actor, reason, ev });
-    const after = (await this.require(taskId)).view.task;
+    const after = this.refold(taskId);
     await this.mirrorLabels(after);
     return after;
   }
@@ -332,6 +357,7 @@ export class TaskStore {
   async requeue(taskId: string, opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean }): Promise<Task> {
     const { actor, reason, pinnedWorkerId, resetAttempts } = parseOrThrow(requeueSchema, opts, "options");
     const { view } = await this.require(taskId);
+    taskId = view.task.id;
     const from = view.task.state;
     if (from === "succeeded") throw new IllegalTransitionError("task", taskId, from, "queued");
     const ev: EventEntry[] = [
@@ -349,7 +375,7 @@ export class TaskStore {
       ...(pinnedWorkerId === undefined ? {} : { pinnedWorkerId }),
       ...(resetAttempts ? { resetAttempts } : {}),
     });
-    const after = (await this.require(taskId)).view.task;
+    const after = this.refold(taskId);
     await this.mirrorLabels(after);
     return after;
   }
@@ -409,13 +435,14 @@ export class TaskStore {
     }
     if (claim.author.toLowerCase() !== this.ctx.login.toLowerCase()) throw new StaleFencingTokenError(taskId, claim.id, null);
     await this.ctx.patch(claim, next, ev, claimLine(next, `runs attempt ${attempt}`));
-    return (await this.require(taskId)).view.task;
+    return this.refold(taskId);
   }
 
   /** The fence for writes of a running attempt (same rule as every backend). */
   private async fenceRunning(taskId: string, token: number, target: string): Promise<{ view: TaskView; attempt: StoredRecord<ClaimRecord> }> {
     parseOrThrow(tokenSchema, token, "token");
     const { view } = await this.require(taskId);
+    taskId = view.task.id;
     if (token !== view.lockSeq) throw new StaleFencingTokenError(taskId, token, view.lockSeq);
     if (view.task.state !== "running") throw new IllegalTransitionError("task", taskId, view.task.state, target);
     if (view.task.fencingToken !== token) throw new StaleFencingTokenError(taskId, token, view.task.fencingToken);

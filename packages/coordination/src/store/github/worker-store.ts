@@ -24,7 +24,7 @@ export class WorkerStore {
 
   /** The registry, read from GitHub (conditional GETs, 304 when unchanged). */
   async views(): Promise<Map<string, WorkerView>> {
-    await this.ctx.mirror.refreshIfStale();
+    if (this.ctx.openIssues("registry").length === 0) await this.ctx.mirror.refreshIfStale();
     const records: StoredRecord[] = [];
     for (const entry of this.ctx.openIssues("registry")) records.push(...(await this.ctx.mirror.readIssue(entry.issue.number)));
     return foldWorkers(records);
@@ -37,6 +37,8 @@ export class WorkerStore {
 
   async register(input: WorkerRegistration): Promise<WorkerRecord> {
     const reg = parseOrThrow(registrationSchema, input, "registration");
+    // Find (or open) the registry first, so the registration's timestamp is taken right before its write.
+    await this.currentRegistry();
     const views = await this.views();
     const existing = views.get(reg.id);
     const now = this.ctx.now();

@@ -160,9 +160,9 @@ function applyOp(task: Task, stored: StoredRecord<TaskOpRecord>, lockSeq: number
   }
 }
 
-/** Claims sit at their comment's position; `at` (store clock, ms) refines GitHub's whole-second created_at. */
+/** Claims sit at their comment's position; `at` (store clock, ms) refines GitHub's whole-second created_at and may not exceed it. */
 export function lockOf(taskId: string, claim: StoredRecord<ClaimRecord>): Lock {
-  const acquiredAt = Math.max(claim.record.at, Date.parse(claim.createdAt));
+  const acquiredAt = Math.min(claim.record.at, Date.parse(claim.createdAt) + 999);
   return {
     taskId,
     ownerId: claim.record.owner,

@@ -83,9 +83,13 @@ function foldWorker(registration: StoredRecord<WorkerRecordPayload>, ops: Array<
   return { record, registration, lastOpId, appliedOps };
 }
 
-/** The heartbeat time: the server's updated_at, refined by the writer's store-clock reading. */
+/**
+ * The heartbeat time: the writer's store-clock reading (server time, ms precision), never
+ * later than the server's whole-second `updated_at` allows — so a writer cannot stamp
+ * itself into the future.
+ */
 export function heartbeatAt(registration: StoredRecord<WorkerRecordPayload>): number {
-  return Math.max(registration.record.at, Date.parse(registration.updatedAt));
+  return Math.min(registration.record.at, Date.parse(registration.updatedAt) + 999);
 }
 
 export function leaseCheckFrom(views: Map<string, WorkerView>, now: number): (workerId: string, incarnation: string) => boolean {
