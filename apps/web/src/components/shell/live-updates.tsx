@@ -29,9 +29,10 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
       case "workers":
         return [trpc.workers.pathFilter(), trpc.overview.pathFilter()];
       case "heartbeats":
-        return [trpc.workers.pathFilter()];
+        // A heartbeat moves only the page of workers on screen and their timelines.
+        return [trpc.workers.list.pathFilter(), trpc.workers.timelines.pathFilter(), trpc.workers.timeline.pathFilter()];
       case "tasks":
-        return [trpc.tasks.pathFilter(), trpc.overview.pathFilter(), trpc.workers.pathFilter()];
+        return [trpc.tasks.pathFilter(), trpc.overview.pathFilter()];
       case "locks":
         return [trpc.locks.pathFilter(), trpc.tasks.pathFilter(), trpc.overview.pathFilter()];
       case "memory":
@@ -55,7 +56,8 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
         const key = JSON.stringify(filter.queryKey);
         if (seen.has(key)) continue;
         seen.add(key);
-        void queryClient.invalidateQueries(filter);
+        // A refetch in flight finishes rather than restarting, so a steady stream of changes cannot starve it.
+        void queryClient.invalidateQueries(filter, { cancelRefetch: false });
       }
     }
   };
@@ -90,8 +92,13 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
   return <LiveStatusContext.Provider value={status}>{children}</LiveStatusContext.Provider>;
 }
 
+/** Whether the change stream is connected: while it is, data nobody invalidated is still current. */
+export function useLiveStatus(): LiveStatus {
+  return useContext(LiveStatusContext);
+}
+
 export function LiveIndicator() {
-  const status = useContext(LiveStatusContext);
+  const status = useLiveStatus();
   const label = status === "live" ? "live" : status === "error" ? "disconnected — retrying" : "connecting…";
   return (
     <span className="row" style={{ gap: 6 }} data-testid="live-status" data-status={status}>

@@ -1,38 +1,36 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { RouterOutputs } from "@sentinel/api";
 import { useTRPC } from "~/trpc/react";
 import { ActionButton, MutationError } from "../actions/action-button";
 import { CapacityBar } from "../capacity-bar";
 import { formatDuration } from "../format";
+import { lateAfterMs } from "../heartbeat-gaps";
 import { HeartbeatTimeline } from "../heartbeat-timeline";
 import { StateBadge } from "../state-badge";
-import { useNow } from "../use-now";
-import { timelineWindowMs } from "./timeline-window";
 
-type WorkerListItem = RouterOutputs["workers"]["list"][number];
+type WorkerListItem = RouterOutputs["workers"]["list"]["items"][number];
 
-function WorkerTimeline({ worker }: { worker: WorkerListItem }) {
-  const trpc = useTRPC();
-  const windowMs = timelineWindowMs(worker.heartbeatIntervalMs, worker.leaseMs);
-  const timeline = useQuery({ ...trpc.workers.timeline.queryOptions({ workerId: worker.id, windowMs }), placeholderData: (prev) => prev });
-  const localNow = useNow(500);
-  if (!timeline.data) return <span className="muted small">…</span>;
-  const storeNow = timeline.data.to + Math.max(0, localNow - timeline.dataUpdatedAt);
+/** One worker's timeline with the instant its axis ends and how far its data is known. */
+export type RowTimeline = RouterOutputs["workers"]["timelines"]["timelines"][number] & { now: number; knownUntil: number };
+
+function WorkerTimeline({ workerId, timeline, windowMs }: { workerId: string; timeline: RowTimeline | null; windowMs: number }) {
+  if (!timeline) return <span className="muted small" data-testid={`heartbeat-timeline-loading-${workerId}`}>…</span>;
   return (
     <HeartbeatTimeline
-      workerId={worker.id}
-      heartbeats={timeline.data.heartbeats.map((h) => h.at)}
-      now={storeNow}
-      intervalMs={timeline.data.heartbeatIntervalMs}
-      staleThresholdMs={timeline.data.staleThresholdMs}
+      workerId={workerId}
+      heartbeats={timeline.heartbeats.map((h) => h.at)}
+      now={timeline.now}
+      knownUntil={timeline.knownUntil}
+      intervalMs={timeline.heartbeatIntervalMs}
+      staleThresholdMs={timeline.staleThresholdMs}
       windowMs={windowMs}
     />
   );
 }
 
-export function WorkerRow({ worker, heartbeatAgeMs }: { worker: WorkerListItem; heartbeatAgeMs: number }) {
+export function WorkerRow({ worker, heartbeatAgeMs, timeline, windowMs }: { worker: WorkerListItem; heartbeatAgeMs: number; timeline: RowTimeline | null; windowMs: number }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const onSuccess = () => queryClient.invalidateQueries(trpc.workers.pathFilter());
@@ -40,7 +38,7 @@ export function WorkerRow({ worker, heartbeatAgeMs }: { worker: WorkerListItem; 
   const resume = useMutation(trpc.workers.resume.mutationOptions({ onSuccess }));
   const remove = useMutation(trpc.workers.remove.mutationOptions({ onSuccess }));
   const canDrain = worker.state === "ACTIVE" || worker.state === "BUSY";
-  const silent = heartbeatAgeMs > worker.heartbeatIntervalMs * 2;
+  const silent = heartbeatAgeMs > lateAfterMs(worker.heartbeatIntervalMs);
 
   return (
     <tr data-testid={`worker-row-${worker.id}`} data-state={worker.state}>
@@ -61,7 +59,7 @@ export function WorkerRow({ worker, heartbeatAgeMs }: { worker: WorkerListItem; 
         {formatDuration(heartbeatAgeMs)} ago
       </td>
       <td className="timeline">
-        <WorkerTimeline worker={worker} />
+        <WorkerTimeline workerId={worker.id} timeline={timeline} windowMs={windowMs} />
       </td>
       <td className="small mono" style={{ maxWidth: 180, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }} title={worker.supportedTaskTypes.join(", ")}>
         {worker.supportedTaskTypes.join(", ")}

@@ -104,6 +104,7 @@ export class EventLog {
     const at = this.ctx.now();
     const ev = batch.map((event) => this.ctx.entry(event.kind, { ...event, at }));
     const stored = await this.ctx.post(issue, { k: "events", n: this.ctx.nonce(), at, ev }, `sentinel: ${batch.length === 1 ? `event ${batch[0]?.kind}` : `${batch.length} events`}`);
+    await this.ctx.rotateIfFull("events", EVENTS_TITLE, issue);
     return ev.map((entry, index) => toEvent(eventId(stored.createdAt, 1, stored.id, index), entry));
   }
 }

@@ -105,6 +105,19 @@ export class GithubContext {
     return pending;
   }
 
+  /**
+   * GitHub refuses comments past ~2,500 per issue: once the current issue of an append-only
+   * purpose (events, settings) reaches `rotateAtComments`, open the next one. Readers read
+   * every issue of the purpose, open or closed, so nothing written to the old one is lost.
+   */
+  async rotateIfFull(purpose: "events" | "settings", title: string, issueNumber: number): Promise<void> {
+    const entry = this.mirror.issue(issueNumber);
+    if (!entry || entry.issue.comments < this.options.rotateAtComments) return;
+    if (this.openIssues(purpose, title).at(-1)?.issue.number !== issueNumber) return;
+    await this.createIssue(purpose, title, `Coordination records of Task Sentinel (${purpose}), continuing #${issueNumber}.`);
+    this.mirror.noteIssue(await this.api.updateIssue(issueNumber, { state: "closed" }));
+  }
+
   async createIssue(purpose: IssuePurpose, title: string, body: string, extraLabels: string[] = []): Promise<GhIssue> {
     const issue = await this.api.createIssue({ title, body, labels: [SENTINEL_LABEL, PURPOSE_LABELS[purpose], ...extraLabels] });
     this.mirror.noteIssue(issue);

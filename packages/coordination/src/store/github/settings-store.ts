@@ -28,5 +28,6 @@ export class SettingsStore {
     const at = this.ctx.now();
     const ev = [this.ctx.entry("settings.changed", { at, taskId: null, workerId: null, actor, data: { key, value } })];
     await this.ctx.post(issue, { k: "setting", n: this.ctx.nonce(), at, ev, key, value, actor }, `sentinel: setting \`${key}\` changed by ${actor}`);
+    await this.ctx.rotateIfFull("settings", SETTINGS_TITLE, issue);
   }
 }

@@ -1,0 +1,42 @@
+/** Delivery slack on top of one interval: syncer poll, live push and refetch all sit between a beat and the screen. */
+const LATENCY_ALLOWANCE_MS = 1_000;
+
+/** Silence longer than this is drawn as a gap: one interval plus a margin of another interval (at least the delivery slack). */
+export function lateAfterMs(intervalMs: number): number {
+  return intervalMs + Math.max(intervalMs, LATENCY_ALLOWANCE_MS);
+}
+
+export interface HeartbeatGap {
+  from: number;
+  to: number;
+  /** The silence outlasted the stale threshold (the monitor marks such a worker STALE). */
+  stale: boolean;
+  /** The silence runs up to the end of what is known (no heartbeat since). */
+  open: boolean;
+}
+
+export interface HeartbeatGapOptions {
+  intervalMs: number;
+  staleThresholdMs: number;
+  /** Store-clock instant up to which the heartbeats are known to be complete. */
+  knownUntil: number;
+  /** Beats before this are not drawn. */
+  windowStart: number;
+}
+
+/**
+ * Silences worth an operator's eye: between consecutive beats, and from the last beat to
+ * `knownUntil`. Only what the data covers counts, so a cached timeline being refetched never
+ * shows the time since it was read as silence.
+ */
+export function findHeartbeatGaps(sortedBeats: readonly number[], options: HeartbeatGapOptions): HeartbeatGap[] {
+  const late = lateAfterMs(options.intervalMs);
+  const gaps: HeartbeatGap[] = [];
+  const push = (from: number, to: number, open: boolean) => {
+    if (to - from > late) gaps.push({ from: Math.max(from, options.windowStart), to, stale: to - from > options.staleThresholdMs, open });
+  };
+  for (let i = 1; i < sortedBeats.length; i++) push(sortedBeats[i - 1]!, sortedBeats[i]!, false);
+  const last = sortedBeats.at(-1);
+  if (last !== undefined) push(last, options.knownUntil, true);
+  return gaps.filter((g) => g.to > options.windowStart);
+}
