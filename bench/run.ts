@@ -18,7 +18,8 @@ import {
  * `pnpm bench [--only sqlite-raw,sentinel,bullmq] [--write-docs]`
  * Env: BENCH_RUNS (runs per configuration, default 3), BENCH_TASKS (tasks per run, default
  * 20000), plus the queue knobs in queue-run.ts. A full run rewrites the figures block of
- * docs/benchmarks.md; a partial (--only) run does so only with --write-docs.
+ * docs/benchmarks.md and bench/results/latest.json; a partial (--only) run does so only with
+ * --write-docs (it always leaves a timestamped JSON).
  */
 // Loaded lazily so one suite's missing dependency (e.g. Redis client, the worker app) does not stop the others.
 const SUITES: ReadonlyArray<{ id: string; load(): Promise<BenchSuite> }> = [
@@ -66,7 +67,7 @@ async function main(): Promise<number> {
   const raw: Record<string, unknown> = {};
   const failed: string[] = [];
   for (const entry of suites) {
-    ctx.log(`── ${entry.id} (runs=${ctx.runs}, tasks=${ctx.tasks})`);
+    ctx.log(`── ${entry.id}`);
     try {
       const suite = await entry.load();
       const result = await suite.run(ctx);
@@ -93,10 +94,11 @@ async function main(): Promise<number> {
   };
 
   process.stdout.write(`\n${report.sections.map(renderConsoleSection).join("\n\n")}\n\n`);
-  const written = await writeJsonResults(report, RESULTS_DIR);
-  ctx.log(`results: ${written.join(", ")}`);
   const complete = failed.length === 0 && suites.length === SUITES.length;
-  if (complete || (values["write-docs"] && failed.length === 0)) {
+  const publish = complete || (values["write-docs"] && failed.length === 0);
+  const written = await writeJsonResults(report, RESULTS_DIR, { latest: publish });
+  ctx.log(`results: ${written.join(", ")}`);
+  if (publish) {
     await updateDocsFigures(report, DOCS_PATH);
     ctx.log(`figures updated in ${DOCS_PATH}`);
   } else {

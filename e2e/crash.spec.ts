@@ -1,16 +1,15 @@
-import { mkdirSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { expect, test } from "@playwright/test";
 import { createTask, getTask } from "./support/api";
+import { E2E_ENV } from "./support/stack-env";
+import { recordFalseGaps, timelineLastBeatAge } from "./support/timeline";
 import { startWorker, stopAllWorkers } from "./support/workers";
 
-const SCREENSHOTS = join(resolve(dirname(fileURLToPath(import.meta.url)), ".."), "docs/screenshots");
+const INTERVAL_MS = Number(E2E_ENV.HEARTBEAT_INTERVAL_MS);
+const LIVE = ["local-1", "local-2", "local-3"];
 
 test.afterEach(stopAllWorkers);
 
 test("SIGKILL a busy worker: timeline gap, STALE then OFFLINE, its lock goes, its task completes elsewhere", async ({ page, context }) => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   // Only these two workers handle this type, so the task can only move from one to the other.
   const type = "e2e-crash";
   const victim = startWorker("e2e-crash-c", { handlers: { [type]: "sleep" } });
@@ -42,9 +41,15 @@ test("SIGKILL a busy worker: timeline gap, STALE then OFFLINE, its lock goes, it
   // The recovered task runs on the survivor; the victim's lock is gone from the locks page.
   await expect(locks.locator(`[data-testid="lock-row-${task.id}"][data-owner="e2e-crash-c"]`)).toHaveCount(0);
   await expect(locks.getByTestId(`lock-owner-${task.id}`)).toContainText("e2e-crash-d", { timeout: 15_000 });
-  await locks.screenshot({ path: join(SCREENSHOTS, "locks.png"), fullPage: true });
+
+  // The live workers' rows come back from the cache (their timelines were read before the
+  // search hid them): from the first frame on, they must not show the time since that read
+  // as silence, and once refreshed their last dot is within two intervals of "now".
+  const falseGaps = await recordFalseGaps(page, LIVE);
   await page.getByTestId("worker-search").fill("");
-  await page.screenshot({ path: join(SCREENSHOTS, "workers.png"), fullPage: true });
+  for (const id of LIVE) await expect.poll(() => timelineLastBeatAge(page, id)).toBeLessThan(2 * INTERVAL_MS);
+  expect(await falseGaps()).toEqual([]);
+  await expect(page.getByTestId("heartbeat-timeline-e2e-crash-c")).toHaveAttribute("data-stale-gaps", "1");
 
   await expect.poll(async () => (await getTask(task.id)).task.state, { timeout: 20_000 }).toBe("succeeded");
   const done = await getTask(task.id);
@@ -56,5 +61,4 @@ test("SIGKILL a busy worker: timeline gap, STALE then OFFLINE, its lock goes, it
   const overview = await context.newPage();
   await overview.goto("/");
   await expect(overview.getByTestId("overview-workers")).toContainText("OFFLINE");
-  await overview.screenshot({ path: join(SCREENSHOTS, "overview.png"), fullPage: true });
 });

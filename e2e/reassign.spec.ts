@@ -32,7 +32,13 @@ test("reassigning a running task moves it; the old holder's late completion is r
   const rejected = page.locator('[data-testid="task-event"][data-kind="task.write_rejected"]');
   await expect(rejected).toHaveCount(1, { timeout: 15_000 });
   await expect(rejected).toContainText("e2e-ra-a");
-  await expect(rejected).toContainText(`presented=${oldToken}`);
+  await expect(rejected.getByTestId("task-event-actor")).toHaveText("e2e-ra-a");
+  await expect(rejected.getByTestId("task-event-rejected")).toContainText(`fencing token ${oldToken}, but the current token is ${newToken}`);
+  // The attempts table files the refused write under the attempt whose token it presented.
+  const oldAttempt = page.locator(`[data-testid="task-attempt"][data-token="${oldToken}"]`);
+  await expect(oldAttempt).toContainText("e2e-ra-a");
+  await expect(oldAttempt.getByTestId("task-attempt-rejected")).toContainText("complete by e2e-ra-a");
+  await expect(page.locator(`[data-testid="task-attempt"][data-token="${newToken}"]`)).toContainText("e2e-ra-b");
   await expect(page.getByTestId("task-detail-state")).toHaveText("succeeded", { timeout: 15_000 });
 
   const done = await getTask(task.id);

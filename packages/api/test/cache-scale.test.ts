@@ -103,6 +103,8 @@ describe("cache at 100,000 tasks and 1,000 workers", () => {
     const unsupported = overview.alerts.filter((a) => a.code === "no_worker_for_type").map((a) => a.subject);
     expect(unsupported.sort()).toEqual(["type-0", "type-10", "type-20", "type-21", "type-22", "type-23", "type-24"]);
 
+    expect(overview.alerts.find((a) => a.code === "stale_workers")?.message).toMatch(/^100 stale worker\(s\): (w\d+, ){9}w\d+ and 90 more$/);
+
     const page = await h.anonymous.tasks.list({ states: ["queued"], types: ["type-0"], limit: 20 });
     expect(page.items).toHaveLength(20);
     expect(page.items.every((t) => t.state === "queued" && t.type === "type-0")).toBe(true);
@@ -112,5 +114,20 @@ describe("cache at 100,000 tasks and 1,000 workers", () => {
     const found = await h.anonymous.tasks.list({ search: "CUST-996", limit: 200 });
     expect(found.items.length).toBeGreaterThan(0);
     expect(found.items.every((t) => (t.params as { customer: string }).customer === "cust-996")).toBe(true);
+  });
+
+  it("pages, searches and summarises a thousand workers, and batches a page's timelines", async () => {
+    const page = await h.anonymous.workers.list({ limit: 25 });
+    expect(page.total).toBe(WORKERS);
+    expect(page.items).toHaveLength(25);
+    const stale = await h.anonymous.workers.list({ state: "STALE", search: "w99", limit: 25 });
+    expect(stale.items.map((w) => w.id).sort()).toEqual(["w990"]);
+    const summary = await h.anonymous.workers.summary({ top: 10 });
+    expect(summary.leaseLive).toBe(900);
+    expect(summary.busiest).toHaveLength(10);
+    expect(summary.busiest.every((w) => w.activeTasks === 3 && w.state === "ACTIVE")).toBe(true);
+    const timelines = await h.anonymous.workers.timelines({ workerIds: page.items.map((w) => w.id), windowMs: 60_000 });
+    expect(timelines.timelines.map((t) => t.workerId)).toEqual(page.items.map((w) => w.id));
+    expect(timelines.timelines.every((t) => t.heartbeats.length === 1)).toBe(true);
   });
 });

@@ -78,21 +78,21 @@ export const workersRouter = createTRPCRouter({
   }),
 
   /**
-   * The timelines of several workers (the visible rows) in one call, all read at the same
-   * store-clock instant `to`. Unknown ids are left out rather than failing the batch: a row
-   * may have been removed between the page and this read.
+   * The timelines of several workers (the visible rows) in one call, read at one store-clock
+   * instant `to`: never before the newest heartbeat returned, so an estimated clock a little
+   * behind the store cannot hide the latest beat. Unknown ids are left out rather than failing
+   * the batch: a row may have been removed between the page and this read.
    */
   timelines: viewerProcedure
     .input(z.object({ workerIds: z.array(z.string().min(1).max(200)).max(MAX_TIMELINE_WORKERS), windowMs }))
     .query(({ ctx, input }) => {
-      const to = ctx.syncer.storeNow();
-      const from = to - input.windowMs;
-      const timelines = [];
-      for (const id of new Set(input.workerIds)) {
+      const from = ctx.syncer.storeNow() - input.windowMs;
+      const read = [...new Set(input.workerIds)].flatMap((id) => {
         const worker = getCachedWorker(ctx.cache.db, id);
-        if (worker) timelines.push(timelineOf(ctx.cache.db, worker, from, to));
-      }
-      return { from, to, timelines };
+        return worker ? [timelineOf(ctx.cache.db, worker, from, Number.MAX_SAFE_INTEGER)] : [];
+      });
+      const to = Math.max(from + input.windowMs, ...read.map((t) => t.heartbeats.at(-1)?.at ?? 0));
+      return { from, to, timelines: read.map((t) => ({ ...t, to })) };
     }),
 
   drain: protectedProcedure.input(workerId).mutation(({ ctx, input }) =>

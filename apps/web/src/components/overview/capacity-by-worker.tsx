@@ -8,24 +8,23 @@ import { StateBadge } from "../state-badge";
 
 const SHOWN = 12;
 
-/** The seed's "Capacity Tracking" view: live workers by utilisation, the order least-loaded picks from. */
+/** The seed's "Capacity Tracking" view: the busiest live workers, from the registry summary (never the whole list). */
 export function CapacityByWorker() {
   const trpc = useTRPC();
-  const workers = useQuery(trpc.workers.list.queryOptions({ includeRemoved: false }));
-  const live = (workers.data ?? [])
-    .filter((w) => w.leaseLive)
-    .sort((a, b) => a.activeTasks / a.maxConcurrency - b.activeTasks / b.maxConcurrency || a.id.localeCompare(b.id));
+  const summary = useQuery(trpc.workers.summary.queryOptions({ top: SHOWN }));
+  const live = summary.data?.busiest ?? [];
+  const liveTotal = summary.data?.leaseLive ?? 0;
   return (
     <div className="card" data-testid="capacity-by-worker">
       <div className="row">
         <h2>Capacity by worker</h2>
         <span className="spacer" />
-        <span className="muted small">least loaded first{live.length > SHOWN ? ` · ${SHOWN} of ${live.length}` : ""}</span>
+        <span className="muted small">busiest first{liveTotal > live.length ? ` · ${live.length} of ${liveTotal} live` : ""}</span>
       </div>
       <table className="data">
         <tbody>
-          {live.slice(0, SHOWN).map((w) => (
-            <tr key={w.id}>
+          {live.map((w) => (
+            <tr key={w.id} data-testid={`capacity-row-${w.id}`}>
               <td className="mono">{w.id}</td>
               <td>
                 <StateBadge state={w.state} />
@@ -35,14 +34,14 @@ export function CapacityByWorker() {
               </td>
             </tr>
           ))}
-          {workers.data && live.length === 0 && (
+          {summary.data && live.length === 0 && (
             <tr>
               <td className="muted">No worker holds a live lease.</td>
             </tr>
           )}
         </tbody>
       </table>
-      {live.length > SHOWN && (
+      {liveTotal > live.length && (
         <div className="small" style={{ marginTop: 6 }}>
           <Link href="/workers">All workers →</Link>
         </div>

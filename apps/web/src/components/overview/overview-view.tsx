@@ -55,7 +55,7 @@ export function OverviewView() {
               ))}
           </div>
         </div>
-        <div className="card" data-testid="overview-capacity">
+        <div className="card" data-testid="overview-capacity" data-used={o.capacity.used}>
           <h3>Capacity</h3>
           <div className="stat">
             {o.capacity.used}

@@ -15,7 +15,8 @@ const TERMINAL = ["succeeded", "dead", "cancelled"];
 export function TaskActions({ task }: { task: Task }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const workers = useQuery(trpc.workers.list.queryOptions({ includeRemoved: false }));
+  // Live workers that run this type, as a bounded page: the registry may hold a thousand.
+  const workers = useQuery(trpc.workers.list.queryOptions({ supportsType: task.type, leaseLiveOnly: true, limit: 100 }));
   const [target, setTarget] = useState(ANY_WORKER);
   const onSuccess = () => Promise.all([queryClient.invalidateQueries(trpc.tasks.pathFilter()), queryClient.invalidateQueries(trpc.locks.pathFilter())]);
   const reassign = useMutation(trpc.tasks.reassign.mutationOptions({ onSuccess }));
@@ -23,7 +24,7 @@ export function TaskActions({ task }: { task: Task }) {
   const cancel = useMutation(trpc.tasks.cancel.mutationOptions({ onSuccess }));
   const requeue = useMutation(trpc.tasks.requeue.mutationOptions({ onSuccess }));
 
-  const candidates = (workers.data ?? []).filter((w) => w.leaseLive && (w.state === "ACTIVE" || w.state === "BUSY") && w.supportedTaskTypes.includes(task.type));
+  const candidates = (workers.data?.items ?? []).filter((w) => w.state === "ACTIVE" || w.state === "BUSY");
   const terminal = TERMINAL.includes(task.state);
   const retryable = ["failed", "dead", "cancelled"].includes(task.state);
 

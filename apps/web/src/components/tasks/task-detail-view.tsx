@@ -7,6 +7,7 @@ import { formatDateTime, formatDuration, formatJson, formatTime } from "../forma
 import { QueryState } from "../query-state";
 import { StateBadge } from "../state-badge";
 import { TaskActions } from "./task-actions";
+import { TaskAttemptsTable } from "./task-attempts-table";
 import { TaskEventList } from "./task-event-list";
 
 /** Logs travel in the result when a handler reports them (command handlers capture stdout/stderr). */
@@ -132,6 +133,10 @@ export function TaskDetailView({ taskId }: { taskId: string }) {
             </pre>
           </div>
         </div>
+      </div>
+      <div className="card">
+        <h2>Attempts</h2>
+        <TaskAttemptsTable events={events} />
       </div>
       <div className="grid cols-2">
         <div className="card">

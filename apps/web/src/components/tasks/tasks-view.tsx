@@ -24,7 +24,9 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
   const cursor = cursors[cursors.length - 1] ?? null;
   const page = useQuery({ ...trpc.tasks.list.queryOptions({ ...filter, limit: PAGE_SIZE, cursor }), placeholderData: keepPreviousData });
   const count = useQuery({ ...trpc.tasks.count.queryOptions(filter), placeholderData: keepPreviousData });
-  const workers = useQuery(trpc.workers.list.queryOptions({ includeRemoved: false }));
+  const taskTypes = useQuery(trpc.workers.taskTypes.queryOptions());
+  // Suggestions for the worker filter: a page matching what is typed, never the whole registry.
+  const workerSuggestions = useQuery({ ...trpc.workers.list.queryOptions({ search: deferred.workerId || null, limit: 20 }), placeholderData: keepPreviousData });
   const [showCreate, setShowCreate] = useState(false);
   const now = useNow(5000);
 
@@ -33,7 +35,7 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
     setCursors([null]);
   };
   const nextCursor = page.data?.nextCursor ?? null;
-  const knownTypes = [...new Set((workers.data ?? []).flatMap((w) => w.supportedTaskTypes))].sort();
+  const knownTypes = taskTypes.data ?? [];
 
   return (
     <div className="stack">
@@ -64,19 +66,17 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
           </label>
           <label className="field">
             Worker
-            <select value={form.workerId} onChange={(e) => update({ workerId: e.target.value })} data-testid="task-filter-worker">
-              <option value="">any</option>
-              {(workers.data ?? []).map((w) => (
-                <option key={w.id} value={w.id}>
-                  {w.id}
-                </option>
-              ))}
-            </select>
+            <input list="task-workers" value={form.workerId} onChange={(e) => update({ workerId: e.target.value })} placeholder="any" size={14} data-testid="task-filter-worker" />
           </label>
           <label className="field" style={{ flex: 1, minWidth: 200 }}>
             Search
             <input type="search" value={form.search} onChange={(e) => update({ search: e.target.value })} placeholder="id, title, type or params" data-testid="task-filter-search" />
           </label>
+          <datalist id="task-workers">
+            {(workerSuggestions.data?.items ?? []).map((w) => (
+              <option key={w.id} value={w.id} />
+            ))}
+          </datalist>
           <datalist id="task-types">
             {knownTypes.map((t) => (
               <option key={t} value={t} />

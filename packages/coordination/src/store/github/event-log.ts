@@ -62,7 +62,7 @@ export class EventLog {
       });
     };
     for (const { source, view } of await this.tasks.foldAll()) {
-      const taskId = taskIdOf(source.issueNumber);
+      const taskId = taskIdOf(source.nonce);
       source.events.forEach((entry, index) => events.push(toEvent(eventId(source.issueCreatedAt, 0, source.issueId, index), { ...entry, taskId })));
       for (const stored of this.ctx.mirror.recordsOf(source.issueNumber)) {
         if (!view.applied.has(stored.id) || (stored.record.k !== "claim" && stored.record.k !== "op")) continue;

@@ -32,8 +32,9 @@ export class GithubContext {
     return this.clock.now();
   }
 
+  /** Random id of a record (lowercase letters and digits; task ids are built from it). */
   nonce(): string {
-    return randomBytes(9).toString("base64url");
+    return BigInt(`0x${randomBytes(8).toString("hex")}`).toString(36).padStart(13, "0");
   }
 
   entry(kind: EventEntry["kind"], fields: Omit<NewEventEntry, "kind">): EventEntry {

@@ -1,3 +1,4 @@
+import { RequestError } from "@octokit/request-error";
 import { performance } from "node:perf_hooks";
 import type { GhComment, GhIssue, GithubApi } from "./http/github-api.js";
 import { purposeOf, SENTINEL_LABEL, type IssuePurpose } from "./records/issue-kinds.js";
@@ -75,8 +76,13 @@ export class RepoMirror {
 
   /** The issue's complete comment list, straight from GitHub (reflects deletions). */
   async readIssue(issueNumber: number): Promise<StoredRecord[]> {
-    const comments = await this.api.listIssueComments(issueNumber);
-    this.replaceIssueComments(issueNumber, comments);
+    try {
+      const comments = await this.api.listIssueComments(issueNumber);
+      this.replaceIssueComments(issueNumber, comments);
+    } catch (error) {
+      // An issue we know of answers 404 while it has not reached the read replicas yet.
+      if (!(error instanceof RequestError && error.status === 404 && this.issues.has(issueNumber))) throw error;
+    }
     return this.recordsOf(issueNumber);
   }
 
@@ -106,13 +112,21 @@ export class RepoMirror {
   }
 
   noteOwnComment(comment: GhComment): StoredRecord | null {
+    const isNew = !this.ownRecent.has(comment.id) && !this.records.get(comment.issueNumber)?.has(comment.id);
     this.ownRecent.set(comment.id, performance.now());
+    // Keep the issue's comment count current for rotation, which must act before GitHub's cap.
+    if (isNew) this.adjustCommentCount(comment.issueNumber, 1);
     return this.upsertComment(comment, true);
   }
 
   noteOwnDelete(commentId: number, issueNumber: number): void {
     this.deleted.add(commentId);
-    this.records.get(issueNumber)?.delete(commentId);
+    if (this.records.get(issueNumber)?.delete(commentId)) this.adjustCommentCount(issueNumber, -1);
+  }
+
+  private adjustCommentCount(issueNumber: number, delta: number): void {
+    const entry = this.issues.get(issueNumber);
+    if (entry) entry.issue = { ...entry.issue, comments: Math.max(0, entry.issue.comments + delta) };
   }
 
   private async doRefresh(): Promise<void> {

@@ -38,7 +38,7 @@ export type LeaseCheck = (workerId: string, incarnation: string) => boolean;
 export function foldTask(source: TaskSource, records: StoredRecord[], now: number, leaseLive: LeaseCheck): TaskView {
   const spec = source.spec;
   const task: Task = {
-    id: taskIdOf(source.issueNumber),
+    id: taskIdOf(source.nonce),
     type: spec.type,
     title: spec.title,
     priority: spec.priority,

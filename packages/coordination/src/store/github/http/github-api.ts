@@ -78,11 +78,11 @@ export class GithubApi {
   }
 
   async listIssueComments(issueNumber: number): Promise<GhComment[]> {
-    const raw = await this.reader.listAll<RawComment>("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    const raw = await withContext(`list comments of #${issueNumber}`, () => this.reader.listAll<RawComment>("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
       owner: this.owner,
       repo: this.repo,
       issue_number: issueNumber,
-    });
+    }));
     return raw.map(toComment);
   }
 
@@ -99,37 +99,28 @@ export class GithubApi {
   }
 
   async createIssue(input: { title: string; body: string; labels: string[] }): Promise<GhIssue> {
-    const response = await this.client.request("POST /repos/{owner}/{repo}/issues", { owner: this.owner, repo: this.repo, ...input });
+    const response = await withContext("create issue", () => this.client.request("POST /repos/{owner}/{repo}/issues", { owner: this.owner, repo: this.repo, ...input }));
     return toIssue(response.data as RawIssue);
   }
 
   async updateIssue(issueNumber: number, patch: { title?: string; body?: string; state?: "open" | "closed"; labels?: string[] }): Promise<GhIssue> {
-    const response = await this.client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
-      owner: this.owner,
-      repo: this.repo,
-      issue_number: issueNumber,
-      ...patch,
-    });
+    const response = await withContext(`update issue #${issueNumber}`, () =>
+      this.client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: this.owner, repo: this.repo, issue_number: issueNumber, ...patch }),
+    );
     return toIssue(response.data as RawIssue);
   }
 
   async createComment(issueNumber: number, body: string): Promise<GhComment> {
-    const response = await this.client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      owner: this.owner,
-      repo: this.repo,
-      issue_number: issueNumber,
-      body,
-    });
+    const response = await withContext(`comment on #${issueNumber}`, () =>
+      this.client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: this.owner, repo: this.repo, issue_number: issueNumber, body }),
+    );
     return toComment(response.data as RawComment);
   }
 
   async updateComment(commentId: number, body: string): Promise<GhComment> {
-    const response = await this.client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
-      owner: this.owner,
-      repo: this.repo,
-      comment_id: commentId,
-      body,
-    });
+    const response = await withContext(`update comment ${commentId}`, () =>
+      this.client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: this.owner, repo: this.repo, comment_id: commentId, body }),
+    );
     return toComment(response.data as RawComment);
   }
 
@@ -145,6 +136,16 @@ export class GithubApi {
       if (error instanceof RequestError && error.status === 404) return;
       throw error;
     }
+  }
+}
+
+/** Say which call failed: Octokit's errors name only the HTTP status. Keeps the RequestError (and its status) intact. */
+async function withContext<T>(operation: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof RequestError) error.message = `${operation}: ${error.message}`;
+    throw error;
   }
 }
 

@@ -1,5 +1,8 @@
 import { performance } from "node:perf_hooks";
 
+/** A Date header is at most one second (plus latency) behind the true time; more means a wrong seed. */
+const SEED_TOLERANCE_MS = 3000;
+
 /**
  * The store clock in GitHub mode (invariant 2): server time estimated from the `Date`
  * header of every response plus local *monotonic* elapsed time — the local wall clock is
@@ -23,7 +26,9 @@ export class ServerClock {
     if (Number.isNaN(serverMs)) return;
     this.lastDateMs = serverMs;
     const candidate = serverMs - performance.now();
-    if (this.offsetMs === null || candidate > this.offsetMs) this.offsetMs = candidate;
+    // A seeded offset that runs seconds ahead of what the server says was for another server: drop it.
+    const seedWrong = this.offsetMs !== null && this.offsetMs - candidate > SEED_TOLERANCE_MS;
+    if (this.offsetMs === null || candidate > this.offsetMs || seedWrong) this.offsetMs = candidate;
   }
 
   /**

@@ -18,13 +18,18 @@ export function purposeOf(labels: string[]): IssuePurpose | null {
 
 export const TASK_ID_PREFIX = "gh-";
 
-export function taskIdOf(issueNumber: number): string {
-  return `${TASK_ID_PREFIX}${issueNumber}`;
+/**
+ * A task's id comes from the nonce in its signed spec, not from the issue number: a create
+ * retried after a 5xx that had taken effect leaves two issues with one nonce, and both
+ * must name the same task (the lowest-numbered issue holds its records).
+ */
+export function taskIdOf(nonce: string): string {
+  return `${TASK_ID_PREFIX}${nonce}`;
 }
 
-/** The issue number of a task id, or null for ids that are not ours. */
-export function issueNumberOf(taskId: string): number | null {
+/** The nonce of a task id, or null for ids that are not ours. */
+export function taskNonceOf(taskId: string): string | null {
   if (!taskId.startsWith(TASK_ID_PREFIX)) return null;
   const rest = taskId.slice(TASK_ID_PREFIX.length);
-  return /^[1-9]\d{0,15}$/.test(rest) ? Number(rest) : null;
+  return /^[a-z0-9]{8,32}$/.test(rest) ? rest : null;
 }

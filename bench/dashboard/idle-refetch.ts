@@ -1,0 +1,45 @@
+import type { Browser } from "@playwright/test";
+import { readyObserverScript } from "./dom-probes.js";
+import type { DashboardPage } from "./page-load.js";
+
+export interface IdleRefetch {
+  path: string;
+  watchedMs: number;
+  /** tRPC query requests the open page made (batched requests count once). */
+  requests: number;
+  responseBytes: number;
+  /** Procedures requested, with how often. */
+  procedures: Record<string, number>;
+}
+
+/**
+ * Leaves a page open while nobody changes anything but the workers' heartbeats, and counts
+ * the refetches its live subscription triggers: what one open dashboard costs the control
+ * plane at this cluster size.
+ */
+export async function watchIdlePage(browser: Browser, baseUrl: string, watched: DashboardPage, watchMs: number): Promise<IdleRefetch> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await page.addInitScript({ content: readyObserverScript(watched.ready) });
+    await page.goto(`${baseUrl}${watched.path}`);
+    await page.waitForFunction("window.__benchReadyAt !== undefined", undefined, { timeout: 60_000, polling: 20 });
+    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor({ timeout: 30_000 });
+    const result: IdleRefetch = { path: watched.path, watchedMs: watchMs, requests: 0, responseBytes: 0, procedures: {} };
+    let counting = true;
+    const sizes: Array<Promise<void>> = [];
+    page.on("requestfinished", (request) => {
+      const url = new URL(request.url());
+      if (!counting || !url.pathname.startsWith("/api/trpc/")) return;
+      result.requests += 1;
+      for (const procedure of url.pathname.slice("/api/trpc/".length).split(",")) result.procedures[procedure] = (result.procedures[procedure] ?? 0) + 1;
+      sizes.push(request.sizes().then((s) => void (result.responseBytes += s.responseBodySize)));
+    });
+    await new Promise((r) => setTimeout(r, watchMs));
+    counting = false;
+    await Promise.all(sizes);
+    return result;
+  } finally {
+    await context.close();
+  }
+}

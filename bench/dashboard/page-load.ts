@@ -1,0 +1,49 @@
+import type { Browser } from "@playwright/test";
+import { readyObserverScript, type ReadyCondition } from "./dom-probes.js";
+
+export interface DashboardPage {
+  label: string;
+  /** Path and query, as an operator's bookmark would have it. */
+  path: string;
+  /** What "the data is rendered" means on this page. */
+  ready: ReadyCondition[];
+}
+
+export interface PageLoad {
+  /** Navigation start → every ready condition holds (ms, page clock). */
+  readyMs: number;
+  domContentLoadedMs: number | null;
+}
+
+export interface PageLoads {
+  page: DashboardPage;
+  /** First load in a fresh browser context: nothing cached. */
+  cold: PageLoad;
+  /** Further full navigations in the same context: scripts and styles come from the browser cache. */
+  warm: PageLoad[];
+}
+
+const LOAD_TIMEOUT_MS = 60_000;
+const READ_TIMINGS = `(() => {
+  const nav = performance.getEntriesByType("navigation")[0];
+  return { readyMs: window.__benchReadyAt, domContentLoadedMs: nav ? nav.domContentLoadedEventEnd : null };
+})()`;
+
+/** Full page loads (not client-side route changes), each timed by the page itself from navigation start. */
+export async function measurePageLoads(browser: Browser, baseUrl: string, page: DashboardPage, warmLoads: number): Promise<PageLoads> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  try {
+    const tab = await context.newPage();
+    await tab.addInitScript({ content: readyObserverScript(page.ready) });
+    const loads: PageLoad[] = [];
+    for (let i = 0; i <= warmLoads; i++) {
+      await tab.goto(`${baseUrl}${page.path}`, { waitUntil: "commit" });
+      await tab.waitForFunction("window.__benchReadyAt !== undefined", undefined, { timeout: LOAD_TIMEOUT_MS, polling: 20 });
+      loads.push((await tab.evaluate(READ_TIMINGS)) as PageLoad);
+    }
+    const [cold, ...warm] = loads;
+    return { page, cold: cold!, warm };
+  } finally {
+    await context.close();
+  }
+}

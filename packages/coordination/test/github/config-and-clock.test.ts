@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, ValidationError } from "../../src/errors.js";
+import { githubStoreOptionsFromEnv, openGithubStore } from "../../src/store/github/index.js";
+import { registration, taskInput, lockMeta } from "../../src/store/contract/harness.js";
+import { fastStoreOptions, startTestEmulator } from "./emulator-harness.js";
+
+const ENV = { GITHUB_TOKEN: "t", GITHUB_OWNER: "acme", GITHUB_REPO: "tasks", SENTINEL_HMAC_SECRET: "0123456789abcdef-secret" };
+
+describe("GitHub store configuration", () => {
+  it("reads the environment and names the variable at fault", () => {
+    expect(githubStoreOptionsFromEnv({ ...ENV, SENTINEL_ALLOWED_AUTHORS: "bot, alice", GITHUB_API_URL: "https://ghe.example/api/v3" })).toMatchObject({
+      token: "t",
+      owner: "acme",
+      allowedAuthors: ["bot", "alice"],
+      baseUrl: "https://ghe.example/api/v3",
+    });
+    const failures: Array<[Record<string, string>, string]> = [
+      [{ ...ENV, GITHUB_TOKEN: "" }, "GITHUB_TOKEN"],
+      [{ ...ENV, GITHUB_REPO: " " }, "GITHUB_REPO"],
+      [{ ...ENV, SENTINEL_HMAC_SECRET: "short" }, "SENTINEL_HMAC_SECRET"],
+      [{ ...ENV, GITHUB_API_URL: "not a url" }, "GITHUB_API_URL"],
+      [{ ...ENV, SENTINEL_ALLOWED_AUTHORS: " , " }, "SENTINEL_ALLOWED_AUTHORS"],
+      [{ ...ENV, SENTINEL_SETTLE_DELAY_MS: "soon" }, "SENTINEL_SETTLE_DELAY_MS"],
+    ];
+    for (const [env, key] of failures) {
+      let caught: unknown;
+      try {
+        githubStoreOptionsFromEnv(env);
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught, key).toBeInstanceOf(ConfigError);
+      expect((caught as ConfigError).key).toBe(key);
+    }
+  });
+
+  it("rejects bad options naming the field", async () => {
+    await expect(openGithubStore({ ...ENV, token: "t", owner: "acme", repo: "tasks", hmacSecret: "0123456789abcdef", settleDelayMs: -1 })).rejects.toMatchObject({
+      constructor: ValidationError,
+      field: "settleDelayMs",
+    });
+  });
+});
+
+describe("GitHub store clock", () => {
+  it("follows the server's clock, not the local one: a server 10 minutes ahead changes nothing", async () => {
+    const emulator = await startTestEmulator({ clock: { offsetMs: 10 * 60_000 } });
+    try {
+      const store = await openGithubStore(fastStoreOptions(emulator, "bot-token"));
+      const now = await store.now();
+      expect(Math.abs(now - emulator.clock.now())).toBeLessThan(250);
+      expect(now - Date.now()).toBeGreaterThan(9 * 60_000);
+      const worker = await store.registerWorker(registration("w-a", { leaseMs: 5000, heartbeatIntervalMs: 1000 }));
+      expect(Math.abs(worker.lastHeartbeatAt - emulator.clock.now())).toBeLessThan(1000);
+      const task = await store.createTask(taskInput(), "operator:test");
+      const lock = await store.acquireLock({ taskId: task.id, ownerId: "w-a", ttlMs: 2000, metadata: lockMeta() });
+      expect(lock.acquired).toBe(true);
+      expect(await store.getLock(task.id)).not.toBeNull();
+      await store.close();
+    } finally {
+      await emulator.close();
+    }
+  });
+});
