@@ -7,7 +7,7 @@ import { createTask, getTask, type TaskView } from "./support/api";
 const SCREENSHOTS = join(resolve(dirname(fileURLToPath(import.meta.url)), ".."), "docs/screenshots");
 const LOCAL = ["local-1", "local-2", "local-3"];
 
-/** Keeps the local workers busy: sleeps of 1–3 s, topped up as they finish, until stopped. */
+/** Keeps the local workers busy: 40 sleeps of 1–3 s, then three more every 300 ms (about half the slots), until stopped. */
 function startLoad(): { created: TaskView[]; stop(): Promise<void> } {
   const created: TaskView[] = [];
   let running = true;
@@ -16,8 +16,8 @@ function startLoad(): { created: TaskView[]; stop(): Promise<void> } {
     let i = 0;
     for (; i < 40; i++) created.push(await sleep(i));
     while (running) {
-      await new Promise((r) => setTimeout(r, 400));
-      created.push(await sleep(i++));
+      await new Promise((r) => setTimeout(r, 300));
+      for (let k = 0; k < 3; k++) created.push(await sleep(i++));
     }
   })();
   return {
@@ -55,7 +55,7 @@ test("screenshots of the dashboard under load (README)", async ({ context }) => 
 
     const locks = await context.newPage();
     await locks.goto("/locks");
-    await expect.poll(async () => locks.locator('[data-testid^="lock-row-"]').count()).toBeGreaterThanOrEqual(5);
+    await expect.poll(async () => locks.locator('[data-testid^="lock-row-"]').count()).toBeGreaterThanOrEqual(8);
     await shoot(locks, "locks");
 
     const workers = await context.newPage();

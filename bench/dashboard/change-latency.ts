@@ -2,6 +2,7 @@ import { newTaskSchema, type CoordinationStore } from "@sentinel/coordination";
 import type { Browser, Page } from "@playwright/test";
 import { measurePageClockOffset, wallNow, type ClockOffset } from "./clock.js";
 import { BADGE_OBSERVER_SCRIPT } from "./dom-probes.js";
+import { liveConnection } from "./live-connection.js";
 
 export interface ChangeLatency {
   /** createTask committed → the new task's row in the tasks list. */
@@ -52,8 +53,7 @@ export async function measureChangeLatency(browser: Browser, store: Coordination
   try {
     const page = await context.newPage();
     await page.addInitScript({ content: BADGE_OBSERVER_SCRIPT });
-    await page.goto(`${options.baseUrl}/tasks`);
-    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor({ timeout: VISIBLE_TIMEOUT_MS });
+    await Promise.all([liveConnection(page, VISIBLE_TIMEOUT_MS), page.goto(`${options.baseUrl}/tasks`)]);
     await page.getByTestId("task-count").filter({ hasText: "matching" }).waitFor({ timeout: VISIBLE_TIMEOUT_MS });
     const clock = await measurePageClockOffset(page);
     const result: ChangeLatency = { created: [], stateChanged: [], writeMs: [], clock };

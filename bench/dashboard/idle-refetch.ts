@@ -1,5 +1,6 @@
 import type { Browser } from "@playwright/test";
 import { readyObserverScript } from "./dom-probes.js";
+import { liveConnection } from "./live-connection.js";
 import type { DashboardPage } from "./page-load.js";
 
 export interface IdleRefetch {
@@ -22,9 +23,8 @@ export async function watchIdlePage(browser: Browser, baseUrl: string, watched: 
   try {
     const page = await context.newPage();
     await page.addInitScript({ content: readyObserverScript(watched.ready) });
-    await page.goto(`${baseUrl}${watched.path}`);
+    await Promise.all([liveConnection(page, 60_000), page.goto(`${baseUrl}${watched.path}`)]);
     await page.waitForFunction("window.__benchReadyAt !== undefined", undefined, { timeout: 60_000, polling: 20 });
-    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor({ timeout: 30_000 });
     const result: IdleRefetch = { path: watched.path, watchedMs: watchMs, requests: 0, responseBytes: 0, procedures: {} };
     let counting = true;
     const sizes: Array<Promise<void>> = [];

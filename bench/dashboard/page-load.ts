@@ -1,4 +1,4 @@
-import type { Browser } from "@playwright/test";
+import type { Browser, Request } from "@playwright/test";
 import { readyObserverScript, type ReadyCondition } from "./dom-probes.js";
 
 export interface DashboardPage {
@@ -21,6 +21,8 @@ export interface PageLoads {
   cold: PageLoad;
   /** Further full navigations in the same context: scripts and styles come from the browser cache. */
   warm: PageLoad[];
+  /** The tRPC query requests (URLs) the first load made, for replaying over plain HTTP. */
+  dataRequests: string[];
 }
 
 const LOAD_TIMEOUT_MS = 60_000;
@@ -35,14 +37,21 @@ export async function measurePageLoads(browser: Browser, baseUrl: string, page: 
   try {
     const tab = await context.newPage();
     await tab.addInitScript({ content: readyObserverScript(page.ready) });
+    const dataRequests: string[] = [];
+    const record = (request: Request) => {
+      const { pathname } = new URL(request.url());
+      if (request.method() === "GET" && pathname.startsWith("/api/trpc/") && pathname !== "/api/trpc/live") dataRequests.push(request.url());
+    };
+    tab.on("request", record);
     const loads: PageLoad[] = [];
     for (let i = 0; i <= warmLoads; i++) {
+      if (i === 1) tab.off("request", record);
       await tab.goto(`${baseUrl}${page.path}`, { waitUntil: "commit" });
       await tab.waitForFunction("window.__benchReadyAt !== undefined", undefined, { timeout: LOAD_TIMEOUT_MS, polling: 20 });
       loads.push((await tab.evaluate(READ_TIMINGS)) as PageLoad);
     }
     const [cold, ...warm] = loads;
-    return { page, cold: cold!, warm };
+    return { page, cold: cold!, warm, dataRequests };
   } finally {
     await context.close();
   }

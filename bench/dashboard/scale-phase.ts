@@ -10,7 +10,7 @@ import { startHeartbeats, type HeartbeatLoop } from "./heartbeats.js";
 import { watchIdlePage, type IdleRefetch } from "./idle-refetch.js";
 import type { DashboardBenchOptions } from "./options.js";
 import { measurePageLoads, type DashboardPage, type PageLoads } from "./page-load.js";
-import { timeProcedure, type ProcedureCall, type ProcedureTiming } from "./procedure-timing.js";
+import { timePageRequest, timeProcedure, type ProcedureCall, type ProcedureTiming } from "./procedure-timing.js";
 import { startStack } from "./stack.js";
 
 export interface ScaleResult {
@@ -31,14 +31,14 @@ const FILTERED = { states: ["succeeded" as const], types: ["image.resize"] };
 const SEARCH = "cust-42";
 
 export const PROCEDURE_CALLS: ProcedureCall[] = [
-  { page: "overview", path: "overview.get", input: { windowMinutes: 30 }, label: "counts, capacity, throughput, alerts" },
-  { page: "overview, tasks", path: "workers.list", input: { includeRemoved: false }, label: "all workers" },
-  { page: "tasks", path: "tasks.list", input: { limit: 50 }, label: "first page, no filter" },
-  { page: "tasks", path: "tasks.count", input: {}, label: "no filter" },
-  { page: "tasks", path: "tasks.list", input: { ...FILTERED, limit: 50 }, label: "state succeeded + type image.resize" },
-  { page: "tasks", path: "tasks.count", input: FILTERED, label: "state succeeded + type image.resize" },
-  { page: "tasks", path: "tasks.list", input: { search: SEARCH, limit: 50 }, label: `search "${SEARCH}"` },
-  { page: "tasks", path: "tasks.count", input: { search: SEARCH }, label: `search "${SEARCH}"` },
+  { path: "overview.get", input: { windowMinutes: 30 }, label: "counts, capacity, throughput, alerts" },
+  { path: "workers.list", input: { includeRemoved: false }, label: "all workers" },
+  { path: "tasks.list", input: { limit: 50 }, label: "first page, no filter" },
+  { path: "tasks.count", input: {}, label: "no filter" },
+  { path: "tasks.list", input: { ...FILTERED, limit: 50 }, label: "state succeeded + type image.resize" },
+  { path: "tasks.count", input: FILTERED, label: "state succeeded + type image.resize" },
+  { path: "tasks.list", input: { search: SEARCH, limit: 50 }, label: `search "${SEARCH}"` },
+  { path: "tasks.count", input: { search: SEARCH }, label: `search "${SEARCH}"` },
 ];
 
 const TASKS_READY = [{ selector: '[data-testid^="task-row-"]' }, { selector: '[data-testid="task-count"]', text: "matching" }];
@@ -48,6 +48,12 @@ export const DASHBOARD_PAGES: DashboardPage[] = [
   { label: "tasks, filtered by state + type", path: `/tasks?state=${FILTERED.states[0]}&type=${FILTERED.types[0]}`, ready: TASKS_READY },
   { label: "tasks, searched", path: `/tasks?q=${encodeURIComponent(SEARCH)}`, ready: TASKS_READY },
 ];
+
+/** Which measured pages asked for a procedure on their first load (read from their requests, so the table follows the pages as they change). */
+function pagesRequesting(procedure: string, loads: PageLoads[]): string {
+  const pages = loads.filter((l) => l.dataRequests.some((url) => new URL(url).pathname.slice("/api/trpc/".length).split(",").includes(procedure)));
+  return pages.length ? pages.map((l) => l.page.label).join("; ") : "none of these pages";
+}
 
 const IDLE_PAGE: DashboardPage = { label: "tasks", path: "/tasks", ready: TASKS_READY };
 
@@ -90,13 +96,17 @@ export async function runScalePhase(dataDir: string, browser: Browser, options: 
       const catchUp = await waitForDashboardToShow(stack.baseUrl, expected, CATCH_UP_TIMEOUT_MS);
       log(`dashboard shows the dataset ${(catchUp.elapsedMs / 1000).toFixed(1)} s after start (${catchUp.lastEventId} store events applied)`);
 
-      const procedures: ProcedureTiming[] = [];
-      for (const call of PROCEDURE_CALLS) procedures.push(await timeProcedure(stack.baseUrl, call, options.requests));
-      log(`timed ${procedures.length} tRPC procedures × ${options.requests} requests`);
+      const single: Array<Omit<ProcedureTiming, "page">> = [];
+      for (const call of PROCEDURE_CALLS) single.push(await timeProcedure(stack.baseUrl, call, options.requests));
+      log(`timed ${single.length} tRPC procedures × ${options.requests} requests`);
 
       const pageLoads: PageLoads[] = [];
       for (const page of DASHBOARD_PAGES) pageLoads.push(await measurePageLoads(browser, stack.baseUrl, page, options.pageLoads));
       log(`timed ${DASHBOARD_PAGES.length} pages × ${options.pageLoads + 1} loads`);
+      const procedures: ProcedureTiming[] = single.map((timing) => ({ page: pagesRequesting(timing.procedure, pageLoads), ...timing }));
+      for (const load of pageLoads) {
+        for (const url of load.dataRequests) procedures.push(await timePageRequest(load.page.label, url, options.requests));
+      }
 
       const idle = await watchIdlePage(browser, stack.baseUrl, IDLE_PAGE, options.idleWatchMs);
       log(`idle tasks page: ${idle.requests} refetches in ${options.idleWatchMs / 1000} s`);

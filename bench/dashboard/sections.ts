@@ -6,7 +6,7 @@ import type { ScaleResult } from "./scale-phase.js";
 
 const count = (n: number): string => n.toLocaleString("en-US");
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-const max = (values: number[]): number => values.reduce((a, b) => (b > a ? b : a), Number.NaN);
+const max = (values: number[]): number => (values.length ? values.reduce((a, b) => (b > a ? b : a)) : Number.NaN);
 
 function latencyRows(data: string, latency: ChangeLatency) {
   const row = (change: string, samples: number[]) => ({ data, change, samples: samples.length, p50: percentile(samples, 50), p95: percentile(samples, 95), max: max(samples) });
@@ -53,9 +53,9 @@ export function procedureSection(scale: ScaleResult): ReportSection {
       { key: "kb", label: "response KB", digits: 1 },
     ],
     rows: scale.procedures.map((p) => ({
-      page: p.call.page,
-      procedure: p.call.path,
-      input: p.call.label,
+      page: p.page,
+      procedure: p.procedure,
+      input: p.input,
       requests: p.ms.length,
       p50: percentile(p.ms, 50),
       p95: percentile(p.ms, 95),
@@ -64,6 +64,7 @@ export function procedureSection(scale: ScaleResult): ReportSection {
     })),
     notes: [
       "Sequential GET requests to the production server (`next start`) over keep-alive HTTP, after 3 unmeasured warm-up requests; time = request sent → whole response read. Anonymous read-only viewing, as a fresh browser sees it.",
+      "Rows marked \"the page's own batched request\" replay the exact query request Chromium sent on the page's first load (tRPC batches all of a page's queries into one GET); that is the data wait inside the page load below.",
       `Workers heartbeat through the store throughout (each of the ${count(scale.expected.workers)} every ${seconds(scale.heartbeats.intervalMs)}; ${count(scale.heartbeats.sent)} heartbeats during the phase), so the syncer applies heartbeat events and re-reads the registry while requests are served.`,
     ],
   };

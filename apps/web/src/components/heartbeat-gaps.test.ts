@@ -25,6 +25,11 @@ describe("findHeartbeatGaps", () => {
     expect(findHeartbeatGaps(beats, { ...options, knownUntil: 9_000 })).toEqual([{ from: 5_000, to: 9_000, stale: true, open: true }]);
   });
 
+  it("keeps where a silence began before the window, so its stale part is placed right", () => {
+    expect(findHeartbeatGaps([1_000], { ...options, windowStart: 20_000, knownUntil: 40_000 })).toEqual([{ from: 1_000, to: 40_000, stale: true, open: true }]);
+    expect(findHeartbeatGaps([1_000, 5_000, 5_500], { ...options, windowStart: 20_000, knownUntil: 5_600 })).toEqual([]);
+  });
+
   it("allows at least a second of delivery slack for fast cadences", () => {
     expect(lateAfterMs(100)).toBe(1_100);
     expect(lateAfterMs(30_000)).toBe(60_000);

@@ -20,7 +20,7 @@ export interface HeartbeatGapOptions {
   staleThresholdMs: number;
   /** Store-clock instant up to which the heartbeats are known to be complete. */
   knownUntil: number;
-  /** Beats before this are not drawn. */
+  /** Gaps that ended before this are left out (a gap that began before it is kept whole). */
   windowStart: number;
 }
 
@@ -33,7 +33,7 @@ export function findHeartbeatGaps(sortedBeats: readonly number[], options: Heart
   const late = lateAfterMs(options.intervalMs);
   const gaps: HeartbeatGap[] = [];
   const push = (from: number, to: number, open: boolean) => {
-    if (to - from > late) gaps.push({ from: Math.max(from, options.windowStart), to, stale: to - from > options.staleThresholdMs, open });
+    if (to - from > late) gaps.push({ from, to, stale: to - from > options.staleThresholdMs, open });
   };
   for (let i = 1; i < sortedBeats.length; i++) push(sortedBeats[i - 1]!, sortedBeats[i]!, false);
   const last = sortedBeats.at(-1);

@@ -5,6 +5,8 @@ export interface HeartbeatTimelineProps {
   workerId: string;
   /** Observed heartbeat times (store clock, ms), any order. */
   heartbeats: number[];
+  /** The worker's latest heartbeat even when it predates the window, so a long silence still shows. */
+  lastHeartbeatAt: number | null;
   /** Current store-clock time: where the axis ends. */
   now: number;
   /**
@@ -27,12 +29,12 @@ const COLORS = { beat: "#3fb950", gap: "#f85149", deadline: "#e3b341", now: "#4c
  * "now" to show, any silence longer than an interval plus a margin as a red gap, and the
  * part of a silence beyond the stale threshold as a solid red band.
  */
-export function HeartbeatTimeline({ workerId, heartbeats, now, knownUntil, intervalMs, staleThresholdMs, windowMs, width = 320, height = 30 }: HeartbeatTimelineProps) {
+export function HeartbeatTimeline({ workerId, heartbeats, lastHeartbeatAt, now, knownUntil, intervalMs, staleThresholdMs, windowMs, width = 320, height = 30 }: HeartbeatTimelineProps) {
   const start = now - windowMs;
   const end = now + staleThresholdMs;
   const x = (t: number) => ((Math.min(end, Math.max(start, t)) - start) / (end - start)) * width;
   const mid = height / 2;
-  const sorted = [...heartbeats].sort((a, b) => a - b);
+  const sorted = [...new Set(lastHeartbeatAt === null ? heartbeats : [...heartbeats, lastHeartbeatAt])].sort((a, b) => a - b);
   const beats = sorted.filter((t) => t >= start);
   const last = sorted.at(-1) ?? null;
   const known = Math.min(now, knownUntil);

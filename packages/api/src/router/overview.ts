@@ -60,6 +60,7 @@ function readAlertInput(db: CacheDb, now: number): Pick<AlertInput, "liveAccepti
   return { liveAccepting, liveTypes: new Set(supportedTaskTypes(db, now)), stale: { total: stale.total, ids: stale.items.map((w) => w.id) } };
 }
 
+/** Registry counts and capacity (aggregates, as in `workers.summary`), tasks, throughput, alerts and budget. */
 export const overviewRouter = createTRPCRouter({
   get: viewerProcedure.input(z.object({ windowMinutes: z.number().int().min(1).max(24 * 60).default(60) }).default({ windowMinutes: 60 })).query(({ ctx, input }) => {
     const now = ctx.syncer.storeNow();

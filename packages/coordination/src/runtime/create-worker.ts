@@ -3,6 +3,7 @@ import { planClaims } from "../balancer/plan-claims.js";
 import { getStrategy } from "../balancer/strategies.js";
 import { readStrategy } from "../balancer/strategy-setting.js";
 import type { StrategyName } from "../balancer/types.js";
+import type { MemoryEntry } from "../domain/memory.js";
 import type { Task } from "../domain/task.js";
 import { ACCEPTING_STATES, isLeaseLive, type WorkerRecord, type WorkerRegistration } from "../domain/worker.js";
 import { coerceError, LeaseLostError } from "../errors.js";
@@ -20,12 +21,18 @@ import type { CoordinationStore } from "../store/port.js";
 import type { ClaimedTask } from "./claimed-task.js";
 import { connectStore } from "./connect-store.js";
 import { startIntervalTask, type IntervalTask } from "./interval-task.js";
+import { createCompletionBatcher, type CompleteFn } from "./completion-batcher.js";
 import { createPollLoop, type PollLoop, type TickResult } from "./poll-loop.js";
 import { runTask } from "./run-task.js";
 import { TaskAbortedError } from "./runtime-errors.js";
 import { acquireTasks } from "./steps/acquire-tasks.js";
 import { getTasks } from "./steps/get-tasks.js";
 import type { WorkerOptions, WorkerRuntimeState } from "./worker-options.js";
+
+/** How often an idle worker checks the store's change marker; bounds claim latency under light load. */
+const WATCH_INTERVAL_MS = 20;
+/** How long a finished task waits for others to share its completion transaction. */
+const COMPLETION_FLUSH_MS = 2;
 
 export interface Worker {
   readonly id: string;
@@ -83,6 +90,9 @@ export function createWorker(opts: WorkerOptions): Worker {
   let loop: PollLoop | null = null;
   let healthServer: HealthServer | null = null;
   let handlers = new Map<string, HandlerDefinition>();
+  let complete: CompleteFn | null = null;
+  /** The store's change marker as of the start of the last poll (see the loop's watch). */
+  let seenMarker: string | null = null;
   let types: string[] = [];
   let unsubscribe: Array<() => void> = [];
 
@@ -220,6 +230,8 @@ export function createWorker(opts: WorkerOptions): Worker {
     if (!s || !locks || !accepting()) return "paused";
     const freeSlots = config.capacity.maxConcurrentTasks - inFlight.size;
     if (freeSlots <= 0) return "full";
+    // Taken before the claim query, so a change committed while it runs still wakes the watch.
+    if (s.changeMarker) seenMarker = await s.changeMarker();
     const tasks = await getTasks({
       store: s,
       workerId: id,
@@ -238,12 +250,15 @@ export function createWorker(opts: WorkerOptions): Worker {
       policy: config.distributed.locking.conflictPolicy,
     });
     if (lost > 0) metrics.lockConflicts.inc(lost);
-    for (const claim of claimed) launch(s, claim);
+    // One read of the shared `global/` context for the whole batch instead of one per task.
+    const sharedGlobal = claimed.length > 1 ? (memory as MemorySyncManager).list("global/") : undefined;
+    sharedGlobal?.catch(() => undefined);
+    for (const claim of claimed) launch(s, claim, sharedGlobal);
     storeErrors = 0;
     return claimed.length > 0 ? "busy" : "idle";
   };
 
-  const launch = (s: CoordinationStore, claim: ClaimedTask) => {
+  const launch = (s: CoordinationStore, claim: ClaimedTask, sharedGlobal?: Promise<MemoryEntry[]>) => {
     const controller = new AbortController();
     const deps = {
       store: s,
@@ -254,8 +269,9 @@ export function createWorker(opts: WorkerOptions): Worker {
       history,
       workerId: id,
       maxRunMs: config.distributed.locking.ttlSeconds * 1000,
+      complete: complete as CompleteFn,
     };
-    const done = runTask(deps, claim, controller.signal).finally(() => {
+    const done = runTask(deps, claim, controller.signal, sharedGlobal).finally(() => {
       inFlight.delete(claim.task.id);
       metrics.activeTasks.set(inFlight.size);
       loop?.nudge();
@@ -332,11 +348,19 @@ export function createWorker(opts: WorkerOptions): Worker {
         monitor.start();
       }
 
+      complete = createCompletionBatcher(s, { maxBatch: config.capacity.maxConcurrentTasks, flushDelayMs: COMPLETION_FLUSH_MS });
+      const changeMarker = s.changeMarker?.bind(s);
       loop = createPollLoop({
         tick,
         busyIntervalMs: config.polling.busyIntervalMs,
         idleIntervalMs: config.polling.idleIntervalMs,
         maxBackoffMs: config.polling.maxBackoffMs,
+        // With a change marker (SQLite: PRAGMA data_version) an idle worker sees new work within
+        // WATCH_INTERVAL_MS at the cost of one pragma read; without one it keeps the busy
+        // interval for an idle interval's length after its last claim, then slows down.
+        ...(changeMarker
+          ? { watch: { intervalMs: WATCH_INTERVAL_MS, changed: async () => (await changeMarker()) !== seenMarker } }
+          : { lingerMs: config.polling.idleIntervalMs }),
         onError: (thrown, consecutive) => {
           storeErrors = consecutive;
           metrics.storeErrors.inc({ step: "poll" });

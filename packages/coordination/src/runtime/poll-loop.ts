@@ -1,11 +1,24 @@
 export type TickResult = "busy" | "idle" | "full" | "paused";
 
+export interface PollWatch {
+  /** Whether anything may have changed since the previous call; must be cheap (no claim query). */
+  changed: () => Promise<boolean>;
+  intervalMs: number;
+}
+
 export interface PollLoopOptions {
   tick: () => Promise<TickResult>;
   busyIntervalMs: number;
   idleIntervalMs: number;
   maxBackoffMs: number;
   onError: (error: unknown, consecutive: number) => void;
+  /**
+   * While idle, check for changes every `intervalMs` and poll at once when there are any, so
+   * new work is seen within tens of ms although the idle poll runs only every idleIntervalMs.
+   */
+  watch?: PollWatch;
+  /** Without a watch: keep polling at the busy interval for this long after the last claim (default 0). */
+  lingerMs?: number;
   random?: () => number;
 }
 
@@ -20,32 +33,79 @@ export interface PollLoop {
 /**
  * graphile-worker's loop shape: poll quickly while work keeps coming, slowly when idle, wait
  * for a nudge when full, and back off exponentially (with jitter) on consecutive errors so a
- * struggling store is not hammered. The timers only schedule; nothing here judges time.
+ * struggling store is not hammered. When idle, a cheap change watch (if the store has one)
+ * wakes the loop for new work in between the slow polls. The timers only schedule; nothing
+ * here judges time.
  */
 export function createPollLoop(opts: PollLoopOptions): PollLoop {
   const random = opts.random ?? Math.random;
+  const lingerMs = opts.lingerMs ?? 0;
   let running = false;
   let timer: NodeJS.Timeout | null = null;
+  let immediate: NodeJS.Immediate | null = null;
+  let watchTimer: NodeJS.Timeout | null = null;
   let current: Promise<void> | null = null;
   let nudged = false;
   let errors = 0;
+  let lastWorkAt = Number.NEGATIVE_INFINITY;
 
+  const stopWatching = () => {
+    if (watchTimer) clearTimeout(watchTimer);
+    watchTimer = null;
+  };
+
+  const clearTimer = () => {
+    if (timer) clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
+    timer = null;
+    immediate = null;
+  };
+
+  // "At once" is setImmediate: a 0 ms setTimeout waits at least 1 ms, a whole claim cycle's worth of work.
   const schedule = (ms: number) => {
     if (!running) return;
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(run, ms);
+    clearTimer();
+    if (ms <= 0) immediate = setImmediate(run);
+    else timer = setTimeout(run, ms);
+  };
+
+  const watchSoon = (watch: PollWatch) => {
+    watchTimer = setTimeout(() => {
+      watchTimer = null;
+      void watch.changed().then(
+        (changed) => {
+          if (!running || current || !timer) return;
+          if (changed) schedule(0);
+          else watchSoon(watch);
+        },
+        // A failing watch is no reason to stop polling: the idle poll still runs and reports the error.
+        () => undefined,
+      );
+    }, watch.intervalMs);
+  };
+
+  const afterTick = (result: TickResult): number => {
+    errors = 0;
+    if (result === "busy") lastWorkAt = performance.now();
+    if (nudged) return 0;
+    if (result === "busy") return opts.busyIntervalMs;
+    if (result === "idle" && performance.now() - lastWorkAt < lingerMs) return opts.busyIntervalMs;
+    return opts.idleIntervalMs;
   };
 
   const run = () => {
     timer = null;
+    immediate = null;
+    stopWatching();
     if (!running || current) return;
     nudged = false;
+    let watchAfter = false;
     current = opts
       .tick()
       .then(
         (result) => {
-          errors = 0;
-          return nudged ? 0 : result === "busy" ? opts.busyIntervalMs : opts.idleIntervalMs;
+          watchAfter = result === "idle";
+          return afterTick(result);
         },
         (error: unknown) => {
           errors += 1;
@@ -57,6 +117,7 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
       .then((next) => {
         current = null;
         schedule(next);
+        if (watchAfter && opts.watch && next > opts.watch.intervalMs) watchSoon(opts.watch);
       });
   };
 
@@ -73,8 +134,8 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
     },
     async stop() {
       running = false;
-      if (timer) clearTimeout(timer);
-      timer = null;
+      clearTimer();
+      stopWatching();
       await current;
     },
   };

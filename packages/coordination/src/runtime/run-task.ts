@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import type { MemoryEntry } from "../domain/memory.js";
 import type { BalancingHistoryRecorder } from "../balancer/balancing-history.js";
 import { coerceError, IllegalTransitionError, StaleFencingTokenError } from "../errors.js";
 import type { HandlerDefinition } from "../handlers/task-handler.js";
@@ -6,6 +7,7 @@ import type { MemorySyncManager } from "../memory/memory-sync-manager.js";
 import type { WorkerMetrics } from "../observability/worker-metrics.js";
 import type { CoordinationStore } from "../store/port.js";
 import type { ClaimedTask } from "./claimed-task.js";
+import type { CompleteFn } from "./completion-batcher.js";
 import { isRetryable, MissingHandlerError, TaskAbortedError } from "./runtime-errors.js";
 import { storeResultReleaseLockAndComplete } from "./steps/complete-task.js";
 import { executeTask } from "./steps/execute-task.js";
@@ -22,6 +24,8 @@ export interface RunTaskDeps {
   workerId: string;
   /** locking.ttlSeconds in ms: no attempt runs longer, whatever its task says. */
   maxRunMs: number;
+  /** The fenced completion (batched where the store supports it; see completion-batcher.ts). */
+  complete: CompleteFn;
 }
 
 type Outcome = { ok: true; result: unknown } | { ok: false; error: Error };
@@ -31,22 +35,23 @@ type Outcome = { ok: true; result: unknown } | { ok: false; error: Error };
  * as a failed/dead task, or — when the store says our token is stale — as a logged
  * "rejected_stale_token" (another worker owns the task now; our result must not count).
  */
-export async function runTask(deps: RunTaskDeps, claim: ClaimedTask, signal: AbortSignal): Promise<void> {
+export async function runTask(deps: RunTaskDeps, claim: ClaimedTask, signal: AbortSignal, sharedGlobal?: Promise<MemoryEntry[]>): Promise<void> {
   const { task, lock } = claim;
   const log = deps.log.child({ task_id: task.id });
   const started = performance.now();
-  log.info({ action: "task.start", metadata: { type: task.type, attempt: task.attempts, fencing_token: lock.token } }, "task started");
+  // Per-task success lines are debug: at info they were a measurable share of a busy worker's CPU. Failures stay warn.
+  log.debug({ action: "task.start", metadata: { type: task.type, attempt: task.attempts, fencing_token: lock.token } }, "task started");
 
-  const outcome = await attempt(deps, claim, signal, log);
+  const outcome = await attempt(deps, claim, signal, log, sharedGlobal);
   const durationMs = Math.round(performance.now() - started);
   deps.history.record({ taskType: task.type, affinityKey: task.affinityKey, workerId: deps.workerId, succeeded: outcome.ok, durationMs });
 
   try {
     if (outcome.ok) {
-      await storeResultReleaseLockAndComplete(deps.store, claim, outcome.result);
+      await storeResultReleaseLockAndComplete(deps.complete, claim, outcome.result);
       deps.metrics.tasksProcessed.inc({ type: task.type });
       deps.metrics.taskDuration.observe({ type: task.type, result: "succeeded" }, durationMs / 1000);
-      log.info({ action: "task.complete", result: "succeeded", duration_ms: durationMs, metadata: { fencing_token: lock.token } }, "task succeeded");
+      log.debug({ action: "task.complete", result: "succeeded", duration_ms: durationMs, metadata: { fencing_token: lock.token } }, "task succeeded");
       return;
     }
     const aborted = outcome.error instanceof TaskAbortedError;
@@ -81,11 +86,11 @@ export async function runTask(deps: RunTaskDeps, claim: ClaimedTask, signal: Abo
   }
 }
 
-async function attempt(deps: RunTaskDeps, claim: ClaimedTask, signal: AbortSignal, log: Logger): Promise<Outcome> {
+async function attempt(deps: RunTaskDeps, claim: ClaimedTask, signal: AbortSignal, log: Logger, sharedGlobal?: Promise<MemoryEntry[]>): Promise<Outcome> {
   try {
     const handler = deps.handlers.get(claim.task.type);
     if (!handler) throw new MissingHandlerError(claim.task.type);
-    const memory = await getContext(deps.memory, claim.task);
+    const memory = await getContext(deps.memory, claim.task, sharedGlobal);
     claim.handle.markExecuting();
     const result = await executeTask({ claim, handler, memory, log, signal, timeoutMs: Math.min(claim.task.timeoutMs, deps.maxRunMs) });
     return { ok: true, result };

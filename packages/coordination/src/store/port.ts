@@ -6,6 +6,16 @@ import type { WorkerRecord, WorkerRegistration, WorkerState } from "../domain/wo
 
 export type BackendKind = "sqlite" | "github";
 
+/** One completion in a `completeTasks` batch: the arguments of `completeTask`. */
+export interface CompletionRequest {
+  taskId: string;
+  token: number;
+  result?: unknown;
+}
+
+/** Per item: the succeeded task, or exactly the error `completeTask` would have thrown. */
+export type CompletionOutcome = { ok: true; task: Task } | { ok: false; error: Error };
+
 /**
  * Everything the coordination layer persists, as atomic state transitions. Each method is
  * one transition judged by the store's own clock (invariant 2): callers never pass "now".
@@ -91,6 +101,13 @@ export interface CoordinationStore {
    * (the seed's store result → release lock → mark complete, as one transition).
    */
   completeTask(taskId: string, token: number, opts?: { result?: unknown }): Promise<Task>;
+  /**
+   * Optional: `completeTask` for many tasks in one store transaction, where the backend has
+   * them (SQLite rewards few large write transactions). Each item is fenced and applied on
+   * its own — a stale token or a task no longer running refuses only that item, reported in
+   * its outcome, in input order. Callers fall back to `completeTask` when it is absent.
+   */
+  completeTasks?(items: readonly CompletionRequest[]): Promise<CompletionOutcome[]>;
   /** running → failed (retry at now + retryDelayMs) or dead (attempts exhausted / not retryable), fenced; releases the lock. */
   failTask(taskId: string, token: number, error: { message: string; retryable: boolean; retryDelayMs: number }): Promise<Task>;
   /** Any non-terminal → cancelled; releases its lock (fencing moves on). */
@@ -100,6 +117,14 @@ export interface CoordinationStore {
    * worker (null clears the pin); releases any lock so the old holder's token is stale.
    */
   requeueTask(taskId: string, opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean }): Promise<Task>;
+
+  /**
+   * Optional: a value that differs between two calls whenever anything was committed to the
+   * store in between (by any process), and that is cheap enough to read every few tens of
+   * ms. Workers use it to wake up for new work without re-running the claim query; backends
+   * without such a signal omit it and workers poll on their intervals alone.
+   */
+  changeMarker?(): Promise<string>;
 
   // ── Memory (LWW by store order) ───────────────────────────────────────────────────
   memorySet(key: string, value: unknown, writerId: string): Promise<MemoryEntry>;

@@ -28,7 +28,13 @@ afterEach(async () => {
   await emulator.close();
 });
 
-const issueOf = (taskId: string): number => Number(taskId.replace("gh-", ""));
+/** The issue that holds a task: its signed spec carries the nonce the task id is made of. */
+const issueOf = (taskId: string): number => {
+  const nonce = taskId.replace("gh-", "");
+  const issue = emulator.state.repo(OWNER, REPO)?.visibleIssues().find((i) => i.body?.includes(`"n":"${nonce}"`));
+  if (!issue) throw new Error(`no issue for ${taskId}`);
+  return issue.number;
+};
 
 function claimPayload(owner: string): Record<string, unknown> {
   return { k: "claim", n: "forged-nonce-1", at: Date.now(), ev: [], owner, ttlMs: 600_000, inc: "x", meta: { hostname: "evil", pid: 1, taskType: "demo" }, rev: 0, start: { at: Date.now(), attempt: 1 } };

@@ -1,19 +1,19 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import type { RouterOutputs } from "@sentinel/api";
 import Link from "next/link";
-import { useTRPC } from "~/trpc/react";
 import { CapacityBar } from "../capacity-bar";
 import { StateBadge } from "../state-badge";
 
-const SHOWN = 12;
+/** Rows the overview asks `workers.summary` for. */
+export const CAPACITY_ROWS = 12;
+
+type WorkerSummary = RouterOutputs["workers"]["summary"];
 
 /** The seed's "Capacity Tracking" view: the busiest live workers, from the registry summary (never the whole list). */
-export function CapacityByWorker() {
-  const trpc = useTRPC();
-  const summary = useQuery(trpc.workers.summary.queryOptions({ top: SHOWN }));
-  const live = summary.data?.busiest ?? [];
-  const liveTotal = summary.data?.leaseLive ?? 0;
+export function CapacityByWorker({ summary }: { summary: WorkerSummary }) {
+  const live = summary.busiest;
+  const liveTotal = summary.leaseLive;
   return (
     <div className="card" data-testid="capacity-by-worker">
       <div className="row">
@@ -22,6 +22,15 @@ export function CapacityByWorker() {
         <span className="muted small">busiest first{liveTotal > live.length ? ` · ${live.length} of ${liveTotal} live` : ""}</span>
       </div>
       <table className="data">
+        <thead>
+          <tr>
+            <th style={{ width: "22%" }}>Worker</th>
+            <th style={{ width: "12%" }}>State</th>
+            <th style={{ width: "26%" }}>Slots in use</th>
+            <th className="num" style={{ width: "10%" }}>Free</th>
+            <th>Types</th>
+          </tr>
+        </thead>
         <tbody>
           {live.map((w) => (
             <tr key={w.id} data-testid={`capacity-row-${w.id}`}>
@@ -32,11 +41,15 @@ export function CapacityByWorker() {
               <td>
                 <CapacityBar active={w.activeTasks} max={w.maxConcurrency} />
               </td>
+              <td className="num">{w.availableSlots}</td>
+              <td className="small mono muted">{w.supportedTaskTypes.join(", ")}</td>
             </tr>
           ))}
-          {summary.data && live.length === 0 && (
+          {live.length === 0 && (
             <tr>
-              <td className="muted">No worker holds a live lease.</td>
+              <td colSpan={5} className="muted">
+                No worker holds a live lease.
+              </td>
             </tr>
           )}
         </tbody>

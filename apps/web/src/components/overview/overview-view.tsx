@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
 import { CapacityMeter } from "../capacity-bar";
-import { CapacityByWorker } from "./capacity-by-worker";
+import { CAPACITY_ROWS, CapacityByWorker } from "./capacity-by-worker";
 import { formatDateTime, formatPercent } from "../format";
 import { QueryState } from "../query-state";
 import { StateBadge } from "../state-badge";
@@ -15,8 +15,12 @@ const THROUGHPUT_MINUTES = 30;
 export function OverviewView() {
   const trpc = useTRPC();
   const overview = useQuery(trpc.overview.get.queryOptions({ windowMinutes: THROUGHPUT_MINUTES }));
+  // Counts, capacity and the busiest workers in one read, so the three panels agree.
+  const summary = useQuery(trpc.workers.summary.queryOptions({ top: CAPACITY_ROWS }));
   if (!overview.data) return <QueryState query={overview} title="Overview" />;
+  if (!summary.data) return <QueryState query={summary} title="Overview" />;
   const o = overview.data;
+  const w = summary.data;
   const finished = o.throughput.reduce((n, p) => n + p.succeeded + p.failed, 0);
 
   return (
@@ -42,11 +46,11 @@ export function OverviewView() {
         <div className="card" data-testid="overview-workers">
           <h3>Workers</h3>
           <div className="stat">
-            {o.workers.live}
-            <span className="muted" style={{ fontSize: 14 }}> live / {o.workers.total}</span>
+            {w.leaseLive}
+            <span className="muted" style={{ fontSize: 14 }}> live / {w.total}</span>
           </div>
           <div className="row" style={{ marginTop: 6, gap: 4 }}>
-            {Object.entries(o.workers.byState)
+            {Object.entries(w.byState)
               .filter(([, n]) => n > 0)
               .map(([state, n]) => (
                 <span key={state} className="row" style={{ gap: 3 }}>
@@ -55,14 +59,14 @@ export function OverviewView() {
               ))}
           </div>
         </div>
-        <div className="card" data-testid="overview-capacity" data-used={o.capacity.used}>
+        <div className="card" data-testid="overview-capacity" data-used={w.capacity.used}>
           <h3>Capacity</h3>
           <div className="stat">
-            {o.capacity.used}
-            <span className="muted" style={{ fontSize: 14 }}> / {o.capacity.total} slots</span>
+            {w.capacity.used}
+            <span className="muted" style={{ fontSize: 14 }}> / {w.capacity.total} slots</span>
           </div>
           <div style={{ marginTop: 8 }}>
-            <CapacityMeter used={o.capacity.used} total={o.capacity.total} />
+            <CapacityMeter used={w.capacity.used} total={w.capacity.total} />
           </div>
         </div>
         <div className="card" data-testid="overview-queue">
@@ -120,7 +124,7 @@ export function OverviewView() {
         </div>
       </div>
 
-      <CapacityByWorker />
+      <CapacityByWorker summary={w} />
 
       {o.budget && (
         <div className="card" data-testid="budget-panel">

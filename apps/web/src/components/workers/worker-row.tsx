@@ -21,6 +21,7 @@ function WorkerTimeline({ workerId, timeline, windowMs }: { workerId: string; ti
     <HeartbeatTimeline
       workerId={workerId}
       heartbeats={timeline.heartbeats.map((h) => h.at)}
+      lastHeartbeatAt={timeline.lastHeartbeatAt}
       now={timeline.now}
       knownUntil={timeline.knownUntil}
       intervalMs={timeline.heartbeatIntervalMs}
@@ -52,7 +53,7 @@ export function WorkerRow({ worker, heartbeatAgeMs, timeline, windowMs }: { work
         <StateBadge state={worker.state} testId={`worker-state-${worker.id}`} />
         {worker.drainRequested && worker.state !== "DRAINING" && worker.state !== "REMOVED" && <div className="small muted">drain requested</div>}
       </td>
-      <td>
+      <td style={worker.leaseLive ? undefined : { opacity: 0.45 }} title={worker.leaseLive ? undefined : "last reported before its lease lapsed"}>
         <CapacityBar active={worker.activeTasks} max={worker.maxConcurrency} />
       </td>
       <td className={silent ? "num" : "num muted"} style={silent ? { color: "var(--warn)" } : undefined} data-testid={`worker-heartbeat-age-${worker.id}`}>

@@ -1,15 +1,16 @@
 import type { Task } from "../../domain/task.js";
-import type { CoordinationStore } from "../../store/port.js";
 import type { ClaimedTask } from "../claimed-task.js";
+import type { CompleteFn } from "../completion-batcher.js";
 
 /**
  * Seed steps 7–11: store result → release lock → mark complete. The store performs all three
- * as ONE fenced transition (`completeTask`), so there is no window in which a result is
- * stored but the task still looks running, or the lock is free but the task not done; a
- * stale token rejects all three together (StaleFencingTokenError).
+ * as ONE fenced transition (`completeTask`, or one item of a `completeTasks` batch), so there
+ * is no window in which a result is stored but the task still looks running, or the lock is
+ * free but the task not done; a stale token rejects all three together
+ * (StaleFencingTokenError).
  */
-export async function storeResultReleaseLockAndComplete(store: CoordinationStore, claim: ClaimedTask, result: unknown): Promise<Task> {
-  const done = await store.completeTask(claim.task.id, claim.lock.token, { result: result ?? null });
+export async function storeResultReleaseLockAndComplete(complete: CompleteFn, claim: ClaimedTask, result: unknown): Promise<Task> {
+  const done = await complete({ taskId: claim.task.id, token: claim.lock.token, result: result ?? null });
   releaseLockHandle(claim);
   return done;
 }

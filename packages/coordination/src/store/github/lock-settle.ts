@@ -38,10 +38,16 @@ export async function settleClaims(
     const holder = loaded?.view.holder ?? null;
     const ours = (loaded?.view.openClaims ?? []).filter((c) => c.stored.record.n === claim.record.n).map((c) => c.stored);
     if (!ours.some((c) => c.id === claim.id)) ours.push(claim);
-    const won = holder !== null && holder.stored.record.n === claim.record.n;
-    const kept = won ? holder.stored : null;
+    // Our own claim is judged as of the moment we made it (lease checked just before, TTL
+    // starting then), like an atomic acquire. If the lease or TTL ran out meanwhile the lock
+    // is dead for every other reader and our fenced writes fail, so this cannot create a
+    // second live holder.
+    const now = loaded?.now ?? 0;
+    const first = (loaded?.view.openClaims ?? []).find((c) => c.stored.record.n === claim.record.n || (now < c.lock.expiresAt && c.leaseLive));
+    const won = first !== undefined && first.stored.record.n === claim.record.n;
+    const kept = won ? first.stored : null;
     for (const duplicate of ours) if (duplicate.id !== kept?.id) await tasks.deleteClaim(duplicate);
-    outcomes.push({ taskId, claim: kept ?? claim, won, holder: holder && !won ? holder.lock : won && holder ? holder.lock : null, view: loaded?.view ?? null });
+    outcomes.push({ taskId, claim: kept ?? claim, won, holder: holder?.lock ?? null, view: loaded?.view ?? null });
   }
   return outcomes;
 }

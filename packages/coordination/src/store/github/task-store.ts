@@ -7,7 +7,7 @@ import type { TaskSource } from "./fold/task-source.js";
 import { leaseCheckFrom, type WorkerView } from "./fold/worker-fold.js";
 import type { GithubContext } from "./github-context.js";
 import { toJsonValue } from "./json-value.js";
-import { issueNumberOf, PURPOSE_LABELS, SENTINEL_LABEL, taskIdOf } from "./records/issue-kinds.js";
+import { PURPOSE_LABELS, SENTINEL_LABEL, taskIdOf, taskNonceOf } from "./records/issue-kinds.js";
 import type { AttemptEnd, ClaimRecord, EventEntry, TaskOpRecord, TaskRecord } from "./records/record-schemas.js";
 import type { StoredRecord } from "./repo-mirror.js";
 import { renderTaskBody } from "./task-body.js";
@@ -57,8 +57,6 @@ export class TaskStore {
         nonce: body.n,
         spec: body.spec,
         createdAt: Math.max(body.at, Date.parse(entry.issue.createdAt)),
-        open: entry.issue.state === "open",
-        labels: entry.issue.labels,
         issueId: entry.issue.id,
         issueCreatedAt: entry.issue.createdAt,
         events: body.ev,
@@ -69,23 +67,30 @@ export class TaskStore {
     return [...byNonce.values()];
   }
 
-  /**
-   * The task of an issue. A create retried after a 5xx that had taken effect leaves a
-   * duplicate issue with the same nonce: it is an alias of the lowest-numbered one.
-   */
+  /** The task of an issue (duplicates of a create share its nonce: see taskIdOf). */
   private source(issueNumber: number): TaskSource | null {
     const entry = this.ctx.mirror.issue(issueNumber);
     const nonce = entry?.body?.k === "task" ? entry.body.n : null;
-    if (nonce === null) return null;
+    return nonce === null ? null : this.sourceByNonce(nonce);
+  }
+
+  private sourceByNonce(nonce: string): TaskSource | null {
     return this.sources().find((source) => source.nonce === nonce) ?? null;
+  }
+
+  /** The task of an id, refreshing the mirror once if another process created it. */
+  private async resolve(taskId: string): Promise<TaskSource | null> {
+    const nonce = taskNonceOf(taskId);
+    if (nonce === null) return null;
+    const known = this.sourceByNonce(nonce);
+    if (known) return known;
+    await this.ctx.mirror.refresh();
+    return this.sourceByNonce(nonce);
   }
 
   /** Fresh read of one task: its issue's comments and the registry, straight from GitHub. */
   async load(taskId: string): Promise<Loaded | null> {
-    const issueNumber = issueNumberOf(taskId);
-    if (issueNumber === null) return null;
-    if (!this.ctx.mirror.issue(issueNumber)) await this.ctx.mirror.refresh();
-    const source = this.source(issueNumber);
+    const source = await this.resolve(taskId);
     if (!source) return null;
     const [records, workers] = await Promise.all([this.ctx.mirror.readIssue(source.issueNumber), this.workers.views()]);
     const now = this.ctx.now();
@@ -94,8 +99,8 @@ export class TaskStore {
 
   /** Fold one task from the mirror right after our own write (read-your-writes; no request). */
   private refold(taskId: string): Task {
-    const issueNumber = issueNumberOf(taskId);
-    const source = issueNumber === null ? null : this.source(issueNumber);
+    const nonce = taskNonceOf(taskId);
+    const source = nonce === null ? null : this.sourceByNonce(nonce);
     if (!source) throw new NotFoundError("task", taskId);
     const workers = this.workers.cachedViews();
     const now = this.ctx.now();
@@ -125,17 +130,18 @@ export class TaskStore {
     const f = parseOrThrow(filterSchema, filter, "filter");
     const after = f.cursor ? decodeCursor(f.cursor) : null;
     const search = f.search?.toLowerCase();
+    // Newest first (by issue number); the cursor is the last issue number of the previous page.
     const matches = (await this.foldAll())
-      .map(({ view }) => view.task)
-      .filter((task) => !f.states || f.states.includes(task.state))
-      .filter((task) => !f.types || f.types.includes(task.type))
-      .filter((task) => !f.workerId || task.workerId === f.workerId)
-      .filter((task) => !search || [task.id, task.title, task.type, JSON.stringify(task.params)].some((text) => text.toLowerCase().includes(search)))
-      .sort((a, b) => issueNumberOf(b.id)! - issueNumberOf(a.id)!)
-      .filter((task) => after === null || issueNumberOf(task.id)! < after);
-    const items = matches.slice(0, f.limit);
-    const last = items.at(-1);
-    return { items, nextCursor: matches.length > f.limit && last ? encodeCursor(issueNumberOf(last.id)!) : null };
+      .map(({ source, view }) => ({ number: source.issueNumber, task: view.task }))
+      .filter(({ task }) => !f.states || f.states.includes(task.state))
+      .filter(({ task }) => !f.types || f.types.includes(task.type))
+      .filter(({ task }) => !f.workerId || task.workerId === f.workerId)
+      .filter(({ task }) => !search || [task.id, task.title, task.type, JSON.stringify(task.params)].some((text) => text.toLowerCase().includes(search)))
+      .sort((a, b) => b.number - a.number)
+      .filter(({ number }) => after === null || number < after);
+    const page = matches.slice(0, f.limit);
+    const last = page.at(-1);
+    return { items: page.map(({ task }) => task), nextCursor: matches.length > f.limit && last ? encodeCursor(last.number) : null };
   }
 
   async listClaimable(opts: { types: string[]; workerId: string; limit: number }): Promise<Task[]> {
@@ -143,21 +149,24 @@ export class TaskStore {
     if (types.length === 0) return [];
     const now = this.ctx.now();
     const folded = await this.foldAll();
-    const candidates: Task[] = [];
+    const candidates: Array<{ number: number; task: Task }> = [];
     for (const { source, view } of folded) {
       if (!isClaimableFor(view.task, types, workerId, now)) continue;
       if (view.holder) {
         // A loser's claim is deleted, but deletions never appear in `since` lists: re-read
         // the issue when an unstarted claim has outlived the settle window.
         if (view.holder.stored.record.start || now - view.holder.lock.acquiredAt < 2 * this.ctx.options.settleDelayMs + 1000) continue;
-        const fresh = await this.load(taskIdOf(source.issueNumber));
+        const fresh = await this.load(view.task.id);
         if (!fresh || fresh.view.holder || !isClaimableFor(fresh.view.task, types, workerId, now)) continue;
-        candidates.push(fresh.view.task);
+        candidates.push({ number: source.issueNumber, task: fresh.view.task });
       } else {
-        candidates.push(view.task);
+        candidates.push({ number: source.issueNumber, task: view.task });
       }
     }
-    return candidates.sort((a, b) => b.priority - a.priority || a.createdAt - b.createdAt || issueNumberOf(a.id)! - issueNumberOf(b.id)!).slice(0, limit);
+    return candidates
+      .sort((a, b) => b.task.priority - a.task.priority || a.task.createdAt - b.task.createdAt || a.number - b.number)
+      .slice(0, limit)
+      .map(({ task }) => task);
   }
 
   // ── creating ───────────────────────────────────────────────────────────────────
@@ -239,7 +248,7 @@ export class TaskStore {
     for (const source of this.sources()) {
       const view = foldTask(source, this.ctx.mirror.recordsOf(source.issueNumber), now, lease);
       if (!view.holder) continue;
-      const fresh = await this.load(taskIdOf(source.issueNumber));
+      const fresh = await this.load(view.task.id);
       if (fresh?.view.holder) locks.push(fresh.view.holder.lock);
     }
     return locks.sort((a, b) => a.token - b.token);
@@ -276,11 +285,14 @@ export class TaskStore {
     for (const outcome of outcomes) {
       if (!outcome.won || !outcome.view) continue;
       const holder = outcome.view.holder;
-      if (!holder) continue;
+      if (holder?.stored.id !== outcome.claim.id) {
+        // Won the race, but our lease lapsed meanwhile: the claim is dead, take it back.
+        await this.deleteClaim(outcome.claim);
+        continue;
+      }
       try {
         const task = await this.startHeld(outcome.taskId, outcome.view, holder);
-        const lock = (await this.load(outcome.taskId))?.view.holder?.lock ?? holder.lock;
-        results.push({ task, lock });
+        results.push({ task, lock: holder.lock });
       } catch (error) {
         if (!(error instanceof IllegalTransitionError || error instanceof ValidationError)) throw error;
         await this.endClaim(outcome.taskId, holder.stored, { state: "released", at: this.ctx.now() }, [], workerId);
@@ -386,7 +398,7 @@ export class TaskStore {
       const holdsLock = view.openClaims.some((claim) => claim.lock.ownerId === workerId);
       const running = view.task.state === "running" && view.task.workerId === workerId;
       if (!holdsLock && !running) continue;
-      const taskId = taskIdOf(source.issueNumber);
+      const taskId = taskIdOf(source.nonce);
       const fresh = await this.load(taskId);
       if (!fresh) continue;
       const task = fresh.view.task;
@@ -404,6 +416,12 @@ export class TaskStore {
   }
 
   // ── internals ──────────────────────────────────────────────────────────────────
+  /** The issue holding a task's records. */
+  private issueOf(taskId: string): number | null {
+    const nonce = taskNonceOf(taskId);
+    return (nonce === null ? null : this.sourceByNonce(nonce))?.issueNumber ?? null;
+  }
+
   /** Used by lock-settle: re-read a task and judge its claims. */
   async reload(taskId: string): Promise<Loaded | null> {
     return this.load(taskId);
@@ -452,7 +470,7 @@ export class TaskStore {
 
   /** The claim comment of the running attempt (the token may have been handed to a revoke op). */
   private attemptClaim(taskId: string, view: TaskView): StoredRecord<ClaimRecord> {
-    const issue = issueNumberOf(taskId);
+    const issue = this.issueOf(taskId);
     const claims = (issue === null ? [] : this.ctx.mirror.recordsOf(issue)).filter(
       (stored): stored is StoredRecord<ClaimRecord> => stored.record.k === "claim" && stored.record.start !== undefined && view.applied.has(stored.id),
     );
@@ -493,7 +511,7 @@ export class TaskStore {
   }
 
   private async postOp(taskId: string, fields: Omit<TaskOpRecord, "k" | "n" | "at">): Promise<StoredRecord<TaskOpRecord>> {
-    const issue = issueNumberOf(taskId);
+    const issue = this.issueOf(taskId);
     if (issue === null) throw new NotFoundError("task", taskId);
     const payload: TaskOpRecord = { k: "op", n: this.ctx.nonce(), at: this.ctx.now(), ...fields };
     return this.ctx.post(issue, payload, `sentinel: ${fields.op} by ${fields.actor}: ${fields.reason}`);
@@ -501,7 +519,7 @@ export class TaskStore {
 
   /** Labels and open/closed mirror the state for people browsing the repository (best effort; the records are the truth). */
   private async mirrorLabels(task: Task): Promise<void> {
-    const issue = issueNumberOf(task.id);
+    const issue = this.issueOf(task.id);
     if (issue === null) return;
     const labels = [SENTINEL_LABEL, PURPOSE_LABELS.task, `type:${task.type}`, `priority:${task.priority}`, `state:${task.state}`];
     const closed = task.state === "succeeded" || task.state === "dead" || task.state === "cancelled";

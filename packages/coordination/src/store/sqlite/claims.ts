@@ -1,12 +1,10 @@
-import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Lock } from "../../domain/lock.js";
 import { ACCEPTING_STATES } from "../../domain/worker.js";
 import type { Task } from "../../domain/task.js";
 import { parseOrThrow } from "../../validation.js";
-import { readLockTx, takeLockTx } from "./locks.js";
-import { tasks } from "./schema.js";
-import { startAttemptTx } from "./task-transitions.js";
+import { takeLockTx } from "./locks.js";
+import { readTaskAndLockTx, startAttemptTx } from "./task-transitions.js";
 import type { Tx } from "./transaction.js";
 import { requireLiveLeaseTx } from "./worker-lease.js";
 
@@ -31,12 +29,13 @@ export function claimTasksTx(
   if (!ACCEPTING_STATES.includes(worker.state)) return [];
   const claimed: Array<{ task: Task; lock: Lock }> = [];
   for (const taskId of new Set(taskIds)) {
-    const row = tx.db.select().from(tasks).where(eq(tasks.id, taskId)).get();
-    if (!row || (row.state !== "queued" && row.state !== "failed") || row.runAt > tx.now) continue;
+    const found = readTaskAndLockTx(tx, taskId);
+    if (!found) continue;
+    const { row, lock: lockState } = found;
+    if ((row.state !== "queued" && row.state !== "failed") || row.runAt > tx.now) continue;
     if (row.pinnedWorkerId !== null && row.pinnedWorkerId !== workerId) continue;
     if (!worker.supportedTaskTypes.includes(row.type)) continue;
-    const lockState = readLockTx(tx, taskId);
-    if (!lockState || lockState.live) continue;
+    if (lockState.live) continue;
     const lock = takeLockTx(tx, lockState, workerId, row.timeoutMs, { ...metadata, taskType: row.type });
     claimed.push({ task: startAttemptTx(tx, row, lock.token, workerId), lock });
   }

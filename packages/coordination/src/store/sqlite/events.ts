@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { EVENT_KINDS, type NewStoreEvent, type StoreEvent } from "../../domain/events.js";
-import { asc, gt } from "drizzle-orm";
+import { asc, eq, gt } from "drizzle-orm";
 import { parseOrThrow } from "../../validation.js";
 import { toJson } from "./json.js";
 import { toEvent } from "./rows.js";
@@ -20,13 +20,21 @@ const readEventsSchema = z.object({
   limit: z.number().int().min(1).max(10_000),
 });
 
-/** Append inside the caller's transaction, so an event exists iff its transition committed. */
-export function appendEventTx(tx: Tx, event: NewStoreEvent): StoreEvent {
-  const row = tx.db
-    .insert(events)
-    .values({ at: tx.now, kind: event.kind, taskId: event.taskId, workerId: event.workerId, actor: event.actor, data: toJson(event.data, "data") })
-    .returning()
-    .get();
+const INSERT_EVENT = "INSERT INTO events (at, kind, task_id, worker_id, actor, data) VALUES (?, ?, ?, ?, ?, ?)";
+
+/**
+ * Append inside the caller's transaction, so an event exists iff its transition committed.
+ * Every transition records its events this way (a prepared insert, nothing read back).
+ */
+export function appendEventTx(tx: Tx, event: NewStoreEvent): void {
+  tx.statement(INSERT_EVENT).run(tx.now, event.kind, event.taskId, event.workerId, event.actor, toJson(event.data, "data"));
+}
+
+/** The port's `appendEvent`: the stored event, as a reader of the log will see it. */
+export function appendEventReturningTx(tx: Tx, event: NewStoreEvent): StoreEvent {
+  const { lastInsertRowid } = tx.statement(INSERT_EVENT).run(tx.now, event.kind, event.taskId, event.workerId, event.actor, toJson(event.data, "data"));
+  const row = tx.db.select().from(events).where(eq(events.id, Number(lastInsertRowid))).get();
+  if (!row) throw new Error(`event ${lastInsertRowid} vanished inside its own transaction`);
   return toEvent(row);
 }
 

@@ -20,3 +20,12 @@ export function lockIsLive(now: number): SQL {
 export function lockLiveFlag(now: number): SQL<number> {
   return sql<number>`CASE WHEN ${lockIsLive(now)} THEN 1 ELSE 0 END`;
 }
+
+/**
+ * The same definition as plain SQL for the prepared hot-path statements: `locks` aliased `l`,
+ * its owner `workers` aliased `w` (LEFT JOIN), the instant bound as `@now`.
+ */
+export const LOCK_LIVE_FLAG_SQL =
+  `CASE WHEN l.owner_id IS NOT NULL AND l.expires_at > @now ` +
+  `AND w.state IN (${LEASE_HOLDING_STATES.map((s) => `'${s}'`).join(", ")}) ` +
+  `AND w.last_heartbeat_at + w.lease_ms > @now THEN 1 ELSE 0 END`;

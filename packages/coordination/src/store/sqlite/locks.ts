@@ -5,8 +5,8 @@ import { NotFoundError, StaleFencingTokenError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
 import { appendEventTx } from "./events.js";
 import { toJson } from "./json.js";
-import { lockIsLive, lockLiveFlag } from "./lock-liveness.js";
-import { toLock } from "./rows.js";
+import { LOCK_LIVE_FLAG_SQL, lockIsLive } from "./lock-liveness.js";
+import { LOCK_COLUMNS_SQL, lockRowOf, toLock, type LockColumns } from "./rows.js";
 import { locks, tasks, workers } from "./schema.js";
 import type { Tx } from "./transaction.js";
 import { requireLiveLeaseTx } from "./worker-lease.js";
@@ -32,15 +32,14 @@ const acquireSchema = z.object({
 
 const tokenSchema = z.number().int().min(1);
 
+const READ_LOCK = `SELECT ${LOCK_COLUMNS_SQL}, ${LOCK_LIVE_FLAG_SQL} AS live FROM locks l LEFT JOIN workers w ON w.id = l.owner_id WHERE l.task_id = @taskId`;
+const TAKE_LOCK = "UPDATE locks SET seq = ?, owner_id = ?, acquired_at = ?, expires_at = ?, metadata = ? WHERE task_id = ?";
+const CLEAR_OWNER = "UPDATE locks SET seq = ?, owner_id = NULL, acquired_at = NULL, expires_at = NULL, metadata = NULL WHERE task_id = ?";
+
 /** The task's lock row and whether it is live now; null if the task does not exist. */
 export function readLockTx(tx: Tx, taskId: string): LockState | null {
-  const found = tx.db
-    .select({ row: locks, live: lockLiveFlag(tx.now) })
-    .from(locks)
-    .leftJoin(workers, eq(workers.id, locks.ownerId))
-    .where(eq(locks.taskId, taskId))
-    .get();
-  return found ? { row: found.row, live: found.live === 1 } : null;
+  const found = tx.statement(READ_LOCK).get({ taskId, now: tx.now }) as (LockColumns & { live: number }) | undefined;
+  return found ? { row: lockRowOf(taskId, found), live: found.live === 1 } : null;
 }
 
 /**
@@ -52,14 +51,9 @@ export function takeLockTx(tx: Tx, state: LockState, ownerId: string, ttlMs: num
   if (row.ownerId !== null) {
     appendEventTx(tx, { kind: "lock.expired", taskId: row.taskId, workerId: row.ownerId, actor: ownerId, data: { token: row.seq } });
   }
-  const taken = tx.db
-    .update(locks)
-    .set({ seq: row.seq + 1, ownerId, acquiredAt: tx.now, expiresAt: tx.now + ttlMs, metadata: toJson(metadata, "metadata") })
-    .where(eq(locks.taskId, row.taskId))
-    .returning()
-    .get();
-  if (!taken) throw new NotFoundError("lock", row.taskId);
-  const lock = toLock(taken);
+  const lock: Lock = { taskId: row.taskId, ownerId, token: row.seq + 1, acquiredAt: tx.now, expiresAt: tx.now + ttlMs, metadata };
+  const { changes } = tx.statement(TAKE_LOCK).run(lock.token, ownerId, lock.acquiredAt, lock.expiresAt, toJson(metadata, "metadata"), row.taskId);
+  if (changes !== 1) throw new NotFoundError("lock", row.taskId);
   appendEventTx(tx, { kind: "lock.acquired", taskId: lock.taskId, workerId: ownerId, actor: ownerId, data: { token: lock.token, expiresAt: lock.expiresAt } });
   return lock;
 }
@@ -101,7 +95,7 @@ export function revokeLockTx(tx: Tx, taskId: string, opts: { actor: string; reas
   if (!state) throw new NotFoundError("task", taskId);
   const { row, live } = state;
   const token = row.seq + 1;
-  tx.db.update(locks).set({ seq: token, ownerId: null, acquiredAt: null, expiresAt: null, metadata: null }).where(eq(locks.taskId, taskId)).run();
+  clearOwnerTx(tx, taskId, token);
   if (row.ownerId !== null) {
     appendEventTx(tx, {
       kind: live ? "lock.force_released" : "lock.expired",
@@ -147,5 +141,5 @@ export function listLocksTx(tx: Tx): Lock[] {
 }
 
 function clearOwnerTx(tx: Tx, taskId: string, seq: number): void {
-  tx.db.update(locks).set({ seq, ownerId: null, acquiredAt: null, expiresAt: null, metadata: null }).where(eq(locks.taskId, taskId)).run();
+  tx.statement(CLEAR_OWNER).run(seq, taskId);
 }

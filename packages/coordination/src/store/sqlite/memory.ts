@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { assertMayWrite, namespaceOf, type MemoryEntry } from "../../domain/memory.js";
 import { parseOrThrow } from "../../validation.js";
@@ -37,9 +37,17 @@ export function memorySetTx(tx: Tx, key: string, value: unknown, writerId: strin
   return toMemoryEntry(row);
 }
 
+const MEMORY_COLUMNS_SQL = "key, value, version, writer_id AS writerId, updated_at AS updatedAt";
+const GET_ENTRY = `SELECT ${MEMORY_COLUMNS_SQL} FROM memory WHERE key = ? AND deleted = 0`;
+/** A key range on the primary key: the listing is an index seek, however large the table. */
+const LIST_RANGE = `SELECT ${MEMORY_COLUMNS_SQL} FROM memory WHERE key >= ? AND key < ? AND deleted = 0 ORDER BY key`;
+const LIST_ALL = `SELECT ${MEMORY_COLUMNS_SQL} FROM memory WHERE deleted = 0 ORDER BY key`;
+
+type MemoryEntryRow = Omit<typeof memory.$inferSelect, "deleted">;
+
 export function memoryGetTx(tx: Tx, key: string): MemoryEntry | null {
   namespaceOf(key);
-  const row = tx.db.select().from(memory).where(and(eq(memory.key, key), eq(memory.deleted, false))).get();
+  const row = tx.statement(GET_ENTRY).get(key) as MemoryEntryRow | undefined;
   return row ? toMemoryEntry(row) : null;
 }
 
@@ -57,11 +65,8 @@ export function memoryDeleteTx(tx: Tx, key: string, writerId: string): boolean {
 
 export function memoryListTx(tx: Tx, prefix: string): MemoryEntry[] {
   parseOrThrow(prefixSchema, prefix, "prefix");
-  return tx.db
-    .select()
-    .from(memory)
-    .where(and(eq(memory.deleted, false), sql`substr(${memory.key}, 1, ${prefix.length}) = ${prefix}`))
-    .orderBy(asc(memory.key))
-    .all()
-    .map(toMemoryEntry);
+  if (prefix === "") return (tx.statement(LIST_ALL).all() as MemoryEntryRow[]).map(toMemoryEntry);
+  // Keys starting with an ASCII prefix are exactly those in [prefix, prefix with its last character + 1) under BINARY collation.
+  const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+  return (tx.statement(LIST_RANGE).all(prefix, end) as MemoryEntryRow[]).map(toMemoryEntry);
 }

@@ -6,8 +6,69 @@ import type { WorkerRecord, WorkerState } from "../../domain/worker.js";
 import { fromJson } from "./json.js";
 import type { events, locks, memory, tasks, workers } from "./schema.js";
 
-type TaskRow = typeof tasks.$inferSelect;
-type LockRow = typeof locks.$inferSelect;
+export type TaskRow = typeof tasks.$inferSelect;
+
+/** `tasks` aliased `t`, selected under drizzle's property names so raw rows map like drizzle's. */
+export const TASK_COLUMNS_SQL = [
+  "t.id AS id",
+  "t.type AS type",
+  "t.title AS title",
+  "t.priority AS priority",
+  "t.params AS params",
+  "t.state AS state",
+  "t.attempts AS attempts",
+  "t.max_attempts AS maxAttempts",
+  "t.timeout_ms AS timeoutMs",
+  "t.run_at AS runAt",
+  "t.pinned_worker_id AS pinnedWorkerId",
+  "t.affinity_key AS affinityKey",
+  "t.worker_id AS workerId",
+  "t.fencing_token AS fencingToken",
+  "t.result AS result",
+  "t.last_error AS lastError",
+  "t.created_at AS createdAt",
+  "t.updated_at AS updatedAt",
+  "t.started_at AS startedAt",
+  "t.finished_at AS finishedAt",
+].join(", ");
+
+/** `locks` aliased `l`, under the property names of drizzle's lock row plus the `lock` prefix. */
+export const LOCK_COLUMNS_SQL = "l.seq AS lockSeq, l.owner_id AS lockOwnerId, l.acquired_at AS lockAcquiredAt, l.expires_at AS lockExpiresAt, l.metadata AS lockMetadata";
+
+export interface LockColumns {
+  lockSeq: number;
+  lockOwnerId: string | null;
+  lockAcquiredAt: number | null;
+  lockExpiresAt: number | null;
+  lockMetadata: string | null;
+}
+
+export function lockRowOf(taskId: string, c: LockColumns): LockRow {
+  return { taskId, seq: c.lockSeq, ownerId: c.lockOwnerId, acquiredAt: c.lockAcquiredAt, expiresAt: c.lockExpiresAt, metadata: c.lockMetadata };
+}
+
+/** `workers` aliased `w`; booleans come back as 0/1 and go through `toWorkerFromRaw`. */
+export const WORKER_COLUMNS_SQL = [
+  "w.id AS id",
+  "w.hostname AS hostname",
+  "w.pid AS pid",
+  "w.version AS version",
+  "w.max_concurrency AS maxConcurrency",
+  "w.supported_task_types AS supportedTaskTypes",
+  "w.cpu_cores AS cpuCores",
+  "w.memory_mb AS memoryMb",
+  "w.labels AS labels",
+  "w.heartbeat_interval_ms AS heartbeatIntervalMs",
+  "w.lease_ms AS leaseMs",
+  "w.health_url AS healthUrl",
+  "w.state AS state",
+  "w.active_tasks AS activeTasks",
+  "w.registered_at AS registeredAt",
+  "w.last_heartbeat_at AS lastHeartbeatAt",
+  "w.state_changed_at AS stateChangedAt",
+  "w.drain_requested AS drainRequested",
+].join(", ");
+export type LockRow = typeof locks.$inferSelect;
 type WorkerRow = typeof workers.$inferSelect;
 type MemoryRow = typeof memory.$inferSelect;
 type EventRow = typeof events.$inferSelect;
@@ -72,7 +133,12 @@ export function toWorker(row: WorkerRow): WorkerRecord {
   };
 }
 
-export function toMemoryEntry(row: MemoryRow): MemoryEntry {
+/** A raw `WORKER_COLUMNS_SQL` row: SQLite has no boolean, so drain_requested is 0/1. */
+export function toWorkerFromRaw(row: Omit<WorkerRow, "drainRequested"> & { drainRequested: number }): WorkerRecord {
+  return toWorker({ ...row, drainRequested: row.drainRequested === 1 });
+}
+
+export function toMemoryEntry(row: Omit<MemoryRow, "deleted">): MemoryEntry {
   return { key: row.key, value: fromJson(row.value), version: row.version, writerId: row.writerId, updatedAt: row.updatedAt };
 }
 

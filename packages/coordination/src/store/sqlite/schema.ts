@@ -34,7 +34,12 @@ export const tasks = sqliteTable(
   (t) => [
     // Claim queries filter on (state, run_at): without it every claim scans finished rows.
     index("tasks_state_run_at_idx").on(t.state, t.runAt),
-    index("tasks_state_priority_idx").on(t.state, t.priority, t.createdAt),
+    // The claim poll's exact order over exactly the claimable rows, so a poll reads `limit`
+    // rows off the index instead of sorting the whole backlog (see listClaimable). It
+    // replaces an index on (state, priority, created_at), which could not serve that order.
+    index("tasks_claimable_idx")
+      .on(sql`${t.priority} DESC`, t.createdAt, t.id)
+      .where(sql`${t.state} IN ('queued', 'failed')`),
     index("tasks_worker_idx").on(t.workerId, t.state),
   ],
 );

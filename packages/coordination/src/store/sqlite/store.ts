@@ -4,17 +4,22 @@ import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
 import type { MemoryEntry } from "../../domain/memory.js";
 import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
-import type { CoordinationStore } from "../port.js";
+import { coerceError } from "../../errors.js";
+import { parseOrThrow } from "../../validation.js";
+import type { CompletionOutcome, CompletionRequest, CoordinationStore } from "../port.js";
+import { isBusyError } from "./busy.js";
 import { claimTasksTx } from "./claims.js";
 import { readStoreNow } from "./clock.js";
-import { openConnection, type StoreDb } from "./connection.js";
-import { appendEventTx, readEventsTx, validateNewEvent } from "./events.js";
+import { completionsSchema } from "./completions.js";
+import { openConnection } from "./connection.js";
+import { appendEventReturningTx, readEventsTx, validateNewEvent } from "./events.js";
 import { acquireLockTx, forceReleaseLockTx, getLockTx, listLocksTx, releaseLockTx } from "./locks.js";
 import { memoryDeleteTx, memoryGetTx, memoryListTx, memorySetTx } from "./memory.js";
 import { getSettingTx, setSettingTx } from "./settings.js";
 import { cancelTaskTx, completeTaskTx, failTaskTx, requeueTaskTx, startTaskTx, storeResultTx } from "./task-transitions.js";
 import { createTaskTx, getTaskTx, listClaimableTx, listTasksTx } from "./tasks.js";
-import { readTransaction, writeTransaction, type Tx } from "./transaction.js";
+import { StatementCache } from "./statements.js";
+import { readStatement, readTransaction, writeTransaction, type Tx, type TxContext } from "./transaction.js";
 import { readWorkerTx } from "./worker-lease.js";
 import { heartbeatTx, listWorkersTx, registerWorkerTx, requestDrainTx, transitionWorkerTx } from "./workers.js";
 
@@ -36,26 +41,44 @@ export class SqliteStore implements CoordinationStore {
   readonly backend = "sqlite" as const;
   readonly path: string;
   private readonly sqlite: Database.Database;
-  private readonly db: StoreDb;
+  private readonly ctx: TxContext;
+  private readonly completeOne: Database.Transaction<(tx: Tx, item: CompletionRequest) => Task>;
+  /** Commits made through this connection; `PRAGMA data_version` only counts other connections'. */
+  private ownCommits = 0;
   private closed = false;
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path;
     const { sqlite, db } = openConnection({ path: options.path, busyTimeoutMs: options.busyTimeoutMs ?? 1000, migrationsFolder: options.migrationsFolder });
     this.sqlite = sqlite;
-    this.db = db;
+    this.ctx = { sqlite, db, statements: new StatementCache(sqlite) };
+    // Called inside the batch's transaction, so better-sqlite3 runs it as a SAVEPOINT: a refused item is rolled back alone.
+    this.completeOne = sqlite.transaction((tx: Tx, item: CompletionRequest) => completeTaskTx(tx, item.taskId, item.token, item.result === undefined ? {} : { result: item.result }));
   }
 
-  private write<T>(fn: (tx: Tx) => T): Promise<T> {
-    return writeTransaction(this.sqlite, this.db, fn);
+  private async write<T>(fn: (tx: Tx) => T): Promise<T> {
+    const result = await writeTransaction(this.ctx, fn);
+    this.ownCommits += 1;
+    return result;
   }
 
   private read<T>(fn: (tx: Tx) => T): Promise<T> {
-    return readTransaction(this.sqlite, this.db, fn);
+    return readTransaction(this.ctx, fn);
   }
 
   async now(): Promise<number> {
-    return readStoreNow(this.sqlite);
+    return readStoreNow(this.ctx.statements);
+  }
+
+  /**
+   * `PRAGMA data_version` changes whenever another connection (any process) commits to the
+   * file, and reading it touches no table, so a worker can check it every few tens of ms
+   * and poll the tasks table only when something was written. Our own commits are counted
+   * here, since data_version leaves them out.
+   */
+  async changeMarker(): Promise<string> {
+    const version = this.ctx.statements.get("PRAGMA data_version").pluck().get() as number;
+    return `${version}:${this.ownCommits}`;
   }
 
   async close(): Promise<void> {
@@ -113,7 +136,7 @@ export class SqliteStore implements CoordinationStore {
   }
 
   getTask(taskId: string): Promise<Task | null> {
-    return this.read((tx) => getTaskTx(tx, taskId));
+    return readStatement(this.ctx, (tx) => getTaskTx(tx, taskId));
   }
 
   listTasks(filter: TaskFilter): Promise<Page<Task>> {
@@ -140,6 +163,21 @@ export class SqliteStore implements CoordinationStore {
     return this.write((tx) => completeTaskTx(tx, taskId, token, opts));
   }
 
+  /** Many completions, one write transaction; each is fenced on its own (see completeOne). */
+  completeTasks(items: readonly CompletionRequest[]): Promise<CompletionOutcome[]> {
+    const requests = parseOrThrow(completionsSchema, items, "completions") as CompletionRequest[];
+    return this.write((tx) =>
+      requests.map((item): CompletionOutcome => {
+        try {
+          return { ok: true, task: this.completeOne(tx, item) };
+        } catch (thrown) {
+          if (isBusyError(thrown)) throw thrown;
+          return { ok: false, error: coerceError(thrown) };
+        }
+      }),
+    );
+  }
+
   failTask(taskId: string, token: number, error: { message: string; retryable: boolean; retryDelayMs: number }): Promise<Task> {
     return this.write((tx) => failTaskTx(tx, taskId, token, error));
   }
@@ -157,7 +195,7 @@ export class SqliteStore implements CoordinationStore {
   }
 
   memoryGet(key: string): Promise<MemoryEntry | null> {
-    return this.read((tx) => memoryGetTx(tx, key));
+    return readStatement(this.ctx, (tx) => memoryGetTx(tx, key));
   }
 
   memoryDelete(key: string, writerId: string): Promise<boolean> {
@@ -165,11 +203,11 @@ export class SqliteStore implements CoordinationStore {
   }
 
   memoryList(prefix: string): Promise<MemoryEntry[]> {
-    return this.read((tx) => memoryListTx(tx, prefix));
+    return readStatement(this.ctx, (tx) => memoryListTx(tx, prefix));
   }
 
   appendEvent(event: NewStoreEvent): Promise<StoreEvent> {
-    return this.write((tx) => appendEventTx(tx, validateNewEvent(event)));
+    return this.write((tx) => appendEventReturningTx(tx, validateNewEvent(event)));
   }
 
   readEvents(afterId: number, limit: number): Promise<StoreEvent[]> {

@@ -5,12 +5,12 @@ import { IllegalTransitionError, NotFoundError, StaleFencingTokenError, Validati
 import { parseOrThrow } from "../../validation.js";
 import { appendEventTx } from "./events.js";
 import { toJson } from "./json.js";
+import { LOCK_LIVE_FLAG_SQL } from "./lock-liveness.js";
 import { readLockTx, releaseHeldLockTx, revokeLockTx, type LockState } from "./locks.js";
-import { toTask } from "./rows.js";
+import { LOCK_COLUMNS_SQL, lockRowOf, TASK_COLUMNS_SQL, toTask, type LockColumns, type TaskRow } from "./rows.js";
 import { tasks } from "./schema.js";
 import type { Tx } from "./transaction.js";
 
-type TaskRow = typeof tasks.$inferSelect;
 type TaskUpdate = Partial<typeof tasks.$inferInsert>;
 
 const tokenSchema = z.number().int().min(1);
@@ -32,6 +32,21 @@ export interface FailureInput {
   retryDelayMs: number;
 }
 
+const READ_TASK_AND_LOCK = `SELECT ${TASK_COLUMNS_SQL}, ${LOCK_COLUMNS_SQL}, ${LOCK_LIVE_FLAG_SQL} AS live
+  FROM tasks t JOIN locks l ON l.task_id = t.id LEFT JOIN workers w ON w.id = l.owner_id
+  WHERE t.id = @taskId`;
+const START_ATTEMPT = "UPDATE tasks SET state = 'running', attempts = ?, worker_id = ?, fencing_token = ?, result = NULL, started_at = ?, finished_at = NULL, updated_at = ? WHERE id = ?";
+const MARK_SUCCEEDED = "UPDATE tasks SET state = 'succeeded', finished_at = ?, updated_at = ? WHERE id = ?";
+const MARK_SUCCEEDED_WITH_RESULT = "UPDATE tasks SET state = 'succeeded', finished_at = ?, updated_at = ?, result = ? WHERE id = ?";
+
+/** A task with its lock row and the lock's liveness, in one read (the hot transitions' first step). */
+export function readTaskAndLockTx(tx: Tx, taskId: string): { row: TaskRow; lock: LockState } | null {
+  const found = tx.statement(READ_TASK_AND_LOCK).get({ taskId, now: tx.now }) as (TaskRow & LockColumns & { live: number }) | undefined;
+  if (!found) return null;
+  const { lockSeq, lockOwnerId, lockAcquiredAt, lockExpiresAt, lockMetadata, live, ...row } = found;
+  return { row, lock: { row: lockRowOf(taskId, { lockSeq, lockOwnerId, lockAcquiredAt, lockExpiresAt, lockMetadata }), live: live === 1 } };
+}
+
 function readTaskRowTx(tx: Tx, taskId: string): TaskRow {
   const row = tx.db.select().from(tasks).where(eq(tasks.id, taskId)).get();
   if (!row) throw new NotFoundError("task", taskId);
@@ -50,9 +65,9 @@ function updateTaskTx(tx: Tx, taskId: string, set: TaskUpdate): Task {
  */
 function fenceRunningTx(tx: Tx, taskId: string, token: number, target: string): { row: TaskRow; lock: LockState } {
   parseOrThrow(tokenSchema, token, "token");
-  const row = readTaskRowTx(tx, taskId);
-  const lock = readLockTx(tx, taskId);
-  if (!lock) throw new NotFoundError("lock", taskId);
+  const found = readTaskAndLockTx(tx, taskId);
+  if (!found) throw new NotFoundError("task", taskId);
+  const { row, lock } = found;
   if (token !== lock.row.seq) throw new StaleFencingTokenError(taskId, token, lock.row.seq);
   if (row.state !== "running") throw new IllegalTransitionError("task", taskId, row.state, target);
   if (row.fencingToken !== token) throw new StaleFencingTokenError(taskId, token, row.fencingToken);
@@ -78,7 +93,8 @@ export function startAttemptTx(tx: Tx, row: TaskRow, token: number, workerId: st
     throw new ValidationError("workerId", `the worker task ${row.id} is pinned to (${row.pinnedWorkerId})`, workerId);
   }
   const attempt = row.attempts + 1;
-  const task = updateTaskTx(tx, row.id, { state: "running", attempts: attempt, workerId, fencingToken: token, result: null, startedAt: tx.now, finishedAt: null });
+  tx.statement(START_ATTEMPT).run(attempt, workerId, token, tx.now, tx.now, row.id);
+  const task = toTask({ ...row, state: "running", attempts: attempt, workerId, fencingToken: token, result: null, startedAt: tx.now, finishedAt: null, updatedAt: tx.now });
   appendEventTx(tx, { kind: "task.started", taskId: row.id, workerId, actor: workerId, data: { attempt, token } });
   return task;
 }
@@ -90,10 +106,13 @@ export function storeResultTx(tx: Tx, taskId: string, token: number, result: unk
   return task;
 }
 
+/** Checks come first and nothing is written unless all pass, so a refused completion leaves no trace. */
 export function completeTaskTx(tx: Tx, taskId: string, token: number, opts: { result?: unknown } = {}): Task {
   const result = opts.result === undefined ? undefined : toJson(opts.result, "result");
   const { row, lock } = fenceRunningTx(tx, taskId, token, "succeeded");
-  const task = updateTaskTx(tx, taskId, { state: "succeeded", finishedAt: tx.now, ...(result === undefined ? {} : { result }) });
+  if (result === undefined) tx.statement(MARK_SUCCEEDED).run(tx.now, tx.now, taskId);
+  else tx.statement(MARK_SUCCEEDED_WITH_RESULT).run(tx.now, tx.now, result, taskId);
+  const task = toTask({ ...row, state: "succeeded", finishedAt: tx.now, updatedAt: tx.now, ...(result === undefined ? {} : { result }) });
   releaseHeldLockTx(tx, lock);
   appendEventTx(tx, { kind: "task.succeeded", taskId, workerId: row.workerId, actor: row.workerId ?? "unknown", data: { token, attempt: row.attempts } });
   return task;

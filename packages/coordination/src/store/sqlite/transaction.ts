@@ -2,12 +2,37 @@ import type Database from "better-sqlite3";
 import { retryWhenBusy } from "./busy.js";
 import { readStoreNow } from "./clock.js";
 import type { StoreDb } from "./connection.js";
+import type { StatementCache } from "./statements.js";
 
-/** What every transition runs against: the connection, inside its transaction, and the store clock read once within it. */
-export interface Tx {
-  db: StoreDb;
+/**
+ * What every transition runs against: the connection inside its transaction, its prepared
+ * hot statements, and the store clock — read on first use and then fixed for the whole
+ * transaction (a transition that never looks at the time does not pay for a clock read).
+ */
+export class Tx {
+  private instant: number | null = null;
+
+  constructor(
+    readonly db: StoreDb,
+    readonly sqlite: Database.Database,
+    readonly statements: StatementCache,
+  ) {}
+
+  get now(): number {
+    this.instant ??= readStoreNow(this.statements);
+    return this.instant;
+  }
+
+  /** The cached prepared statement for `sql` (a module constant). */
+  statement(sql: string): Database.Statement {
+    return this.statements.get(sql);
+  }
+}
+
+export interface TxContext {
   sqlite: Database.Database;
-  now: number;
+  db: StoreDb;
+  statements: StatementCache;
 }
 
 /**
@@ -15,13 +40,18 @@ export interface Tx {
  * so a read-then-write inside never meets SQLITE_BUSY half-way (which deferred transactions
  * can, without the busy handler's help). Retried as a whole on BUSY (see busy.ts).
  */
-export function writeTransaction<T>(sqlite: Database.Database, db: StoreDb, fn: (tx: Tx) => T): Promise<T> {
-  const run = sqlite.transaction(() => fn({ db, sqlite, now: readStoreNow(sqlite) }));
+export function writeTransaction<T>(ctx: TxContext, fn: (tx: Tx) => T): Promise<T> {
+  const run = ctx.sqlite.transaction(() => fn(new Tx(ctx.db, ctx.sqlite, ctx.statements)));
   return retryWhenBusy(() => run.immediate());
 }
 
 /** A consistent snapshot for reads; WAL readers never wait for the writer. */
-export function readTransaction<T>(sqlite: Database.Database, db: StoreDb, fn: (tx: Tx) => T): Promise<T> {
-  const run = sqlite.transaction(() => fn({ db, sqlite, now: readStoreNow(sqlite) }));
+export function readTransaction<T>(ctx: TxContext, fn: (tx: Tx) => T): Promise<T> {
+  const run = ctx.sqlite.transaction(() => fn(new Tx(ctx.db, ctx.sqlite, ctx.statements)));
   return retryWhenBusy(() => run.deferred());
+}
+
+/** A read that is a single statement, atomic by itself: no BEGIN/COMMIT around it. */
+export function readStatement<T>(ctx: TxContext, fn: (tx: Tx) => T): Promise<T> {
+  return retryWhenBusy(() => fn(new Tx(ctx.db, ctx.sqlite, ctx.statements)));
 }

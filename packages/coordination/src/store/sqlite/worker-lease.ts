@@ -1,13 +1,13 @@
-import { eq } from "drizzle-orm";
 import { LeaseLostError } from "../../errors.js";
 import { isLeaseLive, type WorkerRecord } from "../../domain/worker.js";
-import { toWorker } from "./rows.js";
-import { workers } from "./schema.js";
+import { toWorkerFromRaw, WORKER_COLUMNS_SQL } from "./rows.js";
 import type { Tx } from "./transaction.js";
 
+const READ_WORKER = `SELECT ${WORKER_COLUMNS_SQL} FROM workers w WHERE w.id = ?`;
+
 export function readWorkerTx(tx: Tx, workerId: string): WorkerRecord | null {
-  const row = tx.db.select().from(workers).where(eq(workers.id, workerId)).get();
-  return row ? toWorker(row) : null;
+  const row = tx.statement(READ_WORKER).get(workerId) as Parameters<typeof toWorkerFromRaw>[0] | undefined;
+  return row ? toWorkerFromRaw(row) : null;
 }
 
 /** A worker may take locks only while its lease is live by the store clock; a lock it took otherwise would be born dead. */

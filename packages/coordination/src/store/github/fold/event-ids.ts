@@ -13,7 +13,7 @@
  */
 const EPOCH_SECONDS = 1_700_000_000;
 const SOURCE_SLOTS = 2 ** 14;
-export const EVENT_INDEX_SLOTS = 2 ** 10;
+const EVENT_INDEX_SLOTS = 2 ** 10;
 
 export function eventId(serverTimeIso: string, lane: 0 | 1, sourceId: number, index: number): number {
   const seconds = Math.floor(Date.parse(serverTimeIso) / 1000) - EPOCH_SECONDS;

@@ -8,6 +8,8 @@ import type { TaskSource } from "./task-source.js";
 export interface ClaimView {
   stored: StoredRecord<ClaimRecord>;
   lock: Lock;
+  /** The owner's lease (this incarnation) is live now. */
+  leaseLive: boolean;
 }
 
 export interface TaskView {
@@ -117,8 +119,8 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
 
   const openClaims = claims
     .filter((claim) => claim.id > barrier && !claim.record.end)
-    .map((claim) => ({ stored: claim, lock: lockOf(task.id, claim) }));
-  const holder = openClaims.find((claim) => now < claim.lock.expiresAt && leaseLive(claim.lock.ownerId, claim.stored.record.inc)) ?? null;
+    .map((claim) => ({ stored: claim, lock: lockOf(task.id, claim), leaseLive: leaseLive(claim.record.owner, claim.record.inc) }));
+  const holder = openClaims.find((claim) => now < claim.lock.expiresAt && claim.leaseLive) ?? null;
   if (holder) lockSeq = Math.max(lockSeq, holder.stored.id);
   return { task, holder, openClaims, barrier, lockSeq: lockSeq === 0 ? null : lockSeq, applied };
 }

@@ -11,6 +11,4 @@ export interface TaskSource {
   /** Server time of the issue's creation, for the ids of the events its body carries. */
   issueCreatedAt: string;
   events: EventEntry[];
-  open: boolean;
-  labels: string[];
 }

@@ -52,11 +52,6 @@ export class ServerClock {
     return this.offsetMs;
   }
 
-  /** Also learn from server timestamps in bodies (comment `updated_at`), same lower-bound logic. */
-  observeServerTimestamp(iso: string): void {
-    this.observeDateHeader(iso);
-  }
-
   hasSample(): boolean {
     return this.offsetMs !== null;
   }
