@@ -2,17 +2,34 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
-import { E2E_ENV } from "./e2e/support/stack-env";
+import type { StackMetadata } from "./e2e/support/backend";
+import { E2E_EMULATOR_READ_LAG_MS, E2E_ENV, E2E_GITHUB_ENV } from "./e2e/support/stack-env";
 
 /**
- * The suite runs against the real stack (`scripts/start.ts`: production Next build, control
- * plane, three worker processes) on a fresh data directory with short intervals. The data
- * directory is chosen once in the runner and inherited by the test workers through the
- * environment, so tests can start extra workers against the same store.
+ * The same specs run twice, against two real stacks with short intervals, each on a fresh
+ * data directory: `sqlite` (`scripts/start.ts`: production Next build, control plane, three
+ * worker processes on the embedded store) and `github` (`scripts/demo-github.ts`: the same
+ * stack in GitHub mode over the emulator). Both stacks start before the first test (web
+ * servers start one after the other, so only the first builds the dashboard); the data
+ * directories are chosen once in the runner and inherited by the test workers through the
+ * environment, so tests can start extra workers against the right store.
  */
 process.env.E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "sentinel-e2e-"));
+process.env.E2E_GITHUB_DATA_DIR ??= mkdtempSync(join(tmpdir(), "sentinel-e2e-github-"));
 const port = Number(process.env.E2E_PORT ?? 3123);
-process.env.E2E_BASE_URL ??= `http://127.0.0.1:${port}`;
+const githubPort = port + 2;
+const emulatorPort = port + 3;
+const sqliteUrl = `http://127.0.0.1:${port}`;
+const githubUrl = `http://127.0.0.1:${githubPort}`;
+
+const sqliteStack: StackMetadata = { backend: "sqlite", dataDir: process.env.E2E_DATA_DIR };
+const githubStack: StackMetadata = {
+  backend: "github",
+  dataDir: process.env.E2E_GITHUB_DATA_DIR,
+  github: { apiUrl: `http://127.0.0.1:${emulatorPort}`, owner: "sentinel-demo", repo: "tasks", env: E2E_GITHUB_ENV },
+};
+
+const stopGracefully = { signal: "SIGTERM", timeout: 20_000 } as const;
 
 export default defineConfig({
   testDir: "e2e",
@@ -25,7 +42,6 @@ export default defineConfig({
   forbidOnly: true,
   reporter: [["list"]],
   use: {
-    baseURL: process.env.E2E_BASE_URL,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     viewport: { width: 1440, height: 900 },
@@ -42,18 +58,38 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: "node_modules/.bin/tsx scripts/start.ts",
-    url: `${process.env.E2E_BASE_URL}/health`,
-    timeout: 240_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-    gracefulShutdown: { signal: "SIGTERM", timeout: 20_000 },
-    env: {
-      ...E2E_ENV,
-      PORT: String(port),
-      SENTINEL_DATA_DIR: process.env.E2E_DATA_DIR,
+  projects: [
+    { name: "sqlite", use: { baseURL: sqliteUrl }, metadata: sqliteStack },
+    { name: "github", use: { baseURL: githubUrl }, metadata: githubStack },
+  ],
+  webServer: [
+    {
+      command: "node_modules/.bin/tsx scripts/start.ts",
+      url: `${sqliteUrl}/health`,
+      timeout: 240_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: stopGracefully,
+      env: { ...E2E_ENV, PORT: String(port), SENTINEL_DATA_DIR: process.env.E2E_DATA_DIR },
     },
-  },
+    {
+      command: "node_modules/.bin/tsx scripts/demo-github.ts",
+      url: `${githubUrl}/health`,
+      timeout: 240_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      gracefulShutdown: stopGracefully,
+      env: {
+        ...E2E_ENV,
+        ...E2E_GITHUB_ENV,
+        PORT: String(githubPort),
+        SENTINEL_DATA_DIR: process.env.E2E_GITHUB_DATA_DIR,
+        EMULATOR_PORT: String(emulatorPort),
+        EMULATOR_READ_LAG_MS: E2E_EMULATOR_READ_LAG_MS,
+        EMULATOR_SECONDARY_LIMIT: "off",
+      },
+    },
+  ],
 });

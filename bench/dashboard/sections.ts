@@ -53,7 +53,7 @@ export function procedureSection(scale: ScaleResult): ReportSection {
       { key: "kb", label: "response KB", digits: 1 },
     ],
     rows: scale.procedures.map((p) => ({
-      page: p.page,
+      page: p.pages.join("; "),
       procedure: p.procedure,
       input: p.input,
       requests: p.ms.length,
@@ -64,7 +64,7 @@ export function procedureSection(scale: ScaleResult): ReportSection {
     })),
     notes: [
       "Sequential GET requests to the production server (`next start`) over keep-alive HTTP, after 3 unmeasured warm-up requests; time = request sent → whole response read. Anonymous read-only viewing, as a fresh browser sees it.",
-      "Rows marked \"the page's own batched request\" replay the exact query request Chromium sent on the page's first load (tRPC batches all of a page's queries into one GET); that is the data wait inside the page load below.",
+      "The requests are the ones Chromium sent on each page's first load below: every distinct procedure + input alone, then each batched request as sent (tRPC batches a page's queries into one GET; that is the data wait inside the page load).",
       `Workers heartbeat through the store throughout (each of the ${count(scale.expected.workers)} every ${seconds(scale.heartbeats.intervalMs)}; ${count(scale.heartbeats.sent)} heartbeats during the phase), so the syncer applies heartbeat events and re-reads the registry while requests are served.`,
     ],
   };
@@ -94,7 +94,7 @@ export function pageLoadSection(scale: ScaleResult): ReportSection {
     }),
     notes: [
       "Full navigations (not client-side route changes), timed by the page itself: navigation start → the moment a MutationObserver sees the page's data (overview: the queue card and the capacity-by-worker rows; tasks: a task row and the match count). The first load uses a fresh browser context; the warm ones reuse its HTTP cache.",
-      `Data: ${count(scale.storeFill.workers)} workers registered and ${count(scale.storeFill.tasks)} unfinished tasks (queued, running, awaiting retry) written through the store port in ${seconds(scale.storeFill.elapsedMs)}, applied by the control plane's syncer (dashboard complete ${seconds(scale.catchUp.elapsedMs)} after the server answered, ${count(scale.catchUp.lastEventId)} store events); ${count(scale.cacheFill.tasks)} finished tasks (succeeded, dead, cancelled, spread over two hours, with their throughput counts) written straight into the control plane's cache with its own writers in ${seconds(scale.cacheFill.elapsedMs)}, because the store port writes ~1,000 tasks/s here and a finished task costs three transitions.`,
+      `Data: ${count(scale.storeFill.workers)} workers registered and ${count(scale.storeFill.tasks)} unfinished tasks (queued, running, awaiting retry) written through the store port in ${seconds(scale.storeFill.elapsedMs)}, applied by the control plane's syncer (the dashboard showed all of it, its syncer past the store's ${count(scale.catchUp.storeEventId)} events, ${seconds(scale.catchUp.elapsedMs)} after the server answered); ${count(scale.cacheFill.tasks)} finished tasks (succeeded, dead, cancelled, spread over two hours, with their throughput counts) written straight into the control plane's cache with its own writers in ${seconds(scale.cacheFill.elapsedMs)}, because the store port writes ~1,000 tasks/s here and a finished task costs three transitions.`,
       `An idle \`${idle.path}\` page (only heartbeats changing) made ${count(idle.requests)} tRPC requests in ${seconds(idle.watchedMs)} (${(idle.responseBytes / 1024).toFixed(0)} KB): ${procedures || "none"}.`,
     ],
   };

@@ -1,10 +1,9 @@
+import { currentBaseUrl } from "./backend";
 import { E2E_OPERATOR_TOKEN } from "./stack-env";
 
-/** Base URL of the stack under test (set by playwright.config.ts). */
+/** Base URL of the stack under test: the running project's (playwright.config.ts). */
 export function baseUrl(): string {
-  const url = process.env.E2E_BASE_URL;
-  if (!url) throw new Error("E2E_BASE_URL is not set: run the suite through playwright.config.ts");
-  return url;
+  return currentBaseUrl();
 }
 
 export interface TrpcCallOptions {

@@ -14,3 +14,20 @@ export const E2E_ENV = {
   WORKER_POLL_INTERVAL_MS: "100",
   LOG_LEVEL: "warn",
 } as const;
+
+/**
+ * On top of E2E_ENV for the GitHub project (the stack, and every worker a test starts):
+ * a 150 ms settle delay above the emulator's read lag, the syncer polling as often as the
+ * SQLite one would, and the GitHub client's spacing and heartbeat stretching off — 500 ms
+ * heartbeats are far above what a real GitHub budget allows; they are here for test speed.
+ */
+export const E2E_GITHUB_ENV = {
+  SENTINEL_SETTLE_DELAY_MS: "150",
+  SENTINEL_GITHUB_TUNING: JSON.stringify({ throttle: { writeMinTimeMs: 0, notificationMinTimeMs: 0 }, refreshIntervalMs: 100, batchWindowMs: 50, maxHeartbeatStretch: 1 }),
+  SENTINEL_SYNC_POLL_MS: "250",
+  SENTINEL_SYNC_WORKERS_MS: "500",
+  SENTINEL_SYNC_RECONCILE_MS: "10000",
+} as const;
+
+/** The emulator's read lag in the GitHub project: present, and below the settle delay. */
+export const E2E_EMULATOR_READ_LAG_MS = "50";

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { storeEnv } from "./backend";
 import { E2E_ENV } from "./stack-env";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -23,11 +24,11 @@ export interface StartWorkerOptions {
   maxTasks?: number;
 }
 
-/** A real worker process against the stack's data directory, with the suite's short intervals. */
+/** A real worker process against the current project's store (SQLite file or GitHub emulator), with the suite's short intervals. */
 export function startWorker(id: string, opts: StartWorkerOptions = {}): WorkerProcess {
-  const dataDir = process.env.E2E_DATA_DIR;
-  if (!dataDir) throw new Error("E2E_DATA_DIR is not set: run the suite through playwright.config.ts");
-  const env: NodeJS.ProcessEnv = { ...process.env, ...E2E_ENV, SENTINEL_DATA_DIR: dataDir, WORKER_ID: id, WORKER_MAX_TASKS: String(opts.maxTasks ?? 4) };
+  const store = storeEnv();
+  const dataDir = store.SENTINEL_DATA_DIR as string;
+  const env: NodeJS.ProcessEnv = { ...process.env, ...E2E_ENV, ...store, WORKER_ID: id, WORKER_MAX_TASKS: String(opts.maxTasks ?? 4) };
   if (opts.handlers) {
     const configFile = join(dataDir, `worker-${id}.config.json`);
     const handlers = Object.fromEntries(Object.entries(opts.handlers).map(([type, builtin]) => [type, { builtin }]));

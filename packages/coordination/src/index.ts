@@ -32,3 +32,5 @@ export * from "./balancer/balancing-history.js";
 export * from "./balancer/load-balancer.js";
 export * from "./balancer/plan-claims.js";
 export * from "./queue/task-queue.js";
+export { openStoreFromConfig, openStoreFromEnv, storeConfigFromEnv } from "./store/open-store.js";
+export type { OpenedStore, OpenStoreOptions } from "./store/open-store.js";

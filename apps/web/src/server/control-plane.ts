@@ -1,23 +1,41 @@
 import { createControlPlane, type ControlPlane } from "@sentinel/api/server";
-import { defaultDataDir, defaultSqlitePath, openSqliteStore } from "@sentinel/coordination/sqlite";
+import { openStoreFromEnv } from "@sentinel/coordination";
+import { defaultDataDir } from "@sentinel/coordination/sqlite";
+import { syncOptionsFromEnv } from "./sync-options";
 
 /**
  * One control plane per server process. Kept on globalThis so `next dev` hot reloads reuse
  * the open cache, store and syncer instead of starting another syncer each time a route
- * module is re-evaluated.
+ * module is re-evaluated. The backend follows the workers' rule (SENTINEL_STORE, or the
+ * GITHUB_* variables, else SQLite); opening the GitHub store needs requests, hence a promise.
  */
-const holder = globalThis as typeof globalThis & { __sentinelControlPlane?: ControlPlane };
+const holder = globalThis as typeof globalThis & { __sentinelControlPlane?: Promise<ControlPlane> };
 
-export function getControlPlane(): ControlPlane {
+async function openControlPlane(): Promise<ControlPlane> {
+  const env = process.env;
+  const { store, description } = await openStoreFromEnv({
+    env,
+    // Location and reason only: the store never hands over comment bodies or secrets.
+    githubLog: (level, message, fields) => console[level](`control plane: github store: ${message}`, fields ?? {}),
+  });
+  const controlPlane = createControlPlane({ store, dataDir: defaultDataDir(env), env, ownsStore: true, sync: syncOptionsFromEnv(env) });
+  console.log(`control plane: store ${description}`);
+  if (controlPlane.token) {
+    // Printed once so an operator can log in; `pnpm start` configures the token itself.
+    console.log(`control plane: no SENTINEL_OPERATOR_TOKEN configured; generated operator token: ${controlPlane.token}`);
+  }
+  return controlPlane;
+}
+
+export function getControlPlane(): Promise<ControlPlane> {
   if (!holder.__sentinelControlPlane) {
-    const dataDir = defaultDataDir(process.env);
-    const store = openSqliteStore({ path: defaultSqlitePath(process.env) });
-    const controlPlane = createControlPlane({ store, dataDir, env: process.env, ownsStore: true });
-    holder.__sentinelControlPlane = controlPlane;
-    if (controlPlane.token) {
-      // Printed once so an operator can log in; `pnpm start` configures the token itself.
-      console.log(`control plane: no SENTINEL_OPERATOR_TOKEN configured; generated operator token: ${controlPlane.token}`);
-    }
+    const opening = openControlPlane();
+    holder.__sentinelControlPlane = opening;
+    // A failed open (GitHub unreachable, bad configuration) is retried by the next request.
+    opening.catch((error: unknown) => {
+      if (holder.__sentinelControlPlane === opening) delete holder.__sentinelControlPlane;
+      console.error(`control plane: could not open the store: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
   return holder.__sentinelControlPlane;
 }

@@ -20,7 +20,25 @@ const budgetEntry = z.object({
   limit: z.number().nullable().optional(),
   resetAt: z.number().nullable().optional(),
 });
+const count = z.number().int().min(0);
+/** The GitHub store's `BudgetSnapshot` (docs/github-backend.md, *Budget*): the primary limit from GitHub's headers, writes counted by the store. */
+const githubSnapshot = z
+  .object({
+    primary: z.object({ limit: z.number().nullable(), remaining: z.number().nullable(), used: z.number().nullable(), reset: z.number().nullable() }),
+    byKind: z.object({ reads: count, notModified: count, writes: count }),
+    secondary: z.object({ writesLastMinute: count, writesLastHour: count }),
+  })
+  .transform(({ primary, byKind, secondary }) => [
+    { kind: "core (primary limit)", used: primary.used ?? byKind.reads + byKind.writes, remaining: primary.remaining, limit: primary.limit, resetAt: primary.reset },
+    { kind: "reads", used: byKind.reads },
+    { kind: "reads: 304 (free)", used: byKind.notModified },
+    { kind: "writes", used: byKind.writes },
+    // GitHub does not report its secondary limits; these are its documented ceilings for content-creating requests.
+    { kind: "writes last minute", used: secondary.writesLastMinute, remaining: Math.max(0, 80 - secondary.writesLastMinute), limit: 80 },
+    { kind: "writes last hour", used: secondary.writesLastHour, remaining: Math.max(0, 500 - secondary.writesLastHour), limit: 500 },
+  ]);
 const budgetAnswer = z.union([
+  githubSnapshot,
   z.array(budgetEntry.extend({ kind: z.string() })),
   z.record(z.string(), budgetEntry).transform((byKind) => Object.entries(byKind).map(([kind, entry]) => ({ kind, ...entry }))),
 ]);

@@ -1,8 +1,8 @@
 import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import { loadWorkerConfig } from "../config/load-worker-config.js";
-import { connectStore } from "../runtime/connect-store.js";
 import { openSqliteStore } from "../store/sqlite/index.js";
+import { openStoreFromConfig } from "../store/open-store.js";
 import type { CoordinationStore } from "../store/port.js";
 
 export interface GlobalOptions {
@@ -20,7 +20,7 @@ export interface CliIo {
 export async function openCliStore(global: GlobalOptions, io: CliIo): Promise<CoordinationStore> {
   if (global.db) return openSqliteStore({ path: resolve(io.cwd, global.db) });
   const config = loadWorkerConfig({ env: io.env, cwd: io.cwd });
-  const { store } = await connectStore(config.store, { env: io.env, cwd: io.cwd });
+  const { store } = await openStoreFromConfig(config.store, { env: io.env, cwd: io.cwd });
   return store;
 }
 

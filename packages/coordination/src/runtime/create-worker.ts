@@ -317,7 +317,8 @@ export function createWorker(opts: WorkerOptions): Worker {
       log.info({ action: "register", result: "registered", metadata: { state: record.state, types, max_tasks: config.capacity.maxConcurrentTasks, store: storeDescription } }, "worker registered");
 
       // Start heartbeat.
-      heartbeat = startIntervalTask(beat, config.distributed.heartbeat.intervalMs);
+      // The store may adapt the cadence (GitHub stretches it under budget pressure): the record it returns says how often to beat.
+      heartbeat = startIntervalTask(beat, () => record?.heartbeatIntervalMs ?? config.distributed.heartbeat.intervalMs);
 
       // Subscribe memory.
       memory = new MemorySyncManager(s, { writerId: id, cacheSize: config.distributed.memorySync.cacheSize, syncIntervalMs: config.distributed.memorySync.intervalMs, logger: log });

@@ -4,8 +4,12 @@ export interface IntervalTask {
   stop(): Promise<void>;
 }
 
-/** `fn` every `intervalMs` after the previous run finished; never overlapping. Errors are fn's to handle. */
-export function startIntervalTask(fn: () => Promise<void>, intervalMs: number): IntervalTask {
+/**
+ * `fn` every `intervalMs` after the previous run finished; never overlapping. Errors are fn's
+ * to handle. A function interval is re-read before each wait (a store may adapt the cadence).
+ */
+export function startIntervalTask(fn: () => Promise<void>, intervalMs: number | (() => number)): IntervalTask {
+  const delay = typeof intervalMs === "number" ? () => intervalMs : intervalMs;
   let running = true;
   let timer: NodeJS.Timeout | null = null;
   let current: Promise<void> | null = null;
@@ -15,11 +19,11 @@ export function startIntervalTask(fn: () => Promise<void>, intervalMs: number): 
     timer = null;
     current ??= fn().finally(() => {
       current = null;
-      if (running) timer = setTimeout(() => void run(), intervalMs);
+      if (running) timer = setTimeout(() => void run(), delay());
     });
     return current;
   };
-  timer = setTimeout(() => void run(), intervalMs);
+  timer = setTimeout(() => void run(), delay());
 
   return {
     runNow: run,

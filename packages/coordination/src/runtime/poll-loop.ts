@@ -100,8 +100,9 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
     if (!running || current) return;
     nudged = false;
     let watchAfter = false;
-    current = opts
-      .tick()
+    // Started a microtask later, so `current` is set before the tick's first line: a nudge from inside it counts.
+    current = Promise.resolve()
+      .then(opts.tick)
       .then(
         (result) => {
           watchAfter = result === "idle";

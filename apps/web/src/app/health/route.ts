@@ -4,6 +4,6 @@ import { getControlPlane } from "~/server/control-plane";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export function GET(request: Request): Promise<Response> {
-  return handleHealth(request, getControlPlane());
+export async function GET(request: Request): Promise<Response> {
+  return handleHealth(request, await getControlPlane());
 }

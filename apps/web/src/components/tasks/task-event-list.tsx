@@ -32,7 +32,8 @@ export function TaskEventList({ events }: { events: TaskEvent[] }) {
       {events.map((e) => {
         const token = typeof e.data.token === "number" ? e.data.token : null;
         const attempt = typeof e.data.attempt === "number" ? e.data.attempt : null;
-        const details = summarize(e.data);
+        // A rejected write's data is spelled out in its callout.
+        const details = e.kind === "task.write_rejected" ? "" : summarize(e.data);
         return (
           <li key={e.id} className={BAD_KINDS.has(e.kind) ? "bad" : undefined} data-kind={e.kind} data-testid="task-event">
             <span className="muted">{formatTime(e.at)}</span>

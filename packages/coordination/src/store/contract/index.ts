@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe } from "vitest";
+import { batchCompletionCases } from "./cases/batch-completion.js";
 import { claimCases } from "./cases/claims.js";
 import { eventAndSettingCases } from "./cases/events-settings.js";
 import { fencingCases } from "./cases/fencing.js";
@@ -46,6 +47,7 @@ export function describeStoreContract(name: string, factory: StoreHarnessFactory
     describe("worker state machine", () => workerTransitionCases(ctx));
     describe("task lifecycle", () => taskLifecycleCases(ctx));
     describe("claims", () => claimCases(ctx));
+    describe("batch completion", () => batchCompletionCases(ctx));
     describe("memory", () => memoryCases(ctx));
     describe("events and settings", () => eventAndSettingCases(ctx));
     describe("listing tasks", () => listingCases(ctx));

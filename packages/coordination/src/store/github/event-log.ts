@@ -66,7 +66,9 @@ export class EventLog {
       source.events.forEach((entry, index) => events.push(toEvent(eventId(source.issueCreatedAt, 0, source.issueId, index), { ...entry, taskId })));
       for (const stored of this.ctx.mirror.recordsOf(source.issueNumber)) {
         if (!view.applied.has(stored.id) || (stored.record.k !== "claim" && stored.record.k !== "op")) continue;
-        fromRecord(stored, stored.record.ev, stored.record.evBase ?? 0);
+        // A claim-and-start learns its token (its comment id) only from GitHub's answer.
+        const entries = stored.record.k === "claim" ? stored.record.ev.map((entry) => (entry.data.token === undefined ? { ...entry, data: { ...entry.data, token: stored.id } } : entry)) : stored.record.ev;
+        fromRecord(stored, entries, stored.record.evBase ?? 0);
       }
     }
     const registry = this.ctx.issuesOf("registry").flatMap((entry) => this.ctx.mirror.recordsOf(entry.issue.number));

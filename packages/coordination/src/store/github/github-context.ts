@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { BudgetMeter } from "./http/budget-meter.js";
 import type { GhIssue, GithubApi } from "./http/github-api.js";
 import type { ServerClock } from "./http/server-clock.js";
+import type { WritePacer } from "./http/write-pacer.js";
 import { PURPOSE_LABELS, SENTINEL_LABEL, type IssuePurpose } from "./records/issue-kinds.js";
 import { PAYLOAD_LIMIT } from "./records/limits.js";
 import type { EventEntry, SentinelRecord } from "./records/record-schemas.js";
@@ -25,6 +26,7 @@ export class GithubContext {
     readonly mirror: RepoMirror,
     readonly clock: ServerClock,
     readonly meter: BudgetMeter,
+    readonly pacer: WritePacer,
     readonly login: string,
   ) {}
 
@@ -58,7 +60,7 @@ export class GithubContext {
    * Rewrite one of our records (one write instead of delete + new). Event entries of the
    * previous version get that version's server time, so their ids stay what readers saw.
    */
-  async patch<R extends SentinelRecord>(stored: StoredRecord<R>, next: R, added: EventEntry[], humanLine: string): Promise<StoredRecord<R>> {
+  async patch<R extends SentinelRecord>(stored: StoredRecord<R>, next: R, added: EventEntry[], humanLine: string, opts: { heartbeat?: boolean } = {}): Promise<StoredRecord<R>> {
     const previous = next.ev.map((entry) => (entry.sat ? entry : { ...entry, sat: stored.updatedAt }));
     let ev = [...previous, ...added];
     let evBase = next.evBase ?? 0;
@@ -67,7 +69,7 @@ export class GithubContext {
       ev = ev.slice(ev.length - EVENT_HISTORY);
     }
     const payload = { ...next, ev, evBase } as R;
-    const comment = await this.api.updateComment(stored.id, this.encode(stored.issue, payload, humanLine));
+    const comment = await this.api.updateComment(stored.id, this.encode(stored.issue, payload, humanLine), opts);
     const updated = this.mirror.noteOwnComment(comment);
     if (!updated) throw new Error(`own record ${stored.id} failed verification after update`);
     return updated as StoredRecord<R>;

@@ -5,6 +5,7 @@ import { BudgetMeter } from "./http/budget-meter.js";
 import { GithubApi } from "./http/github-api.js";
 import { createGithubClient } from "./http/octokit-client.js";
 import { ServerClock } from "./http/server-clock.js";
+import { WritePacer } from "./http/write-pacer.js";
 import { MemoryStore } from "./memory-store.js";
 import { resolveGithubStoreOptions, type GithubStoreOptions } from "./options.js";
 import { RepoMirror } from "./repo-mirror.js";
@@ -15,7 +16,8 @@ import { WorkerStore } from "./worker-store.js";
 
 export { GithubStore } from "./github-store.js";
 export { githubStoreOptionsFromEnv, type GithubStoreOptions, type GithubStoreLog } from "./options.js";
-export type { BudgetSnapshot } from "./http/budget-meter.js";
+export type { BudgetSnapshot, EffectiveBudget } from "./http/budget-meter.js";
+export { heartbeatStretchFor } from "./heartbeat-budget.js";
 export type { TrustStats } from "./trust/trust-filter.js";
 
 /** One server clock per API host: stores of one process share a calibration (monotonic time is process-wide). */
@@ -36,7 +38,10 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
     storeNow: () => (clock.hasSample() ? clock.now() : null),
   });
   const client = createGithubClient({ options, meter, clock });
-  const api = new GithubApi(client, options.owner, options.repo);
+  // Who shares the login's write budget is known once the registry is read (set below).
+  let loginShare = (): { writersOnLogin: number; ownWorkers: number } => ({ writersOnLogin: 1, ownWorkers: 0 });
+  const pacer = new WritePacer({ budget: options.writeBudget, now: () => clock.now(), share: () => loginShare() });
+  const api = new GithubApi(client, options.owner, options.repo, pacer);
   const login = await api.authenticatedLogin();
   if (calibrated === undefined) {
     await clock.calibrate(() => client.request("GET /rate_limit"));
@@ -49,9 +54,11 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
     ownGraceMs: Math.max(10_000, 4 * options.settleDelayMs),
     refreshIntervalMs: options.refreshIntervalMs,
   });
-  const ctx = new GithubContext(options, api, mirror, clock, meter, login);
+  const ctx = new GithubContext(options, api, mirror, clock, meter, pacer, login);
   await mirror.refresh();
   const workers = new WorkerStore(ctx);
+  loginShare = () => workers.loginShare();
+  meter.attach({ share: () => pacer.share(), paced: () => pacer.stats(), lastHeartbeat: () => workers.lastHeartbeat() });
   const tasks = new TaskStore(ctx, workers);
   workers.recoverWorker = (workerId, reason) => tasks.recoverWorker(workerId, reason);
   return new GithubStore({ ctx, trust, workers, tasks, memory: new MemoryStore(ctx), events: new EventLog(ctx, tasks), settings: new SettingsStore(ctx) });

@@ -35,7 +35,6 @@ export async function settleClaims(
   const outcomes: SettleOutcome[] = [];
   for (const { taskId, claim } of posted) {
     const loaded = await tasks.reload(taskId);
-    const holder = loaded?.view.holder ?? null;
     const ours = (loaded?.view.openClaims ?? []).filter((c) => c.stored.record.n === claim.record.n).map((c) => c.stored);
     if (!ours.some((c) => c.id === claim.id)) ours.push(claim);
     // Our own claim is judged as of the moment we made it (lease checked just before, TTL
@@ -43,11 +42,22 @@ export async function settleClaims(
     // is dead for every other reader and our fenced writes fail, so this cannot create a
     // second live holder.
     const now = loaded?.now ?? 0;
-    const first = (loaded?.view.openClaims ?? []).find((c) => c.stored.record.n === claim.record.n || (now < c.lock.expiresAt && c.leaseLive));
-    const won = first !== undefined && first.stored.record.n === claim.record.n;
-    const kept = won ? first.stored : null;
+    const view = loaded?.view ?? null;
+    let kept: StoredRecord<ClaimRecord> | null;
+    if (claim.record.auto) {
+      // Claim-and-start: the fold decides which claim is the attempt; we won if it is ours
+      // and still holds the lock (if our lease lapsed meanwhile, withdrawing undoes the start).
+      const attempt = view?.task.state === "running" ? ours.find((c) => c.id === view.task.fencingToken && view.applied.has(c.id)) : undefined;
+      kept = attempt && view?.holder?.stored.id === attempt.id ? attempt : null;
+    } else {
+      const first = (view?.openClaims ?? []).find((c) => c.stored.record.n === claim.record.n || (now < c.lock.expiresAt && c.leaseLive));
+      kept = first !== undefined && first.stored.record.n === claim.record.n ? first.stored : null;
+    }
+    const won = kept !== null;
     for (const duplicate of ours) if (duplicate.id !== kept?.id) await tasks.deleteClaim(duplicate);
-    outcomes.push({ taskId, claim: kept ?? claim, won, holder: holder?.lock ?? null, view: loaded?.view ?? null });
+    // A withdrawn claim of ours is no holder to report.
+    const holder = view?.holder && (won || view.holder.stored.record.n !== claim.record.n) ? view.holder.lock : null;
+    outcomes.push({ taskId, claim: kept ?? claim, won, holder, view });
   }
   return outcomes;
 }

@@ -18,8 +18,35 @@ export const throttleTimingSchema = z
     rateLimitRetries: z.number().int().min(0).max(20).default(4),
     /** Per-request timeout; a timed-out request is retried like a 5xx. */
     requestTimeoutMs: z.number().int().min(100).default(30_000),
+    /**
+     * Skip the plugin's spacing queues (global ≤ 10 in flight, write and notification
+     * spacing): each adds a timer hop per request, tens of ms on a loaded machine. For tests
+     * against the emulator only; rate-limit retries still go through the plugin.
+     */
+    directDispatch: z.boolean().default(false),
   })
   .strict();
+
+/**
+ * The secondary (content-creation) limit GitHub applies per login, and how a store spends
+ * its share of it. Every store on a login takes 1/n of it (n = live workers on the login, as
+ * the registry shows them), so n workers on one token stay under the limit together.
+ */
+export const writeBudgetSchema = z
+  .object({
+    /** GitHub's ≈80 content-creating requests per minute per login (PATCH/DELETE budgeted as if they count). */
+    perMinute: z.number().int().min(1).default(80),
+    /** GitHub's ≈500 content-creating requests per hour per login. */
+    perHour: z.number().int().min(1).default(500),
+    /** Share of the hourly budget for heartbeats; the heartbeat interval stretches so n workers fit in it. */
+    heartbeatShare: z.number().min(0.05).max(0.8).default(0.4),
+    /** Share of the limits a store plans to use at most (the rest absorbs estimation error). */
+    headroom: z.number().min(0.1).max(1).default(0.9),
+    /** How often a write waiting for budget re-checks (the share changes as workers come and go). */
+    recheckMs: z.number().int().min(1).max(60_000).default(1000),
+  })
+  .strict()
+  .refine((budget) => budget.headroom > budget.heartbeatShare, { message: "headroom must exceed heartbeatShare", path: ["headroom"] });
 
 export const githubStoreOptionsSchema = z
   .object({
@@ -43,9 +70,10 @@ export const githubStoreOptionsSchema = z
     rotateAtComments: z.number().int().min(10).max(2400).default(2000),
     /** When remaining primary budget falls below this share, non-essential writes slow down. */
     lowBudgetRatio: z.number().min(0).max(1).default(0.2),
-    /** Largest factor by which heartbeats may be stretched under budget pressure. */
+    /** Largest factor by which heartbeats may be stretched under budget pressure (beyond the per-login share). */
     maxHeartbeatStretch: z.number().min(1).max(10).default(4),
     throttle: throttleTimingSchema.prefault({}),
+    writeBudget: writeBudgetSchema.prefault({}),
     /** Where trust rejections and recoverable failures are reported (once per kind and comment). */
     log: z.custom<GithubStoreLog>((value) => typeof value === "function").optional(),
   })

@@ -155,7 +155,7 @@ export class TaskStore {
       if (view.holder) {
         // A loser's claim is deleted, but deletions never appear in `since` lists: re-read
         // the issue when an unstarted claim has outlived the settle window.
-        if (view.holder.stored.record.start || now - view.holder.lock.acquiredAt < 2 * this.ctx.options.settleDelayMs + 1000) continue;
+        if (view.holder.stored.record.start || view.applied.has(view.holder.stored.id) || now - view.holder.lock.acquiredAt < 2 * this.ctx.options.settleDelayMs + 1000) continue;
         const fresh = await this.load(view.task.id);
         if (!fresh || fresh.view.holder || !isClaimableFor(fresh.view.task, types, workerId, now)) continue;
         candidates.push({ number: source.issueNumber, task: fresh.view.task });
@@ -263,9 +263,16 @@ export class TaskStore {
     if (token !== view.lockSeq) throw new StaleFencingTokenError(taskId, token, view.lockSeq);
     const holder = view.holder;
     if (!holder || holder.stored.id !== token || holder.lock.ownerId !== workerId) throw new StaleFencingTokenError(taskId, token, null);
+    // A claim-and-start that won is already the running attempt.
+    if (view.applied.has(token) && view.task.state === "running" && view.task.fencingToken === token) return view.task;
     return this.startHeld(taskId, view, holder);
   }
 
+  /**
+   * Claim-and-start for a batch: each claim is posted as the attempt-to-be (`auto`), one
+   * settle delay covers the batch, and the fold of the re-read decides — the winning claim
+   * is the start, so a claimed task costs one write until it ends.
+   */
   async claim(req: { workerId: string; taskIds: string[]; metadata: Omit<LockMetadata, "taskType"> }): Promise<Array<{ task: Task; lock: Lock }>> {
     const { workerId, taskIds, metadata } = parseOrThrow(claimSchema, req, "claim");
     const workers = await this.workers.views();
@@ -277,26 +284,19 @@ export class TaskStore {
       if (!loaded) continue;
       const { task } = loaded.view;
       if (loaded.view.holder || !isClaimableFor(task, owner.record.supportedTaskTypes, workerId, loaded.now)) continue;
-      const claim = await this.postClaim(loaded.source.issueNumber, workerId, owner.registration.record.inc, task.timeoutMs, { ...metadata, taskType: task.type });
+      const over = loaded.view.openClaims.map((open) => open.stored.id);
+      const ev = [
+        this.ctx.entry("lock.acquired", { taskId: task.id, workerId, actor: workerId, data: { expiresAt: loaded.now + task.timeoutMs } }),
+        this.ctx.entry("task.started", { taskId: task.id, workerId, actor: workerId, data: { attempt: task.attempts + 1 } }),
+      ];
+      const claim = await this.postClaim(loaded.source.issueNumber, workerId, owner.registration.record.inc, task.timeoutMs, { ...metadata, taskType: task.type }, { over, ev });
       posted.push({ taskId, claim });
     }
     const outcomes = await settleClaims(this.ctx, this, posted);
     const results: Array<{ task: Task; lock: Lock }> = [];
     for (const outcome of outcomes) {
-      if (!outcome.won || !outcome.view) continue;
-      const holder = outcome.view.holder;
-      if (holder?.stored.id !== outcome.claim.id) {
-        // Won the race, but our lease lapsed meanwhile: the claim is dead, take it back.
-        await this.deleteClaim(outcome.claim);
-        continue;
-      }
-      try {
-        const task = await this.startHeld(outcome.taskId, outcome.view, holder);
-        results.push({ task, lock: holder.lock });
-      } catch (error) {
-        if (!(error instanceof IllegalTransitionError || error instanceof ValidationError)) throw error;
-        await this.endClaim(outcome.taskId, holder.stored, { state: "released", at: this.ctx.now() }, [], workerId);
-      }
+      if (!outcome.won || !outcome.view?.holder) continue;
+      results.push({ task: outcome.view.task, lock: outcome.view.holder.lock });
     }
     return results;
   }
@@ -431,9 +431,17 @@ export class TaskStore {
     await this.ctx.remove(claim);
   }
 
-  private async postClaim(issueNumber: number, ownerId: string, inc: string, ttlMs: number, meta: LockMetadata): Promise<StoredRecord<ClaimRecord>> {
-    const payload: ClaimRecord = { k: "claim", n: this.ctx.nonce(), at: this.ctx.now(), ev: [], owner: ownerId, ttlMs, inc, meta, rev: 0 };
-    return this.ctx.post(issueNumber, payload, claimLine(payload, "claims this task"));
+  private async postClaim(
+    issueNumber: number,
+    ownerId: string,
+    inc: string,
+    ttlMs: number,
+    meta: LockMetadata,
+    autoStart?: { over: number[]; ev: EventEntry[] },
+  ): Promise<StoredRecord<ClaimRecord>> {
+    const payload: ClaimRecord = { k: "claim", n: this.ctx.nonce(), at: this.ctx.now(), ev: autoStart?.ev ?? [], owner: ownerId, ttlMs, inc, meta, rev: 0 };
+    if (autoStart) Object.assign(payload, { auto: true, over: autoStart.over });
+    return this.ctx.post(issueNumber, payload, claimLine(payload, autoStart ? "claims and starts this task" : "claims this task"));
   }
 
   private async startHeld(taskId: string, view: TaskView, holder: ClaimView): Promise<Task> {
@@ -472,7 +480,7 @@ export class TaskStore {
   private attemptClaim(taskId: string, view: TaskView): StoredRecord<ClaimRecord> {
     const issue = this.issueOf(taskId);
     const claims = (issue === null ? [] : this.ctx.mirror.recordsOf(issue)).filter(
-      (stored): stored is StoredRecord<ClaimRecord> => stored.record.k === "claim" && stored.record.start !== undefined && view.applied.has(stored.id),
+      (stored): stored is StoredRecord<ClaimRecord> => stored.record.k === "claim" && (stored.record.start !== undefined || stored.record.auto === true) && view.applied.has(stored.id),
     );
     const attempt = claims.at(-1);
     if (!attempt) throw new NotFoundError("lock", taskId);

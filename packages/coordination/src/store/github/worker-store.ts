@@ -3,6 +3,7 @@ import { IllegalTransitionError, LeaseLostError, NotFoundError, ValidationError 
 import { parseOrThrow } from "../../validation.js";
 import { foldWorkers, type WorkerView } from "./fold/worker-fold.js";
 import type { GithubContext } from "./github-context.js";
+import { heartbeatStretchFor } from "./heartbeat-budget.js";
 import type { EventEntry, WorkerOpRecord, WorkerRecordPayload } from "./records/record-schemas.js";
 import type { StoredRecord } from "./repo-mirror.js";
 import { heartbeatSchema, registrationSchema, transitionSchema } from "./validation-schemas.js";
@@ -19,8 +20,42 @@ export type RecoverWorker = (workerId: string, reason: string) => Promise<void>;
  */
 export class WorkerStore {
   recoverWorker: RecoverWorker = async () => {};
+  /** Workers registered through this store (a process usually hosts one). */
+  private readonly own = new Set<string>();
+  private lastBeat: { heartbeatIntervalMs: number; leaseMs: number; stretch: number } | null = null;
 
   constructor(private readonly ctx: GithubContext) {}
+
+  /** Who shares this login's write budget, from the registry as the mirror last saw it (no request). */
+  loginShare(): { writersOnLogin: number; ownWorkers: number } {
+    const live = this.liveOnLogin(this.cachedViews(), this.ctx.now());
+    const ownWorkers = [...this.own].filter((id) => live.has(id)).length;
+    return { writersOnLogin: live.size + (ownWorkers > 0 ? 0 : 1), ownWorkers };
+  }
+
+  /** The effective heartbeat interval and lease last written for a worker of this store. */
+  lastHeartbeat(): { heartbeatIntervalMs: number; leaseMs: number; stretch: number } | null {
+    return this.lastBeat;
+  }
+
+  /**
+   * The stretch of `workerId`'s heartbeat interval and lease: its fair part of the login's
+   * heartbeat budget (all live workers on the login, itself included), or the low-budget
+   * stretch if that is larger.
+   */
+  private stretchFor(views: Map<string, WorkerView>, workerId: string, configuredIntervalMs: number, now: number): number {
+    const live = this.liveOnLogin(views, now);
+    live.add(workerId);
+    const share = heartbeatStretchFor(configuredIntervalMs, live.size, this.ctx.options.writeBudget);
+    return Math.ceil(Math.max(share, this.ctx.meter.heartbeatStretch()) * 1000) / 1000;
+  }
+
+  private liveOnLogin(views: Map<string, WorkerView>, now: number): Set<string> {
+    const login = this.ctx.login.toLowerCase();
+    const live = new Set<string>();
+    for (const [id, view] of views) if (view.registration.author.toLowerCase() === login && isLeaseLive(view.record, now)) live.add(id);
+    return live;
+  }
 
   /** The registry, read from GitHub (conditional GETs, 304 when unchanged). */
   async views(): Promise<Map<string, WorkerView>> {
@@ -42,7 +77,8 @@ export class WorkerStore {
     const views = await this.views();
     const existing = views.get(reg.id);
     const now = this.ctx.now();
-    const stretch = this.ctx.meter.heartbeatStretch();
+    const stretch = this.stretchFor(views, reg.id, reg.heartbeatIntervalMs, now);
+    this.own.add(reg.id);
     if (existing && isLeaseLive(existing.record, now)) {
       const current = existing.record;
       if (current.hostname !== reg.hostname || current.pid !== reg.pid) {
@@ -90,11 +126,12 @@ export class WorkerStore {
       else next = activeTasks >= current.maxConcurrency ? "BUSY" : "ACTIVE";
     }
     const now = this.ctx.now();
-    const stretch = this.ctx.meter.heartbeatStretch();
     const previous = view.registration.record;
-    // Under budget pressure a heartbeat with no news is skipped while the lease written last time still covers the gap.
+    const stretch = this.stretchFor(views, workerId, previous.reg.heartbeatIntervalMs, now);
+    // Under budget pressure a heartbeat with no news is skipped while the lease written last time still covers the gap
+    // (the record's interval and lease are already the stretched ones).
     const unchanged = next === current.state && activeTasks === current.activeTasks && view.lastOpId === previous.basis;
-    if (unchanged && stretch > 1 && previous.stretch > 1 && now - current.lastHeartbeatAt < current.heartbeatIntervalMs * previous.stretch * 0.5) {
+    if (unchanged && stretch > 1 && previous.stretch > 1 && now - current.lastHeartbeatAt < current.heartbeatIntervalMs * 0.5) {
       return current;
     }
     const added: EventEntry[] = [];
@@ -111,7 +148,7 @@ export class WorkerStore {
       basis: view.lastOpId,
       stretch,
     };
-    return this.writeRegistration(view, payload, added, views);
+    return this.writeRegistration(view, payload, added, views, { heartbeat: true });
   }
 
   async transition(workerId: string, to: WorkerState, opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string }): Promise<WorkerRecord> {
@@ -205,13 +242,19 @@ export class WorkerStore {
     return this.ctx.post(issue, payload, `sentinel: ${line}`);
   }
 
-  private async writeRegistration(existing: WorkerView | undefined, payload: WorkerRecordPayload, added: EventEntry[], views: Map<string, WorkerView>): Promise<WorkerRecord> {
+  private async writeRegistration(
+    existing: WorkerView | undefined,
+    payload: WorkerRecordPayload,
+    added: EventEntry[],
+    views: Map<string, WorkerView>,
+    opts: { heartbeat?: boolean } = {},
+  ): Promise<WorkerRecord> {
     const line = `sentinel: worker \`${payload.reg.id}\` on ${payload.reg.hostname} is ${payload.state} (${payload.activeTasks}/${payload.reg.maxConcurrency} tasks)`;
     const current = await this.currentRegistry();
     const mine = existing && existing.registration.author.toLowerCase() === this.ctx.login.toLowerCase();
     let stored: StoredRecord<WorkerRecordPayload>;
     if (mine && existing && existing.registration.issue === current) {
-      stored = await this.ctx.patch(existing.registration, { ...payload, rev: existing.registration.record.rev + 1 }, added, line);
+      stored = await this.ctx.patch(existing.registration, { ...payload, rev: existing.registration.record.rev + 1 }, added, line, opts);
     } else {
       // New worker, another login's record, or a rotated registry: a new comment on the current registry issue.
       const ev = [...payload.ev.map((entry) => (entry.sat || !existing ? entry : { ...entry, sat: existing.registration.updatedAt })), ...added];
@@ -221,6 +264,7 @@ export class WorkerStore {
     views.set(payload.reg.id, foldWorkers([stored, ...this.opsOf(payload.reg.id)]).get(payload.reg.id) as WorkerView);
     const view = views.get(payload.reg.id);
     if (!view) throw new NotFoundError("worker", payload.reg.id);
+    if (this.own.has(payload.reg.id)) this.lastBeat = { heartbeatIntervalMs: view.record.heartbeatIntervalMs, leaseMs: view.record.leaseMs, stretch: payload.stretch };
     await this.rotateIfFull(current);
     return view.record;
   }

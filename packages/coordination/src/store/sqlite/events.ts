@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { EVENT_KINDS, type NewStoreEvent, type StoreEvent } from "../../domain/events.js";
-import { asc, eq, gt } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { parseOrThrow } from "../../validation.js";
 import { toJson } from "./json.js";
 import { toEvent } from "./rows.js";
@@ -42,7 +42,10 @@ export function validateNewEvent(event: NewStoreEvent): NewStoreEvent {
   return parseOrThrow(newEventSchema, event, "event");
 }
 
+const READ_EVENTS = "SELECT id, at, kind, task_id AS taskId, worker_id AS workerId, actor, data FROM events WHERE id > ? ORDER BY id LIMIT ?";
+
+/** Prepared: every worker's memory sync and the control plane's syncer follow the whole log. */
 export function readEventsTx(tx: Tx, afterId: number, limit: number): StoreEvent[] {
   parseOrThrow(readEventsSchema, { afterId, limit }, "readEvents");
-  return tx.db.select().from(events).where(gt(events.id, afterId)).orderBy(asc(events.id)).limit(limit).all().map(toEvent);
+  return (tx.statement(READ_EVENTS).all(afterId, limit) as Array<typeof events.$inferSelect>).map(toEvent);
 }

@@ -4,10 +4,9 @@ import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
 import type { MemoryEntry } from "../../domain/memory.js";
 import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
-import { coerceError } from "../../errors.js";
+import { SentinelError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
 import type { CompletionOutcome, CompletionRequest, CoordinationStore } from "../port.js";
-import { isBusyError } from "./busy.js";
 import { claimTasksTx } from "./claims.js";
 import { readStoreNow } from "./clock.js";
 import { completionsSchema } from "./completions.js";
@@ -42,7 +41,6 @@ export class SqliteStore implements CoordinationStore {
   readonly path: string;
   private readonly sqlite: Database.Database;
   private readonly ctx: TxContext;
-  private readonly completeOne: Database.Transaction<(tx: Tx, item: CompletionRequest) => Task>;
   /** Commits made through this connection; `PRAGMA data_version` only counts other connections'. */
   private ownCommits = 0;
   private closed = false;
@@ -52,8 +50,6 @@ export class SqliteStore implements CoordinationStore {
     const { sqlite, db } = openConnection({ path: options.path, busyTimeoutMs: options.busyTimeoutMs ?? 1000, migrationsFolder: options.migrationsFolder });
     this.sqlite = sqlite;
     this.ctx = { sqlite, db, statements: new StatementCache(sqlite) };
-    // Called inside the batch's transaction, so better-sqlite3 runs it as a SAVEPOINT: a refused item is rolled back alone.
-    this.completeOne = sqlite.transaction((tx: Tx, item: CompletionRequest) => completeTaskTx(tx, item.taskId, item.token, item.result === undefined ? {} : { result: item.result }));
   }
 
   private async write<T>(fn: (tx: Tx) => T): Promise<T> {
@@ -163,16 +159,21 @@ export class SqliteStore implements CoordinationStore {
     return this.write((tx) => completeTaskTx(tx, taskId, token, opts));
   }
 
-  /** Many completions, one write transaction; each is fenced on its own (see completeOne). */
+  /**
+   * Many completions, one write transaction, each fenced on its own. `completeTaskTx` makes
+   * every check before its first write, so an item refused with a domain error has written
+   * nothing and the others go ahead; any other error (the database itself failing) rolls
+   * the whole batch back and rejects it.
+   */
   completeTasks(items: readonly CompletionRequest[]): Promise<CompletionOutcome[]> {
     const requests = parseOrThrow(completionsSchema, items, "completions") as CompletionRequest[];
     return this.write((tx) =>
       requests.map((item): CompletionOutcome => {
         try {
-          return { ok: true, task: this.completeOne(tx, item) };
+          return { ok: true, task: completeTaskTx(tx, item.taskId, item.token, item.result === undefined ? {} : { result: item.result }) };
         } catch (thrown) {
-          if (isBusyError(thrown)) throw thrown;
-          return { ok: false, error: coerceError(thrown) };
+          if (thrown instanceof SentinelError) return { ok: false, error: thrown };
+          throw thrown;
         }
       }),
     );

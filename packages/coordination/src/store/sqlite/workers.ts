@@ -1,4 +1,4 @@
-import { asc, eq, ne } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { newTaskSchema } from "../../domain/task.js";
 import {
@@ -14,7 +14,7 @@ import { IllegalTransitionError, LeaseLostError, NotFoundError, ValidationError 
 import { parseOrThrow } from "../../validation.js";
 import { appendEventTx } from "./events.js";
 import { toJson } from "./json.js";
-import { toWorker } from "./rows.js";
+import { toWorker, toWorkerFromRaw, WORKER_COLUMNS_SQL } from "./rows.js";
 import { workers } from "./schema.js";
 import type { Tx } from "./transaction.js";
 import { readWorkerTx } from "./worker-lease.js";
@@ -170,7 +170,11 @@ export function requestDrainTx(tx: Tx, workerId: string, actor: string): WorkerR
   return saveTx(tx, workerId, { drainRequested: true });
 }
 
+const LIST_WORKERS = `SELECT ${WORKER_COLUMNS_SQL} FROM workers w WHERE w.state <> 'REMOVED' ORDER BY w.id`;
+const LIST_ALL_WORKERS = `SELECT ${WORKER_COLUMNS_SQL} FROM workers w ORDER BY w.id`;
+
+/** Prepared: every claim poll reads the registry for the assignment strategy. */
 export function listWorkersTx(tx: Tx, opts: { includeRemoved?: boolean } = {}): WorkerRecord[] {
-  const where = opts.includeRemoved ? undefined : ne(workers.state, "REMOVED");
-  return tx.db.select().from(workers).where(where).orderBy(asc(workers.id)).all().map(toWorker);
+  const rows = tx.statement(opts.includeRemoved ? LIST_ALL_WORKERS : LIST_WORKERS).all() as Array<Parameters<typeof toWorkerFromRaw>[0]>;
+  return rows.map(toWorkerFromRaw);
 }

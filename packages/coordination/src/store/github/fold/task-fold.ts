@@ -84,22 +84,29 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
     }
   };
 
+  /** Claims below this id were superseded by a claim-and-start that listed them as dead. */
+  let floor = 0;
+  const isOpen = (claim: StoredRecord<ClaimRecord>): boolean => claim.id > barrier && claim.id > floor && !claim.record.end;
+
   for (const stored of records) {
     const record = stored.record;
     if (record.k === "claim") {
       const claim = stored as StoredRecord<ClaimRecord>;
+      const wins = record.auto ? autoClaimWins(claim, task, claims.filter(isOpen), barrier) : Boolean(record.start) && stored.id > barrier && isStartable(task.state);
       claims.push(claim);
-      if (record.start && stored.id > barrier && isStartable(task.state)) {
+      if (wins) {
         applied.add(stored.id);
         lockSeq = Math.max(lockSeq, stored.id);
+        if (record.auto) floor = stored.id - 1;
         task.state = "running";
-        task.attempts = record.start.attempt;
+        // A claim-and-start counts the attempt from the winning claim itself; a two-step start wrote its number.
+        task.attempts = record.start?.attempt ?? task.attempts + 1;
         task.workerId = record.owner;
         task.fencingToken = stored.id;
-        task.startedAt = record.start.at;
+        task.startedAt = record.start?.at ?? lockOf(task.id, claim).acquiredAt;
         task.finishedAt = null;
         task.result = null;
-        task.updatedAt = Math.max(task.updatedAt, record.start.at);
+        task.updatedAt = Math.max(task.updatedAt, task.startedAt);
         if (record.stored) task.result = record.stored.result;
         if (record.end) applyEnd(record.end);
       }
@@ -118,7 +125,7 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
   }
 
   const openClaims = claims
-    .filter((claim) => claim.id > barrier && !claim.record.end)
+    .filter(isOpen)
     .map((claim) => ({ stored: claim, lock: lockOf(task.id, claim), leaseLive: leaseLive(claim.record.owner, claim.record.inc) }));
   const holder = openClaims.find((claim) => now < claim.lock.expiresAt && claim.leaseLive) ?? null;
   if (holder) lockSeq = Math.max(lockSeq, holder.stored.id);
@@ -173,6 +180,19 @@ export function lockOf(taskId: string, claim: StoredRecord<ClaimRecord>): Lock {
     expiresAt: acquiredAt + claim.record.ttlMs,
     metadata: { ...claim.record.meta },
   };
+}
+
+/**
+ * A claim-and-start becomes the attempt by its position alone, so every reader agrees without
+ * a start write: it follows the barrier, the task is startable (and not pinned elsewhere)
+ * there, and each earlier open claim was read as dead by its author before posting (`over`).
+ * A concurrent earlier claim is not in `over`, so of two racing claims only the lower can win.
+ */
+function autoClaimWins(claim: StoredRecord<ClaimRecord>, task: Task, earlierOpen: Array<StoredRecord<ClaimRecord>>, barrier: number): boolean {
+  if (claim.id <= barrier || !isStartable(task.state)) return false;
+  if (task.pinnedWorkerId !== null && task.pinnedWorkerId !== claim.record.owner) return false;
+  const over = new Set(claim.record.over ?? []);
+  return earlierOpen.every((earlier) => over.has(earlier.id));
 }
 
 function isStartable(state: TaskState): boolean {

@@ -72,6 +72,8 @@ function foldWorker(registration: StoredRecord<WorkerRecordPayload>, ops: Array<
     ...payload.reg,
     labels: { ...payload.reg.labels },
     supportedTaskTypes: [...payload.reg.supportedTaskTypes],
+    // The effective values: what the worker actually does (beats) and promises (lease) under the stretch.
+    heartbeatIntervalMs: Math.round(payload.reg.heartbeatIntervalMs * payload.stretch),
     leaseMs: Math.round(payload.reg.leaseMs * payload.stretch),
     state,
     activeTasks: payload.activeTasks,

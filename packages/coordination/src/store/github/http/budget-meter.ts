@@ -3,9 +3,32 @@ import { performance } from "node:perf_hooks";
 export interface BudgetSnapshot {
   primary: { limit: number | null; remaining: number | null; used: number | null; reset: number | null };
   byKind: { reads: number; notModified: number; writes: number; failed: number };
-  secondary: { writesLastMinute: number; writesLastHour: number; backoffUntil: number | null; hits: number };
-  /** Current spacing of non-essential writes and the heartbeat stretch applied to leases. */
-  effective: { heartbeatStretch: number; batchWindowMs: number; lowBudget: boolean };
+  /** `paced`: writes the store held back to stay within its share (and for how long in total). */
+  secondary: { writesLastMinute: number; writesLastHour: number; backoffUntil: number | null; hits: number; paced: number; pacedMs: number };
+  effective: EffectiveBudget;
+}
+
+/** What the store does with its budget right now (see docs/github-backend.md, *Budget*). */
+export interface EffectiveBudget {
+  /** Factor applied to the configured heartbeat interval and lease: max(per-login share, low-budget stretch). */
+  heartbeatStretch: number;
+  /** Heartbeat interval and lease of the worker this store last wrote a registration for (null before any). */
+  heartbeatIntervalMs: number | null;
+  leaseMs: number | null;
+  /** Live workers on this store's login, and this store's share of the login's write budget. */
+  writersOnLogin: number;
+  writeShare: number;
+  writesPerMinute: number;
+  otherWritesPerHour: number;
+  batchWindowMs: number;
+  lowBudget: boolean;
+}
+
+/** Supplied once the store is assembled: the pacer's share and the last heartbeat written. */
+export interface EffectiveSource {
+  share(): { writersOnLogin: number; fraction: number; perMinute: number; otherPerHour: number };
+  paced(): { delayed: number; delayedMs: number };
+  lastHeartbeat(): { heartbeatIntervalMs: number; leaseMs: number; stretch: number } | null;
 }
 
 export interface BudgetMeterOptions {
@@ -37,8 +60,13 @@ export class BudgetMeter {
   /** Monotonic times of writes within the last hour. */
   private writeTimes: number[] = [];
   private backoffUntilMono: number | null = null;
+  private source: EffectiveSource | null = null;
 
   constructor(private readonly options: BudgetMeterOptions) {}
+
+  attach(source: EffectiveSource): void {
+    this.source = source;
+  }
 
   recordResponse(method: string, status: number, headers: Record<string, string | number | undefined>): void {
     if (status === 304) this.notModified += 1;
@@ -90,6 +118,9 @@ export class BudgetMeter {
   snapshot(): BudgetSnapshot {
     const now = this.options.storeNow();
     const backoffLeft = (this.backoffUntilMono ?? 0) - performance.now();
+    const share = this.source?.share() ?? { writersOnLogin: 1, fraction: 1, perMinute: 0, otherPerHour: 0 };
+    const paced = this.source?.paced() ?? { delayed: 0, delayedMs: 0 };
+    const beat = this.source?.lastHeartbeat() ?? null;
     return {
       primary: { limit: this.limit, remaining: this.remaining, used: this.used, reset: this.reset },
       byKind: { reads: this.reads, notModified: this.notModified, writes: this.writes, failed: this.failed },
@@ -98,18 +129,31 @@ export class BudgetMeter {
         writesLastHour: this.writesWithin(HOUR),
         backoffUntil: backoffLeft > 0 && now !== null ? Math.round(now + backoffLeft) : null,
         hits: this.secondaryHits,
+        paced: paced.delayed,
+        pacedMs: Math.round(paced.delayedMs),
       },
       effective: {
-        heartbeatStretch: this.heartbeatStretch(),
+        heartbeatStretch: Math.max(this.heartbeatStretch(), beat?.stretch ?? 1),
+        heartbeatIntervalMs: beat?.heartbeatIntervalMs ?? null,
+        leaseMs: beat?.leaseMs ?? null,
+        writersOnLogin: share.writersOnLogin,
+        writeShare: share.fraction,
+        writesPerMinute: share.perMinute,
+        otherWritesPerHour: share.otherPerHour,
         batchWindowMs: this.effectiveBatchWindowMs(),
         lowBudget: this.isLow(),
       },
     };
   }
 
+  /** Write windows follow the store clock (server time), like GitHub's own windows. */
+  private windowNow(): number {
+    return this.options.storeNow() ?? performance.now();
+  }
+
   private recordWrite(): void {
     this.writes += 1;
-    const now = performance.now();
+    const now = this.windowNow();
     this.writeTimes.push(now);
     const cutoff = now - HOUR;
     if (this.writeTimes.length > 0 && (this.writeTimes[0] ?? now) < cutoff) {
@@ -118,7 +162,7 @@ export class BudgetMeter {
   }
 
   private writesWithin(windowMs: number): number {
-    const cutoff = performance.now() - windowMs;
+    const cutoff = this.windowNow() - windowMs;
     let count = 0;
     for (let i = this.writeTimes.length - 1; i >= 0 && (this.writeTimes[i] ?? 0) >= cutoff; i -= 1) count += 1;
     return count;

@@ -1,6 +1,7 @@
 import { RequestError } from "@octokit/request-error";
 import { ConditionalReader } from "./conditional-reader.js";
 import type { GithubClient } from "./octokit-client.js";
+import type { WritePacer } from "./write-pacer.js";
 
 export interface GhIssue {
   number: number;
@@ -55,6 +56,7 @@ export class GithubApi {
     private readonly client: GithubClient,
     private readonly owner: string,
     private readonly repo: string,
+    private readonly pacer: WritePacer,
   ) {
     this.reader = new ConditionalReader(client);
   }
@@ -99,11 +101,13 @@ export class GithubApi {
   }
 
   async createIssue(input: { title: string; body: string; labels: string[] }): Promise<GhIssue> {
+    await this.pacer.admit("other");
     const response = await withContext("create issue", () => this.client.request("POST /repos/{owner}/{repo}/issues", { owner: this.owner, repo: this.repo, ...input }));
     return toIssue(response.data as RawIssue);
   }
 
   async updateIssue(issueNumber: number, patch: { title?: string; body?: string; state?: "open" | "closed"; labels?: string[] }): Promise<GhIssue> {
+    await this.pacer.admit("other");
     const response = await withContext(`update issue #${issueNumber}`, () =>
       this.client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: this.owner, repo: this.repo, issue_number: issueNumber, ...patch }),
     );
@@ -111,13 +115,16 @@ export class GithubApi {
   }
 
   async createComment(issueNumber: number, body: string): Promise<GhComment> {
+    await this.pacer.admit("other");
     const response = await withContext(`comment on #${issueNumber}`, () =>
       this.client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: this.owner, repo: this.repo, issue_number: issueNumber, body }),
     );
     return toComment(response.data as RawComment);
   }
 
-  async updateComment(commentId: number, body: string): Promise<GhComment> {
+  /** `heartbeat`: a registration refresh, budgeted by its interval rather than held by the pacer. */
+  async updateComment(commentId: number, body: string, opts: { heartbeat?: boolean } = {}): Promise<GhComment> {
+    await this.pacer.admit(opts.heartbeat ? "heartbeat" : "other");
     const response = await withContext(`update comment ${commentId}`, () =>
       this.client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: this.owner, repo: this.repo, comment_id: commentId, body }),
     );
@@ -126,6 +133,7 @@ export class GithubApi {
 
   /** Idempotent: a comment that is already gone counts as deleted. */
   async deleteComment(commentId: number): Promise<void> {
+    await this.pacer.admit("other");
     try {
       await this.client.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
         owner: this.owner,

@@ -35,8 +35,8 @@ export function createGithubClient({ options, meter, clock }: CreateClientOption
       meter.recordNoResponse(method);
       throw error;
     }
-    meter.recordResponse(method, response.status, Object.fromEntries(response.headers.entries()));
     clock.observeDateHeader(response.headers.get("date") ?? undefined);
+    meter.recordResponse(method, response.status, Object.fromEntries(response.headers.entries()));
     return response;
   };
   // Groups are keyed by token so several stores of one process sharing a token share its spacing.
@@ -51,8 +51,9 @@ export function createGithubClient({ options, meter, clock }: CreateClientOption
     throttle: {
       id,
       retryAfterBaseValue: timing.retryAfterBaseMs,
-      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: timing.writeMinTimeMs }),
-      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: timing.notificationMinTimeMs }),
+      write: timing.directDispatch ? directGroup() : new Bottleneck.Group({ maxConcurrent: 1, minTime: timing.writeMinTimeMs }),
+      notifications: timing.directDispatch ? directGroup() : new Bottleneck.Group({ maxConcurrent: 1, minTime: timing.notificationMinTimeMs }),
+      ...(timing.directDispatch ? { global: directGroup() } : {}),
       onSecondaryRateLimit: (retryAfter, _request, _octokit, retryCount) => {
         meter.recordSecondaryLimit(retryAfter);
         options.log?.("warn", "GitHub secondary rate limit hit; backing off", { retryAfterSeconds: retryAfter, retryCount });
@@ -65,4 +66,20 @@ export function createGithubClient({ options, meter, clock }: CreateClientOption
       },
     },
   });
+}
+
+/**
+ * A stand-in for one of plugin-throttling's Bottleneck groups that runs each job at once
+ * (the plugin calls `group.key(id).schedule(jobOptions, fn, ...args)`). Bottleneck itself
+ * always defers a job by a timer, even with no spacing configured; see `directDispatch`.
+ */
+function directGroup(): Bottleneck.Group {
+  const limiter = {
+    schedule: (...args: unknown[]): Promise<unknown> => {
+      const at = typeof args[0] === "function" ? 0 : 1;
+      const job = args[at] as (...jobArgs: unknown[]) => Promise<unknown>;
+      return job(...args.slice(at + 1));
+    },
+  };
+  return { key: () => limiter } as unknown as Bottleneck.Group;
 }

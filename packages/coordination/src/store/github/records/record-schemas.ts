@@ -63,6 +63,14 @@ export const claimRecordSchema = z.object({
   inc: z.string(),
   meta: z.object({ hostname: z.string(), pid: int, taskType: z.string() }),
   rev: int.min(0),
+  /**
+   * Claim-and-start (claimTasks): if this claim wins, it IS the attempt — no start PATCH. It
+   * wins when it follows the barrier, the task is startable at its position, and every
+   * earlier open claim is listed in `over` (claims its author read as dead before posting).
+   */
+  auto: z.literal(true).optional(),
+  over: z.array(int).max(200).optional(),
+  /** Set by startTask after acquireLock (the two-step path). */
   start: z.object({ at: ms, attempt: int.min(1) }).optional(),
   stored: z.object({ result: z.unknown(), at: ms }).optional(),
   end: endSchema.optional(),

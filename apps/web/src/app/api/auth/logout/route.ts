@@ -4,6 +4,6 @@ import { getControlPlane } from "~/server/control-plane";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-export function POST(request: Request): Promise<Response> {
-  return handleLogout(request, getControlPlane());
+export async function POST(request: Request): Promise<Response> {
+  return handleLogout(request, await getControlPlane());
 }

@@ -4,8 +4,8 @@ import { getControlPlane } from "~/server/control-plane";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-function handler(request: Request): Promise<Response> {
-  return handleTrpcRequest(request, getControlPlane(), "/api/trpc");
+async function handler(request: Request): Promise<Response> {
+  return handleTrpcRequest(request, await getControlPlane(), "/api/trpc");
 }
 
 export { handler as GET, handler as POST };

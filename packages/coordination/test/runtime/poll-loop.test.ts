@@ -1,0 +1,85 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createPollLoop, type TickResult } from "../../src/runtime/poll-loop.js";
+
+const BUSY = 50;
+const IDLE = 1000;
+
+function countingTick(results: () => TickResult) {
+  const calls: number[] = [];
+  return {
+    calls,
+    tick: async () => {
+      calls.push(Date.now());
+      return results();
+    },
+  };
+}
+
+describe("poll loop", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: 0 });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("while idle, wakes within the watch interval when the store reports a change, and only then", async () => {
+    const { calls, tick } = countingTick(() => "idle");
+    let changed = false;
+    let checks = 0;
+    const loop = createPollLoop({
+      tick,
+      busyIntervalMs: BUSY,
+      idleIntervalMs: IDLE,
+      maxBackoffMs: 30_000,
+      onError: () => undefined,
+      watch: { intervalMs: 20, changed: async () => (checks++, changed) },
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(calls).toHaveLength(1);
+    expect(checks).toBeGreaterThanOrEqual(20);
+    changed = true;
+    await vi.advanceTimersByTimeAsync(25);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]! - 500).toBeLessThanOrEqual(25);
+    await loop.stop();
+  });
+
+  it("without a watch, keeps the busy interval for lingerMs after the last claim, then slows to idle", async () => {
+    let claimed = true;
+    const { calls, tick } = countingTick(() => {
+      const result = claimed ? "busy" : "idle";
+      claimed = false;
+      return result;
+    });
+    const loop = createPollLoop({ tick, busyIntervalMs: BUSY, idleIntervalMs: IDLE, maxBackoffMs: 30_000, onError: () => undefined, lingerMs: 300 });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(330);
+    // t=0 busy, then idle polls every 50 ms while within 300 ms of the claim.
+    expect(calls.length).toBeGreaterThanOrEqual(6);
+    const atLingerEnd = calls.length;
+    await vi.advanceTimersByTimeAsync(900);
+    expect(calls.length).toBe(atLingerEnd);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(calls.length).toBe(atLingerEnd + 1);
+    await loop.stop();
+  });
+
+  it("a nudge during a tick runs the next tick at once", async () => {
+    let nudgeDuringTick: (() => void) | null = null;
+    const { calls, tick } = countingTick(() => {
+      nudgeDuringTick?.();
+      nudgeDuringTick = null;
+      return "idle";
+    });
+    const loop = createPollLoop({ tick, busyIntervalMs: BUSY, idleIntervalMs: IDLE, maxBackoffMs: 30_000, onError: () => undefined });
+    nudgeDuringTick = () => loop.nudge();
+    loop.start();
+    await vi.advanceTimersByTimeAsync(5);
+    expect(calls).toHaveLength(2);
+    await loop.stop();
+  });
+});

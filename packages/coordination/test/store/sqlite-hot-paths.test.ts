@@ -1,0 +1,55 @@
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { newTaskSchema } from "@sentinel/coordination";
+import { openSqliteStore, type SqliteStore } from "@sentinel/coordination/sqlite";
+import { LIST_CLAIMABLE } from "../../src/store/sqlite/tasks.js";
+import { openTempStore } from "./temp-store.js";
+
+describe("sqlite hot paths", () => {
+  let temp: ReturnType<typeof openTempStore>;
+  beforeEach(() => {
+    temp = openTempStore();
+  });
+  afterEach(async () => {
+    await temp.cleanup();
+  });
+
+  it("the claim poll walks tasks_claimable_idx in order: no temp B-tree, no scan of the whole table", () => {
+    const db = new Database(join(temp.dir, "sentinel.db"), { readonly: true });
+    try {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${LIST_CLAIMABLE}`).all({ now: 0, types: "[]", workerId: "w", limit: 10 }) as Array<{ detail: string }>).map((r) => r.detail);
+      expect(plan.find((d) => /^(SCAN|SEARCH) t /.test(d))).toMatch(/USING INDEX tasks_claimable_idx/);
+      expect(plan.some((d) => d.includes("TEMP B-TREE"))).toBe(false);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("lists claimable tasks by priority, then age, skipping non-claimable states", async () => {
+    const store = temp.store;
+    const low = await store.createTask(newTaskSchema.parse({ type: "demo", priority: 1 }), "test");
+    const high = await store.createTask(newTaskSchema.parse({ type: "demo", priority: 5 }), "test");
+    const lowLater = await store.createTask(newTaskSchema.parse({ type: "demo", priority: 1 }), "test");
+    const cancelled = await store.createTask(newTaskSchema.parse({ type: "demo", priority: 9 }), "test");
+    await store.cancelTask(cancelled.id, { actor: "operator:test", reason: "test" });
+    const listed = await store.listClaimable({ types: ["demo"], workerId: "w", limit: 10 });
+    expect(listed.map((t) => t.id)).toEqual([high.id, low.id, lowLater.id]);
+  });
+
+  it("changeMarker moves when another connection commits, and when this one does", async () => {
+    const store: SqliteStore = temp.store;
+    const other = openSqliteStore({ path: join(temp.dir, "sentinel.db") });
+    try {
+      const first = await store.changeMarker();
+      expect(await store.changeMarker()).toBe(first);
+      await other.createTask(newTaskSchema.parse({ type: "demo" }), "test");
+      const second = await store.changeMarker();
+      expect(second).not.toBe(first);
+      await store.createTask(newTaskSchema.parse({ type: "demo" }), "test");
+      expect(await store.changeMarker()).not.toBe(second);
+    } finally {
+      await other.close();
+    }
+  });
+});
