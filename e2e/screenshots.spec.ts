@@ -3,8 +3,13 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test, type Page } from "@playwright/test";
 import { createTask, getTask, type TaskView } from "./support/api";
+import { currentStack } from "./support/backend";
 
-const SCREENSHOTS = join(resolve(dirname(fileURLToPath(import.meta.url)), ".."), "docs/screenshots");
+/** The README shows the SQLite stack's; the GitHub project's land in a subfolder beside them. */
+function screenshotDir(): string {
+  const root = join(resolve(dirname(fileURLToPath(import.meta.url)), ".."), "docs/screenshots");
+  return currentStack().backend === "sqlite" ? root : join(root, currentStack().backend);
+}
 const LOCAL = ["local-1", "local-2", "local-3"];
 
 /** Keeps the local workers busy: 40 sleeps of 1–3 s, then three more every 300 ms (about half the slots), until stopped. */
@@ -30,12 +35,12 @@ function startLoad(): { created: TaskView[]; stop(): Promise<void> } {
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(screenshotDir(), `${name}.png`), fullPage: true });
 }
 
 test("screenshots of the dashboard under load (README)", async ({ context }) => {
   test.setTimeout(120_000);
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  mkdirSync(screenshotDir(), { recursive: true });
   const load = startLoad();
   try {
     const failing = [

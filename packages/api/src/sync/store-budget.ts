@@ -29,13 +29,13 @@ const githubSnapshot = z
     secondary: z.object({ writesLastMinute: count, writesLastHour: count }),
   })
   .transform(({ primary, byKind, secondary }) => [
-    { kind: "core (primary limit)", used: primary.used ?? byKind.reads + byKind.writes, remaining: primary.remaining, limit: primary.limit, resetAt: primary.reset },
-    { kind: "reads", used: byKind.reads },
-    { kind: "reads: 304 (free)", used: byKind.notModified },
-    { kind: "writes", used: byKind.writes },
+    { kind: "primary limit (login)", used: primary.used ?? byKind.reads + byKind.writes, remaining: primary.remaining, limit: primary.limit, resetAt: primary.reset },
+    { kind: "reads (control plane)", used: byKind.reads },
+    { kind: "304s, free (control plane)", used: byKind.notModified },
+    { kind: "writes (control plane)", used: byKind.writes },
     // GitHub does not report its secondary limits; these are its documented ceilings for content-creating requests.
-    { kind: "writes last minute", used: secondary.writesLastMinute, remaining: Math.max(0, 80 - secondary.writesLastMinute), limit: 80 },
-    { kind: "writes last hour", used: secondary.writesLastHour, remaining: Math.max(0, 500 - secondary.writesLastHour), limit: 500 },
+    { kind: "writes/min (control plane)", used: secondary.writesLastMinute, remaining: Math.max(0, 80 - secondary.writesLastMinute), limit: 80 },
+    { kind: "writes/hour (control plane)", used: secondary.writesLastHour, remaining: Math.max(0, 500 - secondary.writesLastHour), limit: 500 },
   ]);
 const budgetAnswer = z.union([
   githubSnapshot,

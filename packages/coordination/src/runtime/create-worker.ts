@@ -21,7 +21,7 @@ import type { CoordinationStore } from "../store/port.js";
 import type { ClaimedTask } from "./claimed-task.js";
 import { connectStore } from "./connect-store.js";
 import { startIntervalTask, type IntervalTask } from "./interval-task.js";
-import { createCompletionBatcher, type CompleteFn } from "./completion-batcher.js";
+import { createCompletionBatcher, type CompletionBatcher, type PendingCompletion } from "./completion-batcher.js";
 import { createPollLoop, type PollLoop, type TickResult } from "./poll-loop.js";
 import { runTask } from "./run-task.js";
 import { TaskAbortedError } from "./runtime-errors.js";
@@ -31,8 +31,10 @@ import type { WorkerOptions, WorkerRuntimeState } from "./worker-options.js";
 
 /** How often an idle worker checks the store's change marker; bounds claim latency under light load. */
 const WATCH_INTERVAL_MS = 20;
-/** How long a finished task waits for others to share its completion transaction. */
+/** How long a finished task waits for others (still executing) to share its completion transaction. */
 const COMPLETION_FLUSH_MS = 2;
+/** How long a batch handed to the loop (to complete and claim in one transaction) may wait for it. */
+const COMPLETION_HANDOFF_MS = 20;
 
 export interface Worker {
   readonly id: string;
@@ -90,7 +92,7 @@ export function createWorker(opts: WorkerOptions): Worker {
   let loop: PollLoop | null = null;
   let healthServer: HealthServer | null = null;
   let handlers = new Map<string, HandlerDefinition>();
-  let complete: CompleteFn | null = null;
+  let batcher: CompletionBatcher | null = null;
   /** The store's change marker as of the start of the last poll (see the loop's watch). */
   let seenMarker: string | null = null;
   let types: string[] = [];
@@ -208,10 +210,11 @@ export function createWorker(opts: WorkerOptions): Worker {
     return strategy.name;
   };
 
-  const balance = async (s: CoordinationStore, tasks: Task[]): Promise<Task[]> => {
+  /** `held`: the tasks we still hold once the completions in hand are written. */
+  const balance = async (s: CoordinationStore, tasks: Task[], held: number): Promise<Task[]> => {
     const [name, workers, now] = await Promise.all([currentStrategy(s), s.listWorkers(), s.now()]);
     // Our own load is known exactly here; the registry copy is a heartbeat old.
-    const view = workers.map((w) => (w.id === id ? { ...w, activeTasks: inFlight.size } : w));
+    const view = workers.map((w) => (w.id === id ? { ...w, activeTasks: held } : w));
     const plan = planClaims({
       selfId: id,
       tasks,
@@ -225,37 +228,79 @@ export function createWorker(opts: WorkerOptions): Worker {
     return plan.claim.map((taskId) => byId.get(taskId)).filter((t): t is Task => t !== undefined);
   };
 
+  /**
+   * One claim cycle. Completions the batcher handed over are written in the same transaction
+   * as the next claim (`completeAndClaim`), so a busy worker takes the write lock once per
+   * cycle; their slots count as free for that claim, since they are done either way.
+   */
   const tick = async (): Promise<TickResult> => {
     const s = store;
-    if (!s || !locks || !accepting()) return "paused";
-    const freeSlots = config.capacity.maxConcurrentTasks - inFlight.size;
+    const completions = batcher?.take() ?? [];
+    if (!s || !locks || !accepting()) {
+      await batcher?.flush(completions);
+      return "paused";
+    }
+    const held = inFlight.size - completions.length;
+    const freeSlots = config.capacity.maxConcurrentTasks - held;
     if (freeSlots <= 0) return "full";
-    // Taken before the claim query, so a change committed while it runs still wakes the watch.
-    if (s.changeMarker) seenMarker = await s.changeMarker();
-    const tasks = await getTasks({
-      store: s,
-      workerId: id,
-      types,
-      freeSlots,
-      balance: config.distributed.enabled ? (candidates) => balance(s, candidates) : null,
-    });
-    if (tasks.length === 0 || !accepting()) return "idle";
-    const { claimed, lost } = await acquireTasks({
-      store: s,
-      locks,
-      workerId: id,
-      hostname: config.hostname,
-      pid: process.pid,
-      tasks,
-      policy: config.distributed.locking.conflictPolicy,
-    });
-    if (lost > 0) metrics.lockConflicts.inc(lost);
-    // One read of the shared `global/` context for the whole batch instead of one per task.
-    const sharedGlobal = claimed.length > 1 ? (memory as MemorySyncManager).list("global/") : undefined;
-    sharedGlobal?.catch(() => undefined);
-    for (const claim of claimed) launch(s, claim, sharedGlobal);
-    storeErrors = 0;
-    return claimed.length > 0 ? "busy" : "idle";
+    try {
+      // Taken before the claim query, so a change committed while it runs still wakes the watch.
+      if (s.changeMarker) seenMarker = await s.changeMarker();
+      const tasks = await getTasks({
+        store: s,
+        workerId: id,
+        types,
+        freeSlots,
+        balance: config.distributed.enabled ? (candidates) => balance(s, candidates, held) : null,
+      });
+      if (tasks.length === 0 || !accepting()) {
+        await batcher?.flush(completions.splice(0));
+        return "idle";
+      }
+      const { claimed, lost } = await claimWithCompletions(s, tasks, completions);
+      if (lost > 0) metrics.lockConflicts.inc(lost);
+      // One read of the shared `global/` context for the whole batch instead of one per task.
+      const sharedGlobal = claimed.length > 1 ? (memory as MemorySyncManager).list("global/") : undefined;
+      sharedGlobal?.catch(() => undefined);
+      for (const claim of claimed) launch(s, claim, sharedGlobal);
+      storeErrors = 0;
+      return claimed.length > 0 ? "busy" : "idle";
+    } catch (thrown) {
+      // A failed poll or claim is no reason to lose finished work: the completions go on their own.
+      await batcher?.flush(completions);
+      throw thrown;
+    }
+  };
+
+  /** Claim `tasks`, writing `completions` (emptied here once settled) in the same transaction when the store can. */
+  const claimWithCompletions = async (s: CoordinationStore, tasks: Task[], completions: PendingCompletion[]): Promise<{ claimed: ClaimedTask[]; lost: number }> => {
+    const l = locks as LockManager;
+    if (completions.length > 0 && s.completeAndClaim && config.distributed.locking.conflictPolicy === "skip") {
+      const batch = completions.splice(0);
+      let result: Awaited<ReturnType<NonNullable<CoordinationStore["completeAndClaim"]>>>;
+      try {
+        result = await s.completeAndClaim({
+          completions: batch.map((c) => c.request),
+          claim: { workerId: id, taskIds: tasks.map((t) => t.id), metadata: { hostname: config.hostname, pid: process.pid } },
+        });
+      } catch (thrown) {
+        // Nothing was written. The claim may be what failed (a lost lease): complete on our own, then report it.
+        await batcher?.flush(batch);
+        throw thrown;
+      }
+      batcher?.settle(batch, result.outcomes);
+      const claimed = result.claimed.map(({ task, lock }) => ({ task, lock, handle: l.adopt(lock) }));
+      return { claimed, lost: tasks.length - claimed.length };
+    }
+    await batcher?.flush(completions.splice(0));
+    return acquireTasks({ store: s, locks: l, workerId: id, hostname: config.hostname, pid: process.pid, tasks, policy: config.distributed.locking.conflictPolicy });
+  };
+
+  /** The loop takes a ready completion batch on its next tick, unless it takes no work now. */
+  const handCompletionsToLoop = (): boolean => {
+    if (!loop || !accepting()) return false;
+    loop.nudge();
+    return true;
   };
 
   const launch = (s: CoordinationStore, claim: ClaimedTask, sharedGlobal?: Promise<MemoryEntry[]>) => {
@@ -269,7 +314,7 @@ export function createWorker(opts: WorkerOptions): Worker {
       history,
       workerId: id,
       maxRunMs: config.distributed.locking.ttlSeconds * 1000,
-      complete: complete as CompleteFn,
+      complete: (batcher as CompletionBatcher).complete,
     };
     const done = runTask(deps, claim, controller.signal, sharedGlobal).finally(() => {
       inFlight.delete(claim.task.id);
@@ -349,7 +394,14 @@ export function createWorker(opts: WorkerOptions): Worker {
         monitor.start();
       }
 
-      complete = createCompletionBatcher(s, { maxBatch: config.capacity.maxConcurrentTasks, flushDelayMs: COMPLETION_FLUSH_MS });
+      const handsOff = s.completeAndClaim !== undefined && config.distributed.locking.conflictPolicy === "skip";
+      batcher = createCompletionBatcher(s, {
+        maxBatch: config.capacity.maxConcurrentTasks,
+        flushDelayMs: COMPLETION_FLUSH_MS,
+        held: () => inFlight.size,
+        // While the worker takes work, its loop writes the batch together with the next claim.
+        ...(handsOff ? { handOff: handCompletionsToLoop, handOffTimeoutMs: COMPLETION_HANDOFF_MS } : {}),
+      });
       const changeMarker = s.changeMarker?.bind(s);
       loop = createPollLoop({
         tick,

@@ -16,6 +16,19 @@ export interface CompletionRequest {
 /** Per item: the succeeded task, or exactly the error `completeTask` would have thrown. */
 export type CompletionOutcome = { ok: true; task: Task } | { ok: false; error: Error };
 
+/** The arguments of `claimTasks`. */
+export interface ClaimRequest {
+  workerId: string;
+  taskIds: string[];
+  metadata: Omit<LockMetadata, "taskType">;
+}
+
+/** What `completeAndClaim` did: the completions' outcomes in input order, and what it claimed. */
+export interface CompleteAndClaimResult {
+  outcomes: CompletionOutcome[];
+  claimed: Array<{ task: Task; lock: Lock }>;
+}
+
 /**
  * Everything the coordination layer persists, as atomic state transitions. Each method is
  * one transition judged by the store's own clock (invariant 2): callers never pass "now".
@@ -108,6 +121,15 @@ export interface CoordinationStore {
    * its outcome, in input order. Callers fall back to `completeTask` when it is absent.
    */
   completeTasks?(items: readonly CompletionRequest[]): Promise<CompletionOutcome[]>;
+  /**
+   * Optional: `completeTasks(completions)` then `claimTasks(claim)` in ONE store transaction
+   * — a worker finishes its batch and takes the next in a single round trip (the claim sees
+   * the completions). The claim's candidates are the ones the caller planned (assignment by
+   * agreement stays the caller's), with `claimTasks`'s skip rules. A refused completion
+   * affects only its own outcome; any other failure rejects the whole call and writes
+   * nothing. Callers fall back to the two separate calls when it is absent.
+   */
+  completeAndClaim?(req: { completions: readonly CompletionRequest[]; claim: ClaimRequest }): Promise<CompleteAndClaimResult>;
   /** running → failed (retry at now + retryDelayMs) or dead (attempts exhausted / not retryable), fenced; releases the lock. */
   failTask(taskId: string, token: number, error: { message: string; retryable: boolean; retryDelayMs: number }): Promise<Task>;
   /** Any non-terminal → cancelled; releases its lock (fencing moves on). */

@@ -128,10 +128,11 @@ export class WorkerStore {
     const now = this.ctx.now();
     const previous = view.registration.record;
     const stretch = this.stretchFor(views, workerId, previous.reg.heartbeatIntervalMs, now);
-    // Under budget pressure a heartbeat with no news is skipped while the lease written last time still covers the gap
-    // (the record's interval and lease are already the stretched ones).
+    // Under budget pressure a heartbeat with no news, beaten early, is skipped while the lease written last time still
+    // covers the gap (the record's interval and lease are already the stretched ones). A larger stretch is written at
+    // once, so the worker learns to beat less often.
     const unchanged = next === current.state && activeTasks === current.activeTasks && view.lastOpId === previous.basis;
-    if (unchanged && stretch > 1 && previous.stretch > 1 && now - current.lastHeartbeatAt < current.heartbeatIntervalMs * 0.5) {
+    if (unchanged && stretch > 1 && stretch <= previous.stretch && now - current.lastHeartbeatAt < current.heartbeatIntervalMs * 0.5) {
       return current;
     }
     const added: EventEntry[] = [];

@@ -6,7 +6,7 @@ import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
 import { SentinelError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
-import type { CompletionOutcome, CompletionRequest, CoordinationStore } from "../port.js";
+import type { ClaimRequest, CompleteAndClaimResult, CompletionOutcome, CompletionRequest, CoordinationStore } from "../port.js";
 import { claimTasksTx } from "./claims.js";
 import { readStoreNow } from "./clock.js";
 import { completionsSchema } from "./completions.js";
@@ -159,24 +159,23 @@ export class SqliteStore implements CoordinationStore {
     return this.write((tx) => completeTaskTx(tx, taskId, token, opts));
   }
 
-  /**
-   * Many completions, one write transaction, each fenced on its own. `completeTaskTx` makes
-   * every check before its first write, so an item refused with a domain error has written
-   * nothing and the others go ahead; any other error (the database itself failing) rolls
-   * the whole batch back and rejects it.
-   */
+  /** Many completions, one write transaction, each fenced on its own (see completeEachTx). */
   completeTasks(items: readonly CompletionRequest[]): Promise<CompletionOutcome[]> {
     const requests = parseOrThrow(completionsSchema, items, "completions") as CompletionRequest[];
-    return this.write((tx) =>
-      requests.map((item): CompletionOutcome => {
-        try {
-          return { ok: true, task: completeTaskTx(tx, item.taskId, item.token, item.result === undefined ? {} : { result: item.result }) };
-        } catch (thrown) {
-          if (thrown instanceof SentinelError) return { ok: false, error: thrown };
-          throw thrown;
-        }
-      }),
-    );
+    return this.write((tx) => completeEachTx(tx, requests));
+  }
+
+  /**
+   * A worker's whole cycle — finish its batch, take the next — as one write transaction, so
+   * the write lock is taken once per cycle instead of twice. The claim runs after the
+   * completions, exactly as `claimTasks` would (it validates its own input).
+   */
+  completeAndClaim(req: { completions: readonly CompletionRequest[]; claim: ClaimRequest }): Promise<CompleteAndClaimResult> {
+    const requests = parseOrThrow(completionsSchema, req.completions, "completions") as CompletionRequest[];
+    return this.write((tx) => {
+      const outcomes = completeEachTx(tx, requests);
+      return { outcomes, claimed: claimTasksTx(tx, req.claim) };
+    });
   }
 
   failTask(taskId: string, token: number, error: { message: string; retryable: boolean; retryDelayMs: number }): Promise<Task> {
@@ -222,6 +221,22 @@ export class SqliteStore implements CoordinationStore {
   setSetting(key: string, value: string, actor: string): Promise<void> {
     return this.write((tx) => setSettingTx(tx, key, value, actor));
   }
+}
+
+/**
+ * `completeTaskTx` makes every check before its first write, so an item refused with a domain
+ * error has written nothing and the others go ahead; any other error (the database itself
+ * failing) propagates and rolls the whole transaction back.
+ */
+function completeEachTx(tx: Tx, requests: readonly CompletionRequest[]): CompletionOutcome[] {
+  return requests.map((item): CompletionOutcome => {
+    try {
+      return { ok: true, task: completeTaskTx(tx, item.taskId, item.token, item.result === undefined ? {} : { result: item.result }) };
+    } catch (thrown) {
+      if (thrown instanceof SentinelError) return { ok: false, error: thrown };
+      throw thrown;
+    }
+  });
 }
 
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {

@@ -61,6 +61,16 @@ export class GithubApi {
     this.reader = new ConditionalReader(client);
   }
 
+  /** Every write goes through the pacer: it waits for room in the store's share and is dated when it finishes. */
+  private async paced<T>(kind: "heartbeat" | "other", write: () => Promise<T>): Promise<T> {
+    const done = await this.pacer.admit(kind);
+    try {
+      return await write();
+    } finally {
+      done();
+    }
+  }
+
   async authenticatedLogin(): Promise<string> {
     const response = await this.client.request("GET /user");
     return response.data.login;
@@ -101,45 +111,48 @@ export class GithubApi {
   }
 
   async createIssue(input: { title: string; body: string; labels: string[] }): Promise<GhIssue> {
-    await this.pacer.admit("other");
-    const response = await withContext("create issue", () => this.client.request("POST /repos/{owner}/{repo}/issues", { owner: this.owner, repo: this.repo, ...input }));
+    const response = await this.paced("other", () => withContext("create issue", () => this.client.request("POST /repos/{owner}/{repo}/issues", { owner: this.owner, repo: this.repo, ...input })));
     return toIssue(response.data as RawIssue);
   }
 
   async updateIssue(issueNumber: number, patch: { title?: string; body?: string; state?: "open" | "closed"; labels?: string[] }): Promise<GhIssue> {
-    await this.pacer.admit("other");
-    const response = await withContext(`update issue #${issueNumber}`, () =>
-      this.client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: this.owner, repo: this.repo, issue_number: issueNumber, ...patch }),
+    const response = await this.paced("other", () =>
+      withContext(`update issue #${issueNumber}`, () =>
+        this.client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: this.owner, repo: this.repo, issue_number: issueNumber, ...patch }),
+      ),
     );
     return toIssue(response.data as RawIssue);
   }
 
   async createComment(issueNumber: number, body: string): Promise<GhComment> {
-    await this.pacer.admit("other");
-    const response = await withContext(`comment on #${issueNumber}`, () =>
-      this.client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: this.owner, repo: this.repo, issue_number: issueNumber, body }),
+    const response = await this.paced("other", () =>
+      withContext(`comment on #${issueNumber}`, () =>
+        this.client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: this.owner, repo: this.repo, issue_number: issueNumber, body }),
+      ),
     );
     return toComment(response.data as RawComment);
   }
 
   /** `heartbeat`: a registration refresh, budgeted by its interval rather than held by the pacer. */
   async updateComment(commentId: number, body: string, opts: { heartbeat?: boolean } = {}): Promise<GhComment> {
-    await this.pacer.admit(opts.heartbeat ? "heartbeat" : "other");
-    const response = await withContext(`update comment ${commentId}`, () =>
-      this.client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: this.owner, repo: this.repo, comment_id: commentId, body }),
+    const response = await this.paced(opts.heartbeat ? "heartbeat" : "other", () =>
+      withContext(`update comment ${commentId}`, () =>
+        this.client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: this.owner, repo: this.repo, comment_id: commentId, body }),
+      ),
     );
     return toComment(response.data as RawComment);
   }
 
   /** Idempotent: a comment that is already gone counts as deleted. */
   async deleteComment(commentId: number): Promise<void> {
-    await this.pacer.admit("other");
     try {
-      await this.client.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
-        owner: this.owner,
-        repo: this.repo,
-        comment_id: commentId,
-      });
+      await this.paced("other", () =>
+        this.client.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+          owner: this.owner,
+          repo: this.repo,
+          comment_id: commentId,
+        }),
+      );
     } catch (error) {
       if (error instanceof RequestError && error.status === 404) return;
       throw error;

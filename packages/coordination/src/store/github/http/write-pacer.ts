@@ -34,7 +34,7 @@ const HOUR = 3_600_000;
  * share that changes as workers join and leave.
  */
 export class WritePacer {
-  private writes: Array<{ at: number; heartbeat: boolean }> = [];
+  private writes: PacedWrite[] = [];
   private delayed = 0;
   private delayedMs = 0;
 
@@ -53,8 +53,13 @@ export class WritePacer {
     };
   }
 
-  /** Wait (if needed) until this write fits the store's share, then count it. */
-  async admit(kind: "heartbeat" | "other"): Promise<void> {
+  /**
+   * Wait (if needed) until this write fits the store's share, then hold its slot. Call the
+   * returned function when the request has finished: the write is dated then, by the clock
+   * the response just refreshed (an idle store's clock estimate may be behind, and dating a
+   * write early would let it leave the window before GitHub's copy does).
+   */
+  async admit(kind: "heartbeat" | "other"): Promise<() => void> {
     let waited = 0;
     for (;;) {
       const wait = kind === "heartbeat" ? 0 : this.waitMs();
@@ -67,7 +72,12 @@ export class WritePacer {
       this.delayed += 1;
       this.delayedMs += waited;
     }
-    this.writes.push({ at: this.options.now(), heartbeat: kind === "heartbeat" });
+    const write: PacedWrite = { at: Number.POSITIVE_INFINITY, heartbeat: kind === "heartbeat" };
+    this.writes.push(write);
+    return () => {
+      write.at = this.options.now();
+      this.writes.sort((a, b) => a.at - b.at);
+    };
   }
 
   stats(): { delayed: number; delayedMs: number } {
@@ -80,13 +90,21 @@ export class WritePacer {
     const share = this.share();
     const inMinute = this.writes.filter((write) => write.at > now - MINUTE);
     const others = this.writes.filter((write) => !write.heartbeat);
+    // A write still in flight has no date yet: it cannot leave a window, so re-check soon.
     return Math.max(untilRoom(inMinute, share.perMinute, MINUTE, now), untilRoom(others, share.otherPerHour, HOUR, now));
   }
 }
 
+interface PacedWrite {
+  /** Store-clock time the write finished (+∞ while in flight). */
+  at: number;
+  heartbeat: boolean;
+}
+
 /** Ms until fewer than `cap` of these (ascending) writes lie inside the window. */
-function untilRoom(writes: Array<{ at: number }>, cap: number, windowMs: number, now: number): number {
+function untilRoom(writes: PacedWrite[], cap: number, windowMs: number, now: number): number {
   if (writes.length < cap) return 0;
   const mustExpire = writes[writes.length - cap];
-  return mustExpire ? mustExpire.at + windowMs - now + 1 : 0;
+  if (!mustExpire) return 0;
+  return Number.isFinite(mustExpire.at) ? mustExpire.at + windowMs - now + 1 : windowMs;
 }

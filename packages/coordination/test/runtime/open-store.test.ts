@@ -1,0 +1,128 @@
+import { join } from "node:path";
+import { startEmulator, type Emulator } from "@sentinel/github-emulator";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/run-cli.js";
+import { loadWorkerConfig } from "../../src/config/load-worker-config.js";
+import { ConfigError } from "../../src/errors.js";
+import { openStoreFromConfig, openStoreFromEnv, storeConfigFromEnv } from "../../src/index.js";
+import { createWorker } from "../../src/runtime/create-worker.js";
+import { silentLog, tempDir, waitFor } from "./fixtures.js";
+
+const SECRET = "open-store-test-secret-0123456789";
+const FAST = JSON.stringify({ throttle: { writeMinTimeMs: 0, notificationMinTimeMs: 0, retryBaseMs: 5, retryAfterBaseMs: 5 }, refreshIntervalMs: 0, batchWindowMs: 5, eventVisibilityMarginMs: 0 });
+
+let emulator: Emulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    users: [
+      { login: "sentinel-bot", token: "bot-token" },
+      { login: "stranger", token: "stranger-token", collaborator: false },
+    ],
+    repos: ["acme/tasks"],
+    secondaryRateLimit: false,
+  });
+});
+afterAll(() => emulator.close());
+
+function githubEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    SENTINEL_STORE: "github",
+    GITHUB_TOKEN: "bot-token",
+    GITHUB_OWNER: "acme",
+    GITHUB_REPO: "tasks",
+    GITHUB_API_URL: emulator.url,
+    SENTINEL_HMAC_SECRET: SECRET,
+    SENTINEL_SETTLE_DELAY_MS: "30",
+    SENTINEL_GITHUB_TUNING: FAST,
+    ...overrides,
+  };
+}
+
+function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (thrown) {
+    if (thrown instanceof ConfigError) return thrown;
+    throw thrown;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+async function asyncConfigError(promise: Promise<unknown>): Promise<ConfigError> {
+  const thrown = await promise.then(
+    () => null,
+    (error: unknown) => error,
+  );
+  if (thrown instanceof ConfigError) return thrown;
+  throw new Error(`expected a ConfigError, got ${String(thrown)}`);
+}
+
+describe("store selection from the environment (control plane)", () => {
+  it("picks SQLite by default, GitHub when the GITHUB_* trio is set or SENTINEL_STORE says so", () => {
+    expect(storeConfigFromEnv({})).toEqual({ backend: "sqlite", sqlitePath: null });
+    expect(storeConfigFromEnv({ SENTINEL_SQLITE_PATH: "/tmp/x.db" })).toEqual({ backend: "sqlite", sqlitePath: "/tmp/x.db" });
+    const implicit = storeConfigFromEnv({ GITHUB_TOKEN: "t", GITHUB_OWNER: "o", GITHUB_REPO: "r", SENTINEL_HMAC_SECRET: SECRET });
+    expect(implicit).toMatchObject({ backend: "github", owner: "o", repo: "r" });
+    expect(storeConfigFromEnv({ SENTINEL_STORE: "sqlite", GITHUB_TOKEN: "t", GITHUB_OWNER: "o", GITHUB_REPO: "r" }).backend).toBe("sqlite");
+  });
+
+  it("names the variable at fault", () => {
+    expect(configError(() => storeConfigFromEnv({ SENTINEL_STORE: "mysql" })).key).toBe("SENTINEL_STORE");
+    expect(configError(() => storeConfigFromEnv({ SENTINEL_STORE: "github" })).key).toBe("GITHUB_TOKEN");
+    expect(configError(() => storeConfigFromEnv({ SENTINEL_STORE: "github", GITHUB_TOKEN: "t", GITHUB_OWNER: "o" })).key).toBe("GITHUB_REPO");
+    expect(configError(() => storeConfigFromEnv({ SENTINEL_STORE: "github", GITHUB_TOKEN: "t", GITHUB_OWNER: "o", GITHUB_REPO: "r", SENTINEL_HMAC_SECRET: "short" })).key).toBe("SENTINEL_HMAC_SECRET");
+  });
+
+  it("opens the GitHub store over HTTP as the token's login, and SQLite at the given path", async () => {
+    const github = await openStoreFromEnv({ env: githubEnv() });
+    expect(github.store.backend).toBe("github");
+    expect(github.description).toBe(`github acme/tasks at ${emulator.url} as sentinel-bot`);
+    await github.store.close();
+    const path = join(tempDir(), "s.db");
+    const sqlite = await openStoreFromEnv({ env: { SENTINEL_SQLITE_PATH: path } });
+    expect(sqlite.store.backend).toBe("sqlite");
+    expect(sqlite.description).toBe(`sqlite ${path}`);
+    await sqlite.store.close();
+  });
+});
+
+describe("store selection from the worker config", () => {
+  it("refuses bad GitHub settings naming the key: secret, settle delay, tuning, authors", async () => {
+    const config = (env: NodeJS.ProcessEnv) => loadWorkerConfig({ env, cwd: tempDir() }).store;
+    expect((await asyncConfigError(openStoreFromConfig(config(githubEnv({ SENTINEL_HMAC_SECRET: "" }))))).key).toBe("SENTINEL_HMAC_SECRET");
+    const env = (overrides: NodeJS.ProcessEnv) => githubEnv(overrides);
+    expect((await asyncConfigError(openStoreFromConfig(config(env({})), { env: env({ SENTINEL_SETTLE_DELAY_MS: "soon" }) }))).key).toBe("SENTINEL_SETTLE_DELAY_MS");
+    expect((await asyncConfigError(openStoreFromConfig(config(env({})), { env: env({ SENTINEL_GITHUB_TUNING: "{not json" }) }))).key).toBe("SENTINEL_GITHUB_TUNING");
+    const unknownKey = await asyncConfigError(openStoreFromConfig(config(env({})), { env: env({ SENTINEL_GITHUB_TUNING: '{"token":"x"}' }) }));
+    expect(unknownKey.key).toBe("SENTINEL_GITHUB_TUNING");
+    expect((await asyncConfigError(openStoreFromConfig(config(env({})), { env: env({ SENTINEL_ALLOWED_AUTHORS: " , " }) }))).key).toBe("SENTINEL_ALLOWED_AUTHORS");
+  });
+
+  it("a worker selected by SENTINEL_STORE=github runs a task created through the CLI, which reads the same repository", async () => {
+    const env = githubEnv({ WORKER_ID: "gh-open-store-w1", HEARTBEAT_INTERVAL_MS: "200", STALE_WORKER_THRESHOLD_MS: "3000", WORKER_POLL_INTERVAL_MS: "50" });
+    const cwd = tempDir();
+    const out: string[] = [];
+    const cli = (...args: string[]) => runCli([...args, "--json"], { env, cwd, out: (t) => out.push(t), err: (t) => out.push(t) });
+
+    expect(await cli("task", "create", "echo", "--params", '{"message":"over github"}')).toBe(0);
+    const created = JSON.parse(out.pop() as string) as { id: string; state: string };
+    expect(created.state).toBe("queued");
+
+    const worker = createWorker({ config: loadWorkerConfig({ env, cwd }), env, cwd, logger: silentLog });
+    await worker.start();
+    try {
+      const done = await waitFor(async () => {
+        expect(await cli("task", "show", created.id)).toBe(0);
+        const task = JSON.parse(out.pop() as string) as { state: string; workerId: string | null };
+        return task.state === "succeeded" ? task : null;
+      }, 20_000, 100);
+      expect(done.workerId).toBe("gh-open-store-w1");
+      expect(await cli("workers")).toBe(0);
+      const workers = JSON.parse(out.pop() as string) as Array<{ id: string; state: string }>;
+      expect(workers.find((w) => w.id === "gh-open-store-w1")?.state).toMatch(/ACTIVE|BUSY/);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
