@@ -27,6 +27,7 @@ const SUITES: ReadonlyArray<{ id: string; load(): Promise<BenchSuite> }> = [
   { id: "sentinel", load: async () => (await import("./sentinel-sqlite.js")).sentinelSqliteSuite },
   { id: "bullmq", load: async () => (await import("./bullmq.js")).bullmqSuite },
   { id: "dashboard", load: async () => (await import("./dashboard/suite.js")).dashboardSuite },
+  { id: "github", load: async () => (await import("./github/suite.js")).githubSuite },
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL("./results", import.meta.url));

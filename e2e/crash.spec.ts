@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { createTask, getTask } from "./support/api";
+import { currentStack } from "./support/backend";
 import { E2E_ENV } from "./support/stack-env";
 import { recordFalseGaps, timelineLastBeatAge } from "./support/timeline";
 import { startWorker, stopAllWorkers } from "./support/workers";
@@ -13,7 +14,10 @@ test("SIGKILL a busy worker: timeline gap, STALE then OFFLINE, its lock goes, it
   // Only these two workers handle this type, so the task can only move from one to the other.
   const type = "e2e-crash";
   const victim = startWorker("e2e-crash-c", { handlers: { [type]: "sleep" } });
-  const task = await createTask({ type, params: { ms: 5000 }, title: "survives a crash" });
+  // The survivor must still be running it when the page looks: on GitHub the dashboard learns
+  // of each change about a settle delay plus a second late, and STALE/OFFLINE show that late too.
+  const ms = currentStack().backend === "github" ? 12_000 : 5000;
+  const task = await createTask({ type, params: { ms }, title: "survives a crash" });
   await expect.poll(async () => (await getTask(task.id)).task.workerId).toBe("e2e-crash-c");
   expect((await getTask(task.id)).task.state).toBe("running");
   startWorker("e2e-crash-d", { handlers: { [type]: "sleep" } });

@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { getTask } from "./support/api";
+import { currentStack } from "./support/backend";
 import { loginThroughDialog } from "./support/session";
 import { startWorker, stopAllWorkers } from "./support/workers";
 
@@ -8,16 +9,19 @@ test.afterEach(stopAllWorkers);
 test("a task created in the UI goes queued → running → succeeded live, without a reload", async ({ page, context }) => {
   // A type no running worker supports yet, so "queued" is observable and the overview warns about it.
   const type = "e2e-live";
+  // Long enough to be seen running: on GitHub the control plane learns of each state change
+  // about a settle delay plus a second after the write (docs/github-backend.md, *Events*).
+  const ms = currentStack().backend === "github" ? 5000 : 1500;
   await page.goto("/tasks");
   await page.getByTestId("task-create-toggle").click();
   await page.getByTestId("create-type").fill(type);
   await page.getByTestId("create-title").fill("Created from the e2e suite");
-  await page.getByTestId("create-params").fill('{"ms": 1500');
+  await page.getByTestId("create-params").fill(`{"ms": ${ms}`);
   await page.getByTestId("create-submit").click();
   await expect(page.getByTestId("create-params-error")).toContainText("params must be valid JSON");
   await expect(page.getByTestId("create-params")).toHaveAttribute("aria-invalid", "true");
 
-  await page.getByTestId("create-params").fill('{"ms": 1500}');
+  await page.getByTestId("create-params").fill(`{"ms": ${ms}}`);
   await page.getByTestId("create-submit").click();
   await loginThroughDialog(page);
   const created = page.getByTestId("create-success").getByRole("link");
@@ -32,7 +36,7 @@ test("a task created in the UI goes queued → running → succeeded live, witho
   await expect(page.getByTestId("task-detail")).toHaveAttribute("data-task-id", taskId);
   const state = page.getByTestId("task-detail-state");
   await expect(state).toHaveText("queued");
-  await expect(page.getByTestId("task-detail-params")).toContainText('"ms": 1500');
+  await expect(page.getByTestId("task-detail-params")).toContainText(`"ms": ${ms}`);
 
   // Record every state the badge shows from now on, to prove the page moved through them live.
   await page.evaluate(() => {
@@ -50,7 +54,7 @@ test("a task created in the UI goes queued → running → succeeded live, witho
   await expect(state).toHaveText("running");
   await expect(page.getByTestId("task-detail-worker")).toHaveText("e2e-live-worker");
   await expect(state).toHaveText("succeeded");
-  await expect(page.getByTestId("task-detail-result")).toContainText('"slept": 1500');
+  await expect(page.getByTestId("task-detail-result")).toContainText(`"slept": ${ms}`);
   const seen = await page.evaluate(() => (window as unknown as { __seenStates: string[] }).__seenStates);
   expect(seen).toEqual(["queued", "running", "succeeded"]);
   const kinds = (await page.getByTestId("task-event").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind"))));

@@ -38,7 +38,7 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotDir(), `${name}.png`), fullPage: true });
 }
 
-test("screenshots of the dashboard under load (README)", async ({ context }) => {
+test("SQLite backend only: screenshots of the dashboard under load (README)", async ({ context }) => {
   test.setTimeout(120_000);
   mkdirSync(screenshotDir(), { recursive: true });
   const load = startLoad();

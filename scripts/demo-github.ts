@@ -24,6 +24,9 @@ const OWNER = "sentinel-demo";
 const REPO = "tasks";
 const BOT = "sentinel-bot";
 const STRANGER = "stranger";
+/** The emulator's secondary limits for the demo's login, shared by its four processes (GitHub's: 80 and 500). */
+const SECONDARY_PER_MINUTE = 600;
+const SECONDARY_PER_HOUR = 20_000;
 
 /** Made once per data directory: the HMAC secret must outlive restarts, or every stored record stops counting. */
 interface DemoSecrets {
@@ -113,7 +116,7 @@ async function main(): Promise<void> {
     faults: { readLagMs, readLagJitterMs: Math.floor(readLagMs / 2) },
     // Several processes share one login here; real deployments spread workers over slower heartbeats.
     rateLimit: { limit: 50_000 },
-    secondaryRateLimit: readSwitch("EMULATOR_SECONDARY_LIMIT", true) ? { perMinute: 600, perHour: 20_000 } : false,
+    secondaryRateLimit: readSwitch("EMULATOR_SECONDARY_LIMIT", true) ? { perMinute: SECONDARY_PER_MINUTE, perHour: SECONDARY_PER_HOUR } : false,
   });
 
   const env: NodeJS.ProcessEnv = {
@@ -128,8 +131,9 @@ async function main(): Promise<void> {
     SENTINEL_ALLOWED_AUTHORS: BOT,
     SENTINEL_SETTLE_DELAY_MS: String(settleDelayMs),
     SENTINEL_OPERATOR_TOKEN: process.env.SENTINEL_OPERATOR_TOKEN?.trim() || randomBytes(24).toString("base64url"),
-    // The emulator answers at once: GitHub's recommended write spacing would only slow the demo down.
-    SENTINEL_GITHUB_TUNING: process.env.SENTINEL_GITHUB_TUNING ?? JSON.stringify({ throttle: { writeMinTimeMs: 50, notificationMinTimeMs: 100 } }),
+    // The emulator answers at once and has the limits set above: the stores plan their writes
+    // (and stretch heartbeats) for those, not for api.github.com's 80/min and 500/h.
+    SENTINEL_GITHUB_TUNING: process.env.SENTINEL_GITHUB_TUNING ?? JSON.stringify({ throttle: { writeMinTimeMs: 50, notificationMinTimeMs: 100 }, writeBudget: { perMinute: SECONDARY_PER_MINUTE, perHour: SECONDARY_PER_HOUR } }),
     HEARTBEAT_INTERVAL_MS: process.env.HEARTBEAT_INTERVAL_MS ?? "5000",
     STALE_WORKER_THRESHOLD_MS: process.env.STALE_WORKER_THRESHOLD_MS ?? "20000",
     STALE_CHECK_INTERVAL_MS: process.env.STALE_CHECK_INTERVAL_MS ?? "2000",

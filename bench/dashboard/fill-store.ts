@@ -2,8 +2,6 @@ import { newTaskSchema, type CoordinationStore } from "@sentinel/coordination";
 import { taskCounts, taskParams, taskTitle, TASK_TYPES, workerRegistration, workerTypes } from "./dataset-shape.js";
 
 export interface StoreFill {
-  /** Running tasks per worker id: what each worker reports in its heartbeats. */
-  activeTasks: Map<string, number>;
   /** Tasks written through the store port (queued, running, awaiting retry). */
   tasks: number;
   workers: number;
@@ -15,6 +13,8 @@ export interface StoreFillOptions {
   /** All tasks of the dataset; this writes the live share, indices after the history's. */
   totalTasks: number;
   heartbeatIntervalMs: number;
+  /** Running tasks per worker id, filled in as tasks are claimed: what each worker reports in its heartbeats. */
+  activeTasks: Map<string, number>;
   /** Called once the workers are registered, so their heartbeats start before their leases run out. */
   onWorkersRegistered(): void;
   log(message: string): void;
@@ -44,7 +44,8 @@ export async function fillStore(store: CoordinationStore, options: StoreFillOpti
   const toFail = new Set<string>();
   for (let k = 0; k < counts.running + counts.failed; k++) {
     const worker = (k * 7919) % options.workers;
-    const type = workerTypes(worker)[k % 3]!;
+    const types = workerTypes(worker);
+    const type = types[k % types.length]!;
     const index = firstIndex + k;
     const task = await store.createTask(newTaskSchema.parse({ type, title: taskTitle(type, index), params: taskParams(index) }), "bench");
     const ids = claims.get(worker) ?? [];
@@ -52,7 +53,7 @@ export async function fillStore(store: CoordinationStore, options: StoreFillOpti
     claims.set(worker, ids);
     if (k >= counts.running) toFail.add(task.id);
   }
-  const activeTasks = new Map<string, number>();
+  const { activeTasks } = options;
   for (const [worker, taskIds] of claims) {
     const registration = workerRegistration(worker, options.heartbeatIntervalMs);
     const claimed = await store.claimTasks({ workerId: registration.id, taskIds, metadata: { hostname: registration.hostname, pid: registration.pid } });
@@ -70,5 +71,5 @@ export async function fillStore(store: CoordinationStore, options: StoreFillOpti
     await store.createTask(newTaskSchema.parse({ type, title: taskTitle(type, index), params: taskParams(index), priority: (index % 5) - 2 }), "bench");
   }
   options.log(`${counts.queued} queued`);
-  return { activeTasks, tasks: live, workers: options.workers, elapsedMs: performance.now() - started };
+  return { tasks: live, workers: options.workers, elapsedMs: performance.now() - started };
 }

@@ -17,7 +17,7 @@ import { startStack } from "./stack.js";
 export interface ScaleResult {
   expected: { workers: number; tasks: Record<TaskState, number> };
   cacheFill: CacheFill;
-  storeFill: Omit<StoreFill, "activeTasks">;
+  storeFill: StoreFill;
   stackStartMs: number;
   catchUp: CatchUp;
   procedures: ProcedureTiming[];
@@ -57,11 +57,12 @@ export async function runScalePhase(dataDir: string, browser: Browser, options: 
     const cacheFill = fillCacheHistory(dataDir, { workers: options.workers, totalTasks: options.tasks, heartbeatIntervalMs: options.heartbeatIntervalMs, now: await store.now() });
     log(`cache history: ${cacheFill.tasks} finished tasks in ${(cacheFill.elapsedMs / 1000).toFixed(1)} s`);
 
-    let activeTasks = new Map<string, number>();
+    const activeTasks = new Map<string, number>();
     const storeFill = await fillStore(store, {
       workers: options.workers,
       totalTasks: options.tasks,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
+      activeTasks,
       onWorkersRegistered: () => {
         background.heartbeats = startHeartbeats(store, {
           workerIds: Array.from({ length: options.workers }, (_, i) => workerId(i)),
@@ -72,7 +73,6 @@ export async function runScalePhase(dataDir: string, browser: Browser, options: 
       },
       log: (message) => log(`store: ${message}`),
     });
-    activeTasks = storeFill.activeTasks;
     log(`store: ${storeFill.tasks} tasks and ${storeFill.workers} workers in ${(storeFill.elapsedMs / 1000).toFixed(1)} s`);
 
     const storeEventId = await lastStoreEventId(store);
@@ -95,7 +95,7 @@ export async function runScalePhase(dataDir: string, browser: Browser, options: 
       return {
         expected,
         cacheFill,
-        storeFill: { tasks: storeFill.tasks, workers: storeFill.workers, elapsedMs: storeFill.elapsedMs },
+        storeFill,
         stackStartMs: stack.startMs,
         catchUp,
         procedures,

@@ -13,7 +13,7 @@ function latencyRows(data: string, latency: ChangeLatency) {
   return [row("new task appears in the list", latency.created), row("task state changes (cancel)", latency.stateChanged)];
 }
 
-export function changeLatencySection(baseline: BaselineResult, scale: ScaleResult): ReportSection {
+export function changeLatencySection(baseline: BaselineResult, scale: ScaleResult, chromium: string): ReportSection {
   const scaleLabel = `${count(scale.expected.workers)} workers, ${count(scale.cacheFill.tasks + scale.storeFill.tasks)} tasks`;
   const writes = [...baseline.latency.writeMs, ...scale.latency.writeMs];
   const clocks = [baseline.latency.clock, scale.latency.clock];
@@ -30,7 +30,7 @@ export function changeLatencySection(baseline: BaselineResult, scale: ScaleResul
     ],
     rows: [...latencyRows("empty store", baseline.latency), ...latencyRows(scaleLabel, scale.latency)],
     notes: [
-      "The bench process writes through the store port (`createTask`, then `cancelTask` of the same task) while `/tasks` is open in Chromium; a MutationObserver installed before the page's scripts records when the task's state badge first shows the new state.",
+      `The bench process writes through the store port (\`createTask\`, then \`cancelTask\` of the same task) while \`/tasks\` is open in headless Chromium ${chromium}; a MutationObserver installed before the page's scripts records when the task's state badge first shows the new state.`,
       "Latency = DOM commit time (page's `performance.timeOrigin + performance.now()`) − the moment the store call returned (the bench's clock on the same scale). Both read this machine's clock; their offset is measured each phase by round trips and subtracted " +
         `(${clocks.map((c) => `${c.offsetMs.toFixed(2)} ± ${(c.rttMs / 2).toFixed(2)} ms`).join(", ")}). The store writes themselves took p50 ${percentile(writes, 50).toFixed(1)} ms and are not included.`,
       "Each write waits a random 0–500 ms after the previous change was seen, so writes fall at random phases of the syncer's 200 ms poll. Path: syncer poll → cache → change log → SSE → the page's 250 ms invalidation batch → tRPC refetch → React render. Product defaults throughout.",
@@ -64,6 +64,7 @@ export function procedureSection(scale: ScaleResult): ReportSection {
     })),
     notes: [
       "Sequential GET requests to the production server (`next start`) over keep-alive HTTP, after 3 unmeasured warm-up requests; time = request sent → whole response read. Anonymous read-only viewing, as a fresh browser sees it.",
+      "A query that reads nothing (such as `session.me`) shows how long any request waits for the server's event loop (syncer passes run in the same process) and for the CPU; a tail every row shares is that wait, not the query.",
       "The requests are the ones Chromium sent on each page's first load below: every distinct procedure + input alone, then each batched request as sent (tRPC batches a page's queries into one GET; that is the data wait inside the page load).",
       `Workers heartbeat through the store throughout (each of the ${count(scale.expected.workers)} every ${seconds(scale.heartbeats.intervalMs)}; ${count(scale.heartbeats.sent)} heartbeats during the phase), so the syncer applies heartbeat events and re-reads the registry while requests are served.`,
     ],
@@ -94,7 +95,7 @@ export function pageLoadSection(scale: ScaleResult): ReportSection {
     }),
     notes: [
       "Full navigations (not client-side route changes), timed by the page itself: navigation start → the moment a MutationObserver sees the page's data (overview: the queue card and the capacity-by-worker rows; tasks: a task row and the match count). The first load uses a fresh browser context; the warm ones reuse its HTTP cache.",
-      `Data: ${count(scale.storeFill.workers)} workers registered and ${count(scale.storeFill.tasks)} unfinished tasks (queued, running, awaiting retry) written through the store port in ${seconds(scale.storeFill.elapsedMs)}, applied by the control plane's syncer (the dashboard showed all of it, its syncer past the store's ${count(scale.catchUp.storeEventId)} events, ${seconds(scale.catchUp.elapsedMs)} after the server answered); ${count(scale.cacheFill.tasks)} finished tasks (succeeded, dead, cancelled, spread over two hours, with their throughput counts) written straight into the control plane's cache with its own writers in ${seconds(scale.cacheFill.elapsedMs)}, because the store port writes ~1,000 tasks/s here and a finished task costs three transitions.`,
+      `Data: ${count(scale.storeFill.workers)} workers registered and ${count(scale.storeFill.tasks)} unfinished tasks (queued, running, awaiting retry) written through the store port in ${seconds(scale.storeFill.elapsedMs)}, applied by the control plane's syncer (the dashboard showed all of it, its syncer at or past the store's last event #${count(scale.catchUp.storeEventId)}, ${seconds(scale.catchUp.elapsedMs)} after the server answered); ${count(scale.cacheFill.tasks)} finished tasks (succeeded, dead, cancelled, spread over two hours, with their throughput counts) written straight into the control plane's cache with its own writers in ${seconds(scale.cacheFill.elapsedMs)}: through the store port a finished task costs three transitions (create, claim, complete), so the history would take minutes at the rate the unfinished ones were written.`,
       `An idle \`${idle.path}\` page (only heartbeats changing) made ${count(idle.requests)} tRPC requests in ${seconds(idle.watchedMs)} (${(idle.responseBytes / 1024).toFixed(0)} KB): ${procedures || "none"}.`,
     ],
   };

@@ -60,8 +60,21 @@ export interface TaskDetail {
   lock: { ownerId: string; token: number } | null;
 }
 
-export function createTask(input: { type: string; params?: unknown; title?: string; pinnedWorkerId?: string | null; maxAttempts?: number }): Promise<TaskView> {
-  return trpcMutation<TaskView>("tasks.create", input);
+/**
+ * Creates the task and returns once the control plane's view has it: the dashboard reads a
+ * cache the syncer fills from the store's events, which on GitHub arrive about a settle delay
+ * plus a second after the write (docs/github-backend.md, *Events*).
+ */
+export async function createTask(input: { type: string; params?: unknown; title?: string; pinnedWorkerId?: string | null; maxAttempts?: number }): Promise<TaskView> {
+  const created = await trpcMutation<TaskView>("tasks.create", input);
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const res = await fetch(`${baseUrl()}/api/trpc/tasks.get?input=${encodeURIComponent(JSON.stringify({ json: { taskId: created.id } }))}`, { headers: headers({}) });
+    if (res.ok) return created;
+    if (res.status !== 404) throw new Error(`tasks.get ${created.id} failed: HTTP ${res.status}`);
+    if (Date.now() > deadline) throw new Error(`task ${created.id} was created but the control plane did not show it within 15 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 export function getTask(taskId: string): Promise<TaskDetail> {

@@ -18,12 +18,20 @@ export const E2E_ENV = {
 /**
  * On top of E2E_ENV for the GitHub project (the stack, and every worker a test starts):
  * a 150 ms settle delay above the emulator's read lag, the syncer polling as often as the
- * SQLite one would, and the GitHub client's spacing and heartbeat stretching off — 500 ms
- * heartbeats are far above what a real GitHub budget allows; they are here for test speed.
+ * SQLite one would, and the GitHub client's spacing, write budget and heartbeat stretching
+ * off — 500 ms heartbeats are far above what a real GitHub budget allows; they are here for
+ * test speed.
  */
 export const E2E_GITHUB_ENV = {
   SENTINEL_SETTLE_DELAY_MS: "150",
-  SENTINEL_GITHUB_TUNING: JSON.stringify({ throttle: { writeMinTimeMs: 0, notificationMinTimeMs: 0 }, refreshIntervalMs: 100, batchWindowMs: 50, maxHeartbeatStretch: 1 }),
+  SENTINEL_GITHUB_TUNING: JSON.stringify({
+    throttle: { writeMinTimeMs: 0, notificationMinTimeMs: 0 },
+    refreshIntervalMs: 100,
+    batchWindowMs: 50,
+    maxHeartbeatStretch: 1,
+    // The emulator runs without secondary limits here; the stores' budget follows it.
+    writeBudget: { perMinute: 100_000, perHour: 10_000_000 },
+  }),
   SENTINEL_SYNC_POLL_MS: "250",
   SENTINEL_SYNC_WORKERS_MS: "500",
   SENTINEL_SYNC_RECONCILE_MS: "10000",

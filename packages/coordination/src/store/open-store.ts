@@ -25,11 +25,12 @@ const ENV_SOURCE = "environment";
 /**
  * Tuning of the GitHub store beyond the documented variables, as JSON, e.g.
  * `{"throttle":{"writeMinTimeMs":0},"maxHeartbeatStretch":1}`. Production keeps the defaults
- * (GitHub's recommended spacing); the emulator demo and the e2e suite shorten them.
+ * (GitHub's recommended spacing and limits); the emulator demo and the e2e suite, whose
+ * emulator has other limits, state them here.
  */
 const TUNING_ENV = "SENTINEL_GITHUB_TUNING";
 const tuningSchema = githubStoreOptionsSchema
-  .pick({ throttle: true, refreshIntervalMs: true, batchWindowMs: true, eventVisibilityMarginMs: true, rotateAtComments: true, lowBudgetRatio: true, maxHeartbeatStretch: true })
+  .pick({ throttle: true, refreshIntervalMs: true, batchWindowMs: true, eventVisibilityMarginMs: true, rotateAtComments: true, lowBudgetRatio: true, maxHeartbeatStretch: true, writeBudget: true })
   .partial()
   .strict();
 

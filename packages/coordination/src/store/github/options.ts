@@ -19,9 +19,10 @@ export const throttleTimingSchema = z
     /** Per-request timeout; a timed-out request is retried like a 5xx. */
     requestTimeoutMs: z.number().int().min(100).default(30_000),
     /**
-     * Skip the plugin's spacing queues (global ≤ 10 in flight, write and notification
-     * spacing): each adds a timer hop per request, tens of ms on a loaded machine. For tests
-     * against the emulator only; rate-limit retries still go through the plugin.
+     * Skip the plugin's Bottleneck queues (global ≤ 10 in flight, write and notification
+     * spacing, its retry scheduler): each adds a timer hop per request, tens of ms on a
+     * loaded machine. For tests against the emulator only; the plugin still decides
+     * rate-limit retries and their delays.
      */
     directDispatch: z.boolean().default(false),
   })

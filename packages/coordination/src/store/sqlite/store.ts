@@ -104,7 +104,7 @@ export class SqliteStore implements CoordinationStore {
   }
 
   listWorkers(opts?: { includeRemoved?: boolean }): Promise<WorkerRecord[]> {
-    return this.read((tx) => listWorkersTx(tx, opts));
+    return readStatement(this.ctx, (tx) => listWorkersTx(tx, opts));
   }
 
   acquireLock(req: { taskId: string; ownerId: string; ttlMs: number; metadata: LockMetadata }): Promise<AcquireResult> {
@@ -140,7 +140,7 @@ export class SqliteStore implements CoordinationStore {
   }
 
   listClaimable(opts: { types: string[]; workerId: string; limit: number }): Promise<Task[]> {
-    return this.read((tx) => listClaimableTx(tx, opts));
+    return readStatement(this.ctx, (tx) => listClaimableTx(tx, opts));
   }
 
   startTask(taskId: string, token: number, workerId: string): Promise<Task> {

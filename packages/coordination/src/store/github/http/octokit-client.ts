@@ -53,7 +53,7 @@ export function createGithubClient({ options, meter, clock }: CreateClientOption
       retryAfterBaseValue: timing.retryAfterBaseMs,
       write: timing.directDispatch ? directGroup() : new Bottleneck.Group({ maxConcurrent: 1, minTime: timing.writeMinTimeMs }),
       notifications: timing.directDispatch ? directGroup() : new Bottleneck.Group({ maxConcurrent: 1, minTime: timing.notificationMinTimeMs }),
-      ...(timing.directDispatch ? { global: directGroup() } : {}),
+      ...(timing.directDispatch ? { global: directGroup(), retryLimiter: directRetryLimiter() } : {}),
       onSecondaryRateLimit: (retryAfter, _request, _octokit, retryCount) => {
         meter.recordSecondaryLimit(retryAfter);
         options.log?.("warn", "GitHub secondary rate limit hit; backing off", { retryAfterSeconds: retryAfter, retryCount });
@@ -82,4 +82,34 @@ function directGroup(): Bottleneck.Group {
     },
   };
   return { key: () => limiter } as unknown as Bottleneck.Group;
+}
+
+/**
+ * A stand-in for plugin-throttling's retry limiter with the same contract: a job that fails
+ * is passed to the plugin's "failed" handler (which decides on secondary/primary limits and
+ * returns the delay) and re-run after that delay, without Bottleneck's timer hop per job.
+ */
+function directRetryLimiter(): Bottleneck {
+  type FailedHandler = (error: unknown, info: { args: unknown[]; retryCount: number }) => unknown;
+  const handlers: FailedHandler[] = [];
+  return {
+    on(event: string, handler: FailedHandler): void {
+      if (event === "failed") handlers.push(handler);
+    },
+    async schedule(...args: unknown[]): Promise<unknown> {
+      const at = typeof args[0] === "function" ? 0 : 1;
+      const job = args[at] as (...jobArgs: unknown[]) => Promise<unknown>;
+      const jobArgs = args.slice(at + 1);
+      for (let retryCount = 0; ; retryCount += 1) {
+        try {
+          return await job(...jobArgs);
+        } catch (error) {
+          let delay: unknown;
+          for (const handler of handlers) delay = (await handler(error, { args: jobArgs, retryCount })) ?? delay;
+          if (typeof delay !== "number") throw error;
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+      }
+    },
+  } as unknown as Bottleneck;
 }

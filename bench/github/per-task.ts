@@ -1,0 +1,72 @@
+import type { GithubStore } from "@sentinel/coordination/github";
+import { countsOf, openBenchStore, startBenchEmulator, type RequestCounts } from "./emulated-github.js";
+
+export interface PerTaskResult {
+  tasks: number;
+  producer: RequestCounts;
+  worker: RequestCounts;
+  /** The worker store's own meter, as a cross-check of the emulator's count. */
+  workerMeter: RequestCounts;
+}
+
+const REGISTRATION = {
+  hostname: "bench",
+  pid: process.pid,
+  version: "bench",
+  maxConcurrency: 10,
+  supportedTaskTypes: ["noop"],
+  cpuCores: 2,
+  memoryMb: 1024,
+  labels: {},
+  heartbeatIntervalMs: 30_000,
+  leaseMs: 120_000,
+  healthUrl: null,
+};
+
+/**
+ * The cost of one task, split by who pays: the producer creates `tasks` tasks, then one
+ * worker runs them the way the worker runtime does (list claimable → claim the batch →
+ * complete each), with no heartbeat inside the window. Counts come from the emulator.
+ */
+export async function measurePerTask(tasks: number): Promise<PerTaskResult> {
+  const emulator = await startBenchEmulator();
+  const stores: GithubStore[] = [];
+  try {
+    const producer = await openBenchStore(emulator, "producer-token");
+    const worker = await openBenchStore(emulator, "worker-token");
+    stores.push(producer, worker);
+    await worker.registerWorker({ id: "w-bench", ...REGISTRATION });
+    await worker.listClaimable({ types: ["noop"], workerId: "w-bench", limit: 10 });
+
+    emulator.resetStats();
+    for (let i = 0; i < tasks; i++) await producer.createTask({ type: "noop", priority: 0, params: { i }, maxAttempts: 3, timeoutMs: 600_000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "bench");
+    const producerCounts = countsOf(emulator.stats());
+
+    emulator.resetStats();
+    const before = worker.budget().byKind;
+    let done = 0;
+    const deadline = performance.now() + 60_000;
+    while (done < tasks) {
+      const claimable = await worker.listClaimable({ types: ["noop"], workerId: "w-bench", limit: 10 });
+      if (claimable.length === 0) {
+        // The mirror refreshes at most once per refreshIntervalMs (1 s): poll like the worker runtime does.
+        if (performance.now() > deadline) throw new Error(`worker found nothing to claim after ${done} of ${tasks} tasks`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        continue;
+      }
+      const claimed = await worker.claimTasks({ workerId: "w-bench", taskIds: claimable.map((t) => t.id), metadata: { hostname: "bench", pid: process.pid } });
+      for (const { task, lock } of claimed) await worker.completeTask(task.id, lock.token, { result: { ok: true } });
+      done += claimed.length;
+    }
+    const after = worker.budget().byKind;
+    return {
+      tasks,
+      producer: producerCounts,
+      worker: countsOf(emulator.stats()),
+      workerMeter: { reads: after.reads - before.reads, notModified: after.notModified - before.notModified, writes: after.writes - before.writes },
+    };
+  } finally {
+    await Promise.all(stores.map((store) => store.close()));
+    await emulator.close();
+  }
+}
