@@ -25,6 +25,9 @@ describeStoreContract("github (emulator)", async () => {
   const store = await openTestStore(emulator, "bot-token", { repo, settleDelayMs: 10 });
   return {
     store,
+    // Each store call is one or more HTTP round trips plus the settle delay: leases of a
+    // few hundred ms would expire under a loaded CI machine between two calls of a case.
+    shortMs: 1500,
     async cleanup() {
       await store.close();
     },

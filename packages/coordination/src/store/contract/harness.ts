@@ -14,6 +14,11 @@ export interface StoreHarness {
    * emulator). Without it, time-dependent cases wait on real time by polling `now()`.
    */
   advanceClock?: (ms: number) => Promise<void>;
+  /**
+   * The real duration time-dependent cases use for short leases and TTLs (default SHORT_MS).
+   * It must exceed a few store round trips: a backend over HTTP takes longer than a file.
+   */
+  shortMs?: number;
 }
 
 export type StoreHarnessFactory = () => Promise<StoreHarness>;
@@ -22,9 +27,11 @@ export type StoreHarnessFactory = () => Promise<StoreHarness>;
 export interface ContractContext {
   harness(): StoreHarness;
   store(): CoordinationStore;
+  /** The harness's short duration (see StoreHarness.shortMs). */
+  shortMs(): number;
 }
 
-/** Short real durations for time-dependent cases: long enough to act within, short enough to wait out. */
+/** Default short real duration for time-dependent cases: long enough to act within, short enough to wait out. */
 export const SHORT_MS = 300;
 export const LONG_MS = 600_000;
 

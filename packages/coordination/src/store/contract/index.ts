@@ -11,7 +11,7 @@ import { registrationCases } from "./cases/registration.js";
 import { taskLifecycleCases } from "./cases/task-lifecycle.js";
 import { validationCases } from "./cases/validation.js";
 import { workerTransitionCases } from "./cases/worker-transitions.js";
-import type { ContractContext, StoreHarness, StoreHarnessFactory } from "./harness.js";
+import { SHORT_MS, type ContractContext, type StoreHarness, type StoreHarnessFactory } from "./harness.js";
 
 export type { ContractContext, StoreHarness, StoreHarnessFactory } from "./harness.js";
 
@@ -38,6 +38,9 @@ export function describeStoreContract(name: string, factory: StoreHarnessFactory
       },
       store() {
         return ctx.harness().store;
+      },
+      shortMs() {
+        return ctx.harness().shortMs ?? SHORT_MS;
       },
     };
     describe("locks", () => lockCases(ctx));

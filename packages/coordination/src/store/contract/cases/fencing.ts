@@ -2,7 +2,7 @@ import { expect, it } from "vitest";
 import type { AcquireResult, Lock } from "../../../domain/lock.js";
 import { StaleFencingTokenError } from "../../../errors.js";
 import type { CoordinationStore } from "../../port.js";
-import { claimMeta, lockMeta, registration, rejectionOf, SHORT_MS, taskInput, waitForStoreTime, type ContractContext } from "../harness.js";
+import { claimMeta, lockMeta, registration, rejectionOf, taskInput, waitForStoreTime, type ContractContext } from "../harness.js";
 
 function held(result: AcquireResult): Lock {
   if (!result.acquired) throw new Error(`expected to acquire, but ${result.holder.ownerId} holds token ${result.holder.token}`);
@@ -24,7 +24,7 @@ export function fencingCases(ctx: ContractContext): void {
     const first = await acquire(store, task.id, "w-a");
     tokens.push(first.token);
     await store.releaseLock(task.id, first.token);
-    const short = await acquire(store, task.id, "w-b", SHORT_MS);
+    const short = await acquire(store, task.id, "w-b", ctx.shortMs());
     tokens.push(short.token);
     await waitForStoreTime(harness, short.expiresAt);
     const afterExpiry = await acquire(store, task.id, "w-a");
@@ -47,7 +47,7 @@ export function fencingCases(ctx: ContractContext): void {
     await store.registerWorker(registration("w-old"));
     await store.registerWorker(registration("w-new"));
     const task = await store.createTask(taskInput(), "operator:test");
-    const old = await acquire(store, task.id, "w-old", SHORT_MS);
+    const old = await acquire(store, task.id, "w-old", ctx.shortMs());
     await store.startTask(task.id, old.token, "w-old");
     await waitForStoreTime(harness, old.expiresAt);
     const current = await acquire(store, task.id, "w-new");
@@ -75,7 +75,7 @@ export function fencingCases(ctx: ContractContext): void {
     await store.registerWorker(registration("w-old"));
     await store.registerWorker(registration("w-new"));
     const task = await store.createTask(taskInput(), "operator:test");
-    const old = await acquire(store, task.id, "w-old", SHORT_MS);
+    const old = await acquire(store, task.id, "w-old", ctx.shortMs());
     await waitForStoreTime(harness, old.expiresAt);
     expect(await rejectionOf(store.startTask(task.id, old.token, "w-old"))).toBeInstanceOf(StaleFencingTokenError);
     const current = await acquire(store, task.id, "w-new");

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { LeaseLostError, NotFoundError, StaleFencingTokenError } from "../../../errors.js";
-import { lockMeta, registration, rejectionOf, SHORT_MS, taskInput, waitForStoreTime, type ContractContext } from "../harness.js";
+import { lockMeta, registration, rejectionOf, taskInput, waitForStoreTime, type ContractContext } from "../harness.js";
 
 export function lockCases(ctx: ContractContext): void {
   it("lets only one of two owners acquire; the loser is told who holds it", async () => {
@@ -58,7 +58,7 @@ export function lockCases(ctx: ContractContext): void {
     await store.registerWorker(registration("w-a"));
     await store.registerWorker(registration("w-b"));
     const task = await store.createTask(taskInput(), "operator:test");
-    const a = await store.acquireLock({ taskId: task.id, ownerId: "w-a", ttlMs: SHORT_MS, metadata: lockMeta() });
+    const a = await store.acquireLock({ taskId: task.id, ownerId: "w-a", ttlMs: ctx.shortMs(), metadata: lockMeta() });
     if (!a.acquired) throw new Error("first acquisition must succeed");
     expect((await store.acquireLock({ taskId: task.id, ownerId: "w-b", ttlMs: 60_000, metadata: lockMeta() })).acquired).toBe(false);
     await waitForStoreTime(harness, a.lock.expiresAt);
@@ -72,7 +72,7 @@ export function lockCases(ctx: ContractContext): void {
   it("lets a lock die when its owner's lease expires, and refuses locks to a lapsed owner", async () => {
     const harness = ctx.harness();
     const store = harness.store;
-    const owner = await store.registerWorker(registration("w-short", { leaseMs: SHORT_MS, heartbeatIntervalMs: 100 }));
+    const owner = await store.registerWorker(registration("w-short", { leaseMs: ctx.shortMs(), heartbeatIntervalMs: 100 }));
     await store.registerWorker(registration("w-b"));
     const [first, second] = [await store.createTask(taskInput(), "operator:test"), await store.createTask(taskInput(), "operator:test")];
     if (!first || !second) throw new Error("tasks must be created");
@@ -89,10 +89,10 @@ export function lockCases(ctx: ContractContext): void {
   it("keeps a lock live while heartbeats renew its owner's lease", async () => {
     const harness = ctx.harness();
     const store = harness.store;
-    const owner = await store.registerWorker(registration("w-renew", { leaseMs: SHORT_MS, heartbeatIntervalMs: 50 }));
+    const owner = await store.registerWorker(registration("w-renew", { leaseMs: ctx.shortMs(), heartbeatIntervalMs: 50 }));
     const task = await store.createTask(taskInput(), "operator:test");
     expect((await store.acquireLock({ taskId: task.id, ownerId: "w-renew", ttlMs: 60_000, metadata: lockMeta() })).acquired).toBe(true);
-    const until = owner.lastHeartbeatAt + 2 * SHORT_MS;
+    const until = owner.lastHeartbeatAt + 2 * ctx.shortMs();
     while ((await store.now()) < until) {
       await store.heartbeat("w-renew", { activeTasks: 1 });
       expect((await store.getLock(task.id))?.ownerId).toBe("w-renew");

@@ -3,7 +3,7 @@ import { IllegalTransitionError, StaleFencingTokenError } from "../../../errors.
 import type { Lock } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
 import type { CoordinationStore } from "../../port.js";
-import { claimMeta, expectValidationError, lockMeta, registration, rejectionOf, SHORT_MS, taskInput, waitForStoreTime, type ContractContext } from "../harness.js";
+import { claimMeta, expectValidationError, lockMeta, registration, rejectionOf, taskInput, waitForStoreTime, type ContractContext } from "../harness.js";
 
 async function claimOne(store: CoordinationStore, workerId: string, taskId: string): Promise<{ task: Task; lock: Lock }> {
   const [claim] = await store.claimTasks({ workerId, taskIds: [taskId], metadata: claimMeta });
@@ -72,8 +72,8 @@ export function taskLifecycleCases(ctx: ContractContext): void {
     await store.registerWorker(registration("w-a"));
     const task = await store.createTask(taskInput(), "operator:test");
     const { lock } = await claimOne(store, "w-a", task.id);
-    const failed = await store.failTask(task.id, lock.token, { message: "later", retryable: true, retryDelayMs: SHORT_MS });
-    expect(failed.runAt).toBeGreaterThanOrEqual(failed.updatedAt + SHORT_MS);
+    const failed = await store.failTask(task.id, lock.token, { message: "later", retryable: true, retryDelayMs: ctx.shortMs() });
+    expect(failed.runAt).toBeGreaterThanOrEqual(failed.updatedAt + ctx.shortMs());
     expect(await store.listClaimable({ types: ["demo"], workerId: "w-a", limit: 10 })).toEqual([]);
     expect(await store.claimTasks({ workerId: "w-a", taskIds: [task.id], metadata: claimMeta })).toEqual([]);
     await waitForStoreTime(harness, failed.runAt);
@@ -84,8 +84,8 @@ export function taskLifecycleCases(ctx: ContractContext): void {
     const harness = ctx.harness();
     const store = harness.store;
     await store.registerWorker(registration("w-a"));
-    const task = await store.createTask(taskInput({ delayMs: SHORT_MS }), "operator:test");
-    expect(task.runAt).toBeGreaterThanOrEqual(task.createdAt + SHORT_MS);
+    const task = await store.createTask(taskInput({ delayMs: ctx.shortMs() }), "operator:test");
+    expect(task.runAt).toBeGreaterThanOrEqual(task.createdAt + ctx.shortMs());
     expect(await store.claimTasks({ workerId: "w-a", taskIds: [task.id], metadata: claimMeta })).toEqual([]);
     await waitForStoreTime(harness, task.runAt);
     expect((await claimOne(store, "w-a", task.id)).task.state).toBe("running");

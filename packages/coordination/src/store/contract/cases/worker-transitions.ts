@@ -2,7 +2,7 @@ import { expect, it } from "vitest";
 import { canTransitionWorker, WORKER_STATES, type WorkerState } from "../../../domain/worker.js";
 import { IllegalTransitionError, NotFoundError } from "../../../errors.js";
 import type { CoordinationStore } from "../../port.js";
-import { registration, rejectionOf, SHORT_MS, waitForStoreTime, type ContractContext } from "../harness.js";
+import { registration, rejectionOf, waitForStoreTime, type ContractContext } from "../harness.js";
 
 /** Legal paths from a fresh registration (ACTIVE) to each stored state. NEW exists only before registration. */
 const PATH_TO: Record<Exclude<WorkerState, "NEW">, WorkerState[]> = {
@@ -59,11 +59,11 @@ export function workerTransitionCases(ctx: ContractContext): void {
 
   it("onlyIfLeaseExpired: refused while the lease is live, applied once it has run out", async () => {
     const store = ctx.store();
-    await store.registerWorker(registration("w-a", { heartbeatIntervalMs: SHORT_MS / 3, leaseMs: SHORT_MS }));
+    await store.registerWorker(registration("w-a", { heartbeatIntervalMs: ctx.shortMs() / 3, leaseMs: ctx.shortMs() }));
     const stale = { expectedFrom: ["ACTIVE"] as WorkerState[], onlyIfLeaseExpired: true, actor: "monitor:m", reason: "silent" };
     expect(await rejectionOf(store.transitionWorker("w-a", "STALE", stale))).toBeInstanceOf(IllegalTransitionError);
     expect((await store.getWorker("w-a"))?.state).toBe("ACTIVE");
-    await waitForStoreTime(ctx.harness(), (await store.getWorker("w-a"))!.lastHeartbeatAt + SHORT_MS);
+    await waitForStoreTime(ctx.harness(), (await store.getWorker("w-a"))!.lastHeartbeatAt + ctx.shortMs());
     expect((await store.transitionWorker("w-a", "STALE", stale)).state).toBe("STALE");
   });
 
