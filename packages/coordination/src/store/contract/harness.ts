@@ -19,6 +19,11 @@ export interface StoreHarness {
    * It must exceed a few store round trips: a backend over HTTP takes longer than a file.
    */
   shortMs?: number;
+  /**
+   * A second store over the same backend, as another process would open it (its own
+   * connection, cache and in-flight state). The harness closes it in cleanup.
+   */
+  openPeer(): Promise<CoordinationStore>;
 }
 
 export type StoreHarnessFactory = () => Promise<StoreHarness>;

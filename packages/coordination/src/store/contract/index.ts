@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from "vitest";
 import { batchCompletionCases } from "./cases/batch-completion.js";
 import { claimCases } from "./cases/claims.js";
+import { concurrentEndCases } from "./cases/concurrent-ends.js";
 import { eventAndSettingCases } from "./cases/events-settings.js";
 import { fencingCases } from "./cases/fencing.js";
 import { heartbeatCases } from "./cases/heartbeat.js";
@@ -51,6 +52,7 @@ export function describeStoreContract(name: string, factory: StoreHarnessFactory
     describe("task lifecycle", () => taskLifecycleCases(ctx));
     describe("claims", () => claimCases(ctx));
     describe("batch completion", () => batchCompletionCases(ctx));
+    describe("concurrent ends of one attempt", () => concurrentEndCases(ctx));
     describe("memory", () => memoryCases(ctx));
     describe("events and settings", () => eventAndSettingCases(ctx));
     describe("listing tasks", () => listingCases(ctx));

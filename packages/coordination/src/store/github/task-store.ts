@@ -40,6 +40,14 @@ interface Loaded {
  * issue and the registry straight from GitHub (conditional GETs); listings fold the mirror.
  */
 export class TaskStore {
+  /**
+   * Claim comments this process posted and has not ended. Only these are PATCHed in place:
+   * workers usually share one login, so the comment's author cannot tell whose claim it is,
+   * and two processes PATCHing one comment would overwrite each other. Anyone else ends an
+   * attempt with an op comment, ordered by id and confirmed after the settle delay.
+   */
+  private readonly ownClaims = new Set<number>();
+
   constructor(
     private readonly ctx: GithubContext,
     private readonly workers: WorkerStore,
@@ -307,7 +315,7 @@ export class TaskStore {
     taskId = view.task.id;
     const next: ClaimRecord = { ...attempt.record, stored: { result: value, at: this.ctx.now() }, rev: attempt.record.rev + 1 };
     const ev = [this.ctx.entry("task.result_stored", { taskId, workerId: view.task.workerId, actor: view.task.workerId ?? "unknown", data: { token } })];
-    if (attempt.author.toLowerCase() === this.ctx.login.toLowerCase() && attempt.id === token) {
+    if (this.ownClaims.has(attempt.id) && attempt.id === token) {
       await this.ctx.patch(attempt, next, ev, claimLine(next, "stored a result"));
     } else {
       throw new StaleFencingTokenError(taskId, token, attempt.id);
@@ -428,6 +436,7 @@ export class TaskStore {
   }
 
   async deleteClaim(claim: StoredRecord<ClaimRecord>): Promise<void> {
+    this.ownClaims.delete(claim.id);
     await this.ctx.remove(claim);
   }
 
@@ -441,7 +450,9 @@ export class TaskStore {
   ): Promise<StoredRecord<ClaimRecord>> {
     const payload: ClaimRecord = { k: "claim", n: this.ctx.nonce(), at: this.ctx.now(), ev: autoStart?.ev ?? [], owner: ownerId, ttlMs, inc, meta, rev: 0 };
     if (autoStart) Object.assign(payload, { auto: true, over: autoStart.over });
-    return this.ctx.post(issueNumber, payload, claimLine(payload, autoStart ? "claims and starts this task" : "claims this task"));
+    const posted = await this.ctx.post(issueNumber, payload, claimLine(payload, autoStart ? "claims and starts this task" : "claims this task"));
+    this.ownClaims.add(posted.id);
+    return posted;
   }
 
   private async startHeld(taskId: string, view: TaskView, holder: ClaimView): Promise<Task> {
@@ -459,7 +470,7 @@ export class TaskStore {
     if (!claim.record.ev.some((entry) => entry.kind === "lock.acquired")) {
       ev.unshift(this.ctx.entry("lock.acquired", { taskId, workerId: owner, actor: owner, data: { token: claim.id, expiresAt: holder.lock.expiresAt } }));
     }
-    if (claim.author.toLowerCase() !== this.ctx.login.toLowerCase()) throw new StaleFencingTokenError(taskId, claim.id, null);
+    if (!this.ownClaims.has(claim.id)) throw new StaleFencingTokenError(taskId, claim.id, null);
     await this.ctx.patch(claim, next, ev, claimLine(next, `runs attempt ${attempt}`));
     return this.refold(taskId);
   }
@@ -487,19 +498,27 @@ export class TaskStore {
     return attempt;
   }
 
-  /** Finish the attempt: PATCH our own claim into the outcome (one write), else post an `end` op. */
+  /**
+   * Finish the attempt: PATCH our own claim into the outcome (one write); anyone else (a
+   * monitor failing a dead worker's task) posts an `end` op and waits to see it take effect,
+   * because a concurrent end by the holder or another monitor may come first in the fold.
+   */
   private async endAttempt(taskId: string, attempt: StoredRecord<ClaimRecord>, token: number, end: AttemptEnd, ev: EventEntry[], actor: string): Promise<void> {
-    if (attempt.id === token && attempt.author.toLowerCase() === this.ctx.login.toLowerCase()) {
+    if (attempt.id === token && this.ownClaims.has(attempt.id)) {
       await this.endClaim(taskId, attempt, end, ev, actor);
       return;
     }
-    await this.postOp(taskId, { op: "end", token, end, actor, reason: end.state, ev });
+    const op = await this.postOp(taskId, { op: "end", token, end, actor, reason: end.state, ev });
+    await this.ctx.sleep(this.ctx.options.settleDelayMs);
+    const { view } = await this.require(taskId);
+    if (!view.applied.has(op.id)) throw new StaleFencingTokenError(taskId, token, view.task.state === "running" ? view.lockSeq : null);
   }
 
   private async endClaim(taskId: string, claim: StoredRecord<ClaimRecord>, end: AttemptEnd, ev: EventEntry[], actor: string): Promise<void> {
-    if (claim.author.toLowerCase() === this.ctx.login.toLowerCase()) {
+    if (this.ownClaims.has(claim.id)) {
       const next: ClaimRecord = { ...claim.record, end, rev: claim.record.rev + 1 };
       await this.ctx.patch(claim, next, ev, claimLine(next, end.state === "released" ? "released the lock" : `finished: ${end.state}`));
+      this.ownClaims.delete(claim.id);
       return;
     }
     await this.postOp(taskId, { op: "end", token: claim.id, end, actor, reason: end.state, ev });
