@@ -4,6 +4,8 @@ import { getCachedWorker, heartbeatsBetween } from "../src/cache/worker-queries.
 import { listCachedLocks } from "../src/cache/lock-queries.js";
 import { readSyncNumber, writeSyncValue } from "../src/cache/sync-state.js";
 import { newTaskSchema } from "@sentinel/coordination";
+import { ChangeSet } from "../src/sync/change-set.js";
+import { refreshWorkers } from "../src/sync/refresh-workers.js";
 import { eventually, openHarness, registration, type Harness } from "./fixtures.js";
 
 let h: Harness;
@@ -52,6 +54,25 @@ describe("syncer", () => {
     expect(timeline.staleThresholdMs).toBe(30_000);
     expect(timeline.heartbeats.length).toBeGreaterThanOrEqual(seen.size);
     expect(timeline.events.map((e) => e.kind)).toContain("worker.state_changed");
+  });
+
+  it("knows each beat was the newest until the next one (event log), or as far as registry reads saw it", async () => {
+    h = openHarness();
+    const db = h.cp.cache.db;
+    await h.store.registerWorker(registration("w1"));
+    const first = (await h.store.heartbeat("w1", { activeTasks: 0 })).lastHeartbeatAt;
+    await new Promise((r) => setTimeout(r, 20));
+    const second = (await h.store.heartbeat("w1", { activeTasks: 0 })).lastHeartbeatAt;
+    await h.cp.syncer.syncOnce();
+    const seenUntil = (at: number) => heartbeatsBetween(db, "w1", 0, Number.MAX_SAFE_INTEGER, 100).find((p) => p.at === at)?.seenUntil;
+    expect(seenUntil(first)).toBe(second);
+
+    // A registry poll that still shows `second` as the newest beat pushes its instant forward.
+    await new Promise((r) => setTimeout(r, 30));
+    const before = await h.store.now();
+    await refreshWorkers(h.store, h.cp.cache, new ChangeSet());
+    expect(seenUntil(second)).toBeGreaterThanOrEqual(before);
+    expect(seenUntil(second)).toBeGreaterThan(second);
   });
 
   it("repairs a missed event on reconcile", async () => {

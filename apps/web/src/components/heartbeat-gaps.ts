@@ -24,19 +24,31 @@ export interface HeartbeatGapOptions {
   windowStart: number;
 }
 
+/** An observed heartbeat and until when it was known to be the newest (null: only at `at`). */
+export interface HeartbeatSample {
+  at: number;
+  seenUntil: number | null;
+}
+
 /**
  * Silences worth an operator's eye: between consecutive beats, and from the last beat to
- * `knownUntil`. Only what the data covers counts, so a cached timeline being refetched never
- * shows the time since it was read as silence.
+ * `knownUntil`. Only what the data covers counts: a silence between two beats is claimed only
+ * as far as reads showed the earlier one still newest (a slow registry poll that skipped some
+ * beats is not silence), and a cached timeline being refetched never shows the time since it
+ * was read as silence.
  */
-export function findHeartbeatGaps(sortedBeats: readonly number[], options: HeartbeatGapOptions): HeartbeatGap[] {
+export function findHeartbeatGaps(sortedBeats: readonly HeartbeatSample[], options: HeartbeatGapOptions): HeartbeatGap[] {
   const late = lateAfterMs(options.intervalMs);
   const gaps: HeartbeatGap[] = [];
-  const push = (from: number, to: number, open: boolean) => {
-    if (to - from > late) gaps.push({ from, to, stale: to - from > options.staleThresholdMs, open });
-  };
-  for (let i = 1; i < sortedBeats.length; i++) push(sortedBeats[i - 1]!, sortedBeats[i]!, false);
+  for (let i = 1; i < sortedBeats.length; i++) {
+    const { at: from, seenUntil } = sortedBeats[i - 1]!;
+    const to = sortedBeats[i]!.at;
+    const observed = Math.min(to, seenUntil ?? from) - from;
+    if (observed > late) gaps.push({ from, to, stale: observed > options.staleThresholdMs, open: false });
+  }
   const last = sortedBeats.at(-1);
-  if (last !== undefined) push(last, options.knownUntil, true);
+  if (last !== undefined && options.knownUntil - last.at > late) {
+    gaps.push({ from: last.at, to: options.knownUntil, stale: options.knownUntil - last.at > options.staleThresholdMs, open: true });
+  }
   return gaps.filter((g) => g.to > options.windowStart);
 }

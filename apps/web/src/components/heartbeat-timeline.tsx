@@ -1,10 +1,10 @@
-import { findHeartbeatGaps, lateAfterMs } from "./heartbeat-gaps";
+import { findHeartbeatGaps, lateAfterMs, type HeartbeatSample } from "./heartbeat-gaps";
 import { formatDuration } from "./format";
 
 export interface HeartbeatTimelineProps {
   workerId: string;
-  /** Observed heartbeat times (store clock, ms), any order. */
-  heartbeats: number[];
+  /** Observed heartbeats (store clock, ms), any order. */
+  heartbeats: HeartbeatSample[];
   /** The worker's latest heartbeat even when it predates the window, so a long silence still shows. */
   lastHeartbeatAt: number | null;
   /** Current store-clock time: where the axis ends. */
@@ -34,11 +34,13 @@ export function HeartbeatTimeline({ workerId, heartbeats, lastHeartbeatAt, now, 
   const end = now + staleThresholdMs;
   const x = (t: number) => ((Math.min(end, Math.max(start, t)) - start) / (end - start)) * width;
   const mid = height / 2;
-  const sorted = [...new Set(lastHeartbeatAt === null ? heartbeats : [...heartbeats, lastHeartbeatAt])].sort((a, b) => a - b);
-  const beats = sorted.filter((t) => t >= start);
-  const last = sorted.at(-1) ?? null;
+  const byAt = new Map(heartbeats.map((h) => [h.at, h]));
+  if (lastHeartbeatAt !== null && !byAt.has(lastHeartbeatAt)) byAt.set(lastHeartbeatAt, { at: lastHeartbeatAt, seenUntil: null });
+  const samples = [...byAt.values()].sort((a, b) => a.at - b.at);
+  const beats = samples.map((h) => h.at).filter((t) => t >= start);
+  const last = samples.at(-1)?.at ?? null;
   const known = Math.min(now, knownUntil);
-  const gaps = findHeartbeatGaps(sorted, { intervalMs, staleThresholdMs, knownUntil: known, windowStart: start });
+  const gaps = findHeartbeatGaps(samples, { intervalMs, staleThresholdMs, knownUntil: known, windowStart: start });
 
   const ticks: number[] = [];
   const tickStep = Math.max(intervalMs, windowMs / 60);

@@ -30,6 +30,12 @@ export const heartbeats = sqliteTable(
     at: integer("at").notNull(),
     activeTasks: integer("active_tasks").notNull(),
     state: text("state").notNull(),
+    /**
+     * The latest store-clock instant at which this was known to be the worker's newest beat
+     * (a registry read still showed it, or the event log's next beat came then). Registry
+     * polls sample, so a timeline claims a silence only as far as this covers it.
+     */
+    seenUntil: integer("seen_until"),
   },
   (t) => [primaryKey({ columns: [t.workerId, t.at] })],
 );

@@ -22,12 +22,14 @@ export interface HeartbeatPoint {
   at: number;
   activeTasks: number;
   state: string;
+  /** Until when it was known to be the newest beat (see the heartbeats table). */
+  seenUntil: number | null;
 }
 
 /** Heartbeats in [from, to], oldest first; the newest `limit` when there are more. */
 export function heartbeatsBetween(db: CacheDb, workerId: string, from: number, to: number, limit: number): HeartbeatPoint[] {
   return db
-    .select({ at: heartbeats.at, activeTasks: heartbeats.activeTasks, state: heartbeats.state })
+    .select({ at: heartbeats.at, activeTasks: heartbeats.activeTasks, state: heartbeats.state, seenUntil: heartbeats.seenUntil })
     .from(heartbeats)
     .where(and(eq(heartbeats.workerId, workerId), gte(heartbeats.at, from), lte(heartbeats.at, to)))
     .orderBy(desc(heartbeats.at))

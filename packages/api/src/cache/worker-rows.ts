@@ -1,5 +1,5 @@
 import type { StoreEvent, WorkerRecord } from "@sentinel/coordination";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
 import { heartbeats, workerEvents, workers } from "./schema.js";
 
@@ -37,8 +37,28 @@ export function upsertWorker(db: CacheDb, worker: WorkerRecord): WorkerRowChange
 }
 
 /** Remember one heartbeat (store-clock time). Seeing the same heartbeat again is a no-op. */
-export function recordHeartbeat(db: CacheDb, beat: { workerId: string; at: number; activeTasks: number; state: string }): boolean {
-  return db.insert(heartbeats).values(beat).onConflictDoNothing().run().changes > 0;
+/**
+ * Records an observed heartbeat; true when it is new. `seenUntil` is when a read still showed
+ * it as the worker's newest beat: re-observing a beat only pushes that instant forward.
+ */
+export function recordHeartbeat(db: CacheDb, beat: { workerId: string; at: number; activeTasks: number; state: string }, seenUntil = beat.at): boolean {
+  const inserted = db.insert(heartbeats).values({ ...beat, seenUntil }).onConflictDoNothing().run().changes > 0;
+  if (!inserted) {
+    db.update(heartbeats)
+      .set({ seenUntil: sql`max(coalesce(${heartbeats.seenUntil}, 0), ${seenUntil})` })
+      .where(and(eq(heartbeats.workerId, beat.workerId), eq(heartbeats.at, beat.at)))
+      .run();
+  }
+  return inserted;
+}
+
+/** From the complete event log: the worker's previous beat was its newest right up to `at`. */
+export function closePreviousHeartbeat(db: CacheDb, workerId: string, at: number): void {
+  const previous = sql`(select max(${heartbeats.at}) from ${heartbeats} where ${heartbeats.workerId} = ${workerId} and ${heartbeats.at} < ${at})`;
+  db.update(heartbeats)
+    .set({ seenUntil: sql`max(coalesce(${heartbeats.seenUntil}, 0), ${at})` })
+    .where(and(eq(heartbeats.workerId, workerId), eq(heartbeats.at, previous)))
+    .run();
 }
 
 export function recordWorkerEvent(db: CacheDb, event: StoreEvent & { workerId: string }): void {

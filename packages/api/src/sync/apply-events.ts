@@ -6,7 +6,7 @@ import { writeSyncValue, readSyncNumber } from "../cache/sync-state.js";
 import { recordTaskEvent } from "../cache/task-event-rows.js";
 import { upsertTask } from "../cache/task-rows.js";
 import { countFinishedAttempt } from "../cache/throughput.js";
-import { recordHeartbeat, recordWorkerEvent, upsertWorker } from "../cache/worker-rows.js";
+import { closePreviousHeartbeat, recordHeartbeat, recordWorkerEvent, upsertWorker } from "../cache/worker-rows.js";
 import type { ChangeSet } from "./change-set.js";
 
 /** Task events after which the task's lock may have changed without a lock event of its own. */
@@ -103,6 +103,7 @@ function recordHistory(db: Cache["db"], event: StoreEvent, snapshot: Snapshot, c
       const activeTasks = typeof event.data.activeTasks === "number" ? event.data.activeTasks : (worker?.activeTasks ?? 0);
       const state = typeof event.data.state === "string" ? event.data.state : (worker?.state ?? "ACTIVE");
       recordHeartbeat(db, { workerId: event.workerId, at: event.at, activeTasks, state });
+      closePreviousHeartbeat(db, event.workerId, event.at);
       changes.add("heartbeats");
     } else {
       recordWorkerEvent(db, { ...event, workerId: event.workerId });

@@ -10,15 +10,17 @@ import type { ChangeSet } from "./change-set.js";
  * announce as events (GitHub heartbeats are comment edits) still reach the timelines.
  */
 export async function refreshWorkers(store: CoordinationStore, cache: Cache, changes: ChangeSet): Promise<void> {
+  // Read before the registry: whatever beat the listing shows was the newest at least then.
+  const seenAt = await store.now();
   const listed = await store.listWorkers({ includeRemoved: true });
-  cache.sqlite.transaction(() => writeWorkers(cache, listed, changes))();
+  cache.sqlite.transaction(() => writeWorkers(cache, listed, seenAt, changes))();
 }
 
-function writeWorkers(cache: Cache, listed: WorkerRecord[], changes: ChangeSet): void {
+function writeWorkers(cache: Cache, listed: WorkerRecord[], seenAt: number, changes: ChangeSet): void {
   for (const worker of listed) {
     changes.addWorkerRow(upsertWorker(cache.db, worker));
     const beat = { workerId: worker.id, at: worker.lastHeartbeatAt, activeTasks: worker.activeTasks, state: worker.state };
-    changes.addIf(recordHeartbeat(cache.db, beat), "heartbeats");
+    changes.addIf(recordHeartbeat(cache.db, beat, seenAt), "heartbeats");
   }
   const ids = listed.map((w) => w.id);
   const purged = ids.length === 0 ? cache.db.delete(workers).run() : cache.db.delete(workers).where(notInArray(workers.id, ids)).run();

@@ -139,7 +139,8 @@ export class HeartbeatMonitor {
   private async transition(worker: WorkerRecord, to: WorkerState, reason: string, report: MonitorReport, opts: { onlyIfLeaseExpired?: boolean } = {}): Promise<boolean> {
     try {
       await this.store.transitionWorker(worker.id, to, { expectedFrom: [worker.state], ...opts, actor: this.actor, reason });
-      this.opts.logger?.info({ worker_id: worker.id, action: "worker.state_changed", from: worker.state, to, reason }, "monitor moved worker");
+      // The subject goes in metadata: `worker_id` is the logging (monitoring) worker's own field.
+      this.opts.logger?.info({ action: "worker.state_changed", metadata: { subject_worker_id: worker.id, from: worker.state, to, reason } }, "monitor moved worker");
       return true;
     } catch (thrown) {
       if (thrown instanceof IllegalTransitionError) {
@@ -159,7 +160,7 @@ export class HeartbeatMonitor {
       actor: this.actor,
       data: { previousState: worker.state, lastHeartbeatAt: worker.lastHeartbeatAt, silentMs, leaseMs: worker.leaseMs },
     });
-    this.opts.logger?.warn({ worker_id: worker.id, action: "alert.worker_failed", metadata: { silentMs } }, "worker failed");
+    this.opts.logger?.warn({ action: "alert.worker_failed", metadata: { subject_worker_id: worker.id, silentMs } }, "worker failed");
 
     const failed = new Set<string>();
     for (const task of await listRunningTasks(this.store, worker.id)) {

@@ -20,7 +20,7 @@ function WorkerTimeline({ workerId, timeline, windowMs }: { workerId: string; ti
   return (
     <HeartbeatTimeline
       workerId={workerId}
-      heartbeats={timeline.heartbeats.map((h) => h.at)}
+      heartbeats={timeline.heartbeats}
       lastHeartbeatAt={timeline.lastHeartbeatAt}
       now={timeline.now}
       knownUntil={timeline.knownUntil}
