@@ -2,7 +2,7 @@
 
 import { useQueryClient, type QueryFilters } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useRef, type ReactNode } from "react";
 import { useTRPC } from "~/trpc/react";
 
 type LiveStatus = "connecting" | "live" | "error";
@@ -22,15 +22,20 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const pending = useRef(new Set<string>());
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  const [status, setStatus] = useState<LiveStatus>("connecting");
 
   const filtersFor = (kind: string): QueryFilters[] => {
     switch (kind) {
       case "workers":
         return [trpc.workers.pathFilter(), trpc.overview.pathFilter()];
       case "heartbeats":
-        // A heartbeat moves only the page of workers on screen and their timelines.
-        return [trpc.workers.list.pathFilter(), trpc.workers.timelines.pathFilter(), trpc.workers.timeline.pathFilter()];
+        // A heartbeat moves only the page of workers on screen and their timelines; pickers
+        // that list workers by name opt out (meta.followsHeartbeats: false), or an idle tasks
+        // page would refetch on every beat of a large cluster.
+        return [
+          { ...trpc.workers.list.pathFilter(), predicate: (query) => query.meta?.followsHeartbeats !== false },
+          trpc.workers.timelines.pathFilter(),
+          trpc.workers.timeline.pathFilter(),
+        ];
       case "tasks":
         return [trpc.tasks.pathFilter(), trpc.overview.pathFilter()];
       case "locks":
@@ -64,9 +69,7 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
 
   const subscription = useSubscription(
     trpc.live.subscriptionOptions(undefined, {
-      onStarted: () => setStatus("live"),
       onData: (event) => {
-        setStatus("live");
         if (event.data.resync) {
           void queryClient.invalidateQueries();
           return;
@@ -74,13 +77,10 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
         for (const kind of event.data.kinds) pending.current.add(kind);
         timer.current ??= setTimeout(flush, FLUSH_MS);
       },
-      onError: () => setStatus("error"),
     }),
   );
-
-  useEffect(() => {
-    if (subscription.status === "connecting" || subscription.status === "pending") setStatus((s) => (s === "live" ? "connecting" : s));
-  }, [subscription.status]);
+  // tRPC's "pending" is the connected state (waiting for data); "connecting" covers reconnects.
+  const status: LiveStatus = subscription.status === "pending" ? "live" : subscription.status === "error" ? "error" : "connecting";
 
   useEffect(
     () => () => {

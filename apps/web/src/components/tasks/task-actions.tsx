@@ -16,7 +16,8 @@ export function TaskActions({ task }: { task: Task }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   // Live workers that run this type, as a bounded page: the registry may hold a thousand.
-  const workers = useQuery(trpc.workers.list.queryOptions({ supportsType: task.type, leaseLiveOnly: true, limit: 100 }));
+  // Lease-live workers change with state changes ("workers" changes), not with each heartbeat.
+  const workers = useQuery({ ...trpc.workers.list.queryOptions({ supportsType: task.type, leaseLiveOnly: true, limit: 100 }), meta: { followsHeartbeats: false } });
   const [target, setTarget] = useState(ANY_WORKER);
   const onSuccess = () => Promise.all([queryClient.invalidateQueries(trpc.tasks.pathFilter()), queryClient.invalidateQueries(trpc.locks.pathFilter())]);
   const reassign = useMutation(trpc.tasks.reassign.mutationOptions({ onSuccess }));

@@ -26,7 +26,7 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
   const count = useQuery({ ...trpc.tasks.count.queryOptions(filter), placeholderData: keepPreviousData });
   const taskTypes = useQuery(trpc.workers.taskTypes.queryOptions());
   // Suggestions for the worker filter: a page matching what is typed, never the whole registry.
-  const workerSuggestions = useQuery({ ...trpc.workers.list.queryOptions({ search: deferred.workerId || null, limit: 20 }), placeholderData: keepPreviousData });
+  const workerSuggestions = useQuery({ ...trpc.workers.list.queryOptions({ search: deferred.workerId || null, limit: 20 }), placeholderData: keepPreviousData, meta: { followsHeartbeats: false } });
   const [showCreate, setShowCreate] = useState(false);
   const now = useNow(5000);
 
