@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { getCachedTask } from "../src/cache/task-queries.js";
 import { getCachedWorker, heartbeatsBetween } from "../src/cache/worker-queries.js";
+import { recordHeartbeat } from "../src/cache/worker-rows.js";
 import { listCachedLocks } from "../src/cache/lock-queries.js";
 import { readSyncNumber, writeSyncValue } from "../src/cache/sync-state.js";
 import { newTaskSchema } from "@sentinel/coordination";
@@ -73,6 +74,20 @@ describe("syncer", () => {
     await refreshWorkers(h.store, h.cp.cache, new ChangeSet());
     expect(seenUntil(second)).toBeGreaterThanOrEqual(before);
     expect(seenUntil(second)).toBeGreaterThan(second);
+  });
+
+  it("drops observed heartbeats older than the retention on reconcile, keeping the recent ones", async () => {
+    h = openHarness({ sync: { heartbeatRetentionMs: 60_000 } });
+    const db = h.cp.cache.db;
+    await h.store.registerWorker(registration("w1"));
+    const now = await h.store.now();
+    for (const at of [now - 3_600_000, now - 120_000]) recordHeartbeat(db, { workerId: "w1", at, activeTasks: 0, state: "ACTIVE" });
+    recordHeartbeat(db, { workerId: "gone", at: now - 3_600_000, activeTasks: 0, state: "REMOVED" });
+    const recent = (await h.store.heartbeat("w1", { activeTasks: 0 })).lastHeartbeatAt;
+    await h.cp.syncer.reconcileNow();
+    expect(heartbeatsBetween(db, "w1", 0, Number.MAX_SAFE_INTEGER, 100).map((p) => p.at)).not.toContain(now - 120_000);
+    expect(heartbeatsBetween(db, "w1", 0, Number.MAX_SAFE_INTEGER, 100).map((p) => p.at)).toContain(recent);
+    expect(heartbeatsBetween(db, "gone", 0, Number.MAX_SAFE_INTEGER, 100)).toEqual([]);
   });
 
   it("repairs a missed event on reconcile", async () => {

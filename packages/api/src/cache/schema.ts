@@ -37,7 +37,7 @@ export const heartbeats = sqliteTable(
      */
     seenUntil: integer("seen_until"),
   },
-  (t) => [primaryKey({ columns: [t.workerId, t.at] })],
+  (t) => [primaryKey({ columns: [t.workerId, t.at] }), index("heartbeats_at_idx").on(t.at)],
 );
 
 /** Worker state changes, alerts and drain requests, drawn on the heartbeat timeline. */

@@ -1,5 +1,5 @@
 import type { StoreEvent, WorkerRecord } from "@sentinel/coordination";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
 import { heartbeats, workerEvents, workers } from "./schema.js";
 
@@ -50,6 +50,12 @@ export function recordHeartbeat(db: CacheDb, beat: { workerId: string; at: numbe
       .run();
   }
   return inserted;
+}
+
+/** Deletes up to `limit` heartbeats observed before `before`; timelines show far less than the retention. */
+export function pruneHeartbeats(db: CacheDb, before: number, limit: number): number {
+  const oldest = db.select({ rowid: sql`rowid` }).from(heartbeats).where(lt(heartbeats.at, before)).limit(limit);
+  return db.delete(heartbeats).where(inArray(sql`rowid`, oldest)).run().changes;
 }
 
 /** From the complete event log: the worker's previous beat was its newest right up to `at`. */

@@ -15,7 +15,7 @@ export interface ControlPlaneOptions {
   dataDir: string;
   env?: Record<string, string | undefined>;
   /** Syncer cadence overrides (tests use short ones). */
-  sync?: Pick<SyncerOptions, "pollIntervalMs" | "workersRefreshMs" | "reconcileIntervalMs" | "onError">;
+  sync?: Pick<SyncerOptions, "pollIntervalMs" | "workersRefreshMs" | "reconcileIntervalMs" | "heartbeatRetentionMs" | "onError">;
   /** Start the syncer loop (default true; tests may drive `syncer.syncOnce()` themselves). */
   startSyncer?: boolean;
   /** Close the store on close() (default false: whoever opened it closes it). */

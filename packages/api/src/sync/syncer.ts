@@ -3,6 +3,7 @@ import { writeBudget } from "../cache/budget.js";
 import { appendChange, type Change, type ChangeKind } from "../cache/change-log.js";
 import type { Cache } from "../cache/open-cache.js";
 import { readSyncNumber, writeSyncValue } from "../cache/sync-state.js";
+import { pruneHeartbeats } from "../cache/worker-rows.js";
 import { applyNextEvents } from "./apply-events.js";
 import { ChangeSet } from "./change-set.js";
 import { reconcile } from "./reconcile.js";
@@ -20,6 +21,8 @@ export interface SyncerOptions {
   reconcileIntervalMs?: number;
   /** Events read per request. */
   eventBatch?: number;
+  /** Observed heartbeats are kept this long (6 h; a timeline shows at most 15 min), pruned on reconcile. */
+  heartbeatRetentionMs?: number;
   onError?: (error: Error) => void;
 }
 
@@ -53,6 +56,8 @@ export interface Syncer {
 
 const MAX_EVENT_BATCHES_PER_PASS = 20;
 const MAX_ERROR_BACKOFF_MS = 10_000;
+/** Per reconcile: bounded so one pass never stalls the loop, above any cluster's heartbeat rate. */
+const HEARTBEAT_PRUNE_BATCH = 50_000;
 
 export function createSyncer(options: SyncerOptions): Syncer {
   const { store, cache } = options;
@@ -61,6 +66,7 @@ export function createSyncer(options: SyncerOptions): Syncer {
   const workersRefreshMs = options.workersRefreshMs ?? (github ? 15_000 : 1_000);
   const reconcileIntervalMs = options.reconcileIntervalMs ?? (github ? 60_000 : 30_000);
   const eventBatch = options.eventBatch ?? 500;
+  const heartbeatRetentionMs = options.heartbeatRetentionMs ?? 6 * 3_600_000;
   const listeners = new Set<ChangeListener>();
 
   let clockOffsetMs = readSyncNumber(cache.db, "store_clock_offset_ms");
@@ -83,6 +89,7 @@ export function createSyncer(options: SyncerOptions): Syncer {
     const local = Date.now();
     if (forceReconcile || local - lastReconcile >= reconcileIntervalMs) {
       await reconcile(store, cache, changes, storeNow);
+      pruneHeartbeats(cache.db, storeNow - heartbeatRetentionMs, HEARTBEAT_PRUNE_BATCH);
       lastReconcile = lastWorkersRefresh = local;
     } else if (local - lastWorkersRefresh >= workersRefreshMs) {
       await refreshWorkers(store, cache, changes);

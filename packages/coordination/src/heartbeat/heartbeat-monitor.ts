@@ -8,6 +8,8 @@ import type { CoordinationStore } from "../store/port.js";
 import { emptyReport, type MonitorReport } from "./monitor-report.js";
 
 const FAILED_STATES: readonly WorkerState[] = ["STALE", "OFFLINE", "REMOVED"];
+/** Per round: a short delete that writers barely notice, yet far above any cluster's heartbeat rate. */
+const PRUNE_BATCH = 5_000;
 
 export interface HeartbeatMonitorOptions {
   /** Identifies this monitor in events (`monitor:<monitorId>`); usually the worker id. */
@@ -25,6 +27,12 @@ export interface HeartbeatMonitorOptions {
   offlineAfterMs?: number;
   /** OFFLINE for longer than this → REMOVED (1 h). */
   removeAfterMs?: number;
+  /**
+   * Heartbeat events older than this are deleted from the store's log (1 h), on stores that
+   * can (`pruneEvents`). The registry keeps each worker's latest beat and the control plane's
+   * cache the timelines, so the log needs them only until the syncer has read them.
+   */
+  heartbeatEventRetentionMs?: number;
   logger?: Pick<Logger, "info" | "warn" | "error">;
   /** Called after every timer-driven round (metrics, logs). Errors thrown here are logged and ignored. */
   onReport?: (report: MonitorReport) => void;
@@ -40,6 +48,7 @@ export class HeartbeatMonitor {
   readonly checkIntervalMs: number;
   readonly offlineAfterMs: number;
   readonly removeAfterMs: number;
+  readonly heartbeatEventRetentionMs: number;
   private readonly actor: string;
   private inFlight: Promise<MonitorReport> | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -53,6 +62,7 @@ export class HeartbeatMonitor {
     this.checkIntervalMs = opts.checkIntervalMs ?? 60_000;
     this.offlineAfterMs = opts.offlineAfterMs ?? this.staleThresholdMs;
     this.removeAfterMs = opts.removeAfterMs ?? 3_600_000;
+    this.heartbeatEventRetentionMs = opts.heartbeatEventRetentionMs ?? 3_600_000;
     this.actor = `monitor:${opts.monitorId}`;
   }
 
@@ -114,7 +124,18 @@ export class HeartbeatMonitor {
       }
     }
     await this.failTimedOutTasks(workers, now, report);
+    await this.pruneHeartbeatEvents(now, report);
     return report;
+  }
+
+  /** Deletes are idempotent, so every monitor may prune; together they keep the log bounded. */
+  private async pruneHeartbeatEvents(now: number, report: MonitorReport): Promise<void> {
+    if (!this.store.pruneEvents) return;
+    try {
+      report.prunedHeartbeatEvents = await this.store.pruneEvents({ kinds: ["worker.heartbeat"], before: now - this.heartbeatEventRetentionMs, limit: PRUNE_BATCH });
+    } catch (thrown) {
+      report.errors.push({ subject: "heartbeat event retention", message: coerceError(thrown).message });
+    }
   }
 
   private async judge(worker: WorkerRecord, now: number, locks: Lock[], report: MonitorReport): Promise<void> {

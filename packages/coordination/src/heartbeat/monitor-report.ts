@@ -16,6 +16,8 @@ export interface MonitorReport {
   timedOutTasks: Array<{ taskId: string; workerId: string; state: string }>;
   /** Transitions another monitor (or the worker itself) got to first. */
   lostRaces: number;
+  /** Heartbeat events older than the retention that this round deleted from the store's log. */
+  prunedHeartbeatEvents: number;
   errors: Array<{ subject: string; message: string }>;
 }
 
@@ -31,6 +33,7 @@ export function emptyReport(monitorId: string, checkedAt: number): MonitorReport
     releasedLocks: [],
     timedOutTasks: [],
     lostRaces: 0,
+    prunedHeartbeatEvents: 0,
     errors: [],
   };
 }

@@ -1,4 +1,4 @@
-import type { NewStoreEvent, StoreEvent } from "../domain/events.js";
+import type { EventKind, NewStoreEvent, StoreEvent } from "../domain/events.js";
 import type { AcquireResult, Lock, LockMetadata } from "../domain/lock.js";
 import type { MemoryEntry } from "../domain/memory.js";
 import type { NewTask, Page, Task, TaskFilter } from "../domain/task.js";
@@ -21,6 +21,12 @@ export interface ClaimRequest {
   workerId: string;
   taskIds: string[];
   metadata: Omit<LockMetadata, "taskType">;
+}
+
+export interface PruneEventsRequest {
+  kinds: readonly EventKind[];
+  before: number;
+  limit: number;
 }
 
 /** What `completeAndClaim` did: the completions' outcomes in input order, and what it claimed. */
@@ -159,6 +165,13 @@ export interface CoordinationStore {
   appendEvent(event: NewStoreEvent): Promise<StoreEvent>;
   /** Events with id > afterId, ascending. */
   readEvents(afterId: number, limit: number): Promise<StoreEvent[]>;
+  /**
+   * Optional: delete up to `limit` events of `kinds` older than `before` (store clock);
+   * returns how many went. For high-volume kinds whose history lives elsewhere (heartbeats:
+   * the registry holds the latest, the control plane's cache the timeline). A backend whose
+   * log does not grow with them (GitHub heartbeats edit one comment) leaves it out.
+   */
+  pruneEvents?(req: PruneEventsRequest): Promise<number>;
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string, actor: string): Promise<void>;
 }

@@ -187,4 +187,19 @@ describe("HeartbeatMonitor", () => {
     expect(after?.state).toBe("failed");
     expect(after?.lastError).toMatch(/lock released while running on worker w1/);
   });
+
+  it("deletes heartbeat events past the retention from the store's log, and nothing else", async () => {
+    await registerWorker(t.store, "w1", { leaseMs: 60_000 });
+    for (let i = 0; i < 3; i++) await t.store.heartbeat("w1", { activeTasks: 0 });
+    const old = (await t.store.readEvents(0, 1000)).filter((e) => e.kind === "worker.heartbeat");
+    expect(old).toHaveLength(3);
+    await untilStoreTime(t.store, old.at(-1)!.at + 50);
+    const fresh = await t.store.heartbeat("w1", { activeTasks: 0 });
+
+    const report = await new HeartbeatMonitor(t.store, { monitorId: "m", heartbeatEventRetentionMs: 50 }).checkOnce();
+    expect(report.prunedHeartbeatEvents).toBe(3);
+    const left = await t.store.readEvents(0, 1000);
+    expect(left.filter((e) => e.kind === "worker.heartbeat").map((e) => e.at)).toEqual([fresh.lastHeartbeatAt]);
+    expect(left.some((e) => e.kind === "worker.registered")).toBe(true);
+  });
 });

@@ -115,7 +115,11 @@ export const events = sqliteTable(
     actor: text("actor").notNull(),
     data: text("data").notNull().default(sql`'{}'`),
   },
-  (t) => [index("events_task_idx").on(t.taskId, t.id)],
+  (t) => [
+    index("events_task_idx").on(t.taskId, t.id),
+    // Heartbeats are most of the log; retention deletes them by age (see event-retention.ts).
+    index("events_heartbeat_at_idx").on(t.at).where(sql`${t.kind} = 'worker.heartbeat'`),
+  ],
 );
 
 export const settings = sqliteTable("settings", {

@@ -6,11 +6,12 @@ import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
 import { SentinelError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
-import type { ClaimRequest, CompleteAndClaimResult, CompletionOutcome, CompletionRequest, CoordinationStore } from "../port.js";
+import type { ClaimRequest, CompleteAndClaimResult, CompletionOutcome, CompletionRequest, CoordinationStore, PruneEventsRequest } from "../port.js";
 import { claimTasksTx } from "./claims.js";
 import { readStoreNow } from "./clock.js";
 import { completionsSchema } from "./completions.js";
 import { openConnection } from "./connection.js";
+import { pruneEventsTx } from "./event-retention.js";
 import { appendEventReturningTx, readEventsTx, validateNewEvent } from "./events.js";
 import { acquireLockTx, forceReleaseLockTx, getLockTx, listLocksTx, releaseLockTx } from "./locks.js";
 import { memoryDeleteTx, memoryGetTx, memoryListTx, memorySetTx } from "./memory.js";
@@ -212,6 +213,10 @@ export class SqliteStore implements CoordinationStore {
 
   readEvents(afterId: number, limit: number): Promise<StoreEvent[]> {
     return this.read((tx) => readEventsTx(tx, afterId, limit));
+  }
+
+  pruneEvents(req: PruneEventsRequest): Promise<number> {
+    return this.write((tx) => pruneEventsTx(tx, req));
   }
 
   getSetting(key: string): Promise<string | null> {

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import type { EventKind } from "../../../domain/events.js";
-import { claimMeta, expectValidationError, registration, taskInput, type ContractContext } from "../harness.js";
+import { claimMeta, expectValidationError, registration, taskInput, waitForStoreTime, type ContractContext } from "../harness.js";
 
 export function eventAndSettingCases(ctx: ContractContext): void {
   it("appends events with strictly increasing ids and reads them forward from an id", async () => {
@@ -18,6 +18,30 @@ export function eventAndSettingCases(ctx: ContractContext): void {
     expect(typeof after[0]?.at).toBe("number");
     expect((await store.readEvents(second.id, 2)).map((e) => e.data.i)).toEqual([2, 3]);
     expect(await store.readEvents(appended[4]?.id ?? 0, 10)).toEqual([]);
+  });
+
+  it("prunes only the named kinds older than `before`, oldest first and at most `limit` (where a backend can)", async () => {
+    const store = ctx.store();
+    if (!store.pruneEvents) return expect(store.pruneEvents).toBeUndefined();
+    await store.registerWorker(registration("w-a"));
+    const early = [];
+    for (let i = 0; i < 3; i++) early.push(await store.appendEvent({ kind: "worker.heartbeat", taskId: null, workerId: "w-a", actor: "w-a", data: { i } }));
+    const operator = await store.appendEvent({ kind: "operator.action", taskId: null, workerId: null, actor: "operator:alice", data: {} });
+    await waitForStoreTime(ctx.harness(), operator.at + 1);
+    const cutoff = await store.now();
+    await waitForStoreTime(ctx.harness(), cutoff + 1);
+    const late = await store.appendEvent({ kind: "worker.heartbeat", taskId: null, workerId: "w-a", actor: "w-a", data: { i: 3 } });
+
+    expect(await store.pruneEvents({ kinds: ["worker.heartbeat"], before: cutoff, limit: 2 })).toBe(2);
+    expect(await store.pruneEvents({ kinds: ["worker.heartbeat"], before: cutoff, limit: 10 })).toBe(1);
+    expect(await store.pruneEvents({ kinds: ["worker.heartbeat"], before: cutoff, limit: 10 })).toBe(0);
+    const left = await store.readEvents(0, 10_000);
+    const ids = left.map((e) => e.id);
+    for (const gone of early) expect(ids).not.toContain(gone.id);
+    expect(ids).toContain(operator.id);
+    expect(ids).toContain(late.id);
+    expect(left.some((e) => e.kind === "worker.registered")).toBe(true);
+    await expectValidationError(store.pruneEvents({ kinds: [], before: cutoff, limit: 10 }), "kinds");
   });
 
   it("records each transition as an event, in order", async () => {

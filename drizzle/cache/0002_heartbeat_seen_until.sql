@@ -1,1 +1,0 @@
-ALTER TABLE `heartbeats` ADD `seen_until` integer;

@@ -1,0 +1,1 @@
+CREATE INDEX `events_heartbeat_at_idx` ON `events` (`at`) WHERE "events"."kind" = 'worker.heartbeat';

@@ -1,0 +1,26 @@
+import { z } from "zod";
+import { EVENT_KINDS } from "../../domain/events.js";
+import type { PruneEventsRequest } from "../port.js";
+import { parseOrThrow } from "../../validation.js";
+import type { Tx } from "./transaction.js";
+
+const pruneSchema = z.object({
+  kinds: z.array(z.enum(EVENT_KINDS)).min(1),
+  before: z.number().int(),
+  limit: z.number().int().min(1).max(100_000),
+});
+
+/**
+ * Deletes up to `limit` of the oldest matching events in one short transaction, so writers
+ * wait on it no longer than on a batch of completions. Heartbeat events have a partial index
+ * on `at` (migration 0002); other kinds fall back to a scan in id order.
+ */
+export function pruneEventsTx(tx: Tx, req: PruneEventsRequest): number {
+  const { kinds, before, limit } = parseOrThrow(pruneSchema, req, "pruneEvents");
+  // Kinds are inlined, not bound: SQLite uses a partial index only when the query names its
+  // condition literally. They come from the EVENT_KINDS enum just checked, so nothing foreign
+  // reaches the SQL text.
+  const kindIs = kinds.length === 1 ? `kind = '${kinds[0]}'` : `kind IN (${kinds.map((k) => `'${k}'`).join(", ")})`;
+  const sql = `DELETE FROM events WHERE id IN (SELECT id FROM events WHERE ${kindIs} AND at < ? ORDER BY at LIMIT ?)`;
+  return tx.statement(sql).run(before, limit).changes;
+}
