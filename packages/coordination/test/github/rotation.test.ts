@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { Emulator } from "@sentinel/github-emulator";
 import type { GithubStore } from "../../src/store/github/index.js";
+import { registration } from "../../src/store/contract/harness.js";
 import { OWNER, REPO, openTestStore, startTestEmulator } from "./emulator-harness.js";
 
 let emulator: Emulator | null = null;
@@ -9,7 +10,33 @@ let store: GithubStore | null = null;
 afterEach(async () => {
   await store?.close();
   await emulator?.close();
+  store = null;
+  emulator = null;
 });
+
+function registryIssues(em: Emulator): Array<{ number: number; state: string; body: string | null }> {
+  return (em.state.repo(OWNER, REPO)?.visibleIssues() ?? []).filter((issue) => issue.labels.includes("sentinel:registry"));
+}
+
+async function untilLeaseLapsed(s: GithubStore, workerId: string): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  for (;;) {
+    const worker = await s.getWorker(workerId);
+    if (worker && (await s.now()) > worker.lastHeartbeatAt + worker.leaseMs) return;
+    if (performance.now() > deadline) throw new Error(`the lease of ${workerId} did not lapse`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Workers as a process that opens the store now sees them (nothing from this store's mirror). */
+async function listedByNewcomer(em: Emulator): Promise<unknown[]> {
+  const newcomer = await openTestStore(em, "bot-token");
+  try {
+    return await newcomer.listWorkers({ includeRemoved: true });
+  } finally {
+    await newcomer.close();
+  }
+}
 
 describe("issue rotation before GitHub's comment cap", () => {
   it("moves memory to a new issue with a snapshot that keeps versions, and loses no write", async () => {
@@ -24,5 +51,46 @@ describe("issue rotation before GitHub's comment cap", () => {
     expect(memoryIssues.length).toBeGreaterThan(1);
     expect(memoryIssues.filter((issue) => issue.state === "open")).toHaveLength(1);
     expect(Math.max(...memoryIssues.map((issue) => issue.comments))).toBeLessThanOrEqual(12);
+  });
+
+  it("closes a rotated registry issue once no live worker is left on it, carrying lapsed workers over", async () => {
+    emulator = await startTestEmulator({ commentCap: 12 });
+    store = await openTestStore(emulator, "bot-token", { rotateAtComments: 10 });
+    // Seven workers that lapse, one with an op about it, and two live ones: 10 comments.
+    for (let i = 0; i < 6; i++) await store.registerWorker(registration(`w-f${i}`, { leaseMs: 300, heartbeatIntervalMs: 100 }));
+    await store.registerWorker(registration("w-gone", { leaseMs: 300, heartbeatIntervalMs: 100 }));
+    await store.registerWorker(registration("w-1"));
+    await store.registerWorker(registration("w-2"));
+    await untilLeaseLapsed(store, "w-gone");
+    // The monitor's op lands on the first registry issue, which now holds 10 comments.
+    await store.transitionWorker("w-gone", "STALE", { expectedFrom: ["ACTIVE", "BUSY", "DRAINING"], onlyIfLeaseExpired: true, actor: "monitor", reason: "silent" });
+    const before = await listedByNewcomer(emulator);
+
+    // The next registry write rotates; w-1 and w-2 are live and still registered on the first issue.
+    await store.heartbeat("w-1", { activeTasks: 0 });
+    const [first, second] = registryIssues(emulator);
+    expect(second?.state).toBe("open");
+    expect(first?.state).toBe("open");
+    // w-1 moves; w-2 is still only on the first issue, so it stays open.
+    await store.heartbeat("w-1", { activeTasks: 0 });
+    expect(registryIssues(emulator)[0]?.state).toBe("open");
+    expect(await listedByNewcomer(emulator)).toHaveLength(9);
+
+    // w-2 moves: only lapsed workers are left there; they are carried over and the issue closed.
+    await store.heartbeat("w-2", { activeTasks: 0 });
+    const after = registryIssues(emulator);
+    expect(after.map((issue) => issue.state)).toEqual(["closed", "open"]);
+    expect(after[0]?.body).toContain(`#${after[1]?.number}`);
+    const listed = (await listedByNewcomer(emulator)) as Array<{ id: string }>;
+    expect(listed.map((worker) => worker.id)).toEqual(["w-1", "w-2", "w-f0", "w-f1", "w-f2", "w-f3", "w-f4", "w-f5", "w-gone"]);
+    // Lapsed workers read exactly as before: state (w-gone's from the op), heartbeat time, lease.
+    const lapsed = (records: unknown[]): unknown[] => (records as Array<{ id: string }>).filter((worker) => worker.id !== "w-1" && worker.id !== "w-2");
+    expect(lapsed(listed)).toEqual(lapsed(before));
+    const gone = (records: unknown[]): unknown => (records as Array<{ id: string }>).find((worker) => worker.id === "w-gone");
+    expect(gone(listed)).toMatchObject({ state: "STALE" });
+
+    // It can come back on the new issue.
+    expect(await store.heartbeat("w-gone", { activeTasks: 0 })).toMatchObject({ state: "ACTIVE" });
+    expect(gone(await listedByNewcomer(emulator))).toMatchObject({ state: "ACTIVE" });
   });
 });

@@ -114,11 +114,19 @@ export class GithubContext {
    * every issue of the purpose, open or closed, so nothing written to the old one is lost.
    */
   async rotateIfFull(purpose: "events" | "settings", title: string, issueNumber: number): Promise<void> {
+    if (!this.needsRotation(purpose, title, issueNumber)) return;
+    const next = await this.createIssue(purpose, title, `Coordination records of Task Sentinel (${purpose}), continuing #${issueNumber}.`);
+    this.mirror.noteIssue(await this.api.updateIssue(issueNumber, { state: "closed", body: `Coordination records of Task Sentinel (${purpose}), rotated: continued in #${next.number}.` }));
+  }
+
+  /**
+   * Whether the issue we just wrote to has reached `rotateAtComments` and is still the
+   * newest open issue of its purpose and title (so one rotation opens one successor).
+   */
+  needsRotation(purpose: Exclude<IssuePurpose, "task">, title: string, issueNumber: number): boolean {
     const entry = this.mirror.issue(issueNumber);
-    if (!entry || entry.issue.comments < this.options.rotateAtComments) return;
-    if (this.openIssues(purpose, title).at(-1)?.issue.number !== issueNumber) return;
-    await this.createIssue(purpose, title, `Coordination records of Task Sentinel (${purpose}), continuing #${issueNumber}.`);
-    this.mirror.noteIssue(await this.api.updateIssue(issueNumber, { state: "closed" }));
+    if (!entry || entry.issue.comments < this.options.rotateAtComments) return false;
+    return this.openIssues(purpose, title).at(-1)?.issue.number === issueNumber;
   }
 
   async createIssue(purpose: IssuePurpose, title: string, body: string, extraLabels: string[] = []): Promise<GhIssue> {

@@ -101,8 +101,7 @@ export class MemoryStore {
    * of the live entries (keeping their versions), then close the old one.
    */
   private async rotateIfFull(ns: MemoryNamespace, issueNumber: number): Promise<void> {
-    const entry = this.ctx.mirror.issue(issueNumber);
-    if (!entry || entry.issue.comments < this.ctx.options.rotateAtComments) return;
+    if (!this.ctx.needsRotation("memory", titleOf(ns), issueNumber)) return;
     const folded = await this.fold([ns]);
     const next = await this.ctx.createIssue("memory", titleOf(ns), `Shared memory \`${ns}/\` of Task Sentinel (continues #${issueNumber}).`);
     const live = liveEntries(folded);
@@ -110,7 +109,8 @@ export class MemoryStore {
       const payload: MemoryRecord = { k: "mem", n: this.ctx.nonce(), at: this.ctx.now(), ev: [], ops: chunk, snapshot: true };
       await this.ctx.post(next.number, payload, `sentinel: snapshot of ${chunk.length} entries carried over from #${issueNumber}`);
     }
-    this.ctx.mirror.noteIssue(await this.ctx.api.updateIssue(issueNumber, { state: "closed" }));
+    const body = `Shared memory \`${ns}/\` of Task Sentinel, rotated: continued in #${next.number} (its live entries were carried over).`;
+    this.ctx.mirror.noteIssue(await this.ctx.api.updateIssue(issueNumber, { state: "closed", body }));
   }
 }
 

@@ -4,6 +4,7 @@ import { parseOrThrow } from "../../validation.js";
 import { foldWorkers, type WorkerView } from "./fold/worker-fold.js";
 import type { GithubContext } from "./github-context.js";
 import { heartbeatStretchFor } from "./heartbeat-budget.js";
+import { retireRotatedRegistries } from "./registry-retirement.js";
 import type { EventEntry, WorkerOpRecord, WorkerRecordPayload } from "./records/record-schemas.js";
 import type { StoredRecord } from "./repo-mirror.js";
 import { heartbeatSchema, registrationSchema, transitionSchema } from "./validation-schemas.js";
@@ -267,6 +268,7 @@ export class WorkerStore {
     if (!view) throw new NotFoundError("worker", payload.reg.id);
     if (this.own.has(payload.reg.id)) this.lastBeat = { heartbeatIntervalMs: view.record.heartbeatIntervalMs, leaseMs: view.record.leaseMs, stretch: payload.stretch };
     await this.rotateIfFull(current);
+    await retireRotatedRegistries(this.ctx, await this.currentRegistry());
     return view.record;
   }
 
@@ -284,13 +286,11 @@ export class WorkerStore {
   /**
    * GitHub refuses comments past ~2,500 per issue: well before that a new registry issue is
    * opened; each worker moves its registration there on its next write, ops go there, and
-   * readers read every open registry issue.
+   * readers read every open registry issue. The old issue is closed once nothing live is
+   * left on it (see registry-retirement).
    */
   private async rotateIfFull(issueNumber: number): Promise<void> {
-    const entry = this.ctx.mirror.issue(issueNumber);
-    if (!entry || entry.issue.comments < this.ctx.options.rotateAtComments) return;
-    const latest = this.ctx.openIssues("registry", REGISTRY_TITLE).at(-1);
-    if (latest && latest.issue.number !== issueNumber) return;
+    if (!this.ctx.needsRotation("registry", REGISTRY_TITLE, issueNumber)) return;
     await this.ctx.createIssue("registry", REGISTRY_TITLE, `Worker registry of Task Sentinel (continues #${issueNumber}).`);
   }
 }

@@ -1,9 +1,10 @@
-import type { Lock } from "../../domain/lock.js";
-import type { TaskView } from "./fold/task-fold.js";
-import type { GithubContext } from "./github-context.js";
-import type { ClaimRecord } from "./records/record-schemas.js";
-import type { StoredRecord } from "./repo-mirror.js";
-import type { TaskStore } from "./task-store.js";
+import type { Lock } from "../../../domain/lock.js";
+import type { TaskView } from "../fold/task-fold.js";
+import type { GithubContext } from "../github-context.js";
+import type { ClaimRecord } from "../records/record-schemas.js";
+import type { StoredRecord } from "../repo-mirror.js";
+import type { TaskReader } from "./task-reader.js";
+import type { TaskWriter } from "./task-writer.js";
 
 export interface SettleOutcome {
   taskId: string;
@@ -27,14 +28,15 @@ export interface SettleOutcome {
  */
 export async function settleClaims(
   ctx: GithubContext,
-  tasks: TaskStore,
+  reader: TaskReader,
+  writer: TaskWriter,
   posted: Array<{ taskId: string; claim: StoredRecord<ClaimRecord> }>,
 ): Promise<SettleOutcome[]> {
   if (posted.length === 0) return [];
   await ctx.sleep(ctx.options.settleDelayMs);
   const outcomes: SettleOutcome[] = [];
   for (const { taskId, claim } of posted) {
-    const loaded = await tasks.reload(taskId);
+    const loaded = await reader.load(taskId);
     const ours = (loaded?.view.openClaims ?? []).filter((c) => c.stored.record.n === claim.record.n).map((c) => c.stored);
     if (!ours.some((c) => c.id === claim.id)) ours.push(claim);
     // Our own claim is judged as of the moment we made it (lease checked just before, TTL
@@ -54,7 +56,7 @@ export async function settleClaims(
       kept = first !== undefined && first.stored.record.n === claim.record.n ? first.stored : null;
     }
     const won = kept !== null;
-    for (const duplicate of ours) if (duplicate.id !== kept?.id) await tasks.deleteClaim(duplicate);
+    for (const duplicate of ours) if (duplicate.id !== kept?.id) await writer.deleteClaim(duplicate);
     // A withdrawn claim of ours is no holder to report.
     const holder = view?.holder && (won || view.holder.stored.record.n !== claim.record.n) ? view.holder.lock : null;
     outcomes.push({ taskId, claim: kept ?? claim, won, holder, view });

@@ -1,0 +1,201 @@
+import type { Lock, LockMetadata } from "../../../domain/lock.js";
+import type { Task } from "../../../domain/task.js";
+import { IllegalTransitionError, NotFoundError, StaleFencingTokenError, ValidationError } from "../../../errors.js";
+import { parseOrThrow } from "../../../validation.js";
+import type { ClaimView, TaskView } from "../fold/task-fold.js";
+import type { GithubContext } from "../github-context.js";
+import { toJsonValue } from "../json-value.js";
+import type { AttemptEnd, ClaimRecord, EventEntry } from "../records/record-schemas.js";
+import type { StoredRecord } from "../repo-mirror.js";
+import { claimSchema, failureSchema, tokenSchema } from "../validation-schemas.js";
+import type { WorkerStore } from "../worker-store.js";
+import { failureEnd, type AttemptFailure } from "./attempt-end.js";
+import { isClaimableFor } from "./claimable.js";
+import { settleClaims } from "./lock-settle.js";
+import type { TaskReader } from "./task-reader.js";
+import type { TaskWriter } from "./task-writer.js";
+
+const MAX_RESULT_CHARS = 24_000;
+
+/** The attempt lifecycle: start (two-step or claim-and-start), store a result, complete, fail. */
+export class TaskAttempts {
+  constructor(
+    private readonly ctx: GithubContext,
+    private readonly workers: WorkerStore,
+    private readonly reader: TaskReader,
+    private readonly writer: TaskWriter,
+  ) {}
+
+  start(taskId: string, token: number, workerId: string): Promise<Task> {
+    return this.writer.exclusively(token, () => this.startNow(taskId, token, workerId));
+  }
+
+  private async startNow(taskId: string, token: number, workerId: string): Promise<Task> {
+    parseOrThrow(tokenSchema, token, "token");
+    parseOrThrow(claimSchema.shape.workerId, workerId, "workerId");
+    const { view } = await this.reader.require(taskId);
+    taskId = view.task.id;
+    if (token !== view.lockSeq) throw new StaleFencingTokenError(taskId, token, view.lockSeq);
+    const holder = view.holder;
+    if (!holder || holder.stored.id !== token || holder.lock.ownerId !== workerId) throw new StaleFencingTokenError(taskId, token, null);
+    // A claim-and-start that won is already the running attempt.
+    if (view.applied.has(token) && view.task.state === "running" && view.task.fencingToken === token) return view.task;
+    return this.startHeld(taskId, view, holder);
+  }
+
+  /**
+   * Claim-and-start for a batch: each claim is posted as the attempt-to-be (`auto`), one
+   * settle delay covers the batch, and the fold of the re-read decides — the winning claim
+   * is the start, so a claimed task costs one write until it ends.
+   */
+  async claim(req: { workerId: string; taskIds: string[]; metadata: Omit<LockMetadata, "taskType"> }): Promise<Array<{ task: Task; lock: Lock }>> {
+    const { workerId, taskIds, metadata } = parseOrThrow(claimSchema, req, "claim");
+    const workers = await this.workers.views();
+    const owner = this.workers.requireLiveLease(workers, workerId, this.ctx.now());
+    if (owner.record.state !== "ACTIVE" && owner.record.state !== "BUSY") return [];
+    const posted: Array<{ taskId: string; claim: StoredRecord<ClaimRecord> }> = [];
+    for (const taskId of [...new Set(taskIds)]) {
+      const loaded = await this.reader.load(taskId);
+      if (!loaded) continue;
+      const { task } = loaded.view;
+      if (loaded.view.holder || !isClaimableFor(task, owner.record.supportedTaskTypes, workerId, loaded.now)) continue;
+      const over = loaded.view.openClaims.map((open) => open.stored.id);
+      const ev = [
+        this.ctx.entry("lock.acquired", { taskId: task.id, workerId, actor: workerId, data: { expiresAt: loaded.now + task.timeoutMs } }),
+        this.ctx.entry("task.started", { taskId: task.id, workerId, actor: workerId, data: { attempt: task.attempts + 1 } }),
+      ];
+      const claim = await this.writer.postClaim(loaded.source.issueNumber, workerId, owner.registration.record.inc, task.timeoutMs, { ...metadata, taskType: task.type }, { over, ev });
+      posted.push({ taskId, claim });
+    }
+    const outcomes = await settleClaims(this.ctx, this.reader, this.writer, posted);
+    const results: Array<{ task: Task; lock: Lock }> = [];
+    for (const outcome of outcomes) {
+      if (!outcome.won || !outcome.view?.holder) continue;
+      results.push({ task: outcome.view.task, lock: outcome.view.holder.lock });
+    }
+    return results;
+  }
+
+  storeResult(taskId: string, token: number, result: unknown): Promise<Task> {
+    return this.writer.exclusively(token, () => this.storeResultNow(taskId, token, result));
+  }
+
+  private async storeResultNow(taskId: string, token: number, result: unknown): Promise<Task> {
+    const value = toJsonValue(result ?? null, "result", MAX_RESULT_CHARS);
+    const { view, attempt } = await this.fenceRunning(taskId, token, "result stored");
+    taskId = view.task.id;
+    const next: ClaimRecord = { ...attempt.record, stored: { result: value, at: this.ctx.now() }, rev: attempt.record.rev + 1 };
+    const ev = [this.ctx.entry("task.result_stored", { taskId, workerId: view.task.workerId, actor: view.task.workerId ?? "unknown", data: { token } })];
+    if (this.writer.owns(attempt.id) && attempt.id === token) {
+      await this.writer.patchClaim(attempt, next, ev, "stored a result");
+    } else {
+      throw new StaleFencingTokenError(taskId, token, attempt.id);
+    }
+    return this.reader.refold(taskId);
+  }
+
+  complete(taskId: string, token: number, opts: { result?: unknown } = {}): Promise<Task> {
+    return this.writer.exclusively(token, () => this.completeNow(taskId, token, opts));
+  }
+
+  private async completeNow(taskId: string, token: number, opts: { result?: unknown }): Promise<Task> {
+    const value = opts.result === undefined ? undefined : toJsonValue(opts.result, "result", MAX_RESULT_CHARS);
+    const { view, attempt } = await this.fenceRunning(taskId, token, "succeeded");
+    taskId = view.task.id;
+    const now = this.ctx.now();
+    const end: AttemptEnd = { state: "succeeded", at: now, ...(value === undefined ? {} : { result: value }) };
+    const workerId = view.task.workerId;
+    const ev = [
+      this.ctx.entry("task.succeeded", { taskId, workerId, actor: workerId ?? "unknown", data: { token, attempt: view.task.attempts } }),
+      this.ctx.entry("lock.released", { taskId, workerId, actor: workerId ?? "unknown", data: { token } }),
+    ];
+    await this.endAttempt(taskId, attempt, token, end, ev, workerId ?? "unknown");
+    const done = this.reader.refold(taskId);
+    await this.writer.mirrorLabels(done);
+    return done;
+  }
+
+  fail(taskId: string, token: number, error: AttemptFailure): Promise<Task> {
+    return this.writer.exclusively(token, () => this.failNow(taskId, token, error));
+  }
+
+  private async failNow(taskId: string, token: number, error: AttemptFailure): Promise<Task> {
+    const failure = parseOrThrow(failureSchema, error, "error");
+    const { view, attempt } = await this.fenceRunning(taskId, token, "failed");
+    taskId = view.task.id;
+    const end = failureEnd(view.task, failure, this.ctx.now());
+    const workerId = view.task.workerId;
+    const ev = [
+      this.ctx.entry(end.state === "failed" ? "task.failed" : "task.dead", {
+        taskId,
+        workerId,
+        actor: workerId ?? "unknown",
+        data: { attempt: view.task.attempts, maxAttempts: view.task.maxAttempts, error: end.error, retryable: failure.retryable, ...(end.runAt ? { runAt: end.runAt } : {}) },
+      }),
+      this.ctx.entry("lock.released", { taskId, workerId, actor: workerId ?? "unknown", data: { token } }),
+    ];
+    await this.endAttempt(taskId, attempt, token, end, ev, workerId ?? "unknown");
+    const after = this.reader.refold(taskId);
+    if (after.state === "dead") await this.writer.mirrorLabels(after);
+    return after;
+  }
+
+  private async startHeld(taskId: string, view: TaskView, holder: ClaimView): Promise<Task> {
+    const task = view.task;
+    if (task.state !== "queued" && task.state !== "failed") throw new IllegalTransitionError("task", taskId, task.state, "running");
+    if (task.pinnedWorkerId !== null && task.pinnedWorkerId !== holder.lock.ownerId) {
+      throw new ValidationError("workerId", `the worker task ${taskId} is pinned to (${task.pinnedWorkerId})`, holder.lock.ownerId);
+    }
+    const now = this.ctx.now();
+    const attempt = task.attempts + 1;
+    const claim = holder.stored;
+    const next: ClaimRecord = { ...claim.record, start: { at: now, attempt }, rev: claim.record.rev + 1 };
+    const owner = holder.lock.ownerId;
+    const ev = [this.ctx.entry("task.started", { taskId, workerId: owner, actor: owner, data: { attempt, token: claim.id } })];
+    if (!claim.record.ev.some((entry) => entry.kind === "lock.acquired")) {
+      ev.unshift(this.ctx.entry("lock.acquired", { taskId, workerId: owner, actor: owner, data: { token: claim.id, expiresAt: holder.lock.expiresAt } }));
+    }
+    if (!this.writer.owns(claim.id)) throw new StaleFencingTokenError(taskId, claim.id, null);
+    await this.writer.patchClaim(claim, next, ev, `runs attempt ${attempt}`);
+    return this.reader.refold(taskId);
+  }
+
+  /** The fence for writes of a running attempt (same rule as every backend). */
+  private async fenceRunning(taskId: string, token: number, target: string): Promise<{ view: TaskView; attempt: StoredRecord<ClaimRecord> }> {
+    parseOrThrow(tokenSchema, token, "token");
+    const { view } = await this.reader.require(taskId);
+    taskId = view.task.id;
+    if (token !== view.lockSeq) throw new StaleFencingTokenError(taskId, token, view.lockSeq);
+    if (view.task.state !== "running") throw new IllegalTransitionError("task", taskId, view.task.state, target);
+    if (view.task.fencingToken !== token) throw new StaleFencingTokenError(taskId, token, view.task.fencingToken);
+    const attempt = this.attemptClaim(taskId, view);
+    return { view, attempt };
+  }
+
+  /** The claim comment of the running attempt (the token may have been handed to a revoke op). */
+  private attemptClaim(taskId: string, view: TaskView): StoredRecord<ClaimRecord> {
+    const issue = this.reader.issueOf(taskId);
+    const claims = (issue === null ? [] : this.ctx.mirror.recordsOf(issue)).filter(
+      (stored): stored is StoredRecord<ClaimRecord> => stored.record.k === "claim" && (stored.record.start !== undefined || stored.record.auto === true) && view.applied.has(stored.id),
+    );
+    const attempt = claims.at(-1);
+    if (!attempt) throw new NotFoundError("lock", taskId);
+    return attempt;
+  }
+
+  /**
+   * Finish the attempt: PATCH our own claim into the outcome (one write); anyone else (a
+   * monitor failing a dead worker's task) posts an `end` op and waits to see it take effect,
+   * because a concurrent end by the holder or another monitor may come first in the fold.
+   */
+  private async endAttempt(taskId: string, attempt: StoredRecord<ClaimRecord>, token: number, end: AttemptEnd, ev: EventEntry[], actor: string): Promise<void> {
+    if (attempt.id === token && this.writer.owns(attempt.id)) {
+      await this.writer.endClaim(taskId, attempt, end, ev, actor);
+      return;
+    }
+    const op = await this.writer.postOp(taskId, { op: "end", token, end, actor, reason: end.state, ev });
+    await this.ctx.sleep(this.ctx.options.settleDelayMs);
+    const { view } = await this.reader.require(taskId);
+    if (!view.applied.has(op.id)) throw new StaleFencingTokenError(taskId, token, view.task.state === "running" ? view.lockSeq : null);
+  }
+}

@@ -1,0 +1,39 @@
+import { newTaskSchema, type NewTask, type Task } from "../../../domain/task.js";
+import { parseOrThrow } from "../../../validation.js";
+import { foldTask } from "../fold/task-fold.js";
+import type { GithubContext } from "../github-context.js";
+import { toJsonValue } from "../json-value.js";
+import type { TaskRecord } from "../records/record-schemas.js";
+import { renderTaskBody } from "../task-body.js";
+import { operatorSchema } from "../validation-schemas.js";
+import type { TaskReader } from "./task-reader.js";
+
+const MAX_PARAMS_CHARS = 24_000;
+
+/** A task is an issue whose body carries the signed spec; the issue number makes its id. */
+export async function createTask(ctx: GithubContext, reader: TaskReader, input: NewTask, actor: string): Promise<Task> {
+  const task = parseOrThrow(newTaskSchema, input, "task");
+  parseOrThrow(operatorSchema.shape.actor, actor, "actor");
+  const params = toJsonValue(task.params, "params", MAX_PARAMS_CHARS);
+  const now = ctx.now();
+  const spec = {
+    type: task.type,
+    title: task.title ?? task.type,
+    priority: task.priority,
+    params,
+    maxAttempts: task.maxAttempts,
+    timeoutMs: task.timeoutMs,
+    delayMs: task.delayMs,
+    pinnedWorkerId: task.pinnedWorkerId,
+    affinityKey: task.affinityKey,
+  };
+  const ev = [ctx.entry("task.created", { taskId: null, workerId: null, actor, data: { type: task.type, priority: task.priority, pinnedWorkerId: task.pinnedWorkerId } })];
+  const payload: TaskRecord = { k: "task", n: ctx.nonce(), at: now, ev, spec, actor };
+  const body = renderTaskBody(ctx, payload);
+  const labels = [`type:${task.type}`, `priority:${task.priority}`, "state:queued"];
+  const issue = await ctx.createIssue("task", spec.title, body, labels);
+  const source = reader.sourceOfIssue(issue.number);
+  if (!source) throw new Error(`task issue #${issue.number} failed verification (check SENTINEL_HMAC_SECRET and allowed authors)`);
+  // A new issue has no comments yet: fold without reading it back.
+  return foldTask(source, [], ctx.now(), () => false).task;
+}

@@ -1,0 +1,105 @@
+import type { Lock } from "../../../domain/lock.js";
+import type { Task } from "../../../domain/task.js";
+import { IllegalTransitionError } from "../../../errors.js";
+import { parseOrThrow } from "../../../validation.js";
+import type { TaskView } from "../fold/task-fold.js";
+import type { GithubContext } from "../github-context.js";
+import { taskIdOf } from "../records/issue-kinds.js";
+import type { EventEntry } from "../records/record-schemas.js";
+import { operatorSchema, requeueSchema } from "../validation-schemas.js";
+import { failureEnd } from "./attempt-end.js";
+import type { TaskReader } from "./task-reader.js";
+import type { TaskWriter } from "./task-writer.js";
+
+/**
+ * What operators and monitors do to a task from outside its attempt: force-release,
+ * cancel, requeue, and recovering a lapsed worker's tasks. Each is an op comment that
+ * revokes the current lock by its position in the fold.
+ */
+export class TaskOperatorOps {
+  constructor(
+    private readonly ctx: GithubContext,
+    private readonly reader: TaskReader,
+    private readonly writer: TaskWriter,
+  ) {}
+
+  async forceRelease(taskId: string, opts: { actor: string; reason: string }): Promise<Lock | null> {
+    const { actor, reason } = parseOrThrow(operatorSchema, opts, "options");
+    const { view } = await this.reader.require(taskId);
+    taskId = view.task.id;
+    await this.writer.postOp(taskId, { op: "force-release", actor, reason, ev: this.revokeEntries(taskId, view, actor, reason) });
+    return view.holder?.lock ?? null;
+  }
+
+  async cancel(taskId: string, opts: { actor: string; reason: string }): Promise<Task> {
+    const { actor, reason } = parseOrThrow(operatorSchema, opts, "options");
+    const { view } = await this.reader.require(taskId);
+    taskId = view.task.id;
+    const from = view.task.state;
+    if (from === "succeeded" || from === "dead" || from === "cancelled") throw new IllegalTransitionError("task", taskId, from, "cancelled");
+    const ev = [...this.revokeEntries(taskId, view, actor, `task cancelled: ${reason}`), this.ctx.entry("task.cancelled", { taskId, workerId: view.task.workerId, actor, data: { from, reason } })];
+    await this.writer.postOp(taskId, { op: "cancel", actor, reason, ev });
+    return this.relabelled(taskId);
+  }
+
+  async requeue(taskId: string, opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean }): Promise<Task> {
+    const { actor, reason, pinnedWorkerId, resetAttempts } = parseOrThrow(requeueSchema, opts, "options");
+    const { view } = await this.reader.require(taskId);
+    taskId = view.task.id;
+    const from = view.task.state;
+    if (from === "succeeded") throw new IllegalTransitionError("task", taskId, from, "queued");
+    const ev: EventEntry[] = [
+      ...this.revokeEntries(taskId, view, actor, `task requeued: ${reason}`),
+      this.ctx.entry("task.requeued", { taskId, workerId: view.task.workerId, actor, data: { from, reason, resetAttempts: resetAttempts ?? false } }),
+    ];
+    if (pinnedWorkerId !== undefined && pinnedWorkerId !== view.task.pinnedWorkerId) {
+      ev.push(this.ctx.entry("task.pinned", { taskId, workerId: pinnedWorkerId, actor, data: { pinnedWorkerId, previous: view.task.pinnedWorkerId } }));
+    }
+    await this.writer.postOp(taskId, {
+      op: "requeue",
+      actor,
+      reason,
+      ev,
+      ...(pinnedWorkerId === undefined ? {} : { pinnedWorkerId }),
+      ...(resetAttempts ? { resetAttempts } : {}),
+    });
+    return this.relabelled(taskId);
+  }
+
+  /** Revoke the locks and fail the running attempts a lapsed incarnation of `workerId` still holds. */
+  async recoverWorker(workerId: string, reason: string): Promise<void> {
+    for (const { source, view } of await this.reader.foldAll()) {
+      const holdsLock = view.openClaims.some((claim) => claim.lock.ownerId === workerId);
+      const running = view.task.state === "running" && view.task.workerId === workerId;
+      if (!holdsLock && !running) continue;
+      const taskId = taskIdOf(source.nonce);
+      const fresh = await this.reader.load(taskId);
+      if (!fresh) continue;
+      const task = fresh.view.task;
+      if (task.state === "running" && task.workerId === workerId && task.fencingToken !== null) {
+        const end = failureEnd(task, { message: reason, retryable: true, retryDelayMs: 0 }, this.ctx.now());
+        const ev = [
+          this.ctx.entry("lock.force_released", { taskId, workerId, actor: workerId, data: { token: task.fencingToken, reason } }),
+          this.ctx.entry(end.state === "failed" ? "task.failed" : "task.dead", { taskId, workerId, actor: workerId, data: { attempt: task.attempts, maxAttempts: task.maxAttempts, error: end.error, retryable: true } }),
+        ];
+        await this.writer.postOp(taskId, { op: "recover", token: task.fencingToken, end, actor: workerId, reason, ev });
+      } else if (fresh.view.openClaims.some((claim) => claim.lock.ownerId === workerId)) {
+        await this.writer.postOp(taskId, { op: "force-release", actor: workerId, reason, ev: this.revokeEntries(taskId, fresh.view, workerId, reason) });
+      }
+    }
+  }
+
+  /** The task after our op (read-your-writes), with its labels brought in line. */
+  private async relabelled(taskId: string): Promise<Task> {
+    const after = this.reader.refold(taskId);
+    await this.writer.mirrorLabels(after);
+    return after;
+  }
+
+  /** The event of revoking the current holder's lock, if there is one. */
+  private revokeEntries(taskId: string, view: TaskView, actor: string, reason: string): EventEntry[] {
+    const holder = view.holder;
+    if (!holder) return [];
+    return [this.ctx.entry("lock.force_released", { taskId, workerId: holder.lock.ownerId, actor, data: { token: holder.lock.token, reason } })];
+  }
+}

@@ -1,0 +1,62 @@
+import type { Page, Task, TaskFilter } from "../../../domain/task.js";
+import { parseOrThrow } from "../../../validation.js";
+import type { GithubContext } from "../github-context.js";
+import { claimableSchema, filterSchema } from "../validation-schemas.js";
+import { isClaimableFor } from "./claimable.js";
+import { decodeCursor, encodeCursor } from "./task-cursor.js";
+import type { TaskReader } from "./task-reader.js";
+
+/** Reading tasks: one task fresh from GitHub, listings folded from the mirror. */
+export class TaskQueries {
+  constructor(
+    private readonly ctx: GithubContext,
+    private readonly reader: TaskReader,
+  ) {}
+
+  async get(taskId: string): Promise<Task | null> {
+    return (await this.reader.load(taskId))?.view.task ?? null;
+  }
+
+  async list(filter: TaskFilter): Promise<Page<Task>> {
+    const f = parseOrThrow(filterSchema, filter, "filter");
+    const after = f.cursor ? decodeCursor(f.cursor) : null;
+    const search = f.search?.toLowerCase();
+    // Newest first (by issue number); the cursor is the last issue number of the previous page.
+    const matches = (await this.reader.foldAll())
+      .map(({ source, view }) => ({ number: source.issueNumber, task: view.task }))
+      .filter(({ task }) => !f.states || f.states.includes(task.state))
+      .filter(({ task }) => !f.types || f.types.includes(task.type))
+      .filter(({ task }) => !f.workerId || task.workerId === f.workerId)
+      .filter(({ task }) => !search || [task.id, task.title, task.type, JSON.stringify(task.params)].some((text) => text.toLowerCase().includes(search)))
+      .sort((a, b) => b.number - a.number)
+      .filter(({ number }) => after === null || number < after);
+    const page = matches.slice(0, f.limit);
+    const last = page.at(-1);
+    return { items: page.map(({ task }) => task), nextCursor: matches.length > f.limit && last ? encodeCursor(last.number) : null };
+  }
+
+  async listClaimable(opts: { types: string[]; workerId: string; limit: number }): Promise<Task[]> {
+    const { types, workerId, limit } = parseOrThrow(claimableSchema, opts, "options");
+    if (types.length === 0) return [];
+    const now = this.ctx.now();
+    const folded = await this.reader.foldAll();
+    const candidates: Array<{ number: number; task: Task }> = [];
+    for (const { source, view } of folded) {
+      if (!isClaimableFor(view.task, types, workerId, now)) continue;
+      if (view.holder) {
+        // A loser's claim is deleted, but deletions never appear in `since` lists: re-read
+        // the issue when an unstarted claim has outlived the settle window.
+        if (view.holder.stored.record.start || view.applied.has(view.holder.stored.id) || now - view.holder.lock.acquiredAt < 2 * this.ctx.options.settleDelayMs + 1000) continue;
+        const fresh = await this.reader.load(view.task.id);
+        if (!fresh || fresh.view.holder || !isClaimableFor(fresh.view.task, types, workerId, now)) continue;
+        candidates.push({ number: source.issueNumber, task: fresh.view.task });
+      } else {
+        candidates.push({ number: source.issueNumber, task: view.task });
+      }
+    }
+    return candidates
+      .sort((a, b) => b.task.priority - a.task.priority || a.task.createdAt - b.task.createdAt || a.number - b.number)
+      .slice(0, limit)
+      .map(({ task }) => task);
+  }
+}

@@ -1,0 +1,116 @@
+import type { Task } from "../../../domain/task.js";
+import { NotFoundError } from "../../../errors.js";
+import { foldTask, type TaskView } from "../fold/task-fold.js";
+import type { TaskSource } from "../fold/task-source.js";
+import { leaseCheckFrom, type WorkerView } from "../fold/worker-fold.js";
+import type { GithubContext } from "../github-context.js";
+import { taskNonceOf } from "../records/issue-kinds.js";
+import type { WorkerStore } from "../worker-store.js";
+
+export interface LoadedTask {
+  source: TaskSource;
+  view: TaskView;
+  workers: Map<string, WorkerView>;
+  now: number;
+}
+
+/**
+ * Finding and folding tasks. Decisions (acquire, start, fenced writes) use `load`, which
+ * reads the task's issue and the registry straight from GitHub (conditional GETs);
+ * listings use `foldAll`, which folds the mirror.
+ */
+export class TaskReader {
+  constructor(
+    private readonly ctx: GithubContext,
+    private readonly workers: WorkerStore,
+  ) {}
+
+  /** Trusted task issues, one per nonce (a duplicated create keeps the lowest number). */
+  sources(): TaskSource[] {
+    const byNonce = new Map<string, TaskSource>();
+    for (const entry of this.ctx.mirror.issuesOf("task")) {
+      const body = entry.body;
+      if (!body || body.k !== "task" || !this.ctx.isAllowed(entry.issue.author)) continue;
+      const source: TaskSource = {
+        issueNumber: entry.issue.number,
+        nonce: body.n,
+        spec: body.spec,
+        createdAt: Math.max(body.at, Date.parse(entry.issue.createdAt)),
+        issueId: entry.issue.id,
+        issueCreatedAt: entry.issue.createdAt,
+        events: body.ev,
+      };
+      const seen = byNonce.get(body.n);
+      if (!seen || seen.issueNumber > source.issueNumber) byNonce.set(body.n, source);
+    }
+    return [...byNonce.values()];
+  }
+
+  /** The task of an issue (duplicates of a create share its nonce: see taskIdOf). */
+  sourceOfIssue(issueNumber: number): TaskSource | null {
+    const entry = this.ctx.mirror.issue(issueNumber);
+    const nonce = entry?.body?.k === "task" ? entry.body.n : null;
+    return nonce === null ? null : this.sourceByNonce(nonce);
+  }
+
+  /** The issue holding a task's records. */
+  issueOf(taskId: string): number | null {
+    return this.cachedSource(taskId)?.issueNumber ?? null;
+  }
+
+  /** Fresh read of one task: its issue's comments and the registry, straight from GitHub. */
+  async load(taskId: string): Promise<LoadedTask | null> {
+    const source = await this.resolve(taskId);
+    if (!source) return null;
+    const [records, workers] = await Promise.all([this.ctx.mirror.readIssue(source.issueNumber), this.workers.views()]);
+    const now = this.ctx.now();
+    return { source, view: foldTask(source, records, now, leaseCheckFrom(workers, now)), workers, now };
+  }
+
+  async require(taskId: string): Promise<LoadedTask> {
+    const loaded = await this.load(taskId);
+    if (!loaded) throw new NotFoundError("task", taskId);
+    return loaded;
+  }
+
+  /** Fold one task from the mirror right after our own write (read-your-writes; no request). */
+  refold(taskId: string): Task {
+    const source = this.cachedSource(taskId);
+    if (!source) throw new NotFoundError("task", taskId);
+    const workers = this.workers.cachedViews();
+    const now = this.ctx.now();
+    return foldTask(source, this.ctx.mirror.recordsOf(source.issueNumber), now, leaseCheckFrom(workers, now)).task;
+  }
+
+  /** Fold every task from the mirror (no per-task requests). */
+  async foldAll(): Promise<Array<{ source: TaskSource; view: TaskView }>> {
+    await this.ctx.mirror.refreshIfStale();
+    return this.foldMirror(this.workers.cachedViews());
+  }
+
+  /** Fold every task from the mirror as it is, judging leases by `workers`. */
+  foldMirror(workers: Map<string, WorkerView>): Array<{ source: TaskSource; view: TaskView }> {
+    const now = this.ctx.now();
+    const lease = leaseCheckFrom(workers, now);
+    return this.sources().map((source) => ({ source, view: foldTask(source, this.ctx.mirror.recordsOf(source.issueNumber), now, lease) }));
+  }
+
+  private cachedSource(taskId: string): TaskSource | null {
+    const nonce = taskNonceOf(taskId);
+    return nonce === null ? null : this.sourceByNonce(nonce);
+  }
+
+  private sourceByNonce(nonce: string): TaskSource | null {
+    return this.sources().find((source) => source.nonce === nonce) ?? null;
+  }
+
+  /** The task of an id, refreshing the mirror once if another process created it. */
+  private async resolve(taskId: string): Promise<TaskSource | null> {
+    const nonce = taskNonceOf(taskId);
+    if (nonce === null) return null;
+    const known = this.sourceByNonce(nonce);
+    if (known) return known;
+    await this.ctx.mirror.refresh();
+    return this.sourceByNonce(nonce);
+  }
+}

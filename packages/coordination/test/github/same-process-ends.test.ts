@@ -1,0 +1,63 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { Emulator } from "@sentinel/github-emulator";
+import { IllegalTransitionError, StaleFencingTokenError } from "../../src/errors.js";
+import type { GithubStore } from "../../src/store/github/index.js";
+import { claimMeta, registration, taskInput } from "../../src/store/contract/harness.js";
+import { openTestStore, startTestEmulator } from "./emulator-harness.js";
+
+let emulator: Emulator | null = null;
+let store: GithubStore | null = null;
+
+afterEach(async () => {
+  await store?.close();
+  await emulator?.close();
+  store = null;
+  emulator = null;
+});
+
+const LEASE_MS = 400;
+
+async function untilLeaseLapsed(s: GithubStore, workerId: string): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  for (;;) {
+    const worker = await s.getWorker(workerId);
+    if (!worker) throw new Error(`worker ${workerId} is not registered`);
+    if ((await s.now()) > worker.lastHeartbeatAt + worker.leaseMs) return;
+    if (performance.now() > deadline) throw new Error(`the lease of ${workerId} did not lapse`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("one process ending its own attempt twice at once", () => {
+  // The worker runtime's completion and the same process's heartbeat monitor (failing the
+  // attempt of a worker whose lease lapsed) share one store: both may PATCH the same claim.
+  it("the worker's completion and its own monitor's failure: exactly one takes effect, the other is refused", async () => {
+    emulator = await startTestEmulator();
+    store = await openTestStore(emulator, "bot-token");
+    for (let round = 0; round < 3; round++) {
+      const workerId = `w-${round}`;
+      await store.registerWorker(registration(workerId, { leaseMs: LEASE_MS, heartbeatIntervalMs: 100 }));
+      const task = await store.createTask(taskInput(), "operator:test");
+      const [claim] = await store.claimTasks({ workerId, taskIds: [task.id], metadata: claimMeta });
+      if (!claim) throw new Error("a fresh task must be claimable");
+      await untilLeaseLapsed(store, workerId);
+      const [completed, failed] = await Promise.allSettled([
+        store.completeTask(task.id, claim.lock.token, { result: { round } }),
+        store.failTask(task.id, claim.lock.token, { message: "owner lapsed", retryable: true, retryDelayMs: 0 }),
+      ]);
+      expect([completed.status, failed.status].filter((status) => status === "fulfilled")).toHaveLength(1);
+      const loser = completed.status === "rejected" ? completed.reason : failed.status === "rejected" ? failed.reason : null;
+      expect(loser instanceof StaleFencingTokenError || loser instanceof IllegalTransitionError, String(loser)).toBe(true);
+      const expected = completed.status === "fulfilled" ? "succeeded" : "failed";
+      // A second process reads what GitHub holds, not this process's mirror.
+      const reader = await openTestStore(emulator, "bot-token");
+      try {
+        expect((await reader.getTask(task.id))?.state).toBe(expected);
+        const ends = (await reader.readEvents(0, 10_000)).filter((e) => e.taskId === task.id && (e.kind === "task.succeeded" || e.kind === "task.failed"));
+        expect(ends.map((e) => e.kind)).toEqual([`task.${expected}`]);
+      } finally {
+        await reader.close();
+      }
+    }
+  });
+});
