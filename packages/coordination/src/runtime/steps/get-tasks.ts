@@ -9,11 +9,27 @@ export interface GetTasksInput {
   freeSlots: number;
   /** null: claim in the store's order (distributed.enabled = false). */
   balance: ((tasks: Task[]) => Promise<Task[]>) | null;
+  /**
+   * Workers the strategy shares the candidates among (this one included), as of the last
+   * registry read; unknown: assume the most. Ignored without `balance`.
+   */
+  peers?: number;
 }
 
-/** Candidates per free slot: enough that the strategy has tasks to hand out to everyone. */
+/** At most this many candidates per free slot: enough that the strategy has tasks to hand out to everyone. */
 const CANDIDATES_PER_SLOT = 4;
 const MIN_CANDIDATES = 16;
+
+/**
+ * The strategy gives this worker about 1/peers of the candidates, so it reads free slots ×
+ * peers of them (up to CANDIDATES_PER_SLOT per slot). Alone, or claiming in store order, it
+ * gets every candidate, so its free slots' worth is enough: each extra row costs the poll a
+ * few µs (a third of a lone worker's poll time went to rows it never claimed).
+ */
+function candidateLimit(input: GetTasksInput): number {
+  const share = input.balance ? Math.min(CANDIDATES_PER_SLOT, Math.max(1, input.peers ?? CANDIDATES_PER_SLOT)) : 1;
+  return share === 1 ? input.freeSlots : Math.max(MIN_CANDIDATES, input.freeSlots * share);
+}
 
 /**
  * Seed step 1–2 (get task → task available): the claimable tasks, filtered to those the
@@ -24,7 +40,7 @@ export async function getTasks(input: GetTasksInput): Promise<Task[]> {
   const candidates = await input.store.listClaimable({
     types: input.types,
     workerId: input.workerId,
-    limit: Math.max(MIN_CANDIDATES, input.freeSlots * CANDIDATES_PER_SLOT),
+    limit: candidateLimit(input),
   });
   if (candidates.length === 0) return [];
   const mine = input.balance ? await input.balance(candidates) : candidates;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from "vitest";
 import { batchCompletionCases } from "./cases/batch-completion.js";
 import { claimCases } from "./cases/claims.js";
+import { completeAndClaimCases } from "./cases/complete-and-claim.js";
 import { concurrentEndCases } from "./cases/concurrent-ends.js";
 import { eventAndSettingCases } from "./cases/events-settings.js";
 import { fencingCases } from "./cases/fencing.js";
@@ -52,6 +53,7 @@ export function describeStoreContract(name: string, factory: StoreHarnessFactory
     describe("task lifecycle", () => taskLifecycleCases(ctx));
     describe("claims", () => claimCases(ctx));
     describe("batch completion", () => batchCompletionCases(ctx));
+    describe("complete and claim", () => completeAndClaimCases(ctx));
     describe("concurrent ends of one attempt", () => concurrentEndCases(ctx));
     describe("memory", () => memoryCases(ctx));
     describe("events and settings", () => eventAndSettingCases(ctx));

@@ -3,7 +3,7 @@ import { EVENT_KINDS, type NewStoreEvent, type StoreEvent } from "../../domain/e
 import { eq } from "drizzle-orm";
 import { parseOrThrow } from "../../validation.js";
 import { toJson } from "./json.js";
-import { toEvent } from "./rows.js";
+import { eventOfValues, toEvent } from "./rows.js";
 import { events } from "./schema.js";
 import type { Tx } from "./transaction.js";
 
@@ -47,5 +47,5 @@ const READ_EVENTS = "SELECT id, at, kind, task_id AS taskId, worker_id AS worker
 /** Prepared: every worker's memory sync and the control plane's syncer follow the whole log. */
 export function readEventsTx(tx: Tx, afterId: number, limit: number): StoreEvent[] {
   parseOrThrow(readEventsSchema, { afterId, limit }, "readEvents");
-  return (tx.statement(READ_EVENTS).all(afterId, limit) as Array<typeof events.$inferSelect>).map(toEvent);
+  return (tx.rawStatement(READ_EVENTS).all(afterId, limit) as unknown[][]).map(eventOfValues);
 }

@@ -8,7 +8,10 @@ import type { events, locks, memory, tasks, workers } from "./schema.js";
 
 export type TaskRow = typeof tasks.$inferSelect;
 
-/** `tasks` aliased `t`, selected under drizzle's property names so raw rows map like drizzle's. */
+/**
+ * `tasks` aliased `t`, selected under drizzle's property names so rows map like drizzle's.
+ * Raw-mode readers map the values by position (`taskRowOfValues`): keep the two in step.
+ */
 export const TASK_COLUMNS_SQL = [
   "t.id AS id",
   "t.type AS type",
@@ -32,8 +35,44 @@ export const TASK_COLUMNS_SQL = [
   "t.finished_at AS finishedAt",
 ].join(", ");
 
+/** How many values `TASK_COLUMNS_SQL` selects; in a raw row, the columns after it start here. */
+export const TASK_COLUMN_COUNT = 20;
+
+type RawValues = readonly unknown[];
+
+/**
+ * A raw-mode row of `TASK_COLUMNS_SQL` (from `at`) as a TaskRow. One object literal of a
+ * fixed shape: building it is much cheaper than better-sqlite3's per-column object rows,
+ * which is why the per-task reads run in raw mode (see StatementCache.getRaw).
+ */
+export function taskRowOfValues(v: RawValues, at = 0): TaskRow {
+  return {
+    id: v[at] as string,
+    type: v[at + 1] as string,
+    title: v[at + 2] as string,
+    priority: v[at + 3] as number,
+    params: v[at + 4] as string,
+    state: v[at + 5] as string,
+    attempts: v[at + 6] as number,
+    maxAttempts: v[at + 7] as number,
+    timeoutMs: v[at + 8] as number,
+    runAt: v[at + 9] as number,
+    pinnedWorkerId: v[at + 10] as string | null,
+    affinityKey: v[at + 11] as string | null,
+    workerId: v[at + 12] as string | null,
+    fencingToken: v[at + 13] as number | null,
+    result: v[at + 14] as string | null,
+    lastError: v[at + 15] as string | null,
+    createdAt: v[at + 16] as number,
+    updatedAt: v[at + 17] as number,
+    startedAt: v[at + 18] as number | null,
+    finishedAt: v[at + 19] as number | null,
+  };
+}
+
 /** `locks` aliased `l`, under the property names of drizzle's lock row plus the `lock` prefix. */
 export const LOCK_COLUMNS_SQL = "l.seq AS lockSeq, l.owner_id AS lockOwnerId, l.acquired_at AS lockAcquiredAt, l.expires_at AS lockExpiresAt, l.metadata AS lockMetadata";
+export const LOCK_COLUMN_COUNT = 5;
 
 export interface LockColumns {
   lockSeq: number;
@@ -41,6 +80,18 @@ export interface LockColumns {
   lockAcquiredAt: number | null;
   lockExpiresAt: number | null;
   lockMetadata: string | null;
+}
+
+/** A raw-mode row of `LOCK_COLUMNS_SQL` (from `at`) as the task's lock row. */
+export function lockRowOfValues(taskId: string, v: RawValues, at: number): LockRow {
+  return {
+    taskId,
+    seq: v[at] as number,
+    ownerId: v[at + 1] as string | null,
+    acquiredAt: v[at + 2] as number | null,
+    expiresAt: v[at + 3] as number | null,
+    metadata: v[at + 4] as string | null,
+  };
 }
 
 export function lockRowOf(taskId: string, c: LockColumns): LockRow {
@@ -140,6 +191,19 @@ export function toWorkerFromRaw(row: Omit<WorkerRow, "drainRequested"> & { drain
 
 export function toMemoryEntry(row: Omit<MemoryRow, "deleted">): MemoryEntry {
   return { key: row.key, value: fromJson(row.value), version: row.version, writerId: row.writerId, updatedAt: row.updatedAt };
+}
+
+/** A raw-mode row of `id, at, kind, task_id, worker_id, actor, data` as a StoreEvent. */
+export function eventOfValues(v: RawValues): StoreEvent {
+  return {
+    id: v[0] as number,
+    at: v[1] as number,
+    kind: v[2] as EventKind,
+    taskId: v[3] as string | null,
+    workerId: v[4] as string | null,
+    actor: v[5] as string,
+    data: fromJson(v[6] as string) as Record<string, unknown>,
+  };
 }
 
 export function toEvent(row: EventRow): StoreEvent {

@@ -10,6 +10,7 @@ import type Database from "better-sqlite3";
  */
 export class StatementCache {
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly rawStatements = new Map<string, Database.Statement>();
 
   constructor(private readonly sqlite: Database.Database) {}
 
@@ -18,6 +19,21 @@ export class StatementCache {
     if (!statement) {
       statement = this.sqlite.prepare(sql);
       this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /**
+   * The same, returning each row as an array of column values. better-sqlite3 builds a row
+   * object by adding one property per column, which for the 26-column task + lock read cost
+   * more than the query itself; the hot readers map the array into a fixed-shape object
+   * instead (rows.ts). Kept apart from `get` because raw mode is a property of the statement.
+   */
+  getRaw(sql: string): Database.Statement {
+    let statement = this.rawStatements.get(sql);
+    if (!statement) {
+      statement = this.sqlite.prepare(sql).raw(true);
+      this.rawStatements.set(sql, statement);
     }
     return statement;
   }

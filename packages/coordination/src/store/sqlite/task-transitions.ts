@@ -7,7 +7,7 @@ import { appendEventTx } from "./events.js";
 import { toJson } from "./json.js";
 import { LOCK_LIVE_FLAG_SQL } from "./lock-liveness.js";
 import { readLockTx, releaseHeldLockTx, revokeLockTx, type LockState } from "./locks.js";
-import { LOCK_COLUMNS_SQL, lockRowOf, TASK_COLUMNS_SQL, toTask, type LockColumns, type TaskRow } from "./rows.js";
+import { LOCK_COLUMN_COUNT, LOCK_COLUMNS_SQL, lockRowOfValues, TASK_COLUMN_COUNT, TASK_COLUMNS_SQL, taskRowOfValues, toTask, type TaskRow } from "./rows.js";
 import { tasks } from "./schema.js";
 import type { Tx } from "./transaction.js";
 
@@ -39,12 +39,14 @@ const START_ATTEMPT = "UPDATE tasks SET state = 'running', attempts = ?, worker_
 const MARK_SUCCEEDED = "UPDATE tasks SET state = 'succeeded', finished_at = ?, updated_at = ? WHERE id = ?";
 const MARK_SUCCEEDED_WITH_RESULT = "UPDATE tasks SET state = 'succeeded', finished_at = ?, updated_at = ?, result = ? WHERE id = ?";
 
-/** A task with its lock row and the lock's liveness, in one read (the hot transitions' first step). */
+/** The lock's columns and its liveness flag follow the task's in a READ_TASK_AND_LOCK row. */
+const LIVE_AT = TASK_COLUMN_COUNT + LOCK_COLUMN_COUNT;
+
+/** A task with its lock row and the lock's liveness, in one read (the hot transitions' first step; raw mode, see rows.ts). */
 export function readTaskAndLockTx(tx: Tx, taskId: string): { row: TaskRow; lock: LockState } | null {
-  const found = tx.statement(READ_TASK_AND_LOCK).get({ taskId, now: tx.now }) as (TaskRow & LockColumns & { live: number }) | undefined;
+  const found = tx.rawStatement(READ_TASK_AND_LOCK).get({ taskId, now: tx.now }) as unknown[] | undefined;
   if (!found) return null;
-  const { lockSeq, lockOwnerId, lockAcquiredAt, lockExpiresAt, lockMetadata, live, ...row } = found;
-  return { row, lock: { row: lockRowOf(taskId, { lockSeq, lockOwnerId, lockAcquiredAt, lockExpiresAt, lockMetadata }), live: live === 1 } };
+  return { row: taskRowOfValues(found), lock: { row: lockRowOfValues(taskId, found, TASK_COLUMN_COUNT), live: found[LIVE_AT] === 1 } };
 }
 
 function readTaskRowTx(tx: Tx, taskId: string): TaskRow {

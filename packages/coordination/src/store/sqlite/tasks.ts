@@ -7,7 +7,7 @@ import { appendEventTx } from "./events.js";
 import { newTaskId } from "./ids.js";
 import { toJson } from "./json.js";
 import { LOCK_LIVE_FLAG_SQL } from "./lock-liveness.js";
-import { TASK_COLUMNS_SQL, toTask, type TaskRow } from "./rows.js";
+import { TASK_COLUMNS_SQL, taskRowOfValues, toTask } from "./rows.js";
 import { locks, tasks } from "./schema.js";
 import type { Tx } from "./transaction.js";
 
@@ -79,8 +79,8 @@ export const LIST_CLAIMABLE = `SELECT ${TASK_COLUMNS_SQL}
   LIMIT @limit`;
 
 export function getTaskTx(tx: Tx, taskId: string): Task | null {
-  const row = tx.statement(GET_TASK).get(taskId) as TaskRow | undefined;
-  return row ? toTask(row) : null;
+  const values = tx.rawStatement(GET_TASK).get(taskId) as unknown[] | undefined;
+  return values ? toTask(taskRowOfValues(values)) : null;
 }
 
 /** Newest first (ids sort by creation); the cursor is the last id of the previous page. */
@@ -111,8 +111,8 @@ export function listTasksTx(tx: Tx, filter: TaskFilter): Page<Task> {
 export function listClaimableTx(tx: Tx, opts: { types: string[]; workerId: string; limit: number }): Task[] {
   const { types, workerId, limit } = parseOrThrow(claimableSchema, opts, "options");
   if (types.length === 0) return [];
-  const rows = tx.statement(LIST_CLAIMABLE).all({ now: tx.now, types: JSON.stringify(types), workerId, limit }) as TaskRow[];
-  return rows.map(toTask);
+  const rows = tx.rawStatement(LIST_CLAIMABLE).all({ now: tx.now, types: JSON.stringify(types), workerId, limit }) as unknown[][];
+  return rows.map((values) => toTask(taskRowOfValues(values)));
 }
 
 function encodeCursor(id: string): string {

@@ -27,6 +27,11 @@ export class Tx {
   statement(sql: string): Database.Statement {
     return this.statements.get(sql);
   }
+
+  /** The cached prepared statement for `sql`, in raw mode (rows as arrays; see StatementCache.getRaw). */
+  rawStatement(sql: string): Database.Statement {
+    return this.statements.getRaw(sql);
+  }
 }
 
 export interface TxContext {

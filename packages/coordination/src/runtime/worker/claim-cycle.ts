@@ -1,0 +1,88 @@
+import type { Task } from "../../domain/task.js";
+import type { LockManager } from "../../locks/lock-manager.js";
+import type { MemorySyncManager } from "../../memory/memory-sync-manager.js";
+import type { CoordinationStore } from "../../store/port.js";
+import type { ClaimedTask } from "../claimed-task.js";
+import type { PendingCompletion } from "../completion-batcher.js";
+import type { TickResult } from "../poll-loop.js";
+import { acquireTasks } from "../steps/acquire-tasks.js";
+import { getTasks } from "../steps/get-tasks.js";
+import { createClaimBalancer } from "./balance-claims.js";
+import { launchTask } from "./running-tasks.js";
+import { isAccepting, type WorkerContext } from "./worker-context.js";
+
+/**
+ * One claim cycle, the poll loop's tick. Completions the batcher handed over are written in
+ * the same transaction as the next claim (`completeAndClaim`), so a busy worker takes the
+ * write lock once per cycle; their slots count as free for that claim, since they are done
+ * either way.
+ */
+export function createClaimCycle(ctx: WorkerContext): () => Promise<TickResult> {
+  const { config } = ctx;
+  const balancer = createClaimBalancer(ctx);
+
+  return async () => {
+    const { store, batcher } = ctx;
+    const completions = batcher?.take() ?? [];
+    if (!store || !ctx.locks || !isAccepting(ctx)) {
+      await batcher?.flush(completions);
+      return "paused";
+    }
+    const held = ctx.running.size - completions.length;
+    const freeSlots = config.capacity.maxConcurrentTasks - held;
+    if (freeSlots <= 0) return "full";
+    try {
+      // Taken before the claim query, so a change committed while it runs still wakes the watch.
+      if (store.changeMarker) ctx.seenMarker = await store.changeMarker();
+      const tasks = await getTasks({
+        store,
+        workerId: ctx.id,
+        types: ctx.types,
+        freeSlots,
+        balance: config.distributed.enabled ? (candidates) => balancer.balance(store, candidates, held) : null,
+        peers: balancer.peers() ?? undefined,
+      });
+      if (tasks.length === 0 || !isAccepting(ctx)) {
+        await batcher?.flush(completions.splice(0));
+        return "idle";
+      }
+      const { claimed, lost } = await claimWithCompletions(ctx, store, tasks, completions);
+      if (lost > 0) ctx.metrics.lockConflicts.inc(lost);
+      // One read of the shared `global/` context for the whole batch instead of one per task.
+      const sharedGlobal = claimed.length > 1 ? (ctx.memory as MemorySyncManager).list("global/") : undefined;
+      sharedGlobal?.catch(() => undefined);
+      for (const claim of claimed) launchTask(ctx, store, claim, sharedGlobal);
+      ctx.storeErrors = 0;
+      return claimed.length > 0 ? "busy" : "idle";
+    } catch (thrown) {
+      // A failed poll or claim is no reason to lose finished work: the completions go on their own.
+      await batcher?.flush(completions);
+      throw thrown;
+    }
+  };
+}
+
+/** Claim `tasks`, writing `completions` (emptied here once settled) in the same transaction when the store can. */
+async function claimWithCompletions(ctx: WorkerContext, store: CoordinationStore, tasks: Task[], completions: PendingCompletion[]): Promise<{ claimed: ClaimedTask[]; lost: number }> {
+  const { config, batcher } = ctx;
+  const locks = ctx.locks as LockManager;
+  if (completions.length > 0 && store.completeAndClaim && config.distributed.locking.conflictPolicy === "skip") {
+    const batch = completions.splice(0);
+    let result: Awaited<ReturnType<NonNullable<CoordinationStore["completeAndClaim"]>>>;
+    try {
+      result = await store.completeAndClaim({
+        completions: batch.map((c) => c.request),
+        claim: { workerId: ctx.id, taskIds: tasks.map((t) => t.id), metadata: { hostname: config.hostname, pid: process.pid } },
+      });
+    } catch (thrown) {
+      // Nothing was written. The claim may be what failed (a lost lease): complete on our own, then report it.
+      await batcher?.flush(batch);
+      throw thrown;
+    }
+    batcher?.settle(batch, result.outcomes);
+    const claimed = result.claimed.map(({ task, lock }) => ({ task, lock, handle: locks.adopt(lock) }));
+    return { claimed, lost: tasks.length - claimed.length };
+  }
+  await batcher?.flush(completions.splice(0));
+  return acquireTasks({ store, locks, workerId: ctx.id, hostname: config.hostname, pid: process.pid, tasks, policy: config.distributed.locking.conflictPolicy });
+}
