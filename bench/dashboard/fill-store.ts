@@ -63,6 +63,10 @@ export async function fillStore(store: CoordinationStore, options: StoreFillOpti
       else activeTasks.set(registration.id, (activeTasks.get(registration.id) ?? 0) + 1);
     }
   }
+  // Report the claims right away: otherwise each worker's next scheduled beat (up to an
+  // interval later) would change its row — a real change the dashboard must show — in the
+  // middle of the measurements that assume only heartbeat times move.
+  for (const [workerId, count] of activeTasks) await store.heartbeat(workerId, { activeTasks: count });
   options.log(`${counts.running} running and ${counts.failed} awaiting retry`);
 
   for (let k = 0; k < counts.queued; k++) {
