@@ -5,6 +5,7 @@ import { isLeaseLive, LEASE_HOLDING_STATES, type WorkerRecord, type WorkerState 
 import { coerceError, IllegalTransitionError, StaleFencingTokenError } from "../errors.js";
 import { findExpiredLocks, listRunningTasks } from "../locks/expired-locks.js";
 import type { CoordinationStore } from "../store/port.js";
+import { startIntervalTask, type IntervalTask } from "../interval-task.js";
 import { emptyReport, type MonitorReport } from "./monitor-report.js";
 
 const FAILED_STATES: readonly WorkerState[] = ["STALE", "OFFLINE", "REMOVED"];
@@ -51,8 +52,7 @@ export class HeartbeatMonitor {
   readonly heartbeatEventRetentionMs: number;
   private readonly actor: string;
   private inFlight: Promise<MonitorReport> | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private started = false;
+  private loop: IntervalTask | null = null;
 
   constructor(
     private readonly store: CoordinationStore,
@@ -75,28 +75,20 @@ export class HeartbeatMonitor {
   }
 
   start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.schedule(0);
+    this.loop ??= startIntervalTask(
+      () =>
+      this.checkOnce()
+        .then((report) => this.deliver(report))
+        .catch((thrown) => this.opts.logger?.error({ err: coerceError(thrown) }, "heartbeat monitor round failed")),
+      this.checkIntervalMs,
+      { runImmediately: true, unref: true },
+    );
   }
 
   async stop(): Promise<void> {
-    this.started = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    await this.loop?.stop();
+    this.loop = null;
     await this.inFlight?.catch(() => undefined);
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.checkOnce()
-        .then((report) => this.deliver(report))
-        .catch((thrown) => this.opts.logger?.error({ err: coerceError(thrown) }, "heartbeat monitor round failed"))
-        .finally(() => {
-          if (this.started) this.schedule(this.checkIntervalMs);
-        });
-    }, delayMs);
-    this.timer.unref();
   }
 
   private deliver(report: MonitorReport): void {

@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import { assertMayWrite, MEMORY_NAMESPACES, namespaceOf, type MemoryEntry } from "../domain/memory.js";
 import { coerceError, ValidationError } from "../errors.js";
 import type { CoordinationStore } from "../store/port.js";
+import { startIntervalTask, type IntervalTask } from "../interval-task.js";
 import { toMemoryChange, type MemoryChange, type MemoryListener } from "./memory-change.js";
 import { VersionedLru } from "./versioned-lru.js";
 
@@ -38,8 +39,7 @@ export class MemorySyncManager {
   private readonly subscribers = new Set<{ prefix: string; listener: MemoryListener }>();
   private readonly pending = new Map<string, Set<PendingRead>>();
   private inFlight: Promise<number> | null = null;
-  private timer: NodeJS.Timeout | null = null;
-  private started = false;
+  private loop: IntervalTask | null = null;
 
   constructor(
     private readonly store: CoordinationStore,
@@ -127,27 +127,20 @@ export class MemorySyncManager {
   }
 
   start(): void {
-    if (this.started) return;
-    this.started = true;
-    this.schedule(0);
+    this.loop ??= startIntervalTask(
+      () =>
+      this.refresh()
+        .then(() => undefined)
+        .catch((thrown) => this.opts.logger?.error({ err: coerceError(thrown) }, "memory sync failed")),
+      this.syncIntervalMs,
+      { runImmediately: true, unref: true },
+    );
   }
 
   async stop(): Promise<void> {
-    this.started = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    await this.loop?.stop();
+    this.loop = null;
     await this.inFlight?.catch(() => undefined);
-  }
-
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => {
-      this.refresh()
-        .catch((thrown) => this.opts.logger?.error({ err: coerceError(thrown) }, "memory sync failed"))
-        .finally(() => {
-          if (this.started) this.schedule(this.syncIntervalMs);
-        });
-    }, delayMs);
-    this.timer.unref();
   }
 
   private async follow(): Promise<number> {

@@ -6,7 +6,7 @@ import { startHealthServer } from "../../observability/health-server.js";
 import { WorkerRegistry } from "../../registry/worker-registry.js";
 import type { CoordinationStore } from "../../store/port.js";
 import { connectStore } from "../connect-store.js";
-import { startIntervalTask } from "../interval-task.js";
+import { startIntervalTask } from "../../interval-task.js";
 import { releaseWorkerResources } from "./drain-worker.js";
 import { sendHeartbeat } from "./heartbeat.js";
 import { createTaskLoop } from "./task-loop.js";

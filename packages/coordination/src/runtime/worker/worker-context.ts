@@ -13,7 +13,7 @@ import type { WorkerRegistry } from "../../registry/worker-registry.js";
 import type { CoordinationStore } from "../../store/port.js";
 import type { ClaimedTask } from "../claimed-task.js";
 import type { CompletionBatcher } from "../completion-batcher.js";
-import type { IntervalTask } from "../interval-task.js";
+import type { IntervalTask } from "../../interval-task.js";
 import type { PollLoop } from "../poll-loop.js";
 import type { WorkerOptions, WorkerRuntimeState } from "../worker-options.js";
 

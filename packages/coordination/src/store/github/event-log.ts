@@ -7,7 +7,7 @@ import { taskIdOf } from "./records/issue-kinds.js";
 import type { EventEntry } from "./records/record-schemas.js";
 import type { StoredRecord } from "./repo-mirror.js";
 import type { TaskStore } from "./task-store.js";
-import { newEventSchema, readEventsSchema } from "./validation-schemas.js";
+import { newEventSchema, readEventsSchema } from "../port-schemas.js";
 import { WriteBatcher } from "./write-batcher.js";
 
 const EVENTS_TITLE = "sentinel: events";

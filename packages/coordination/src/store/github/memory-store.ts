@@ -5,7 +5,7 @@ import type { GithubContext } from "./github-context.js";
 import { toJsonValue } from "./json-value.js";
 import type { EventEntry, MemoryRecord } from "./records/record-schemas.js";
 import type { StoredRecord } from "./repo-mirror.js";
-import { prefixSchema, writerSchema } from "./validation-schemas.js";
+import { prefixSchema, writerSchema } from "../port-schemas.js";
 import { WriteBatcher } from "./write-batcher.js";
 
 const MAX_VALUE_CHARS = 24_000;

@@ -1,7 +1,7 @@
 import { parseOrThrow } from "../../validation.js";
 import type { GithubContext } from "./github-context.js";
 import type { StoredRecord } from "./repo-mirror.js";
-import { settingSchema } from "./validation-schemas.js";
+import { settingSchema } from "../port-schemas.js";
 
 const SETTINGS_TITLE = "sentinel: settings";
 

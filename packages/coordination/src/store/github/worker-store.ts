@@ -7,7 +7,7 @@ import { heartbeatStretchFor } from "./heartbeat-budget.js";
 import { retireRotatedRegistries } from "./registry-retirement.js";
 import type { EventEntry, WorkerOpRecord, WorkerRecordPayload } from "./records/record-schemas.js";
 import type { StoredRecord } from "./repo-mirror.js";
-import { heartbeatSchema, registrationSchema, transitionSchema } from "./validation-schemas.js";
+import { heartbeatSchema, registrationSchema, transitionSchema } from "../port-schemas.js";
 
 const REGISTRY_TITLE = "sentinel: worker registry";
 

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import type { Lock } from "../../domain/lock.js";
 import { ACCEPTING_STATES } from "../../domain/worker.js";
 import type { Task } from "../../domain/task.js";
@@ -7,12 +6,7 @@ import { takeLockTx } from "./locks.js";
 import { readTaskAndLockTx, startAttemptTx } from "./task-transitions.js";
 import type { Tx } from "./transaction.js";
 import { requireLiveLeaseTx } from "./worker-lease.js";
-
-const claimSchema = z.object({
-  workerId: z.string().min(1).max(200),
-  taskIds: z.array(z.string().min(1).max(200)).max(1000),
-  metadata: z.object({ hostname: z.string().min(1).max(255), pid: z.number().int().min(0) }),
-});
+import { claimSchema } from "../port-schemas.js";
 
 /**
  * get task → acquire lock → start, for a whole batch in the caller's single transaction:

@@ -1,24 +1,11 @@
-import { z } from "zod";
-import { EVENT_KINDS, type NewStoreEvent, type StoreEvent } from "../../domain/events.js";
+import type { NewStoreEvent, StoreEvent } from "../../domain/events.js";
 import { eq } from "drizzle-orm";
 import { parseOrThrow } from "../../validation.js";
 import { toJson } from "./json.js";
 import { eventOfValues, toEvent } from "./rows.js";
 import { events } from "./schema.js";
 import type { Tx } from "./transaction.js";
-
-const newEventSchema = z.object({
-  kind: z.enum(EVENT_KINDS),
-  taskId: z.string().min(1).max(200).nullable(),
-  workerId: z.string().min(1).max(200).nullable(),
-  actor: z.string().min(1).max(200),
-  data: z.record(z.string(), z.unknown()),
-});
-
-const readEventsSchema = z.object({
-  afterId: z.number().int().min(0),
-  limit: z.number().int().min(1).max(10_000),
-});
+import { newEventSchema, readEventsSchema } from "../port-schemas.js";
 
 const INSERT_EVENT = "INSERT INTO events (at, kind, task_id, worker_id, actor, data) VALUES (?, ?, ?, ?, ?, ?)";
 

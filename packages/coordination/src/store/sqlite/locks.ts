@@ -10,27 +10,13 @@ import { LOCK_COLUMNS_SQL, lockRowOf, toLock, type LockColumns } from "./rows.js
 import { locks, tasks, workers } from "./schema.js";
 import type { Tx } from "./transaction.js";
 import { requireLiveLeaseTx } from "./worker-lease.js";
+import { acquireSchema, tokenSchema } from "../port-schemas.js";
 
 type LockRow = typeof locks.$inferSelect;
 export interface LockState {
   row: LockRow;
   live: boolean;
 }
-
-export const lockMetadataSchema = z.object({
-  hostname: z.string().min(1).max(255),
-  pid: z.number().int().min(0),
-  taskType: z.string().min(1).max(64),
-});
-
-const acquireSchema = z.object({
-  taskId: z.string().min(1).max(200),
-  ownerId: z.string().min(1).max(200),
-  ttlMs: z.number().int().min(1).max(7 * 24 * 3600_000),
-  metadata: lockMetadataSchema,
-});
-
-const tokenSchema = z.number().int().min(1);
 
 const READ_LOCK = `SELECT ${LOCK_COLUMNS_SQL}, ${LOCK_LIVE_FLAG_SQL} AS live FROM locks l LEFT JOIN workers w ON w.id = l.owner_id WHERE l.task_id = @taskId`;
 const TAKE_LOCK = "UPDATE locks SET seq = ?, owner_id = ?, acquired_at = ?, expires_at = ?, metadata = ? WHERE task_id = ?";

@@ -1,5 +1,4 @@
 import { eq, sql } from "drizzle-orm";
-import { z } from "zod";
 import { assertMayWrite, namespaceOf, type MemoryEntry } from "../../domain/memory.js";
 import { parseOrThrow } from "../../validation.js";
 import { appendEventTx } from "./events.js";
@@ -7,9 +6,8 @@ import { toJson } from "./json.js";
 import { toMemoryEntry } from "./rows.js";
 import { counters, memory } from "./schema.js";
 import type { Tx } from "./transaction.js";
+import { prefixSchema, writerSchema } from "../port-schemas.js";
 
-const writerSchema = z.string().min(1).max(200);
-const prefixSchema = z.string().regex(/^[A-Za-z0-9._:\/-]{0,200}$/, "a key prefix: letters, digits, . _ : - /");
 const MAX_VALUE_BYTES = 256 * 1024;
 
 /**

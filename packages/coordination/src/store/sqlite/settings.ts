@@ -1,15 +1,9 @@
 import { eq } from "drizzle-orm";
-import { z } from "zod";
 import { parseOrThrow } from "../../validation.js";
 import { appendEventTx } from "./events.js";
 import { settings } from "./schema.js";
 import type { Tx } from "./transaction.js";
-
-const settingSchema = z.object({
-  key: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "letters, digits, '.', '_', ':' or '-', 1–128 chars"),
-  value: z.string().max(65_536),
-  actor: z.string().min(1).max(200),
-});
+import { settingSchema } from "../port-schemas.js";
 
 export function getSettingTx(tx: Tx, key: string): string | null {
   parseOrThrow(settingSchema.pick({ key: true }), { key }, "key");

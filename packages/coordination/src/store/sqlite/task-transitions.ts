@@ -10,20 +10,10 @@ import { readLockTx, releaseHeldLockTx, revokeLockTx, type LockState } from "./l
 import { LOCK_COLUMN_COUNT, LOCK_COLUMNS_SQL, lockRowOfValues, TASK_COLUMN_COUNT, TASK_COLUMNS_SQL, taskRowOfValues, toTask, type TaskRow } from "./rows.js";
 import { tasks } from "./schema.js";
 import type { Tx } from "./transaction.js";
+import { failureSchema, operatorSchema, requeueSchema, tokenSchema } from "../port-schemas.js";
 
 type TaskUpdate = Partial<typeof tasks.$inferInsert>;
 
-const tokenSchema = z.number().int().min(1);
-const operatorSchema = z.object({ actor: z.string().min(1).max(200), reason: z.string().max(1000) });
-const failureSchema = z.object({
-  message: z.string().max(100_000),
-  retryable: z.boolean(),
-  retryDelayMs: z.number().int().min(0).max(30 * 24 * 3600_000),
-});
-const requeueSchema = operatorSchema.extend({
-  pinnedWorkerId: z.string().min(1).max(200).nullable().optional(),
-  resetAttempts: z.boolean().optional(),
-});
 const MAX_ERROR_CHARS = 4000;
 
 export interface FailureInput {

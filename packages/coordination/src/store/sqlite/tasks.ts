@@ -1,6 +1,5 @@
 import { and, desc, eq, inArray, like, lt, or, sql } from "drizzle-orm";
-import { z } from "zod";
-import { newTaskSchema, TASK_STATES, type NewTask, type Page, type Task, type TaskFilter } from "../../domain/task.js";
+import { newTaskSchema, type NewTask, type Page, type Task, type TaskFilter } from "../../domain/task.js";
 import { ValidationError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
 import { appendEventTx } from "./events.js";
@@ -10,27 +9,11 @@ import { LOCK_LIVE_FLAG_SQL } from "./lock-liveness.js";
 import { TASK_COLUMNS_SQL, taskRowOfValues, toTask } from "./rows.js";
 import { locks, tasks } from "./schema.js";
 import type { Tx } from "./transaction.js";
-
-const actorSchema = z.string().min(1).max(200);
-
-const filterSchema = z.object({
-  states: z.array(z.enum(TASK_STATES)).max(TASK_STATES.length).optional(),
-  types: z.array(z.string().min(1).max(64)).max(200).optional(),
-  workerId: z.string().min(1).max(200).optional(),
-  search: z.string().max(200).optional(),
-  limit: z.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(200).nullable().optional(),
-});
-
-const claimableSchema = z.object({
-  types: z.array(z.string().min(1).max(64)).max(200),
-  workerId: z.string().min(1).max(200),
-  limit: z.number().int().min(1).max(1000),
-});
+import { claimableSchema, filterSchema, operatorSchema } from "../port-schemas.js";
 
 export function createTaskTx(tx: Tx, input: NewTask, actor: string): Task {
   const task = parseOrThrow(newTaskSchema, input, "task");
-  parseOrThrow(actorSchema, actor, "actor");
+  parseOrThrow(operatorSchema.shape.actor, actor, "actor");
   const id = newTaskId(tx.now);
   const row = tx.db
     .insert(tasks)

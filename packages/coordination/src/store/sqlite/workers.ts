@@ -1,11 +1,9 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { newTaskSchema } from "../../domain/task.js";
 import {
   ACCEPTING_STATES,
   assertWorkerTransition,
   isLeaseLive,
-  WORKER_STATES,
   type WorkerRecord,
   type WorkerRegistration,
   type WorkerState,
@@ -19,36 +17,7 @@ import { workers } from "./schema.js";
 import type { Tx } from "./transaction.js";
 import { readWorkerTx } from "./worker-lease.js";
 import { recoverWorkerTx } from "./worker-recovery.js";
-
-/** No ':' in ids, so a worker can never pose as `operator:…` or `monitor:…`. */
-const WORKER_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-
-const registrationSchema = z
-  .object({
-    id: z.string().regex(WORKER_ID_RE, "letters, digits, '.', '_' or '-', 1–100 chars, starting with a letter or digit"),
-    hostname: z.string().min(1).max(255),
-    pid: z.number().int().min(0),
-    version: z.string().min(1).max(100),
-    maxConcurrency: z.number().int().min(1).max(10_000),
-    supportedTaskTypes: z.array(newTaskSchema.shape.type).max(500),
-    cpuCores: z.number().positive().max(100_000),
-    memoryMb: z.number().int().min(0),
-    labels: z.record(z.string().max(100), z.string().max(500)),
-    heartbeatIntervalMs: z.number().int().min(10).max(24 * 3600_000),
-    leaseMs: z.number().int().min(10).max(7 * 24 * 3600_000),
-    healthUrl: z.url().max(500).nullable(),
-  })
-  .refine((r) => r.leaseMs >= r.heartbeatIntervalMs, { path: ["leaseMs"], message: "at least heartbeatIntervalMs (else the lease lapses between heartbeats)" });
-
-const transitionSchema = z.object({
-  to: z.enum(WORKER_STATES),
-  expectedFrom: z.array(z.enum(WORKER_STATES)).optional(),
-  onlyIfLeaseExpired: z.boolean().optional(),
-  actor: z.string().min(1).max(200),
-  reason: z.string().max(1000),
-});
-
-const heartbeatSchema = z.object({ activeTasks: z.number().int().min(0).max(1_000_000) });
+import { heartbeatSchema, registrationSchema, transitionSchema } from "../port-schemas.js";
 
 function registrationColumns(reg: WorkerRegistration) {
   return {

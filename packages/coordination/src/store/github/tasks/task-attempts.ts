@@ -7,7 +7,10 @@ import type { GithubContext } from "../github-context.js";
 import { toJsonValue } from "../json-value.js";
 import type { AttemptEnd, ClaimRecord, EventEntry } from "../records/record-schemas.js";
 import type { StoredRecord } from "../repo-mirror.js";
-import { claimSchema, failureSchema, tokenSchema } from "../validation-schemas.js";
+import { claimSchema, failureSchema, tokenSchema } from "../../port-schemas.js";
+
+/** GitHub claims stay at 100 tasks a batch: each posts one comment per task before its settle delay. */
+const githubClaimSchema = claimSchema.extend({ taskIds: claimSchema.shape.taskIds.max(100) });
 import type { WorkerStore } from "../worker-store.js";
 import { failureEnd, type AttemptFailure } from "./attempt-end.js";
 import { isClaimableFor } from "./claimable.js";
@@ -49,7 +52,7 @@ export class TaskAttempts {
    * is the start, so a claimed task costs one write until it ends.
    */
   async claim(req: { workerId: string; taskIds: string[]; metadata: Omit<LockMetadata, "taskType"> }): Promise<Array<{ task: Task; lock: Lock }>> {
-    const { workerId, taskIds, metadata } = parseOrThrow(claimSchema, req, "claim");
+    const { workerId, taskIds, metadata } = parseOrThrow(githubClaimSchema, req, "claim");
     const workers = await this.workers.views();
     const owner = this.workers.requireLiveLease(workers, workerId, this.ctx.now());
     if (owner.record.state !== "ACTIVE" && owner.record.state !== "BUSY") return [];

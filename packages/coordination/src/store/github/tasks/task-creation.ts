@@ -5,7 +5,7 @@ import type { GithubContext } from "../github-context.js";
 import { toJsonValue } from "../json-value.js";
 import type { TaskRecord } from "../records/record-schemas.js";
 import { renderTaskBody } from "../task-body.js";
-import { operatorSchema } from "../validation-schemas.js";
+import { operatorSchema } from "../../port-schemas.js";
 import type { TaskReader } from "./task-reader.js";
 
 const MAX_PARAMS_CHARS = 24_000;

@@ -4,7 +4,7 @@ import { parseOrThrow } from "../../../validation.js";
 import { lockOf } from "../fold/task-fold.js";
 import type { GithubContext } from "../github-context.js";
 import type { AttemptEnd } from "../records/record-schemas.js";
-import { acquireSchema, tokenSchema } from "../validation-schemas.js";
+import { acquireSchema, tokenSchema } from "../../port-schemas.js";
 import type { WorkerStore } from "../worker-store.js";
 import { settleClaims } from "./lock-settle.js";
 import type { TaskReader } from "./task-reader.js";

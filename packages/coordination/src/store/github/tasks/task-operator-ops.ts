@@ -6,7 +6,7 @@ import type { TaskView } from "../fold/task-fold.js";
 import type { GithubContext } from "../github-context.js";
 import { taskIdOf } from "../records/issue-kinds.js";
 import type { EventEntry } from "../records/record-schemas.js";
-import { operatorSchema, requeueSchema } from "../validation-schemas.js";
+import { operatorSchema, requeueSchema } from "../../port-schemas.js";
 import { failureEnd } from "./attempt-end.js";
 import type { TaskReader } from "./task-reader.js";
 import type { TaskWriter } from "./task-writer.js";

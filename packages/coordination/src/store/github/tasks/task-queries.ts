@@ -1,7 +1,7 @@
 import type { Page, Task, TaskFilter } from "../../../domain/task.js";
 import { parseOrThrow } from "../../../validation.js";
 import type { GithubContext } from "../github-context.js";
-import { claimableSchema, filterSchema } from "../validation-schemas.js";
+import { claimableSchema, filterSchema } from "../../port-schemas.js";
 import { isClaimableFor } from "./claimable.js";
 import { decodeCursor, encodeCursor } from "./task-cursor.js";
 import type { TaskReader } from "./task-reader.js";

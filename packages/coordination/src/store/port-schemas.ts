@@ -1,12 +1,13 @@
 import { z } from "zod";
-import { EVENT_KINDS } from "../../domain/events.js";
-import { newTaskSchema, TASK_STATES } from "../../domain/task.js";
-import { WORKER_STATES } from "../../domain/worker.js";
+import { EVENT_KINDS } from "../domain/events.js";
+import { newTaskSchema, TASK_STATES } from "../domain/task.js";
+import { WORKER_STATES } from "../domain/worker.js";
 
 /**
- * Input validation of the port's arguments (same expectations as every backend: the
- * contract suite checks the field names). Failures become ValidationError via parseOrThrow.
+ * Input validation of the port's arguments, shared by every backend (the contract suite
+ * checks the field names). Failures become ValidationError via parseOrThrow.
  */
+/** No ':' in ids, so a worker can never pose as `operator:…` or `monitor:…`. */
 const WORKER_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 const name = z.string().min(1).max(200);
 
@@ -46,9 +47,10 @@ export const acquireSchema = z.object({
   metadata: lockMetadataSchema,
 });
 
+/** A batch claim; a backend may cap `taskIds` lower (GitHub: one settle delay per 100). */
 export const claimSchema = z.object({
   workerId: name,
-  taskIds: z.array(name).max(100),
+  taskIds: z.array(name).max(1000),
   metadata: lockMetadataSchema.omit({ taskType: true }),
 });
 

@@ -1,0 +1,13 @@
+import { ValidationError } from "../errors.js";
+
+/** Caller data as JSON text; anything JSON cannot carry is a ValidationError on `field`. Backends add their size limits. */
+export function toJsonText(value: unknown, field: string): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new ValidationError(field, `JSON-serialisable data (${(error as Error).message})`);
+  }
+  if (text === undefined) throw new ValidationError(field, "JSON-serialisable data (not undefined, a function or a symbol)");
+  return text;
+}
