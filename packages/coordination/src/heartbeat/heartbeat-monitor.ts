@@ -215,24 +215,16 @@ export class HeartbeatMonitor {
         const message = `worker ${lock.ownerId} failed (${owner?.state ?? "gone"}); retrying on another worker`;
         const outcome = await this.failTask(lock.taskId, lock.token, message, 0, report);
         if (outcome) report.recoveredTasks.push({ taskId: lock.taskId, workerId: lock.ownerId, state: outcome });
-      } else if (lock.reason === "lock_gone" && isLeaseLive(owner, now) && (await this.leaseStillLive(owner.id))) {
-        // The lock went away under a live worker (an operator force-released it): the
-        // attempt can no longer complete, so put the task back instead of leaving it running.
+      } else if (lock.reason === "lock_gone" && isLeaseLive(owner, lock.judgedAt)) {
+        // The lock went away under a live worker (an operator force-released it): the attempt
+        // can no longer complete, so put the task back instead of leaving it running. The lease
+        // is judged when the lock was found gone, not at the round's start: an owner whose lease
+        // ran out in between is a failed worker, which the next round marks STALE and recovers.
         const message = `lock released while running on worker ${owner.id}; retrying`;
         const outcome = await this.failTask(lock.taskId, lock.token, message, 0, report);
         if (outcome) report.recoveredTasks.push({ taskId: lock.taskId, workerId: owner.id, state: outcome });
       }
     }
-  }
-
-  /**
-   * Re-checked on a fresh read: the store may have judged the lock dead because the owner's
-   * lease ran out after this round's snapshot — that is a failed worker, which the next round
-   * marks STALE and recovers under the right reason, not a lock taken away from a live one.
-   */
-  private async leaseStillLive(workerId: string): Promise<boolean> {
-    const owner = await this.store.getWorker(workerId);
-    return owner !== null && isLeaseLive(owner, await this.store.now());
   }
 
   /** The task's new state, or null if it had already moved on (another monitor, or the worker finished). */

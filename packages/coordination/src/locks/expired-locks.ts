@@ -12,6 +12,8 @@ export interface ExpiredLock {
   /** Attempts so far, including the one whose lock expired. */
   attempts: number;
   timeoutMs: number;
+  /** Store-clock ms this was judged at: the lock was gone by then. */
+  judgedAt: number;
 }
 
 /** Every running task, across pages. */
@@ -47,6 +49,7 @@ export async function findExpiredLocks(store: CoordinationStore): Promise<Expire
       reason: now >= expiresAt ? "ttl_expired" : "lock_gone",
       attempts: task.attempts,
       timeoutMs: task.timeoutMs,
+      judgedAt: now,
     });
   }
   return out;
