@@ -1,18 +1,17 @@
 "use client";
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { formatDateTime } from "../format";
 import { QueryState } from "../query-state";
+import { useCursorPages } from "../use-cursor-pages";
 
 const PAGE_SIZE = 100;
 
 export function AuditView() {
   const trpc = useTRPC();
-  const [cursors, setCursors] = useState<Array<number | null>>([null]);
-  const beforeId = cursors[cursors.length - 1] ?? null;
-  const audit = useQuery({ ...trpc.audit.list.queryOptions({ limit: PAGE_SIZE, beforeId }), placeholderData: keepPreviousData });
+  const paging = useCursorPages<number>();
+  const audit = useQuery({ ...trpc.audit.list.queryOptions({ limit: PAGE_SIZE, beforeId: paging.cursor }), placeholderData: keepPreviousData });
   if (!audit.data) return <QueryState query={audit} title="Audit log" />;
   const next = audit.data.nextBeforeId;
   return (
@@ -65,10 +64,10 @@ export function AuditView() {
         </table>
       </div>
       <div className="pager">
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+        <button type="button" disabled={!paging.hasPrevious} onClick={paging.goToPrevious}>
           ← Newer
         </button>
-        <button type="button" disabled={next === null} onClick={() => next !== null && setCursors((c) => [...c, next])}>
+        <button type="button" disabled={next === null} onClick={() => paging.goToNext(next)}>
           Older →
         </button>
       </div>

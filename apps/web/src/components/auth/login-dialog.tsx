@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { errorMessage } from "../actions/action-button";
 
 export interface LoginDialogProps {
   onLoggedIn: () => void | Promise<void>;
@@ -32,7 +33,7 @@ export function LoginDialog({ onLoggedIn, onCancel, required = false }: LoginDia
       setToken("");
       await onLoggedIn();
     } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
+      setError(errorMessage(err));
     } finally {
       setBusy(false);
     }

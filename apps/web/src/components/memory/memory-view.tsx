@@ -5,6 +5,7 @@ import { useDeferredValue, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { formatDateTime, formatJson } from "../format";
 import { QueryState } from "../query-state";
+import { useCursorPages } from "../use-cursor-pages";
 
 const PAGE_SIZE = 100;
 
@@ -14,9 +15,8 @@ export function MemoryView() {
   const [namespace, setNamespace] = useState("swarm");
   const [path, setPath] = useState("");
   const prefix = `${namespace}/${useDeferredValue(path).trim()}`;
-  const [cursors, setCursors] = useState<Array<string | null>>([null]);
-  const afterKey = cursors[cursors.length - 1] ?? null;
-  const entries = useQuery({ ...trpc.memory.list.queryOptions({ prefix, limit: PAGE_SIZE, afterKey }), placeholderData: keepPreviousData });
+  const paging = useCursorPages<string>();
+  const entries = useQuery({ ...trpc.memory.list.queryOptions({ prefix, limit: PAGE_SIZE, afterKey: paging.cursor }), placeholderData: keepPreviousData });
   const [selected, setSelected] = useState<string | null>(null);
 
   if (!namespaces.data) return <QueryState query={namespaces} title="Memory" />;
@@ -37,7 +37,7 @@ export function MemoryView() {
             role="tab"
             aria-selected={n.namespace === namespace}
             className={n.namespace === namespace ? "primary" : undefined}
-            onClick={() => (setNamespace(n.namespace), setCursors([null]), setSelected(null))}
+            onClick={() => (setNamespace(n.namespace), paging.goToFirst(), setSelected(null))}
             data-testid={`memory-ns-${n.namespace}`}
           >
             {n.namespace}/* <span className="muted">({n.entries})</span>
@@ -46,7 +46,7 @@ export function MemoryView() {
         <label className="row small muted" style={{ gap: 6, marginLeft: 12 }}>
           Key prefix
           <span className="mono">{namespace}/</span>
-          <input value={path} onChange={(e) => (setPath(e.target.value), setCursors([null]))} placeholder="e.g. worker-1/" data-testid="memory-prefix" />
+          <input value={path} onChange={(e) => (setPath(e.target.value), paging.goToFirst())} placeholder="e.g. worker-1/" data-testid="memory-prefix" />
         </label>
       </div>
       <div className="grid cols-2" style={{ gridTemplateColumns: "3fr 2fr" }}>
@@ -93,10 +93,10 @@ export function MemoryView() {
         </div>
       </div>
       <div className="pager">
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))}>
+        <button type="button" disabled={!paging.hasPrevious} onClick={paging.goToPrevious}>
           ← Previous
         </button>
-        <button type="button" disabled={!nextAfterKey} onClick={() => nextAfterKey && setCursors((c) => [...c, nextAfterKey])}>
+        <button type="button" disabled={!nextAfterKey} onClick={() => paging.goToNext(nextAfterKey)}>
           Next →
         </button>
       </div>

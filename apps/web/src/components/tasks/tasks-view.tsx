@@ -6,6 +6,7 @@ import { useDeferredValue, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { formatAge, formatDateTime } from "../format";
 import { StateBadge } from "../state-badge";
+import { useCursorPages } from "../use-cursor-pages";
 import { useNow } from "../use-now";
 import { BulkActions } from "./bulk-actions";
 import { CreateTaskForm } from "./create-task-form";
@@ -20,9 +21,8 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
   // Typing in the search box should not fire a request per keystroke.
   const deferred = useDeferredValue(form);
   const filter = toFilterInput(deferred);
-  const [cursors, setCursors] = useState<Array<string | null>>([null]);
-  const cursor = cursors[cursors.length - 1] ?? null;
-  const page = useQuery({ ...trpc.tasks.list.queryOptions({ ...filter, limit: PAGE_SIZE, cursor }), placeholderData: keepPreviousData });
+  const paging = useCursorPages<string>();
+  const page = useQuery({ ...trpc.tasks.list.queryOptions({ ...filter, limit: PAGE_SIZE, cursor: paging.cursor }), placeholderData: keepPreviousData });
   const count = useQuery({ ...trpc.tasks.count.queryOptions(filter), placeholderData: keepPreviousData });
   const taskTypes = useQuery(trpc.workers.taskTypes.queryOptions());
   // Suggestions for the worker filter: a page matching what is typed, never the whole registry.
@@ -32,7 +32,7 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
 
   const update = (patch: Partial<TaskFilterForm>) => {
     setForm((f) => ({ ...f, ...patch }));
-    setCursors([null]);
+    paging.goToFirst();
   };
   const nextCursor = page.data?.nextCursor ?? null;
   const knownTypes = taskTypes.data ?? [];
@@ -149,11 +149,11 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
         </table>
       </div>
       <div className="pager">
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors((c) => c.slice(0, -1))} data-testid="tasks-prev">
+        <button type="button" disabled={!paging.hasPrevious} onClick={paging.goToPrevious} data-testid="tasks-prev">
           ← Newer
         </button>
-        <span className="muted small">page {cursors.length}</span>
-        <button type="button" disabled={!nextCursor} onClick={() => nextCursor && setCursors((c) => [...c, nextCursor])} data-testid="tasks-next">
+        <span className="muted small">page {paging.page}</span>
+        <button type="button" disabled={!nextCursor} onClick={() => paging.goToNext(nextCursor)} data-testid="tasks-next">
           Older →
         </button>
       </div>
