@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
 import type { StackMetadata } from "./e2e/support/backend";
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "./e2e/support/chromium-launch";
 import { E2E_EMULATOR_READ_LAG_MS, E2E_ENV, E2E_GITHUB_ENV } from "./e2e/support/stack-env";
 
 /**
@@ -45,18 +46,7 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     viewport: { width: 1440, height: 900 },
-    launchOptions: {
-      executablePath: "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS },
   },
   projects: [
     { name: "sqlite", use: { baseURL: sqliteUrl }, metadata: sqliteStack },

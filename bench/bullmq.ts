@@ -3,11 +3,11 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { spawnTsx, stopChild, waitForMessage } from "./child-process.js";
 import { produceAtRate } from "./open-load.js";
-import { openLoadFor, queueBenchOptionsFromEnv, queueHeadlines, queueSection, type QueueBenchOptions, type QueueRun } from "./queue-run.js";
+import { backlogFigures, openLoadFor, queueBenchOptionsFromEnv, queueHeadlines, queueSection, type QueueBenchOptions, type QueueRun } from "./queue-run.js";
 import { totalCpuMs } from "./process-cpu.js";
 import { startRedisServer, type RedisServerHandle } from "./redis-server.js";
 import type { BenchContext, BenchSuite, SuiteResult } from "./report.js";
-import { summarizeLatencies, throughputPerSecond } from "./stats.js";
+import { summarizeLatencies } from "./stats.js";
 
 const WORKER_ENTRY = fileURLToPath(new URL("./bullmq-worker.ts", import.meta.url));
 const POLL_MS = 100;
@@ -49,11 +49,7 @@ async function runOnce(redis: RedisServerHandle, workers: number, run: number, c
     const backlogDone = await waitForCompleted(queue, ctx.tasks, Date.now() + options.deadlineMs);
     const cpuTo = totalCpuMs(pids);
     const backlog = (await completedJobs(queue, ctx.tasks)).filter((j) => j.name === "backlog");
-    const firstStart = Math.min(...backlog.map((j) => j.processedOn ?? Infinity));
-    const lastFinish = Math.max(...backlog.map((j) => j.finishedOn ?? -Infinity));
-    const tasksPerSec = throughputPerSecond(backlog.length, firstStart, lastFinish);
-    const measuredTasks = backlog.filter((j) => (j.processedOn ?? 0) >= cpuFrom.at).length;
-    const cpuMsPerTask = cpuFrom.ms !== null && cpuTo !== null && measuredTasks > 0 ? (cpuTo - cpuFrom.ms) / measuredTasks : null;
+    const { elapsedMs, tasksPerSec, cpuMsPerTask } = backlogFigures(backlog.map((j) => ({ startedAt: j.processedOn, finishedAt: j.finishedOn })), cpuFrom, cpuTo);
 
     let openLoad: QueueRun["openLoad"] = null;
     if (backlogDone) {
@@ -70,7 +66,7 @@ async function runOnce(redis: RedisServerHandle, workers: number, run: number, c
       run,
       tasks: ctx.tasks,
       completed: backlog.length,
-      elapsedMs: lastFinish - firstStart,
+      elapsedMs,
       tasksPerSec,
       backlogWait: summarizeLatencies(backlog.map((j) => (j.processedOn ?? Number.NaN) - j.timestamp)),
       cpuMsPerTask,

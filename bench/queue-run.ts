@@ -1,5 +1,5 @@
 import type { Headline, ReportSection } from "./report.js";
-import { median, type LatencySummary } from "./stats.js";
+import { median, throughputPerSecond, type LatencySummary } from "./stats.js";
 
 /** One run of a queue system (Sentinel or a peer) at one worker count; the shape both benchmarks share. */
 export interface QueueRun {
@@ -21,6 +21,33 @@ export interface QueueRun {
   openLoad: { ratePerSec: number; count: number; latency: LatencySummary } | null;
   /** The run hit its deadline; figures cover what completed. */
   timedOut: boolean;
+}
+
+/** When one completed backlog task started and finished, by the system's own clock. */
+export interface BacklogTiming {
+  startedAt?: number | null;
+  finishedAt?: number | null;
+}
+
+/** A CPU reading (`totalCpuMs`) taken at `at`, on the same clock as the tasks' timestamps. */
+export interface CpuSample {
+  at: number;
+  ms: number | null;
+}
+
+/**
+ * The backlog phase's figures: throughput over first start → last finish, and CPU per task
+ * over the tasks that started after the first CPU reading (earlier ones were paid for before it).
+ */
+export function backlogFigures(backlog: BacklogTiming[], cpuFrom: CpuSample, cpuToMs: number | null): Pick<QueueRun, "elapsedMs" | "tasksPerSec" | "cpuMsPerTask"> {
+  const firstStart = Math.min(...backlog.map((t) => t.startedAt ?? Infinity));
+  const lastFinish = Math.max(...backlog.map((t) => t.finishedAt ?? -Infinity));
+  const measuredTasks = backlog.filter((t) => (t.startedAt ?? 0) >= cpuFrom.at).length;
+  return {
+    elapsedMs: lastFinish - firstStart,
+    tasksPerSec: throughputPerSecond(backlog.length, firstStart, lastFinish),
+    cpuMsPerTask: cpuFrom.ms !== null && cpuToMs !== null && measuredTasks > 0 ? (cpuToMs - cpuFrom.ms) / measuredTasks : null,
+  };
 }
 
 export interface QueueBenchOptions {

@@ -7,9 +7,9 @@ import { fileURLToPath } from "node:url";
 import { spawnTsx, stopChild } from "./child-process.js";
 import { produceAtRate } from "./open-load.js";
 import { totalCpuMs } from "./process-cpu.js";
-import { openLoadFor, positiveIntEnv, queueBenchOptionsFromEnv, queueHeadlines, queueSection, type QueueBenchOptions, type QueueRun } from "./queue-run.js";
+import { backlogFigures, openLoadFor, positiveIntEnv, queueBenchOptionsFromEnv, queueHeadlines, queueSection, type QueueBenchOptions, type QueueRun } from "./queue-run.js";
 import type { BenchContext, BenchSuite, SuiteResult } from "./report.js";
-import { summarizeLatencies, throughputPerSecond } from "./stats.js";
+import { summarizeLatencies } from "./stats.js";
 import { withTempDir } from "./temp-dir.js";
 
 /**
@@ -91,11 +91,7 @@ async function runOnce(dataDir: string, workers: number, run: number, ctx: Bench
     const backlogDone = await waitForDrain(store, Date.now() + options.deadlineMs);
     const cpuTo = totalCpuMs(pids);
     const backlog = (await listAll(store, ["succeeded"])).filter((t) => t.title === BACKLOG_TITLE);
-    const firstStart = Math.min(...backlog.map((t) => t.startedAt ?? Infinity));
-    const lastFinish = Math.max(...backlog.map((t) => t.finishedAt ?? -Infinity));
-    const tasksPerSec = throughputPerSecond(backlog.length, firstStart, lastFinish);
-    const measuredTasks = backlog.filter((t) => (t.startedAt ?? 0) >= cpuFrom.at).length;
-    const cpuMsPerTask = cpuFrom.ms !== null && cpuTo !== null && measuredTasks > 0 ? (cpuTo - cpuFrom.ms) / measuredTasks : null;
+    const { elapsedMs, tasksPerSec, cpuMsPerTask } = backlogFigures(backlog, cpuFrom, cpuTo);
 
     let openLoad: QueueRun["openLoad"] = null;
     if (backlogDone) {
@@ -112,7 +108,7 @@ async function runOnce(dataDir: string, workers: number, run: number, ctx: Bench
       run,
       tasks: ctx.tasks,
       completed: backlog.length,
-      elapsedMs: lastFinish - firstStart,
+      elapsedMs,
       tasksPerSec,
       backlogWait: summarizeLatencies(backlog.map(startLatency)),
       cpuMsPerTask,

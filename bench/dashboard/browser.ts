@@ -1,16 +1,6 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser } from "@playwright/test";
-
-/** The flags the e2e suite uses (playwright.config.ts), so both measure the same browser setup. */
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-dev-shm-usage",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
+import { CHROMIUM_ARGS } from "../../e2e/support/chromium-launch.js";
 
 export async function launchChromium(executablePath: string): Promise<Browser> {
   if (!existsSync(executablePath)) {

@@ -1,3 +1,4 @@
+import { CHROMIUM_EXECUTABLE } from "../../e2e/support/chromium-launch.js";
 import { positiveIntEnv } from "../queue-run.js";
 
 export interface DashboardBenchOptions {
@@ -28,6 +29,6 @@ export function dashboardBenchOptionsFromEnv(env: NodeJS.ProcessEnv = process.en
     pageLoads: int("BENCH_DASHBOARD_PAGE_LOADS", 10),
     idleWatchMs: int("BENCH_DASHBOARD_IDLE_MS", 10_000),
     heartbeatIntervalMs: int("BENCH_DASHBOARD_HEARTBEAT_MS", 30_000),
-    chromiumPath: env.BENCH_CHROMIUM?.trim() || "/usr/bin/chromium",
+    chromiumPath: env.BENCH_CHROMIUM?.trim() || CHROMIUM_EXECUTABLE,
   };
 }

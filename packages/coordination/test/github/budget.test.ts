@@ -1,21 +1,12 @@
-import type { Emulator } from "@sentinel/github-emulator";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { claimMeta, registration, taskInput } from "../../src/store/contract/harness.js";
-import type { GithubStore } from "../../src/store/github/index.js";
-import { openTestStore, startTestEmulator } from "./emulator-harness.js";
+import { openPerTest } from "./emulator-harness.js";
 
-let emulator: Emulator | null = null;
-let store: GithubStore | null = null;
-
-afterEach(async () => {
-  await store?.close();
-  await emulator?.close();
-});
+const open = openPerTest();
 
 describe("GitHub request budget", () => {
   it("counts requests by kind; a 304 is notModified and costs no primary budget", async () => {
-    emulator = await startTestEmulator();
-    store = await openTestStore(emulator);
+    const { emulator, store } = await open();
     await store.registerWorker(registration("w-a"));
     const task = await store.createTask(taskInput(), "operator:test");
     await store.getTask(task.id);
@@ -39,16 +30,15 @@ describe("GitHub request budget", () => {
   });
 
   it("spends one producer write and three worker writes per task, one per failed attempt's end, one per heartbeat", async () => {
-    emulator = await startTestEmulator();
-    store = await openTestStore(emulator);
+    const { emulator, store } = await open();
     await store.registerWorker(registration("w-a"));
     await store.memorySet("swarm/warm", 1, "w-a");
     await store.appendEvent({ kind: "operator.action", taskId: null, workerId: null, actor: "operator:x", data: {} });
 
-    const writes = (): number => store!.budget().byKind.writes;
+    const writes = (): number => store.budget().byKind.writes;
     // The emulator's own count of accepted writes, independent of the store's meter.
     const emulatorWrites = (): number => {
-      const byMethod = emulator!.stats().byMethod;
+      const byMethod = emulator.stats().byMethod;
       return (byMethod.POST ?? 0) + (byMethod.PATCH ?? 0) + (byMethod.DELETE ?? 0) + (byMethod.PUT ?? 0);
     };
     let mark = writes();
@@ -81,7 +71,7 @@ describe("GitHub request budget", () => {
     expect(writes() - mark).toBe(2);
 
     mark = writes();
-    await Promise.all(Array.from({ length: 10 }, (_, i) => store!.memorySet(`swarm/k${i}`, i, "w-a")));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => store.memorySet(`swarm/k${i}`, i, "w-a")));
     expect(writes() - mark).toBe(1);
   });
 });

@@ -1,4 +1,5 @@
 import { startEmulator, type Emulator, type EmulatorOptions } from "@sentinel/github-emulator";
+import { afterEach } from "vitest";
 import { openGithubStore, type GithubStore, type GithubStoreOptions } from "../../src/store/github/index.js";
 
 export const OWNER = "acme";
@@ -51,4 +52,29 @@ export async function startTestEmulator(overrides: Partial<EmulatorOptions> = {}
 
 export async function openTestStore(emulator: Emulator, token = "bot-token", overrides: Partial<GithubStoreOptions> = {}): Promise<GithubStore> {
   return openGithubStore(fastStoreOptions(emulator, token, overrides));
+}
+
+export interface EmulatorWithStore {
+  emulator: Emulator;
+  store: GithubStore;
+}
+
+/**
+ * For a test file whose tests each start their own emulator and one store on it: returns the
+ * opener and closes what it opened after each test (the store first, while its emulator is up).
+ */
+export function openPerTest(): (emulatorOptions?: Partial<EmulatorOptions>, storeOptions?: Partial<GithubStoreOptions>) => Promise<EmulatorWithStore> {
+  let emulator: Emulator | null = null;
+  let store: GithubStore | null = null;
+  afterEach(async () => {
+    await store?.close();
+    await emulator?.close();
+    store = null;
+    emulator = null;
+  });
+  return async (emulatorOptions = {}, storeOptions = {}) => {
+    emulator = await startTestEmulator(emulatorOptions);
+    store = await openTestStore(emulator, "bot-token", storeOptions);
+    return { emulator, store };
+  };
 }

@@ -1,24 +1,9 @@
-import type { Emulator, EmulatorOptions } from "@sentinel/github-emulator";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { claimMeta, registration, taskInput } from "../../src/store/contract/harness.js";
-import type { GithubStore, GithubStoreOptions } from "../../src/store/github/index.js";
-import { FAST_THROTTLE, openTestStore, startTestEmulator } from "./emulator-harness.js";
+import type { GithubStore } from "../../src/store/github/index.js";
+import { FAST_THROTTLE, openPerTest } from "./emulator-harness.js";
 
-let emulator: Emulator | null = null;
-let store: GithubStore | null = null;
-
-afterEach(async () => {
-  await store?.close();
-  await emulator?.close();
-  store = null;
-  emulator = null;
-});
-
-async function open(emulatorOptions: Partial<EmulatorOptions>, storeOptions: Partial<GithubStoreOptions> = {}): Promise<{ em: Emulator; s: GithubStore }> {
-  emulator = await startTestEmulator(emulatorOptions);
-  store = await openTestStore(emulator, "bot-token", storeOptions);
-  return { em: emulator, s: store };
-}
+const open = openPerTest();
 
 /** A small end-to-end workload; returns the ids of what it created so the caller can check nothing was lost. */
 async function runWorkload(s: GithubStore, tasks: number): Promise<{ ids: string[]; keys: string[] }> {
@@ -45,7 +30,7 @@ async function expectNothingLost(s: GithubStore, ids: string[], keys: string[]):
 describe("GitHub store under API faults", () => {
   it("waits out a secondary-limit 403 with retry-after and carries on", async () => {
     // retry-after is honoured at real scale here: the storm lasts one real second.
-    const { em, s } = await open({ secondaryRateLimit: { status: 403, perMinute: 100_000, perHour: 1_000_000 } }, { throttle: { ...FAST_THROTTLE, retryAfterBaseMs: 1000 } });
+    const { emulator: em, store: s } = await open({ secondaryRateLimit: { status: 403, perMinute: 100_000, perHour: 1_000_000 } }, { throttle: { ...FAST_THROTTLE, retryAfterBaseMs: 1000 } });
     await s.registerWorker(registration("w-a"));
     em.setFaults({ secondaryStormSeconds: 1 });
     const started = performance.now();
@@ -63,7 +48,7 @@ describe("GitHub store under API faults", () => {
   });
 
   it("waits out a secondary-limit 429 and carries on", async () => {
-    const { em, s } = await open({ secondaryRateLimit: { status: 429, perMinute: 100_000, perHour: 1_000_000 } }, { throttle: { ...FAST_THROTTLE, retryAfterBaseMs: 1000 } });
+    const { emulator: em, store: s } = await open({ secondaryRateLimit: { status: 429, perMinute: 100_000, perHour: 1_000_000 } }, { throttle: { ...FAST_THROTTLE, retryAfterBaseMs: 1000 } });
     em.setFaults({ secondaryStormSeconds: 1 });
     const { ids, keys } = await runWorkload(s, 2);
     await expectNothingLost(s, ids, keys);
@@ -71,7 +56,7 @@ describe("GitHub store under API faults", () => {
   });
 
   it("retries 502/503 (before and after the write took effect) and timed-out requests: nothing is lost", async () => {
-    const { em, s } = await open(
+    const { emulator: em, store: s } = await open(
       { faults: { seed: 11, errorRate: 0.15, errorAfterWriteRate: 0.05, hangRate: 0.04, hangMs: 1500 } },
       { throttle: { ...FAST_THROTTLE, requestTimeoutMs: 300, retries: 8 } },
     );

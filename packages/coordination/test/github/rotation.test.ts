@@ -1,18 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Emulator } from "@sentinel/github-emulator";
 import type { GithubStore } from "../../src/store/github/index.js";
 import { registration } from "../../src/store/contract/harness.js";
-import { OWNER, REPO, openTestStore, startTestEmulator } from "./emulator-harness.js";
+import { OWNER, REPO, openPerTest, openTestStore } from "./emulator-harness.js";
 
-let emulator: Emulator | null = null;
-let store: GithubStore | null = null;
-
-afterEach(async () => {
-  await store?.close();
-  await emulator?.close();
-  store = null;
-  emulator = null;
-});
+const open = openPerTest();
 
 function registryIssues(em: Emulator): Array<{ number: number; state: string; body: string | null }> {
   return (em.state.repo(OWNER, REPO)?.visibleIssues() ?? []).filter((issue) => issue.labels.includes("sentinel:registry"));
@@ -41,8 +33,7 @@ async function listedByNewcomer(em: Emulator): Promise<unknown[]> {
 describe("issue rotation before GitHub's comment cap", () => {
   it("moves memory to a new issue with a snapshot that keeps versions, and loses no write", async () => {
     // A cap of 12 comments stands in for GitHub's ~2,500; rotation starts at 10.
-    emulator = await startTestEmulator({ commentCap: 12 });
-    store = await openTestStore(emulator, "bot-token", { rotateAtComments: 10, refreshIntervalMs: 0 });
+    const { emulator, store } = await open({ commentCap: 12 }, { rotateAtComments: 10, refreshIntervalMs: 0 });
     const written = [];
     for (let i = 0; i < 25; i++) written.push(await store.memorySet(`global/k${i % 7}`, i, "w-a"));
     const latest = new Map(written.map((entry) => [entry.key, entry]));
@@ -54,8 +45,7 @@ describe("issue rotation before GitHub's comment cap", () => {
   });
 
   it("closes a rotated registry issue once no live worker is left on it, carrying lapsed workers over", async () => {
-    emulator = await startTestEmulator({ commentCap: 12 });
-    store = await openTestStore(emulator, "bot-token", { rotateAtComments: 10 });
+    const { emulator, store } = await open({ commentCap: 12 }, { rotateAtComments: 10 });
     // Seven workers that lapse, one with an op about it, and two live ones: 10 comments.
     for (let i = 0; i < 6; i++) await store.registerWorker(registration(`w-f${i}`, { leaseMs: 300, heartbeatIntervalMs: 100 }));
     await store.registerWorker(registration("w-gone", { leaseMs: 300, heartbeatIntervalMs: 100 }));

@@ -1,19 +1,10 @@
-import { afterEach, describe, expect, it } from "vitest";
-import type { Emulator } from "@sentinel/github-emulator";
+import { describe, expect, it } from "vitest";
 import { IllegalTransitionError, StaleFencingTokenError } from "../../src/errors.js";
 import type { GithubStore } from "../../src/store/github/index.js";
 import { claimMeta, registration, taskInput } from "../../src/store/contract/harness.js";
-import { openTestStore, startTestEmulator } from "./emulator-harness.js";
+import { openPerTest, openTestStore } from "./emulator-harness.js";
 
-let emulator: Emulator | null = null;
-let store: GithubStore | null = null;
-
-afterEach(async () => {
-  await store?.close();
-  await emulator?.close();
-  store = null;
-  emulator = null;
-});
+const open = openPerTest();
 
 const LEASE_MS = 400;
 
@@ -32,8 +23,7 @@ describe("one process ending its own attempt twice at once", () => {
   // The worker runtime's completion and the same process's heartbeat monitor (failing the
   // attempt of a worker whose lease lapsed) share one store: both may PATCH the same claim.
   it("the worker's completion and its own monitor's failure: exactly one takes effect, the other is refused", async () => {
-    emulator = await startTestEmulator();
-    store = await openTestStore(emulator, "bot-token");
+    const { emulator, store } = await open();
     for (let round = 0; round < 3; round++) {
       const workerId = `w-${round}`;
       await store.registerWorker(registration(workerId, { leaseMs: LEASE_MS, heartbeatIntervalMs: 100 }));

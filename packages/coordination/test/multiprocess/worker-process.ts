@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import { waitFor as pollUntil } from "../support/wait-for.js";
 
 export const REPO_ROOT = resolve(import.meta.dirname, "../../../..");
 /**
@@ -113,13 +114,7 @@ export async function createTestCluster(extraHandlers: Record<string, unknown> =
   return { dir, dbPath, configPath, recordPath, env: { SENTINEL_SQLITE_PATH: dbPath, SENTINEL_CONFIG: configPath } };
 }
 
-export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs: number, intervalMs = 50): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await check();
-    if (last) return last as NonNullable<T>;
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-  throw new Error(`condition not met within ${timeoutMs} ms (last: ${JSON.stringify(last)?.slice(0, 500)})`);
+/** The shared poll with the timeout spelled out and a slower default pace for checks on worker processes. */
+export function waitFor<T>(check: () => Promise<T> | T, timeoutMs: number, intervalMs = 50): Promise<NonNullable<T>> {
+  return pollUntil(check, timeoutMs, intervalMs);
 }

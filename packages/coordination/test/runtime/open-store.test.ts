@@ -6,7 +6,8 @@ import { loadWorkerConfig } from "../../src/config/load-worker-config.js";
 import { ConfigError } from "../../src/errors.js";
 import { openStoreFromConfig, openStoreFromEnv, storeConfigFromEnv } from "../../src/index.js";
 import { createWorker } from "../../src/runtime/create-worker.js";
-import { silentLog, tempDir, waitFor } from "./fixtures.js";
+import { waitFor } from "../support/wait-for.js";
+import { silentLog, tempDir } from "./fixtures.js";
 
 const SECRET = "open-store-test-secret-0123456789";
 const FAST = JSON.stringify({ throttle: { writeMinTimeMs: 0, notificationMinTimeMs: 0, retryBaseMs: 5, retryAfterBaseMs: 5 }, refreshIntervalMs: 0, batchWindowMs: 5, eventVisibilityMarginMs: 0 });

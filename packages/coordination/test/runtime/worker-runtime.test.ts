@@ -6,7 +6,8 @@ import { createLogger } from "../../src/observability/logger.js";
 import { createWorker, type Worker } from "../../src/runtime/create-worker.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import type { CoordinationStore } from "../../src/store/port.js";
-import { collectingStream, tempDir, waitFor } from "./fixtures.js";
+import { waitFor } from "../support/wait-for.js";
+import { collectingStream, tempDir } from "./fixtures.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
