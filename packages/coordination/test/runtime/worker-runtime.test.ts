@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { loadWorkerConfig } from "../../src/config/load-worker-config.js";
 import type { HandlerDefinition } from "../../src/handlers/task-handler.js";
 import { createLogger } from "../../src/observability/logger.js";
-import { createWorker, type Worker } from "../../src/runtime/create-worker.js";
+import { createWorker } from "../../src/runtime/create-worker.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import type { CoordinationStore } from "../../src/store/port.js";
 import { waitFor } from "../support/wait-for.js";
