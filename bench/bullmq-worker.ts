@@ -12,8 +12,10 @@ function requiredEnv(name: string): string {
 
 const port = Number(requiredEnv("BENCH_REDIS_PORT"));
 const concurrency = Number(requiredEnv("BENCH_CONCURRENCY"));
-if (!Number.isInteger(port) || port <= 0) throw new Error(`bullmq-worker: BENCH_REDIS_PORT must be a TCP port, got ${process.env.BENCH_REDIS_PORT}`);
-if (!Number.isInteger(concurrency) || concurrency <= 0) throw new Error(`bullmq-worker: BENCH_CONCURRENCY must be a positive integer, got ${process.env.BENCH_CONCURRENCY}`);
+if (!Number.isInteger(port) || port <= 0)
+  throw new Error(`bullmq-worker: BENCH_REDIS_PORT must be a TCP port, got ${process.env.BENCH_REDIS_PORT}`);
+if (!Number.isInteger(concurrency) || concurrency <= 0)
+  throw new Error(`bullmq-worker: BENCH_CONCURRENCY must be a positive integer, got ${process.env.BENCH_CONCURRENCY}`);
 
 const worker = new Worker(requiredEnv("BENCH_QUEUE"), async () => undefined, {
   connection: { host: "127.0.0.1", port, maxRetriesPerRequest: null },

@@ -1,18 +1,27 @@
-import { Queue, type Job } from "bullmq";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { type Job, Queue } from "bullmq";
 import { spawnTsx, stopChild, waitForMessage } from "./child-process.js";
 import { produceAtRate } from "./open-load.js";
-import { backlogFigures, openLoadFor, queueBenchOptionsFromEnv, queueHeadlines, queueSection, type QueueBenchOptions, type QueueRun } from "./queue-run.js";
 import { totalCpuMs } from "./process-cpu.js";
-import { startRedisServer, type RedisServerHandle } from "./redis-server.js";
+import {
+  backlogFigures,
+  openLoadFor,
+  type QueueBenchOptions,
+  type QueueRun,
+  queueBenchOptionsFromEnv,
+  queueHeadlines,
+  queueSection,
+} from "./queue-run.js";
+import { type RedisServerHandle, startRedisServer } from "./redis-server.js";
 import type { BenchContext, BenchSuite, SuiteResult } from "./report.js";
 import { summarizeLatencies } from "./stats.js";
 
 const WORKER_ENTRY = fileURLToPath(new URL("./bullmq-worker.ts", import.meta.url));
 const POLL_MS = 100;
 
-const isReady = (m: unknown): m is { type: "ready" } => typeof m === "object" && m !== null && (m as { type?: unknown }).type === "ready";
+const isReady = (m: unknown): m is { type: "ready" } =>
+  typeof m === "object" && m !== null && (m as { type?: unknown }).type === "ready";
 
 async function waitForCompleted(queue: Queue, target: number, deadline: number): Promise<boolean> {
   for (;;) {
@@ -28,7 +37,13 @@ async function completedJobs(queue: Queue, newest: number): Promise<Job[]> {
   return (await queue.getJobs(["completed"], 0, newest - 1, false)) as Job[];
 }
 
-async function runOnce(redis: RedisServerHandle, workers: number, run: number, ctx: BenchContext, options: QueueBenchOptions): Promise<QueueRun> {
+async function runOnce(
+  redis: RedisServerHandle,
+  workers: number,
+  run: number,
+  ctx: BenchContext,
+  options: QueueBenchOptions,
+): Promise<QueueRun> {
   const port = redis.port;
   const connection = { host: "127.0.0.1", port, maxRetriesPerRequest: null };
   const name = `bench-${workers}w-${run}-${Date.now()}`;
@@ -40,7 +55,13 @@ async function runOnce(redis: RedisServerHandle, workers: number, run: number, c
       await queue.addBulk(Array.from({ length: n }, () => ({ name: "backlog", data: {} })));
     }
     for (let i = 0; i < workers; i++) {
-      children.push(spawnTsx(WORKER_ENTRY, { label: `bullmq-worker ${i}`, ipc: true, env: { BENCH_REDIS_PORT: String(port), BENCH_QUEUE: name, BENCH_CONCURRENCY: String(options.concurrency) } }));
+      children.push(
+        spawnTsx(WORKER_ENTRY, {
+          label: `bullmq-worker ${i}`,
+          ipc: true,
+          env: { BENCH_REDIS_PORT: String(port), BENCH_QUEUE: name, BENCH_CONCURRENCY: String(options.concurrency) },
+        }),
+      );
     }
     await Promise.all(children.map((c, i) => waitForMessage(c, isReady, 30_000, `bullmq-worker ${i}`)));
     const pids = [...children.map((c) => c.pid), redis.pid];
@@ -49,7 +70,11 @@ async function runOnce(redis: RedisServerHandle, workers: number, run: number, c
     const backlogDone = await waitForCompleted(queue, ctx.tasks, Date.now() + options.deadlineMs);
     const cpuTo = totalCpuMs(pids);
     const backlog = (await completedJobs(queue, ctx.tasks)).filter((j) => j.name === "backlog");
-    const { elapsedMs, tasksPerSec, cpuMsPerTask } = backlogFigures(backlog.map((j) => ({ startedAt: j.processedOn, finishedAt: j.finishedOn })), cpuFrom, cpuTo);
+    const { elapsedMs, tasksPerSec, cpuMsPerTask } = backlogFigures(
+      backlog.map((j) => ({ startedAt: j.processedOn, finishedAt: j.finishedOn })),
+      cpuFrom,
+      cpuTo,
+    );
 
     let openLoad: QueueRun["openLoad"] = null;
     if (backlogDone) {
@@ -57,7 +82,11 @@ async function runOnce(redis: RedisServerHandle, workers: number, run: number, c
       await produceAtRate({ count, ratePerSec }, () => queue.add("open", {}));
       await waitForCompleted(queue, ctx.tasks + count, Date.now() + options.deadlineMs);
       const open = (await completedJobs(queue, count)).filter((j) => j.name === "open");
-      openLoad = { ratePerSec, count: open.length, latency: summarizeLatencies(open.map((j) => (j.processedOn ?? Number.NaN) - j.timestamp)) };
+      openLoad = {
+        ratePerSec,
+        count: open.length,
+        latency: summarizeLatencies(open.map((j) => (j.processedOn ?? Number.NaN) - j.timestamp)),
+      };
     }
     return {
       system: "bullmq",
@@ -85,7 +114,10 @@ export function bullmqVersion(): string {
   return (require("bullmq/package.json") as { version: string }).version;
 }
 
-export async function runBullmq(ctx: BenchContext, options: QueueBenchOptions): Promise<{ runs: QueueRun[]; redisVersion: string }> {
+export async function runBullmq(
+  ctx: BenchContext,
+  options: QueueBenchOptions,
+): Promise<{ runs: QueueRun[]; redisVersion: string }> {
   const redis = await startRedisServer();
   try {
     const runs: QueueRun[] = [];

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 
 export interface SpawnTsxOptions {
@@ -42,7 +42,12 @@ export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<
 }
 
 /** Resolves with the first IPC message matching `accept`, rejecting if the child exits first or time runs out. */
-export function waitForMessage<T>(child: ChildProcess, accept: (message: unknown) => message is T, timeoutMs: number, label: string): Promise<T> {
+export function waitForMessage<T>(
+  child: ChildProcess,
+  accept: (message: unknown) => message is T,
+  timeoutMs: number,
+  label: string,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: unknown): void => {
       if (!accept(message)) return;

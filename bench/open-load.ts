@@ -10,7 +10,10 @@ export interface OpenLoadOptions {
   tickMs?: number;
 }
 
-export async function produceAtRate(options: OpenLoadOptions, produce: (index: number) => Promise<unknown>): Promise<void> {
+export async function produceAtRate(
+  options: OpenLoadOptions,
+  produce: (index: number) => Promise<unknown>,
+): Promise<void> {
   const tickMs = options.tickMs ?? 10;
   const started = performance.now();
   let submitted = 0;

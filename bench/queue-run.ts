@@ -1,5 +1,5 @@
 import type { Headline, ReportSection } from "./report.js";
-import { median, throughputPerSecond, type LatencySummary } from "./stats.js";
+import { type LatencySummary, median, throughputPerSecond } from "./stats.js";
 
 /** One run of a queue system (Sentinel or a peer) at one worker count; the shape both benchmarks share. */
 export interface QueueRun {
@@ -39,14 +39,19 @@ export interface CpuSample {
  * The backlog phase's figures: throughput over first start → last finish, and CPU per task
  * over the tasks that started after the first CPU reading (earlier ones were paid for before it).
  */
-export function backlogFigures(backlog: BacklogTiming[], cpuFrom: CpuSample, cpuToMs: number | null): Pick<QueueRun, "elapsedMs" | "tasksPerSec" | "cpuMsPerTask"> {
+export function backlogFigures(
+  backlog: BacklogTiming[],
+  cpuFrom: CpuSample,
+  cpuToMs: number | null,
+): Pick<QueueRun, "elapsedMs" | "tasksPerSec" | "cpuMsPerTask"> {
   const firstStart = Math.min(...backlog.map((t) => t.startedAt ?? Infinity));
   const lastFinish = Math.max(...backlog.map((t) => t.finishedAt ?? -Infinity));
   const measuredTasks = backlog.filter((t) => (t.startedAt ?? 0) >= cpuFrom.at).length;
   return {
     elapsedMs: lastFinish - firstStart,
     tasksPerSec: throughputPerSecond(backlog.length, firstStart, lastFinish),
-    cpuMsPerTask: cpuFrom.ms !== null && cpuToMs !== null && measuredTasks > 0 ? (cpuToMs - cpuFrom.ms) / measuredTasks : null,
+    cpuMsPerTask:
+      cpuFrom.ms !== null && cpuToMs !== null && measuredTasks > 0 ? (cpuToMs - cpuFrom.ms) / measuredTasks : null,
   };
 }
 
@@ -63,14 +68,18 @@ export function positiveIntEnv(name: string, fallback: number, env: NodeJS.Proce
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
   return value;
 }
 
 export function queueBenchOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): QueueBenchOptions {
   const int = (name: string, fallback: number): number => positiveIntEnv(name, fallback, env);
   const workers = (env.BENCH_WORKERS ?? "1,2,4").split(",").map((s) => Number(s.trim()));
-  if (workers.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`BENCH_WORKERS must be a comma-separated list of positive integers, got ${JSON.stringify(env.BENCH_WORKERS)}`);
+  if (workers.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new Error(
+      `BENCH_WORKERS must be a comma-separated list of positive integers, got ${JSON.stringify(env.BENCH_WORKERS)}`,
+    );
   return {
     workerCounts: workers,
     concurrency: int("BENCH_CONCURRENCY", 10),
@@ -84,7 +93,10 @@ export function queueBenchOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): 
  * Open-load rate for a configuration: the configured rate, but at most half the measured
  * backlog throughput, so the latency phase measures claim latency rather than a backlog.
  */
-export function openLoadFor(options: QueueBenchOptions, backlogTasksPerSec: number): { ratePerSec: number; count: number } {
+export function openLoadFor(
+  options: QueueBenchOptions,
+  backlogTasksPerSec: number,
+): { ratePerSec: number; count: number } {
   const ratePerSec = Math.max(1, Math.min(options.openLoadRate, Math.floor(backlogTasksPerSec / 2)));
   return { ratePerSec, count: Math.max(1, ratePerSec * options.openLoadSeconds) };
 }

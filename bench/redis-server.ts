@@ -23,27 +23,54 @@ export interface RedisServerHandle {
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServerHandle> {
   const binary = options.binary ?? process.env.REDIS_SERVER_BIN ?? "/usr/bin/redis-server";
   const port = await findFreePort();
-  const child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--loglevel", "warning"], {
-    stdio: ["ignore", "ignore", "pipe"],
-    shell: false,
-  });
+  const child = spawn(
+    binary,
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--save",
+      "",
+      "--appendonly",
+      "no",
+      "--daemonize",
+      "no",
+      "--loglevel",
+      "warning",
+    ],
+    {
+      stdio: ["ignore", "ignore", "pipe"],
+      shell: false,
+    },
+  );
   const exited = once(child, "exit");
   child.once("error", () => undefined);
 
-  const client = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const client = new Redis({
+    host: "127.0.0.1",
+    port,
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   // Refused connections while the server boots surface as rejected connect() calls below.
   client.on("error", () => undefined);
   const deadline = Date.now() + (options.startTimeoutMs ?? 10_000);
   try {
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`${binary} exited with code ${child.exitCode} (is redis-server installed? apt-get install -y redis-server)`);
+      if (child.exitCode !== null)
+        throw new Error(
+          `${binary} exited with code ${child.exitCode} (is redis-server installed? apt-get install -y redis-server)`,
+        );
       try {
         await client.connect();
         await client.ping();
         break;
       } catch (error) {
         client.disconnect();
-        if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer PING in time`, { cause: error });
+        if (Date.now() > deadline)
+          throw new Error(`redis-server on port ${port} did not answer PING in time`, { cause: error });
         await new Promise((r) => setTimeout(r, 50));
       }
     }

@@ -3,15 +3,15 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { positiveIntEnv } from "./queue-run.js";
 import {
-  headlineSection,
-  renderConsoleSection,
-  updateDocsFigures,
-  writeJsonResults,
   type BenchContext,
   type BenchReport,
   type BenchSuite,
   type Headline,
+  headlineSection,
   type ReportSection,
+  renderConsoleSection,
+  updateDocsFigures,
+  writeJsonResults,
 } from "./report.js";
 
 /**
@@ -35,9 +35,15 @@ const DOCS_PATH = fileURLToPath(new URL("../docs/benchmarks.md", import.meta.url
 
 function selectSuites(only: string | undefined): typeof SUITES {
   if (!only) return [...SUITES];
-  const ids = only.split(",").map((s) => s.trim()).filter(Boolean);
+  const ids = only
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = ids.filter((id) => !SUITES.some((s) => s.id === id));
-  if (unknown.length) throw new Error(`--only: unknown suite(s) ${unknown.join(", ")}; expected a comma-separated subset of ${SUITES.map((s) => s.id).join(",")}`);
+  if (unknown.length)
+    throw new Error(
+      `--only: unknown suite(s) ${unknown.join(", ")}; expected a comma-separated subset of ${SUITES.map((s) => s.id).join(",")}`,
+    );
   return SUITES.filter((s) => ids.includes(s.id));
 }
 
@@ -50,12 +56,16 @@ function machineFacts(): Record<string, string> {
     memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
     node: process.version,
     platform: `${process.platform} ${process.arch}`,
-    "load average at start (1/5/15 min)": loadavg().map((l) => l.toFixed(1)).join(" / "),
+    "load average at start (1/5/15 min)": loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" / "),
   };
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { only: { type: "string" }, "write-docs": { type: "boolean", default: false } } });
+  const { values } = parseArgs({
+    options: { only: { type: "string" }, "write-docs": { type: "boolean", default: false } },
+  });
   const suites = selectSuites(values.only);
   const ctx: BenchContext = {
     runs: positiveIntEnv("BENCH_RUNS", 3),
@@ -84,7 +94,9 @@ async function main(): Promise<number> {
     }
   }
   const finished = new Date();
-  facts["load average at end (1/5/15 min)"] = loadavg().map((l) => l.toFixed(1)).join(" / ");
+  facts["load average at end (1/5/15 min)"] = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ");
   const report: BenchReport = {
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
@@ -104,7 +116,9 @@ async function main(): Promise<number> {
     await updateDocsFigures(report, DOCS_PATH);
     ctx.log(`figures updated in ${DOCS_PATH}`);
   } else {
-    ctx.log(`docs/benchmarks.md left unchanged (${failed.length ? `failed: ${failed.join(", ")}` : "partial run; pass --write-docs to update it"})`);
+    ctx.log(
+      `docs/benchmarks.md left unchanged (${failed.length ? `failed: ${failed.join(", ")}` : "partial run; pass --write-docs to update it"})`,
+    );
   }
   return failed.length ? 1 : 0;
 }

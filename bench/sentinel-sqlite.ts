@@ -1,13 +1,22 @@
-import type { CoordinationStore, Task } from "@sentinel/coordination";
-import { newTaskSchema } from "@sentinel/coordination";
-import { openSqliteStore } from "@sentinel/coordination/sqlite";
 import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { CoordinationStore, Task } from "@sentinel/coordination";
+import { newTaskSchema } from "@sentinel/coordination";
+import { openSqliteStore } from "@sentinel/coordination/sqlite";
 import { spawnTsx, stopChild } from "./child-process.js";
 import { produceAtRate } from "./open-load.js";
 import { totalCpuMs } from "./process-cpu.js";
-import { backlogFigures, openLoadFor, positiveIntEnv, queueBenchOptionsFromEnv, queueHeadlines, queueSection, type QueueBenchOptions, type QueueRun } from "./queue-run.js";
+import {
+  backlogFigures,
+  openLoadFor,
+  positiveIntEnv,
+  type QueueBenchOptions,
+  type QueueRun,
+  queueBenchOptionsFromEnv,
+  queueHeadlines,
+  queueSection,
+} from "./queue-run.js";
 import type { BenchContext, BenchSuite, SuiteResult } from "./report.js";
 import { summarizeLatencies } from "./stats.js";
 import { withTempDir } from "./temp-dir.js";
@@ -51,20 +60,35 @@ async function waitForDrain(store: CoordinationStore, deadline: number): Promise
   }
 }
 
-async function waitForWorkers(store: CoordinationStore, ids: string[], children: ChildProcess[], deadline: number): Promise<void> {
+async function waitForWorkers(
+  store: CoordinationStore,
+  ids: string[],
+  children: ChildProcess[],
+  deadline: number,
+): Promise<void> {
   for (;;) {
-    const live = new Set((await store.listWorkers()).filter((w) => w.state === "ACTIVE" || w.state === "BUSY").map((w) => w.id));
+    const live = new Set(
+      (await store.listWorkers()).filter((w) => w.state === "ACTIVE" || w.state === "BUSY").map((w) => w.id),
+    );
     if (ids.every((id) => live.has(id))) return;
     const dead = children.findIndex((c) => c.exitCode !== null);
-    if (dead !== -1) throw new Error(`sentinel worker ${ids[dead]} exited with code ${children[dead]?.exitCode} before registering`);
-    if (Date.now() > deadline) throw new Error(`sentinel workers not all registered in time: have ${[...live].join(", ") || "none"}`);
+    if (dead !== -1)
+      throw new Error(`sentinel worker ${ids[dead]} exited with code ${children[dead]?.exitCode} before registering`);
+    if (Date.now() > deadline)
+      throw new Error(`sentinel workers not all registered in time: have ${[...live].join(", ") || "none"}`);
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }
 
 const startLatency = (t: Task): number => (t.startedAt ?? Number.NaN) - Math.max(t.createdAt, t.runAt);
 
-async function runOnce(dataDir: string, workers: number, run: number, ctx: BenchContext, options: QueueBenchOptions): Promise<QueueRun> {
+async function runOnce(
+  dataDir: string,
+  workers: number,
+  run: number,
+  ctx: BenchContext,
+  options: QueueBenchOptions,
+): Promise<QueueRun> {
   const store = openSqliteStore({ path: join(dataDir, "sentinel.db") });
   const children: ChildProcess[] = [];
   try {
@@ -155,11 +179,16 @@ export const sentinelSqliteSuite: BenchSuite = {
   id: "sentinel",
   async run(ctx): Promise<SuiteResult> {
     const runs = await runSentinelSqlite(sentinelContext(ctx), queueBenchOptionsFromEnv());
-    const section = queueSection("sentinel", "Task Sentinel on SQLite (real worker processes, one database file), no-op tasks", runs, [
-      "tasks/s: tasks pre-created through the store, then `apps/worker` processes started; first `startedAt` → last `finishedAt` (store clock).",
-      "claim p50/p99: `max(createdAt, runAt)` → `startedAt` under open load after the backlog drained, with the worker's default poll intervals.",
-      "CPU ms/task: the worker processes, backlog phase (there is no broker process).",
-    ]);
+    const section = queueSection(
+      "sentinel",
+      "Task Sentinel on SQLite (real worker processes, one database file), no-op tasks",
+      runs,
+      [
+        "tasks/s: tasks pre-created through the store, then `apps/worker` processes started; first `startedAt` → last `finishedAt` (store clock).",
+        "claim p50/p99: `max(createdAt, runAt)` → `startedAt` under open load after the backlog drained, with the worker's default poll intervals.",
+        "CPU ms/task: the worker processes, backlog phase (there is no broker process).",
+      ],
+    );
     return { sections: [section], headlines: queueHeadlines("Task Sentinel", section), facts: {}, raw: runs };
   },
 };

@@ -1,5 +1,5 @@
-import Database from "better-sqlite3";
 import { join } from "node:path";
+import Database from "better-sqlite3";
 import type { BenchContext, BenchSuite, ReportSection, SuiteResult } from "./report.js";
 import { median, throughputPerSecond } from "./stats.js";
 import { withTempDir } from "./temp-dir.js";
@@ -93,7 +93,9 @@ export async function runSqliteRaw(ctx: BenchContext): Promise<SqliteRawRun[]> {
   const runs: SqliteRawRun[] = [];
   for (const batchSize of SQLITE_RAW_BATCH_SIZES) {
     for (let i = 0; i < ctx.runs; i++) {
-      const run = await withTempDir("bench-sqlite-raw", async (dir) => runOnce(join(dir, "ceiling.db"), ctx.tasks, batchSize));
+      const run = await withTempDir("bench-sqlite-raw", async (dir) =>
+        runOnce(join(dir, "ceiling.db"), ctx.tasks, batchSize),
+      );
       ctx.log(`sqlite-raw batch=${batchSize} run ${i + 1}/${ctx.runs}: ${Math.round(run.tasksPerSec)} tasks/s`);
       runs.push(run);
     }
@@ -106,7 +108,10 @@ export function sqliteRawSection(runs: SqliteRawRun[]): ReportSection {
     const mine = runs.filter((r) => r.batchSize === batchSize);
     const tps = median(mine.map((r) => r.tasksPerSec));
     return {
-      scenario: batchSize === 1 ? "claim 1 + complete 1, one transaction each" : `claim ${batchSize} + complete ${batchSize}, one transaction each`,
+      scenario:
+        batchSize === 1
+          ? "claim 1 + complete 1, one transaction each"
+          : `claim ${batchSize} + complete ${batchSize}, one transaction each`,
       tasksPerSec: tps,
       txPerTask: (mine[0]?.transactions ?? Number.NaN) / (mine[0]?.tasks ?? Number.NaN),
       usPerTx: mine[0] ? 1e6 / (tps * (mine[0].transactions / mine[0].tasks)) : null,
@@ -124,7 +129,9 @@ export function sqliteRawSection(runs: SqliteRawRun[]): ReportSection {
       { key: "runs", label: "runs" },
     ],
     rows,
-    notes: ["Minimal `tasks` table with an index on (state, id); claim = `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING id`, each transaction `BEGIN IMMEDIATE`."],
+    notes: [
+      "Minimal `tasks` table with an index on (state, id); claim = `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING id`, each transaction `BEGIN IMMEDIATE`.",
+    ],
   };
 }
 

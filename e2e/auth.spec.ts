@@ -27,7 +27,10 @@ test.describe("operator authentication", () => {
     }
     const forged = await fetch(`${baseUrl()}/api/trpc/tasks.create`, {
       method: "POST",
-      headers: { "content-type": "application/json", cookie: "sentinel_session=eyJvIjoib3BlcmF0b3IiLCJlIjo5OTk5OTk5OTk5OTk5fQ.forged" },
+      headers: {
+        "content-type": "application/json",
+        cookie: "sentinel_session=eyJvIjoib3BlcmF0b3IiLCJlIjo5OTk5OTk5OTk5OTk5fQ.forged",
+      },
       body: JSON.stringify({ json: { type: "noop", params: {} } }),
     });
     expect(forged.status, "a session cookie with a forged signature").toBe(401);
@@ -39,12 +42,20 @@ test.describe("operator authentication", () => {
     expect(wrongBearer.status, "a wrong bearer token").toBe(401);
     const after = await trpcQuery<{ count: number }>("tasks.count", {}, { authenticated: false });
     expect(after.count).toBe(before.count);
-    const workers = await trpcQuery<{ items: Array<{ id: string; state: string }> }>("workers.list", { search: "local-1" }, { authenticated: false });
+    const workers = await trpcQuery<{ items: Array<{ id: string; state: string }> }>(
+      "workers.list",
+      { search: "local-1" },
+      { authenticated: false },
+    );
     expect(workers.items.find((w) => w.id === "local-1")?.state).not.toBe("DRAINING");
   });
 
   test("a wrong operator token does not log in", async () => {
-    const res = await fetch(`${baseUrl()}/api/auth/login`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: "wrong-token-wrong-token" }) });
+    const res = await fetch(`${baseUrl()}/api/auth/login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: "wrong-token-wrong-token" }),
+    });
     expect(res.status).toBe(401);
     expect(res.headers.get("set-cookie")).toBeNull();
   });
@@ -54,7 +65,12 @@ test.describe("operator authentication", () => {
     const badSignature = `sha256=${createHmac("sha256", "not-the-secret").update(body).digest("hex")}`;
     const bad = await fetch(`${baseUrl()}/api/webhooks/github`, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-github-event": "issues", "x-github-delivery": "e2e-1", "x-hub-signature-256": badSignature },
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "issues",
+        "x-github-delivery": "e2e-1",
+        "x-hub-signature-256": badSignature,
+      },
       body,
     });
     expect(bad.status).toBe(401);
@@ -93,6 +109,8 @@ test.describe("operator authentication", () => {
     expect(settings.strategy).toBe("round_robin");
     await page.getByTestId("strategy-least_loaded").click();
     await expect(page.getByTestId("strategy-least_loaded")).toBeChecked();
-    await expect.poll(async () => (await trpcQuery<{ strategy: string | null }>("settings.get", undefined)).strategy).toBe("least_loaded");
+    await expect
+      .poll(async () => (await trpcQuery<{ strategy: string | null }>("settings.get", undefined)).strategy)
+      .toBe("least_loaded");
   });
 });

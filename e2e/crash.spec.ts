@@ -10,7 +10,10 @@ const LIVE = ["local-1", "local-2", "local-3"];
 
 test.afterEach(stopAllWorkers);
 
-test("SIGKILL a busy worker: timeline gap, STALE then OFFLINE, its lock goes, its task completes elsewhere", async ({ page, context }) => {
+test("SIGKILL a busy worker: timeline gap, STALE then OFFLINE, its lock goes, its task completes elsewhere", async ({
+  page,
+  context,
+}) => {
   // Only these two workers handle this type, so the task can only move from one to the other.
   const type = "e2e-crash";
   const victim = startWorker("e2e-crash-c", { handlers: { [type]: "sleep" } });

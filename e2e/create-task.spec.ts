@@ -47,7 +47,12 @@ test("a task created in the UI goes queued → running → succeeded live, witho
       if (text && seen[seen.length - 1] !== text) seen.push(text);
     };
     record();
-    new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    new MutationObserver(record).observe(document.body, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+    });
   });
 
   startWorker("e2e-live-worker", { handlers: { [type]: "sleep" } });
@@ -57,7 +62,7 @@ test("a task created in the UI goes queued → running → succeeded live, witho
   await expect(page.getByTestId("task-detail-result")).toContainText(`"slept": ${ms}`);
   const seen = await page.evaluate(() => (window as unknown as { __seenStates: string[] }).__seenStates);
   expect(seen).toEqual(["queued", "running", "succeeded"]);
-  const kinds = (await page.getByTestId("task-event").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind"))));
+  const kinds = await page.getByTestId("task-event").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind")));
   expect(kinds).toEqual(expect.arrayContaining(["task.created", "lock.acquired", "task.started", "task.succeeded"]));
   await expect(overview.getByText(`no live worker supports type ${type}`)).toHaveCount(0);
   const detail = await getTask(taskId);

@@ -5,7 +5,10 @@ import { startWorker, stopAllWorkers } from "./support/workers";
 
 test.afterEach(stopAllWorkers);
 
-test("Drain on a busy worker: DRAINING, its running task finishes, it takes no new one, then REMOVED — live", async ({ page, context }) => {
+test("Drain on a busy worker: DRAINING, its running task finishes, it takes no new one, then REMOVED — live", async ({
+  page,
+  context,
+}) => {
   const workerId = "e2e-drain";
   const worker = startWorker(workerId);
   await loginContext(context);
@@ -15,7 +18,12 @@ test("Drain on a busy worker: DRAINING, its running task finishes, it takes no n
   const badge = page.getByTestId(`worker-state-${workerId}`);
   await expect(badge).toHaveText("ACTIVE");
 
-  const running = await createTask({ type: "sleep", params: { ms: 4000 }, title: "drain: long task", pinnedWorkerId: workerId });
+  const running = await createTask({
+    type: "sleep",
+    params: { ms: 4000 },
+    title: "drain: long task",
+    pinnedWorkerId: workerId,
+  });
   await expect.poll(async () => (await getTask(running.id)).task.state).toBe("running");
   await expect(page.getByTestId(`worker-row-${workerId}`).getByTestId("capacity-bar")).toContainText("(1/4)");
 

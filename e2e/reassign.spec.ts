@@ -6,7 +6,10 @@ import { startWorker, stopAllWorkers } from "./support/workers";
 
 test.afterEach(stopAllWorkers);
 
-test("reassigning a running task moves it; the old holder's late completion is rejected by its stale fencing token", async ({ page, context }) => {
+test("reassigning a running task moves it; the old holder's late completion is rejected by its stale fencing token", async ({
+  page,
+  context,
+}) => {
   startWorker("e2e-ra-a");
   startWorker("e2e-ra-b");
   await loginContext(context);
@@ -36,7 +39,9 @@ test("reassigning a running task moves it; the old holder's late completion is r
   await expect(rejected).toHaveCount(1, { timeout: 15_000 });
   await expect(rejected).toContainText("e2e-ra-a");
   await expect(rejected.getByTestId("task-event-actor")).toHaveText("e2e-ra-a");
-  await expect(rejected.getByTestId("task-event-rejected")).toContainText(`fencing token ${oldToken}, but the current token is ${newToken}`);
+  await expect(rejected.getByTestId("task-event-rejected")).toContainText(
+    `fencing token ${oldToken}, but the current token is ${newToken}`,
+  );
   // The attempts table files the refused write under the attempt whose token it presented.
   const oldAttempt = page.locator(`[data-testid="task-attempt"][data-token="${oldToken}"]`);
   await expect(oldAttempt).toContainText("e2e-ra-a");
@@ -49,6 +54,7 @@ test("reassigning a running task moves it; the old holder's late completion is r
   expect(done.task.fencingToken).toBe(newToken);
   // Exactly one success, by the new holder. The task row can run ahead of the event log (on
   // GitHub events are handed out a visibility margin after their write), hence the poll.
-  const succeededBy = async () => (await getTask(task.id)).events.filter((e) => e.kind === "task.succeeded").map((e) => e.actor);
+  const succeededBy = async () =>
+    (await getTask(task.id)).events.filter((e) => e.kind === "task.succeeded").map((e) => e.actor);
   await expect.poll(succeededBy).toEqual(["e2e-ra-b"]);
 });

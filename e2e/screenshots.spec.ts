@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, type Page, test } from "@playwright/test";
 import { createTask, getTask, type TaskView } from "./support/api";
 import { currentStack } from "./support/backend";
 
@@ -16,7 +16,8 @@ const LOCAL = ["local-1", "local-2", "local-3"];
 function startLoad(): { created: TaskView[]; stop(): Promise<void> } {
   const created: TaskView[] = [];
   let running = true;
-  const sleep = (i: number) => createTask({ type: "sleep", params: { ms: 1_000 + ((i * 379) % 2_000) }, title: `nightly export shard ${i}` });
+  const sleep = (i: number) =>
+    createTask({ type: "sleep", params: { ms: 1_000 + ((i * 379) % 2_000) }, title: `nightly export shard ${i}` });
   const loop = (async () => {
     let i = 0;
     for (; i < 40; i++) created.push(await sleep(i));
@@ -44,18 +45,41 @@ test("SQLite backend only: screenshots of the dashboard under load (README)", as
   const load = startLoad();
   try {
     const failing = [
-      await createTask({ type: "fail", params: { message: "upstream returned 503", retryable: true }, title: "sync billing (flaky upstream)", maxAttempts: 2 }),
-      await createTask({ type: "fail", params: { message: "schema mismatch in row 42", retryable: false }, title: "import CSV batch 7", maxAttempts: 3 }),
+      await createTask({
+        type: "fail",
+        params: { message: "upstream returned 503", retryable: true },
+        title: "sync billing (flaky upstream)",
+        maxAttempts: 2,
+      }),
+      await createTask({
+        type: "fail",
+        params: { message: "schema mismatch in row 42", retryable: false },
+        title: "import CSV batch 7",
+        maxAttempts: 3,
+      }),
     ];
-    await expect.poll(async () => Promise.all(failing.map(async (t) => (await getTask(t.id)).task.state)), { timeout: 30_000 }).toEqual(["dead", "dead"]);
-    await expect.poll(async () => (await Promise.all(load.created.slice(0, 5).map((t) => getTask(t.id)))).filter((d) => d.task.state === "succeeded").length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Promise.all(failing.map(async (t) => (await getTask(t.id)).task.state)), { timeout: 30_000 })
+      .toEqual(["dead", "dead"]);
+    await expect
+      .poll(
+        async () =>
+          (await Promise.all(load.created.slice(0, 5).map((t) => getTask(t.id)))).filter(
+            (d) => d.task.state === "succeeded",
+          ).length,
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThan(0);
 
     const overview = await context.newPage();
     await overview.goto("/");
-    await expect.poll(async () => Number(await overview.getByTestId("overview-capacity").getAttribute("data-used"))).toBeGreaterThanOrEqual(5);
+    await expect
+      .poll(async () => Number(await overview.getByTestId("overview-capacity").getAttribute("data-used")))
+      .toBeGreaterThanOrEqual(5);
     await expect(overview.getByTestId("task-count-succeeded")).not.toHaveText("0");
     await expect(overview.getByTestId("task-count-dead")).not.toHaveText("0");
-    for (const id of LOCAL) await expect(overview.getByTestId(`capacity-row-${id}`).getByTestId("capacity-bar")).not.toContainText("IDLE");
+    for (const id of LOCAL)
+      await expect(overview.getByTestId(`capacity-row-${id}`).getByTestId("capacity-bar")).not.toContainText("IDLE");
     await shoot(overview, "overview");
 
     const locks = await context.newPage();

@@ -12,12 +12,12 @@
  * EMULATOR_SECONDARY_LIMIT (on | off), and everything scripts/start.ts reads (PORT,
  * SENTINEL_OPERATOR_TOKEN, SENTINEL_LOCAL_WORKERS, HEARTBEAT_INTERVAL_MS, …).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startEmulator, type Emulator } from "@sentinel/github-emulator";
+import { type Emulator, startEmulator } from "@sentinel/github-emulator";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const OWNER = "sentinel-demo";
@@ -48,7 +48,8 @@ function readInt(name: string, fallback: number, min: number, max: number): numb
   const raw = process.env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) fail(`invalid ${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    fail(`invalid ${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   return value;
 }
 
@@ -79,7 +80,8 @@ function loadOrCreateSecrets(dataDir: string): DemoSecrets {
 async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) fail("scripts/start.ts exited before the dashboard was ready");
+    if (child.exitCode !== null || child.signalCode !== null)
+      fail("scripts/start.ts exited before the dashboard was ready");
     try {
       if ((await fetch(url)).ok) return;
     } catch {
@@ -101,7 +103,10 @@ async function main(): Promise<void> {
   const secrets = loadOrCreateSecrets(dataDir);
   const settleDelayMs = readInt("SENTINEL_SETTLE_DELAY_MS", 250, 0, 60_000);
   const readLagMs = readInt("EMULATOR_READ_LAG_MS", 40, 0, 60_000);
-  if (readLagMs >= settleDelayMs) log(`warning: EMULATOR_READ_LAG_MS (${readLagMs}) ≥ SENTINEL_SETTLE_DELAY_MS (${settleDelayMs}) breaks the lock's assumption (docs/github-backend.md)`);
+  if (readLagMs >= settleDelayMs)
+    log(
+      `warning: EMULATOR_READ_LAG_MS (${readLagMs}) ≥ SENTINEL_SETTLE_DELAY_MS (${settleDelayMs}) breaks the lock's assumption (docs/github-backend.md)`,
+    );
   const persistPath = join(dataDir, "github-emulator.json");
 
   const emulator: Emulator = await startEmulator({
@@ -116,7 +121,9 @@ async function main(): Promise<void> {
     faults: { readLagMs, readLagJitterMs: Math.floor(readLagMs / 2) },
     // Several processes share one login here; real deployments spread workers over slower heartbeats.
     rateLimit: { limit: 50_000 },
-    secondaryRateLimit: readSwitch("EMULATOR_SECONDARY_LIMIT", true) ? { perMinute: SECONDARY_PER_MINUTE, perHour: SECONDARY_PER_HOUR } : false,
+    secondaryRateLimit: readSwitch("EMULATOR_SECONDARY_LIMIT", true)
+      ? { perMinute: SECONDARY_PER_MINUTE, perHour: SECONDARY_PER_HOUR }
+      : false,
   });
 
   const env: NodeJS.ProcessEnv = {
@@ -133,14 +140,24 @@ async function main(): Promise<void> {
     SENTINEL_OPERATOR_TOKEN: process.env.SENTINEL_OPERATOR_TOKEN?.trim() || randomBytes(24).toString("base64url"),
     // The emulator answers at once and has the limits set above: the stores plan their writes
     // (and stretch heartbeats) for those, not for api.github.com's 80/min and 500/h.
-    SENTINEL_GITHUB_TUNING: process.env.SENTINEL_GITHUB_TUNING ?? JSON.stringify({ throttle: { writeMinTimeMs: 50, notificationMinTimeMs: 100 }, writeBudget: { perMinute: SECONDARY_PER_MINUTE, perHour: SECONDARY_PER_HOUR } }),
+    SENTINEL_GITHUB_TUNING:
+      process.env.SENTINEL_GITHUB_TUNING ??
+      JSON.stringify({
+        throttle: { writeMinTimeMs: 50, notificationMinTimeMs: 100 },
+        writeBudget: { perMinute: SECONDARY_PER_MINUTE, perHour: SECONDARY_PER_HOUR },
+      }),
     HEARTBEAT_INTERVAL_MS: process.env.HEARTBEAT_INTERVAL_MS ?? "5000",
     STALE_WORKER_THRESHOLD_MS: process.env.STALE_WORKER_THRESHOLD_MS ?? "20000",
     STALE_CHECK_INTERVAL_MS: process.env.STALE_CHECK_INTERVAL_MS ?? "2000",
     SENTINEL_SYNC_POLL_MS: process.env.SENTINEL_SYNC_POLL_MS ?? "1000",
     SENTINEL_SYNC_WORKERS_MS: process.env.SENTINEL_SYNC_WORKERS_MS ?? "3000",
   };
-  const stack = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts/start.ts")], { cwd: ROOT, env, stdio: "inherit", shell: false });
+  const stack = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts/start.ts")], {
+    cwd: ROOT,
+    env,
+    stdio: "inherit",
+    shell: false,
+  });
 
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {

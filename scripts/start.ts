@@ -11,7 +11,7 @@
  * (HEARTBEAT_INTERVAL_MS, STALE_WORKER_THRESHOLD_MS, …) pass through to the workers; their
  * LOG_LEVEL defaults to warn here.
  */
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -23,7 +23,13 @@ const WORKER_DIR = join(ROOT, "apps/worker");
 const NEXT_BIN = join(WEB_DIR, "node_modules/next/dist/bin/next");
 const BUILD_ID = join(WEB_DIR, ".next/BUILD_ID");
 /** Inputs of the production build: any newer file means the build is stale. */
-const BUILD_INPUTS = ["apps/web/src", "apps/web/next.config.ts", "apps/web/package.json", "packages/api/src", "packages/coordination/src"];
+const BUILD_INPUTS = [
+  "apps/web/src",
+  "apps/web/next.config.ts",
+  "apps/web/package.json",
+  "packages/api/src",
+  "packages/coordination/src",
+];
 
 interface StartOptions {
   port: number;
@@ -40,7 +46,8 @@ function readInt(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) fail(`invalid ${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    fail(`invalid ${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
   return value;
 }
 
@@ -94,7 +101,11 @@ function buildIsCurrent(): boolean {
 function ensureBuilt(): void {
   if (buildIsCurrent()) return;
   log("building the dashboard (next build --webpack)…");
-  const result = spawnSync(process.execPath, [NEXT_BIN, "build", "--webpack"], { cwd: WEB_DIR, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const result = spawnSync(process.execPath, [NEXT_BIN, "build", "--webpack"], {
+    cwd: WEB_DIR,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (result.status !== 0) fail(`next build failed (exit ${result.status ?? result.signal})`);
 }
 
@@ -118,7 +129,13 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
  * which then stops them in order (workers drain first, the server last).
  */
 function spawnChild(name: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ["ignore", "inherit", "inherit"], detached: true, shell: false });
+  const child = spawn(process.execPath, args, {
+    cwd,
+    env,
+    stdio: ["ignore", "inherit", "inherit"],
+    detached: true,
+    shell: false,
+  });
   child.on("exit", (code, signal) => {
     if (!stopping) log(`${name} exited unexpectedly (${signal ?? `code ${code}`})`);
   });
@@ -216,7 +233,8 @@ async function main(): Promise<void> {
   process.on("SIGINT", (s) => void shutdown(s));
   process.on("SIGTERM", (s) => void shutdown(s));
   process.on("exit", () => {
-    for (const child of [...workers, server]) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    for (const child of [...workers, server])
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   });
 
   await waitForHttp(`${baseUrl}/health`, server, 60_000);

@@ -1,10 +1,12 @@
 import { existsSync } from "node:fs";
-import { chromium, type Browser } from "@playwright/test";
+import { type Browser, chromium } from "@playwright/test";
 import { CHROMIUM_ARGS } from "../../e2e/support/chromium-launch.js";
 
 export async function launchChromium(executablePath: string): Promise<Browser> {
   if (!existsSync(executablePath)) {
-    throw new Error(`Chromium not found at ${executablePath}: install it (apt-get install -y chromium) or set BENCH_CHROMIUM to its path`);
+    throw new Error(
+      `Chromium not found at ${executablePath}: install it (apt-get install -y chromium) or set BENCH_CHROMIUM to its path`,
+    );
   }
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS });
 }

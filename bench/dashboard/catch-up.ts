@@ -29,7 +29,11 @@ export async function lastStoreEventId(store: CoordinationStore): Promise<number
  * Polls the overview until the dashboard shows the whole dataset: every worker, every task
  * state's count, and a syncer that has applied the store's event log up to `storeEventId`.
  */
-export async function waitForDashboardToShow(baseUrl: string, expected: { workers: number; tasks: Record<TaskState, number>; storeEventId: number }, timeoutMs: number): Promise<CatchUp> {
+export async function waitForDashboardToShow(
+  baseUrl: string,
+  expected: { workers: number; tasks: Record<TaskState, number>; storeEventId: number },
+  timeoutMs: number,
+): Promise<CatchUp> {
   const started = performance.now();
   let last: OverviewCounts | null = null;
   while (performance.now() - started < timeoutMs) {
@@ -40,5 +44,7 @@ export async function waitForDashboardToShow(baseUrl: string, expected: { worker
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`the dashboard did not show the dataset within ${timeoutMs} ms: expected ${JSON.stringify(expected)}, last overview ${JSON.stringify(last && { workers: last.workers, tasks: last.tasks, sync: last.sync })}`);
+  throw new Error(
+    `the dashboard did not show the dataset within ${timeoutMs} ms: expected ${JSON.stringify(expected)}, last overview ${JSON.stringify(last && { workers: last.workers, tasks: last.tasks, sync: last.sync })}`,
+  );
 }

@@ -1,6 +1,6 @@
-import { newTaskSchema, type CoordinationStore } from "@sentinel/coordination";
 import type { Browser, Page } from "@playwright/test";
-import { measurePageClockOffset, wallNow, type ClockOffset } from "./clock.js";
+import { type CoordinationStore, newTaskSchema } from "@sentinel/coordination";
+import { type ClockOffset, measurePageClockOffset, wallNow } from "./clock.js";
 import { BADGE_OBSERVER_SCRIPT } from "./dom-probes.js";
 import { liveConnection } from "./live-connection.js";
 
@@ -28,7 +28,10 @@ const VISIBLE_TIMEOUT_MS = 30_000;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function firstSeen(page: Page, key: string): Promise<number> {
-  const handle = await page.waitForFunction(`window.__benchBadges.get(${JSON.stringify(key)})`, undefined, { timeout: VISIBLE_TIMEOUT_MS, polling: 20 });
+  const handle = await page.waitForFunction(`window.__benchBadges.get(${JSON.stringify(key)})`, undefined, {
+    timeout: VISIBLE_TIMEOUT_MS,
+    polling: 20,
+  });
   return (await handle.jsonValue()) as number;
 }
 
@@ -48,7 +51,11 @@ async function timedWrite<T>(write: () => Promise<T>, writeMs: number[]): Promis
  * syncer poll → cache → change log → SSE → the page's query invalidation → tRPC refetch →
  * React render.
  */
-export async function measureChangeLatency(browser: Browser, store: CoordinationStore, options: ChangeLatencyOptions): Promise<ChangeLatency> {
+export async function measureChangeLatency(
+  browser: Browser,
+  store: CoordinationStore,
+  options: ChangeLatencyOptions,
+): Promise<ChangeLatency> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
     const page = await context.newPage();
@@ -59,14 +66,28 @@ export async function measureChangeLatency(browser: Browser, store: Coordination
     const result: ChangeLatency = { created: [], stateChanged: [], writeMs: [], clock };
     for (let i = 0; i < options.samples; i++) {
       await pause(Math.random() * MAX_JITTER_MS);
-      const created = await timedWrite(() => store.createTask(newTaskSchema.parse({ type: PROBE_TYPE, title: `latency probe ${i}`, params: { probe: i } }), "bench"), result.writeMs);
+      const created = await timedWrite(
+        () =>
+          store.createTask(
+            newTaskSchema.parse({ type: PROBE_TYPE, title: `latency probe ${i}`, params: { probe: i } }),
+            "bench",
+          ),
+        result.writeMs,
+      );
       result.created.push((await firstSeen(page, `${created.value.id} queued`)) - clock.offsetMs - created.committedAt);
 
       await pause(Math.random() * MAX_JITTER_MS);
-      const cancelled = await timedWrite(() => store.cancelTask(created.value.id, { actor: "bench", reason: "latency probe" }), result.writeMs);
-      result.stateChanged.push((await firstSeen(page, `${created.value.id} cancelled`)) - clock.offsetMs - cancelled.committedAt);
+      const cancelled = await timedWrite(
+        () => store.cancelTask(created.value.id, { actor: "bench", reason: "latency probe" }),
+        result.writeMs,
+      );
+      result.stateChanged.push(
+        (await firstSeen(page, `${created.value.id} cancelled`)) - clock.offsetMs - cancelled.committedAt,
+      );
     }
-    options.log(`change → DOM: ${options.samples} new tasks and ${options.samples} state changes observed (clock offset ${clock.offsetMs.toFixed(2)} ms ± ${(clock.rttMs / 2).toFixed(2)} ms)`);
+    options.log(
+      `change → DOM: ${options.samples} new tasks and ${options.samples} state changes observed (clock offset ${clock.offsetMs.toFixed(2)} ms ± ${(clock.rttMs / 2).toFixed(2)} ms)`,
+    );
     return result;
   } finally {
     await context.close();

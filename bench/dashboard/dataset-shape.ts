@@ -84,5 +84,9 @@ export function taskTitle(type: string, index: number): string {
 
 /** Parameters a search can find: `cust-42` matches about one task in a thousand. */
 export function taskParams(index: number): Record<string, unknown> {
-  return { customer: `cust-${index % CUSTOMERS}`, orderId: 100_000 + index, region: index % 2 === 0 ? "eu-west" : "us-east" };
+  return {
+    customer: `cust-${index % CUSTOMERS}`,
+    orderId: 100_000 + index,
+    region: index % 2 === 0 ? "eu-west" : "us-east",
+  };
 }

@@ -34,7 +34,12 @@ function historyState(index: number, counts: Record<TaskState, number>): (typeof
   return "succeeded";
 }
 
-function historyTask(index: number, state: (typeof FINISHED_STATES)[number], options: CacheFillOptions, history: number): Task {
+function historyTask(
+  index: number,
+  state: (typeof FINISHED_STATES)[number],
+  options: CacheFillOptions,
+  history: number,
+): Task {
   const createdAt = Math.round(options.now - HISTORY_MS + (index * HISTORY_MS) / history);
   const worker = (index * 7919) % options.workers;
   const registration = workerRegistration(worker, options.heartbeatIntervalMs);
@@ -87,7 +92,9 @@ export function fillCacheHistory(dataDir: string, options: CacheFillOptions): Ca
         byState[task.state] = (byState[task.state] ?? 0) + 1;
         // What the syncer counts per finished attempt (task.succeeded / task.failed / task.dead events).
         if (task.state === "succeeded") countFinishedAttempt(cache.db, task.finishedAt!, "succeeded");
-        if (task.state === "dead") for (let a = 0; a < task.attempts; a++) countFinishedAttempt(cache.db, task.finishedAt! - (task.attempts - 1 - a) * 1000, "failed");
+        if (task.state === "dead")
+          for (let a = 0; a < task.attempts; a++)
+            countFinishedAttempt(cache.db, task.finishedAt! - (task.attempts - 1 - a) * 1000, "failed");
       }
     })();
   } finally {

@@ -1,5 +1,5 @@
-import { newTaskSchema, type CoordinationStore } from "@sentinel/coordination";
-import { taskCounts, taskParams, taskTitle, TASK_TYPES, workerRegistration, workerTypes } from "./dataset-shape.js";
+import { type CoordinationStore, newTaskSchema } from "@sentinel/coordination";
+import { TASK_TYPES, taskCounts, taskParams, taskTitle, workerRegistration, workerTypes } from "./dataset-shape.js";
 
 export interface StoreFill {
   /** Tasks written through the store port (queued, running, awaiting retry). */
@@ -35,7 +35,8 @@ export async function fillStore(store: CoordinationStore, options: StoreFillOpti
   const live = counts.queued + counts.running + counts.failed;
   const firstIndex = options.totalTasks - live;
 
-  for (let i = 0; i < options.workers; i++) await store.registerWorker(workerRegistration(i, options.heartbeatIntervalMs));
+  for (let i = 0; i < options.workers; i++)
+    await store.registerWorker(workerRegistration(i, options.heartbeatIntervalMs));
   options.onWorkersRegistered();
   options.log(`registered ${options.workers} workers`);
 
@@ -47,7 +48,10 @@ export async function fillStore(store: CoordinationStore, options: StoreFillOpti
     const types = workerTypes(worker);
     const type = types[k % types.length]!;
     const index = firstIndex + k;
-    const task = await store.createTask(newTaskSchema.parse({ type, title: taskTitle(type, index), params: taskParams(index) }), "bench");
+    const task = await store.createTask(
+      newTaskSchema.parse({ type, title: taskTitle(type, index), params: taskParams(index) }),
+      "bench",
+    );
     const ids = claims.get(worker) ?? [];
     ids.push(task.id);
     claims.set(worker, ids);
@@ -56,10 +60,20 @@ export async function fillStore(store: CoordinationStore, options: StoreFillOpti
   const { activeTasks } = options;
   for (const [worker, taskIds] of claims) {
     const registration = workerRegistration(worker, options.heartbeatIntervalMs);
-    const claimed = await store.claimTasks({ workerId: registration.id, taskIds, metadata: { hostname: registration.hostname, pid: registration.pid } });
-    if (claimed.length !== taskIds.length) throw new Error(`${registration.id} claimed ${claimed.length} of ${taskIds.length} tasks`);
+    const claimed = await store.claimTasks({
+      workerId: registration.id,
+      taskIds,
+      metadata: { hostname: registration.hostname, pid: registration.pid },
+    });
+    if (claimed.length !== taskIds.length)
+      throw new Error(`${registration.id} claimed ${claimed.length} of ${taskIds.length} tasks`);
     for (const { task, lock } of claimed) {
-      if (toFail.has(task.id)) await store.failTask(task.id, lock.token, { message: "upstream timed out", retryable: true, retryDelayMs: RETRY_DELAY_MS });
+      if (toFail.has(task.id))
+        await store.failTask(task.id, lock.token, {
+          message: "upstream timed out",
+          retryable: true,
+          retryDelayMs: RETRY_DELAY_MS,
+        });
       else activeTasks.set(registration.id, (activeTasks.get(registration.id) ?? 0) + 1);
     }
   }
@@ -72,7 +86,15 @@ export async function fillStore(store: CoordinationStore, options: StoreFillOpti
   for (let k = 0; k < counts.queued; k++) {
     const index = firstIndex + counts.running + counts.failed + k;
     const type = TASK_TYPES[index % TASK_TYPES.length]!;
-    await store.createTask(newTaskSchema.parse({ type, title: taskTitle(type, index), params: taskParams(index), priority: (index % 5) - 2 }), "bench");
+    await store.createTask(
+      newTaskSchema.parse({
+        type,
+        title: taskTitle(type, index),
+        params: taskParams(index),
+        priority: (index % 5) - 2,
+      }),
+      "bench",
+    );
   }
   options.log(`${counts.queued} queued`);
   return { tasks: live, workers: options.workers, elapsedMs: performance.now() - started };

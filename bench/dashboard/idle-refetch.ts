@@ -18,22 +18,38 @@ export interface IdleRefetch {
  * the refetches its live subscription triggers: what one open dashboard costs the control
  * plane at this cluster size.
  */
-export async function watchIdlePage(browser: Browser, baseUrl: string, watched: DashboardPage, watchMs: number): Promise<IdleRefetch> {
+export async function watchIdlePage(
+  browser: Browser,
+  baseUrl: string,
+  watched: DashboardPage,
+  watchMs: number,
+): Promise<IdleRefetch> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
     const page = await context.newPage();
     await page.addInitScript({ content: readyObserverScript(watched.ready) });
     await Promise.all([liveConnection(page, 60_000), page.goto(`${baseUrl}${watched.path}`)]);
     await page.waitForFunction("window.__benchReadyAt !== undefined", undefined, { timeout: 60_000, polling: 20 });
-    const result: IdleRefetch = { path: watched.path, watchedMs: watchMs, requests: 0, responseBytes: 0, procedures: {} };
+    const result: IdleRefetch = {
+      path: watched.path,
+      watchedMs: watchMs,
+      requests: 0,
+      responseBytes: 0,
+      procedures: {},
+    };
     let counting = true;
     const sizes: Array<Promise<void>> = [];
     page.on("requestfinished", (request) => {
       const url = new URL(request.url());
       if (!counting || !url.pathname.startsWith("/api/trpc/")) return;
       result.requests += 1;
-      for (const procedure of url.pathname.slice("/api/trpc/".length).split(",")) result.procedures[procedure] = (result.procedures[procedure] ?? 0) + 1;
-      sizes.push(request.sizes().then((s) => void (result.responseBytes += s.responseBodySize)));
+      for (const procedure of url.pathname.slice("/api/trpc/".length).split(","))
+        result.procedures[procedure] = (result.procedures[procedure] ?? 0) + 1;
+      sizes.push(
+        request.sizes().then((s) => {
+          result.responseBytes += s.responseBodySize;
+        }),
+      );
     });
     await new Promise((r) => setTimeout(r, watchMs));
     counting = false;

@@ -10,5 +10,6 @@ const LIVE_PATH = "/api/trpc/live";
 export async function liveConnection(page: Page, timeoutMs: number): Promise<void> {
   const response = await page.waitForResponse((r) => new URL(r.url()).pathname === LIVE_PATH, { timeout: timeoutMs });
   const type = response.headers()["content-type"] ?? "";
-  if (!response.ok() || !type.startsWith("text/event-stream")) throw new Error(`live subscription answered HTTP ${response.status()} ${type}`);
+  if (!response.ok() || !type.startsWith("text/event-stream"))
+    throw new Error(`live subscription answered HTTP ${response.status()} ${type}`);
 }

@@ -1,5 +1,5 @@
 import type { Browser, Request } from "@playwright/test";
-import { readyObserverScript, type ReadyCondition } from "./dom-probes.js";
+import { type ReadyCondition, readyObserverScript } from "./dom-probes.js";
 
 export interface DashboardPage {
   label: string;
@@ -32,7 +32,12 @@ const READ_TIMINGS = `(() => {
 })()`;
 
 /** Full page loads (not client-side route changes), each timed by the page itself from navigation start. */
-export async function measurePageLoads(browser: Browser, baseUrl: string, page: DashboardPage, warmLoads: number): Promise<PageLoads> {
+export async function measurePageLoads(
+  browser: Browser,
+  baseUrl: string,
+  page: DashboardPage,
+  warmLoads: number,
+): Promise<PageLoads> {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   try {
     const tab = await context.newPage();
@@ -40,14 +45,18 @@ export async function measurePageLoads(browser: Browser, baseUrl: string, page: 
     const dataRequests: string[] = [];
     const record = (request: Request) => {
       const { pathname } = new URL(request.url());
-      if (request.method() === "GET" && pathname.startsWith("/api/trpc/") && pathname !== "/api/trpc/live") dataRequests.push(request.url());
+      if (request.method() === "GET" && pathname.startsWith("/api/trpc/") && pathname !== "/api/trpc/live")
+        dataRequests.push(request.url());
     };
     tab.on("request", record);
     const loads: PageLoad[] = [];
     for (let i = 0; i <= warmLoads; i++) {
       if (i === 1) tab.off("request", record);
       await tab.goto(`${baseUrl}${page.path}`, { waitUntil: "commit" });
-      await tab.waitForFunction("window.__benchReadyAt !== undefined", undefined, { timeout: LOAD_TIMEOUT_MS, polling: 20 });
+      await tab.waitForFunction("window.__benchReadyAt !== undefined", undefined, {
+        timeout: LOAD_TIMEOUT_MS,
+        polling: 20,
+      });
       loads.push((await tab.evaluate(READ_TIMINGS)) as PageLoad);
     }
     const [cold, ...warm] = loads;

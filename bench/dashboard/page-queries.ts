@@ -1,5 +1,5 @@
 import type { PageLoads } from "./page-load.js";
-import { batchLabel, describeInput, splitBatch, timeRequest, type ProcedureTiming } from "./procedure-timing.js";
+import { batchLabel, describeInput, type ProcedureTiming, splitBatch, timeRequest } from "./procedure-timing.js";
 
 /**
  * Times, over plain HTTP, the queries the measured pages actually sent on their first load
@@ -11,7 +11,11 @@ export async function timePageQueries(loads: PageLoads[], requests: number): Pro
   for (const load of loads) {
     for (const batch of load.dataRequests) {
       for (const call of splitBatch(batch)) {
-        const entry = singles.get(call.url) ?? { pages: [], procedure: call.procedure, input: describeInput(call.input) };
+        const entry = singles.get(call.url) ?? {
+          pages: [],
+          procedure: call.procedure,
+          input: describeInput(call.input),
+        };
         if (!entry.pages.includes(load.page.label)) entry.pages.push(load.page.label);
         singles.set(call.url, entry);
       }
@@ -22,7 +26,12 @@ export async function timePageQueries(loads: PageLoads[], requests: number): Pro
   for (const load of loads) {
     for (const batch of load.dataRequests) {
       if (splitBatch(batch).length < 2) continue;
-      timings.push({ pages: [load.page.label], procedure: batchLabel(batch), input: "the page's batched request, as sent", ...(await timeRequest(batch, requests)) });
+      timings.push({
+        pages: [load.page.label],
+        procedure: batchLabel(batch),
+        input: "the page's batched request, as sent",
+        ...(await timeRequest(batch, requests)),
+      });
     }
   }
   return timings;

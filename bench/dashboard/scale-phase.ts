@@ -1,15 +1,15 @@
 import type { Browser } from "@playwright/test";
 import type { TaskState } from "@sentinel/coordination";
 import { defaultSqlitePath, openSqliteStore } from "@sentinel/coordination/sqlite";
-import { lastStoreEventId, waitForDashboardToShow, type CatchUp } from "./catch-up.js";
-import { measureChangeLatency, type ChangeLatency } from "./change-latency.js";
+import { type CatchUp, lastStoreEventId, waitForDashboardToShow } from "./catch-up.js";
+import { type ChangeLatency, measureChangeLatency } from "./change-latency.js";
 import { taskCounts, workerId } from "./dataset-shape.js";
-import { fillCacheHistory, type CacheFill } from "./fill-cache.js";
+import { type CacheFill, fillCacheHistory } from "./fill-cache.js";
 import { fillStore, type StoreFill } from "./fill-store.js";
-import { startHeartbeats, type HeartbeatLoop } from "./heartbeats.js";
-import { watchIdlePage, type IdleRefetch } from "./idle-refetch.js";
+import { type HeartbeatLoop, startHeartbeats } from "./heartbeats.js";
+import { type IdleRefetch, watchIdlePage } from "./idle-refetch.js";
 import type { DashboardBenchOptions } from "./options.js";
-import { measurePageLoads, type DashboardPage, type PageLoads } from "./page-load.js";
+import { type DashboardPage, measurePageLoads, type PageLoads } from "./page-load.js";
 import { timePageQueries } from "./page-queries.js";
 import type { ProcedureTiming } from "./procedure-timing.js";
 import { startStack } from "./stack.js";
@@ -31,14 +31,28 @@ const CATCH_UP_TIMEOUT_MS = 180_000;
 const FILTER = { state: "succeeded", type: "image.resize" };
 const SEARCH = "cust-42";
 
-const TASKS_READY = [{ selector: '[data-testid^="task-row-"]' }, { selector: '[data-testid="task-count"]', text: "matching" }];
+const TASKS_READY = [
+  { selector: '[data-testid^="task-row-"]' },
+  { selector: '[data-testid="task-count"]', text: "matching" },
+];
 
 const TASKS_PAGE: DashboardPage = { label: "tasks", path: "/tasks", ready: TASKS_READY };
 
 const DASHBOARD_PAGES: DashboardPage[] = [
-  { label: "overview", path: "/", ready: [{ selector: '[data-testid="overview-queue"]' }, { selector: '[data-testid="capacity-by-worker"] tbody tr' }] },
+  {
+    label: "overview",
+    path: "/",
+    ready: [
+      { selector: '[data-testid="overview-queue"]' },
+      { selector: '[data-testid="capacity-by-worker"] tbody tr' },
+    ],
+  },
   TASKS_PAGE,
-  { label: "tasks, filtered by state + type", path: `/tasks?state=${FILTER.state}&type=${FILTER.type}`, ready: TASKS_READY },
+  {
+    label: "tasks, filtered by state + type",
+    path: `/tasks?state=${FILTER.state}&type=${FILTER.type}`,
+    ready: TASKS_READY,
+  },
   { label: "tasks, searched", path: `/tasks?q=${encodeURIComponent(SEARCH)}`, ready: TASKS_READY },
 ];
 
@@ -48,13 +62,23 @@ const DASHBOARD_PAGES: DashboardPage[] = [
  * history straight into the cache (see fill-cache.ts). Then the real stack starts on that
  * data directory and the dashboard is measured over HTTP and in Chromium.
  */
-export async function runScalePhase(dataDir: string, browser: Browser, options: DashboardBenchOptions, log: (message: string) => void): Promise<ScaleResult> {
+export async function runScalePhase(
+  dataDir: string,
+  browser: Browser,
+  options: DashboardBenchOptions,
+  log: (message: string) => void,
+): Promise<ScaleResult> {
   const expected = { workers: options.workers, tasks: taskCounts(options.tasks) };
   const store = openSqliteStore({ path: defaultSqlitePath({ SENTINEL_DATA_DIR: dataDir }) });
   // Started from inside the fill, as soon as the workers exist.
   const background: { heartbeats: HeartbeatLoop | null; errors: number } = { heartbeats: null, errors: 0 };
   try {
-    const cacheFill = fillCacheHistory(dataDir, { workers: options.workers, totalTasks: options.tasks, heartbeatIntervalMs: options.heartbeatIntervalMs, now: await store.now() });
+    const cacheFill = fillCacheHistory(dataDir, {
+      workers: options.workers,
+      totalTasks: options.tasks,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
+      now: await store.now(),
+    });
     log(`cache history: ${cacheFill.tasks} finished tasks in ${(cacheFill.elapsedMs / 1000).toFixed(1)} s`);
 
     const activeTasks = new Map<string, number>();
@@ -68,22 +92,29 @@ export async function runScalePhase(dataDir: string, browser: Browser, options: 
           workerIds: Array.from({ length: options.workers }, (_, i) => workerId(i)),
           intervalMs: options.heartbeatIntervalMs,
           activeTasks: (id) => activeTasks.get(id) ?? 0,
-          onError: () => void (background.errors += 1),
+          onError: () => {
+            background.errors += 1;
+          },
         });
       },
       log: (message) => log(`store: ${message}`),
     });
-    log(`store: ${storeFill.tasks} tasks and ${storeFill.workers} workers in ${(storeFill.elapsedMs / 1000).toFixed(1)} s`);
+    log(
+      `store: ${storeFill.tasks} tasks and ${storeFill.workers} workers in ${(storeFill.elapsedMs / 1000).toFixed(1)} s`,
+    );
 
     const storeEventId = await lastStoreEventId(store);
     const stack = await startStack(dataDir);
     log(`stack up in ${(stack.startMs / 1000).toFixed(1)} s`);
     try {
       const catchUp = await waitForDashboardToShow(stack.baseUrl, { ...expected, storeEventId }, CATCH_UP_TIMEOUT_MS);
-      log(`dashboard shows the dataset ${(catchUp.elapsedMs / 1000).toFixed(1)} s after the server answered (syncer past store event ${storeEventId})`);
+      log(
+        `dashboard shows the dataset ${(catchUp.elapsedMs / 1000).toFixed(1)} s after the server answered (syncer past store event ${storeEventId})`,
+      );
 
       const pageLoads: PageLoads[] = [];
-      for (const page of DASHBOARD_PAGES) pageLoads.push(await measurePageLoads(browser, stack.baseUrl, page, options.pageLoads));
+      for (const page of DASHBOARD_PAGES)
+        pageLoads.push(await measurePageLoads(browser, stack.baseUrl, page, options.pageLoads));
       log(`timed ${DASHBOARD_PAGES.length} pages × ${options.pageLoads + 1} loads`);
       const procedures = await timePageQueries(pageLoads, options.requests);
       log(`timed ${procedures.length} of the pages' tRPC requests × ${options.requests}`);
@@ -91,7 +122,11 @@ export async function runScalePhase(dataDir: string, browser: Browser, options: 
       const idle = await watchIdlePage(browser, stack.baseUrl, TASKS_PAGE, options.idleWatchMs);
       log(`idle tasks page: ${idle.requests} refetches in ${options.idleWatchMs / 1000} s`);
 
-      const latency = await measureChangeLatency(browser, store, { baseUrl: stack.baseUrl, samples: options.latencySamples, log });
+      const latency = await measureChangeLatency(browser, store, {
+        baseUrl: stack.baseUrl,
+        samples: options.latencySamples,
+        log,
+      });
       return {
         expected,
         cacheFill,
@@ -102,7 +137,12 @@ export async function runScalePhase(dataDir: string, browser: Browser, options: 
         pageLoads,
         idle,
         latency,
-        heartbeats: { intervalMs: options.heartbeatIntervalMs, sent: background.heartbeats?.sent ?? 0, late: background.heartbeats?.late ?? 0, errors: background.errors },
+        heartbeats: {
+          intervalMs: options.heartbeatIntervalMs,
+          sent: background.heartbeats?.sent ?? 0,
+          late: background.heartbeats?.late ?? 0,
+          errors: background.errors,
+        },
       };
     } finally {
       await stack.stop();

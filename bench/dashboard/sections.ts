@@ -9,8 +9,18 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const max = (values: number[]): number => (values.length ? values.reduce((a, b) => (b > a ? b : a)) : Number.NaN);
 
 function latencyRows(data: string, latency: ChangeLatency) {
-  const row = (change: string, samples: number[]) => ({ data, change, samples: samples.length, p50: percentile(samples, 50), p95: percentile(samples, 95), max: max(samples) });
-  return [row("new task appears in the list", latency.created), row("task state changes (cancel)", latency.stateChanged)];
+  const row = (change: string, samples: number[]) => ({
+    data,
+    change,
+    samples: samples.length,
+    p50: percentile(samples, 50),
+    p95: percentile(samples, 95),
+    max: max(samples),
+  });
+  return [
+    row("new task appears in the list", latency.created),
+    row("task state changes (cancel)", latency.stateChanged),
+  ];
 }
 
 export function changeLatencySection(baseline: BaselineResult, scale: ScaleResult, chromium: string): ReportSection {
@@ -91,7 +101,14 @@ export function pageLoadSection(scale: ScaleResult): ReportSection {
     rows: scale.pageLoads.map((l) => {
       const ready = l.warm.map((w) => w.readyMs);
       const dcl = l.warm.map((w) => w.domContentLoadedMs).filter((v): v is number => v !== null);
-      return { page: `${l.page.label} (\`${l.page.path}\`)`, cold: l.cold.readyMs, loads: ready.length, p50: percentile(ready, 50), p95: percentile(ready, 95), dcl: percentile(dcl, 50) };
+      return {
+        page: `${l.page.label} (\`${l.page.path}\`)`,
+        cold: l.cold.readyMs,
+        loads: ready.length,
+        p50: percentile(ready, 50),
+        p95: percentile(ready, 95),
+        dcl: percentile(dcl, 50),
+      };
     }),
     notes: [
       "Full navigations (not client-side route changes), timed by the page itself: navigation start → the moment a MutationObserver sees the page's data (overview: the queue card and the capacity-by-worker rows; tasks: a task row and the match count). The first load uses a fresh browser context; the warm ones reuse its HTTP cache.",

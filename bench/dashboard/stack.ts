@@ -20,7 +20,8 @@ export interface RunningStack {
 
 async function waitForHealth(url: string, child: ChildProcess, deadline: number): Promise<void> {
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`scripts/start.ts exited with code ${child.exitCode} before ${url} answered`);
+    if (child.exitCode !== null)
+      throw new Error(`scripts/start.ts exited with code ${child.exitCode} before ${url} answered`);
     try {
       if ((await fetch(url)).ok) return;
     } catch {

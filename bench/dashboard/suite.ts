@@ -18,10 +18,16 @@ export const dashboardSuite: BenchSuite = {
     const options = dashboardBenchOptionsFromEnv();
     const browser = await launchChromium(options.chromiumPath);
     try {
-      const baseline = await withTempDir("bench-dashboard-empty", (dir) => runBaselinePhase(dir, browser, options, ctx.log));
+      const baseline = await withTempDir("bench-dashboard-empty", (dir) =>
+        runBaselinePhase(dir, browser, options, ctx.log),
+      );
       const scale = await withTempDir("bench-dashboard-scale", (dir) => runScalePhase(dir, browser, options, ctx.log));
       return {
-        sections: [changeLatencySection(baseline, scale, browser.version()), procedureSection(scale), pageLoadSection(scale)],
+        sections: [
+          changeLatencySection(baseline, scale, browser.version()),
+          procedureSection(scale),
+          pageLoadSection(scale),
+        ],
         headlines: [],
         facts: { chromium: browser.version() },
         raw: { options, baseline, scale },

@@ -1,5 +1,5 @@
-import { startEmulator, type Emulator, type StatsSnapshot } from "@sentinel/github-emulator";
-import { openGithubStore, type GithubStore, type GithubStoreOptions } from "@sentinel/coordination/github";
+import { type GithubStore, type GithubStoreOptions, openGithubStore } from "@sentinel/coordination/github";
+import { type Emulator, type StatsSnapshot, startEmulator } from "@sentinel/github-emulator";
 
 export const OWNER = "bench";
 export const REPO = "tasks";
@@ -26,7 +26,11 @@ export async function startBenchEmulator(rate = 1): Promise<Emulator> {
  * changes wall time, not request counts) and a settle delay suited to an emulator without
  * replica lag. The write budget is the real one (500/h, 80/min, 40 % for heartbeats).
  */
-export async function openBenchStore(emulator: Emulator, token: string, overrides: Partial<GithubStoreOptions> = {}): Promise<GithubStore> {
+export async function openBenchStore(
+  emulator: Emulator,
+  token: string,
+  overrides: Partial<GithubStoreOptions> = {},
+): Promise<GithubStore> {
   return openGithubStore({
     token,
     owner: OWNER,
@@ -50,6 +54,7 @@ export interface RequestCounts {
 export function countsOf(stats: StatsSnapshot): RequestCounts {
   const notModified = stats.counters.notModified;
   const gets = (stats.byMethod.GET ?? 0) + (stats.byMethod.HEAD ?? 0);
-  const writes = (stats.byMethod.POST ?? 0) + (stats.byMethod.PATCH ?? 0) + (stats.byMethod.PUT ?? 0) + (stats.byMethod.DELETE ?? 0);
+  const writes =
+    (stats.byMethod.POST ?? 0) + (stats.byMethod.PATCH ?? 0) + (stats.byMethod.PUT ?? 0) + (stats.byMethod.DELETE ?? 0);
   return { reads: gets - notModified, notModified, writes };
 }

@@ -1,5 +1,5 @@
 import type { GithubStore } from "@sentinel/coordination/github";
-import { countsOf, openBenchStore, startBenchEmulator, type RequestCounts } from "./emulated-github.js";
+import { countsOf, openBenchStore, type RequestCounts, startBenchEmulator } from "./emulated-github.js";
 
 export interface PerTaskResult {
   tasks: number;
@@ -39,7 +39,20 @@ export async function measurePerTask(tasks: number): Promise<PerTaskResult> {
     await worker.listClaimable({ types: ["noop"], workerId: "w-bench", limit: 10 });
 
     emulator.resetStats();
-    for (let i = 0; i < tasks; i++) await producer.createTask({ type: "noop", priority: 0, params: { i }, maxAttempts: 3, timeoutMs: 600_000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "bench");
+    for (let i = 0; i < tasks; i++)
+      await producer.createTask(
+        {
+          type: "noop",
+          priority: 0,
+          params: { i },
+          maxAttempts: 3,
+          timeoutMs: 600_000,
+          delayMs: 0,
+          pinnedWorkerId: null,
+          affinityKey: null,
+        },
+        "bench",
+      );
     const producerCounts = countsOf(emulator.stats());
 
     emulator.resetStats();
@@ -50,11 +63,16 @@ export async function measurePerTask(tasks: number): Promise<PerTaskResult> {
       const claimable = await worker.listClaimable({ types: ["noop"], workerId: "w-bench", limit: 10 });
       if (claimable.length === 0) {
         // The mirror refreshes at most once per refreshIntervalMs (1 s): poll like the worker runtime does.
-        if (performance.now() > deadline) throw new Error(`worker found nothing to claim after ${done} of ${tasks} tasks`);
+        if (performance.now() > deadline)
+          throw new Error(`worker found nothing to claim after ${done} of ${tasks} tasks`);
         await new Promise((resolve) => setTimeout(resolve, 250));
         continue;
       }
-      const claimed = await worker.claimTasks({ workerId: "w-bench", taskIds: claimable.map((t) => t.id), metadata: { hostname: "bench", pid: process.pid } });
+      const claimed = await worker.claimTasks({
+        workerId: "w-bench",
+        taskIds: claimable.map((t) => t.id),
+        metadata: { hostname: "bench", pid: process.pid },
+      });
       for (const { task, lock } of claimed) await worker.completeTask(task.id, lock.token, { result: { ok: true } });
       done += claimed.length;
     }
@@ -63,7 +81,11 @@ export async function measurePerTask(tasks: number): Promise<PerTaskResult> {
       tasks,
       producer: producerCounts,
       worker: countsOf(emulator.stats()),
-      workerMeter: { reads: after.reads - before.reads, notModified: after.notModified - before.notModified, writes: after.writes - before.writes },
+      workerMeter: {
+        reads: after.reads - before.reads,
+        notModified: after.notModified - before.notModified,
+        writes: after.writes - before.writes,
+      },
     };
   } finally {
     await Promise.all(stores.map((store) => store.close()));

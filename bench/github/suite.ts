@@ -1,5 +1,5 @@
 import type { BenchContext, BenchSuite, ReportSection, SuiteResult } from "../report.js";
-import { measureIdleWorkers, type IdleResult } from "./idle-workers.js";
+import { type IdleResult, measureIdleWorkers } from "./idle-workers.js";
 import { measurePerTask, type PerTaskResult } from "./per-task.js";
 import { maxAdaptiveTaskRate, ORIGINAL, PER_HOUR, sustainedWorkers } from "./sustain-model.js";
 
@@ -18,7 +18,11 @@ function perTaskSection(result: PerTaskResult): ReportSection {
     notModified: perTask(counts.notModified, result.tasks),
     writes: perTask(counts.writes, result.tasks),
   });
-  const total = { reads: result.producer.reads + result.worker.reads, notModified: result.producer.notModified + result.worker.notModified, writes: result.producer.writes + result.worker.writes };
+  const total = {
+    reads: result.producer.reads + result.worker.reads,
+    notModified: result.producer.notModified + result.worker.notModified,
+    writes: result.producer.writes + result.worker.writes,
+  };
   return {
     id: "github-per-task",
     title: `GitHub mode: requests per task (${result.tasks} tasks over the emulator, its own count)`,
@@ -28,7 +32,11 @@ function perTaskSection(result: PerTaskResult): ReportSection {
       { key: "notModified", label: "304s (free)", digits: 2 },
       { key: "writes", label: "writes", digits: 2 },
     ],
-    rows: [row("producer: create the task", result.producer), row("worker: claim (= start) → complete → close", result.worker), row("total", total)],
+    rows: [
+      row("producer: create the task", result.producer),
+      row("worker: claim (= start) → complete → close", result.worker),
+      row("total", total),
+    ],
     notes: [
       "The producer posts from its own token; the worker lists claimable tasks, claims the batch (one settle delay), completes each task; no heartbeat falls inside the window.",
       `The worker store's own meter agrees: ${perTask(result.workerMeter.writes, result.tasks).toFixed(2)} writes, ${perTask(result.workerMeter.reads, result.tasks).toFixed(2)} reads and ${perTask(result.workerMeter.notModified, result.tasks).toFixed(2)} 304s per task.`,
@@ -65,7 +73,9 @@ function idleSection(results: IdleResult[]): ReportSection {
 }
 
 function sustainSection(writesPerTask: number, idleWritesPerWorkerHour: number): ReportSection {
-  const rows = TASK_RATES.map((rate) => sustainedWorkers(rate, { writesPerTask, idleWritesPerWorkerHour }, MAX_LEASE_MS));
+  const rows = TASK_RATES.map((rate) =>
+    sustainedWorkers(rate, { writesPerTask, idleWritesPerWorkerHour }, MAX_LEASE_MS),
+  );
   return {
     id: "github-sustain",
     title: `GitHub mode: workers one token sustains under ${PER_HOUR} writes/hour`,
@@ -76,7 +86,13 @@ function sustainSection(writesPerTask: number, idleWritesPerWorkerHour: number):
       { key: "adaptive", label: "Sentinel, adaptive heartbeat (lease ≤ 10 min)" },
       { key: "lease", label: "its lease s" },
     ],
-    rows: rows.map((r) => ({ rate: r.tasksPerHour, original: r.original, fixed: r.fixed, adaptive: r.adaptive === null ? "paced" : r.adaptive, lease: r.adaptiveLeaseMs === null ? null : r.adaptiveLeaseMs / 1000 })),
+    rows: rows.map((r) => ({
+      rate: r.tasksPerHour,
+      original: r.original,
+      fixed: r.fixed,
+      adaptive: r.adaptive === null ? "paced" : r.adaptive,
+      lease: r.adaptiveLeaseMs === null ? null : r.adaptiveLeaseMs / 1000,
+    })),
     notes: [
       `Computed from the measured figures: ${writesPerTask.toFixed(2)} worker writes per task and ${idleWritesPerWorkerHour.toFixed(1)} writes per idle worker-hour (one worker on the login). Task writes on the producer's own token are not counted.`,
       `Original design (modelled): a lock comment per held lock every 30 s = ${ORIGINAL.lockWritesPerBusyWorkerHour} writes per busy worker-hour, plus ${ORIGINAL.workerWritesPerTask} worker writes per task (lock comment, result comment, delete the lock comment, close); workers = ⌊(500 − ${ORIGINAL.workerWritesPerTask} · rate) / ${ORIGINAL.lockWritesPerBusyWorkerHour}⌋. Its heartbeats are left out, which flatters it. Sentinel fixed: ⌊(500 − writes/task · rate) / writes per idle worker-hour⌋ (locks cost no writes: a worker's heartbeat keeps all its locks).`,
@@ -99,7 +115,11 @@ export const githubSuite: BenchSuite = {
     const single = idle.find((r) => r.workers === 1);
     if (!single) throw new Error("the one-worker idle measurement is missing");
     return {
-      sections: [perTaskSection(perTaskResult), idleSection(idle), sustainSection(writesPerTask, single.writesPerWorkerHour)],
+      sections: [
+        perTaskSection(perTaskResult),
+        idleSection(idle),
+        sustainSection(writesPerTask, single.writesPerWorkerHour),
+      ],
       headlines: [],
       facts: {},
       raw: { perTask: perTaskResult, idle },

@@ -24,20 +24,37 @@ export interface SustainRow {
 }
 
 /** Workers one token sustains under 500 writes/hour at a task rate (worker-side writes only; the producer has its own token). */
-export function sustainedWorkers(tasksPerHour: number, measured: { writesPerTask: number; idleWritesPerWorkerHour: number }, maxLeaseMs: number): SustainRow {
-  const original = Math.max(0, Math.floor((PER_HOUR - ORIGINAL.workerWritesPerTask * tasksPerHour) / ORIGINAL.lockWritesPerBusyWorkerHour));
-  const fixed = Math.max(0, Math.floor((PER_HOUR - measured.writesPerTask * tasksPerHour) / measured.idleWritesPerWorkerHour));
+export function sustainedWorkers(
+  tasksPerHour: number,
+  measured: { writesPerTask: number; idleWritesPerWorkerHour: number },
+  maxLeaseMs: number,
+): SustainRow {
+  const original = Math.max(
+    0,
+    Math.floor((PER_HOUR - ORIGINAL.workerWritesPerTask * tasksPerHour) / ORIGINAL.lockWritesPerBusyWorkerHour),
+  );
+  const fixed = Math.max(
+    0,
+    Math.floor((PER_HOUR - measured.writesPerTask * tasksPerHour) / measured.idleWritesPerWorkerHour),
+  );
   // Adaptive: heartbeats never exceed their share whatever the number of workers; task
   // writes get the rest of the planned budget. The number of workers is bounded by the lease
   // (stale threshold) one accepts, which grows with them.
   const taskBudget = PER_HOUR * (HEADROOM - HEARTBEAT_SHARE);
-  if (measured.writesPerTask * tasksPerHour > taskBudget) return { tasksPerHour, original, fixed, adaptive: null, adaptiveLeaseMs: null };
+  if (measured.writesPerTask * tasksPerHour > taskBudget)
+    return { tasksPerHour, original, fixed, adaptive: null, adaptiveLeaseMs: null };
   let adaptive = 0;
   for (let n = 1; n <= 1000; n++) {
-    if (SEED_LEASE_MS * heartbeatStretchFor(SEED_INTERVAL_MS, n, { perHour: PER_HOUR, heartbeatShare: HEARTBEAT_SHARE }) > maxLeaseMs) break;
+    if (
+      SEED_LEASE_MS * heartbeatStretchFor(SEED_INTERVAL_MS, n, { perHour: PER_HOUR, heartbeatShare: HEARTBEAT_SHARE }) >
+      maxLeaseMs
+    )
+      break;
     adaptive = n;
   }
-  const leaseMs = SEED_LEASE_MS * heartbeatStretchFor(SEED_INTERVAL_MS, adaptive, { perHour: PER_HOUR, heartbeatShare: HEARTBEAT_SHARE });
+  const leaseMs =
+    SEED_LEASE_MS *
+    heartbeatStretchFor(SEED_INTERVAL_MS, adaptive, { perHour: PER_HOUR, heartbeatShare: HEARTBEAT_SHARE });
   return { tasksPerHour, original, fixed, adaptive, adaptiveLeaseMs: leaseMs };
 }
 

@@ -36,7 +36,11 @@ export async function trpcQuery<T>(path: string, input: unknown, opts: TrpcCallO
 }
 
 export async function trpcMutationRaw(path: string, input: unknown, opts: TrpcCallOptions = {}): Promise<Response> {
-  return fetch(`${baseUrl()}/api/trpc/${path}`, { method: "POST", headers: headers(opts), body: JSON.stringify({ json: input }) });
+  return fetch(`${baseUrl()}/api/trpc/${path}`, {
+    method: "POST",
+    headers: headers(opts),
+    body: JSON.stringify({ json: input }),
+  });
 }
 
 export async function trpcMutation<T>(path: string, input: unknown, opts: TrpcCallOptions = {}): Promise<T> {
@@ -65,14 +69,24 @@ export interface TaskDetail {
  * cache the syncer fills from the store's events, which on GitHub arrive about a settle delay
  * plus a second after the write (docs/github-backend.md, *Events*).
  */
-export async function createTask(input: { type: string; params?: unknown; title?: string; pinnedWorkerId?: string | null; maxAttempts?: number }): Promise<TaskView> {
+export async function createTask(input: {
+  type: string;
+  params?: unknown;
+  title?: string;
+  pinnedWorkerId?: string | null;
+  maxAttempts?: number;
+}): Promise<TaskView> {
   const created = await trpcMutation<TaskView>("tasks.create", input);
   const deadline = Date.now() + 15_000;
   for (;;) {
-    const res = await fetch(`${baseUrl()}/api/trpc/tasks.get?input=${encodeURIComponent(JSON.stringify({ json: { taskId: created.id } }))}`, { headers: headers({}) });
+    const res = await fetch(
+      `${baseUrl()}/api/trpc/tasks.get?input=${encodeURIComponent(JSON.stringify({ json: { taskId: created.id } }))}`,
+      { headers: headers({}) },
+    );
     if (res.ok) return created;
     if (res.status !== 404) throw new Error(`tasks.get ${created.id} failed: HTTP ${res.status}`);
-    if (Date.now() > deadline) throw new Error(`task ${created.id} was created but the control plane did not show it within 15 s`);
+    if (Date.now() > deadline)
+      throw new Error(`task ${created.id} was created but the control plane did not show it within 15 s`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

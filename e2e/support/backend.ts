@@ -32,7 +32,10 @@ export function currentBaseUrl(): string {
 export function storeEnv(): Record<string, string> {
   const stack = currentStack();
   if (stack.backend === "sqlite" || !stack.github) return { SENTINEL_DATA_DIR: stack.dataDir };
-  const secrets = JSON.parse(readFileSync(join(stack.dataDir, "github-demo-secrets.json"), "utf8")) as { botToken: string; hmacSecret: string };
+  const secrets = JSON.parse(readFileSync(join(stack.dataDir, "github-demo-secrets.json"), "utf8")) as {
+    botToken: string;
+    hmacSecret: string;
+  };
   return {
     ...stack.github.env,
     SENTINEL_DATA_DIR: stack.dataDir,

@@ -2,7 +2,10 @@ import type { Page } from "@playwright/test";
 
 /** The silence the row's heartbeat timeline shows after its last dot (ms), or null while it has none. */
 export async function timelineLastBeatAge(page: Page, workerId: string): Promise<number | null> {
-  const raw = await page.getByTestId(`heartbeat-timeline-${workerId}`).getAttribute("data-last-beat-age", { timeout: 1_000 }).catch(() => null);
+  const raw = await page
+    .getByTestId(`heartbeat-timeline-${workerId}`)
+    .getAttribute("data-last-beat-age", { timeout: 1_000 })
+    .catch(() => null);
   return raw === null ? null : Number(raw);
 }
 
@@ -11,7 +14,10 @@ export async function timelineLastBeatAge(page: Page, workerId: string): Promise
  * missed), whether the timelines of the given live workers ever draw a gap. Returns a reader
  * of what was seen: `[workerId, gaps]` pairs, empty when none.
  */
-export async function recordFalseGaps(page: Page, workerIds: string[]): Promise<() => Promise<Array<[string, string]>>> {
+export async function recordFalseGaps(
+  page: Page,
+  workerIds: string[],
+): Promise<() => Promise<Array<[string, string]>>> {
   await page.evaluate((ids) => {
     const seen: Array<[string, string]> = [];
     const check = () => {
@@ -20,7 +26,12 @@ export async function recordFalseGaps(page: Page, workerIds: string[]): Promise<
         if (gaps && gaps !== "0") seen.push([id, gaps]);
       }
     };
-    new MutationObserver(check).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-gaps"] });
+    new MutationObserver(check).observe(document.body, {
+      subtree: true,
+      childList: true,
+      attributes: true,
+      attributeFilter: ["data-gaps"],
+    });
     (window as unknown as { __falseGaps: typeof seen }).__falseGaps = seen;
   }, workerIds);
   return () => page.evaluate(() => (window as unknown as { __falseGaps: Array<[string, string]> }).__falseGaps);

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,14 +28,25 @@ export interface StartWorkerOptions {
 export function startWorker(id: string, opts: StartWorkerOptions = {}): WorkerProcess {
   const store = storeEnv();
   const dataDir = store.SENTINEL_DATA_DIR as string;
-  const env: NodeJS.ProcessEnv = { ...process.env, ...E2E_ENV, ...store, WORKER_ID: id, WORKER_MAX_TASKS: String(opts.maxTasks ?? 4) };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...E2E_ENV,
+    ...store,
+    WORKER_ID: id,
+    WORKER_MAX_TASKS: String(opts.maxTasks ?? 4),
+  };
   if (opts.handlers) {
     const configFile = join(dataDir, `worker-${id}.config.json`);
     const handlers = Object.fromEntries(Object.entries(opts.handlers).map(([type, builtin]) => [type, { builtin }]));
     writeFileSync(configFile, JSON.stringify({ handlers }, null, 2));
     env.SENTINEL_CONFIG = configFile;
   }
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], { cwd: WORKER_DIR, env, stdio: ["ignore", "ignore", "pipe"], shell: false });
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+    cwd: WORKER_DIR,
+    env,
+    stdio: ["ignore", "ignore", "pipe"],
+    shell: false,
+  });
   let stderr = "";
   child.stderr?.on("data", (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -56,7 +67,9 @@ export function startWorker(id: string, opts: StartWorkerOptions = {}): WorkerPr
 export async function stopAllWorkers(): Promise<void> {
   const running = [...started];
   for (const w of running) w.kill("SIGTERM");
-  const timer = setTimeout(() => running.forEach((w) => w.kill("SIGKILL")), 10_000);
+  const timer = setTimeout(() => {
+    for (const w of running) w.kill("SIGKILL");
+  }, 10_000);
   await Promise.all(running.map((w) => w.exited));
   clearTimeout(timer);
 }

@@ -1,5 +1,11 @@
 import { ConfigError } from "@sentinel/coordination";
-import { createLogger, createWorker, installShutdownSignals, loadWorkerConfig, type WorkerConfig } from "@sentinel/coordination/runtime";
+import {
+  createLogger,
+  createWorker,
+  installShutdownSignals,
+  loadWorkerConfig,
+  type WorkerConfig,
+} from "@sentinel/coordination/runtime";
 import { defaultSqlitePath } from "@sentinel/coordination/sqlite";
 
 /**
@@ -27,12 +33,18 @@ void worker.stopped.then(() => setTimeout(() => process.exit(0), 200).unref());
 try {
   await worker.start();
 } catch (thrown) {
-  log.fatal({ action: "start", result: "failed", metadata: { error: (thrown as Error).message } }, "worker failed to start");
+  log.fatal(
+    { action: "start", result: "failed", metadata: { error: (thrown as Error).message } },
+    "worker failed to start",
+  );
   process.stderr.write(`task-sentinel worker: could not start: ${(thrown as Error).message}\n`);
   process.exit(1);
 }
 
-const store = config.store.backend === "sqlite" ? `sqlite ${config.store.sqlitePath ?? defaultSqlitePath()}` : `github ${config.store.owner}/${config.store.repo}`;
+const store =
+  config.store.backend === "sqlite"
+    ? `sqlite ${config.store.sqlitePath ?? defaultSqlitePath()}`
+    : `github ${config.store.owner}/${config.store.repo}`;
 process.stderr.write(
   `task-sentinel worker ${worker.id} ready — ${store}, types [${config.capacity.supportedTaskTypes.join(", ")}], ` +
     `max ${config.capacity.maxConcurrentTasks} tasks${worker.healthUrl ? `, health ${worker.healthUrl}/health` : ""}. Ctrl-C drains.\n`,

@@ -17,7 +17,9 @@ const envSchema = z.object({
 export type ControlPlaneEnv = z.output<typeof envSchema>;
 
 export function parseControlPlaneEnv(env: Record<string, string | undefined>): ControlPlaneEnv {
-  const relevant = Object.fromEntries(Object.keys(envSchema.shape).map((key) => [key, env[key] === "" ? undefined : env[key]]));
+  const relevant = Object.fromEntries(
+    Object.keys(envSchema.shape).map((key) => [key, env[key] === "" ? undefined : env[key]]),
+  );
   const parsed = envSchema.safeParse(relevant);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0]!;

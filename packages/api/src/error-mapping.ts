@@ -28,7 +28,13 @@ const BY_CODE: Record<string, Code> = {
 
 function codeOf(error: unknown): Code | null {
   if (error instanceof NotFoundError) return "NOT_FOUND";
-  if (error instanceof IllegalTransitionError || error instanceof LockConflictError || error instanceof StaleFencingTokenError || error instanceof LeaseLostError) return "CONFLICT";
+  if (
+    error instanceof IllegalTransitionError ||
+    error instanceof LockConflictError ||
+    error instanceof StaleFencingTokenError ||
+    error instanceof LeaseLostError
+  )
+    return "CONFLICT";
   if (error instanceof ValidationError) return "BAD_REQUEST";
   if (error instanceof NamespaceViolationError) return "FORBIDDEN";
   if (error instanceof SentinelError || (error instanceof Error && "code" in error && typeof error.code === "string")) {

@@ -1,7 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root.js";
 
-export { appRouter, type AppRouter } from "./root.js";
+export { type AppRouter, appRouter } from "./root.js";
 export { createTRPCContext } from "./trpc.js";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;

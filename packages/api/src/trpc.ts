@@ -9,7 +9,7 @@ import { ZodError } from "zod";
 import type { TRPCContext } from "./context.js";
 import { toTRPCError } from "./error-mapping.js";
 
-export { createTRPCContext, type TRPCContext, type ControlPlaneCore, type CreateContextOptions } from "./context.js";
+export { type ControlPlaneCore, type CreateContextOptions, createTRPCContext, type TRPCContext } from "./context.js";
 
 function describeZodError(error: ZodError): { message: string; fields: string[] } {
   const fields = error.issues.map((issue) => (issue.path.length ? issue.path.join(".") : "(input)"));
@@ -46,7 +46,8 @@ const mapErrors = t.middleware(async ({ next }) => {
   const result = await next();
   if (!result.ok) {
     const cause = result.error.cause;
-    if (cause instanceof ZodError) throw new TRPCError({ code: "BAD_REQUEST", message: describeZodError(cause).message, cause });
+    if (cause instanceof ZodError)
+      throw new TRPCError({ code: "BAD_REQUEST", message: describeZodError(cause).message, cause });
     const mapped = toTRPCError(cause ?? result.error);
     if (mapped && mapped !== result.error) throw mapped;
   }
@@ -63,6 +64,7 @@ export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
 
 /** Reads: open to anyone when read-only viewing is allowed, otherwise to operators only. */
 export const viewerProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.readOnlyView && !ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "operator login required (read-only viewing is disabled)" });
+  if (!ctx.readOnlyView && !ctx.session)
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "operator login required (read-only viewing is disabled)" });
   return next();
 });

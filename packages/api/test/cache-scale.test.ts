@@ -1,10 +1,10 @@
 import type { Task, TaskState, WorkerRecord } from "@sentinel/coordination";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Cache } from "../src/cache/open-cache.js";
-import { taskPageQuery, taskStateCountsQuery, waitingTypesQuery, decodeCursor } from "../src/cache/task-queries.js";
+import { decodeCursor, taskPageQuery, taskStateCountsQuery, waitingTypesQuery } from "../src/cache/task-queries.js";
 import { upsertTask } from "../src/cache/task-rows.js";
 import { recordHeartbeat, upsertWorker } from "../src/cache/worker-rows.js";
-import { openHarness, registration, type Harness } from "./fixtures.js";
+import { type Harness, openHarness, registration } from "./fixtures.js";
 
 const TASKS = 100_000;
 const WORKERS = 1_000;
@@ -62,7 +62,9 @@ afterAll(async () => h.close());
 
 function plan(query: { toSQL(): { sql: string; params: unknown[] } }): string {
   const { sql, params } = query.toSQL();
-  const rows = cache.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as unknown[])) as Array<{ detail: string }>;
+  const rows = cache.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as unknown[])) as Array<{
+    detail: string;
+  }>;
   return rows.map((r) => r.detail).join("\n");
 }
 
@@ -77,7 +79,10 @@ describe("cache at 100,000 tasks and 1,000 workers", () => {
 
   it("pages by state, type and worker through their indexes (with and without a cursor)", () => {
     expectIndexed(plan(taskPageQuery(cache.db, { states: ["failed"] }, { limit: 50 })), "tasks_state_created_idx");
-    expectIndexed(plan(taskPageQuery(cache.db, { states: ["failed"] }, { limit: 50, cursor })), "tasks_state_created_idx");
+    expectIndexed(
+      plan(taskPageQuery(cache.db, { states: ["failed"] }, { limit: 50, cursor })),
+      "tasks_state_created_idx",
+    );
     expectIndexed(plan(taskPageQuery(cache.db, { types: ["type-3"] }, { limit: 50 })), "tasks_type_created_idx");
     expectIndexed(plan(taskPageQuery(cache.db, { workerId: "w7" }, { limit: 50 })), "tasks_worker_created_idx");
     expectIndexed(plan(taskPageQuery(cache.db, {}, { limit: 50, cursor })), "tasks_created_idx");
@@ -98,18 +103,27 @@ describe("cache at 100,000 tasks and 1,000 workers", () => {
     const workers = await h.anonymous.workers.summary();
     expect(workers.total).toBe(WORKERS);
     expect(workers.byState.STALE).toBe(100);
-    const waiting = Array.from({ length: TASKS }, (_, i) => STATES[i % STATES.length]).filter((s) => s === "queued" || s === "failed").length;
+    const waiting = Array.from({ length: TASKS }, (_, i) => STATES[i % STATES.length]).filter(
+      (s) => s === "queued" || s === "failed",
+    ).length;
     expect(overview.queue.depth).toBe(waiting);
     // Every tenth worker is STALE, and those are exactly the ones supporting type-0 and type-10; nobody supports type-20…24.
     const unsupported = overview.alerts.filter((a) => a.code === "no_worker_for_type").map((a) => a.subject);
     expect(unsupported.sort()).toEqual(["type-0", "type-10", "type-20", "type-21", "type-22", "type-23", "type-24"]);
 
-    expect(overview.alerts.find((a) => a.code === "stale_workers")?.message).toMatch(/^100 stale worker\(s\): (w\d+, ){9}w\d+ and 90 more$/);
+    expect(overview.alerts.find((a) => a.code === "stale_workers")?.message).toMatch(
+      /^100 stale worker\(s\): (w\d+, ){9}w\d+ and 90 more$/,
+    );
 
     const page = await h.anonymous.tasks.list({ states: ["queued"], types: ["type-0"], limit: 20 });
     expect(page.items).toHaveLength(20);
     expect(page.items.every((t) => t.state === "queued" && t.type === "type-0")).toBe(true);
-    const next = await h.anonymous.tasks.list({ states: ["queued"], types: ["type-0"], limit: 20, cursor: page.nextCursor });
+    const next = await h.anonymous.tasks.list({
+      states: ["queued"],
+      types: ["type-0"],
+      limit: 20,
+      cursor: page.nextCursor,
+    });
     expect(next.items[0]!.createdAt).toBeLessThan(page.items.at(-1)!.createdAt);
 
     const found = await h.anonymous.tasks.list({ search: "CUST-996", limit: 200 });

@@ -7,7 +7,7 @@ import { Readable } from "node:stream";
 import type { WorkerRegistration } from "@sentinel/coordination";
 import { openSqliteStore, type SqliteStore } from "@sentinel/coordination/sqlite";
 import { createCaller } from "../src/root.js";
-import { createControlPlane, type ControlPlane, type ControlPlaneOptions } from "../src/server/index.js";
+import { type ControlPlane, type ControlPlaneOptions, createControlPlane } from "../src/server/index.js";
 
 export const OPERATOR_TOKEN = "alice:alice-secret-token-0123456789";
 
@@ -23,7 +23,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export function openHarness(options: { env?: Record<string, string>; startSyncer?: boolean; sync?: ControlPlaneOptions["sync"] } = {}): Harness {
+export function openHarness(
+  options: { env?: Record<string, string>; startSyncer?: boolean; sync?: ControlPlaneOptions["sync"] } = {},
+): Harness {
   const dir = mkdtempSync(join(tmpdir(), "sentinel-api-"));
   const store = openSqliteStore({ path: join(dir, "store.db") });
   const cp = createControlPlane({
@@ -70,7 +72,11 @@ export function registration(id: string, overrides: Partial<WorkerRegistration> 
 }
 
 /** Poll until `check` returns a value (not undefined/false), or fail after the deadline. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, deadlineMs = 3_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  deadlineMs = 3_000,
+  what = "condition",
+): Promise<T> {
   const until = Date.now() + deadlineMs;
   for (;;) {
     const value = await check();
@@ -93,7 +99,12 @@ export async function serve(handler: WebHandler): Promise<{ url: string; close()
       const headers = new Headers();
       for (const [key, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(key, value);
       const hasBody = req.method !== "GET" && req.method !== "HEAD";
-      const request = new Request(`http://${req.headers.host}${req.url}`, { method: req.method, headers, body: hasBody ? Buffer.concat(chunks) : undefined, signal: controller.signal });
+      const request = new Request(`http://${req.headers.host}${req.url}`, {
+        method: req.method,
+        headers,
+        body: hasBody ? Buffer.concat(chunks) : undefined,
+        signal: controller.signal,
+      });
       const response = await handler(request);
       res.writeHead(response.status, Object.fromEntries(response.headers));
       if (response.body) Readable.fromWeb(response.body as import("node:stream/web").ReadableStream).pipe(res);

@@ -1,8 +1,17 @@
 import { newTaskSchema } from "@sentinel/coordination";
 import superjson from "superjson";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createWebhookVerifier, handleClusterHealth, handleGithubWebhook, handleHealth, handleLogin, handleLogout, handleMetrics, handleTrpcRequest } from "../src/server/index.js";
-import { openHarness, registration, serve, type Harness } from "./fixtures.js";
+import {
+  createWebhookVerifier,
+  handleClusterHealth,
+  handleGithubWebhook,
+  handleHealth,
+  handleLogin,
+  handleLogout,
+  handleMetrics,
+  handleTrpcRequest,
+} from "../src/server/index.js";
+import { type Harness, openHarness, registration, serve } from "./fixtures.js";
 
 const WEBHOOK_SECRET = "It's a Secret to Everybody";
 
@@ -39,9 +48,19 @@ function mutate(path: string, input: unknown, cookie?: string) {
 describe("tRPC over HTTP", () => {
   it("login sets a strict httpOnly session cookie that authorises mutations; logout clears it", async () => {
     expect((await mutate("tasks.create", { type: "demo" })).status).toBe(401);
-    expect((await fetch(`${server.url}/api/login`, { method: "POST", body: JSON.stringify({ token: "wrong-token-xxxxxxxxxxxx" }) })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${server.url}/api/login`, {
+          method: "POST",
+          body: JSON.stringify({ token: "wrong-token-xxxxxxxxxxxx" }),
+        })
+      ).status,
+    ).toBe(401);
     expect((await fetch(`${server.url}/api/login`, { method: "POST", body: "{not json" })).status).toBe(400);
-    const login = await fetch(`${server.url}/api/login`, { method: "POST", body: JSON.stringify({ token: "alice-secret-token-0123456789" }) });
+    const login = await fetch(`${server.url}/api/login`, {
+      method: "POST",
+      body: JSON.stringify({ token: "alice-secret-token-0123456789" }),
+    });
     expect(login.status).toBe(204);
     const setCookie = login.headers.get("set-cookie")!;
     expect(setCookie).toMatch(/^sentinel_session=[^;]+; HttpOnly; SameSite=Strict; Path=\/; Max-Age=\d+; Expires=/);
@@ -63,11 +82,17 @@ describe("tRPC over HTTP", () => {
     expect(error.error.json.message).toContain("type");
     expect(error.error.json.data.fields).toEqual(["type"]);
 
-    const notJson = await fetch(`${server.url}/api/trpc/tasks.create`, { method: "POST", headers: { cookie, "content-type": "application/json" }, body: "{oops" });
+    const notJson = await fetch(`${server.url}/api/trpc/tasks.create`, {
+      method: "POST",
+      headers: { cookie, "content-type": "application/json" },
+      body: "{oops",
+    });
     expect(notJson.status).toBeGreaterThanOrEqual(400);
     expect(notJson.status).toBeLessThan(500);
 
-    const badQuery = await fetch(`${server.url}/api/trpc/tasks.list?input=${encodeURIComponent("{\"json\":{\"limit\":\"many\"}}")}`);
+    const badQuery = await fetch(
+      `${server.url}/api/trpc/tasks.list?input=${encodeURIComponent('{"json":{"limit":"many"}}')}`,
+    );
     expect(badQuery.status).toBe(400);
     const garbledQuery = await fetch(`${server.url}/api/trpc/tasks.list?input=%7B%7B`);
     expect(garbledQuery.status).toBeGreaterThanOrEqual(400);
@@ -78,9 +103,15 @@ describe("tRPC over HTTP", () => {
 
   it("live subscription streams change ids over SSE and resumes from lastEventId", async () => {
     await h.cp.syncer.syncOnce();
-    const start = (await readSse(`${server.url}/api/trpc/live?input=${encodeURIComponent(JSON.stringify(superjson.serialize({})))}`, 1, async () => {
-      await h.store.createTask(newTaskSchema.parse({ type: "demo" }), "test");
-    }))[0]!;
+    const start = (
+      await readSse(
+        `${server.url}/api/trpc/live?input=${encodeURIComponent(JSON.stringify(superjson.serialize({})))}`,
+        1,
+        async () => {
+          await h.store.createTask(newTaskSchema.parse({ type: "demo" }), "test");
+        },
+      )
+    )[0]!;
     expect(start.data.kinds).toContain("tasks");
 
     // Changes made while no one is connected…
@@ -89,7 +120,9 @@ describe("tRPC over HTTP", () => {
     await h.store.createTask(newTaskSchema.parse({ type: "demo" }), "test");
     await h.cp.syncer.syncOnce();
     // …are back-filled from the cache's change log on reconnect with Last-Event-ID.
-    const resumed = await readSse(`${server.url}/api/trpc/live`, 2, async () => undefined, { "last-event-id": start.id });
+    const resumed = await readSse(`${server.url}/api/trpc/live`, 2, async () => undefined, {
+      "last-event-id": start.id,
+    });
     expect(resumed.map((e) => Number(e.id))).toEqual([Number(start.id) + 1, Number(start.id) + 2]);
     expect(resumed.flatMap((e) => e.data.kinds)).toEqual(expect.arrayContaining(["workers", "tasks"]));
   });
@@ -101,9 +134,17 @@ interface SseEvent {
 }
 
 /** Read `count` data events from a tRPC SSE stream, running `act` once connected. */
-async function readSse(url: string, count: number, act: () => Promise<void>, headers: Record<string, string> = {}): Promise<SseEvent[]> {
+async function readSse(
+  url: string,
+  count: number,
+  act: () => Promise<void>,
+  headers: Record<string, string> = {},
+): Promise<SseEvent[]> {
   const controller = new AbortController();
-  const response = await fetch(url, { headers: { accept: "text/event-stream", ...headers }, signal: controller.signal });
+  const response = await fetch(url, {
+    headers: { accept: "text/event-stream", ...headers },
+    signal: controller.signal,
+  });
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toContain("text/event-stream");
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -116,11 +157,15 @@ async function readSse(url: string, count: number, act: () => Promise<void>, hea
       const { value, done } = await reader.read();
       if (done) break;
       buffer += value;
-      let boundary: number;
-      while ((boundary = buffer.indexOf("\n\n")) !== -1) {
+      for (let boundary = buffer.indexOf("\n\n"); boundary !== -1; boundary = buffer.indexOf("\n\n")) {
         const block = buffer.slice(0, boundary);
         buffer = buffer.slice(boundary + 2);
-        const field = (name: string) => block.split("\n").find((l) => l.startsWith(`${name}:`))?.slice(name.length + 1).trim();
+        const field = (name: string) =>
+          block
+            .split("\n")
+            .find((l) => l.startsWith(`${name}:`))
+            ?.slice(name.length + 1)
+            .trim();
         const event = field("event");
         if (event === "connected" && !acted) {
           acted = true;
@@ -128,7 +173,8 @@ async function readSse(url: string, count: number, act: () => Promise<void>, hea
         }
         const id = field("id");
         const data = field("data");
-        if (!event && id && data) events.push({ id, data: superjson.deserialize(JSON.parse(data)) as SseEvent["data"] });
+        if (!event && id && data)
+          events.push({ id, data: superjson.deserialize(JSON.parse(data)) as SseEvent["data"] });
       }
     }
   } finally {
@@ -142,16 +188,31 @@ async function readSse(url: string, count: number, act: () => Promise<void>, hea
 describe("webhook", () => {
   it("verifies GitHub's documented test vector", async () => {
     const verify = createWebhookVerifier(WEBHOOK_SECRET);
-    expect(await verify("Hello, World!", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")).toBe(true);
-    expect(await verify("Hello, World?", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17")).toBe(false);
+    expect(
+      await verify("Hello, World!", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"),
+    ).toBe(true);
+    expect(
+      await verify("Hello, World?", "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"),
+    ).toBe(false);
   });
 
   it("refuses a missing or bad signature with 401 and accepts a good one", async () => {
-    const post = (headers: Record<string, string>, body = "Hello, World!") => fetch(`${server.url}/api/github/webhook`, { method: "POST", headers, body });
+    const post = (headers: Record<string, string>, body = "Hello, World!") =>
+      fetch(`${server.url}/api/github/webhook`, { method: "POST", headers, body });
     expect((await post({})).status).toBe(401);
     expect((await post({ "x-hub-signature-256": "sha256=00" })).status).toBe(401);
-    expect((await post({ "x-hub-signature-256": "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17" }, "tampered")).status).toBe(401);
-    const ok = await post({ "x-hub-signature-256": "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17", "x-github-event": "issue_comment" });
+    expect(
+      (
+        await post(
+          { "x-hub-signature-256": "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17" },
+          "tampered",
+        )
+      ).status,
+    ).toBe(401);
+    const ok = await post({
+      "x-hub-signature-256": "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+      "x-github-event": "issue_comment",
+    });
     expect(ok.status).toBe(202);
   });
 });

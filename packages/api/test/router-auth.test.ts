@@ -2,7 +2,7 @@ import { newTaskSchema, StaleFencingTokenError } from "@sentinel/coordination";
 import { TRPCError } from "@trpc/server";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createCaller } from "../src/root.js";
-import { openHarness, registration, type Harness } from "./fixtures.js";
+import { type Harness, openHarness, registration } from "./fixtures.js";
 
 let h: Harness;
 let taskId: string;
@@ -43,7 +43,11 @@ async function codeOf(promise: Promise<unknown>): Promise<string | null> {
 describe("operator authentication", () => {
   it.each(MUTATIONS)("%s is refused without a session", async (_name, call) => {
     expect(await codeOf(call(h.anonymous))).toBe("UNAUTHORIZED");
-    const forged = createCaller(h.cp.createContext({ headers: new Headers({ cookie: `sentinel_session=${h.cookie.split("=")[1]!.slice(0, -2)}xx` }) }));
+    const forged = createCaller(
+      h.cp.createContext({
+        headers: new Headers({ cookie: `sentinel_session=${h.cookie.split("=")[1]!.slice(0, -2)}xx` }),
+      }),
+    );
     expect(await codeOf(call(forged))).toBe("UNAUTHORIZED");
   });
 
@@ -52,12 +56,21 @@ describe("operator authentication", () => {
     // Some actions are illegal in this state (e.g. remove a live worker); they must fail as CONFLICT, never 500, and still be audited.
     expect([null, "CONFLICT", "NOT_FOUND"]).toContain(code);
     const { items } = await h.operator.audit.list({ limit: 10 });
-    const action = name === "tasks.bulk" ? "task.bulk_cancel" : name.replace("workers.", "worker.").replace("tasks.", "task.").replace("locks.forceRelease", "lock.force_release").replace("settings.setStrategy", "settings.strategy");
+    const action =
+      name === "tasks.bulk"
+        ? "task.bulk_cancel"
+        : name
+            .replace("workers.", "worker.")
+            .replace("tasks.", "task.")
+            .replace("locks.forceRelease", "lock.force_release")
+            .replace("settings.setStrategy", "settings.strategy");
     expect(items[0]).toMatchObject({ operator: "alice", action, result: code === null ? "ok" : "error" });
   });
 
   it("accepts the operator token as a bearer token", async () => {
-    const bearer = createCaller(h.cp.createContext({ headers: new Headers({ authorization: "Bearer alice-secret-token-0123456789" }) }));
+    const bearer = createCaller(
+      h.cp.createContext({ headers: new Headers({ authorization: "Bearer alice-secret-token-0123456789" }) }),
+    );
     await expect(bearer.tasks.create({ type: "demo" })).resolves.toMatchObject({ type: "demo", state: "queued" });
   });
 
@@ -80,30 +93,45 @@ describe("operator actions", () => {
     await h.operator.workers.drain({ workerId: "w1" });
     expect((await h.store.getWorker("w1"))?.drainRequested).toBe(true);
     const listed = await h.anonymous.workers.list();
-    expect(listed.items.find((w) => w.id === "w1")).toMatchObject({ drainRequested: true, availableSlots: 4, leaseLive: true });
+    expect(listed.items.find((w) => w.id === "w1")).toMatchObject({
+      drainRequested: true,
+      availableSlots: 4,
+      leaseLive: true,
+    });
   });
 
   it("reassign makes the old holder's fencing token stale and pins the task", async () => {
     await h.store.registerWorker(registration("w2"));
-    const lock = await h.store.acquireLock({ taskId, ownerId: "w1", ttlMs: 60_000, metadata: { hostname: "h", pid: 1, taskType: "demo" } });
+    const lock = await h.store.acquireLock({
+      taskId,
+      ownerId: "w1",
+      ttlMs: 60_000,
+      metadata: { hostname: "h", pid: 1, taskType: "demo" },
+    });
     if (!lock.acquired) throw new Error("lock not acquired");
     await h.store.startTask(taskId, lock.lock.token, "w1");
     const task = await h.operator.tasks.reassign({ taskId, workerId: "w2" });
     expect(task).toMatchObject({ state: "queued", pinnedWorkerId: "w2" });
     await expect(h.store.completeTask(taskId, lock.lock.token)).rejects.toBeInstanceOf(StaleFencingTokenError);
     const detail = await h.anonymous.tasks.get({ taskId });
-    expect(detail.events.map((e) => e.kind)).toEqual(expect.arrayContaining(["task.created", "task.started", "task.requeued", "task.pinned"]));
+    expect(detail.events.map((e) => e.kind)).toEqual(
+      expect.arrayContaining(["task.created", "task.started", "task.requeued", "task.pinned"]),
+    );
     expect(detail.lockHistory.map((l) => l.token)).toContain(lock.lock.token);
   });
 
   it("refuses to reassign to a worker that cannot run the type, naming the field", async () => {
     await h.store.registerWorker(registration("w3", { supportedTaskTypes: ["other"] }));
-    await expect(h.operator.tasks.reassign({ taskId, workerId: "w3" })).rejects.toMatchObject({ code: "BAD_REQUEST", message: expect.stringContaining("workerId") });
+    await expect(h.operator.tasks.reassign({ taskId, workerId: "w3" })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("workerId"),
+    });
     await expect(h.operator.tasks.reassign({ taskId, workerId: "ghost" })).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
   it("bulk cancel: the dry run counts, the real run applies exactly those", async () => {
-    for (let i = 0; i < 4; i++) await h.store.createTask(newTaskSchema.parse({ type: i % 2 ? "demo" : "other" }), "test");
+    for (let i = 0; i < 4; i++)
+      await h.store.createTask(newTaskSchema.parse({ type: i % 2 ? "demo" : "other" }), "test");
     await h.cp.syncer.syncOnce();
     const dry = await h.operator.tasks.bulk({ action: "cancel", filter: { types: ["demo"] }, dryRun: true });
     expect(dry).toMatchObject({ dryRun: true, matched: 3, applied: 0 });
@@ -111,7 +139,11 @@ describe("operator actions", () => {
     const run = await h.operator.tasks.bulk({ action: "cancel", filter: { types: ["demo"] }, dryRun: false });
     expect(run).toMatchObject({ dryRun: false, matched: 3, applied: 3, failures: [] });
     expect((await h.store.listTasks({ states: ["cancelled"] })).items).toHaveLength(3);
-    const retry = await h.operator.tasks.bulk({ action: "retry", filter: { states: ["cancelled", "queued"] }, dryRun: true });
+    const retry = await h.operator.tasks.bulk({
+      action: "retry",
+      filter: { states: ["cancelled", "queued"] },
+      dryRun: true,
+    });
     expect(retry.matched).toBe(3);
   });
 

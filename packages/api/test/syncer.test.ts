@@ -1,13 +1,13 @@
+import { newTaskSchema } from "@sentinel/coordination";
 import { afterEach, describe, expect, it } from "vitest";
+import { listCachedLocks } from "../src/cache/lock-queries.js";
+import { readSyncNumber, writeSyncValue } from "../src/cache/sync-state.js";
 import { getCachedTask } from "../src/cache/task-queries.js";
 import { getCachedWorker, heartbeatsBetween } from "../src/cache/worker-queries.js";
 import { recordHeartbeat } from "../src/cache/worker-rows.js";
-import { listCachedLocks } from "../src/cache/lock-queries.js";
-import { readSyncNumber, writeSyncValue } from "../src/cache/sync-state.js";
-import { newTaskSchema } from "@sentinel/coordination";
 import { ChangeSet } from "../src/sync/change-set.js";
 import { refreshWorkers } from "../src/sync/refresh-workers.js";
-import { eventually, openHarness, registration, type Harness } from "./fixtures.js";
+import { eventually, type Harness, openHarness, registration } from "./fixtures.js";
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -26,9 +26,18 @@ describe("syncer", () => {
     const worker = await h.store.getWorker("w1");
     await eventually(() => getCachedWorker(db, "w1")?.lastHeartbeatAt === worker!.lastHeartbeatAt, 1_500, "heartbeat");
 
-    const acquired = await h.store.acquireLock({ taskId: task.id, ownerId: "w1", ttlMs: 60_000, metadata: { hostname: "h", pid: 1, taskType: "demo" } });
+    const acquired = await h.store.acquireLock({
+      taskId: task.id,
+      ownerId: "w1",
+      ttlMs: 60_000,
+      metadata: { hostname: "h", pid: 1, taskType: "demo" },
+    });
     if (!acquired.acquired) throw new Error("lock not acquired");
-    await eventually(() => listCachedLocks(db).find((l) => l.taskId === task.id && l.token === acquired.lock.token), 1_500, "lock");
+    await eventually(
+      () => listCachedLocks(db).find((l) => l.taskId === task.id && l.token === acquired.lock.token),
+      1_500,
+      "lock",
+    );
 
     await h.store.startTask(task.id, acquired.lock.token, "w1");
     await eventually(() => getCachedTask(db, task.id)?.state === "running", 1_500, "running");
@@ -65,7 +74,8 @@ describe("syncer", () => {
     await new Promise((r) => setTimeout(r, 20));
     const second = (await h.store.heartbeat("w1", { activeTasks: 0 })).lastHeartbeatAt;
     await h.cp.syncer.syncOnce();
-    const seenUntil = (at: number) => heartbeatsBetween(db, "w1", 0, Number.MAX_SAFE_INTEGER, 100).find((p) => p.at === at)?.seenUntil;
+    const seenUntil = (at: number) =>
+      heartbeatsBetween(db, "w1", 0, Number.MAX_SAFE_INTEGER, 100).find((p) => p.at === at)?.seenUntil;
     expect(seenUntil(first)).toBe(second);
 
     // A registry poll that still shows `second` as the newest beat pushes its instant forward.
@@ -81,7 +91,8 @@ describe("syncer", () => {
     const db = h.cp.cache.db;
     await h.store.registerWorker(registration("w1"));
     const now = await h.store.now();
-    for (const at of [now - 3_600_000, now - 120_000]) recordHeartbeat(db, { workerId: "w1", at, activeTasks: 0, state: "ACTIVE" });
+    for (const at of [now - 3_600_000, now - 120_000])
+      recordHeartbeat(db, { workerId: "w1", at, activeTasks: 0, state: "ACTIVE" });
     recordHeartbeat(db, { workerId: "gone", at: now - 3_600_000, activeTasks: 0, state: "REMOVED" });
     const recent = (await h.store.heartbeat("w1", { activeTasks: 0 })).lastHeartbeatAt;
     await h.cp.syncer.reconcileNow();
@@ -96,7 +107,12 @@ describe("syncer", () => {
     await h.cp.syncer.syncOnce();
     const task = await h.store.createTask(newTaskSchema.parse({ type: "demo" }), "test");
     await h.store.registerWorker(registration("w1"));
-    const lock = await h.store.acquireLock({ taskId: task.id, ownerId: "w1", ttlMs: 60_000, metadata: { hostname: "h", pid: 1, taskType: "demo" } });
+    const lock = await h.store.acquireLock({
+      taskId: task.id,
+      ownerId: "w1",
+      ttlMs: 60_000,
+      metadata: { hostname: "h", pid: 1, taskType: "demo" },
+    });
     expect(lock.acquired).toBe(true);
     // Lose those events, as an undelivered webhook would.
     const [latest] = await h.store.readEvents(0, 10_000).then((events) => events.slice(-1));

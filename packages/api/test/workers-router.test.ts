@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { eventually, openHarness, registration, type Harness } from "./fixtures.js";
+import { eventually, type Harness, openHarness, registration } from "./fixtures.js";
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -43,7 +43,12 @@ describe("workers router", () => {
   it("lists one filtered page with the filter's total", async () => {
     h = openHarness();
     for (let i = 0; i < 30; i++) {
-      await h.store.registerWorker(registration(`w${pad(i)}`, { hostname: i % 3 === 0 ? `gpu-${i}.lab` : `cpu-${i}.lab`, supportedTaskTypes: i % 2 === 0 ? ["even"] : ["odd"] }));
+      await h.store.registerWorker(
+        registration(`w${pad(i)}`, {
+          hostname: i % 3 === 0 ? `gpu-${i}.lab` : `cpu-${i}.lab`,
+          supportedTaskTypes: i % 2 === 0 ? ["even"] : ["odd"],
+        }),
+      );
     }
     await h.store.transitionWorker("w05", "DRAINING", { expectedFrom: ["ACTIVE"], actor: "test", reason: "test" });
     await h.cp.syncer.syncOnce();
@@ -69,7 +74,12 @@ describe("workers router", () => {
 
   it("summarises the registry with the busiest live workers first", async () => {
     h = openHarness();
-    for (const [id, active] of [["a", 1], ["b", 4], ["c", 0], ["d", 2]] as const) {
+    for (const [id, active] of [
+      ["a", 1],
+      ["b", 4],
+      ["c", 0],
+      ["d", 2],
+    ] as const) {
       await h.store.registerWorker(registration(id, { maxConcurrency: 4 }));
       await h.store.heartbeat(id, { activeTasks: active });
     }

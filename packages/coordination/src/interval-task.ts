@@ -15,7 +15,11 @@ export interface IntervalTaskOptions {
  * `fn` every `intervalMs` after the previous run finished; never overlapping. Errors are fn's
  * to handle. A function interval is re-read before each wait (a store may adapt the cadence).
  */
-export function startIntervalTask(fn: () => Promise<void>, intervalMs: number | (() => number), options: IntervalTaskOptions = {}): IntervalTask {
+export function startIntervalTask(
+  fn: () => Promise<void>,
+  intervalMs: number | (() => number),
+  options: IntervalTaskOptions = {},
+): IntervalTask {
   const delay = typeof intervalMs === "number" ? () => intervalMs : intervalMs;
   let running = true;
   let timer: NodeJS.Timeout | null = null;

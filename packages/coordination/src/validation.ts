@@ -15,7 +15,11 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, roo
     throw new ValidationError(joinPath(root, [...issue.path, key]), "no such field (check the spelling)");
   }
   const received = valueAt(input, issue.path);
-  throw new ValidationError(joinPath(root, issue.path), describeExpected(issue), received === undefined ? undefined : received);
+  throw new ValidationError(
+    joinPath(root, issue.path),
+    describeExpected(issue),
+    received === undefined ? undefined : received,
+  );
 }
 
 function joinPath(root: string, path: ReadonlyArray<PropertyKey>): string {

@@ -2,7 +2,7 @@ import { timingSafeEqual } from "node:crypto";
 import { z } from "zod";
 import { readToken } from "./auth.js";
 import type { EmulatorClock } from "./clock.js";
-import { faultPatchSchema, type FaultController } from "./faults.js";
+import { type FaultController, faultPatchSchema } from "./faults.js";
 import { HttpError, notFound } from "./http-error.js";
 import { jsonResponse, type OutgoingResponse } from "./http-io.js";
 import type { EmulatorState } from "./state/emulator-state.js";
@@ -25,7 +25,13 @@ const clockPatchSchema = z.strictObject({ offsetMs: z.number() });
  * GET/POST /_emulator/faults, GET/DELETE /_emulator/stats, GET/POST /_emulator/clock,
  * DELETE /_emulator/repos/{owner}/{repo}/issues/{n} (GitHub deletes issues only via UI/GraphQL).
  */
-export function handleAdmin(deps: AdminDependencies, method: string, path: string, authorization: string | undefined, body: unknown): OutgoingResponse {
+export function handleAdmin(
+  deps: AdminDependencies,
+  method: string,
+  path: string,
+  authorization: string | undefined,
+  body: unknown,
+): OutgoingResponse {
   if (!isAdmin(deps.adminToken, authorization)) throw new HttpError(401, "Bad credentials");
   const route = `${method} ${path.slice(ADMIN_PREFIX.length)}`;
   if (route === "GET /faults") return jsonResponse(200, deps.faults.snapshot());

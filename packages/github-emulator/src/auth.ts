@@ -17,11 +17,16 @@ export class UserDirectory {
   constructor(users: EmulatorUserOptions[]) {
     for (const options of users) {
       if (!options.login || !options.token) throw new Error("users: every user needs a non-empty login and token");
-      if (this.byTokenMap.has(options.token)) throw new Error(`users: token of "${options.login}" is already used by another user`);
+      if (this.byTokenMap.has(options.token))
+        throw new Error(`users: token of "${options.login}" is already used by another user`);
       const key = options.login.toLowerCase();
       let user = this.byLoginMap.get(key);
       if (!user) {
-        user = { login: options.login, id: options.id ?? FIRST_USER_ID + this.byLoginMap.size, collaborator: options.collaborator ?? true };
+        user = {
+          login: options.login,
+          id: options.id ?? FIRST_USER_ID + this.byLoginMap.size,
+          collaborator: options.collaborator ?? true,
+        };
         this.byLoginMap.set(key, user);
       }
       this.byTokenMap.set(options.token, user);
@@ -49,12 +54,16 @@ export function readToken(authorization: string | undefined): string | undefined
   return undefined;
 }
 
-export function authenticate(directory: UserDirectory, authorization: string | undefined): { user: EmulatorUser; token: string } {
+export function authenticate(
+  directory: UserDirectory,
+  authorization: string | undefined,
+): { user: EmulatorUser; token: string } {
   if (!authorization) {
     throw new HttpError(401, "Requires authentication", { documentationUrl: "https://docs.github.com/rest" });
   }
   const token = readToken(authorization);
   const user = token === undefined ? undefined : directory.byToken(token);
-  if (!user || token === undefined) throw new HttpError(401, "Bad credentials", { documentationUrl: "https://docs.github.com/rest" });
+  if (!user || token === undefined)
+    throw new HttpError(401, "Bad credentials", { documentationUrl: "https://docs.github.com/rest" });
   return { user, token };
 }

@@ -72,7 +72,8 @@ function parseUserSpec(spec: string): EmulatorUserOptions {
 
 function readInteger(name: string, text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 0) throw new CliUsageError(`${name}: expected a non-negative integer, got "${text}"`);
+  if (!Number.isInteger(value) || value < 0)
+    throw new CliUsageError(`${name}: expected a non-negative integer, got "${text}"`);
   return value;
 }
 

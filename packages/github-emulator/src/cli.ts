@@ -8,7 +8,10 @@ async function main(): Promise<void> {
   const lines = [
     `GitHub emulator listening on ${emulator.url}`,
     `  repos: ${(options.repos ?? []).map(String).join(", ")}`,
-    ...options.users.map((user) => `  user ${user.login} (${user.collaborator ? "collaborator" : "not a collaborator"}): token ${user.token}`),
+    ...options.users.map(
+      (user) =>
+        `  user ${user.login} (${user.collaborator ? "collaborator" : "not a collaborator"}): token ${user.token}`,
+    ),
     `  admin token: ${emulator.adminToken}`,
     options.persistPath ? `  state file: ${options.persistPath}` : "  state: in memory",
   ];

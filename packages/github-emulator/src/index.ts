@@ -4,8 +4,8 @@ import type { AddressInfo } from "node:net";
 import { UserDirectory } from "./auth.js";
 import { createClock, type EmulatorClock } from "./clock.js";
 import { FaultController, type FaultPatch, type FaultSnapshot } from "./faults.js";
-import { DEFAULT_COMMENT_CAP, parseRepoOption, type EmulatorOptions } from "./options.js";
-import { loadSnapshot, persistState, type Persister } from "./persistence.js";
+import { DEFAULT_COMMENT_CAP, type EmulatorOptions, parseRepoOption } from "./options.js";
+import { loadSnapshot, type Persister, persistState } from "./persistence.js";
 import { PrimaryRateLimiter } from "./rate-limit.js";
 import { createRouter } from "./router.js";
 import { API_ROUTES } from "./routes.js";
@@ -15,12 +15,18 @@ import { EmulatorState } from "./state/emulator-state.js";
 import { StatsRecorder, type StatsSnapshot } from "./stats.js";
 import { TimerRegistry } from "./timers.js";
 
-export type { EmulatorOptions, EmulatorRepoOptions, EmulatorUserOptions, PrimaryRateLimitOptions, SecondaryRateLimitOptions } from "./options.js";
-export type { FaultOptions, FaultPatch, FaultSnapshot } from "./faults.js";
-export type { StatsSnapshot } from "./stats.js";
 export type { ClockOptions, EmulatorClock } from "./clock.js";
+export type { FaultOptions, FaultPatch, FaultSnapshot } from "./faults.js";
+export type {
+  EmulatorOptions,
+  EmulatorRepoOptions,
+  EmulatorUserOptions,
+  PrimaryRateLimitOptions,
+  SecondaryRateLimitOptions,
+} from "./options.js";
 export { EmulatorState } from "./state/emulator-state.js";
 export type { RepoState } from "./state/repo-state.js";
+export type { StatsSnapshot } from "./stats.js";
 
 export interface Emulator {
   /** Base URL to give Octokit as baseUrl, e.g. http://127.0.0.1:41234. */

@@ -9,9 +9,17 @@ const snapshotSchema = z.object({
   ids: z.object({ repo: z.number(), issue: z.number(), comment: z.number(), label: z.number() }),
   repos: z.array(
     z.object({
-      record: z.object({ id: z.number(), owner: z.string(), name: z.string(), private: z.boolean(), createdAt: timestamp }),
+      record: z.object({
+        id: z.number(),
+        owner: z.string(),
+        name: z.string(),
+        private: z.boolean(),
+        createdAt: timestamp,
+      }),
       nextIssueNumber: z.number().int().min(1),
-      labels: z.array(z.object({ id: z.number(), name: z.string(), color: z.string(), description: z.string().nullable() })),
+      labels: z.array(
+        z.object({ id: z.number(), name: z.string(), color: z.string(), description: z.string().nullable() }),
+      ),
       issues: z.array(
         z.object({
           id: z.number(),
@@ -31,7 +39,14 @@ const snapshotSchema = z.object({
         }),
       ),
       comments: z.array(
-        z.object({ id: z.number(), issueNumber: z.number().int(), body: z.string(), author: z.string(), createdAt: timestamp, updatedAt: timestamp }),
+        z.object({
+          id: z.number(),
+          issueNumber: z.number().int(),
+          body: z.string(),
+          author: z.string(),
+          createdAt: timestamp,
+          updatedAt: timestamp,
+        }),
       ),
     }),
   ),
@@ -73,9 +88,11 @@ export function persistState(state: EmulatorState, path: string, debounceMs: num
     if (dirty) {
       dirty = false;
       const text = JSON.stringify(state.snapshot());
-      writing = writing.then(() => writeAtomically(path, text)).catch((error: unknown) => {
-        failure = error;
-      });
+      writing = writing
+        .then(() => writeAtomically(path, text))
+        .catch((error: unknown) => {
+          failure = error;
+        });
     }
     await writing;
     if (failure) {

@@ -33,7 +33,10 @@ export function createRouter(routes: RouteDefinition[]): Router {
   };
 }
 
-function matchSegments(segments: string[], parts: string[]): { params: Record<string, string>; literals: number } | undefined {
+function matchSegments(
+  segments: string[],
+  parts: string[],
+): { params: Record<string, string>; literals: number } | undefined {
   const params: Record<string, string> = {};
   let literals = 0;
   for (const [index, segment] of segments.entries()) {

@@ -1,5 +1,18 @@
-import { createComment, deleteComment, getComment, listIssueComments, listRepoComments, updateComment } from "./handlers/comments.js";
-import { addIssueLabels, listIssueLabels, removeAllIssueLabels, removeIssueLabel, setIssueLabels } from "./handlers/issue-labels.js";
+import {
+  createComment,
+  deleteComment,
+  getComment,
+  listIssueComments,
+  listRepoComments,
+  updateComment,
+} from "./handlers/comments.js";
+import {
+  addIssueLabels,
+  listIssueLabels,
+  removeAllIssueLabels,
+  removeIssueLabel,
+  setIssueLabels,
+} from "./handlers/issue-labels.js";
 import { createIssue, getIssue, listIssues, updateIssue } from "./handlers/issues.js";
 import { createLabel, getLabel, listLabels } from "./handlers/labels.js";
 import { getRepository } from "./handlers/repos.js";

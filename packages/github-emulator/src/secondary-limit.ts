@@ -3,7 +3,8 @@ import { DEFAULT_SECONDARY_PER_HOUR, DEFAULT_SECONDARY_PER_MINUTE, type Secondar
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
-const SECONDARY_DOCS_URL = "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits";
+const SECONDARY_DOCS_URL =
+  "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits";
 
 export const WRITE_METHODS = new Set(["POST", "PATCH", "PUT", "DELETE"]);
 

@@ -1,15 +1,23 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ADMIN_PREFIX, handleAdmin, type AdminDependencies } from "./admin.js";
+import { ADMIN_PREFIX, type AdminDependencies, handleAdmin } from "./admin.js";
 import { authenticate, type EmulatorUser, type UserDirectory } from "./auth.js";
 import { toHttpDate } from "./clock.js";
 import { computeEtag, isNotModifiedSince, matchesIfNoneMatch } from "./etag.js";
 import type { HandlerResult } from "./handlers/context.js";
 import { HttpError, notFound } from "./http-error.js";
-import { errorResponse, jsonResponse, newRequestId, parseJsonBody, readRequestText, writeResponse, type OutgoingResponse } from "./http-io.js";
-import { rateLimitHeaders, type PrimaryRateLimiter } from "./rate-limit.js";
+import {
+  errorResponse,
+  jsonResponse,
+  newRequestId,
+  type OutgoingResponse,
+  parseJsonBody,
+  readRequestText,
+  writeResponse,
+} from "./http-io.js";
+import { type PrimaryRateLimiter, rateLimitHeaders } from "./rate-limit.js";
 import type { Router } from "./router.js";
 import { RATE_LIMIT_PATTERN } from "./routes.js";
-import { secondaryLimitError, WRITE_METHODS, type SecondaryRateLimiter } from "./secondary-limit.js";
+import { type SecondaryRateLimiter, secondaryLimitError, WRITE_METHODS } from "./secondary-limit.js";
 import type { TimerRegistry } from "./timers.js";
 
 export interface ServerDependencies extends AdminDependencies {
@@ -51,11 +59,20 @@ export function createRequestListener(deps: ServerDependencies) {
 async function serve(deps: ServerDependencies, request: IncomingMessage, response: ServerResponse): Promise<void> {
   const requestId = newRequestId();
   const url = new URL(request.url ?? "/", "http://emulator");
-  const prefix = url.pathname === ENTERPRISE_PREFIX || url.pathname.startsWith(`${ENTERPRISE_PREFIX}/`) ? ENTERPRISE_PREFIX : "";
+  const prefix =
+    url.pathname === ENTERPRISE_PREFIX || url.pathname.startsWith(`${ENTERPRISE_PREFIX}/`) ? ENTERPRISE_PREFIX : "";
   const path = url.pathname.slice(prefix.length) || "/";
   const origin = `http://${request.headers.host ?? "127.0.0.1"}`;
   const method = (request.method ?? "GET").toUpperCase();
-  const info: RequestInfo = { requestId, method, path, query: url.searchParams, text: "", urls: { api: origin + prefix, web: origin }, request };
+  const info: RequestInfo = {
+    requestId,
+    method,
+    path,
+    query: url.searchParams,
+    text: "",
+    urls: { api: origin + prefix, web: origin },
+    request,
+  };
 
   if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) {
     const outgoing = await answerErrors(async () => {
@@ -204,7 +221,11 @@ function serverErrorResponse(status: 502 | 503): OutgoingResponse {
   return jsonResponse(status, { message, documentation_url: "https://docs.github.com/rest", status: String(status) });
 }
 
-function withStandardHeaders(deps: ServerDependencies, outgoing: OutgoingResponse, requestId: string): OutgoingResponse {
+function withStandardHeaders(
+  deps: ServerDependencies,
+  outgoing: OutgoingResponse,
+  requestId: string,
+): OutgoingResponse {
   return {
     ...outgoing,
     headers: {

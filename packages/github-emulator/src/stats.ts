@@ -1,4 +1,10 @@
-export type FaultCounter = "serverErrors" | "errorsAfterWrite" | "hangs" | "secondaryLimited" | "primaryLimited" | "notModified";
+export type FaultCounter =
+  | "serverErrors"
+  | "errorsAfterWrite"
+  | "hangs"
+  | "secondaryLimited"
+  | "primaryLimited"
+  | "notModified";
 
 export interface StatsSnapshot {
   since: string;
@@ -46,7 +52,14 @@ export class StatsRecorder {
       byMethod: {},
       byStatus: {},
       byRoute: {},
-      counters: { serverErrors: 0, errorsAfterWrite: 0, hangs: 0, secondaryLimited: 0, primaryLimited: 0, notModified: 0 },
+      counters: {
+        serverErrors: 0,
+        errorsAfterWrite: 0,
+        hangs: 0,
+        secondaryLimited: 0,
+        primaryLimited: 0,
+        notModified: 0,
+      },
     };
   }
 }

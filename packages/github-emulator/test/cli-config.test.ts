@@ -4,7 +4,20 @@ import { CliUsageError, readCliOptions } from "../src/cli-config.js";
 describe("CLI options", () => {
   it("reads users, repositories, port, persistence and faults from flags", () => {
     const options = readCliOptions(
-      ["--port", "0", "--persist", "/tmp/s.json", "--users", "alice:t1:collaborator", "--users", "bob:t2", "--repo", "acme/tasks", "--faults", '{"errorRate":0.1}'],
+      [
+        "--port",
+        "0",
+        "--persist",
+        "/tmp/s.json",
+        "--users",
+        "alice:t1:collaborator",
+        "--users",
+        "bob:t2",
+        "--repo",
+        "acme/tasks",
+        "--faults",
+        '{"errorRate":0.1}',
+      ],
       {},
     );
     expect(options).toMatchObject({
@@ -20,8 +33,17 @@ describe("CLI options", () => {
   });
 
   it("falls back to the environment, seeding GITHUB_OWNER/GITHUB_REPO and GITHUB_TOKEN", () => {
-    const options = readCliOptions([], { GITHUB_OWNER: "org", GITHUB_REPO: "queue", GITHUB_TOKEN: "ghp_x", EMULATOR_PORT: "5000" });
-    expect(options).toMatchObject({ port: 5000, repos: ["org/queue"], users: [{ login: "org", token: "ghp_x", collaborator: true }] });
+    const options = readCliOptions([], {
+      GITHUB_OWNER: "org",
+      GITHUB_REPO: "queue",
+      GITHUB_TOKEN: "ghp_x",
+      EMULATOR_PORT: "5000",
+    });
+    expect(options).toMatchObject({
+      port: 5000,
+      repos: ["org/queue"],
+      users: [{ login: "org", token: "ghp_x", collaborator: true }],
+    });
     const many = readCliOptions([], { EMULATOR_USERS: "a:1:collaborator,b:2" });
     expect(many.users.map((user) => user.login)).toEqual(["a", "b"]);
   });
@@ -33,7 +55,7 @@ describe("CLI options", () => {
     expect(() => readCliOptions(["--colour"], {})).toThrow(CliUsageError);
   });
 
-  it("skips the \"--\" separator that pnpm passes through", () => {
+  it('skips the "--" separator that pnpm passes through', () => {
     expect(readCliOptions(["--", "--port", "7"], {}).port).toBe(7);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, createIssue, octokitFor, OWNER, repoPath, REPO, startTestEmulator, TOKENS } from "./helpers.js";
+import { api, createIssue, OWNER, octokitFor, REPO, repoPath, startTestEmulator, TOKENS } from "./helpers.js";
 
 describe("issue comments", () => {
   it("gives repository-wide increasing ids above 2^31 and lists them ascending", async () => {
@@ -8,7 +8,16 @@ describe("issue comments", () => {
     const [a, b] = [await createIssue(emulator, "a"), await createIssue(emulator, "b")];
     const ids: number[] = [];
     for (const issue_number of [a, b, a, b]) {
-      ids.push((await octokit.rest.issues.createComment({ owner: OWNER, repo: REPO, issue_number, body: `on ${issue_number}` })).data.id);
+      ids.push(
+        (
+          await octokit.rest.issues.createComment({
+            owner: OWNER,
+            repo: REPO,
+            issue_number,
+            body: `on ${issue_number}`,
+          })
+        ).data.id,
+      );
     }
     expect(ids[0]).toBeGreaterThan(2 ** 31);
     expect([...ids].sort((x, y) => x - y)).toEqual(ids);
@@ -17,7 +26,12 @@ describe("issue comments", () => {
     expect(onA.data.map((comment) => comment.id)).toEqual([ids[0], ids[2]]);
     const all = await octokit.rest.issues.listCommentsForRepo({ owner: OWNER, repo: REPO });
     expect(all.data.map((comment) => comment.id)).toEqual(ids);
-    const desc = await octokit.rest.issues.listCommentsForRepo({ owner: OWNER, repo: REPO, sort: "created", direction: "desc" });
+    const desc = await octokit.rest.issues.listCommentsForRepo({
+      owner: OWNER,
+      repo: REPO,
+      sort: "created",
+      direction: "desc",
+    });
     expect(desc.data.map((comment) => comment.id)).toEqual([...ids].reverse());
     const issue = await octokit.rest.issues.get({ owner: OWNER, repo: REPO, issue_number: a });
     expect(issue.data.comments).toBe(2);
@@ -36,12 +50,23 @@ describe("issue comments", () => {
     expect(listed.data.map((comment) => comment.id)).toEqual([second.data.id]);
 
     emulator.clock.setOffset(20_000);
-    const edited = await octokit.rest.issues.updateComment({ owner: OWNER, repo: REPO, comment_id: first.data.id, body: "first, edited" });
+    const edited = await octokit.rest.issues.updateComment({
+      owner: OWNER,
+      repo: REPO,
+      comment_id: first.data.id,
+      body: "first, edited",
+    });
     expect(edited.data.created_at).toBe(first.data.created_at);
     expect(Date.parse(edited.data.updated_at) - Date.parse(first.data.updated_at)).toBeGreaterThanOrEqual(19_000);
     const afterEdit = await octokit.rest.issues.listComments({ ...params, since: edited.data.updated_at });
     expect(afterEdit.data.map((comment) => comment.body)).toEqual(["first, edited"]);
-    const repoWide = await octokit.rest.issues.listCommentsForRepo({ owner: OWNER, repo: REPO, since, sort: "updated", direction: "asc" });
+    const repoWide = await octokit.rest.issues.listCommentsForRepo({
+      owner: OWNER,
+      repo: REPO,
+      since,
+      sort: "updated",
+      direction: "asc",
+    });
     expect(repoWide.data.map((comment) => comment.id)).toEqual([second.data.id, first.data.id]);
     const fetched = await octokit.rest.issues.getComment({ owner: OWNER, repo: REPO, comment_id: first.data.id });
     expect(fetched.data.body).toBe("first, edited");
@@ -66,13 +91,16 @@ describe("issue comments", () => {
     expect(refused.status).toBe(403);
     expect(refused.json).toMatchObject({ message: "Commenting is disabled on issues with more than 2500 comments" });
     const other = await createIssue(emulator);
-    expect((await api(emulator, "POST", `${repoPath}/issues/${other}/comments`, { body: { body: "fine" } })).status).toBe(201);
+    expect(
+      (await api(emulator, "POST", `${repoPath}/issues/${other}/comments`, { body: { body: "fine" } })).status,
+    ).toBe(201);
   });
 
   it("takes a smaller cap for tests and frees a slot when a comment is deleted", async () => {
     const emulator = await startTestEmulator({ commentCap: 2 });
     const number = await createIssue(emulator);
-    const post = () => api(emulator, "POST", `${repoPath}/issues/${number}/comments`, { body: { body: "c" }, token: TOKENS.stranger });
+    const post = () =>
+      api(emulator, "POST", `${repoPath}/issues/${number}/comments`, { body: { body: "c" }, token: TOKENS.stranger });
     const first = await post();
     await post();
     expect((await post()).status).toBe(403);

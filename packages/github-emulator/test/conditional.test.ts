@@ -32,7 +32,10 @@ describe("conditional requests", () => {
     const number = await createIssue(emulator);
     const path = `${repoPath}/issues/${number}`;
     const asAlice = await api(emulator, "GET", path);
-    const asBob = await api(emulator, "GET", path, { token: TOKENS.bob, headers: { "if-none-match": asAlice.headers.get("etag") ?? "" } });
+    const asBob = await api(emulator, "GET", path, {
+      token: TOKENS.bob,
+      headers: { "if-none-match": asAlice.headers.get("etag") ?? "" },
+    });
     expect(asBob.status).toBe(200);
   });
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_ROUTES } from "../src/routes.js";
-import { adminCall, api, OWNER, repoPath, REPO, startTestEmulator, TOKENS, type ApiResponse } from "./helpers.js";
+import { type ApiResponse, adminCall, api, OWNER, REPO, repoPath, startTestEmulator, TOKENS } from "./helpers.js";
 import { OpenApiValidator } from "./openapi-validator.js";
 
 interface Case {
@@ -27,23 +27,63 @@ function cases(issueNumber: number, commentId: number, spareCommentId: number, d
     { method: "GET", pattern: "/user", path: "/user", expected: 200 },
     { method: "GET", pattern: "/rate_limit", path: "/rate_limit", expected: 200 },
     { method: "GET", pattern: "/repos/{owner}/{repo}", path: repoPath, expected: 200 },
-    { method: "GET", pattern: "/repos/{owner}/{repo}/issues", path: `${repoPath}/issues?state=all&labels=sentinel`, expected: 200 },
-    { method: "POST", pattern: "/repos/{owner}/{repo}/issues", path: `${repoPath}/issues`, body: { title: "t", body: "b", labels: ["x"] }, expected: 201 },
+    {
+      method: "GET",
+      pattern: "/repos/{owner}/{repo}/issues",
+      path: `${repoPath}/issues?state=all&labels=sentinel`,
+      expected: 200,
+    },
+    {
+      method: "POST",
+      pattern: "/repos/{owner}/{repo}/issues",
+      path: `${repoPath}/issues`,
+      body: { title: "t", body: "b", labels: ["x"] },
+      expected: 201,
+    },
     { method: "GET", pattern: ISSUE, path: issue, expected: 200 },
-    { method: "PATCH", pattern: ISSUE, path: issue, body: { state: "closed", state_reason: "completed" }, expected: 200 },
+    {
+      method: "PATCH",
+      pattern: ISSUE,
+      path: issue,
+      body: { state: "closed", state_reason: "completed" },
+      expected: 200,
+    },
     { method: "GET", pattern: `${ISSUE}/labels`, path: `${issue}/labels`, expected: 200 },
-    { method: "POST", pattern: `${ISSUE}/labels`, path: `${issue}/labels`, body: { labels: ["a", "b"] }, expected: 200 },
+    {
+      method: "POST",
+      pattern: `${ISSUE}/labels`,
+      path: `${issue}/labels`,
+      body: { labels: ["a", "b"] },
+      expected: 200,
+    },
     { method: "PUT", pattern: `${ISSUE}/labels`, path: `${issue}/labels`, body: { labels: ["a", "c"] }, expected: 200 },
     { method: "DELETE", pattern: `${ISSUE}/labels/{name}`, path: `${issue}/labels/a`, expected: 200 },
     { method: "DELETE", pattern: `${ISSUE}/labels`, path: `${issue}/labels`, expected: 204 },
     { method: "GET", pattern: "/repos/{owner}/{repo}/labels", path: `${repoPath}/labels`, expected: 200 },
-    { method: "POST", pattern: "/repos/{owner}/{repo}/labels", path: `${repoPath}/labels`, body: { name: "new", color: "ff0000", description: "d" }, expected: 201 },
+    {
+      method: "POST",
+      pattern: "/repos/{owner}/{repo}/labels",
+      path: `${repoPath}/labels`,
+      body: { name: "new", color: "ff0000", description: "d" },
+      expected: 201,
+    },
     { method: "GET", pattern: "/repos/{owner}/{repo}/labels/{name}", path: `${repoPath}/labels/new`, expected: 200 },
     { method: "GET", pattern: `${ISSUE}/comments`, path: `${issue}/comments`, expected: 200 },
     { method: "POST", pattern: `${ISSUE}/comments`, path: `${issue}/comments`, body: { body: "c" }, expected: 201 },
-    { method: "GET", pattern: "/repos/{owner}/{repo}/issues/comments", path: `${repoPath}/issues/comments?sort=updated&direction=desc`, expected: 200 },
+    {
+      method: "GET",
+      pattern: "/repos/{owner}/{repo}/issues/comments",
+      path: `${repoPath}/issues/comments?sort=updated&direction=desc`,
+      expected: 200,
+    },
     { method: "GET", pattern: COMMENT, path: `${repoPath}/issues/comments/${commentId}`, expected: 200 },
-    { method: "PATCH", pattern: COMMENT, path: `${repoPath}/issues/comments/${commentId}`, body: { body: "edited" }, expected: 200 },
+    {
+      method: "PATCH",
+      pattern: COMMENT,
+      path: `${repoPath}/issues/comments/${commentId}`,
+      body: { body: "edited" },
+      expected: 200,
+    },
     { method: "DELETE", pattern: COMMENT, path: `${repoPath}/issues/comments/${spareCommentId}`, expected: 204 },
     // Documented errors.
     { method: "GET", pattern: "/repos/{owner}/{repo}", path: "/repos/acme/missing", expected: 404 },
@@ -51,13 +91,38 @@ function cases(issueNumber: number, commentId: number, spareCommentId: number, d
     { method: "GET", pattern: ISSUE, path: `${repoPath}/issues/${deletedIssue}`, expected: 410 },
     { method: "POST", pattern: "/repos/{owner}/{repo}/issues", path: `${repoPath}/issues`, body: {}, expected: 422 },
     { method: "PATCH", pattern: ISSUE, path: issue, body: { state: "bogus" }, expected: 422 },
-    { method: "POST", pattern: `${ISSUE}/comments`, path: `${issue}/comments`, body: { body: "x".repeat(65_537) }, expected: 422 },
-    { method: "POST", pattern: `${ISSUE}/comments`, path: `${repoPath}/issues/${deletedIssue}/comments`, body: { body: "x" }, expected: 410 },
+    {
+      method: "POST",
+      pattern: `${ISSUE}/comments`,
+      path: `${issue}/comments`,
+      body: { body: "x".repeat(65_537) },
+      expected: 422,
+    },
+    {
+      method: "POST",
+      pattern: `${ISSUE}/comments`,
+      path: `${repoPath}/issues/${deletedIssue}/comments`,
+      body: { body: "x" },
+      expected: 410,
+    },
     { method: "GET", pattern: `${ISSUE}/comments`, path: `${repoPath}/issues/${deletedIssue}/comments`, expected: 410 },
-    { method: "POST", pattern: "/repos/{owner}/{repo}/labels", path: `${repoPath}/labels`, body: { name: "new" }, expected: 422 },
+    {
+      method: "POST",
+      pattern: "/repos/{owner}/{repo}/labels",
+      path: `${repoPath}/labels`,
+      body: { name: "new" },
+      expected: 422,
+    },
     { method: "GET", pattern: COMMENT, path: `${repoPath}/issues/comments/${spareCommentId}`, expected: 404 },
     { method: "PATCH", pattern: COMMENT, path: `${repoPath}/issues/comments/${commentId}`, body: {}, expected: 422 },
-    { method: "POST", pattern: "/repos/{owner}/{repo}/issues", path: `${repoPath}/issues`, body: { title: "x" }, token: TOKENS.stranger, expected: 201 },
+    {
+      method: "POST",
+      pattern: "/repos/{owner}/{repo}/issues",
+      path: `${repoPath}/issues`,
+      body: { title: "x" },
+      token: TOKENS.stranger,
+      expected: 201,
+    },
     { method: "PATCH", pattern: ISSUE, path: issue, body: { title: "x" }, token: TOKENS.stranger, expected: 403 },
     { method: "GET", pattern: "/user", path: "/user", token: "invalid", expected: 401 },
   ];
@@ -66,7 +131,8 @@ function cases(issueNumber: number, commentId: number, spareCommentId: number, d
 describe("conformance with GitHub's OpenAPI description", () => {
   it("answers every route with bodies that match the documented response schemas", async () => {
     const emulator = await startTestEmulator({ repos: [`${OWNER}/${REPO}`] });
-    const seed = async (method: string, path: string, body: unknown) => (await api(emulator, method, path, { body })).json as Record<string, number>;
+    const seed = async (method: string, path: string, body: unknown) =>
+      (await api(emulator, method, path, { body })).json as Record<string, number>;
     const issue = await seed("POST", `${repoPath}/issues`, { title: "conformance", body: "b", labels: ["sentinel"] });
     const deleted = await seed("POST", `${repoPath}/issues`, { title: "to delete" });
     await adminCall(emulator, "DELETE", `/repos/${OWNER}/${REPO}/issues/${deleted.number}`);
@@ -76,7 +142,10 @@ describe("conformance with GitHub's OpenAPI description", () => {
     const covered = new Set<string>();
     const problems: string[] = [];
     for (const testCase of cases(issue.number ?? 0, comment.id ?? 0, spare.id ?? 0, deleted.number ?? 0)) {
-      const response: ApiResponse = await api(emulator, testCase.method, testCase.path, { body: testCase.body, token: testCase.token });
+      const response: ApiResponse = await api(emulator, testCase.method, testCase.path, {
+        body: testCase.body,
+        token: testCase.token,
+      });
       const label = `${testCase.method} ${testCase.path}`;
       expect(response.status, label).toBe(testCase.expected);
       const documented = validator.documentedStatuses(testCase.method, testCase.pattern);
@@ -94,7 +163,10 @@ describe("conformance with GitHub's OpenAPI description", () => {
   });
 
   it("detects a non-conforming body (the validator is not vacuous)", () => {
-    const problems = validator.validate("GET", "/repos/{owner}/{repo}/issues/comments/{comment_id}", 200, { id: "1", body: 5 });
+    const problems = validator.validate("GET", "/repos/{owner}/{repo}/issues/comments/{comment_id}", 200, {
+      id: "1",
+      body: 5,
+    });
     expect(problems.length).toBeGreaterThan(0);
     expect(problems.join("\n")).toMatch(/must have required property 'node_id'/);
   });

@@ -1,11 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { adminCall, api, createIssue, OWNER, repoPath, REPO, startTestEmulator, TOKENS } from "./helpers.js";
+import { adminCall, api, createIssue, OWNER, REPO, repoPath, startTestEmulator, TOKENS } from "./helpers.js";
 
 describe("authentication", () => {
   it("maps `token` and `Bearer` credentials to their login", async () => {
     const emulator = await startTestEmulator();
     const viaToken = await api(emulator, "GET", "/user");
-    const viaBearer = await api(emulator, "GET", "/user", { token: null, headers: { authorization: `Bearer ${TOKENS.bob}` } });
+    const viaBearer = await api(emulator, "GET", "/user", {
+      token: null,
+      headers: { authorization: `Bearer ${TOKENS.bob}` },
+    });
     expect((viaToken.json as { login: string }).login).toBe("alice");
     expect((viaBearer.json as { login: string }).login).toBe("bob");
   });
@@ -14,7 +17,10 @@ describe("authentication", () => {
     const emulator = await startTestEmulator();
     const bad = await api(emulator, "GET", `${repoPath}/issues`, { token: "nope" });
     expect(bad.status).toBe(401);
-    expect(bad.json).toMatchObject({ message: "Bad credentials", documentation_url: expect.stringContaining("docs.github.com") });
+    expect(bad.json).toMatchObject({
+      message: "Bad credentials",
+      documentation_url: expect.stringContaining("docs.github.com"),
+    });
     const missing = await api(emulator, "GET", "/user", { token: null });
     expect(missing.status).toBe(401);
     expect(missing.json).toMatchObject({ message: "Requires authentication" });
@@ -23,8 +29,15 @@ describe("authentication", () => {
 
 describe("not found and gone", () => {
   it("answers 404 Not Found for unknown repositories, routes, issues and private repositories of others", async () => {
-    const emulator = await startTestEmulator({ repos: [`${OWNER}/${REPO}`, { owner: OWNER, name: "secret", private: true }] });
-    for (const path of ["/repos/acme/missing/issues", "/nowhere", `${repoPath}/issues/999`, `${repoPath}/issues/comments/1`]) {
+    const emulator = await startTestEmulator({
+      repos: [`${OWNER}/${REPO}`, { owner: OWNER, name: "secret", private: true }],
+    });
+    for (const path of [
+      "/repos/acme/missing/issues",
+      "/nowhere",
+      `${repoPath}/issues/999`,
+      `${repoPath}/issues/comments/1`,
+    ]) {
       const response = await api(emulator, "GET", path);
       expect(response.status, path).toBe(404);
       expect(response.json).toMatchObject({ message: "Not Found" });
@@ -40,7 +53,9 @@ describe("not found and gone", () => {
     const commentId = (comment.json as { id: number }).id;
     expect((await api(emulator, "DELETE", `${repoPath}/issues/comments/${commentId}`)).status).toBe(204);
     expect((await api(emulator, "GET", `${repoPath}/issues/comments/${commentId}`)).status).toBe(404);
-    expect((await api(emulator, "PATCH", `${repoPath}/issues/comments/${commentId}`, { body: { body: "y" } })).status).toBe(404);
+    expect(
+      (await api(emulator, "PATCH", `${repoPath}/issues/comments/${commentId}`, { body: { body: "y" } })).status,
+    ).toBe(404);
 
     expect((await adminCall(emulator, "DELETE", `/repos/${OWNER}/${REPO}/issues/${number}`)).status).toBe(204);
     const gone = await api(emulator, "GET", `${repoPath}/issues/${number}`);
@@ -48,14 +63,19 @@ describe("not found and gone", () => {
     expect(gone.json).toMatchObject({ message: "This issue was deleted" });
     expect((await api(emulator, "GET", `${repoPath}/issues/${number}/comments`)).status).toBe(410);
     expect((await api(emulator, "PATCH", `${repoPath}/issues/${number}`, { body: { title: "t" } })).status).toBe(410);
-    expect((await api(emulator, "POST", `${repoPath}/issues/${number}/comments`, { body: { body: "x" } })).status).toBe(410);
+    expect((await api(emulator, "POST", `${repoPath}/issues/${number}/comments`, { body: { body: "x" } })).status).toBe(
+      410,
+    );
   });
 });
 
 describe("request validation", () => {
   it("answers 400 Problems parsing JSON to malformed bodies", async () => {
     const emulator = await startTestEmulator();
-    const response = await api(emulator, "POST", `${repoPath}/issues`, { rawBody: "{not json", headers: { "content-type": "application/json" } });
+    const response = await api(emulator, "POST", `${repoPath}/issues`, {
+      rawBody: "{not json",
+      headers: { "content-type": "application/json" },
+    });
     expect(response.status).toBe(400);
     expect(response.json).toMatchObject({ message: "Problems parsing JSON" });
   });
@@ -81,16 +101,22 @@ describe("request validation", () => {
   it("accepts a body of exactly 65,536 characters and rejects one more", async () => {
     const emulator = await startTestEmulator();
     const number = await createIssue(emulator);
-    const atLimit = await api(emulator, "POST", `${repoPath}/issues/${number}/comments`, { body: { body: "a".repeat(65_536) } });
+    const atLimit = await api(emulator, "POST", `${repoPath}/issues/${number}/comments`, {
+      body: { body: "a".repeat(65_536) },
+    });
     expect(atLimit.status).toBe(201);
-    const tooLong = await api(emulator, "POST", `${repoPath}/issues/${number}/comments`, { body: { body: "a".repeat(65_537) } });
+    const tooLong = await api(emulator, "POST", `${repoPath}/issues/${number}/comments`, {
+      body: { body: "a".repeat(65_537) },
+    });
     expect(tooLong.status).toBe(422);
     expect(tooLong.json).toMatchObject({
       message: "Validation Failed",
       errors: [{ resource: "IssueComment", field: "body", message: "body is too long (maximum is 65536 characters)" }],
     });
     const commentId = (atLimit.json as { id: number }).id;
-    const patch = await api(emulator, "PATCH", `${repoPath}/issues/comments/${commentId}`, { body: { body: "b".repeat(65_537) } });
+    const patch = await api(emulator, "PATCH", `${repoPath}/issues/comments/${commentId}`, {
+      body: { body: "b".repeat(65_537) },
+    });
     expect(patch.status).toBe(422);
     const issue = await api(emulator, "POST", `${repoPath}/issues`, { body: { title: "t", body: "c".repeat(65_537) } });
     expect(issue.status).toBe(422);

@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { adminCall, api, createIssue, eventually, octokitFor, OWNER, repoPath, REPO, startTestEmulator } from "./helpers.js";
+import {
+  adminCall,
+  api,
+  createIssue,
+  eventually,
+  OWNER,
+  octokitFor,
+  REPO,
+  repoPath,
+  startTestEmulator,
+} from "./helpers.js";
 
 async function statuses(errorRate: number, seed: number, count: number): Promise<number[]> {
   const emulator = await startTestEmulator({ faults: { errorRate, seed }, rateLimit: { limit: 100_000 } });
@@ -41,7 +51,9 @@ describe("latency and hangs", () => {
 
   it("holds a response past the client's timeout and still lets close() finish at once", async () => {
     const emulator = await startTestEmulator({ faults: { hangRate: 1, hangMs: 30_000 } });
-    await expect(api(emulator, "GET", repoPath, { signal: AbortSignal.timeout(200) })).rejects.toThrow(/abort|timeout/i);
+    await expect(api(emulator, "GET", repoPath, { signal: AbortSignal.timeout(200) })).rejects.toThrow(
+      /abort|timeout/i,
+    );
     const start = performance.now();
     await emulator.close();
     expect(performance.now() - start).toBeLessThan(1_000);
@@ -56,11 +68,19 @@ describe("read-after-write lag", () => {
     emulator.setFaults({ readLagMs: 400 });
     const octokit = octokitFor(emulator);
     const written = Date.now();
-    const created = await octokit.rest.issues.createComment({ owner: OWNER, repo: REPO, issue_number: number, body: "claim" });
+    const created = await octokit.rest.issues.createComment({
+      owner: OWNER,
+      repo: REPO,
+      issue_number: number,
+      body: "claim",
+    });
     expect(created.data.body).toBe("claim");
 
     expect((await api(emulator, "GET", `${repoPath}/issues/comments/${created.data.id}`)).status).toBe(404);
-    const list = () => octokit.rest.issues.listComments({ owner: OWNER, repo: REPO, issue_number: number }).then((response) => response.data);
+    const list = () =>
+      octokit.rest.issues
+        .listComments({ owner: OWNER, repo: REPO, issue_number: number })
+        .then((response) => response.data);
     expect(await list()).toEqual([]);
     expect((await octokit.rest.issues.get({ owner: OWNER, repo: REPO, issue_number: number })).data.comments).toBe(0);
 
@@ -68,11 +88,21 @@ describe("read-after-write lag", () => {
     expect(Date.now() - written).toBeGreaterThanOrEqual(380);
     expect(converged[0]?.id).toBe(created.data.id);
 
-    const edited = await octokit.rest.issues.updateComment({ owner: OWNER, repo: REPO, comment_id: created.data.id, body: "released" });
+    const edited = await octokit.rest.issues.updateComment({
+      owner: OWNER,
+      repo: REPO,
+      comment_id: created.data.id,
+      body: "released",
+    });
     expect(edited.data.body).toBe("released");
-    expect((await octokit.rest.issues.getComment({ owner: OWNER, repo: REPO, comment_id: created.data.id })).data.body).toBe("claim");
+    expect(
+      (await octokit.rest.issues.getComment({ owner: OWNER, repo: REPO, comment_id: created.data.id })).data.body,
+    ).toBe("claim");
     await eventually(
-      () => octokit.rest.issues.getComment({ owner: OWNER, repo: REPO, comment_id: created.data.id }).then((response) => response.data.body),
+      () =>
+        octokit.rest.issues
+          .getComment({ owner: OWNER, repo: REPO, comment_id: created.data.id })
+          .then((response) => response.data.body),
       (body) => body === "released",
     );
   });
@@ -81,7 +111,10 @@ describe("read-after-write lag", () => {
     const emulator = await startTestEmulator({ faults: { readLagMs: 300 } });
     const number = await createIssue(emulator);
     expect((await api(emulator, "GET", `${repoPath}/issues/${number}`)).status).toBe(404);
-    await eventually(() => api(emulator, "GET", `${repoPath}/issues/${number}`), (response) => response.status === 200);
+    await eventually(
+      () => api(emulator, "GET", `${repoPath}/issues/${number}`),
+      (response) => response.status === 200,
+    );
   });
 });
 

@@ -1,10 +1,15 @@
 import { Octokit } from "@octokit/rest";
 import { afterEach } from "vitest";
-import { startEmulator, type Emulator, type EmulatorOptions } from "../src/index.js";
+import { type Emulator, type EmulatorOptions, startEmulator } from "../src/index.js";
 
 export const OWNER = "acme";
 export const REPO = "tasks";
-export const TOKENS = { acme: "acme-token", alice: "alice-token", bob: "bob-token", stranger: "stranger-token" } as const;
+export const TOKENS = {
+  acme: "acme-token",
+  alice: "alice-token",
+  bob: "bob-token",
+  stranger: "stranger-token",
+} as const;
 
 const running = new Set<Emulator>();
 
@@ -50,7 +55,12 @@ export interface ApiResponse {
 }
 
 /** Raw HTTP, for checks on headers and bodies that Octokit hides or rejects. */
-export async function api(emulator: Emulator, method: string, path: string, options: ApiCallOptions = {}): Promise<ApiResponse> {
+export async function api(
+  emulator: Emulator,
+  method: string,
+  path: string,
+  options: ApiCallOptions = {},
+): Promise<ApiResponse> {
   const token = options.token === undefined ? TOKENS.alice : options.token;
   const headers: Record<string, string> = { accept: "application/vnd.github+json", ...options.headers };
   if (token !== null) headers.authorization = `token ${token}`;
@@ -61,7 +71,12 @@ export async function api(emulator: Emulator, method: string, path: string, opti
   }
   const response = await fetch(`${emulator.url}${path}`, { method, headers, body, signal: options.signal });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: text ? (JSON.parse(text) as unknown) : undefined };
+  return {
+    status: response.status,
+    headers: response.headers,
+    text,
+    json: text ? (JSON.parse(text) as unknown) : undefined,
+  };
 }
 
 export function adminCall(emulator: Emulator, method: string, path: string, body?: unknown): Promise<ApiResponse> {
@@ -70,18 +85,27 @@ export function adminCall(emulator: Emulator, method: string, path: string, body
 
 export const repoPath = `/repos/${OWNER}/${REPO}`;
 
-export async function createIssue(emulator: Emulator, title = "task", extra: Record<string, unknown> = {}): Promise<number> {
+export async function createIssue(
+  emulator: Emulator,
+  title = "task",
+  extra: Record<string, unknown> = {},
+): Promise<number> {
   const { data } = await octokitFor(emulator).rest.issues.create({ owner: OWNER, repo: REPO, title, ...extra });
   return data.number;
 }
 
 /** Polls until `check` holds, failing after the deadline; for eventually-consistent reads. */
-export async function eventually<T>(probe: () => Promise<T>, check: (value: T) => boolean, deadlineMs = 5000): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T>,
+  check: (value: T) => boolean,
+  deadlineMs = 5000,
+): Promise<T> {
   const start = Date.now();
   for (;;) {
     const value = await probe();
     if (check(value)) return value;
-    if (Date.now() - start > deadlineMs) throw new Error(`condition not met within ${deadlineMs} ms; last value: ${JSON.stringify(value)}`);
+    if (Date.now() - start > deadlineMs)
+      throw new Error(`condition not met within ${deadlineMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, createIssue, octokitFor, OWNER, repoPath, REPO, startTestEmulator } from "./helpers.js";
+import { api, createIssue, OWNER, octokitFor, REPO, repoPath, startTestEmulator } from "./helpers.js";
 
 describe("issues", () => {
   it("numbers issues per repository from 1 with 64-bit ids", async () => {
@@ -43,11 +43,28 @@ describe("issues", () => {
     const octokit = octokitFor(emulator);
     const created = await octokit.rest.issues.create({ owner: OWNER, repo: REPO, title: "t" });
     emulator.clock.setOffset(5_000);
-    const closed = await octokit.rest.issues.update({ owner: OWNER, repo: REPO, issue_number: created.data.number, state: "closed", state_reason: "not_planned", body: "result" });
-    expect(closed.data).toMatchObject({ state: "closed", state_reason: "not_planned", body: "result", closed_by: { login: "alice" } });
+    const closed = await octokit.rest.issues.update({
+      owner: OWNER,
+      repo: REPO,
+      issue_number: created.data.number,
+      state: "closed",
+      state_reason: "not_planned",
+      body: "result",
+    });
+    expect(closed.data).toMatchObject({
+      state: "closed",
+      state_reason: "not_planned",
+      body: "result",
+      closed_by: { login: "alice" },
+    });
     expect(Date.parse(closed.data.updated_at) - Date.parse(created.data.updated_at)).toBeGreaterThanOrEqual(4_000);
     expect(closed.data.closed_at).toBe(closed.data.updated_at);
-    const reopened = await octokit.rest.issues.update({ owner: OWNER, repo: REPO, issue_number: created.data.number, state: "open" });
+    const reopened = await octokit.rest.issues.update({
+      owner: OWNER,
+      repo: REPO,
+      issue_number: created.data.number,
+      state: "open",
+    });
     expect(reopened.data).toMatchObject({ state: "open", state_reason: "reopened", closed_at: null });
   });
 });
@@ -56,7 +73,13 @@ describe("labels", () => {
   it("creates repository labels and refuses duplicates", async () => {
     const emulator = await startTestEmulator();
     const octokit = octokitFor(emulator);
-    const created = await octokit.rest.issues.createLabel({ owner: OWNER, repo: REPO, name: "sentinel", color: "#00FF00", description: "tasks" });
+    const created = await octokit.rest.issues.createLabel({
+      owner: OWNER,
+      repo: REPO,
+      name: "sentinel",
+      color: "#00FF00",
+      description: "tasks",
+    });
     expect(created.status).toBe(201);
     expect(created.data).toMatchObject({ name: "sentinel", color: "00ff00", description: "tasks", default: false });
     const duplicate = await api(emulator, "POST", `${repoPath}/labels`, { body: { name: "Sentinel" } });
@@ -76,12 +99,18 @@ describe("labels", () => {
     const added = await octokit.rest.issues.addLabels({ ...params, labels: ["state:queued", "prio:1"] });
     expect(added.data.map((label) => label.name)).toEqual(["state:queued", "prio:1"]);
     const again = await api(emulator, "POST", `${repoPath}/issues/${number}/labels`, { body: ["prio:1", "type:x"] });
-    expect((again.json as Array<{ name: string }>).map((label) => label.name)).toEqual(["state:queued", "prio:1", "type:x"]);
+    expect((again.json as Array<{ name: string }>).map((label) => label.name)).toEqual([
+      "state:queued",
+      "prio:1",
+      "type:x",
+    ]);
     const replaced = await octokit.rest.issues.setLabels({ ...params, labels: ["state:running"] });
     expect(replaced.data.map((label) => label.name)).toEqual(["state:running"]);
     const removed = await octokit.rest.issues.removeLabel({ ...params, name: "state:running" });
     expect(removed.data).toEqual([]);
-    await expect(octokit.rest.issues.removeLabel({ ...params, name: "state:running" })).rejects.toMatchObject({ status: 404 });
+    await expect(octokit.rest.issues.removeLabel({ ...params, name: "state:running" })).rejects.toMatchObject({
+      status: 404,
+    });
     await octokit.rest.issues.addLabels({ ...params, labels: ["a b/c"] });
     const listed = await octokit.rest.issues.listLabelsOnIssue(params);
     expect(listed.data.map((label) => label.name)).toEqual(["a b/c"]);

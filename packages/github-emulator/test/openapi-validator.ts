@@ -44,7 +44,9 @@ export class OpenApiValidator {
       this.compiled.set(key, validate);
     }
     if (validate(body)) return [];
-    return (validate.errors ?? []).map((error) => `${key}: ${error.instancePath || "(root)"} ${error.message ?? ""} ${JSON.stringify(error.params)}`);
+    return (validate.errors ?? []).map(
+      (error) => `${key}: ${error.instancePath || "(root)"} ${error.message ?? ""} ${JSON.stringify(error.params)}`,
+    );
   }
 
   /** The shape GitHub documents for error bodies, for statuses an operation does not list. */
@@ -54,7 +56,9 @@ export class OpenApiValidator {
       validate = this.ajv.compile({ $ref: `${SPEC_ID}#/components/schemas/basic-error` });
       this.compiled.set("basic-error", validate);
     }
-    return validate(body) ? [] : (validate.errors ?? []).map((error) => `error body: ${error.instancePath} ${error.message ?? ""}`);
+    return validate(body)
+      ? []
+      : (validate.errors ?? []).map((error) => `error body: ${error.instancePath} ${error.message ?? ""}`);
   }
 
   private operation(method: string, pattern: string): Operation {
@@ -86,7 +90,10 @@ function rebase(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(rebase);
   if (typeof node !== "object" || node === null) return node;
   return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [key, key === "$ref" && typeof value === "string" && value.startsWith("#/") ? `${SPEC_ID}${value}` : rebase(value)]),
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === "$ref" && typeof value === "string" && value.startsWith("#/") ? `${SPEC_ID}${value}` : rebase(value),
+    ]),
   );
 }
 

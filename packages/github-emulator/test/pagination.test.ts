@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, createIssue, octokitFor, OWNER, repoPath, REPO, startTestEmulator } from "./helpers.js";
+import { api, createIssue, OWNER, octokitFor, REPO, repoPath, startTestEmulator } from "./helpers.js";
 
 function parseLinks(header: string | null): Record<string, string> {
   const links: Record<string, string> = {};
@@ -32,7 +32,11 @@ describe("pagination", () => {
     expect(new URL(middleLinks.last ?? "").searchParams.get("page")).toBe("4");
     expect(new URL(middleLinks.next ?? "").searchParams.get("per_page")).toBe("20");
 
-    const next = await api(emulator, "GET", new URL(middleLinks.next ?? "").pathname + new URL(middleLinks.next ?? "").search);
+    const next = await api(
+      emulator,
+      "GET",
+      new URL(middleLinks.next ?? "").pathname + new URL(middleLinks.next ?? "").search,
+    );
     expect((next.json as Array<{ body: string }>).map((comment) => comment.body)[0]).toBe("c40");
 
     const last = await api(emulator, "GET", `${path}?per_page=20&page=4`);
@@ -55,13 +59,23 @@ describe("pagination", () => {
     const emulator = await startTestEmulator({ secondaryRateLimit: false });
     const octokit = octokitFor(emulator);
     const repo = emulator.state.repo(OWNER, REPO);
-    for (let index = 0; index < 45; index += 1) repo?.createIssue({ title: `t${index}`, body: null, labels: ["sentinel"], author: "alice" });
+    for (let index = 0; index < 45; index += 1)
+      repo?.createIssue({ title: `t${index}`, body: null, labels: ["sentinel"], author: "alice" });
     for (let index = 0; index < 105; index += 1) repo?.createComment(1, `c${index}`, "bob");
     const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { owner: OWNER, repo: REPO, per_page: 10 });
     expect(issues.length).toBe(45);
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner: OWNER, repo: REPO, issue_number: 1, per_page: 100 });
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner: OWNER,
+      repo: REPO,
+      issue_number: 1,
+      per_page: 100,
+    });
     expect(comments.map((comment) => comment.body)).toEqual(Array.from({ length: 105 }, (_, index) => `c${index}`));
-    const repoComments = await octokit.paginate(octokit.rest.issues.listCommentsForRepo, { owner: OWNER, repo: REPO, per_page: 50 });
+    const repoComments = await octokit.paginate(octokit.rest.issues.listCommentsForRepo, {
+      owner: OWNER,
+      repo: REPO,
+      per_page: 50,
+    });
     expect(repoComments.length).toBe(105);
   });
 });

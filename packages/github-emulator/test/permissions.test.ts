@@ -1,31 +1,64 @@
 import { describe, expect, it } from "vitest";
-import { api, createIssue, octokitFor, OWNER, repoPath, REPO, startTestEmulator, TOKENS } from "./helpers.js";
+import { api, createIssue, OWNER, octokitFor, REPO, repoPath, startTestEmulator, TOKENS } from "./helpers.js";
 
 describe("permissions on a public repository", () => {
   it("lets a non-collaborator comment and edit or delete only their own comments", async () => {
     const emulator = await startTestEmulator();
     const number = await createIssue(emulator);
     const stranger = octokitFor(emulator, TOKENS.stranger);
-    const own = await stranger.rest.issues.createComment({ owner: OWNER, repo: REPO, issue_number: number, body: "mine" });
+    const own = await stranger.rest.issues.createComment({
+      owner: OWNER,
+      repo: REPO,
+      issue_number: number,
+      body: "mine",
+    });
     expect(own.data.author_association).toBe("NONE");
-    const edited = await stranger.rest.issues.updateComment({ owner: OWNER, repo: REPO, comment_id: own.data.id, body: "edited" });
+    const edited = await stranger.rest.issues.updateComment({
+      owner: OWNER,
+      repo: REPO,
+      comment_id: own.data.id,
+      body: "edited",
+    });
     expect(edited.data.body).toBe("edited");
 
-    const aliceComment = await octokitFor(emulator).rest.issues.createComment({ owner: OWNER, repo: REPO, issue_number: number, body: "alice" });
-    await expect(stranger.rest.issues.updateComment({ owner: OWNER, repo: REPO, comment_id: aliceComment.data.id, body: "x" })).rejects.toMatchObject({ status: 403 });
-    await expect(stranger.rest.issues.deleteComment({ owner: OWNER, repo: REPO, comment_id: aliceComment.data.id })).rejects.toMatchObject({ status: 403 });
+    const aliceComment = await octokitFor(emulator).rest.issues.createComment({
+      owner: OWNER,
+      repo: REPO,
+      issue_number: number,
+      body: "alice",
+    });
+    await expect(
+      stranger.rest.issues.updateComment({ owner: OWNER, repo: REPO, comment_id: aliceComment.data.id, body: "x" }),
+    ).rejects.toMatchObject({ status: 403 });
+    await expect(
+      stranger.rest.issues.deleteComment({ owner: OWNER, repo: REPO, comment_id: aliceComment.data.id }),
+    ).rejects.toMatchObject({ status: 403 });
     await stranger.rest.issues.deleteComment({ owner: OWNER, repo: REPO, comment_id: own.data.id });
   });
 
   it("lets collaborators edit and delete anyone's comments", async () => {
     const emulator = await startTestEmulator();
     const number = await createIssue(emulator);
-    const strangerComment = await octokitFor(emulator, TOKENS.stranger).rest.issues.createComment({ owner: OWNER, repo: REPO, issue_number: number, body: "s" });
+    const strangerComment = await octokitFor(emulator, TOKENS.stranger).rest.issues.createComment({
+      owner: OWNER,
+      repo: REPO,
+      issue_number: number,
+      body: "s",
+    });
     const bob = octokitFor(emulator, TOKENS.bob);
-    const edited = await bob.rest.issues.updateComment({ owner: OWNER, repo: REPO, comment_id: strangerComment.data.id, body: "moderated" });
+    const edited = await bob.rest.issues.updateComment({
+      owner: OWNER,
+      repo: REPO,
+      comment_id: strangerComment.data.id,
+      body: "moderated",
+    });
     expect(edited.data.body).toBe("moderated");
     expect(edited.data.user?.login).toBe("stranger");
-    const deleted = await bob.rest.issues.deleteComment({ owner: OWNER, repo: REPO, comment_id: strangerComment.data.id });
+    const deleted = await bob.rest.issues.deleteComment({
+      owner: OWNER,
+      repo: REPO,
+      comment_id: strangerComment.data.id,
+    });
     expect(deleted.status).toBe(204);
   });
 
@@ -47,11 +80,17 @@ describe("permissions on a public repository", () => {
 
   it("lets anyone open an issue but drops labels set without push access, as GitHub does", async () => {
     const emulator = await startTestEmulator();
-    const created = await api(emulator, "POST", `${repoPath}/issues`, { token: TOKENS.stranger, body: { title: "report", labels: ["urgent"] } });
+    const created = await api(emulator, "POST", `${repoPath}/issues`, {
+      token: TOKENS.stranger,
+      body: { title: "report", labels: ["urgent"] },
+    });
     expect(created.status).toBe(201);
     expect(created.json).toMatchObject({ labels: [], user: { login: "stranger" } });
     const number = (created.json as { number: number }).number;
-    const closed = await api(emulator, "PATCH", `${repoPath}/issues/${number}`, { token: TOKENS.stranger, body: { state: "closed", labels: ["x"] } });
+    const closed = await api(emulator, "PATCH", `${repoPath}/issues/${number}`, {
+      token: TOKENS.stranger,
+      body: { state: "closed", labels: ["x"] },
+    });
     expect(closed.json).toMatchObject({ state: "closed", labels: [] });
   });
 

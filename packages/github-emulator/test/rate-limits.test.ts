@@ -21,7 +21,9 @@ describe("primary rate limit", () => {
     expect(limited.status).toBe(403);
     expect(limited.headers.get("x-ratelimit-remaining")).toBe("0");
     expect(limited.json).toMatchObject({ message: expect.stringMatching(/^API rate limit exceeded for user ID \d+/) });
-    await expect(octokitFor(emulator).rest.repos.get({ owner: "acme", repo: "tasks" })).rejects.toMatchObject({ status: 403 });
+    await expect(octokitFor(emulator).rest.repos.get({ owner: "acme", repo: "tasks" })).rejects.toMatchObject({
+      status: 403,
+    });
 
     const otherUser = await api(emulator, "GET", repoPath, { token: TOKENS.bob });
     expect(otherUser.status).toBe(200);
@@ -55,7 +57,9 @@ describe("secondary rate limit", () => {
     expect((await api(emulator, "PATCH", `${repoPath}/issues/${number}`, { body: { title: "t" } })).status).toBe(200);
     const limited = await api(emulator, "POST", path, { body: { body: "3" } });
     expect(limited.status).toBe(403);
-    expect(limited.json).toMatchObject({ message: expect.stringContaining("You have exceeded a secondary rate limit") });
+    expect(limited.json).toMatchObject({
+      message: expect.stringContaining("You have exceeded a secondary rate limit"),
+    });
     const retryAfter = Number(limited.headers.get("retry-after"));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
@@ -82,7 +86,9 @@ describe("secondary rate limit", () => {
     await createIssue(emulator);
     const error = await createIssue(emulator).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 403, message: expect.stringMatching(/\bsecondary rate\b/i) });
-    expect((error as { response: { headers: Record<string, string> } }).response.headers["retry-after"]).toMatch(/^\d+$/);
+    expect((error as { response: { headers: Record<string, string> } }).response.headers["retry-after"]).toMatch(
+      /^\d+$/,
+    );
   });
 
   it("answers every write with a secondary limit during a storm started through the admin API", async () => {
@@ -95,6 +101,8 @@ describe("secondary rate limit", () => {
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(29);
     expect((await api(emulator, "GET", `${repoPath}/issues/${number}`)).status).toBe(200);
     emulator.clock.setOffset(31_000);
-    expect((await api(emulator, "POST", `${repoPath}/issues/${number}/comments`, { body: { body: "x" } })).status).toBe(201);
+    expect((await api(emulator, "POST", `${repoPath}/issues/${number}/comments`, { body: { body: "x" } })).status).toBe(
+      201,
+    );
   });
 });

@@ -4,9 +4,15 @@ export function CapacityBar({ active, max, cells = 10 }: { active: number; max: 
   const filled = Math.round(ratio * cells);
   const full = max > 0 && active >= max;
   return (
-    <span className={full ? "bar full" : "bar"} aria-label={`${active} of ${max} slots in use`} data-testid="capacity-bar">
+    <span
+      className={full ? "bar full" : "bar"}
+      role="img"
+      aria-label={`${active} of ${max} slots in use`}
+      data-testid="capacity-bar"
+    >
       <span className="fill">{"█".repeat(filled)}</span>
-      <span className="empty">{"░".repeat(cells - filled)}</span> ({active}/{max}){full ? " FULL" : active === 0 ? " IDLE" : ""}
+      <span className="empty">{"░".repeat(cells - filled)}</span> ({active}/{max})
+      {full ? " FULL" : active === 0 ? " IDLE" : ""}
     </span>
   );
 }
@@ -14,7 +20,15 @@ export function CapacityBar({ active, max, cells = 10 }: { active: number; max: 
 export function CapacityMeter({ used, total }: { used: number; total: number }) {
   const pct = total > 0 ? Math.min(100, (used / total) * 100) : 0;
   return (
-    <div className={pct >= 80 ? "meter hot" : "meter"} role="meter" aria-valuemin={0} aria-valuemax={total} aria-valuenow={used} aria-label="capacity used">
+    // biome-ignore lint/a11y/useSemanticElements: a styled bar; <meter> cannot be themed consistently across browsers
+    <div
+      className={pct >= 80 ? "meter hot" : "meter"}
+      role="meter"
+      aria-valuemin={0}
+      aria-valuemax={total}
+      aria-valuenow={used}
+      aria-label="capacity used"
+    >
       <div style={{ width: `${pct}%` }} />
     </div>
   );

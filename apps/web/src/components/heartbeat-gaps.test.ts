@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { findHeartbeatGaps, lateAfterMs, type HeartbeatSample } from "./heartbeat-gaps";
+import { findHeartbeatGaps, type HeartbeatSample, lateAfterMs } from "./heartbeat-gaps";
 
-const beatsEvery = (from: number, to: number, step: number) => Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
+const beatsEvery = (from: number, to: number, step: number) =>
+  Array.from({ length: Math.floor((to - from) / step) + 1 }, (_, i) => from + i * step);
 
 /** Beats as a complete event log gives them: each known newest until the next one. */
 const observed = (ats: number[]): HeartbeatSample[] => ats.map((at, i) => ({ at, seenUntil: ats[i + 1] ?? at }));
@@ -25,12 +26,18 @@ describe("findHeartbeatGaps", () => {
   it("runs an open gap only up to where the data is known, never to a later 'now'", () => {
     const beats = beatsEvery(0, 5_000, 500);
     expect(findHeartbeatGaps(observed(beats), { ...options, knownUntil: 5_300 })).toEqual([]);
-    expect(findHeartbeatGaps(observed(beats), { ...options, knownUntil: 9_000 })).toEqual([{ from: 5_000, to: 9_000, stale: true, open: true }]);
+    expect(findHeartbeatGaps(observed(beats), { ...options, knownUntil: 9_000 })).toEqual([
+      { from: 5_000, to: 9_000, stale: true, open: true },
+    ]);
   });
 
   it("keeps where a silence began before the window, so its stale part is placed right", () => {
-    expect(findHeartbeatGaps(observed([1_000]), { ...options, windowStart: 20_000, knownUntil: 40_000 })).toEqual([{ from: 1_000, to: 40_000, stale: true, open: true }]);
-    expect(findHeartbeatGaps(observed([1_000, 5_000, 5_500]), { ...options, windowStart: 20_000, knownUntil: 5_600 })).toEqual([]);
+    expect(findHeartbeatGaps(observed([1_000]), { ...options, windowStart: 20_000, knownUntil: 40_000 })).toEqual([
+      { from: 1_000, to: 40_000, stale: true, open: true },
+    ]);
+    expect(
+      findHeartbeatGaps(observed([1_000, 5_000, 5_500]), { ...options, windowStart: 20_000, knownUntil: 5_600 }),
+    ).toEqual([]);
   });
 
   it("claims a silence between beats only as far as reads saw the earlier beat still newest", () => {
@@ -46,10 +53,18 @@ describe("findHeartbeatGaps", () => {
       { at: 0, seenUntil: 3_900 },
       { at: 4_000, seenUntil: 4_000 },
     ];
-    expect(findHeartbeatGaps(silent, { ...options, knownUntil: 4_100 })).toEqual([{ from: 0, to: 4_000, stale: true, open: false }]);
-    expect(findHeartbeatGaps([{ at: 0, seenUntil: 2_000 }, { at: 4_000, seenUntil: null }], { ...options, knownUntil: 4_100 })).toEqual([
-      { from: 0, to: 4_000, stale: false, open: false },
+    expect(findHeartbeatGaps(silent, { ...options, knownUntil: 4_100 })).toEqual([
+      { from: 0, to: 4_000, stale: true, open: false },
     ]);
+    expect(
+      findHeartbeatGaps(
+        [
+          { at: 0, seenUntil: 2_000 },
+          { at: 4_000, seenUntil: null },
+        ],
+        { ...options, knownUntil: 4_100 },
+      ),
+    ).toEqual([{ from: 0, to: 4_000, stale: false, open: false }]);
   });
 
   it("allows at least a second of delivery slack for fast cadences", () => {

@@ -37,7 +37,10 @@ export interface HeartbeatSample {
  * beats is not silence), and a cached timeline being refetched never shows the time since it
  * was read as silence.
  */
-export function findHeartbeatGaps(sortedBeats: readonly HeartbeatSample[], options: HeartbeatGapOptions): HeartbeatGap[] {
+export function findHeartbeatGaps(
+  sortedBeats: readonly HeartbeatSample[],
+  options: HeartbeatGapOptions,
+): HeartbeatGap[] {
   const late = lateAfterMs(options.intervalMs);
   const gaps: HeartbeatGap[] = [];
   for (let i = 1; i < sortedBeats.length; i++) {
@@ -48,7 +51,12 @@ export function findHeartbeatGaps(sortedBeats: readonly HeartbeatSample[], optio
   }
   const last = sortedBeats.at(-1);
   if (last !== undefined && options.knownUntil - last.at > late) {
-    gaps.push({ from: last.at, to: options.knownUntil, stale: options.knownUntil - last.at > options.staleThresholdMs, open: true });
+    gaps.push({
+      from: last.at,
+      to: options.knownUntil,
+      stale: options.knownUntil - last.at > options.staleThresholdMs,
+      open: true,
+    });
   }
   return gaps.filter((g) => g.to > options.windowStart);
 }

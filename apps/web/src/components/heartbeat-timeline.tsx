@@ -1,5 +1,5 @@
-import { findHeartbeatGaps, lateAfterMs, type HeartbeatSample } from "./heartbeat-gaps";
 import { formatDuration } from "./format";
+import { findHeartbeatGaps, type HeartbeatSample, lateAfterMs } from "./heartbeat-gaps";
 
 export interface HeartbeatTimelineProps {
   workerId: string;
@@ -21,7 +21,14 @@ export interface HeartbeatTimelineProps {
   height?: number;
 }
 
-const COLORS = { beat: "#3fb950", gap: "#f85149", deadline: "#e3b341", now: "#4c9aff", axis: "#2f3742", unknown: "#57606a" };
+const COLORS = {
+  beat: "#3fb950",
+  gap: "#f85149",
+  deadline: "#e3b341",
+  now: "#4c9aff",
+  axis: "#2f3742",
+  unknown: "#57606a",
+};
 
 /**
  * One dot per observed heartbeat over the window, the expected interval as ticks, the lease
@@ -29,13 +36,25 @@ const COLORS = { beat: "#3fb950", gap: "#f85149", deadline: "#e3b341", now: "#4c
  * "now" to show, any silence longer than an interval plus a margin as a red gap, and the
  * part of a silence beyond the stale threshold as a solid red band.
  */
-export function HeartbeatTimeline({ workerId, heartbeats, lastHeartbeatAt, now, knownUntil, intervalMs, staleThresholdMs, windowMs, width = 320, height = 30 }: HeartbeatTimelineProps) {
+export function HeartbeatTimeline({
+  workerId,
+  heartbeats,
+  lastHeartbeatAt,
+  now,
+  knownUntil,
+  intervalMs,
+  staleThresholdMs,
+  windowMs,
+  width = 320,
+  height = 30,
+}: HeartbeatTimelineProps) {
   const start = now - windowMs;
   const end = now + staleThresholdMs;
   const x = (t: number) => ((Math.min(end, Math.max(start, t)) - start) / (end - start)) * width;
   const mid = height / 2;
   const byAt = new Map(heartbeats.map((h) => [h.at, h]));
-  if (lastHeartbeatAt !== null && !byAt.has(lastHeartbeatAt)) byAt.set(lastHeartbeatAt, { at: lastHeartbeatAt, seenUntil: null });
+  if (lastHeartbeatAt !== null && !byAt.has(lastHeartbeatAt))
+    byAt.set(lastHeartbeatAt, { at: lastHeartbeatAt, seenUntil: null });
   const samples = [...byAt.values()].sort((a, b) => a.at - b.at);
   const beats = samples.map((h) => h.at).filter((t) => t >= start);
   const last = samples.at(-1)?.at ?? null;
@@ -70,19 +89,48 @@ export function HeartbeatTimeline({ workerId, heartbeats, lastHeartbeatAt, now, 
         <line key={t} x1={x(t)} x2={x(t)} y1={height - 4} y2={height} stroke="#39424f" strokeWidth={1} />
       ))}
       <line x1={0} x2={x(known)} y1={mid} y2={mid} stroke={COLORS.axis} strokeWidth={1} />
-      {known < now && <line x1={x(known)} x2={x(now)} y1={mid} y2={mid} stroke={COLORS.unknown} strokeDasharray="2 2" strokeWidth={1} />}
+      {known < now && (
+        <line
+          x1={x(known)}
+          x2={x(now)}
+          y1={mid}
+          y2={mid}
+          stroke={COLORS.unknown}
+          strokeDasharray="2 2"
+          strokeWidth={1}
+        />
+      )}
       {gaps.map((g) => (
         <g key={`gap-${g.from}`} data-testid={g.stale ? "heartbeat-stale-gap" : "heartbeat-gap"}>
           <title>{`no heartbeat for ${formatDuration(g.to - g.from)}${g.open ? " (so far)" : ""}: expected every ${formatDuration(intervalMs)}${g.stale ? `, past the stale threshold of ${formatDuration(staleThresholdMs)}` : ""}`}</title>
           <line x1={x(g.from)} x2={x(g.to)} y1={mid} y2={mid} stroke={COLORS.gap} strokeWidth={3} />
-          {g.stale && <rect x={x(g.from + staleThresholdMs)} width={Math.max(1.5, x(g.to) - x(g.from + staleThresholdMs))} y={mid - 6} height={12} fill={COLORS.gap} fillOpacity={0.35} stroke={COLORS.gap} strokeWidth={1} />}
+          {g.stale && (
+            <rect
+              x={x(g.from + staleThresholdMs)}
+              width={Math.max(1.5, x(g.to) - x(g.from + staleThresholdMs))}
+              y={mid - 6}
+              height={12}
+              fill={COLORS.gap}
+              fillOpacity={0.35}
+              stroke={COLORS.gap}
+              strokeWidth={1}
+            />
+          )}
         </g>
       ))}
       {beats.map((t) => (
         <circle key={t} cx={x(t)} cy={mid} r={2.6} fill={COLORS.beat} />
       ))}
       {deadline != null && deadline >= start && (
-        <line x1={x(deadline)} x2={x(deadline)} y1={2} y2={height - 2} stroke={COLORS.deadline} strokeDasharray="3 2" strokeWidth={1.5}>
+        <line
+          x1={x(deadline)}
+          x2={x(deadline)}
+          y1={2}
+          y2={height - 2}
+          stroke={COLORS.deadline}
+          strokeDasharray="3 2"
+          strokeWidth={1.5}
+        >
           <title>{`stale threshold ${formatDuration(staleThresholdMs)} after the last heartbeat`}</title>
         </line>
       )}
@@ -91,7 +139,15 @@ export function HeartbeatTimeline({ workerId, heartbeats, lastHeartbeatAt, now, 
   );
 }
 
-export function HeartbeatLegend({ intervalMs, staleThresholdMs, windowMs }: { intervalMs: number; staleThresholdMs: number; windowMs: number }) {
+export function HeartbeatLegend({
+  intervalMs,
+  staleThresholdMs,
+  windowMs,
+}: {
+  intervalMs: number;
+  staleThresholdMs: number;
+  windowMs: number;
+}) {
   return (
     <div className="legend" data-testid="heartbeat-legend">
       <span>

@@ -6,14 +6,29 @@ export interface ThroughputPoint {
 }
 
 /** Stacked per-minute bars: succeeded (green) under failed (red). */
-export function ThroughputChart({ points, width = 560, height = 120 }: { points: ThroughputPoint[]; width?: number; height?: number }) {
+export function ThroughputChart({
+  points,
+  width = 560,
+  height = 120,
+}: {
+  points: ThroughputPoint[];
+  width?: number;
+  height?: number;
+}) {
   const max = Math.max(1, ...points.map((p) => p.succeeded + p.failed));
   const pad = 18;
   const plotH = height - pad;
   const barW = points.length > 0 ? width / points.length : width;
   const total = points.reduce((n, p) => n + p.succeeded + p.failed, 0);
   return (
-    <svg width="100%" viewBox={`0 0 ${width} ${height}`} preserveAspectRatio="none" role="img" aria-label={`throughput: ${total} tasks finished in the last ${points.length} minutes, peak ${max} per minute`} data-testid="throughput-chart">
+    <svg
+      width="100%"
+      viewBox={`0 0 ${width} ${height}`}
+      preserveAspectRatio="none"
+      role="img"
+      aria-label={`throughput: ${total} tasks finished in the last ${points.length} minutes, peak ${max} per minute`}
+      data-testid="throughput-chart"
+    >
       {[0.5, 1].map((f) => (
         <line key={f} x1={0} x2={width} y1={plotH - plotH * f} y2={plotH - plotH * f} stroke="#232a33" />
       ))}

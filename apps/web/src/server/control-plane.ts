@@ -1,4 +1,4 @@
-import { createControlPlane, type ControlPlane } from "@sentinel/api/server";
+import { type ControlPlane, createControlPlane } from "@sentinel/api/server";
 import { openStoreFromEnv } from "@sentinel/coordination";
 import { defaultDataDir } from "@sentinel/coordination/sqlite";
 import { syncOptionsFromEnv } from "./sync-options";
@@ -18,11 +18,19 @@ async function openControlPlane(): Promise<ControlPlane> {
     // Location and reason only: the store never hands over comment bodies or secrets.
     githubLog: (level, message, fields) => console[level](`control plane: github store: ${message}`, fields ?? {}),
   });
-  const controlPlane = createControlPlane({ store, dataDir: defaultDataDir(env), env, ownsStore: true, sync: syncOptionsFromEnv(env) });
+  const controlPlane = createControlPlane({
+    store,
+    dataDir: defaultDataDir(env),
+    env,
+    ownsStore: true,
+    sync: syncOptionsFromEnv(env),
+  });
   console.log(`control plane: store ${description}`);
   if (controlPlane.token) {
     // Printed once so an operator can log in; `pnpm start` configures the token itself.
-    console.log(`control plane: no SENTINEL_OPERATOR_TOKEN configured; generated operator token: ${controlPlane.token}`);
+    console.log(
+      `control plane: no SENTINEL_OPERATOR_TOKEN configured; generated operator token: ${controlPlane.token}`,
+    );
   }
   return controlPlane;
 }
@@ -34,7 +42,9 @@ export function getControlPlane(): Promise<ControlPlane> {
     // A failed open (GitHub unreachable, bad configuration) is retried by the next request.
     opening.catch((error: unknown) => {
       if (holder.__sentinelControlPlane === opening) delete holder.__sentinelControlPlane;
-      console.error(`control plane: could not open the store: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(
+        `control plane: could not open the store: ${error instanceof Error ? error.message : String(error)}`,
+      );
     });
   }
   return holder.__sentinelControlPlane;

@@ -17,7 +17,12 @@ export function syncOptionsFromEnv(env: NodeJS.ProcessEnv): SyncOptions {
     const raw = env[name]?.trim();
     if (!raw) continue;
     const value = Number(raw);
-    if (!/^\d+$/.test(raw) || value < 10 || value > 3_600_000) throw new ConfigError(name, `an integer number of milliseconds from 10 to 3600000 (got ${JSON.stringify(raw)})`, "environment");
+    if (!/^\d+$/.test(raw) || value < 10 || value > 3_600_000)
+      throw new ConfigError(
+        name,
+        `an integer number of milliseconds from 10 to 3600000 (got ${JSON.stringify(raw)})`,
+        "environment",
+      );
     options[key] = value;
   }
   return options;

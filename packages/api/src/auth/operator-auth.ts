@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { parseOperatorTokens, type OperatorToken } from "./operator-tokens.js";
-import { readCookie, SESSION_COOKIE, signSession, verifySession, type Session } from "./session-cookie.js";
+import { type OperatorToken, parseOperatorTokens } from "./operator-tokens.js";
+import { readCookie, SESSION_COOKIE, type Session, signSession, verifySession } from "./session-cookie.js";
 
 export interface OperatorAuthOptions {
   /** SENTINEL_OPERATOR_TOKEN */
@@ -58,7 +58,9 @@ export function createOperatorAuth(options: OperatorAuthOptions = {}): OperatorA
       const setCookie = `${SESSION_COOKIE}=${value}; ${attributes}; Max-Age=${Math.floor(ttlMs / 1000)}; Expires=${new Date(expiresAt).toUTCString()}`;
       return { ok: true, operator, setCookie, expiresAt };
     },
-    logout: () => ({ setCookie: `${SESSION_COOKIE}=; ${attributes}; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT` }),
+    logout: () => ({
+      setCookie: `${SESSION_COOKIE}=; ${attributes}; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT`,
+    }),
     sessionFromCookieHeader(header) {
       const value = readCookie(header, SESSION_COOKIE);
       return value ? verifySession(secret, value, now()) : null;

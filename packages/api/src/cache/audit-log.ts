@@ -29,5 +29,9 @@ export function listAudit(db: CacheDb, opts: { limit: number; beforeId?: number 
     .orderBy(desc(auditLog.id))
     .limit(opts.limit)
     .all()
-    .map((row) => ({ ...row, params: JSON.parse(row.params) as unknown, result: row.result === "ok" ? "ok" : "error" }));
+    .map((row) => ({
+      ...row,
+      params: JSON.parse(row.params) as unknown,
+      result: row.result === "ok" ? "ok" : "error",
+    }));
 }

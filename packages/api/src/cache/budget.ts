@@ -25,7 +25,13 @@ export function writeBudget(db: CacheDb, rows: BudgetRow[], at: number): boolean
 
 export function readBudget(db: CacheDb): BudgetRow[] {
   return db
-    .select({ kind: apiBudget.kind, used: apiBudget.used, remaining: apiBudget.remaining, limit: apiBudget.limit, resetAt: apiBudget.resetAt })
+    .select({
+      kind: apiBudget.kind,
+      used: apiBudget.used,
+      remaining: apiBudget.remaining,
+      limit: apiBudget.limit,
+      resetAt: apiBudget.resetAt,
+    })
     .from(apiBudget)
     .orderBy(asc(apiBudget.kind))
     .all();

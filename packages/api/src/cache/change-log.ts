@@ -3,7 +3,17 @@ import type { CacheDb } from "./open-cache.js";
 import { changeLog } from "./schema.js";
 
 /** What changed, so a dashboard refetches only the affected views. */
-export const CHANGE_KINDS = ["workers", "heartbeats", "tasks", "locks", "memory", "audit", "settings", "budget", "alerts"] as const;
+export const CHANGE_KINDS = [
+  "workers",
+  "heartbeats",
+  "tasks",
+  "locks",
+  "memory",
+  "audit",
+  "settings",
+  "budget",
+  "alerts",
+] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
 export interface Change {
@@ -17,8 +27,15 @@ const RETAINED_CHANGES = 10_000;
 
 export function appendChange(db: CacheDb, kinds: Iterable<ChangeKind>, at = Date.now()): Change {
   const sorted = [...new Set(kinds)].sort();
-  const row = db.insert(changeLog).values({ at, kinds: JSON.stringify(sorted) }).returning({ id: changeLog.id }).get();
-  if (row.id % 1000 === 0) db.delete(changeLog).where(lt(changeLog.id, row.id - RETAINED_CHANGES)).run();
+  const row = db
+    .insert(changeLog)
+    .values({ at, kinds: JSON.stringify(sorted) })
+    .returning({ id: changeLog.id })
+    .get();
+  if (row.id % 1000 === 0)
+    db.delete(changeLog)
+      .where(lt(changeLog.id, row.id - RETAINED_CHANGES))
+      .run();
   return { changeId: row.id, at, kinds: sorted };
 }
 
@@ -39,5 +56,10 @@ export function latestChangeId(db: CacheDb): number {
 
 /** Smallest id still retained (0 when the log is empty). */
 export function oldestChangeId(db: CacheDb): number {
-  return db.select({ id: sql<number>`min(${changeLog.id})` }).from(changeLog).get()?.id ?? 0;
+  return (
+    db
+      .select({ id: sql<number>`min(${changeLog.id})` })
+      .from(changeLog)
+      .get()?.id ?? 0
+  );
 }

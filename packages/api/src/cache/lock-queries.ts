@@ -23,5 +23,11 @@ export interface LockHandover {
 }
 
 export function lockHistory(db: CacheDb, taskId: string, limit: number): LockHandover[] {
-  return db.select().from(lockHandovers).where(eq(lockHandovers.taskId, taskId)).orderBy(desc(lockHandovers.at)).limit(limit).all();
+  return db
+    .select()
+    .from(lockHandovers)
+    .where(eq(lockHandovers.taskId, taskId))
+    .orderBy(desc(lockHandovers.at))
+    .limit(limit)
+    .all();
 }

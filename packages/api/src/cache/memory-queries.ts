@@ -13,9 +13,15 @@ export function memoryNamespaceCounts(db: CacheDb): Array<{ namespace: string; e
 }
 
 /** Entries whose key starts with `prefix`, by key, after `afterKey`; a key range, so it uses the primary key. */
-export function listMemoryByPrefix(db: CacheDb, prefix: string, opts: { limit: number; afterKey?: string | null }): MemoryEntry[] {
-  const upper = prefix.length > 0 ? prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1) : "\uffff";
-  const lower = opts.afterKey && opts.afterKey >= prefix ? gt(memoryEntries.key, opts.afterKey) : gte(memoryEntries.key, prefix);
+export function listMemoryByPrefix(
+  db: CacheDb,
+  prefix: string,
+  opts: { limit: number; afterKey?: string | null },
+): MemoryEntry[] {
+  const upper =
+    prefix.length > 0 ? prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1) : "\uffff";
+  const lower =
+    opts.afterKey && opts.afterKey >= prefix ? gt(memoryEntries.key, opts.afterKey) : gte(memoryEntries.key, prefix);
   return db
     .select()
     .from(memoryEntries)
@@ -32,5 +38,11 @@ export function getCachedMemory(db: CacheDb, key: string): MemoryEntry | null {
 }
 
 function toEntry(row: typeof memoryEntries.$inferSelect): MemoryEntry {
-  return { key: row.key, value: JSON.parse(row.value) as unknown, version: row.version, writerId: row.writerId, updatedAt: row.updatedAt };
+  return {
+    key: row.key,
+    value: JSON.parse(row.value) as unknown,
+    version: row.version,
+    writerId: row.writerId,
+    updatedAt: row.updatedAt,
+  };
 }

@@ -17,7 +17,11 @@ export function upsertMemory(db: CacheDb, entry: MemoryEntry): boolean {
     db
       .insert(memoryEntries)
       .values(row)
-      .onConflictDoUpdate({ target: memoryEntries.key, set, setWhere: sql`${memoryEntries.version} IS NOT excluded.version` })
+      .onConflictDoUpdate({
+        target: memoryEntries.key,
+        set,
+        setWhere: sql`${memoryEntries.version} IS NOT excluded.version`,
+      })
       .run().changes > 0
   );
 }

@@ -22,5 +22,8 @@ export function readSyncNumber(db: CacheDb, key: SyncStateKey): number {
 
 export function writeSyncValue(db: CacheDb, key: SyncStateKey, value: string | number): void {
   const text = String(value);
-  db.insert(syncState).values({ key, value: text }).onConflictDoUpdate({ target: syncState.key, set: { value: text } }).run();
+  db.insert(syncState)
+    .values({ key, value: text })
+    .onConflictDoUpdate({ target: syncState.key, set: { value: text } })
+    .run();
 }

@@ -5,7 +5,15 @@ import { taskEvents } from "./schema.js";
 
 export function recordTaskEvent(db: CacheDb, event: StoreEvent & { taskId: string }): void {
   db.insert(taskEvents)
-    .values({ eventId: event.id, taskId: event.taskId, kind: event.kind, at: event.at, actor: event.actor, workerId: event.workerId, data: JSON.stringify(event.data) })
+    .values({
+      eventId: event.id,
+      taskId: event.taskId,
+      kind: event.kind,
+      at: event.at,
+      actor: event.actor,
+      workerId: event.workerId,
+      data: JSON.stringify(event.data),
+    })
     .onConflictDoNothing()
     .run();
 }

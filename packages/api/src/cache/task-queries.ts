@@ -1,8 +1,8 @@
 import type { Page, Task, TaskState } from "@sentinel/coordination";
-import { and, count, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { and, count, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
-import { parseTaskRecord } from "./task-rows.js";
 import { tasks } from "./schema.js";
+import { parseTaskRecord } from "./task-rows.js";
 
 export interface CachedTaskFilter {
   states?: TaskState[];
@@ -45,7 +45,8 @@ function encodeCursor(task: Pick<Task, "createdAt" | "id">): string {
 export function decodeCursor(cursor: string): Cursor | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (Array.isArray(value) && typeof value[0] === "number" && typeof value[1] === "string") return { createdAt: value[0], id: value[1] };
+    if (Array.isArray(value) && typeof value[0] === "number" && typeof value[1] === "string")
+      return { createdAt: value[0], id: value[1] };
   } catch {
     return null;
   }
@@ -55,7 +56,8 @@ export function decodeCursor(cursor: string): Cursor | null {
 /** Newest first, keyset-paginated on (created_at, id). Exposed so tests can EXPLAIN it. */
 export function taskPageQuery(db: CacheDb, filter: CachedTaskFilter, opts: { limit: number; cursor?: Cursor | null }) {
   const conditions = filterConditions(filter);
-  if (opts.cursor) conditions.push(sql`(${tasks.createdAt}, ${tasks.id}) < (${opts.cursor.createdAt}, ${opts.cursor.id})`);
+  if (opts.cursor)
+    conditions.push(sql`(${tasks.createdAt}, ${tasks.id}) < (${opts.cursor.createdAt}, ${opts.cursor.id})`);
   return db
     .select({ record: tasks.record })
     .from(tasks)
@@ -64,7 +66,11 @@ export function taskPageQuery(db: CacheDb, filter: CachedTaskFilter, opts: { lim
     .limit(opts.limit + 1);
 }
 
-export function listTaskPage(db: CacheDb, filter: CachedTaskFilter, opts: { limit: number; cursor?: Cursor | null }): Page<Task> {
+export function listTaskPage(
+  db: CacheDb,
+  filter: CachedTaskFilter,
+  opts: { limit: number; cursor?: Cursor | null },
+): Page<Task> {
   const rows = taskPageQuery(db, filter, opts).all();
   const items = rows.slice(0, opts.limit).map((row) => parseTaskRecord(row.record));
   const last = items[items.length - 1];
@@ -72,7 +78,13 @@ export function listTaskPage(db: CacheDb, filter: CachedTaskFilter, opts: { limi
 }
 
 export function countTasks(db: CacheDb, filter: CachedTaskFilter): number {
-  return db.select({ n: count() }).from(tasks).where(and(...filterConditions(filter))).get()?.n ?? 0;
+  return (
+    db
+      .select({ n: count() })
+      .from(tasks)
+      .where(and(...filterConditions(filter)))
+      .get()?.n ?? 0
+  );
 }
 
 export function taskIdsMatching(db: CacheDb, filter: CachedTaskFilter, limit: number): string[] {

@@ -14,7 +14,19 @@ export function searchTextOf(task: Task): string {
   return `${task.id} ${task.title} ${task.type} ${params}`.toLowerCase().slice(0, 4000);
 }
 
-const COLUMNS = ["type", "title", "state", "priority", "attempts", "workerId", "pinnedWorkerId", "createdAt", "updatedAt", "searchText", "record"] as const;
+const COLUMNS = [
+  "type",
+  "title",
+  "state",
+  "priority",
+  "attempts",
+  "workerId",
+  "pinnedWorkerId",
+  "createdAt",
+  "updatedAt",
+  "searchText",
+  "record",
+] as const;
 
 /**
  * Prepared once per connection: reconcile writes thousands of rows per pass, and building
@@ -35,7 +47,10 @@ const prepared = new WeakMap<CacheDb, ReturnType<typeof prepareUpsert>>();
 /** Insert or refresh a task's row; returns whether anything changed. */
 export function upsertTask(db: CacheDb, task: Task): boolean {
   let statement = prepared.get(db);
-  if (!statement) prepared.set(db, (statement = prepareUpsert(db)));
+  if (!statement) {
+    statement = prepareUpsert(db);
+    prepared.set(db, statement);
+  }
   const result = statement.run({
     id: task.id,
     type: task.type,

@@ -1,5 +1,11 @@
-import { ACCEPTING_STATES, LEASE_HOLDING_STATES, WORKER_STATES, type WorkerRecord, type WorkerState } from "@sentinel/coordination";
-import { and, asc, count, desc, eq, gte, inArray, lte, ne, sql, type SQL } from "drizzle-orm";
+import {
+  ACCEPTING_STATES,
+  LEASE_HOLDING_STATES,
+  WORKER_STATES,
+  type WorkerRecord,
+  type WorkerState,
+} from "@sentinel/coordination";
+import { and, asc, count, desc, eq, gte, inArray, lte, ne, type SQL, sql } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
 import { heartbeats, workerEvents, workers } from "./schema.js";
 import { parseWorkerRecord } from "./worker-rows.js";
@@ -27,9 +33,20 @@ export interface HeartbeatPoint {
 }
 
 /** Heartbeats in [from, to], oldest first; the newest `limit` when there are more. */
-export function heartbeatsBetween(db: CacheDb, workerId: string, from: number, to: number, limit: number): HeartbeatPoint[] {
+export function heartbeatsBetween(
+  db: CacheDb,
+  workerId: string,
+  from: number,
+  to: number,
+  limit: number,
+): HeartbeatPoint[] {
   return db
-    .select({ at: heartbeats.at, activeTasks: heartbeats.activeTasks, state: heartbeats.state, seenUntil: heartbeats.seenUntil })
+    .select({
+      at: heartbeats.at,
+      activeTasks: heartbeats.activeTasks,
+      state: heartbeats.state,
+      seenUntil: heartbeats.seenUntil,
+    })
     .from(heartbeats)
     .where(and(eq(heartbeats.workerId, workerId), gte(heartbeats.at, from), lte(heartbeats.at, to)))
     .orderBy(desc(heartbeats.at))
@@ -45,7 +62,13 @@ export interface WorkerEventPoint {
   data: Record<string, unknown>;
 }
 
-export function workerEventsBetween(db: CacheDb, workerId: string, from: number, to: number, limit: number): WorkerEventPoint[] {
+export function workerEventsBetween(
+  db: CacheDb,
+  workerId: string,
+  from: number,
+  to: number,
+  limit: number,
+): WorkerEventPoint[] {
   return db
     .select({ at: workerEvents.at, kind: workerEvents.kind, actor: workerEvents.actor, data: workerEvents.data })
     .from(workerEvents)
@@ -93,9 +116,14 @@ export function pageCachedWorkers(db: CacheDb, options: WorkerPageOptions): Work
   else if (!options.includeRemoved) conditions.push(ne(workers.state, "REMOVED"));
   if (options.search) {
     const pattern = `%${escapeLike(options.search.toLowerCase())}%`;
-    conditions.push(sql`(lower(${workers.id}) LIKE ${pattern} ESCAPE '\\' OR lower(${workers.hostname}) LIKE ${pattern} ESCAPE '\\')`);
+    conditions.push(
+      sql`(lower(${workers.id}) LIKE ${pattern} ESCAPE '\\' OR lower(${workers.hostname}) LIKE ${pattern} ESCAPE '\\')`,
+    );
   }
-  if (options.supportsType) conditions.push(sql`EXISTS (SELECT 1 FROM json_each(${workers.record}, '$.supportedTaskTypes') WHERE value = ${options.supportsType})`);
+  if (options.supportsType)
+    conditions.push(
+      sql`EXISTS (SELECT 1 FROM json_each(${workers.record}, '$.supportedTaskTypes') WHERE value = ${options.supportsType})`,
+    );
   if (options.leaseLiveOnly) conditions.push(leaseLiveSql(options.now));
   const where = conditions.length > 0 ? and(...conditions) : undefined;
   const total = db.select({ n: count() }).from(workers).where(where).get()?.n ?? 0;
@@ -126,7 +154,11 @@ export function summariseCachedWorkers(db: CacheDb, now: number): WorkerSummary 
     if (row.state in byState) byState[row.state as WorkerState] = row.n;
   }
   const live = db
-    .select({ n: count(), used: sql<number>`coalesce(sum(${workers.activeTasks}), 0)`, slots: sql<number>`coalesce(sum(${workers.maxConcurrency}), 0)` })
+    .select({
+      n: count(),
+      used: sql<number>`coalesce(sum(${workers.activeTasks}), 0)`,
+      slots: sql<number>`coalesce(sum(${workers.maxConcurrency}), 0)`,
+    })
     .from(workers)
     .where(leaseLiveSql(now))
     .get();
@@ -140,7 +172,11 @@ export function busiestLiveWorkers(db: CacheDb, now: number, limit: number): Wor
     .select({ record: workers.record })
     .from(workers)
     .where(leaseLiveSql(now))
-    .orderBy(desc(sql`cast(${workers.activeTasks} AS real) / max(${workers.maxConcurrency}, 1)`), desc(workers.activeTasks), asc(workers.id))
+    .orderBy(
+      desc(sql`cast(${workers.activeTasks} AS real) / max(${workers.maxConcurrency}, 1)`),
+      desc(workers.activeTasks),
+      asc(workers.id),
+    )
     .limit(limit)
     .all()
     .map((r) => parseWorkerRecord(r.record));

@@ -32,7 +32,8 @@ export function upsertWorker(db: CacheDb, worker: WorkerRecord): WorkerRowChange
     .onConflictDoUpdate({ target: workers.id, set, setWhere: sql`${workers.record} IS NOT excluded.record` })
     .run();
   if (result.changes === 0) return "none";
-  if (previous && withoutHeartbeatTime(parseWorkerRecord(previous.record)) === withoutHeartbeatTime(worker)) return "heartbeat";
+  if (previous && withoutHeartbeatTime(parseWorkerRecord(previous.record)) === withoutHeartbeatTime(worker))
+    return "heartbeat";
   return "changed";
 }
 
@@ -41,8 +42,17 @@ export function upsertWorker(db: CacheDb, worker: WorkerRecord): WorkerRowChange
  * Records an observed heartbeat; true when it is new. `seenUntil` is when a read still showed
  * it as the worker's newest beat: re-observing a beat only pushes that instant forward.
  */
-export function recordHeartbeat(db: CacheDb, beat: { workerId: string; at: number; activeTasks: number; state: string }, seenUntil = beat.at): boolean {
-  const inserted = db.insert(heartbeats).values({ ...beat, seenUntil }).onConflictDoNothing().run().changes > 0;
+export function recordHeartbeat(
+  db: CacheDb,
+  beat: { workerId: string; at: number; activeTasks: number; state: string },
+  seenUntil = beat.at,
+): boolean {
+  const inserted =
+    db
+      .insert(heartbeats)
+      .values({ ...beat, seenUntil })
+      .onConflictDoNothing()
+      .run().changes > 0;
   if (!inserted) {
     db.update(heartbeats)
       .set({ seenUntil: sql`max(coalesce(${heartbeats.seenUntil}, 0), ${seenUntil})` })
@@ -69,7 +79,14 @@ export function closePreviousHeartbeat(db: CacheDb, workerId: string, at: number
 
 export function recordWorkerEvent(db: CacheDb, event: StoreEvent & { workerId: string }): void {
   db.insert(workerEvents)
-    .values({ eventId: event.id, workerId: event.workerId, kind: event.kind, at: event.at, actor: event.actor, data: JSON.stringify(event.data) })
+    .values({
+      eventId: event.id,
+      workerId: event.workerId,
+      kind: event.kind,
+      at: event.at,
+      actor: event.actor,
+      data: JSON.stringify(event.data),
+    })
     .onConflictDoNothing()
     .run();
 }

@@ -1,6 +1,12 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { CHANGE_KINDS, latestChangeId, oldestChangeId, readChangesAfter, type ChangeKind } from "../cache/change-log.js";
+import {
+  CHANGE_KINDS,
+  type ChangeKind,
+  latestChangeId,
+  oldestChangeId,
+  readChangesAfter,
+} from "../cache/change-log.js";
 import { viewerProcedure } from "../trpc.js";
 
 /** Changes are also read from the cache file on this cadence, so writers in other processes are seen. */
@@ -26,7 +32,9 @@ function waitForChange(subscribe: (wake: () => void) => () => void, signal: Abor
  * reconnects with `lastEventId` first gets everything it missed from the cache's change log
  * (or one "everything changed" event if that part of the log was pruned), then live ones.
  */
-export const liveSubscription = viewerProcedure.input(z.object({ lastEventId: z.string().regex(/^\d+$/, "a change id").nullish() }).optional()).subscription(async function* ({ ctx, input, signal }) {
+export const liveSubscription = viewerProcedure
+  .input(z.object({ lastEventId: z.string().regex(/^\d+$/, "a change id").nullish() }).optional())
+  .subscription(async function* ({ ctx, input, signal }) {
     const db = ctx.cache.db;
     let cursor = input?.lastEventId != null ? Number(input.lastEventId) : latestChangeId(db);
     const oldest = oldestChangeId(db);

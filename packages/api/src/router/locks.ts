@@ -17,16 +17,21 @@ export const locksRouter = createTRPCRouter({
     }));
   }),
 
-  history: viewerProcedure.input(taskId.extend({ limit: z.number().int().min(1).max(500).default(100) })).query(({ ctx, input }) =>
-    lockHistory(ctx.cache.db, input.taskId, input.limit),
-  ),
+  history: viewerProcedure
+    .input(taskId.extend({ limit: z.number().int().min(1).max(500).default(100) }))
+    .query(({ ctx, input }) => lockHistory(ctx.cache.db, input.taskId, input.limit)),
 
   /** Releases the lock whoever holds it; the holder's fencing token is stale from then on. */
-  forceRelease: protectedProcedure.input(taskId.extend({ reason: z.string().max(500).optional() })).mutation(({ ctx, input }) =>
-    audited(ctx, { action: "lock.force_release", target: input.taskId, params: input }, async () => {
-      const released = await ctx.store.forceReleaseLock(input.taskId, { actor: actorOf(ctx), reason: input.reason ?? "operator force-released the lock" });
-      if (!released) throw new NotFoundError("lock", input.taskId);
-      return released;
-    }),
-  ),
+  forceRelease: protectedProcedure
+    .input(taskId.extend({ reason: z.string().max(500).optional() }))
+    .mutation(({ ctx, input }) =>
+      audited(ctx, { action: "lock.force_release", target: input.taskId, params: input }, async () => {
+        const released = await ctx.store.forceReleaseLock(input.taskId, {
+          actor: actorOf(ctx),
+          reason: input.reason ?? "operator force-released the lock",
+        });
+        if (!released) throw new NotFoundError("lock", input.taskId);
+        return released;
+      }),
+    ),
 });

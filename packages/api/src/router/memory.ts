@@ -11,9 +11,18 @@ export const memoryRouter = createTRPCRouter({
   }),
 
   list: viewerProcedure
-    .input(z.object({ prefix: z.string().max(300).default(""), limit: z.number().int().min(1).max(500).default(100), afterKey: z.string().max(300).nullish() }))
+    .input(
+      z.object({
+        prefix: z.string().max(300).default(""),
+        limit: z.number().int().min(1).max(500).default(100),
+        afterKey: z.string().max(300).nullish(),
+      }),
+    )
     .query(({ ctx, input }) => {
-      const items = listMemoryByPrefix(ctx.cache.db, input.prefix, { limit: input.limit, afterKey: input.afterKey ?? null });
+      const items = listMemoryByPrefix(ctx.cache.db, input.prefix, {
+        limit: input.limit,
+        afterKey: input.afterKey ?? null,
+      });
       return { items, nextAfterKey: items.length === input.limit ? (items[items.length - 1]?.key ?? null) : null };
     }),
 

@@ -1,9 +1,9 @@
 import { ACCEPTING_STATES } from "@sentinel/coordination";
 import { z } from "zod";
-import { readBudget, type BudgetRow } from "../cache/budget.js";
+import { type BudgetRow, readBudget } from "../cache/budget.js";
+import type { CacheDb } from "../cache/open-cache.js";
 import { taskStateCounts, waitingTypes } from "../cache/task-queries.js";
 import { throughputSeries } from "../cache/throughput.js";
-import type { CacheDb } from "../cache/open-cache.js";
 import { pageCachedWorkers, summariseCachedWorkers, supportedTaskTypes } from "../cache/worker-queries.js";
 import { createTRPCRouter, viewerProcedure } from "../trpc.js";
 
@@ -33,56 +33,110 @@ export function computeAlerts(input: AlertInput): Alert[] {
   const alerts: Alert[] = [];
   const waitingTotal = input.waiting.reduce((sum, w) => sum + w.n, 0);
   if (input.liveAccepting === 0 && waitingTotal > 0) {
-    alerts.push({ severity: "critical", code: "no_live_workers", message: `${waitingTotal} task(s) waiting and no live worker`, subject: null });
+    alerts.push({
+      severity: "critical",
+      code: "no_live_workers",
+      message: `${waitingTotal} task(s) waiting and no live worker`,
+      subject: null,
+    });
   }
   for (const { type, n } of input.waiting) {
     if (input.liveAccepting > 0 && !input.liveTypes.has(type)) {
-      alerts.push({ severity: "critical", code: "no_worker_for_type", message: `no live worker supports type ${type} (${n} task(s) waiting)`, subject: type });
+      alerts.push({
+        severity: "critical",
+        code: "no_worker_for_type",
+        message: `no live worker supports type ${type} (${n} task(s) waiting)`,
+        subject: type,
+      });
     }
   }
   if (input.stale.total > 0) {
-    const more = input.stale.total > input.stale.ids.length ? ` and ${input.stale.total - input.stale.ids.length} more` : "";
-    alerts.push({ severity: "warning", code: "stale_workers", message: `${input.stale.total} stale worker(s): ${input.stale.ids.join(", ")}${more}`, subject: null });
+    const more =
+      input.stale.total > input.stale.ids.length ? ` and ${input.stale.total - input.stale.ids.length} more` : "";
+    alerts.push({
+      severity: "warning",
+      code: "stale_workers",
+      message: `${input.stale.total} stale worker(s): ${input.stale.ids.join(", ")}${more}`,
+      subject: null,
+    });
   }
   for (const row of input.budget) {
     if (row.remaining !== null && row.limit && row.remaining < row.limit * BUDGET_LOW_FRACTION) {
-      alerts.push({ severity: "warning", code: "budget_low", message: `GitHub ${row.kind} budget low: ${row.remaining}/${row.limit} left`, subject: row.kind });
+      alerts.push({
+        severity: "warning",
+        code: "budget_low",
+        message: `GitHub ${row.kind} budget low: ${row.remaining}/${row.limit} left`,
+        subject: row.kind,
+      });
     }
   }
-  if (input.syncError) alerts.push({ severity: "warning", code: "sync_error", message: `syncer: ${input.syncError}`, subject: null });
+  if (input.syncError)
+    alerts.push({ severity: "warning", code: "sync_error", message: `syncer: ${input.syncError}`, subject: null });
   return alerts;
 }
 
 function readAlertInput(db: CacheDb, now: number): Pick<AlertInput, "liveAccepting" | "liveTypes" | "stale"> {
   const base = { now, includeRemoved: false, search: null, supportsType: null, offset: 0 };
-  const liveAccepting = pageCachedWorkers(db, { ...base, states: [...ACCEPTING_STATES], leaseLiveOnly: true, limit: 0 }).total;
+  const liveAccepting = pageCachedWorkers(db, {
+    ...base,
+    states: [...ACCEPTING_STATES],
+    leaseLiveOnly: true,
+    limit: 0,
+  }).total;
   const stale = pageCachedWorkers(db, { ...base, states: ["STALE"], leaseLiveOnly: false, limit: NAMED_STALE });
-  return { liveAccepting, liveTypes: new Set(supportedTaskTypes(db, now)), stale: { total: stale.total, ids: stale.items.map((w) => w.id) } };
+  return {
+    liveAccepting,
+    liveTypes: new Set(supportedTaskTypes(db, now)),
+    stale: { total: stale.total, ids: stale.items.map((w) => w.id) },
+  };
 }
 
 /** Registry counts and capacity (aggregates, as in `workers.summary`), tasks, throughput, alerts and budget. */
 export const overviewRouter = createTRPCRouter({
-  get: viewerProcedure.input(z.object({ windowMinutes: z.number().int().min(1).max(24 * 60).default(60) }).default({ windowMinutes: 60 })).query(({ ctx, input }) => {
-    const now = ctx.syncer.storeNow();
-    const workers = summariseCachedWorkers(ctx.cache.db, now);
-    const tasks = taskStateCounts(ctx.cache.db);
-    const throughput = throughputSeries(ctx.cache.db, now, input.windowMinutes);
-    const succeeded = throughput.reduce((sum, p) => sum + p.succeeded, 0);
-    const failed = throughput.reduce((sum, p) => sum + p.failed, 0);
-    const budget = readBudget(ctx.cache.db);
-    const status = ctx.syncer.status();
-    return {
-      now,
-      backend: ctx.store.backend,
-      workers: { total: workers.total, live: workers.leaseLive, byState: workers.byState },
-      capacity: workers.capacity,
-      queue: { depth: tasks.queued + tasks.failed, queued: tasks.queued, awaitingRetry: tasks.failed, running: tasks.running },
-      tasks,
-      throughput,
-      failureRate: succeeded + failed === 0 ? null : failed / (succeeded + failed),
-      alerts: computeAlerts({ ...readAlertInput(ctx.cache.db, now), waiting: waitingTypes(ctx.cache.db), budget, syncError: status.lastError }),
-      budget: budget.length > 0 ? budget : null,
-      sync: status,
-    };
-  }),
+  get: viewerProcedure
+    .input(
+      z
+        .object({
+          windowMinutes: z
+            .number()
+            .int()
+            .min(1)
+            .max(24 * 60)
+            .default(60),
+        })
+        .default({ windowMinutes: 60 }),
+    )
+    .query(({ ctx, input }) => {
+      const now = ctx.syncer.storeNow();
+      const workers = summariseCachedWorkers(ctx.cache.db, now);
+      const tasks = taskStateCounts(ctx.cache.db);
+      const throughput = throughputSeries(ctx.cache.db, now, input.windowMinutes);
+      const succeeded = throughput.reduce((sum, p) => sum + p.succeeded, 0);
+      const failed = throughput.reduce((sum, p) => sum + p.failed, 0);
+      const budget = readBudget(ctx.cache.db);
+      const status = ctx.syncer.status();
+      return {
+        now,
+        backend: ctx.store.backend,
+        workers: { total: workers.total, live: workers.leaseLive, byState: workers.byState },
+        capacity: workers.capacity,
+        queue: {
+          depth: tasks.queued + tasks.failed,
+          queued: tasks.queued,
+          awaitingRetry: tasks.failed,
+          running: tasks.running,
+        },
+        tasks,
+        throughput,
+        failureRate: succeeded + failed === 0 ? null : failed / (succeeded + failed),
+        alerts: computeAlerts({
+          ...readAlertInput(ctx.cache.db, now),
+          waiting: waitingTypes(ctx.cache.db),
+          budget,
+          syncError: status.lastError,
+        }),
+        budget: budget.length > 0 ? budget : null,
+        sync: status,
+      };
+    }),
 });

@@ -1,10 +1,24 @@
-import { NotFoundError, ValidationError, newTaskSchema, type Task } from "@sentinel/coordination";
+import { NotFoundError, newTaskSchema, type Task, ValidationError } from "@sentinel/coordination";
 import { actorOf, audited } from "../audited.js";
 import { listCachedLocks, lockHistory } from "../cache/lock-queries.js";
 import { taskTimeline } from "../cache/task-event-rows.js";
-import { countTasks, decodeCursor, getCachedTask, listTaskPage, taskIdsMatching, type CachedTaskFilter } from "../cache/task-queries.js";
+import {
+  type CachedTaskFilter,
+  countTasks,
+  decodeCursor,
+  getCachedTask,
+  listTaskPage,
+  taskIdsMatching,
+} from "../cache/task-queries.js";
 import { createTRPCRouter, protectedProcedure, viewerProcedure } from "../trpc.js";
-import { bulkInput, reassignInput, taskActionInput, taskFilterInput, taskIdInput, taskListInput } from "./task-inputs.js";
+import {
+  bulkInput,
+  reassignInput,
+  taskActionInput,
+  taskFilterInput,
+  taskIdInput,
+  taskListInput,
+} from "./task-inputs.js";
 
 /** States an operator's "retry" / "cancel" apply to (the TaskQueue enforces the same). */
 const RETRYABLE_STATES: readonly Task["state"][] = ["failed", "dead", "cancelled"];
@@ -40,25 +54,45 @@ export const tasksRouter = createTRPCRouter({
     };
   }),
 
-  create: protectedProcedure.input(newTaskSchema).mutation(({ ctx, input }) =>
-    audited(ctx, { action: "task.create", target: input.type, params: input }, () => ctx.queue.create(input, actorOf(ctx))),
-  ),
+  create: protectedProcedure
+    .input(newTaskSchema)
+    .mutation(({ ctx, input }) =>
+      audited(ctx, { action: "task.create", target: input.type, params: input }, () =>
+        ctx.queue.create(input, actorOf(ctx)),
+      ),
+    ),
 
-  retry: protectedProcedure.input(taskActionInput).mutation(({ ctx, input }) =>
-    audited(ctx, { action: "task.retry", target: input.taskId, params: input }, () => ctx.queue.retry(input.taskId, actorOf(ctx))),
-  ),
+  retry: protectedProcedure
+    .input(taskActionInput)
+    .mutation(({ ctx, input }) =>
+      audited(ctx, { action: "task.retry", target: input.taskId, params: input }, () =>
+        ctx.queue.retry(input.taskId, actorOf(ctx)),
+      ),
+    ),
 
-  cancel: protectedProcedure.input(taskActionInput).mutation(({ ctx, input }) =>
-    audited(ctx, { action: "task.cancel", target: input.taskId, params: input }, () => ctx.queue.cancel(input.taskId, actorOf(ctx), input.reason)),
-  ),
+  cancel: protectedProcedure
+    .input(taskActionInput)
+    .mutation(({ ctx, input }) =>
+      audited(ctx, { action: "task.cancel", target: input.taskId, params: input }, () =>
+        ctx.queue.cancel(input.taskId, actorOf(ctx), input.reason),
+      ),
+    ),
 
-  requeue: protectedProcedure.input(taskActionInput).mutation(({ ctx, input }) =>
-    audited(ctx, { action: "task.requeue", target: input.taskId, params: input }, () => ctx.queue.requeue(input.taskId, actorOf(ctx), input.reason)),
-  ),
+  requeue: protectedProcedure
+    .input(taskActionInput)
+    .mutation(({ ctx, input }) =>
+      audited(ctx, { action: "task.requeue", target: input.taskId, params: input }, () =>
+        ctx.queue.requeue(input.taskId, actorOf(ctx), input.reason),
+      ),
+    ),
 
-  reassign: protectedProcedure.input(reassignInput).mutation(({ ctx, input }) =>
-    audited(ctx, { action: "task.reassign", target: input.taskId, params: input }, () => ctx.queue.reassign(input.taskId, input.workerId, actorOf(ctx))),
-  ),
+  reassign: protectedProcedure
+    .input(reassignInput)
+    .mutation(({ ctx, input }) =>
+      audited(ctx, { action: "task.reassign", target: input.taskId, params: input }, () =>
+        ctx.queue.reassign(input.taskId, input.workerId, actorOf(ctx)),
+      ),
+    ),
 
   /**
    * Retry or cancel every task matching a filter. Selection runs on the cache (indexed, and
@@ -81,7 +115,8 @@ export const tasksRouter = createTRPCRouter({
           else await ctx.queue.cancel(id, actorOf(ctx), "operator bulk cancel");
           applied += 1;
         } catch (error) {
-          if (failures.length < REPORTED_FAILURES) failures.push({ taskId: id, error: error instanceof Error ? error.message : String(error) });
+          if (failures.length < REPORTED_FAILURES)
+            failures.push({ taskId: id, error: error instanceof Error ? error.message : String(error) });
         }
       }
       return { dryRun: false as const, matched, limit: BULK_LIMIT, applied, failures };

@@ -1,8 +1,16 @@
 import { availableSlots, isLeaseLive, NotFoundError, WORKER_STATES, type WorkerRecord } from "@sentinel/coordination";
 import { z } from "zod";
 import { actorOf, audited } from "../audited.js";
-import { busiestLiveWorkers, getCachedWorker, heartbeatsBetween, pageCachedWorkers, summariseCachedWorkers, supportedTaskTypes, workerEventsBetween } from "../cache/worker-queries.js";
 import type { CacheDb } from "../cache/open-cache.js";
+import {
+  busiestLiveWorkers,
+  getCachedWorker,
+  heartbeatsBetween,
+  pageCachedWorkers,
+  summariseCachedWorkers,
+  supportedTaskTypes,
+  workerEventsBetween,
+} from "../cache/worker-queries.js";
 import { createTRPCRouter, protectedProcedure, viewerProcedure } from "../trpc.js";
 
 const workerId = z.object({ workerId: z.string().min(1).max(200) });
@@ -10,7 +18,12 @@ const MAX_TIMELINE_POINTS = 5_000;
 /** A page of the workers table; the page asks for the timelines of the same rows in one call. */
 const MAX_PAGE = 200;
 const MAX_TIMELINE_WORKERS = 100;
-const windowMs = z.number().int().min(1_000).max(7 * 24 * 3600_000).default(15 * 60_000);
+const windowMs = z
+  .number()
+  .int()
+  .min(1_000)
+  .max(7 * 24 * 3600_000)
+  .default(15 * 60_000);
 
 const listInput = z
   .object({
@@ -25,7 +38,12 @@ const listInput = z
   .default({ includeRemoved: false, leaseLiveOnly: false, offset: 0, limit: 25 });
 
 function withDerived(worker: WorkerRecord, now: number) {
-  return { ...worker, availableSlots: availableSlots(worker), heartbeatAgeMs: Math.max(0, now - worker.lastHeartbeatAt), leaseLive: isLeaseLive(worker, now) };
+  return {
+    ...worker,
+    availableSlots: availableSlots(worker),
+    heartbeatAgeMs: Math.max(0, now - worker.lastHeartbeatAt),
+    leaseLive: isLeaseLive(worker, now),
+  };
 }
 
 function timelineOf(db: CacheDb, worker: WorkerRecord, from: number, to: number) {
@@ -56,26 +74,40 @@ export const workersRouter = createTRPCRouter({
       offset: input.offset,
       limit: input.limit,
     });
-    return { now, total: page.total, offset: input.offset, limit: input.limit, items: page.items.map((w) => withDerived(w, now)) };
+    return {
+      now,
+      total: page.total,
+      offset: input.offset,
+      limit: input.limit,
+      items: page.items.map((w) => withDerived(w, now)),
+    };
   }),
 
   /** Registry counts, capacity in use and the `top` busiest live workers: what the overview draws. */
-  summary: viewerProcedure.input(z.object({ top: z.number().int().min(0).max(100).default(12) }).default({ top: 12 })).query(({ ctx, input }) => {
-    const now = ctx.syncer.storeNow();
-    const summary = summariseCachedWorkers(ctx.cache.db, now);
-    return { now, ...summary, busiest: busiestLiveWorkers(ctx.cache.db, now, input.top).map((w) => withDerived(w, now)) };
-  }),
+  summary: viewerProcedure
+    .input(z.object({ top: z.number().int().min(0).max(100).default(12) }).default({ top: 12 }))
+    .query(({ ctx, input }) => {
+      const now = ctx.syncer.storeNow();
+      const summary = summariseCachedWorkers(ctx.cache.db, now);
+      return {
+        now,
+        ...summary,
+        busiest: busiestLiveWorkers(ctx.cache.db, now, input.top).map((w) => withDerived(w, now)),
+      };
+    }),
 
   /** Task types that workers able to take work support. */
   taskTypes: viewerProcedure.query(({ ctx }) => supportedTaskTypes(ctx.cache.db)),
 
   /** Heartbeats and state changes over a window, with the cadence and the stale threshold to draw. */
-  timeline: viewerProcedure.input(workerId.extend({ windowMs, to: z.number().int().positive().optional() })).query(({ ctx, input }) => {
-    const worker = getCachedWorker(ctx.cache.db, input.workerId);
-    if (!worker) throw new NotFoundError("worker", input.workerId);
-    const to = input.to ?? ctx.syncer.storeNow();
-    return timelineOf(ctx.cache.db, worker, to - input.windowMs, to);
-  }),
+  timeline: viewerProcedure
+    .input(workerId.extend({ windowMs, to: z.number().int().positive().optional() }))
+    .query(({ ctx, input }) => {
+      const worker = getCachedWorker(ctx.cache.db, input.workerId);
+      if (!worker) throw new NotFoundError("worker", input.workerId);
+      const to = input.to ?? ctx.syncer.storeNow();
+      return timelineOf(ctx.cache.db, worker, to - input.windowMs, to);
+    }),
 
   /**
    * The timelines of several workers (the visible rows) in one call, read at one store-clock
@@ -95,18 +127,30 @@ export const workersRouter = createTRPCRouter({
       return { from, to, timelines: read.map((t) => ({ ...t, to })) };
     }),
 
-  drain: protectedProcedure.input(workerId).mutation(({ ctx, input }) =>
-    audited(ctx, { action: "worker.drain", target: input.workerId, params: input }, () => ctx.registry.drain(input.workerId, actorOf(ctx))),
-  ),
+  drain: protectedProcedure
+    .input(workerId)
+    .mutation(({ ctx, input }) =>
+      audited(ctx, { action: "worker.drain", target: input.workerId, params: input }, () =>
+        ctx.registry.drain(input.workerId, actorOf(ctx)),
+      ),
+    ),
 
-  resume: protectedProcedure.input(workerId).mutation(({ ctx, input }) =>
-    audited(ctx, { action: "worker.resume", target: input.workerId, params: input }, () => ctx.registry.resume(input.workerId, actorOf(ctx))),
-  ),
+  resume: protectedProcedure
+    .input(workerId)
+    .mutation(({ ctx, input }) =>
+      audited(ctx, { action: "worker.resume", target: input.workerId, params: input }, () =>
+        ctx.registry.resume(input.workerId, actorOf(ctx)),
+      ),
+    ),
 
   /** Only an OFFLINE worker can be removed (the registry's deregister would drain a live one; an operator drains explicitly). */
   remove: protectedProcedure.input(workerId).mutation(({ ctx, input }) =>
     audited(ctx, { action: "worker.remove", target: input.workerId, params: input }, () =>
-      ctx.store.transitionWorker(input.workerId, "REMOVED", { expectedFrom: ["OFFLINE"], actor: actorOf(ctx), reason: "operator removed the offline worker" }),
+      ctx.store.transitionWorker(input.workerId, "REMOVED", {
+        expectedFrom: ["OFFLINE"],
+        actor: actorOf(ctx),
+        reason: "operator removed the offline worker",
+      }),
     ),
   ),
 });

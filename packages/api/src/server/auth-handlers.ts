@@ -13,15 +13,19 @@ export async function handleLogin(request: Request, controlPlane: ControlPlane):
   try {
     body = await request.json();
   } catch {
-    return Response.json({ error: "invalid body: expected JSON {\"token\": string}", field: "body" }, { status: 400 });
+    return Response.json({ error: 'invalid body: expected JSON {"token": string}', field: "body" }, { status: 400 });
   }
   const parsed = loginBody.safeParse(body);
-  if (!parsed.success) return Response.json({ error: "invalid token: expected a non-empty string", field: "token" }, { status: 400 });
+  if (!parsed.success)
+    return Response.json({ error: "invalid token: expected a non-empty string", field: "token" }, { status: 400 });
   const result = controlPlane.auth.login(parsed.data.token);
   if (!result.ok) return Response.json({ error: "unknown operator token" }, { status: 401 });
   return new Response(null, { status: 204, headers: { "set-cookie": result.setCookie, "cache-control": "no-store" } });
 }
 
 export async function handleLogout(_request: Request, controlPlane: ControlPlane): Promise<Response> {
-  return new Response(null, { status: 204, headers: { "set-cookie": controlPlane.auth.logout().setCookie, "cache-control": "no-store" } });
+  return new Response(null, {
+    status: 204,
+    headers: { "set-cookie": controlPlane.auth.logout().setCookie, "cache-control": "no-store" },
+  });
 }

@@ -1,9 +1,9 @@
 import { join } from "node:path";
-import { TaskQueue, WorkerRegistry, type CoordinationStore } from "@sentinel/coordination";
+import { type CoordinationStore, TaskQueue, WorkerRegistry } from "@sentinel/coordination";
 import type { Registry } from "prom-client";
 import { createOperatorAuth } from "../auth/operator-auth.js";
 import { openCache } from "../cache/open-cache.js";
-import { createTRPCContext, type ControlPlaneCore } from "../context.js";
+import { type ControlPlaneCore, createTRPCContext } from "../context.js";
 import { parseControlPlaneEnv } from "../env.js";
 import { createSyncer, type SyncerOptions } from "../sync/syncer.js";
 import { createWebhookVerifier } from "./github-webhook.js";
@@ -15,7 +15,10 @@ export interface ControlPlaneOptions {
   dataDir: string;
   env?: Record<string, string | undefined>;
   /** Syncer cadence overrides (tests use short ones). */
-  sync?: Pick<SyncerOptions, "pollIntervalMs" | "workersRefreshMs" | "reconcileIntervalMs" | "heartbeatRetentionMs" | "onError">;
+  sync?: Pick<
+    SyncerOptions,
+    "pollIntervalMs" | "workersRefreshMs" | "reconcileIntervalMs" | "heartbeatRetentionMs" | "onError"
+  >;
   /** Start the syncer loop (default true; tests may drive `syncer.syncOnce()` themselves). */
   startSyncer?: boolean;
   /** Close the store on close() (default false: whoever opened it closes it). */
@@ -48,8 +51,20 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   const env = parseControlPlaneEnv(options.env ?? process.env);
   const cache = openCache({ path: defaultCachePath(options.dataDir) });
   const syncer = createSyncer({ store: options.store, cache, ...options.sync });
-  const auth = createOperatorAuth({ operatorTokens: env.SENTINEL_OPERATOR_TOKEN, sessionSecret: env.SENTINEL_SESSION_SECRET, secureCookie: env.SENTINEL_SECURE_COOKIE });
-  const core: ControlPlaneCore = { store: options.store, queue: new TaskQueue(options.store), registry: new WorkerRegistry(options.store), cache, syncer, auth, readOnlyView: env.SENTINEL_READONLY_VIEW };
+  const auth = createOperatorAuth({
+    operatorTokens: env.SENTINEL_OPERATOR_TOKEN,
+    sessionSecret: env.SENTINEL_SESSION_SECRET,
+    secureCookie: env.SENTINEL_SECURE_COOKIE,
+  });
+  const core: ControlPlaneCore = {
+    store: options.store,
+    queue: new TaskQueue(options.store),
+    registry: new WorkerRegistry(options.store),
+    cache,
+    syncer,
+    auth,
+    readOnlyView: env.SENTINEL_READONLY_VIEW,
+  };
   if (options.startSyncer ?? true) syncer.start();
   let closing: Promise<void> | null = null;
   return {

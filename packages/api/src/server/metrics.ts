@@ -34,8 +34,14 @@ export function createControlPlaneMetrics(core: ControlPlaneCore): Registry {
     collect() {
       const now = core.syncer.storeNow();
       const live = listCachedWorkers(db).filter((w) => isLeaseLive(w, now));
-      this.set({ kind: "total" }, live.reduce((sum, w) => sum + w.maxConcurrency, 0));
-      this.set({ kind: "used" }, live.reduce((sum, w) => sum + w.activeTasks, 0));
+      this.set(
+        { kind: "total" },
+        live.reduce((sum, w) => sum + w.maxConcurrency, 0),
+      );
+      this.set(
+        { kind: "used" },
+        live.reduce((sum, w) => sum + w.activeTasks, 0),
+      );
     },
   });
   new Gauge({
@@ -112,5 +118,7 @@ export function createControlPlaneMetrics(core: ControlPlaneCore): Registry {
 }
 
 export async function handleMetrics(_request: Request, controlPlane: { metrics: Registry }): Promise<Response> {
-  return new Response(await controlPlane.metrics.metrics(), { headers: { "content-type": controlPlane.metrics.contentType } });
+  return new Response(await controlPlane.metrics.metrics(), {
+    headers: { "content-type": controlPlane.metrics.contentType },
+  });
 }

@@ -3,7 +3,11 @@ import { appRouter } from "../root.js";
 import type { ControlPlane } from "./control-plane.js";
 
 /** The tRPC endpoint (queries, mutations, SSE subscriptions) for a Next route handler at `endpoint`. */
-export function handleTrpcRequest(request: Request, controlPlane: ControlPlane, endpoint = "/api/trpc"): Promise<Response> {
+export function handleTrpcRequest(
+  request: Request,
+  controlPlane: ControlPlane,
+  endpoint = "/api/trpc",
+): Promise<Response> {
   return fetchRequestHandler({
     endpoint,
     req: request,

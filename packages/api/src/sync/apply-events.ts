@@ -1,8 +1,8 @@
 import type { CoordinationStore, Lock, MemoryEntry, StoreEvent, Task, WorkerRecord } from "@sentinel/coordination";
-import type { Cache } from "../cache/open-cache.js";
 import { deleteLock, recordLockHandover, upsertLock } from "../cache/lock-rows.js";
 import { deleteMemory, upsertMemory } from "../cache/memory-rows.js";
-import { writeSyncValue, readSyncNumber } from "../cache/sync-state.js";
+import type { Cache } from "../cache/open-cache.js";
+import { readSyncNumber, writeSyncValue } from "../cache/sync-state.js";
 import { recordTaskEvent } from "../cache/task-event-rows.js";
 import { upsertTask } from "../cache/task-rows.js";
 import { countFinishedAttempt } from "../cache/throughput.js";
@@ -10,7 +10,15 @@ import { closePreviousHeartbeat, recordHeartbeat, recordWorkerEvent, upsertWorke
 import type { ChangeSet } from "./change-set.js";
 
 /** Task events after which the task's lock may have changed without a lock event of its own. */
-const LOCK_AFFECTING_TASK_EVENTS = new Set(["task.started", "task.succeeded", "task.failed", "task.dead", "task.cancelled", "task.requeued", "task.pinned"]);
+const LOCK_AFFECTING_TASK_EVENTS = new Set([
+  "task.started",
+  "task.succeeded",
+  "task.failed",
+  "task.dead",
+  "task.cancelled",
+  "task.requeued",
+  "task.pinned",
+]);
 
 interface Affected {
   taskIds: Set<string>;
@@ -28,7 +36,12 @@ interface Snapshot {
 }
 
 function affectedBy(events: StoreEvent[]): Affected {
-  const affected: Affected = { taskIds: new Set(), workerIds: new Set(), lockTaskIds: new Set(), memoryKeys: new Set() };
+  const affected: Affected = {
+    taskIds: new Set(),
+    workerIds: new Set(),
+    lockTaskIds: new Set(),
+    memoryKeys: new Set(),
+  };
   for (const event of events) {
     const [family] = event.kind.split(".");
     if (event.taskId && (family === "task" || family === "lock")) {
@@ -59,7 +72,12 @@ async function readSnapshot(store: CoordinationStore, affected: Affected): Promi
  * touched and writes everything with the new last id in one cache transaction, so a crash
  * never skips or double-counts an event. Returns how many events were applied.
  */
-export async function applyNextEvents(store: CoordinationStore, cache: Cache, changes: ChangeSet, batch: number): Promise<number> {
+export async function applyNextEvents(
+  store: CoordinationStore,
+  cache: Cache,
+  changes: ChangeSet,
+  batch: number,
+): Promise<number> {
   const afterId = readSyncNumber(cache.db, "last_event_id");
   const events = await store.readEvents(afterId, batch);
   if (events.length === 0) return 0;
@@ -71,10 +89,20 @@ export async function applyNextEvents(store: CoordinationStore, cache: Cache, ch
     for (const worker of snapshot.workers.values()) {
       if (!worker) continue;
       changes.addWorkerRow(upsertWorker(db, worker));
-      changes.addIf(recordHeartbeat(db, { workerId: worker.id, at: worker.lastHeartbeatAt, activeTasks: worker.activeTasks, state: worker.state }), "heartbeats");
+      changes.addIf(
+        recordHeartbeat(db, {
+          workerId: worker.id,
+          at: worker.lastHeartbeatAt,
+          activeTasks: worker.activeTasks,
+          state: worker.state,
+        }),
+        "heartbeats",
+      );
     }
-    for (const [taskId, lock] of snapshot.locks) changes.addIf(lock ? upsertLock(db, lock) : deleteLock(db, taskId), "locks");
-    for (const [key, entry] of snapshot.memory) changes.addIf(entry ? upsertMemory(db, entry) : deleteMemory(db, key), "memory");
+    for (const [taskId, lock] of snapshot.locks)
+      changes.addIf(lock ? upsertLock(db, lock) : deleteLock(db, taskId), "locks");
+    for (const [key, entry] of snapshot.memory)
+      changes.addIf(entry ? upsertMemory(db, entry) : deleteMemory(db, key), "memory");
     writeSyncValue(db, "last_event_id", events[events.length - 1]!.id);
   })();
   return events.length;
@@ -100,7 +128,8 @@ function recordHistory(db: Cache["db"], event: StoreEvent, snapshot: Snapshot, c
   if (event.workerId && (family === "worker" || family === "alert")) {
     if (event.kind === "worker.heartbeat") {
       const worker = snapshot.workers.get(event.workerId);
-      const activeTasks = typeof event.data.activeTasks === "number" ? event.data.activeTasks : (worker?.activeTasks ?? 0);
+      const activeTasks =
+        typeof event.data.activeTasks === "number" ? event.data.activeTasks : (worker?.activeTasks ?? 0);
       const state = typeof event.data.state === "string" ? event.data.state : (worker?.state ?? "ACTIVE");
       recordHeartbeat(db, { workerId: event.workerId, at: event.at, activeTasks, state });
       closePreviousHeartbeat(db, event.workerId, event.at);

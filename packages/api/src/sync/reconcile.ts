@@ -1,4 +1,4 @@
-import { MEMORY_NAMESPACES, type CoordinationStore, type Task } from "@sentinel/coordination";
+import { type CoordinationStore, MEMORY_NAMESPACES, type Task } from "@sentinel/coordination";
 import { eq } from "drizzle-orm";
 import { replaceLocks } from "../cache/lock-rows.js";
 import { replaceNamespace } from "../cache/memory-rows.js";

@@ -19,10 +19,18 @@ export async function refreshWorkers(store: CoordinationStore, cache: Cache, cha
 function writeWorkers(cache: Cache, listed: WorkerRecord[], seenAt: number, changes: ChangeSet): void {
   for (const worker of listed) {
     changes.addWorkerRow(upsertWorker(cache.db, worker));
-    const beat = { workerId: worker.id, at: worker.lastHeartbeatAt, activeTasks: worker.activeTasks, state: worker.state };
+    const beat = {
+      workerId: worker.id,
+      at: worker.lastHeartbeatAt,
+      activeTasks: worker.activeTasks,
+      state: worker.state,
+    };
     changes.addIf(recordHeartbeat(cache.db, beat, seenAt), "heartbeats");
   }
   const ids = listed.map((w) => w.id);
-  const purged = ids.length === 0 ? cache.db.delete(workers).run() : cache.db.delete(workers).where(notInArray(workers.id, ids)).run();
+  const purged =
+    ids.length === 0
+      ? cache.db.delete(workers).run()
+      : cache.db.delete(workers).where(notInArray(workers.id, ids)).run();
   changes.addIf(purged.changes > 0, "workers");
 }

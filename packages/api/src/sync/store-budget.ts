@@ -24,23 +24,46 @@ const count = z.number().int().min(0);
 /** The GitHub store's `BudgetSnapshot` (docs/github-backend.md, *Budget*): the primary limit from GitHub's headers, writes counted by the store. */
 const githubSnapshot = z
   .object({
-    primary: z.object({ limit: z.number().nullable(), remaining: z.number().nullable(), used: z.number().nullable(), reset: z.number().nullable() }),
+    primary: z.object({
+      limit: z.number().nullable(),
+      remaining: z.number().nullable(),
+      used: z.number().nullable(),
+      reset: z.number().nullable(),
+    }),
     byKind: z.object({ reads: count, notModified: count, writes: count }),
     secondary: z.object({ writesLastMinute: count, writesLastHour: count }),
   })
   .transform(({ primary, byKind, secondary }) => [
-    { kind: "primary limit (login)", used: primary.used ?? byKind.reads + byKind.writes, remaining: primary.remaining, limit: primary.limit, resetAt: primary.reset },
+    {
+      kind: "primary limit (login)",
+      used: primary.used ?? byKind.reads + byKind.writes,
+      remaining: primary.remaining,
+      limit: primary.limit,
+      resetAt: primary.reset,
+    },
     { kind: "reads (control plane)", used: byKind.reads },
     { kind: "304s, free (control plane)", used: byKind.notModified },
     { kind: "writes (control plane)", used: byKind.writes },
     // GitHub does not report its secondary limits; these are its documented ceilings for content-creating requests.
-    { kind: "writes/min (control plane)", used: secondary.writesLastMinute, remaining: Math.max(0, 80 - secondary.writesLastMinute), limit: 80 },
-    { kind: "writes/hour (control plane)", used: secondary.writesLastHour, remaining: Math.max(0, 500 - secondary.writesLastHour), limit: 500 },
+    {
+      kind: "writes/min (control plane)",
+      used: secondary.writesLastMinute,
+      remaining: Math.max(0, 80 - secondary.writesLastMinute),
+      limit: 80,
+    },
+    {
+      kind: "writes/hour (control plane)",
+      used: secondary.writesLastHour,
+      remaining: Math.max(0, 500 - secondary.writesLastHour),
+      limit: 500,
+    },
   ]);
 const budgetAnswer = z.union([
   githubSnapshot,
   z.array(budgetEntry.extend({ kind: z.string() })),
-  z.record(z.string(), budgetEntry).transform((byKind) => Object.entries(byKind).map(([kind, entry]) => ({ kind, ...entry }))),
+  z
+    .record(z.string(), budgetEntry)
+    .transform((byKind) => Object.entries(byKind).map(([kind, entry]) => ({ kind, ...entry }))),
 ]);
 
 /** The store's budget per request kind, or null when the store does not report one (or reports nonsense). */
@@ -48,5 +71,11 @@ export async function readStoreBudget(store: CoordinationStore): Promise<BudgetR
   if (!reportsBudget(store)) return null;
   const parsed = budgetAnswer.safeParse(await store.budget());
   if (!parsed.success) return null;
-  return parsed.data.map((e) => ({ kind: e.kind, used: e.used, remaining: e.remaining ?? null, limit: e.limit ?? null, resetAt: e.resetAt ?? null }));
+  return parsed.data.map((e) => ({
+    kind: e.kind,
+    used: e.used,
+    remaining: e.remaining ?? null,
+    limit: e.limit ?? null,
+    resetAt: e.resetAt ?? null,
+  }));
 }

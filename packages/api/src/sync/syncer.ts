@@ -1,4 +1,4 @@
-import { coerceError, type CoordinationStore } from "@sentinel/coordination";
+import { type CoordinationStore, coerceError } from "@sentinel/coordination";
 import { writeBudget } from "../cache/budget.js";
 import { appendChange, type Change, type ChangeKind } from "../cache/change-log.js";
 import type { Cache } from "../cache/open-cache.js";

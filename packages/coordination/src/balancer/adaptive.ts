@@ -24,7 +24,8 @@ export const adaptive: BalancingStrategy = {
     const success = known(own) ? own.successRate : NEUTRAL;
     // A worker with no successful attempt has no latency to judge: neutral, its success rate already counts against it.
     const speed = known(own) && own.meanLatencyMs > 0 ? Math.min(1, fastest / own.meanLatencyMs) : NEUTRAL;
-    const score = WEIGHTS.headroom * headroom + WEIGHTS.capacity * capacity + WEIGHTS.success * success + WEIGHTS.speed * speed;
+    const score =
+      WEIGHTS.headroom * headroom + WEIGHTS.capacity * capacity + WEIGHTS.success * success + WEIGHTS.speed * speed;
     return { score, parts: { headroom, capacity, success, speed } };
   },
 };

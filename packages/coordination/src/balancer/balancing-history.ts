@@ -41,7 +41,8 @@ export class BalancingHistoryRecorder implements BalancingHistory {
     const list = this.byWorker.get(workerId);
     if (!list || list.length === 0) return null;
     const successes = list.filter((o) => o.succeeded);
-    const meanLatencyMs = successes.length === 0 ? 0 : successes.reduce((sum, o) => sum + o.durationMs, 0) / successes.length;
+    const meanLatencyMs =
+      successes.length === 0 ? 0 : successes.reduce((sum, o) => sum + o.durationMs, 0) / successes.length;
     return { successRate: successes.length / list.length, meanLatencyMs, samples: list.length };
   }
 

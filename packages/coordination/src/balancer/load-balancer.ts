@@ -1,5 +1,11 @@
 import { ACCEPTING_STATES, availableSlots, isLeaseLive } from "../domain/worker.js";
-import { EMPTY_HISTORY, type BalancingHistory, type BalancingStrategy, type BalancingTask, type BalancingWorker } from "./types.js";
+import {
+  type BalancingHistory,
+  type BalancingStrategy,
+  type BalancingTask,
+  type BalancingWorker,
+  EMPTY_HISTORY,
+} from "./types.js";
 
 export interface SelectionContext {
   strategy: BalancingStrategy;
@@ -28,11 +34,13 @@ export interface Selection {
 export function filterReasons(task: BalancingTask, worker: BalancingWorker, now: number): string[] {
   const reasons: string[] = [];
   if (!ACCEPTING_STATES.includes(worker.state)) reasons.push(`state ${worker.state} takes no new work`);
-  else if (!isLeaseLive(worker, now)) reasons.push(`lease expired (no heartbeat since ${now - worker.lastHeartbeatAt} ms)`);
+  else if (!isLeaseLive(worker, now))
+    reasons.push(`lease expired (no heartbeat since ${now - worker.lastHeartbeatAt} ms)`);
   if (worker.drainRequested) reasons.push("drain requested");
   if (availableSlots(worker) === 0) reasons.push(`no free slots (${worker.activeTasks}/${worker.maxConcurrency})`);
   if (!worker.supportedTaskTypes.includes(task.type)) reasons.push(`does not support task type ${task.type}`);
-  if (task.pinnedWorkerId !== null && task.pinnedWorkerId !== worker.id) reasons.push(`task is pinned to ${task.pinnedWorkerId}`);
+  if (task.pinnedWorkerId !== null && task.pinnedWorkerId !== worker.id)
+    reasons.push(`task is pinned to ${task.pinnedWorkerId}`);
   return reasons;
 }
 
@@ -40,7 +48,11 @@ export function filterReasons(task: BalancingTask, worker: BalancingWorker, now:
  * Seed "Strategy Selection": filter → score → highest score. Ties go to the lowest worker id,
  * so every worker evaluating the same view reaches the same answer.
  */
-export function selectWorker(task: BalancingTask, workers: readonly BalancingWorker[], ctx: SelectionContext): Selection {
+export function selectWorker(
+  task: BalancingTask,
+  workers: readonly BalancingWorker[],
+  ctx: SelectionContext,
+): Selection {
   const sorted = [...workers].sort((a, b) => compareIds(a.id, b.id));
   const filtered = sorted.map((worker) => ({ worker, reasons: filterReasons(task, worker, ctx.now) }));
   const eligible = filtered.filter((f) => f.reasons.length === 0).map((f) => f.worker);

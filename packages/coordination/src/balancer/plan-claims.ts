@@ -50,7 +50,12 @@ export function planClaims(input: PlanClaimsInput): ClaimPlan {
     const { workerId } = selectWorker(task, [...simulated.values()], ctx);
     const assignee = workerId === null ? undefined : simulated.get(workerId);
     if (assignee) assignee.activeTasks += 1;
-    const claimedBecause = workerId !== null && workerId === input.selfId ? (task.pinnedWorkerId === input.selfId ? "pinned" : "assigned") : null;
+    const claimedBecause =
+      workerId !== null && workerId === input.selfId
+        ? task.pinnedWorkerId === input.selfId
+          ? "pinned"
+          : "assigned"
+        : null;
     return { taskId: task.id, assignedTo: workerId, claimedBecause };
   });
 
@@ -70,5 +75,10 @@ export function planClaims(input: PlanClaimsInput): ClaimPlan {
 }
 
 function byPriorityThenAge(a: BalancingTask, b: BalancingTask): number {
-  return b.priority - a.priority || a.runAt - b.runAt || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+  return (
+    b.priority - a.priority ||
+    a.runAt - b.runAt ||
+    a.createdAt - b.createdAt ||
+    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+  );
 }

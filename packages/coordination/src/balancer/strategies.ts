@@ -4,7 +4,7 @@ import { affinity } from "./affinity.js";
 import { capacityBased } from "./capacity-based.js";
 import { leastLoaded } from "./least-loaded.js";
 import { roundRobin } from "./round-robin.js";
-import { STRATEGY_NAMES, type BalancingStrategy, type StrategyName } from "./types.js";
+import { type BalancingStrategy, STRATEGY_NAMES, type StrategyName } from "./types.js";
 
 const STRATEGIES: Readonly<Record<StrategyName, BalancingStrategy>> = {
   round_robin: roundRobin,
@@ -22,6 +22,7 @@ export function isStrategyName(name: string): name is StrategyName {
 }
 
 export function getStrategy(name: string): BalancingStrategy {
-  if (!isStrategyName(name)) throw new ValidationError("loadBalancer.strategy", `one of ${STRATEGY_NAMES.join(", ")}`, name);
+  if (!isStrategyName(name))
+    throw new ValidationError("loadBalancer.strategy", `one of ${STRATEGY_NAMES.join(", ")}`, name);
   return STRATEGIES[name];
 }

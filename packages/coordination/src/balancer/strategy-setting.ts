@@ -9,7 +9,10 @@ export const STRATEGY_SETTING_KEY = "loadBalancer.strategy";
  * The live strategy. Falls back to `fallback` (the worker's configured default) when none is
  * set, or when the stored value is not a strategy — a bad setting must not stop every worker.
  */
-export async function readStrategy(store: CoordinationStore, fallback: StrategyName = DEFAULT_STRATEGY): Promise<StrategyName> {
+export async function readStrategy(
+  store: CoordinationStore,
+  fallback: StrategyName = DEFAULT_STRATEGY,
+): Promise<StrategyName> {
   const stored = await store.getSetting(STRATEGY_SETTING_KEY);
   return stored !== null && isStrategyName(stored) ? stored : fallback;
 }

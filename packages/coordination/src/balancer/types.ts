@@ -5,12 +5,23 @@ export const STRATEGY_NAMES = ["round_robin", "least_loaded", "capacity_based", 
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 /** What the balancer needs to know about a task. */
-export type BalancingTask = Pick<Task, "id" | "type" | "priority" | "pinnedWorkerId" | "affinityKey" | "createdAt" | "runAt">;
+export type BalancingTask = Pick<
+  Task,
+  "id" | "type" | "priority" | "pinnedWorkerId" | "affinityKey" | "createdAt" | "runAt"
+>;
 
 /** What the balancer needs to know about a worker (a registry record satisfies it). */
 export type BalancingWorker = Pick<
   WorkerRecord,
-  "id" | "state" | "maxConcurrency" | "activeTasks" | "supportedTaskTypes" | "cpuCores" | "memoryMb" | "lastHeartbeatAt" | "leaseMs"
+  | "id"
+  | "state"
+  | "maxConcurrency"
+  | "activeTasks"
+  | "supportedTaskTypes"
+  | "cpuCores"
+  | "memoryMb"
+  | "lastHeartbeatAt"
+  | "leaseMs"
 > &
   Partial<Pick<WorkerRecord, "drainRequested">>;
 

@@ -1,9 +1,9 @@
 import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import { loadWorkerConfig } from "../config/load-worker-config.js";
-import { openSqliteStore } from "../store/sqlite/index.js";
 import { openStoreFromConfig } from "../store/open-store.js";
 import type { CoordinationStore } from "../store/port.js";
+import { openSqliteStore } from "../store/sqlite/index.js";
 
 export interface GlobalOptions {
   json?: boolean;

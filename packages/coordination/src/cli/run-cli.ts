@@ -1,7 +1,7 @@
 import { Command, CommanderError } from "commander";
-import { ConfigError, IllegalTransitionError, NotFoundError, ValidationError, coerceError } from "../errors.js";
+import { ConfigError, coerceError, IllegalTransitionError, NotFoundError, ValidationError } from "../errors.js";
 import type { CoordinationStore } from "../store/port.js";
-import { openCliStore, type CliIo, type GlobalOptions } from "./cli-context.js";
+import { type CliIo, type GlobalOptions, openCliStore } from "./cli-context.js";
 import { registerClusterCommands } from "./commands/cluster-commands.js";
 import { registerDemoCommand } from "./commands/demo-command.js";
 import { registerTaskCommands } from "./commands/task-commands.js";
@@ -15,7 +15,11 @@ export interface RunCliOptions {
 
 /** Exit codes: 0 ok, 1 the store failed, 2 a bad argument / unknown id / illegal action / bad config. */
 export async function runCli(argv: readonly string[], opts: RunCliOptions = {}): Promise<number> {
-  const io: CliIo = { out: opts.out ?? ((t) => process.stdout.write(`${t}\n`)), env: opts.env ?? process.env, cwd: opts.cwd ?? process.cwd() };
+  const io: CliIo = {
+    out: opts.out ?? ((t) => process.stdout.write(`${t}\n`)),
+    env: opts.env ?? process.env,
+    cwd: opts.cwd ?? process.cwd(),
+  };
   const err = opts.err ?? ((t: string) => process.stderr.write(`${t}\n`));
 
   const program = new Command("sentinel")
@@ -23,7 +27,11 @@ export async function runCli(argv: readonly string[], opts: RunCliOptions = {}):
     .option("--json", "machine-readable output")
     .option("--db <path>", "use this SQLite file (default: the worker's store selection)")
     .exitOverride()
-    .configureOutput({ writeOut: (t) => io.out(t.trimEnd()), writeErr: (t) => err(t.trimEnd()), outputError: () => undefined })
+    .configureOutput({
+      writeOut: (t) => io.out(t.trimEnd()),
+      writeErr: (t) => err(t.trimEnd()),
+      outputError: () => undefined,
+    })
     .showSuggestionAfterError(true);
 
   const withStore = async (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => {
@@ -43,13 +51,22 @@ export async function runCli(argv: readonly string[], opts: RunCliOptions = {}):
     return 0;
   } catch (thrown) {
     if (thrown instanceof CommanderError) {
-      if (thrown.code === "commander.helpDisplayed" || thrown.code === "commander.version" || thrown.code === "commander.help") return 0;
+      if (
+        thrown.code === "commander.helpDisplayed" ||
+        thrown.code === "commander.version" ||
+        thrown.code === "commander.help"
+      )
+        return 0;
       err(thrown.message.replace(/^error: /, "sentinel: ").replace(/\s*\n\s*/g, " "));
       return 2;
     }
     const error = coerceError(thrown);
     err(`sentinel: ${error.message.replace(/\s*\n\s*/g, " ")}`);
-    const isUsage = error instanceof ValidationError || error instanceof NotFoundError || error instanceof IllegalTransitionError || error instanceof ConfigError;
+    const isUsage =
+      error instanceof ValidationError ||
+      error instanceof NotFoundError ||
+      error instanceof IllegalTransitionError ||
+      error instanceof ConfigError;
     return isUsage ? 2 : 1;
   }
 }

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
-import { hostname as osHostname, cpus, totalmem } from "node:os";
+import { cpus, hostname as osHostname, totalmem } from "node:os";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { z } from "zod";
 import { ConfigError } from "../errors.js";
-import { ENV_BINDINGS, convertEnvValue } from "./env-vars.js";
+import { convertEnvValue, ENV_BINDINGS } from "./env-vars.js";
 import { describeExpected, valueAt } from "./format-issue.js";
 import { DEMO_HANDLERS, type HandlerSpec, type WorkerConfigFile, workerConfigFileSchema } from "./schema.js";
 import { substituteEnv } from "./substitute-env.js";
@@ -21,7 +21,10 @@ export interface LoadWorkerConfigOptions {
 }
 
 export type StoreConfig =
-  | { backend: "sqlite"; /** null: the default `<SENTINEL_DATA_DIR or <repo>/data>/sentinel.db`, resolved when the store opens. */ sqlitePath: string | null }
+  | {
+      backend: "sqlite" /** null: the default `<SENTINEL_DATA_DIR or <repo>/data>/sentinel.db`, resolved when the store opens. */;
+      sqlitePath: string | null;
+    }
   | {
       backend: "github";
       owner: string;
@@ -153,15 +156,37 @@ function resolveConfig(
   const supported = file.capacity.supportedTaskTypes ?? handlerTypes;
   const missing = supported.filter((t) => !handlers[t]);
   if (missing.length > 0) {
-    throw new ConfigError("capacity.supportedTaskTypes", `types that have a handler in "handlers" (no handler for ${missing.join(", ")})`, source);
+    throw new ConfigError(
+      "capacity.supportedTaskTypes",
+      `types that have a handler in "handlers" (no handler for ${missing.join(", ")})`,
+      source,
+    );
   }
 
   const { heartbeat, registry } = file.distributed;
-  const staleThresholdMs = agree("distributed.heartbeat.staleThresholdMs", heartbeat.staleThresholdMs, "distributed.registry.staleThresholdMs", registry.staleThresholdMs, source) ?? DEFAULT_STALE_THRESHOLD_MS;
-  const checkIntervalMs = agree("distributed.heartbeat.checkIntervalMs", heartbeat.checkIntervalMs, "distributed.registry.healthCheckIntervalMs", registry.healthCheckIntervalMs, source) ?? DEFAULT_CHECK_INTERVAL_MS;
+  const staleThresholdMs =
+    agree(
+      "distributed.heartbeat.staleThresholdMs",
+      heartbeat.staleThresholdMs,
+      "distributed.registry.staleThresholdMs",
+      registry.staleThresholdMs,
+      source,
+    ) ?? DEFAULT_STALE_THRESHOLD_MS;
+  const checkIntervalMs =
+    agree(
+      "distributed.heartbeat.checkIntervalMs",
+      heartbeat.checkIntervalMs,
+      "distributed.registry.healthCheckIntervalMs",
+      registry.healthCheckIntervalMs,
+      source,
+    ) ?? DEFAULT_CHECK_INTERVAL_MS;
   if (staleThresholdMs <= heartbeat.intervalMs) {
     const from = env.STALE_WORKER_THRESHOLD_MS ? "env STALE_WORKER_THRESHOLD_MS" : source;
-    throw new ConfigError("distributed.heartbeat.staleThresholdMs", `a value greater than distributed.heartbeat.intervalMs (${heartbeat.intervalMs}); got ${staleThresholdMs}`, from);
+    throw new ConfigError(
+      "distributed.heartbeat.staleThresholdMs",
+      `a value greater than distributed.heartbeat.intervalMs (${heartbeat.intervalMs}); got ${staleThresholdMs}`,
+      from,
+    );
   }
 
   const { workerId: fileWorkerId, hostname: _hostname, ...distributed } = file.distributed;
@@ -184,14 +209,26 @@ function resolveConfig(
   };
 }
 
-function agree(key: string, value: number | undefined, aliasKey: string, alias: number | undefined, source: string): number | undefined {
+function agree(
+  key: string,
+  value: number | undefined,
+  aliasKey: string,
+  alias: number | undefined,
+  source: string,
+): number | undefined {
   if (value !== undefined && alias !== undefined && value !== alias) {
     throw new ConfigError(aliasKey, `the same value as ${key} (${value}) or leave it out; got ${alias}`, source);
   }
   return value ?? alias;
 }
 
-function resolveStore(file: WorkerConfigFile, raw: unknown, env: NodeJS.ProcessEnv, cwd: string, configFile: string | null): StoreConfig {
+function resolveStore(
+  file: WorkerConfigFile,
+  raw: unknown,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  configFile: string | null,
+): StoreConfig {
   const source = configFile ?? "defaults";
   const explicitBackend = env.SENTINEL_STORE || valueAt(raw, ["store", "backend"]) !== undefined;
   const githubFromEnv = Boolean(env.GITHUB_TOKEN && env.GITHUB_OWNER && env.GITHUB_REPO);
@@ -204,9 +241,20 @@ function resolveStore(file: WorkerConfigFile, raw: unknown, env: NodeJS.ProcessE
     return { backend, sqlitePath: path ? (isAbsolute(path) ? path : resolve(base, path)) : null };
   }
   const github = file.store.github;
-  if (!github?.owner) throw new ConfigError("store.github.owner", "the repository owner (or GITHUB_OWNER) for the github backend", source);
-  if (!github.repo) throw new ConfigError("store.github.repo", "the repository name (or GITHUB_REPO) for the github backend", source);
+  if (!github?.owner)
+    throw new ConfigError(
+      "store.github.owner",
+      "the repository owner (or GITHUB_OWNER) for the github backend",
+      source,
+    );
+  if (!github.repo)
+    throw new ConfigError("store.github.repo", "the repository name (or GITHUB_REPO) for the github backend", source);
   const token = env.GITHUB_TOKEN;
-  if (!token) throw new ConfigError("GITHUB_TOKEN", "a GitHub token in the environment for the github backend (never in the file)", "env GITHUB_TOKEN");
+  if (!token)
+    throw new ConfigError(
+      "GITHUB_TOKEN",
+      "a GitHub token in the environment for the github backend (never in the file)",
+      "env GITHUB_TOKEN",
+    );
   return { backend, ...github, token, hmacSecret: env.SENTINEL_HMAC_SECRET || null };
 }

@@ -88,7 +88,9 @@ const memorySyncSchema = z
     intervalMs: leaf.intervalMs.default(5000),
     conflictResolution: z.literal("last_write_wins").default("last_write_wins"),
     cacheSize: leaf.cacheSize.default(1000),
-    namespaces: z.array(z.enum(["swarm", "tasks", "workers", "global"])).default(["swarm", "tasks", "workers", "global"]),
+    namespaces: z
+      .array(z.enum(["swarm", "tasks", "workers", "global"]))
+      .default(["swarm", "tasks", "workers", "global"]),
   })
   .strict();
 

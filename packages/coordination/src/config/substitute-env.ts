@@ -23,7 +23,11 @@ function substituteString(text: string, env: NodeJS.ProcessEnv, source: string, 
     const found = env[name];
     if (found !== undefined && found !== "") return found;
     if (fallback !== undefined) return fallback;
-    throw new ConfigError(path.join(".") || "(root)", `environment variable ${name} to be set (referenced as \${${name}})`, source);
+    throw new ConfigError(
+      path.join(".") || "(root)",
+      `environment variable ${name} to be set (referenced as \${${name}})`,
+      source,
+    );
   };
   const whole = WHOLE_REF_RE.exec(text);
   if (whole) {

@@ -12,7 +12,7 @@ export interface MemoryEntry {
   updatedAt: number;
 }
 
-const KEY_RE = /^(swarm|tasks|workers|global)\/[A-Za-z0-9._:\/-]{1,200}$/;
+const KEY_RE = /^(swarm|tasks|workers|global)\/[A-Za-z0-9._:/-]{1,200}$/;
 
 export function namespaceOf(key: string): MemoryNamespace {
   if (!KEY_RE.test(key) || key.includes("//") || key.endsWith("/")) {

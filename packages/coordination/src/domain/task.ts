@@ -24,7 +24,12 @@ export const newTaskSchema = z.object({
   params: z.unknown().default({}),
   maxAttempts: z.number().int().min(1).max(100).default(3),
   /** Lock TTL: the longest one attempt may run before its lock expires. */
-  timeoutMs: z.number().int().min(100).max(24 * 3600_000).default(300_000),
+  timeoutMs: z
+    .number()
+    .int()
+    .min(100)
+    .max(24 * 3600_000)
+    .default(300_000),
   /** Delay before the first attempt. */
   delayMs: z.number().int().min(0).default(0),
   pinnedWorkerId: z.string().min(1).nullable().default(null),

@@ -69,7 +69,10 @@ export interface WorkerRecord extends WorkerRegistration {
 }
 
 /** Lease is live iff the worker is in a lease-holding state and its heartbeat is recent, by the store's clock. */
-export function isLeaseLive(worker: Pick<WorkerRecord, "state" | "lastHeartbeatAt" | "leaseMs">, storeNow: number): boolean {
+export function isLeaseLive(
+  worker: Pick<WorkerRecord, "state" | "lastHeartbeatAt" | "leaseMs">,
+  storeNow: number,
+): boolean {
   return LEASE_HOLDING_STATES.includes(worker.state) && storeNow < worker.lastHeartbeatAt + worker.leaseMs;
 }
 

@@ -30,4 +30,9 @@ const fail = defineHandler(
   },
 );
 
-export const BUILTIN_HANDLER_DEFINITIONS: Record<"noop" | "echo" | "sleep" | "fail", HandlerDefinition> = { noop, echo, sleep, fail };
+export const BUILTIN_HANDLER_DEFINITIONS: Record<"noop" | "echo" | "sleep" | "fail", HandlerDefinition> = {
+  noop,
+  echo,
+  sleep,
+  fail,
+};

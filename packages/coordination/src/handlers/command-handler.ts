@@ -55,7 +55,9 @@ export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHand
           killTimer = setTimeout(() => child.kill("SIGKILL"), killGraceMs);
           killTimer.unref();
         };
-        const timeout = spec.timeoutMs ? setTimeout(() => stop(`timed out after ${spec.timeoutMs} ms`), spec.timeoutMs) : undefined;
+        const timeout = spec.timeoutMs
+          ? setTimeout(() => stop(`timed out after ${spec.timeoutMs} ms`), spec.timeoutMs)
+          : undefined;
         const onAbort = () => stop(`aborted (${String(signal.reason ?? "signal")})`);
         if (signal.aborted) onAbort();
         else signal.addEventListener("abort", onAbort, { once: true });
@@ -94,7 +96,14 @@ export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHand
           if (stopReason !== null) {
             rejectRun(new CommandFailedError(code, signalName, tail, `${file} ${stopReason}`));
           } else if (code !== 0) {
-            rejectRun(new CommandFailedError(code, signalName, tail, signalName ? `${file} killed by ${signalName}` : `${file} exited with code ${code}`));
+            rejectRun(
+              new CommandFailedError(
+                code,
+                signalName,
+                tail,
+                signalName ? `${file} killed by ${signalName}` : `${file} exited with code ${code}`,
+              ),
+            );
           } else {
             resolveRun(parseOutput(Buffer.concat(stdout).toString("utf8"), truncated));
           }

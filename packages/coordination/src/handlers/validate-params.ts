@@ -9,6 +9,10 @@ export function validateParams(handler: HandlerDefinition, params: unknown): unk
   if (result.success) return result.data;
   const issue = result.error.issues[0] as z.core.$ZodIssue;
   const field = ["params", ...issue.path.map(String)].join(".");
-  const received = issue.path.reduce<unknown>((node, key) => (node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined), params);
+  const received = issue.path.reduce<unknown>(
+    (node, key) =>
+      node !== null && typeof node === "object" ? (node as Record<PropertyKey, unknown>)[key] : undefined,
+    params,
+  );
   throw new ValidationError(field, issue.message, received);
 }

@@ -3,9 +3,9 @@ import type { Lock } from "../domain/lock.js";
 import { retryDelayMs } from "../domain/task.js";
 import { isLeaseLive, LEASE_HOLDING_STATES, type WorkerRecord, type WorkerState } from "../domain/worker.js";
 import { coerceError, IllegalTransitionError, StaleFencingTokenError } from "../errors.js";
+import { type IntervalTask, startIntervalTask } from "../interval-task.js";
 import { findExpiredLocks, listRunningTasks } from "../locks/expired-locks.js";
 import type { CoordinationStore } from "../store/port.js";
-import { startIntervalTask, type IntervalTask } from "../interval-task.js";
 import { emptyReport, type MonitorReport } from "./monitor-report.js";
 
 const FAILED_STATES: readonly WorkerState[] = ["STALE", "OFFLINE", "REMOVED"];
@@ -77,9 +77,9 @@ export class HeartbeatMonitor {
   start(): void {
     this.loop ??= startIntervalTask(
       () =>
-      this.checkOnce()
-        .then((report) => this.deliver(report))
-        .catch((thrown) => this.opts.logger?.error({ err: coerceError(thrown) }, "heartbeat monitor round failed")),
+        this.checkOnce()
+          .then((report) => this.deliver(report))
+          .catch((thrown) => this.opts.logger?.error({ err: coerceError(thrown) }, "heartbeat monitor round failed")),
       this.checkIntervalMs,
       { runImmediately: true, unref: true },
     );
@@ -124,7 +124,11 @@ export class HeartbeatMonitor {
   private async pruneHeartbeatEvents(now: number, report: MonitorReport): Promise<void> {
     if (!this.store.pruneEvents) return;
     try {
-      report.prunedHeartbeatEvents = await this.store.pruneEvents({ kinds: ["worker.heartbeat"], before: now - this.heartbeatEventRetentionMs, limit: PRUNE_BATCH });
+      report.prunedHeartbeatEvents = await this.store.pruneEvents({
+        kinds: ["worker.heartbeat"],
+        before: now - this.heartbeatEventRetentionMs,
+        limit: PRUNE_BATCH,
+      });
     } catch (thrown) {
       report.errors.push({ subject: "heartbeat event retention", message: coerceError(thrown).message });
     }
@@ -149,11 +153,25 @@ export class HeartbeatMonitor {
   }
 
   /** Conditional on the state we judged; false when someone else moved the worker first. */
-  private async transition(worker: WorkerRecord, to: WorkerState, reason: string, report: MonitorReport, opts: { onlyIfLeaseExpired?: boolean } = {}): Promise<boolean> {
+  private async transition(
+    worker: WorkerRecord,
+    to: WorkerState,
+    reason: string,
+    report: MonitorReport,
+    opts: { onlyIfLeaseExpired?: boolean } = {},
+  ): Promise<boolean> {
     try {
-      await this.store.transitionWorker(worker.id, to, { expectedFrom: [worker.state], ...opts, actor: this.actor, reason });
+      await this.store.transitionWorker(worker.id, to, {
+        expectedFrom: [worker.state],
+        ...opts,
+        actor: this.actor,
+        reason,
+      });
       // The subject goes in metadata: `worker_id` is the logging (monitoring) worker's own field.
-      this.opts.logger?.info({ action: "worker.state_changed", metadata: { subject_worker_id: worker.id, from: worker.state, to, reason } }, "monitor moved worker");
+      this.opts.logger?.info(
+        { action: "worker.state_changed", metadata: { subject_worker_id: worker.id, from: worker.state, to, reason } },
+        "monitor moved worker",
+      );
       return true;
     } catch (thrown) {
       if (thrown instanceof IllegalTransitionError) {
@@ -173,7 +191,10 @@ export class HeartbeatMonitor {
       actor: this.actor,
       data: { previousState: worker.state, lastHeartbeatAt: worker.lastHeartbeatAt, silentMs, leaseMs: worker.leaseMs },
     });
-    this.opts.logger?.warn({ action: "alert.worker_failed", metadata: { subject_worker_id: worker.id, silentMs } }, "worker failed");
+    this.opts.logger?.warn(
+      { action: "alert.worker_failed", metadata: { subject_worker_id: worker.id, silentMs } },
+      "worker failed",
+    );
 
     const failed = new Set<string>();
     for (const task of await listRunningTasks(this.store, worker.id)) {
@@ -187,7 +208,10 @@ export class HeartbeatMonitor {
     }
     for (const lock of locks) {
       if (lock.ownerId !== worker.id || failed.has(lock.taskId)) continue;
-      const released = await this.store.forceReleaseLock(lock.taskId, { actor: this.actor, reason: `worker ${worker.id} failed` });
+      const released = await this.store.forceReleaseLock(lock.taskId, {
+        actor: this.actor,
+        reason: `worker ${worker.id} failed`,
+      });
       if (released) report.releasedLocks.push({ taskId: released.taskId, workerId: worker.id, token: released.token });
     }
   }
@@ -195,7 +219,7 @@ export class HeartbeatMonitor {
   /** Running tasks whose lock outran the task timeout while their worker is alive. */
   private async failTimedOutTasks(workers: WorkerRecord[], now: number, report: MonitorReport): Promise<void> {
     const byId = new Map(workers.map((w) => [w.id, w]));
-    let expired;
+    let expired: Awaited<ReturnType<typeof findExpiredLocks>>;
     try {
       expired = await findExpiredLocks(this.store);
     } catch (thrown) {
@@ -228,7 +252,13 @@ export class HeartbeatMonitor {
   }
 
   /** The task's new state, or null if it had already moved on (another monitor, or the worker finished). */
-  private async failTask(taskId: string, token: number, message: string, delayMs: number, report: MonitorReport): Promise<string | null> {
+  private async failTask(
+    taskId: string,
+    token: number,
+    message: string,
+    delayMs: number,
+    report: MonitorReport,
+  ): Promise<string | null> {
     try {
       const task = await this.store.failTask(taskId, token, { message, retryable: true, retryDelayMs: delayMs });
       return task.state;

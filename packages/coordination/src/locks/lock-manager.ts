@@ -3,10 +3,10 @@ import type { Lock, LockMetadata } from "../domain/lock.js";
 import { coerceError, ValidationError } from "../errors.js";
 import type { CoordinationStore } from "../store/port.js";
 import { fullJitterDelayMs } from "./backoff.js";
+import { type ExpiredLock, findExpiredLocks } from "./expired-locks.js";
 import type { LockListener, LockManagerEvents, LockTransition } from "./lock-events.js";
 import { LockHandle, type LockHandleHost } from "./lock-handle.js";
 import { assertLockTransition, type LockState } from "./lock-state.js";
-import { findExpiredLocks, type ExpiredLock } from "./expired-locks.js";
 
 /** What to do when the task's lock is held by someone else (seed: "Lock Conflict Resolution"). */
 export type ConflictPolicy = "skip" | "wait" | "retry";
@@ -191,7 +191,14 @@ export class LockManager implements LockHandleHost {
 
   private step(track: Track, to: LockState, token: number | null, holder?: Lock): void {
     assertLockTransition(track.taskId, track.state, to);
-    const transition: LockTransition = { taskId: track.taskId, ownerId: track.ownerId, from: track.state, to, token, attempt: track.attempt };
+    const transition: LockTransition = {
+      taskId: track.taskId,
+      ownerId: track.ownerId,
+      from: track.state,
+      to,
+      token,
+      attempt: track.attempt,
+    };
     if (holder) transition.holder = { ownerId: holder.ownerId, token: holder.token, expiresAt: holder.expiresAt };
     track.state = to;
     this.emit("transition", transition);

@@ -5,7 +5,9 @@ import { assertLockTransition, canTransitionLock, LOCK_STATES } from "./lock-sta
 
 describe("lock state machine", () => {
   it("allows exactly the seed's edges", () => {
-    const legal = LOCK_STATES.flatMap((from) => LOCK_STATES.filter((to) => canTransitionLock(from, to)).map((to) => `${from}->${to}`));
+    const legal = LOCK_STATES.flatMap((from) =>
+      LOCK_STATES.filter((to) => canTransitionLock(from, to)).map((to) => `${from}->${to}`),
+    );
     expect(legal.sort()).toEqual(
       [
         "NO_LOCK->ACQUIRING",
@@ -24,7 +26,9 @@ describe("lock state machine", () => {
 
   it("rejects illegal transitions with a typed error", () => {
     expect(() => assertLockTransition("t1", "NO_LOCK", "EXECUTING")).toThrow(IllegalTransitionError);
-    expect(() => assertLockTransition("t1", "FAILED", "ACQUIRING")).toThrow(/lock t1: illegal transition FAILED → ACQUIRING/);
+    expect(() => assertLockTransition("t1", "FAILED", "ACQUIRING")).toThrow(
+      /lock t1: illegal transition FAILED → ACQUIRING/,
+    );
   });
 });
 

@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
-import { assertMayWrite, MEMORY_NAMESPACES, namespaceOf, type MemoryEntry } from "../domain/memory.js";
+import { assertMayWrite, MEMORY_NAMESPACES, type MemoryEntry, namespaceOf } from "../domain/memory.js";
 import { coerceError, ValidationError } from "../errors.js";
+import { type IntervalTask, startIntervalTask } from "../interval-task.js";
 import type { CoordinationStore } from "../store/port.js";
-import { startIntervalTask, type IntervalTask } from "../interval-task.js";
-import { toMemoryChange, type MemoryChange, type MemoryListener } from "./memory-change.js";
+import { type MemoryChange, type MemoryListener, toMemoryChange } from "./memory-change.js";
 import { VersionedLru } from "./versioned-lru.js";
 
 export interface MemorySyncManagerOptions {
@@ -46,7 +46,8 @@ export class MemorySyncManager {
     private readonly opts: MemorySyncManagerOptions,
   ) {
     const cacheSize = opts.cacheSize ?? 1000;
-    if (!Number.isInteger(cacheSize) || cacheSize < 1) throw new ValidationError("cacheSize", "a positive integer", cacheSize);
+    if (!Number.isInteger(cacheSize) || cacheSize < 1)
+      throw new ValidationError("cacheSize", "a positive integer", cacheSize);
     this.writerId = opts.writerId;
     this.cache = new VersionedLru(cacheSize);
     this.syncIntervalMs = opts.syncIntervalMs ?? 5000;
@@ -129,9 +130,9 @@ export class MemorySyncManager {
   start(): void {
     this.loop ??= startIntervalTask(
       () =>
-      this.refresh()
-        .then(() => undefined)
-        .catch((thrown) => this.opts.logger?.error({ err: coerceError(thrown) }, "memory sync failed")),
+        this.refresh()
+          .then(() => undefined)
+          .catch((thrown) => this.opts.logger?.error({ err: coerceError(thrown) }, "memory sync failed")),
       this.syncIntervalMs,
       { runImmediately: true, unref: true },
     );
@@ -215,6 +216,10 @@ const PREFIX_RE = new RegExp(`^(|(${MEMORY_NAMESPACES.join("|")})(/[A-Za-z0-9._:
 
 function assertPrefix(prefix: string): void {
   if (!PREFIX_RE.test(prefix)) {
-    throw new ValidationError("prefix", `"" or a key prefix starting with one of ${MEMORY_NAMESPACES.join(", ")}`, prefix);
+    throw new ValidationError(
+      "prefix",
+      `"" or a key prefix starting with one of ${MEMORY_NAMESPACES.join(", ")}`,
+      prefix,
+    );
   }
 }

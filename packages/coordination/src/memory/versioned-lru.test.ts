@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { MemoryEntry } from "../domain/memory.js";
 import { VersionedLru } from "./versioned-lru.js";
 
-const entry = (key: string, version: number, value: unknown = version): MemoryEntry => ({ key, value, version, writerId: "w", updatedAt: 0 });
+const entry = (key: string, version: number, value: unknown = version): MemoryEntry => ({
+  key,
+  value,
+  version,
+  writerId: "w",
+  updatedAt: 0,
+});
 
 describe("VersionedLru", () => {
   it("never lets an older version replace a newer one", () => {

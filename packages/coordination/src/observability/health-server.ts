@@ -54,7 +54,9 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
       );
       return;
     }
-    res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: `no route ${path}; try /health or /metrics` }));
+    res
+      .writeHead(404, { "content-type": "application/json" })
+      .end(JSON.stringify({ error: `no route ${path}; try /health or /metrics` }));
   });
   await new Promise<void>((resolveListen, reject) => {
     server.once("error", reject);
@@ -65,9 +67,10 @@ export async function startHealthServer(opts: HealthServerOptions): Promise<Heal
   return {
     url: `http://${host}:${port}`,
     port,
-    close: () => new Promise<void>((done) => {
-      server.closeAllConnections();
-      server.close(() => done());
-    }),
+    close: () =>
+      new Promise<void>((done) => {
+        server.closeAllConnections();
+        server.close(() => done());
+      }),
   };
 }

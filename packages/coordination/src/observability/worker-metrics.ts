@@ -19,8 +19,18 @@ export function createWorkerMetrics(workerId: string): WorkerMetrics {
   const registers = [registry];
   return {
     registry,
-    tasksProcessed: new Counter({ name: "sentinel_worker_tasks_processed_total", help: "Tasks this worker completed successfully", labelNames: ["type"], registers }),
-    tasksFailed: new Counter({ name: "sentinel_worker_tasks_failed_total", help: "Task attempts that failed on this worker", labelNames: ["type", "retryable"], registers }),
+    tasksProcessed: new Counter({
+      name: "sentinel_worker_tasks_processed_total",
+      help: "Tasks this worker completed successfully",
+      labelNames: ["type"],
+      registers,
+    }),
+    tasksFailed: new Counter({
+      name: "sentinel_worker_tasks_failed_total",
+      help: "Task attempts that failed on this worker",
+      labelNames: ["type", "retryable"],
+      registers,
+    }),
     taskDuration: new Histogram({
       name: "sentinel_worker_task_duration_seconds",
       help: "Handler run time per attempt",
@@ -28,15 +38,28 @@ export function createWorkerMetrics(workerId: string): WorkerMetrics {
       buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600],
       registers,
     }),
-    lockConflicts: new Counter({ name: "sentinel_worker_lock_conflicts_total", help: "Lock acquisitions lost to another holder", registers }),
+    lockConflicts: new Counter({
+      name: "sentinel_worker_lock_conflicts_total",
+      help: "Lock acquisitions lost to another holder",
+      registers,
+    }),
     staleTokenRejections: new Counter({
       name: "sentinel_worker_stale_token_rejections_total",
       help: "Outcomes the store rejected because this attempt no longer owns the task (stale fencing token, or task no longer running)",
       labelNames: ["reason"],
       registers,
     }),
-    heartbeatFailures: new Counter({ name: "sentinel_worker_heartbeat_failures_total", help: "Heartbeats that failed to reach the store or were refused", registers }),
+    heartbeatFailures: new Counter({
+      name: "sentinel_worker_heartbeat_failures_total",
+      help: "Heartbeats that failed to reach the store or were refused",
+      registers,
+    }),
     activeTasks: new Gauge({ name: "sentinel_worker_active_tasks", help: "Tasks executing right now", registers }),
-    storeErrors: new Counter({ name: "sentinel_worker_store_errors_total", help: "Store calls that failed, by loop step", labelNames: ["step"], registers }),
+    storeErrors: new Counter({
+      name: "sentinel_worker_store_errors_total",
+      help: "Store calls that failed, by loop step",
+      labelNames: ["step"],
+      registers,
+    }),
   };
 }

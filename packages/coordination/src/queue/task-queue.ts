@@ -83,9 +83,16 @@ export class TaskQueue {
 
   /** Retry or cancel every task matching the filter; `dryRun` only counts. */
   async bulk(request: BulkRequest): Promise<BulkResult> {
-    const applicable = (state: TaskState): boolean => (request.action === "retry" ? RETRYABLE_STATES.includes(state) : !isTerminal(state));
+    const applicable = (state: TaskState): boolean =>
+      request.action === "retry" ? RETRYABLE_STATES.includes(state) : !isTerminal(state);
     const matches = (await this.listAll(request.filter)).filter((t) => applicable(t.state));
-    const result: BulkResult = { action: request.action, dryRun: request.dryRun, matched: matches.length, applied: 0, skipped: 0 };
+    const result: BulkResult = {
+      action: request.action,
+      dryRun: request.dryRun,
+      matched: matches.length,
+      applied: 0,
+      skipped: 0,
+    };
     if (request.dryRun) return result;
     for (const task of matches) {
       try {

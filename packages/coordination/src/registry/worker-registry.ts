@@ -1,4 +1,9 @@
-import { assertWorkerTransition, type WorkerRecord, type WorkerRegistration, type WorkerState } from "../domain/worker.js";
+import {
+  assertWorkerTransition,
+  type WorkerRecord,
+  type WorkerRegistration,
+  type WorkerState,
+} from "../domain/worker.js";
 import { NotFoundError } from "../errors.js";
 import type { CoordinationStore } from "../store/port.js";
 import { buildRegistration } from "./build-registration.js";

@@ -70,7 +70,8 @@ export function createCompletionBatcher(store: CoordinationStore, opts: Completi
     outstanding -= batch.length;
     batch.forEach((w, i) => {
       const outcome = outcomes[i];
-      if (!outcome) w.reject(new Error(`the store returned ${outcomes.length} outcomes for ${batch.length} completions`));
+      if (!outcome)
+        w.reject(new Error(`the store returned ${outcomes.length} outcomes for ${batch.length} completions`));
       else if (outcome.ok) w.resolve(outcome.task);
       else w.reject(outcome.error);
     });

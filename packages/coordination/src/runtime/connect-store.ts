@@ -1,5 +1,5 @@
 import type { StoreConfig } from "../config/load-worker-config.js";
-import { openStoreFromConfig, type OpenedStore, type OpenStoreOptions } from "../store/open-store.js";
+import { type OpenedStore, type OpenStoreOptions, openStoreFromConfig } from "../store/open-store.js";
 
 export type ConnectedStore = OpenedStore;
 

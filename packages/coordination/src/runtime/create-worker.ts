@@ -1,11 +1,11 @@
 import type { WorkerHealth } from "../observability/health-server.js";
 import type { WorkerMetrics } from "../observability/worker-metrics.js";
-import type { WorkerOptions, WorkerRuntimeState } from "./worker-options.js";
 import { drainWorker } from "./worker/drain-worker.js";
 import { abortRunningTasks } from "./worker/running-tasks.js";
 import { startWorker } from "./worker/start-worker.js";
 import { createWorkerContext } from "./worker/worker-context.js";
 import { describeHealth } from "./worker/worker-health.js";
+import type { WorkerOptions, WorkerRuntimeState } from "./worker-options.js";
 
 export interface Worker {
   readonly id: string;

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import type { MemoryEntry } from "../domain/memory.js";
 import type { BalancingHistoryRecorder } from "../balancer/balancing-history.js";
+import type { MemoryEntry } from "../domain/memory.js";
 import { coerceError, IllegalTransitionError, StaleFencingTokenError } from "../errors.js";
 import type { HandlerDefinition } from "../handlers/task-handler.js";
 import type { MemorySyncManager } from "../memory/memory-sync-manager.js";
@@ -35,23 +35,45 @@ type Outcome = { ok: true; result: unknown } | { ok: false; error: Error };
  * as a failed/dead task, or — when the store says our token is stale — as a logged
  * "rejected_stale_token" (another worker owns the task now; our result must not count).
  */
-export async function runTask(deps: RunTaskDeps, claim: ClaimedTask, signal: AbortSignal, sharedGlobal?: Promise<MemoryEntry[]>): Promise<void> {
+export async function runTask(
+  deps: RunTaskDeps,
+  claim: ClaimedTask,
+  signal: AbortSignal,
+  sharedGlobal?: Promise<MemoryEntry[]>,
+): Promise<void> {
   const { task, lock } = claim;
   const log = deps.log.child({ task_id: task.id });
   const started = performance.now();
   // Per-task success lines are debug: at info they were a measurable share of a busy worker's CPU. Failures stay warn.
-  log.debug({ action: "task.start", metadata: { type: task.type, attempt: task.attempts, fencing_token: lock.token } }, "task started");
+  log.debug(
+    { action: "task.start", metadata: { type: task.type, attempt: task.attempts, fencing_token: lock.token } },
+    "task started",
+  );
 
   const outcome = await attempt(deps, claim, signal, log, sharedGlobal);
   const durationMs = Math.round(performance.now() - started);
-  deps.history.record({ taskType: task.type, affinityKey: task.affinityKey, workerId: deps.workerId, succeeded: outcome.ok, durationMs });
+  deps.history.record({
+    taskType: task.type,
+    affinityKey: task.affinityKey,
+    workerId: deps.workerId,
+    succeeded: outcome.ok,
+    durationMs,
+  });
 
   try {
     if (outcome.ok) {
       await storeResultReleaseLockAndComplete(deps.complete, claim, outcome.result);
       deps.metrics.tasksProcessed.inc({ type: task.type });
       deps.metrics.taskDuration.observe({ type: task.type, result: "succeeded" }, durationMs / 1000);
-      log.debug({ action: "task.complete", result: "succeeded", duration_ms: durationMs, metadata: { fencing_token: lock.token } }, "task succeeded");
+      log.debug(
+        {
+          action: "task.complete",
+          result: "succeeded",
+          duration_ms: durationMs,
+          metadata: { fencing_token: lock.token },
+        },
+        "task succeeded",
+      );
       return;
     }
     const aborted = outcome.error instanceof TaskAbortedError;
@@ -60,39 +82,98 @@ export async function runTask(deps: RunTaskDeps, claim: ClaimedTask, signal: Abo
     deps.metrics.tasksFailed.inc({ type: task.type, retryable: String(retryable) });
     deps.metrics.taskDuration.observe({ type: task.type, result: "failed" }, durationMs / 1000);
     log.warn(
-      { action: "task.fail", result: failed.state, duration_ms: durationMs, metadata: { error: outcome.error.message, retryable, attempt: task.attempts, max_attempts: task.maxAttempts, run_at: failed.runAt } },
+      {
+        action: "task.fail",
+        result: failed.state,
+        duration_ms: durationMs,
+        metadata: {
+          error: outcome.error.message,
+          retryable,
+          attempt: task.attempts,
+          max_attempts: task.maxAttempts,
+          run_at: failed.runAt,
+        },
+      },
       failed.state === "dead" ? "task dead" : "task failed, retry scheduled",
     );
   } catch (thrown) {
     const error = coerceError(thrown);
     if (error instanceof StaleFencingTokenError) {
       deps.metrics.staleTokenRejections.inc({ reason: "stale_token" });
-      log.warn({ action: outcome.ok ? "task.complete" : "task.fail", result: "rejected_stale_token", duration_ms: durationMs, metadata: { presented: error.presented, current: error.current } }, "store rejected our stale fencing token; another attempt owns the task");
+      log.warn(
+        {
+          action: outcome.ok ? "task.complete" : "task.fail",
+          result: "rejected_stale_token",
+          duration_ms: durationMs,
+          metadata: { presented: error.presented, current: error.current },
+        },
+        "store rejected our stale fencing token; another attempt owns the task",
+      );
       // Recorded so the task's timeline shows the refused write next to the attempt that won.
       await deps.store
-        .appendEvent({ kind: "task.write_rejected", taskId: task.id, workerId: deps.workerId, actor: deps.workerId, data: { attempted: outcome.ok ? "complete" : "fail", presented: error.presented, current: error.current } })
-        .catch((thrown) => log.warn({ action: "task.write_rejected", result: "not_recorded", metadata: { error: coerceError(thrown).message } }, "could not record the rejected write"));
+        .appendEvent({
+          kind: "task.write_rejected",
+          taskId: task.id,
+          workerId: deps.workerId,
+          actor: deps.workerId,
+          data: { attempted: outcome.ok ? "complete" : "fail", presented: error.presented, current: error.current },
+        })
+        .catch((thrown) =>
+          log.warn(
+            { action: "task.write_rejected", result: "not_recorded", metadata: { error: coerceError(thrown).message } },
+            "could not record the rejected write",
+          ),
+        );
     } else if (error instanceof IllegalTransitionError) {
       // A monitor (our lease lapsed) or an operator already moved the task out of running under
       // this same token; our outcome must not count.
       deps.metrics.staleTokenRejections.inc({ reason: "not_running" });
-      log.warn({ action: outcome.ok ? "task.complete" : "task.fail", result: "rejected_not_running", duration_ms: durationMs, metadata: { error: error.message } }, "task is no longer running under our attempt; outcome discarded");
+      log.warn(
+        {
+          action: outcome.ok ? "task.complete" : "task.fail",
+          result: "rejected_not_running",
+          duration_ms: durationMs,
+          metadata: { error: error.message },
+        },
+        "task is no longer running under our attempt; outcome discarded",
+      );
     } else {
       deps.metrics.storeErrors.inc({ step: outcome.ok ? "complete" : "fail" });
       // Our lock lapses by its TTL or with our lease, and the monitor requeues the task.
-      log.error({ action: outcome.ok ? "task.complete" : "task.fail", result: "store_error", duration_ms: durationMs, metadata: { error: error.message } }, "could not record the task's outcome");
+      log.error(
+        {
+          action: outcome.ok ? "task.complete" : "task.fail",
+          result: "store_error",
+          duration_ms: durationMs,
+          metadata: { error: error.message },
+        },
+        "could not record the task's outcome",
+      );
     }
     if (claim.handle.state === "ACQUIRED" || claim.handle.state === "EXECUTING") claim.handle.markReleased();
   }
 }
 
-async function attempt(deps: RunTaskDeps, claim: ClaimedTask, signal: AbortSignal, log: Logger, sharedGlobal?: Promise<MemoryEntry[]>): Promise<Outcome> {
+async function attempt(
+  deps: RunTaskDeps,
+  claim: ClaimedTask,
+  signal: AbortSignal,
+  log: Logger,
+  sharedGlobal?: Promise<MemoryEntry[]>,
+): Promise<Outcome> {
   try {
     const handler = deps.handlers.get(claim.task.type);
     if (!handler) throw new MissingHandlerError(claim.task.type);
     const memory = await getContext(deps.memory, claim.task, sharedGlobal);
     claim.handle.markExecuting();
-    const result = await executeTask({ claim, handler, memory, log, signal, timeoutMs: Math.min(claim.task.timeoutMs, deps.maxRunMs) });
+    const result = await executeTask({
+      claim,
+      handler,
+      memory,
+      log,
+      signal,
+      timeoutMs: Math.min(claim.task.timeoutMs, deps.maxRunMs),
+    });
     return { ok: true, result };
   } catch (thrown) {
     return { ok: false, error: coerceError(thrown) };

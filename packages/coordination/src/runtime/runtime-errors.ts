@@ -1,11 +1,13 @@
-import { SentinelError } from "../errors.js";
-import { ValidationError } from "../errors.js";
+import { SentinelError, ValidationError } from "../errors.js";
 import { UnrecoverableTaskError } from "../handlers/unrecoverable-error.js";
 
 /** The attempt outran its time limit (task.timeoutMs, capped by locking.ttlSeconds). */
 export class TaskTimeoutError extends SentinelError {
   readonly code = "TASK_TIMEOUT";
-  constructor(readonly taskId: string, readonly timeoutMs: number) {
+  constructor(
+    readonly taskId: string,
+    readonly timeoutMs: number,
+  ) {
     super(`task ${taskId} timed out after ${timeoutMs} ms`);
   }
 }

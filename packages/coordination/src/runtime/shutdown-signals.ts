@@ -20,14 +20,20 @@ export function installShutdownSignals(worker: Worker, opts: ShutdownSignalsOpti
   const onSignal = (signal: NodeJS.Signals) => {
     signals += 1;
     if (signals === 1) {
-      opts.log.info({ action: "shutdown", result: "draining", metadata: { signal } }, `${signal}: draining (send again to force)`);
+      opts.log.info(
+        { action: "shutdown", result: "draining", metadata: { signal } },
+        `${signal}: draining (send again to force)`,
+      );
       worker.drain().then(
         () => exit(0),
         () => exit(1),
       );
       return;
     }
-    opts.log.warn({ action: "shutdown", result: "forced", metadata: { signal } }, `${signal} again: aborting running tasks`);
+    opts.log.warn(
+      { action: "shutdown", result: "forced", metadata: { signal } },
+      `${signal} again: aborting running tasks`,
+    );
     setTimeout(() => exit(1), opts.forceExitAfterMs ?? 3000).unref();
     worker.abort(`forced shutdown (${signal})`).then(
       () => exit(1),

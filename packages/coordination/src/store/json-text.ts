@@ -8,6 +8,7 @@ export function toJsonText(value: unknown, field: string): string {
   } catch (error) {
     throw new ValidationError(field, `JSON-serialisable data (${(error as Error).message})`);
   }
-  if (text === undefined) throw new ValidationError(field, "JSON-serialisable data (not undefined, a function or a symbol)");
+  if (text === undefined)
+    throw new ValidationError(field, "JSON-serialisable data (not undefined, a function or a symbol)");
   return text;
 }

@@ -1,6 +1,11 @@
 import type { StoreConfig } from "../config/load-worker-config.js";
 import { ConfigError } from "../errors.js";
-import { githubStoreOptionsFromEnv, openGithubStore, type GithubStoreLog, type GithubStoreOptions } from "./github/index.js";
+import {
+  type GithubStoreLog,
+  type GithubStoreOptions,
+  githubStoreOptionsFromEnv,
+  openGithubStore,
+} from "./github/index.js";
 import { githubStoreOptionsSchema } from "./github/options.js";
 import type { CoordinationStore } from "./port.js";
 import { defaultSqlitePath, openSqliteStore } from "./sqlite/index.js";
@@ -30,7 +35,16 @@ const ENV_SOURCE = "environment";
  */
 const TUNING_ENV = "SENTINEL_GITHUB_TUNING";
 const tuningSchema = githubStoreOptionsSchema
-  .pick({ throttle: true, refreshIntervalMs: true, batchWindowMs: true, eventVisibilityMarginMs: true, rotateAtComments: true, lowBudgetRatio: true, maxHeartbeatStretch: true, writeBudget: true })
+  .pick({
+    throttle: true,
+    refreshIntervalMs: true,
+    batchWindowMs: true,
+    eventVisibilityMarginMs: true,
+    rotateAtComments: true,
+    lowBudgetRatio: true,
+    maxHeartbeatStretch: true,
+    writeBudget: true,
+  })
   .partial()
   .strict();
 
@@ -43,12 +57,21 @@ export async function openStoreFromConfig(config: StoreConfig, opts: OpenStoreOp
   const env = opts.env ?? process.env;
   if (config.backend === "sqlite") {
     const path = config.sqlitePath ?? defaultSqlitePath(env, opts.cwd ?? process.cwd());
-    return { store: openSqliteStore({ path, ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}) }), description: `sqlite ${path}` };
+    return {
+      store: openSqliteStore({
+        path,
+        ...(opts.busyTimeoutMs !== undefined ? { busyTimeoutMs: opts.busyTimeoutMs } : {}),
+      }),
+      description: `sqlite ${path}`,
+    };
   }
   const options = githubOptions(config, env);
   if (opts.githubLog) options.log = opts.githubLog;
   const store = await openGithubStore(options);
-  return { store, description: `github ${config.owner}/${config.repo}${config.apiUrl ? ` at ${config.apiUrl}` : ""} as ${store.login}` };
+  return {
+    store,
+    description: `github ${config.owner}/${config.repo}${config.apiUrl ? ` at ${config.apiUrl}` : ""} as ${store.login}`,
+  };
 }
 
 /**
@@ -80,8 +103,16 @@ export function storeConfigFromEnv(env: NodeJS.ProcessEnv): StoreConfig {
   };
 }
 
-function githubOptions(config: Extract<StoreConfig, { backend: "github" }>, env: NodeJS.ProcessEnv): GithubStoreOptions {
-  if (!config.hmacSecret) throw new ConfigError("SENTINEL_HMAC_SECRET", "a shared secret of at least 16 characters for the github backend", ENV_SOURCE);
+function githubOptions(
+  config: Extract<StoreConfig, { backend: "github" }>,
+  env: NodeJS.ProcessEnv,
+): GithubStoreOptions {
+  if (!config.hmacSecret)
+    throw new ConfigError(
+      "SENTINEL_HMAC_SECRET",
+      "a shared secret of at least 16 characters for the github backend",
+      ENV_SOURCE,
+    );
   // The config already carries GITHUB_OWNER/REPO/API_URL from the environment; the secret
   // variables are re-stated here so githubStoreOptionsFromEnv checks them in one place, and
   // SENTINEL_ALLOWED_AUTHORS / SENTINEL_SETTLE_DELAY_MS (environment) beat the file's values.
@@ -107,11 +138,19 @@ function readTuning(env: NodeJS.ProcessEnv): Partial<GithubStoreOptions> {
   try {
     json = JSON.parse(raw);
   } catch {
-    throw new ConfigError(TUNING_ENV, 'a JSON object, e.g. {"throttle":{"writeMinTimeMs":0},"maxHeartbeatStretch":1}', ENV_SOURCE);
+    throw new ConfigError(
+      TUNING_ENV,
+      'a JSON object, e.g. {"throttle":{"writeMinTimeMs":0},"maxHeartbeatStretch":1}',
+      ENV_SOURCE,
+    );
   }
   const parsed = tuningSchema.safeParse(json);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const field = issue?.path.map(String).join(".") || "(value)";
-  throw new ConfigError(TUNING_ENV, `valid GitHub store options (${field}: ${issue?.message ?? "invalid"})`, ENV_SOURCE);
+  throw new ConfigError(
+    TUNING_ENV,
+    `valid GitHub store options (${field}: ${issue?.message ?? "invalid"})`,
+    ENV_SOURCE,
+  );
 }

@@ -13,7 +13,9 @@ const name = z.string().min(1).max(200);
 
 export const registrationSchema = z
   .object({
-    id: z.string().regex(WORKER_ID_RE, "letters, digits, '.', '_' or '-', 1–100 chars, starting with a letter or digit"),
+    id: z
+      .string()
+      .regex(WORKER_ID_RE, "letters, digits, '.', '_' or '-', 1–100 chars, starting with a letter or digit"),
     hostname: z.string().min(1).max(255),
     pid: z.number().int().min(0),
     version: z.string().min(1).max(100),
@@ -22,11 +24,22 @@ export const registrationSchema = z
     cpuCores: z.number().positive().max(100_000),
     memoryMb: z.number().int().min(0),
     labels: z.record(z.string().max(100), z.string().max(500)),
-    heartbeatIntervalMs: z.number().int().min(10).max(24 * 3600_000),
-    leaseMs: z.number().int().min(10).max(7 * 24 * 3600_000),
+    heartbeatIntervalMs: z
+      .number()
+      .int()
+      .min(10)
+      .max(24 * 3600_000),
+    leaseMs: z
+      .number()
+      .int()
+      .min(10)
+      .max(7 * 24 * 3600_000),
     healthUrl: z.url().max(500).nullable(),
   })
-  .refine((r) => r.leaseMs >= r.heartbeatIntervalMs, { path: ["leaseMs"], message: "at least heartbeatIntervalMs (else the lease lapses between heartbeats)" });
+  .refine((r) => r.leaseMs >= r.heartbeatIntervalMs, {
+    path: ["leaseMs"],
+    message: "at least heartbeatIntervalMs (else the lease lapses between heartbeats)",
+  });
 
 export const heartbeatSchema = z.object({ activeTasks: z.number().int().min(0).max(1_000_000) });
 
@@ -38,12 +51,20 @@ export const transitionSchema = z.object({
   reason: z.string().max(1000),
 });
 
-export const lockMetadataSchema = z.object({ hostname: z.string().min(1).max(255), pid: z.number().int().min(0), taskType: z.string().min(1).max(64) });
+export const lockMetadataSchema = z.object({
+  hostname: z.string().min(1).max(255),
+  pid: z.number().int().min(0),
+  taskType: z.string().min(1).max(64),
+});
 
 export const acquireSchema = z.object({
   taskId: name,
   ownerId: name,
-  ttlMs: z.number().int().min(1).max(7 * 24 * 3600_000),
+  ttlMs: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600_000),
   metadata: lockMetadataSchema,
 });
 
@@ -63,7 +84,11 @@ export const requeueSchema = operatorSchema.extend({
 export const failureSchema = z.object({
   message: z.string().max(100_000),
   retryable: z.boolean(),
-  retryDelayMs: z.number().int().min(0).max(30 * 24 * 3600_000),
+  retryDelayMs: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24 * 3600_000),
 });
 
 export const filterSchema = z.object({
@@ -89,7 +114,10 @@ export const newEventSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
-export const readEventsSchema = z.object({ afterId: z.number().int().min(0), limit: z.number().int().min(1).max(10_000) });
+export const readEventsSchema = z.object({
+  afterId: z.number().int().min(0),
+  limit: z.number().int().min(1).max(10_000),
+});
 
 export const settingSchema = z.object({
   key: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "letters, digits, '.', '_', ':' or '-', 1–128 chars"),
@@ -98,4 +126,4 @@ export const settingSchema = z.object({
 });
 
 export const writerSchema = name;
-export const prefixSchema = z.string().regex(/^[A-Za-z0-9._:\/-]{0,200}$/, "a key prefix: letters, digits, . _ : - /");
+export const prefixSchema = z.string().regex(/^[A-Za-z0-9._:/-]{0,200}$/, "a key prefix: letters, digits, . _ : - /");

@@ -112,7 +112,11 @@ export interface CoordinationStore {
    * transaction where the backend has them (this is where SQLite's throughput comes from).
    * Candidates no longer claimable, or locked by someone else, are skipped silently.
    */
-  claimTasks(req: { workerId: string; taskIds: string[]; metadata: Omit<LockMetadata, "taskType"> }): Promise<Array<{ task: Task; lock: Lock }>>;
+  claimTasks(req: {
+    workerId: string;
+    taskIds: string[];
+    metadata: Omit<LockMetadata, "taskType">;
+  }): Promise<Array<{ task: Task; lock: Lock }>>;
   /** Fenced write of the attempt's result (kept on the task). */
   storeResult(taskId: string, token: number, result: unknown): Promise<Task>;
   /**
@@ -135,16 +139,26 @@ export interface CoordinationStore {
    * affects only its own outcome; any other failure rejects the whole call and writes
    * nothing. Callers fall back to the two separate calls when it is absent.
    */
-  completeAndClaim?(req: { completions: readonly CompletionRequest[]; claim: ClaimRequest }): Promise<CompleteAndClaimResult>;
+  completeAndClaim?(req: {
+    completions: readonly CompletionRequest[];
+    claim: ClaimRequest;
+  }): Promise<CompleteAndClaimResult>;
   /** running → failed (retry at now + retryDelayMs) or dead (attempts exhausted / not retryable), fenced; releases the lock. */
-  failTask(taskId: string, token: number, error: { message: string; retryable: boolean; retryDelayMs: number }): Promise<Task>;
+  failTask(
+    taskId: string,
+    token: number,
+    error: { message: string; retryable: boolean; retryDelayMs: number },
+  ): Promise<Task>;
   /** Any non-terminal → cancelled; releases its lock (fencing moves on). */
   cancelTask(taskId: string, opts: { actor: string; reason: string }): Promise<Task>;
   /**
    * Back to queued now (from running, failed, dead or cancelled), optionally pinned to a
    * worker (null clears the pin); releases any lock so the old holder's token is stale.
    */
-  requeueTask(taskId: string, opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean }): Promise<Task>;
+  requeueTask(
+    taskId: string,
+    opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean },
+  ): Promise<Task>;
 
   /**
    * Optional: a value that differs between two calls whenever anything was committed to the

@@ -9,10 +9,14 @@ afterEach(killAllWorkers);
 
 async function sentinel(dbPath: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ["--import", "tsx", "packages/coordination/src/cli/main.ts", "--db", dbPath, ...args], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" },
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ["--import", "tsx", "packages/coordination/src/cli/main.ts", "--db", dbPath, ...args],
+      {
+        cwd: REPO_ROOT,
+        env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" },
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -29,44 +33,56 @@ async function json(dbPath: string, ...args: string[]): Promise<any> {
 describe("sentinel CLI (real process, --json)", () => {
   it("creates and lists tasks, and shows workers and locks by the store's clock", async () => {
     const cluster = await createTestCluster();
-    const created = await sentinel(cluster.dbPath, "task", "create", "sleep", "--params", '{"ms":30000}', "--priority", "5", "--max-attempts", "2", "--json");
+    const created = await sentinel(
+      cluster.dbPath,
+      "task",
+      "create",
+      "sleep",
+      "--params",
+      '{"ms":30000}',
+      "--priority",
+      "5",
+      "--max-attempts",
+      "2",
+      "--json",
+    );
     expect(created.code).toBe(0);
     const task = JSON.parse(created.stdout);
     expect(task).toMatchObject({ type: "sleep", priority: 5, maxAttempts: 2, params: { ms: 30000 }, state: "queued" });
 
-    const listed = (await json(cluster.dbPath, "task", "list", "--state", "queued", "--json"));
+    const listed = await json(cluster.dbPath, "task", "list", "--state", "queued", "--json");
     expect(listed.map((t: { id: string }) => t.id)).toEqual([task.id]);
 
     spawnWorker({ id: "cli-worker", env: { ...cluster.env, WORKER_MAX_TASKS: "2" } });
     await waitFor(async () => (await json(cluster.dbPath, "locks", "--json")).length === 1, 30_000, 200);
 
-    const workers = (await json(cluster.dbPath, "workers", "--json"));
+    const workers = await json(cluster.dbPath, "workers", "--json");
     expect(workers).toHaveLength(1);
     expect(workers[0]).toMatchObject({ id: "cli-worker", maxConcurrency: 2, leaseLive: true });
     expect(["ACTIVE", "BUSY"]).toContain(workers[0].state);
     expect(workers[0].heartbeatAgeMs).toBeGreaterThanOrEqual(0);
     expect(workers[0].heartbeatAgeMs).toBeLessThan(2000);
 
-    const locks = (await json(cluster.dbPath, "locks", "--json"));
+    const locks = await json(cluster.dbPath, "locks", "--json");
     expect(locks[0]).toMatchObject({ taskId: task.id, ownerId: "cli-worker", token: expect.any(Number) });
     expect(locks[0].expiresInMs).toBeGreaterThan(0);
 
-    const beats = (await json(cluster.dbPath, "heartbeats", "--json"));
+    const beats = await json(cluster.dbPath, "heartbeats", "--json");
     expect(beats[0]).toMatchObject({ workerId: "cli-worker", staleCandidate: false, leaseLive: true });
-    expect((await json(cluster.dbPath, "stale", "--json"))).toEqual([]);
+    expect(await json(cluster.dbPath, "stale", "--json")).toEqual([]);
 
-    const shown = (await json(cluster.dbPath, "task", "show", task.id, "--json"));
+    const shown = await json(cluster.dbPath, "task", "show", task.id, "--json");
     expect(shown).toMatchObject({ id: task.id, state: "running", workerId: "cli-worker" });
 
     const table = await sentinel(cluster.dbPath, "workers");
     expect(table.stdout).toMatch(/^WORKER\s+STATE\s+TASKS/);
     expect(table.stdout).toContain("cli-worker");
 
-    const cancelled = (await json(cluster.dbPath, "task", "cancel", task.id, "--json"));
+    const cancelled = await json(cluster.dbPath, "task", "cancel", task.id, "--json");
     expect(cancelled.state).toBe("cancelled");
     expect((await json(cluster.dbPath, "task", "retry", task.id, "--json")).state).toBe("queued");
 
-    const demo = (await json(cluster.dbPath, "demo", "--count", "12", "--json"));
+    const demo = await json(cluster.dbPath, "demo", "--count", "12", "--json");
     expect(demo.created).toBe(12);
   }, 60_000);
 
@@ -83,7 +99,12 @@ describe("sentinel CLI (real process, --json)", () => {
     ];
     for (const [args, message] of cases) {
       const errors: string[] = [];
-      const code = await runCli(["--db", cluster.dbPath, ...args], { out: () => undefined, err: (t) => errors.push(t), env: {}, cwd: cluster.dir });
+      const code = await runCli(["--db", cluster.dbPath, ...args], {
+        out: () => undefined,
+        err: (t) => errors.push(t),
+        env: {},
+        cwd: cluster.dir,
+      });
       expect(code, args.join(" ")).toBe(2);
       expect(errors.join("\n").split("\n")).toHaveLength(1);
       expect(errors[0]).toMatch(message);
@@ -91,6 +112,8 @@ describe("sentinel CLI (real process, --json)", () => {
     // And the same contract from a real process.
     const real = await sentinel(cluster.dbPath, "task", "create", "echo", "--max-attempts", "0");
     expect(real.code).toBe(2);
-    expect(real.stderr.trim()).toBe('sentinel: option \'--max-attempts <n>\' argument \'0\' is invalid. --max-attempts expects an integer 1..100, got 0');
+    expect(real.stderr.trim()).toBe(
+      "sentinel: option '--max-attempts <n>' argument '0' is invalid. --max-attempts expects an integer 1..100, got 0",
+    );
   }, 60_000);
 });

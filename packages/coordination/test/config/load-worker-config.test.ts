@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../../src/errors.js";
 import { loadWorkerConfig } from "../../src/config/load-worker-config.js";
+import { ConfigError } from "../../src/errors.js";
 
 function dirWithConfig(content: unknown): { cwd: string; file: string } {
   const cwd = mkdtempSync(join(tmpdir(), "sentinel-config-"));
@@ -33,13 +33,22 @@ describe("zero configuration", () => {
     expect(Object.keys(config.handlers).sort()).toEqual(["echo", "fail", "noop", "sleep"]);
     expect(config.capacity.supportedTaskTypes.sort()).toEqual(["echo", "fail", "noop", "sleep"]);
     expect(config.capacity.maxConcurrentTasks).toBe(10);
-    expect(config.distributed.locking).toMatchObject({ ttlSeconds: 300, retryAttempts: 3, retryDelayMs: 1000, conflictPolicy: "skip" });
-    expect(config.distributed.heartbeat).toMatchObject({ intervalMs: 30_000, staleThresholdMs: 120_000, checkIntervalMs: 60_000 });
+    expect(config.distributed.locking).toMatchObject({
+      ttlSeconds: 300,
+      retryAttempts: 3,
+      retryDelayMs: 1000,
+      conflictPolicy: "skip",
+    });
+    expect(config.distributed.heartbeat).toMatchObject({
+      intervalMs: 30_000,
+      staleThresholdMs: 120_000,
+      checkIntervalMs: 60_000,
+    });
     expect(config.distributed.loadBalancer).toMatchObject({ strategy: "least_loaded", affinityEnabled: true });
     expect(config.distributed.memorySync).toMatchObject({ intervalMs: 5000, cacheSize: 1000 });
     expect(config.health.port).toBeNull();
     expect(config.configFile).toBeNull();
-    expect(config.workerId).toMatch(new RegExp(`^[A-Za-z0-9._-]+-4242-[0-9a-f]{4}$`));
+    expect(config.workerId).toMatch(/^[A-Za-z0-9._-]+-4242-[0-9a-f]{4}$/);
   });
 
   it("generates a different worker id per process start", () => {
@@ -53,7 +62,11 @@ describe("zero configuration", () => {
 describe("file + environment", () => {
   it("reads the seed's file shape, and the environment overrides it", () => {
     const { cwd, file } = dirWithConfig({
-      distributed: { workerId: "from-file", heartbeat: { intervalMs: 1000, staleThresholdMs: 5000 }, loadBalancer: { strategy: "round_robin" } },
+      distributed: {
+        workerId: "from-file",
+        heartbeat: { intervalMs: 1000, staleThresholdMs: 5000 },
+        loadBalancer: { strategy: "round_robin" },
+      },
       capacity: { maxConcurrentTasks: 4 },
       handlers: { resize: { command: ["/usr/bin/convert", "-resize"], timeoutMs: 5000 }, echo: { builtin: "echo" } },
     });
@@ -70,14 +83,28 @@ describe("file + environment", () => {
     const config = loadWorkerConfig({
       cwd: emptyDir(),
       env: {
-        WORKER_ID: "w-1", WORKER_HOSTNAME: "host-a", WORKER_MAX_TASKS: "3", LOCK_TTL_SECONDS: "60", LOCK_RETRY_ATTEMPTS: "5",
-        LOCK_RETRY_DELAY_MS: "20", HEARTBEAT_INTERVAL_MS: "100", STALE_WORKER_THRESHOLD_MS: "600", STALE_CHECK_INTERVAL_MS: "200",
-        LOAD_BALANCE_STRATEGY: "capacity_based", TASK_AFFINITY_ENABLED: "false", MEMORY_SYNC_INTERVAL_MS: "50", MEMORY_CACHE_SIZE: "10",
-        WORKER_HEALTH_PORT: "0", LOG_LEVEL: "warn", SENTINEL_SQLITE_PATH: "/tmp/x.db",
+        WORKER_ID: "w-1",
+        WORKER_HOSTNAME: "host-a",
+        WORKER_MAX_TASKS: "3",
+        LOCK_TTL_SECONDS: "60",
+        LOCK_RETRY_ATTEMPTS: "5",
+        LOCK_RETRY_DELAY_MS: "20",
+        HEARTBEAT_INTERVAL_MS: "100",
+        STALE_WORKER_THRESHOLD_MS: "600",
+        STALE_CHECK_INTERVAL_MS: "200",
+        LOAD_BALANCE_STRATEGY: "capacity_based",
+        TASK_AFFINITY_ENABLED: "false",
+        MEMORY_SYNC_INTERVAL_MS: "50",
+        MEMORY_CACHE_SIZE: "10",
+        WORKER_HEALTH_PORT: "0",
+        LOG_LEVEL: "warn",
+        SENTINEL_SQLITE_PATH: "/tmp/x.db",
       },
     });
     expect(config).toMatchObject({
-      workerId: "w-1", hostname: "host-a", logLevel: "warn",
+      workerId: "w-1",
+      hostname: "host-a",
+      logLevel: "warn",
       store: { backend: "sqlite", sqlitePath: "/tmp/x.db" },
       capacity: { maxConcurrentTasks: 3 },
       health: { port: 0 },
@@ -91,7 +118,10 @@ describe("file + environment", () => {
   });
 
   it("picks the github backend from GITHUB_TOKEN/OWNER/REPO and keeps the token out of the file", () => {
-    const config = loadWorkerConfig({ cwd: emptyDir(), env: { GITHUB_TOKEN: "ghp_x", GITHUB_OWNER: "acme", GITHUB_REPO: "tasks" } });
+    const config = loadWorkerConfig({
+      cwd: emptyDir(),
+      env: { GITHUB_TOKEN: "ghp_x", GITHUB_OWNER: "acme", GITHUB_REPO: "tasks" },
+    });
     expect(config.store).toMatchObject({ backend: "github", owner: "acme", repo: "tasks", token: "ghp_x" });
   });
 
@@ -117,8 +147,12 @@ describe("file + environment", () => {
   it("SENTINEL_CONFIG and --config select the file", () => {
     const { file } = dirWithConfig({ capacity: { maxConcurrentTasks: 2 } });
     expect(loadWorkerConfig({ cwd: emptyDir(), env: { SENTINEL_CONFIG: file } }).capacity.maxConcurrentTasks).toBe(2);
-    expect(loadWorkerConfig({ cwd: emptyDir(), env: {}, argv: ["--config", file] }).capacity.maxConcurrentTasks).toBe(2);
-    const err = configError(() => loadWorkerConfig({ cwd: emptyDir(), env: { SENTINEL_CONFIG: "/nonexistent/x.json" } }));
+    expect(loadWorkerConfig({ cwd: emptyDir(), env: {}, argv: ["--config", file] }).capacity.maxConcurrentTasks).toBe(
+      2,
+    );
+    const err = configError(() =>
+      loadWorkerConfig({ cwd: emptyDir(), env: { SENTINEL_CONFIG: "/nonexistent/x.json" } }),
+    );
     expect(err.key).toBe("SENTINEL_CONFIG");
   });
 });
@@ -137,7 +171,11 @@ describe("bad file values name the key, the file and the expected form", () => {
     ["distributed.locking.retryAttempts", { distributed: { locking: { retryAttempts: -1 } } }, /≥ 0/],
     ["distributed.locking.retryDelayMs", { distributed: { locking: { retryDelayMs: "1s" } } }, /number/],
     ["distributed.locking.cleanupIntervalMs", { distributed: { locking: { cleanupIntervalMs: 1 } } }, /≥ 10/],
-    ["distributed.locking.conflictPolicy", { distributed: { locking: { conflictPolicy: "fight" } } }, /"skip", "wait", "retry"/],
+    [
+      "distributed.locking.conflictPolicy",
+      { distributed: { locking: { conflictPolicy: "fight" } } },
+      /"skip", "wait", "retry"/,
+    ],
     ["distributed.registry.maxWorkers", { distributed: { registry: { maxWorkers: 0 } } }, /≥ 1/],
     ["distributed.registry.healthCheckIntervalMs", { distributed: { registry: { healthCheckIntervalMs: 0 } } }, /≥ 10/],
     ["distributed.registry.staleThresholdMs", { distributed: { registry: { staleThresholdMs: "x" } } }, /number/],
@@ -146,11 +184,23 @@ describe("bad file values name the key, the file and the expected form", () => {
     ["distributed.heartbeat.checkIntervalMs", { distributed: { heartbeat: { checkIntervalMs: null } } }, /number/],
     ["distributed.heartbeat.recoveryEnabled", { distributed: { heartbeat: { recoveryEnabled: 1 } } }, /boolean/],
     ["distributed.loadBalancer.strategy", { distributed: { loadBalancer: { strategy: "random" } } }, /least_loaded/],
-    ["distributed.loadBalancer.affinityEnabled", { distributed: { loadBalancer: { affinityEnabled: "no" } } }, /boolean/],
-    ["distributed.loadBalancer.rebalanceIntervalMs", { distributed: { loadBalancer: { rebalanceIntervalMs: 0 } } }, /≥ 10/],
+    [
+      "distributed.loadBalancer.affinityEnabled",
+      { distributed: { loadBalancer: { affinityEnabled: "no" } } },
+      /boolean/,
+    ],
+    [
+      "distributed.loadBalancer.rebalanceIntervalMs",
+      { distributed: { loadBalancer: { rebalanceIntervalMs: 0 } } },
+      /≥ 10/,
+    ],
     ["distributed.loadBalancer.graceMs", { distributed: { loadBalancer: { graceMs: -5 } } }, /≥ 0/],
     ["distributed.memorySync.intervalMs", { distributed: { memorySync: { intervalMs: 0 } } }, /≥ 10/],
-    ["distributed.memorySync.conflictResolution", { distributed: { memorySync: { conflictResolution: "first_write_wins" } } }, /last_write_wins/],
+    [
+      "distributed.memorySync.conflictResolution",
+      { distributed: { memorySync: { conflictResolution: "first_write_wins" } } },
+      /last_write_wins/,
+    ],
     ["distributed.memorySync.cacheSize", { distributed: { memorySync: { cacheSize: 0 } } }, /≥ 1/],
     ["distributed.memorySync.namespaces.0", { distributed: { memorySync: { namespaces: ["secrets"] } } }, /"swarm"/],
     ["store.backend", { store: { backend: "redis" } }, /"sqlite", "github"/],
@@ -186,19 +236,30 @@ describe("bad file values name the key, the file and the expected form", () => {
   });
 
   it("rejects invalid JSON and a non-object root", () => {
-    expect(configError(() => loadWorkerConfig({ cwd: dirWithConfig("{ not json").cwd, env: {} })).expected).toContain("valid JSON");
+    expect(configError(() => loadWorkerConfig({ cwd: dirWithConfig("{ not json").cwd, env: {} })).expected).toContain(
+      "valid JSON",
+    );
     expect(configError(() => loadWorkerConfig({ cwd: dirWithConfig([1, 2]).cwd, env: {} })).key).toBe("(root)");
   });
 
   it("rejects a supported type without a handler, and a stale threshold not above the heartbeat interval", () => {
-    const a = dirWithConfig({ capacity: { supportedTaskTypes: ["echo", "resize"] }, handlers: { echo: { builtin: "echo" } } });
+    const a = dirWithConfig({
+      capacity: { supportedTaskTypes: ["echo", "resize"] },
+      handlers: { echo: { builtin: "echo" } },
+    });
     const errA = configError(() => loadWorkerConfig({ cwd: a.cwd, env: {} }));
     expect(errA.key).toBe("capacity.supportedTaskTypes");
     expect(errA.expected).toContain("resize");
     const b = dirWithConfig({ distributed: { heartbeat: { intervalMs: 1000, staleThresholdMs: 1000 } } });
-    expect(configError(() => loadWorkerConfig({ cwd: b.cwd, env: {} })).key).toBe("distributed.heartbeat.staleThresholdMs");
-    const c = dirWithConfig({ distributed: { heartbeat: { staleThresholdMs: 5000 }, registry: { staleThresholdMs: 6000 } } });
-    expect(configError(() => loadWorkerConfig({ cwd: c.cwd, env: {} })).key).toBe("distributed.registry.staleThresholdMs");
+    expect(configError(() => loadWorkerConfig({ cwd: b.cwd, env: {} })).key).toBe(
+      "distributed.heartbeat.staleThresholdMs",
+    );
+    const c = dirWithConfig({
+      distributed: { heartbeat: { staleThresholdMs: 5000 }, registry: { staleThresholdMs: 6000 } },
+    });
+    expect(configError(() => loadWorkerConfig({ cwd: c.cwd, env: {} })).key).toBe(
+      "distributed.registry.staleThresholdMs",
+    );
     const d = dirWithConfig({ handlers: {} });
     expect(configError(() => loadWorkerConfig({ cwd: d.cwd, env: {} })).key).toBe("handlers");
   });
@@ -235,7 +296,14 @@ describe("bad environment values name the key, the variable and the expected for
   });
 
   it("github backend without a token names GITHUB_TOKEN; without owner names it", () => {
-    expect(configError(() => loadWorkerConfig({ cwd: emptyDir(), env: { SENTINEL_STORE: "github", GITHUB_OWNER: "o", GITHUB_REPO: "r" } })).key).toBe("GITHUB_TOKEN");
-    expect(configError(() => loadWorkerConfig({ cwd: emptyDir(), env: { SENTINEL_STORE: "github", GITHUB_TOKEN: "t" } })).key).toBe("store.github.owner");
+    expect(
+      configError(() =>
+        loadWorkerConfig({ cwd: emptyDir(), env: { SENTINEL_STORE: "github", GITHUB_OWNER: "o", GITHUB_REPO: "r" } }),
+      ).key,
+    ).toBe("GITHUB_TOKEN");
+    expect(
+      configError(() => loadWorkerConfig({ cwd: emptyDir(), env: { SENTINEL_STORE: "github", GITHUB_TOKEN: "t" } }))
+        .key,
+    ).toBe("store.github.owner");
   });
 });

@@ -17,7 +17,9 @@ describe("GitHub request budget", () => {
     await store.getTask(task.id);
     const after = store.budget();
     expect(after.byKind.notModified).toBeGreaterThan(before.byKind.notModified);
-    expect(after.byKind.notModified - before.byKind.notModified).toBe(emulator.stats().counters.notModified - emulatorBefore);
+    expect(after.byKind.notModified - before.byKind.notModified).toBe(
+      emulator.stats().counters.notModified - emulatorBefore,
+    );
     expect(after.byKind.reads).toBe(before.byKind.reads);
     expect(after.byKind.writes).toBe(before.byKind.writes);
     expect(after.primary.remaining).toBe(before.primary.remaining);

@@ -1,14 +1,25 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, ValidationError } from "../../src/errors.js";
+import { lockMeta, registration, taskInput } from "../../src/store/contract/harness.js";
 import { githubStoreOptionsFromEnv, openGithubStore } from "../../src/store/github/index.js";
-import { registration, taskInput, lockMeta } from "../../src/store/contract/harness.js";
 import { fastStoreOptions, startTestEmulator } from "./emulator-harness.js";
 
-const ENV = { GITHUB_TOKEN: "t", GITHUB_OWNER: "acme", GITHUB_REPO: "tasks", SENTINEL_HMAC_SECRET: "0123456789abcdef-secret" };
+const ENV = {
+  GITHUB_TOKEN: "t",
+  GITHUB_OWNER: "acme",
+  GITHUB_REPO: "tasks",
+  SENTINEL_HMAC_SECRET: "0123456789abcdef-secret",
+};
 
 describe("GitHub store configuration", () => {
   it("reads the environment and names the variable at fault", () => {
-    expect(githubStoreOptionsFromEnv({ ...ENV, SENTINEL_ALLOWED_AUTHORS: "bot, alice", GITHUB_API_URL: "https://ghe.example/api/v3" })).toMatchObject({
+    expect(
+      githubStoreOptionsFromEnv({
+        ...ENV,
+        SENTINEL_ALLOWED_AUTHORS: "bot, alice",
+        GITHUB_API_URL: "https://ghe.example/api/v3",
+      }),
+    ).toMatchObject({
       token: "t",
       owner: "acme",
       allowedAuthors: ["bot", "alice"],
@@ -35,7 +46,16 @@ describe("GitHub store configuration", () => {
   });
 
   it("rejects bad options naming the field", async () => {
-    await expect(openGithubStore({ ...ENV, token: "t", owner: "acme", repo: "tasks", hmacSecret: "0123456789abcdef", settleDelayMs: -1 })).rejects.toMatchObject({
+    await expect(
+      openGithubStore({
+        ...ENV,
+        token: "t",
+        owner: "acme",
+        repo: "tasks",
+        hmacSecret: "0123456789abcdef",
+        settleDelayMs: -1,
+      }),
+    ).rejects.toMatchObject({
       constructor: ValidationError,
       field: "settleDelayMs",
     });

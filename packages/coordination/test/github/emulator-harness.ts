@@ -1,6 +1,6 @@
-import { startEmulator, type Emulator, type EmulatorOptions } from "@sentinel/github-emulator";
+import { type Emulator, type EmulatorOptions, startEmulator } from "@sentinel/github-emulator";
 import { afterEach } from "vitest";
-import { openGithubStore, type GithubStore, type GithubStoreOptions } from "../../src/store/github/index.js";
+import { type GithubStore, type GithubStoreOptions, openGithubStore } from "../../src/store/github/index.js";
 
 export const OWNER = "acme";
 export const REPO = "tasks";
@@ -24,7 +24,11 @@ export const FAST_THROTTLE = {
  */
 export const UNLIMITED_WRITES = { perMinute: 1_000_000_000, perHour: 1_000_000_000 } as const;
 
-export function fastStoreOptions(emulator: Emulator, token: string, overrides: Partial<GithubStoreOptions> = {}): GithubStoreOptions {
+export function fastStoreOptions(
+  emulator: Emulator,
+  token: string,
+  overrides: Partial<GithubStoreOptions> = {},
+): GithubStoreOptions {
   return {
     token,
     owner: OWNER,
@@ -50,7 +54,11 @@ export async function startTestEmulator(overrides: Partial<EmulatorOptions> = {}
   });
 }
 
-export async function openTestStore(emulator: Emulator, token = "bot-token", overrides: Partial<GithubStoreOptions> = {}): Promise<GithubStore> {
+export async function openTestStore(
+  emulator: Emulator,
+  token = "bot-token",
+  overrides: Partial<GithubStoreOptions> = {},
+): Promise<GithubStore> {
   return openGithubStore(fastStoreOptions(emulator, token, overrides));
 }
 
@@ -63,7 +71,10 @@ export interface EmulatorWithStore {
  * For a test file whose tests each start their own emulator and one store on it: returns the
  * opener and closes what it opened after each test (the store first, while its emulator is up).
  */
-export function openPerTest(): (emulatorOptions?: Partial<EmulatorOptions>, storeOptions?: Partial<GithubStoreOptions>) => Promise<EmulatorWithStore> {
+export function openPerTest(): (
+  emulatorOptions?: Partial<EmulatorOptions>,
+  storeOptions?: Partial<GithubStoreOptions>,
+) => Promise<EmulatorWithStore> {
   let emulator: Emulator | null = null;
   let store: GithubStore | null = null;
   afterEach(async () => {

@@ -30,7 +30,10 @@ async function expectNothingLost(s: GithubStore, ids: string[], keys: string[]):
 describe("GitHub store under API faults", () => {
   it("waits out a secondary-limit 403 with retry-after and carries on", async () => {
     // retry-after is honoured at real scale here: the storm lasts one real second.
-    const { emulator: em, store: s } = await open({ secondaryRateLimit: { status: 403, perMinute: 100_000, perHour: 1_000_000 } }, { throttle: { ...FAST_THROTTLE, retryAfterBaseMs: 1000 } });
+    const { emulator: em, store: s } = await open(
+      { secondaryRateLimit: { status: 403, perMinute: 100_000, perHour: 1_000_000 } },
+      { throttle: { ...FAST_THROTTLE, retryAfterBaseMs: 1000 } },
+    );
     await s.registerWorker(registration("w-a"));
     em.setFaults({ secondaryStormSeconds: 1 });
     const started = performance.now();
@@ -48,7 +51,10 @@ describe("GitHub store under API faults", () => {
   });
 
   it("waits out a secondary-limit 429 and carries on", async () => {
-    const { emulator: em, store: s } = await open({ secondaryRateLimit: { status: 429, perMinute: 100_000, perHour: 1_000_000 } }, { throttle: { ...FAST_THROTTLE, retryAfterBaseMs: 1000 } });
+    const { emulator: em, store: s } = await open(
+      { secondaryRateLimit: { status: 429, perMinute: 100_000, perHour: 1_000_000 } },
+      { throttle: { ...FAST_THROTTLE, retryAfterBaseMs: 1000 } },
+    );
     em.setFaults({ secondaryStormSeconds: 1 });
     const { ids, keys } = await runWorkload(s, 2);
     await expectNothingLost(s, ids, keys);

@@ -5,7 +5,7 @@ import { claimMeta, registration, taskInput } from "../../src/store/contract/har
 import type { GithubStore } from "../../src/store/github/index.js";
 import { encodeRecord } from "../../src/store/github/trust/record-codec.js";
 import { TrustFilter } from "../../src/store/github/trust/trust-filter.js";
-import { OWNER, REPO, SECRET, openTestStore, startTestEmulator } from "./emulator-harness.js";
+import { OWNER, openTestStore, REPO, SECRET, startTestEmulator } from "./emulator-harness.js";
 
 let emulator: Emulator;
 let store: GithubStore;
@@ -31,17 +31,36 @@ afterEach(async () => {
 /** The issue that holds a task: its signed spec carries the nonce the task id is made of. */
 const issueOf = (taskId: string): number => {
   const nonce = taskId.replace("gh-", "");
-  const issue = emulator.state.repo(OWNER, REPO)?.visibleIssues().find((i) => i.body?.includes(`"n":"${nonce}"`));
+  const issue = emulator.state
+    .repo(OWNER, REPO)
+    ?.visibleIssues()
+    .find((i) => i.body?.includes(`"n":"${nonce}"`));
   if (!issue) throw new Error(`no issue for ${taskId}`);
   return issue.number;
 };
 
 function claimPayload(owner: string): Record<string, unknown> {
-  return { k: "claim", n: "forged-nonce-1", at: Date.now(), ev: [], owner, ttlMs: 600_000, inc: "x", meta: { hostname: "evil", pid: 1, taskType: "demo" }, rev: 0, start: { at: Date.now(), attempt: 1 } };
+  return {
+    k: "claim",
+    n: "forged-nonce-1",
+    at: Date.now(),
+    ev: [],
+    owner,
+    ttlMs: 600_000,
+    inc: "x",
+    meta: { hostname: "evil", pid: 1, taskType: "demo" },
+    rev: 0,
+    start: { at: Date.now(), attempt: 1 },
+  };
 }
 
 async function comment(octokit: Octokit, issue: number, body: string): Promise<number> {
-  const { data } = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: OWNER, repo: REPO, issue_number: issue, body });
+  const { data } = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner: OWNER,
+    repo: REPO,
+    issue_number: issue,
+    body,
+  });
   return Number(data.id);
 }
 
@@ -63,21 +82,65 @@ describe("trust: forged, unsigned, wrong-key, replayed and edited records", () =
     // A stranger (not an allowed author) posts well-formed records: unsigned, wrong key, and a correct signature.
     const unsignedBody = `looks legit\n\n<!-- sentinel:v1 ${JSON.stringify({ p: claimPayload("w-evil") })} -->`;
     await comment(mallory, taskIssue, unsignedBody);
-    await comment(mallory, taskIssue, encodeRecord("wrong-key-wrong-key-wrong", { issue: taskIssue, kind: "claim" }, "claim", claimPayload("w-evil")));
-    await comment(mallory, taskIssue, encodeRecord(SECRET, { issue: taskIssue, kind: "claim" }, "claim", claimPayload("w-evil")));
-    const fakeWorker = { k: "worker", n: "forged-reg-01", at: Date.now(), ev: [], reg: { ...registration("w-evil") }, inc: "i", state: "ACTIVE", activeTasks: 0, registeredAt: 0, stateChangedAt: 0, drainRequested: false, basis: 0, rev: 0, stretch: 1 };
-    await comment(mallory, registry, encodeRecord("wrong-key-wrong-key-wrong", { issue: registry, kind: "worker" }, "registration", fakeWorker));
-    const fakeMemory = { k: "mem", n: "forged-mem-01", at: Date.now(), ev: [], ops: [{ key: "swarm/plan", value: { step: 666 }, writer: "w-evil" }] };
+    await comment(
+      mallory,
+      taskIssue,
+      encodeRecord("wrong-key-wrong-key-wrong", { issue: taskIssue, kind: "claim" }, "claim", claimPayload("w-evil")),
+    );
+    await comment(
+      mallory,
+      taskIssue,
+      encodeRecord(SECRET, { issue: taskIssue, kind: "claim" }, "claim", claimPayload("w-evil")),
+    );
+    const fakeWorker = {
+      k: "worker",
+      n: "forged-reg-01",
+      at: Date.now(),
+      ev: [],
+      reg: { ...registration("w-evil") },
+      inc: "i",
+      state: "ACTIVE",
+      activeTasks: 0,
+      registeredAt: 0,
+      stateChangedAt: 0,
+      drainRequested: false,
+      basis: 0,
+      rev: 0,
+      stretch: 1,
+    };
+    await comment(
+      mallory,
+      registry,
+      encodeRecord("wrong-key-wrong-key-wrong", { issue: registry, kind: "worker" }, "registration", fakeWorker),
+    );
+    const fakeMemory = {
+      k: "mem",
+      n: "forged-mem-01",
+      at: Date.now(),
+      ev: [],
+      ops: [{ key: "swarm/plan", value: { step: 666 }, writer: "w-evil" }],
+    };
     await comment(mallory, memory, encodeRecord(SECRET, { issue: memory, kind: "mem" }, "memory", fakeMemory));
 
     // An allowed author's comments that must still be refused: unsigned, replayed from another issue, truncated, hand-edited.
     await comment(bot, taskIssue, unsignedBody);
     const [claimed] = await store.claimTasks({ workerId: "w-real", taskIds: [other.id], metadata: claimMeta });
     if (!claimed) throw new Error("the real worker must claim the other task");
-    const original = (await bot.request("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: OWNER, repo: REPO, comment_id: claimed.lock.token })).data.body ?? "";
+    const original =
+      (
+        await bot.request("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+          owner: OWNER,
+          repo: REPO,
+          comment_id: claimed.lock.token,
+        })
+      ).data.body ?? "";
     await comment(bot, taskIssue, original);
     await comment(bot, taskIssue, original.slice(0, original.length - 40));
-    await comment(bot, memory, encodeRecord(SECRET, { issue: memory, kind: "mem" }, "memory", fakeMemory).replace("666", "667"));
+    await comment(
+      bot,
+      memory,
+      encodeRecord(SECRET, { issue: memory, kind: "mem" }, "memory", fakeMemory).replace("666", "667"),
+    );
 
     // None of it is a lock, a worker or a memory value; the real worker claims the victim task normally.
     expect(await store.getLock(victim.id)).toBeNull();
@@ -103,11 +166,25 @@ describe("trust: forged, unsigned, wrong-key, replayed and edited records", () =
     const warnings: string[] = [];
     const filter = new TrustFilter(SECRET, ["sentinel-bot"], (_level, message) => warnings.push(message));
     const base = { id: 1, issue: 5, author: "sentinel-bot", updatedAt: "2025-01-01T00:00:00Z" };
-    const signed = encodeRecord(SECRET, { issue: 5, kind: "setting" }, "x", { k: "setting", n: "nonce-0001", at: 1, ev: [], key: "a", value: "b", actor: "operator:x" });
+    const signed = encodeRecord(SECRET, { issue: 5, kind: "setting" }, "x", {
+      k: "setting",
+      n: "nonce-0001",
+      at: 1,
+      ev: [],
+      key: "a",
+      value: "b",
+      actor: "operator:x",
+    });
     expect(filter.accept({ ...base, body: signed })).not.toBeNull();
     expect(filter.accept({ ...base, id: 2, body: `${signed}${" ".repeat(70_000)}` })).toBeNull();
     expect(filter.accept({ ...base, id: 3, body: "<!-- sentinel:v1 {not json} -->" })).toBeNull();
-    expect(filter.accept({ ...base, id: 4, body: encodeRecord(SECRET, { issue: 5, kind: "setting" }, "x", { k: "setting", n: "short" }) })).toBeNull();
+    expect(
+      filter.accept({
+        ...base,
+        id: 4,
+        body: encodeRecord(SECRET, { issue: 5, kind: "setting" }, "x", { k: "setting", n: "short" }),
+      }),
+    ).toBeNull();
     expect(filter.accept({ ...base, id: 5, body: `${signed}\n${signed}` })).toBeNull();
     expect(filter.accept({ ...base, id: 6, body: "just a human comment" })).toBeNull();
     expect(filter.snapshot()).toMatchObject({ accepted: 1, ignoredPlain: 1, rejected: { oversized: 1, malformed: 3 } });

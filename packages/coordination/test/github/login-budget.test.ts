@@ -40,19 +40,29 @@ describe("one login's write budget shared by its workers", () => {
     expect(first).toMatchObject({ heartbeatIntervalMs: 30_000, leaseMs: 120_000 });
 
     const peers = [alone, ...(await Promise.all(Array.from({ length: 7 }, () => open("bot-token"))))];
-    for (const [i, store] of peers.entries()) if (i > 0) await store.registerWorker(registration(`w-${i}`, SEED_HEARTBEAT));
+    for (const [i, store] of peers.entries())
+      if (i > 0) await store.registerWorker(registration(`w-${i}`, SEED_HEARTBEAT));
     const beats = [];
     for (const [i, store] of peers.entries()) beats.push(await store.heartbeat(`w-${i}`, { activeTasks: 0 }));
     // Eight workers share 200 heartbeats/h: one every 144 s each, the lease scaled by the same 4.8.
     for (const beat of beats) expect(beat).toMatchObject({ heartbeatIntervalMs: 144_000, leaseMs: 576_000 });
-    expect(alone.budget().effective).toMatchObject({ heartbeatIntervalMs: 144_000, leaseMs: 576_000, heartbeatStretch: 4.8, writersOnLogin: 8, writeShare: 1 / 8 });
+    expect(alone.budget().effective).toMatchObject({
+      heartbeatIntervalMs: 144_000,
+      leaseMs: 576_000,
+      heartbeatStretch: 4.8,
+      writersOnLogin: 8,
+      writeShare: 1 / 8,
+    });
     expect(alone.budget().effective.writesPerMinute).toBe(Math.floor((80 * 0.9) / 8));
 
     // Everyone reading the registry sees the effective values (the monitor judges staleness by them).
     const other = await open("other-token", { allowedAuthors: ["sentinel-bot", "other-bot"] });
     expect(await other.getWorker("w-3")).toMatchObject({ heartbeatIntervalMs: 144_000, leaseMs: 576_000 });
     // A worker on another login has its own budget.
-    expect(await other.registerWorker(registration("x-0", SEED_HEARTBEAT))).toMatchObject({ heartbeatIntervalMs: 30_000, leaseMs: 120_000 });
+    expect(await other.registerWorker(registration("x-0", SEED_HEARTBEAT))).toMatchObject({
+      heartbeatIntervalMs: 30_000,
+      leaseMs: 120_000,
+    });
 
     // Never below the configured interval, and back down as workers leave.
     for (const [i, store] of peers.entries()) {
@@ -61,102 +71,114 @@ describe("one login's write budget shared by its workers", () => {
       await store.transitionWorker(`w-${i}`, "REMOVED", { actor: `w-${i}`, reason: "stopped" });
     }
     // (A beat with news is written at once; one without news before half the interval is skipped, the old lease covering.)
-    expect(await alone.heartbeat("w-0", { activeTasks: 1 })).toMatchObject({ heartbeatIntervalMs: 36_000, leaseMs: 144_000 });
-    expect(alone.budget().effective).toMatchObject({ heartbeatIntervalMs: 36_000, leaseMs: 144_000, writersOnLogin: 2 });
+    expect(await alone.heartbeat("w-0", { activeTasks: 1 })).toMatchObject({
+      heartbeatIntervalMs: 36_000,
+      leaseMs: 144_000,
+    });
+    expect(alone.budget().effective).toMatchObject({
+      heartbeatIntervalMs: 36_000,
+      leaseMs: 144_000,
+      writersOnLogin: 2,
+    });
   });
 
-  it(
-    "keeps 8 busy workers on one token under GitHub's secondary limit (80/min, 500/h) for over an emulated hour",
-    async () => {
-      // The emulator's clock runs RATE times faster than real time, so its sliding minute and
-      // hour windows pass in 0.5 s and 30 s. Store-side durations given in store-clock ms
-      // (heartbeat interval, lease, task timeout) scale with it; real waits are divided by RATE.
-      const RATE = 120;
-      const RUN_REAL_MS = 32_000;
-      const TASK_MS = 60_000;
-      emulator = await startTestEmulator({
-        users: [
-          { login: "sentinel-bot", token: "bot-token" },
-          { login: "producer", token: "producer-token" },
-        ],
-        clock: { rate: RATE },
-        secondaryRateLimit: GITHUB_LIMITS,
-      });
-      const throttle = { ...FAST_THROTTLE, retryAfterBaseMs: Math.ceil(1000 / RATE) };
-      // Tasks come from the producer's own token (its writes count on its login, not the workers').
-      const allowedAuthors = ["sentinel-bot", "producer"];
-      const producer = await open("producer-token", { throttle, allowedAuthors });
-      const workers = await Promise.all(Array.from({ length: 8 }, () => open("bot-token", { throttle, allowedAuthors, writeBudget: { recheckMs: 10 } })));
-      for (const [i, store] of workers.entries()) await store.registerWorker(registration(`w-${i}`, { ...SEED_HEARTBEAT, maxConcurrency: 1 }));
+  it("keeps 8 busy workers on one token under GitHub's secondary limit (80/min, 500/h) for over an emulated hour", async () => {
+    // The emulator's clock runs RATE times faster than real time, so its sliding minute and
+    // hour windows pass in 0.5 s and 30 s. Store-side durations given in store-clock ms
+    // (heartbeat interval, lease, task timeout) scale with it; real waits are divided by RATE.
+    const RATE = 120;
+    const RUN_REAL_MS = 32_000;
+    const TASK_MS = 60_000;
+    emulator = await startTestEmulator({
+      users: [
+        { login: "sentinel-bot", token: "bot-token" },
+        { login: "producer", token: "producer-token" },
+      ],
+      clock: { rate: RATE },
+      secondaryRateLimit: GITHUB_LIMITS,
+    });
+    const throttle = { ...FAST_THROTTLE, retryAfterBaseMs: Math.ceil(1000 / RATE) };
+    // Tasks come from the producer's own token (its writes count on its login, not the workers').
+    const allowedAuthors = ["sentinel-bot", "producer"];
+    const producer = await open("producer-token", { throttle, allowedAuthors });
+    const workers = await Promise.all(
+      Array.from({ length: 8 }, () => open("bot-token", { throttle, allowedAuthors, writeBudget: { recheckMs: 10 } })),
+    );
+    for (const [i, store] of workers.entries())
+      await store.registerWorker(registration(`w-${i}`, { ...SEED_HEARTBEAT, maxConcurrency: 1 }));
 
-      const deadline = performance.now() + RUN_REAL_MS;
-      const realMs = (storeMs: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, storeMs / RATE));
-      const completed: string[] = [];
-      const lapses: string[] = [];
-      let busySeen = 0;
+    const deadline = performance.now() + RUN_REAL_MS;
+    const realMs = (storeMs: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, storeMs / RATE));
+    const completed: string[] = [];
+    const lapses: string[] = [];
+    let busySeen = 0;
 
-      // The producer keeps a backlog, so every worker always has work.
-      const produce = async (): Promise<void> => {
-        while (performance.now() < deadline) {
-          const open = await producer.listTasks({ states: ["queued"], limit: 100 });
-          for (let i = open.items.length; i < 12; i++) await producer.createTask(taskInput({ timeoutMs: 30 * 60_000 }), "producer");
-          await realMs(30_000);
-        }
-      };
-      const working = new Set<string>();
-      // A store's clock moves with the Date headers of its responses, so heartbeats go on until its work loop has
-      // finished (a write held for budget past the deadline is judged on that clock).
-      const beat = async (store: GithubStore, id: string): Promise<void> => {
-        let interval = SEED_HEARTBEAT.heartbeatIntervalMs;
-        while (performance.now() < deadline || working.has(id)) {
-          await realMs(interval);
-          const active = (await store.listTasks({ states: ["running"], workerId: id, limit: 10 })).items.length;
-          const record = await store.heartbeat(id, { activeTasks: active });
-          if (record.state === "BUSY") busySeen += 1;
-          interval = record.heartbeatIntervalMs;
-        }
-      };
-      // Like assignment by agreement, worker i takes the i-th claimable task, so claims rarely collide.
-      const work = async (store: GithubStore, id: string, index: number): Promise<void> => {
-        working.add(id);
-        while (performance.now() < deadline) {
-          const claimable = await store.listClaimable({ types: ["demo"], workerId: id, limit: 8 });
-          const pick = claimable[index % Math.max(1, claimable.length)];
-          const [claim] = pick ? await store.claimTasks({ workerId: id, taskIds: [pick.id], metadata: claimMeta }) : [];
-          if (!claim) {
-            // Polls are scaled like everything else; polling faster only burns the CPU the emulator and the beats need.
-            await realMs(30_000);
-            continue;
-          }
-          await realMs(TASK_MS);
-          await store.completeTask(claim.task.id, claim.lock.token, { result: { by: id } });
-          completed.push(claim.task.id);
-        }
-        working.delete(id);
-      };
-      const watch = async (): Promise<void> => {
-        while (performance.now() < deadline) {
-          await realMs(60_000);
-          const now = await producer.now();
-          for (const worker of await producer.listWorkers()) if (now >= worker.lastHeartbeatAt + worker.leaseMs) lapses.push(worker.id);
-        }
-      };
-      const startedAt = emulator.clock.now();
-      await Promise.all([produce(), watch(), ...workers.flatMap((store, i) => [beat(store, `w-${i}`), work(store, `w-${i}`, i)])]);
-      const emulatedMs = emulator.clock.now() - startedAt;
-
-      expect(emulatedMs).toBeGreaterThan(3_600_000);
-      expect(emulator.stats().counters.secondaryLimited).toBe(0);
-      expect(lapses).toEqual([]);
-      expect(busySeen).toBeGreaterThan(0);
-      // Work got done within the budget: each worker completes tasks, and none was done twice.
-      expect(new Set(completed).size).toBe(completed.length);
-      expect(completed.length).toBeGreaterThanOrEqual(40);
-      for (const store of workers) {
-        expect(store.budget().secondary.hits).toBe(0);
-        expect(store.budget().effective.writersOnLogin).toBe(8);
+    // The producer keeps a backlog, so every worker always has work.
+    const produce = async (): Promise<void> => {
+      while (performance.now() < deadline) {
+        const open = await producer.listTasks({ states: ["queued"], limit: 100 });
+        for (let i = open.items.length; i < 12; i++)
+          await producer.createTask(taskInput({ timeoutMs: 30 * 60_000 }), "producer");
+        await realMs(30_000);
       }
-    },
-    90_000,
-  );
+    };
+    const working = new Set<string>();
+    // A store's clock moves with the Date headers of its responses, so heartbeats go on until its work loop has
+    // finished (a write held for budget past the deadline is judged on that clock).
+    const beat = async (store: GithubStore, id: string): Promise<void> => {
+      let interval = SEED_HEARTBEAT.heartbeatIntervalMs;
+      while (performance.now() < deadline || working.has(id)) {
+        await realMs(interval);
+        const active = (await store.listTasks({ states: ["running"], workerId: id, limit: 10 })).items.length;
+        const record = await store.heartbeat(id, { activeTasks: active });
+        if (record.state === "BUSY") busySeen += 1;
+        interval = record.heartbeatIntervalMs;
+      }
+    };
+    // Like assignment by agreement, worker i takes the i-th claimable task, so claims rarely collide.
+    const work = async (store: GithubStore, id: string, index: number): Promise<void> => {
+      working.add(id);
+      while (performance.now() < deadline) {
+        const claimable = await store.listClaimable({ types: ["demo"], workerId: id, limit: 8 });
+        const pick = claimable[index % Math.max(1, claimable.length)];
+        const [claim] = pick ? await store.claimTasks({ workerId: id, taskIds: [pick.id], metadata: claimMeta }) : [];
+        if (!claim) {
+          // Polls are scaled like everything else; polling faster only burns the CPU the emulator and the beats need.
+          await realMs(30_000);
+          continue;
+        }
+        await realMs(TASK_MS);
+        await store.completeTask(claim.task.id, claim.lock.token, { result: { by: id } });
+        completed.push(claim.task.id);
+      }
+      working.delete(id);
+    };
+    const watch = async (): Promise<void> => {
+      while (performance.now() < deadline) {
+        await realMs(60_000);
+        const now = await producer.now();
+        for (const worker of await producer.listWorkers())
+          if (now >= worker.lastHeartbeatAt + worker.leaseMs) lapses.push(worker.id);
+      }
+    };
+    const startedAt = emulator.clock.now();
+    await Promise.all([
+      produce(),
+      watch(),
+      ...workers.flatMap((store, i) => [beat(store, `w-${i}`), work(store, `w-${i}`, i)]),
+    ]);
+    const emulatedMs = emulator.clock.now() - startedAt;
+
+    expect(emulatedMs).toBeGreaterThan(3_600_000);
+    expect(emulator.stats().counters.secondaryLimited).toBe(0);
+    expect(lapses).toEqual([]);
+    expect(busySeen).toBeGreaterThan(0);
+    // Work got done within the budget: each worker completes tasks, and none was done twice.
+    expect(new Set(completed).size).toBe(completed.length);
+    expect(completed.length).toBeGreaterThanOrEqual(40);
+    for (const store of workers) {
+      expect(store.budget().secondary.hits).toBe(0);
+      expect(store.budget().effective.writersOnLogin).toBe(8);
+    }
+  }, 90_000);
 });

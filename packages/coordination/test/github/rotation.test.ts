@@ -1,13 +1,15 @@
-import { describe, expect, it } from "vitest";
 import type { Emulator } from "@sentinel/github-emulator";
-import type { GithubStore } from "../../src/store/github/index.js";
+import { describe, expect, it } from "vitest";
 import { registration } from "../../src/store/contract/harness.js";
-import { OWNER, REPO, openPerTest, openTestStore } from "./emulator-harness.js";
+import type { GithubStore } from "../../src/store/github/index.js";
+import { OWNER, openPerTest, openTestStore, REPO } from "./emulator-harness.js";
 
 const open = openPerTest();
 
 function registryIssues(em: Emulator): Array<{ number: number; state: string; body: string | null }> {
-  return (em.state.repo(OWNER, REPO)?.visibleIssues() ?? []).filter((issue) => issue.labels.includes("sentinel:registry"));
+  return (em.state.repo(OWNER, REPO)?.visibleIssues() ?? []).filter((issue) =>
+    issue.labels.includes("sentinel:registry"),
+  );
 }
 
 async function untilLeaseLapsed(s: GithubStore, workerId: string): Promise<void> {
@@ -37,8 +39,11 @@ describe("issue rotation before GitHub's comment cap", () => {
     const written = [];
     for (let i = 0; i < 25; i++) written.push(await store.memorySet(`global/k${i % 7}`, i, "w-a"));
     const latest = new Map(written.map((entry) => [entry.key, entry]));
-    for (const [key, entry] of latest) expect(await store.memoryGet(key)).toMatchObject({ value: entry.value, version: entry.version });
-    const memoryIssues = (emulator.state.repo(OWNER, REPO)?.visibleIssues() ?? []).filter((issue) => issue.labels.includes("sentinel:memory"));
+    for (const [key, entry] of latest)
+      expect(await store.memoryGet(key)).toMatchObject({ value: entry.value, version: entry.version });
+    const memoryIssues = (emulator.state.repo(OWNER, REPO)?.visibleIssues() ?? []).filter((issue) =>
+      issue.labels.includes("sentinel:memory"),
+    );
     expect(memoryIssues.length).toBeGreaterThan(1);
     expect(memoryIssues.filter((issue) => issue.state === "open")).toHaveLength(1);
     expect(Math.max(...memoryIssues.map((issue) => issue.comments))).toBeLessThanOrEqual(12);
@@ -47,13 +52,19 @@ describe("issue rotation before GitHub's comment cap", () => {
   it("closes a rotated registry issue once no live worker is left on it, carrying lapsed workers over", async () => {
     const { emulator, store } = await open({ commentCap: 12 }, { rotateAtComments: 10 });
     // Seven workers that lapse, one with an op about it, and two live ones: 10 comments.
-    for (let i = 0; i < 6; i++) await store.registerWorker(registration(`w-f${i}`, { leaseMs: 300, heartbeatIntervalMs: 100 }));
+    for (let i = 0; i < 6; i++)
+      await store.registerWorker(registration(`w-f${i}`, { leaseMs: 300, heartbeatIntervalMs: 100 }));
     await store.registerWorker(registration("w-gone", { leaseMs: 300, heartbeatIntervalMs: 100 }));
     await store.registerWorker(registration("w-1"));
     await store.registerWorker(registration("w-2"));
     await untilLeaseLapsed(store, "w-gone");
     // The monitor's op lands on the first registry issue, which now holds 10 comments.
-    await store.transitionWorker("w-gone", "STALE", { expectedFrom: ["ACTIVE", "BUSY", "DRAINING"], onlyIfLeaseExpired: true, actor: "monitor", reason: "silent" });
+    await store.transitionWorker("w-gone", "STALE", {
+      expectedFrom: ["ACTIVE", "BUSY", "DRAINING"],
+      onlyIfLeaseExpired: true,
+      actor: "monitor",
+      reason: "silent",
+    });
     const before = await listedByNewcomer(emulator);
 
     // The next registry write rotates; w-1 and w-2 are live and still registered on the first issue.
@@ -72,11 +83,23 @@ describe("issue rotation before GitHub's comment cap", () => {
     expect(after.map((issue) => issue.state)).toEqual(["closed", "open"]);
     expect(after[0]?.body).toContain(`#${after[1]?.number}`);
     const listed = (await listedByNewcomer(emulator)) as Array<{ id: string }>;
-    expect(listed.map((worker) => worker.id)).toEqual(["w-1", "w-2", "w-f0", "w-f1", "w-f2", "w-f3", "w-f4", "w-f5", "w-gone"]);
+    expect(listed.map((worker) => worker.id)).toEqual([
+      "w-1",
+      "w-2",
+      "w-f0",
+      "w-f1",
+      "w-f2",
+      "w-f3",
+      "w-f4",
+      "w-f5",
+      "w-gone",
+    ]);
     // Lapsed workers read exactly as before: state (w-gone's from the op), heartbeat time, lease.
-    const lapsed = (records: unknown[]): unknown[] => (records as Array<{ id: string }>).filter((worker) => worker.id !== "w-1" && worker.id !== "w-2");
+    const lapsed = (records: unknown[]): unknown[] =>
+      (records as Array<{ id: string }>).filter((worker) => worker.id !== "w-1" && worker.id !== "w-2");
     expect(lapsed(listed)).toEqual(lapsed(before));
-    const gone = (records: unknown[]): unknown => (records as Array<{ id: string }>).find((worker) => worker.id === "w-gone");
+    const gone = (records: unknown[]): unknown =>
+      (records as Array<{ id: string }>).find((worker) => worker.id === "w-gone");
     expect(gone(listed)).toMatchObject({ state: "STALE" });
 
     // It can come back on the new issue.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { IllegalTransitionError, StaleFencingTokenError } from "../../src/errors.js";
-import type { GithubStore } from "../../src/store/github/index.js";
 import { claimMeta, registration, taskInput } from "../../src/store/contract/harness.js";
+import type { GithubStore } from "../../src/store/github/index.js";
 import { openPerTest, openTestStore } from "./emulator-harness.js";
 
 const open = openPerTest();
@@ -36,14 +36,19 @@ describe("one process ending its own attempt twice at once", () => {
         store.failTask(task.id, claim.lock.token, { message: "owner lapsed", retryable: true, retryDelayMs: 0 }),
       ]);
       expect([completed.status, failed.status].filter((status) => status === "fulfilled")).toHaveLength(1);
-      const loser = completed.status === "rejected" ? completed.reason : failed.status === "rejected" ? failed.reason : null;
-      expect(loser instanceof StaleFencingTokenError || loser instanceof IllegalTransitionError, String(loser)).toBe(true);
+      const loser =
+        completed.status === "rejected" ? completed.reason : failed.status === "rejected" ? failed.reason : null;
+      expect(loser instanceof StaleFencingTokenError || loser instanceof IllegalTransitionError, String(loser)).toBe(
+        true,
+      );
       const expected = completed.status === "fulfilled" ? "succeeded" : "failed";
       // A second process reads what GitHub holds, not this process's mirror.
       const reader = await openTestStore(emulator, "bot-token");
       try {
         expect((await reader.getTask(task.id))?.state).toBe(expected);
-        const ends = (await reader.readEvents(0, 10_000)).filter((e) => e.taskId === task.id && (e.kind === "task.succeeded" || e.kind === "task.failed"));
+        const ends = (await reader.readEvents(0, 10_000)).filter(
+          (e) => e.taskId === task.id && (e.kind === "task.succeeded" || e.kind === "task.failed"),
+        );
         expect(ends.map((e) => e.kind)).toEqual([`task.${expected}`]);
       } finally {
         await reader.close();

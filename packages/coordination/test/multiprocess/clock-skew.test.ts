@@ -35,14 +35,38 @@ describe("workers whose clocks are skewed by ±10 minutes", () => {
       const ids: string[] = [];
       for (let i = 0; i < 300; i++) {
         const slow = i % 10 === 0;
-        ids.push((await store.createTask({ type: slow ? "sleep" : "record", priority: 0, params: slow ? { ms: 300 } : { i }, maxAttempts: 3, timeoutMs: 20_000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test")).id);
+        ids.push(
+          (
+            await store.createTask(
+              {
+                type: slow ? "sleep" : "record",
+                priority: 0,
+                params: slow ? { ms: 300 } : { i },
+                maxAttempts: 3,
+                timeoutMs: 20_000,
+                delayMs: 0,
+                pinnedWorkerId: null,
+                affinityKey: null,
+              },
+              "test",
+            )
+          ).id,
+        );
       }
-      await waitFor(async () => (await store.listTasks({ states: ["queued", "running", "failed"], limit: 1 })).items.length === 0, 60_000, 100);
+      await waitFor(
+        async () => (await store.listTasks({ states: ["queued", "running", "failed"], limit: 1 })).items.length === 0,
+        60_000,
+        100,
+      );
 
       const report = await checkInvariants(store, ids, cluster.recordPath);
       // No lock was ever taken from a live holder or kept past expiry: nothing was recovered, retried or force-released.
       expect(report.tasks.every((t) => t.state === "succeeded" && t.attempts === 1)).toBe(true);
-      expect(report.events.filter((e) => ["alert.worker_failed", "lock.force_released", "lock.expired", "task.failed"].includes(e.kind))).toEqual([]);
+      expect(
+        report.events.filter((e) =>
+          ["alert.worker_failed", "lock.force_released", "lock.expired", "task.failed"].includes(e.kind),
+        ),
+      ).toEqual([]);
       expect((await store.listWorkers()).map((w) => w.state).sort()).toEqual(["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE"]);
       for (const w of workers) expect(report.successesByWorker[w.id] ?? 0).toBeGreaterThan(0);
 

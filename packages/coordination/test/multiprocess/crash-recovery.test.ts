@@ -25,14 +25,33 @@ describe("a worker killed with SIGKILL while holding locks", () => {
       await waitFor(async () => (await store.getWorker("crash-victim"))?.state === "ACTIVE", 30_000);
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
-        ids.push((await store.createTask({ type: "slow", priority: 0, params: { ms: 30_000 }, maxAttempts: 3, timeoutMs: 60_000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test")).id);
+        ids.push(
+          (
+            await store.createTask(
+              {
+                type: "slow",
+                priority: 0,
+                params: { ms: 30_000 },
+                maxAttempts: 3,
+                timeoutMs: 60_000,
+                delayMs: 0,
+                pinnedWorkerId: null,
+                affinityKey: null,
+              },
+              "test",
+            )
+          ).id,
+        );
       }
       const held = await waitFor(async () => {
         const locks = (await store.listLocks()).filter((l) => l.ownerId === "crash-victim");
         return locks.length === 3 ? locks : null;
       }, 10_000);
       // The survivor is up before the crash, so the measurement is recovery, not start-up.
-      const survivor = spawnWorker({ id: "crash-survivor", env: { ...cluster.env, SENTINEL_CONFIG: survivorConfig, WORKER_MAX_TASKS: "3" } });
+      const survivor = spawnWorker({
+        id: "crash-survivor",
+        env: { ...cluster.env, SENTINEL_CONFIG: survivorConfig, WORKER_MAX_TASKS: "3" },
+      });
       await waitFor(async () => (await store.getWorker("crash-survivor"))?.state === "ACTIVE", 30_000);
 
       victim.proc.kill("SIGKILL");
@@ -51,10 +70,14 @@ describe("a worker killed with SIGKILL while holding locks", () => {
         const before = held.find((l) => l.taskId === task.id);
         expect(task.fencingToken).toBeGreaterThan(before?.token as number);
         // Restarted elsewhere within stale threshold + check interval of the victim's last heartbeat (store clock).
-        const restart = events.find((e) => e.kind === "task.started" && e.taskId === task.id && e.workerId === "crash-survivor");
+        const restart = events.find(
+          (e) => e.kind === "task.started" && e.taskId === task.id && e.workerId === "crash-survivor",
+        );
         expect(restart).toBeDefined();
         expect((restart?.at as number) - lastBeat).toBeLessThanOrEqual(STALE_MS + CHECK_MS + SLACK_MS);
-        console.info(`[measure] task ${task.id} restarted ${(restart?.at as number) - lastBeat} ms after the victim's last heartbeat`);
+        console.info(
+          `[measure] task ${task.id} restarted ${(restart?.at as number) - lastBeat} ms after the victim's last heartbeat`,
+        );
       }
       const victimRecord = await store.getWorker("crash-victim");
       expect(["STALE", "OFFLINE"]).toContain(victimRecord?.state);

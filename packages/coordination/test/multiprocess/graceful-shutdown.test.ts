@@ -12,19 +12,49 @@ describe("SIGTERM", () => {
     try {
       const worker = spawnWorker({ id: "graceful", env: { ...cluster.env, WORKER_MAX_TASKS: "1" } });
       await waitFor(async () => (await store.getWorker("graceful"))?.state === "ACTIVE", 30_000);
-      const slow = await store.createTask({ type: "sleep", priority: 0, params: { ms: 1200 }, maxAttempts: 3, timeoutMs: 60_000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+      const slow = await store.createTask(
+        {
+          type: "sleep",
+          priority: 0,
+          params: { ms: 1200 },
+          maxAttempts: 3,
+          timeoutMs: 60_000,
+          delayMs: 0,
+          pinnedWorkerId: null,
+          affinityKey: null,
+        },
+        "test",
+      );
       await waitFor(async () => (await store.getTask(slow.id))?.state === "running", 10_000);
-      const waiting = await store.createTask({ type: "echo", priority: 0, params: {}, maxAttempts: 3, timeoutMs: 60_000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+      const waiting = await store.createTask(
+        {
+          type: "echo",
+          priority: 0,
+          params: {},
+          maxAttempts: 3,
+          timeoutMs: 60_000,
+          delayMs: 0,
+          pinnedWorkerId: null,
+          affinityKey: null,
+        },
+        "test",
+      );
 
       worker.proc.kill("SIGTERM");
       await waitFor(async () => (await store.getWorker("graceful"))?.state === "DRAINING", 5000);
       expect(await worker.exited).toBe(0);
 
-      expect(await store.getTask(slow.id)).toMatchObject({ state: "succeeded", workerId: "graceful", result: { slept: 1200 } });
+      expect(await store.getTask(slow.id)).toMatchObject({
+        state: "succeeded",
+        workerId: "graceful",
+        result: { slept: 1200 },
+      });
       expect(await store.getTask(waiting.id)).toMatchObject({ state: "queued", attempts: 0 });
       expect((await store.getWorker("graceful"))?.state).toBe("REMOVED");
       expect(await store.listLocks()).toHaveLength(0);
-      const states = (await readAllEvents(store)).filter((e) => e.kind === "worker.state_changed" && e.workerId === "graceful").map((e) => e.data.to);
+      const states = (await readAllEvents(store))
+        .filter((e) => e.kind === "worker.state_changed" && e.workerId === "graceful")
+        .map((e) => e.data.to);
       expect(states).toContain("DRAINING");
       expect(states.at(-1)).toBe("REMOVED");
       expect(worker.lines.some((l) => l.action === "shutdown" && l.result === "draining")).toBe(true);

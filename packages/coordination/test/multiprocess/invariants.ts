@@ -29,7 +29,11 @@ export interface InvariantReport {
  * succeeded task, carrying the task's current fencing token, no (task, token) started or
  * executed twice.
  */
-export async function checkInvariants(store: CoordinationStore, ids: string[], recordPath: string | null): Promise<InvariantReport> {
+export async function checkInvariants(
+  store: CoordinationStore,
+  ids: string[],
+  recordPath: string | null,
+): Promise<InvariantReport> {
   const tasks = await loadTasks(store, ids);
   const lost = tasks.filter((t) => !isTerminal(t.state));
   if (lost.length > 0) throw new Error(`${lost.length} task(s) not terminal, e.g. ${JSON.stringify(lost[0])}`);
@@ -54,24 +58,44 @@ export async function checkInvariants(store: CoordinationStore, ids: string[], r
   for (const task of tasks) {
     const tokens = successes.get(task.id) ?? [];
     if (task.state === "succeeded") {
-      if (tokens.length !== 1) throw new Error(`task ${task.id} has ${tokens.length} task.succeeded events (tokens ${tokens.join(",")})`);
-      if (tokens[0] !== task.fencingToken) throw new Error(`task ${task.id} succeeded with token ${tokens[0]} but its current token is ${task.fencingToken}`);
+      if (tokens.length !== 1)
+        throw new Error(`task ${task.id} has ${tokens.length} task.succeeded events (tokens ${tokens.join(",")})`);
+      if (tokens[0] !== task.fencingToken)
+        throw new Error(
+          `task ${task.id} succeeded with token ${tokens[0]} but its current token is ${task.fencingToken}`,
+        );
     } else if (tokens.length > 0) {
       throw new Error(`task ${task.id} is ${task.state} yet has a task.succeeded event`);
     }
   }
   const doubleStarts = [...starts.entries()].filter(([, n]) => n > 1);
-  if (doubleStarts.length > 0) throw new Error(`(task, token) started twice: ${doubleStarts.slice(0, 5).map(([k]) => k).join(", ")}`);
+  if (doubleStarts.length > 0)
+    throw new Error(
+      `(task, token) started twice: ${doubleStarts
+        .slice(0, 5)
+        .map(([k]) => k)
+        .join(", ")}`,
+    );
 
-  const executions = recordPath && existsSync(recordPath)
-    ? readFileSync(recordPath, "utf8").split("\n").filter(Boolean).map((line) => {
-        const [taskId, token, workerId] = line.split(" ");
-        return { taskId: taskId as string, token: Number(token), workerId: workerId as string };
-      })
-    : [];
+  const executions =
+    recordPath && existsSync(recordPath)
+      ? readFileSync(recordPath, "utf8")
+          .split("\n")
+          .filter(Boolean)
+          .map((line) => {
+            const [taskId, token, workerId] = line.split(" ");
+            return { taskId: taskId as string, token: Number(token), workerId: workerId as string };
+          })
+      : [];
   const executed = new Map<string, number>();
   for (const x of executions) executed.set(`${x.taskId}#${x.token}`, (executed.get(`${x.taskId}#${x.token}`) ?? 0) + 1);
   const doubleRuns = [...executed.entries()].filter(([, n]) => n > 1);
-  if (doubleRuns.length > 0) throw new Error(`(task, token) executed twice: ${doubleRuns.slice(0, 5).map(([k]) => k).join(", ")}`);
+  if (doubleRuns.length > 0)
+    throw new Error(
+      `(task, token) executed twice: ${doubleRuns
+        .slice(0, 5)
+        .map(([k]) => k)
+        .join(", ")}`,
+    );
   return { tasks, events, executions, successesByWorker };
 }

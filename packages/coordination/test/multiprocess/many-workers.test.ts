@@ -9,7 +9,16 @@ afterEach(killAllWorkers);
 const TASKS = 1000;
 
 function recordTask(i: number): NewTask {
-  return { type: "record", priority: i % 5, params: { i }, maxAttempts: 3, timeoutMs: 30_000, delayMs: 0, pinnedWorkerId: null, affinityKey: null };
+  return {
+    type: "record",
+    priority: i % 5,
+    params: { i },
+    maxAttempts: 3,
+    timeoutMs: 30_000,
+    delayMs: 0,
+    pinnedWorkerId: null,
+    affinityKey: null,
+  };
 }
 
 describe("four worker processes over one SQLite file", () => {
@@ -17,13 +26,22 @@ describe("four worker processes over one SQLite file", () => {
     const cluster = await createTestCluster();
     const store = openSqliteStore({ path: cluster.dbPath });
     try {
-      const workers = ["mp-a", "mp-b", "mp-c", "mp-d"].map((id) => spawnWorker({ id, env: { ...cluster.env, WORKER_MAX_TASKS: "8" } }));
-      await waitFor(async () => (await store.listWorkers()).filter((w) => w.state === "ACTIVE" || w.state === "BUSY").length === 4, 30_000);
+      const workers = ["mp-a", "mp-b", "mp-c", "mp-d"].map((id) =>
+        spawnWorker({ id, env: { ...cluster.env, WORKER_MAX_TASKS: "8" } }),
+      );
+      await waitFor(
+        async () => (await store.listWorkers()).filter((w) => w.state === "ACTIVE" || w.state === "BUSY").length === 4,
+        30_000,
+      );
 
       const started = Date.now();
       const ids: string[] = [];
       for (let i = 0; i < TASKS; i++) ids.push((await store.createTask(recordTask(i), "test")).id);
-      await waitFor(async () => (await store.listTasks({ states: ["queued", "running", "failed"], limit: 1 })).items.length === 0, 90_000, 200);
+      await waitFor(
+        async () => (await store.listTasks({ states: ["queued", "running", "failed"], limit: 1 })).items.length === 0,
+        90_000,
+        200,
+      );
       const elapsedMs = Date.now() - started;
 
       const report = await checkInvariants(store, ids, cluster.recordPath);
@@ -34,7 +52,9 @@ describe("four worker processes over one SQLite file", () => {
       expect(report.executions.length).toBeGreaterThanOrEqual(TASKS);
       // Assignment by agreement spreads the work: every process did a share.
       for (const w of workers) expect(report.successesByWorker[w.id] ?? 0).toBeGreaterThan(TASKS / 20);
-      console.info(`[measure] ${TASKS} command tasks on 4 worker processes: ${elapsedMs} ms (${Math.round((TASKS / elapsedMs) * 1000)} tasks/s); executions ${report.executions.length}; per worker ${JSON.stringify(report.successesByWorker)}; warnings ${workers.reduce((n, w) => n + w.lines.filter((l) => l.level === "warn" || l.level === "error").length, 0)}`);
+      console.info(
+        `[measure] ${TASKS} command tasks on 4 worker processes: ${elapsedMs} ms (${Math.round((TASKS / elapsedMs) * 1000)} tasks/s); executions ${report.executions.length}; per worker ${JSON.stringify(report.successesByWorker)}; warnings ${workers.reduce((n, w) => n + w.lines.filter((l) => l.level === "warn" || l.level === "error").length, 0)}`,
+      );
 
       for (const w of workers) w.proc.kill("SIGTERM");
       const codes = await Promise.all(workers.map((w) => w.exited));

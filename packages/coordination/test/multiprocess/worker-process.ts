@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -56,12 +56,17 @@ export function spawnWorker(opts: SpawnWorkerOptions): WorkerProcess {
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const worker: WorkerProcess = { id: opts.id, proc, lines: [], stderr: [], exited: new Promise((r) => proc.on("exit", (code) => r(code))) };
+  const worker: WorkerProcess = {
+    id: opts.id,
+    proc,
+    lines: [],
+    stderr: [],
+    exited: new Promise((r) => proc.on("exit", (code) => r(code))),
+  };
   let buffer = "";
   proc.stdout?.on("data", (chunk: Buffer) => {
     buffer += chunk.toString("utf8");
-    let nl;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
+    for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
       if (line.trim()) worker.lines.push(JSON.parse(line) as Record<string, unknown>);
@@ -102,7 +107,14 @@ export async function createTestCluster(extraHandlers: Record<string, unknown> =
     configPath,
     JSON.stringify({
       handlers: {
-        record: { command: ["/bin/sh", "-c", 'printf "%s %s %s\\n" "$SENTINEL_TASK_ID" "$SENTINEL_FENCING_TOKEN" "$WORKER" >> "$RECORD_FILE"'], env: { RECORD_FILE: recordPath, WORKER: "${WORKER_ID}" } },
+        record: {
+          command: [
+            "/bin/sh",
+            "-c",
+            'printf "%s %s %s\\n" "$SENTINEL_TASK_ID" "$SENTINEL_FENCING_TOKEN" "$WORKER" >> "$RECORD_FILE"',
+          ],
+          env: { RECORD_FILE: recordPath, WORKER: "${WORKER_ID}" },
+        },
         echo: { builtin: "echo" },
         sleep: { builtin: "sleep" },
         ...extraHandlers,

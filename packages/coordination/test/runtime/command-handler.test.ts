@@ -7,9 +7,29 @@ import { fakeTask, noMemory, silentLog, tempDir } from "./fixtures.js";
 
 const NODE = process.execPath;
 
-function run(command: string[], params: unknown, opts: { signal?: AbortSignal; timeoutMs?: number; env?: Record<string, string>; maxOutputBytes?: number } = {}) {
-  const handler = createCommandHandler({ command, ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.env ? { env: opts.env } : {}), ...(opts.maxOutputBytes ? { maxOutputBytes: opts.maxOutputBytes } : {}) }, { killGraceMs: 200 });
-  return handler.run({ task: fakeTask({ params }), params, attempt: 2, fencingToken: 41, signal: opts.signal ?? new AbortController().signal, memory: noMemory, log: silentLog });
+function run(
+  command: string[],
+  params: unknown,
+  opts: { signal?: AbortSignal; timeoutMs?: number; env?: Record<string, string>; maxOutputBytes?: number } = {},
+) {
+  const handler = createCommandHandler(
+    {
+      command,
+      ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}),
+      ...(opts.env ? { env: opts.env } : {}),
+      ...(opts.maxOutputBytes ? { maxOutputBytes: opts.maxOutputBytes } : {}),
+    },
+    { killGraceMs: 200 },
+  );
+  return handler.run({
+    task: fakeTask({ params }),
+    params,
+    attempt: 2,
+    fencingToken: 41,
+    signal: opts.signal ?? new AbortController().signal,
+    memory: noMemory,
+    log: silentLog,
+  });
 }
 
 /** A script that reports exactly what it received: stdin, argv and the SENTINEL_* environment. */
@@ -23,14 +43,29 @@ describe("command handler", () => {
   it("passes params verbatim on stdin and in SENTINEL_TASK_PARAMS, never through a shell", async () => {
     const dir = tempDir();
     const marker = join(dir, "pwned");
-    const params = { name: '"; rm -rf / #', sub: `$(touch ${marker})`, tick: "`touch " + marker + "`", semi: "a; touch " + marker };
+    const params = {
+      name: '"; rm -rf / #',
+      sub: `$(touch ${marker})`,
+      tick: "`touch " + marker + "`",
+      semi: "a; touch " + marker,
+    };
     process.env.GITHUB_TOKEN = "ghp_must_not_leak";
     try {
-      const result = (await run([NODE, "-e", REPORT, "fixed-arg"], params, { env: { EXTRA: "from-config" } })) as { stdin: string; argv: string[]; env: Record<string, string> };
+      const result = (await run([NODE, "-e", REPORT, "fixed-arg"], params, { env: { EXTRA: "from-config" } })) as {
+        stdin: string;
+        argv: string[];
+        env: Record<string, string>;
+      };
       expect(JSON.parse(result.stdin)).toEqual(params);
       expect(JSON.parse(result.env.SENTINEL_TASK_PARAMS as string)).toEqual(params);
       expect(result.argv).toEqual(["fixed-arg"]);
-      expect(result.env).toMatchObject({ SENTINEL_TASK_ID: "t_test1", SENTINEL_TASK_TYPE: "run", SENTINEL_ATTEMPT: "2", SENTINEL_FENCING_TOKEN: "41", EXTRA: "from-config" });
+      expect(result.env).toMatchObject({
+        SENTINEL_TASK_ID: "t_test1",
+        SENTINEL_TASK_TYPE: "run",
+        SENTINEL_ATTEMPT: "2",
+        SENTINEL_FENCING_TOKEN: "41",
+        EXTRA: "from-config",
+      });
       expect(result.env.GITHUB_TOKEN).toBeUndefined();
     } finally {
       delete process.env.GITHUB_TOKEN;
@@ -51,13 +86,19 @@ describe("command handler", () => {
   it("returns text when stdout is not JSON, null when empty, and bounds the output", async () => {
     expect(await run([NODE, "-e", "process.stdout.write('plain text\\n')"], {})).toBe("plain text");
     expect(await run([NODE, "-e", ""], {})).toBeNull();
-    const big = (await run([NODE, "-e", "process.stdout.write('x'.repeat(5000))"], {}, { maxOutputBytes: 1024 })) as { stdout: string; truncated: boolean };
+    const big = (await run([NODE, "-e", "process.stdout.write('x'.repeat(5000))"], {}, { maxOutputBytes: 1024 })) as {
+      stdout: string;
+      truncated: boolean;
+    };
     expect(big.truncated).toBe(true);
     expect(big.stdout.length).toBe(1024);
   });
 
   it("turns a non-zero exit into an error with the exit code and the stderr tail", async () => {
-    const err = await run([NODE, "-e", "console.error('x'.repeat(5000) + 'the real reason'); process.exit(3)"], {}).catch((e: unknown) => e);
+    const err = await run(
+      [NODE, "-e", "console.error('x'.repeat(5000) + 'the real reason'); process.exit(3)"],
+      {},
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CommandFailedError);
     expect((err as CommandFailedError).exitCode).toBe(3);
     expect((err as CommandFailedError).message).toContain("exited with code 3");
@@ -67,7 +108,11 @@ describe("command handler", () => {
 
   it("kills a command that outlives its timeout (SIGTERM, then SIGKILL if it ignores it)", async () => {
     const started = Date.now();
-    const err = await run([NODE, "-e", "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"], {}, { timeoutMs: 150 }).catch((e: unknown) => e);
+    const err = await run(
+      [NODE, "-e", "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000)"],
+      {},
+      { timeoutMs: 150 },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CommandFailedError);
     expect((err as Error).message).toContain("timed out after 150 ms");
     expect((err as CommandFailedError).signalName).toBe("SIGKILL");
@@ -76,7 +121,9 @@ describe("command handler", () => {
 
   it("honours the abort signal", async () => {
     const controller = new AbortController();
-    const pending = run([NODE, "-e", "setInterval(() => {}, 1000)"], {}, { signal: controller.signal }).catch((e: unknown) => e);
+    const pending = run([NODE, "-e", "setInterval(() => {}, 1000)"], {}, { signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
     setTimeout(() => controller.abort("lease lost"), 100);
     const err = await pending;
     expect((err as Error).message).toContain("aborted (lease lost)");

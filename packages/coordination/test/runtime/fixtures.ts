@@ -8,9 +8,27 @@ import type { TaskMemory } from "../../src/handlers/task-handler.js";
 
 export function fakeTask(overrides: Partial<Task> = {}): Task {
   return {
-    id: "t_test1", type: "run", title: "test", priority: 0, params: {}, state: "running", attempts: 1, maxAttempts: 3,
-    timeoutMs: 10_000, runAt: 0, pinnedWorkerId: null, affinityKey: null, workerId: "w1", fencingToken: 7, result: null,
-    lastError: null, createdAt: 0, updatedAt: 0, startedAt: 0, finishedAt: null, ...overrides,
+    id: "t_test1",
+    type: "run",
+    title: "test",
+    priority: 0,
+    params: {},
+    state: "running",
+    attempts: 1,
+    maxAttempts: 3,
+    timeoutMs: 10_000,
+    runAt: 0,
+    pinnedWorkerId: null,
+    affinityKey: null,
+    workerId: "w1",
+    fencingToken: 7,
+    result: null,
+    lastError: null,
+    createdAt: 0,
+    updatedAt: 0,
+    startedAt: 0,
+    finishedAt: null,
+    ...overrides,
   };
 }
 
@@ -27,7 +45,8 @@ export function collectingStream(): { stream: Writable; lines: Array<Record<stri
   const lines: Array<Record<string, unknown>> = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString("utf8").split("\n")) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+      for (const line of chunk.toString("utf8").split("\n"))
+        if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
       done();
     },
   });

@@ -20,7 +20,10 @@ describe("getTasks: how many candidates the claim poll reads", () => {
     limits = [];
     recording = new Proxy(store, {
       get(target, key, receiver) {
-        if (key === "listClaimable") return (opts: Parameters<SqliteStore["listClaimable"]>[0]) => (limits.push(opts.limit), target.listClaimable(opts));
+        if (key === "listClaimable")
+          return (opts: Parameters<SqliteStore["listClaimable"]>[0]) => (
+            limits.push(opts.limit), target.listClaimable(opts)
+          );
         const value: unknown = Reflect.get(target, key, receiver);
         return typeof value === "function" ? value.bind(target) : value;
       },
@@ -34,7 +37,14 @@ describe("getTasks: how many candidates the claim poll reads", () => {
 
   const keepAll = async (tasks: Awaited<ReturnType<CoordinationStore["listClaimable"]>>) => tasks;
   const poll = (freeSlots: number, options: { peers?: number; balanced?: boolean }) =>
-    getTasks({ store: recording, workerId: "w1", types: ["noop"], freeSlots, balance: options.balanced === false ? null : keepAll, ...(options.peers === undefined ? {} : { peers: options.peers }) });
+    getTasks({
+      store: recording,
+      workerId: "w1",
+      types: ["noop"],
+      freeSlots,
+      balance: options.balanced === false ? null : keepAll,
+      ...(options.peers === undefined ? {} : { peers: options.peers }),
+    });
 
   it("reads free slots × peers (at most 4 per slot) for the strategy, and only the free slots when nobody shares them", async () => {
     expect(await poll(10, { peers: 1 })).toHaveLength(10);

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { startEmulator, type Emulator } from "@sentinel/github-emulator";
+import { type Emulator, startEmulator } from "@sentinel/github-emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/run-cli.js";
 import { loadWorkerConfig } from "../../src/config/load-worker-config.js";
@@ -10,7 +10,12 @@ import { waitFor } from "../support/wait-for.js";
 import { silentLog, tempDir } from "./fixtures.js";
 
 const SECRET = "open-store-test-secret-0123456789";
-const FAST = JSON.stringify({ throttle: { writeMinTimeMs: 0, notificationMinTimeMs: 0, retryBaseMs: 5, retryAfterBaseMs: 5 }, refreshIntervalMs: 0, batchWindowMs: 5, eventVisibilityMarginMs: 0 });
+const FAST = JSON.stringify({
+  throttle: { writeMinTimeMs: 0, notificationMinTimeMs: 0, retryBaseMs: 5, retryAfterBaseMs: 5 },
+  refreshIntervalMs: 0,
+  batchWindowMs: 5,
+  eventVisibilityMarginMs: 0,
+});
 
 let emulator: Emulator;
 
@@ -62,17 +67,39 @@ async function asyncConfigError(promise: Promise<unknown>): Promise<ConfigError>
 describe("store selection from the environment (control plane)", () => {
   it("picks SQLite by default, GitHub when the GITHUB_* trio is set or SENTINEL_STORE says so", () => {
     expect(storeConfigFromEnv({})).toEqual({ backend: "sqlite", sqlitePath: null });
-    expect(storeConfigFromEnv({ SENTINEL_SQLITE_PATH: "/tmp/x.db" })).toEqual({ backend: "sqlite", sqlitePath: "/tmp/x.db" });
-    const implicit = storeConfigFromEnv({ GITHUB_TOKEN: "t", GITHUB_OWNER: "o", GITHUB_REPO: "r", SENTINEL_HMAC_SECRET: SECRET });
+    expect(storeConfigFromEnv({ SENTINEL_SQLITE_PATH: "/tmp/x.db" })).toEqual({
+      backend: "sqlite",
+      sqlitePath: "/tmp/x.db",
+    });
+    const implicit = storeConfigFromEnv({
+      GITHUB_TOKEN: "t",
+      GITHUB_OWNER: "o",
+      GITHUB_REPO: "r",
+      SENTINEL_HMAC_SECRET: SECRET,
+    });
     expect(implicit).toMatchObject({ backend: "github", owner: "o", repo: "r" });
-    expect(storeConfigFromEnv({ SENTINEL_STORE: "sqlite", GITHUB_TOKEN: "t", GITHUB_OWNER: "o", GITHUB_REPO: "r" }).backend).toBe("sqlite");
+    expect(
+      storeConfigFromEnv({ SENTINEL_STORE: "sqlite", GITHUB_TOKEN: "t", GITHUB_OWNER: "o", GITHUB_REPO: "r" }).backend,
+    ).toBe("sqlite");
   });
 
   it("names the variable at fault", () => {
     expect(configError(() => storeConfigFromEnv({ SENTINEL_STORE: "mysql" })).key).toBe("SENTINEL_STORE");
     expect(configError(() => storeConfigFromEnv({ SENTINEL_STORE: "github" })).key).toBe("GITHUB_TOKEN");
-    expect(configError(() => storeConfigFromEnv({ SENTINEL_STORE: "github", GITHUB_TOKEN: "t", GITHUB_OWNER: "o" })).key).toBe("GITHUB_REPO");
-    expect(configError(() => storeConfigFromEnv({ SENTINEL_STORE: "github", GITHUB_TOKEN: "t", GITHUB_OWNER: "o", GITHUB_REPO: "r", SENTINEL_HMAC_SECRET: "short" })).key).toBe("SENTINEL_HMAC_SECRET");
+    expect(
+      configError(() => storeConfigFromEnv({ SENTINEL_STORE: "github", GITHUB_TOKEN: "t", GITHUB_OWNER: "o" })).key,
+    ).toBe("GITHUB_REPO");
+    expect(
+      configError(() =>
+        storeConfigFromEnv({
+          SENTINEL_STORE: "github",
+          GITHUB_TOKEN: "t",
+          GITHUB_OWNER: "o",
+          GITHUB_REPO: "r",
+          SENTINEL_HMAC_SECRET: "short",
+        }),
+      ).key,
+    ).toBe("SENTINEL_HMAC_SECRET");
   });
 
   it("opens the GitHub store over HTTP as the token's login, and SQLite at the given path", async () => {
@@ -91,20 +118,42 @@ describe("store selection from the environment (control plane)", () => {
 describe("store selection from the worker config", () => {
   it("refuses bad GitHub settings naming the key: secret, settle delay, tuning, authors", async () => {
     const config = (env: NodeJS.ProcessEnv) => loadWorkerConfig({ env, cwd: tempDir() }).store;
-    expect((await asyncConfigError(openStoreFromConfig(config(githubEnv({ SENTINEL_HMAC_SECRET: "" }))))).key).toBe("SENTINEL_HMAC_SECRET");
+    expect((await asyncConfigError(openStoreFromConfig(config(githubEnv({ SENTINEL_HMAC_SECRET: "" }))))).key).toBe(
+      "SENTINEL_HMAC_SECRET",
+    );
     const env = (overrides: NodeJS.ProcessEnv) => githubEnv(overrides);
-    expect((await asyncConfigError(openStoreFromConfig(config(env({})), { env: env({ SENTINEL_SETTLE_DELAY_MS: "soon" }) }))).key).toBe("SENTINEL_SETTLE_DELAY_MS");
-    expect((await asyncConfigError(openStoreFromConfig(config(env({})), { env: env({ SENTINEL_GITHUB_TUNING: "{not json" }) }))).key).toBe("SENTINEL_GITHUB_TUNING");
-    const unknownKey = await asyncConfigError(openStoreFromConfig(config(env({})), { env: env({ SENTINEL_GITHUB_TUNING: '{"token":"x"}' }) }));
+    expect(
+      (await asyncConfigError(openStoreFromConfig(config(env({})), { env: env({ SENTINEL_SETTLE_DELAY_MS: "soon" }) })))
+        .key,
+    ).toBe("SENTINEL_SETTLE_DELAY_MS");
+    expect(
+      (
+        await asyncConfigError(
+          openStoreFromConfig(config(env({})), { env: env({ SENTINEL_GITHUB_TUNING: "{not json" }) }),
+        )
+      ).key,
+    ).toBe("SENTINEL_GITHUB_TUNING");
+    const unknownKey = await asyncConfigError(
+      openStoreFromConfig(config(env({})), { env: env({ SENTINEL_GITHUB_TUNING: '{"token":"x"}' }) }),
+    );
     expect(unknownKey.key).toBe("SENTINEL_GITHUB_TUNING");
-    expect((await asyncConfigError(openStoreFromConfig(config(env({})), { env: env({ SENTINEL_ALLOWED_AUTHORS: " , " }) }))).key).toBe("SENTINEL_ALLOWED_AUTHORS");
+    expect(
+      (await asyncConfigError(openStoreFromConfig(config(env({})), { env: env({ SENTINEL_ALLOWED_AUTHORS: " , " }) })))
+        .key,
+    ).toBe("SENTINEL_ALLOWED_AUTHORS");
   });
 
   it("a worker selected by SENTINEL_STORE=github runs a task created through the CLI, which reads the same repository", async () => {
-    const env = githubEnv({ WORKER_ID: "gh-open-store-w1", HEARTBEAT_INTERVAL_MS: "200", STALE_WORKER_THRESHOLD_MS: "3000", WORKER_POLL_INTERVAL_MS: "50" });
+    const env = githubEnv({
+      WORKER_ID: "gh-open-store-w1",
+      HEARTBEAT_INTERVAL_MS: "200",
+      STALE_WORKER_THRESHOLD_MS: "3000",
+      WORKER_POLL_INTERVAL_MS: "50",
+    });
     const cwd = tempDir();
     const out: string[] = [];
-    const cli = (...args: string[]) => runCli([...args, "--json"], { env, cwd, out: (t) => out.push(t), err: (t) => out.push(t) });
+    const cli = (...args: string[]) =>
+      runCli([...args, "--json"], { env, cwd, out: (t) => out.push(t), err: (t) => out.push(t) });
 
     expect(await cli("task", "create", "echo", "--params", '{"message":"over github"}')).toBe(0);
     const created = JSON.parse(out.pop() as string) as { id: string; state: string };
@@ -113,11 +162,15 @@ describe("store selection from the worker config", () => {
     const worker = createWorker({ config: loadWorkerConfig({ env, cwd }), env, cwd, logger: silentLog });
     await worker.start();
     try {
-      const done = await waitFor(async () => {
-        expect(await cli("task", "show", created.id)).toBe(0);
-        const task = JSON.parse(out.pop() as string) as { state: string; workerId: string | null };
-        return task.state === "succeeded" ? task : null;
-      }, 20_000, 100);
+      const done = await waitFor(
+        async () => {
+          expect(await cli("task", "show", created.id)).toBe(0);
+          const task = JSON.parse(out.pop() as string) as { state: string; workerId: string | null };
+          return task.state === "succeeded" ? task : null;
+        },
+        20_000,
+        100,
+      );
       expect(done.workerId).toBe("gh-open-store-w1");
       expect(await cli("workers")).toBe(0);
       const workers = JSON.parse(out.pop() as string) as Array<{ id: string; state: string }>;

@@ -55,7 +55,14 @@ describe("poll loop", () => {
       claimed = false;
       return result;
     });
-    const loop = createPollLoop({ tick, busyIntervalMs: BUSY, idleIntervalMs: IDLE, maxBackoffMs: 30_000, onError: () => undefined, lingerMs: 300 });
+    const loop = createPollLoop({
+      tick,
+      busyIntervalMs: BUSY,
+      idleIntervalMs: IDLE,
+      maxBackoffMs: 30_000,
+      onError: () => undefined,
+      lingerMs: 300,
+    });
     loop.start();
     await vi.advanceTimersByTimeAsync(330);
     // t=0 busy, then idle polls every 50 ms while within 300 ms of the claim.
@@ -75,7 +82,13 @@ describe("poll loop", () => {
       nudgeDuringTick = null;
       return "idle";
     });
-    const loop = createPollLoop({ tick, busyIntervalMs: BUSY, idleIntervalMs: IDLE, maxBackoffMs: 30_000, onError: () => undefined });
+    const loop = createPollLoop({
+      tick,
+      busyIntervalMs: BUSY,
+      idleIntervalMs: IDLE,
+      maxBackoffMs: 30_000,
+      onError: () => undefined,
+    });
     nudgeDuringTick = () => loop.nudge();
     loop.start();
     await vi.advanceTimersByTimeAsync(5);

@@ -4,8 +4,8 @@ import { loadWorkerConfig } from "../../src/config/load-worker-config.js";
 import type { HandlerDefinition } from "../../src/handlers/task-handler.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { createWorker } from "../../src/runtime/create-worker.js";
-import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import type { CoordinationStore } from "../../src/store/port.js";
+import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { waitFor } from "../support/wait-for.js";
 import { collectingStream, tempDir } from "./fixtures.js";
 
@@ -21,8 +21,14 @@ function setup(env: Record<string, string> = {}, handlers: Record<string, Handle
   const config = loadWorkerConfig({
     cwd: dir,
     env: {
-      SENTINEL_SQLITE_PATH: path, HEARTBEAT_INTERVAL_MS: "100", STALE_WORKER_THRESHOLD_MS: "600", STALE_CHECK_INTERVAL_MS: "200",
-      WORKER_POLL_INTERVAL_MS: "50", WORKER_HEALTH_PORT: "0", LOG_LEVEL: "debug", ...env,
+      SENTINEL_SQLITE_PATH: path,
+      HEARTBEAT_INTERVAL_MS: "100",
+      STALE_WORKER_THRESHOLD_MS: "600",
+      STALE_CHECK_INTERVAL_MS: "200",
+      WORKER_POLL_INTERVAL_MS: "50",
+      WORKER_HEALTH_PORT: "0",
+      LOG_LEVEL: "debug",
+      ...env,
     },
   });
   const { stream, lines } = collectingStream();
@@ -46,7 +52,19 @@ describe("worker runtime (in process, real SQLite)", () => {
   it("runs tasks end to end: result stored, lock released, seed log fields, health and metrics", async () => {
     const { store, worker, lines } = setup();
     await worker.start();
-    const echo = await store.createTask({ type: "echo", priority: 0, params: { hello: "world" }, maxAttempts: 3, timeoutMs: 5000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+    const echo = await store.createTask(
+      {
+        type: "echo",
+        priority: 0,
+        params: { hello: "world" },
+        maxAttempts: 3,
+        timeoutMs: 5000,
+        delayMs: 0,
+        pinnedWorkerId: null,
+        affinityKey: null,
+      },
+      "test",
+    );
     const done = await finished(store, echo.id);
     expect(done).toMatchObject({ state: "succeeded", result: { hello: "world" }, workerId: worker.id, attempts: 1 });
     expect(await store.getLock(echo.id)).toBeNull();
@@ -58,7 +76,12 @@ describe("worker runtime (in process, real SQLite)", () => {
     expect(String(complete?.timestamp)).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
     const health = await (await fetch(`${worker.healthUrl}/health`)).json();
-    expect(health).toMatchObject({ status: "healthy", worker_id: worker.id, active_tasks: 0, capacity: { max: 10, available: 10 } });
+    expect(health).toMatchObject({
+      status: "healthy",
+      worker_id: worker.id,
+      active_tasks: 0,
+      capacity: { max: 10, available: 10 },
+    });
     expect(typeof health.uptime_seconds).toBe("number");
     expect(new Date(health.last_heartbeat).getTime()).toBeGreaterThan(0);
     const metrics = await (await fetch(`${worker.healthUrl}/metrics`)).text();
@@ -68,7 +91,19 @@ describe("worker runtime (in process, real SQLite)", () => {
   it("invalid params fail the task at once (not retried) with the field named", async () => {
     const { store, worker } = setup();
     await worker.start();
-    const bad = await store.createTask({ type: "sleep", priority: 0, params: { ms: "soon" }, maxAttempts: 3, timeoutMs: 5000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+    const bad = await store.createTask(
+      {
+        type: "sleep",
+        priority: 0,
+        params: { ms: "soon" },
+        maxAttempts: 3,
+        timeoutMs: 5000,
+        delayMs: 0,
+        pinnedWorkerId: null,
+        affinityKey: null,
+      },
+      "test",
+    );
     const done = await finished(store, bad.id);
     expect(done.state).toBe("dead");
     expect(done.attempts).toBe(1);
@@ -78,7 +113,19 @@ describe("worker runtime (in process, real SQLite)", () => {
   it("retries a failing task with backoff until dead", async () => {
     const { store, worker } = setup();
     await worker.start();
-    const t = await store.createTask({ type: "fail", priority: 0, params: {}, maxAttempts: 2, timeoutMs: 5000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+    const t = await store.createTask(
+      {
+        type: "fail",
+        priority: 0,
+        params: {},
+        maxAttempts: 2,
+        timeoutMs: 5000,
+        delayMs: 0,
+        pinnedWorkerId: null,
+        affinityKey: null,
+      },
+      "test",
+    );
     const failedOnce = await waitFor(async () => {
       const cur = await store.getTask(t.id);
       return cur?.state === "failed" ? cur : null;
@@ -106,7 +153,24 @@ describe("worker runtime (in process, real SQLite)", () => {
     const { store, worker } = setup({ WORKER_MAX_TASKS: "3" }, handlers);
     await worker.start();
     const ids = [];
-    for (let i = 0; i < 15; i++) ids.push((await store.createTask({ type: "slow", priority: 0, params: {}, maxAttempts: 1, timeoutMs: 5000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test")).id);
+    for (let i = 0; i < 15; i++)
+      ids.push(
+        (
+          await store.createTask(
+            {
+              type: "slow",
+              priority: 0,
+              params: {},
+              maxAttempts: 1,
+              timeoutMs: 5000,
+              delayMs: 0,
+              pinnedWorkerId: null,
+              affinityKey: null,
+            },
+            "test",
+          )
+        ).id,
+      );
     for (const id of ids) expect((await finished(store, id)).state).toBe("succeeded");
     expect(peak).toBe(3);
   });
@@ -117,8 +181,22 @@ describe("worker runtime (in process, real SQLite)", () => {
     const handlers = { gated: { run: async () => (await gate, "late result") } };
     const { store, worker, lines } = setup({}, handlers);
     await worker.start();
-    const t = await store.createTask({ type: "gated", priority: 0, params: {}, maxAttempts: 3, timeoutMs: 5000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
-    const running = await waitFor(async () => ((await store.getTask(t.id))?.state === "running" ? store.getTask(t.id) : null));
+    const t = await store.createTask(
+      {
+        type: "gated",
+        priority: 0,
+        params: {},
+        maxAttempts: 3,
+        timeoutMs: 5000,
+        delayMs: 0,
+        pinnedWorkerId: null,
+        affinityKey: null,
+      },
+      "test",
+    );
+    const running = await waitFor(async () =>
+      (await store.getTask(t.id))?.state === "running" ? store.getTask(t.id) : null,
+    );
     // An operator requeues it (pinned elsewhere so this worker cannot re-take it): our token goes stale.
     await store.requeueTask(t.id, { actor: "operator:test", reason: "test", pinnedWorkerId: "someone-else" });
     release();
@@ -128,8 +206,22 @@ describe("worker runtime (in process, real SQLite)", () => {
     expect(after?.state).toBe("queued");
     expect(after?.result).toBeNull();
     expect(running?.fencingToken).not.toBeNull();
-    expect((await worker.metrics.staleTokenRejections.get()).values).toEqual([expect.objectContaining({ value: 1, labels: { reason: "stale_token" } })]);
-    const echo = await store.createTask({ type: "echo", priority: 0, params: { still: "alive" }, maxAttempts: 1, timeoutMs: 5000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+    expect((await worker.metrics.staleTokenRejections.get()).values).toEqual([
+      expect.objectContaining({ value: 1, labels: { reason: "stale_token" } }),
+    ]);
+    const echo = await store.createTask(
+      {
+        type: "echo",
+        priority: 0,
+        params: { still: "alive" },
+        maxAttempts: 1,
+        timeoutMs: 5000,
+        delayMs: 0,
+        pinnedWorkerId: null,
+        affinityKey: null,
+      },
+      "test",
+    );
     expect((await finished(store, echo.id)).state).toBe("succeeded");
   });
 
@@ -138,11 +230,35 @@ describe("worker runtime (in process, real SQLite)", () => {
     const gate = new Promise<void>((r) => (release = r));
     const { store, worker } = setup({}, { gated: { run: async () => (await gate, "done") } });
     await worker.start();
-    const gated = await store.createTask({ type: "gated", priority: 0, params: {}, maxAttempts: 1, timeoutMs: 10_000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+    const gated = await store.createTask(
+      {
+        type: "gated",
+        priority: 0,
+        params: {},
+        maxAttempts: 1,
+        timeoutMs: 10_000,
+        delayMs: 0,
+        pinnedWorkerId: null,
+        affinityKey: null,
+      },
+      "test",
+    );
     await waitFor(async () => (await store.getTask(gated.id))?.state === "running");
     await store.requestDrain(worker.id, "operator:test");
     await waitFor(() => worker.health().status === "draining");
-    const queued = await store.createTask({ type: "echo", priority: 0, params: {}, maxAttempts: 1, timeoutMs: 5000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+    const queued = await store.createTask(
+      {
+        type: "echo",
+        priority: 0,
+        params: {},
+        maxAttempts: 1,
+        timeoutMs: 5000,
+        delayMs: 0,
+        pinnedWorkerId: null,
+        affinityKey: null,
+      },
+      "test",
+    );
     await new Promise((r) => setTimeout(r, 400));
     expect((await store.getTask(queued.id))?.state).toBe("queued");
     await store.transitionWorker(worker.id, "ACTIVE", { actor: "operator:test", reason: "resume" });
@@ -167,10 +283,30 @@ describe("worker runtime (in process, real SQLite)", () => {
   });
 
   it("after losing its lease it aborts running work and re-registers", async () => {
-    const handlers = { hang: { run: ({ signal }: { signal: AbortSignal }) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))) } };
-    const { store, worker, lines } = setup({ HEARTBEAT_INTERVAL_MS: "100" }, handlers as Record<string, HandlerDefinition>);
+    const handlers = {
+      hang: {
+        run: ({ signal }: { signal: AbortSignal }) =>
+          new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))),
+      },
+    };
+    const { store, worker, lines } = setup(
+      { HEARTBEAT_INTERVAL_MS: "100" },
+      handlers as Record<string, HandlerDefinition>,
+    );
     await worker.start();
-    const t = await store.createTask({ type: "hang", priority: 0, params: {}, maxAttempts: 3, timeoutMs: 60_000, delayMs: 0, pinnedWorkerId: null, affinityKey: null }, "test");
+    const t = await store.createTask(
+      {
+        type: "hang",
+        priority: 0,
+        params: {},
+        maxAttempts: 3,
+        timeoutMs: 60_000,
+        delayMs: 0,
+        pinnedWorkerId: null,
+        affinityKey: null,
+      },
+      "test",
+    );
     await waitFor(async () => (await store.getTask(t.id))?.state === "running");
     // An operator retires the worker as if it had been offline: the next heartbeat is refused.
     await store.transitionWorker(worker.id, "STALE", { actor: "operator:test", reason: "test" });
@@ -186,7 +322,10 @@ describe("logger", () => {
   it("redacts tokens and secret params", () => {
     const { stream, lines } = collectingStream();
     const log = createLogger({ component: "test", workerId: "w1", destination: stream });
-    log.info({ action: "x", token: "ghp_abc", metadata: { secrets: { apiKey: "k" }, authorization: "Bearer z", fine: 1 } }, "msg");
+    log.info(
+      { action: "x", token: "ghp_abc", metadata: { secrets: { apiKey: "k" }, authorization: "Bearer z", fine: 1 } },
+      "msg",
+    );
     return new Promise<void>((resolve) => {
       log.flush(() => {
         setImmediate(() => {
@@ -194,7 +333,13 @@ describe("logger", () => {
           expect(text).not.toContain("ghp_abc");
           expect(text).not.toContain("Bearer z");
           expect(text).not.toContain('"k"');
-          expect(lines[0]).toMatchObject({ component: "test", worker_id: "w1", action: "x", level: "info", metadata: { fine: 1 } });
+          expect(lines[0]).toMatchObject({
+            component: "test",
+            worker_id: "w1",
+            action: "x",
+            level: "info",
+            metadata: { fine: 1 },
+          });
           resolve();
         });
       });

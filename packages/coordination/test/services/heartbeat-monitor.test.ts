@@ -16,7 +16,12 @@ afterEach(async () => {
   await t.cleanup();
 });
 
-async function claim(store: CoordinationStore, workerId: string, count: number, overrides: Record<string, unknown> = {}) {
+async function claim(
+  store: CoordinationStore,
+  workerId: string,
+  count: number,
+  overrides: Record<string, unknown> = {},
+) {
   const tasks = [];
   for (let i = 0; i < count; i++) tasks.push(await createTask(store, overrides));
   return store.claimTasks({ workerId, taskIds: tasks.map((x) => x.id), metadata: { hostname: "h", pid: 1 } });
@@ -39,7 +44,9 @@ describe("HeartbeatMonitor", () => {
     await t.store.heartbeat("alive", { activeTasks: 0 });
 
     // Separate connections, as separate processes would have.
-    const monitors = ["m1", "m2", "m3"].map((id) => new HeartbeatMonitor(t.open(), { monitorId: id, staleThresholdMs: STALE_MS, offlineAfterMs: 60_000 }));
+    const monitors = ["m1", "m2", "m3"].map(
+      (id) => new HeartbeatMonitor(t.open(), { monitorId: id, staleThresholdMs: STALE_MS, offlineAfterMs: 60_000 }),
+    );
     const reports: MonitorReport[] = [];
     for (let round = 0; round < 4; round++) reports.push(...(await Promise.all(monitors.map((m) => m.checkOnce()))));
 
@@ -60,7 +67,11 @@ describe("HeartbeatMonitor", () => {
     expect(reports.reduce((n, r) => n + r.lostRaces, 0)).toBeGreaterThan(0);
     expect((await t.store.getWorker("alive"))?.state).toBe("ACTIVE");
     // Recovered tasks are claimable again right away.
-    const reclaimed = await t.store.claimTasks({ workerId: "alive", taskIds: claimed.map((c) => c.task.id), metadata: { hostname: "h", pid: 1 } });
+    const reclaimed = await t.store.claimTasks({
+      workerId: "alive",
+      taskIds: claimed.map((c) => c.task.id),
+      metadata: { hostname: "h", pid: 1 },
+    });
     expect(reclaimed).toHaveLength(claimed.length);
   });
 
@@ -80,7 +91,12 @@ describe("HeartbeatMonitor", () => {
 
   it("STALE → OFFLINE → REMOVED after their thresholds; an OFFLINE worker's heartbeat is refused", async () => {
     await registerWorker(t.store, "w1", { leaseMs: STALE_MS });
-    const monitor = new HeartbeatMonitor(t.store, { monitorId: "m", staleThresholdMs: STALE_MS, offlineAfterMs: 50, removeAfterMs: 50 });
+    const monitor = new HeartbeatMonitor(t.store, {
+      monitorId: "m",
+      staleThresholdMs: STALE_MS,
+      offlineAfterMs: 50,
+      removeAfterMs: 50,
+    });
     await untilSilent(t.store, "w1");
     expect((await monitor.checkOnce()).markedStale).toEqual(["w1"]);
     const stale = await t.store.getWorker("w1");
@@ -97,7 +113,13 @@ describe("HeartbeatMonitor", () => {
     await registerWorker(t.store, "w1", { leaseMs: 60_000 });
     await claim(t.store, "w1", 2);
     const report = await new HeartbeatMonitor(t.store, { monitorId: "m", staleThresholdMs: 60_000 }).checkOnce();
-    expect(report).toMatchObject({ markedStale: [], recoveredTasks: [], timedOutTasks: [], errors: [], workersChecked: 1 });
+    expect(report).toMatchObject({
+      markedStale: [],
+      recoveredTasks: [],
+      timedOutTasks: [],
+      errors: [],
+      workersChecked: 1,
+    });
   });
 
   it("fails a running task whose lock outran its timeout while the worker lives, once", async () => {
@@ -105,9 +127,14 @@ describe("HeartbeatMonitor", () => {
     const [held] = await claim(t.store, "w1", 1, { timeoutMs: 100 });
     await untilStoreTime(t.store, held!.lock.expiresAt);
     await t.store.heartbeat("w1", { activeTasks: 1 });
-    const monitors = [new HeartbeatMonitor(t.open(), { monitorId: "a" }), new HeartbeatMonitor(t.open(), { monitorId: "b" })];
+    const monitors = [
+      new HeartbeatMonitor(t.open(), { monitorId: "a" }),
+      new HeartbeatMonitor(t.open(), { monitorId: "b" }),
+    ];
     const reports = await Promise.all(monitors.map((m) => m.checkOnce()));
-    expect(reports.flatMap((r) => r.timedOutTasks)).toEqual([{ taskId: held!.task.id, workerId: "w1", state: "failed" }]);
+    expect(reports.flatMap((r) => r.timedOutTasks)).toEqual([
+      { taskId: held!.task.id, workerId: "w1", state: "failed" },
+    ]);
     const task = await t.store.getTask(held!.task.id);
     expect(task?.lastError).toBe("timed out after 100 ms on worker w1");
     expect((await t.store.getWorker("w1"))?.state).toBe("ACTIVE");
@@ -117,10 +144,19 @@ describe("HeartbeatMonitor", () => {
     await registerWorker(t.store, "w1", { leaseMs: STALE_MS });
     const held = await claim(t.store, "w1", 2);
     await untilSilent(t.store, "w1");
-    await t.store.transitionWorker("w1", "STALE", { expectedFrom: ["ACTIVE"], actor: "monitor:crashed", reason: "test" });
-    const monitors = [new HeartbeatMonitor(t.open(), { monitorId: "a", staleThresholdMs: STALE_MS }), new HeartbeatMonitor(t.open(), { monitorId: "b", staleThresholdMs: STALE_MS })];
+    await t.store.transitionWorker("w1", "STALE", {
+      expectedFrom: ["ACTIVE"],
+      actor: "monitor:crashed",
+      reason: "test",
+    });
+    const monitors = [
+      new HeartbeatMonitor(t.open(), { monitorId: "a", staleThresholdMs: STALE_MS }),
+      new HeartbeatMonitor(t.open(), { monitorId: "b", staleThresholdMs: STALE_MS }),
+    ];
     const reports = await Promise.all(monitors.map((m) => m.checkOnce()));
-    expect(reports.flatMap((r) => r.recoveredTasks.map((x) => x.taskId)).sort()).toEqual(held.map((h) => h.task.id).sort());
+    expect(reports.flatMap((r) => r.recoveredTasks.map((x) => x.taskId)).sort()).toEqual(
+      held.map((h) => h.task.id).sort(),
+    );
     for (const { task } of held) expect((await t.store.getTask(task.id))?.state).toBe("failed");
   });
 
@@ -145,7 +181,11 @@ describe("HeartbeatMonitor", () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     await registerWorker(t.store, "w1", { leaseMs: 60_000 });
     const reports: MonitorReport[] = [];
-    const monitor = new HeartbeatMonitor(t.store, { monitorId: "m", checkIntervalMs: 1000, onReport: (r) => reports.push(r) });
+    const monitor = new HeartbeatMonitor(t.store, {
+      monitorId: "m",
+      checkIntervalMs: 1000,
+      onReport: (r) => reports.push(r),
+    });
     monitor.start();
     await vi.advanceTimersByTimeAsync(0);
     expect(reports).toHaveLength(1);

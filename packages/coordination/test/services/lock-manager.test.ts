@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { Task } from "../../src/domain/task.js";
 import { IllegalTransitionError, StaleFencingTokenError } from "../../src/errors.js";
 import type { LockTransition } from "../../src/locks/lock-events.js";
 import { LockManager } from "../../src/locks/lock-manager.js";
-import type { Task } from "../../src/domain/task.js";
 import { createTask, createTempStore, META, registerWorker, type TempStore, untilStoreTime } from "./temp-store.js";
 
 let t: TempStore;
@@ -191,7 +191,11 @@ describe("LockHandle", () => {
 
   it("adopt wraps a batch-claimed lock already executing", async () => {
     const manager = new LockManager(t.store);
-    const [claimed] = await t.store.claimTasks({ workerId: "w-a", taskIds: [task.id], metadata: { hostname: "h", pid: 1 } });
+    const [claimed] = await t.store.claimTasks({
+      workerId: "w-a",
+      taskIds: [task.id],
+      metadata: { hostname: "h", pid: 1 },
+    });
     const handle = manager.adopt(claimed!.lock, "EXECUTING");
     expect(handle.state).toBe("EXECUTING");
     await t.store.completeTask(task.id, claimed!.lock.token);
@@ -224,20 +228,32 @@ describe("LockHandle", () => {
 describe("cleanupStale", () => {
   it("reports running tasks whose lock outran its TTL", async () => {
     const short = await createTask(t.store, { timeoutMs: 100 });
-    const [claimed] = await t.store.claimTasks({ workerId: "w-a", taskIds: [short.id], metadata: { hostname: "h", pid: 1 } });
+    const [claimed] = await t.store.claimTasks({
+      workerId: "w-a",
+      taskIds: [short.id],
+      metadata: { hostname: "h", pid: 1 },
+    });
     expect(await new LockManager(t.store).cleanupStale()).toEqual([]);
     await untilStoreTime(t.store, claimed!.lock.expiresAt);
     const expired = await new LockManager(t.store).cleanupStale();
-    expect(expired).toEqual([expect.objectContaining({ taskId: short.id, ownerId: "w-a", token: claimed!.lock.token, reason: "ttl_expired" })]);
+    expect(expired).toEqual([
+      expect.objectContaining({ taskId: short.id, ownerId: "w-a", token: claimed!.lock.token, reason: "ttl_expired" }),
+    ]);
   });
 
   it("reports locks whose owner's lease is dead", async () => {
     await registerWorker(t.store, "w-short", { heartbeatIntervalMs: 10, leaseMs: 60 });
-    const [claimed] = await t.store.claimTasks({ workerId: "w-short", taskIds: [task.id], metadata: { hostname: "h", pid: 1 } });
+    const [claimed] = await t.store.claimTasks({
+      workerId: "w-short",
+      taskIds: [task.id],
+      metadata: { hostname: "h", pid: 1 },
+    });
     const worker = await t.store.getWorker("w-short");
     await untilStoreTime(t.store, worker!.lastHeartbeatAt + worker!.leaseMs);
     const expired = await new LockManager(t.store).cleanupStale();
-    expect(expired).toEqual([expect.objectContaining({ taskId: task.id, ownerId: "w-short", token: claimed!.lock.token, reason: "lock_gone" })]);
+    expect(expired).toEqual([
+      expect.objectContaining({ taskId: task.id, ownerId: "w-short", token: claimed!.lock.token, reason: "lock_gone" }),
+    ]);
   });
 });
 

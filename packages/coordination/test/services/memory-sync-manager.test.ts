@@ -59,7 +59,9 @@ describe("MemorySyncManager", () => {
     await reader.refresh();
     const stale = await store.memoryGet("global/flag");
     let release!: () => void;
-    vi.spyOn(store, "memoryGet").mockImplementationOnce(() => new Promise((resolve) => (release = () => resolve(stale))));
+    vi.spyOn(store, "memoryGet").mockImplementationOnce(
+      () => new Promise((resolve) => (release = () => resolve(stale))),
+    );
     const pending = reader.get("global/flag");
     await a.delete("global/flag");
     await reader.refresh();
@@ -88,7 +90,12 @@ describe("MemorySyncManager", () => {
     expect(seen.map((c) => c.version)).toEqual([...seen.map((c) => c.version)].sort((x, y) => x! - y!));
     await a.set("tasks/t2", { progress: 9 });
     await watcher.refresh();
-    expect(seen.at(-1)).toMatchObject({ kind: "set", key: "tasks/t2", superseded: false, entry: { value: { progress: 9 }, writerId: "w-a" } });
+    expect(seen.at(-1)).toMatchObject({
+      kind: "set",
+      key: "tasks/t2",
+      superseded: false,
+      entry: { value: { progress: 9 }, writerId: "w-a" },
+    });
     off();
     await a.set("tasks/t3", 1);
     await watcher.refresh();
@@ -132,7 +139,9 @@ describe("MemorySyncManager", () => {
     await expect(a.set("workers/w-b/status", "hacked")).rejects.toThrow(NamespaceViolationError);
     await expect(a.delete("workers/w-b/status")).rejects.toThrow(NamespaceViolationError);
     await expect(a.set("workers/w-a/status", "ok")).resolves.toMatchObject({ writerId: "w-a" });
-    await expect(manager("operator:alice").set("workers/w-a/status", "reset")).resolves.toMatchObject({ writerId: "operator:alice" });
+    await expect(manager("operator:alice").set("workers/w-a/status", "reset")).resolves.toMatchObject({
+      writerId: "operator:alice",
+    });
     await expect(a.set("secrets/x", 1)).rejects.toThrow(ValidationError);
     await expect(a.get("nope")).rejects.toThrow(ValidationError);
     expect(() => a.subscribe("elsewhere/", () => undefined)).toThrow(ValidationError);

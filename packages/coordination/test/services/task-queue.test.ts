@@ -21,16 +21,36 @@ async function validationOf(input: unknown): Promise<ValidationError> {
 describe("TaskQueue.create validation", () => {
   it("applies defaults to a minimal task", async () => {
     const task = await queue.create({ type: "demo" }, "operator:alice");
-    expect(task).toMatchObject({ type: "demo", state: "queued", priority: 0, maxAttempts: 3, timeoutMs: 300_000, attempts: 0 });
+    expect(task).toMatchObject({
+      type: "demo",
+      state: "queued",
+      priority: 0,
+      maxAttempts: 3,
+      timeoutMs: 300_000,
+      attempts: 0,
+    });
   });
 
   it("names the exact field and the expected form", async () => {
-    expect(await validationOf({ type: "Bad Type!" })).toMatchObject({ field: "type", expected: expect.stringMatching(/lowercase letters/) });
-    expect(await validationOf({ type: "demo", timeoutMs: 5 })).toMatchObject({ field: "timeoutMs", received: 5, expected: expect.stringMatching(/>=\s?100/) });
-    expect(await validationOf({ type: "demo", priority: "high" })).toMatchObject({ field: "priority", expected: expect.stringMatching(/number/) });
+    expect(await validationOf({ type: "Bad Type!" })).toMatchObject({
+      field: "type",
+      expected: expect.stringMatching(/lowercase letters/),
+    });
+    expect(await validationOf({ type: "demo", timeoutMs: 5 })).toMatchObject({
+      field: "timeoutMs",
+      received: 5,
+      expected: expect.stringMatching(/>=\s?100/),
+    });
+    expect(await validationOf({ type: "demo", priority: "high" })).toMatchObject({
+      field: "priority",
+      expected: expect.stringMatching(/number/),
+    });
     expect(await validationOf({ type: "demo", maxAttempts: 1.5 })).toMatchObject({ field: "maxAttempts" });
     expect(await validationOf({})).toMatchObject({ field: "type" });
-    expect(await validationOf("not an object")).toMatchObject({ field: "task", expected: expect.stringMatching(/object/) });
+    expect(await validationOf("not an object")).toMatchObject({
+      field: "task",
+      expected: expect.stringMatching(/object/),
+    });
     const typo = await validationOf({ type: "demo", prioirty: 5 });
     expect(typo.field).toBe("prioirty");
     expect(typo.message).toMatch(/invalid prioirty: expected no such field/);
@@ -50,12 +70,18 @@ describe("TaskQueue operator actions", () => {
     await registerWorker(t.store, "w1");
     await registerWorker(t.store, "w2");
     const task = await queue.create({ type: "demo" }, "operator:alice");
-    const [claimed] = await t.store.claimTasks({ workerId: "w1", taskIds: [task.id], metadata: { hostname: "h", pid: 1 } });
+    const [claimed] = await t.store.claimTasks({
+      workerId: "w1",
+      taskIds: [task.id],
+      metadata: { hostname: "h", pid: 1 },
+    });
     const moved = await queue.reassign(task.id, "w2", "operator:alice");
     expect(moved).toMatchObject({ state: "queued", pinnedWorkerId: "w2" });
     await expect(t.store.completeTask(task.id, claimed!.lock.token)).rejects.toThrow(StaleFencingTokenError);
     expect(await t.store.listClaimable({ types: ["demo"], workerId: "w1", limit: 10 })).toEqual([]);
-    expect((await t.store.listClaimable({ types: ["demo"], workerId: "w2", limit: 10 })).map((x) => x.id)).toEqual([task.id]);
+    expect((await t.store.listClaimable({ types: ["demo"], workerId: "w2", limit: 10 })).map((x) => x.id)).toEqual([
+      task.id,
+    ]);
     expect((await queue.reassign(task.id, null, "operator:alice")).pinnedWorkerId).toBeNull();
     await expect(queue.reassign(task.id, "nobody", "operator:alice")).rejects.toThrow(NotFoundError);
   });
@@ -63,7 +89,9 @@ describe("TaskQueue operator actions", () => {
   it("reassign refuses a worker that cannot run the type", async () => {
     await registerWorker(t.store, "builder", { supportedTaskTypes: ["build"] });
     const task = await queue.create({ type: "demo" }, "operator:alice");
-    await expect(queue.reassign(task.id, "builder", "operator:alice")).rejects.toThrow(expect.objectContaining({ field: "workerId" }));
+    await expect(queue.reassign(task.id, "builder", "operator:alice")).rejects.toThrow(
+      expect.objectContaining({ field: "workerId" }),
+    );
   });
 
   it("bulk: dry run counts, the real run applies to exactly those", async () => {
@@ -71,13 +99,25 @@ describe("TaskQueue operator actions", () => {
     for (let i = 0; i < 5; i++) tasks.push(await queue.create({ type: i < 3 ? "demo" : "other" }, "operator:alice"));
     for (const x of tasks.slice(0, 4)) await queue.cancel(x.id, "operator:alice");
 
-    const dry = await queue.bulk({ filter: { types: ["demo"] }, action: "retry", actor: "operator:alice", dryRun: true });
+    const dry = await queue.bulk({
+      filter: { types: ["demo"] },
+      action: "retry",
+      actor: "operator:alice",
+      dryRun: true,
+    });
     expect(dry).toEqual({ action: "retry", dryRun: true, matched: 3, applied: 0, skipped: 0 });
     expect((await queue.list({ states: ["cancelled"] })).items).toHaveLength(4);
 
-    const run = await queue.bulk({ filter: { types: ["demo"] }, action: "retry", actor: "operator:alice", dryRun: false });
+    const run = await queue.bulk({
+      filter: { types: ["demo"] },
+      action: "retry",
+      actor: "operator:alice",
+      dryRun: false,
+    });
     expect(run).toMatchObject({ matched: 3, applied: 3 });
-    expect((await queue.list({ states: ["queued"] })).items.map((x) => x.id).sort()).toEqual([tasks[0]!.id, tasks[1]!.id, tasks[2]!.id, tasks[4]!.id].sort());
+    expect((await queue.list({ states: ["queued"] })).items.map((x) => x.id).sort()).toEqual(
+      [tasks[0]!.id, tasks[1]!.id, tasks[2]!.id, tasks[4]!.id].sort(),
+    );
 
     const cancel = await queue.bulk({ filter: {}, action: "cancel", actor: "operator:alice", dryRun: false });
     expect(cancel).toMatchObject({ matched: 4, applied: 4 });
@@ -88,7 +128,9 @@ describe("TaskQueue operator actions", () => {
 describe("live strategy setting", () => {
   it("defaults, validates and switches", async () => {
     expect(await readStrategy(t.store)).toBe("least_loaded");
-    await expect(writeStrategy(t.store, "fastest", "operator:alice")).rejects.toThrow(expect.objectContaining({ field: "loadBalancer.strategy" }));
+    await expect(writeStrategy(t.store, "fastest", "operator:alice")).rejects.toThrow(
+      expect.objectContaining({ field: "loadBalancer.strategy" }),
+    );
     await writeStrategy(t.store, "affinity", "operator:alice");
     expect(await readStrategy(t.store)).toBe("affinity");
     await t.store.setSetting("loadBalancer.strategy", "garbage", "operator:bob");

@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openSqliteStore } from "../../src/store/sqlite/index.js";
-import type { CoordinationStore } from "../../src/store/port.js";
-import type { WorkerRecord } from "../../src/domain/worker.js";
 import type { Task } from "../../src/domain/task.js";
+import type { WorkerRecord } from "../../src/domain/worker.js";
 import { buildRegistration } from "../../src/registry/build-registration.js";
+import type { CoordinationStore } from "../../src/store/port.js";
+import { openSqliteStore } from "../../src/store/sqlite/index.js";
 
 export interface TempStore {
   path: string;
@@ -43,7 +43,15 @@ export async function registerWorker(
   overrides: Partial<Parameters<typeof buildRegistration>[0]> = {},
 ): Promise<WorkerRecord> {
   return store.registerWorker(
-    buildRegistration({ id, hostname: "test-host", pid: 1, supportedTaskTypes: ["demo"], heartbeatIntervalMs: 20, leaseMs: 60_000, ...overrides }),
+    buildRegistration({
+      id,
+      hostname: "test-host",
+      pid: 1,
+      supportedTaskTypes: ["demo"],
+      heartbeatIntervalMs: 20,
+      leaseMs: 60_000,
+      ...overrides,
+    }),
   );
 }
 

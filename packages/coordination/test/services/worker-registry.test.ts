@@ -23,9 +23,13 @@ describe("buildRegistration", () => {
   });
 
   it("names the field at fault", () => {
-    expect(() => buildRegistration({ maxConcurrency: 0 })).toThrow(expect.objectContaining({ field: "maxConcurrency" }));
+    expect(() => buildRegistration({ maxConcurrency: 0 })).toThrow(
+      expect.objectContaining({ field: "maxConcurrency" }),
+    );
     expect(() => buildRegistration({ id: "bad id!" })).toThrow(ValidationError);
-    expect(() => buildRegistration({ heartbeatIntervalMs: 5000, leaseMs: 1000 })).toThrow(expect.objectContaining({ field: "leaseMs" }));
+    expect(() => buildRegistration({ heartbeatIntervalMs: 5000, leaseMs: 1000 })).toThrow(
+      expect.objectContaining({ field: "leaseMs" }),
+    );
   });
 });
 

@@ -1,8 +1,8 @@
 import { join } from "node:path";
-import Database from "better-sqlite3";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { newTaskSchema } from "@sentinel/coordination";
 import { openSqliteStore, type SqliteStore } from "@sentinel/coordination/sqlite";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LIST_CLAIMABLE } from "../../src/store/sqlite/tasks.js";
 import { openTempStore } from "./temp-store.js";
 
@@ -18,7 +18,11 @@ describe("sqlite hot paths", () => {
   it("the claim poll walks tasks_claimable_idx in order: no temp B-tree, no scan of the whole table", () => {
     const db = new Database(join(temp.dir, "sentinel.db"), { readonly: true });
     try {
-      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${LIST_CLAIMABLE}`).all({ now: 0, types: "[]", workerId: "w", limit: 10 }) as Array<{ detail: string }>).map((r) => r.detail);
+      const plan = (
+        db
+          .prepare(`EXPLAIN QUERY PLAN ${LIST_CLAIMABLE}`)
+          .all({ now: 0, types: "[]", workerId: "w", limit: 10 }) as Array<{ detail: string }>
+      ).map((r) => r.detail);
       expect(plan.find((d) => /^(SCAN|SEARCH) t /.test(d))).toMatch(/USING INDEX tasks_claimable_idx/);
       expect(plan.some((d) => d.includes("TEMP B-TREE"))).toBe(false);
     } finally {

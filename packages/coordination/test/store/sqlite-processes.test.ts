@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -15,7 +15,10 @@ interface Running {
 }
 
 function startHammer(path: string, workerId: string, count: number, busyTimeoutMs: number): Running {
-  const child = spawn(TSX, [HAMMER, path, workerId, String(count), String(busyTimeoutMs)], { shell: false, stdio: "pipe" });
+  const child = spawn(TSX, [HAMMER, path, workerId, String(count), String(busyTimeoutMs)], {
+    shell: false,
+    stdio: "pipe",
+  });
   let stdout = "";
   let stderr = "";
   let signalReady: () => void = () => undefined;
@@ -25,7 +28,9 @@ function startHammer(path: string, workerId: string, count: number, busyTimeoutM
     if (stdout.startsWith("ready\n")) signalReady();
   });
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on("close", (code) => resolve({ code, stdout, stderr })),
+  );
   return { child, ready, done };
 }
 
@@ -50,7 +55,9 @@ describe("sqlite store shared by several OS processes", () => {
     const results = await Promise.all(runs.map((r) => r.done));
     for (const r of results) expect(r.stderr, r.stderr).not.toMatch(/SQLITE_BUSY|Error/);
     for (const r of results) expect(r.code, r.stderr).toBe(0);
-    const summaries = results.map((r) => JSON.parse(r.stdout.split("\n").filter(Boolean).at(-1) ?? "{}") as { completed: number });
+    const summaries = results.map(
+      (r) => JSON.parse(r.stdout.split("\n").filter(Boolean).at(-1) ?? "{}") as { completed: number },
+    );
     expect(summaries.reduce((sum, s) => sum + s.completed, 0)).toBe(2 * perProcess);
 
     const store = openSqliteStore({ path });

@@ -1,7 +1,7 @@
 import { join } from "node:path";
+import { newTaskSchema, type Task } from "@sentinel/coordination";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { newTaskSchema, type Task } from "@sentinel/coordination";
 import { openTempStore } from "./temp-store.js";
 
 /**
@@ -50,37 +50,91 @@ describe("sqlite raw-mode rows", () => {
 
   it("map every task, lock and event column to its own field", async () => {
     const { store } = temp;
-    await store.registerWorker({ id: "w-raw", hostname: "h", pid: 1, version: "t", maxConcurrency: 4, supportedTaskTypes: ["demo"], cpuCores: 1, memoryMb: 64, labels: {}, heartbeatIntervalMs: 1000, leaseMs: 600_000, healthUrl: null });
-    const input = { type: "demo", title: "raw rows", priority: 7, params: { a: [1, "x"] }, maxAttempts: 3, timeoutMs: 45_000, pinnedWorkerId: "w-raw", affinityKey: "key-1" };
+    await store.registerWorker({
+      id: "w-raw",
+      hostname: "h",
+      pid: 1,
+      version: "t",
+      maxConcurrency: 4,
+      supportedTaskTypes: ["demo"],
+      cpuCores: 1,
+      memoryMb: 64,
+      labels: {},
+      heartbeatIntervalMs: 1000,
+      leaseMs: 600_000,
+      healthUrl: null,
+    });
+    const input = {
+      type: "demo",
+      title: "raw rows",
+      priority: 7,
+      params: { a: [1, "x"] },
+      maxAttempts: 3,
+      timeoutMs: 45_000,
+      pinnedWorkerId: "w-raw",
+      affinityKey: "key-1",
+    };
     const created = await store.createTask(newTaskSchema.parse(input), "operator:test");
-    const other = await store.createTask(newTaskSchema.parse({ ...input, pinnedWorkerId: null, affinityKey: null, priority: 1 }), "operator:test");
+    const other = await store.createTask(
+      newTaskSchema.parse({ ...input, pinnedWorkerId: null, affinityKey: null, priority: 1 }),
+      "operator:test",
+    );
 
     const claimable = await store.listClaimable({ types: ["demo"], workerId: "w-raw", limit: 10 });
     expect(claimable).toEqual([taskByName(created.id), taskByName(other.id)]);
 
-    const [claim] = await store.claimTasks({ workerId: "w-raw", taskIds: [created.id], metadata: { hostname: "h", pid: 1 } });
+    const [claim] = await store.claimTasks({
+      workerId: "w-raw",
+      taskIds: [created.id],
+      metadata: { hostname: "h", pid: 1 },
+    });
     expect(claim?.task).toEqual(taskByName(created.id));
-    expect(await store.getLock(created.id)).toEqual({ taskId: created.id, ownerId: "w-raw", token: 1, acquiredAt: claim?.lock.acquiredAt, expiresAt: claim?.lock.expiresAt, metadata: { hostname: "h", pid: 1, taskType: "demo" } });
+    expect(await store.getLock(created.id)).toEqual({
+      taskId: created.id,
+      ownerId: "w-raw",
+      token: 1,
+      acquiredAt: claim?.lock.acquiredAt,
+      expiresAt: claim?.lock.expiresAt,
+      metadata: { hostname: "h", pid: 1, taskType: "demo" },
+    });
     const failed = await store.failTask(created.id, 1, { message: "boom", retryable: true, retryDelayMs: 0 });
     expect(failed).toEqual(taskByName(created.id));
-    expect(failed).toMatchObject({ state: "failed", lastError: "boom", pinnedWorkerId: "w-raw", affinityKey: "key-1", fencingToken: 1 });
+    expect(failed).toMatchObject({
+      state: "failed",
+      lastError: "boom",
+      pinnedWorkerId: "w-raw",
+      affinityKey: "key-1",
+      fencingToken: 1,
+    });
 
-    const [again] = await store.claimTasks({ workerId: "w-raw", taskIds: [created.id], metadata: { hostname: "h", pid: 1 } });
+    const [again] = await store.claimTasks({
+      workerId: "w-raw",
+      taskIds: [created.id],
+      metadata: { hostname: "h", pid: 1 },
+    });
     expect(again?.lock.token).toBe(2);
     const [outcome] = (await store.completeTasks([{ taskId: created.id, token: 2, result: { ok: true } }])) ?? [];
     expect(outcome).toEqual({ ok: true, task: taskByName(created.id) });
     expect(await store.getTask(created.id)).toEqual(taskByName(created.id));
-    expect(await store.getTask(created.id)).toMatchObject({ state: "succeeded", result: { ok: true }, attempts: 2, startedAt: expect.any(Number), finishedAt: expect.any(Number) });
+    expect(await store.getTask(created.id)).toMatchObject({
+      state: "succeeded",
+      result: { ok: true },
+      attempts: 2,
+      startedAt: expect.any(Number),
+      finishedAt: expect.any(Number),
+    });
 
-    const byName = (db.prepare("SELECT * FROM events ORDER BY id").all() as Array<Record<string, unknown>>).map((e) => ({
-      id: e.id,
-      at: e.at,
-      kind: e.kind,
-      taskId: e.task_id,
-      workerId: e.worker_id,
-      actor: e.actor,
-      data: JSON.parse(e.data as string),
-    }));
+    const byName = (db.prepare("SELECT * FROM events ORDER BY id").all() as Array<Record<string, unknown>>).map(
+      (e) => ({
+        id: e.id,
+        at: e.at,
+        kind: e.kind,
+        taskId: e.task_id,
+        workerId: e.worker_id,
+        actor: e.actor,
+        data: JSON.parse(e.data as string),
+      }),
+    );
     expect(byName.length).toBeGreaterThan(8);
     expect(await store.readEvents(0, 1000)).toEqual(byName);
   });

@@ -1,8 +1,8 @@
 import { forbidden, notFound } from "../http-error.js";
 import { canPush } from "../permissions.js";
 import { renderComment } from "../render/comment.js";
-import type { RepoState } from "../state/repo-state.js";
 import type { CommentRecord } from "../state/records.js";
+import type { RepoState } from "../state/repo-state.js";
 import type { Handler, HandlerContext, HandlerResult } from "./context.js";
 import { latestTimestamp, readNumberParam, requireLatestIssue, requireRepo, requireVisibleIssue } from "./guards.js";
 import { pageOf } from "./page.js";

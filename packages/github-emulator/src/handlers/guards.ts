@@ -1,7 +1,7 @@
 import { forbidden, HttpError, notFound } from "../http-error.js";
 import { canPush, canRead } from "../permissions.js";
-import type { RepoState } from "../state/repo-state.js";
 import type { IssueRecord } from "../state/records.js";
+import type { RepoState } from "../state/repo-state.js";
 import type { HandlerContext } from "./context.js";
 
 export function requireRepo(context: HandlerContext): RepoState {
@@ -39,5 +39,8 @@ function checkIssue(issue: IssueRecord | undefined): IssueRecord {
 }
 
 export function latestTimestamp(timestamps: string[]): string | undefined {
-  return timestamps.reduce<string | undefined>((latest, value) => (!latest || value > latest ? value : latest), undefined);
+  return timestamps.reduce<string | undefined>(
+    (latest, value) => (!latest || value > latest ? value : latest),
+    undefined,
+  );
 }

@@ -1,7 +1,7 @@
 import { HttpError } from "../http-error.js";
 import { renderLabel } from "../render/label.js";
-import type { RepoState } from "../state/repo-state.js";
 import type { IssueRecord } from "../state/records.js";
+import type { RepoState } from "../state/repo-state.js";
 import type { Handler, HandlerContext, HandlerResult } from "./context.js";
 import { requireLatestIssue, requirePush, requireRepo, requireVisibleIssue } from "./guards.js";
 import { pageOf } from "./page.js";
@@ -35,11 +35,18 @@ export const removeIssueLabel: Handler = (context) => {
   requirePush(context, repo);
   const name = context.params.name ?? "";
   if (!hasLabel(issue.labels, name)) throw new HttpError(404, "Label does not exist");
-  const updated = repo.updateIssue(issue.number, { labels: issue.labels.filter((label) => label.toLowerCase() !== name.toLowerCase()) }, context.user.login);
+  const updated = repo.updateIssue(
+    issue.number,
+    { labels: issue.labels.filter((label) => label.toLowerCase() !== name.toLowerCase()) },
+    context.user.login,
+  );
   return { status: 200, body: renderNames(context, repo, updated.labels) };
 };
 
-function changeLabels(context: HandlerContext, compute: (issue: IssueRecord, names: string[]) => string[]): HandlerResult {
+function changeLabels(
+  context: HandlerContext,
+  compute: (issue: IssueRecord, names: string[]) => string[],
+): HandlerResult {
   const repo = requireRepo(context);
   const issue = requireLatestIssue(context, repo);
   requirePush(context, repo);

@@ -1,13 +1,14 @@
 import { forbidden, validationFailed } from "../http-error.js";
 import { canPush } from "../permissions.js";
 import { renderIssue } from "../render/issue.js";
-import type { IssuePatch } from "../state/repo-state.js";
 import type { IssueRecord, IssueStateReason } from "../state/records.js";
+import type { IssuePatch } from "../state/repo-state.js";
 import type { Handler } from "./context.js";
 import { latestTimestamp, requireLatestIssue, requireRepo, requireVisibleIssue } from "./guards.js";
 import { pageOf } from "./page.js";
 import {
   checkBodyLength,
+  type JsonObject,
   optionalEnum,
   optionalString,
   readLabelNames,
@@ -15,7 +16,6 @@ import {
   readSince,
   requireObjectBody,
   requireString,
-  type JsonObject,
 } from "./validation.js";
 
 const RESOURCE = "Issue";
@@ -28,7 +28,10 @@ export const listIssues: Handler = (context) => {
   const sort = readQueryEnum(query, "sort", RESOURCE, ["created", "updated", "comments"], "created");
   const direction = readQueryEnum(query, "direction", RESOURCE, ["asc", "desc"], "desc");
   const since = readSince(query, RESOURCE);
-  const wanted = (query.get("labels") ?? "").split(",").map((name) => name.trim().toLowerCase()).filter(Boolean);
+  const wanted = (query.get("labels") ?? "")
+    .split(",")
+    .map((name) => name.trim().toLowerCase())
+    .filter(Boolean);
   const creator = query.get("creator")?.toLowerCase();
 
   const issues = repo

@@ -10,7 +10,11 @@ const RESOURCE = "Label";
 export const listLabels: Handler = (context) => {
   const repo = requireRepo(context);
   const page = pageOf(context, repo, repo.labels());
-  return { status: 200, body: page.items.map((label) => renderLabel(context.render.urls, repo.record, label)), link: page.link };
+  return {
+    status: 200,
+    body: page.items.map((label) => renderLabel(context.render.urls, repo.record, label)),
+    link: page.link,
+  };
 };
 
 export const getLabel: Handler = (context) => {
@@ -27,9 +31,11 @@ export const createLabel: Handler = (context) => {
   const name = requireString(body, "name", RESOURCE);
   if (name.trim() === "") throw validationFailed([{ resource: RESOURCE, code: "missing_field", field: "name" }]);
   const color = optionalString(body, "color", RESOURCE) ?? undefined;
-  if (color !== undefined && !/^#?[0-9a-fA-F]{6}$/.test(color)) throw validationFailed([{ resource: RESOURCE, code: "invalid", field: "color" }]);
+  if (color !== undefined && !/^#?[0-9a-fA-F]{6}$/.test(color))
+    throw validationFailed([{ resource: RESOURCE, code: "invalid", field: "color" }]);
   const description = optionalString(body, "description", RESOURCE);
-  if (description && description.length > 100) throw validationFailed([{ resource: RESOURCE, code: "invalid", field: "description" }]);
+  if (description && description.length > 100)
+    throw validationFailed([{ resource: RESOURCE, code: "invalid", field: "description" }]);
   if (repo.findLabel(name)) throw validationFailed([{ resource: RESOURCE, code: "already_exists", field: "name" }]);
   const label = repo.createLabel({ name, color, description });
   return { status: 201, body: renderLabel(context.render.urls, repo.record, label) };

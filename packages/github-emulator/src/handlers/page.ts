@@ -1,4 +1,4 @@
-import { paginate, readPageRequest, type Page } from "../pagination.js";
+import { type Page, paginate, readPageRequest } from "../pagination.js";
 import type { RepoState } from "../state/repo-state.js";
 import type { HandlerContext } from "./context.js";
 

@@ -16,7 +16,13 @@ export const getRateLimit: Handler = (context) => {
   return {
     status: 200,
     body: {
-      resources: { core, search: idle(30), graphql: idle(5000), integration_manifest: idle(5000), code_search: idle(10) },
+      resources: {
+        core,
+        search: idle(30),
+        graphql: idle(5000),
+        integration_manifest: idle(5000),
+        code_search: idle(10),
+      },
       rate: core,
     },
   };

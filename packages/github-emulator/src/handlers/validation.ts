@@ -25,27 +25,42 @@ export function optionalString(body: JsonObject, field: string, resource: string
   return value;
 }
 
-export function optionalEnum<T extends string>(body: JsonObject, field: string, resource: string, allowed: readonly T[]): T | null | undefined {
+export function optionalEnum<T extends string>(
+  body: JsonObject,
+  field: string,
+  resource: string,
+  allowed: readonly T[],
+): T | null | undefined {
   const value = body[field];
   if (value === undefined || value === null) return value;
-  if (typeof value !== "string" || !allowed.includes(value as T)) throw validationFailed([{ resource, code: "invalid", field }]);
+  if (typeof value !== "string" || !allowed.includes(value as T))
+    throw validationFailed([{ resource, code: "invalid", field }]);
   return value as T;
 }
 
 export function checkBodyLength(text: string | null | undefined, resource: string): void {
   if (typeof text === "string" && text.length > BODY_MAX_LENGTH) {
-    throw validationFailed([{ resource, code: "custom", field: "body", message: `body is too long (maximum is ${BODY_MAX_LENGTH} characters)` }]);
+    throw validationFailed([
+      {
+        resource,
+        code: "custom",
+        field: "body",
+        message: `body is too long (maximum is ${BODY_MAX_LENGTH} characters)`,
+      },
+    ]);
   }
 }
 
 /** Label lists come as names or label objects, bare or wrapped in {labels: [...]}. */
 export function readLabelNames(value: unknown, resource: string): string[] {
-  const list = typeof value === "object" && value !== null && !Array.isArray(value) ? (value as JsonObject).labels : value;
+  const list =
+    typeof value === "object" && value !== null && !Array.isArray(value) ? (value as JsonObject).labels : value;
   if (typeof list === "string") return [list];
   if (!Array.isArray(list)) throw validationFailed([{ resource, code: "invalid", field: "labels" }]);
   return list.map((item) => {
     if (typeof item === "string" && item.length > 0) return item;
-    if (typeof item === "object" && item !== null && typeof (item as JsonObject).name === "string") return (item as JsonObject).name as string;
+    if (typeof item === "object" && item !== null && typeof (item as JsonObject).name === "string")
+      return (item as JsonObject).name as string;
     throw validationFailed([{ resource, code: "invalid", field: "labels" }]);
   });
 }
@@ -58,7 +73,13 @@ export function readSince(query: URLSearchParams, resource: string): string | un
   return toGitHubTimestamp(ms);
 }
 
-export function readQueryEnum<T extends string>(query: URLSearchParams, field: string, resource: string, allowed: readonly T[], fallback: T): T {
+export function readQueryEnum<T extends string>(
+  query: URLSearchParams,
+  field: string,
+  resource: string,
+  allowed: readonly T[],
+  fallback: T,
+): T {
   const value = query.get(field);
   if (value === null) return fallback;
   if (!allowed.includes(value as T)) throw validationFailed([{ resource, code: "invalid", field }]);

@@ -1,7 +1,7 @@
 import { authorAssociation } from "../permissions.js";
-import type { RepoState } from "../state/repo-state.js";
 import type { CommentRecord } from "../state/records.js";
-import { nodeId, repoApiUrl, repoWebUrl, type RenderContext } from "./context.js";
+import type { RepoState } from "../state/repo-state.js";
+import { nodeId, type RenderContext, repoApiUrl, repoWebUrl } from "./context.js";
 import { renderReactions } from "./reactions.js";
 import { renderLogin } from "./user.js";
 

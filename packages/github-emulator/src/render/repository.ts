@@ -1,6 +1,6 @@
 import { canPush, isOwner } from "../permissions.js";
 import type { RepoState } from "../state/repo-state.js";
-import { nodeId, repoApiUrl, repoWebUrl, type RenderContext } from "./context.js";
+import { nodeId, type RenderContext, repoApiUrl, repoWebUrl } from "./context.js";
 import { renderLogin } from "./user.js";
 
 export function renderRepository(context: RenderContext, repo: RepoState) {

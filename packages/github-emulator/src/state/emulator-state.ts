@@ -1,6 +1,6 @@
 import { toGitHubTimestamp } from "../clock.js";
 import type { EmulatorRepoOptions } from "../options.js";
-import { RepoState, type IdCounters, type RepoSnapshot } from "./repo-state.js";
+import { type IdCounters, type RepoSnapshot, RepoState } from "./repo-state.js";
 
 export interface StateSnapshot {
   version: 1;

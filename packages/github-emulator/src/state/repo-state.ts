@@ -146,7 +146,14 @@ export class RepoState {
   createComment(issueNumber: number, body: string, author: string): CommentRecord {
     const issue = this.requireLatestIssue(issueNumber);
     const timestamp = this.timestamp();
-    const comment: CommentRecord = { id: this.env.ids.comment++, issueNumber, body, author, createdAt: timestamp, updatedAt: timestamp };
+    const comment: CommentRecord = {
+      id: this.env.ids.comment++,
+      issueNumber,
+      body,
+      author,
+      createdAt: timestamp,
+      updatedAt: timestamp,
+    };
     const visibleAt = this.visibleAt();
     this.commentTable(issueNumber).put(comment.id, comment, visibleAt, this.env.now());
     this.issueOfComment.set(comment.id, issueNumber);
@@ -162,7 +169,9 @@ export class RepoState {
 
   visibleComment(commentId: number): CommentRecord | undefined {
     const issueNumber = this.issueOfComment.get(commentId);
-    return issueNumber === undefined ? undefined : this.commentsByIssue.get(issueNumber)?.visible(commentId, this.env.now());
+    return issueNumber === undefined
+      ? undefined
+      : this.commentsByIssue.get(issueNumber)?.visible(commentId, this.env.now());
   }
 
   /** Visible comments of one issue, or of the whole repository, ascending by id. */

@@ -21,7 +21,18 @@ export interface ActionButtonProps<TVariables> {
  * A button that runs an operator mutation: without a session it opens the login dialog
  * first and runs the action after a successful login.
  */
-export function ActionButton<TVariables>({ label, pendingLabel, testId, mutation, variables, confirm, danger, primary, disabled, title }: ActionButtonProps<TVariables>) {
+export function ActionButton<TVariables>({
+  label,
+  pendingLabel,
+  testId,
+  mutation,
+  variables,
+  confirm,
+  danger,
+  primary,
+  disabled,
+  title,
+}: ActionButtonProps<TVariables>) {
   const { requireOperator } = useAuth();
   const run = () => {
     if (confirm && !window.confirm(confirm)) return;
@@ -42,7 +53,13 @@ export function ActionButton<TVariables>({ label, pendingLabel, testId, mutation
 }
 
 /** The message of the most recent failed mutation among these, shown next to the buttons. */
-export function MutationError({ mutations, testId }: { mutations: Array<{ error: unknown; isError: boolean }>; testId?: string }) {
+export function MutationError({
+  mutations,
+  testId,
+}: {
+  mutations: Array<{ error: unknown; isError: boolean }>;
+  testId?: string;
+}) {
   const failed = mutations.find((m) => m.isError);
   if (!failed) return null;
   return (
@@ -54,6 +71,7 @@ export function MutationError({ mutations, testId }: { mutations: Array<{ error:
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
-  if (error && typeof error === "object" && "message" in error && typeof error.message === "string") return error.message;
+  if (error && typeof error === "object" && "message" in error && typeof error.message === "string")
+    return error.message;
   return String(error);
 }

@@ -11,7 +11,10 @@ const PAGE_SIZE = 100;
 export function AuditView() {
   const trpc = useTRPC();
   const paging = useCursorPages<number>();
-  const audit = useQuery({ ...trpc.audit.list.queryOptions({ limit: PAGE_SIZE, beforeId: paging.cursor }), placeholderData: keepPreviousData });
+  const audit = useQuery({
+    ...trpc.audit.list.queryOptions({ limit: PAGE_SIZE, beforeId: paging.cursor }),
+    placeholderData: keepPreviousData,
+  });
   if (!audit.data) return <QueryState query={audit} title="Audit log" />;
   const next = audit.data.nextBeforeId;
   return (
@@ -39,7 +42,11 @@ export function AuditView() {
                 <td className="mono small">{a.operator}</td>
                 <td className="mono small">{a.action}</td>
                 <td className="mono small">{a.target}</td>
-                <td className="mono small" style={{ maxWidth: 320, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }} title={JSON.stringify(a.params)}>
+                <td
+                  className="mono small"
+                  style={{ maxWidth: 320, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}
+                  title={JSON.stringify(a.params)}
+                >
                   {JSON.stringify(a.params)}
                 </td>
                 <td>

@@ -1,7 +1,7 @@
 "use client";
 
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from "react";
+import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { LoginDialog } from "./login-dialog";
 
@@ -26,7 +26,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const queryClient = useQueryClient();
   const trpc = useTRPC();
   const me = useQuery({ ...trpc.session.me.queryOptions(), staleTime: Infinity });
-  const session: SessionInfo | undefined = me.data && { authenticated: me.data.operator !== null, operator: me.data.operator, readOnlyAllowed: me.data.readOnlyView };
+  const session: SessionInfo | undefined = me.data && {
+    authenticated: me.data.operator !== null,
+    operator: me.data.operator,
+    readOnlyAllowed: me.data.readOnlyView,
+  };
   const [dialogOpen, setDialogOpen] = useState(false);
   const pending = useRef<(() => void) | null>(null);
 

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { errorMessage } from "../actions/action-button";
 
 export interface LoginDialogProps {
@@ -41,16 +41,26 @@ export function LoginDialog({ onLoggedIn, onCancel, required = false }: LoginDia
 
   return (
     <div className="dialog-backdrop">
-      <form className="dialog" role="dialog" aria-modal="true" aria-labelledby="login-title" onSubmit={submit} data-testid="login-dialog">
+      <form
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="login-title"
+        onSubmit={submit}
+        data-testid="login-dialog"
+      >
         <h2 id="login-title">Operator login</h2>
         <p className="muted small" style={{ margin: 0 }}>
-          {required ? "This dashboard requires an operator session." : "Actions change the cluster and need an operator session."} The token is printed by{" "}
-          <code>pnpm start</code> (or set with <code>SENTINEL_OPERATOR_TOKEN</code>).
+          {required
+            ? "This dashboard requires an operator session."
+            : "Actions change the cluster and need an operator session."}{" "}
+          The token is printed by <code>pnpm start</code> (or set with <code>SENTINEL_OPERATOR_TOKEN</code>).
         </p>
         <label className="field">
           Operator token
           <input
             type="password"
+            // biome-ignore lint/a11y/noAutofocus: the dialog opens on an operator's click; its only field takes the focus
             autoFocus
             autoComplete="current-password"
             value={token}

@@ -1,7 +1,7 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { RouterOutputs } from "@sentinel/api";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
 import { ActionButton, MutationError } from "../actions/action-button";
@@ -16,7 +16,11 @@ function LockRow({ lock, elapsedMs }: { lock: LockItem; elapsedMs: number }) {
   const queryClient = useQueryClient();
   const release = useMutation(
     trpc.locks.forceRelease.mutationOptions({
-      onSuccess: () => Promise.all([queryClient.invalidateQueries(trpc.locks.pathFilter()), queryClient.invalidateQueries(trpc.tasks.pathFilter())]),
+      onSuccess: () =>
+        Promise.all([
+          queryClient.invalidateQueries(trpc.locks.pathFilter()),
+          queryClient.invalidateQueries(trpc.tasks.pathFilter()),
+        ]),
     }),
   );
   const expiresIn = lock.expiresInMs - elapsedMs;
@@ -70,7 +74,8 @@ export function LocksView() {
       <div className="page-head">
         <h1>Locks</h1>
         <span className="muted small">
-          {locks.data.length} live lock{locks.data.length === 1 ? "" : "s"} · a lock lives while its owner&apos;s lease is live and its task timeout has not run out
+          {locks.data.length} live lock{locks.data.length === 1 ? "" : "s"} · a lock lives while its owner&apos;s lease
+          is live and its task timeout has not run out
         </span>
       </div>
       <div className="card" style={{ padding: 0, overflowX: "auto" }}>

@@ -16,7 +16,10 @@ export function MemoryView() {
   const [path, setPath] = useState("");
   const prefix = `${namespace}/${useDeferredValue(path).trim()}`;
   const paging = useCursorPages<string>();
-  const entries = useQuery({ ...trpc.memory.list.queryOptions({ prefix, limit: PAGE_SIZE, afterKey: paging.cursor }), placeholderData: keepPreviousData });
+  const entries = useQuery({
+    ...trpc.memory.list.queryOptions({ prefix, limit: PAGE_SIZE, afterKey: paging.cursor }),
+    placeholderData: keepPreviousData,
+  });
   const [selected, setSelected] = useState<string | null>(null);
 
   if (!namespaces.data) return <QueryState query={namespaces} title="Memory" />;
@@ -46,7 +49,12 @@ export function MemoryView() {
         <label className="row small muted" style={{ gap: 6, marginLeft: 12 }}>
           Key prefix
           <span className="mono">{namespace}/</span>
-          <input value={path} onChange={(e) => (setPath(e.target.value), paging.goToFirst())} placeholder="e.g. worker-1/" data-testid="memory-prefix" />
+          <input
+            value={path}
+            onChange={(e) => (setPath(e.target.value), paging.goToFirst())}
+            placeholder="e.g. worker-1/"
+            data-testid="memory-prefix"
+          />
         </label>
       </div>
       <div className="grid cols-2" style={{ gridTemplateColumns: "3fr 2fr" }}>
@@ -63,13 +71,25 @@ export function MemoryView() {
             </thead>
             <tbody>
               {(entries.data?.items ?? []).map((e) => (
-                <tr key={e.key} onClick={() => setSelected(e.key)} style={{ cursor: "pointer" }} aria-selected={e.key === selected}>
+                <tr
+                  key={e.key}
+                  onClick={() => setSelected(e.key)}
+                  style={{ cursor: "pointer" }}
+                  aria-selected={e.key === selected}
+                >
                   <td className="mono small">
-                    <button type="button" style={{ all: "unset", cursor: "pointer" }} onClick={() => setSelected(e.key)}>
+                    <button
+                      type="button"
+                      style={{ all: "unset", cursor: "pointer" }}
+                      onClick={() => setSelected(e.key)}
+                    >
                       {e.key}
                     </button>
                   </td>
-                  <td className="mono small" style={{ maxWidth: 260, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}>
+                  <td
+                    className="mono small"
+                    style={{ maxWidth: 260, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}
+                  >
                     {JSON.stringify(e.value)}
                   </td>
                   <td className="num mono">{e.version}</td>
@@ -89,7 +109,11 @@ export function MemoryView() {
         </div>
         <div className="card">
           <h2>{selectedEntry ? <span className="mono">{selectedEntry.key}</span> : "Entry"}</h2>
-          {selectedEntry ? <pre className="json">{formatJson(selectedEntry.value)}</pre> : <div className="muted small">Select an entry to see its value.</div>}
+          {selectedEntry ? (
+            <pre className="json">{formatJson(selectedEntry.value)}</pre>
+          ) : (
+            <div className="muted small">Select an entry to see its value.</div>
+          )}
         </div>
       </div>
       <div className="pager">

@@ -19,7 +19,9 @@ export function CapacityByWorker({ summary }: { summary: WorkerSummary }) {
       <div className="row">
         <h2>Capacity by worker</h2>
         <span className="spacer" />
-        <span className="muted small">busiest first{liveTotal > live.length ? ` · ${live.length} of ${liveTotal} live` : ""}</span>
+        <span className="muted small">
+          busiest first{liveTotal > live.length ? ` · ${live.length} of ${liveTotal} live` : ""}
+        </span>
       </div>
       <table className="data">
         <thead>
@@ -27,7 +29,9 @@ export function CapacityByWorker({ summary }: { summary: WorkerSummary }) {
             <th style={{ width: "22%" }}>Worker</th>
             <th style={{ width: "12%" }}>State</th>
             <th style={{ width: "26%" }}>Slots in use</th>
-            <th className="num" style={{ width: "10%" }}>Free</th>
+            <th className="num" style={{ width: "10%" }}>
+              Free
+            </th>
             <th>Types</th>
           </tr>
         </thead>

@@ -4,11 +4,11 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
 import { CapacityMeter } from "../capacity-bar";
-import { CAPACITY_ROWS, CapacityByWorker } from "./capacity-by-worker";
 import { formatDateTime, formatPercent } from "../format";
 import { QueryState } from "../query-state";
 import { StateBadge } from "../state-badge";
 import { ThroughputChart } from "../throughput-chart";
+import { CAPACITY_ROWS, CapacityByWorker } from "./capacity-by-worker";
 
 const THROUGHPUT_MINUTES = 30;
 
@@ -35,7 +35,11 @@ export function OverviewView() {
       {o.alerts.length > 0 && (
         <div className="stack" style={{ gap: 6 }} data-testid="alerts">
           {o.alerts.map((a) => (
-            <div key={`${a.code}-${a.subject ?? ""}`} className={a.severity === "critical" ? "error-box" : "alert"} role="status">
+            <div
+              key={`${a.code}-${a.subject ?? ""}`}
+              className={a.severity === "critical" ? "error-box" : "alert"}
+              role="status"
+            >
               <strong>{a.severity === "critical" ? "Critical" : "Warning"}:</strong> {a.message}
             </div>
           ))}
@@ -47,7 +51,10 @@ export function OverviewView() {
           <h3>Workers</h3>
           <div className="stat">
             {w.leaseLive}
-            <span className="muted" style={{ fontSize: 14 }}> live / {w.total}</span>
+            <span className="muted" style={{ fontSize: 14 }}>
+              {" "}
+              live / {w.total}
+            </span>
           </div>
           <div className="row" style={{ marginTop: 6, gap: 4 }}>
             {Object.entries(w.byState)
@@ -63,7 +70,10 @@ export function OverviewView() {
           <h3>Capacity</h3>
           <div className="stat">
             {w.capacity.used}
-            <span className="muted" style={{ fontSize: 14 }}> / {w.capacity.total} slots</span>
+            <span className="muted" style={{ fontSize: 14 }}>
+              {" "}
+              / {w.capacity.total} slots
+            </span>
           </div>
           <div style={{ marginTop: 8 }}>
             <CapacityMeter used={w.capacity.used} total={w.capacity.total} />
@@ -148,7 +158,9 @@ export function OverviewView() {
                   <td className="num">{b.remaining?.toLocaleString() ?? "—"}</td>
                   <td className="num">{b.limit?.toLocaleString() ?? "—"}</td>
                   <td>{b.resetAt ? formatDateTime(b.resetAt) : "—"}</td>
-                  <td>{b.limit && b.remaining !== null ? <CapacityMeter used={b.remaining} total={b.limit} /> : null}</td>
+                  <td>
+                    {b.limit && b.remaining !== null ? <CapacityMeter used={b.remaining} total={b.limit} /> : null}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -19,7 +19,11 @@ export function SettingsView() {
   const queryClient = useQueryClient();
   const { requireOperator } = useAuth();
   const settings = useQuery(trpc.settings.get.queryOptions());
-  const setStrategy = useMutation(trpc.settings.setStrategy.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.settings.pathFilter()) }));
+  const setStrategy = useMutation(
+    trpc.settings.setStrategy.mutationOptions({
+      onSuccess: () => queryClient.invalidateQueries(trpc.settings.pathFilter()),
+    }),
+  );
   if (!settings.data) return <QueryState query={settings} title="Settings" />;
   const s = settings.data;
   return (
@@ -28,8 +32,9 @@ export function SettingsView() {
       <div className="card stack">
         <h2>Load-balancing strategy</h2>
         <p className="muted small" style={{ margin: 0 }}>
-          Every worker evaluates the same strategy over the shared registry and claims the tasks it gives to itself; the switch applies live, within each
-          worker&apos;s rebalance interval. {s.strategy === null && "No live override is set: each worker uses its configured strategy."}
+          Every worker evaluates the same strategy over the shared registry and claims the tasks it gives to itself; the
+          switch applies live, within each worker&apos;s rebalance interval.{" "}
+          {s.strategy === null && "No live override is set: each worker uses its configured strategy."}
         </p>
         <fieldset style={{ border: 0, padding: 0, margin: 0 }} disabled={setStrategy.isPending}>
           <legend className="muted small">Strategy</legend>

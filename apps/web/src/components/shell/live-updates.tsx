@@ -1,8 +1,8 @@
 "use client";
 
-import { useQueryClient, type QueryFilters } from "@tanstack/react-query";
+import { type QueryFilters, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { createContext, useContext, useEffect, useRef, type ReactNode } from "react";
+import { createContext, type ReactNode, useContext, useEffect, useRef } from "react";
 import { useTRPC } from "~/trpc/react";
 
 type LiveStatus = "connecting" | "live" | "error";
@@ -80,7 +80,8 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
     }),
   );
   // tRPC's "pending" is the connected state (waiting for data); "connecting" covers reconnects.
-  const status: LiveStatus = subscription.status === "pending" ? "live" : subscription.status === "error" ? "error" : "connecting";
+  const status: LiveStatus =
+    subscription.status === "pending" ? "live" : subscription.status === "error" ? "error" : "connecting";
 
   useEffect(
     () => () => {
@@ -102,7 +103,10 @@ export function LiveIndicator() {
   const label = status === "live" ? "live" : status === "error" ? "disconnected — retrying" : "connecting…";
   return (
     <span className="row" style={{ gap: 6 }} data-testid="live-status" data-status={status}>
-      <span className={status === "live" ? "live-dot on" : status === "error" ? "live-dot err" : "live-dot"} aria-hidden />
+      <span
+        className={status === "live" ? "live-dot on" : status === "error" ? "live-dot err" : "live-dot"}
+        aria-hidden
+      />
       {label}
     </span>
   );

@@ -25,7 +25,13 @@ export function Sidebar() {
       {NAV.map((item) => {
         const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
         return (
-          <Link key={item.href} href={item.href} className={active ? "nav-link active" : "nav-link"} aria-current={active ? "page" : undefined} data-testid={`nav-${item.label.toLowerCase().replace(/\s+/g, "-")}`}>
+          <Link
+            key={item.href}
+            href={item.href}
+            className={active ? "nav-link active" : "nav-link"}
+            aria-current={active ? "page" : undefined}
+            data-testid={`nav-${item.label.toLowerCase().replace(/\s+/g, "-")}`}
+          >
             {item.label}
           </Link>
         );

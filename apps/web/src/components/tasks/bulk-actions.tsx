@@ -5,7 +5,7 @@ import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { errorMessage } from "../actions/action-button";
 import { useAuth } from "../auth/auth-provider";
-import { describeFilter, toFilterInput, type TaskFilterForm } from "./task-filter";
+import { describeFilter, type TaskFilterForm, toFilterInput } from "./task-filter";
 
 type BulkAction = "retry" | "cancel";
 
@@ -26,7 +26,9 @@ export function BulkActions({ form }: { form: TaskFilterForm }) {
   const { requireOperator } = useAuth();
   const [pending, setPending] = useState<Pending | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
-  const bulk = useMutation(trpc.tasks.bulk.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.tasks.pathFilter()) }));
+  const bulk = useMutation(
+    trpc.tasks.bulk.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.tasks.pathFilter()) }),
+  );
 
   const prepare = (action: BulkAction) =>
     requireOperator(() => {
@@ -44,7 +46,9 @@ export function BulkActions({ form }: { form: TaskFilterForm }) {
       {
         onSuccess: (r) => {
           setPending(null);
-          setOutcome(`${pending.action === "retry" ? "Retried" : "Cancelled"} ${r.applied} task(s)${r.failures.length ? `; ${r.failures.length} could not be changed (first: ${r.failures[0]?.error})` : ""}`);
+          setOutcome(
+            `${pending.action === "retry" ? "Retried" : "Cancelled"} ${r.applied} task(s)${r.failures.length ? `; ${r.failures.length} could not be changed (first: ${r.failures[0]?.error})` : ""}`,
+          );
         },
       },
     );
@@ -57,7 +61,13 @@ export function BulkActions({ form }: { form: TaskFilterForm }) {
           <button type="button" onClick={() => prepare("retry")} disabled={bulk.isPending} data-testid="bulk-retry">
             Retry matching…
           </button>
-          <button type="button" className="danger" onClick={() => prepare("cancel")} disabled={bulk.isPending} data-testid="bulk-cancel">
+          <button
+            type="button"
+            className="danger"
+            onClick={() => prepare("cancel")}
+            disabled={bulk.isPending}
+            data-testid="bulk-cancel"
+          >
             Cancel matching…
           </button>
         </div>
@@ -66,16 +76,27 @@ export function BulkActions({ form }: { form: TaskFilterForm }) {
         <div className="alert row" role="alertdialog" aria-label="Confirm bulk action" data-testid="bulk-confirm">
           <span>
             {pending.matched === 0 ? (
-              <>No tasks in {describeFilter(pending.form)} can be {pending.action === "retry" ? "retried" : "cancelled"}.</>
+              <>
+                No tasks in {describeFilter(pending.form)} can be {pending.action === "retry" ? "retried" : "cancelled"}
+                .
+              </>
             ) : (
               <>
-                {pending.action === "retry" ? "Retry" : "Cancel"} <strong data-testid="bulk-count">{pending.matched.toLocaleString()}</strong> task(s) in {describeFilter(pending.form)}
+                {pending.action === "retry" ? "Retry" : "Cancel"}{" "}
+                <strong data-testid="bulk-count">{pending.matched.toLocaleString()}</strong> task(s) in{" "}
+                {describeFilter(pending.form)}
                 {pending.matched > pending.limit ? ` (the first ${pending.limit.toLocaleString()} now)` : ""}?
               </>
             )}
           </span>
           {pending.matched > 0 && (
-            <button type="button" className="primary" onClick={confirm} disabled={bulk.isPending} data-testid="bulk-confirm-yes">
+            <button
+              type="button"
+              className="primary"
+              onClick={confirm}
+              disabled={bulk.isPending}
+              data-testid="bulk-confirm-yes"
+            >
               {bulk.isPending ? "Working…" : `Yes, ${pending.action} ${pending.matched.toLocaleString()}`}
             </button>
           )}

@@ -3,7 +3,7 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import Link from "next/link";
-import { useState, type FormEvent } from "react";
+import { type FormEvent, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { errorMessage } from "../actions/action-button";
 import { useAuth } from "../auth/auth-provider";
@@ -54,18 +54,27 @@ export function CreateTaskForm({ knownTypes }: { knownTypes: string[] }) {
       found.params = `params must be valid JSON: ${errorMessage(err)}`;
     }
     const prio = Number(priority);
-    if (!Number.isInteger(prio) || prio < -100 || prio > 100) found.priority = "priority must be an integer from -100 to 100";
+    if (!Number.isInteger(prio) || prio < -100 || prio > 100)
+      found.priority = "priority must be an integer from -100 to 100";
     const attempts = Number(maxAttempts);
-    if (!Number.isInteger(attempts) || attempts < 1 || attempts > 100) found.maxAttempts = "max attempts must be an integer from 1 to 100";
+    if (!Number.isInteger(attempts) || attempts < 1 || attempts > 100)
+      found.maxAttempts = "max attempts must be an integer from 1 to 100";
     if (!type.trim()) found.type = "type is required";
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     requireOperator(() =>
-      create.mutate({ type: type.trim(), priority: prio, params: parsedParams, maxAttempts: attempts, ...(title.trim() ? { title: title.trim() } : {}) }),
+      create.mutate({
+        type: type.trim(),
+        priority: prio,
+        params: parsedParams,
+        maxAttempts: attempts,
+        ...(title.trim() ? { title: title.trim() } : {}),
+      }),
     );
   };
 
-  const invalid = (f: Field) => (errors[f] ? { "aria-invalid": true as const, "aria-describedby": `create-${f}-error` } : {});
+  const invalid = (f: Field) =>
+    errors[f] ? { "aria-invalid": true as const, "aria-describedby": `create-${f}-error` } : {};
   const fieldError = (f: Field) =>
     errors[f] ? (
       <span className="field-error" id={`create-${f}-error`} data-testid={`create-${f}-error`}>
@@ -79,7 +88,14 @@ export function CreateTaskForm({ knownTypes }: { knownTypes: string[] }) {
       <div className="row" style={{ alignItems: "flex-start" }}>
         <label className="field">
           Type
-          <input list="create-task-types" value={type} onChange={(e) => setType(e.target.value)} placeholder="e.g. echo" {...invalid("type")} data-testid="create-type" />
+          <input
+            list="create-task-types"
+            value={type}
+            onChange={(e) => setType(e.target.value)}
+            placeholder="e.g. echo"
+            {...invalid("type")}
+            data-testid="create-type"
+          />
           {fieldError("type")}
         </label>
         <datalist id="create-task-types">
@@ -89,23 +105,52 @@ export function CreateTaskForm({ knownTypes }: { knownTypes: string[] }) {
         </datalist>
         <label className="field" style={{ flex: 1, minWidth: 200 }}>
           Title (optional)
-          <input value={title} onChange={(e) => setTitle(e.target.value)} {...invalid("title")} data-testid="create-title" />
+          <input
+            value={title}
+            onChange={(e) => setTitle(e.target.value)}
+            {...invalid("title")}
+            data-testid="create-title"
+          />
           {fieldError("title")}
         </label>
         <label className="field">
           Priority
-          <input type="number" value={priority} onChange={(e) => setPriority(e.target.value)} min={-100} max={100} style={{ width: 80 }} {...invalid("priority")} data-testid="create-priority" />
+          <input
+            type="number"
+            value={priority}
+            onChange={(e) => setPriority(e.target.value)}
+            min={-100}
+            max={100}
+            style={{ width: 80 }}
+            {...invalid("priority")}
+            data-testid="create-priority"
+          />
           {fieldError("priority")}
         </label>
         <label className="field">
           Max attempts
-          <input type="number" value={maxAttempts} onChange={(e) => setMaxAttempts(e.target.value)} min={1} max={100} style={{ width: 80 }} {...invalid("maxAttempts")} data-testid="create-max-attempts" />
+          <input
+            type="number"
+            value={maxAttempts}
+            onChange={(e) => setMaxAttempts(e.target.value)}
+            min={1}
+            max={100}
+            style={{ width: 80 }}
+            {...invalid("maxAttempts")}
+            data-testid="create-max-attempts"
+          />
           {fieldError("maxAttempts")}
         </label>
       </div>
       <label className="field">
         Params (JSON)
-        <textarea value={params} onChange={(e) => setParams(e.target.value)} spellCheck={false} {...invalid("params")} data-testid="create-params" />
+        <textarea
+          value={params}
+          onChange={(e) => setParams(e.target.value)}
+          spellCheck={false}
+          {...invalid("params")}
+          data-testid="create-params"
+        />
         {fieldError("params")}
       </label>
       <div className="row">

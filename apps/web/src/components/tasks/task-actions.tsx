@@ -1,7 +1,7 @@
 "use client";
 
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { RouterOutputs } from "@sentinel/api";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { ActionButton, MutationError } from "../actions/action-button";
@@ -17,9 +17,16 @@ export function TaskActions({ task }: { task: Task }) {
   const queryClient = useQueryClient();
   // Live workers that run this type, as a bounded page: the registry may hold a thousand.
   // Lease-live workers change with state changes ("workers" changes), not with each heartbeat.
-  const workers = useQuery({ ...trpc.workers.list.queryOptions({ supportsType: task.type, leaseLiveOnly: true, limit: 100 }), meta: { followsHeartbeats: false } });
+  const workers = useQuery({
+    ...trpc.workers.list.queryOptions({ supportsType: task.type, leaseLiveOnly: true, limit: 100 }),
+    meta: { followsHeartbeats: false },
+  });
   const [target, setTarget] = useState(ANY_WORKER);
-  const onSuccess = () => Promise.all([queryClient.invalidateQueries(trpc.tasks.pathFilter()), queryClient.invalidateQueries(trpc.locks.pathFilter())]);
+  const onSuccess = () =>
+    Promise.all([
+      queryClient.invalidateQueries(trpc.tasks.pathFilter()),
+      queryClient.invalidateQueries(trpc.locks.pathFilter()),
+    ]);
   const reassign = useMutation(trpc.tasks.reassign.mutationOptions({ onSuccess }));
   const retry = useMutation(trpc.tasks.retry.mutationOptions({ onSuccess }));
   const cancel = useMutation(trpc.tasks.cancel.mutationOptions({ onSuccess }));
@@ -55,9 +62,31 @@ export function TaskActions({ task }: { task: Task }) {
           }
         />
         <span className="spacer" />
-        <ActionButton label="Retry" testId="task-retry" mutation={retry} variables={{ taskId: task.id }} disabled={!retryable} title="Run again from attempt 1 (failed, dead or cancelled tasks)" />
-        <ActionButton label="Requeue" testId="task-requeue" mutation={requeue} variables={{ taskId: task.id }} disabled={task.state === "queued"} title="Back to the queue now; releases any lock" />
-        <ActionButton label="Cancel" danger testId="task-cancel" mutation={cancel} variables={{ taskId: task.id }} disabled={terminal} confirm={`Cancel task ${task.id}?`} />
+        <ActionButton
+          label="Retry"
+          testId="task-retry"
+          mutation={retry}
+          variables={{ taskId: task.id }}
+          disabled={!retryable}
+          title="Run again from attempt 1 (failed, dead or cancelled tasks)"
+        />
+        <ActionButton
+          label="Requeue"
+          testId="task-requeue"
+          mutation={requeue}
+          variables={{ taskId: task.id }}
+          disabled={task.state === "queued"}
+          title="Back to the queue now; releases any lock"
+        />
+        <ActionButton
+          label="Cancel"
+          danger
+          testId="task-cancel"
+          mutation={cancel}
+          variables={{ taskId: task.id }}
+          disabled={terminal}
+          confirm={`Cancel task ${task.id}?`}
+        />
       </div>
       <MutationError mutations={[reassign, retry, cancel, requeue]} testId="task-action-error" />
     </div>

@@ -22,22 +22,32 @@ export function TaskAttemptsTable({ events }: { events: TaskEvent[] }) {
         </tr>
       </thead>
       <tbody>
-        {attempts.map((a, i) => (
-          <tr key={`${a.startedAt}-${i}`} data-testid="task-attempt" data-token={a.token ?? undefined}>
+        {attempts.map((a) => (
+          <tr
+            key={`${a.startedAt}-${a.workerId}-${a.token ?? "none"}`}
+            data-testid="task-attempt"
+            data-token={a.token ?? undefined}
+          >
             <td className="num">{a.attempt ?? "—"}</td>
             <td className="mono">{a.workerId}</td>
             <td className="num mono">{a.token ?? "—"}</td>
             <td className="small">{formatTime(a.startedAt)}</td>
             <td className="small">
               {a.outcome ? <StateBadge state={a.outcome} /> : <StateBadge state="running" />}
-              {a.endedBy && a.endedBy !== a.workerId && <span className="muted"> by <span className="mono">{a.endedBy}</span></span>}
+              {a.endedBy && a.endedBy !== a.workerId && (
+                <span className="muted">
+                  {" "}
+                  by <span className="mono">{a.endedBy}</span>
+                </span>
+              )}
             </td>
             <td className="small" data-testid="task-attempt-rejected">
               {a.rejected.length === 0
                 ? "—"
                 : a.rejected.map((r) => (
                     <div key={r.at} className="bad-text">
-                      {r.attempted} by <span className="mono">{r.by}</span> at {formatTime(r.at)} (token {r.presented} ≠ {r.current})
+                      {r.attempted} by <span className="mono">{r.by}</span> at {formatTime(r.at)} (token {r.presented} ≠{" "}
+                      {r.current})
                     </div>
                   ))}
             </td>

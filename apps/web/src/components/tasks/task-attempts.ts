@@ -30,7 +30,13 @@ export interface Attempt {
   rejected: RejectedWrite[];
 }
 
-const ENDINGS: Record<string, string> = { "task.succeeded": "succeeded", "task.failed": "failed", "task.dead": "dead", "task.cancelled": "cancelled", "task.requeued": "requeued" };
+const ENDINGS: Record<string, string> = {
+  "task.succeeded": "succeeded",
+  "task.failed": "failed",
+  "task.dead": "dead",
+  "task.cancelled": "cancelled",
+  "task.requeued": "requeued",
+};
 
 const numberOrNull = (v: unknown): number | null => (typeof v === "number" ? v : null);
 
@@ -43,7 +49,16 @@ export function summariseAttempts(events: readonly AttemptEvent[]): Attempt[] {
   let open: Attempt | null = null;
   for (const e of [...events].sort((a, b) => a.id - b.id)) {
     if (e.kind === "task.started") {
-      open = { attempt: numberOrNull(e.data.attempt), workerId: e.workerId ?? e.actor, token: numberOrNull(e.data.token), startedAt: e.at, outcome: null, endedAt: null, endedBy: null, rejected: [] };
+      open = {
+        attempt: numberOrNull(e.data.attempt),
+        workerId: e.workerId ?? e.actor,
+        token: numberOrNull(e.data.token),
+        startedAt: e.at,
+        outcome: null,
+        endedAt: null,
+        endedBy: null,
+        rejected: [],
+      };
       attempts.push(open);
     } else if (ENDINGS[e.kind] && open) {
       open.outcome = ENDINGS[e.kind]!;
@@ -52,7 +67,13 @@ export function summariseAttempts(events: readonly AttemptEvent[]): Attempt[] {
       open = null;
     } else if (e.kind === "task.write_rejected") {
       const presented = numberOrNull(e.data.presented);
-      const write = { at: e.at, by: e.actor, attempted: String(e.data.attempted ?? "write"), presented, current: numberOrNull(e.data.current) };
+      const write = {
+        at: e.at,
+        by: e.actor,
+        attempted: String(e.data.attempted ?? "write"),
+        presented,
+        current: numberOrNull(e.data.current),
+      };
       const owner = attempts.find((a) => a.token !== null && a.token === presented);
       owner?.rejected.push(write);
     }

@@ -14,7 +14,9 @@ import { TaskEventList } from "./task-event-list";
 function logsOf(result: unknown): string | null {
   if (!result || typeof result !== "object") return null;
   const r = result as Record<string, unknown>;
-  const parts = ["logs", "stdout", "stderr"].map((k) => r[k]).filter((v): v is string => typeof v === "string" && v.length > 0);
+  const parts = ["logs", "stdout", "stderr"]
+    .map((k) => r[k])
+    .filter((v): v is string => typeof v === "string" && v.length > 0);
   return parts.length ? parts.join("\n") : null;
 }
 

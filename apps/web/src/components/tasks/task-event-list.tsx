@@ -3,14 +3,24 @@ import { formatTime } from "../format";
 
 type TaskEvent = RouterOutputs["tasks"]["get"]["events"][number];
 
-const BAD_KINDS = new Set(["task.write_rejected", "task.failed", "task.dead", "lock.expired", "lock.force_released", "task.cancelled"]);
+const BAD_KINDS = new Set([
+  "task.write_rejected",
+  "task.failed",
+  "task.dead",
+  "lock.expired",
+  "lock.force_released",
+  "task.cancelled",
+]);
 /** Shown as pills, so they are left out of the detail line. */
 const PILL_KEYS = new Set(["token", "attempt"]);
 
 function summarize(data: Record<string, unknown>): string {
   return Object.entries(data)
     .filter(([k, v]) => !PILL_KEYS.has(k) && v !== null && v !== undefined && v !== "")
-    .map(([k, v]) => `${k}=${typeof v === "number" && k.endsWith("At") ? formatTime(v) : typeof v === "string" ? v : JSON.stringify(v)}`)
+    .map(
+      ([k, v]) =>
+        `${k}=${typeof v === "number" && k.endsWith("At") ? formatTime(v) : typeof v === "string" ? v : JSON.stringify(v)}`,
+    )
     .join(" · ");
 }
 
@@ -18,8 +28,10 @@ function RejectedWrite({ event }: { event: TaskEvent }) {
   const { attempted, presented, current } = event.data;
   return (
     <div className="rejected-write" data-testid="task-event-rejected">
-      <strong>Stale write rejected:</strong> <span className="mono">{event.actor}</span> tried to {typeof attempted === "string" ? attempted : "write"} the task with fencing
-      token <span className="mono">{String(presented)}</span>, but the current token is <span className="mono">{String(current)}</span> — its result was discarded.
+      <strong>Stale write rejected:</strong> <span className="mono">{event.actor}</span> tried to{" "}
+      {typeof attempted === "string" ? attempted : "write"} the task with fencing token{" "}
+      <span className="mono">{String(presented)}</span>, but the current token is{" "}
+      <span className="mono">{String(current)}</span> — its result was discarded.
     </div>
   );
 }
@@ -35,7 +47,12 @@ export function TaskEventList({ events }: { events: TaskEvent[] }) {
         // A rejected write's data is spelled out in its callout.
         const details = e.kind === "task.write_rejected" ? "" : summarize(e.data);
         return (
-          <li key={e.id} className={BAD_KINDS.has(e.kind) ? "bad" : undefined} data-kind={e.kind} data-testid="task-event">
+          <li
+            key={e.id}
+            className={BAD_KINDS.has(e.kind) ? "bad" : undefined}
+            data-kind={e.kind}
+            data-testid="task-event"
+          >
             <span className="muted">{formatTime(e.at)}</span>
             <span className="mono actor" title="actor" data-testid="task-event-actor">
               {e.actor}
@@ -48,9 +65,18 @@ export function TaskEventList({ events }: { events: TaskEvent[] }) {
                   token {token}
                 </span>
               )}
-              {e.workerId && e.workerId !== e.actor && <span className="small muted"> · worker <span className="mono">{e.workerId}</span></span>}
+              {e.workerId && e.workerId !== e.actor && (
+                <span className="small muted">
+                  {" "}
+                  · worker <span className="mono">{e.workerId}</span>
+                </span>
+              )}
               {e.kind === "task.write_rejected" && <RejectedWrite event={e} />}
-              {details && <div className="small muted" style={{ overflowWrap: "anywhere" }}>{details}</div>}
+              {details && (
+                <div className="small muted" style={{ overflowWrap: "anywhere" }}>
+                  {details}
+                </div>
+              )}
             </span>
           </li>
         );

@@ -10,7 +10,7 @@ import { useCursorPages } from "../use-cursor-pages";
 import { useNow } from "../use-now";
 import { BulkActions } from "./bulk-actions";
 import { CreateTaskForm } from "./create-task-form";
-import { toFilterInput, type TaskFilterForm } from "./task-filter";
+import { type TaskFilterForm, toFilterInput } from "./task-filter";
 import { TASK_STATE_OPTIONS } from "./task-states";
 
 const PAGE_SIZE = 50;
@@ -22,11 +22,18 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
   const deferred = useDeferredValue(form);
   const filter = toFilterInput(deferred);
   const paging = useCursorPages<string>();
-  const page = useQuery({ ...trpc.tasks.list.queryOptions({ ...filter, limit: PAGE_SIZE, cursor: paging.cursor }), placeholderData: keepPreviousData });
+  const page = useQuery({
+    ...trpc.tasks.list.queryOptions({ ...filter, limit: PAGE_SIZE, cursor: paging.cursor }),
+    placeholderData: keepPreviousData,
+  });
   const count = useQuery({ ...trpc.tasks.count.queryOptions(filter), placeholderData: keepPreviousData });
   const taskTypes = useQuery(trpc.workers.taskTypes.queryOptions());
   // Suggestions for the worker filter: a page matching what is typed, never the whole registry.
-  const workerSuggestions = useQuery({ ...trpc.workers.list.queryOptions({ search: deferred.workerId || null, limit: 20 }), placeholderData: keepPreviousData, meta: { followsHeartbeats: false } });
+  const workerSuggestions = useQuery({
+    ...trpc.workers.list.queryOptions({ search: deferred.workerId || null, limit: 20 }),
+    placeholderData: keepPreviousData,
+    meta: { followsHeartbeats: false },
+  });
   const [showCreate, setShowCreate] = useState(false);
   const now = useNow(5000);
 
@@ -41,17 +48,28 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
     <div className="stack">
       <div className="page-head">
         <h1>Tasks</h1>
-        <button type="button" className="primary" onClick={() => setShowCreate((v) => !v)} aria-expanded={showCreate} data-testid="task-create-toggle">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => setShowCreate((v) => !v)}
+          aria-expanded={showCreate}
+          data-testid="task-create-toggle"
+        >
           {showCreate ? "Close" : "New task"}
         </button>
       </div>
       {showCreate && <CreateTaskForm knownTypes={knownTypes} />}
 
       <div className="card">
+        {/* biome-ignore lint/a11y/useSemanticElements: React's DOM types have no <search> element yet */}
         <div className="filters" role="search">
           <label className="field">
             State
-            <select value={form.state} onChange={(e) => update({ state: e.target.value as TaskFilterForm["state"] })} data-testid="task-filter-state">
+            <select
+              value={form.state}
+              onChange={(e) => update({ state: e.target.value as TaskFilterForm["state"] })}
+              data-testid="task-filter-state"
+            >
               <option value="">any</option>
               {TASK_STATE_OPTIONS.map((s) => (
                 <option key={s} value={s}>
@@ -62,15 +80,35 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
           </label>
           <label className="field">
             Type
-            <input list="task-types" value={form.type} onChange={(e) => update({ type: e.target.value })} placeholder="any" size={12} data-testid="task-filter-type" />
+            <input
+              list="task-types"
+              value={form.type}
+              onChange={(e) => update({ type: e.target.value })}
+              placeholder="any"
+              size={12}
+              data-testid="task-filter-type"
+            />
           </label>
           <label className="field">
             Worker
-            <input list="task-workers" value={form.workerId} onChange={(e) => update({ workerId: e.target.value })} placeholder="any" size={14} data-testid="task-filter-worker" />
+            <input
+              list="task-workers"
+              value={form.workerId}
+              onChange={(e) => update({ workerId: e.target.value })}
+              placeholder="any"
+              size={14}
+              data-testid="task-filter-worker"
+            />
           </label>
           <label className="field" style={{ flex: 1, minWidth: 200 }}>
             Search
-            <input type="search" value={form.search} onChange={(e) => update({ search: e.target.value })} placeholder="id, title, type or params" data-testid="task-filter-search" />
+            <input
+              type="search"
+              value={form.search}
+              onChange={(e) => update({ search: e.target.value })}
+              placeholder="id, title, type or params"
+              data-testid="task-filter-search"
+            />
           </label>
           <datalist id="task-workers">
             {(workerSuggestions.data?.items ?? []).map((w) => (
@@ -153,7 +191,12 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
           ← Newer
         </button>
         <span className="muted small">page {paging.page}</span>
-        <button type="button" disabled={!nextCursor} onClick={() => paging.goToNext(nextCursor)} data-testid="tasks-next">
+        <button
+          type="button"
+          disabled={!nextCursor}
+          onClick={() => paging.goToNext(nextCursor)}
+          data-testid="tasks-next"
+        >
           Older →
         </button>
       </div>

@@ -1,15 +1,15 @@
 "use client";
 
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { RouterOutputs } from "@sentinel/api";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { HeartbeatLegend } from "../heartbeat-timeline";
 import { QueryState } from "../query-state";
 import { useLiveStatus } from "../shell/live-updates";
 import { useNow } from "../use-now";
-import { WorkerRow, type RowTimeline } from "./worker-row";
 import { timelineWindowMs } from "./timeline-window";
+import { type RowTimeline, WorkerRow } from "./worker-row";
 
 const PAGE_SIZE = 25;
 const STATE_FILTERS = ["all", "NEW", "ACTIVE", "BUSY", "DRAINING", "STALE", "OFFLINE", "REMOVED"] as const;
@@ -22,7 +22,12 @@ type Timelines = RouterOutputs["workers"]["timelines"];
  * axis runs on with the local clock and a silence keeps growing; while they are being
  * refetched (or the stream is down) only what was read is claimed.
  */
-function rowTimelines(data: Timelines | undefined, current: boolean, fetchedAt: number, localNow: number): Map<string, RowTimeline> {
+function rowTimelines(
+  data: Timelines | undefined,
+  current: boolean,
+  fetchedAt: number,
+  localNow: number,
+): Map<string, RowTimeline> {
   if (!data) return new Map();
   const now = data.to + Math.max(0, localNow - fetchedAt);
   const knownUntil = current ? now : data.to;
@@ -51,7 +56,10 @@ export function WorkersView() {
   const sample = items[0];
   const intervalMs = sample?.heartbeatIntervalMs ?? 30_000;
   const staleMs = sample?.leaseMs ?? 120_000;
-  const windowMs = Math.max(...items.map((w) => timelineWindowMs(w.heartbeatIntervalMs, w.leaseMs)), timelineWindowMs(intervalMs, staleMs));
+  const windowMs = Math.max(
+    ...items.map((w) => timelineWindowMs(w.heartbeatIntervalMs, w.leaseMs)),
+    timelineWindowMs(intervalMs, staleMs),
+  );
   const timelines = useQuery({
     ...trpc.workers.timelines.queryOptions({ workerIds: items.map((w) => w.id), windowMs }),
     enabled: items.length > 0,
@@ -84,7 +92,11 @@ export function WorkersView() {
       <div className="filters">
         <label className="field">
           State
-          <select value={stateFilter} onChange={(e) => changeFilter(() => setStateFilter(e.target.value as StateFilter))} data-testid="worker-state-filter">
+          <select
+            value={stateFilter}
+            onChange={(e) => changeFilter(() => setStateFilter(e.target.value as StateFilter))}
+            data-testid="worker-state-filter"
+          >
             {STATE_FILTERS.map((s) => (
               <option key={s} value={s}>
                 {s}
@@ -94,10 +106,21 @@ export function WorkersView() {
         </label>
         <label className="field">
           Search
-          <input type="search" placeholder="worker id or host" value={search} onChange={(e) => changeFilter(() => setSearch(e.target.value))} data-testid="worker-search" />
+          <input
+            type="search"
+            placeholder="worker id or host"
+            value={search}
+            onChange={(e) => changeFilter(() => setSearch(e.target.value))}
+            data-testid="worker-search"
+          />
         </label>
         <label className="row small muted" style={{ gap: 4, alignSelf: "center" }}>
-          <input type="checkbox" checked={showRemoved} onChange={(e) => changeFilter(() => setShowRemoved(e.target.checked))} data-testid="workers-show-removed" />
+          <input
+            type="checkbox"
+            checked={showRemoved}
+            onChange={(e) => changeFilter(() => setShowRemoved(e.target.checked))}
+            data-testid="workers-show-removed"
+          />
           show removed
         </label>
         <span className="spacer" />
@@ -118,7 +141,13 @@ export function WorkersView() {
           </thead>
           <tbody>
             {items.map((w) => (
-              <WorkerRow key={w.id} worker={w} heartbeatAgeMs={w.heartbeatAgeMs + elapsed} timeline={byWorker.get(w.id) ?? null} windowMs={windowMs} />
+              <WorkerRow
+                key={w.id}
+                worker={w}
+                heartbeatAgeMs={w.heartbeatAgeMs + elapsed}
+                timeline={byWorker.get(w.id) ?? null}
+                windowMs={windowMs}
+              />
             ))}
             {items.length === 0 && (
               <tr>
@@ -138,7 +167,12 @@ export function WorkersView() {
           <span className="muted small" data-testid="workers-page">
             page {page + 1} of {pages} ({total.toLocaleString()} workers)
           </span>
-          <button type="button" disabled={page >= pages - 1} onClick={() => setPage(page + 1)} data-testid="workers-next">
+          <button
+            type="button"
+            disabled={page >= pages - 1}
+            onClick={() => setPage(page + 1)}
+            data-testid="workers-next"
+          >
             Next →
           </button>
         </div>

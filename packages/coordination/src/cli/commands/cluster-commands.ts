@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { isLeaseLive, LEASE_HOLDING_STATES, type WorkerRecord } from "../../domain/worker.js";
 import type { CoordinationStore } from "../../store/port.js";
-import { emit, type CliIo, type GlobalOptions } from "../cli-context.js";
+import { type CliIo, emit, type GlobalOptions } from "../cli-context.js";
 import { formatDuration, formatTable } from "../format-table.js";
 
 type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => Promise<void>;
@@ -38,12 +38,27 @@ export function registerClusterCommands(program: Command, io: CliIo, withStore: 
     .option("--all", "include REMOVED workers")
     .action((opts: { all?: boolean }) =>
       withStore(program.opts(), async (store) => {
-        const [workers, now] = await Promise.all([store.listWorkers({ includeRemoved: Boolean(opts.all) }), store.now()]);
-        const rows = workers.map((w) => ({ ...w, heartbeatAgeMs: now - w.lastHeartbeatAt, leaseLive: isLeaseLive(w, now) }));
+        const [workers, now] = await Promise.all([
+          store.listWorkers({ includeRemoved: Boolean(opts.all) }),
+          store.now(),
+        ]);
+        const rows = workers.map((w) => ({
+          ...w,
+          heartbeatAgeMs: now - w.lastHeartbeatAt,
+          leaseLive: isLeaseLive(w, now),
+        }));
         emit(io, program.opts(), rows, () =>
           formatTable(
             ["WORKER", "STATE", "TASKS", "TYPES", "LAST HEARTBEAT", "LEASE", "HOST"],
-            rows.map((w) => [w.id, w.state + (w.drainRequested && w.state !== "DRAINING" ? " (drain requested)" : ""), `${w.activeTasks}/${w.maxConcurrency}`, w.supportedTaskTypes.join(","), `${formatDuration(w.heartbeatAgeMs)} ago`, w.leaseLive ? "live" : "expired", `${w.hostname}:${w.pid}`]),
+            rows.map((w) => [
+              w.id,
+              w.state + (w.drainRequested && w.state !== "DRAINING" ? " (drain requested)" : ""),
+              `${w.activeTasks}/${w.maxConcurrency}`,
+              w.supportedTaskTypes.join(","),
+              `${formatDuration(w.heartbeatAgeMs)} ago`,
+              w.leaseLive ? "live" : "expired",
+              `${w.hostname}:${w.pid}`,
+            ]),
           ),
         );
       }),
@@ -59,7 +74,14 @@ export function registerClusterCommands(program: Command, io: CliIo, withStore: 
         emit(io, program.opts(), rows, () =>
           formatTable(
             ["TASK", "TYPE", "OWNER", "TOKEN", "AGE", "EXPIRES IN"],
-            rows.map((l) => [l.taskId, l.metadata.taskType, l.ownerId, l.token, formatDuration(l.ageMs), formatDuration(l.expiresInMs)]),
+            rows.map((l) => [
+              l.taskId,
+              l.metadata.taskType,
+              l.ownerId,
+              l.token,
+              formatDuration(l.ageMs),
+              formatDuration(l.expiresInMs),
+            ]),
           ),
         );
       }),
@@ -75,7 +97,13 @@ export function registerClusterCommands(program: Command, io: CliIo, withStore: 
         emit(io, program.opts(), rows, () =>
           formatTable(
             ["WORKER", "STATE", "LAST HEARTBEAT", "LEASE", "STATUS"],
-            rows.map((r) => [r.workerId, r.state, `${formatDuration(r.heartbeatAgeMs)} ago`, formatDuration(r.leaseMs), r.staleCandidate ? "STALE CANDIDATE" : r.leaseLive ? "ok" : r.state]),
+            rows.map((r) => [
+              r.workerId,
+              r.state,
+              `${formatDuration(r.heartbeatAgeMs)} ago`,
+              formatDuration(r.leaseMs),
+              r.staleCandidate ? "STALE CANDIDATE" : r.leaseLive ? "ok" : r.state,
+            ]),
           ),
         );
       }),
@@ -87,11 +115,18 @@ export function registerClusterCommands(program: Command, io: CliIo, withStore: 
     .action(() =>
       withStore(program.opts(), async (store) => {
         const [workers, now] = await Promise.all([store.listWorkers(), store.now()]);
-        const rows = workers.map((w) => viewHeartbeat(w, now)).filter((r) => r.staleCandidate || r.state === "STALE" || r.state === "OFFLINE");
+        const rows = workers
+          .map((w) => viewHeartbeat(w, now))
+          .filter((r) => r.staleCandidate || r.state === "STALE" || r.state === "OFFLINE");
         emit(io, program.opts(), rows, () =>
           formatTable(
             ["WORKER", "STATE", "SILENT FOR", "LEASE"],
-            rows.map((r) => [r.workerId, r.staleCandidate ? `${r.state} (stale candidate)` : r.state, formatDuration(r.heartbeatAgeMs), formatDuration(r.leaseMs)]),
+            rows.map((r) => [
+              r.workerId,
+              r.staleCandidate ? `${r.state} (stale candidate)` : r.state,
+              formatDuration(r.heartbeatAgeMs),
+              formatDuration(r.leaseMs),
+            ]),
           ),
         );
       }),

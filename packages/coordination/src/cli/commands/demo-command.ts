@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { NewTask } from "../../domain/task.js";
 import { newTaskSchema } from "../../domain/task.js";
 import type { CoordinationStore } from "../../store/port.js";
-import { cliActor, emit, type CliIo, type GlobalOptions } from "../cli-context.js";
+import { type CliIo, cliActor, emit, type GlobalOptions } from "../cli-context.js";
 import { intOption } from "../parse-args.js";
 
 type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => Promise<void>;
@@ -10,11 +10,24 @@ type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promi
 /** Demo tasks for the zero-config worker's built-in handlers: mostly quick, some slow, a few failing. */
 export function demoTask(i: number, random: () => number = Math.random): NewTask {
   const roll = random();
-  const base = { priority: Math.floor(random() * 5), maxAttempts: 3, timeoutMs: 60_000, delayMs: 0, pinnedWorkerId: null, affinityKey: null, title: `demo #${i + 1}` };
+  const base = {
+    priority: Math.floor(random() * 5),
+    maxAttempts: 3,
+    timeoutMs: 60_000,
+    delayMs: 0,
+    pinnedWorkerId: null,
+    affinityKey: null,
+    title: `demo #${i + 1}`,
+  };
   if (roll < 0.35) return newTaskSchema.parse({ ...base, type: "echo", params: { n: i, note: "hello from the demo" } });
-  if (roll < 0.65) return newTaskSchema.parse({ ...base, type: "sleep", params: { ms: 200 + Math.floor(random() * 2800) } });
+  if (roll < 0.65)
+    return newTaskSchema.parse({ ...base, type: "sleep", params: { ms: 200 + Math.floor(random() * 2800) } });
   if (roll < 0.9) return newTaskSchema.parse({ ...base, type: "noop", params: {} });
-  return newTaskSchema.parse({ ...base, type: "fail", params: { message: "demo failure (retries with backoff, then dead)" } });
+  return newTaskSchema.parse({
+    ...base,
+    type: "fail",
+    params: { message: "demo failure (retries with backoff, then dead)" },
+  });
 }
 
 export function registerDemoCommand(program: Command, io: CliIo, withStore: WithStore): void {
@@ -29,8 +42,14 @@ export function registerDemoCommand(program: Command, io: CliIo, withStore: With
         for (let i = 0; i < opts.count; i++) created.push(await store.createTask(demoTask(i), actor));
         const byType: Record<string, number> = {};
         for (const t of created) byType[t.type] = (byType[t.type] ?? 0) + 1;
-        emit(io, program.opts(), { created: created.length, byType, ids: created.map((t) => t.id) }, () =>
-          `created ${created.length} demo tasks: ${Object.entries(byType).map(([k, v]) => `${v} ${k}`).join(", ")}`,
+        emit(
+          io,
+          program.opts(),
+          { created: created.length, byType, ids: created.map((t) => t.id) },
+          () =>
+            `created ${created.length} demo tasks: ${Object.entries(byType)
+              .map(([k, v]) => `${v} ${k}`)
+              .join(", ")}`,
         );
       }),
     );

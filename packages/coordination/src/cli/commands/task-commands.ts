@@ -4,7 +4,7 @@ import { TASK_STATES, type Task, type TaskState } from "../../domain/task.js";
 import { NotFoundError } from "../../errors.js";
 import { TaskQueue } from "../../queue/task-queue.js";
 import type { CoordinationStore } from "../../store/port.js";
-import { cliActor, emit, type CliIo, type GlobalOptions } from "../cli-context.js";
+import { type CliIo, cliActor, emit, type GlobalOptions } from "../cli-context.js";
 import { formatDuration, formatTable } from "../format-table.js";
 import { intOption, jsonOption } from "../parse-args.js";
 
@@ -22,19 +22,38 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
     .option("--timeout-ms <n>", "lock TTL / run time limit per attempt", intOption("--timeout-ms", 100, 24 * 3_600_000))
     .option("--pin <worker>", "only this worker may run it")
     .option("--title <text>", "a human-readable title")
-    .action((type: string, opts: { params: unknown; priority: number; maxAttempts: number; timeoutMs?: number; pin?: string; title?: string }) =>
-      withStore(program.opts(), async (store) => {
-        const created = await new TaskQueue(store).create({
-          type,
-          params: opts.params,
-          priority: opts.priority,
-          maxAttempts: opts.maxAttempts,
-          ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-          pinnedWorkerId: opts.pin ?? null,
-          ...(opts.title !== undefined ? { title: opts.title } : {}),
-        }, cliActor());
-        emit(io, program.opts(), created, () => `created ${created.id} (${created.type}, priority ${created.priority})`);
-      }),
+    .action(
+      (
+        type: string,
+        opts: {
+          params: unknown;
+          priority: number;
+          maxAttempts: number;
+          timeoutMs?: number;
+          pin?: string;
+          title?: string;
+        },
+      ) =>
+        withStore(program.opts(), async (store) => {
+          const created = await new TaskQueue(store).create(
+            {
+              type,
+              params: opts.params,
+              priority: opts.priority,
+              maxAttempts: opts.maxAttempts,
+              ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+              pinnedWorkerId: opts.pin ?? null,
+              ...(opts.title !== undefined ? { title: opts.title } : {}),
+            },
+            cliActor(),
+          );
+          emit(
+            io,
+            program.opts(),
+            created,
+            () => `created ${created.id} (${created.type}, priority ${created.priority})`,
+          );
+        }),
     );
 
   task
@@ -54,7 +73,16 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
         emit(io, program.opts(), page.items, () =>
           formatTable(
             ["ID", "TYPE", "STATE", "PRI", "ATTEMPTS", "WORKER", "TOKEN", "AGE"],
-            page.items.map((t) => [t.id, t.type, t.state, t.priority, `${t.attempts}/${t.maxAttempts}`, t.workerId, t.fencingToken, formatDuration(now - t.createdAt)]),
+            page.items.map((t) => [
+              t.id,
+              t.type,
+              t.state,
+              t.priority,
+              `${t.attempts}/${t.maxAttempts}`,
+              t.workerId,
+              t.fencingToken,
+              formatDuration(now - t.createdAt),
+            ]),
           ),
         );
       }),
@@ -95,10 +123,15 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
 }
 
 function parseStates(value: string): TaskState[] {
-  const states = value.split(",").map((s) => s.trim()).filter(Boolean);
+  const states = value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   const bad = states.filter((s) => !(TASK_STATES as readonly string[]).includes(s));
   if (bad.length > 0 || states.length === 0) {
-    throw new InvalidArgumentError(`--state expects a comma-separated list of ${TASK_STATES.join(", ")}; got "${value}"`);
+    throw new InvalidArgumentError(
+      `--state expects a comma-separated list of ${TASK_STATES.join(", ")}; got "${value}"`,
+    );
   }
   return states as TaskState[];
 }

@@ -56,7 +56,12 @@ async function acquireOne(input: AcquireTasksInput, task: Task): Promise<Claimed
   } catch (thrown) {
     // Cancelled or finished between listing and locking: give the lock back and move on.
     await handle.release().catch(() => undefined);
-    if (thrown instanceof StaleFencingTokenError || thrown instanceof IllegalTransitionError || thrown instanceof NotFoundError) return null;
+    if (
+      thrown instanceof StaleFencingTokenError ||
+      thrown instanceof IllegalTransitionError ||
+      thrown instanceof NotFoundError
+    )
+      return null;
     throw thrown;
   }
 }

@@ -9,7 +9,11 @@ import type { CompleteFn } from "../completion-batcher.js";
  * free but the task not done; a stale token rejects all three together
  * (StaleFencingTokenError).
  */
-export async function storeResultReleaseLockAndComplete(complete: CompleteFn, claim: ClaimedTask, result: unknown): Promise<Task> {
+export async function storeResultReleaseLockAndComplete(
+  complete: CompleteFn,
+  claim: ClaimedTask,
+  result: unknown,
+): Promise<Task> {
   const done = await complete({ taskId: claim.task.id, token: claim.lock.token, result: result ?? null });
   releaseLockHandle(claim);
   return done;

@@ -23,10 +23,16 @@ export async function executeTask(input: ExecuteTaskInput): Promise<unknown> {
   const { claim, handler } = input;
   const params = validateParams(handler, claim.task.params);
   const controller = new AbortController();
-  const onParentAbort = () => controller.abort(input.signal.reason instanceof Error ? input.signal.reason : new TaskAbortedError(String(input.signal.reason)));
+  const onParentAbort = () =>
+    controller.abort(
+      input.signal.reason instanceof Error ? input.signal.reason : new TaskAbortedError(String(input.signal.reason)),
+    );
   if (input.signal.aborted) onParentAbort();
   else input.signal.addEventListener("abort", onParentAbort, { once: true });
-  const timer = setTimeout(() => controller.abort(new TaskTimeoutError(claim.task.id, input.timeoutMs)), input.timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new TaskTimeoutError(claim.task.id, input.timeoutMs)),
+    input.timeoutMs,
+  );
 
   let onAbort: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {

@@ -14,10 +14,19 @@ export interface FailTaskOptions {
  * Failure path: the store moves running → failed (retry at store-now + exponential backoff)
  * or → dead (not retryable, or attempts exhausted), fenced, and releases the lock.
  */
-export async function failClaimedTask(store: CoordinationStore, claim: ClaimedTask, error: Error, opts: FailTaskOptions = {}): Promise<Task> {
+export async function failClaimedTask(
+  store: CoordinationStore,
+  claim: ClaimedTask,
+  error: Error,
+  opts: FailTaskOptions = {},
+): Promise<Task> {
   const retryable = isRetryable(error);
   const delay = opts.immediate ? 0 : retryDelayMs(claim.task.attempts, undefined, undefined, opts.random);
-  const failed = await store.failTask(claim.task.id, claim.lock.token, { message: error.message, retryable, retryDelayMs: delay });
+  const failed = await store.failTask(claim.task.id, claim.lock.token, {
+    message: error.message,
+    retryable,
+    retryDelayMs: delay,
+  });
   releaseLockHandle(claim);
   return failed;
 }

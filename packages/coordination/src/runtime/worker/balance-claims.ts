@@ -23,7 +23,10 @@ export function createClaimBalancer(ctx: WorkerContext): ClaimBalancer {
   const { config, history } = ctx;
   const { loadBalancer } = config.distributed;
   // TASK_AFFINITY_ENABLED=false: strategies still see performance, but no "who ran this last".
-  const withoutAffinity = { lastWorkerFor: () => null, performanceOf: (workerId: string) => history.performanceOf(workerId) };
+  const withoutAffinity = {
+    lastWorkerFor: () => null,
+    performanceOf: (workerId: string) => history.performanceOf(workerId),
+  };
   let strategy: { name: StrategyName; readAt: number } | null = null;
   let peers: number | null = null;
 
@@ -37,7 +40,9 @@ export function createClaimBalancer(ctx: WorkerContext): ClaimBalancer {
 
   const balance = async (store: CoordinationStore, tasks: Task[], held: number): Promise<Task[]> => {
     const [name, workers, now] = await Promise.all([currentStrategy(store), store.listWorkers(), store.now()]);
-    peers = workers.filter((w) => ACCEPTING_STATES.includes(w.state) && isLeaseLive(w, now) && !w.drainRequested).length;
+    peers = workers.filter(
+      (w) => ACCEPTING_STATES.includes(w.state) && isLeaseLive(w, now) && !w.drainRequested,
+    ).length;
     // Our own load is known exactly here; the registry copy is a heartbeat old.
     const view = workers.map((w) => (w.id === ctx.id ? { ...w, activeTasks: held } : w));
     const plan = planClaims({

@@ -63,7 +63,12 @@ export function createClaimCycle(ctx: WorkerContext): () => Promise<TickResult> 
 }
 
 /** Claim `tasks`, writing `completions` (emptied here once settled) in the same transaction when the store can. */
-async function claimWithCompletions(ctx: WorkerContext, store: CoordinationStore, tasks: Task[], completions: PendingCompletion[]): Promise<{ claimed: ClaimedTask[]; lost: number }> {
+async function claimWithCompletions(
+  ctx: WorkerContext,
+  store: CoordinationStore,
+  tasks: Task[],
+  completions: PendingCompletion[],
+): Promise<{ claimed: ClaimedTask[]; lost: number }> {
   const { config, batcher } = ctx;
   const locks = ctx.locks as LockManager;
   if (completions.length > 0 && store.completeAndClaim && config.distributed.locking.conflictPolicy === "skip") {
@@ -72,7 +77,11 @@ async function claimWithCompletions(ctx: WorkerContext, store: CoordinationStore
     try {
       result = await store.completeAndClaim({
         completions: batch.map((c) => c.request),
-        claim: { workerId: ctx.id, taskIds: tasks.map((t) => t.id), metadata: { hostname: config.hostname, pid: process.pid } },
+        claim: {
+          workerId: ctx.id,
+          taskIds: tasks.map((t) => t.id),
+          metadata: { hostname: config.hostname, pid: process.pid },
+        },
       });
     } catch (thrown) {
       // Nothing was written. The claim may be what failed (a lost lease): complete on our own, then report it.
@@ -84,5 +93,13 @@ async function claimWithCompletions(ctx: WorkerContext, store: CoordinationStore
     return { claimed, lost: tasks.length - claimed.length };
   }
   await batcher?.flush(completions.splice(0));
-  return acquireTasks({ store, locks, workerId: ctx.id, hostname: config.hostname, pid: process.pid, tasks, policy: config.distributed.locking.conflictPolicy });
+  return acquireTasks({
+    store,
+    locks,
+    workerId: ctx.id,
+    hostname: config.hostname,
+    pid: process.pid,
+    tasks,
+    policy: config.distributed.locking.conflictPolicy,
+  });
 }

@@ -12,12 +12,20 @@ export function drainWorker(ctx: WorkerContext): Promise<void> {
       return;
     }
     ctx.state = "draining";
-    log.info({ action: "drain", result: "started", metadata: { running: ctx.running.size } }, "draining: finishing running tasks, taking no new ones");
+    log.info(
+      { action: "drain", result: "started", metadata: { running: ctx.running.size } },
+      "draining: finishing running tasks, taking no new ones",
+    );
     await ctx.loop?.stop();
     if (ctx.store && ctx.registry) {
-      await ctx.registry.updateStatus(id, "DRAINING", id, "shutting down").catch((thrown) =>
-        log.debug({ action: "drain", metadata: { error: coerceError(thrown).message } }, "could not mark DRAINING (already draining or stale)"),
-      );
+      await ctx.registry
+        .updateStatus(id, "DRAINING", id, "shutting down")
+        .catch((thrown) =>
+          log.debug(
+            { action: "drain", metadata: { error: coerceError(thrown).message } },
+            "could not mark DRAINING (already draining or stale)",
+          ),
+        );
     }
     // The heartbeat keeps running meanwhile: running tasks need a live lease.
     await settleRunningTasks(ctx);
@@ -30,12 +38,22 @@ export function drainWorker(ctx: WorkerContext): Promise<void> {
         const removed = await ctx.registry.deregister(id, id);
         log.info({ action: "deregister", result: removed.state }, "worker deregistered");
       } catch (thrown) {
-        log.warn({ action: "deregister", result: "failed", metadata: { error: coerceError(thrown).message } }, "could not deregister; the heartbeat monitor will retire this worker");
+        log.warn(
+          { action: "deregister", result: "failed", metadata: { error: coerceError(thrown).message } },
+          "could not deregister; the heartbeat monitor will retire this worker",
+        );
       }
     }
     await releaseWorkerResources(ctx);
     ctx.state = "stopped";
-    log.info({ action: "stop", result: "stopped", metadata: { uptime_seconds: Math.round((performance.now() - ctx.startedAtMs) / 1000) } }, "worker stopped");
+    log.info(
+      {
+        action: "stop",
+        result: "stopped",
+        metadata: { uptime_seconds: Math.round((performance.now() - ctx.startedAtMs) / 1000) },
+      },
+      "worker stopped",
+    );
     ctx.resolveStopped();
   })();
   return ctx.drainPromise;

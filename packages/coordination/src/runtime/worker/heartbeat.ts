@@ -2,8 +2,8 @@ import { ACCEPTING_STATES, type WorkerRecord } from "../../domain/worker.js";
 import { coerceError, LeaseLostError } from "../../errors.js";
 import { drainWorker } from "./drain-worker.js";
 import { abortRunningTasks, abortSupersededTasks, settleRunningTasks } from "./running-tasks.js";
-import { describeRegistration } from "./worker-registration.js";
 import type { WorkerContext } from "./worker-context.js";
+import { describeRegistration } from "./worker-registration.js";
 
 /** One heartbeat: renews the lease and reacts to what the store says about us (a long gap, an operator drain, a lost lease). */
 export async function sendHeartbeat(ctx: WorkerContext): Promise<void> {
@@ -13,11 +13,16 @@ export async function sendHeartbeat(ctx: WorkerContext): Promise<void> {
     const previous = ctx.record;
     const next = await store.heartbeat(ctx.id, { activeTasks: ctx.running.size });
     ctx.record = next;
-    if (ctx.heartbeatFailures > 0) log.info({ action: "heartbeat", result: "recovered", metadata: { failures: ctx.heartbeatFailures } }, "heartbeat recovered");
+    if (ctx.heartbeatFailures > 0)
+      log.info(
+        { action: "heartbeat", result: "recovered", metadata: { failures: ctx.heartbeatFailures } },
+        "heartbeat recovered",
+      );
     ctx.heartbeatFailures = 0;
     // Judged on store timestamps only: a gap longer than the lease means a monitor may have
     // recovered our tasks, so check that we still own what we run.
-    if (previous && next.lastHeartbeatAt - previous.lastHeartbeatAt > next.leaseMs) await abortSupersededTasks(ctx, store);
+    if (previous && next.lastHeartbeatAt - previous.lastHeartbeatAt > next.leaseMs)
+      await abortSupersededTasks(ctx, store);
     noticeDrainState(ctx, next);
   } catch (thrown) {
     const error = coerceError(thrown);
@@ -27,7 +32,10 @@ export async function sendHeartbeat(ctx: WorkerContext): Promise<void> {
     }
     ctx.heartbeatFailures += 1;
     ctx.metrics.heartbeatFailures.inc();
-    log.warn({ action: "heartbeat", result: "failed", metadata: { error: error.message, consecutive: ctx.heartbeatFailures } }, "heartbeat failed");
+    log.warn(
+      { action: "heartbeat", result: "failed", metadata: { error: error.message, consecutive: ctx.heartbeatFailures } },
+      "heartbeat failed",
+    );
   }
 }
 
@@ -37,7 +45,10 @@ function noticeDrainState(ctx: WorkerContext, worker: WorkerRecord): void {
   if (ctx.state !== "ready") return;
   if (worker.state === "DRAINING" && !ctx.remoteDraining) {
     ctx.remoteDraining = true;
-    log.info({ action: "drain", result: "requested", metadata: { running: ctx.running.size } }, "drain requested: taking no new tasks");
+    log.info(
+      { action: "drain", result: "requested", metadata: { running: ctx.running.size } },
+      "drain requested: taking no new tasks",
+    );
   } else if (ACCEPTING_STATES.includes(worker.state) && ctx.remoteDraining) {
     ctx.remoteDraining = false;
     log.info({ action: "drain", result: "resumed" }, "resumed: taking tasks again");
@@ -52,15 +63,26 @@ function recoverLease(ctx: WorkerContext, error: LeaseLostError): Promise<void> 
   const { log } = ctx;
   ctx.recoveringLease ??= (async () => {
     ctx.metrics.heartbeatFailures.inc();
-    log.warn({ action: "lease", result: "lost", metadata: { error: error.message, aborting: ctx.running.size } }, "lease lost: aborting running tasks and re-registering");
+    log.warn(
+      { action: "lease", result: "lost", metadata: { error: error.message, aborting: ctx.running.size } },
+      "lease lost: aborting running tasks and re-registering",
+    );
     abortRunningTasks(ctx, "lease lost");
     await settleRunningTasks(ctx);
     if (ctx.state === "ready" && ctx.store) {
       ctx.record = await ctx.store.registerWorker(describeRegistration(ctx, ctx.healthServer?.url ?? null));
-      log.info({ action: "register", result: "re-registered", metadata: { state: ctx.record.state } }, "re-registered after losing the lease");
+      log.info(
+        { action: "register", result: "re-registered", metadata: { state: ctx.record.state } },
+        "re-registered after losing the lease",
+      );
     }
   })()
-    .catch((thrown) => log.error({ action: "register", result: "failed", metadata: { error: coerceError(thrown).message } }, "re-registration failed; will retry on the next heartbeat"))
+    .catch((thrown) =>
+      log.error(
+        { action: "register", result: "failed", metadata: { error: coerceError(thrown).message } },
+        "re-registration failed; will retry on the next heartbeat",
+      ),
+    )
     .finally(() => {
       ctx.recoveringLease = null;
       ctx.loop?.nudge();

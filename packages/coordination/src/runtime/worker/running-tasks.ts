@@ -8,7 +8,12 @@ import { TaskAbortedError } from "../runtime-errors.js";
 import type { WorkerContext } from "./worker-context.js";
 
 /** Run a claimed task in the background; its end frees a slot, so the loop is nudged to claim again. */
-export function launchTask(ctx: WorkerContext, store: CoordinationStore, claim: ClaimedTask, sharedGlobal?: Promise<MemoryEntry[]>): void {
+export function launchTask(
+  ctx: WorkerContext,
+  store: CoordinationStore,
+  claim: ClaimedTask,
+  sharedGlobal?: Promise<MemoryEntry[]>,
+): void {
   const { config, metrics, running } = ctx;
   const controller = new AbortController();
   const deps = {

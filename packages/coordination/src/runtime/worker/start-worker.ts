@@ -1,18 +1,18 @@
 import { resolveHandlers } from "../../handlers/resolve-handlers.js";
 import { HeartbeatMonitor } from "../../heartbeat/heartbeat-monitor.js";
+import { startIntervalTask } from "../../interval-task.js";
 import { LockManager } from "../../locks/lock-manager.js";
 import { MemorySyncManager } from "../../memory/memory-sync-manager.js";
 import { startHealthServer } from "../../observability/health-server.js";
 import { WorkerRegistry } from "../../registry/worker-registry.js";
 import type { CoordinationStore } from "../../store/port.js";
 import { connectStore } from "../connect-store.js";
-import { startIntervalTask } from "../../interval-task.js";
 import { releaseWorkerResources } from "./drain-worker.js";
 import { sendHeartbeat } from "./heartbeat.js";
 import { createTaskLoop } from "./task-loop.js";
+import type { WorkerContext } from "./worker-context.js";
 import { describeHealth } from "./worker-health.js";
 import { describeRegistration, refuseIfClusterFull } from "./worker-registration.js";
-import type { WorkerContext } from "./worker-context.js";
 
 /**
  * The seed's "Worker Lifecycle" up to "Ready State": init config → load modules → connect
@@ -47,7 +47,12 @@ export async function startWorker(ctx: WorkerContext): Promise<void> {
     const store = ctx.store;
 
     if (config.health.port !== null) {
-      ctx.healthServer = await startHealthServer({ port: config.health.port, host: config.health.host, health: () => describeHealth(ctx), registry: metrics.registry });
+      ctx.healthServer = await startHealthServer({
+        port: config.health.port,
+        host: config.health.host,
+        health: () => describeHealth(ctx),
+        registry: metrics.registry,
+      });
     }
 
     // Register.
@@ -56,17 +61,42 @@ export async function startWorker(ctx: WorkerContext): Promise<void> {
     await refuseIfClusterFull(ctx, store);
     const record = await registry.register(describeRegistration(ctx, ctx.healthServer?.url ?? null));
     ctx.record = record;
-    log.info({ action: "register", result: "registered", metadata: { state: record.state, types, max_tasks: config.capacity.maxConcurrentTasks, store: storeDescription } }, "worker registered");
+    log.info(
+      {
+        action: "register",
+        result: "registered",
+        metadata: {
+          state: record.state,
+          types,
+          max_tasks: config.capacity.maxConcurrentTasks,
+          store: storeDescription,
+        },
+      },
+      "worker registered",
+    );
 
     // Start heartbeat.
     // The store may adapt the cadence (GitHub stretches it under budget pressure): the record it returns says how often to beat.
-    ctx.heartbeat = startIntervalTask(() => sendHeartbeat(ctx), () => ctx.record?.heartbeatIntervalMs ?? config.distributed.heartbeat.intervalMs);
+    ctx.heartbeat = startIntervalTask(
+      () => sendHeartbeat(ctx),
+      () => ctx.record?.heartbeatIntervalMs ?? config.distributed.heartbeat.intervalMs,
+    );
 
     // Subscribe memory.
-    const memory = new MemorySyncManager(store, { writerId: id, cacheSize: config.distributed.memorySync.cacheSize, syncIntervalMs: config.distributed.memorySync.intervalMs, logger: log });
+    const memory = new MemorySyncManager(store, {
+      writerId: id,
+      cacheSize: config.distributed.memorySync.cacheSize,
+      syncIntervalMs: config.distributed.memorySync.intervalMs,
+      logger: log,
+    });
     ctx.memory = memory;
     ctx.unsubscribe = config.distributed.memorySync.namespaces.map((ns) =>
-      memory.subscribe(`${ns}/`, (change) => log.debug({ action: "memory.change", metadata: { key: change.key, kind: change.kind, writer: change.writerId } }, "memory changed")),
+      memory.subscribe(`${ns}/`, (change) =>
+        log.debug(
+          { action: "memory.change", metadata: { key: change.key, kind: change.kind, writer: change.writerId } },
+          "memory changed",
+        ),
+      ),
     );
     memory.start();
 
@@ -103,7 +133,20 @@ function startMonitor(ctx: WorkerContext, store: CoordinationStore): void {
     logger: log,
     onReport: (report) => {
       if (report.markedStale.length + report.markedOffline.length + report.timedOutTasks.length > 0) {
-        log.warn({ action: "monitor", result: "recovered", metadata: { stale: report.markedStale, offline: report.markedOffline, recovered: report.recoveredTasks.length, released_locks: report.releasedLocks.length, timed_out: report.timedOutTasks.length } }, "heartbeat monitor recovered failed work");
+        log.warn(
+          {
+            action: "monitor",
+            result: "recovered",
+            metadata: {
+              stale: report.markedStale,
+              offline: report.markedOffline,
+              recovered: report.recoveredTasks.length,
+              released_locks: report.releasedLocks.length,
+              timed_out: report.timedOutTasks.length,
+            },
+          },
+          "heartbeat monitor recovered failed work",
+        );
       }
     },
   });

@@ -1,6 +1,6 @@
 import { coerceError } from "../../errors.js";
 import type { CoordinationStore } from "../../store/port.js";
-import { createCompletionBatcher, type CompletionBatcher } from "../completion-batcher.js";
+import { type CompletionBatcher, createCompletionBatcher } from "../completion-batcher.js";
 import { createPollLoop, type PollLoop } from "../poll-loop.js";
 import { createClaimCycle } from "./claim-cycle.js";
 import { isAccepting, type WorkerContext } from "./worker-context.js";
@@ -18,7 +18,10 @@ const COMPLETION_HANDOFF_MS = 20;
  * finished batch and claims the next in one transaction. Not started: the caller starts the
  * loop once the worker is ready.
  */
-export function createTaskLoop(ctx: WorkerContext, store: CoordinationStore): { batcher: CompletionBatcher; loop: PollLoop } {
+export function createTaskLoop(
+  ctx: WorkerContext,
+  store: CoordinationStore,
+): { batcher: CompletionBatcher; loop: PollLoop } {
   const { config, metrics, log } = ctx;
   const handsOff = store.completeAndClaim !== undefined && config.distributed.locking.conflictPolicy === "skip";
   // The loop takes a ready completion batch on its next tick, unless it takes no work now.
@@ -49,7 +52,10 @@ export function createTaskLoop(ctx: WorkerContext, store: CoordinationStore): { 
     onError: (thrown, consecutive) => {
       ctx.storeErrors = consecutive;
       metrics.storeErrors.inc({ step: "poll" });
-      log.warn({ action: "poll", result: "error", metadata: { error: coerceError(thrown).message, consecutive } }, "polling for tasks failed; backing off");
+      log.warn(
+        { action: "poll", result: "error", metadata: { error: coerceError(thrown).message, consecutive } },
+        "polling for tasks failed; backing off",
+      );
     },
   });
   return { batcher, loop };

@@ -4,6 +4,7 @@ import type { WorkerConfig } from "../../config/load-worker-config.js";
 import type { WorkerRecord } from "../../domain/worker.js";
 import type { HandlerDefinition } from "../../handlers/task-handler.js";
 import type { HeartbeatMonitor } from "../../heartbeat/heartbeat-monitor.js";
+import type { IntervalTask } from "../../interval-task.js";
 import type { LockManager } from "../../locks/lock-manager.js";
 import type { MemorySyncManager } from "../../memory/memory-sync-manager.js";
 import type { HealthServer } from "../../observability/health-server.js";
@@ -13,7 +14,6 @@ import type { WorkerRegistry } from "../../registry/worker-registry.js";
 import type { CoordinationStore } from "../../store/port.js";
 import type { ClaimedTask } from "../claimed-task.js";
 import type { CompletionBatcher } from "../completion-batcher.js";
-import type { IntervalTask } from "../../interval-task.js";
 import type { PollLoop } from "../poll-loop.js";
 import type { WorkerOptions, WorkerRuntimeState } from "../worker-options.js";
 
@@ -73,7 +73,11 @@ export function createWorkerContext(opts: WorkerOptions): WorkerContext {
   const { config } = opts;
   const id = config.workerId;
   const given = opts.logger;
-  const log = given ? (given.bindings().worker_id ? given : given.child({ worker_id: id })) : createLogger({ level: config.logLevel, component: "worker", workerId: id });
+  const log = given
+    ? given.bindings().worker_id
+      ? given
+      : given.child({ worker_id: id })
+    : createLogger({ level: config.logLevel, component: "worker", workerId: id });
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((resolve) => {
     resolveStopped = resolve;

@@ -16,8 +16,10 @@ export function describeHealth(ctx: WorkerContext): WorkerHealth {
   if (state === "new" || state === "starting") return { ...base, status: "starting" };
   if (state === "stopped" || state === "failed" || state === "stopping") return { ...base, status: "stopped" };
   if (state === "draining" || ctx.remoteDraining) return { ...base, status: "draining" };
-  if (ctx.heartbeatFailures > 0) return { ...base, status: "degraded", reason: `${ctx.heartbeatFailures} consecutive heartbeat failure(s)` };
+  if (ctx.heartbeatFailures > 0)
+    return { ...base, status: "degraded", reason: `${ctx.heartbeatFailures} consecutive heartbeat failure(s)` };
   if (ctx.recoveringLease) return { ...base, status: "degraded", reason: "lease lost; re-registering" };
-  if (ctx.storeErrors > 0) return { ...base, status: "degraded", reason: `${ctx.storeErrors} consecutive store error(s) while polling` };
+  if (ctx.storeErrors > 0)
+    return { ...base, status: "degraded", reason: `${ctx.storeErrors} consecutive store error(s) while polling` };
   return { ...base, status: "healthy" };
 }

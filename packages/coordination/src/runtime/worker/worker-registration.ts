@@ -26,5 +26,6 @@ export async function refuseIfClusterFull(ctx: WorkerContext, store: Coordinatio
   const [workers, now] = await Promise.all([store.listWorkers(), store.now()]);
   const live = workers.filter((w) => w.id !== ctx.id && isLeaseLive(w, now)).length;
   const max = ctx.config.distributed.registry.maxWorkers;
-  if (live >= max) throw new Error(`cluster already has ${live} live workers (distributed.registry.maxWorkers = ${max})`);
+  if (live >= max)
+    throw new Error(`cluster already has ${live} live workers (distributed.registry.maxWorkers = ${max})`);
 }

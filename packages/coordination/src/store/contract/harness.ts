@@ -1,6 +1,6 @@
 import { expect } from "vitest";
-import type { NewTask } from "../../domain/task.js";
 import type { LockMetadata } from "../../domain/lock.js";
+import type { NewTask } from "../../domain/task.js";
 import type { WorkerRegistration } from "../../domain/worker.js";
 import { ValidationError } from "../../errors.js";
 import type { CoordinationStore } from "../port.js";
@@ -59,7 +59,17 @@ export function registration(id: string, overrides: Partial<WorkerRegistration> 
 }
 
 export function taskInput(overrides: Partial<NewTask> = {}): NewTask {
-  return { type: "demo", priority: 0, params: {}, maxAttempts: 3, timeoutMs: LONG_MS, delayMs: 0, pinnedWorkerId: null, affinityKey: null, ...overrides };
+  return {
+    type: "demo",
+    priority: 0,
+    params: {},
+    maxAttempts: 3,
+    timeoutMs: LONG_MS,
+    delayMs: 0,
+    pinnedWorkerId: null,
+    affinityKey: null,
+    ...overrides,
+  };
 }
 
 export function lockMeta(taskType = "demo"): LockMetadata {
@@ -80,7 +90,8 @@ export async function waitForStoreTime(harness: StoreHarness, target: number, ti
   for (;;) {
     const current = await harness.store.now();
     if (current >= target) return;
-    if (performance.now() > deadline) throw new Error(`store clock did not reach ${target} within ${timeoutMs} ms (at ${current})`);
+    if (performance.now() > deadline)
+      throw new Error(`store clock did not reach ${target} within ${timeoutMs} ms (at ${current})`);
     await new Promise((resolve) => setTimeout(resolve, Math.min(25, target - current)));
   }
 }
@@ -96,5 +107,7 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
 export async function expectValidationError(promise: Promise<unknown>, field: string | RegExp): Promise<void> {
   const error = await rejectionOf(promise);
   expect(error).toBeInstanceOf(ValidationError);
-  expect((error as ValidationError).field).toMatch(typeof field === "string" ? new RegExp(`^${field.replace(/\./g, "\\.")}$`) : field);
+  expect((error as ValidationError).field).toMatch(
+    typeof field === "string" ? new RegExp(`^${field.replace(/\./g, "\\.")}$`) : field,
+  );
 }

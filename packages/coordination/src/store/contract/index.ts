@@ -13,7 +13,7 @@ import { registrationCases } from "./cases/registration.js";
 import { taskLifecycleCases } from "./cases/task-lifecycle.js";
 import { validationCases } from "./cases/validation.js";
 import { workerTransitionCases } from "./cases/worker-transitions.js";
-import { SHORT_MS, type ContractContext, type StoreHarness, type StoreHarnessFactory } from "./harness.js";
+import { type ContractContext, SHORT_MS, type StoreHarness, type StoreHarnessFactory } from "./harness.js";
 
 export type { ContractContext, StoreHarness, StoreHarnessFactory } from "./harness.js";
 

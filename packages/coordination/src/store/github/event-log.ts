@@ -1,5 +1,6 @@
 import type { NewStoreEvent, StoreEvent } from "../../domain/events.js";
 import { parseOrThrow } from "../../validation.js";
+import { newEventSchema, readEventsSchema } from "../port-schemas.js";
 import { eventId, eventSecondEndMs } from "./fold/event-ids.js";
 import { foldWorkers } from "./fold/worker-fold.js";
 import type { GithubContext } from "./github-context.js";
@@ -7,7 +8,6 @@ import { taskIdOf } from "./records/issue-kinds.js";
 import type { EventEntry } from "./records/record-schemas.js";
 import type { StoredRecord } from "./repo-mirror.js";
 import type { TaskStore } from "./task-store.js";
-import { newEventSchema, readEventsSchema } from "../port-schemas.js";
 import { WriteBatcher } from "./write-batcher.js";
 
 const EVENTS_TITLE = "sentinel: events";
@@ -29,7 +29,11 @@ export class EventLog {
     private readonly ctx: GithubContext,
     private readonly tasks: TaskStore,
   ) {
-    this.batcher = new WriteBatcher(() => ctx.meter.effectiveBatchWindowMs(), 200, (events) => this.writeBatch(events));
+    this.batcher = new WriteBatcher(
+      () => ctx.meter.effectiveBatchWindowMs(),
+      200,
+      (events) => this.writeBatch(events),
+    );
   }
 
   async append(event: NewStoreEvent): Promise<StoreEvent> {
@@ -63,11 +67,17 @@ export class EventLog {
     };
     for (const { source, view } of await this.tasks.foldAll()) {
       const taskId = taskIdOf(source.nonce);
-      source.events.forEach((entry, index) => events.push(toEvent(eventId(source.issueCreatedAt, 0, source.issueId, index), { ...entry, taskId })));
+      for (const [index, entry] of source.events.entries())
+        events.push(toEvent(eventId(source.issueCreatedAt, 0, source.issueId, index), { ...entry, taskId }));
       for (const stored of this.ctx.mirror.recordsOf(source.issueNumber)) {
         if (!view.applied.has(stored.id) || (stored.record.k !== "claim" && stored.record.k !== "op")) continue;
         // A claim-and-start learns its token (its comment id) only from GitHub's answer.
-        const entries = stored.record.k === "claim" ? stored.record.ev.map((entry) => (entry.data.token === undefined ? { ...entry, data: { ...entry.data, token: stored.id } } : entry)) : stored.record.ev;
+        const entries =
+          stored.record.k === "claim"
+            ? stored.record.ev.map((entry) =>
+                entry.data.token === undefined ? { ...entry, data: { ...entry.data, token: stored.id } } : entry,
+              )
+            : stored.record.ev;
         fromRecord(stored, entries, stored.record.evBase ?? 0);
       }
     }
@@ -76,13 +86,18 @@ export class EventLog {
     for (const view of workers.values()) {
       const reg = view.registration;
       fromRecord(reg, reg.record.ev, reg.record.evBase ?? 0);
-      events.push(toEvent(eventId(reg.updatedAt, 1, reg.id, HEARTBEAT_SLOT), this.ctx.entry("worker.heartbeat", {
-        at: reg.record.at,
-        taskId: null,
-        workerId: reg.record.reg.id,
-        actor: reg.record.reg.id,
-        data: { state: view.record.state, activeTasks: reg.record.activeTasks },
-      })));
+      events.push(
+        toEvent(
+          eventId(reg.updatedAt, 1, reg.id, HEARTBEAT_SLOT),
+          this.ctx.entry("worker.heartbeat", {
+            at: reg.record.at,
+            taskId: null,
+            workerId: reg.record.reg.id,
+            actor: reg.record.reg.id,
+            data: { state: view.record.state, activeTasks: reg.record.activeTasks },
+          }),
+        ),
+      );
     }
     for (const stored of registry) {
       if (stored.record.k !== "wop") continue;
@@ -105,12 +120,24 @@ export class EventLog {
     const issue = await this.ctx.ensureIssue("events", EVENTS_TITLE);
     const at = this.ctx.now();
     const ev = batch.map((event) => this.ctx.entry(event.kind, { ...event, at }));
-    const stored = await this.ctx.post(issue, { k: "events", n: this.ctx.nonce(), at, ev }, `sentinel: ${batch.length === 1 ? `event ${batch[0]?.kind}` : `${batch.length} events`}`);
+    const stored = await this.ctx.post(
+      issue,
+      { k: "events", n: this.ctx.nonce(), at, ev },
+      `sentinel: ${batch.length === 1 ? `event ${batch[0]?.kind}` : `${batch.length} events`}`,
+    );
     await this.ctx.rotateIfFull("events", EVENTS_TITLE, issue);
     return ev.map((entry, index) => toEvent(eventId(stored.createdAt, 1, stored.id, index), entry));
   }
 }
 
 function toEvent(id: number, entry: EventEntry): StoreEvent {
-  return { id, at: entry.at, kind: entry.kind, taskId: entry.taskId, workerId: entry.workerId, actor: entry.actor, data: { ...entry.data } };
+  return {
+    id,
+    at: entry.at,
+    kind: entry.kind,
+    taskId: entry.taskId,
+    workerId: entry.workerId,
+    actor: entry.actor,
+    data: { ...entry.data },
+  };
 }

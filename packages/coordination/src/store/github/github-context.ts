@@ -1,15 +1,15 @@
 import { randomBytes } from "node:crypto";
+import { ValidationError } from "../../errors.js";
 import type { BudgetMeter } from "./http/budget-meter.js";
 import type { GhIssue, GithubApi } from "./http/github-api.js";
 import type { ServerClock } from "./http/server-clock.js";
 import type { WritePacer } from "./http/write-pacer.js";
-import { PURPOSE_LABELS, SENTINEL_LABEL, type IssuePurpose } from "./records/issue-kinds.js";
+import type { ResolvedGithubStoreOptions } from "./options.js";
+import { type IssuePurpose, PURPOSE_LABELS, SENTINEL_LABEL } from "./records/issue-kinds.js";
 import { PAYLOAD_LIMIT } from "./records/limits.js";
 import type { EventEntry, SentinelRecord } from "./records/record-schemas.js";
-import type { ResolvedGithubStoreOptions } from "./options.js";
 import type { MirrorIssue, RepoMirror, StoredRecord } from "./repo-mirror.js";
 import { encodeRecord } from "./trust/record-codec.js";
-import { ValidationError } from "../../errors.js";
 
 /** Long-lived records (registrations, claims) keep this many event entries; older ones are dropped. */
 const EVENT_HISTORY = 40;
@@ -36,11 +36,20 @@ export class GithubContext {
 
   /** Random id of a record (lowercase letters and digits; task ids are built from it). */
   nonce(): string {
-    return BigInt(`0x${randomBytes(8).toString("hex")}`).toString(36).padStart(13, "0");
+    return BigInt(`0x${randomBytes(8).toString("hex")}`)
+      .toString(36)
+      .padStart(13, "0");
   }
 
   entry(kind: EventEntry["kind"], fields: Omit<NewEventEntry, "kind">): EventEntry {
-    return { kind, at: fields.at ?? this.now(), taskId: fields.taskId, workerId: fields.workerId, actor: fields.actor, data: fields.data };
+    return {
+      kind,
+      at: fields.at ?? this.now(),
+      taskId: fields.taskId,
+      workerId: fields.workerId,
+      actor: fields.actor,
+      data: fields.data,
+    };
   }
 
   async sleep(ms: number): Promise<void> {
@@ -52,7 +61,10 @@ export class GithubContext {
     const body = this.encode(issue, payload, humanLine);
     const comment = await this.api.createComment(issue, body);
     const stored = this.mirror.noteOwnComment(comment);
-    if (!stored) throw new Error(`own record on issue #${issue} failed verification (check SENTINEL_HMAC_SECRET and allowed authors)`);
+    if (!stored)
+      throw new Error(
+        `own record on issue #${issue} failed verification (check SENTINEL_HMAC_SECRET and allowed authors)`,
+      );
     return stored as StoredRecord<R>;
   }
 
@@ -60,7 +72,13 @@ export class GithubContext {
    * Rewrite one of our records (one write instead of delete + new). Event entries of the
    * previous version get that version's server time, so their ids stay what readers saw.
    */
-  async patch<R extends SentinelRecord>(stored: StoredRecord<R>, next: R, added: EventEntry[], humanLine: string, opts: { heartbeat?: boolean } = {}): Promise<StoredRecord<R>> {
+  async patch<R extends SentinelRecord>(
+    stored: StoredRecord<R>,
+    next: R,
+    added: EventEntry[],
+    humanLine: string,
+    opts: { heartbeat?: boolean } = {},
+  ): Promise<StoredRecord<R>> {
     const previous = next.ev.map((entry) => (entry.sat ? entry : { ...entry, sat: stored.updatedAt }));
     let ev = [...previous, ...added];
     let evBase = next.evBase ?? 0;
@@ -81,8 +99,19 @@ export class GithubContext {
   }
 
   encode(issue: number | "body", payload: SentinelRecord, humanLine: string, extra = ""): string {
-    const body = encodeRecord(this.options.hmacSecret, { issue, kind: payload.k }, humanLine, payload as unknown as Record<string, unknown>, extra);
-    if (body.length > PAYLOAD_LIMIT) throw new ValidationError("payload", `a record of at most ${PAYLOAD_LIMIT} characters once encoded (GitHub's body limit is 65,536)`, `${body.length} characters`);
+    const body = encodeRecord(
+      this.options.hmacSecret,
+      { issue, kind: payload.k },
+      humanLine,
+      payload as unknown as Record<string, unknown>,
+      extra,
+    );
+    if (body.length > PAYLOAD_LIMIT)
+      throw new ValidationError(
+        "payload",
+        `a record of at most ${PAYLOAD_LIMIT} characters once encoded (GitHub's body limit is 65,536)`,
+        `${body.length} characters`,
+      );
     return body;
   }
 
@@ -100,7 +129,11 @@ export class GithubContext {
         await this.mirror.refresh();
         const found = this.currentIssue(purpose, title);
         if (found) return found.issue.number;
-        const issue = await this.createIssue(purpose, title, `Coordination records of Task Sentinel (${purpose}). Written by the store; please do not edit.`);
+        const issue = await this.createIssue(
+          purpose,
+          title,
+          `Coordination records of Task Sentinel (${purpose}). Written by the store; please do not edit.`,
+        );
         return issue.number;
       })().finally(() => this.ensuring.delete(key));
       this.ensuring.set(key, pending);
@@ -115,8 +148,17 @@ export class GithubContext {
    */
   async rotateIfFull(purpose: "events" | "settings", title: string, issueNumber: number): Promise<void> {
     if (!this.needsRotation(purpose, title, issueNumber)) return;
-    const next = await this.createIssue(purpose, title, `Coordination records of Task Sentinel (${purpose}), continuing #${issueNumber}.`);
-    this.mirror.noteIssue(await this.api.updateIssue(issueNumber, { state: "closed", body: `Coordination records of Task Sentinel (${purpose}), rotated: continued in #${next.number}.` }));
+    const next = await this.createIssue(
+      purpose,
+      title,
+      `Coordination records of Task Sentinel (${purpose}), continuing #${issueNumber}.`,
+    );
+    this.mirror.noteIssue(
+      await this.api.updateIssue(issueNumber, {
+        state: "closed",
+        body: `Coordination records of Task Sentinel (${purpose}), rotated: continued in #${next.number}.`,
+      }),
+    );
   }
 
   /**
@@ -130,7 +172,11 @@ export class GithubContext {
   }
 
   async createIssue(purpose: IssuePurpose, title: string, body: string, extraLabels: string[] = []): Promise<GhIssue> {
-    const issue = await this.api.createIssue({ title, body, labels: [SENTINEL_LABEL, PURPOSE_LABELS[purpose], ...extraLabels] });
+    const issue = await this.api.createIssue({
+      title,
+      body,
+      labels: [SENTINEL_LABEL, PURPOSE_LABELS[purpose], ...extraLabels],
+    });
     this.mirror.noteIssue(issue);
     return issue;
   }
@@ -142,7 +188,9 @@ export class GithubContext {
 
   /** Issues of a purpose (open or closed) written by an allowed author, oldest first. */
   issuesOf(purpose: Exclude<IssuePurpose, "task">, title?: string): MirrorIssue[] {
-    return this.mirror.issuesOf(purpose).filter((entry) => (title === undefined || entry.issue.title === title) && this.isAllowed(entry.issue.author));
+    return this.mirror
+      .issuesOf(purpose)
+      .filter((entry) => (title === undefined || entry.issue.title === title) && this.isAllowed(entry.issue.author));
   }
 
   isAllowed(login: string): boolean {

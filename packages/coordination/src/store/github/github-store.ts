@@ -61,7 +61,11 @@ export class GithubStore implements CoordinationStore {
   heartbeat(workerId: string, report: { activeTasks: number }): Promise<WorkerRecord> {
     return this.parts.workers.heartbeat(workerId, report);
   }
-  transitionWorker(workerId: string, to: WorkerState, opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string }): Promise<WorkerRecord> {
+  transitionWorker(
+    workerId: string,
+    to: WorkerState,
+    opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string },
+  ): Promise<WorkerRecord> {
     return this.parts.workers.transition(workerId, to, opts);
   }
   requestDrain(workerId: string, actor: string): Promise<WorkerRecord> {
@@ -105,7 +109,11 @@ export class GithubStore implements CoordinationStore {
   startTask(taskId: string, token: number, workerId: string): Promise<Task> {
     return this.parts.tasks.start(taskId, token, workerId);
   }
-  claimTasks(req: { workerId: string; taskIds: string[]; metadata: Omit<LockMetadata, "taskType"> }): Promise<Array<{ task: Task; lock: Lock }>> {
+  claimTasks(req: {
+    workerId: string;
+    taskIds: string[];
+    metadata: Omit<LockMetadata, "taskType">;
+  }): Promise<Array<{ task: Task; lock: Lock }>> {
     return this.parts.tasks.claim(req);
   }
   storeResult(taskId: string, token: number, result: unknown): Promise<Task> {
@@ -114,13 +122,20 @@ export class GithubStore implements CoordinationStore {
   completeTask(taskId: string, token: number, opts?: { result?: unknown }): Promise<Task> {
     return this.parts.tasks.complete(taskId, token, opts);
   }
-  failTask(taskId: string, token: number, error: { message: string; retryable: boolean; retryDelayMs: number }): Promise<Task> {
+  failTask(
+    taskId: string,
+    token: number,
+    error: { message: string; retryable: boolean; retryDelayMs: number },
+  ): Promise<Task> {
     return this.parts.tasks.fail(taskId, token, error);
   }
   cancelTask(taskId: string, opts: { actor: string; reason: string }): Promise<Task> {
     return this.parts.tasks.cancel(taskId, opts);
   }
-  requeueTask(taskId: string, opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean }): Promise<Task> {
+  requeueTask(
+    taskId: string,
+    opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean },
+  ): Promise<Task> {
     return this.parts.tasks.requeue(taskId, opts);
   }
 

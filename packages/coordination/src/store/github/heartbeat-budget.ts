@@ -10,7 +10,11 @@ const HOUR = 3_600_000;
  * every 18 s, eight every 144 s: at the seed's 30 s interval and 120 s lease, eight workers
  * on one token beat every 144 s with a 576 s lease.
  */
-export function heartbeatStretchFor(configuredIntervalMs: number, workersOnLogin: number, budget: Pick<WriteBudget, "perHour" | "heartbeatShare">): number {
+export function heartbeatStretchFor(
+  configuredIntervalMs: number,
+  workersOnLogin: number,
+  budget: Pick<WriteBudget, "perHour" | "heartbeatShare">,
+): number {
   const minIntervalMs = (HOUR * Math.max(1, workersOnLogin)) / (budget.heartbeatShare * budget.perHour);
   return Math.max(1, minIntervalMs / configuredIntervalMs);
 }

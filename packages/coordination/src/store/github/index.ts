@@ -7,7 +7,7 @@ import { createGithubClient } from "./http/octokit-client.js";
 import { ServerClock } from "./http/server-clock.js";
 import { WritePacer } from "./http/write-pacer.js";
 import { MemoryStore } from "./memory-store.js";
-import { resolveGithubStoreOptions, type GithubStoreOptions } from "./options.js";
+import { type GithubStoreOptions, resolveGithubStoreOptions } from "./options.js";
 import { RepoMirror } from "./repo-mirror.js";
 import { SettingsStore } from "./settings-store.js";
 import { TaskStore } from "./task-store.js";
@@ -15,9 +15,9 @@ import { TrustFilter } from "./trust/trust-filter.js";
 import { WorkerStore } from "./worker-store.js";
 
 export { GithubStore } from "./github-store.js";
-export { githubStoreOptionsFromEnv, type GithubStoreOptions, type GithubStoreLog } from "./options.js";
-export type { BudgetSnapshot, EffectiveBudget } from "./http/budget-meter.js";
 export { heartbeatStretchFor } from "./heartbeat-budget.js";
+export type { BudgetSnapshot, EffectiveBudget } from "./http/budget-meter.js";
+export { type GithubStoreLog, type GithubStoreOptions, githubStoreOptionsFromEnv } from "./options.js";
 export type { TrustStats } from "./trust/trust-filter.js";
 
 /** One server clock per API host: stores of one process share a calibration (monotonic time is process-wide). */
@@ -58,8 +58,20 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
   await mirror.refresh();
   const workers = new WorkerStore(ctx);
   loginShare = () => workers.loginShare();
-  meter.attach({ share: () => pacer.share(), paced: () => pacer.stats(), lastHeartbeat: () => workers.lastHeartbeat() });
+  meter.attach({
+    share: () => pacer.share(),
+    paced: () => pacer.stats(),
+    lastHeartbeat: () => workers.lastHeartbeat(),
+  });
   const tasks = new TaskStore(ctx, workers);
   workers.recoverWorker = (workerId, reason) => tasks.recoverWorker(workerId, reason);
-  return new GithubStore({ ctx, trust, workers, tasks, memory: new MemoryStore(ctx), events: new EventLog(ctx, tasks), settings: new SettingsStore(ctx) });
+  return new GithubStore({
+    ctx,
+    trust,
+    workers,
+    tasks,
+    memory: new MemoryStore(ctx),
+    events: new EventLog(ctx, tasks),
+    settings: new SettingsStore(ctx),
+  });
 }

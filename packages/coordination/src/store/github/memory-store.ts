@@ -1,11 +1,11 @@
-import { assertMayWrite, namespaceOf, type MemoryEntry, type MemoryNamespace } from "../../domain/memory.js";
+import { assertMayWrite, type MemoryEntry, type MemoryNamespace, namespaceOf } from "../../domain/memory.js";
 import { parseOrThrow } from "../../validation.js";
-import { foldMemory, liveEntries, memoryVersion, MEMORY_VERSION_SLOTS } from "./fold/memory-fold.js";
+import { prefixSchema, writerSchema } from "../port-schemas.js";
+import { foldMemory, liveEntries, MEMORY_VERSION_SLOTS, memoryVersion } from "./fold/memory-fold.js";
 import type { GithubContext } from "./github-context.js";
 import { toJsonValue } from "./json-value.js";
 import type { EventEntry, MemoryRecord } from "./records/record-schemas.js";
 import type { StoredRecord } from "./repo-mirror.js";
-import { prefixSchema, writerSchema } from "../port-schemas.js";
 import { WriteBatcher } from "./write-batcher.js";
 
 const MAX_VALUE_CHARS = 24_000;
@@ -51,7 +51,9 @@ export class MemoryStore {
 
   async list(prefix: string): Promise<MemoryEntry[]> {
     parseOrThrow(prefixSchema, prefix, "prefix");
-    const namespaces = (["swarm", "tasks", "workers", "global"] as const).filter((ns) => `${ns}/`.startsWith(prefix) || prefix.startsWith(`${ns}/`) || prefix === ns);
+    const namespaces = (["swarm", "tasks", "workers", "global"] as const).filter(
+      (ns) => `${ns}/`.startsWith(prefix) || prefix.startsWith(`${ns}/`) || prefix === ns,
+    );
     return liveEntries(await this.fold(namespaces)).filter((entry) => entry.key.startsWith(prefix));
   }
 
@@ -64,7 +66,8 @@ export class MemoryStore {
     const records: StoredRecord[] = [];
     for (const ns of namespaces) {
       // Closed (rotated) issues are read too, so a write that raced the rotation is never lost.
-      for (const entry of this.ctx.issuesOf("memory", titleOf(ns))) records.push(...(await this.ctx.mirror.readIssue(entry.issue.number)));
+      for (const entry of this.ctx.issuesOf("memory", titleOf(ns)))
+        records.push(...(await this.ctx.mirror.readIssue(entry.issue.number)));
     }
     return foldMemory(records.sort((a, b) => a.id - b.id));
   }
@@ -72,7 +75,11 @@ export class MemoryStore {
   private batcher(ns: MemoryNamespace): WriteBatcher<MemoryOp, MemoryEntry> {
     let batcher = this.batchers.get(ns);
     if (!batcher) {
-      batcher = new WriteBatcher(() => this.ctx.meter.effectiveBatchWindowMs(), MEMORY_VERSION_SLOTS, (ops) => this.writeBatch(ns, ops));
+      batcher = new WriteBatcher(
+        () => this.ctx.meter.effectiveBatchWindowMs(),
+        MEMORY_VERSION_SLOTS,
+        (ops) => this.writeBatch(ns, ops),
+      );
       this.batchers.set(ns, batcher);
     }
     return batcher;
@@ -85,12 +92,25 @@ export class MemoryStore {
       const issue = await this.ctx.ensureIssue("memory", titleOf(ns));
       const at = this.ctx.now();
       const ev: EventEntry[] = chunk.map((op) =>
-        this.ctx.entry(op.del ? "memory.deleted" : "memory.set", { at, taskId: null, workerId: null, actor: op.writer, data: { key: op.key } }),
+        this.ctx.entry(op.del ? "memory.deleted" : "memory.set", {
+          at,
+          taskId: null,
+          workerId: null,
+          actor: op.writer,
+          data: { key: op.key },
+        }),
       );
       const payload: MemoryRecord = { k: "mem", n: this.ctx.nonce(), at, ev, ops: chunk };
       const line = `sentinel: memory ${chunk.length === 1 ? `write of \`${chunk[0]?.key}\`` : `batch of ${chunk.length} writes`} in \`${ns}/\``;
       const stored = await this.ctx.post(issue, payload, line);
-      chunk.forEach((op, index) => results.push({ key: op.key, value: op.value ?? null, version: memoryVersion(stored.id, index), writerId: op.writer, updatedAt: at }));
+      for (const [index, op] of chunk.entries())
+        results.push({
+          key: op.key,
+          value: op.value ?? null,
+          version: memoryVersion(stored.id, index),
+          writerId: op.writer,
+          updatedAt: at,
+        });
       await this.rotateIfFull(ns, issue);
     }
     return results;
@@ -103,11 +123,28 @@ export class MemoryStore {
   private async rotateIfFull(ns: MemoryNamespace, issueNumber: number): Promise<void> {
     if (!this.ctx.needsRotation("memory", titleOf(ns), issueNumber)) return;
     const folded = await this.fold([ns]);
-    const next = await this.ctx.createIssue("memory", titleOf(ns), `Shared memory \`${ns}/\` of Task Sentinel (continues #${issueNumber}).`);
+    const next = await this.ctx.createIssue(
+      "memory",
+      titleOf(ns),
+      `Shared memory \`${ns}/\` of Task Sentinel (continues #${issueNumber}).`,
+    );
     const live = liveEntries(folded);
-    for (const chunk of chunkBySize(live.map((e) => ({ key: e.key, value: e.value, writer: e.writerId, version: e.version, updatedAt: e.updatedAt })))) {
-      const payload: MemoryRecord = { k: "mem", n: this.ctx.nonce(), at: this.ctx.now(), ev: [], ops: chunk, snapshot: true };
-      await this.ctx.post(next.number, payload, `sentinel: snapshot of ${chunk.length} entries carried over from #${issueNumber}`);
+    for (const chunk of chunkBySize(
+      live.map((e) => ({ key: e.key, value: e.value, writer: e.writerId, version: e.version, updatedAt: e.updatedAt })),
+    )) {
+      const payload: MemoryRecord = {
+        k: "mem",
+        n: this.ctx.nonce(),
+        at: this.ctx.now(),
+        ev: [],
+        ops: chunk,
+        snapshot: true,
+      };
+      await this.ctx.post(
+        next.number,
+        payload,
+        `sentinel: snapshot of ${chunk.length} entries carried over from #${issueNumber}`,
+      );
     }
     const body = `Shared memory \`${ns}/\` of Task Sentinel, rotated: continued in #${next.number} (its live entries were carried over).`;
     this.ctx.mirror.noteIssue(await this.ctx.api.updateIssue(issueNumber, { state: "closed", body }));

@@ -47,7 +47,10 @@ export const writeBudgetSchema = z
     recheckMs: z.number().int().min(1).max(60_000).default(1000),
   })
   .strict()
-  .refine((budget) => budget.headroom > budget.heartbeatShare, { message: "headroom must exceed heartbeatShare", path: ["headroom"] });
+  .refine((budget) => budget.headroom > budget.heartbeatShare, {
+    message: "headroom must exceed heartbeatShare",
+    path: ["headroom"],
+  });
 
 export const githubStoreOptionsSchema = z
   .object({
@@ -112,23 +115,33 @@ export function githubStoreOptionsFromEnv(
   const owner = required("GITHUB_OWNER", "the repository owner's login");
   const repo = required("GITHUB_REPO", "the repository name");
   const hmacSecret = required("SENTINEL_HMAC_SECRET", "a shared secret of at least 16 characters");
-  if (hmacSecret.length < 16) throw new ConfigError("SENTINEL_HMAC_SECRET", "a shared secret of at least 16 characters", ENV_SOURCE);
+  if (hmacSecret.length < 16)
+    throw new ConfigError("SENTINEL_HMAC_SECRET", "a shared secret of at least 16 characters", ENV_SOURCE);
   const options: GithubStoreOptions = { token, owner, repo, hmacSecret, ...overrides };
   const apiUrl = env.GITHUB_API_URL?.trim();
   if (apiUrl) {
-    if (!z.url().safeParse(apiUrl).success) throw new ConfigError("GITHUB_API_URL", "an absolute http(s) URL", ENV_SOURCE);
+    if (!z.url().safeParse(apiUrl).success)
+      throw new ConfigError("GITHUB_API_URL", "an absolute http(s) URL", ENV_SOURCE);
     options.baseUrl = apiUrl;
   }
   const authors = env.SENTINEL_ALLOWED_AUTHORS?.trim();
   if (authors) {
-    const list = authors.split(",").map((s) => s.trim()).filter(Boolean);
-    if (list.length === 0) throw new ConfigError("SENTINEL_ALLOWED_AUTHORS", "a comma-separated list of GitHub logins", ENV_SOURCE);
+    const list = authors
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (list.length === 0)
+      throw new ConfigError("SENTINEL_ALLOWED_AUTHORS", "a comma-separated list of GitHub logins", ENV_SOURCE);
     options.allowedAuthors = list;
   }
   const settle = env.SENTINEL_SETTLE_DELAY_MS?.trim();
   if (settle) {
     if (!/^\d+$/.test(settle) || Number(settle) > 60_000) {
-      throw new ConfigError("SENTINEL_SETTLE_DELAY_MS", "an integer number of milliseconds between 0 and 60000", ENV_SOURCE);
+      throw new ConfigError(
+        "SENTINEL_SETTLE_DELAY_MS",
+        "an integer number of milliseconds between 0 and 60000",
+        ENV_SOURCE,
+      );
     }
     options.settleDelayMs = Number(settle);
   }

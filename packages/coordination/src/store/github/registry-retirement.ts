@@ -30,7 +30,10 @@ export async function retireRotatedRegistries(ctx: GithubContext, current: numbe
     try {
       await retire(ctx, old.issue.number, current);
     } catch (error) {
-      ctx.options.log?.("warn", "could not close a rotated registry issue", { issue: old.issue.number, error: (error as Error).message });
+      ctx.options.log?.("warn", "could not close a rotated registry issue", {
+        issue: old.issue.number,
+        error: (error as Error).message,
+      });
     }
   }
 }
@@ -42,7 +45,12 @@ async function retire(ctx: GithubContext, old: number, current: number): Promise
   for (const entry of ctx.openIssues("registry")) records.push(...(await ctx.mirror.readIssue(entry.issue.number)));
   const carry = plan(ctx, old, records);
   if (carry === null) return;
-  for (const view of carry) await ctx.post(current, carriedRegistration(ctx, view), `sentinel: worker \`${view.record.id}\` carried over from #${old} (${view.record.state})`);
+  for (const view of carry)
+    await ctx.post(
+      current,
+      carriedRegistration(ctx, view),
+      `sentinel: worker \`${view.record.id}\` carried over from #${old} (${view.record.state})`,
+    );
   if (plan(ctx, old, cachedRecords(ctx))?.length !== 0) return;
   const body = `Worker registry of Task Sentinel, rotated: continued in #${current}. Closed once no live worker was registered here.`;
   ctx.mirror.noteIssue(await ctx.api.updateIssue(old, { state: "closed", body }));
@@ -67,7 +75,11 @@ function plan(ctx: GithubContext, old: number, records: StoredRecord[]): WorkerV
 }
 
 function sameRecord(a: WorkerView, b: WorkerView | undefined): boolean {
-  return b !== undefined && a.registration.record.inc === b.registration.record.inc && JSON.stringify(a.record) === JSON.stringify(b.record);
+  return (
+    b !== undefined &&
+    a.registration.record.inc === b.registration.record.inc &&
+    JSON.stringify(a.record) === JSON.stringify(b.record)
+  );
 }
 
 /** The worker's folded record as a registration of its own (same heartbeat time, ops absorbed). */

@@ -1,7 +1,7 @@
-import { RequestError } from "@octokit/request-error";
 import { performance } from "node:perf_hooks";
+import { RequestError } from "@octokit/request-error";
 import type { GhComment, GhIssue, GithubApi } from "./http/github-api.js";
-import { purposeOf, SENTINEL_LABEL, type IssuePurpose } from "./records/issue-kinds.js";
+import { type IssuePurpose, purposeOf, SENTINEL_LABEL } from "./records/issue-kinds.js";
 import type { SentinelRecord } from "./records/record-schemas.js";
 import type { TrustFilter } from "./trust/trust-filter.js";
 
@@ -91,7 +91,9 @@ export class RepoMirror {
   }
 
   issuesOf(purpose: IssuePurpose): MirrorIssue[] {
-    return [...this.issues.values()].filter((entry) => entry.purpose === purpose).sort((a, b) => a.issue.number - b.issue.number);
+    return [...this.issues.values()]
+      .filter((entry) => entry.purpose === purpose)
+      .sort((a, b) => a.issue.number - b.issue.number);
   }
 
   recordsOf(issueNumber: number): StoredRecord[] {
@@ -105,7 +107,13 @@ export class RepoMirror {
   noteIssue(issue: GhIssue): MirrorIssue {
     const existing = this.issues.get(issue.number);
     if (existing && Date.parse(existing.issue.updatedAt) > Date.parse(issue.updatedAt)) return existing;
-    const body = this.trust.accept({ id: issue.number, issue: "body", author: issue.author, body: issue.body, updatedAt: issue.updatedAt });
+    const body = this.trust.accept({
+      id: issue.number,
+      issue: "body",
+      author: issue.author,
+      body: issue.body,
+      updatedAt: issue.updatedAt,
+    });
     const entry: MirrorIssue = { issue, purpose: purposeOf(issue.labels), body };
     this.issues.set(issue.number, entry);
     return entry;
@@ -168,7 +176,13 @@ export class RepoMirror {
 
   private upsertComment(comment: GhComment, own: boolean): StoredRecord | null {
     if (this.deleted.has(comment.id)) return null;
-    const record = this.trust.accept({ id: comment.id, issue: comment.issueNumber, author: comment.author, body: comment.body, updatedAt: comment.updatedAt });
+    const record = this.trust.accept({
+      id: comment.id,
+      issue: comment.issueNumber,
+      author: comment.author,
+      body: comment.body,
+      updatedAt: comment.updatedAt,
+    });
     let map = this.records.get(comment.issueNumber);
     if (!record) {
       map?.delete(comment.id);

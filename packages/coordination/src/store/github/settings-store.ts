@@ -1,7 +1,7 @@
 import { parseOrThrow } from "../../validation.js";
+import { settingSchema } from "../port-schemas.js";
 import type { GithubContext } from "./github-context.js";
 import type { StoredRecord } from "./repo-mirror.js";
-import { settingSchema } from "../port-schemas.js";
 
 const SETTINGS_TITLE = "sentinel: settings";
 
@@ -16,7 +16,8 @@ export class SettingsStore {
     for (const entry of this.ctx.issuesOf("settings")) {
       for (const stored of await this.ctx.mirror.readIssue(entry.issue.number)) {
         const record = (stored as StoredRecord).record;
-        if (record.k === "setting" && record.key === key && (!latest || stored.id > latest.id)) latest = { id: stored.id, value: record.value };
+        if (record.k === "setting" && record.key === key && (!latest || stored.id > latest.id))
+          latest = { id: stored.id, value: record.value };
       }
     }
     return latest?.value ?? null;
@@ -27,7 +28,11 @@ export class SettingsStore {
     const issue = await this.ctx.ensureIssue("settings", SETTINGS_TITLE);
     const at = this.ctx.now();
     const ev = [this.ctx.entry("settings.changed", { at, taskId: null, workerId: null, actor, data: { key, value } })];
-    await this.ctx.post(issue, { k: "setting", n: this.ctx.nonce(), at, ev, key, value, actor }, `sentinel: setting \`${key}\` changed by ${actor}`);
+    await this.ctx.post(
+      issue,
+      { k: "setting", n: this.ctx.nonce(), at, ev, key, value, actor },
+      `sentinel: setting \`${key}\` changed by ${actor}`,
+    );
     await this.ctx.rotateIfFull("settings", SETTINGS_TITLE, issue);
   }
 }

@@ -69,7 +69,11 @@ export class TaskStore {
   start(taskId: string, token: number, workerId: string): Promise<Task> {
     return this.attempts.start(taskId, token, workerId);
   }
-  claim(req: { workerId: string; taskIds: string[]; metadata: Omit<LockMetadata, "taskType"> }): Promise<Array<{ task: Task; lock: Lock }>> {
+  claim(req: {
+    workerId: string;
+    taskIds: string[];
+    metadata: Omit<LockMetadata, "taskType">;
+  }): Promise<Array<{ task: Task; lock: Lock }>> {
     return this.attempts.claim(req);
   }
   storeResult(taskId: string, token: number, result: unknown): Promise<Task> {
@@ -88,7 +92,10 @@ export class TaskStore {
   cancel(taskId: string, opts: { actor: string; reason: string }): Promise<Task> {
     return this.operator.cancel(taskId, opts);
   }
-  requeue(taskId: string, opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean }): Promise<Task> {
+  requeue(
+    taskId: string,
+    opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean },
+  ): Promise<Task> {
     return this.operator.requeue(taskId, opts);
   }
   /** Revoke the locks and fail the running attempts a lapsed incarnation of `workerId` still holds. */

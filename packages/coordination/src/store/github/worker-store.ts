@@ -1,13 +1,20 @@
-import { assertWorkerTransition, isLeaseLive, LEASE_HOLDING_STATES, type WorkerRecord, type WorkerRegistration, type WorkerState } from "../../domain/worker.js";
+import {
+  assertWorkerTransition,
+  isLeaseLive,
+  LEASE_HOLDING_STATES,
+  type WorkerRecord,
+  type WorkerRegistration,
+  type WorkerState,
+} from "../../domain/worker.js";
 import { IllegalTransitionError, LeaseLostError, NotFoundError, ValidationError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
+import { heartbeatSchema, registrationSchema, transitionSchema } from "../port-schemas.js";
 import { foldWorkers, type WorkerView } from "./fold/worker-fold.js";
 import type { GithubContext } from "./github-context.js";
 import { heartbeatStretchFor } from "./heartbeat-budget.js";
-import { retireRotatedRegistries } from "./registry-retirement.js";
 import type { EventEntry, WorkerOpRecord, WorkerRecordPayload } from "./records/record-schemas.js";
+import { retireRotatedRegistries } from "./registry-retirement.js";
 import type { StoredRecord } from "./repo-mirror.js";
-import { heartbeatSchema, registrationSchema, transitionSchema } from "../port-schemas.js";
 
 const REGISTRY_TITLE = "sentinel: worker registry";
 
@@ -44,7 +51,12 @@ export class WorkerStore {
    * heartbeat budget (all live workers on the login, itself included), or the low-budget
    * stretch if that is larger.
    */
-  private stretchFor(views: Map<string, WorkerView>, workerId: string, configuredIntervalMs: number, now: number): number {
+  private stretchFor(
+    views: Map<string, WorkerView>,
+    workerId: string,
+    configuredIntervalMs: number,
+    now: number,
+  ): number {
     const live = this.liveOnLogin(views, now);
     live.add(workerId);
     const share = heartbeatStretchFor(configuredIntervalMs, live.size, this.ctx.options.writeBudget);
@@ -54,7 +66,8 @@ export class WorkerStore {
   private liveOnLogin(views: Map<string, WorkerView>, now: number): Set<string> {
     const login = this.ctx.login.toLowerCase();
     const live = new Set<string>();
-    for (const [id, view] of views) if (view.registration.author.toLowerCase() === login && isLeaseLive(view.record, now)) live.add(id);
+    for (const [id, view] of views)
+      if (view.registration.author.toLowerCase() === login && isLeaseLive(view.record, now)) live.add(id);
     return live;
   }
 
@@ -62,13 +75,16 @@ export class WorkerStore {
   async views(): Promise<Map<string, WorkerView>> {
     if (this.ctx.openIssues("registry").length === 0) await this.ctx.mirror.refreshIfStale();
     const records: StoredRecord[] = [];
-    for (const entry of this.ctx.openIssues("registry")) records.push(...(await this.ctx.mirror.readIssue(entry.issue.number)));
+    for (const entry of this.ctx.openIssues("registry"))
+      records.push(...(await this.ctx.mirror.readIssue(entry.issue.number)));
     return foldWorkers(records);
   }
 
   /** The registry as the mirror last saw it (no request). */
   cachedViews(): Map<string, WorkerView> {
-    return foldWorkers(this.ctx.openIssues("registry").flatMap((entry) => this.ctx.mirror.recordsOf(entry.issue.number)));
+    return foldWorkers(
+      this.ctx.openIssues("registry").flatMap((entry) => this.ctx.mirror.recordsOf(entry.issue.number)),
+    );
   }
 
   async register(input: WorkerRegistration): Promise<WorkerRecord> {
@@ -83,13 +99,37 @@ export class WorkerStore {
     if (existing && isLeaseLive(existing.record, now)) {
       const current = existing.record;
       if (current.hostname !== reg.hostname || current.pid !== reg.pid) {
-        throw new ValidationError("id", `an id no live worker holds (${reg.id} is ${current.state} on ${current.hostname}, pid ${current.pid})`, reg.id);
+        throw new ValidationError(
+          "id",
+          `an id no live worker holds (${reg.id} is ${current.state} on ${current.hostname}, pid ${current.pid})`,
+          reg.id,
+        );
       }
-      const payload: WorkerRecordPayload = { ...existing.registration.record, reg, state: current.state, stateChangedAt: current.stateChangedAt, drainRequested: current.drainRequested, basis: existing.lastOpId, at: now, stretch };
-      const added = [this.ctx.entry("worker.registered", { taskId: null, workerId: reg.id, actor: reg.id, data: { refreshed: true, state: current.state } })];
+      const payload: WorkerRecordPayload = {
+        ...existing.registration.record,
+        reg,
+        state: current.state,
+        stateChangedAt: current.stateChangedAt,
+        drainRequested: current.drainRequested,
+        basis: existing.lastOpId,
+        at: now,
+        stretch,
+      };
+      const added = [
+        this.ctx.entry("worker.registered", {
+          taskId: null,
+          workerId: reg.id,
+          actor: reg.id,
+          data: { refreshed: true, state: current.state },
+        }),
+      ];
       return this.writeRegistration(existing, payload, added, views);
     }
-    if (existing) await this.recoverWorker(reg.id, `worker ${reg.id} re-registered (previous incarnation ${existing.record.state})`);
+    if (existing)
+      await this.recoverWorker(
+        reg.id,
+        `worker ${reg.id} re-registered (previous incarnation ${existing.record.state})`,
+      );
     const payload: WorkerRecordPayload = {
       k: "worker",
       n: this.ctx.nonce(),
@@ -108,8 +148,18 @@ export class WorkerStore {
       stretch,
     };
     const added = [
-      this.ctx.entry("worker.registered", { taskId: null, workerId: reg.id, actor: reg.id, data: { hostname: reg.hostname, pid: reg.pid, previousState: existing?.record.state ?? null } }),
-      this.ctx.entry("worker.state_changed", { taskId: null, workerId: reg.id, actor: reg.id, data: { from: "NEW", to: "ACTIVE", reason: "registered" } }),
+      this.ctx.entry("worker.registered", {
+        taskId: null,
+        workerId: reg.id,
+        actor: reg.id,
+        data: { hostname: reg.hostname, pid: reg.pid, previousState: existing?.record.state ?? null },
+      }),
+      this.ctx.entry("worker.state_changed", {
+        taskId: null,
+        workerId: reg.id,
+        actor: reg.id,
+        data: { from: "NEW", to: "ACTIVE", reason: "registered" },
+      }),
     ];
     return this.writeRegistration(existing, payload, added, views);
   }
@@ -120,7 +170,8 @@ export class WorkerStore {
     const view = views.get(workerId);
     if (!view) throw new LeaseLostError(workerId, "not registered");
     const current = view.record;
-    if (current.state === "OFFLINE" || current.state === "REMOVED") throw new LeaseLostError(workerId, `state ${current.state}`);
+    if (current.state === "OFFLINE" || current.state === "REMOVED")
+      throw new LeaseLostError(workerId, `state ${current.state}`);
     let next: WorkerState = current.state === "STALE" ? "ACTIVE" : current.state;
     if (next === "ACTIVE" || next === "BUSY") {
       if (current.drainRequested) next = "DRAINING";
@@ -133,12 +184,24 @@ export class WorkerStore {
     // covers the gap (the record's interval and lease are already the stretched ones). A larger stretch is written at
     // once, so the worker learns to beat less often.
     const unchanged = next === current.state && activeTasks === current.activeTasks && view.lastOpId === previous.basis;
-    if (unchanged && stretch > 1 && stretch <= previous.stretch && now - current.lastHeartbeatAt < current.heartbeatIntervalMs * 0.5) {
+    if (
+      unchanged &&
+      stretch > 1 &&
+      stretch <= previous.stretch &&
+      now - current.lastHeartbeatAt < current.heartbeatIntervalMs * 0.5
+    ) {
       return current;
     }
     const added: EventEntry[] = [];
     if (next !== current.state) {
-      added.push(this.ctx.entry("worker.state_changed", { taskId: null, workerId, actor: workerId, data: { from: current.state, to: next, reason: "heartbeat" } }));
+      added.push(
+        this.ctx.entry("worker.state_changed", {
+          taskId: null,
+          workerId,
+          actor: workerId,
+          data: { from: current.state, to: next, reason: "heartbeat" },
+        }),
+      );
     }
     const payload: WorkerRecordPayload = {
       ...previous,
@@ -153,17 +216,28 @@ export class WorkerStore {
     return this.writeRegistration(view, payload, added, views, { heartbeat: true });
   }
 
-  async transition(workerId: string, to: WorkerState, opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string }): Promise<WorkerRecord> {
+  async transition(
+    workerId: string,
+    to: WorkerState,
+    opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string },
+  ): Promise<WorkerRecord> {
     const checked = parseOrThrow(transitionSchema, { ...opts, to }, "transition");
     const views = await this.views();
     const view = views.get(workerId);
     if (!view) throw new NotFoundError("worker", workerId);
     const from = view.record.state;
-    if (checked.expectedFrom && !checked.expectedFrom.includes(from)) throw new IllegalTransitionError("worker", workerId, from, to);
+    if (checked.expectedFrom && !checked.expectedFrom.includes(from))
+      throw new IllegalTransitionError("worker", workerId, from, to);
     assertWorkerTransition(workerId, from, to);
     const now = this.ctx.now();
-    if (checked.onlyIfLeaseExpired && now < view.record.lastHeartbeatAt + view.record.leaseMs) throw new IllegalTransitionError("worker", workerId, from, to);
-    const entry = this.ctx.entry("worker.state_changed", { taskId: null, workerId, actor: checked.actor, data: { from, to, reason: checked.reason } });
+    if (checked.onlyIfLeaseExpired && now < view.record.lastHeartbeatAt + view.record.leaseMs)
+      throw new IllegalTransitionError("worker", workerId, from, to);
+    const entry = this.ctx.entry("worker.state_changed", {
+      taskId: null,
+      workerId,
+      actor: checked.actor,
+      data: { from, to, reason: checked.reason },
+    });
     if (checked.actor === workerId && view.registration.author.toLowerCase() === this.ctx.login.toLowerCase()) {
       const previous = view.registration.record;
       const payload: WorkerRecordPayload = {
@@ -194,14 +268,33 @@ export class WorkerStore {
     const view = views.get(workerId);
     if (!view) throw new NotFoundError("worker", workerId);
     const from = view.record.state;
-    if (from === "OFFLINE" || from === "REMOVED" || from === "NEW") throw new IllegalTransitionError("worker", workerId, from, "DRAINING");
+    if (from === "OFFLINE" || from === "REMOVED" || from === "NEW")
+      throw new IllegalTransitionError("worker", workerId, from, "DRAINING");
     const moves = from === "ACTIVE" || from === "BUSY";
-    const ev: EventEntry[] = [this.ctx.entry("worker.drain_requested", { taskId: null, workerId, actor, data: { from } })];
-    if (moves) ev.push(this.ctx.entry("worker.state_changed", { taskId: null, workerId, actor, data: { from, to: "DRAINING", reason: "drain requested" } }));
-    const op = await this.postOp({ worker: workerId, drain: true, ...(moves ? { to: "DRAINING" as const } : {}), actor, reason: "drain requested", ev });
+    const ev: EventEntry[] = [
+      this.ctx.entry("worker.drain_requested", { taskId: null, workerId, actor, data: { from } }),
+    ];
+    if (moves)
+      ev.push(
+        this.ctx.entry("worker.state_changed", {
+          taskId: null,
+          workerId,
+          actor,
+          data: { from, to: "DRAINING", reason: "drain requested" },
+        }),
+      );
+    const op = await this.postOp({
+      worker: workerId,
+      drain: true,
+      ...(moves ? { to: "DRAINING" as const } : {}),
+      actor,
+      reason: "drain requested",
+      ev,
+    });
     const after = (await this.views()).get(workerId);
     if (!after) throw new NotFoundError("worker", workerId);
-    if (!after.appliedOps.has(op.id)) throw new IllegalTransitionError("worker", workerId, after.record.state, "DRAINING");
+    if (!after.appliedOps.has(op.id))
+      throw new IllegalTransitionError("worker", workerId, after.record.state, "DRAINING");
     return after.record;
   }
 
@@ -211,7 +304,9 @@ export class WorkerStore {
 
   async list(includeRemoved: boolean): Promise<WorkerRecord[]> {
     const records = [...(await this.views()).values()].map((view) => view.record);
-    return records.filter((record) => includeRemoved || record.state !== "REMOVED").sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return records
+      .filter((record) => includeRemoved || record.state !== "REMOVED")
+      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   /** Lease-holding check used by lock decisions. */
@@ -220,7 +315,10 @@ export class WorkerStore {
     if (!view) throw new LeaseLostError(workerId, "not registered");
     if (!isLeaseLive(view.record, now)) {
       const holding = LEASE_HOLDING_STATES.includes(view.record.state);
-      throw new LeaseLostError(workerId, holding ? "lease expired (no heartbeat within leaseMs)" : `state ${view.record.state}`);
+      throw new LeaseLostError(
+        workerId,
+        holding ? "lease expired (no heartbeat within leaseMs)" : `state ${view.record.state}`,
+      );
     }
     return view;
   }
@@ -233,14 +331,17 @@ export class WorkerStore {
     await this.ctx.sleep(this.ctx.options.settleDelayMs);
     const after = (await this.views()).get(workerId);
     if (!after) throw new NotFoundError("worker", workerId);
-    if (!after.appliedOps.has(opId)) throw new IllegalTransitionError("worker", workerId, after.record.state === to ? from : after.record.state, to);
+    if (!after.appliedOps.has(opId))
+      throw new IllegalTransitionError("worker", workerId, after.record.state === to ? from : after.record.state, to);
     return after.record;
   }
 
   private async postOp(fields: Omit<WorkerOpRecord, "k" | "n" | "at">): Promise<StoredRecord<WorkerOpRecord>> {
     const issue = await this.currentRegistry();
     const payload: WorkerOpRecord = { k: "wop", n: this.ctx.nonce(), at: this.ctx.now(), ...fields };
-    const line = fields.to ? `worker \`${fields.worker}\` → ${fields.to} by ${fields.actor}: ${fields.reason}` : `drain of worker \`${fields.worker}\` requested by ${fields.actor}`;
+    const line = fields.to
+      ? `worker \`${fields.worker}\` → ${fields.to} by ${fields.actor}: ${fields.reason}`
+      : `drain of worker \`${fields.worker}\` requested by ${fields.actor}`;
     return this.ctx.post(issue, payload, `sentinel: ${line}`);
   }
 
@@ -256,17 +357,33 @@ export class WorkerStore {
     const mine = existing && existing.registration.author.toLowerCase() === this.ctx.login.toLowerCase();
     let stored: StoredRecord<WorkerRecordPayload>;
     if (mine && existing && existing.registration.issue === current) {
-      stored = await this.ctx.patch(existing.registration, { ...payload, rev: existing.registration.record.rev + 1 }, added, line, opts);
+      stored = await this.ctx.patch(
+        existing.registration,
+        { ...payload, rev: existing.registration.record.rev + 1 },
+        added,
+        line,
+        opts,
+      );
     } else {
       // New worker, another login's record, or a rotated registry: a new comment on the current registry issue.
-      const ev = [...payload.ev.map((entry) => (entry.sat || !existing ? entry : { ...entry, sat: existing.registration.updatedAt })), ...added];
+      const ev = [
+        ...payload.ev.map((entry) =>
+          entry.sat || !existing ? entry : { ...entry, sat: existing.registration.updatedAt },
+        ),
+        ...added,
+      ];
       stored = await this.ctx.post(current, { ...payload, ev, n: this.ctx.nonce() }, line);
       if (mine && existing) await this.ctx.remove(existing.registration);
     }
     views.set(payload.reg.id, foldWorkers([stored, ...this.opsOf(payload.reg.id)]).get(payload.reg.id) as WorkerView);
     const view = views.get(payload.reg.id);
     if (!view) throw new NotFoundError("worker", payload.reg.id);
-    if (this.own.has(payload.reg.id)) this.lastBeat = { heartbeatIntervalMs: view.record.heartbeatIntervalMs, leaseMs: view.record.leaseMs, stretch: payload.stretch };
+    if (this.own.has(payload.reg.id))
+      this.lastBeat = {
+        heartbeatIntervalMs: view.record.heartbeatIntervalMs,
+        leaseMs: view.record.leaseMs,
+        stretch: payload.stretch,
+      };
     await this.rotateIfFull(current);
     await retireRotatedRegistries(this.ctx, await this.currentRegistry());
     return view.record;
@@ -291,6 +408,10 @@ export class WorkerStore {
    */
   private async rotateIfFull(issueNumber: number): Promise<void> {
     if (!this.ctx.needsRotation("registry", REGISTRY_TITLE, issueNumber)) return;
-    await this.ctx.createIssue("registry", REGISTRY_TITLE, `Worker registry of Task Sentinel (continues #${issueNumber}).`);
+    await this.ctx.createIssue(
+      "registry",
+      REGISTRY_TITLE,
+      `Worker registry of Task Sentinel (continues #${issueNumber}).`,
+    );
   }
 }

@@ -42,7 +42,7 @@ export class WriteBatcher<Item, Result> {
       const batch = this.queue.splice(0, this.maxItems);
       try {
         const results = await this.write(batch.map((entry) => entry.item));
-        batch.forEach((entry, index) => entry.resolve(results[index] as Result));
+        for (const [index, entry] of batch.entries()) entry.resolve(results[index] as Result);
       } catch (error) {
         for (const entry of batch) entry.reject(error);
       }

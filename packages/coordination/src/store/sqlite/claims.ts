@@ -1,12 +1,12 @@
 import type { Lock } from "../../domain/lock.js";
-import { ACCEPTING_STATES } from "../../domain/worker.js";
 import type { Task } from "../../domain/task.js";
+import { ACCEPTING_STATES } from "../../domain/worker.js";
 import { parseOrThrow } from "../../validation.js";
+import { claimSchema } from "../port-schemas.js";
 import { takeLockTx } from "./locks.js";
 import { readTaskAndLockTx, startAttemptTx } from "./task-transitions.js";
 import type { Tx } from "./transaction.js";
 import { requireLiveLeaseTx } from "./worker-lease.js";
-import { claimSchema } from "../port-schemas.js";
 
 /**
  * get task → acquire lock → start, for a whole batch in the caller's single transaction:

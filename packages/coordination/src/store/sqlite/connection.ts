@@ -1,5 +1,5 @@
 import Database from "better-sqlite3";
-import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { retryWhenBusySync } from "./busy.js";
 import { defaultMigrationsFolder, migrateStore } from "./migrate.js";
 import { schema } from "./schema.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { EVENT_KINDS } from "../../domain/events.js";
-import type { PruneEventsRequest } from "../port.js";
 import { parseOrThrow } from "../../validation.js";
+import type { PruneEventsRequest } from "../port.js";
 import type { Tx } from "./transaction.js";
 
 const pruneSchema = z.object({

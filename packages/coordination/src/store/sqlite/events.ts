@@ -1,11 +1,11 @@
-import type { NewStoreEvent, StoreEvent } from "../../domain/events.js";
 import { eq } from "drizzle-orm";
+import type { NewStoreEvent, StoreEvent } from "../../domain/events.js";
 import { parseOrThrow } from "../../validation.js";
+import { newEventSchema, readEventsSchema } from "../port-schemas.js";
 import { toJson } from "./json.js";
 import { eventOfValues, toEvent } from "./rows.js";
 import { events } from "./schema.js";
 import type { Tx } from "./transaction.js";
-import { newEventSchema, readEventsSchema } from "../port-schemas.js";
 
 const INSERT_EVENT = "INSERT INTO events (at, kind, task_id, worker_id, actor, data) VALUES (?, ?, ?, ?, ?, ?)";
 
@@ -14,13 +14,26 @@ const INSERT_EVENT = "INSERT INTO events (at, kind, task_id, worker_id, actor, d
  * Every transition records its events this way (a prepared insert, nothing read back).
  */
 export function appendEventTx(tx: Tx, event: NewStoreEvent): void {
-  tx.statement(INSERT_EVENT).run(tx.now, event.kind, event.taskId, event.workerId, event.actor, toJson(event.data, "data"));
+  tx.statement(INSERT_EVENT).run(
+    tx.now,
+    event.kind,
+    event.taskId,
+    event.workerId,
+    event.actor,
+    toJson(event.data, "data"),
+  );
 }
 
 /** The port's `appendEvent`: the stored event, as a reader of the log will see it. */
 export function appendEventReturningTx(tx: Tx, event: NewStoreEvent): StoreEvent {
-  const { lastInsertRowid } = tx.statement(INSERT_EVENT).run(tx.now, event.kind, event.taskId, event.workerId, event.actor, toJson(event.data, "data"));
-  const row = tx.db.select().from(events).where(eq(events.id, Number(lastInsertRowid))).get();
+  const { lastInsertRowid } = tx
+    .statement(INSERT_EVENT)
+    .run(tx.now, event.kind, event.taskId, event.workerId, event.actor, toJson(event.data, "data"));
+  const row = tx.db
+    .select()
+    .from(events)
+    .where(eq(events.id, Number(lastInsertRowid)))
+    .get();
   if (!row) throw new Error(`event ${lastInsertRowid} vanished inside its own transaction`);
   return toEvent(row);
 }
@@ -29,7 +42,8 @@ export function validateNewEvent(event: NewStoreEvent): NewStoreEvent {
   return parseOrThrow(newEventSchema, event, "event");
 }
 
-const READ_EVENTS = "SELECT id, at, kind, task_id AS taskId, worker_id AS workerId, actor, data FROM events WHERE id > ? ORDER BY id LIMIT ?";
+const READ_EVENTS =
+  "SELECT id, at, kind, task_id AS taskId, worker_id AS workerId, actor, data FROM events WHERE id > ? ORDER BY id LIMIT ?";
 
 /** Prepared: every worker's memory sync and the control plane's syncer follow the whole log. */
 export function readEventsTx(tx: Tx, afterId: number, limit: number): StoreEvent[] {

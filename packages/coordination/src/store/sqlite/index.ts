@@ -1,2 +1,2 @@
-export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from "./store.js";
 export { defaultDataDir, defaultSqlitePath } from "./paths.js";
+export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from "./store.js";

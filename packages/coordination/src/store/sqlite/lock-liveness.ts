@@ -1,4 +1,4 @@
-import { and, gt, inArray, isNotNull, sql, type SQL } from "drizzle-orm";
+import { and, gt, inArray, isNotNull, type SQL, sql } from "drizzle-orm";
 import { LEASE_HOLDING_STATES } from "../../domain/worker.js";
 import { locks, workers } from "./schema.js";
 

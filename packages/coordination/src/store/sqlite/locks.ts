@@ -3,14 +3,14 @@ import { z } from "zod";
 import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
 import { NotFoundError, StaleFencingTokenError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
+import { acquireSchema, tokenSchema } from "../port-schemas.js";
 import { appendEventTx } from "./events.js";
 import { toJson } from "./json.js";
 import { LOCK_LIVE_FLAG_SQL, lockIsLive } from "./lock-liveness.js";
-import { LOCK_COLUMNS_SQL, lockRowOf, toLock, type LockColumns } from "./rows.js";
+import { LOCK_COLUMNS_SQL, type LockColumns, lockRowOf, toLock } from "./rows.js";
 import { locks, tasks, workers } from "./schema.js";
 import type { Tx } from "./transaction.js";
 import { requireLiveLeaseTx } from "./worker-lease.js";
-import { acquireSchema, tokenSchema } from "../port-schemas.js";
 
 type LockRow = typeof locks.$inferSelect;
 export interface LockState {
@@ -19,8 +19,10 @@ export interface LockState {
 }
 
 const READ_LOCK = `SELECT ${LOCK_COLUMNS_SQL}, ${LOCK_LIVE_FLAG_SQL} AS live FROM locks l LEFT JOIN workers w ON w.id = l.owner_id WHERE l.task_id = @taskId`;
-const TAKE_LOCK = "UPDATE locks SET seq = ?, owner_id = ?, acquired_at = ?, expires_at = ?, metadata = ? WHERE task_id = ?";
-const CLEAR_OWNER = "UPDATE locks SET seq = ?, owner_id = NULL, acquired_at = NULL, expires_at = NULL, metadata = NULL WHERE task_id = ?";
+const TAKE_LOCK =
+  "UPDATE locks SET seq = ?, owner_id = ?, acquired_at = ?, expires_at = ?, metadata = ? WHERE task_id = ?";
+const CLEAR_OWNER =
+  "UPDATE locks SET seq = ?, owner_id = NULL, acquired_at = NULL, expires_at = NULL, metadata = NULL WHERE task_id = ?";
 
 /** The task's lock row and whether it is live now; null if the task does not exist. */
 export function readLockTx(tx: Tx, taskId: string): LockState | null {
@@ -35,16 +37,40 @@ export function readLockTx(tx: Tx, taskId: string): LockState | null {
 export function takeLockTx(tx: Tx, state: LockState, ownerId: string, ttlMs: number, metadata: LockMetadata): Lock {
   const { row } = state;
   if (row.ownerId !== null) {
-    appendEventTx(tx, { kind: "lock.expired", taskId: row.taskId, workerId: row.ownerId, actor: ownerId, data: { token: row.seq } });
+    appendEventTx(tx, {
+      kind: "lock.expired",
+      taskId: row.taskId,
+      workerId: row.ownerId,
+      actor: ownerId,
+      data: { token: row.seq },
+    });
   }
-  const lock: Lock = { taskId: row.taskId, ownerId, token: row.seq + 1, acquiredAt: tx.now, expiresAt: tx.now + ttlMs, metadata };
-  const { changes } = tx.statement(TAKE_LOCK).run(lock.token, ownerId, lock.acquiredAt, lock.expiresAt, toJson(metadata, "metadata"), row.taskId);
+  const lock: Lock = {
+    taskId: row.taskId,
+    ownerId,
+    token: row.seq + 1,
+    acquiredAt: tx.now,
+    expiresAt: tx.now + ttlMs,
+    metadata,
+  };
+  const { changes } = tx
+    .statement(TAKE_LOCK)
+    .run(lock.token, ownerId, lock.acquiredAt, lock.expiresAt, toJson(metadata, "metadata"), row.taskId);
   if (changes !== 1) throw new NotFoundError("lock", row.taskId);
-  appendEventTx(tx, { kind: "lock.acquired", taskId: lock.taskId, workerId: ownerId, actor: ownerId, data: { token: lock.token, expiresAt: lock.expiresAt } });
+  appendEventTx(tx, {
+    kind: "lock.acquired",
+    taskId: lock.taskId,
+    workerId: ownerId,
+    actor: ownerId,
+    data: { token: lock.token, expiresAt: lock.expiresAt },
+  });
   return lock;
 }
 
-export function acquireLockTx(tx: Tx, req: { taskId: string; ownerId: string; ttlMs: number; metadata: LockMetadata }): AcquireResult {
+export function acquireLockTx(
+  tx: Tx,
+  req: { taskId: string; ownerId: string; ttlMs: number; metadata: LockMetadata },
+): AcquireResult {
   const { taskId, ownerId, ttlMs, metadata } = parseOrThrow(acquireSchema, req, "lock");
   requireLiveLeaseTx(tx, ownerId);
   const state = readLockTx(tx, taskId);
@@ -61,14 +87,26 @@ export function releaseLockTx(tx: Tx, taskId: string, token: number): void {
   if (token !== state.row.seq) throw new StaleFencingTokenError(taskId, token, state.row.seq);
   if (state.row.ownerId === null) return;
   clearOwnerTx(tx, taskId, state.row.seq);
-  appendEventTx(tx, { kind: "lock.released", taskId, workerId: state.row.ownerId, actor: state.row.ownerId, data: { token } });
+  appendEventTx(tx, {
+    kind: "lock.released",
+    taskId,
+    workerId: state.row.ownerId,
+    actor: state.row.ownerId,
+    data: { token },
+  });
 }
 
 /** Release after a fenced task transition (complete/fail) already checked the token. */
 export function releaseHeldLockTx(tx: Tx, state: LockState): void {
   if (state.row.ownerId === null) return;
   clearOwnerTx(tx, state.row.taskId, state.row.seq);
-  appendEventTx(tx, { kind: "lock.released", taskId: state.row.taskId, workerId: state.row.ownerId, actor: state.row.ownerId, data: { token: state.row.seq } });
+  appendEventTx(tx, {
+    kind: "lock.released",
+    taskId: state.row.taskId,
+    workerId: state.row.ownerId,
+    actor: state.row.ownerId,
+    data: { token: state.row.seq },
+  });
 }
 
 /**
@@ -76,7 +114,11 @@ export function releaseHeldLockTx(tx: Tx, state: LockState): void {
  * before anyone acquires again (force-release, cancel, requeue, re-registration).
  * Returns the lock if it was live, and the new current token.
  */
-export function revokeLockTx(tx: Tx, taskId: string, opts: { actor: string; reason: string }): { released: Lock | null; token: number } {
+export function revokeLockTx(
+  tx: Tx,
+  taskId: string,
+  opts: { actor: string; reason: string },
+): { released: Lock | null; token: number } {
   const state = readLockTx(tx, taskId);
   if (!state) throw new NotFoundError("task", taskId);
   const { row, live } = state;
@@ -101,7 +143,11 @@ export function revokeLockTx(tx: Tx, taskId: string, opts: { actor: string; reas
  */
 export function forceReleaseLockTx(tx: Tx, taskId: string, opts: { actor: string; reason: string }): Lock | null {
   parseOrThrow(z.object({ actor: z.string().min(1), reason: z.string().max(1000) }), opts, "options");
-  const task = tx.db.select({ state: tasks.state, fencingToken: tasks.fencingToken }).from(tasks).where(eq(tasks.id, taskId)).get();
+  const task = tx.db
+    .select({ state: tasks.state, fencingToken: tasks.fencingToken })
+    .from(tasks)
+    .where(eq(tasks.id, taskId))
+    .get();
   const seqBefore = readLockTx(tx, taskId)?.row.seq;
   const { released, token } = revokeLockTx(tx, taskId, opts);
   if (task?.state === "running" && task.fencingToken === seqBefore) {

@@ -1,12 +1,12 @@
 import { eq, sql } from "drizzle-orm";
-import { assertMayWrite, namespaceOf, type MemoryEntry } from "../../domain/memory.js";
+import { assertMayWrite, type MemoryEntry, namespaceOf } from "../../domain/memory.js";
 import { parseOrThrow } from "../../validation.js";
+import { prefixSchema, writerSchema } from "../port-schemas.js";
 import { appendEventTx } from "./events.js";
 import { toJson } from "./json.js";
 import { toMemoryEntry } from "./rows.js";
 import { counters, memory } from "./schema.js";
 import type { Tx } from "./transaction.js";
-import { prefixSchema, writerSchema } from "../port-schemas.js";
 
 const MAX_VALUE_BYTES = 256 * 1024;
 
@@ -30,7 +30,12 @@ export function memorySetTx(tx: Tx, key: string, value: unknown, writerId: strin
   const text = toJson(value, "value", MAX_VALUE_BYTES);
   const version = nextVersionTx(tx);
   const set = { value: text, version, writerId, updatedAt: tx.now, deleted: false };
-  const row = tx.db.insert(memory).values({ key, ...set }).onConflictDoUpdate({ target: memory.key, set }).returning().get();
+  const row = tx.db
+    .insert(memory)
+    .values({ key, ...set })
+    .onConflictDoUpdate({ target: memory.key, set })
+    .returning()
+    .get();
   appendEventTx(tx, { kind: "memory.set", taskId: null, workerId: null, actor: writerId, data: { key, version } });
   return toMemoryEntry(row);
 }
@@ -56,7 +61,11 @@ export function memoryDeleteTx(tx: Tx, key: string, writerId: string): boolean {
   const current = memoryGetTx(tx, key);
   if (!current) return false;
   const version = nextVersionTx(tx);
-  tx.db.update(memory).set({ value: null, version, writerId, updatedAt: tx.now, deleted: true }).where(eq(memory.key, key)).run();
+  tx.db
+    .update(memory)
+    .set({ value: null, version, writerId, updatedAt: tx.now, deleted: true })
+    .where(eq(memory.key, key))
+    .run();
   appendEventTx(tx, { kind: "memory.deleted", taskId: null, workerId: null, actor: writerId, data: { key, version } });
   return true;
 }

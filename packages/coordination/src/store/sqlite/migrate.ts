@@ -3,8 +3,8 @@ import { fileURLToPath } from "node:url";
 import type Database from "better-sqlite3";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { findWorkspaceRoot } from "./paths.js";
 import { isBusyError, retryWhenBusySync } from "./busy.js";
+import { findWorkspaceRoot } from "./paths.js";
 
 const MIGRATIONS_TABLE = "__drizzle_migrations";
 const CONCURRENT_MIGRATION_RETRIES = 5;
@@ -31,7 +31,11 @@ function appliedMigrations(sqlite: Database.Database): number {
  * the applied count moved while we failed — and run the migrator again, which now finds
  * nothing to do. Any other failure is real and propagates.
  */
-export function migrateStore(sqlite: Database.Database, db: BetterSQLite3Database<Record<string, unknown>>, migrationsFolder: string): void {
+export function migrateStore(
+  sqlite: Database.Database,
+  db: BetterSQLite3Database<Record<string, unknown>>,
+  migrationsFolder: string,
+): void {
   for (let attempt = 1; ; attempt++) {
     const before = retryWhenBusySync(() => appliedMigrations(sqlite));
     try {

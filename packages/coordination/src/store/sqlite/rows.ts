@@ -1,4 +1,4 @@
-import type { StoreEvent, EventKind } from "../../domain/events.js";
+import type { EventKind, StoreEvent } from "../../domain/events.js";
 import type { Lock, LockMetadata } from "../../domain/lock.js";
 import type { MemoryEntry } from "../../domain/memory.js";
 import type { Task, TaskState } from "../../domain/task.js";
@@ -71,7 +71,8 @@ export function taskRowOfValues(v: RawValues, at = 0): TaskRow {
 }
 
 /** `locks` aliased `l`, under the property names of drizzle's lock row plus the `lock` prefix. */
-export const LOCK_COLUMNS_SQL = "l.seq AS lockSeq, l.owner_id AS lockOwnerId, l.acquired_at AS lockAcquiredAt, l.expires_at AS lockExpiresAt, l.metadata AS lockMetadata";
+export const LOCK_COLUMNS_SQL =
+  "l.seq AS lockSeq, l.owner_id AS lockOwnerId, l.acquired_at AS lockAcquiredAt, l.expires_at AS lockExpiresAt, l.metadata AS lockMetadata";
 export const LOCK_COLUMN_COUNT = 5;
 
 export interface LockColumns {
@@ -95,7 +96,14 @@ export function lockRowOfValues(taskId: string, v: RawValues, at: number): LockR
 }
 
 export function lockRowOf(taskId: string, c: LockColumns): LockRow {
-  return { taskId, seq: c.lockSeq, ownerId: c.lockOwnerId, acquiredAt: c.lockAcquiredAt, expiresAt: c.lockExpiresAt, metadata: c.lockMetadata };
+  return {
+    taskId,
+    seq: c.lockSeq,
+    ownerId: c.lockOwnerId,
+    acquiredAt: c.lockAcquiredAt,
+    expiresAt: c.lockExpiresAt,
+    metadata: c.lockMetadata,
+  };
 }
 
 /** `workers` aliased `w`; booleans come back as 0/1 and go through `toWorkerFromRaw`. */
@@ -190,7 +198,13 @@ export function toWorkerFromRaw(row: Omit<WorkerRow, "drainRequested"> & { drain
 }
 
 export function toMemoryEntry(row: Omit<MemoryRow, "deleted">): MemoryEntry {
-  return { key: row.key, value: fromJson(row.value), version: row.version, writerId: row.writerId, updatedAt: row.updatedAt };
+  return {
+    key: row.key,
+    value: fromJson(row.value),
+    version: row.version,
+    writerId: row.writerId,
+    updatedAt: row.updatedAt,
+  };
 }
 
 /** A raw-mode row of `id, at, kind, task_id, worker_id, actor, data` as a StoreEvent. */

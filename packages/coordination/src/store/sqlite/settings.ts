@@ -1,9 +1,9 @@
 import { eq } from "drizzle-orm";
 import { parseOrThrow } from "../../validation.js";
+import { settingSchema } from "../port-schemas.js";
 import { appendEventTx } from "./events.js";
 import { settings } from "./schema.js";
 import type { Tx } from "./transaction.js";
-import { settingSchema } from "../port-schemas.js";
 
 export function getSettingTx(tx: Tx, key: string): string | null {
   parseOrThrow(settingSchema.pick({ key: true }), { key }, "key");

@@ -6,7 +6,14 @@ import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
 import { SentinelError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
-import type { ClaimRequest, CompleteAndClaimResult, CompletionOutcome, CompletionRequest, CoordinationStore, PruneEventsRequest } from "../port.js";
+import type {
+  ClaimRequest,
+  CompleteAndClaimResult,
+  CompletionOutcome,
+  CompletionRequest,
+  CoordinationStore,
+  PruneEventsRequest,
+} from "../port.js";
 import { claimTasksTx } from "./claims.js";
 import { readStoreNow } from "./clock.js";
 import { completionsSchema } from "./completions.js";
@@ -16,10 +23,17 @@ import { appendEventReturningTx, readEventsTx, validateNewEvent } from "./events
 import { acquireLockTx, forceReleaseLockTx, getLockTx, listLocksTx, releaseLockTx } from "./locks.js";
 import { memoryDeleteTx, memoryGetTx, memoryListTx, memorySetTx } from "./memory.js";
 import { getSettingTx, setSettingTx } from "./settings.js";
-import { cancelTaskTx, completeTaskTx, failTaskTx, requeueTaskTx, startTaskTx, storeResultTx } from "./task-transitions.js";
-import { createTaskTx, getTaskTx, listClaimableTx, listTasksTx } from "./tasks.js";
 import { StatementCache } from "./statements.js";
-import { readStatement, readTransaction, writeTransaction, type Tx, type TxContext } from "./transaction.js";
+import {
+  cancelTaskTx,
+  completeTaskTx,
+  failTaskTx,
+  requeueTaskTx,
+  startTaskTx,
+  storeResultTx,
+} from "./task-transitions.js";
+import { createTaskTx, getTaskTx, listClaimableTx, listTasksTx } from "./tasks.js";
+import { readStatement, readTransaction, type Tx, type TxContext, writeTransaction } from "./transaction.js";
 import { readWorkerTx } from "./worker-lease.js";
 import { heartbeatTx, listWorkersTx, registerWorkerTx, requestDrainTx, transitionWorkerTx } from "./workers.js";
 
@@ -48,7 +62,11 @@ export class SqliteStore implements CoordinationStore {
 
   constructor(options: SqliteStoreOptions) {
     this.path = options.path;
-    const { sqlite, db } = openConnection({ path: options.path, busyTimeoutMs: options.busyTimeoutMs ?? 1000, migrationsFolder: options.migrationsFolder });
+    const { sqlite, db } = openConnection({
+      path: options.path,
+      busyTimeoutMs: options.busyTimeoutMs ?? 1000,
+      migrationsFolder: options.migrationsFolder,
+    });
     this.sqlite = sqlite;
     this.ctx = { sqlite, db, statements: new StatementCache(sqlite) };
   }
@@ -92,7 +110,11 @@ export class SqliteStore implements CoordinationStore {
     return this.write((tx) => heartbeatTx(tx, workerId, report));
   }
 
-  transitionWorker(workerId: string, to: WorkerState, opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string }): Promise<WorkerRecord> {
+  transitionWorker(
+    workerId: string,
+    to: WorkerState,
+    opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string },
+  ): Promise<WorkerRecord> {
     return this.write((tx) => transitionWorkerTx(tx, workerId, to, opts));
   }
 
@@ -148,7 +170,11 @@ export class SqliteStore implements CoordinationStore {
     return this.write((tx) => startTaskTx(tx, taskId, token, workerId));
   }
 
-  claimTasks(req: { workerId: string; taskIds: string[]; metadata: Omit<LockMetadata, "taskType"> }): Promise<Array<{ task: Task; lock: Lock }>> {
+  claimTasks(req: {
+    workerId: string;
+    taskIds: string[];
+    metadata: Omit<LockMetadata, "taskType">;
+  }): Promise<Array<{ task: Task; lock: Lock }>> {
     return this.write((tx) => claimTasksTx(tx, req));
   }
 
@@ -171,7 +197,10 @@ export class SqliteStore implements CoordinationStore {
    * the write lock is taken once per cycle instead of twice. The claim runs after the
    * completions, exactly as `claimTasks` would (it validates its own input).
    */
-  completeAndClaim(req: { completions: readonly CompletionRequest[]; claim: ClaimRequest }): Promise<CompleteAndClaimResult> {
+  completeAndClaim(req: {
+    completions: readonly CompletionRequest[];
+    claim: ClaimRequest;
+  }): Promise<CompleteAndClaimResult> {
     const requests = parseOrThrow(completionsSchema, req.completions, "completions") as CompletionRequest[];
     return this.write((tx) => {
       const outcomes = completeEachTx(tx, requests);
@@ -179,7 +208,11 @@ export class SqliteStore implements CoordinationStore {
     });
   }
 
-  failTask(taskId: string, token: number, error: { message: string; retryable: boolean; retryDelayMs: number }): Promise<Task> {
+  failTask(
+    taskId: string,
+    token: number,
+    error: { message: string; retryable: boolean; retryDelayMs: number },
+  ): Promise<Task> {
     return this.write((tx) => failTaskTx(tx, taskId, token, error));
   }
 
@@ -187,7 +220,10 @@ export class SqliteStore implements CoordinationStore {
     return this.write((tx) => cancelTaskTx(tx, taskId, opts));
   }
 
-  requeueTask(taskId: string, opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean }): Promise<Task> {
+  requeueTask(
+    taskId: string,
+    opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean },
+  ): Promise<Task> {
     return this.write((tx) => requeueTaskTx(tx, taskId, opts));
   }
 
@@ -236,7 +272,10 @@ export class SqliteStore implements CoordinationStore {
 function completeEachTx(tx: Tx, requests: readonly CompletionRequest[]): CompletionOutcome[] {
   return requests.map((item): CompletionOutcome => {
     try {
-      return { ok: true, task: completeTaskTx(tx, item.taskId, item.token, item.result === undefined ? {} : { result: item.result }) };
+      return {
+        ok: true,
+        task: completeTaskTx(tx, item.taskId, item.token, item.result === undefined ? {} : { result: item.result }),
+      };
     } catch (thrown) {
       if (thrown instanceof SentinelError) return { ok: false, error: thrown };
       throw thrown;

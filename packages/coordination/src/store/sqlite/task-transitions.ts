@@ -3,14 +3,23 @@ import { z } from "zod";
 import { isTerminal, type Task, type TaskState } from "../../domain/task.js";
 import { IllegalTransitionError, NotFoundError, StaleFencingTokenError, ValidationError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
+import { failureSchema, operatorSchema, requeueSchema, tokenSchema } from "../port-schemas.js";
 import { appendEventTx } from "./events.js";
 import { toJson } from "./json.js";
 import { LOCK_LIVE_FLAG_SQL } from "./lock-liveness.js";
-import { readLockTx, releaseHeldLockTx, revokeLockTx, type LockState } from "./locks.js";
-import { LOCK_COLUMN_COUNT, LOCK_COLUMNS_SQL, lockRowOfValues, TASK_COLUMN_COUNT, TASK_COLUMNS_SQL, taskRowOfValues, toTask, type TaskRow } from "./rows.js";
+import { type LockState, readLockTx, releaseHeldLockTx, revokeLockTx } from "./locks.js";
+import {
+  LOCK_COLUMN_COUNT,
+  LOCK_COLUMNS_SQL,
+  lockRowOfValues,
+  TASK_COLUMN_COUNT,
+  TASK_COLUMNS_SQL,
+  type TaskRow,
+  taskRowOfValues,
+  toTask,
+} from "./rows.js";
 import { tasks } from "./schema.js";
 import type { Tx } from "./transaction.js";
-import { failureSchema, operatorSchema, requeueSchema, tokenSchema } from "../port-schemas.js";
 
 type TaskUpdate = Partial<typeof tasks.$inferInsert>;
 
@@ -25,9 +34,11 @@ export interface FailureInput {
 const READ_TASK_AND_LOCK = `SELECT ${TASK_COLUMNS_SQL}, ${LOCK_COLUMNS_SQL}, ${LOCK_LIVE_FLAG_SQL} AS live
   FROM tasks t JOIN locks l ON l.task_id = t.id LEFT JOIN workers w ON w.id = l.owner_id
   WHERE t.id = @taskId`;
-const START_ATTEMPT = "UPDATE tasks SET state = 'running', attempts = ?, worker_id = ?, fencing_token = ?, result = NULL, started_at = ?, finished_at = NULL, updated_at = ? WHERE id = ?";
+const START_ATTEMPT =
+  "UPDATE tasks SET state = 'running', attempts = ?, worker_id = ?, fencing_token = ?, result = NULL, started_at = ?, finished_at = NULL, updated_at = ? WHERE id = ?";
 const MARK_SUCCEEDED = "UPDATE tasks SET state = 'succeeded', finished_at = ?, updated_at = ? WHERE id = ?";
-const MARK_SUCCEEDED_WITH_RESULT = "UPDATE tasks SET state = 'succeeded', finished_at = ?, updated_at = ?, result = ? WHERE id = ?";
+const MARK_SUCCEEDED_WITH_RESULT =
+  "UPDATE tasks SET state = 'succeeded', finished_at = ?, updated_at = ?, result = ? WHERE id = ?";
 
 /** The lock's columns and its liveness flag follow the task's in a READ_TASK_AND_LOCK row. */
 const LIVE_AT = TASK_COLUMN_COUNT + LOCK_COLUMN_COUNT;
@@ -36,7 +47,10 @@ const LIVE_AT = TASK_COLUMN_COUNT + LOCK_COLUMN_COUNT;
 export function readTaskAndLockTx(tx: Tx, taskId: string): { row: TaskRow; lock: LockState } | null {
   const found = tx.rawStatement(READ_TASK_AND_LOCK).get({ taskId, now: tx.now }) as unknown[] | undefined;
   if (!found) return null;
-  return { row: taskRowOfValues(found), lock: { row: lockRowOfValues(taskId, found, TASK_COLUMN_COUNT), live: found[LIVE_AT] === 1 } };
+  return {
+    row: taskRowOfValues(found),
+    lock: { row: lockRowOfValues(taskId, found, TASK_COLUMN_COUNT), live: found[LIVE_AT] === 1 },
+  };
 }
 
 function readTaskRowTx(tx: Tx, taskId: string): TaskRow {
@@ -46,7 +60,12 @@ function readTaskRowTx(tx: Tx, taskId: string): TaskRow {
 }
 
 function updateTaskTx(tx: Tx, taskId: string, set: TaskUpdate): Task {
-  const row = tx.db.update(tasks).set({ ...set, updatedAt: tx.now }).where(eq(tasks.id, taskId)).returning().get();
+  const row = tx.db
+    .update(tasks)
+    .set({ ...set, updatedAt: tx.now })
+    .where(eq(tasks.id, taskId))
+    .returning()
+    .get();
   if (!row) throw new NotFoundError("task", taskId);
   return toTask(row);
 }
@@ -80,13 +99,24 @@ export function startTaskTx(tx: Tx, taskId: string, token: number, workerId: str
 
 /** The state change of a start, once the caller holds the live lock `token`. */
 export function startAttemptTx(tx: Tx, row: TaskRow, token: number, workerId: string): Task {
-  if (row.state !== "queued" && row.state !== "failed") throw new IllegalTransitionError("task", row.id, row.state, "running");
+  if (row.state !== "queued" && row.state !== "failed")
+    throw new IllegalTransitionError("task", row.id, row.state, "running");
   if (row.pinnedWorkerId !== null && row.pinnedWorkerId !== workerId) {
     throw new ValidationError("workerId", `the worker task ${row.id} is pinned to (${row.pinnedWorkerId})`, workerId);
   }
   const attempt = row.attempts + 1;
   tx.statement(START_ATTEMPT).run(attempt, workerId, token, tx.now, tx.now, row.id);
-  const task = toTask({ ...row, state: "running", attempts: attempt, workerId, fencingToken: token, result: null, startedAt: tx.now, finishedAt: null, updatedAt: tx.now });
+  const task = toTask({
+    ...row,
+    state: "running",
+    attempts: attempt,
+    workerId,
+    fencingToken: token,
+    result: null,
+    startedAt: tx.now,
+    finishedAt: null,
+    updatedAt: tx.now,
+  });
   appendEventTx(tx, { kind: "task.started", taskId: row.id, workerId, actor: workerId, data: { attempt, token } });
   return task;
 }
@@ -94,7 +124,13 @@ export function startAttemptTx(tx: Tx, row: TaskRow, token: number, workerId: st
 export function storeResultTx(tx: Tx, taskId: string, token: number, result: unknown): Task {
   const { row } = fenceRunningTx(tx, taskId, token, "result stored");
   const task = updateTaskTx(tx, taskId, { result: toJson(result ?? null, "result") });
-  appendEventTx(tx, { kind: "task.result_stored", taskId, workerId: row.workerId, actor: row.workerId ?? "unknown", data: { token } });
+  appendEventTx(tx, {
+    kind: "task.result_stored",
+    taskId,
+    workerId: row.workerId,
+    actor: row.workerId ?? "unknown",
+    data: { token },
+  });
   return task;
 }
 
@@ -104,9 +140,21 @@ export function completeTaskTx(tx: Tx, taskId: string, token: number, opts: { re
   const { row, lock } = fenceRunningTx(tx, taskId, token, "succeeded");
   if (result === undefined) tx.statement(MARK_SUCCEEDED).run(tx.now, tx.now, taskId);
   else tx.statement(MARK_SUCCEEDED_WITH_RESULT).run(tx.now, tx.now, result, taskId);
-  const task = toTask({ ...row, state: "succeeded", finishedAt: tx.now, updatedAt: tx.now, ...(result === undefined ? {} : { result }) });
+  const task = toTask({
+    ...row,
+    state: "succeeded",
+    finishedAt: tx.now,
+    updatedAt: tx.now,
+    ...(result === undefined ? {} : { result }),
+  });
   releaseHeldLockTx(tx, lock);
-  appendEventTx(tx, { kind: "task.succeeded", taskId, workerId: row.workerId, actor: row.workerId ?? "unknown", data: { token, attempt: row.attempts } });
+  appendEventTx(tx, {
+    kind: "task.succeeded",
+    taskId,
+    workerId: row.workerId,
+    actor: row.workerId ?? "unknown",
+    data: { token, attempt: row.attempts },
+  });
   return task;
 }
 
@@ -129,7 +177,13 @@ export function failAttemptTx(tx: Tx, row: TaskRow, failure: FailureInput, actor
     taskId: row.id,
     workerId: row.workerId,
     actor,
-    data: { attempt: row.attempts, maxAttempts: row.maxAttempts, error: lastError, retryable: failure.retryable, ...(retry ? { runAt: task.runAt } : {}) },
+    data: {
+      attempt: row.attempts,
+      maxAttempts: row.maxAttempts,
+      error: lastError,
+      retryable: failure.retryable,
+      ...(retry ? { runAt: task.runAt } : {}),
+    },
   });
   return task;
 }
@@ -140,7 +194,13 @@ export function cancelTaskTx(tx: Tx, taskId: string, opts: { actor: string; reas
   if (isTerminal(row.state as TaskState)) throw new IllegalTransitionError("task", taskId, row.state, "cancelled");
   revokeLockTx(tx, taskId, { actor, reason: `task cancelled: ${reason}` });
   const task = updateTaskTx(tx, taskId, { state: "cancelled", finishedAt: tx.now });
-  appendEventTx(tx, { kind: "task.cancelled", taskId, workerId: row.workerId, actor, data: { from: row.state, reason } });
+  appendEventTx(tx, {
+    kind: "task.cancelled",
+    taskId,
+    workerId: row.workerId,
+    actor,
+    data: { from: row.state, reason },
+  });
   return task;
 }
 
@@ -164,9 +224,21 @@ export function requeueTaskTx(
     ...(pinnedWorkerId === undefined ? {} : { pinnedWorkerId }),
     ...(resetAttempts ? { attempts: 0 } : {}),
   });
-  appendEventTx(tx, { kind: "task.requeued", taskId, workerId: row.workerId, actor, data: { from: row.state, reason, resetAttempts: resetAttempts ?? false } });
+  appendEventTx(tx, {
+    kind: "task.requeued",
+    taskId,
+    workerId: row.workerId,
+    actor,
+    data: { from: row.state, reason, resetAttempts: resetAttempts ?? false },
+  });
   if (pinnedWorkerId !== undefined && pinnedWorkerId !== row.pinnedWorkerId) {
-    appendEventTx(tx, { kind: "task.pinned", taskId, workerId: pinnedWorkerId, actor, data: { pinnedWorkerId, previous: row.pinnedWorkerId } });
+    appendEventTx(tx, {
+      kind: "task.pinned",
+      taskId,
+      workerId: pinnedWorkerId,
+      actor,
+      data: { pinnedWorkerId, previous: row.pinnedWorkerId },
+    });
   }
   return task;
 }

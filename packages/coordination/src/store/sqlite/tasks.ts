@@ -1,7 +1,8 @@
 import { and, desc, eq, inArray, like, lt, or, sql } from "drizzle-orm";
-import { newTaskSchema, type NewTask, type Page, type Task, type TaskFilter } from "../../domain/task.js";
+import { type NewTask, newTaskSchema, type Page, type Task, type TaskFilter } from "../../domain/task.js";
 import { ValidationError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
+import { claimableSchema, filterSchema, operatorSchema } from "../port-schemas.js";
 import { appendEventTx } from "./events.js";
 import { newTaskId } from "./ids.js";
 import { toJson } from "./json.js";
@@ -9,7 +10,6 @@ import { LOCK_LIVE_FLAG_SQL } from "./lock-liveness.js";
 import { TASK_COLUMNS_SQL, taskRowOfValues, toTask } from "./rows.js";
 import { locks, tasks } from "./schema.js";
 import type { Tx } from "./transaction.js";
-import { claimableSchema, filterSchema, operatorSchema } from "../port-schemas.js";
 
 export function createTaskTx(tx: Tx, input: NewTask, actor: string): Task {
   const task = parseOrThrow(newTaskSchema, input, "task");
@@ -36,7 +36,13 @@ export function createTaskTx(tx: Tx, input: NewTask, actor: string): Task {
     .returning()
     .get();
   tx.db.insert(locks).values({ taskId: id, seq: 0 }).run();
-  appendEventTx(tx, { kind: "task.created", taskId: id, workerId: null, actor, data: { type: task.type, priority: task.priority, pinnedWorkerId: task.pinnedWorkerId } });
+  appendEventTx(tx, {
+    kind: "task.created",
+    taskId: id,
+    workerId: null,
+    actor,
+    data: { type: task.type, priority: task.priority, pinnedWorkerId: task.pinnedWorkerId },
+  });
   return toTask(row);
 }
 
@@ -85,7 +91,13 @@ export function listTasksTx(tx: Tx, filter: TaskFilter): Page<Task> {
       : undefined,
     after ? lt(tasks.id, after) : undefined,
   );
-  const rows = tx.db.select().from(tasks).where(where).orderBy(desc(tasks.id)).limit(f.limit + 1).all();
+  const rows = tx.db
+    .select()
+    .from(tasks)
+    .where(where)
+    .orderBy(desc(tasks.id))
+    .limit(f.limit + 1)
+    .all();
   const items = rows.slice(0, f.limit).map(toTask);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > f.limit && last ? encodeCursor(last.id) : null };
@@ -94,7 +106,9 @@ export function listTasksTx(tx: Tx, filter: TaskFilter): Page<Task> {
 export function listClaimableTx(tx: Tx, opts: { types: string[]; workerId: string; limit: number }): Task[] {
   const { types, workerId, limit } = parseOrThrow(claimableSchema, opts, "options");
   if (types.length === 0) return [];
-  const rows = tx.rawStatement(LIST_CLAIMABLE).all({ now: tx.now, types: JSON.stringify(types), workerId, limit }) as unknown[][];
+  const rows = tx
+    .rawStatement(LIST_CLAIMABLE)
+    .all({ now: tx.now, types: JSON.stringify(types), workerId, limit }) as unknown[][];
   return rows.map((values) => toTask(taskRowOfValues(values)));
 }
 

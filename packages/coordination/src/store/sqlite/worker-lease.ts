@@ -1,5 +1,5 @@
-import { LeaseLostError } from "../../errors.js";
 import { isLeaseLive, type WorkerRecord } from "../../domain/worker.js";
+import { LeaseLostError } from "../../errors.js";
 import { toWorkerFromRaw, WORKER_COLUMNS_SQL } from "./rows.js";
 import type { Tx } from "./transaction.js";
 
@@ -15,7 +15,10 @@ export function requireLiveLeaseTx(tx: Tx, workerId: string): WorkerRecord {
   const worker = readWorkerTx(tx, workerId);
   if (!worker) throw new LeaseLostError(workerId, "not registered");
   if (!isLeaseLive(worker, tx.now)) {
-    const why = worker.state === "ACTIVE" || worker.state === "BUSY" || worker.state === "DRAINING" ? "lease expired (no heartbeat within leaseMs)" : `state ${worker.state}`;
+    const why =
+      worker.state === "ACTIVE" || worker.state === "BUSY" || worker.state === "DRAINING"
+        ? "lease expired (no heartbeat within leaseMs)"
+        : `state ${worker.state}`;
     throw new LeaseLostError(workerId, why);
   }
   return worker;

@@ -10,6 +10,7 @@ import {
 } from "../../domain/worker.js";
 import { IllegalTransitionError, LeaseLostError, NotFoundError, ValidationError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
+import { heartbeatSchema, registrationSchema, transitionSchema } from "../port-schemas.js";
 import { appendEventTx } from "./events.js";
 import { toJson } from "./json.js";
 import { toWorker, toWorkerFromRaw, WORKER_COLUMNS_SQL } from "./rows.js";
@@ -17,7 +18,6 @@ import { workers } from "./schema.js";
 import type { Tx } from "./transaction.js";
 import { readWorkerTx } from "./worker-lease.js";
 import { recoverWorkerTx } from "./worker-recovery.js";
-import { heartbeatSchema, registrationSchema, transitionSchema } from "../port-schemas.js";
 
 function registrationColumns(reg: WorkerRegistration) {
   return {
@@ -41,9 +41,22 @@ function saveTx(tx: Tx, workerId: string, set: Partial<typeof workers.$inferInse
   return toWorker(row);
 }
 
-function changeStateTx(tx: Tx, worker: WorkerRecord, to: WorkerState, actor: string, reason: string, extra: Partial<typeof workers.$inferInsert> = {}): WorkerRecord {
+function changeStateTx(
+  tx: Tx,
+  worker: WorkerRecord,
+  to: WorkerState,
+  actor: string,
+  reason: string,
+  extra: Partial<typeof workers.$inferInsert> = {},
+): WorkerRecord {
   const saved = saveTx(tx, worker.id, { state: to, stateChangedAt: tx.now, ...extra });
-  appendEventTx(tx, { kind: "worker.state_changed", taskId: null, workerId: worker.id, actor, data: { from: worker.state, to, reason } });
+  appendEventTx(tx, {
+    kind: "worker.state_changed",
+    taskId: null,
+    workerId: worker.id,
+    actor,
+    data: { from: worker.state, to, reason },
+  });
   return saved;
 }
 
@@ -60,13 +73,24 @@ export function registerWorkerTx(tx: Tx, registration: WorkerRegistration): Work
   const existing = readWorkerTx(tx, reg.id);
   if (existing && isLeaseLive(existing, tx.now)) {
     if (existing.hostname !== reg.hostname || existing.pid !== reg.pid) {
-      throw new ValidationError("id", `an id no live worker holds (${reg.id} is ${existing.state} on ${existing.hostname}, pid ${existing.pid})`, reg.id);
+      throw new ValidationError(
+        "id",
+        `an id no live worker holds (${reg.id} is ${existing.state} on ${existing.hostname}, pid ${existing.pid})`,
+        reg.id,
+      );
     }
     const refreshed = saveTx(tx, reg.id, { ...registrationColumns(reg), lastHeartbeatAt: tx.now });
-    appendEventTx(tx, { kind: "worker.registered", taskId: null, workerId: reg.id, actor: reg.id, data: { refreshed: true, state: refreshed.state } });
+    appendEventTx(tx, {
+      kind: "worker.registered",
+      taskId: null,
+      workerId: reg.id,
+      actor: reg.id,
+      data: { refreshed: true, state: refreshed.state },
+    });
     return refreshed;
   }
-  if (existing) recoverWorkerTx(tx, reg.id, reg.id, `worker ${reg.id} re-registered (previous incarnation ${existing.state})`);
+  if (existing)
+    recoverWorkerTx(tx, reg.id, reg.id, `worker ${reg.id} re-registered (previous incarnation ${existing.state})`);
   const fresh = {
     ...registrationColumns(reg),
     state: "ACTIVE",
@@ -83,8 +107,20 @@ export function registerWorkerTx(tx: Tx, registration: WorkerRegistration): Work
     .returning()
     .get();
   if (!row) throw new NotFoundError("worker", reg.id);
-  appendEventTx(tx, { kind: "worker.registered", taskId: null, workerId: reg.id, actor: reg.id, data: { hostname: reg.hostname, pid: reg.pid, previousState: existing?.state ?? null } });
-  appendEventTx(tx, { kind: "worker.state_changed", taskId: null, workerId: reg.id, actor: reg.id, data: { from: "NEW", to: "ACTIVE", reason: "registered" } });
+  appendEventTx(tx, {
+    kind: "worker.registered",
+    taskId: null,
+    workerId: reg.id,
+    actor: reg.id,
+    data: { hostname: reg.hostname, pid: reg.pid, previousState: existing?.state ?? null },
+  });
+  appendEventTx(tx, {
+    kind: "worker.state_changed",
+    taskId: null,
+    workerId: reg.id,
+    actor: reg.id,
+    data: { from: "NEW", to: "ACTIVE", reason: "registered" },
+  });
   return toWorker(row);
 }
 
@@ -97,12 +133,20 @@ export function heartbeatTx(tx: Tx, workerId: string, report: { activeTasks: num
     throw new LeaseLostError(workerId, `state ${worker.state}; re-register`);
   }
   worker = saveTx(tx, workerId, { lastHeartbeatAt: tx.now, activeTasks });
-  appendEventTx(tx, { kind: "worker.heartbeat", taskId: null, workerId, actor: workerId, data: { activeTasks, state: worker.state } });
+  appendEventTx(tx, {
+    kind: "worker.heartbeat",
+    taskId: null,
+    workerId,
+    actor: workerId,
+    data: { activeTasks, state: worker.state },
+  });
   if (worker.state === "STALE") worker = changeStateTx(tx, worker, "ACTIVE", workerId, "heartbeat resumed");
-  if (worker.state === "ACTIVE" && worker.drainRequested) worker = changeStateTx(tx, worker, "DRAINING", workerId, "drain requested");
+  if (worker.state === "ACTIVE" && worker.drainRequested)
+    worker = changeStateTx(tx, worker, "DRAINING", workerId, "drain requested");
   const full = activeTasks >= worker.maxConcurrency;
   if (worker.state === "ACTIVE" && full) worker = changeStateTx(tx, worker, "BUSY", workerId, "at capacity");
-  else if (worker.state === "BUSY" && !full) worker = changeStateTx(tx, worker, "ACTIVE", workerId, "capacity available");
+  else if (worker.state === "BUSY" && !full)
+    worker = changeStateTx(tx, worker, "ACTIVE", workerId, "capacity available");
   return worker;
 }
 
@@ -116,8 +160,10 @@ export function transitionWorkerTx(
   const checked = parseOrThrow(transitionSchema, { ...opts, to }, "transition");
   const worker = readWorkerTx(tx, workerId);
   if (!worker) throw new NotFoundError("worker", workerId);
-  if (checked.expectedFrom && !checked.expectedFrom.includes(worker.state)) throw new IllegalTransitionError("worker", workerId, worker.state, to);
-  if (checked.onlyIfLeaseExpired && tx.now < worker.lastHeartbeatAt + worker.leaseMs) throw new IllegalTransitionError("worker", workerId, worker.state, to);
+  if (checked.expectedFrom && !checked.expectedFrom.includes(worker.state))
+    throw new IllegalTransitionError("worker", workerId, worker.state, to);
+  if (checked.onlyIfLeaseExpired && tx.now < worker.lastHeartbeatAt + worker.leaseMs)
+    throw new IllegalTransitionError("worker", workerId, worker.state, to);
   assertWorkerTransition(workerId, worker.state, checked.to);
   const resumed = worker.state === "DRAINING" && checked.to === "ACTIVE";
   return changeStateTx(tx, worker, checked.to, checked.actor, checked.reason, resumed ? { drainRequested: false } : {});
@@ -135,7 +181,8 @@ export function requestDrainTx(tx: Tx, workerId: string, actor: string): WorkerR
     throw new IllegalTransitionError("worker", workerId, worker.state, "DRAINING");
   }
   appendEventTx(tx, { kind: "worker.drain_requested", taskId: null, workerId, actor, data: { state: worker.state } });
-  if (ACCEPTING_STATES.includes(worker.state)) return changeStateTx(tx, worker, "DRAINING", actor, "drain requested", { drainRequested: true });
+  if (ACCEPTING_STATES.includes(worker.state))
+    return changeStateTx(tx, worker, "DRAINING", actor, "drain requested", { drainRequested: true });
   return saveTx(tx, workerId, { drainRequested: true });
 }
 
@@ -144,6 +191,8 @@ const LIST_ALL_WORKERS = `SELECT ${WORKER_COLUMNS_SQL} FROM workers w ORDER BY w
 
 /** Prepared: every claim poll reads the registry for the assignment strategy. */
 export function listWorkersTx(tx: Tx, opts: { includeRemoved?: boolean } = {}): WorkerRecord[] {
-  const rows = tx.statement(opts.includeRemoved ? LIST_ALL_WORKERS : LIST_WORKERS).all() as Array<Parameters<typeof toWorkerFromRaw>[0]>;
+  const rows = tx.statement(opts.includeRemoved ? LIST_ALL_WORKERS : LIST_WORKERS).all() as Array<
+    Parameters<typeof toWorkerFromRaw>[0]
+  >;
   return rows.map(toWorkerFromRaw);
 }

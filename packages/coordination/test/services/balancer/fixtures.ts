@@ -1,7 +1,12 @@
 import type { BalancingTask, BalancingWorker } from "../../../src/balancer/types.js";
 
 export const NOW = 1_000_000;
-export const worker = (id: string, active: number, max = 10, extra: Partial<BalancingWorker> = {}): BalancingWorker => ({
+export const worker = (
+  id: string,
+  active: number,
+  max = 10,
+  extra: Partial<BalancingWorker> = {},
+): BalancingWorker => ({
   id,
   state: "ACTIVE",
   maxConcurrency: max,

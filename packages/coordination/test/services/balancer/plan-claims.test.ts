@@ -1,29 +1,49 @@
 import { describe, expect, it } from "vitest";
 import { planClaims } from "../../../src/balancer/plan-claims.js";
 import { getStrategy } from "../../../src/balancer/strategies.js";
-import { STRATEGY_NAMES, type BalancingTask } from "../../../src/balancer/types.js";
+import { type BalancingTask, STRATEGY_NAMES } from "../../../src/balancer/types.js";
 import { NOW, task, worker } from "./fixtures.js";
 
 describe("planClaims: assignment by agreement", () => {
   for (const name of STRATEGY_NAMES) {
     it(`${name}: workers planning over the same view claim disjoint sets that cover every task`, () => {
       const workers = [worker("w1", 2, 10), worker("w2", 0, 5), worker("w3", 7, 10), worker("w4", 0, 8)];
-      const tasks = Array.from({ length: 20 }, (_, i) => task(`t${i}`, { priority: i % 3, createdAt: NOW - 100 + i, runAt: NOW - 100 + i }));
-      const plans = workers.map((w) => planClaims({ selfId: w.id, tasks, workers, strategy: getStrategy(name), graceMs: 60_000, now: NOW }));
+      const tasks = Array.from({ length: 20 }, (_, i) =>
+        task(`t${i}`, { priority: i % 3, createdAt: NOW - 100 + i, runAt: NOW - 100 + i }),
+      );
+      const plans = workers.map((w) =>
+        planClaims({ selfId: w.id, tasks, workers, strategy: getStrategy(name), graceMs: 60_000, now: NOW }),
+      );
       const all = plans.flatMap((p) => p.claim);
       expect(new Set(all).size).toBe(all.length);
       expect([...all].sort()).toEqual(tasks.map((x) => x.id).sort());
-      plans.forEach((plan, i) => expect(plan.claim.length).toBeLessThanOrEqual(workers[i]!.maxConcurrency - workers[i]!.activeTasks));
+      for (const [i, plan] of plans.entries())
+        expect(plan.claim.length).toBeLessThanOrEqual(workers[i]!.maxConcurrency - workers[i]!.activeTasks);
       // Everyone agrees on who gets what.
-      for (const plan of plans) expect(plan.decisions.map((d) => d.assignedTo)).toEqual(plans[0]!.decisions.map((d) => d.assignedTo));
+      for (const plan of plans)
+        expect(plan.decisions.map((d) => d.assignedTo)).toEqual(plans[0]!.decisions.map((d) => d.assignedTo));
     });
   }
 
   it("consumes capacity while planning (seed step 7) and never exceeds free slots", () => {
     const workers = [worker("w1", 0, 2), worker("w2", 0, 3)];
     const tasks = Array.from({ length: 8 }, (_, i) => task(`t${i}`));
-    const p1 = planClaims({ selfId: "w1", tasks, workers, strategy: getStrategy("least_loaded"), graceMs: 60_000, now: NOW });
-    const p2 = planClaims({ selfId: "w2", tasks, workers, strategy: getStrategy("least_loaded"), graceMs: 60_000, now: NOW });
+    const p1 = planClaims({
+      selfId: "w1",
+      tasks,
+      workers,
+      strategy: getStrategy("least_loaded"),
+      graceMs: 60_000,
+      now: NOW,
+    });
+    const p2 = planClaims({
+      selfId: "w2",
+      tasks,
+      workers,
+      strategy: getStrategy("least_loaded"),
+      graceMs: 60_000,
+      now: NOW,
+    });
     expect(p1.claim).toHaveLength(2);
     expect(p2.claim).toHaveLength(3);
     expect(p1.decisions.filter((d) => d.assignedTo === null)).toHaveLength(3);
@@ -32,14 +52,31 @@ describe("planClaims: assignment by agreement", () => {
   it("claims in priority order", () => {
     const workers = [worker("w1", 9, 10)];
     const tasks: BalancingTask[] = [task("low", { priority: -5 }), task("high", { priority: 50 }), task("mid")];
-    expect(planClaims({ selfId: "w1", tasks, workers, strategy: getStrategy("least_loaded"), graceMs: 60_000, now: NOW }).claim).toEqual(["high"]);
+    expect(
+      planClaims({ selfId: "w1", tasks, workers, strategy: getStrategy("least_loaded"), graceMs: 60_000, now: NOW })
+        .claim,
+    ).toEqual(["high"]);
   });
 
   it("tasks pinned to self are claimed by self only", () => {
     const workers = [worker("w1", 0), worker("w2", 9)];
     const tasks = [task("pinned", { pinnedWorkerId: "w2" })];
-    const p1 = planClaims({ selfId: "w1", tasks, workers, strategy: getStrategy("least_loaded"), graceMs: 0, now: NOW });
-    const p2 = planClaims({ selfId: "w2", tasks, workers, strategy: getStrategy("least_loaded"), graceMs: 0, now: NOW });
+    const p1 = planClaims({
+      selfId: "w1",
+      tasks,
+      workers,
+      strategy: getStrategy("least_loaded"),
+      graceMs: 0,
+      now: NOW,
+    });
+    const p2 = planClaims({
+      selfId: "w2",
+      tasks,
+      workers,
+      strategy: getStrategy("least_loaded"),
+      graceMs: 0,
+      now: NOW,
+    });
     expect(p1.claim).toEqual([]);
     expect(p2.claim).toEqual(["pinned"]);
     expect(p2.decisions[0]?.claimedBecause).toBe("pinned");
@@ -50,19 +87,38 @@ describe("planClaims: assignment by agreement", () => {
     const old = task("old", { createdAt: NOW - 10_000, runAt: NOW - 10_000 });
     const young = task("young", { createdAt: NOW - 10, runAt: NOW - 10 });
     const plans = Object.fromEntries(
-      workers.map((w) => [w.id, planClaims({ selfId: w.id, tasks: [old, young], workers, strategy: getStrategy("round_robin"), graceMs: 5000, now: NOW })]),
+      workers.map((w) => [
+        w.id,
+        planClaims({
+          selfId: w.id,
+          tasks: [old, young],
+          workers,
+          strategy: getStrategy("round_robin"),
+          graceMs: 5000,
+          now: NOW,
+        }),
+      ]),
     );
     expect(plans.w1!.claim).toContain("old");
     expect(plans.w2!.claim).toContain("old");
     expect(plans.w3!.claim).toEqual([]);
     const youngClaims = [...plans.w1!.claim, ...plans.w2!.claim].filter((id) => id === "young");
     expect(youngClaims).toHaveLength(1);
-    const graceClaims = Object.values(plans).flatMap((p) => p.decisions.filter((d) => d.claimedBecause === "grace").map((d) => d.taskId));
+    const graceClaims = Object.values(plans).flatMap((p) =>
+      p.decisions.filter((d) => d.claimedBecause === "grace").map((d) => d.taskId),
+    );
     expect(graceClaims).toEqual(["old"]);
   });
 
   it("a worker missing from the view (not yet registered) claims nothing", () => {
-    const plan = planClaims({ selfId: "ghost", tasks: [task("t", { runAt: 0 })], workers: [worker("w1", 0)], strategy: getStrategy("least_loaded"), graceMs: 0, now: NOW });
+    const plan = planClaims({
+      selfId: "ghost",
+      tasks: [task("t", { runAt: 0 })],
+      workers: [worker("w1", 0)],
+      strategy: getStrategy("least_loaded"),
+      graceMs: 0,
+      now: NOW,
+    });
     expect(plan.claim).toEqual([]);
   });
 });

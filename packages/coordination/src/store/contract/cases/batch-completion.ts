@@ -1,9 +1,9 @@
 import { expect, it } from "vitest";
-import { IllegalTransitionError, StaleFencingTokenError } from "../../../errors.js";
 import type { Lock } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
+import { IllegalTransitionError, StaleFencingTokenError } from "../../../errors.js";
 import type { CompletionOutcome, CompletionRequest, CoordinationStore } from "../../port.js";
-import { claimMeta, registration, taskInput, type ContractContext } from "../harness.js";
+import { type ContractContext, claimMeta, registration, taskInput } from "../harness.js";
 
 /**
  * `completeTasks` is optional on the port; callers fall back to one `completeTask` each. These
@@ -24,7 +24,9 @@ async function completeMany(store: CoordinationStore, items: CompletionRequest[]
 
 async function claimFresh(store: CoordinationStore, count: number): Promise<Array<{ task: Task; lock: Lock }>> {
   await store.registerWorker(registration("w-a"));
-  const created = await Promise.all(Array.from({ length: count }, () => store.createTask(taskInput(), "operator:test")));
+  const created = await Promise.all(
+    Array.from({ length: count }, () => store.createTask(taskInput(), "operator:test")),
+  );
   const claims = await store.claimTasks({ workerId: "w-a", taskIds: created.map((t) => t.id), metadata: claimMeta });
   if (claims.length !== count) throw new Error(`claimed ${claims.length} of ${count} fresh tasks`);
   return claims;
@@ -40,7 +42,12 @@ export function batchCompletionCases(ctx: ContractContext): void {
   it("completes a batch with per-item fencing: a stale token or a task no longer running refuses only that item", async () => {
     const store = ctx.store();
     const claims = await claimFresh(store, 4);
-    const [a, b, c, d] = [0, 1, 2, 3].map((i) => nth(claims, i)) as [(typeof claims)[number], (typeof claims)[number], (typeof claims)[number], (typeof claims)[number]];
+    const [a, b, c, d] = [0, 1, 2, 3].map((i) => nth(claims, i)) as [
+      (typeof claims)[number],
+      (typeof claims)[number],
+      (typeof claims)[number],
+      (typeof claims)[number],
+    ];
     await store.cancelTask(c.task.id, { actor: "operator:test", reason: "contract" });
     await store.forceReleaseLock(d.task.id, { actor: "operator:test", reason: "contract" });
 
@@ -82,7 +89,9 @@ export function batchCompletionCases(ctx: ContractContext): void {
     const refusal = outcomes[0]?.ok === false ? outcomes[0].error : null;
     expect(refusal instanceof IllegalTransitionError || refusal instanceof StaleFencingTokenError).toBe(true);
     expect(outcomes[1]).toMatchObject({ ok: true, task: { id: second.task.id, state: "succeeded" } });
-    const events = (await store.readEvents(fromId, 100)).filter((e) => e.taskId === first.task.id || e.taskId === second.task.id);
+    const events = (await store.readEvents(fromId, 100)).filter(
+      (e) => e.taskId === first.task.id || e.taskId === second.task.id,
+    );
     expect(events.filter((e) => e.taskId === first.task.id)).toEqual([]);
     expect(events.map((e) => e.kind)).toEqual(expect.arrayContaining(["task.succeeded", "lock.released"]));
   });

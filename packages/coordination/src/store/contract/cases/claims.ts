@@ -1,6 +1,14 @@
 import { expect, it } from "vitest";
 import { LeaseLostError } from "../../../errors.js";
-import { claimMeta, lockMeta, registration, rejectionOf, taskInput, waitForStoreTime, type ContractContext } from "../harness.js";
+import {
+  type ContractContext,
+  claimMeta,
+  lockMeta,
+  registration,
+  rejectionOf,
+  taskInput,
+  waitForStoreTime,
+} from "../harness.js";
 
 export function claimCases(ctx: ContractContext): void {
   it("claims a batch in one call, skipping locked, unclaimable, foreign-pinned, unsupported and missing tasks", async () => {
@@ -16,8 +24,21 @@ export function claimCases(ctx: ContractContext): void {
     const unsupported = await store.createTask(taskInput({ type: "other" }), "operator:test");
     const cancelled = await store.createTask(taskInput(), "operator:test");
     await store.cancelTask(cancelled.id, { actor: "operator:test", reason: "x" });
-    expect((await store.acquireLock({ taskId: locked.id, ownerId: "w-b", ttlMs: 60_000, metadata: lockMeta() })).acquired).toBe(true);
-    const ids = [free1.id, locked.id, delayed.id, pinnedElsewhere.id, "t_missing", unsupported.id, cancelled.id, pinnedHere.id, free2.id, free1.id];
+    expect(
+      (await store.acquireLock({ taskId: locked.id, ownerId: "w-b", ttlMs: 60_000, metadata: lockMeta() })).acquired,
+    ).toBe(true);
+    const ids = [
+      free1.id,
+      locked.id,
+      delayed.id,
+      pinnedElsewhere.id,
+      "t_missing",
+      unsupported.id,
+      cancelled.id,
+      pinnedHere.id,
+      free2.id,
+      free1.id,
+    ];
     const claims = await store.claimTasks({ workerId: "w-a", taskIds: ids, metadata: claimMeta });
     expect(claims.map((c) => c.task.id).sort()).toEqual([free1.id, free2.id, pinnedHere.id].sort());
     for (const { task, lock } of claims) {
@@ -43,7 +64,10 @@ export function claimCases(ctx: ContractContext): void {
     await store.acquireLock({ taskId: locked.id, ownerId: "w-b", ttlMs: 60_000, metadata: lockMeta() });
     const listed = await store.listClaimable({ types: ["demo"], workerId: "w-a", limit: 10 });
     expect(listed.map((t) => t.id)).toEqual([high.id, oldMid.id, newMid.id, low.id]);
-    expect((await store.listClaimable({ types: ["demo"], workerId: "w-a", limit: 2 })).map((t) => t.id)).toEqual([high.id, oldMid.id]);
+    expect((await store.listClaimable({ types: ["demo"], workerId: "w-a", limit: 2 })).map((t) => t.id)).toEqual([
+      high.id,
+      oldMid.id,
+    ]);
     expect(await store.listClaimable({ types: [], workerId: "w-a", limit: 10 })).toEqual([]);
   });
 
@@ -65,6 +89,8 @@ export function claimCases(ctx: ContractContext): void {
   it("refuses a batch claim from a worker without a lease", async () => {
     const store = ctx.store();
     const task = await store.createTask(taskInput(), "operator:test");
-    expect(await rejectionOf(store.claimTasks({ workerId: "w-nobody", taskIds: [task.id], metadata: claimMeta }))).toBeInstanceOf(LeaseLostError);
+    expect(
+      await rejectionOf(store.claimTasks({ workerId: "w-nobody", taskIds: [task.id], metadata: claimMeta })),
+    ).toBeInstanceOf(LeaseLostError);
   });
 }

@@ -1,9 +1,15 @@
 import { expect, it } from "vitest";
-import { LeaseLostError, StaleFencingTokenError } from "../../../errors.js";
 import type { Lock } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
-import type { ClaimRequest, CompleteAndClaimResult, CompletionOutcome, CompletionRequest, CoordinationStore } from "../../port.js";
-import { claimMeta, registration, rejectionOf, taskInput, type ContractContext } from "../harness.js";
+import { LeaseLostError, StaleFencingTokenError } from "../../../errors.js";
+import type {
+  ClaimRequest,
+  CompleteAndClaimResult,
+  CompletionOutcome,
+  CompletionRequest,
+  CoordinationStore,
+} from "../../port.js";
+import { type ContractContext, claimMeta, registration, rejectionOf, taskInput } from "../harness.js";
 
 type Claim = { task: Task; lock: Lock };
 
@@ -13,7 +19,10 @@ type Claim = { task: Task; lock: Lock };
  * hold a backend to the same outcomes either way, so they exercise the combined method
  * wherever a backend has it and the fallback where it does not.
  */
-async function completeAndClaim(store: CoordinationStore, req: { completions: CompletionRequest[]; claim: ClaimRequest }): Promise<CompleteAndClaimResult> {
+async function completeAndClaim(
+  store: CoordinationStore,
+  req: { completions: CompletionRequest[]; claim: ClaimRequest },
+): Promise<CompleteAndClaimResult> {
   if (store.completeAndClaim) return store.completeAndClaim(req);
   const outcomes = store.completeTasks
     ? await store.completeTasks(req.completions)
@@ -29,7 +38,9 @@ async function completeAndClaim(store: CoordinationStore, req: { completions: Co
 }
 
 async function claimNew(store: CoordinationStore, workerId: string, count: number): Promise<Claim[]> {
-  const created = await Promise.all(Array.from({ length: count }, () => store.createTask(taskInput(), "operator:test")));
+  const created = await Promise.all(
+    Array.from({ length: count }, () => store.createTask(taskInput(), "operator:test")),
+  );
   const claims = await store.claimTasks({ workerId, taskIds: created.map((t) => t.id), metadata: claimMeta });
   if (claims.length !== count) throw new Error(`claimed ${claims.length} of ${count} fresh tasks`);
   return claims;
@@ -63,7 +74,10 @@ export function completeAndClaimCases(ctx: ContractContext): void {
     });
 
     expect(result.outcomes).toHaveLength(3);
-    expect(result.outcomes[0]).toMatchObject({ ok: true, task: { id: ok.task.id, state: "succeeded", result: { n: 1 } } });
+    expect(result.outcomes[0]).toMatchObject({
+      ok: true,
+      task: { id: ok.task.id, state: "succeeded", result: { n: 1 } },
+    });
     expect(result.outcomes[1]?.ok === false && result.outcomes[1].error).toBeInstanceOf(StaleFencingTokenError);
     expect(result.outcomes[2]?.ok === false && result.outcomes[2].error).toBeInstanceOf(StaleFencingTokenError);
     expect(await store.getTask(ok.task.id)).toMatchObject({ state: "succeeded", result: { n: 1 } });
@@ -76,14 +90,25 @@ export function completeAndClaimCases(ctx: ContractContext): void {
     for (const { task, lock } of result.claimed) {
       expect(task).toMatchObject({ state: "running", workerId: "w-a", fencingToken: lock.token, attempts: 1 });
       expect(lock).toMatchObject({ taskId: task.id, ownerId: "w-a" });
-      expect(await store.getTask(task.id)).toMatchObject({ state: "running", workerId: "w-a", fencingToken: lock.token });
+      expect(await store.getTask(task.id)).toMatchObject({
+        state: "running",
+        workerId: "w-a",
+        fencingToken: lock.token,
+      });
       expect(await store.getLock(task.id)).toMatchObject({ ownerId: "w-a", token: lock.token });
     }
     // Held: another worker can neither lock nor claim them, and the foreign lock is untouched.
     const first = nth(result.claimed, 0);
-    const attempt = await store.acquireLock({ taskId: first.task.id, ownerId: "w-b", ttlMs: 60_000, metadata: { ...claimMeta, taskType: "demo" } });
+    const attempt = await store.acquireLock({
+      taskId: first.task.id,
+      ownerId: "w-b",
+      ttlMs: 60_000,
+      metadata: { ...claimMeta, taskType: "demo" },
+    });
     expect(attempt.acquired).toBe(false);
-    expect(await store.claimTasks({ workerId: "w-b", taskIds: result.claimed.map((c) => c.task.id), metadata: claimMeta })).toEqual([]);
+    expect(
+      await store.claimTasks({ workerId: "w-b", taskIds: result.claimed.map((c) => c.task.id), metadata: claimMeta }),
+    ).toEqual([]);
     expect(await store.getLock(foreign.task.id)).toMatchObject({ ownerId: "w-b", token: foreign.lock.token });
     // And the tokens handed out are the ones that complete them.
     const finished = await completeAndClaim(store, {

@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import { IllegalTransitionError, StaleFencingTokenError } from "../../../errors.js";
 import type { CoordinationStore } from "../../port.js";
-import { claimMeta, registration, taskInput, type ContractContext } from "../harness.js";
+import { type ContractContext, claimMeta, registration, taskInput } from "../harness.js";
 
 /**
  * Ending one attempt from several processes at once (the holder finishing while monitors
@@ -24,7 +24,9 @@ async function endEvents(store: CoordinationStore, taskId: string, expected: num
   const kinds = new Set(["task.succeeded", "task.failed", "task.dead"]);
   const deadline = performance.now() + 5000;
   for (;;) {
-    const ends = (await store.readEvents(0, 10_000)).filter((e) => e.taskId === taskId && kinds.has(e.kind)).map((e) => e.kind);
+    const ends = (await store.readEvents(0, 10_000))
+      .filter((e) => e.taskId === taskId && kinds.has(e.kind))
+      .map((e) => e.kind);
     if (ends.length >= expected || performance.now() > deadline) return ends;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -36,7 +38,9 @@ export function concurrentEndCases(ctx: ContractContext): void {
     const { taskId, token } = await claimedTask(harness.store);
     const monitors = [harness.store, await harness.openPeer(), await harness.openPeer()];
     const outcomes = await Promise.allSettled(
-      monitors.map((store, i) => store.failTask(taskId, token, { message: `monitor ${i}: owner lapsed`, retryable: true, retryDelayMs: 0 })),
+      monitors.map((store, i) =>
+        store.failTask(taskId, token, { message: `monitor ${i}: owner lapsed`, retryable: true, retryDelayMs: 0 }),
+      ),
     );
     const won = outcomes.filter((o) => o.status === "fulfilled");
     expect(won).toHaveLength(1);

@@ -1,13 +1,28 @@
 import { expect, it } from "vitest";
 import type { EventKind } from "../../../domain/events.js";
-import { claimMeta, expectValidationError, registration, taskInput, waitForStoreTime, type ContractContext } from "../harness.js";
+import {
+  type ContractContext,
+  claimMeta,
+  expectValidationError,
+  registration,
+  taskInput,
+  waitForStoreTime,
+} from "../harness.js";
 
 export function eventAndSettingCases(ctx: ContractContext): void {
   it("appends events with strictly increasing ids and reads them forward from an id", async () => {
     const store = ctx.store();
     const appended = [];
     for (let i = 0; i < 5; i++) {
-      appended.push(await store.appendEvent({ kind: "operator.action", taskId: null, workerId: null, actor: "operator:alice", data: { i } }));
+      appended.push(
+        await store.appendEvent({
+          kind: "operator.action",
+          taskId: null,
+          workerId: null,
+          actor: "operator:alice",
+          data: { i },
+        }),
+      );
     }
     for (let i = 1; i < appended.length; i++) expect(appended[i]?.id).toBeGreaterThan(appended[i - 1]?.id ?? Infinity);
     const second = appended[1];
@@ -25,12 +40,27 @@ export function eventAndSettingCases(ctx: ContractContext): void {
     if (!store.pruneEvents) return expect(store.pruneEvents).toBeUndefined();
     await store.registerWorker(registration("w-a"));
     const early = [];
-    for (let i = 0; i < 3; i++) early.push(await store.appendEvent({ kind: "worker.heartbeat", taskId: null, workerId: "w-a", actor: "w-a", data: { i } }));
-    const operator = await store.appendEvent({ kind: "operator.action", taskId: null, workerId: null, actor: "operator:alice", data: {} });
+    for (let i = 0; i < 3; i++)
+      early.push(
+        await store.appendEvent({ kind: "worker.heartbeat", taskId: null, workerId: "w-a", actor: "w-a", data: { i } }),
+      );
+    const operator = await store.appendEvent({
+      kind: "operator.action",
+      taskId: null,
+      workerId: null,
+      actor: "operator:alice",
+      data: {},
+    });
     await waitForStoreTime(ctx.harness(), operator.at + 1);
     const cutoff = await store.now();
     await waitForStoreTime(ctx.harness(), cutoff + 1);
-    const late = await store.appendEvent({ kind: "worker.heartbeat", taskId: null, workerId: "w-a", actor: "w-a", data: { i: 3 } });
+    const late = await store.appendEvent({
+      kind: "worker.heartbeat",
+      taskId: null,
+      workerId: "w-a",
+      actor: "w-a",
+      data: { i: 3 },
+    });
 
     expect(await store.pruneEvents({ kinds: ["worker.heartbeat"], before: cutoff, limit: 2 })).toBe(2);
     expect(await store.pruneEvents({ kinds: ["worker.heartbeat"], before: cutoff, limit: 10 })).toBe(1);
@@ -54,9 +84,18 @@ export function eventAndSettingCases(ctx: ContractContext): void {
     await store.completeTask(task.id, claim.lock.token);
     const events = (await store.readEvents(0, 1000)).filter((e) => e.taskId === task.id);
     const kinds = events.map((e) => e.kind);
-    const order: EventKind[] = ["task.created", "lock.acquired", "task.started", "task.result_stored", "task.succeeded"];
+    const order: EventKind[] = [
+      "task.created",
+      "lock.acquired",
+      "task.started",
+      "task.result_stored",
+      "task.succeeded",
+    ];
     const positions = order.map((kind) => kinds.indexOf(kind));
-    expect(positions.every((p) => p >= 0), `kinds: ${kinds.join(", ")}`).toBe(true);
+    expect(
+      positions.every((p) => p >= 0),
+      `kinds: ${kinds.join(", ")}`,
+    ).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
     for (let i = 1; i < events.length; i++) expect(events[i]?.id).toBeGreaterThan(events[i - 1]?.id ?? Infinity);
   });
@@ -74,8 +113,20 @@ export function eventAndSettingCases(ctx: ContractContext): void {
 
   it("rejects malformed events and reads, naming the field", async () => {
     const store = ctx.store();
-    await expectValidationError(store.appendEvent({ kind: "nope" as "operator.action", taskId: null, workerId: null, actor: "operator:alice", data: {} }), "kind");
-    await expectValidationError(store.appendEvent({ kind: "operator.action", taskId: null, workerId: null, actor: "", data: {} }), "actor");
+    await expectValidationError(
+      store.appendEvent({
+        kind: "nope" as "operator.action",
+        taskId: null,
+        workerId: null,
+        actor: "operator:alice",
+        data: {},
+      }),
+      "kind",
+    );
+    await expectValidationError(
+      store.appendEvent({ kind: "operator.action", taskId: null, workerId: null, actor: "", data: {} }),
+      "actor",
+    );
     await expectValidationError(store.readEvents(-1, 10), "afterId");
     await expectValidationError(store.readEvents(0, 0), "limit");
     await expectValidationError(store.setSetting("", "x", "operator:alice"), "key");

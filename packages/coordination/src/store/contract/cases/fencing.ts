@@ -2,10 +2,19 @@ import { expect, it } from "vitest";
 import type { AcquireResult, Lock } from "../../../domain/lock.js";
 import { StaleFencingTokenError } from "../../../errors.js";
 import type { CoordinationStore } from "../../port.js";
-import { claimMeta, lockMeta, registration, rejectionOf, taskInput, waitForStoreTime, type ContractContext } from "../harness.js";
+import {
+  type ContractContext,
+  claimMeta,
+  lockMeta,
+  registration,
+  rejectionOf,
+  taskInput,
+  waitForStoreTime,
+} from "../harness.js";
 
 function held(result: AcquireResult): Lock {
-  if (!result.acquired) throw new Error(`expected to acquire, but ${result.holder.ownerId} holds token ${result.holder.token}`);
+  if (!result.acquired)
+    throw new Error(`expected to acquire, but ${result.holder.ownerId} holds token ${result.holder.token}`);
   return result.lock;
 }
 
@@ -80,7 +89,11 @@ export function fencingCases(ctx: ContractContext): void {
     expect(await rejectionOf(store.startTask(task.id, old.token, "w-old"))).toBeInstanceOf(StaleFencingTokenError);
     const current = await acquire(store, task.id, "w-new");
     expect(await rejectionOf(store.startTask(task.id, old.token, "w-old"))).toBeInstanceOf(StaleFencingTokenError);
-    expect(await store.startTask(task.id, current.token, "w-new")).toMatchObject({ state: "running", workerId: "w-new", fencingToken: current.token });
+    expect(await store.startTask(task.id, current.token, "w-new")).toMatchObject({
+      state: "running",
+      workerId: "w-new",
+      fencingToken: current.token,
+    });
   });
 
   it("hands a force-released running attempt to the recoverer: the old holder is fenced out, the task's current token fails it", async () => {
@@ -96,7 +109,11 @@ export function fencingCases(ctx: ContractContext): void {
     const handed = await store.getTask(task.id);
     expect(handed?.state).toBe("running");
     expect(handed?.fencingToken).toBeGreaterThan(claim.lock.token);
-    const failed = await store.failTask(task.id, handed?.fencingToken ?? -1, { message: "worker w-a failed", retryable: true, retryDelayMs: 0 });
+    const failed = await store.failTask(task.id, handed?.fencingToken ?? -1, {
+      message: "worker w-a failed",
+      retryable: true,
+      retryDelayMs: 0,
+    });
     expect(failed.state).toBe("failed");
     const [reclaim] = await store.claimTasks({ workerId: "w-b", taskIds: [task.id], metadata: claimMeta });
     expect(reclaim?.lock.token).toBeGreaterThan(handed?.fencingToken ?? Infinity);
@@ -108,7 +125,11 @@ export function fencingCases(ctx: ContractContext): void {
     await store.registerWorker(registration("w-a"));
     const cancelled = await store.createTask(taskInput(), "operator:test");
     const requeued = await store.createTask(taskInput(), "operator:test");
-    const claims = await store.claimTasks({ workerId: "w-a", taskIds: [cancelled.id, requeued.id], metadata: claimMeta });
+    const claims = await store.claimTasks({
+      workerId: "w-a",
+      taskIds: [cancelled.id, requeued.id],
+      metadata: claimMeta,
+    });
     expect(claims).toHaveLength(2);
     const [c, r] = claims;
     if (!c || !r) return;
@@ -116,7 +137,9 @@ export function fencingCases(ctx: ContractContext): void {
     await store.requeueTask(requeued.id, { actor: "operator:test", reason: "move it" });
     expect(await rejectionOf(store.completeTask(cancelled.id, c.lock.token))).toBeInstanceOf(StaleFencingTokenError);
     expect(await rejectionOf(store.storeResult(requeued.id, r.lock.token, 1))).toBeInstanceOf(StaleFencingTokenError);
-    expect(await rejectionOf(store.failTask(requeued.id, r.lock.token, { message: "x", retryable: true, retryDelayMs: 0 }))).toBeInstanceOf(StaleFencingTokenError);
+    expect(
+      await rejectionOf(store.failTask(requeued.id, r.lock.token, { message: "x", retryable: true, retryDelayMs: 0 })),
+    ).toBeInstanceOf(StaleFencingTokenError);
     expect((await store.getTask(cancelled.id))?.state).toBe("cancelled");
     expect((await store.getTask(requeued.id))?.state).toBe("queued");
   });

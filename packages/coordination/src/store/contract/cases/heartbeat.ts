@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { IllegalTransitionError, LeaseLostError } from "../../../errors.js";
-import { claimMeta, registration, rejectionOf, taskInput, type ContractContext } from "../harness.js";
+import { type ContractContext, claimMeta, registration, rejectionOf, taskInput } from "../harness.js";
 
 export function heartbeatCases(ctx: ContractContext): void {
   it("moves ACTIVE ⇄ BUSY with reported load against capacity", async () => {
@@ -20,7 +20,12 @@ export function heartbeatCases(ctx: ContractContext): void {
     const store = ctx.store();
     await store.registerWorker(registration("w-a"));
     await store.registerWorker(registration("w-d"));
-    for (const id of ["w-a", "w-d"]) await store.transitionWorker(id, "STALE", { expectedFrom: ["ACTIVE", "BUSY", "DRAINING"], actor: "monitor:test", reason: "silent" });
+    for (const id of ["w-a", "w-d"])
+      await store.transitionWorker(id, "STALE", {
+        expectedFrom: ["ACTIVE", "BUSY", "DRAINING"],
+        actor: "monitor:test",
+        reason: "silent",
+      });
     await store.requestDrain("w-d", "operator:test");
     expect(await store.getWorker("w-d")).toMatchObject({ state: "STALE", drainRequested: true });
     expect((await store.heartbeat("w-a", { activeTasks: 0 })).state).toBe("ACTIVE");
@@ -44,12 +49,22 @@ export function heartbeatCases(ctx: ContractContext): void {
     await store.registerWorker(registration("w-a", { maxConcurrency: 1 }));
     await store.registerWorker(registration("w-b", { maxConcurrency: 1 }));
     await store.heartbeat("w-b", { activeTasks: 1 });
-    expect(await store.requestDrain("w-a", "operator:alice")).toMatchObject({ state: "DRAINING", drainRequested: true });
-    expect(await store.requestDrain("w-b", "operator:alice")).toMatchObject({ state: "DRAINING", drainRequested: true });
+    expect(await store.requestDrain("w-a", "operator:alice")).toMatchObject({
+      state: "DRAINING",
+      drainRequested: true,
+    });
+    expect(await store.requestDrain("w-b", "operator:alice")).toMatchObject({
+      state: "DRAINING",
+      drainRequested: true,
+    });
     expect((await store.requestDrain("w-a", "operator:alice")).state).toBe("DRAINING");
     expect((await store.heartbeat("w-a", { activeTasks: 1 })).state).toBe("DRAINING");
     expect((await store.heartbeat("w-a", { activeTasks: 0 })).state).toBe("DRAINING");
-    const resumed = await store.transitionWorker("w-a", "ACTIVE", { expectedFrom: ["DRAINING"], actor: "operator:alice", reason: "resume" });
+    const resumed = await store.transitionWorker("w-a", "ACTIVE", {
+      expectedFrom: ["DRAINING"],
+      actor: "operator:alice",
+      reason: "resume",
+    });
     expect(resumed).toMatchObject({ state: "ACTIVE", drainRequested: false });
     expect((await store.heartbeat("w-a", { activeTasks: 0 })).state).toBe("ACTIVE");
   });
@@ -75,7 +90,8 @@ export function heartbeatCases(ctx: ContractContext): void {
     const store = ctx.store();
     await store.registerWorker(registration("w-live"));
     await store.registerWorker(registration("w-gone"));
-    for (const to of ["STALE", "OFFLINE", "REMOVED"] as const) await store.transitionWorker("w-gone", to, { actor: "monitor:test", reason: "test" });
+    for (const to of ["STALE", "OFFLINE", "REMOVED"] as const)
+      await store.transitionWorker("w-gone", to, { actor: "monitor:test", reason: "test" });
     expect((await store.listWorkers()).map((w) => w.id)).toEqual(["w-live"]);
     expect((await store.listWorkers({ includeRemoved: true })).map((w) => w.id).sort()).toEqual(["w-gone", "w-live"]);
   });

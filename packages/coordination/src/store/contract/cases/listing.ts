@@ -1,7 +1,7 @@
 import { expect, it } from "vitest";
 import type { Task, TaskFilter } from "../../../domain/task.js";
 import type { CoordinationStore } from "../../port.js";
-import { claimMeta, expectValidationError, registration, taskInput, type ContractContext } from "../harness.js";
+import { type ContractContext, claimMeta, expectValidationError, registration, taskInput } from "../harness.js";
 
 async function listAll(store: CoordinationStore, filter: TaskFilter): Promise<Task[][]> {
   const pages: Task[][] = [];
@@ -19,7 +19,8 @@ export function listingCases(ctx: ContractContext): void {
   it("pages through every task exactly once", async () => {
     const store = ctx.store();
     const ids: string[] = [];
-    for (let i = 0; i < 7; i++) ids.push((await store.createTask(taskInput({ title: `job ${i}` }), "operator:test")).id);
+    for (let i = 0; i < 7; i++)
+      ids.push((await store.createTask(taskInput({ title: `job ${i}` }), "operator:test")).id);
     const pages = await listAll(store, { limit: 3 });
     expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
     const seen = pages.flat().map((t) => t.id);
@@ -31,8 +32,14 @@ export function listingCases(ctx: ContractContext): void {
   it("filters by state, type, worker and free-text search over id, title, type and params", async () => {
     const store = ctx.store();
     await store.registerWorker(registration("w-a"));
-    const invoice = await store.createTask(taskInput({ title: "Send invoice", params: { customer: "ACME-42" } }), "operator:test");
-    const report = await store.createTask(taskInput({ type: "other", title: "Nightly report", params: { customer: "Globex" } }), "operator:test");
+    const invoice = await store.createTask(
+      taskInput({ title: "Send invoice", params: { customer: "ACME-42" } }),
+      "operator:test",
+    );
+    const report = await store.createTask(
+      taskInput({ type: "other", title: "Nightly report", params: { customer: "Globex" } }),
+      "operator:test",
+    );
     const mail = await store.createTask(taskInput({ title: "Mail 100% done_ok", params: {} }), "operator:test");
     await store.claimTasks({ workerId: "w-a", taskIds: [invoice.id], metadata: claimMeta });
     const ids = async (filter: TaskFilter) => (await store.listTasks(filter)).items.map((t) => t.id).sort();

@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { NamespaceViolationError } from "../../../errors.js";
-import { expectValidationError, rejectionOf, type ContractContext } from "../harness.js";
+import { type ContractContext, expectValidationError, rejectionOf } from "../harness.js";
 
 export function memoryCases(ctx: ContractContext): void {
   it("orders writes by a store-assigned version: the last write wins", async () => {
@@ -10,7 +10,12 @@ export function memoryCases(ctx: ContractContext): void {
     const second = await store.memorySet("swarm/plan", { step: 2 }, "w-b");
     expect(other.version).toBeGreaterThan(first.version);
     expect(second.version).toBeGreaterThan(other.version);
-    expect(await store.memoryGet("swarm/plan")).toMatchObject({ key: "swarm/plan", value: { step: 2 }, version: second.version, writerId: "w-b" });
+    expect(await store.memoryGet("swarm/plan")).toMatchObject({
+      key: "swarm/plan",
+      value: { step: 2 },
+      version: second.version,
+      writerId: "w-b",
+    });
     expect((await store.memoryGet("global/flag"))?.value).toBe(true);
     expect(await store.memoryGet("swarm/nothing")).toBeNull();
   });

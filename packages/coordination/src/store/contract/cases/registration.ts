@@ -1,11 +1,22 @@
 import { expect, it } from "vitest";
 import { StaleFencingTokenError } from "../../../errors.js";
-import { claimMeta, expectValidationError, registration, rejectionOf, taskInput, type ContractContext } from "../harness.js";
+import {
+  type ContractContext,
+  claimMeta,
+  expectValidationError,
+  registration,
+  rejectionOf,
+  taskInput,
+} from "../harness.js";
 
 export function registrationCases(ctx: ContractContext): void {
   it("registers NEW → ACTIVE with the announced fields", async () => {
     const store = ctx.store();
-    const reg = registration("w-a", { labels: { region: "eu" }, supportedTaskTypes: ["demo"], healthUrl: "http://127.0.0.1:9100/health" });
+    const reg = registration("w-a", {
+      labels: { region: "eu" },
+      supportedTaskTypes: ["demo"],
+      healthUrl: "http://127.0.0.1:9100/health",
+    });
     const record = await store.registerWorker(reg);
     expect(record).toMatchObject({ ...reg, state: "ACTIVE", activeTasks: 0, drainRequested: false });
     expect(record.registeredAt).toBe(record.lastHeartbeatAt);
@@ -44,7 +55,8 @@ export function registrationCases(ctx: ContractContext): void {
   it("starts a fresh record when a REMOVED id re-registers", async () => {
     const store = ctx.store();
     await store.registerWorker(registration("w-a"));
-    for (const to of ["DRAINING", "REMOVED"] as const) await store.transitionWorker("w-a", to, { actor: "w-a", reason: "graceful" });
+    for (const to of ["DRAINING", "REMOVED"] as const)
+      await store.transitionWorker("w-a", to, { actor: "w-a", reason: "graceful" });
     expect((await store.registerWorker(registration("w-a"))).state).toBe("ACTIVE");
   });
 }

@@ -1,12 +1,21 @@
 import { expect, it } from "vitest";
 import type { NewTask } from "../../../domain/task.js";
 import { NotFoundError } from "../../../errors.js";
-import { claimMeta, expectValidationError, lockMeta, registration, rejectionOf, taskInput, type ContractContext } from "../harness.js";
+import {
+  type ContractContext,
+  claimMeta,
+  expectValidationError,
+  lockMeta,
+  registration,
+  rejectionOf,
+  taskInput,
+} from "../harness.js";
 
 export function validationCases(ctx: ContractContext): void {
   it("rejects malformed tasks, naming the field", async () => {
     const store = ctx.store();
-    const bad = (overrides: Record<string, unknown>) => store.createTask({ ...taskInput(), ...overrides } as NewTask, "operator:test");
+    const bad = (overrides: Record<string, unknown>) =>
+      store.createTask({ ...taskInput(), ...overrides } as NewTask, "operator:test");
     await expectValidationError(bad({ type: "Not A Type" }), "type");
     await expectValidationError(bad({ priority: 101 }), "priority");
     await expectValidationError(bad({ priority: 1.5 }), "priority");
@@ -21,25 +30,42 @@ export function validationCases(ctx: ContractContext): void {
     const store = ctx.store();
     await expectValidationError(store.registerWorker(registration("bad id!")), "id");
     await expectValidationError(store.registerWorker(registration("w-a", { maxConcurrency: 0 })), "maxConcurrency");
-    await expectValidationError(store.registerWorker(registration("w-a", { supportedTaskTypes: ["UPPER"] })), /^supportedTaskTypes/);
-    await expectValidationError(store.registerWorker(registration("w-a", { heartbeatIntervalMs: 5000, leaseMs: 1000 })), "leaseMs");
+    await expectValidationError(
+      store.registerWorker(registration("w-a", { supportedTaskTypes: ["UPPER"] })),
+      /^supportedTaskTypes/,
+    );
+    await expectValidationError(
+      store.registerWorker(registration("w-a", { heartbeatIntervalMs: 5000, leaseMs: 1000 })),
+      "leaseMs",
+    );
     expect(await store.getWorker("w-a")).toBeNull();
     await store.registerWorker(registration("w-a"));
     await expectValidationError(store.heartbeat("w-a", { activeTasks: -1 }), "activeTasks");
-    await expectValidationError(store.transitionWorker("w-a", "BOGUS" as "ACTIVE", { actor: "operator:test", reason: "x" }), "to");
+    await expectValidationError(
+      store.transitionWorker("w-a", "BOGUS" as "ACTIVE", { actor: "operator:test", reason: "x" }),
+      "to",
+    );
   });
 
   it("rejects malformed lock and task-transition inputs, naming the field", async () => {
     const store = ctx.store();
     await store.registerWorker(registration("w-a"));
     const task = await store.createTask(taskInput(), "operator:test");
-    await expectValidationError(store.acquireLock({ taskId: task.id, ownerId: "w-a", ttlMs: 0, metadata: lockMeta() }), "ttlMs");
+    await expectValidationError(
+      store.acquireLock({ taskId: task.id, ownerId: "w-a", ttlMs: 0, metadata: lockMeta() }),
+      "ttlMs",
+    );
     await expectValidationError(store.listClaimable({ types: ["demo"], workerId: "w-a", limit: 0 }), "limit");
     const [claim] = await store.claimTasks({ workerId: "w-a", taskIds: [task.id], metadata: claimMeta });
     if (!claim) throw new Error("claim must succeed");
-    await expectValidationError(store.failTask(task.id, claim.lock.token, { message: "x", retryable: true, retryDelayMs: -1 }), "retryDelayMs");
+    await expectValidationError(
+      store.failTask(task.id, claim.lock.token, { message: "x", retryable: true, retryDelayMs: -1 }),
+      "retryDelayMs",
+    );
     await expectValidationError(store.completeTask(task.id, claim.lock.token, { result: { n: 1n } }), "result");
     expect((await store.getTask(task.id))?.state).toBe("running");
-    expect(await rejectionOf(store.cancelTask("t_missing", { actor: "operator:test", reason: "x" }))).toBeInstanceOf(NotFoundError);
+    expect(await rejectionOf(store.cancelTask("t_missing", { actor: "operator:test", reason: "x" }))).toBeInstanceOf(
+      NotFoundError,
+    );
   });
 }

@@ -2,7 +2,7 @@ import { expect, it } from "vitest";
 import { canTransitionWorker, WORKER_STATES, type WorkerState } from "../../../domain/worker.js";
 import { IllegalTransitionError, NotFoundError } from "../../../errors.js";
 import type { CoordinationStore } from "../../port.js";
-import { registration, rejectionOf, waitForStoreTime, type ContractContext } from "../harness.js";
+import { type ContractContext, registration, rejectionOf, waitForStoreTime } from "../harness.js";
 
 /** Legal paths from a fresh registration (ACTIVE) to each stored state. NEW exists only before registration. */
 const PATH_TO: Record<Exclude<WorkerState, "NEW">, WorkerState[]> = {
@@ -43,7 +43,11 @@ export function workerTransitionCases(ctx: ContractContext): void {
   it("applies a conditional transition once when two monitors race", async () => {
     const store = ctx.store();
     await store.registerWorker(registration("w-a"));
-    const opts = { expectedFrom: ["ACTIVE", "BUSY", "DRAINING"] as WorkerState[], actor: "monitor:m", reason: "silent" };
+    const opts = {
+      expectedFrom: ["ACTIVE", "BUSY", "DRAINING"] as WorkerState[],
+      actor: "monitor:m",
+      reason: "silent",
+    };
     const outcomes = await Promise.allSettled([
       store.transitionWorker("w-a", "STALE", { ...opts, actor: "monitor:m1" }),
       store.transitionWorker("w-a", "STALE", { ...opts, actor: "monitor:m2" }),
@@ -53,14 +57,21 @@ export function workerTransitionCases(ctx: ContractContext): void {
     expect(rejected).toHaveLength(1);
     expect(rejected[0]?.reason).toBeInstanceOf(IllegalTransitionError);
     expect(await rejectionOf(store.transitionWorker("w-a", "STALE", opts))).toBeInstanceOf(IllegalTransitionError);
-    const toStale = (await store.readEvents(0, 1000)).filter((e) => e.kind === "worker.state_changed" && e.workerId === "w-a" && e.data.to === "STALE");
+    const toStale = (await store.readEvents(0, 1000)).filter(
+      (e) => e.kind === "worker.state_changed" && e.workerId === "w-a" && e.data.to === "STALE",
+    );
     expect(toStale).toHaveLength(1);
   });
 
   it("onlyIfLeaseExpired: refused while the lease is live, applied once it has run out", async () => {
     const store = ctx.store();
     await store.registerWorker(registration("w-a", { heartbeatIntervalMs: ctx.shortMs() / 3, leaseMs: ctx.shortMs() }));
-    const stale = { expectedFrom: ["ACTIVE"] as WorkerState[], onlyIfLeaseExpired: true, actor: "monitor:m", reason: "silent" };
+    const stale = {
+      expectedFrom: ["ACTIVE"] as WorkerState[],
+      onlyIfLeaseExpired: true,
+      actor: "monitor:m",
+      reason: "silent",
+    };
     expect(await rejectionOf(store.transitionWorker("w-a", "STALE", stale))).toBeInstanceOf(IllegalTransitionError);
     expect((await store.getWorker("w-a"))?.state).toBe("ACTIVE");
     await waitForStoreTime(ctx.harness(), (await store.getWorker("w-a"))!.lastHeartbeatAt + ctx.shortMs());
@@ -70,11 +81,17 @@ export function workerTransitionCases(ctx: ContractContext): void {
   it("refuses a transition whose expectedFrom does not hold, even if the table allows it", async () => {
     const store = ctx.store();
     await store.registerWorker(registration("w-a"));
-    expect(await rejectionOf(store.transitionWorker("w-a", "DRAINING", { expectedFrom: ["BUSY"], actor: "operator:test", reason: "x" }))).toBeInstanceOf(IllegalTransitionError);
+    expect(
+      await rejectionOf(
+        store.transitionWorker("w-a", "DRAINING", { expectedFrom: ["BUSY"], actor: "operator:test", reason: "x" }),
+      ),
+    ).toBeInstanceOf(IllegalTransitionError);
     expect((await store.getWorker("w-a"))?.state).toBe("ACTIVE");
   });
 
   it("reports a transition of an unknown worker as not found", async () => {
-    expect(await rejectionOf(ctx.store().transitionWorker("w-ghost", "STALE", { actor: "monitor:test", reason: "x" }))).toBeInstanceOf(NotFoundError);
+    expect(
+      await rejectionOf(ctx.store().transitionWorker("w-ghost", "STALE", { actor: "monitor:test", reason: "x" })),
+    ).toBeInstanceOf(NotFoundError);
   });
 }

@@ -17,7 +17,9 @@ const EVENT_INDEX_SLOTS = 2 ** 10;
 
 export function eventId(serverTimeIso: string, lane: 0 | 1, sourceId: number, index: number): number {
   const seconds = Math.floor(Date.parse(serverTimeIso) / 1000) - EPOCH_SECONDS;
-  return seconds * 2 ** 25 + lane * 2 ** 24 + (sourceId % SOURCE_SLOTS) * EVENT_INDEX_SLOTS + (index % EVENT_INDEX_SLOTS);
+  return (
+    seconds * 2 ** 25 + lane * 2 ** 24 + (sourceId % SOURCE_SLOTS) * EVENT_INDEX_SLOTS + (index % EVENT_INDEX_SLOTS)
+  );
 }
 
 /** Store-clock ms before which an event with this id's second is fully visible. */

@@ -24,7 +24,14 @@ export function foldMemory(records: StoredRecord[]): Map<string, MemoryEntry | {
       const current = latest.get(op.key);
       if (current && current.version >= version) return;
       if (op.del) latest.set(op.key, { deleted: true, version });
-      else latest.set(op.key, { key: op.key, value: op.value ?? null, version, writerId: op.writer, updatedAt: op.updatedAt ?? record.at });
+      else
+        latest.set(op.key, {
+          key: op.key,
+          value: op.value ?? null,
+          version,
+          writerId: op.writer,
+          updatedAt: op.updatedAt ?? record.at,
+        });
     });
   }
   return latest;

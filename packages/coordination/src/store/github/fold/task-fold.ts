@@ -86,13 +86,16 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
 
   /** Claims below this id were superseded by a claim-and-start that listed them as dead. */
   let floor = 0;
-  const isOpen = (claim: StoredRecord<ClaimRecord>): boolean => claim.id > barrier && claim.id > floor && !claim.record.end;
+  const isOpen = (claim: StoredRecord<ClaimRecord>): boolean =>
+    claim.id > barrier && claim.id > floor && !claim.record.end;
 
   for (const stored of records) {
     const record = stored.record;
     if (record.k === "claim") {
       const claim = stored as StoredRecord<ClaimRecord>;
-      const wins = record.auto ? autoClaimWins(claim, task, claims.filter(isOpen), barrier) : Boolean(record.start) && stored.id > barrier && isStartable(task.state);
+      const wins = record.auto
+        ? autoClaimWins(claim, task, claims.filter(isOpen), barrier)
+        : Boolean(record.start) && stored.id > barrier && isStartable(task.state);
       claims.push(claim);
       if (wins) {
         applied.add(stored.id);
@@ -124,16 +127,23 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
     }
   }
 
-  const openClaims = claims
-    .filter(isOpen)
-    .map((claim) => ({ stored: claim, lock: lockOf(task.id, claim), leaseLive: leaseLive(claim.record.owner, claim.record.inc) }));
+  const openClaims = claims.filter(isOpen).map((claim) => ({
+    stored: claim,
+    lock: lockOf(task.id, claim),
+    leaseLive: leaseLive(claim.record.owner, claim.record.inc),
+  }));
   const holder = openClaims.find((claim) => now < claim.lock.expiresAt && claim.leaseLive) ?? null;
   if (holder) lockSeq = Math.max(lockSeq, holder.stored.id);
   return { task, holder, openClaims, barrier, lockSeq: lockSeq === 0 ? null : lockSeq, applied };
 }
 
 /** Returns whether the op took effect. Revoking ops move the lock's fencing token to their own id. */
-function applyOp(task: Task, stored: StoredRecord<TaskOpRecord>, lockSeq: number, applyEnd: (end: AttemptEnd) => void): boolean {
+function applyOp(
+  task: Task,
+  stored: StoredRecord<TaskOpRecord>,
+  lockSeq: number,
+  applyEnd: (end: AttemptEnd) => void,
+): boolean {
   const op = stored.record;
   const touch = (): void => {
     task.updatedAt = Math.max(task.updatedAt, op.at);
@@ -188,7 +198,12 @@ export function lockOf(taskId: string, claim: StoredRecord<ClaimRecord>): Lock {
  * there, and each earlier open claim was read as dead by its author before posting (`over`).
  * A concurrent earlier claim is not in `over`, so of two racing claims only the lower can win.
  */
-function autoClaimWins(claim: StoredRecord<ClaimRecord>, task: Task, earlierOpen: Array<StoredRecord<ClaimRecord>>, barrier: number): boolean {
+function autoClaimWins(
+  claim: StoredRecord<ClaimRecord>,
+  task: Task,
+  earlierOpen: Array<StoredRecord<ClaimRecord>>,
+  barrier: number,
+): boolean {
   if (claim.id <= barrier || !isStartable(task.state)) return false;
   if (task.pinnedWorkerId !== null && task.pinnedWorkerId !== claim.record.owner) return false;
   const over = new Set(claim.record.over ?? []);

@@ -26,7 +26,11 @@ export function foldWorkers(records: StoredRecord[]): Map<string, WorkerView> {
       const reg = stored as StoredRecord<WorkerRecordPayload>;
       const id = reg.record.reg.id;
       const current = registrations.get(id);
-      if (!current || heartbeatAt(reg) > heartbeatAt(current) || (heartbeatAt(reg) === heartbeatAt(current) && reg.id < current.id)) {
+      if (
+        !current ||
+        heartbeatAt(reg) > heartbeatAt(current) ||
+        (heartbeatAt(reg) === heartbeatAt(current) && reg.id < current.id)
+      ) {
         registrations.set(id, reg);
       }
     } else if (stored.record.k === "wop") {
@@ -36,12 +40,21 @@ export function foldWorkers(records: StoredRecord[]): Map<string, WorkerView> {
   ops.sort((a, b) => a.id - b.id);
   const views = new Map<string, WorkerView>();
   for (const [id, registration] of registrations) {
-    views.set(id, foldWorker(registration, ops.filter((op) => op.record.worker === id)));
+    views.set(
+      id,
+      foldWorker(
+        registration,
+        ops.filter((op) => op.record.worker === id),
+      ),
+    );
   }
   return views;
 }
 
-function foldWorker(registration: StoredRecord<WorkerRecordPayload>, ops: Array<StoredRecord<WorkerOpRecord>>): WorkerView {
+function foldWorker(
+  registration: StoredRecord<WorkerRecordPayload>,
+  ops: Array<StoredRecord<WorkerOpRecord>>,
+): WorkerView {
   const payload = registration.record;
   let state: WorkerState = payload.state;
   let stateChangedAt = payload.stateChangedAt;
@@ -54,7 +67,8 @@ function foldWorker(registration: StoredRecord<WorkerRecordPayload>, ops: Array<
     const { to, expectedFrom, drain, onlyIfLeaseExpired } = op.record;
     if (expectedFrom && !expectedFrom.includes(state)) continue;
     // A heartbeat written after the monitor read (but before its op) wins: the op sees a live lease.
-    if (onlyIfLeaseExpired && op.record.at < heartbeatAt(registration) + payload.reg.leaseMs * payload.stretch) continue;
+    if (onlyIfLeaseExpired && op.record.at < heartbeatAt(registration) + payload.reg.leaseMs * payload.stretch)
+      continue;
     if (drain) {
       if (state === "REMOVED" || state === "OFFLINE") continue;
       drainRequested = true;
@@ -94,7 +108,10 @@ export function heartbeatAt(registration: StoredRecord<WorkerRecordPayload>): nu
   return Math.min(registration.record.at, Date.parse(registration.updatedAt) + 999);
 }
 
-export function leaseCheckFrom(views: Map<string, WorkerView>, now: number): (workerId: string, incarnation: string) => boolean {
+export function leaseCheckFrom(
+  views: Map<string, WorkerView>,
+  now: number,
+): (workerId: string, incarnation: string) => boolean {
   return (workerId, incarnation) => {
     const view = views.get(workerId);
     return view !== undefined && view.registration.record.inc === incarnation && isLeaseLive(view.record, now);

@@ -4,7 +4,14 @@ export interface BudgetSnapshot {
   primary: { limit: number | null; remaining: number | null; used: number | null; reset: number | null };
   byKind: { reads: number; notModified: number; writes: number; failed: number };
   /** `paced`: writes the store held back to stay within its share (and for how long in total). */
-  secondary: { writesLastMinute: number; writesLastHour: number; backoffUntil: number | null; hits: number; paced: number; pacedMs: number };
+  secondary: {
+    writesLastMinute: number;
+    writesLastHour: number;
+    backoffUntil: number | null;
+    hits: number;
+    paced: number;
+    pacedMs: number;
+  };
   effective: EffectiveBudget;
 }
 

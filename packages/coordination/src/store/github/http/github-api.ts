@@ -90,11 +90,13 @@ export class GithubApi {
   }
 
   async listIssueComments(issueNumber: number): Promise<GhComment[]> {
-    const raw = await withContext(`list comments of #${issueNumber}`, () => this.reader.listAll<RawComment>("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-      owner: this.owner,
-      repo: this.repo,
-      issue_number: issueNumber,
-    }));
+    const raw = await withContext(`list comments of #${issueNumber}`, () =>
+      this.reader.listAll<RawComment>("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        owner: this.owner,
+        repo: this.repo,
+        issue_number: issueNumber,
+      }),
+    );
     return raw.map(toComment);
   }
 
@@ -111,14 +113,26 @@ export class GithubApi {
   }
 
   async createIssue(input: { title: string; body: string; labels: string[] }): Promise<GhIssue> {
-    const response = await this.paced("other", () => withContext("create issue", () => this.client.request("POST /repos/{owner}/{repo}/issues", { owner: this.owner, repo: this.repo, ...input })));
+    const response = await this.paced("other", () =>
+      withContext("create issue", () =>
+        this.client.request("POST /repos/{owner}/{repo}/issues", { owner: this.owner, repo: this.repo, ...input }),
+      ),
+    );
     return toIssue(response.data as RawIssue);
   }
 
-  async updateIssue(issueNumber: number, patch: { title?: string; body?: string; state?: "open" | "closed"; labels?: string[] }): Promise<GhIssue> {
+  async updateIssue(
+    issueNumber: number,
+    patch: { title?: string; body?: string; state?: "open" | "closed"; labels?: string[] },
+  ): Promise<GhIssue> {
     const response = await this.paced("other", () =>
       withContext(`update issue #${issueNumber}`, () =>
-        this.client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", { owner: this.owner, repo: this.repo, issue_number: issueNumber, ...patch }),
+        this.client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+          owner: this.owner,
+          repo: this.repo,
+          issue_number: issueNumber,
+          ...patch,
+        }),
       ),
     );
     return toIssue(response.data as RawIssue);
@@ -127,7 +141,12 @@ export class GithubApi {
   async createComment(issueNumber: number, body: string): Promise<GhComment> {
     const response = await this.paced("other", () =>
       withContext(`comment on #${issueNumber}`, () =>
-        this.client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", { owner: this.owner, repo: this.repo, issue_number: issueNumber, body }),
+        this.client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+          owner: this.owner,
+          repo: this.repo,
+          issue_number: issueNumber,
+          body,
+        }),
       ),
     );
     return toComment(response.data as RawComment);
@@ -137,7 +156,12 @@ export class GithubApi {
   async updateComment(commentId: number, body: string, opts: { heartbeat?: boolean } = {}): Promise<GhComment> {
     const response = await this.paced(opts.heartbeat ? "heartbeat" : "other", () =>
       withContext(`update comment ${commentId}`, () =>
-        this.client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", { owner: this.owner, repo: this.repo, comment_id: commentId, body }),
+        this.client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+          owner: this.owner,
+          repo: this.repo,
+          comment_id: commentId,
+          body,
+        }),
       ),
     );
     return toComment(response.data as RawComment);

@@ -1,8 +1,8 @@
-import { Octokit } from "@octokit/rest";
+import { createHash } from "node:crypto";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
+import { Octokit } from "@octokit/rest";
 import Bottleneck from "bottleneck";
-import { createHash } from "node:crypto";
 import type { ResolvedGithubStoreOptions } from "../options.js";
 import type { BudgetMeter } from "./budget-meter.js";
 import type { ServerClock } from "./server-clock.js";
@@ -51,17 +51,27 @@ export function createGithubClient({ options, meter, clock }: CreateClientOption
     throttle: {
       id,
       retryAfterBaseValue: timing.retryAfterBaseMs,
-      write: timing.directDispatch ? directGroup() : new Bottleneck.Group({ maxConcurrent: 1, minTime: timing.writeMinTimeMs }),
-      notifications: timing.directDispatch ? directGroup() : new Bottleneck.Group({ maxConcurrent: 1, minTime: timing.notificationMinTimeMs }),
+      write: timing.directDispatch
+        ? directGroup()
+        : new Bottleneck.Group({ maxConcurrent: 1, minTime: timing.writeMinTimeMs }),
+      notifications: timing.directDispatch
+        ? directGroup()
+        : new Bottleneck.Group({ maxConcurrent: 1, minTime: timing.notificationMinTimeMs }),
       ...(timing.directDispatch ? { global: directGroup(), retryLimiter: directRetryLimiter() } : {}),
       onSecondaryRateLimit: (retryAfter, _request, _octokit, retryCount) => {
         meter.recordSecondaryLimit(retryAfter);
-        options.log?.("warn", "GitHub secondary rate limit hit; backing off", { retryAfterSeconds: retryAfter, retryCount });
+        options.log?.("warn", "GitHub secondary rate limit hit; backing off", {
+          retryAfterSeconds: retryAfter,
+          retryCount,
+        });
         return retryCount < timing.rateLimitRetries;
       },
       onRateLimit: (retryAfter, _request, _octokit, retryCount) => {
         meter.recordSecondaryLimit(retryAfter);
-        options.log?.("warn", "GitHub primary rate limit exhausted; waiting for reset", { retryAfterSeconds: retryAfter, retryCount });
+        options.log?.("warn", "GitHub primary rate limit exhausted; waiting for reset", {
+          retryAfterSeconds: retryAfter,
+          retryCount,
+        });
         return retryCount < timing.rateLimitRetries;
       },
     },

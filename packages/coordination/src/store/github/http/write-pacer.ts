@@ -91,7 +91,10 @@ export class WritePacer {
     const inMinute = this.writes.filter((write) => write.at > now - MINUTE);
     const others = this.writes.filter((write) => !write.heartbeat);
     // A write still in flight has no date yet: it cannot leave a window, so re-check soon.
-    return Math.max(untilRoom(inMinute, share.perMinute, MINUTE, now), untilRoom(others, share.otherPerHour, HOUR, now));
+    return Math.max(
+      untilRoom(inMinute, share.perMinute, MINUTE, now),
+      untilRoom(others, share.otherPerHour, HOUR, now),
+    );
   }
 }
 

@@ -161,7 +161,13 @@ export type MemoryRecord = z.infer<typeof memoryRecordSchema>;
 
 export const eventsRecordSchema = z.object({ k: z.literal("events"), ...base });
 
-export const settingRecordSchema = z.object({ k: z.literal("setting"), ...base, key: z.string(), value: z.string(), actor: z.string() });
+export const settingRecordSchema = z.object({
+  k: z.literal("setting"),
+  ...base,
+  key: z.string(),
+  value: z.string(),
+  actor: z.string(),
+});
 
 export const recordSchema = z.discriminatedUnion("k", [
   taskRecordSchema,

@@ -13,5 +13,7 @@ export interface AttemptFailure {
 export function failureEnd(task: Task, failure: AttemptFailure, now: number): AttemptEnd {
   const error = failure.message.slice(0, MAX_ERROR_CHARS);
   const retry = failure.retryable && task.attempts < task.maxAttempts;
-  return retry ? { state: "failed", at: now, error, runAt: now + failure.retryDelayMs } : { state: "dead", at: now, error };
+  return retry
+    ? { state: "failed", at: now, error, runAt: now + failure.retryDelayMs }
+    : { state: "dead", at: now, error };
 }

@@ -37,7 +37,9 @@ export async function settleClaims(
   const outcomes: SettleOutcome[] = [];
   for (const { taskId, claim } of posted) {
     const loaded = await reader.load(taskId);
-    const ours = (loaded?.view.openClaims ?? []).filter((c) => c.stored.record.n === claim.record.n).map((c) => c.stored);
+    const ours = (loaded?.view.openClaims ?? [])
+      .filter((c) => c.stored.record.n === claim.record.n)
+      .map((c) => c.stored);
     if (!ours.some((c) => c.id === claim.id)) ours.push(claim);
     // Our own claim is judged as of the moment we made it (lease checked just before, TTL
     // starting then), like an atomic acquire. If the lease or TTL ran out meanwhile the lock
@@ -49,10 +51,15 @@ export async function settleClaims(
     if (claim.record.auto) {
       // Claim-and-start: the fold decides which claim is the attempt; we won if it is ours
       // and still holds the lock (if our lease lapsed meanwhile, withdrawing undoes the start).
-      const attempt = view?.task.state === "running" ? ours.find((c) => c.id === view.task.fencingToken && view.applied.has(c.id)) : undefined;
+      const attempt =
+        view?.task.state === "running"
+          ? ours.find((c) => c.id === view.task.fencingToken && view.applied.has(c.id))
+          : undefined;
       kept = attempt && view?.holder?.stored.id === attempt.id ? attempt : null;
     } else {
-      const first = (view?.openClaims ?? []).find((c) => c.stored.record.n === claim.record.n || (now < c.lock.expiresAt && c.leaseLive));
+      const first = (view?.openClaims ?? []).find(
+        (c) => c.stored.record.n === claim.record.n || (now < c.lock.expiresAt && c.leaseLive),
+      );
       kept = first !== undefined && first.stored.record.n === claim.record.n ? first.stored : null;
     }
     const won = kept !== null;

@@ -2,17 +2,18 @@ import type { Lock, LockMetadata } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
 import { IllegalTransitionError, NotFoundError, StaleFencingTokenError, ValidationError } from "../../../errors.js";
 import { parseOrThrow } from "../../../validation.js";
+import { claimSchema, failureSchema, tokenSchema } from "../../port-schemas.js";
 import type { ClaimView, TaskView } from "../fold/task-fold.js";
 import type { GithubContext } from "../github-context.js";
 import { toJsonValue } from "../json-value.js";
 import type { AttemptEnd, ClaimRecord, EventEntry } from "../records/record-schemas.js";
 import type { StoredRecord } from "../repo-mirror.js";
-import { claimSchema, failureSchema, tokenSchema } from "../../port-schemas.js";
 
 /** GitHub claims stay at 100 tasks a batch: each posts one comment per task before its settle delay. */
 const githubClaimSchema = claimSchema.extend({ taskIds: claimSchema.shape.taskIds.max(100) });
+
 import type { WorkerStore } from "../worker-store.js";
-import { failureEnd, type AttemptFailure } from "./attempt-end.js";
+import { type AttemptFailure, failureEnd } from "./attempt-end.js";
 import { isClaimableFor } from "./claimable.js";
 import { settleClaims } from "./lock-settle.js";
 import type { TaskReader } from "./task-reader.js";
@@ -40,7 +41,8 @@ export class TaskAttempts {
     taskId = view.task.id;
     if (token !== view.lockSeq) throw new StaleFencingTokenError(taskId, token, view.lockSeq);
     const holder = view.holder;
-    if (!holder || holder.stored.id !== token || holder.lock.ownerId !== workerId) throw new StaleFencingTokenError(taskId, token, null);
+    if (!holder || holder.stored.id !== token || holder.lock.ownerId !== workerId)
+      throw new StaleFencingTokenError(taskId, token, null);
     // A claim-and-start that won is already the running attempt.
     if (view.applied.has(token) && view.task.state === "running" && view.task.fencingToken === token) return view.task;
     return this.startHeld(taskId, view, holder);
@@ -51,7 +53,11 @@ export class TaskAttempts {
    * settle delay covers the batch, and the fold of the re-read decides — the winning claim
    * is the start, so a claimed task costs one write until it ends.
    */
-  async claim(req: { workerId: string; taskIds: string[]; metadata: Omit<LockMetadata, "taskType"> }): Promise<Array<{ task: Task; lock: Lock }>> {
+  async claim(req: {
+    workerId: string;
+    taskIds: string[];
+    metadata: Omit<LockMetadata, "taskType">;
+  }): Promise<Array<{ task: Task; lock: Lock }>> {
     const { workerId, taskIds, metadata } = parseOrThrow(githubClaimSchema, req, "claim");
     const workers = await this.workers.views();
     const owner = this.workers.requireLiveLease(workers, workerId, this.ctx.now());
@@ -64,10 +70,27 @@ export class TaskAttempts {
       if (loaded.view.holder || !isClaimableFor(task, owner.record.supportedTaskTypes, workerId, loaded.now)) continue;
       const over = loaded.view.openClaims.map((open) => open.stored.id);
       const ev = [
-        this.ctx.entry("lock.acquired", { taskId: task.id, workerId, actor: workerId, data: { expiresAt: loaded.now + task.timeoutMs } }),
-        this.ctx.entry("task.started", { taskId: task.id, workerId, actor: workerId, data: { attempt: task.attempts + 1 } }),
+        this.ctx.entry("lock.acquired", {
+          taskId: task.id,
+          workerId,
+          actor: workerId,
+          data: { expiresAt: loaded.now + task.timeoutMs },
+        }),
+        this.ctx.entry("task.started", {
+          taskId: task.id,
+          workerId,
+          actor: workerId,
+          data: { attempt: task.attempts + 1 },
+        }),
       ];
-      const claim = await this.writer.postClaim(loaded.source.issueNumber, workerId, owner.registration.record.inc, task.timeoutMs, { ...metadata, taskType: task.type }, { over, ev });
+      const claim = await this.writer.postClaim(
+        loaded.source.issueNumber,
+        workerId,
+        owner.registration.record.inc,
+        task.timeoutMs,
+        { ...metadata, taskType: task.type },
+        { over, ev },
+      );
       posted.push({ taskId, claim });
     }
     const outcomes = await settleClaims(this.ctx, this.reader, this.writer, posted);
@@ -87,8 +110,19 @@ export class TaskAttempts {
     const value = toJsonValue(result ?? null, "result", MAX_RESULT_CHARS);
     const { view, attempt } = await this.fenceRunning(taskId, token, "result stored");
     taskId = view.task.id;
-    const next: ClaimRecord = { ...attempt.record, stored: { result: value, at: this.ctx.now() }, rev: attempt.record.rev + 1 };
-    const ev = [this.ctx.entry("task.result_stored", { taskId, workerId: view.task.workerId, actor: view.task.workerId ?? "unknown", data: { token } })];
+    const next: ClaimRecord = {
+      ...attempt.record,
+      stored: { result: value, at: this.ctx.now() },
+      rev: attempt.record.rev + 1,
+    };
+    const ev = [
+      this.ctx.entry("task.result_stored", {
+        taskId,
+        workerId: view.task.workerId,
+        actor: view.task.workerId ?? "unknown",
+        data: { token },
+      }),
+    ];
     if (this.writer.owns(attempt.id) && attempt.id === token) {
       await this.writer.patchClaim(attempt, next, ev, "stored a result");
     } else {
@@ -109,7 +143,12 @@ export class TaskAttempts {
     const end: AttemptEnd = { state: "succeeded", at: now, ...(value === undefined ? {} : { result: value }) };
     const workerId = view.task.workerId;
     const ev = [
-      this.ctx.entry("task.succeeded", { taskId, workerId, actor: workerId ?? "unknown", data: { token, attempt: view.task.attempts } }),
+      this.ctx.entry("task.succeeded", {
+        taskId,
+        workerId,
+        actor: workerId ?? "unknown",
+        data: { token, attempt: view.task.attempts },
+      }),
       this.ctx.entry("lock.released", { taskId, workerId, actor: workerId ?? "unknown", data: { token } }),
     ];
     await this.endAttempt(taskId, attempt, token, end, ev, workerId ?? "unknown");
@@ -133,7 +172,13 @@ export class TaskAttempts {
         taskId,
         workerId,
         actor: workerId ?? "unknown",
-        data: { attempt: view.task.attempts, maxAttempts: view.task.maxAttempts, error: end.error, retryable: failure.retryable, ...(end.runAt ? { runAt: end.runAt } : {}) },
+        data: {
+          attempt: view.task.attempts,
+          maxAttempts: view.task.maxAttempts,
+          error: end.error,
+          retryable: failure.retryable,
+          ...(end.runAt ? { runAt: end.runAt } : {}),
+        },
       }),
       this.ctx.entry("lock.released", { taskId, workerId, actor: workerId ?? "unknown", data: { token } }),
     ];
@@ -145,18 +190,32 @@ export class TaskAttempts {
 
   private async startHeld(taskId: string, view: TaskView, holder: ClaimView): Promise<Task> {
     const task = view.task;
-    if (task.state !== "queued" && task.state !== "failed") throw new IllegalTransitionError("task", taskId, task.state, "running");
+    if (task.state !== "queued" && task.state !== "failed")
+      throw new IllegalTransitionError("task", taskId, task.state, "running");
     if (task.pinnedWorkerId !== null && task.pinnedWorkerId !== holder.lock.ownerId) {
-      throw new ValidationError("workerId", `the worker task ${taskId} is pinned to (${task.pinnedWorkerId})`, holder.lock.ownerId);
+      throw new ValidationError(
+        "workerId",
+        `the worker task ${taskId} is pinned to (${task.pinnedWorkerId})`,
+        holder.lock.ownerId,
+      );
     }
     const now = this.ctx.now();
     const attempt = task.attempts + 1;
     const claim = holder.stored;
     const next: ClaimRecord = { ...claim.record, start: { at: now, attempt }, rev: claim.record.rev + 1 };
     const owner = holder.lock.ownerId;
-    const ev = [this.ctx.entry("task.started", { taskId, workerId: owner, actor: owner, data: { attempt, token: claim.id } })];
+    const ev = [
+      this.ctx.entry("task.started", { taskId, workerId: owner, actor: owner, data: { attempt, token: claim.id } }),
+    ];
     if (!claim.record.ev.some((entry) => entry.kind === "lock.acquired")) {
-      ev.unshift(this.ctx.entry("lock.acquired", { taskId, workerId: owner, actor: owner, data: { token: claim.id, expiresAt: holder.lock.expiresAt } }));
+      ev.unshift(
+        this.ctx.entry("lock.acquired", {
+          taskId,
+          workerId: owner,
+          actor: owner,
+          data: { token: claim.id, expiresAt: holder.lock.expiresAt },
+        }),
+      );
     }
     if (!this.writer.owns(claim.id)) throw new StaleFencingTokenError(taskId, claim.id, null);
     await this.writer.patchClaim(claim, next, ev, `runs attempt ${attempt}`);
@@ -164,7 +223,11 @@ export class TaskAttempts {
   }
 
   /** The fence for writes of a running attempt (same rule as every backend). */
-  private async fenceRunning(taskId: string, token: number, target: string): Promise<{ view: TaskView; attempt: StoredRecord<ClaimRecord> }> {
+  private async fenceRunning(
+    taskId: string,
+    token: number,
+    target: string,
+  ): Promise<{ view: TaskView; attempt: StoredRecord<ClaimRecord> }> {
     parseOrThrow(tokenSchema, token, "token");
     const { view } = await this.reader.require(taskId);
     taskId = view.task.id;
@@ -179,7 +242,10 @@ export class TaskAttempts {
   private attemptClaim(taskId: string, view: TaskView): StoredRecord<ClaimRecord> {
     const issue = this.reader.issueOf(taskId);
     const claims = (issue === null ? [] : this.ctx.mirror.recordsOf(issue)).filter(
-      (stored): stored is StoredRecord<ClaimRecord> => stored.record.k === "claim" && (stored.record.start !== undefined || stored.record.auto === true) && view.applied.has(stored.id),
+      (stored): stored is StoredRecord<ClaimRecord> =>
+        stored.record.k === "claim" &&
+        (stored.record.start !== undefined || stored.record.auto === true) &&
+        view.applied.has(stored.id),
     );
     const attempt = claims.at(-1);
     if (!attempt) throw new NotFoundError("lock", taskId);
@@ -191,7 +257,14 @@ export class TaskAttempts {
    * monitor failing a dead worker's task) posts an `end` op and waits to see it take effect,
    * because a concurrent end by the holder or another monitor may come first in the fold.
    */
-  private async endAttempt(taskId: string, attempt: StoredRecord<ClaimRecord>, token: number, end: AttemptEnd, ev: EventEntry[], actor: string): Promise<void> {
+  private async endAttempt(
+    taskId: string,
+    attempt: StoredRecord<ClaimRecord>,
+    token: number,
+    end: AttemptEnd,
+    ev: EventEntry[],
+    actor: string,
+  ): Promise<void> {
     if (attempt.id === token && this.writer.owns(attempt.id)) {
       await this.writer.endClaim(taskId, attempt, end, ev, actor);
       return;
@@ -199,6 +272,7 @@ export class TaskAttempts {
     const op = await this.writer.postOp(taskId, { op: "end", token, end, actor, reason: end.state, ev });
     await this.ctx.sleep(this.ctx.options.settleDelayMs);
     const { view } = await this.reader.require(taskId);
-    if (!view.applied.has(op.id)) throw new StaleFencingTokenError(taskId, token, view.task.state === "running" ? view.lockSeq : null);
+    if (!view.applied.has(op.id))
+      throw new StaleFencingTokenError(taskId, token, view.task.state === "running" ? view.lockSeq : null);
   }
 }

@@ -1,11 +1,11 @@
-import { newTaskSchema, type NewTask, type Task } from "../../../domain/task.js";
+import { type NewTask, newTaskSchema, type Task } from "../../../domain/task.js";
 import { parseOrThrow } from "../../../validation.js";
+import { operatorSchema } from "../../port-schemas.js";
 import { foldTask } from "../fold/task-fold.js";
 import type { GithubContext } from "../github-context.js";
 import { toJsonValue } from "../json-value.js";
 import type { TaskRecord } from "../records/record-schemas.js";
 import { renderTaskBody } from "../task-body.js";
-import { operatorSchema } from "../../port-schemas.js";
 import type { TaskReader } from "./task-reader.js";
 
 const MAX_PARAMS_CHARS = 24_000;
@@ -27,13 +27,21 @@ export async function createTask(ctx: GithubContext, reader: TaskReader, input: 
     pinnedWorkerId: task.pinnedWorkerId,
     affinityKey: task.affinityKey,
   };
-  const ev = [ctx.entry("task.created", { taskId: null, workerId: null, actor, data: { type: task.type, priority: task.priority, pinnedWorkerId: task.pinnedWorkerId } })];
+  const ev = [
+    ctx.entry("task.created", {
+      taskId: null,
+      workerId: null,
+      actor,
+      data: { type: task.type, priority: task.priority, pinnedWorkerId: task.pinnedWorkerId },
+    }),
+  ];
   const payload: TaskRecord = { k: "task", n: ctx.nonce(), at: now, ev, spec, actor };
   const body = renderTaskBody(ctx, payload);
   const labels = [`type:${task.type}`, `priority:${task.priority}`, "state:queued"];
   const issue = await ctx.createIssue("task", spec.title, body, labels);
   const source = reader.sourceOfIssue(issue.number);
-  if (!source) throw new Error(`task issue #${issue.number} failed verification (check SENTINEL_HMAC_SECRET and allowed authors)`);
+  if (!source)
+    throw new Error(`task issue #${issue.number} failed verification (check SENTINEL_HMAC_SECRET and allowed authors)`);
   // A new issue has no comments yet: fold without reading it back.
   return foldTask(source, [], ctx.now(), () => false).task;
 }

@@ -1,10 +1,10 @@
 import type { AcquireResult, Lock, LockMetadata } from "../../../domain/lock.js";
 import { LeaseLostError, NotFoundError, StaleFencingTokenError } from "../../../errors.js";
 import { parseOrThrow } from "../../../validation.js";
+import { acquireSchema, tokenSchema } from "../../port-schemas.js";
 import { lockOf } from "../fold/task-fold.js";
 import type { GithubContext } from "../github-context.js";
 import type { AttemptEnd } from "../records/record-schemas.js";
-import { acquireSchema, tokenSchema } from "../../port-schemas.js";
 import type { WorkerStore } from "../worker-store.js";
 import { settleClaims } from "./lock-settle.js";
 import type { TaskReader } from "./task-reader.js";
@@ -19,13 +19,24 @@ export class TaskLocks {
     private readonly writer: TaskWriter,
   ) {}
 
-  async acquire(req: { taskId: string; ownerId: string; ttlMs: number; metadata: LockMetadata }): Promise<AcquireResult> {
+  async acquire(req: {
+    taskId: string;
+    ownerId: string;
+    ttlMs: number;
+    metadata: LockMetadata;
+  }): Promise<AcquireResult> {
     const { ownerId, ttlMs, metadata } = parseOrThrow(acquireSchema, req, "lock");
     const loaded = await this.reader.require(req.taskId);
     const taskId = loaded.view.task.id;
     const owner = this.workers.requireLiveLease(loaded.workers, ownerId, loaded.now);
     if (loaded.view.holder) return { acquired: false, holder: loaded.view.holder.lock };
-    const claim = await this.writer.postClaim(loaded.source.issueNumber, ownerId, owner.registration.record.inc, ttlMs, metadata);
+    const claim = await this.writer.postClaim(
+      loaded.source.issueNumber,
+      ownerId,
+      owner.registration.record.inc,
+      ttlMs,
+      metadata,
+    );
     const [outcome] = await settleClaims(this.ctx, this.reader, this.writer, [{ taskId, claim }]);
     if (!outcome) throw new NotFoundError("task", taskId);
     // No extra write to announce the win: `lock.acquired` is recorded with the start (the usual next step).
@@ -46,7 +57,14 @@ export class TaskLocks {
     const claim = view.holder?.stored.id === token ? view.holder : view.openClaims.find((c) => c.stored.id === token);
     if (!claim) return;
     const end: AttemptEnd = { state: "released", at: now };
-    const ev = [this.ctx.entry("lock.released", { taskId, workerId: claim.lock.ownerId, actor: claim.lock.ownerId, data: { token } })];
+    const ev = [
+      this.ctx.entry("lock.released", {
+        taskId,
+        workerId: claim.lock.ownerId,
+        actor: claim.lock.ownerId,
+        data: { token },
+      }),
+    ];
     await this.writer.endClaim(taskId, claim.stored, end, ev, claim.lock.ownerId);
   }
 

@@ -2,11 +2,11 @@ import type { Lock } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
 import { IllegalTransitionError } from "../../../errors.js";
 import { parseOrThrow } from "../../../validation.js";
+import { operatorSchema, requeueSchema } from "../../port-schemas.js";
 import type { TaskView } from "../fold/task-fold.js";
 import type { GithubContext } from "../github-context.js";
 import { taskIdOf } from "../records/issue-kinds.js";
 import type { EventEntry } from "../records/record-schemas.js";
-import { operatorSchema, requeueSchema } from "../../port-schemas.js";
 import { failureEnd } from "./attempt-end.js";
 import type { TaskReader } from "./task-reader.js";
 import type { TaskWriter } from "./task-writer.js";
@@ -27,7 +27,12 @@ export class TaskOperatorOps {
     const { actor, reason } = parseOrThrow(operatorSchema, opts, "options");
     const { view } = await this.reader.require(taskId);
     taskId = view.task.id;
-    await this.writer.postOp(taskId, { op: "force-release", actor, reason, ev: this.revokeEntries(taskId, view, actor, reason) });
+    await this.writer.postOp(taskId, {
+      op: "force-release",
+      actor,
+      reason,
+      ev: this.revokeEntries(taskId, view, actor, reason),
+    });
     return view.holder?.lock ?? null;
   }
 
@@ -36,13 +41,20 @@ export class TaskOperatorOps {
     const { view } = await this.reader.require(taskId);
     taskId = view.task.id;
     const from = view.task.state;
-    if (from === "succeeded" || from === "dead" || from === "cancelled") throw new IllegalTransitionError("task", taskId, from, "cancelled");
-    const ev = [...this.revokeEntries(taskId, view, actor, `task cancelled: ${reason}`), this.ctx.entry("task.cancelled", { taskId, workerId: view.task.workerId, actor, data: { from, reason } })];
+    if (from === "succeeded" || from === "dead" || from === "cancelled")
+      throw new IllegalTransitionError("task", taskId, from, "cancelled");
+    const ev = [
+      ...this.revokeEntries(taskId, view, actor, `task cancelled: ${reason}`),
+      this.ctx.entry("task.cancelled", { taskId, workerId: view.task.workerId, actor, data: { from, reason } }),
+    ];
     await this.writer.postOp(taskId, { op: "cancel", actor, reason, ev });
     return this.relabelled(taskId);
   }
 
-  async requeue(taskId: string, opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean }): Promise<Task> {
+  async requeue(
+    taskId: string,
+    opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean },
+  ): Promise<Task> {
     const { actor, reason, pinnedWorkerId, resetAttempts } = parseOrThrow(requeueSchema, opts, "options");
     const { view } = await this.reader.require(taskId);
     taskId = view.task.id;
@@ -50,10 +62,22 @@ export class TaskOperatorOps {
     if (from === "succeeded") throw new IllegalTransitionError("task", taskId, from, "queued");
     const ev: EventEntry[] = [
       ...this.revokeEntries(taskId, view, actor, `task requeued: ${reason}`),
-      this.ctx.entry("task.requeued", { taskId, workerId: view.task.workerId, actor, data: { from, reason, resetAttempts: resetAttempts ?? false } }),
+      this.ctx.entry("task.requeued", {
+        taskId,
+        workerId: view.task.workerId,
+        actor,
+        data: { from, reason, resetAttempts: resetAttempts ?? false },
+      }),
     ];
     if (pinnedWorkerId !== undefined && pinnedWorkerId !== view.task.pinnedWorkerId) {
-      ev.push(this.ctx.entry("task.pinned", { taskId, workerId: pinnedWorkerId, actor, data: { pinnedWorkerId, previous: view.task.pinnedWorkerId } }));
+      ev.push(
+        this.ctx.entry("task.pinned", {
+          taskId,
+          workerId: pinnedWorkerId,
+          actor,
+          data: { pinnedWorkerId, previous: view.task.pinnedWorkerId },
+        }),
+      );
     }
     await this.writer.postOp(taskId, {
       op: "requeue",
@@ -79,12 +103,27 @@ export class TaskOperatorOps {
       if (task.state === "running" && task.workerId === workerId && task.fencingToken !== null) {
         const end = failureEnd(task, { message: reason, retryable: true, retryDelayMs: 0 }, this.ctx.now());
         const ev = [
-          this.ctx.entry("lock.force_released", { taskId, workerId, actor: workerId, data: { token: task.fencingToken, reason } }),
-          this.ctx.entry(end.state === "failed" ? "task.failed" : "task.dead", { taskId, workerId, actor: workerId, data: { attempt: task.attempts, maxAttempts: task.maxAttempts, error: end.error, retryable: true } }),
+          this.ctx.entry("lock.force_released", {
+            taskId,
+            workerId,
+            actor: workerId,
+            data: { token: task.fencingToken, reason },
+          }),
+          this.ctx.entry(end.state === "failed" ? "task.failed" : "task.dead", {
+            taskId,
+            workerId,
+            actor: workerId,
+            data: { attempt: task.attempts, maxAttempts: task.maxAttempts, error: end.error, retryable: true },
+          }),
         ];
         await this.writer.postOp(taskId, { op: "recover", token: task.fencingToken, end, actor: workerId, reason, ev });
       } else if (fresh.view.openClaims.some((claim) => claim.lock.ownerId === workerId)) {
-        await this.writer.postOp(taskId, { op: "force-release", actor: workerId, reason, ev: this.revokeEntries(taskId, fresh.view, workerId, reason) });
+        await this.writer.postOp(taskId, {
+          op: "force-release",
+          actor: workerId,
+          reason,
+          ev: this.revokeEntries(taskId, fresh.view, workerId, reason),
+        });
       }
     }
   }
@@ -100,6 +139,13 @@ export class TaskOperatorOps {
   private revokeEntries(taskId: string, view: TaskView, actor: string, reason: string): EventEntry[] {
     const holder = view.holder;
     if (!holder) return [];
-    return [this.ctx.entry("lock.force_released", { taskId, workerId: holder.lock.ownerId, actor, data: { token: holder.lock.token, reason } })];
+    return [
+      this.ctx.entry("lock.force_released", {
+        taskId,
+        workerId: holder.lock.ownerId,
+        actor,
+        data: { token: holder.lock.token, reason },
+      }),
+    ];
   }
 }

@@ -1,7 +1,7 @@
 import type { Page, Task, TaskFilter } from "../../../domain/task.js";
 import { parseOrThrow } from "../../../validation.js";
-import type { GithubContext } from "../github-context.js";
 import { claimableSchema, filterSchema } from "../../port-schemas.js";
+import type { GithubContext } from "../github-context.js";
 import { isClaimableFor } from "./claimable.js";
 import { decodeCursor, encodeCursor } from "./task-cursor.js";
 import type { TaskReader } from "./task-reader.js";
@@ -27,12 +27,21 @@ export class TaskQueries {
       .filter(({ task }) => !f.states || f.states.includes(task.state))
       .filter(({ task }) => !f.types || f.types.includes(task.type))
       .filter(({ task }) => !f.workerId || task.workerId === f.workerId)
-      .filter(({ task }) => !search || [task.id, task.title, task.type, JSON.stringify(task.params)].some((text) => text.toLowerCase().includes(search)))
+      .filter(
+        ({ task }) =>
+          !search ||
+          [task.id, task.title, task.type, JSON.stringify(task.params)].some((text) =>
+            text.toLowerCase().includes(search),
+          ),
+      )
       .sort((a, b) => b.number - a.number)
       .filter(({ number }) => after === null || number < after);
     const page = matches.slice(0, f.limit);
     const last = page.at(-1);
-    return { items: page.map(({ task }) => task), nextCursor: matches.length > f.limit && last ? encodeCursor(last.number) : null };
+    return {
+      items: page.map(({ task }) => task),
+      nextCursor: matches.length > f.limit && last ? encodeCursor(last.number) : null,
+    };
   }
 
   async listClaimable(opts: { types: string[]; workerId: string; limit: number }): Promise<Task[]> {
@@ -46,7 +55,12 @@ export class TaskQueries {
       if (view.holder) {
         // A loser's claim is deleted, but deletions never appear in `since` lists: re-read
         // the issue when an unstarted claim has outlived the settle window.
-        if (view.holder.stored.record.start || view.applied.has(view.holder.stored.id) || now - view.holder.lock.acquiredAt < 2 * this.ctx.options.settleDelayMs + 1000) continue;
+        if (
+          view.holder.stored.record.start ||
+          view.applied.has(view.holder.stored.id) ||
+          now - view.holder.lock.acquiredAt < 2 * this.ctx.options.settleDelayMs + 1000
+        )
+          continue;
         const fresh = await this.reader.load(view.task.id);
         if (!fresh || fresh.view.holder || !isClaimableFor(fresh.view.task, types, workerId, now)) continue;
         candidates.push({ number: source.issueNumber, task: fresh.view.task });

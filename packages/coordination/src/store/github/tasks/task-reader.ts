@@ -92,7 +92,10 @@ export class TaskReader {
   foldMirror(workers: Map<string, WorkerView>): Array<{ source: TaskSource; view: TaskView }> {
     const now = this.ctx.now();
     const lease = leaseCheckFrom(workers, now);
-    return this.sources().map((source) => ({ source, view: foldTask(source, this.ctx.mirror.recordsOf(source.issueNumber), now, lease) }));
+    return this.sources().map((source) => ({
+      source,
+      view: foldTask(source, this.ctx.mirror.recordsOf(source.issueNumber), now, lease),
+    }));
   }
 
   private cachedSource(taskId: string): TaskSource | null {

@@ -1,5 +1,5 @@
-import type { Task } from "../../../domain/task.js";
 import type { LockMetadata } from "../../../domain/lock.js";
+import type { Task } from "../../../domain/task.js";
 import { NotFoundError } from "../../../errors.js";
 import type { GithubContext } from "../github-context.js";
 import { PURPOSE_LABELS, SENTINEL_LABEL } from "../records/issue-kinds.js";
@@ -48,9 +48,23 @@ export class TaskWriter {
     meta: LockMetadata,
     autoStart?: { over: number[]; ev: EventEntry[] },
   ): Promise<StoredRecord<ClaimRecord>> {
-    const payload: ClaimRecord = { k: "claim", n: this.ctx.nonce(), at: this.ctx.now(), ev: autoStart?.ev ?? [], owner: ownerId, ttlMs, inc, meta, rev: 0 };
+    const payload: ClaimRecord = {
+      k: "claim",
+      n: this.ctx.nonce(),
+      at: this.ctx.now(),
+      ev: autoStart?.ev ?? [],
+      owner: ownerId,
+      ttlMs,
+      inc,
+      meta,
+      rev: 0,
+    };
     if (autoStart) Object.assign(payload, { auto: true, over: autoStart.over });
-    const posted = await this.ctx.post(issueNumber, payload, claimLine(payload, autoStart ? "claims and starts this task" : "claims this task"));
+    const posted = await this.ctx.post(
+      issueNumber,
+      payload,
+      claimLine(payload, autoStart ? "claims and starts this task" : "claims this task"),
+    );
     this.ownClaims.add(posted.id);
     return posted;
   }
@@ -66,7 +80,13 @@ export class TaskWriter {
   }
 
   /** End a claim: PATCH it into its outcome if it is ours, otherwise post an `end` op. */
-  async endClaim(taskId: string, claim: StoredRecord<ClaimRecord>, end: AttemptEnd, ev: EventEntry[], actor: string): Promise<void> {
+  async endClaim(
+    taskId: string,
+    claim: StoredRecord<ClaimRecord>,
+    end: AttemptEnd,
+    ev: EventEntry[],
+    actor: string,
+  ): Promise<void> {
     if (this.ownClaims.has(claim.id)) {
       const next: ClaimRecord = { ...claim.record, end, rev: claim.record.rev + 1 };
       await this.patchClaim(claim, next, ev, end.state === "released" ? "released the lock" : `finished: ${end.state}`);
@@ -87,13 +107,22 @@ export class TaskWriter {
   async mirrorLabels(task: Task): Promise<void> {
     const issue = this.reader.issueOf(task.id);
     if (issue === null) return;
-    const labels = [SENTINEL_LABEL, PURPOSE_LABELS.task, `type:${task.type}`, `priority:${task.priority}`, `state:${task.state}`];
+    const labels = [
+      SENTINEL_LABEL,
+      PURPOSE_LABELS.task,
+      `type:${task.type}`,
+      `priority:${task.priority}`,
+      `state:${task.state}`,
+    ];
     const closed = task.state === "succeeded" || task.state === "dead" || task.state === "cancelled";
     try {
       const updated = await this.ctx.api.updateIssue(issue, { labels, state: closed ? "closed" : "open" });
       this.ctx.mirror.noteIssue(updated);
     } catch (error) {
-      this.ctx.options.log?.("warn", "could not mirror task state to issue labels", { task: task.id, error: (error as Error).message });
+      this.ctx.options.log?.("warn", "could not mirror task state to issue labels", {
+        task: task.id,
+        error: (error as Error).message,
+      });
     }
   }
 }

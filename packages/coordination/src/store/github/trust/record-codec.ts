@@ -1,5 +1,5 @@
 import { BODY_LIMIT } from "../records/limits.js";
-import { signRecord, type RecordScope } from "./record-signature.js";
+import { type RecordScope, signRecord } from "./record-signature.js";
 
 const MARKER = "<!-- sentinel:v1 ";
 const BLOCK_RE = /<!-- sentinel:v1 (\{[\s\S]*?\}) -->/g;
@@ -18,7 +18,13 @@ export type DecodeOutcome =
  * hidden HTML comment. `<` and `>` inside the JSON are escaped so no value can close
  * the HTML comment early.
  */
-export function encodeRecord(secret: string, scope: RecordScope, humanLine: string, payload: Record<string, unknown>, extra = ""): string {
+export function encodeRecord(
+  secret: string,
+  scope: RecordScope,
+  humanLine: string,
+  payload: Record<string, unknown>,
+  extra = "",
+): string {
   const sig = signRecord(secret, scope, payload);
   const json = JSON.stringify({ p: payload, sig }).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
   const body = `${humanLine.replace(/<!--|-->/g, "")}${extra ? `\n\n${extra}` : ""}\n\n${MARKER}${json} -->`;
@@ -39,7 +45,8 @@ export function decodeRecord(body: string): DecodeOutcome {
   if (!json) return { ok: false, reason: "malformed" };
   try {
     const parsed: unknown = JSON.parse(json);
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) return { ok: false, reason: "malformed" };
+    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+      return { ok: false, reason: "malformed" };
     const { p, sig } = parsed as Record<string, unknown>;
     return { ok: true, envelope: { p, sig } };
   } catch {

@@ -69,7 +69,9 @@ export class TrustFilter {
     return { ...this.stats, rejected: { ...this.stats.rejected } };
   }
 
-  private judge(source: SignedSource): { ok: true; record: SentinelRecord } | { ok: false; reason: RejectReason | "plain" } {
+  private judge(
+    source: SignedSource,
+  ): { ok: true; record: SentinelRecord } | { ok: false; reason: RejectReason | "plain" } {
     if (!hasRecordMarker(source.body)) return { ok: false, reason: "plain" };
     if (!this.allowed.has(source.author.toLowerCase())) return { ok: false, reason: "author" };
     const decoded = decodeRecord(source.body);
