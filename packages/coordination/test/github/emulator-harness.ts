@@ -1,5 +1,6 @@
+import { Octokit } from "@octokit/rest";
 import { type Emulator, type EmulatorOptions, startEmulator } from "@sentinel/github-emulator";
-import { afterEach } from "vitest";
+import { afterEach, beforeEach } from "vitest";
 import { type GithubStore, type GithubStoreOptions, openGithubStore } from "../../src/store/github/index.js";
 
 export const OWNER = "acme";
@@ -88,4 +89,56 @@ export function openPerTest(): (
     store = await openTestStore(emulator, "bot-token", storeOptions);
     return { emulator, store };
   };
+}
+
+export interface StrangerSetup {
+  emulator: Emulator;
+  /** The store, writing as the allowed login `sentinel-bot`. */
+  store: GithubStore;
+  /** A client on the store's own login (an allowed author without the secret). */
+  bot: Octokit;
+  /** A client for `mallory`, who may read and comment but is not a collaborator. */
+  mallory: Octokit;
+}
+
+/**
+ * For attack tests: before each test an emulator with the store's login and a stranger, a
+ * store and a client for each login; closed after each test. Returns the current setup.
+ */
+export function withStranger(): () => StrangerSetup {
+  let setup: StrangerSetup | null = null;
+  beforeEach(async () => {
+    const emulator = await startTestEmulator({
+      users: [
+        { login: "sentinel-bot", token: "bot-token" },
+        { login: "mallory", token: "mallory-token", collaborator: false },
+      ],
+    });
+    setup = {
+      emulator,
+      store: await openTestStore(emulator),
+      bot: new Octokit({ auth: "bot-token", baseUrl: emulator.url }),
+      mallory: new Octokit({ auth: "mallory-token", baseUrl: emulator.url }),
+    };
+  });
+  afterEach(async () => {
+    await setup?.store.close();
+    await setup?.emulator.close();
+    setup = null;
+  });
+  return () => {
+    if (!setup) throw new Error("withStranger(): use the setup inside a test");
+    return setup;
+  };
+}
+
+/** Post a comment as the client's login; returns its id. */
+export async function postComment(octokit: Octokit, issue: number, body: string): Promise<number> {
+  const { data } = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+    owner: OWNER,
+    repo: REPO,
+    issue_number: issue,
+    body,
+  });
+  return Number(data.id);
 }

@@ -1,35 +1,14 @@
-import { Octokit } from "@octokit/rest";
-import type { Emulator } from "@sentinel/github-emulator";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { claimMeta, registration, taskInput } from "../../src/store/contract/harness.js";
-import type { GithubStore } from "../../src/store/github/index.js";
 import { encodeRecord } from "../../src/store/github/trust/record-codec.js";
 import { TrustFilter } from "../../src/store/github/trust/trust-filter.js";
-import { OWNER, openTestStore, REPO, SECRET, startTestEmulator } from "./emulator-harness.js";
+import { OWNER, postComment, REPO, SECRET, withStranger } from "./emulator-harness.js";
 
-let emulator: Emulator;
-let store: GithubStore;
-let mallory: Octokit;
-let bot: Octokit;
-
-beforeEach(async () => {
-  emulator = await startTestEmulator({
-    users: [
-      { login: "sentinel-bot", token: "bot-token" },
-      { login: "mallory", token: "mallory-token", collaborator: false },
-    ],
-  });
-  store = await openTestStore(emulator);
-  mallory = new Octokit({ auth: "mallory-token", baseUrl: emulator.url });
-  bot = new Octokit({ auth: "bot-token", baseUrl: emulator.url });
-});
-afterEach(async () => {
-  await store.close();
-  await emulator.close();
-});
+const setup = withStranger();
 
 /** The issue that holds a task: its signed spec carries the nonce the task id is made of. */
 const issueOf = (taskId: string): number => {
+  const { emulator } = setup();
   const nonce = taskId.replace("gh-", "");
   const issue = emulator.state
     .repo(OWNER, REPO)
@@ -54,17 +33,8 @@ function claimPayload(owner: string): Record<string, unknown> {
   };
 }
 
-async function comment(octokit: Octokit, issue: number, body: string): Promise<number> {
-  const { data } = await octokit.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-    owner: OWNER,
-    repo: REPO,
-    issue_number: issue,
-    body,
-  });
-  return Number(data.id);
-}
-
 function issueNumbers(): { registry: number; memory: number } {
+  const { emulator } = setup();
   const issues = emulator.state.repo(OWNER, REPO)?.visibleIssues() ?? [];
   const find = (label: string) => issues.find((i) => i.labels.includes(label))?.number ?? -1;
   return { registry: find("sentinel:registry"), memory: find("sentinel:memory") };
@@ -72,6 +42,7 @@ function issueNumbers(): { registry: number; memory: number } {
 
 describe("trust: forged, unsigned, wrong-key, replayed and edited records", () => {
   it("accepts none of them as coordination data, counts each once and keeps working", async () => {
+    const { store, bot, mallory } = setup();
     await store.registerWorker(registration("w-real"));
     await store.memorySet("swarm/plan", { step: 1 }, "w-real");
     const victim = await store.createTask(taskInput(), "operator:test");
@@ -81,13 +52,13 @@ describe("trust: forged, unsigned, wrong-key, replayed and edited records", () =
 
     // A stranger (not an allowed author) posts well-formed records: unsigned, wrong key, and a correct signature.
     const unsignedBody = `looks legit\n\n<!-- sentinel:v1 ${JSON.stringify({ p: claimPayload("w-evil") })} -->`;
-    await comment(mallory, taskIssue, unsignedBody);
-    await comment(
+    await postComment(mallory, taskIssue, unsignedBody);
+    await postComment(
       mallory,
       taskIssue,
       encodeRecord("wrong-key-wrong-key-wrong", { issue: taskIssue, kind: "claim" }, "claim", claimPayload("w-evil")),
     );
-    await comment(
+    await postComment(
       mallory,
       taskIssue,
       encodeRecord(SECRET, { issue: taskIssue, kind: "claim" }, "claim", claimPayload("w-evil")),
@@ -108,7 +79,7 @@ describe("trust: forged, unsigned, wrong-key, replayed and edited records", () =
       rev: 0,
       stretch: 1,
     };
-    await comment(
+    await postComment(
       mallory,
       registry,
       encodeRecord("wrong-key-wrong-key-wrong", { issue: registry, kind: "worker" }, "registration", fakeWorker),
@@ -120,10 +91,10 @@ describe("trust: forged, unsigned, wrong-key, replayed and edited records", () =
       ev: [],
       ops: [{ key: "swarm/plan", value: { step: 666 }, writer: "w-evil" }],
     };
-    await comment(mallory, memory, encodeRecord(SECRET, { issue: memory, kind: "mem" }, "memory", fakeMemory));
+    await postComment(mallory, memory, encodeRecord(SECRET, { issue: memory, kind: "mem" }, "memory", fakeMemory));
 
     // An allowed author's comments that must still be refused: unsigned, replayed from another issue, truncated, hand-edited.
-    await comment(bot, taskIssue, unsignedBody);
+    await postComment(bot, taskIssue, unsignedBody);
     const [claimed] = await store.claimTasks({ workerId: "w-real", taskIds: [other.id], metadata: claimMeta });
     if (!claimed) throw new Error("the real worker must claim the other task");
     const original =
@@ -134,9 +105,9 @@ describe("trust: forged, unsigned, wrong-key, replayed and edited records", () =
           comment_id: claimed.lock.token,
         })
       ).data.body ?? "";
-    await comment(bot, taskIssue, original);
-    await comment(bot, taskIssue, original.slice(0, original.length - 40));
-    await comment(
+    await postComment(bot, taskIssue, original);
+    await postComment(bot, taskIssue, original.slice(0, original.length - 40));
+    await postComment(
       bot,
       memory,
       encodeRecord(SECRET, { issue: memory, kind: "mem" }, "memory", fakeMemory).replace("666", "667"),

@@ -2,3 +2,14 @@
 export const BODY_LIMIT = 65_536;
 /** Room left for the human-readable line and the envelope around a payload. */
 export const PAYLOAD_LIMIT = 60_000;
+/**
+ * Deepest nesting of a caller's JSON value (task parameters, results, memory values). The
+ * store refuses deeper values on write, so everything it writes stays readable.
+ */
+export const VALUE_DEPTH_LIMIT = 24;
+/**
+ * Deepest nesting of a whole record envelope a reader will look at: a value at its limit
+ * sits at most 5 levels inside the envelope (`{p:{ev:[{data:{…}}]}}`), plus slack. Anything
+ * deeper is refused before any recursive work (canonical JSON, schema checks) touches it.
+ */
+export const RECORD_DEPTH_LIMIT = VALUE_DEPTH_LIMIT + 8;

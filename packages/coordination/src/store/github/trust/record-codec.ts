@@ -1,4 +1,5 @@
-import { BODY_LIMIT } from "../records/limits.js";
+import { BODY_LIMIT, RECORD_DEPTH_LIMIT } from "../records/limits.js";
+import { exceedsJsonDepth } from "./json-depth.js";
 import { type RecordScope, signRecord } from "./record-signature.js";
 
 const MARKER = "<!-- sentinel:v1 ";
@@ -11,7 +12,7 @@ export interface RawEnvelope {
 
 export type DecodeOutcome =
   | { ok: true; envelope: RawEnvelope }
-  | { ok: false; reason: "none" | "malformed" | "oversized" | "ambiguous" };
+  | { ok: false; reason: "none" | "malformed" | "oversized" | "ambiguous" | "tooDeep" };
 
 /**
  * A record as a comment: a short line people can read, then the machine payload in a
@@ -43,6 +44,8 @@ export function decodeRecord(body: string): DecodeOutcome {
   if (blocks.length > 1) return { ok: false, reason: "ambiguous" };
   const json = blocks[0]?.[1];
   if (!json) return { ok: false, reason: "malformed" };
+  // Checked before parsing: everything after (canonical JSON, the schema) recurses per level.
+  if (exceedsJsonDepth(json, RECORD_DEPTH_LIMIT)) return { ok: false, reason: "tooDeep" };
   try {
     const parsed: unknown = JSON.parse(json);
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))

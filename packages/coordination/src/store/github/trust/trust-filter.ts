@@ -2,12 +2,18 @@ import type { GithubStoreLog } from "../options.js";
 import { recordSchema, type SentinelRecord } from "../records/record-schemas.js";
 import { decodeRecord, hasRecordMarker } from "./record-codec.js";
 import { verifyRecord } from "./record-signature.js";
+import { type RefusalCount, RefusalCounter } from "./refusal-counter.js";
 
-export type RejectReason = "author" | "unsigned" | "badSignature" | "malformed" | "oversized";
+export const REJECT_REASONS = ["author", "unsigned", "badSignature", "malformed", "oversized", "tooDeep"] as const;
+export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export interface TrustStats {
   accepted: number;
   rejected: Record<RejectReason, number>;
+  /** Comment versions refused as coordination data, all reasons together. */
+  refused: number;
+  /** The same refusals by author and reason (the busiest authors; the rest under "(others)"). */
+  refusedBy: RefusalCount[];
   /** Comments without a sentinel payload (people talking on an issue): not data, not an attack. */
   ignoredPlain: number;
 }
@@ -21,19 +27,21 @@ export interface SignedSource {
   updatedAt: string;
 }
 
+type Judgement = { ok: true; record: SentinelRecord } | { ok: false; reason: RejectReason | "plain" };
+
 /**
  * Invariant 8: a comment is coordination data only if its author is allowed AND its payload
  * carries a valid HMAC over (issue, kind, payload). Everything else is ignored, counted once
- * per comment version and logged once — it never throws and never becomes a record.
+ * per comment version and logged once per comment — it never throws and never becomes a record.
+ * Size and depth are checked before any recursive work, so no body can exhaust the stack.
  */
 export class TrustFilter {
   private readonly allowed: Set<string>;
-  private readonly seen = new Set<string>();
-  private readonly stats: TrustStats = {
-    accepted: 0,
-    rejected: { author: 0, unsigned: 0, badSignature: 0, malformed: 0, oversized: 0 },
-    ignoredPlain: 0,
-  };
+  private readonly seenVersions = new Set<string>();
+  private readonly loggedComments = new Set<string>();
+  private readonly refusals = new RefusalCounter<RejectReason>(REJECT_REASONS);
+  private accepted = 0;
+  private ignoredPlain = 0;
 
   constructor(
     private readonly secret: string,
@@ -44,15 +52,17 @@ export class TrustFilter {
   }
 
   accept(source: SignedSource): SentinelRecord | null {
+    const outcome = this.judgeSafely(source);
     const versionKey = `${source.issue}:${source.id}:${source.updatedAt}:${source.body.length}`;
-    const outcome = this.judge(source);
-    const first = !this.seen.has(versionKey);
-    if (first) {
-      this.seen.add(versionKey);
-      if (outcome.ok) this.stats.accepted += 1;
-      else if (outcome.reason === "plain") this.stats.ignoredPlain += 1;
-      else {
-        this.stats.rejected[outcome.reason] += 1;
+    if (this.seenVersions.has(versionKey)) return outcome.ok ? outcome.record : null;
+    this.seenVersions.add(versionKey);
+    if (outcome.ok) this.accepted += 1;
+    else if (outcome.reason === "plain") this.ignoredPlain += 1;
+    else {
+      this.refusals.add(source.author, outcome.reason);
+      const commentKey = `${source.issue}:${source.id}`;
+      if (!this.loggedComments.has(commentKey)) {
+        this.loggedComments.add(commentKey);
         // Never log the body or the signature: only where it was and why it was refused.
         this.log?.("warn", "ignored an untrusted sentinel record", {
           reason: outcome.reason,
@@ -66,18 +76,33 @@ export class TrustFilter {
   }
 
   snapshot(): TrustStats {
-    return { ...this.stats, rejected: { ...this.stats.rejected } };
+    const { byReason, total, byAuthor } = this.refusals.snapshot();
+    return {
+      accepted: this.accepted,
+      rejected: byReason,
+      refused: total,
+      refusedBy: byAuthor,
+      ignoredPlain: this.ignoredPlain,
+    };
   }
 
-  private judge(
-    source: SignedSource,
-  ): { ok: true; record: SentinelRecord } | { ok: false; reason: RejectReason | "plain" } {
+  /** A reader must never fail because of what someone wrote: anything unforeseen is a malformed record. */
+  private judgeSafely(source: SignedSource): Judgement {
+    try {
+      return this.judge(source);
+    } catch {
+      return { ok: false, reason: "malformed" };
+    }
+  }
+
+  private judge(source: SignedSource): Judgement {
     if (!hasRecordMarker(source.body)) return { ok: false, reason: "plain" };
     if (!this.allowed.has(source.author.toLowerCase())) return { ok: false, reason: "author" };
     const decoded = decodeRecord(source.body);
     if (!decoded.ok) {
       if (decoded.reason === "none") return { ok: false, reason: "plain" };
-      return { ok: false, reason: decoded.reason === "oversized" ? "oversized" : "malformed" };
+      if (decoded.reason === "ambiguous") return { ok: false, reason: "malformed" };
+      return { ok: false, reason: decoded.reason };
     }
     const { p, sig } = decoded.envelope;
     if (typeof sig !== "string" || sig.length === 0) return { ok: false, reason: "unsigned" };
