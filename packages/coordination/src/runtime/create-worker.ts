@@ -1,9 +1,9 @@
 import type { WorkerHealth } from "../observability/health-server.js";
 import type { WorkerMetrics } from "../observability/worker-metrics.js";
+import { WorkerAlreadyStartedError } from "./runtime-errors.js";
 import { drainWorker } from "./worker/drain-worker.js";
-import { abortRunningTasks } from "./worker/running-tasks.js";
-import { startWorker } from "./worker/start-worker.js";
-import { createWorkerContext } from "./worker/worker-context.js";
+import { type StartedWorker, startWorker } from "./worker/start-worker.js";
+import { createWorkerCore } from "./worker/worker-core.js";
 import { describeHealth } from "./worker/worker-health.js";
 import type { WorkerOptions, WorkerRuntimeState } from "./worker-options.js";
 
@@ -31,32 +31,63 @@ export interface Worker {
 /**
  * A headless worker: init config → load modules → connect store → register → start
  * heartbeat → subscribe memory → ready → process tasks (seed "Worker Lifecycle"). The parts
- * live in ./worker: start-worker (lifecycle up to ready), task-loop and claim-cycle (claim →
- * execute → complete), heartbeat (lease, operator drain, lost lease), drain-worker (graceful
- * stop), worker-health. The local clock only schedules timers; every expiry and staleness
+ * live in ./worker: worker-core (what a worker is before it starts), start-worker (builds
+ * the started worker, up to ready), task-loop and claim-cycle (claim → execute → complete),
+ * heartbeat (lease, operator drain, lost lease), drain-worker (graceful stop),
+ * worker-health. The local clock only schedules timers; every expiry and staleness
  * judgement is the store's.
  */
 export function createWorker(opts: WorkerOptions): Worker {
-  const ctx = createWorkerContext(opts);
-  const drain = () => drainWorker(ctx);
+  const core = createWorkerCore(opts);
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => {
+    resolveStopped = resolve;
+  });
+  // The lifecycle's three one-shot steps: each is taken once and its promise shared.
+  let starting: Promise<StartedWorker> | null = null;
+  let started: StartedWorker | null = null;
+  let draining: Promise<void> | null = null;
+
+  const drain = (): Promise<void> => {
+    draining ??= (async () => {
+      // A drain during start waits for it: a half-started worker is released by its failed start.
+      const ready = await (starting ?? Promise.resolve(null)).catch(() => null);
+      await drainWorker(core, ready);
+      resolveStopped();
+    })();
+    return draining;
+  };
+
+  const start = async (): Promise<void> => {
+    const { state } = core.status;
+    if (state !== "new") throw new WorkerAlreadyStartedError(core.id, state);
+    starting = startWorker(core, drain);
+    try {
+      started = await starting;
+    } catch (thrown) {
+      resolveStopped();
+      throw thrown;
+    }
+  };
+
   return {
-    id: ctx.id,
+    id: core.id,
     get state() {
-      return ctx.state;
+      return core.status.state;
     },
     get healthUrl() {
-      return ctx.healthServer?.url ?? null;
+      return started?.healthUrl ?? null;
     },
-    metrics: ctx.metrics,
-    start: () => startWorker(ctx),
+    metrics: core.metrics,
+    start,
     drain,
     stop: drain,
     async abort(reason: string) {
-      abortRunningTasks(ctx, reason);
+      core.running.abortAll(reason);
       await drain();
     },
-    health: () => describeHealth(ctx),
-    nudge: () => ctx.loop?.nudge(),
-    stopped: ctx.stopped,
+    health: () => describeHealth(core),
+    nudge: () => started?.loop.nudge(),
+    stopped,
   };
 }

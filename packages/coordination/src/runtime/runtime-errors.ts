@@ -29,3 +29,25 @@ export class MissingHandlerError extends SentinelError {
 export function isRetryable(error: Error): boolean {
   return !(error instanceof ValidationError || error instanceof UnrecoverableTaskError);
 }
+
+/** start() on a worker that is not new: a worker runs its lifecycle once. */
+export class WorkerAlreadyStartedError extends SentinelError {
+  readonly code = "WORKER_ALREADY_STARTED";
+  constructor(
+    readonly workerId: string,
+    readonly state: string,
+  ) {
+    super(`worker ${workerId} was already started (state ${state})`);
+  }
+}
+
+/** The registry already holds distributed.registry.maxWorkers live workers besides this one. */
+export class ClusterFullError extends SentinelError {
+  readonly code = "CLUSTER_FULL";
+  constructor(
+    readonly live: number,
+    readonly max: number,
+  ) {
+    super(`cluster already has ${live} live workers (distributed.registry.maxWorkers = ${max})`);
+  }
+}

@@ -5,7 +5,7 @@ import type { StrategyName } from "../../balancer/types.js";
 import type { Task } from "../../domain/task.js";
 import { ACCEPTING_STATES, isLeaseLive } from "../../domain/worker.js";
 import type { CoordinationStore } from "../../store/port.js";
-import type { WorkerContext } from "./worker-context.js";
+import type { WorkerCore } from "./worker-core.js";
 
 export interface ClaimBalancer {
   /** Picks, from claimable candidates, the ones the shared strategy gives this worker; `held`: tasks we still hold once the completions in hand are written. */
@@ -19,8 +19,8 @@ export interface ClaimBalancer {
  * so each claims what the strategy gives itself and the lock settles any overlap. The
  * strategy setting is re-read once per rebalance interval, not per poll.
  */
-export function createClaimBalancer(ctx: WorkerContext): ClaimBalancer {
-  const { config, history } = ctx;
+export function createClaimBalancer(core: WorkerCore): ClaimBalancer {
+  const { config, history } = core;
   const { loadBalancer } = config.distributed;
   // TASK_AFFINITY_ENABLED=false: strategies still see performance, but no "who ran this last".
   const withoutAffinity = {
@@ -44,9 +44,9 @@ export function createClaimBalancer(ctx: WorkerContext): ClaimBalancer {
       (w) => ACCEPTING_STATES.includes(w.state) && isLeaseLive(w, now) && !w.drainRequested,
     ).length;
     // Our own load is known exactly here; the registry copy is a heartbeat old.
-    const view = workers.map((w) => (w.id === ctx.id ? { ...w, activeTasks: held } : w));
+    const view = workers.map((w) => (w.id === core.id ? { ...w, activeTasks: held } : w));
     const plan = planClaims({
-      selfId: ctx.id,
+      selfId: core.id,
       tasks,
       workers: view,
       strategy: getStrategy(name),

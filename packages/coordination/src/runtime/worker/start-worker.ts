@@ -1,66 +1,63 @@
 import { resolveHandlers } from "../../handlers/resolve-handlers.js";
+import type { HandlerDefinition } from "../../handlers/task-handler.js";
 import { HeartbeatMonitor } from "../../heartbeat/heartbeat-monitor.js";
-import { startIntervalTask } from "../../interval-task.js";
+import { type IntervalTask, startIntervalTask } from "../../interval-task.js";
 import { LockManager } from "../../locks/lock-manager.js";
 import { MemorySyncManager } from "../../memory/memory-sync-manager.js";
 import { startHealthServer } from "../../observability/health-server.js";
 import { WorkerRegistry } from "../../registry/worker-registry.js";
 import type { CoordinationStore } from "../../store/port.js";
 import { connectStore } from "../connect-store.js";
-import { releaseWorkerResources } from "./drain-worker.js";
+import type { PollLoop } from "../poll-loop.js";
 import { sendHeartbeat } from "./heartbeat.js";
+import { ReleaseStack } from "./release-stack.js";
 import { createTaskLoop } from "./task-loop.js";
-import type { WorkerContext } from "./worker-context.js";
+import type { WorkerCore } from "./worker-core.js";
 import { describeHealth } from "./worker-health.js";
 import { describeRegistration, refuseIfClusterFull } from "./worker-registration.js";
+
+/** A worker that reached "Ready State": what its stop and its public face need. Built whole by startWorker. */
+export interface StartedWorker {
+  readonly registry: WorkerRegistry;
+  /** Where GET /health and /metrics are served (null when disabled). */
+  readonly healthUrl: string | null;
+  readonly heartbeat: IntervalTask;
+  readonly loop: PollLoop;
+  /** Stops every timer and server it started, newest first, and closes the store if the worker opened it. */
+  release(): Promise<void>;
+}
 
 /**
  * The seed's "Worker Lifecycle" up to "Ready State": init config → load modules → connect
  * store → register → start heartbeat → subscribe memory → ready, then task processing in the
- * background. A failure on the way releases whatever was started and leaves the worker failed.
+ * background. Each part is built from the parts before it; a failure on the way releases
+ * whatever was started and leaves the worker failed.
  */
-export async function startWorker(ctx: WorkerContext): Promise<void> {
-  const { config, opts, id, log, metrics } = ctx;
-  if (ctx.state !== "new") throw new Error(`worker ${id} was already started (state ${ctx.state})`);
-  ctx.state = "starting";
+export async function startWorker(core: WorkerCore, drain: () => Promise<void>): Promise<StartedWorker> {
+  const { config, log, status } = core;
+  status.state = "starting";
+  const releases = new ReleaseStack();
   try {
-    // Load modules: handlers from config, then programmatic ones.
-    ctx.handlers = resolveHandlers(config.handlers);
-    for (const [type, handler] of Object.entries(opts.handlers ?? {})) ctx.handlers.set(type, handler);
-    const types = config.capacity.supportedTaskTypes.filter((t) => ctx.handlers.has(t));
-    for (const type of Object.keys(opts.handlers ?? {})) if (!types.includes(type)) types.push(type);
-    ctx.types = types;
-
-    // Connect to the store.
-    let storeDescription = "provided store";
-    if (opts.store) ctx.store = opts.store;
-    else {
-      const connected = await connectStore(config.store, {
-        env: opts.env ?? process.env,
-        cwd: opts.cwd ?? process.cwd(),
-        busyTimeoutMs: Math.min(1000, Math.max(20, Math.floor(config.distributed.heartbeat.staleThresholdMs / 10))),
-      });
-      ctx.store = connected.store;
-      ctx.ownsStore = true;
-      storeDescription = connected.description;
-    }
-    const store = ctx.store;
-
-    if (config.health.port !== null) {
-      ctx.healthServer = await startHealthServer({
-        port: config.health.port,
-        host: config.health.host,
-        health: () => describeHealth(ctx),
-        registry: metrics.registry,
-      });
-    }
+    const { handlers, types } = loadHandlers(core);
+    const { store, description } = await openStore(core, releases);
+    const healthServer =
+      config.health.port === null
+        ? null
+        : await startHealthServer({
+            port: config.health.port,
+            host: config.health.host,
+            health: () => describeHealth(core),
+            registry: core.metrics.registry,
+          });
+    if (healthServer) releases.push(() => healthServer.close());
+    const healthUrl = healthServer?.url ?? null;
 
     // Register.
     const registry = new WorkerRegistry(store);
-    ctx.registry = registry;
-    await refuseIfClusterFull(ctx, store);
-    const record = await registry.register(describeRegistration(ctx, ctx.healthServer?.url ?? null));
-    ctx.record = record;
+    await refuseIfClusterFull(core, store);
+    const registration = describeRegistration(core, types, healthUrl);
+    const record = await registry.register(registration);
+    status.record = record;
     log.info(
       {
         action: "register",
@@ -69,28 +66,36 @@ export async function startWorker(ctx: WorkerContext): Promise<void> {
           state: record.state,
           types,
           max_tasks: config.capacity.maxConcurrentTasks,
-          store: storeDescription,
+          store: description,
         },
       },
       "worker registered",
     );
 
-    // Start heartbeat.
-    // The store may adapt the cadence (GitHub stretches it under budget pressure): the record it returns says how often to beat.
-    ctx.heartbeat = startIntervalTask(
-      () => sendHeartbeat(ctx),
-      () => ctx.record?.heartbeatIntervalMs ?? config.distributed.heartbeat.intervalMs,
-    );
-
-    // Subscribe memory.
     const memory = new MemorySyncManager(store, {
-      writerId: id,
+      writerId: core.id,
       cacheSize: config.distributed.memorySync.cacheSize,
       syncIntervalMs: config.distributed.memorySync.intervalMs,
       logger: log,
     });
-    ctx.memory = memory;
-    ctx.unsubscribe = config.distributed.memorySync.namespaces.map((ns) =>
+    const locks = new LockManager(store, {
+      conflictPolicy: config.distributed.locking.conflictPolicy,
+      retryAttempts: config.distributed.locking.retryAttempts,
+      retryDelayMs: config.distributed.locking.retryDelayMs,
+      logger: log,
+    });
+    const loop = createTaskLoop({ core, store, memory, locks, handlers, types });
+
+    // Start heartbeat.
+    // The store may adapt the cadence (GitHub stretches it under budget pressure): the record it returns says how often to beat.
+    const heartbeat = startIntervalTask(
+      () => sendHeartbeat({ core, store, registration, loop, drain }),
+      () => status.record?.heartbeatIntervalMs ?? config.distributed.heartbeat.intervalMs,
+    );
+    releases.push(() => heartbeat.stop());
+
+    // Subscribe memory.
+    const unsubscribe = config.distributed.memorySync.namespaces.map((ns) =>
       memory.subscribe(`${ns}/`, (change) =>
         log.debug(
           { action: "memory.change", metadata: { key: change.key, kind: change.kind, writer: change.writerId } },
@@ -99,35 +104,59 @@ export async function startWorker(ctx: WorkerContext): Promise<void> {
       ),
     );
     memory.start();
-
-    ctx.locks = new LockManager(store, {
-      conflictPolicy: config.distributed.locking.conflictPolicy,
-      retryAttempts: config.distributed.locking.retryAttempts,
-      retryDelayMs: config.distributed.locking.retryDelayMs,
-      logger: log,
+    releases.push(() => {
+      for (const off of unsubscribe) off();
+      return memory.stop();
     });
 
-    if (config.distributed.heartbeat.recoveryEnabled) startMonitor(ctx, store);
+    if (config.distributed.heartbeat.recoveryEnabled) {
+      const monitor = startMonitor(core, store);
+      releases.push(() => monitor.stop());
+    }
 
-    const { batcher, loop } = createTaskLoop(ctx, store);
-    ctx.batcher = batcher;
-    ctx.loop = loop;
-    ctx.state = "ready";
-    log.info({ action: "ready", result: "ok", metadata: { health: ctx.healthServer?.url ?? null } }, "worker ready");
+    status.state = "ready";
+    log.info({ action: "ready", result: "ok", metadata: { health: healthUrl } }, "worker ready");
     loop.start();
+    releases.push(() => loop.stop());
+    return { registry, healthUrl, heartbeat, loop, release: () => releases.releaseAll() };
   } catch (thrown) {
-    ctx.state = "failed";
-    await releaseWorkerResources(ctx);
-    ctx.resolveStopped();
+    status.state = "failed";
+    await releases.releaseAll();
     throw thrown;
   }
 }
 
+/** Load modules: handlers from config, then programmatic ones (which override). Only types with a handler are claimed. */
+function loadHandlers(core: WorkerCore): { handlers: Map<string, HandlerDefinition>; types: string[] } {
+  const { config, opts } = core;
+  const handlers = resolveHandlers(config.handlers);
+  for (const [type, handler] of Object.entries(opts.handlers ?? {})) handlers.set(type, handler);
+  const types = config.capacity.supportedTaskTypes.filter((t) => handlers.has(t));
+  for (const type of Object.keys(opts.handlers ?? {})) if (!types.includes(type)) types.push(type);
+  return { handlers, types };
+}
+
+/** The given store (the embedder closes it), or one connected from config (closed with the worker). */
+async function openStore(
+  core: WorkerCore,
+  releases: ReleaseStack,
+): Promise<{ store: CoordinationStore; description: string }> {
+  const { config, opts } = core;
+  if (opts.store) return { store: opts.store, description: "provided store" };
+  const connected = await connectStore(config.store, {
+    env: opts.env ?? process.env,
+    cwd: opts.cwd ?? process.cwd(),
+    busyTimeoutMs: Math.min(1000, Math.max(20, Math.floor(config.distributed.heartbeat.staleThresholdMs / 10))),
+  });
+  releases.push(() => connected.store.close());
+  return connected;
+}
+
 /** Every worker also watches the others' heartbeats and recovers a silent worker's work (seed: heartbeat.recoveryEnabled). */
-function startMonitor(ctx: WorkerContext, store: CoordinationStore): void {
-  const { config, log } = ctx;
+function startMonitor(core: WorkerCore, store: CoordinationStore): HeartbeatMonitor {
+  const { config, log } = core;
   const monitor = new HeartbeatMonitor(store, {
-    monitorId: ctx.id,
+    monitorId: core.id,
     staleThresholdMs: config.distributed.heartbeat.staleThresholdMs,
     checkIntervalMs: config.distributed.heartbeat.checkIntervalMs,
     logger: log,
@@ -150,6 +179,6 @@ function startMonitor(ctx: WorkerContext, store: CoordinationStore): void {
       }
     },
   });
-  ctx.monitor = monitor;
   monitor.start();
+  return monitor;
 }

@@ -1,9 +1,14 @@
 import { coerceError } from "../../errors.js";
+import type { HandlerDefinition } from "../../handlers/task-handler.js";
+import type { LockManager } from "../../locks/lock-manager.js";
+import type { MemorySyncManager } from "../../memory/memory-sync-manager.js";
 import type { CoordinationStore } from "../../store/port.js";
-import { type CompletionBatcher, createCompletionBatcher } from "../completion-batcher.js";
+import { createCompletionBatcher } from "../completion-batcher.js";
 import { createPollLoop, type PollLoop } from "../poll-loop.js";
+import { type RunTaskDeps, runTask } from "../run-task.js";
 import { createClaimCycle } from "./claim-cycle.js";
-import { isAccepting, type WorkerContext } from "./worker-context.js";
+import type { WorkerCore } from "./worker-core.js";
+import { isAccepting } from "./worker-status.js";
 
 /** How often an idle worker checks the store's change marker; bounds claim latency under light load. */
 const WATCH_INTERVAL_MS = 20;
@@ -12,34 +17,74 @@ const COMPLETION_FLUSH_MS = 2;
 /** How long a batch handed to the loop (to complete and claim in one transaction) may wait for it. */
 const COMPLETION_HANDOFF_MS = 20;
 
+export interface TaskLoopParts {
+  core: WorkerCore;
+  store: CoordinationStore;
+  memory: MemorySyncManager;
+  locks: LockManager;
+  handlers: ReadonlyMap<string, HandlerDefinition>;
+  /** Task types this worker has handlers for: the only ones it claims. */
+  types: string[];
+}
+
 /**
  * The claim → execute → complete loop: a poll loop running claim cycles, and the batcher that
  * gathers completions and hands them back to the loop, so that a busy worker writes a
  * finished batch and claims the next in one transaction. Not started: the caller starts the
  * loop once the worker is ready.
+ *
+ * The loop and what it runs wake each other (a finished task or a ready batch nudges the
+ * loop that launched it), so those callbacks refer to `loop`, which exists before any of
+ * them can run: nothing runs until the loop is started.
  */
-export function createTaskLoop(
-  ctx: WorkerContext,
-  store: CoordinationStore,
-): { batcher: CompletionBatcher; loop: PollLoop } {
-  const { config, metrics, log } = ctx;
+export function createTaskLoop(parts: TaskLoopParts): PollLoop {
+  const { core, store, memory, locks, handlers, types } = parts;
+  const { config, metrics, log, status, running } = core;
   const handsOff = store.completeAndClaim !== undefined && config.distributed.locking.conflictPolicy === "skip";
-  // The loop takes a ready completion batch on its next tick, unless it takes no work now.
-  const handCompletionsToLoop = (): boolean => {
-    if (!ctx.loop || !isAccepting(ctx)) return false;
-    ctx.loop.nudge();
-    return true;
-  };
   const batcher = createCompletionBatcher(store, {
     maxBatch: config.capacity.maxConcurrentTasks,
     flushDelayMs: COMPLETION_FLUSH_MS,
-    held: () => ctx.running.size,
-    // While the worker takes work, its loop writes the batch together with the next claim.
-    ...(handsOff ? { handOff: handCompletionsToLoop, handOffTimeoutMs: COMPLETION_HANDOFF_MS } : {}),
+    held: () => running.size,
+    // While the worker takes work, its loop writes the batch together with the next claim; otherwise the batcher flushes it.
+    ...(handsOff
+      ? {
+          handOff: () => {
+            if (!isAccepting(status)) return false;
+            loop.nudge();
+            return true;
+          },
+          handOffTimeoutMs: COMPLETION_HANDOFF_MS,
+        }
+      : {}),
+  });
+  const runDeps: RunTaskDeps = {
+    store,
+    memory,
+    handlers,
+    metrics,
+    log,
+    history: core.history,
+    workerId: core.id,
+    maxRunMs: config.distributed.locking.ttlSeconds * 1000,
+    complete: batcher.complete,
+  };
+  const cycle = createClaimCycle({
+    core,
+    store,
+    memory,
+    locks,
+    batcher,
+    types,
+    launch: (claim, sharedGlobal) =>
+      running.launch(
+        claim,
+        (signal) => runTask(runDeps, claim, signal, sharedGlobal),
+        () => loop.nudge(),
+      ),
   });
   const changeMarker = store.changeMarker?.bind(store);
   const loop = createPollLoop({
-    tick: createClaimCycle(ctx),
+    tick: cycle.tick,
     busyIntervalMs: config.polling.busyIntervalMs,
     idleIntervalMs: config.polling.idleIntervalMs,
     maxBackoffMs: config.polling.maxBackoffMs,
@@ -47,10 +92,10 @@ export function createTaskLoop(
     // WATCH_INTERVAL_MS at the cost of one pragma read; without one it keeps the busy
     // interval for an idle interval's length after its last claim, then slows down.
     ...(changeMarker
-      ? { watch: { intervalMs: WATCH_INTERVAL_MS, changed: async () => (await changeMarker()) !== ctx.seenMarker } }
+      ? { watch: { intervalMs: WATCH_INTERVAL_MS, changed: async () => (await changeMarker()) !== cycle.seenMarker() } }
       : { lingerMs: config.polling.idleIntervalMs }),
     onError: (thrown, consecutive) => {
-      ctx.storeErrors = consecutive;
+      status.storeErrors = consecutive;
       metrics.storeErrors.inc({ step: "poll" });
       log.warn(
         { action: "poll", result: "error", metadata: { error: coerceError(thrown).message, consecutive } },
@@ -58,5 +103,5 @@ export function createTaskLoop(
       );
     },
   });
-  return { batcher, loop };
+  return loop;
 }

@@ -1,17 +1,22 @@
 import { isLeaseLive, type WorkerRegistration } from "../../domain/worker.js";
 import type { CoordinationStore } from "../../store/port.js";
-import type { WorkerContext } from "./worker-context.js";
+import { ClusterFullError } from "../runtime-errors.js";
+import type { WorkerCore } from "./worker-core.js";
 
 /** What this worker tells the registry about itself (on start and when re-registering after a lost lease). */
-export function describeRegistration(ctx: WorkerContext, healthUrl: string | null): WorkerRegistration {
-  const { config, opts } = ctx;
+export function describeRegistration(
+  core: WorkerCore,
+  types: readonly string[],
+  healthUrl: string | null,
+): WorkerRegistration {
+  const { config, opts } = core;
   return {
-    id: ctx.id,
+    id: core.id,
     hostname: config.hostname,
     pid: process.pid,
     version: opts.version ?? process.env.npm_package_version ?? "0.0.0",
     maxConcurrency: config.capacity.maxConcurrentTasks,
-    supportedTaskTypes: ctx.types,
+    supportedTaskTypes: [...types],
     cpuCores: config.capacity.cpuCores,
     memoryMb: config.capacity.memoryMb,
     labels: opts.labels ?? {},
@@ -22,10 +27,9 @@ export function describeRegistration(ctx: WorkerContext, healthUrl: string | nul
 }
 
 /** registry.maxWorkers counts live leases on the store clock; our own (re-)registration does not count against us. */
-export async function refuseIfClusterFull(ctx: WorkerContext, store: CoordinationStore): Promise<void> {
+export async function refuseIfClusterFull(core: WorkerCore, store: CoordinationStore): Promise<void> {
   const [workers, now] = await Promise.all([store.listWorkers(), store.now()]);
-  const live = workers.filter((w) => w.id !== ctx.id && isLeaseLive(w, now)).length;
-  const max = ctx.config.distributed.registry.maxWorkers;
-  if (live >= max)
-    throw new Error(`cluster already has ${live} live workers (distributed.registry.maxWorkers = ${max})`);
+  const live = workers.filter((w) => w.id !== core.id && isLeaseLive(w, now)).length;
+  const max = core.config.distributed.registry.maxWorkers;
+  if (live >= max) throw new ClusterFullError(live, max);
 }
