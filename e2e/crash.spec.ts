@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { createTask, getTask } from "./support/api";
 import { currentStack } from "./support/backend";
@@ -15,15 +17,15 @@ test("SIGKILL a busy worker: timeline gap, STALE then OFFLINE, its lock goes, it
   context,
 }) => {
   // Only these two workers handle this type, so the task can only move from one to the other.
+  // The task runs until the test opens its gate, so the survivor still holds it whenever the
+  // locks page looks, however long detection takes on this stack and this machine's load.
   const type = "e2e-crash";
-  const victim = startWorker("e2e-crash-c", { handlers: { [type]: "sleep" } });
-  // The survivor must still be running it when the page looks: on GitHub the dashboard learns
-  // of each change about a settle delay plus a second late, and STALE/OFFLINE show that late too.
-  const ms = currentStack().backend === "github" ? 12_000 : 5000;
-  const task = await createTask({ type, params: { ms }, title: "survives a crash" });
+  const gate = join(currentStack().dataDir, `crash-gate-${Date.now()}`);
+  const victim = startWorker("e2e-crash-c", { handlers: { [type]: "gate" } });
+  const task = await createTask({ type, params: { gate }, title: "survives a crash" });
   await expect.poll(async () => (await getTask(task.id)).task.workerId).toBe("e2e-crash-c");
   expect((await getTask(task.id)).task.state).toBe("running");
-  startWorker("e2e-crash-d", { handlers: { [type]: "sleep" } });
+  startWorker("e2e-crash-d", { handlers: { [type]: "gate" } });
 
   const locks = await context.newPage();
   await locks.goto("/locks");
@@ -58,6 +60,8 @@ test("SIGKILL a busy worker: timeline gap, STALE then OFFLINE, its lock goes, it
   expect(await falseGaps()).toEqual([]);
   await expect(page.getByTestId("heartbeat-timeline-e2e-crash-c")).toHaveAttribute("data-stale-gaps", "1");
 
+  expect((await getTask(task.id)).task.state).toBe("running");
+  writeFileSync(gate, "");
   await expect.poll(async () => (await getTask(task.id)).task.state, { timeout: 20_000 }).toBe("succeeded");
   const done = await getTask(task.id);
   expect(done.task.workerId).toBe("e2e-crash-d");

@@ -18,9 +18,15 @@ export interface WorkerProcess {
 
 const started = new Set<WorkerProcess>();
 
+/** Runs until the file named by the task's `gate` param exists (see gate-handler.mjs). */
+const GATE_HANDLER = { command: [process.execPath, join(ROOT, "e2e/support/gate-handler.mjs")] };
+
 export interface StartWorkerOptions {
-  /** Task type → built-in handler, written to a config file for this worker. */
-  handlers?: Record<string, "noop" | "echo" | "sleep" | "fail">;
+  /**
+   * Task type → handler, written to a config file for this worker: a built-in one, or
+   * "gate" (a command that runs until the test opens the task's gate file).
+   */
+  handlers?: Record<string, "noop" | "echo" | "sleep" | "fail" | "gate">;
   maxTasks?: number;
 }
 
@@ -37,7 +43,12 @@ export function startWorker(id: string, opts: StartWorkerOptions = {}): WorkerPr
   };
   if (opts.handlers) {
     const configFile = join(dataDir, `worker-${id}.config.json`);
-    const handlers = Object.fromEntries(Object.entries(opts.handlers).map(([type, builtin]) => [type, { builtin }]));
+    const handlers = Object.fromEntries(
+      Object.entries(opts.handlers).map(([type, handler]) => [
+        type,
+        handler === "gate" ? GATE_HANDLER : { builtin: handler },
+      ]),
+    );
     writeFileSync(configFile, JSON.stringify({ handlers }, null, 2));
     env.SENTINEL_CONFIG = configFile;
   }

@@ -1,0 +1,15 @@
+// A command handler for e2e tests: it runs until the file named by the task's `gate` param
+// exists, so a test decides when a task finishes instead of racing a fixed duration.
+import { existsSync } from "node:fs";
+
+const params = JSON.parse(process.env.SENTINEL_TASK_PARAMS ?? "null");
+const gate = params?.gate;
+if (typeof gate !== "string" || gate === "") {
+  process.stderr.write('params.gate: expected the path of a file to wait for, e.g. {"gate": "/tmp/x"}\n');
+  process.exit(2);
+}
+const timer = setInterval(() => {
+  if (!existsSync(gate)) return;
+  clearInterval(timer);
+  process.stdout.write(JSON.stringify({ opened: gate }));
+}, 50);
