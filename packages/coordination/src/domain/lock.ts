@@ -17,3 +17,12 @@ export interface LockMetadata {
 }
 
 export type AcquireResult = { acquired: true; lock: Lock } | { acquired: false; holder: Lock };
+
+/**
+ * A lock is live while its TTL has not run out and its holder's lease is live, both judged
+ * at store-clock `now` (invariant 3: no heartbeat writes of its own). The SQLite adapter
+ * spells the same rule in SQL (store/sqlite/lock-liveness.ts).
+ */
+export function isLockLive(lock: Pick<Lock, "expiresAt">, holderLeaseLive: boolean, now: number): boolean {
+  return holderLeaseLive && now < lock.expiresAt;
+}

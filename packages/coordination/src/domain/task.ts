@@ -3,12 +3,11 @@ import { z } from "zod";
 /**
  * queued → running → succeeded | failed → (retry after backoff) queued … → dead.
  * `failed` means "failed, retry scheduled at runAt"; it is claimable again once runAt passes.
- * Terminal: succeeded, dead, cancelled.
+ * Terminal: succeeded, dead, cancelled. The moves between them are in task-transitions.ts.
  */
 export const TASK_STATES = ["queued", "running", "succeeded", "failed", "dead", "cancelled"] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 export const TERMINAL_TASK_STATES: readonly TaskState[] = ["succeeded", "dead", "cancelled"];
-export const CLAIMABLE_TASK_STATES: readonly TaskState[] = ["queued", "failed"];
 
 export function isTerminal(state: TaskState): boolean {
   return TERMINAL_TASK_STATES.includes(state);
@@ -80,10 +79,4 @@ export interface TaskFilter {
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
-}
-
-/** Exponential backoff for retries: base · 2^(attempt-1), capped, with ±20 % jitter. */
-export function retryDelayMs(attempt: number, baseMs = 1000, capMs = 5 * 60_000, random = Math.random): number {
-  const raw = Math.min(capMs, baseMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(raw * (0.8 + 0.4 * random()));
 }

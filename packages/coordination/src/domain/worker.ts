@@ -68,12 +68,17 @@ export interface WorkerRecord extends WorkerRegistration {
   drainRequested: boolean;
 }
 
+/** Has the lease run out at store-clock `at` (leaseMs after the last heartbeat)? */
+export function leaseExpiredAt(worker: Pick<WorkerRecord, "lastHeartbeatAt" | "leaseMs">, at: number): boolean {
+  return at >= worker.lastHeartbeatAt + worker.leaseMs;
+}
+
 /** Lease is live iff the worker is in a lease-holding state and its heartbeat is recent, by the store's clock. */
 export function isLeaseLive(
   worker: Pick<WorkerRecord, "state" | "lastHeartbeatAt" | "leaseMs">,
   storeNow: number,
 ): boolean {
-  return LEASE_HOLDING_STATES.includes(worker.state) && storeNow < worker.lastHeartbeatAt + worker.leaseMs;
+  return LEASE_HOLDING_STATES.includes(worker.state) && !leaseExpiredAt(worker, storeNow);
 }
 
 export function availableSlots(worker: Pick<WorkerRecord, "maxConcurrency" | "activeTasks">): number {

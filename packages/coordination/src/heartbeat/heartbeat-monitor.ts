@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
+import { retryDelayMs } from "../domain/attempt-failure.js";
 import type { Lock } from "../domain/lock.js";
-import { retryDelayMs } from "../domain/task.js";
 import { isLeaseLive, LEASE_HOLDING_STATES, type WorkerRecord, type WorkerState } from "../domain/worker.js";
 import { coerceError, IllegalTransitionError, StaleFencingTokenError } from "../errors.js";
 import { type IntervalTask, startIntervalTask } from "../interval-task.js";

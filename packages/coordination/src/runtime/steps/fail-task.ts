@@ -1,4 +1,5 @@
-import { retryDelayMs, type Task } from "../../domain/task.js";
+import { retryDelayMs } from "../../domain/attempt-failure.js";
+import type { Task } from "../../domain/task.js";
 import type { CoordinationStore } from "../../store/port.js";
 import type { ClaimedTask } from "../claimed-task.js";
 import { isRetryable } from "../runtime-errors.js";

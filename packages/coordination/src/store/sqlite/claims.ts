@@ -1,6 +1,7 @@
 import type { Lock } from "../../domain/lock.js";
-import type { Task } from "../../domain/task.js";
-import { ACCEPTING_STATES } from "../../domain/worker.js";
+import type { Task, TaskState } from "../../domain/task.js";
+import { isClaimableBy } from "../../domain/task-claims.js";
+import { acceptsNewWork } from "../../domain/worker-rules.js";
 import { parseOrThrow } from "../../validation.js";
 import { claimSchema } from "../port-schemas.js";
 import { takeLockTx } from "./locks.js";
@@ -20,16 +21,13 @@ export function claimTasksTx(
 ): Array<{ task: Task; lock: Lock }> {
   const { workerId, taskIds, metadata } = parseOrThrow(claimSchema, req, "claim");
   const worker = requireLiveLeaseTx(tx, workerId);
-  if (!ACCEPTING_STATES.includes(worker.state)) return [];
+  if (!acceptsNewWork(worker)) return [];
   const claimed: Array<{ task: Task; lock: Lock }> = [];
   for (const taskId of new Set(taskIds)) {
     const found = readTaskAndLockTx(tx, taskId);
     if (!found) continue;
     const { row, lock: lockState } = found;
-    if ((row.state !== "queued" && row.state !== "failed") || row.runAt > tx.now) continue;
-    if (row.pinnedWorkerId !== null && row.pinnedWorkerId !== workerId) continue;
-    if (!worker.supportedTaskTypes.includes(row.type)) continue;
-    if (lockState.live) continue;
+    if (lockState.live || !isClaimableBy({ ...row, state: row.state as TaskState }, worker, tx.now)) continue;
     const lock = takeLockTx(tx, lockState, workerId, row.timeoutMs, { ...metadata, taskType: row.type });
     claimed.push({ task: startAttemptTx(tx, row, lock.token, workerId), lock });
   }

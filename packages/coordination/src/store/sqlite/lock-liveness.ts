@@ -3,9 +3,10 @@ import { LEASE_HOLDING_STATES } from "../../domain/worker.js";
 import { locks, workers } from "./schema.js";
 
 /**
- * The one definition of a live lock, for queries that join `locks` with its owner in
- * `workers`: held, TTL not run out, and the owner's lease live (lease-holding state and a
- * heartbeat within leaseMs), all judged at the store-clock instant `now`.
+ * domain/lock.ts `isLockLive` (with domain/worker.ts `isLeaseLive` for the owner) in SQL, for
+ * queries that join `locks` with its owner in `workers`: held, TTL not run out, and the
+ * owner's lease live (lease-holding state and a heartbeat within leaseMs), all judged at the
+ * store-clock instant `now`.
  */
 export function lockIsLive(now: number): SQL {
   return and(

@@ -1,7 +1,9 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
+import { attemptTokenAfterRevoke, shouldRelease } from "../../domain/fencing.js";
 import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
-import { NotFoundError, StaleFencingTokenError } from "../../errors.js";
+import type { TaskState } from "../../domain/task.js";
+import { NotFoundError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
 import { acquireSchema, tokenSchema } from "../port-schemas.js";
 import { appendEventTx } from "./events.js";
@@ -79,21 +81,13 @@ export function acquireLockTx(
   return { acquired: true, lock: takeLockTx(tx, state, ownerId, ttlMs, metadata) };
 }
 
-/** Owner-only: the owner is whoever presents the current token. A second release is a no-op. */
+/** Owner-only: the owner is whoever presents the current token (domain/fencing.ts: shouldRelease). */
 export function releaseLockTx(tx: Tx, taskId: string, token: number): void {
   parseOrThrow(tokenSchema, token, "token");
   const state = readLockTx(tx, taskId);
   if (!state) throw new NotFoundError("task", taskId);
-  if (token !== state.row.seq) throw new StaleFencingTokenError(taskId, token, state.row.seq);
-  if (state.row.ownerId === null) return;
-  clearOwnerTx(tx, taskId, state.row.seq);
-  appendEventTx(tx, {
-    kind: "lock.released",
-    taskId,
-    workerId: state.row.ownerId,
-    actor: state.row.ownerId,
-    data: { token },
-  });
+  if (shouldRelease({ taskId, token, lockToken: state.row.seq, held: state.row.ownerId !== null }))
+    releaseHeldLockTx(tx, state);
 }
 
 /** Release after a fenced task transition (complete/fail) already checked the token. */
@@ -136,11 +130,7 @@ export function revokeLockTx(
   return { released: live ? toLock(row) : null, token };
 }
 
-/**
- * Force release hands the running attempt to the new token: the previous holder's writes
- * are now stale, while whoever recovers the task (the heartbeat monitor) can fail it with
- * the task's current `fencingToken`.
- */
+/** Revoke the lock and hand a running attempt to the new token (domain/fencing.ts: attemptTokenAfterRevoke). */
 export function forceReleaseLockTx(tx: Tx, taskId: string, opts: { actor: string; reason: string }): Lock | null {
   parseOrThrow(z.object({ actor: z.string().min(1), reason: z.string().max(1000) }), opts, "options");
   const task = tx.db
@@ -148,10 +138,13 @@ export function forceReleaseLockTx(tx: Tx, taskId: string, opts: { actor: string
     .from(tasks)
     .where(eq(tasks.id, taskId))
     .get();
-  const seqBefore = readLockTx(tx, taskId)?.row.seq;
+  const seqBefore = readLockTx(tx, taskId)?.row.seq ?? null;
   const { released, token } = revokeLockTx(tx, taskId, opts);
-  if (task?.state === "running" && task.fencingToken === seqBefore) {
-    tx.db.update(tasks).set({ fencingToken: token, updatedAt: tx.now }).where(eq(tasks.id, taskId)).run();
+  const attemptToken = task
+    ? attemptTokenAfterRevoke({ ...task, state: task.state as TaskState }, seqBefore, token)
+    : null;
+  if (task && attemptToken !== task.fencingToken) {
+    tx.db.update(tasks).set({ fencingToken: attemptToken, updatedAt: tx.now }).where(eq(tasks.id, taskId)).run();
   }
   return released;
 }

@@ -1,7 +1,11 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { isTerminal, type Task, type TaskState } from "../../domain/task.js";
-import { IllegalTransitionError, NotFoundError, StaleFencingTokenError, ValidationError } from "../../errors.js";
+import { type AttemptFailure, failureEventKind, failureOutcome } from "../../domain/attempt-failure.js";
+import { assertAttemptFence, assertStartFence } from "../../domain/fencing.js";
+import type { Task, TaskState } from "../../domain/task.js";
+import { assertStartableBy } from "../../domain/task-claims.js";
+import { assertTaskAction } from "../../domain/task-transitions.js";
+import { NotFoundError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
 import { failureSchema, operatorSchema, requeueSchema, tokenSchema } from "../port-schemas.js";
 import { appendEventTx } from "./events.js";
@@ -22,14 +26,6 @@ import { tasks } from "./schema.js";
 import type { Tx } from "./transaction.js";
 
 type TaskUpdate = Partial<typeof tasks.$inferInsert>;
-
-const MAX_ERROR_CHARS = 4000;
-
-export interface FailureInput {
-  message: string;
-  retryable: boolean;
-  retryDelayMs: number;
-}
 
 const READ_TASK_AND_LOCK = `SELECT ${TASK_COLUMNS_SQL}, ${LOCK_COLUMNS_SQL}, ${LOCK_LIVE_FLAG_SQL} AS live
   FROM tasks t JOIN locks l ON l.task_id = t.id LEFT JOIN workers w ON w.id = l.owner_id
@@ -70,18 +66,20 @@ function updateTaskTx(tx: Tx, taskId: string, set: TaskUpdate): Task {
   return toTask(row);
 }
 
-/**
- * The fence for writes of a running attempt: the token must be the lock's current one
- * (nothing newer issued or revoked since) and the token the attempt started with.
- */
+/** Read the task and its lock and apply the fence for writes of a running attempt (domain/fencing.ts). */
 function fenceRunningTx(tx: Tx, taskId: string, token: number, target: string): { row: TaskRow; lock: LockState } {
   parseOrThrow(tokenSchema, token, "token");
   const found = readTaskAndLockTx(tx, taskId);
   if (!found) throw new NotFoundError("task", taskId);
   const { row, lock } = found;
-  if (token !== lock.row.seq) throw new StaleFencingTokenError(taskId, token, lock.row.seq);
-  if (row.state !== "running") throw new IllegalTransitionError("task", taskId, row.state, target);
-  if (row.fencingToken !== token) throw new StaleFencingTokenError(taskId, token, row.fencingToken);
+  assertAttemptFence({
+    taskId,
+    token,
+    lockToken: lock.row.seq,
+    state: row.state as TaskState,
+    attemptToken: row.fencingToken,
+    target,
+  });
   return { row, lock };
 }
 
@@ -92,18 +90,15 @@ export function startTaskTx(tx: Tx, taskId: string, token: number, workerId: str
   const row = readTaskRowTx(tx, taskId);
   const lock = readLockTx(tx, taskId);
   if (!lock) throw new NotFoundError("lock", taskId);
-  if (token !== lock.row.seq) throw new StaleFencingTokenError(taskId, token, lock.row.seq);
-  if (!lock.live || lock.row.ownerId !== workerId) throw new StaleFencingTokenError(taskId, token, null);
+  const { seq, ownerId } = lock.row;
+  const liveHolder = lock.live && ownerId !== null ? { ownerId, token: seq } : null;
+  assertStartFence({ taskId, token, lockToken: seq, workerId, liveHolder });
   return startAttemptTx(tx, row, token, workerId);
 }
 
 /** The state change of a start, once the caller holds the live lock `token`. */
 export function startAttemptTx(tx: Tx, row: TaskRow, token: number, workerId: string): Task {
-  if (row.state !== "queued" && row.state !== "failed")
-    throw new IllegalTransitionError("task", row.id, row.state, "running");
-  if (row.pinnedWorkerId !== null && row.pinnedWorkerId !== workerId) {
-    throw new ValidationError("workerId", `the worker task ${row.id} is pinned to (${row.pinnedWorkerId})`, workerId);
-  }
+  assertStartableBy({ ...row, state: row.state as TaskState }, workerId);
   const attempt = row.attempts + 1;
   tx.statement(START_ATTEMPT).run(attempt, workerId, token, tx.now, tx.now, row.id);
   const task = toTask({
@@ -158,22 +153,23 @@ export function completeTaskTx(tx: Tx, taskId: string, token: number, opts: { re
   return task;
 }
 
-export function failTaskTx(tx: Tx, taskId: string, token: number, error: FailureInput): Task {
+export function failTaskTx(tx: Tx, taskId: string, token: number, error: AttemptFailure): Task {
   const failure = parseOrThrow(failureSchema, error, "error");
   const { row, lock } = fenceRunningTx(tx, taskId, token, "failed");
   releaseHeldLockTx(tx, lock);
   return failAttemptTx(tx, row, failure, row.workerId ?? "unknown");
 }
 
-/** running → failed (retry at now + delay) or dead (not retryable, or attempts used up). */
-export function failAttemptTx(tx: Tx, row: TaskRow, failure: FailureInput, actor: string): Task {
-  const retry = failure.retryable && row.attempts < row.maxAttempts;
-  const lastError = failure.message.slice(0, MAX_ERROR_CHARS);
-  const task = retry
-    ? updateTaskTx(tx, row.id, { state: "failed", lastError, runAt: tx.now + failure.retryDelayMs })
-    : updateTaskTx(tx, row.id, { state: "dead", lastError, finishedAt: tx.now });
+/** running → failed or dead, as domain/attempt-failure.ts decides. */
+export function failAttemptTx(tx: Tx, row: TaskRow, failure: AttemptFailure, actor: string): Task {
+  const outcome = failureOutcome(row, failure, tx.now);
+  const lastError = outcome.error;
+  const task =
+    outcome.state === "failed"
+      ? updateTaskTx(tx, row.id, { state: "failed", lastError, runAt: outcome.runAt })
+      : updateTaskTx(tx, row.id, { state: "dead", lastError, finishedAt: tx.now });
   appendEventTx(tx, {
-    kind: retry ? "task.failed" : "task.dead",
+    kind: failureEventKind(outcome),
     taskId: row.id,
     workerId: row.workerId,
     actor,
@@ -182,7 +178,7 @@ export function failAttemptTx(tx: Tx, row: TaskRow, failure: FailureInput, actor
       maxAttempts: row.maxAttempts,
       error: lastError,
       retryable: failure.retryable,
-      ...(retry ? { runAt: task.runAt } : {}),
+      ...(outcome.state === "failed" ? { runAt: outcome.runAt } : {}),
     },
   });
   return task;
@@ -191,7 +187,7 @@ export function failAttemptTx(tx: Tx, row: TaskRow, failure: FailureInput, actor
 export function cancelTaskTx(tx: Tx, taskId: string, opts: { actor: string; reason: string }): Task {
   const { actor, reason } = parseOrThrow(operatorSchema, opts, "options");
   const row = readTaskRowTx(tx, taskId);
-  if (isTerminal(row.state as TaskState)) throw new IllegalTransitionError("task", taskId, row.state, "cancelled");
+  assertTaskAction(taskId, "cancel", row.state as TaskState);
   revokeLockTx(tx, taskId, { actor, reason: `task cancelled: ${reason}` });
   const task = updateTaskTx(tx, taskId, { state: "cancelled", finishedAt: tx.now });
   appendEventTx(tx, {
@@ -204,10 +200,7 @@ export function cancelTaskTx(tx: Tx, taskId: string, opts: { actor: string; reas
   return task;
 }
 
-/**
- * Back to queued now. Also allowed from queued, which is how an operator reassigns a waiting
- * task (changes its pin). Only a succeeded task is final.
- */
+/** Back to queued now (allowed from queued too: that is how an operator re-pins a waiting task). */
 export function requeueTaskTx(
   tx: Tx,
   taskId: string,
@@ -215,7 +208,7 @@ export function requeueTaskTx(
 ): Task {
   const { actor, reason, pinnedWorkerId, resetAttempts } = parseOrThrow(requeueSchema, opts, "options");
   const row = readTaskRowTx(tx, taskId);
-  if (row.state === "succeeded") throw new IllegalTransitionError("task", taskId, row.state, "queued");
+  assertTaskAction(taskId, "requeue", row.state as TaskState);
   revokeLockTx(tx, taskId, { actor, reason: `task requeued: ${reason}` });
   const task = updateTaskTx(tx, taskId, {
     state: "queued",

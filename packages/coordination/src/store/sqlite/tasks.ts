@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, like, lt, or, sql } from "drizzle-orm";
 import { type NewTask, newTaskSchema, type Page, type Task, type TaskFilter } from "../../domain/task.js";
+import { CLAIMABLE_TASK_STATES } from "../../domain/task-transitions.js";
 import { ValidationError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
 import { claimableSchema, filterSchema, operatorSchema } from "../port-schemas.js";
@@ -49,17 +50,19 @@ export function createTaskTx(tx: Tx, input: NewTask, actor: string): Task {
 const GET_TASK = `SELECT ${TASK_COLUMNS_SQL} FROM tasks t WHERE t.id = ?`;
 
 /**
- * The claim poll. `state IN ('queued', 'failed')` and the ORDER BY are spelled exactly as the
- * partial index `tasks_claimable_idx` (schema.ts), so SQLite walks that index in order and
- * stops after `limit` matches instead of sorting every claimable row (asserted with EXPLAIN
- * QUERY PLAN in the store tests). Types arrive as one JSON array, so one prepared statement
- * serves any number of them.
+ * The claim poll: domain/task-claims.ts `isClaimableBy` in SQL, plus "no live lock". The state
+ * list (CLAIMABLE_TASK_STATES, which renders as `IN ('queued', 'failed')`) and the ORDER BY
+ * are spelled exactly as the partial index `tasks_claimable_idx` (schema.ts), so SQLite walks
+ * that index in order and stops after `limit` matches instead of sorting every claimable row
+ * (asserted with EXPLAIN QUERY PLAN in the store tests); should the claimable states change
+ * without the index, INDEXED BY makes the statement fail to prepare rather than go slow.
+ * Types arrive as one JSON array, so one prepared statement serves any number of them.
  */
 export const LIST_CLAIMABLE = `SELECT ${TASK_COLUMNS_SQL}
   FROM tasks t INDEXED BY tasks_claimable_idx
   JOIN locks l ON l.task_id = t.id
   LEFT JOIN workers w ON w.id = l.owner_id
-  WHERE t.state IN ('queued', 'failed')
+  WHERE t.state IN (${CLAIMABLE_TASK_STATES.map((state) => `'${state}'`).join(", ")})
     AND t.run_at <= @now
     AND t.type IN (SELECT value FROM json_each(@types))
     AND (t.pinned_worker_id IS NULL OR t.pinned_worker_id = @workerId)

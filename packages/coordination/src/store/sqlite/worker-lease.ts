@@ -1,5 +1,5 @@
-import { isLeaseLive, type WorkerRecord } from "../../domain/worker.js";
-import { LeaseLostError } from "../../errors.js";
+import type { WorkerRecord } from "../../domain/worker.js";
+import { requireLiveLease } from "../../domain/worker-rules.js";
 import { toWorkerFromRaw, WORKER_COLUMNS_SQL } from "./rows.js";
 import type { Tx } from "./transaction.js";
 
@@ -10,16 +10,7 @@ export function readWorkerTx(tx: Tx, workerId: string): WorkerRecord | null {
   return row ? toWorkerFromRaw(row) : null;
 }
 
-/** A worker may take locks only while its lease is live by the store clock; a lock it took otherwise would be born dead. */
+/** The worker, if it may take locks now (domain/worker-rules.ts: requireLiveLease). */
 export function requireLiveLeaseTx(tx: Tx, workerId: string): WorkerRecord {
-  const worker = readWorkerTx(tx, workerId);
-  if (!worker) throw new LeaseLostError(workerId, "not registered");
-  if (!isLeaseLive(worker, tx.now)) {
-    const why =
-      worker.state === "ACTIVE" || worker.state === "BUSY" || worker.state === "DRAINING"
-        ? "lease expired (no heartbeat within leaseMs)"
-        : `state ${worker.state}`;
-    throw new LeaseLostError(workerId, why);
-  }
-  return worker;
+  return requireLiveLease(readWorkerTx(tx, workerId), workerId, tx.now);
 }

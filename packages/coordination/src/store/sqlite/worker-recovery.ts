@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { lapsedIncarnationFailure } from "../../domain/attempt-failure.js";
 import { revokeLockTx } from "./locks.js";
 import { locks, tasks } from "./schema.js";
 import { failAttemptTx } from "./task-transitions.js";
@@ -24,6 +25,6 @@ export function recoverWorkerTx(tx: Tx, workerId: string, actor: string, reason:
     .all();
   for (const row of running) {
     revokeLockTx(tx, row.id, { actor, reason });
-    failAttemptTx(tx, row, { message: reason, retryable: true, retryDelayMs: 0 }, actor);
+    failAttemptTx(tx, row, lapsedIncarnationFailure(reason), actor);
   }
 }

@@ -1,14 +1,13 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
+import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
 import {
-  ACCEPTING_STATES,
-  assertWorkerTransition,
-  isLeaseLive,
-  type WorkerRecord,
-  type WorkerRegistration,
-  type WorkerState,
-} from "../../domain/worker.js";
-import { IllegalTransitionError, LeaseLostError, NotFoundError, ValidationError } from "../../errors.js";
+  checkWorkerTransition,
+  drainRequestMoves,
+  heartbeatSteps,
+  planRegistration,
+} from "../../domain/worker-rules.js";
+import { LeaseLostError, NotFoundError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
 import { heartbeatSchema, registrationSchema, transitionSchema } from "../port-schemas.js";
 import { appendEventTx } from "./events.js";
@@ -61,24 +60,15 @@ function changeStateTx(
 }
 
 /**
- * NEW → ACTIVE. An id whose lease is live belongs to a running worker: the same process
- * (hostname and pid) may re-register, which refreshes its record and lease in place; any
- * other process is refused, so two live workers never share an id. An id whose lease has
- * lapsed (expired heartbeat, STALE, OFFLINE, REMOVED) starts a fresh record, and whatever
- * the previous incarnation still held is recovered first: its locks are revoked (its
- * tokens go stale) and its running attempts fail with retry.
+ * NEW → ACTIVE, as domain/worker-rules.ts plans it: refresh in place, or a fresh record after
+ * recovering what a lapsed incarnation still held (its locks are revoked, so its tokens go
+ * stale, and its running attempts fail with retry).
  */
 export function registerWorkerTx(tx: Tx, registration: WorkerRegistration): WorkerRecord {
   const reg = parseOrThrow(registrationSchema, registration, "registration");
   const existing = readWorkerTx(tx, reg.id);
-  if (existing && isLeaseLive(existing, tx.now)) {
-    if (existing.hostname !== reg.hostname || existing.pid !== reg.pid) {
-      throw new ValidationError(
-        "id",
-        `an id no live worker holds (${reg.id} is ${existing.state} on ${existing.hostname}, pid ${existing.pid})`,
-        reg.id,
-      );
-    }
+  const plan = planRegistration(existing, reg, tx.now);
+  if (plan.kind === "refresh") {
     const refreshed = saveTx(tx, reg.id, { ...registrationColumns(reg), lastHeartbeatAt: tx.now });
     appendEventTx(tx, {
       kind: "worker.registered",
@@ -89,8 +79,7 @@ export function registerWorkerTx(tx: Tx, registration: WorkerRegistration): Work
     });
     return refreshed;
   }
-  if (existing)
-    recoverWorkerTx(tx, reg.id, reg.id, `worker ${reg.id} re-registered (previous incarnation ${existing.state})`);
+  if (plan.recover !== null) recoverWorkerTx(tx, reg.id, reg.id, plan.recover);
   const fresh = {
     ...registrationColumns(reg),
     state: "ACTIVE",
@@ -124,14 +113,12 @@ export function registerWorkerTx(tx: Tx, registration: WorkerRegistration): Work
   return toWorker(row);
 }
 
-/** Renew the lease. STALE → ACTIVE (→ DRAINING if a drain is pending); ACTIVE ⇄ BUSY by load. */
+/** Renew the lease, then take the state steps domain/worker-rules.ts gives the heartbeat. */
 export function heartbeatTx(tx: Tx, workerId: string, report: { activeTasks: number }): WorkerRecord {
   const { activeTasks } = parseOrThrow(heartbeatSchema, report, "report");
   let worker = readWorkerTx(tx, workerId);
   if (!worker) throw new LeaseLostError(workerId, "not registered");
-  if (worker.state === "OFFLINE" || worker.state === "REMOVED" || worker.state === "NEW") {
-    throw new LeaseLostError(workerId, `state ${worker.state}; re-register`);
-  }
+  const steps = heartbeatSteps(worker, activeTasks);
   worker = saveTx(tx, workerId, { lastHeartbeatAt: tx.now, activeTasks });
   appendEventTx(tx, {
     kind: "worker.heartbeat",
@@ -140,13 +127,7 @@ export function heartbeatTx(tx: Tx, workerId: string, report: { activeTasks: num
     actor: workerId,
     data: { activeTasks, state: worker.state },
   });
-  if (worker.state === "STALE") worker = changeStateTx(tx, worker, "ACTIVE", workerId, "heartbeat resumed");
-  if (worker.state === "ACTIVE" && worker.drainRequested)
-    worker = changeStateTx(tx, worker, "DRAINING", workerId, "drain requested");
-  const full = activeTasks >= worker.maxConcurrency;
-  if (worker.state === "ACTIVE" && full) worker = changeStateTx(tx, worker, "BUSY", workerId, "at capacity");
-  else if (worker.state === "BUSY" && !full)
-    worker = changeStateTx(tx, worker, "ACTIVE", workerId, "capacity available");
+  for (const step of steps) worker = changeStateTx(tx, worker, step.to, workerId, step.reason);
   return worker;
 }
 
@@ -160,29 +141,18 @@ export function transitionWorkerTx(
   const checked = parseOrThrow(transitionSchema, { ...opts, to }, "transition");
   const worker = readWorkerTx(tx, workerId);
   if (!worker) throw new NotFoundError("worker", workerId);
-  if (checked.expectedFrom && !checked.expectedFrom.includes(worker.state))
-    throw new IllegalTransitionError("worker", workerId, worker.state, to);
-  if (checked.onlyIfLeaseExpired && tx.now < worker.lastHeartbeatAt + worker.leaseMs)
-    throw new IllegalTransitionError("worker", workerId, worker.state, to);
-  assertWorkerTransition(workerId, worker.state, checked.to);
-  const resumed = worker.state === "DRAINING" && checked.to === "ACTIVE";
-  return changeStateTx(tx, worker, checked.to, checked.actor, checked.reason, resumed ? { drainRequested: false } : {});
+  const { drainRequested } = checkWorkerTransition(worker, checked.to, checked, tx.now);
+  return changeStateTx(tx, worker, checked.to, checked.actor, checked.reason, { drainRequested });
 }
 
-/**
- * ACTIVE/BUSY → DRAINING at once (and drainRequested, which the worker sees on its next
- * heartbeat). A STALE worker keeps the request and drains when its heartbeat resumes.
- */
+/** Record the drain request and, if domain/worker-rules.ts says so, move to DRAINING now. */
 export function requestDrainTx(tx: Tx, workerId: string, actor: string): WorkerRecord {
   parseOrThrow(z.string().min(1).max(200), actor, "actor");
   const worker = readWorkerTx(tx, workerId);
   if (!worker) throw new NotFoundError("worker", workerId);
-  if (worker.state !== "DRAINING" && worker.state !== "STALE" && !ACCEPTING_STATES.includes(worker.state)) {
-    throw new IllegalTransitionError("worker", workerId, worker.state, "DRAINING");
-  }
-  appendEventTx(tx, { kind: "worker.drain_requested", taskId: null, workerId, actor, data: { state: worker.state } });
-  if (ACCEPTING_STATES.includes(worker.state))
-    return changeStateTx(tx, worker, "DRAINING", actor, "drain requested", { drainRequested: true });
+  const moves = drainRequestMoves(worker);
+  appendEventTx(tx, { kind: "worker.drain_requested", taskId: null, workerId, actor, data: { from: worker.state } });
+  if (moves) return changeStateTx(tx, worker, "DRAINING", actor, "drain requested", { drainRequested: true });
   return saveTx(tx, workerId, { drainRequested: true });
 }
 

@@ -1,0 +1,63 @@
+import { IllegalTransitionError, StaleFencingTokenError } from "../errors.js";
+import type { TaskState } from "./task.js";
+
+/**
+ * Fencing (docs/architecture.md, invariant 1): every write by a lock holder presents its
+ * token, and the store refuses it unless the token is still the lock's current one. Each
+ * adapter reads the current values and asks these functions; they never write.
+ */
+
+/** `lockToken`: the lock's current fencing token (null if none was ever issued). */
+export interface FenceInput {
+  taskId: string;
+  token: number;
+  lockToken: number | null;
+}
+
+/**
+ * Writes of a running attempt (store a result, complete, fail): the token must be the
+ * lock's current one (nothing newer issued or revoked since), the task must be running, and
+ * the attempt must have started with that token. `target` names the write in the error.
+ */
+export function assertAttemptFence(
+  fence: FenceInput & { state: TaskState; attemptToken: number | null; target: string },
+): void {
+  const { taskId, token, lockToken } = fence;
+  if (token !== lockToken) throw new StaleFencingTokenError(taskId, token, lockToken);
+  if (fence.state !== "running") throw new IllegalTransitionError("task", taskId, fence.state, fence.target);
+  if (fence.attemptToken !== token) throw new StaleFencingTokenError(taskId, token, fence.attemptToken);
+}
+
+/** A start: the token must be current and its presenter the live holder of exactly that token. */
+export function assertStartFence(
+  fence: FenceInput & { workerId: string; liveHolder: { ownerId: string; token: number } | null },
+): void {
+  const { taskId, token, lockToken, liveHolder } = fence;
+  if (token !== lockToken) throw new StaleFencingTokenError(taskId, token, lockToken);
+  if (!liveHolder || liveHolder.token !== token || liveHolder.ownerId !== fence.workerId)
+    throw new StaleFencingTokenError(taskId, token, null);
+}
+
+/**
+ * Owner release: a stale token is refused; with the current token, releasing a lock nobody
+ * holds any more (a second release) is a no-op, so `held` says whether there is anything to
+ * release.
+ */
+export function shouldRelease(fence: FenceInput & { held: boolean }): boolean {
+  if (fence.token !== fence.lockToken) throw new StaleFencingTokenError(fence.taskId, fence.token, fence.lockToken);
+  return fence.held;
+}
+
+/**
+ * A revoke (force-release) moves the lock's token from `before` to `after`. A running
+ * attempt that held `before` is handed to `after`: its old holder is fenced out, while
+ * whoever recovers the task (the heartbeat monitor) can still fail it with the task's
+ * current fencingToken. Returns the attempt's token after the revoke.
+ */
+export function attemptTokenAfterRevoke(
+  task: { state: TaskState; fencingToken: number | null },
+  before: number | null,
+  after: number,
+): number | null {
+  return task.state === "running" && task.fencingToken === before ? after : task.fencingToken;
+}

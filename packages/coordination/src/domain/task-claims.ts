@@ -1,0 +1,36 @@
+import { ValidationError } from "../errors.js";
+import type { Task } from "./task.js";
+import { assertTaskAction, canApplyTaskAction } from "./task-transitions.js";
+
+type ClaimFields = Pick<Task, "state" | "runAt" | "type" | "pinnedWorkerId">;
+
+/** A pinned task (an operator's "reassign to …") belongs to its pinned worker alone. */
+export function isPinnedElsewhere(task: Pick<Task, "pinnedWorkerId">, workerId: string): boolean {
+  return task.pinnedWorkerId !== null && task.pinnedWorkerId !== workerId;
+}
+
+/**
+ * Whether `worker` may claim the task at store-clock `now`, its lock aside: the task can be
+ * started, its runAt has passed, the worker has a handler for its type, and it is not pinned
+ * to another worker. (The SQLite claim poll spells the same rule in SQL: tasks.ts.)
+ */
+export function isClaimableBy(
+  task: ClaimFields,
+  worker: { id: string; supportedTaskTypes: readonly string[] },
+  now: number,
+): boolean {
+  return (
+    canApplyTaskAction("start", task.state) &&
+    task.runAt <= now &&
+    worker.supportedTaskTypes.includes(task.type) &&
+    !isPinnedElsewhere(task, worker.id)
+  );
+}
+
+/** A start by the live holder of the task's lock: refused from a state `start` is not taken from, or for a foreign pin. */
+export function assertStartableBy(task: Pick<Task, "id" | "state" | "pinnedWorkerId">, workerId: string): void {
+  assertTaskAction(task.id, "start", task.state);
+  if (isPinnedElsewhere(task, workerId)) {
+    throw new ValidationError("workerId", `the worker task ${task.id} is pinned to (${task.pinnedWorkerId})`, workerId);
+  }
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from "vitest";
+import type { TaskState } from "../../src/domain/task.js";
+import { assertStartableBy, isClaimableBy, isPinnedElsewhere } from "../../src/domain/task-claims.js";
+import { IllegalTransitionError, ValidationError } from "../../src/errors.js";
+
+const NOW = 10_000;
+const worker = { id: "w-a", supportedTaskTypes: ["echo", "sleep"] };
+const base = { state: "queued" as TaskState, runAt: NOW, type: "echo", pinnedWorkerId: null as string | null };
+
+describe("isClaimableBy", () => {
+  it.each([
+    ["a queued task due now", {}, true],
+    ["a failed task whose retry is due", { state: "failed" }, true],
+    ["a task due earlier", { runAt: NOW - 1 }, true],
+    ["a task not due yet", { runAt: NOW + 1 }, false],
+    ["a running task", { state: "running" }, false],
+    ["a succeeded task", { state: "succeeded" }, false],
+    ["a dead task", { state: "dead" }, false],
+    ["a cancelled task", { state: "cancelled" }, false],
+    ["a type without a handler", { type: "other" }, false],
+    ["a task pinned to this worker", { pinnedWorkerId: "w-a" }, true],
+    ["a task pinned to another worker", { pinnedWorkerId: "w-b" }, false],
+  ] as const)("%s → %s", (_name, change, expected) => {
+    expect(isClaimableBy({ ...base, ...change }, worker, NOW)).toBe(expected);
+  });
+});
+
+describe("isPinnedElsewhere", () => {
+  it.each([
+    [null, false],
+    ["w-a", false],
+    ["w-b", true],
+  ] as const)("pin %s → %s for w-a", (pin, expected) => {
+    expect(isPinnedElsewhere({ pinnedWorkerId: pin }, "w-a")).toBe(expected);
+  });
+});
+
+describe("assertStartableBy", () => {
+  it.each([
+    ["queued", null, null],
+    ["failed", "w-a", null],
+    ["running", null, IllegalTransitionError],
+    ["succeeded", null, IllegalTransitionError],
+    ["queued", "w-b", ValidationError],
+  ] as const)("state %s, pin %s → %s", (state, pin, error) => {
+    const start = () => assertStartableBy({ id: "t1", state, pinnedWorkerId: pin }, "w-a");
+    if (error === null) expect(start).not.toThrow();
+    else expect(start).toThrow(error);
+  });
+
+  it("names the field and the pinned worker", () => {
+    expect(() => assertStartableBy({ id: "t1", state: "queued", pinnedWorkerId: "w-b" }, "w-a")).toThrow(
+      'invalid workerId: expected the worker task t1 is pinned to (w-b), got "w-a"',
+    );
+  });
+});
