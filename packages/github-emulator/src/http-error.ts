@@ -12,6 +12,8 @@ export interface ValidationErrorItem {
   code: "missing_field" | "invalid" | "already_exists" | "missing" | "custom";
   field: string;
   message?: string;
+  /** Set by GitHub on some errors, e.g. the label name refused when labelling an issue. */
+  value?: string;
 }
 
 /** An error answered to the client with GitHub's status and JSON error body. */

@@ -60,6 +60,8 @@ export const DEFAULT_SECONDARY_PER_MINUTE = 80;
 export const DEFAULT_SECONDARY_PER_HOUR = 500;
 export const DEFAULT_COMMENT_CAP = 2500;
 export const BODY_MAX_LENGTH = 65_536;
+export const LABEL_NAME_MAX_LENGTH = 50;
+export const TITLE_MAX_LENGTH = 256;
 
 export function parseRepoOption(repo: string | EmulatorRepoOptions): EmulatorRepoOptions {
   if (typeof repo !== "string") return repo;

@@ -121,6 +121,57 @@ describe("request validation", () => {
     const issue = await api(emulator, "POST", `${repoPath}/issues`, { body: { title: "t", body: "c".repeat(65_537) } });
     expect(issue.status).toBe(422);
   });
+
+  it("refuses label names over 50 characters and titles over 256 with GitHub's error bodies", async () => {
+    const emulator = await startTestEmulator();
+    const fifty = "l".repeat(50);
+    const long = "l".repeat(51);
+    expect((await api(emulator, "POST", `${repoPath}/labels`, { body: { name: fifty } })).status).toBe(201);
+    const label = await api(emulator, "POST", `${repoPath}/labels`, { body: { name: long } });
+    expect(label.status).toBe(422);
+    expect(label.json).toEqual({
+      message: "Validation Failed",
+      errors: [
+        { resource: "Label", code: "custom", field: "name", message: "name is too long (maximum is 50 characters)" },
+      ],
+      documentation_url: expect.any(String),
+      status: "422",
+    });
+    // Labelling an issue (on create, update, or the labels endpoints) refuses the name by value.
+    const onCreate = await api(emulator, "POST", `${repoPath}/issues`, { body: { title: "t", labels: [fifty, long] } });
+    expect(onCreate.status).toBe(422);
+    expect(onCreate.json).toMatchObject({
+      errors: [{ value: long, resource: "Label", field: "name", code: "invalid" }],
+    });
+    const number = await createIssue(emulator);
+    for (const [method, path, body] of [
+      ["PATCH", `${repoPath}/issues/${number}`, { labels: [long] }],
+      ["POST", `${repoPath}/issues/${number}/labels`, { labels: [long] }],
+      ["PUT", `${repoPath}/issues/${number}/labels`, { labels: [long] }],
+    ] as const) {
+      const response = await api(emulator, method, path, { body });
+      expect(response.status, `${method} ${path}`).toBe(422);
+      expect(response.json).toMatchObject({ errors: [{ value: long, code: "invalid" }] });
+    }
+    expect((await api(emulator, "POST", `${repoPath}/issues`, { body: { title: "t".repeat(256) } })).status).toBe(201);
+    for (const [method, path] of [
+      ["POST", `${repoPath}/issues`],
+      ["PATCH", `${repoPath}/issues/${number}`],
+    ] as const) {
+      const response = await api(emulator, method, path, { body: { title: "t".repeat(257) } });
+      expect(response.status, method).toBe(422);
+      expect(response.json).toMatchObject({
+        errors: [
+          {
+            resource: "Issue",
+            code: "custom",
+            field: "title",
+            message: "title is too long (maximum is 256 characters)",
+          },
+        ],
+      });
+    }
+  });
 });
 
 describe("URL forms", () => {

@@ -8,6 +8,7 @@ import { latestTimestamp, requireLatestIssue, requireRepo, requireVisibleIssue }
 import { pageOf } from "./page.js";
 import {
   checkBodyLength,
+  checkTitleLength,
   type JsonObject,
   optionalEnum,
   optionalString,
@@ -55,6 +56,7 @@ export const createIssue: Handler = (context) => {
   const body = requireObjectBody(context.body);
   const title = requireString(body, "title", RESOURCE);
   if (title.trim() === "") throw missingTitle();
+  checkTitleLength(title, RESOURCE);
   const text = optionalString(body, "body", RESOURCE) ?? null;
   checkBodyLength(text, RESOURCE);
   const labels = body.labels === undefined || body.labels === null ? [] : readLabelNames(body.labels, RESOURCE);
@@ -87,6 +89,7 @@ function readIssuePatch(body: JsonObject): IssuePatch {
   if (body.title !== undefined) {
     const title = requireString(body, "title", RESOURCE);
     if (title.trim() === "") throw missingTitle();
+    checkTitleLength(title, RESOURCE);
     patch.title = title;
   }
   if (body.body !== undefined) {

@@ -3,7 +3,7 @@ import { renderLabel } from "../render/label.js";
 import type { Handler } from "./context.js";
 import { requirePush, requireRepo } from "./guards.js";
 import { pageOf } from "./page.js";
-import { optionalString, requireObjectBody, requireString } from "./validation.js";
+import { checkLabelNameLength, optionalString, requireObjectBody, requireString } from "./validation.js";
 
 const RESOURCE = "Label";
 
@@ -30,6 +30,7 @@ export const createLabel: Handler = (context) => {
   const body = requireObjectBody(context.body);
   const name = requireString(body, "name", RESOURCE);
   if (name.trim() === "") throw validationFailed([{ resource: RESOURCE, code: "missing_field", field: "name" }]);
+  checkLabelNameLength(name);
   const color = optionalString(body, "color", RESOURCE) ?? undefined;
   if (color !== undefined && !/^#?[0-9a-fA-F]{6}$/.test(color))
     throw validationFailed([{ resource: RESOURCE, code: "invalid", field: "color" }]);

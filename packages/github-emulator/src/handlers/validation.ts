@@ -1,6 +1,6 @@
 import { toGitHubTimestamp } from "../clock.js";
 import { problemsParsingJson, validationFailed } from "../http-error.js";
-import { BODY_MAX_LENGTH } from "../options.js";
+import { BODY_MAX_LENGTH, LABEL_NAME_MAX_LENGTH, TITLE_MAX_LENGTH } from "../options.js";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -51,18 +51,51 @@ export function checkBodyLength(text: string | null | undefined, resource: strin
   }
 }
 
+/** GitHub's model validation: `title is too long (maximum is 256 characters)`. */
+export function checkTitleLength(title: string, resource: string): void {
+  if (title.length > TITLE_MAX_LENGTH) {
+    throw validationFailed([
+      {
+        resource,
+        code: "custom",
+        field: "title",
+        message: `title is too long (maximum is ${TITLE_MAX_LENGTH} characters)`,
+      },
+    ]);
+  }
+}
+
+/** Creating a label by name: GitHub answers its model validation message. */
+export function checkLabelNameLength(name: string): void {
+  if (name.length > LABEL_NAME_MAX_LENGTH) {
+    throw validationFailed([
+      {
+        resource: "Label",
+        code: "custom",
+        field: "name",
+        message: `name is too long (maximum is ${LABEL_NAME_MAX_LENGTH} characters)`,
+      },
+    ]);
+  }
+}
+
 /** Label lists come as names or label objects, bare or wrapped in {labels: [...]}. */
 export function readLabelNames(value: unknown, resource: string): string[] {
   const list =
     typeof value === "object" && value !== null && !Array.isArray(value) ? (value as JsonObject).labels : value;
   if (typeof list === "string") return [list];
   if (!Array.isArray(list)) throw validationFailed([{ resource, code: "invalid", field: "labels" }]);
-  return list.map((item) => {
+  const names = list.map((item) => {
     if (typeof item === "string" && item.length > 0) return item;
     if (typeof item === "object" && item !== null && typeof (item as JsonObject).name === "string")
       return (item as JsonObject).name as string;
     throw validationFailed([{ resource, code: "invalid", field: "labels" }]);
   });
+  // Labelling an issue creates missing labels; a name GitHub cannot create is refused by value.
+  const tooLong = names.find((name) => name.length > LABEL_NAME_MAX_LENGTH);
+  if (tooLong !== undefined)
+    throw validationFailed([{ value: tooLong, resource: "Label", field: "name", code: "invalid" }]);
+  return names;
 }
 
 export function readSince(query: URLSearchParams, resource: string): string | undefined {

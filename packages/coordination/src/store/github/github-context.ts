@@ -6,7 +6,7 @@ import type { ServerClock } from "./http/server-clock.js";
 import type { WritePacer } from "./http/write-pacer.js";
 import type { ResolvedGithubStoreOptions } from "./options.js";
 import { type IssuePurpose, PURPOSE_LABELS, SENTINEL_LABEL } from "./records/issue-kinds.js";
-import { PAYLOAD_LIMIT } from "./records/limits.js";
+import { COMMENT_CAP, PAYLOAD_LIMIT } from "./records/limits.js";
 import type { EventEntry, SentinelRecord } from "./records/record-schemas.js";
 import type { MirrorIssue, RepoMirror, StoredRecord } from "./repo-mirror.js";
 import { encodeRecord } from "./trust/record-codec.js";
@@ -59,6 +59,11 @@ export class GithubContext {
   /** Post a new signed record on an issue. */
   async post<R extends SentinelRecord>(issue: number, payload: R, humanLine: string): Promise<StoredRecord<R>> {
     const body = this.encode(issue, payload, humanLine);
+    // GitHub answers 403 past its cap; rotation keeps shared issues below it, a task issue
+    // would need thousands of attempts. Say which issue is full instead of sending.
+    const comments = this.mirror.issue(issue)?.issue.comments ?? 0;
+    if (comments >= COMMENT_CAP)
+      throw new Error(`issue #${issue} holds ${comments} comments; GitHub refuses more than ${COMMENT_CAP}`);
     const comment = await this.api.createComment(issue, body);
     const stored = this.mirror.noteOwnComment(comment);
     if (!stored)

@@ -79,6 +79,9 @@ export class RepoMirror {
     try {
       const comments = await this.api.listIssueComments(issueNumber);
       this.replaceIssueComments(issueNumber, comments);
+      // The full list is the freshest count there is (GitHub's comment cap is checked against it).
+      const entry = this.issues.get(issueNumber);
+      if (entry) entry.issue = { ...entry.issue, comments: Math.max(entry.issue.comments, comments.length) };
     } catch (error) {
       // An issue we know of answers 404 while it has not reached the read replicas yet.
       if (!(error instanceof RequestError && error.status === 404 && this.issues.has(issueNumber))) throw error;

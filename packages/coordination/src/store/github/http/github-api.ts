@@ -1,4 +1,5 @@
 import { RequestError } from "@octokit/request-error";
+import { checkBody, checkIssueFields } from "../records/github-limits.js";
 import { ConditionalReader } from "./conditional-reader.js";
 import type { GithubClient } from "./octokit-client.js";
 import type { WritePacer } from "./write-pacer.js";
@@ -113,6 +114,7 @@ export class GithubApi {
   }
 
   async createIssue(input: { title: string; body: string; labels: string[] }): Promise<GhIssue> {
+    checkIssueFields(input);
     const response = await this.paced("other", () =>
       withContext("create issue", () =>
         this.client.request("POST /repos/{owner}/{repo}/issues", { owner: this.owner, repo: this.repo, ...input }),
@@ -125,6 +127,7 @@ export class GithubApi {
     issueNumber: number,
     patch: { title?: string; body?: string; state?: "open" | "closed"; labels?: string[] },
   ): Promise<GhIssue> {
+    checkIssueFields(patch);
     const response = await this.paced("other", () =>
       withContext(`update issue #${issueNumber}`, () =>
         this.client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
@@ -139,6 +142,7 @@ export class GithubApi {
   }
 
   async createComment(issueNumber: number, body: string): Promise<GhComment> {
+    checkBody(body);
     const response = await this.paced("other", () =>
       withContext(`comment on #${issueNumber}`, () =>
         this.client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
@@ -154,6 +158,7 @@ export class GithubApi {
 
   /** `heartbeat`: a registration refresh, budgeted by its interval rather than held by the pacer. */
   async updateComment(commentId: number, body: string, opts: { heartbeat?: boolean } = {}): Promise<GhComment> {
+    checkBody(body);
     const response = await this.paced(opts.heartbeat ? "heartbeat" : "other", () =>
       withContext(`update comment ${commentId}`, () =>
         this.client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {

@@ -1,5 +1,11 @@
 /** GitHub refuses issue and comment bodies longer than this (422 "body is too long"). */
 export const BODY_LIMIT = 65_536;
+/** GitHub refuses label names longer than this (422, "name is too long (maximum is 50 characters)"). */
+export const LABEL_LIMIT = 50;
+/** GitHub refuses issue titles longer than this. */
+export const TITLE_LIMIT = 256;
+/** GitHub refuses new comments on an issue that holds this many (403 "Commenting is disabled …"). */
+export const COMMENT_CAP = 2500;
 /** Room left for the human-readable line and the envelope around a payload. */
 export const PAYLOAD_LIMIT = 60_000;
 /**

@@ -4,6 +4,7 @@ import { operatorSchema } from "../../port-schemas.js";
 import { foldTask } from "../fold/task-fold.js";
 import type { GithubContext } from "../github-context.js";
 import { toJsonValue } from "../json-value.js";
+import { boundedLabel } from "../records/github-limits.js";
 import type { TaskRecord } from "../records/record-schemas.js";
 import { renderTaskBody } from "../task-body.js";
 import type { TaskReader } from "./task-reader.js";
@@ -37,7 +38,7 @@ export async function createTask(ctx: GithubContext, reader: TaskReader, input: 
   ];
   const payload: TaskRecord = { k: "task", n: ctx.nonce(), at: now, ev, spec, actor };
   const body = renderTaskBody(ctx, payload);
-  const labels = [`type:${task.type}`, `priority:${task.priority}`, "state:queued"];
+  const labels = [boundedLabel("type:", task.type), `priority:${task.priority}`, "state:queued"];
   const issue = await ctx.createIssue("task", spec.title, body, labels);
   const source = reader.sourceOfIssue(issue.number);
   if (!source)

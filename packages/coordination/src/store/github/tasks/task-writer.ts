@@ -2,6 +2,7 @@ import type { LockMetadata } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
 import { NotFoundError } from "../../../errors.js";
 import type { GithubContext } from "../github-context.js";
+import { boundedLabel } from "../records/github-limits.js";
 import { PURPOSE_LABELS, SENTINEL_LABEL } from "../records/issue-kinds.js";
 import type { AttemptEnd, ClaimRecord, EventEntry, TaskOpRecord } from "../records/record-schemas.js";
 import type { StoredRecord } from "../repo-mirror.js";
@@ -110,7 +111,7 @@ export class TaskWriter {
     const labels = [
       SENTINEL_LABEL,
       PURPOSE_LABELS.task,
-      `type:${task.type}`,
+      boundedLabel("type:", task.type),
       `priority:${task.priority}`,
       `state:${task.state}`,
     ];
