@@ -47,6 +47,13 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
     schema: z.number().int().min(1).max(600_000),
     parse: "int",
   },
+  {
+    name: "WORKER_EXIT_WHEN_IDLE_SECONDS",
+    key: "lifetime.exitWhenIdleSeconds",
+    schema: leaf.lifetimeSeconds,
+    parse: "int",
+  },
+  { name: "WORKER_MAX_RUN_SECONDS", key: "lifetime.maxRunSeconds", schema: leaf.lifetimeSeconds, parse: "int" },
   { name: "LOG_LEVEL", key: "logLevel", schema: leaf.logLevel, parse: "string" },
   { name: "SENTINEL_STORE", key: "store.backend", schema: z.enum(["sqlite", "github"]), parse: "string" },
   { name: "SENTINEL_SQLITE_PATH", key: "store.sqlitePath", schema: leaf.path, parse: "string" },

@@ -54,6 +54,7 @@ export interface WorkerConfig {
   handlers: Record<string, HandlerSpec>;
   health: WorkerConfigFile["health"];
   polling: WorkerConfigFile["polling"];
+  lifetime: WorkerConfigFile["lifetime"];
   logLevel: WorkerConfigFile["logLevel"];
 }
 
@@ -205,6 +206,7 @@ function resolveConfig(
     handlers,
     health: file.health,
     polling: file.polling,
+    lifetime: file.lifetime,
     logLevel: file.logLevel,
   };
 }

@@ -35,6 +35,7 @@ export const leaf = {
   path: z.string().min(1),
   taskType: z.string().regex(TASK_TYPE_RE, "a task type: lowercase letters, digits, '.', '_' or '-'"),
   nonEmpty: z.string().min(1),
+  lifetimeSeconds: int(1, 30 * 24 * 3600),
 };
 
 const lockingSchema = z
@@ -171,6 +172,19 @@ const pollingSchema = z
   })
   .strict();
 
+/**
+ * For workers that should not run forever (a GitHub Actions job, a batch run): both limits
+ * end in the ordinary drain, so a task already claimed is finished, never dropped.
+ */
+const lifetimeSchema = z
+  .object({
+    /** Drain and exit once nothing has run or been claimed for this long (the queue is empty for this worker); null = never. */
+    exitWhenIdleSeconds: leaf.lifetimeSeconds.nullable().default(null),
+    /** Drain and exit after this long since start, however busy; null = no limit. */
+    maxRunSeconds: leaf.lifetimeSeconds.nullable().default(null),
+  })
+  .strict();
+
 export const DEMO_HANDLERS: Record<string, HandlerSpec> = {
   noop: { builtin: "noop" },
   echo: { builtin: "echo" },
@@ -187,6 +201,7 @@ export const workerConfigFileSchema = z
     handlers: z.record(leaf.taskType, handlerSpecSchema).optional(),
     health: healthSchema.prefault({}),
     polling: pollingSchema.prefault({}),
+    lifetime: lifetimeSchema.prefault({}),
     logLevel: leaf.logLevel.default("info"),
   })
   .strict();

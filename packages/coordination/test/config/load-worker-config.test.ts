@@ -307,3 +307,41 @@ describe("bad environment values name the key, the variable and the expected for
     ).toBe("store.github.owner");
   });
 });
+
+describe("lifetime limits (run until idle, maximum run time)", () => {
+  it("default to never, and are set from the file or the environment, the environment winning", () => {
+    expect(loadWorkerConfig({ cwd: emptyDir(), env: {} }).lifetime).toEqual({
+      exitWhenIdleSeconds: null,
+      maxRunSeconds: null,
+    });
+    const { cwd } = dirWithConfig({ lifetime: { exitWhenIdleSeconds: 60, maxRunSeconds: 3000 } });
+    expect(loadWorkerConfig({ cwd, env: {} }).lifetime).toEqual({ exitWhenIdleSeconds: 60, maxRunSeconds: 3000 });
+    const fromEnv = loadWorkerConfig({
+      cwd,
+      env: { WORKER_EXIT_WHEN_IDLE_SECONDS: "30", WORKER_MAX_RUN_SECONDS: "600" },
+    });
+    expect(fromEnv.lifetime).toEqual({ exitWhenIdleSeconds: 30, maxRunSeconds: 600 });
+  });
+
+  it.each([
+    ["WORKER_EXIT_WHEN_IDLE_SECONDS", "soon", "lifetime.exitWhenIdleSeconds", /number/],
+    ["WORKER_EXIT_WHEN_IDLE_SECONDS", "0", "lifetime.exitWhenIdleSeconds", /≥ 1/],
+    ["WORKER_MAX_RUN_SECONDS", "-5", "lifetime.maxRunSeconds", /≥ 1/],
+    ["WORKER_MAX_RUN_SECONDS", "1.5", "lifetime.maxRunSeconds", /number/],
+  ])("%s=%s is refused, naming %s", (name, value, key, expected) => {
+    const err = configError(() => loadWorkerConfig({ cwd: emptyDir(), env: { [name]: value } }));
+    expect(err.key).toBe(key);
+    expect(err.source).toBe(`env ${name}`);
+    expect(err.expected).toMatch(expected);
+  });
+
+  it("names a bad file value and an unknown lifetime key", () => {
+    const bad = dirWithConfig({ lifetime: { maxRunSeconds: "1h" } });
+    expect(configError(() => loadWorkerConfig({ cwd: bad.cwd, env: {} }))).toMatchObject({
+      key: "lifetime.maxRunSeconds",
+      source: bad.file,
+    });
+    const typo = dirWithConfig({ lifetime: { maxRuntimeSeconds: 60 } });
+    expect(configError(() => loadWorkerConfig({ cwd: typo.cwd, env: {} })).key).toBe("lifetime.maxRuntimeSeconds");
+  });
+});

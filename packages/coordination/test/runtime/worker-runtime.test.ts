@@ -230,19 +230,7 @@ describe("worker runtime (in process, real SQLite)", () => {
     const gate = new Promise<void>((r) => (release = r));
     const { store, worker } = setup({}, { gated: { run: async () => (await gate, "done") } });
     await worker.start();
-    const gated = await store.createTask(
-      {
-        type: "gated",
-        priority: 0,
-        params: {},
-        maxAttempts: 1,
-        timeoutMs: 10_000,
-        delayMs: 0,
-        pinnedWorkerId: null,
-        affinityKey: null,
-      },
-      "test",
-    );
+    const gated = await queueTask(store, "gated", {});
     await waitFor(async () => (await store.getTask(gated.id))?.state === "running");
     await store.requestDrain(worker.id, "operator:test");
     await waitFor(() => worker.health().status === "draining");
@@ -344,5 +332,69 @@ describe("logger", () => {
         });
       });
     });
+  });
+});
+
+function queueTask(store: CoordinationStore, type: string, params: Record<string, unknown>) {
+  return store.createTask(
+    {
+      type,
+      priority: 0,
+      params,
+      maxAttempts: 1,
+      timeoutMs: 10_000,
+      delayMs: 0,
+      pinnedWorkerId: null,
+      affinityKey: null,
+    },
+    "test",
+  );
+}
+
+async function states(store: CoordinationStore, ids: string[]): Promise<string[]> {
+  return Promise.all(ids.map(async (id) => (await store.getTask(id))?.state ?? "missing"));
+}
+
+describe("worker lifetime limits", () => {
+  it("exit when idle: works through the queue, waits out short gaps, then drains and deregisters", async () => {
+    const { store, worker } = setup({ WORKER_EXIT_WHEN_IDLE_SECONDS: "1", WORKER_MAX_TASKS: "2" });
+    await worker.start();
+    const first = await Promise.all([1, 2, 3, 4].map(() => queueTask(store, "sleep", { ms: 150 })));
+    const firstIds = first.map((t) => t.id);
+    await waitFor(async () => (await states(store, firstIds)).every((s) => s === "succeeded"));
+    // A gap shorter than the idle limit: the worker is still there for the next task.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(worker.state).toBe("ready");
+    const late = await queueTask(store, "sleep", { ms: 150 });
+    await waitFor(() => worker.state === "stopped", 10_000);
+    const lateDone = await store.getTask(late.id);
+    expect(lateDone).toMatchObject({ state: "succeeded", workerId: worker.id });
+    expect(await states(store, firstIds)).toEqual(["succeeded", "succeeded", "succeeded", "succeeded"]);
+    expect((await store.getWorker(worker.id))?.state).toBe("REMOVED");
+  });
+
+  it("maximum run time: stops claiming, finishes the running task, leaves the rest queued for others", async () => {
+    const { store, worker } = setup({ WORKER_MAX_RUN_SECONDS: "1", WORKER_MAX_TASKS: "1" });
+    await worker.start();
+    const startedAt = performance.now();
+    const tasks = await Promise.all([1, 2, 3].map(() => queueTask(store, "sleep", { ms: 1500 })));
+    await worker.stopped;
+    const ranMs = performance.now() - startedAt;
+    const finished = await states(
+      store,
+      tasks.map((t) => t.id),
+    );
+    // The one running when the limit struck completed (drain, not abort); nothing else was claimed.
+    expect(finished.filter((s) => s === "succeeded")).toHaveLength(1);
+    expect(finished.filter((s) => s === "queued")).toHaveLength(2);
+    expect(ranMs).toBeGreaterThanOrEqual(1500);
+    expect((await store.getWorker(worker.id))?.state).toBe("REMOVED");
+  });
+
+  it("with neither limit set, an idle worker keeps running", async () => {
+    const { worker } = setup({});
+    await worker.start();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(worker.state).toBe("ready");
   });
 });

@@ -12,6 +12,7 @@ interface RunningTask {
 /** The tasks this worker holds, by task id: what its capacity, health and graceful stop count. */
 export class RunningTasks {
   private readonly tasks = new Map<string, RunningTask>();
+  private lastActivity = Number.NEGATIVE_INFINITY;
 
   /** `onCount`: told the number held after every change (the active-tasks gauge). */
   constructor(private readonly onCount: (count: number) => void) {}
@@ -20,10 +21,17 @@ export class RunningTasks {
     return this.tasks.size;
   }
 
+  /** When a task was last launched or ended (performance.now()); -Infinity before the first. */
+  get lastActivityAt(): number {
+    return this.lastActivity;
+  }
+
   /** Run a claimed task in the background; `onEnd` once it ended and its slot is free. */
   launch(claim: ClaimedTask, run: (signal: AbortSignal) => Promise<void>, onEnd: () => void): void {
     const controller = new AbortController();
+    this.lastActivity = performance.now();
     const done = run(controller.signal).finally(() => {
+      this.lastActivity = performance.now();
       this.tasks.delete(claim.task.id);
       this.onCount(this.tasks.size);
       onEnd();

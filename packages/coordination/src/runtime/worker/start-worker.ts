@@ -10,6 +10,7 @@ import type { CoordinationStore } from "../../store/port.js";
 import { connectStore } from "../connect-store.js";
 import type { PollLoop } from "../poll-loop.js";
 import { sendHeartbeat } from "./heartbeat.js";
+import { startLifetimeLimits } from "./lifetime.js";
 import { ReleaseStack } from "./release-stack.js";
 import { createTaskLoop } from "./task-loop.js";
 import type { WorkerCore } from "./worker-core.js";
@@ -118,6 +119,8 @@ export async function startWorker(core: WorkerCore, drain: () => Promise<void>):
     log.info({ action: "ready", result: "ok", metadata: { health: healthUrl } }, "worker ready");
     loop.start();
     releases.push(() => loop.stop());
+    const lifetime = startLifetimeLimits(core, drain);
+    if (lifetime) releases.push(() => lifetime.stop());
     return { registry, healthUrl, heartbeat, loop, release: () => releases.releaseAll() };
   } catch (thrown) {
     status.state = "failed";

@@ -1,0 +1,44 @@
+import type { WorkerCore } from "./worker-core.js";
+
+export interface LifetimeLimits {
+  stop(): void;
+}
+
+/** How often the limits are checked at most; the idle limit is also checked at a quarter of its length. */
+const CHECK_INTERVAL_MS = 1000;
+
+/**
+ * "Run until idle" and "maximum run time" (config `lifetime`). Either one starts the ordinary
+ * drain: no new claims, running tasks finish and are recorded, the worker deregisters, so a
+ * worker that ends this way loses nothing. Idle means no task running and none claimed for
+ * the whole period; the times are this process's own, as they only decide when it leaves.
+ * Returns null when neither limit is set.
+ */
+export function startLifetimeLimits(core: WorkerCore, drain: () => Promise<void>): LifetimeLimits | null {
+  const { status, running, log } = core;
+  const { exitWhenIdleSeconds, maxRunSeconds } = core.config.lifetime;
+  if (exitWhenIdleSeconds === null && maxRunSeconds === null) return null;
+  const startedAt = performance.now();
+  const idleMs = exitWhenIdleSeconds === null ? null : exitWhenIdleSeconds * 1000;
+  const maxRunMs = maxRunSeconds === null ? null : maxRunSeconds * 1000;
+
+  const leave = (reason: "idle" | "max_run_time", message: string) => {
+    clearInterval(timer);
+    log.info({ action: "lifetime", result: reason, metadata: { running: running.size } }, message);
+    void drain();
+  };
+  const check = () => {
+    if (status.state !== "ready") return;
+    const now = performance.now();
+    if (maxRunMs !== null && now - startedAt >= maxRunMs) {
+      leave("max_run_time", `ran for ${maxRunSeconds} s (lifetime.maxRunSeconds): draining`);
+      return;
+    }
+    if (idleMs !== null && running.size === 0 && now - Math.max(startedAt, running.lastActivityAt) >= idleMs) {
+      leave("idle", `no task for ${exitWhenIdleSeconds} s (lifetime.exitWhenIdleSeconds): draining`);
+    }
+  };
+  const timer = setInterval(check, Math.min(CHECK_INTERVAL_MS, idleMs === null ? CHECK_INTERVAL_MS : idleMs / 4));
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
