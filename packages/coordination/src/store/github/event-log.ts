@@ -7,7 +7,7 @@ import type { GithubContext } from "./github-context.js";
 import { taskIdOf } from "./records/issue-kinds.js";
 import type { EventEntry } from "./records/record-schemas.js";
 import type { StoredRecord } from "./repo-mirror.js";
-import type { TaskStore } from "./task-store.js";
+import type { TaskReader } from "./tasks/task-reader.js";
 import { WriteBatcher } from "./write-batcher.js";
 
 const EVENTS_TITLE = "sentinel: events";
@@ -27,7 +27,7 @@ export class EventLog {
 
   constructor(
     private readonly ctx: GithubContext,
-    private readonly tasks: TaskStore,
+    private readonly tasks: TaskReader,
   ) {
     this.batcher = new WriteBatcher(
       () => ctx.meter.effectiveBatchWindowMs(),

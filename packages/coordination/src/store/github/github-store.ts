@@ -6,18 +6,35 @@ import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain
 import type { CoordinationStore } from "../port.js";
 import type { EventLog } from "./event-log.js";
 import type { GithubContext } from "./github-context.js";
-import type { BudgetSnapshot } from "./http/budget-meter.js";
+import type { BudgetSnapshot, EffectiveSource } from "./http/budget-meter.js";
 import type { MemoryStore } from "./memory-store.js";
 import type { SettingsStore } from "./settings-store.js";
-import type { TaskStore } from "./task-store.js";
+import type { TaskAttempts } from "./tasks/task-attempts.js";
+import { createTask } from "./tasks/task-creation.js";
+import type { TaskLocks } from "./tasks/task-locks.js";
+import type { TaskOperatorOps } from "./tasks/task-operator-ops.js";
+import type { TaskQueries } from "./tasks/task-queries.js";
+import type { TaskReader } from "./tasks/task-reader.js";
 import type { TrustFilter, TrustStats } from "./trust/trust-filter.js";
 import type { WorkerStore } from "./worker-store.js";
 
+/**
+ * The parts of the GitHub store, each built whole from the ones it needs (see index.ts).
+ * The task parts share one reader and one writer, so the claims this process owns are
+ * known to every part.
+ */
 export interface GithubStoreParts {
   ctx: GithubContext;
   trust: TrustFilter;
+  /** The budget facts held outside the meter (the pacer's share, the last heartbeat written). */
+  effective: EffectiveSource;
   workers: WorkerStore;
-  tasks: TaskStore;
+  /** Tasks, one part per concern (see ./tasks): reading, listing, locks, the attempt lifecycle, operator ops. */
+  taskReader: TaskReader;
+  queries: TaskQueries;
+  locks: TaskLocks;
+  attempts: TaskAttempts;
+  operator: TaskOperatorOps;
   memory: MemoryStore;
   events: EventLog;
   settings: SettingsStore;
@@ -37,7 +54,7 @@ export class GithubStore implements CoordinationStore {
 
   /** Requests spent, by kind, and the rate-limit state (see docs/github-backend.md). */
   budget(): BudgetSnapshot {
-    return this.parts.ctx.meter.snapshot();
+    return this.parts.ctx.meter.snapshot(this.parts.effective);
   }
 
   /** Comments refused as coordination data (invariant 8), by reason. */
@@ -79,64 +96,64 @@ export class GithubStore implements CoordinationStore {
   }
 
   acquireLock(req: { taskId: string; ownerId: string; ttlMs: number; metadata: LockMetadata }): Promise<AcquireResult> {
-    return this.parts.tasks.acquire(req);
+    return this.parts.locks.acquire(req);
   }
   releaseLock(taskId: string, token: number): Promise<void> {
-    return this.parts.tasks.release(taskId, token);
+    return this.parts.locks.release(taskId, token);
   }
   forceReleaseLock(taskId: string, opts: { actor: string; reason: string }): Promise<Lock | null> {
-    return this.parts.tasks.forceRelease(taskId, opts);
+    return this.parts.operator.forceRelease(taskId, opts);
   }
   getLock(taskId: string): Promise<Lock | null> {
-    return this.parts.tasks.getLock(taskId);
+    return this.parts.locks.getLock(taskId);
   }
   listLocks(): Promise<Lock[]> {
-    return this.parts.tasks.listLocks();
+    return this.parts.locks.listLocks();
   }
 
   createTask(task: NewTask, actor: string): Promise<Task> {
-    return this.parts.tasks.create(task, actor);
+    return createTask(this.parts.ctx, this.parts.taskReader, task, actor);
   }
   getTask(taskId: string): Promise<Task | null> {
-    return this.parts.tasks.get(taskId);
+    return this.parts.queries.get(taskId);
   }
   listTasks(filter: TaskFilter): Promise<Page<Task>> {
-    return this.parts.tasks.list(filter);
+    return this.parts.queries.list(filter);
   }
   listClaimable(opts: { types: string[]; workerId: string; limit: number }): Promise<Task[]> {
-    return this.parts.tasks.listClaimable(opts);
+    return this.parts.queries.listClaimable(opts);
   }
   startTask(taskId: string, token: number, workerId: string): Promise<Task> {
-    return this.parts.tasks.start(taskId, token, workerId);
+    return this.parts.attempts.start(taskId, token, workerId);
   }
   claimTasks(req: {
     workerId: string;
     taskIds: string[];
     metadata: Omit<LockMetadata, "taskType">;
   }): Promise<Array<{ task: Task; lock: Lock }>> {
-    return this.parts.tasks.claim(req);
+    return this.parts.attempts.claim(req);
   }
   storeResult(taskId: string, token: number, result: unknown): Promise<Task> {
-    return this.parts.tasks.storeResult(taskId, token, result);
+    return this.parts.attempts.storeResult(taskId, token, result);
   }
   completeTask(taskId: string, token: number, opts?: { result?: unknown }): Promise<Task> {
-    return this.parts.tasks.complete(taskId, token, opts);
+    return this.parts.attempts.complete(taskId, token, opts ?? {});
   }
   failTask(
     taskId: string,
     token: number,
     error: { message: string; retryable: boolean; retryDelayMs: number },
   ): Promise<Task> {
-    return this.parts.tasks.fail(taskId, token, error);
+    return this.parts.attempts.fail(taskId, token, error);
   }
   cancelTask(taskId: string, opts: { actor: string; reason: string }): Promise<Task> {
-    return this.parts.tasks.cancel(taskId, opts);
+    return this.parts.operator.cancel(taskId, opts);
   }
   requeueTask(
     taskId: string,
     opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean },
   ): Promise<Task> {
-    return this.parts.tasks.requeue(taskId, opts);
+    return this.parts.operator.requeue(taskId, opts);
   }
 
   memorySet(key: string, value: unknown, writerId: string): Promise<MemoryEntry> {

@@ -8,9 +8,15 @@ import { ServerClock } from "./http/server-clock.js";
 import { WritePacer } from "./http/write-pacer.js";
 import { MemoryStore } from "./memory-store.js";
 import { type GithubStoreOptions, resolveGithubStoreOptions } from "./options.js";
+import { RegistryReader } from "./registry-reader.js";
 import { RepoMirror } from "./repo-mirror.js";
 import { SettingsStore } from "./settings-store.js";
-import { TaskStore } from "./task-store.js";
+import { TaskAttempts } from "./tasks/task-attempts.js";
+import { TaskLocks } from "./tasks/task-locks.js";
+import { TaskOperatorOps } from "./tasks/task-operator-ops.js";
+import { TaskQueries } from "./tasks/task-queries.js";
+import { TaskReader } from "./tasks/task-reader.js";
+import { TaskWriter } from "./tasks/task-writer.js";
 import { TrustFilter } from "./trust/trust-filter.js";
 import { WorkerStore } from "./worker-store.js";
 
@@ -38,9 +44,15 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
     storeNow: () => (clock.hasSample() ? clock.now() : null),
   });
   const client = createGithubClient({ options, meter, clock });
-  // Who shares the login's write budget is known once the registry is read (set below).
-  let loginShare = (): { writersOnLogin: number; ownWorkers: number } => ({ writersOnLogin: 1, ownWorkers: 0 });
-  const pacer = new WritePacer({ budget: options.writeBudget, now: () => clock.now(), share: () => loginShare() });
+  // The pacer's share depends on who writes on this login, which the worker store learns from
+  // the registry, read through this same paced API: the one dependency that points back. It
+  // is only asked when a write waits for room, and opening the store writes nothing, so
+  // `workers` (below) exists by then.
+  const pacer: WritePacer = new WritePacer({
+    budget: options.writeBudget,
+    now: () => clock.now(),
+    share: () => workers.loginShare(),
+  });
   const api = new GithubApi(client, options.owner, options.repo, pacer);
   const login = await api.authenticatedLogin();
   if (calibrated === undefined) {
@@ -56,22 +68,28 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
   });
   const ctx = new GithubContext(options, api, mirror, clock, meter, pacer, login);
   await mirror.refresh();
-  const workers = new WorkerStore(ctx);
-  loginShare = () => workers.loginShare();
-  meter.attach({
-    share: () => pacer.share(),
-    paced: () => pacer.stats(),
-    lastHeartbeat: () => workers.lastHeartbeat(),
-  });
-  const tasks = new TaskStore(ctx, workers);
-  workers.recoverWorker = (workerId, reason) => tasks.recoverWorker(workerId, reason);
+
+  const registry = new RegistryReader(ctx);
+  const taskReader = new TaskReader(ctx, registry);
+  const writer = new TaskWriter(ctx, taskReader);
+  const operator = new TaskOperatorOps(ctx, taskReader, writer);
+  const workers: WorkerStore = new WorkerStore(ctx, registry, operator);
   return new GithubStore({
     ctx,
     trust,
+    effective: {
+      share: () => pacer.share(),
+      paced: () => pacer.stats(),
+      lastHeartbeat: () => workers.lastHeartbeat(),
+    },
     workers,
-    tasks,
+    taskReader,
+    queries: new TaskQueries(ctx, taskReader),
+    locks: new TaskLocks(ctx, registry, taskReader, writer),
+    attempts: new TaskAttempts(ctx, registry, taskReader, writer),
+    operator,
     memory: new MemoryStore(ctx),
-    events: new EventLog(ctx, tasks),
+    events: new EventLog(ctx, taskReader),
     settings: new SettingsStore(ctx),
   });
 }

@@ -1,7 +1,6 @@
 import {
   assertWorkerTransition,
   isLeaseLive,
-  LEASE_HOLDING_STATES,
   type WorkerRecord,
   type WorkerRegistration,
   type WorkerState,
@@ -13,13 +12,16 @@ import { foldWorkers, type WorkerView } from "./fold/worker-fold.js";
 import type { GithubContext } from "./github-context.js";
 import { heartbeatStretchFor } from "./heartbeat-budget.js";
 import type { EventEntry, WorkerOpRecord, WorkerRecordPayload } from "./records/record-schemas.js";
+import type { RegistryReader } from "./registry-reader.js";
 import { retireRotatedRegistries } from "./registry-retirement.js";
 import type { StoredRecord } from "./repo-mirror.js";
 
 const REGISTRY_TITLE = "sentinel: worker registry";
 
-/** Hook the task side provides: recover what a lapsed incarnation still holds before its id is reused. */
-export type RecoverWorker = (workerId: string, reason: string) => Promise<void>;
+/** What the task side provides: recover what a lapsed incarnation still holds before its id is reused. */
+export interface WorkerRecovery {
+  recoverWorker(workerId: string, reason: string): Promise<void>;
+}
 
 /**
  * Workers on GitHub: one registration comment per worker on the registry issue, PATCHed
@@ -27,16 +29,19 @@ export type RecoverWorker = (workerId: string, reason: string) => Promise<void>;
  * about a worker (monitor STALE/OFFLINE/REMOVED, operator drain/resume). See worker-fold.
  */
 export class WorkerStore {
-  recoverWorker: RecoverWorker = async () => {};
   /** Workers registered through this store (a process usually hosts one). */
   private readonly own = new Set<string>();
   private lastBeat: { heartbeatIntervalMs: number; leaseMs: number; stretch: number } | null = null;
 
-  constructor(private readonly ctx: GithubContext) {}
+  constructor(
+    private readonly ctx: GithubContext,
+    private readonly registry: RegistryReader,
+    private readonly recovery: WorkerRecovery,
+  ) {}
 
   /** Who shares this login's write budget, from the registry as the mirror last saw it (no request). */
   loginShare(): { writersOnLogin: number; ownWorkers: number } {
-    const live = this.liveOnLogin(this.cachedViews(), this.ctx.now());
+    const live = this.liveOnLogin(this.registry.cachedViews(), this.ctx.now());
     const ownWorkers = [...this.own].filter((id) => live.has(id)).length;
     return { writersOnLogin: live.size + (ownWorkers > 0 ? 0 : 1), ownWorkers };
   }
@@ -71,27 +76,11 @@ export class WorkerStore {
     return live;
   }
 
-  /** The registry, read from GitHub (conditional GETs, 304 when unchanged). */
-  async views(): Promise<Map<string, WorkerView>> {
-    if (this.ctx.openIssues("registry").length === 0) await this.ctx.mirror.refreshIfStale();
-    const records: StoredRecord[] = [];
-    for (const entry of this.ctx.openIssues("registry"))
-      records.push(...(await this.ctx.mirror.readIssue(entry.issue.number)));
-    return foldWorkers(records);
-  }
-
-  /** The registry as the mirror last saw it (no request). */
-  cachedViews(): Map<string, WorkerView> {
-    return foldWorkers(
-      this.ctx.openIssues("registry").flatMap((entry) => this.ctx.mirror.recordsOf(entry.issue.number)),
-    );
-  }
-
   async register(input: WorkerRegistration): Promise<WorkerRecord> {
     const reg = parseOrThrow(registrationSchema, input, "registration");
     // Find (or open) the registry first, so the registration's timestamp is taken right before its write.
     await this.currentRegistry();
-    const views = await this.views();
+    const views = await this.registry.views();
     const existing = views.get(reg.id);
     const now = this.ctx.now();
     const stretch = this.stretchFor(views, reg.id, reg.heartbeatIntervalMs, now);
@@ -126,7 +115,7 @@ export class WorkerStore {
       return this.writeRegistration(existing, payload, added, views);
     }
     if (existing)
-      await this.recoverWorker(
+      await this.recovery.recoverWorker(
         reg.id,
         `worker ${reg.id} re-registered (previous incarnation ${existing.record.state})`,
       );
@@ -166,7 +155,7 @@ export class WorkerStore {
 
   async heartbeat(workerId: string, report: { activeTasks: number }): Promise<WorkerRecord> {
     const { activeTasks } = parseOrThrow(heartbeatSchema, report, "report");
-    const views = await this.views();
+    const views = await this.registry.views();
     const view = views.get(workerId);
     if (!view) throw new LeaseLostError(workerId, "not registered");
     const current = view.record;
@@ -222,7 +211,7 @@ export class WorkerStore {
     opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string },
   ): Promise<WorkerRecord> {
     const checked = parseOrThrow(transitionSchema, { ...opts, to }, "transition");
-    const views = await this.views();
+    const views = await this.registry.views();
     const view = views.get(workerId);
     if (!view) throw new NotFoundError("worker", workerId);
     const from = view.record.state;
@@ -264,7 +253,7 @@ export class WorkerStore {
 
   async requestDrain(workerId: string, actor: string): Promise<WorkerRecord> {
     parseOrThrow(transitionSchema.shape.actor, actor, "actor");
-    const views = await this.views();
+    const views = await this.registry.views();
     const view = views.get(workerId);
     if (!view) throw new NotFoundError("worker", workerId);
     const from = view.record.state;
@@ -291,7 +280,7 @@ export class WorkerStore {
       reason: "drain requested",
       ev,
     });
-    const after = (await this.views()).get(workerId);
+    const after = (await this.registry.views()).get(workerId);
     if (!after) throw new NotFoundError("worker", workerId);
     if (!after.appliedOps.has(op.id))
       throw new IllegalTransitionError("worker", workerId, after.record.state, "DRAINING");
@@ -299,28 +288,14 @@ export class WorkerStore {
   }
 
   async get(workerId: string): Promise<WorkerRecord | null> {
-    return (await this.views()).get(workerId)?.record ?? null;
+    return (await this.registry.views()).get(workerId)?.record ?? null;
   }
 
   async list(includeRemoved: boolean): Promise<WorkerRecord[]> {
-    const records = [...(await this.views()).values()].map((view) => view.record);
+    const records = [...(await this.registry.views()).values()].map((view) => view.record);
     return records
       .filter((record) => includeRemoved || record.state !== "REMOVED")
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  }
-
-  /** Lease-holding check used by lock decisions. */
-  requireLiveLease(views: Map<string, WorkerView>, workerId: string, now: number): WorkerView {
-    const view = views.get(workerId);
-    if (!view) throw new LeaseLostError(workerId, "not registered");
-    if (!isLeaseLive(view.record, now)) {
-      const holding = LEASE_HOLDING_STATES.includes(view.record.state);
-      throw new LeaseLostError(
-        workerId,
-        holding ? "lease expired (no heartbeat within leaseMs)" : `state ${view.record.state}`,
-      );
-    }
-    return view;
   }
 
   /**
@@ -329,7 +304,7 @@ export class WorkerStore {
    */
   private async confirmOp(workerId: string, opId: number, from: WorkerState, to: WorkerState): Promise<WorkerRecord> {
     await this.ctx.sleep(this.ctx.options.settleDelayMs);
-    const after = (await this.views()).get(workerId);
+    const after = (await this.registry.views()).get(workerId);
     if (!after) throw new NotFoundError("worker", workerId);
     if (!after.appliedOps.has(opId))
       throw new IllegalTransitionError("worker", workerId, after.record.state === to ? from : after.record.state, to);

@@ -31,7 +31,7 @@ export interface EffectiveBudget {
   lowBudget: boolean;
 }
 
-/** Supplied once the store is assembled: the pacer's share and the last heartbeat written. */
+/** What the rest of the store knows about the budget: the pacer's share and the last heartbeat written. */
 export interface EffectiveSource {
   share(): { writersOnLogin: number; fraction: number; perMinute: number; otherPerHour: number };
   paced(): { delayed: number; delayedMs: number };
@@ -67,13 +67,8 @@ export class BudgetMeter {
   /** Monotonic times of writes within the last hour. */
   private writeTimes: number[] = [];
   private backoffUntilMono: number | null = null;
-  private source: EffectiveSource | null = null;
 
   constructor(private readonly options: BudgetMeterOptions) {}
-
-  attach(source: EffectiveSource): void {
-    this.source = source;
-  }
 
   recordResponse(method: string, status: number, headers: Record<string, string | number | undefined>): void {
     if (status === 304) this.notModified += 1;
@@ -122,12 +117,12 @@ export class BudgetMeter {
     return this.isLow() ? this.options.batchWindowMs * this.options.maxHeartbeatStretch : this.options.batchWindowMs;
   }
 
-  snapshot(): BudgetSnapshot {
+  snapshot(source: EffectiveSource): BudgetSnapshot {
     const now = this.options.storeNow();
     const backoffLeft = (this.backoffUntilMono ?? 0) - performance.now();
-    const share = this.source?.share() ?? { writersOnLogin: 1, fraction: 1, perMinute: 0, otherPerHour: 0 };
-    const paced = this.source?.paced() ?? { delayed: 0, delayedMs: 0 };
-    const beat = this.source?.lastHeartbeat() ?? null;
+    const share = source.share();
+    const paced = source.paced();
+    const beat = source.lastHeartbeat();
     return {
       primary: { limit: this.limit, remaining: this.remaining, used: this.used, reset: this.reset },
       byKind: { reads: this.reads, notModified: this.notModified, writes: this.writes, failed: this.failed },

@@ -12,7 +12,7 @@ import type { StoredRecord } from "../repo-mirror.js";
 /** GitHub claims stay at 100 tasks a batch: each posts one comment per task before its settle delay. */
 const githubClaimSchema = claimSchema.extend({ taskIds: claimSchema.shape.taskIds.max(100) });
 
-import type { WorkerStore } from "../worker-store.js";
+import type { RegistryReader } from "../registry-reader.js";
 import { type AttemptFailure, failureEnd } from "./attempt-end.js";
 import { isClaimableFor } from "./claimable.js";
 import { settleClaims } from "./lock-settle.js";
@@ -25,7 +25,7 @@ const MAX_RESULT_CHARS = 24_000;
 export class TaskAttempts {
   constructor(
     private readonly ctx: GithubContext,
-    private readonly workers: WorkerStore,
+    private readonly workers: RegistryReader,
     private readonly reader: TaskReader,
     private readonly writer: TaskWriter,
   ) {}

@@ -5,7 +5,7 @@ import { acquireSchema, tokenSchema } from "../../port-schemas.js";
 import { lockOf } from "../fold/task-fold.js";
 import type { GithubContext } from "../github-context.js";
 import type { AttemptEnd } from "../records/record-schemas.js";
-import type { WorkerStore } from "../worker-store.js";
+import type { RegistryReader } from "../registry-reader.js";
 import { settleClaims } from "./lock-settle.js";
 import type { TaskReader } from "./task-reader.js";
 import type { TaskWriter } from "./task-writer.js";
@@ -14,7 +14,7 @@ import type { TaskWriter } from "./task-writer.js";
 export class TaskLocks {
   constructor(
     private readonly ctx: GithubContext,
-    private readonly workers: WorkerStore,
+    private readonly workers: RegistryReader,
     private readonly reader: TaskReader,
     private readonly writer: TaskWriter,
   ) {}

@@ -5,7 +5,7 @@ import type { TaskSource } from "../fold/task-source.js";
 import { leaseCheckFrom, type WorkerView } from "../fold/worker-fold.js";
 import type { GithubContext } from "../github-context.js";
 import { taskNonceOf } from "../records/issue-kinds.js";
-import type { WorkerStore } from "../worker-store.js";
+import type { RegistryReader } from "../registry-reader.js";
 
 export interface LoadedTask {
   source: TaskSource;
@@ -22,7 +22,7 @@ export interface LoadedTask {
 export class TaskReader {
   constructor(
     private readonly ctx: GithubContext,
-    private readonly workers: WorkerStore,
+    private readonly workers: RegistryReader,
   ) {}
 
   /** Trusted task issues, one per nonce (a duplicated create keeps the lowest number). */
