@@ -1,3 +1,5 @@
+import { jsonDepth } from "./domain/json-depth.js";
+
 /**
  * Typed errors raised at the coordination layer's boundaries. Callers branch on the class
  * (or on `code`, which survives serialisation across tRPC / process boundaries).
@@ -71,6 +73,14 @@ export class LeaseLostError extends SentinelError {
 }
 
 /** Input that fails validation; `field` names the key at fault and `expected` what would be accepted. */
+/** The offending value for a message: shallow ones as JSON (cut short), deep ones only by their depth. */
+function describeReceived(received: unknown): string {
+  const shallow = 8;
+  if (jsonDepth(received, shallow) > shallow) return `a value nested more than ${shallow} levels deep`;
+  const text = JSON.stringify(received) ?? String(received);
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+}
+
 export class ValidationError extends SentinelError {
   readonly code = "VALIDATION";
   constructor(
@@ -78,7 +88,9 @@ export class ValidationError extends SentinelError {
     readonly expected: string,
     readonly received?: unknown,
   ) {
-    super(`invalid ${field}: expected ${expected}${received === undefined ? "" : `, got ${JSON.stringify(received)}`}`);
+    super(
+      `invalid ${field}: expected ${expected}${received === undefined ? "" : `, got ${describeReceived(received)}`}`,
+    );
   }
 }
 

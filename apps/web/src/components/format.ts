@@ -29,5 +29,8 @@ export function formatPercent(ratio: number): string {
 
 export function formatJson(value: unknown): string {
   if (value === undefined) return "—";
+  // Stored data beyond the size/depth limits arrives as this marker (coordination's domain/displayable.ts).
+  if (value !== null && typeof value === "object" && "tooLargeToDisplay" in value && "message" in value)
+    return String(value.message);
   return JSON.stringify(value, null, 2);
 }

@@ -1,3 +1,4 @@
+import { displayableJson, RECORD_LIMIT } from "@sentinel/coordination";
 import { desc, lt } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
 import { auditLog } from "./schema.js";
@@ -16,7 +17,7 @@ export interface AuditEntry {
 export function recordAudit(db: CacheDb, entry: Omit<AuditEntry, "id">): number {
   return db
     .insert(auditLog)
-    .values({ ...entry, params: JSON.stringify(entry.params ?? null) })
+    .values({ ...entry, params: JSON.stringify(displayableJson(entry.params ?? null, RECORD_LIMIT)) })
     .returning({ id: auditLog.id })
     .get().id;
 }

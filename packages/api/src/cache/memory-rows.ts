@@ -1,4 +1,4 @@
-import type { MemoryEntry } from "@sentinel/coordination";
+import { displayableJson, MEMORY_VALUE_LIMIT, type MemoryEntry } from "@sentinel/coordination";
 import { and, eq, gte, lt, notInArray, sql } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
 import { memoryEntries } from "./schema.js";
@@ -7,7 +7,7 @@ export function upsertMemory(db: CacheDb, entry: MemoryEntry): boolean {
   const row = {
     key: entry.key,
     namespace: entry.key.split("/")[0] ?? "",
-    value: JSON.stringify(entry.value) ?? "null",
+    value: JSON.stringify(displayableJson(entry.value, MEMORY_VALUE_LIMIT)) ?? "null",
     version: entry.version,
     writerId: entry.writerId,
     updatedAt: entry.updatedAt,

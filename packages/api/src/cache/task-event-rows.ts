@@ -1,4 +1,4 @@
-import type { StoreEvent } from "@sentinel/coordination";
+import { displayableJson, RECORD_LIMIT, type StoreEvent } from "@sentinel/coordination";
 import { asc, eq } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
 import { taskEvents } from "./schema.js";
@@ -12,7 +12,7 @@ export function recordTaskEvent(db: CacheDb, event: StoreEvent & { taskId: strin
       at: event.at,
       actor: event.actor,
       workerId: event.workerId,
-      data: JSON.stringify(event.data),
+      data: JSON.stringify(displayableJson(event.data, RECORD_LIMIT)),
     })
     .onConflictDoNothing()
     .run();

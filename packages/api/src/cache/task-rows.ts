@@ -1,4 +1,4 @@
-import type { Task } from "@sentinel/coordination";
+import { displayableTask, jsonTextDepth, LIMITS, type Task } from "@sentinel/coordination";
 import { sql } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
 import { tasks } from "./schema.js";
@@ -44,8 +44,12 @@ function prepareUpsert(db: CacheDb) {
 
 const prepared = new WeakMap<CacheDb, ReturnType<typeof prepareUpsert>>();
 
-/** Insert or refresh a task's row; returns whether anything changed. */
-export function upsertTask(db: CacheDb, task: Task): boolean {
+/**
+ * Insert or refresh a task's row; returns whether anything changed. Params or a result beyond
+ * the limits are cached as the "too large to display" marker, so no page has to walk them.
+ */
+export function upsertTask(db: CacheDb, stored: Task): boolean {
+  const task = displayableTask(stored);
   let statement = prepared.get(db);
   if (!statement) {
     statement = prepareUpsert(db);
@@ -68,6 +72,9 @@ export function upsertTask(db: CacheDb, task: Task): boolean {
   return result.changes > 0;
 }
 
+/** A cached record; rows cached before the limits existed are made displayable on the way out. */
 export function parseTaskRecord(record: string): Task {
-  return JSON.parse(record) as Task;
+  const task = JSON.parse(record) as Task;
+  // The record wraps params and result one level down.
+  return jsonTextDepth(record, LIMITS.jsonDepth + 1) > LIMITS.jsonDepth + 1 ? displayableTask(task) : task;
 }

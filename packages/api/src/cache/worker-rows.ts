@@ -1,4 +1,4 @@
-import type { StoreEvent, WorkerRecord } from "@sentinel/coordination";
+import { displayableJson, RECORD_LIMIT, type StoreEvent, type WorkerRecord } from "@sentinel/coordination";
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
 import { heartbeats, workerEvents, workers } from "./schema.js";
@@ -85,7 +85,7 @@ export function recordWorkerEvent(db: CacheDb, event: StoreEvent & { workerId: s
       kind: event.kind,
       at: event.at,
       actor: event.actor,
-      data: JSON.stringify(event.data),
+      data: JSON.stringify(displayableJson(event.data, RECORD_LIMIT)),
     })
     .onConflictDoNothing()
     .run();

@@ -8,6 +8,7 @@ import { parseControlPlaneEnv } from "../env.js";
 import { createSyncer, type SyncerOptions } from "../sync/syncer.js";
 import { createWebhookVerifier } from "./github-webhook.js";
 import { createControlPlaneMetrics } from "./metrics.js";
+import { createRefusals, type Refusals } from "./refusals.js";
 
 export interface ControlPlaneOptions {
   store: CoordinationStore;
@@ -31,6 +32,8 @@ export interface ControlPlane extends ControlPlaneCore {
   readonly startedAt: number;
   readonly pollIntervalMs: number;
   readonly metrics: Registry;
+  /** Requests refused at the door (size, depth, origin, login limits, webhook checks), counted. */
+  readonly refusals: Refusals;
   readonly verifyWebhook: ((body: string, signature: string) => Promise<boolean>) | null;
   /** Per-request tRPC context (headers carry the session cookie or bearer token). */
   createContext(opts: { headers: Headers }): ReturnType<typeof createTRPCContext>;
@@ -66,13 +69,15 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     readOnlyView: env.SENTINEL_READONLY_VIEW,
   };
   if (options.startSyncer ?? true) syncer.start();
+  const metrics = createControlPlaneMetrics(core);
   let closing: Promise<void> | null = null;
   return {
     ...core,
     token: auth.generatedToken,
     startedAt: Date.now(),
     pollIntervalMs: options.sync?.pollIntervalMs ?? (options.store.backend === "github" ? 5_000 : 200),
-    metrics: createControlPlaneMetrics(core),
+    metrics,
+    refusals: createRefusals(metrics),
     verifyWebhook: env.GITHUB_WEBHOOK_SECRET ? createWebhookVerifier(env.GITHUB_WEBHOOK_SECRET) : null,
     createContext: ({ headers }) => createTRPCContext({ headers, controlPlane: core }),
     close() {

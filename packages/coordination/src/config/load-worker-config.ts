@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { cpus, hostname as osHostname, totalmem } from "node:os";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { z } from "zod";
+import { jsonTextDepth, LIMITS } from "../domain/limits.js";
 import { ConfigError } from "../errors.js";
 import { convertEnvValue, ENV_BINDINGS } from "./env-vars.js";
 import { describeExpected, valueAt } from "./format-issue.js";
@@ -97,9 +98,13 @@ function mustExist(path: string, key: string, source: string): string {
 }
 
 function readConfigFile(path: string, env: NodeJS.ProcessEnv): unknown {
+  const text = readBoundedText(path);
+  // Measured on the raw text: substituteEnv and zod walk the parsed value recursively.
+  if (jsonTextDepth(text, LIMITS.jsonDepth) > LIMITS.jsonDepth)
+    throw new ConfigError("(file)", `JSON nested at most ${LIMITS.jsonDepth} levels deep (limit jsonDepth)`, path);
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, "utf8"));
+    json = JSON.parse(text);
   } catch (err) {
     throw new ConfigError("(file)", `valid JSON (${(err as Error).message})`, path);
   }
@@ -107,6 +112,17 @@ function readConfigFile(path: string, env: NodeJS.ProcessEnv): unknown {
     throw new ConfigError("(root)", "a JSON object", path);
   }
   return substituteEnv(json, env, path);
+}
+
+function readBoundedText(path: string): string {
+  const size = statSync(path).size;
+  if (size > LIMITS.configFileBytes)
+    throw new ConfigError(
+      "(file)",
+      `at most ${LIMITS.configFileBytes} bytes (limit configFileBytes; got ${size})`,
+      path,
+    );
+  return readFileSync(path, "utf8");
 }
 
 function parseWith<S extends z.ZodType>(schema: S, value: unknown, source: string, keyPrefix?: string): z.output<S> {

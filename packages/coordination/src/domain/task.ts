@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { boundedJson, LIMITS, PARAMS_LIMIT } from "./limits.js";
 
 /**
  * queued → running → succeeded | failed → (retry after backoff) queued … → dead.
@@ -20,7 +21,8 @@ export const newTaskSchema = z.object({
   type: z.string().regex(TASK_TYPE_RE, "lowercase letters, digits, '.', '_' or '-', 1–64 chars"),
   /** Higher runs first. */
   priority: z.number().int().min(-100).max(100).default(0),
-  params: z.unknown().default({}),
+  /** Free-form JSON, bounded in size and depth before anything walks it. */
+  params: boundedJson(PARAMS_LIMIT).default({}),
   maxAttempts: z.number().int().min(1).max(100).default(3),
   /** Lock TTL: the longest one attempt may run before its lock expires. */
   timeoutMs: z
@@ -31,7 +33,7 @@ export const newTaskSchema = z.object({
     .default(300_000),
   /** Delay before the first attempt. */
   delayMs: z.number().int().min(0).default(0),
-  pinnedWorkerId: z.string().min(1).nullable().default(null),
+  pinnedWorkerId: z.string().min(1).max(LIMITS.nameChars).nullable().default(null),
   /** Affinity strategy prefers the worker that last ran a task with the same key. */
   affinityKey: z.string().max(200).nullable().default(null),
   title: z.string().max(200).optional(),

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { EVENT_KINDS } from "../domain/events.js";
+import { LIMITS } from "../domain/limits.js";
 import { newTaskSchema, TASK_STATES } from "../domain/task.js";
 import { WORKER_STATES } from "../domain/worker.js";
 
@@ -9,7 +10,7 @@ import { WORKER_STATES } from "../domain/worker.js";
  */
 /** No ':' in ids, so a worker can never pose as `operator:…` or `monitor:…`. */
 const WORKER_ID_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const name = z.string().min(1).max(200);
+const name = z.string().min(1).max(LIMITS.nameChars);
 
 export const registrationSchema = z
   .object({

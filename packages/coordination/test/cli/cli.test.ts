@@ -92,6 +92,10 @@ describe("sentinel CLI (real process, --json)", () => {
       [["task", "create", "echo", "--priority", "high"], /--priority expects an integer -100\.\.100, got "high"/],
       [["task", "create", "echo", "--params", "{oops"], /--params expects JSON/],
       [["task", "create", "Bad Type"], /invalid type/],
+      [
+        ["task", "create", "echo", "--params", `${'{"a":'.repeat(4_000)}1${"}".repeat(4_000)}`],
+        /invalid params: expected JSON nested at most 64 levels deep \(limit jsonDepth\)/,
+      ],
       [["task", "list", "--state", "running,sleeping"], /--state expects/],
       [["task", "show", "t_missing"], /task t_missing not found/],
       [["demo", "--count", "0"], /--count expects an integer 1\.\.10000/],

@@ -242,6 +242,16 @@ describe("bad file values name the key, the file and the expected form", () => {
     expect(configError(() => loadWorkerConfig({ cwd: dirWithConfig([1, 2]).cwd, env: {} })).key).toBe("(root)");
   });
 
+  it("refuses a config file nested past the depth limit or over the size limit before walking it", () => {
+    const deep = `{"labels":${'{"a":'.repeat(30_000)}1${"}".repeat(30_000)}}`;
+    const tooDeep = configError(() => loadWorkerConfig({ cwd: dirWithConfig(deep).cwd, env: {} }));
+    expect(tooDeep.expected).toBe("JSON nested at most 64 levels deep (limit jsonDepth)");
+    const big = JSON.stringify({ logLevel: "info", pad: "x".repeat(2 * 1024 * 1024) });
+    expect(configError(() => loadWorkerConfig({ cwd: dirWithConfig(big).cwd, env: {} })).expected).toMatch(
+      /^at most 1048576 bytes \(limit configFileBytes/,
+    );
+  });
+
   it("rejects a supported type without a handler, and a stale threshold not above the heartbeat interval", () => {
     const a = dirWithConfig({
       capacity: { supportedTaskTypes: ["echo", "resize"] },

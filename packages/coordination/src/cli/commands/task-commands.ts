@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
+import { displayableTask } from "../../domain/displayable.js";
 import { TASK_STATES, type Task, type TaskState } from "../../domain/task.js";
 import { NotFoundError } from "../../errors.js";
 import { TaskQueue } from "../../queue/task-queue.js";
@@ -70,7 +71,7 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
           limit: opts.limit,
         });
         const now = await store.now();
-        emit(io, program.opts(), page.items, () =>
+        emit(io, program.opts(), page.items.map(displayableTask), () =>
           formatTable(
             ["ID", "TYPE", "STATE", "PRI", "ATTEMPTS", "WORKER", "TOKEN", "AGE"],
             page.items.map((t) => [
@@ -93,7 +94,7 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
     .description("one task with params, result and last error")
     .action((id: string) =>
       withStore(program.opts(), async (store) => {
-        const found = await requireTask(store, id);
+        const found = displayableTask(await requireTask(store, id));
         emit(io, program.opts(), found, () => describeTask(found));
       }),
     );

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { assertJsonWithin, PARAMS_LIMIT, RESULT_LIMIT } from "../../domain/limits.js";
 import type { HandlerDefinition, TaskMemory } from "../../handlers/task-handler.js";
 import { validateParams } from "../../handlers/validate-params.js";
 import type { ClaimedTask } from "../claimed-task.js";
@@ -15,12 +16,14 @@ export interface ExecuteTaskInput {
 }
 
 /**
- * "[Execute Task]": params validated (ValidationError → not retryable), the handler run with
+ * "[Execute Task]": params checked against the limits (a row stored before them, or by another
+ * writer, may exceed them) and validated (ValidationError → not retryable), the handler run with
  * an AbortSignal that fires on timeout or worker abort. A handler that ignores its signal is
  * not waited for: its lock is expiring anyway and its result would be fenced out.
  */
 export async function executeTask(input: ExecuteTaskInput): Promise<unknown> {
   const { claim, handler } = input;
+  assertJsonWithin(claim.task.params, "params", PARAMS_LIMIT);
   const params = validateParams(handler, claim.task.params);
   const controller = new AbortController();
   const onParentAbort = () =>
@@ -41,7 +44,7 @@ export async function executeTask(input: ExecuteTaskInput): Promise<unknown> {
     else controller.signal.addEventListener("abort", onAbort, { once: true });
   });
   try {
-    return await Promise.race([
+    const result = await Promise.race([
       handler.run({
         task: claim.task,
         params,
@@ -53,6 +56,9 @@ export async function executeTask(input: ExecuteTaskInput): Promise<unknown> {
       }),
       aborted,
     ]);
+    // Refused here, as a failure of this attempt naming the limit, rather than by the store at completion.
+    assertJsonWithin(result, "result", RESULT_LIMIT);
+    return result;
   } finally {
     clearTimeout(timer);
     input.signal.removeEventListener("abort", onParentAbort);

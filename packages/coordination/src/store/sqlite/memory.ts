@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import { LIMITS } from "../../domain/limits.js";
 import { assertMayWrite, type MemoryEntry, namespaceOf } from "../../domain/memory.js";
 import { parseOrThrow } from "../../validation.js";
 import { prefixSchema, writerSchema } from "../port-schemas.js";
@@ -7,8 +8,6 @@ import { toJson } from "./json.js";
 import { toMemoryEntry } from "./rows.js";
 import { counters, memory } from "./schema.js";
 import type { Tx } from "./transaction.js";
-
-const MAX_VALUE_BYTES = 256 * 1024;
 
 /**
  * The LWW order: one global counter bumped inside the writing transaction, so versions
@@ -27,7 +26,7 @@ function nextVersionTx(tx: Tx): number {
 export function memorySetTx(tx: Tx, key: string, value: unknown, writerId: string): MemoryEntry {
   parseOrThrow(writerSchema, writerId, "writerId");
   assertMayWrite(key, writerId);
-  const text = toJson(value, "value", MAX_VALUE_BYTES);
+  const text = toJson(value, "value", LIMITS.memoryValueBytes);
   const version = nextVersionTx(tx);
   const set = { value: text, version, writerId, updatedAt: tx.now, deleted: false };
   const row = tx.db

@@ -2,6 +2,7 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import { type AttemptFailure, failureEventKind, failureOutcome } from "../../domain/attempt-failure.js";
 import { assertAttemptFence, assertStartFence } from "../../domain/fencing.js";
+import { LIMITS } from "../../domain/limits.js";
 import type { Task, TaskState } from "../../domain/task.js";
 import { assertStartableBy } from "../../domain/task-claims.js";
 import { assertTaskAction } from "../../domain/task-transitions.js";
@@ -118,7 +119,7 @@ export function startAttemptTx(tx: Tx, row: TaskRow, token: number, workerId: st
 
 export function storeResultTx(tx: Tx, taskId: string, token: number, result: unknown): Task {
   const { row } = fenceRunningTx(tx, taskId, token, "result stored");
-  const task = updateTaskTx(tx, taskId, { result: toJson(result ?? null, "result") });
+  const task = updateTaskTx(tx, taskId, { result: toJson(result ?? null, "result", LIMITS.resultBytes) });
   appendEventTx(tx, {
     kind: "task.result_stored",
     taskId,
@@ -131,7 +132,7 @@ export function storeResultTx(tx: Tx, taskId: string, token: number, result: unk
 
 /** Checks come first and nothing is written unless all pass, so a refused completion leaves no trace. */
 export function completeTaskTx(tx: Tx, taskId: string, token: number, opts: { result?: unknown } = {}): Task {
-  const result = opts.result === undefined ? undefined : toJson(opts.result, "result");
+  const result = opts.result === undefined ? undefined : toJson(opts.result, "result", LIMITS.resultBytes);
   const { row, lock } = fenceRunningTx(tx, taskId, token, "succeeded");
   if (result === undefined) tx.statement(MARK_SUCCEEDED).run(tx.now, tx.now, taskId);
   else tx.statement(MARK_SUCCEEDED_WITH_RESULT).run(tx.now, tx.now, result, taskId);

@@ -1,4 +1,5 @@
 import { and, desc, eq, inArray, like, lt, or, sql } from "drizzle-orm";
+import { LIMITS } from "../../domain/limits.js";
 import { type NewTask, newTaskSchema, type Page, type Task, type TaskFilter } from "../../domain/task.js";
 import { CLAIMABLE_TASK_STATES } from "../../domain/task-transitions.js";
 import { ValidationError } from "../../errors.js";
@@ -23,7 +24,7 @@ export function createTaskTx(tx: Tx, input: NewTask, actor: string): Task {
       type: task.type,
       title: task.title ?? task.type,
       priority: task.priority,
-      params: toJson(task.params, "params"),
+      params: toJson(task.params, "params", LIMITS.paramsBytes),
       state: "queued",
       attempts: 0,
       maxAttempts: task.maxAttempts,

@@ -1,4 +1,5 @@
 import { expect, it } from "vitest";
+import { LIMITS } from "../../../domain/limits.js";
 import type { NewTask } from "../../../domain/task.js";
 import { NotFoundError } from "../../../errors.js";
 import {
@@ -10,6 +11,12 @@ import {
   rejectionOf,
   taskInput,
 } from "../harness.js";
+
+function nested(levels: number): unknown {
+  let value: unknown = 1;
+  for (let i = 0; i < levels; i++) value = { a: value };
+  return value;
+}
 
 export function validationCases(ctx: ContractContext): void {
   it("rejects malformed tasks, naming the field", async () => {
@@ -24,6 +31,24 @@ export function validationCases(ctx: ContractContext): void {
     await expectValidationError(bad({ delayMs: -1 }), "delayMs");
     await expectValidationError(bad({ params: { big: 1n } }), "params");
     expect((await store.listTasks({})).items).toEqual([]);
+  });
+
+  it("refuses params, results and memory values nested past LIMITS.jsonDepth, naming the field", async () => {
+    const store = ctx.store();
+    // 30,000 levels overflow JSON.stringify, superjson and zod: the limit must be checked first.
+    await expectValidationError(store.createTask(taskInput({ params: nested(30_000) }), "operator:test"), "params");
+    await expectValidationError(
+      store.createTask(taskInput({ params: nested(LIMITS.jsonDepth + 1) }), "operator:test"),
+      "params",
+    );
+    await expectValidationError(store.memorySet("global/deep", nested(30_000), "operator:test"), "value");
+    expect((await store.listTasks({})).items).toEqual([]);
+    await store.registerWorker(registration("w-a"));
+    const task = await store.createTask(taskInput({ params: nested(LIMITS.jsonDepth) }), "operator:test");
+    const [claim] = await store.claimTasks({ workerId: "w-a", taskIds: [task.id], metadata: claimMeta });
+    if (!claim) throw new Error("claim must succeed");
+    await expectValidationError(store.completeTask(task.id, claim.lock.token, { result: nested(30_000) }), "result");
+    expect((await store.getTask(task.id))?.state).toBe("running");
   });
 
   it("rejects malformed registrations and heartbeats, naming the field", async () => {
