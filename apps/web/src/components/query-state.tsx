@@ -1,4 +1,4 @@
-import { errorMessage } from "./actions/action-button";
+import { errorMessage } from "./error-message";
 
 /** Loading / error placeholder for a page whose main query has no data yet. */
 export function QueryState({ query, title }: { query: { isError: boolean; error: unknown }; title: string }) {

@@ -6,7 +6,7 @@ import { openCache } from "../cache/open-cache.js";
 import { type ControlPlaneCore, createTRPCContext } from "../context.js";
 import { parseControlPlaneEnv } from "../env.js";
 import { createSyncer, type SyncerOptions } from "../sync/syncer.js";
-import { createWebhookVerifier } from "./github-webhook.js";
+import { createWebhookVerifier, type WebhookVerifier } from "./github-webhook.js";
 import { createControlPlaneMetrics } from "./metrics.js";
 import { createRefusals, type Refusals } from "./refusals.js";
 
@@ -34,7 +34,7 @@ export interface ControlPlane extends ControlPlaneCore {
   readonly metrics: Registry;
   /** Requests refused at the door (size, depth, origin, login limits, webhook checks), counted. */
   readonly refusals: Refusals;
-  readonly verifyWebhook: ((body: string, signature: string) => Promise<boolean>) | null;
+  readonly verifyWebhook: WebhookVerifier | null;
   /** Per-request tRPC context (headers carry the session cookie or bearer token). */
   createContext(opts: { headers: Headers }): ReturnType<typeof createTRPCContext>;
   /** Idempotent: stops the syncer, closes the cache (and the store if owned). */

@@ -1,11 +1,19 @@
 import { Webhooks } from "@octokit/webhooks";
-import type { ControlPlane } from "./control-plane.js";
 
 /** GitHub's documented ceiling; larger bodies are refused before hashing. */
 const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
 
+/** Whether a body carries a valid `X-Hub-Signature-256` for the configured secret. */
+export type WebhookVerifier = (body: string, signature: string) => Promise<boolean>;
+
+/** What a delivery reaches: the verifier (null without a secret) and the syncer it wakes. */
+export interface WebhookTarget {
+  readonly verifyWebhook: WebhookVerifier | null;
+  readonly syncer: { nudge(): void };
+}
+
 /** `@octokit/webhooks` does the HMAC-SHA256 check (constant-time) for `X-Hub-Signature-256`. */
-export function createWebhookVerifier(secret: string): (body: string, signature: string) => Promise<boolean> {
+export function createWebhookVerifier(secret: string): WebhookVerifier {
   const webhooks = new Webhooks({ secret });
   return async (body, signature) => {
     try {
@@ -25,7 +33,7 @@ function text(status: number, body: string): Response {
  * wakes the syncer, which re-reads through the store port (and the reconcile poll covers
  * deliveries that never arrive — GitHub does not redeliver).
  */
-export async function handleGithubWebhook(request: Request, controlPlane: ControlPlane): Promise<Response> {
+export async function handleGithubWebhook(request: Request, controlPlane: WebhookTarget): Promise<Response> {
   if (request.method !== "POST") return text(405, "method not allowed");
   if (!controlPlane.verifyWebhook) return text(404, "webhooks are not configured (set GITHUB_WEBHOOK_SECRET)");
   const signature = request.headers.get("x-hub-signature-256");

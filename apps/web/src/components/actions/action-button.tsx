@@ -2,6 +2,7 @@
 
 import type { UseMutationResult } from "@tanstack/react-query";
 import { useAuth } from "../auth/auth-provider";
+import { errorMessage } from "../error-message";
 
 export interface ActionButtonProps<TVariables> {
   label: string;
@@ -67,11 +68,4 @@ export function MutationError({
       {errorMessage(failed.error)}
     </div>
   );
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  if (error && typeof error === "object" && "message" in error && typeof error.message === "string")
-    return error.message;
-  return String(error);
 }

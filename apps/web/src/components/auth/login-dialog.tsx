@@ -1,7 +1,7 @@
 "use client";
 
 import { type FormEvent, useState } from "react";
-import { errorMessage } from "../actions/action-button";
+import { errorMessage } from "../error-message";
 
 export interface LoginDialogProps {
   onLoggedIn: () => void | Promise<void>;

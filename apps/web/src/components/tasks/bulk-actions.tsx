@@ -3,8 +3,8 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { errorMessage } from "../actions/action-button";
 import { useAuth } from "../auth/auth-provider";
+import { errorMessage } from "../error-message";
 import { describeFilter, type TaskFilterForm, toFilterInput } from "./task-filter";
 
 type BulkAction = "retry" | "cancel";

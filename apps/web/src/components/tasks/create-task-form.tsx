@@ -5,8 +5,8 @@ import { TRPCClientError } from "@trpc/client";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { errorMessage } from "../actions/action-button";
 import { useAuth } from "../auth/auth-provider";
+import { errorMessage } from "../error-message";
 
 type Field = "type" | "priority" | "params" | "maxAttempts" | "title";
 
