@@ -1,10 +1,16 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { AppRegistry } from "./apps.js";
 import { UserDirectory } from "./auth.js";
 import { createClock, type EmulatorClock } from "./clock.js";
 import { FaultController, type FaultPatch, type FaultSnapshot } from "./faults.js";
-import { DEFAULT_COMMENT_CAP, type EmulatorOptions, parseRepoOption } from "./options.js";
+import {
+  DEFAULT_COMMENT_CAP,
+  DEFAULT_INSTALLATION_TOKEN_TTL_MS,
+  type EmulatorOptions,
+  parseRepoOption,
+} from "./options.js";
 import { loadSnapshot, type Persister, persistState } from "./persistence.js";
 import { PrimaryRateLimiter } from "./rate-limit.js";
 import { createRouter } from "./router.js";
@@ -18,6 +24,7 @@ import { TimerRegistry } from "./timers.js";
 export type { ClockOptions, EmulatorClock } from "./clock.js";
 export type { FaultOptions, FaultPatch, FaultSnapshot } from "./faults.js";
 export type {
+  EmulatorAppOptions,
   EmulatorOptions,
   EmulatorRepoOptions,
   EmulatorUserOptions,
@@ -61,6 +68,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
   const stats = new StatsRecorder(clock.now);
   const timers = new TimerRegistry();
   const adminToken = options.adminToken ?? `emulator-admin-${randomBytes(16).toString("hex")}`;
+  const users = new UserDirectory(options.users);
+  const apps = new AppRegistry(
+    options.apps ?? [],
+    users,
+    clock.now,
+    options.installationTokenTtlMs ?? DEFAULT_INSTALLATION_TOKEN_TTL_MS,
+  );
   const server = createServer(
     createRequestListener({
       adminToken,
@@ -68,9 +82,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
       stats,
       clock,
       state,
-      users: new UserDirectory(options.users),
+      users,
+      apps,
       router: createRouter(API_ROUTES),
-      primary: new PrimaryRateLimiter(options.rateLimit ?? {}, clock.now),
+      primary: options.rateLimit === false ? null : new PrimaryRateLimiter(options.rateLimit ?? {}, clock.now),
       secondary: new SecondaryRateLimiter(options.secondaryRateLimit ?? {}, clock.now),
       timers,
       commentCap: options.commentCap ?? DEFAULT_COMMENT_CAP,

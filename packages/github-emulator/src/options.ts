@@ -8,6 +8,22 @@ export interface EmulatorUserOptions {
   /** Collaborators (push access) may edit issues and labels and any comment. Default true. */
   collaborator?: boolean;
   id?: number;
+  /**
+   * An integration's token rather than a user's, e.g. GitHub Actions' GITHUB_TOKEN (login
+   * `github-actions[bot]`): it may act on the repository, but GET /user answers 403.
+   */
+  integration?: boolean;
+}
+
+/** A GitHub App: installation tokens are minted with a JWT signed by its private key. */
+export interface EmulatorAppOptions {
+  id: number;
+  /** The app's slug; its installations write as `<slug>[bot]`. */
+  slug: string;
+  /** PEM public key matching the private key the app signs its JWTs with. */
+  publicKey: string;
+  /** Installation ids of the app; each may act on every emulated repository. */
+  installations: number[];
 }
 
 export interface EmulatorRepoOptions {
@@ -43,7 +59,14 @@ export interface EmulatorOptions {
   repos?: Array<string | EmulatorRepoOptions>;
   /** Guards /_emulator/*; a random token is generated when absent. */
   adminToken?: string;
-  rateLimit?: PrimaryRateLimitOptions;
+  /**
+   * false: GitHub Enterprise Server with rate limiting turned off — `/rate_limit` answers 404
+   * "Rate limiting is not enabled." and no `x-ratelimit-*` headers are sent.
+   */
+  rateLimit?: PrimaryRateLimitOptions | false;
+  apps?: EmulatorAppOptions[];
+  /** Lifetime of an App installation token (GitHub: one hour). */
+  installationTokenTtlMs?: number;
   secondaryRateLimit?: SecondaryRateLimitOptions | false;
   /** Comments allowed per issue before GitHub refuses new ones. Default 2,500. */
   commentCap?: number;
@@ -59,6 +82,7 @@ export const DEFAULT_PRIMARY_LIMIT = 5000;
 export const DEFAULT_SECONDARY_PER_MINUTE = 80;
 export const DEFAULT_SECONDARY_PER_HOUR = 500;
 export const DEFAULT_COMMENT_CAP = 2500;
+export const DEFAULT_INSTALLATION_TOKEN_TTL_MS = 3_600_000;
 export const BODY_MAX_LENGTH = 65_536;
 export const LABEL_NAME_MAX_LENGTH = 50;
 export const TITLE_MAX_LENGTH = 256;

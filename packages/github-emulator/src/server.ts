@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ADMIN_PREFIX, type AdminDependencies, handleAdmin } from "./admin.js";
+import type { AppRegistry } from "./apps.js";
 import { authenticate, type EmulatorUser, type UserDirectory } from "./auth.js";
 import { toHttpDate } from "./clock.js";
 import { computeEtag, isNotModifiedSince, matchesIfNoneMatch } from "./etag.js";
@@ -23,7 +24,9 @@ import type { TimerRegistry } from "./timers.js";
 export interface ServerDependencies extends AdminDependencies {
   users: UserDirectory;
   router: Router;
-  primary: PrimaryRateLimiter;
+  apps: AppRegistry;
+  /** null: rate limiting turned off, as GitHub Enterprise Server allows. */
+  primary: PrimaryRateLimiter | null;
   secondary: SecondaryRateLimiter;
   timers: TimerRegistry;
   commentCap: number;
@@ -85,7 +88,10 @@ async function serve(deps: ServerDependencies, request: IncomingMessage, respons
   let outcome: ApiOutcome;
   try {
     info.text = await readRequestText(request);
-    outcome = await serveApi(deps, info);
+    const appRoute = deps.apps.routeOf(path);
+    outcome = appRoute
+      ? { outgoing: deps.apps.answer(method, path, request.headers.authorization, info.urls), route: appRoute }
+      : await serveApi(deps, info);
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     outcome = { outgoing: errorResponse(error), route: "unmatched" };
@@ -108,18 +114,20 @@ async function serveApi(deps: ServerDependencies, info: RequestInfo): Promise<Ap
     return { outgoing: serverErrorResponse(serverError), route: "fault" };
   }
 
-  const { user, token } = authenticate(deps.users, info.request.headers.authorization);
+  const { user, token } = authenticate(deps.users, info.request.headers.authorization, deps.clock.now());
+  const primary = deps.primary;
   const path = resolveRepositoryAlias(deps, info.path);
   const match = deps.router.match(method, path);
   const route = match?.route.pattern ?? "unmatched";
   const counted = route !== RATE_LIMIT_PATTERN;
   const respond = (outgoing: OutgoingResponse, consume = counted): ApiOutcome => {
-    if (consume) deps.primary.consume(user.login);
-    Object.assign(outgoing.headers, rateLimitHeaders(deps.primary.status(user.login)));
+    if (!primary) return { outgoing, route };
+    if (consume) primary.consume(user.login);
+    Object.assign(outgoing.headers, rateLimitHeaders(primary.status(user.login)));
     return { outgoing, route };
   };
 
-  if (counted && deps.primary.isExhausted(user.login)) {
+  if (counted && primary?.isExhausted(user.login)) {
     deps.stats.count("primaryLimited");
     return respond(errorResponse(primaryLimitError(user, requestId, deps.clock.now())), false);
   }
@@ -137,7 +145,7 @@ async function serveApi(deps: ServerDependencies, info: RequestInfo): Promise<Ap
       users: deps.users,
       render: { urls: info.urls, users: deps.users, viewer: user },
       commentCap: deps.commentCap,
-      rateLimit: deps.primary.status(user.login),
+      rateLimit: primary?.status(user.login) ?? null,
     });
     if (isWrite) {
       deps.secondary.record(user.login);

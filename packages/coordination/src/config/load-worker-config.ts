@@ -33,7 +33,8 @@ export type StoreConfig =
       apiUrl?: string;
       allowedAuthors?: string[];
       settleDelayMs?: number;
-      token: string;
+      /** null: GitHub App credentials (GITHUB_APP_*) in the environment instead of a token. */
+      token: string | null;
       hmacSecret: string | null;
     };
 
@@ -249,7 +250,7 @@ function resolveStore(
 ): StoreConfig {
   const source = configFile ?? "defaults";
   const explicitBackend = env.SENTINEL_STORE || valueAt(raw, ["store", "backend"]) !== undefined;
-  const githubFromEnv = Boolean(env.GITHUB_TOKEN && env.GITHUB_OWNER && env.GITHUB_REPO);
+  const githubFromEnv = Boolean((env.GITHUB_TOKEN || env.GITHUB_APP_ID) && env.GITHUB_OWNER && env.GITHUB_REPO);
   const backend = explicitBackend ? file.store.backend : githubFromEnv ? "github" : "sqlite";
 
   if (backend === "sqlite") {
@@ -267,11 +268,11 @@ function resolveStore(
     );
   if (!github.repo)
     throw new ConfigError("store.github.repo", "the repository name (or GITHUB_REPO) for the github backend", source);
-  const token = env.GITHUB_TOKEN;
-  if (!token)
+  const token = env.GITHUB_TOKEN || null;
+  if (!token && !env.GITHUB_APP_ID)
     throw new ConfigError(
       "GITHUB_TOKEN",
-      "a GitHub token in the environment for the github backend (never in the file)",
+      "a GitHub token, or GitHub App credentials (GITHUB_APP_ID, …), in the environment for the github backend (never in the file)",
       "env GITHUB_TOKEN",
     );
   return { backend, ...github, token, hmacSecret: env.SENTINEL_HMAC_SECRET || null };

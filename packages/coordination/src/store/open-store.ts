@@ -88,7 +88,8 @@ export function storeConfigFromEnv(env: NodeJS.ProcessEnv): StoreConfig {
   if (selected && selected !== "sqlite" && selected !== "github") {
     throw new ConfigError("SENTINEL_STORE", `"sqlite" or "github" (got ${JSON.stringify(selected)})`, ENV_SOURCE);
   }
-  const githubFromEnv = Boolean(env.GITHUB_TOKEN?.trim() && env.GITHUB_OWNER?.trim() && env.GITHUB_REPO?.trim());
+  const credentials = env.GITHUB_TOKEN?.trim() || env.GITHUB_APP_ID?.trim();
+  const githubFromEnv = Boolean(credentials && env.GITHUB_OWNER?.trim() && env.GITHUB_REPO?.trim());
   const backend = selected || (githubFromEnv ? "github" : "sqlite");
   if (backend === "sqlite") return { backend: "sqlite", sqlitePath: env.SENTINEL_SQLITE_PATH?.trim() || null };
   // Validates and names the missing variable; the values are re-read in openStoreFromConfig.
@@ -97,7 +98,7 @@ export function storeConfigFromEnv(env: NodeJS.ProcessEnv): StoreConfig {
     backend: "github",
     owner: options.owner,
     repo: options.repo,
-    token: options.token,
+    token: options.token ?? null,
     hmacSecret: options.hmacSecret,
     ...(options.baseUrl ? { apiUrl: options.baseUrl } : {}),
   };
@@ -118,7 +119,7 @@ function githubOptions(
   // SENTINEL_ALLOWED_AUTHORS / SENTINEL_SETTLE_DELAY_MS (environment) beat the file's values.
   const merged: NodeJS.ProcessEnv = {
     ...env,
-    GITHUB_TOKEN: config.token,
+    ...(config.token ? { GITHUB_TOKEN: config.token } : {}),
     GITHUB_OWNER: config.owner,
     GITHUB_REPO: config.repo,
     GITHUB_API_URL: config.apiUrl ?? env.GITHUB_API_URL,

@@ -1,8 +1,18 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, ValidationError } from "../../src/errors.js";
 import { lockMeta, registration, taskInput } from "../../src/store/contract/harness.js";
 import { githubStoreOptionsFromEnv, openGithubStore } from "../../src/store/github/index.js";
 import { fastStoreOptions, startTestEmulator } from "./emulator-harness.js";
+
+const PEM = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----";
+const APP_ENV = {
+  GITHUB_APP_ID: "12",
+  GITHUB_APP_PRIVATE_KEY: PEM.replace(/\n/g, "\\n"),
+  GITHUB_APP_INSTALLATION_ID: "34",
+};
 
 const ENV = {
   GITHUB_TOKEN: "t",
@@ -32,6 +42,13 @@ describe("GitHub store configuration", () => {
       [{ ...ENV, GITHUB_API_URL: "not a url" }, "GITHUB_API_URL"],
       [{ ...ENV, SENTINEL_ALLOWED_AUTHORS: " , " }, "SENTINEL_ALLOWED_AUTHORS"],
       [{ ...ENV, SENTINEL_SETTLE_DELAY_MS: "soon" }, "SENTINEL_SETTLE_DELAY_MS"],
+      [{ ...ENV, GITHUB_TOKEN: "", GITHUB_APP_ID: "12" }, "GITHUB_APP_PRIVATE_KEY"],
+      [{ ...ENV, ...APP_ENV, GITHUB_APP_ID: "twelve" }, "GITHUB_APP_ID"],
+      [{ ...ENV, ...APP_ENV, GITHUB_APP_INSTALLATION_ID: "" }, "GITHUB_APP_INSTALLATION_ID"],
+      [
+        { ...ENV, GITHUB_APP_ID: "12", GITHUB_APP_PRIVATE_KEY_FILE: "/nonexistent/key.pem" },
+        "GITHUB_APP_PRIVATE_KEY_FILE",
+      ],
     ];
     for (const [env, key] of failures) {
       let caught: unknown;
@@ -43,6 +60,20 @@ describe("GitHub store configuration", () => {
       expect(caught, key).toBeInstanceOf(ConfigError);
       expect((caught as ConfigError).key).toBe(key);
     }
+  });
+
+  it("reads GitHub App credentials (key inline with \\n escapes, or from a file) and the login", () => {
+    const dir = mkdtempSync(join(tmpdir(), "sentinel-app-key-"));
+    const file = join(dir, "key.pem");
+    writeFileSync(file, PEM);
+    const app = { appId: 12, privateKey: PEM, installationId: 34 };
+    expect(githubStoreOptionsFromEnv({ ...ENV, GITHUB_TOKEN: "", ...APP_ENV })).toMatchObject({ app });
+    const { GITHUB_APP_PRIVATE_KEY: _inline, ...withoutKey } = APP_ENV;
+    const fromFile = githubStoreOptionsFromEnv({ ...ENV, ...withoutKey, GITHUB_APP_PRIVATE_KEY_FILE: file });
+    expect(fromFile).toMatchObject({ app });
+    expect(fromFile.token).toBeUndefined();
+    expect(githubStoreOptionsFromEnv({ ...ENV, SENTINEL_LOGIN: "my-app[bot]" }).login).toBe("my-app[bot]");
+    expect(githubStoreOptionsFromEnv({ ...ENV, GITHUB_ACTIONS: "true" }).integrationLogin).toBe("github-actions[bot]");
   });
 
   it("rejects bad options naming the field", async () => {

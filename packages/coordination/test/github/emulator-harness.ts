@@ -68,6 +68,35 @@ export interface EmulatorWithStore {
   store: GithubStore;
 }
 
+export interface OpenedPerTest {
+  /** Starts an emulator that is closed after the test. */
+  emulator(options?: Partial<EmulatorOptions>): Promise<Emulator>;
+  /** Opens a store that is closed after the test, before the emulators. */
+  store(options: GithubStoreOptions): Promise<GithubStore>;
+}
+
+/** For tests that open their own emulators and stores: all are closed after each test, stores first. */
+export function closedAfterEach(): OpenedPerTest {
+  const emulators: Emulator[] = [];
+  const stores: GithubStore[] = [];
+  afterEach(async () => {
+    for (const store of stores.splice(0)) await store.close();
+    for (const emulator of emulators.splice(0)) await emulator.close();
+  });
+  return {
+    async emulator(options = {}) {
+      const emulator = await startTestEmulator(options);
+      emulators.push(emulator);
+      return emulator;
+    },
+    async store(options) {
+      const store = await openGithubStore(options);
+      stores.push(store);
+      return store;
+    },
+  };
+}
+
 /**
  * For a test file whose tests each start their own emulator and one store on it: returns the
  * opener and closes what it opened after each test (the store first, while its emulator is up).
@@ -76,17 +105,10 @@ export function openPerTest(): (
   emulatorOptions?: Partial<EmulatorOptions>,
   storeOptions?: Partial<GithubStoreOptions>,
 ) => Promise<EmulatorWithStore> {
-  let emulator: Emulator | null = null;
-  let store: GithubStore | null = null;
-  afterEach(async () => {
-    await store?.close();
-    await emulator?.close();
-    store = null;
-    emulator = null;
-  });
+  const opened = closedAfterEach();
   return async (emulatorOptions = {}, storeOptions = {}) => {
-    emulator = await startTestEmulator(emulatorOptions);
-    store = await openTestStore(emulator, "bot-token", storeOptions);
+    const emulator = await opened.emulator(emulatorOptions);
+    const store = await opened.store(fastStoreOptions(emulator, "bot-token", storeOptions));
     return { emulator, store };
   };
 }

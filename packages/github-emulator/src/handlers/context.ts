@@ -15,7 +15,8 @@ export interface HandlerContext {
   users: UserDirectory;
   render: RenderContext;
   commentCap: number;
-  rateLimit: RateLimitStatus;
+  /** null when rate limiting is turned off (GitHub Enterprise Server). */
+  rateLimit: RateLimitStatus | null;
 }
 
 export interface HandlerResult {

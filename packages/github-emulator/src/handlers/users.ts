@@ -1,15 +1,24 @@
 import { toGitHubTimestamp } from "../clock.js";
+import { HttpError } from "../http-error.js";
 import { renderPrivateUser } from "../render/user.js";
 import type { Handler } from "./context.js";
 
 const USER_CREATED_AT = toGitHubTimestamp(Date.UTC(2020, 0, 1));
 
-export const getAuthenticatedUser: Handler = (context) => ({
-  status: 200,
-  body: renderPrivateUser(context.render.urls, context.user, USER_CREATED_AT),
-});
+export const getAuthenticatedUser: Handler = (context) => {
+  // App installation and Actions tokens belong to no user.
+  if (context.user.integration)
+    throw new HttpError(403, "Resource not accessible by integration", {
+      documentationUrl: "https://docs.github.com/rest/users/users#get-the-authenticated-user",
+    });
+  return { status: 200, body: renderPrivateUser(context.render.urls, context.user, USER_CREATED_AT) };
+};
 
 export const getRateLimit: Handler = (context) => {
+  if (!context.rateLimit)
+    throw new HttpError(404, "Rate limiting is not enabled.", {
+      documentationUrl: "https://docs.github.com/enterprise-server/rest/rate-limit/rate-limit",
+    });
   const { limit, remaining, used, reset } = context.rateLimit;
   const core = { limit, remaining, used, reset };
   const idle = (perHour: number) => ({ limit: perHour, remaining: perHour, used: 0, reset });

@@ -1,7 +1,10 @@
 import type { EmulatorUser, UserDirectory } from "../auth.js";
 import { nodeId, type UrlBase } from "./context.js";
 
-export function renderSimpleUser(urls: UrlBase, user: Pick<EmulatorUser, "login" | "id">) {
+export function renderSimpleUser(
+  urls: UrlBase,
+  user: Pick<EmulatorUser, "login" | "id"> & { type?: EmulatorUser["type"] },
+) {
   const api = `${urls.api}/users/${user.login}`;
   return {
     login: user.login,
@@ -20,7 +23,7 @@ export function renderSimpleUser(urls: UrlBase, user: Pick<EmulatorUser, "login"
     repos_url: `${api}/repos`,
     events_url: `${api}/events{/privacy}`,
     received_events_url: `${api}/received_events`,
-    type: "User",
+    type: user.type ?? "User",
     user_view_type: "public",
     site_admin: false,
   };

@@ -2,7 +2,9 @@ import { EventLog } from "./event-log.js";
 import { GithubContext } from "./github-context.js";
 import { GithubStore } from "./github-store.js";
 import { BudgetMeter } from "./http/budget-meter.js";
+import { calibrationProbe } from "./http/calibration-probe.js";
 import { GithubApi } from "./http/github-api.js";
+import { resolveLogin } from "./http/identity.js";
 import { createGithubClient } from "./http/octokit-client.js";
 import { ServerClock } from "./http/server-clock.js";
 import { WritePacer } from "./http/write-pacer.js";
@@ -30,8 +32,9 @@ export type { TrustStats } from "./trust/trust-filter.js";
 const calibratedOffsets = new Map<string, number>();
 
 /**
- * Open the GitHub backend: validates the options, learns the token's login (GET /user —
- * also the default allowed author), and loads the mirror of the repository's sentinel issues.
+ * Open the GitHub backend: validates the options, learns the login it writes as (see
+ * http/identity.ts — also the default allowed author), calibrates the store clock, and loads
+ * the mirror of the repository's sentinel issues.
  */
 export async function openGithubStore(input: GithubStoreOptions): Promise<GithubStore> {
   const options = resolveGithubStoreOptions(input);
@@ -54,9 +57,9 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
     share: () => workers.loginShare(),
   });
   const api = new GithubApi(client, options.owner, options.repo, pacer);
-  const login = await api.authenticatedLogin();
+  const login = await resolveLogin(client, options);
   if (calibrated === undefined) {
-    await clock.calibrate(() => client.request("GET /rate_limit"));
+    await clock.calibrate(await calibrationProbe(client, options.owner, options.repo));
     const offset = clock.offset();
     if (offset !== null) calibratedOffsets.set(options.baseUrl, offset);
   }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError, ValidationError } from "../../errors.js";
+import { ACTIONS_LOGIN, appCredentialsSchema, credentialsFromEnv } from "./http/credentials.js";
 
 /** Plugin timings; production keeps GitHub's recommended spacing, tests shorten it. */
 export const throttleTimingSchema = z
@@ -54,7 +55,14 @@ export const writeBudgetSchema = z
 
 export const githubStoreOptionsSchema = z
   .object({
-    token: z.string().min(1),
+    /** A personal, fine-grained, installation or Actions token. Exactly one of `token` and `app`. */
+    token: z.string().min(1).optional(),
+    /** GitHub App installation credentials; tokens are minted and refreshed by @octokit/auth-app. */
+    app: appCredentialsSchema.optional(),
+    /** The login the store writes as, when known (no request is made to learn it). */
+    login: z.string().min(1).optional(),
+    /** The login of an integration token that GET /user refuses (github-actions[bot] in GitHub Actions). */
+    integrationLogin: z.string().min(1).optional(),
     owner: z.string().min(1),
     repo: z.string().min(1),
     /** GitHub Enterprise (`https://host/api/v3`) or the emulator. */
@@ -89,7 +97,11 @@ export type ResolvedGithubStoreOptions = z.output<typeof githubStoreOptionsSchem
 
 export function resolveGithubStoreOptions(input: GithubStoreOptions): ResolvedGithubStoreOptions {
   const parsed = githubStoreOptionsSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    if ((parsed.data.token === undefined) === (parsed.data.app === undefined))
+      throw new ValidationError("token", "either a token or GitHub App credentials (app), not both");
+    return parsed.data;
+  }
   const issue = parsed.error.issues[0];
   const field = issue ? issue.path.map(String).join(".") || "options" : "options";
   throw new ValidationError(field, issue?.message.replace(/^Invalid input: /, "") ?? "valid GitHub store options");
@@ -98,9 +110,11 @@ export function resolveGithubStoreOptions(input: GithubStoreOptions): ResolvedGi
 const ENV_SOURCE = "environment";
 
 /**
- * Options from the environment (GITHUB_TOKEN, GITHUB_OWNER, GITHUB_REPO, GITHUB_API_URL,
+ * Options from the environment (GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY[_FILE]
+ * + GITHUB_APP_INSTALLATION_ID, GITHUB_OWNER, GITHUB_REPO, GITHUB_API_URL, SENTINEL_LOGIN,
  * SENTINEL_HMAC_SECRET, SENTINEL_ALLOWED_AUTHORS, SENTINEL_SETTLE_DELAY_MS); a missing or
- * malformed value raises ConfigError naming the variable.
+ * malformed value raises ConfigError naming the variable. Inside GitHub Actions
+ * (GITHUB_ACTIONS=true) a token that GET /user refuses is Actions' own: github-actions[bot].
  */
 export function githubStoreOptionsFromEnv(
   env: NodeJS.ProcessEnv,
@@ -111,13 +125,16 @@ export function githubStoreOptionsFromEnv(
     if (!value) throw new ConfigError(key, expected, ENV_SOURCE);
     return value;
   };
-  const token = required("GITHUB_TOKEN", "a GitHub token (personal access token or installation token)");
+  const credentials = credentialsFromEnv(env);
   const owner = required("GITHUB_OWNER", "the repository owner's login");
   const repo = required("GITHUB_REPO", "the repository name");
   const hmacSecret = required("SENTINEL_HMAC_SECRET", "a shared secret of at least 16 characters");
   if (hmacSecret.length < 16)
     throw new ConfigError("SENTINEL_HMAC_SECRET", "a shared secret of at least 16 characters", ENV_SOURCE);
-  const options: GithubStoreOptions = { token, owner, repo, hmacSecret, ...overrides };
+  const options: GithubStoreOptions = { ...credentials, owner, repo, hmacSecret, ...overrides };
+  const login = env.SENTINEL_LOGIN?.trim();
+  if (login) options.login = login;
+  if (env.GITHUB_ACTIONS === "true") options.integrationLogin = ACTIONS_LOGIN;
   const apiUrl = env.GITHUB_API_URL?.trim();
   if (apiUrl) {
     if (!z.url().safeParse(apiUrl).success)

@@ -72,11 +72,6 @@ export class GithubApi {
     }
   }
 
-  async authenticatedLogin(): Promise<string> {
-    const response = await this.client.request("GET /user");
-    return response.data.login;
-  }
-
   async listIssues(query: { labels: string; state: "open" | "all"; since?: string }): Promise<GhIssue[]> {
     const raw = await this.reader.listAll<RawIssue>("GET /repos/{owner}/{repo}/issues", {
       owner: this.owner,

@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
 import { Octokit } from "@octokit/rest";
 import Bottleneck from "bottleneck";
 import type { ResolvedGithubStoreOptions } from "../options.js";
 import type { BudgetMeter } from "./budget-meter.js";
+import { credentialId, octokitAuth } from "./credentials.js";
 import type { ServerClock } from "./server-clock.js";
 
 const SentinelOctokit = Octokit.plugin(throttling, retry);
@@ -39,10 +39,10 @@ export function createGithubClient({ options, meter, clock }: CreateClientOption
     meter.recordResponse(method, response.status, Object.fromEntries(response.headers.entries()));
     return response;
   };
-  // Groups are keyed by token so several stores of one process sharing a token share its spacing.
-  const id = createHash("sha256").update(options.token).digest("hex").slice(0, 16);
+  // Groups are keyed by credential so several stores of one process sharing a token share its spacing.
+  const id = credentialId(options);
   return new SentinelOctokit({
-    auth: options.token,
+    ...octokitAuth(options, clock),
     baseUrl: options.baseUrl.replace(/\/$/, ""),
     userAgent: "task-sentinel-github-store",
     request: { fetch: meteredFetch },
