@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { claimMeta, expectValidationError, registration, taskInput } from "../../src/store/contract/harness.js";
+import { LIMITS } from "../../src/domain/limits.js";
+import { claimMeta, registration, taskInput } from "../../src/store/contract/harness.js";
 import { TrustFilter } from "../../src/store/github/trust/trust-filter.js";
 import { OWNER, postComment, REPO, SECRET, withStranger } from "./emulator-harness.js";
 
@@ -49,15 +50,17 @@ describe("bounded parsing of hostile comments", () => {
     ]);
   });
 
-  it("refuses to write a value nested deeper than readers accept", async () => {
+  it("writes values as deep as LIMITS.jsonDepth and reads them back inside the record depth limit", async () => {
     const { store } = setup();
     let deep: unknown = 1;
-    for (let i = 0; i < 30; i += 1) deep = [deep];
-    await expectValidationError(store.memorySet("swarm/deep", deep, "w-1"), "value");
-    await expectValidationError(store.createTask(taskInput({ params: { deep } }), "operator:test"), "params");
-    let ok: unknown = 1;
-    for (let i = 0; i < 20; i += 1) ok = [ok];
-    expect((await store.memorySet("swarm/ok", ok, "w-1")).value).toEqual(ok);
+    for (let i = 0; i < LIMITS.jsonDepth; i += 1) deep = [deep];
+    await store.registerWorker(registration("w-1"));
+    expect((await store.memorySet("swarm/deep", deep, "w-1")).value).toEqual(deep);
+    const task = await store.createTask(taskInput({ params: deep }), "operator:test");
+    const [claimed] = await store.claimTasks({ workerId: "w-1", taskIds: [task.id], metadata: claimMeta });
+    await store.completeTask(task.id, claimed?.lock.token ?? -1, { result: deep });
+    expect(await store.getTask(task.id)).toMatchObject({ params: deep, result: deep, state: "succeeded" });
+    expect(store.trustStats().refused).toBe(0);
   });
 
   it("logs a refused comment once, however often it is edited or re-read", () => {

@@ -1,9 +1,7 @@
 import { ValidationError } from "../../errors.js";
 import { toJsonText } from "../json-text.js";
-import { VALUE_DEPTH_LIMIT } from "./records/limits.js";
-import { exceedsJsonDepth } from "./trust/json-depth.js";
 
-/** Caller data that must survive JSON (records are JSON), within a share of a comment body and the readers' depth limit. */
+/** Caller data that must survive JSON (records are JSON), within a share of a comment body. */
 export function toJsonValue(value: unknown, field: string, maxChars: number): unknown {
   const text = toJsonText(value, field);
   if (text.length > maxChars)
@@ -11,7 +9,5 @@ export function toJsonValue(value: unknown, field: string, maxChars: number): un
       field,
       `at most ${maxChars} characters of JSON (GitHub comment bodies are limited to 65,536)`,
     );
-  if (exceedsJsonDepth(text, VALUE_DEPTH_LIMIT))
-    throw new ValidationError(field, `JSON nested at most ${VALUE_DEPTH_LIMIT} levels deep`);
   return JSON.parse(text) as unknown;
 }

@@ -1,3 +1,5 @@
+import { LIMITS } from "../../../domain/limits.js";
+
 /** GitHub refuses issue and comment bodies longer than this (422 "body is too long"). */
 export const BODY_LIMIT = 65_536;
 /** GitHub refuses label names longer than this (422, "name is too long (maximum is 50 characters)"). */
@@ -9,13 +11,9 @@ export const COMMENT_CAP = 2500;
 /** Room left for the human-readable line and the envelope around a payload. */
 export const PAYLOAD_LIMIT = 60_000;
 /**
- * Deepest nesting of a caller's JSON value (task parameters, results, memory values). The
- * store refuses deeper values on write, so everything it writes stays readable.
+ * Deepest nesting of a whole record envelope a reader will look at: a caller's value may nest
+ * LIMITS.jsonDepth levels (refused deeper on write, see store/json-text.ts) and sits at most
+ * 5 levels inside the envelope (`{p:{ev:[{data:{…}}]}}`), plus slack. Anything deeper is
+ * refused before any recursive work (canonical JSON, schema checks) touches it.
  */
-export const VALUE_DEPTH_LIMIT = 24;
-/**
- * Deepest nesting of a whole record envelope a reader will look at: a value at its limit
- * sits at most 5 levels inside the envelope (`{p:{ev:[{data:{…}}]}}`), plus slack. Anything
- * deeper is refused before any recursive work (canonical JSON, schema checks) touches it.
- */
-export const RECORD_DEPTH_LIMIT = VALUE_DEPTH_LIMIT + 8;
+export const RECORD_DEPTH_LIMIT = LIMITS.jsonDepth + 8;

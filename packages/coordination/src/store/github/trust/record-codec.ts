@@ -1,5 +1,5 @@
+import { jsonTextDepth } from "../../../domain/limits.js";
 import { BODY_LIMIT, RECORD_DEPTH_LIMIT } from "../records/limits.js";
-import { exceedsJsonDepth } from "./json-depth.js";
 import { type RecordScope, signRecord } from "./record-signature.js";
 
 const MARKER = "<!-- sentinel:v1 ";
@@ -45,7 +45,7 @@ export function decodeRecord(body: string): DecodeOutcome {
   const json = blocks[0]?.[1];
   if (!json) return { ok: false, reason: "malformed" };
   // Checked before parsing: everything after (canonical JSON, the schema) recurses per level.
-  if (exceedsJsonDepth(json, RECORD_DEPTH_LIMIT)) return { ok: false, reason: "tooDeep" };
+  if (jsonTextDepth(json, RECORD_DEPTH_LIMIT) > RECORD_DEPTH_LIMIT) return { ok: false, reason: "tooDeep" };
   try {
     const parsed: unknown = JSON.parse(json);
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
