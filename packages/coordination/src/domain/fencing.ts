@@ -28,14 +28,15 @@ export function assertAttemptFence(
   if (fence.attemptToken !== token) throw new StaleFencingTokenError(taskId, token, fence.attemptToken);
 }
 
-/** A start: the token must be current and its presenter the live holder of exactly that token. */
-export function assertStartFence(
-  fence: FenceInput & { workerId: string; liveHolder: { ownerId: string; token: number } | null },
-): void {
+/** A start: the token must be current and its presenter the live holder of exactly that token (returned). */
+export function assertStartFence<H extends { ownerId: string; token: number }>(
+  fence: FenceInput & { workerId: string; liveHolder: H | null },
+): H {
   const { taskId, token, lockToken, liveHolder } = fence;
   if (token !== lockToken) throw new StaleFencingTokenError(taskId, token, lockToken);
   if (!liveHolder || liveHolder.token !== token || liveHolder.ownerId !== fence.workerId)
     throw new StaleFencingTokenError(taskId, token, null);
+  return liveHolder;
 }
 
 /**
@@ -46,6 +47,14 @@ export function assertStartFence(
 export function shouldRelease(fence: FenceInput & { held: boolean }): boolean {
   if (fence.token !== fence.lockToken) throw new StaleFencingTokenError(fence.taskId, fence.token, fence.lockToken);
   return fence.held;
+}
+
+/**
+ * An end recorded from outside the attempt (a monitor failing a lapsed worker's task) takes
+ * effect only on the running attempt whose token it names.
+ */
+export function endsRunningAttempt(task: { state: TaskState; fencingToken: number | null }, token: number): boolean {
+  return task.state === "running" && task.fencingToken === token;
 }
 
 /**

@@ -1,5 +1,4 @@
-import { isLeaseLive, LEASE_HOLDING_STATES } from "../../domain/worker.js";
-import { LeaseLostError } from "../../errors.js";
+import { requireLiveLease } from "../../domain/worker-rules.js";
 import { foldWorkers, type WorkerView } from "./fold/worker-fold.js";
 import type { GithubContext } from "./github-context.js";
 import type { StoredRecord } from "./repo-mirror.js";
@@ -27,17 +26,11 @@ export class RegistryReader {
     );
   }
 
-  /** Lease-holding check used by lock decisions. */
+  /** The worker's view, if it may take locks now (domain/worker-rules.ts: requireLiveLease). */
   requireLiveLease(views: Map<string, WorkerView>, workerId: string, now: number): WorkerView {
     const view = views.get(workerId);
-    if (!view) throw new LeaseLostError(workerId, "not registered");
-    if (!isLeaseLive(view.record, now)) {
-      const holding = LEASE_HOLDING_STATES.includes(view.record.state);
-      throw new LeaseLostError(
-        workerId,
-        holding ? "lease expired (no heartbeat within leaseMs)" : `state ${view.record.state}`,
-      );
-    }
-    return view;
+    requireLiveLease(view?.record, workerId, now);
+    // requireLiveLease has refused a worker the registry does not hold.
+    return view as WorkerView;
   }
 }

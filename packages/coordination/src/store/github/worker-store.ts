@@ -1,11 +1,11 @@
+import { isLeaseLive, type WorkerRecord, type WorkerRegistration, type WorkerState } from "../../domain/worker.js";
 import {
-  assertWorkerTransition,
-  isLeaseLive,
-  type WorkerRecord,
-  type WorkerRegistration,
-  type WorkerState,
-} from "../../domain/worker.js";
-import { IllegalTransitionError, LeaseLostError, NotFoundError, ValidationError } from "../../errors.js";
+  checkWorkerTransition,
+  drainRequestMoves,
+  heartbeatSteps,
+  planRegistration,
+} from "../../domain/worker-rules.js";
+import { IllegalTransitionError, LeaseLostError, NotFoundError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
 import { heartbeatSchema, registrationSchema, transitionSchema } from "../port-schemas.js";
 import { foldWorkers, type WorkerView } from "./fold/worker-fold.js";
@@ -83,17 +83,11 @@ export class WorkerStore {
     const views = await this.registry.views();
     const existing = views.get(reg.id);
     const now = this.ctx.now();
+    const plan = planRegistration(existing?.record, reg, now);
     const stretch = this.stretchFor(views, reg.id, reg.heartbeatIntervalMs, now);
     this.own.add(reg.id);
-    if (existing && isLeaseLive(existing.record, now)) {
+    if (existing && plan.kind === "refresh") {
       const current = existing.record;
-      if (current.hostname !== reg.hostname || current.pid !== reg.pid) {
-        throw new ValidationError(
-          "id",
-          `an id no live worker holds (${reg.id} is ${current.state} on ${current.hostname}, pid ${current.pid})`,
-          reg.id,
-        );
-      }
       const payload: WorkerRecordPayload = {
         ...existing.registration.record,
         reg,
@@ -114,11 +108,7 @@ export class WorkerStore {
       ];
       return this.writeRegistration(existing, payload, added, views);
     }
-    if (existing)
-      await this.recovery.recoverWorker(
-        reg.id,
-        `worker ${reg.id} re-registered (previous incarnation ${existing.record.state})`,
-      );
+    if (plan.kind === "fresh" && plan.recover !== null) await this.recovery.recoverWorker(reg.id, plan.recover);
     const payload: WorkerRecordPayload = {
       k: "worker",
       n: this.ctx.nonce(),
@@ -159,20 +149,15 @@ export class WorkerStore {
     const view = views.get(workerId);
     if (!view) throw new LeaseLostError(workerId, "not registered");
     const current = view.record;
-    if (current.state === "OFFLINE" || current.state === "REMOVED")
-      throw new LeaseLostError(workerId, `state ${current.state}`);
-    let next: WorkerState = current.state === "STALE" ? "ACTIVE" : current.state;
-    if (next === "ACTIVE" || next === "BUSY") {
-      if (current.drainRequested) next = "DRAINING";
-      else next = activeTasks >= current.maxConcurrency ? "BUSY" : "ACTIVE";
-    }
+    const steps = heartbeatSteps(current, activeTasks);
+    const next = steps.at(-1)?.to ?? current.state;
     const now = this.ctx.now();
     const previous = view.registration.record;
     const stretch = this.stretchFor(views, workerId, previous.reg.heartbeatIntervalMs, now);
     // Under budget pressure a heartbeat with no news, beaten early, is skipped while the lease written last time still
     // covers the gap (the record's interval and lease are already the stretched ones). A larger stretch is written at
     // once, so the worker learns to beat less often.
-    const unchanged = next === current.state && activeTasks === current.activeTasks && view.lastOpId === previous.basis;
+    const unchanged = steps.length === 0 && activeTasks === current.activeTasks && view.lastOpId === previous.basis;
     if (
       unchanged &&
       stretch > 1 &&
@@ -181,23 +166,15 @@ export class WorkerStore {
     ) {
       return current;
     }
-    const added: EventEntry[] = [];
-    if (next !== current.state) {
-      added.push(
-        this.ctx.entry("worker.state_changed", {
-          taskId: null,
-          workerId,
-          actor: workerId,
-          data: { from: current.state, to: next, reason: "heartbeat" },
-        }),
-      );
-    }
+    const added = steps.map(({ from, to, reason }) =>
+      this.ctx.entry("worker.state_changed", { taskId: null, workerId, actor: workerId, data: { from, to, reason } }),
+    );
     const payload: WorkerRecordPayload = {
       ...previous,
       state: next,
       activeTasks,
       at: now,
-      stateChangedAt: next === current.state ? current.stateChangedAt : now,
+      stateChangedAt: steps.length === 0 ? current.stateChangedAt : now,
       drainRequested: current.drainRequested,
       basis: view.lastOpId,
       stretch,
@@ -215,12 +192,8 @@ export class WorkerStore {
     const view = views.get(workerId);
     if (!view) throw new NotFoundError("worker", workerId);
     const from = view.record.state;
-    if (checked.expectedFrom && !checked.expectedFrom.includes(from))
-      throw new IllegalTransitionError("worker", workerId, from, to);
-    assertWorkerTransition(workerId, from, to);
     const now = this.ctx.now();
-    if (checked.onlyIfLeaseExpired && now < view.record.lastHeartbeatAt + view.record.leaseMs)
-      throw new IllegalTransitionError("worker", workerId, from, to);
+    const { drainRequested } = checkWorkerTransition(view.record, to, checked, now);
     const entry = this.ctx.entry("worker.state_changed", {
       taskId: null,
       workerId,
@@ -233,7 +206,7 @@ export class WorkerStore {
         ...previous,
         state: to,
         stateChangedAt: now,
-        drainRequested: to === "ACTIVE" ? false : view.record.drainRequested,
+        drainRequested,
         basis: view.lastOpId,
         at: previous.at,
       };
@@ -257,9 +230,7 @@ export class WorkerStore {
     const view = views.get(workerId);
     if (!view) throw new NotFoundError("worker", workerId);
     const from = view.record.state;
-    if (from === "OFFLINE" || from === "REMOVED" || from === "NEW")
-      throw new IllegalTransitionError("worker", workerId, from, "DRAINING");
-    const moves = from === "ACTIVE" || from === "BUSY";
+    const moves = drainRequestMoves(view.record);
     const ev: EventEntry[] = [
       this.ctx.entry("worker.drain_requested", { taskId: null, workerId, actor, data: { from } }),
     ];

@@ -1,5 +1,8 @@
-import type { Lock } from "../../../domain/lock.js";
-import type { Task, TaskState } from "../../../domain/task.js";
+import { attemptTokenAfterRevoke, endsRunningAttempt } from "../../../domain/fencing.js";
+import { isLockLive, type Lock } from "../../../domain/lock.js";
+import type { Task } from "../../../domain/task.js";
+import { isPinnedElsewhere } from "../../../domain/task-claims.js";
+import { canApplyTaskAction } from "../../../domain/task-transitions.js";
 import { taskIdOf } from "../records/issue-kinds.js";
 import type { AttemptEnd, ClaimRecord, TaskOpRecord } from "../records/record-schemas.js";
 import type { StoredRecord } from "../repo-mirror.js";
@@ -95,7 +98,7 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
       const claim = stored as StoredRecord<ClaimRecord>;
       const wins = record.auto
         ? autoClaimWins(claim, task, claims.filter(isOpen), barrier)
-        : Boolean(record.start) && stored.id > barrier && isStartable(task.state);
+        : Boolean(record.start) && stored.id > barrier && canApplyTaskAction("start", task.state);
       claims.push(claim);
       if (wins) {
         applied.add(stored.id);
@@ -132,12 +135,15 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
     lock: lockOf(task.id, claim),
     leaseLive: leaseLive(claim.record.owner, claim.record.inc),
   }));
-  const holder = openClaims.find((claim) => now < claim.lock.expiresAt && claim.leaseLive) ?? null;
+  const holder = openClaims.find((claim) => isLockLive(claim.lock, claim.leaseLive, now)) ?? null;
   if (holder) lockSeq = Math.max(lockSeq, holder.stored.id);
   return { task, holder, openClaims, barrier, lockSeq: lockSeq === 0 ? null : lockSeq, applied };
 }
 
-/** Returns whether the op took effect. Revoking ops move the lock's fencing token to their own id. */
+/**
+ * Returns whether the op took effect, as the task transition table and fencing rules
+ * (domain/) allow at the op's position. Revoking ops move the lock's fencing token to their own id.
+ */
 function applyOp(
   task: Task,
   stored: StoredRecord<TaskOpRecord>,
@@ -150,13 +156,13 @@ function applyOp(
   };
   switch (op.op) {
     case "cancel":
-      if (isTerminalState(task.state)) return false;
+      if (!canApplyTaskAction("cancel", task.state)) return false;
       task.state = "cancelled";
       task.finishedAt = op.at;
       touch();
       return true;
     case "requeue":
-      if (task.state === "succeeded") return false;
+      if (!canApplyTaskAction("requeue", task.state)) return false;
       task.state = "queued";
       task.runAt = op.at;
       task.finishedAt = null;
@@ -164,16 +170,17 @@ function applyOp(
       if (op.resetAttempts) task.attempts = 0;
       touch();
       return true;
-    case "force-release":
-      // The running attempt is handed to the new token, so the recoverer can fail it while the old holder is fenced out.
-      if (task.state === "running" && task.fencingToken === lockSeq) {
-        task.fencingToken = stored.id;
+    case "force-release": {
+      const handedTo = attemptTokenAfterRevoke(task, lockSeq, stored.id);
+      if (handedTo !== task.fencingToken) {
+        task.fencingToken = handedTo;
         touch();
       }
       return true;
+    }
     case "recover":
     case "end":
-      if (!op.end || op.token !== task.fencingToken || task.state !== "running") return false;
+      if (!op.end || op.token === undefined || !endsRunningAttempt(task, op.token)) return false;
       applyEnd(op.end);
       return true;
   }
@@ -204,16 +211,8 @@ function autoClaimWins(
   earlierOpen: Array<StoredRecord<ClaimRecord>>,
   barrier: number,
 ): boolean {
-  if (claim.id <= barrier || !isStartable(task.state)) return false;
-  if (task.pinnedWorkerId !== null && task.pinnedWorkerId !== claim.record.owner) return false;
+  if (claim.id <= barrier || !canApplyTaskAction("start", task.state)) return false;
+  if (isPinnedElsewhere(task, claim.record.owner)) return false;
   const over = new Set(claim.record.over ?? []);
   return earlierOpen.every((earlier) => over.has(earlier.id));
-}
-
-function isStartable(state: TaskState): boolean {
-  return state === "queued" || state === "failed";
-}
-
-function isTerminalState(state: TaskState): boolean {
-  return state === "succeeded" || state === "dead" || state === "cancelled";
 }

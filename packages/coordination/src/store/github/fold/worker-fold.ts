@@ -1,4 +1,11 @@
-import { canTransitionWorker, isLeaseLive, type WorkerRecord, type WorkerState } from "../../../domain/worker.js";
+import {
+  canTransitionWorker,
+  isLeaseLive,
+  leaseExpiredAt,
+  type WorkerRecord,
+  type WorkerState,
+} from "../../../domain/worker.js";
+import { DRAIN_REQUEST_STATES, drainRequestedAfter } from "../../../domain/worker-rules.js";
 import type { WorkerOpRecord, WorkerRecordPayload } from "../records/record-schemas.js";
 import type { StoredRecord } from "../repo-mirror.js";
 
@@ -67,16 +74,15 @@ function foldWorker(
     const { to, expectedFrom, drain, onlyIfLeaseExpired } = op.record;
     if (expectedFrom && !expectedFrom.includes(state)) continue;
     // A heartbeat written after the monitor read (but before its op) wins: the op sees a live lease.
-    if (onlyIfLeaseExpired && op.record.at < heartbeatAt(registration) + payload.reg.leaseMs * payload.stretch)
-      continue;
+    const lease = { lastHeartbeatAt: heartbeatAt(registration), leaseMs: payload.reg.leaseMs * payload.stretch };
+    if (onlyIfLeaseExpired && !leaseExpiredAt(lease, op.record.at)) continue;
     if (drain) {
-      if (state === "REMOVED" || state === "OFFLINE") continue;
+      if (!DRAIN_REQUEST_STATES.includes(state)) continue;
       drainRequested = true;
       appliedOps.add(op.id);
     }
     if (to && to !== state && canTransitionWorker(state, to)) {
-      // An operator's resume cancels the pending drain.
-      if (state === "DRAINING" && to === "ACTIVE") drainRequested = false;
+      drainRequested = drainRequestedAfter(state, to, drainRequested);
       state = to;
       stateChangedAt = op.record.at;
       appliedOps.add(op.id);

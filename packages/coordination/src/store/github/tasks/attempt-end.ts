@@ -1,19 +1,9 @@
-import type { Task } from "../../../domain/task.js";
+import type { FailureOutcome } from "../../../domain/attempt-failure.js";
 import type { AttemptEnd } from "../records/record-schemas.js";
 
-const MAX_ERROR_CHARS = 4000;
-
-export interface AttemptFailure {
-  message: string;
-  retryable: boolean;
-  retryDelayMs: number;
-}
-
-/** How a failed attempt ends: retried at `runAt` while attempts remain, otherwise dead. */
-export function failureEnd(task: Task, failure: AttemptFailure, now: number): AttemptEnd {
-  const error = failure.message.slice(0, MAX_ERROR_CHARS);
-  const retry = failure.retryable && task.attempts < task.maxAttempts;
-  return retry
-    ? { state: "failed", at: now, error, runAt: now + failure.retryDelayMs }
-    : { state: "dead", at: now, error };
+/** The end record of a failed attempt, from the outcome domain/attempt-failure.ts decided. */
+export function failureEnd(outcome: FailureOutcome, now: number): AttemptEnd {
+  return outcome.state === "failed"
+    ? { state: "failed", at: now, error: outcome.error, runAt: outcome.runAt }
+    : { state: "dead", at: now, error: outcome.error };
 }

@@ -1,4 +1,4 @@
-import type { Lock } from "../../../domain/lock.js";
+import { isLockLive, type Lock } from "../../../domain/lock.js";
 import type { TaskView } from "../fold/task-fold.js";
 import type { GithubContext } from "../github-context.js";
 import type { ClaimRecord } from "../records/record-schemas.js";
@@ -58,7 +58,7 @@ export async function settleClaims(
       kept = attempt && view?.holder?.stored.id === attempt.id ? attempt : null;
     } else {
       const first = (view?.openClaims ?? []).find(
-        (c) => c.stored.record.n === claim.record.n || (now < c.lock.expiresAt && c.leaseLive),
+        (c) => c.stored.record.n === claim.record.n || isLockLive(c.lock, c.leaseLive, now),
       );
       kept = first !== undefined && first.stored.record.n === claim.record.n ? first.stored : null;
     }

@@ -1,6 +1,10 @@
+import { type AttemptFailure, failureEventKind, failureOutcome } from "../../../domain/attempt-failure.js";
+import { assertAttemptFence, assertStartFence } from "../../../domain/fencing.js";
 import type { Lock, LockMetadata } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
-import { IllegalTransitionError, NotFoundError, StaleFencingTokenError, ValidationError } from "../../../errors.js";
+import { assertStartableBy, isClaimableBy } from "../../../domain/task-claims.js";
+import { acceptsNewWork } from "../../../domain/worker-rules.js";
+import { NotFoundError, StaleFencingTokenError } from "../../../errors.js";
 import { parseOrThrow } from "../../../validation.js";
 import { claimSchema, failureSchema, tokenSchema } from "../../port-schemas.js";
 import type { ClaimView, TaskView } from "../fold/task-fold.js";
@@ -13,8 +17,7 @@ import type { StoredRecord } from "../repo-mirror.js";
 const githubClaimSchema = claimSchema.extend({ taskIds: claimSchema.shape.taskIds.max(100) });
 
 import type { RegistryReader } from "../registry-reader.js";
-import { type AttemptFailure, failureEnd } from "./attempt-end.js";
-import { isClaimableFor } from "./claimable.js";
+import { failureEnd } from "./attempt-end.js";
 import { settleClaims } from "./lock-settle.js";
 import type { TaskReader } from "./task-reader.js";
 import type { TaskWriter } from "./task-writer.js";
@@ -39,10 +42,8 @@ export class TaskAttempts {
     parseOrThrow(claimSchema.shape.workerId, workerId, "workerId");
     const { view } = await this.reader.require(taskId);
     taskId = view.task.id;
-    if (token !== view.lockSeq) throw new StaleFencingTokenError(taskId, token, view.lockSeq);
-    const holder = view.holder;
-    if (!holder || holder.stored.id !== token || holder.lock.ownerId !== workerId)
-      throw new StaleFencingTokenError(taskId, token, null);
+    const liveHolder = view.holder ? { ...view.holder.lock, claim: view.holder } : null;
+    const holder = assertStartFence({ taskId, token, lockToken: view.lockSeq, workerId, liveHolder }).claim;
     // A claim-and-start that won is already the running attempt.
     if (view.applied.has(token) && view.task.state === "running" && view.task.fencingToken === token) return view.task;
     return this.startHeld(taskId, view, holder);
@@ -61,13 +62,13 @@ export class TaskAttempts {
     const { workerId, taskIds, metadata } = parseOrThrow(githubClaimSchema, req, "claim");
     const workers = await this.workers.views();
     const owner = this.workers.requireLiveLease(workers, workerId, this.ctx.now());
-    if (owner.record.state !== "ACTIVE" && owner.record.state !== "BUSY") return [];
+    if (!acceptsNewWork(owner.record)) return [];
     const posted: Array<{ taskId: string; claim: StoredRecord<ClaimRecord> }> = [];
     for (const taskId of [...new Set(taskIds)]) {
       const loaded = await this.reader.load(taskId);
       if (!loaded) continue;
       const { task } = loaded.view;
-      if (loaded.view.holder || !isClaimableFor(task, owner.record.supportedTaskTypes, workerId, loaded.now)) continue;
+      if (loaded.view.holder || !isClaimableBy(task, owner.record, loaded.now)) continue;
       const over = loaded.view.openClaims.map((open) => open.stored.id);
       const ev = [
         this.ctx.entry("lock.acquired", {
@@ -165,10 +166,12 @@ export class TaskAttempts {
     const failure = parseOrThrow(failureSchema, error, "error");
     const { view, attempt } = await this.fenceRunning(taskId, token, "failed");
     taskId = view.task.id;
-    const end = failureEnd(view.task, failure, this.ctx.now());
+    const now = this.ctx.now();
+    const outcome = failureOutcome(view.task, failure, now);
+    const end = failureEnd(outcome, now);
     const workerId = view.task.workerId;
     const ev = [
-      this.ctx.entry(end.state === "failed" ? "task.failed" : "task.dead", {
+      this.ctx.entry(failureEventKind(outcome), {
         taskId,
         workerId,
         actor: workerId ?? "unknown",
@@ -190,15 +193,7 @@ export class TaskAttempts {
 
   private async startHeld(taskId: string, view: TaskView, holder: ClaimView): Promise<Task> {
     const task = view.task;
-    if (task.state !== "queued" && task.state !== "failed")
-      throw new IllegalTransitionError("task", taskId, task.state, "running");
-    if (task.pinnedWorkerId !== null && task.pinnedWorkerId !== holder.lock.ownerId) {
-      throw new ValidationError(
-        "workerId",
-        `the worker task ${taskId} is pinned to (${task.pinnedWorkerId})`,
-        holder.lock.ownerId,
-      );
-    }
+    assertStartableBy(task, holder.lock.ownerId);
     const now = this.ctx.now();
     const attempt = task.attempts + 1;
     const claim = holder.stored;
@@ -231,9 +226,8 @@ export class TaskAttempts {
     parseOrThrow(tokenSchema, token, "token");
     const { view } = await this.reader.require(taskId);
     taskId = view.task.id;
-    if (token !== view.lockSeq) throw new StaleFencingTokenError(taskId, token, view.lockSeq);
-    if (view.task.state !== "running") throw new IllegalTransitionError("task", taskId, view.task.state, target);
-    if (view.task.fencingToken !== token) throw new StaleFencingTokenError(taskId, token, view.task.fencingToken);
+    const { state, fencingToken: attemptToken } = view.task;
+    assertAttemptFence({ taskId, token, lockToken: view.lockSeq, state, attemptToken, target });
     const attempt = this.attemptClaim(taskId, view);
     return { view, attempt };
   }

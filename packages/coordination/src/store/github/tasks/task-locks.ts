@@ -1,5 +1,6 @@
+import { shouldRelease } from "../../../domain/fencing.js";
 import type { AcquireResult, Lock, LockMetadata } from "../../../domain/lock.js";
-import { LeaseLostError, NotFoundError, StaleFencingTokenError } from "../../../errors.js";
+import { LeaseLostError, NotFoundError } from "../../../errors.js";
 import { parseOrThrow } from "../../../validation.js";
 import { acquireSchema, tokenSchema } from "../../port-schemas.js";
 import { lockOf } from "../fold/task-fold.js";
@@ -53,9 +54,8 @@ export class TaskLocks {
     parseOrThrow(tokenSchema, token, "token");
     const { view, now } = await this.reader.require(taskId);
     taskId = view.task.id;
-    if (token !== view.lockSeq) throw new StaleFencingTokenError(taskId, token, view.lockSeq);
     const claim = view.holder?.stored.id === token ? view.holder : view.openClaims.find((c) => c.stored.id === token);
-    if (!claim) return;
+    if (!shouldRelease({ taskId, token, lockToken: view.lockSeq, held: claim !== undefined }) || !claim) return;
     const end: AttemptEnd = { state: "released", at: now };
     const ev = [
       this.ctx.entry("lock.released", {

@@ -1,6 +1,7 @@
+import { failureEventKind, failureOutcome, lapsedIncarnationFailure } from "../../../domain/attempt-failure.js";
 import type { Lock } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
-import { IllegalTransitionError } from "../../../errors.js";
+import { assertTaskAction } from "../../../domain/task-transitions.js";
 import { parseOrThrow } from "../../../validation.js";
 import { operatorSchema, requeueSchema } from "../../port-schemas.js";
 import type { TaskView } from "../fold/task-fold.js";
@@ -41,8 +42,7 @@ export class TaskOperatorOps {
     const { view } = await this.reader.require(taskId);
     taskId = view.task.id;
     const from = view.task.state;
-    if (from === "succeeded" || from === "dead" || from === "cancelled")
-      throw new IllegalTransitionError("task", taskId, from, "cancelled");
+    assertTaskAction(taskId, "cancel", from);
     const ev = [
       ...this.revokeEntries(taskId, view, actor, `task cancelled: ${reason}`),
       this.ctx.entry("task.cancelled", { taskId, workerId: view.task.workerId, actor, data: { from, reason } }),
@@ -59,7 +59,7 @@ export class TaskOperatorOps {
     const { view } = await this.reader.require(taskId);
     taskId = view.task.id;
     const from = view.task.state;
-    if (from === "succeeded") throw new IllegalTransitionError("task", taskId, from, "queued");
+    assertTaskAction(taskId, "requeue", from);
     const ev: EventEntry[] = [
       ...this.revokeEntries(taskId, view, actor, `task requeued: ${reason}`),
       this.ctx.entry("task.requeued", {
@@ -101,7 +101,9 @@ export class TaskOperatorOps {
       if (!fresh) continue;
       const task = fresh.view.task;
       if (task.state === "running" && task.workerId === workerId && task.fencingToken !== null) {
-        const end = failureEnd(task, { message: reason, retryable: true, retryDelayMs: 0 }, this.ctx.now());
+        const now = this.ctx.now();
+        const outcome = failureOutcome(task, lapsedIncarnationFailure(reason), now);
+        const end = failureEnd(outcome, now);
         const ev = [
           this.ctx.entry("lock.force_released", {
             taskId,
@@ -109,7 +111,7 @@ export class TaskOperatorOps {
             actor: workerId,
             data: { token: task.fencingToken, reason },
           }),
-          this.ctx.entry(end.state === "failed" ? "task.failed" : "task.dead", {
+          this.ctx.entry(failureEventKind(outcome), {
             taskId,
             workerId,
             actor: workerId,

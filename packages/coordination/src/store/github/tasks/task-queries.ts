@@ -1,8 +1,8 @@
 import type { Page, Task, TaskFilter } from "../../../domain/task.js";
+import { isClaimableBy } from "../../../domain/task-claims.js";
 import { parseOrThrow } from "../../../validation.js";
 import { claimableSchema, filterSchema } from "../../port-schemas.js";
 import type { GithubContext } from "../github-context.js";
-import { isClaimableFor } from "./claimable.js";
 import { decodeCursor, encodeCursor } from "./task-cursor.js";
 import type { TaskReader } from "./task-reader.js";
 
@@ -48,10 +48,11 @@ export class TaskQueries {
     const { types, workerId, limit } = parseOrThrow(claimableSchema, opts, "options");
     if (types.length === 0) return [];
     const now = this.ctx.now();
+    const worker = { id: workerId, supportedTaskTypes: types };
     const folded = await this.reader.foldAll();
     const candidates: Array<{ number: number; task: Task }> = [];
     for (const { source, view } of folded) {
-      if (!isClaimableFor(view.task, types, workerId, now)) continue;
+      if (!isClaimableBy(view.task, worker, now)) continue;
       if (view.holder) {
         // A loser's claim is deleted, but deletions never appear in `since` lists: re-read
         // the issue when an unstarted claim has outlived the settle window.
@@ -62,7 +63,7 @@ export class TaskQueries {
         )
           continue;
         const fresh = await this.reader.load(view.task.id);
-        if (!fresh || fresh.view.holder || !isClaimableFor(fresh.view.task, types, workerId, now)) continue;
+        if (!fresh || fresh.view.holder || !isClaimableBy(fresh.view.task, worker, now)) continue;
         candidates.push({ number: source.issueNumber, task: fresh.view.task });
       } else {
         candidates.push({ number: source.issueNumber, task: view.task });

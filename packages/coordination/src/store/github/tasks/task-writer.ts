@@ -1,5 +1,5 @@
 import type { LockMetadata } from "../../../domain/lock.js";
-import type { Task } from "../../../domain/task.js";
+import { isTerminal, type Task } from "../../../domain/task.js";
 import { NotFoundError } from "../../../errors.js";
 import type { GithubContext } from "../github-context.js";
 import { boundedLabel } from "../records/github-limits.js";
@@ -115,7 +115,7 @@ export class TaskWriter {
       `priority:${task.priority}`,
       `state:${task.state}`,
     ];
-    const closed = task.state === "succeeded" || task.state === "dead" || task.state === "cancelled";
+    const closed = isTerminal(task.state);
     try {
       const updated = await this.ctx.api.updateIssue(issue, { labels, state: closed ? "closed" : "open" });
       this.ctx.mirror.noteIssue(updated);
