@@ -1,8 +1,8 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root.js";
 
-export { type AppRouter, appRouter } from "./root.js";
-export { createTRPCContext } from "./trpc.js";
+/** The API package's client-side entry: the router's type, for the dashboard's typed tRPC client. The server side is `@sentinel/api/server`. */
+export type { AppRouter } from "./root.js";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,8 +1,8 @@
 import { newTaskSchema } from "@sentinel/coordination";
 import superjson from "superjson";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createWebhookVerifier } from "../src/server/github-webhook.js";
 import {
-  createWebhookVerifier,
   handleClusterHealth,
   handleGithubWebhook,
   handleHealth,

@@ -1,38 +1,41 @@
-export * from "./balancer/adaptive.js";
-export * from "./balancer/affinity.js";
-export * from "./balancer/balancing-history.js";
-export * from "./balancer/capacity-based.js";
-export * from "./balancer/least-loaded.js";
-export * from "./balancer/load-balancer.js";
-export * from "./balancer/plan-claims.js";
-export * from "./balancer/round-robin.js";
-export * from "./balancer/strategies.js";
-export * from "./balancer/strategy-setting.js";
-export * from "./balancer/types.js";
-export * from "./balancer/worker-metrics.js";
-export * from "./domain/displayable.js";
-export * from "./domain/events.js";
-export * from "./domain/limits.js";
-export * from "./domain/lock.js";
-export * from "./domain/memory.js";
-export * from "./domain/task.js";
-export * from "./domain/worker.js";
-export * from "./errors.js";
-export * from "./heartbeat/heartbeat-monitor.js";
-export * from "./heartbeat/monitor-report.js";
-export * from "./locks/backoff.js";
-export * from "./locks/expired-locks.js";
-export * from "./locks/lock-events.js";
-export * from "./locks/lock-handle.js";
-export * from "./locks/lock-manager.js";
-export * from "./locks/lock-state.js";
-export * from "./memory/memory-change.js";
-export * from "./memory/memory-sync-manager.js";
-export * from "./memory/versioned-lru.js";
-export * from "./queue/task-queue.js";
-export * from "./registry/build-registration.js";
-export * from "./registry/worker-registry.js";
-export type { OpenedStore, OpenStoreOptions } from "./store/open-store.js";
-export { openStoreFromConfig, openStoreFromEnv, storeConfigFromEnv } from "./store/open-store.js";
-export type { BackendKind, CoordinationStore } from "./store/port.js";
-export { parseOrThrow } from "./validation.js";
+/**
+ * The coordination package's public API: what the control plane, the dashboard, the worker
+ * app and the bench use. Everything else is internal; adapters, the runtime and the contract
+ * suite have their own entry points (see package.json `exports`).
+ */
+
+export { isStrategyName } from "./balancer/strategies.js";
+export { STRATEGY_SETTING_KEY, writeStrategy } from "./balancer/strategy-setting.js";
+export { STRATEGY_NAMES } from "./balancer/types.js";
+export { displayableJson, displayableTask } from "./domain/displayable.js";
+export type { StoreEvent } from "./domain/events.js";
+export { jsonTextDepth, LIMITS, MEMORY_VALUE_LIMIT, RECORD_LIMIT } from "./domain/limits.js";
+export type { Lock } from "./domain/lock.js";
+export { MEMORY_NAMESPACES, type MemoryEntry } from "./domain/memory.js";
+export { newTaskSchema, type Page, TASK_STATES, type Task, type TaskState } from "./domain/task.js";
+export {
+  ACCEPTING_STATES,
+  availableSlots,
+  isLeaseLive,
+  LEASE_HOLDING_STATES,
+  WORKER_STATES,
+  type WorkerRecord,
+  type WorkerRegistration,
+  type WorkerState,
+} from "./domain/worker.js";
+export {
+  ConfigError,
+  coerceError,
+  IllegalTransitionError,
+  LeaseLostError,
+  LockConflictError,
+  NamespaceViolationError,
+  NotFoundError,
+  SentinelError,
+  StaleFencingTokenError,
+  ValidationError,
+} from "./errors.js";
+export { TaskQueue } from "./queue/task-queue.js";
+export { WorkerRegistry } from "./registry/worker-registry.js";
+export { openStoreFromEnv } from "./store/open-store.js";
+export type { CoordinationStore } from "./store/port.js";

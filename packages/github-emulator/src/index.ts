@@ -21,18 +21,7 @@ import { EmulatorState } from "./state/emulator-state.js";
 import { StatsRecorder, type StatsSnapshot } from "./stats.js";
 import { TimerRegistry } from "./timers.js";
 
-export type { ClockOptions, EmulatorClock } from "./clock.js";
-export type { FaultOptions, FaultPatch, FaultSnapshot } from "./faults.js";
-export type {
-  EmulatorAppOptions,
-  EmulatorOptions,
-  EmulatorRepoOptions,
-  EmulatorUserOptions,
-  PrimaryRateLimitOptions,
-  SecondaryRateLimitOptions,
-} from "./options.js";
-export { EmulatorState } from "./state/emulator-state.js";
-export type { RepoState } from "./state/repo-state.js";
+export type { EmulatorOptions } from "./options.js";
 export type { StatsSnapshot } from "./stats.js";
 
 export interface Emulator {

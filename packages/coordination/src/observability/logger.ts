@@ -55,12 +55,3 @@ export function createLogger(opts: CreateLoggerOptions): Logger {
     opts.destination ?? pino.destination({ dest: 1, sync: false }),
   );
 }
-
-/** The seed's per-line fields, so call sites stay uniform. */
-export interface LogFields {
-  action: string;
-  task_id?: string;
-  result?: string;
-  duration_ms?: number;
-  metadata?: Record<string, unknown>;
-}

@@ -1,5 +1,5 @@
-import { isTerminal, newTaskSchema, type Page, type Task, type TaskFilter, type TaskState } from "../domain/task.js";
-import { IllegalTransitionError, NotFoundError, SentinelError, ValidationError } from "../errors.js";
+import { newTaskSchema, type Page, type Task, type TaskFilter, type TaskState } from "../domain/task.js";
+import { IllegalTransitionError, NotFoundError, ValidationError } from "../errors.js";
 import type { CoordinationStore } from "../store/port.js";
 import { parseOrThrow } from "../validation.js";
 
@@ -7,28 +7,6 @@ import { parseOrThrow } from "../validation.js";
 const strictNewTaskSchema = newTaskSchema.strict();
 
 const RETRYABLE_STATES: readonly TaskState[] = ["failed", "dead", "cancelled"];
-
-export type BulkAction = "retry" | "cancel";
-
-export interface BulkRequest {
-  /** Which tasks; `cursor` and `limit` are ignored (a bulk action covers every match). */
-  filter: Omit<TaskFilter, "cursor" | "limit">;
-  action: BulkAction;
-  actor: string;
-  /** Count only, change nothing: the dashboard's confirmation step. */
-  dryRun: boolean;
-}
-
-export interface BulkResult {
-  action: BulkAction;
-  dryRun: boolean;
-  /** Tasks the action applies to (the number shown before confirming). */
-  matched: number;
-  /** Tasks actually changed (0 on a dry run). */
-  applied: number;
-  /** Matched tasks that changed state before the action reached them. */
-  skipped: number;
-}
 
 /** Producer and operator side of the task lifecycle. Every method is one store transition per task. */
 export class TaskQueue {
@@ -79,43 +57,6 @@ export class TaskQueue {
     }
     const reason = workerId === null ? "reassigned to any worker" : `reassigned to ${workerId}`;
     return this.store.requeueTask(taskId, { actor, reason, pinnedWorkerId: workerId });
-  }
-
-  /** Retry or cancel every task matching the filter; `dryRun` only counts. */
-  async bulk(request: BulkRequest): Promise<BulkResult> {
-    const applicable = (state: TaskState): boolean =>
-      request.action === "retry" ? RETRYABLE_STATES.includes(state) : !isTerminal(state);
-    const matches = (await this.listAll(request.filter)).filter((t) => applicable(t.state));
-    const result: BulkResult = {
-      action: request.action,
-      dryRun: request.dryRun,
-      matched: matches.length,
-      applied: 0,
-      skipped: 0,
-    };
-    if (request.dryRun) return result;
-    for (const task of matches) {
-      try {
-        if (request.action === "retry") await this.retry(task.id, request.actor);
-        else await this.cancel(task.id, request.actor, "bulk cancel");
-        result.applied += 1;
-      } catch (thrown) {
-        if (!(thrown instanceof SentinelError)) throw thrown;
-        result.skipped += 1;
-      }
-    }
-    return result;
-  }
-
-  private async listAll(filter: BulkRequest["filter"]): Promise<Task[]> {
-    const out: Task[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: Page<Task> = await this.store.listTasks({ ...filter, limit: 500, cursor });
-      out.push(...page.items);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return out;
   }
 
   private async require(taskId: string): Promise<Task> {

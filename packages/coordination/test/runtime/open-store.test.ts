@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/run-cli.js";
 import { loadWorkerConfig } from "../../src/config/load-worker-config.js";
 import { ConfigError } from "../../src/errors.js";
-import { openStoreFromConfig, openStoreFromEnv, storeConfigFromEnv } from "../../src/index.js";
 import { createWorker } from "../../src/runtime/create-worker.js";
+import { openStoreFromConfig, openStoreFromEnv, storeConfigFromEnv } from "../../src/store/open-store.js";
 import { waitFor } from "../support/wait-for.js";
 import { silentLog, tempDir } from "./fixtures.js";
 

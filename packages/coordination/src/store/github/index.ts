@@ -24,7 +24,7 @@ import { WorkerStore } from "./worker-store.js";
 
 export { GithubStore } from "./github-store.js";
 export { heartbeatStretchFor } from "./heartbeat-budget.js";
-export type { BudgetSnapshot, EffectiveBudget } from "./http/budget-meter.js";
+export type { BudgetSnapshot } from "./http/budget-meter.js";
 export { type GithubStoreLog, type GithubStoreOptions, githubStoreOptionsFromEnv } from "./options.js";
 export type { TrustStats } from "./trust/trust-filter.js";
 

@@ -180,4 +180,3 @@ export const recordSchema = z.discriminatedUnion("k", [
   settingRecordSchema,
 ]);
 export type SentinelRecord = z.infer<typeof recordSchema>;
-export type RecordKind = SentinelRecord["k"];
