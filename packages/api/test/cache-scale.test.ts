@@ -20,7 +20,9 @@ beforeAll(() => {
   cache.sqlite.transaction(() => {
     for (let i = 0; i < WORKERS; i++) {
       const worker: WorkerRecord = {
-        ...registration(`w${i}`, { supportedTaskTypes: [`type-${i % 20}`] }),
+        // Leases far longer than the fill: on a loaded machine filling 100,000 rows can take
+        // longer than a default lease, and lapsed leases would change what the queries count.
+        ...registration(`w${i}`, { supportedTaskTypes: [`type-${i % 20}`], leaseMs: 6 * 3_600_000 }),
         state: i % 10 === 0 ? "STALE" : "ACTIVE",
         activeTasks: i % 4,
         registeredAt: now - 3_600_000,
