@@ -7,6 +7,7 @@ export default defineConfig({
       "packages/*/test/**/*.test.ts",
       "apps/*/src/**/*.test.ts",
       "apps/*/test/**/*.test.ts",
+      "deploy/test/**/*.test.ts",
     ],
     exclude: ["**/node_modules/**", "e2e/**"],
     testTimeout: 30_000,

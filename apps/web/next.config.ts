@@ -1,6 +1,23 @@
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
 
+/**
+ * The container image's build (deploy/build-image.ts) sets SENTINEL_WEB_STANDALONE_DIR: a
+ * self-contained server with only the files it needs (output "standalone", traced from the
+ * repository root so the workspace packages are found), built in its own directory so it
+ * never replaces the build `pnpm start` serves.
+ */
+const standaloneDir = process.env.SENTINEL_WEB_STANDALONE_DIR;
+
 const config: NextConfig = {
+  ...(standaloneDir
+    ? {
+        output: "standalone",
+        distDir: standaloneDir,
+        outputFileTracingRoot: resolve(dirname(fileURLToPath(import.meta.url)), "../.."),
+      }
+    : {}),
   // Workspace packages are consumed as TypeScript source.
   transpilePackages: ["@sentinel/api", "@sentinel/coordination"],
   // Native module: loaded by Node at run time, never bundled.

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type Database from "better-sqlite3";
@@ -9,9 +10,15 @@ import { findWorkspaceRoot } from "./paths.js";
 const MIGRATIONS_TABLE = "__drizzle_migrations";
 const CONCURRENT_MIGRATION_RETRIES = 5;
 
-/** `<repo>/drizzle/store`, found from this module (also inside a bundler's output under the repo). */
+/**
+ * `drizzle/store` beside this module when a bundled build ships it there (the container
+ * image, see deploy/build-image.ts), else `<repo>/drizzle/store`, found from this module
+ * (also inside a bundler's output under the repo).
+ */
 export function defaultMigrationsFolder(): string {
   const here = dirname(fileURLToPath(import.meta.url));
+  const beside = join(here, "drizzle", "store");
+  if (existsSync(beside)) return beside;
   const root = findWorkspaceRoot(here) ?? findWorkspaceRoot(process.cwd());
   if (!root) throw new Error(`cannot locate drizzle/store: no pnpm-workspace.yaml above ${here}`);
   return join(root, "drizzle", "store");

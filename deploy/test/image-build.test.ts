@@ -1,0 +1,88 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { openSqliteStore } from "@sentinel/coordination/sqlite";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "../../packages/coordination/test/support/wait-for.js";
+import { buildImage } from "../build-image.js";
+import { parseDockerfile } from "./support/dockerfile.js";
+import { freePort, httpGet, startPod, tail } from "./support/pods.js";
+import { taskInput } from "./support/tasks.js";
+
+/**
+ * The worker half of the image: deploy/build-image.ts into a temporary /app, then the
+ * Dockerfile's default command with the image's ENV — the "single worker" deployment
+ * (embedded SQLite under /data, here a temporary directory).
+ */
+let workDir: string;
+let appDir: string;
+
+beforeAll(async () => {
+  workDir = mkdtempSync(join(tmpdir(), "sentinel-image-"));
+  appDir = join(workDir, "app");
+  await buildImage({ outDir: appDir, workerOnly: true, log: () => undefined });
+}, 60_000);
+
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+describe("the image build (deploy/build-image.ts, run by the Dockerfile)", () => {
+  it("is what the Dockerfile runs, into the directory its runtime stage copies and runs from", () => {
+    const { runs, final } = parseDockerfile();
+    expect(runs).toContain("node --import tsx deploy/build-image.ts /app");
+    expect(final.cmd).toEqual(["node", "/app/worker.mjs"]);
+    expect(final.user).toBe("node");
+    expect(final.env.SENTINEL_DATA_DIR).toBe("/data");
+  });
+
+  it("ships the worker bundle and only the native module it cannot bundle", () => {
+    expect(existsSync(join(appDir, "worker.mjs"))).toBe(true);
+    expect(readdirSync(join(appDir, "node_modules")).sort()).toEqual([
+      "better-sqlite3",
+      "bindings",
+      "file-uri-to-path",
+    ]);
+    expect(existsSync(join(appDir, "node_modules/better-sqlite3/build/Release/better_sqlite3.node"))).toBe(true);
+    expect(existsSync(join(appDir, "drizzle/store"))).toBe(true);
+  });
+
+  it("runs as a single worker on the embedded store: healthy, runs a task, drains on SIGTERM", async () => {
+    const { final } = parseDockerfile();
+    const dataDir = join(workDir, "data");
+    mkdirSync(dataDir);
+    const healthPort = await freePort();
+    const pod = startPod({
+      name: "single-worker",
+      command: final.cmd,
+      env: { ...final.env, WORKER_HEALTH_PORT: String(healthPort), WORKER_HEALTH_HOST: "127.0.0.1", LOG_LEVEL: "warn" },
+      appDir,
+      dataDir,
+      logDir: workDir,
+      healthPort,
+    });
+    try {
+      await waitFor(
+        async () => {
+          if (pod.process.exitCode !== null) throw new Error(`worker exited: ${tail(pod)}`);
+          return (await httpGet(healthPort, "/health").catch(() => null))?.status === 200;
+        },
+        20_000,
+        100,
+      );
+      const store = openSqliteStore({ path: join(dataDir, "sentinel.db") });
+      try {
+        const task = await store.createTask(taskInput("echo", { from: "image" }, 1), "image-test");
+        const done = await waitFor(async () => {
+          const t = await store.getTask(task.id);
+          return t?.state === "succeeded" ? t : null;
+        });
+        expect(done).toMatchObject({ result: { from: "image" } });
+      } finally {
+        await store.close();
+      }
+      pod.process.kill("SIGTERM");
+      expect((await pod.exited).code).toBe(0);
+    } finally {
+      if (pod.process.exitCode === null) pod.process.kill("SIGKILL");
+    }
+  });
+});

@@ -1,0 +1,90 @@
+import { readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { parseAllDocuments } from "yaml";
+
+/** A Kubernetes object as parsed from YAML. */
+export interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  [field: string]: unknown;
+}
+
+interface Kustomization {
+  apiVersion?: string;
+  kind?: string;
+  namespace?: string;
+  resources?: string[];
+  images?: Array<{ name: string; newName?: string; newTag?: string }>;
+  labels?: Array<{ pairs: Record<string, string>; includeSelectors?: boolean }>;
+  patches?: Array<{ path: string }>;
+}
+
+/** The fields this renderer implements; anything else in a kustomization.yaml is an error, not silently ignored. */
+const SUPPORTED = new Set(["apiVersion", "kind", "namespace", "resources", "images", "labels", "patches"]);
+const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding"]);
+
+/**
+ * `kustomize build <dir>` for the subset our manifests use (no kustomize binary here):
+ * resources (files and directories), namespace, images, labels (metadata only) and
+ * strategic-merge patches that merge maps by key (lists are replaced, as our patches only
+ * touch maps).
+ */
+export function kustomizeBuild(dir: string): Manifest[] {
+  const file = join(dir, "kustomization.yaml");
+  const k = parseOne(file) as Kustomization;
+  const unknown = Object.keys(k).filter((key) => !SUPPORTED.has(key));
+  if (unknown.length > 0) throw new Error(`${file}: fields this renderer does not implement: ${unknown.join(", ")}`);
+  let objects: Manifest[] = [];
+  for (const resource of k.resources ?? []) {
+    const path = resolve(dir, resource);
+    objects.push(...(statSync(path).isDirectory() ? kustomizeBuild(path) : parseAll(path)));
+  }
+  for (const patch of k.patches ?? []) {
+    for (const p of parseAll(resolve(dir, patch.path))) {
+      const target = objects.find((o) => o.kind === p.kind && o.metadata.name === p.metadata.name);
+      if (!target) throw new Error(`${patch.path}: no ${p.kind} ${p.metadata.name} to patch`);
+      objects = objects.map((o) => (o === target ? (mergeMaps(o, p) as Manifest) : o));
+    }
+  }
+  for (const o of objects) {
+    for (const label of k.labels ?? []) o.metadata.labels = { ...o.metadata.labels, ...label.pairs };
+    if (k.namespace && !CLUSTER_SCOPED.has(o.kind)) o.metadata.namespace = k.namespace;
+    for (const image of k.images ?? []) retagImages(o, image);
+  }
+  return objects;
+}
+
+function parseOne(path: string): unknown {
+  return parseAllDocuments(readFileSync(path, "utf8"))[0]?.toJS();
+}
+
+export function parseAll(path: string): Manifest[] {
+  return parseAllDocuments(readFileSync(path, "utf8")).map((doc) => {
+    if (doc.errors.length > 0) throw new Error(`${path}: ${doc.errors[0]?.message}`);
+    return doc.toJS() as Manifest;
+  });
+}
+
+function mergeMaps(base: unknown, patch: unknown): unknown {
+  if (!isMap(base) || !isMap(patch)) return patch;
+  const merged: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) merged[key] = key in base ? mergeMaps(base[key], value) : value;
+  return merged;
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function retagImages(o: Manifest, image: { name: string; newName?: string; newTag?: string }): void {
+  const spec = (o.spec as { template?: { spec?: { containers?: Array<{ image?: string }> } } } | undefined)?.template
+    ?.spec;
+  for (const container of spec?.containers ?? []) {
+    const [name, tag] = (container.image ?? "").split(":");
+    if (name !== image.name) continue;
+    container.image = `${image.newName ?? name}:${image.newTag ?? tag ?? "latest"}`;
+  }
+}
+
+export const KUBERNETES_DIR = resolve(dirname(new URL(import.meta.url).pathname), "../../kubernetes");
