@@ -1,4 +1,4 @@
-import type { NewTask } from "@sentinel/coordination";
+import type { NewTask } from "../../../packages/coordination/src/domain/task.js";
 
 /** A task as a producer creates it: no delay, no pinning, no affinity. */
 export function taskInput(type: string, params: Record<string, unknown>, maxAttempts = 3): NewTask {
