@@ -2,8 +2,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "@sentinel/test-support/chromium";
 import type { StackMetadata } from "./e2e/support/backend";
-import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "./e2e/support/chromium-launch";
 import { E2E_EMULATOR_READ_LAG_MS, E2E_ENV, E2E_GITHUB_ENV } from "./e2e/support/stack-env";
 
 /**

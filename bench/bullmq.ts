@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { launchTsx, waitForMessage } from "@sentinel/test-support/processes";
 import { type Job, Queue } from "bullmq";
-import { spawnTsx, stopChild, waitForMessage } from "./child-process.js";
 import { produceAtRate } from "./open-load.js";
 import { totalCpuMs } from "./process-cpu.js";
 import {
@@ -56,15 +56,15 @@ async function runOnce(
     }
     for (let i = 0; i < workers; i++) {
       children.push(
-        spawnTsx(WORKER_ENTRY, {
+        launchTsx(WORKER_ENTRY, {
           label: `bullmq-worker ${i}`,
           ipc: true,
           env: { BENCH_REDIS_PORT: String(port), BENCH_QUEUE: name, BENCH_CONCURRENCY: String(options.concurrency) },
         }),
       );
     }
-    await Promise.all(children.map((c, i) => waitForMessage(c, isReady, 30_000, `bullmq-worker ${i}`)));
-    const pids = [...children.map((c) => c.pid), redis.pid];
+    await Promise.all(children.map((c, i) => waitForMessage(c.child, isReady, 30_000, `bullmq-worker ${i}`)));
+    const pids = [...children.map((c) => c.child.pid), redis.pid];
     const cpuFrom = { at: Date.now(), ms: totalCpuMs(pids) };
 
     const backlogDone = await waitForCompleted(queue, ctx.tasks, Date.now() + options.deadlineMs);
@@ -103,7 +103,7 @@ async function runOnce(
       timedOut: !backlogDone,
     };
   } finally {
-    await Promise.all(children.map((c) => stopChild(c)));
+    await Promise.all(children.map((c) => c.stop()));
     await queue.obliterate({ force: true });
     await queue.close();
   }

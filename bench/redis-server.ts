@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { findFreePort } from "@sentinel/test-support";
 import { Redis } from "ioredis";
-import { findFreePort } from "./free-port.js";
 
 export interface RedisServerOptions {
   binary?: string;

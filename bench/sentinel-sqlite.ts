@@ -1,10 +1,9 @@
-import type { ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { CoordinationStore, Task } from "@sentinel/coordination";
 import { newTaskSchema } from "@sentinel/coordination";
 import { openSqliteStore } from "@sentinel/coordination/sqlite";
-import { spawnTsx, stopChild } from "./child-process.js";
+import { withTempDir } from "@sentinel/test-support";
+import { type LaunchedProcess, launchWorker } from "@sentinel/test-support/processes";
 import { produceAtRate } from "./open-load.js";
 import { totalCpuMs } from "./process-cpu.js";
 import {
@@ -19,14 +18,12 @@ import {
 } from "./queue-run.js";
 import type { BenchContext, BenchSuite, SuiteResult } from "./report.js";
 import { summarizeLatencies } from "./stats.js";
-import { withTempDir } from "./temp-dir.js";
 
 /**
  * Task Sentinel's embedded mode measured as shipped: real `apps/worker` processes (the
  * product's claim loop, strategy, locks and events) over one SQLite file. The bench only
  * creates tasks through the store port and reads the store's own timestamps afterwards.
  */
-const WORKER_ENTRY = fileURLToPath(new URL("../apps/worker/src/main.ts", import.meta.url));
 const POLL_MS = 100;
 const PAGE = 500;
 const OPEN_CREATED_BY = "bench-open-load";
@@ -63,7 +60,7 @@ async function waitForDrain(store: CoordinationStore, deadline: number): Promise
 async function waitForWorkers(
   store: CoordinationStore,
   ids: string[],
-  children: ChildProcess[],
+  children: LaunchedProcess[],
   deadline: number,
 ): Promise<void> {
   for (;;) {
@@ -71,9 +68,11 @@ async function waitForWorkers(
       (await store.listWorkers()).filter((w) => w.state === "ACTIVE" || w.state === "BUSY").map((w) => w.id),
     );
     if (ids.every((id) => live.has(id))) return;
-    const dead = children.findIndex((c) => c.exitCode !== null);
+    const dead = children.findIndex((c) => c.child.exitCode !== null);
     if (dead !== -1)
-      throw new Error(`sentinel worker ${ids[dead]} exited with code ${children[dead]?.exitCode} before registering`);
+      throw new Error(
+        `sentinel worker ${ids[dead]} exited with code ${children[dead]?.child.exitCode} before registering`,
+      );
     if (Date.now() > deadline)
       throw new Error(`sentinel workers not all registered in time: have ${[...live].join(", ") || "none"}`);
     await new Promise((r) => setTimeout(r, POLL_MS));
@@ -90,17 +89,16 @@ async function runOnce(
   options: QueueBenchOptions,
 ): Promise<QueueRun> {
   const store = openSqliteStore({ path: join(dataDir, "sentinel.db") });
-  const children: ChildProcess[] = [];
+  const children: LaunchedProcess[] = [];
   try {
     for (let i = 0; i < ctx.tasks; i++) await createNoop(store, BACKLOG_TITLE, BACKLOG_CREATED_BY);
 
     const ids = Array.from({ length: workers }, (_, i) => `bench-w${i + 1}`);
     for (const id of ids) {
       children.push(
-        spawnTsx(WORKER_ENTRY, {
-          label: `sentinel worker ${id}`,
+        launchWorker({
+          id,
           env: {
-            WORKER_ID: id,
             WORKER_MAX_TASKS: String(options.concurrency),
             SENTINEL_DATA_DIR: dataDir,
             HEARTBEAT_INTERVAL_MS: "2000",
@@ -109,7 +107,7 @@ async function runOnce(
       );
     }
     await waitForWorkers(store, ids, children, Date.now() + 30_000);
-    const pids = children.map((c) => c.pid);
+    const pids = children.map((c) => c.child.pid);
     const cpuFrom = { at: await store.now(), ms: totalCpuMs(pids) };
 
     const backlogDone = await waitForDrain(store, Date.now() + options.deadlineMs);
@@ -140,7 +138,7 @@ async function runOnce(
       timedOut: !backlogDone,
     };
   } finally {
-    await Promise.all(children.map((c) => stopChild(c, 15_000)));
+    await Promise.all(children.map((c) => c.stop(15_000)));
     await store.close();
   }
 }

@@ -1,8 +1,8 @@
 import { join } from "node:path";
+import { withTempDir } from "@sentinel/test-support";
 import Database from "better-sqlite3";
 import type { BenchContext, BenchSuite, ReportSection, SuiteResult } from "./report.js";
 import { median, throughputPerSecond } from "./stats.js";
-import { withTempDir } from "./temp-dir.js";
 
 /**
  * The ceiling: what better-sqlite3 does on this machine with the least work a queue can do

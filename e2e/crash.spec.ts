@@ -39,7 +39,7 @@ test("SIGKILL a busy worker: timeline gap, STALE then OFFLINE, its lock goes, it
   const timeline = page.getByTestId("heartbeat-timeline-e2e-crash-c");
   await expect(timeline).toHaveAttribute("data-gaps", "0");
 
-  victim.kill("SIGKILL");
+  victim.child.kill("SIGKILL");
   expect(await victim.exited).toBeNull();
 
   await expect(badge).toHaveText("STALE", { timeout: 15_000 });

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { type Browser, chromium } from "@playwright/test";
-import { CHROMIUM_ARGS } from "../../e2e/support/chromium-launch.js";
+import { CHROMIUM_ARGS } from "@sentinel/test-support/chromium";
 
 export async function launchChromium(executablePath: string): Promise<Browser> {
   if (!existsSync(executablePath)) {

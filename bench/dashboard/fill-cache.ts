@@ -1,11 +1,7 @@
+import { countFinishedAttempt, openCache, upsertTask } from "@sentinel/api/cache";
+import { defaultCachePath } from "@sentinel/api/server";
 import type { Task, TaskState } from "@sentinel/coordination";
-// The control plane's own cache writers (not exported by @sentinel/api, which the bench is not
-// a dependant of): the history rows are exactly what the syncer would have written.
-import { openCache } from "../../packages/api/src/cache/open-cache.js";
-import { upsertTask } from "../../packages/api/src/cache/task-rows.js";
-import { countFinishedAttempt } from "../../packages/api/src/cache/throughput.js";
-import { defaultCachePath } from "../../packages/api/src/server/control-plane.js";
-import { newTaskId } from "../../packages/coordination/src/store/sqlite/ids.js";
+import { newTaskId } from "@sentinel/coordination/sqlite";
 import { taskCounts, taskParams, taskTitle, workerId, workerRegistration } from "./dataset-shape.js";
 
 export interface CacheFill {

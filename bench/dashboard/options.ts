@@ -1,4 +1,4 @@
-import { CHROMIUM_EXECUTABLE } from "../../e2e/support/chromium-launch.js";
+import { CHROMIUM_EXECUTABLE } from "@sentinel/test-support/chromium";
 import { positiveIntEnv } from "../queue-run.js";
 
 export interface DashboardBenchOptions {

@@ -1,8 +1,7 @@
-import type { ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
-import { spawnTsx, stopChild } from "../child-process.js";
-import { findFreePort } from "../free-port.js";
+import { findFreePort, waitFor } from "@sentinel/test-support";
+import { type LaunchedProcess, launchTsx } from "@sentinel/test-support/processes";
 
 const START_SCRIPT = fileURLToPath(new URL("../../scripts/start.ts", import.meta.url));
 /** Covers a `next build` under load: start.ts rebuilds the dashboard when its sources are newer than the build. */
@@ -18,18 +17,19 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
-async function waitForHealth(url: string, child: ChildProcess, deadline: number): Promise<void> {
-  for (;;) {
-    if (child.exitCode !== null)
-      throw new Error(`scripts/start.ts exited with code ${child.exitCode} before ${url} answered`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`${url} did not answer within ${READY_TIMEOUT_MS} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/** Resolves once `url` answers 200; fails at once if the stack's process exits first. */
+function waitForHealth(url: string, stack: LaunchedProcess): Promise<boolean> {
+  return waitFor(
+    async () => {
+      if (stack.child.exitCode !== null)
+        throw new Error(`scripts/start.ts exited with code ${stack.child.exitCode} before ${url} answered`);
+      return fetch(url).then(
+        (response) => response.ok,
+        () => false, // not listening yet
+      );
+    },
+    { timeoutMs: READY_TIMEOUT_MS, intervalMs: 200, what: `${url} answering` },
+  );
 }
 
 /**
@@ -41,7 +41,7 @@ export async function startStack(dataDir: string): Promise<RunningStack> {
   const port = await findFreePort();
   const operatorToken = randomBytes(24).toString("base64url");
   const started = performance.now();
-  const child = spawnTsx(START_SCRIPT, {
+  const stack = launchTsx(START_SCRIPT, {
     label: "scripts/start.ts",
     env: {
       PORT: String(port),
@@ -55,10 +55,10 @@ export async function startStack(dataDir: string): Promise<RunningStack> {
   });
   const baseUrl = `http://127.0.0.1:${port}`;
   try {
-    await waitForHealth(`${baseUrl}/health`, child, Date.now() + READY_TIMEOUT_MS);
+    await waitForHealth(`${baseUrl}/health`, stack);
   } catch (error) {
-    await stopChild(child, STOP_GRACE_MS);
+    await stack.stop(STOP_GRACE_MS);
     throw error;
   }
-  return { baseUrl, operatorToken, startMs: performance.now() - started, stop: () => stopChild(child, STOP_GRACE_MS) };
+  return { baseUrl, operatorToken, startMs: performance.now() - started, stop: () => stack.stop(STOP_GRACE_MS) };
 }

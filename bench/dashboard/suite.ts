@@ -1,5 +1,5 @@
+import { withTempDir } from "@sentinel/test-support";
 import type { BenchSuite, SuiteResult } from "../report.js";
-import { withTempDir } from "../temp-dir.js";
 import { runBaselinePhase } from "./baseline-phase.js";
 import { launchChromium } from "./browser.js";
 import { dashboardBenchOptionsFromEnv } from "./options.js";

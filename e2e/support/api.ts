@@ -1,3 +1,4 @@
+import { waitFor } from "@sentinel/test-support";
 import { currentBaseUrl } from "./backend";
 import { E2E_OPERATOR_TOKEN } from "./stack-env";
 
@@ -77,18 +78,16 @@ export async function createTask(input: {
   maxAttempts?: number;
 }): Promise<TaskView> {
   const created = await trpcMutation<TaskView>("tasks.create", input);
-  const deadline = Date.now() + 15_000;
-  for (;;) {
+  const shown = async (): Promise<boolean> => {
     const res = await fetch(
       `${baseUrl()}/api/trpc/tasks.get?input=${encodeURIComponent(JSON.stringify({ json: { taskId: created.id } }))}`,
       { headers: headers({}) },
     );
-    if (res.ok) return created;
-    if (res.status !== 404) throw new Error(`tasks.get ${created.id} failed: HTTP ${res.status}`);
-    if (Date.now() > deadline)
-      throw new Error(`task ${created.id} was created but the control plane did not show it within 15 s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+    if (res.status !== 404 && !res.ok) throw new Error(`tasks.get ${created.id} failed: HTTP ${res.status}`);
+    return res.ok;
+  };
+  await waitFor(shown, { timeoutMs: 15_000, intervalMs: 100, what: `the control plane showing task ${created.id}` });
+  return created;
 }
 
 export function getTask(taskId: string): Promise<TaskDetail> {

@@ -1,25 +1,11 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { type LaunchedProcess, launchWorker, REPO_ROOT, stopAllProcesses } from "@sentinel/test-support/processes";
 import { storeEnv } from "./backend";
 import { E2E_ENV } from "./stack-env";
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const WORKER_DIR = join(ROOT, "apps/worker");
-
-export interface WorkerProcess {
-  id: string;
-  child: ChildProcess;
-  /** Resolves with the exit code (null when killed by a signal). */
-  exited: Promise<number | null>;
-  kill(signal: NodeJS.Signals): void;
-}
-
-const started = new Set<WorkerProcess>();
-
 /** Runs until the file named by the task's `gate` param exists (see gate-handler.mjs). */
-const GATE_HANDLER = { command: [process.execPath, join(ROOT, "e2e/support/gate-handler.mjs")] };
+const GATE_HANDLER = { command: [process.execPath, join(REPO_ROOT, "e2e/support/gate-handler.mjs")] };
 
 export interface StartWorkerOptions {
   /**
@@ -31,18 +17,11 @@ export interface StartWorkerOptions {
 }
 
 /** A real worker process against the current project's store (SQLite file or GitHub emulator), with the suite's short intervals. */
-export function startWorker(id: string, opts: StartWorkerOptions = {}): WorkerProcess {
+export function startWorker(id: string, opts: StartWorkerOptions = {}): LaunchedProcess {
   const store = storeEnv();
-  const dataDir = store.SENTINEL_DATA_DIR as string;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...E2E_ENV,
-    ...store,
-    WORKER_ID: id,
-    WORKER_MAX_TASKS: String(opts.maxTasks ?? 4),
-  };
+  const env: Record<string, string> = { ...E2E_ENV, ...store, WORKER_MAX_TASKS: String(opts.maxTasks ?? 4) };
   if (opts.handlers) {
-    const configFile = join(dataDir, `worker-${id}.config.json`);
+    const configFile = join(store.SENTINEL_DATA_DIR as string, `worker-${id}.config.json`);
     const handlers = Object.fromEntries(
       Object.entries(opts.handlers).map(([type, handler]) => [
         type,
@@ -52,35 +31,10 @@ export function startWorker(id: string, opts: StartWorkerOptions = {}): WorkerPr
     writeFileSync(configFile, JSON.stringify({ handlers }, null, 2));
     env.SENTINEL_CONFIG = configFile;
   }
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: WORKER_DIR,
-    env,
-    stdio: ["ignore", "ignore", "pipe"],
-    shell: false,
-  });
-  let stderr = "";
-  child.stderr?.on("data", (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  const exited = new Promise<number | null>((r) =>
-    child.once("exit", (code) => {
-      if (code !== 0 && code !== null) console.error(`worker ${id} exited with ${code}:\n${stderr}`);
-      r(code);
-    }),
-  );
-  const worker: WorkerProcess = { id, child, exited, kill: (signal) => child.kill(signal) };
-  started.add(worker);
-  void exited.then(() => started.delete(worker));
-  return worker;
+  return launchWorker({ id, env });
 }
 
 /** Stop every worker a test started (drain on SIGTERM, then SIGKILL after a grace period). */
-export async function stopAllWorkers(): Promise<void> {
-  const running = [...started];
-  for (const w of running) w.kill("SIGTERM");
-  const timer = setTimeout(() => {
-    for (const w of running) w.kill("SIGKILL");
-  }, 10_000);
-  await Promise.all(running.map((w) => w.exited));
-  clearTimeout(timer);
+export function stopAllWorkers(): Promise<void> {
+  return stopAllProcesses(10_000);
 }

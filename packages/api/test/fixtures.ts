@@ -1,11 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { WorkerRegistration } from "@sentinel/coordination";
-import { openSqliteStore, type SqliteStore } from "@sentinel/coordination/sqlite";
+import type { SqliteStore } from "@sentinel/coordination/sqlite";
+import { openTempStore } from "@sentinel/test-support/store";
 import { createCaller } from "../src/root.js";
 import { type ControlPlane, type ControlPlaneOptions, createControlPlane } from "../src/server/index.js";
 
@@ -26,8 +24,7 @@ export interface Harness {
 export function openHarness(
   options: { env?: Record<string, string>; startSyncer?: boolean; sync?: ControlPlaneOptions["sync"] } = {},
 ): Harness {
-  const dir = mkdtempSync(join(tmpdir(), "sentinel-api-"));
-  const store = openSqliteStore({ path: join(dir, "store.db") });
+  const { dir, store, cleanup } = openTempStore("sentinel-api");
   const cp = createControlPlane({
     store,
     dataDir: dir,
@@ -47,8 +44,7 @@ export function openHarness(
     operator: createCaller(cp.createContext({ headers: new Headers({ cookie }) })),
     async close() {
       await cp.close();
-      await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await cleanup();
     },
   };
 }
@@ -69,21 +65,6 @@ export function registration(id: string, overrides: Partial<WorkerRegistration> 
     healthUrl: null,
     ...overrides,
   };
-}
-
-/** Poll until `check` returns a value (not undefined/false), or fail after the deadline. */
-export async function eventually<T>(
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  deadlineMs = 3_000,
-  what = "condition",
-): Promise<T> {
-  const until = Date.now() + deadlineMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out after ${deadlineMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 export type WebHandler = (request: Request) => Promise<Response>;

@@ -1,4 +1,6 @@
 import { newTaskSchema } from "@sentinel/coordination";
+import { waitFor } from "@sentinel/test-support";
+import { waitForStoreTime } from "@sentinel/test-support/clock";
 import { afterEach, describe, expect, it } from "vitest";
 import { listCachedLocks } from "../src/cache/lock-queries.js";
 import { readSyncNumber, writeSyncValue } from "../src/cache/sync-state.js";
@@ -7,7 +9,7 @@ import { getCachedWorker, heartbeatsBetween } from "../src/cache/worker-queries.
 import { recordHeartbeat } from "../src/cache/worker-rows.js";
 import { ChangeSet } from "../src/sync/change-set.js";
 import { refreshWorkers } from "../src/sync/refresh-workers.js";
-import { eventually, type Harness, openHarness, registration } from "./fixtures.js";
+import { type Harness, openHarness, registration } from "./fixtures.js";
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -17,14 +19,17 @@ describe("syncer", () => {
     h = openHarness({ startSyncer: true });
     const db = h.cp.cache.db;
     const task = await h.store.createTask(newTaskSchema.parse({ type: "demo" }), "test");
-    await eventually(() => getCachedTask(db, task.id), 1_500, "task in cache");
+    await waitFor(() => getCachedTask(db, task.id), { timeoutMs: 1_500, what: "task in cache" });
 
     await h.store.registerWorker(registration("w1"));
-    await eventually(() => getCachedWorker(db, "w1")?.state === "ACTIVE", 1_500, "worker ACTIVE");
+    await waitFor(() => getCachedWorker(db, "w1")?.state === "ACTIVE", { timeoutMs: 1_500, what: "worker ACTIVE" });
 
     await h.store.heartbeat("w1", { activeTasks: 1 });
     const worker = await h.store.getWorker("w1");
-    await eventually(() => getCachedWorker(db, "w1")?.lastHeartbeatAt === worker!.lastHeartbeatAt, 1_500, "heartbeat");
+    await waitFor(() => getCachedWorker(db, "w1")?.lastHeartbeatAt === worker!.lastHeartbeatAt, {
+      timeoutMs: 1_500,
+      what: "heartbeat",
+    });
 
     const acquired = await h.store.acquireLock({
       taskId: task.id,
@@ -33,17 +38,16 @@ describe("syncer", () => {
       metadata: { hostname: "h", pid: 1, taskType: "demo" },
     });
     if (!acquired.acquired) throw new Error("lock not acquired");
-    await eventually(
-      () => listCachedLocks(db).find((l) => l.taskId === task.id && l.token === acquired.lock.token),
-      1_500,
-      "lock",
-    );
+    await waitFor(() => listCachedLocks(db).find((l) => l.taskId === task.id && l.token === acquired.lock.token), {
+      timeoutMs: 1_500,
+      what: "lock",
+    });
 
     await h.store.startTask(task.id, acquired.lock.token, "w1");
-    await eventually(() => getCachedTask(db, task.id)?.state === "running", 1_500, "running");
+    await waitFor(() => getCachedTask(db, task.id)?.state === "running", { timeoutMs: 1_500, what: "running" });
     await h.store.completeTask(task.id, acquired.lock.token, { result: { ok: true } });
-    await eventually(() => getCachedTask(db, task.id)?.state === "succeeded", 1_500, "succeeded");
-    await eventually(() => listCachedLocks(db).length === 0, 1_500, "lock released");
+    await waitFor(() => getCachedTask(db, task.id)?.state === "succeeded", { timeoutMs: 1_500, what: "succeeded" });
+    await waitFor(() => listCachedLocks(db).length === 0, { timeoutMs: 1_500, what: "lock released" });
   });
 
   it("records every observed heartbeat for the timeline", async () => {
@@ -51,7 +55,7 @@ describe("syncer", () => {
     await h.store.registerWorker(registration("w1"));
     const seen = new Set<number>();
     for (let i = 0; i < 4; i++) {
-      await new Promise((r) => setTimeout(r, 5));
+      await waitForStoreTime(h.store, await h.store.now()); // each beat at its own store instant
       seen.add((await h.store.heartbeat("w1", { activeTasks: i })).lastHeartbeatAt);
     }
     await h.cp.syncer.syncOnce();
@@ -71,7 +75,7 @@ describe("syncer", () => {
     const db = h.cp.cache.db;
     await h.store.registerWorker(registration("w1"));
     const first = (await h.store.heartbeat("w1", { activeTasks: 0 })).lastHeartbeatAt;
-    await new Promise((r) => setTimeout(r, 20));
+    await waitForStoreTime(h.store, first);
     const second = (await h.store.heartbeat("w1", { activeTasks: 0 })).lastHeartbeatAt;
     await h.cp.syncer.syncOnce();
     const seenUntil = (at: number) =>
@@ -79,7 +83,7 @@ describe("syncer", () => {
     expect(seenUntil(first)).toBe(second);
 
     // A registry poll that still shows `second` as the newest beat pushes its instant forward.
-    await new Promise((r) => setTimeout(r, 30));
+    await waitForStoreTime(h.store, second);
     const before = await h.store.now();
     await refreshWorkers(h.store, h.cp.cache, new ChangeSet());
     expect(seenUntil(second)).toBeGreaterThanOrEqual(before);

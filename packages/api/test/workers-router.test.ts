@@ -1,5 +1,7 @@
+import { waitFor } from "@sentinel/test-support";
+import { waitForStoreTime } from "@sentinel/test-support/clock";
 import { afterEach, describe, expect, it } from "vitest";
-import { eventually, type Harness, openHarness, registration } from "./fixtures.js";
+import { type Harness, openHarness, registration } from "./fixtures.js";
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -13,14 +15,13 @@ describe("workers router", () => {
     await h.store.registerWorker(registration("w2"));
     for (let i = 0; i < 8; i++) {
       const beat = await h.store.heartbeat("w1", { activeTasks: i % 2 });
-      const read = await eventually(
+      const read = await waitFor(
         async () => {
           const r = await h.anonymous.workers.timelines({ workerIds: ["w1", "w2", "gone"], windowMs: 60_000 });
           const w1 = r.timelines.find((t) => t.workerId === "w1");
           return w1?.heartbeats.at(-1)?.at === beat.lastHeartbeatAt ? { r, w1 } : undefined;
         },
-        2_000,
-        `heartbeat ${i} on the timeline`,
+        { timeoutMs: 2_000, what: `heartbeat ${i} on the timeline` },
       );
       expect(read.r.to).toBeGreaterThanOrEqual(beat.lastHeartbeatAt);
       expect(read.w1.lastHeartbeatAt).toBe(beat.lastHeartbeatAt);
@@ -33,7 +34,7 @@ describe("workers router", () => {
     h = openHarness();
     await h.store.registerWorker(registration("w1"));
     await h.cp.syncer.syncOnce();
-    await new Promise((r) => setTimeout(r, 2));
+    await waitForStoreTime(h.store, await h.store.now()); // the beat gets an instant of its own
     await h.store.heartbeat("w1", { activeTasks: 0 });
     expect((await h.cp.syncer.syncOnce())?.kinds).toEqual(["heartbeats"]);
     await h.store.heartbeat("w1", { activeTasks: 3 });

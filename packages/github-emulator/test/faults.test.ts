@@ -1,15 +1,6 @@
+import { waitFor } from "@sentinel/test-support";
 import { describe, expect, it } from "vitest";
-import {
-  adminCall,
-  api,
-  createIssue,
-  eventually,
-  OWNER,
-  octokitFor,
-  REPO,
-  repoPath,
-  startTestEmulator,
-} from "./helpers.js";
+import { adminCall, api, createIssue, OWNER, octokitFor, REPO, repoPath, startTestEmulator } from "./helpers.js";
 
 async function statuses(errorRate: number, seed: number, count: number): Promise<number[]> {
   const emulator = await startTestEmulator({ faults: { errorRate, seed }, rateLimit: { limit: 100_000 } });
@@ -84,7 +75,10 @@ describe("read-after-write lag", () => {
     expect(await list()).toEqual([]);
     expect((await octokit.rest.issues.get({ owner: OWNER, repo: REPO, issue_number: number })).data.comments).toBe(0);
 
-    const converged = await eventually(list, (comments) => comments.length === 1);
+    const converged = await waitFor(async () => {
+      const comments = await list();
+      return comments.length === 1 ? comments : null;
+    }, 5000);
     expect(Date.now() - written).toBeGreaterThanOrEqual(380);
     expect(converged[0]?.id).toBe(created.data.id);
 
@@ -98,23 +92,17 @@ describe("read-after-write lag", () => {
     expect(
       (await octokit.rest.issues.getComment({ owner: OWNER, repo: REPO, comment_id: created.data.id })).data.body,
     ).toBe("claim");
-    await eventually(
-      () =>
-        octokit.rest.issues
-          .getComment({ owner: OWNER, repo: REPO, comment_id: created.data.id })
-          .then((response) => response.data.body),
-      (body) => body === "released",
-    );
+    await waitFor(async () => {
+      const { data } = await octokit.rest.issues.getComment({ owner: OWNER, repo: REPO, comment_id: created.data.id });
+      return data.body === "released";
+    }, 5000);
   });
 
   it("hides a fresh issue from single GETs (404) until it replicates", async () => {
     const emulator = await startTestEmulator({ faults: { readLagMs: 300 } });
     const number = await createIssue(emulator);
     expect((await api(emulator, "GET", `${repoPath}/issues/${number}`)).status).toBe(404);
-    await eventually(
-      () => api(emulator, "GET", `${repoPath}/issues/${number}`),
-      (response) => response.status === 200,
-    );
+    await waitFor(async () => (await api(emulator, "GET", `${repoPath}/issues/${number}`)).status === 200, 5000);
   });
 });
 

@@ -1,39 +1,10 @@
 import { Octokit } from "@octokit/rest";
-import { afterEach } from "vitest";
-import { type Emulator, type EmulatorOptions, startEmulator } from "../src/index.js";
+import { closeEmulatorsAfterEach, OWNER, REPO, TOKENS } from "@sentinel/test-support/emulator";
+import type { Emulator } from "../src/index.js";
 
-export const OWNER = "acme";
-export const REPO = "tasks";
-export const TOKENS = {
-  acme: "acme-token",
-  alice: "alice-token",
-  bob: "bob-token",
-  stranger: "stranger-token",
-} as const;
+export { OWNER, REPO, startTestEmulator, TOKENS } from "@sentinel/test-support/emulator";
 
-const running = new Set<Emulator>();
-
-afterEach(async () => {
-  await Promise.all([...running].map((emulator) => emulator.close()));
-  running.clear();
-});
-
-/** acme owns acme/tasks, alice and bob are collaborators, stranger is any other GitHub user. */
-export async function startTestEmulator(overrides: Partial<EmulatorOptions> = {}): Promise<Emulator> {
-  const emulator = await startEmulator({
-    users: [
-      { login: "acme", token: TOKENS.acme },
-      { login: "alice", token: TOKENS.alice },
-      { login: "bob", token: TOKENS.bob, collaborator: true },
-      { login: "stranger", token: TOKENS.stranger, collaborator: false },
-    ],
-    repos: [`${OWNER}/${REPO}`],
-    adminToken: "admin-secret",
-    ...overrides,
-  });
-  running.add(emulator);
-  return emulator;
-}
+closeEmulatorsAfterEach();
 
 export function octokitFor(emulator: Emulator, token: string = TOKENS.alice): Octokit {
   return new Octokit({ auth: token, baseUrl: emulator.url, request: { retries: 0 } });
@@ -92,20 +63,4 @@ export async function createIssue(
 ): Promise<number> {
   const { data } = await octokitFor(emulator).rest.issues.create({ owner: OWNER, repo: REPO, title, ...extra });
   return data.number;
-}
-
-/** Polls until `check` holds, failing after the deadline; for eventually-consistent reads. */
-export async function eventually<T>(
-  probe: () => Promise<T>,
-  check: (value: T) => boolean,
-  deadlineMs = 5000,
-): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (check(value)) return value;
-    if (Date.now() - start > deadlineMs)
-      throw new Error(`condition not met within ${deadlineMs} ms; last value: ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

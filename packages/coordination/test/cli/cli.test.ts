@@ -1,11 +1,13 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
+import { waitFor } from "@sentinel/test-support";
+import { killAllProcesses, REPO_ROOT } from "@sentinel/test-support/processes";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/run-cli.js";
-import { createTestCluster, killAllWorkers, REPO_ROOT, spawnWorker, waitFor } from "../multiprocess/worker-process.js";
+import { createTestCluster, spawnWorker } from "../multiprocess/worker-process.js";
 
 const run = promisify(execFile);
-afterEach(killAllWorkers);
+afterEach(killAllProcesses);
 
 async function sentinel(dbPath: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
@@ -54,7 +56,10 @@ describe("sentinel CLI (real process, --json)", () => {
     expect(listed.map((t: { id: string }) => t.id)).toEqual([task.id]);
 
     spawnWorker({ id: "cli-worker", env: { ...cluster.env, WORKER_MAX_TASKS: "2" } });
-    await waitFor(async () => (await json(cluster.dbPath, "locks", "--json")).length === 1, 30_000, 200);
+    await waitFor(async () => (await json(cluster.dbPath, "locks", "--json")).length === 1, {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
 
     const workers = await json(cluster.dbPath, "workers", "--json");
     expect(workers).toHaveLength(1);

@@ -1,6 +1,6 @@
+import { openPerTest } from "@sentinel/test-support/emulator";
 import { describe, expect, it } from "vitest";
 import { claimMeta, registration, taskInput } from "../../src/store/contract/harness.js";
-import { openPerTest } from "./emulator-harness.js";
 
 const open = openPerTest();
 

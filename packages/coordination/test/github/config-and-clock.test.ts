@@ -1,11 +1,11 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fastStoreOptions, startStoreEmulator } from "@sentinel/test-support/emulator";
 import { describe, expect, it } from "vitest";
 import { ConfigError, ValidationError } from "../../src/errors.js";
 import { lockMeta, registration, taskInput } from "../../src/store/contract/harness.js";
 import { githubStoreOptionsFromEnv, openGithubStore } from "../../src/store/github/index.js";
-import { fastStoreOptions, startTestEmulator } from "./emulator-harness.js";
 
 const PEM = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----";
 const APP_ENV = {
@@ -95,7 +95,7 @@ describe("GitHub store configuration", () => {
 
 describe("GitHub store clock", () => {
   it("follows the server's clock, not the local one: a server 10 minutes ahead changes nothing", async () => {
-    const emulator = await startTestEmulator({ clock: { offsetMs: 10 * 60_000 } });
+    const emulator = await startStoreEmulator({ clock: { offsetMs: 10 * 60_000 } });
     try {
       const store = await openGithubStore(fastStoreOptions(emulator, "bot-token"));
       const now = await store.now();

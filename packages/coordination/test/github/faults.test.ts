@@ -1,7 +1,7 @@
+import { FAST_THROTTLE, openPerTest } from "@sentinel/test-support/emulator";
 import { describe, expect, it } from "vitest";
 import { claimMeta, registration, taskInput } from "../../src/store/contract/harness.js";
 import type { GithubStore } from "../../src/store/github/index.js";
-import { FAST_THROTTLE, openPerTest } from "./emulator-harness.js";
 
 const open = openPerTest();
 

@@ -1,8 +1,8 @@
+import { OWNER, postComment, REPO, SECRET, withStranger } from "@sentinel/test-support/emulator";
 import { describe, expect, it } from "vitest";
 import { claimMeta, registration, taskInput } from "../../src/store/contract/harness.js";
 import { encodeRecord } from "../../src/store/github/trust/record-codec.js";
 import { TrustFilter } from "../../src/store/github/trust/trust-filter.js";
-import { OWNER, postComment, REPO, SECRET, withStranger } from "./emulator-harness.js";
 
 const setup = withStranger();
 

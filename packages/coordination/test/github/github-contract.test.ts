@@ -1,14 +1,14 @@
 import type { Emulator } from "@sentinel/github-emulator";
+import { OWNER, openTestStore, startStoreEmulator } from "@sentinel/test-support/emulator";
 import { afterAll, beforeAll } from "vitest";
 import { describeStoreContract } from "../../src/store/contract/index.js";
 import type { GithubStore } from "../../src/store/github/index.js";
-import { OWNER, openTestStore, startTestEmulator } from "./emulator-harness.js";
 
 let emulator: Emulator;
 let repoCount = 0;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
+  emulator = await startStoreEmulator();
 });
 afterAll(async () => {
   await emulator.close();

@@ -1,8 +1,8 @@
+import { OWNER, openPerTest, REPO } from "@sentinel/test-support/emulator";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../src/errors.js";
 import { claimMeta, lockMeta, registration, taskInput } from "../../src/store/contract/harness.js";
 import { boundedLabel, checkIssueFields } from "../../src/store/github/records/github-limits.js";
-import { OWNER, openPerTest, REPO } from "./emulator-harness.js";
 
 const open = openPerTest();
 

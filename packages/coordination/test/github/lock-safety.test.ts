@@ -1,9 +1,9 @@
 import type { Emulator } from "@sentinel/github-emulator";
+import { openTestStore, startStoreEmulator } from "@sentinel/test-support/emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { StaleFencingTokenError } from "../../src/errors.js";
 import { registration, taskInput } from "../../src/store/contract/harness.js";
 import type { GithubStore } from "../../src/store/github/index.js";
-import { openTestStore, startTestEmulator } from "./emulator-harness.js";
 
 const WORKERS = 8;
 const TASKS = 12;
@@ -27,7 +27,7 @@ afterEach(async () => {
 const logins = Array.from({ length: WORKERS }, (_, i) => `worker-${i}`);
 
 async function startContendedEmulator(readLagMs: number, readLagJitterMs: number): Promise<Emulator> {
-  return startTestEmulator({
+  return startStoreEmulator({
     users: [
       { login: "operator", token: "operator-token" },
       ...logins.map((login) => ({ login, token: `${login}-token` })),
@@ -99,7 +99,7 @@ describe("GitHub locks under contention", () => {
 
   it("SHOWS the failure mode: with read lag above the settle delay, two claimants both acquire and both start", async () => {
     // The documented assumption (lag ≤ settle delay) is broken on purpose: 1.5 s lag, 50 ms settle.
-    emulator = await startTestEmulator({
+    emulator = await startStoreEmulator({
       users: [
         { login: "operator", token: "operator-token" },
         ...logins.slice(0, 2).map((login) => ({ login, token: `${login}-token` })),

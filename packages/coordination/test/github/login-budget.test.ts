@@ -1,8 +1,8 @@
 import type { Emulator } from "@sentinel/github-emulator";
+import { FAST_THROTTLE, openTestStore, startStoreEmulator } from "@sentinel/test-support/emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { claimMeta, registration, taskInput } from "../../src/store/contract/harness.js";
 import type { GithubStore } from "../../src/store/github/index.js";
-import { FAST_THROTTLE, openTestStore, startTestEmulator } from "./emulator-harness.js";
 
 let emulator: Emulator | null = null;
 let stores: GithubStore[] = [];
@@ -27,7 +27,7 @@ async function open(token: string, overrides: Parameters<typeof openTestStore>[2
 
 describe("one login's write budget shared by its workers", () => {
   it("stretches heartbeat interval and lease by the number of live workers on the login, and shows the effective values", async () => {
-    emulator = await startTestEmulator({
+    emulator = await startStoreEmulator({
       users: [
         { login: "sentinel-bot", token: "bot-token" },
         { login: "other-bot", token: "other-token" },
@@ -89,7 +89,7 @@ describe("one login's write budget shared by its workers", () => {
     const RATE = 120;
     const RUN_REAL_MS = 32_000;
     const TASK_MS = 60_000;
-    emulator = await startTestEmulator({
+    emulator = await startStoreEmulator({
       users: [
         { login: "sentinel-bot", token: "bot-token" },
         { login: "producer", token: "producer-token" },

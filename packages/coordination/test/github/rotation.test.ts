@@ -1,8 +1,8 @@
 import type { Emulator } from "@sentinel/github-emulator";
+import { OWNER, openPerTest, openTestStore, REPO } from "@sentinel/test-support/emulator";
 import { describe, expect, it } from "vitest";
 import { registration } from "../../src/store/contract/harness.js";
 import type { GithubStore } from "../../src/store/github/index.js";
-import { OWNER, openPerTest, openTestStore, REPO } from "./emulator-harness.js";
 
 const open = openPerTest();
 

@@ -1,8 +1,8 @@
+import { openPerTest, openTestStore } from "@sentinel/test-support/emulator";
 import { describe, expect, it } from "vitest";
 import { IllegalTransitionError, StaleFencingTokenError } from "../../src/errors.js";
 import { claimMeta, registration, taskInput } from "../../src/store/contract/harness.js";
 import type { GithubStore } from "../../src/store/github/index.js";
-import { openPerTest, openTestStore } from "./emulator-harness.js";
 
 const open = openPerTest();
 

@@ -1,9 +1,9 @@
 import { generateKeyPairSync } from "node:crypto";
 import type { Emulator, EmulatorOptions } from "@sentinel/github-emulator";
+import { closedAfterEach, fastStoreOptions, OWNER, REPO, SECRET } from "@sentinel/test-support/emulator";
 import { describe, expect, it } from "vitest";
 import { claimMeta, registration, rejectionOf, taskInput } from "../../src/store/contract/harness.js";
 import { type GithubStore, type GithubStoreOptions, githubStoreOptionsFromEnv } from "../../src/store/github/index.js";
-import { closedAfterEach, fastStoreOptions, OWNER, REPO, SECRET } from "./emulator-harness.js";
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", {
   modulusLength: 2048,

@@ -1,9 +1,12 @@
+import { waitFor } from "@sentinel/test-support";
+import { killAllProcesses } from "@sentinel/test-support/processes";
 import { afterEach, describe, expect, it } from "vitest";
+import { taskInput } from "../../src/store/contract/harness.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
-import { checkInvariants } from "./invariants.js";
-import { createTestCluster, killAllWorkers, spawnWorker, waitFor } from "./worker-process.js";
+import { checkInvariants, noTaskPending } from "./invariants.js";
+import { createTestCluster, spawnWorker } from "./worker-process.js";
 
-afterEach(killAllWorkers);
+afterEach(killAllProcesses);
 
 const TEN_MINUTES = 10 * 60_000;
 /**
@@ -38,26 +41,13 @@ describe("workers whose clocks are skewed by ±10 minutes", () => {
         ids.push(
           (
             await store.createTask(
-              {
-                type: slow ? "sleep" : "record",
-                priority: 0,
-                params: slow ? { ms: 300 } : { i },
-                maxAttempts: 3,
-                timeoutMs: 20_000,
-                delayMs: 0,
-                pinnedWorkerId: null,
-                affinityKey: null,
-              },
+              taskInput({ type: slow ? "sleep" : "record", params: slow ? { ms: 300 } : { i }, timeoutMs: 20_000 }),
               "test",
             )
           ).id,
         );
       }
-      await waitFor(
-        async () => (await store.listTasks({ states: ["queued", "running", "failed"], limit: 1 })).items.length === 0,
-        60_000,
-        100,
-      );
+      await waitFor(() => noTaskPending(store), { timeoutMs: 60_000, intervalMs: 100 });
 
       const report = await checkInvariants(store, ids, cluster.recordPath);
       // No lock was ever taken from a live holder or kept past expiry: nothing was recovered, retried or force-released.
@@ -70,7 +60,7 @@ describe("workers whose clocks are skewed by ±10 minutes", () => {
       expect((await store.listWorkers()).map((w) => w.state).sort()).toEqual(["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE"]);
       for (const w of workers) expect(report.successesByWorker[w.id] ?? 0).toBeGreaterThan(0);
 
-      for (const w of workers) w.proc.kill("SIGTERM");
+      for (const w of workers) w.child.kill("SIGTERM");
       expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0, 0, 0]);
     } finally {
       await store.close();

@@ -1,11 +1,14 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { waitFor } from "@sentinel/test-support";
+import { killAllProcesses } from "@sentinel/test-support/processes";
 import { afterEach, describe, expect, it } from "vitest";
+import { taskInput } from "../../src/store/contract/harness.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { checkInvariants, readAllEvents } from "./invariants.js";
-import { createTestCluster, FAST_ENV, killAllWorkers, spawnWorker, waitFor } from "./worker-process.js";
+import { createTestCluster, FAST_ENV, spawnWorker } from "./worker-process.js";
 
-afterEach(killAllWorkers);
+afterEach(killAllProcesses);
 
 const STALE_MS = Number(FAST_ENV.STALE_WORKER_THRESHOLD_MS);
 const CHECK_MS = Number(FAST_ENV.STALE_CHECK_INTERVAL_MS);
@@ -26,21 +29,7 @@ describe("a worker killed with SIGKILL while holding locks", () => {
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
         ids.push(
-          (
-            await store.createTask(
-              {
-                type: "slow",
-                priority: 0,
-                params: { ms: 30_000 },
-                maxAttempts: 3,
-                timeoutMs: 60_000,
-                delayMs: 0,
-                pinnedWorkerId: null,
-                affinityKey: null,
-              },
-              "test",
-            )
-          ).id,
+          (await store.createTask(taskInput({ type: "slow", params: { ms: 30_000 }, timeoutMs: 60_000 }), "test")).id,
         );
       }
       const held = await waitFor(async () => {
@@ -54,7 +43,7 @@ describe("a worker killed with SIGKILL while holding locks", () => {
       });
       await waitFor(async () => (await store.getWorker("crash-survivor"))?.state === "ACTIVE", 30_000);
 
-      victim.proc.kill("SIGKILL");
+      victim.child.kill("SIGKILL");
       await victim.exited;
       const lastBeat = (await store.getWorker("crash-victim"))?.lastHeartbeatAt as number;
 
@@ -84,7 +73,7 @@ describe("a worker killed with SIGKILL while holding locks", () => {
       expect(events.filter((e) => e.kind === "alert.worker_failed" && e.workerId === "crash-victim")).toHaveLength(1);
       expect((await store.listLocks()).filter((l) => l.ownerId === "crash-victim")).toHaveLength(0);
 
-      survivor.proc.kill("SIGTERM");
+      survivor.child.kill("SIGTERM");
       expect(await survivor.exited).toBe(0);
     } finally {
       await store.close();

@@ -1,9 +1,12 @@
+import { waitFor } from "@sentinel/test-support";
+import { killAllProcesses } from "@sentinel/test-support/processes";
 import { afterEach, describe, expect, it } from "vitest";
+import { taskInput } from "../../src/store/contract/harness.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { readAllEvents } from "./invariants.js";
-import { createTestCluster, killAllWorkers, spawnWorker, waitFor } from "./worker-process.js";
+import { createTestCluster, spawnWorker } from "./worker-process.js";
 
-afterEach(killAllWorkers);
+afterEach(killAllProcesses);
 
 describe("SIGTERM", () => {
   it("finishes the running task, takes no new one, ends REMOVED and exits 0", async () => {
@@ -13,34 +16,13 @@ describe("SIGTERM", () => {
       const worker = spawnWorker({ id: "graceful", env: { ...cluster.env, WORKER_MAX_TASKS: "1" } });
       await waitFor(async () => (await store.getWorker("graceful"))?.state === "ACTIVE", 30_000);
       const slow = await store.createTask(
-        {
-          type: "sleep",
-          priority: 0,
-          params: { ms: 1200 },
-          maxAttempts: 3,
-          timeoutMs: 60_000,
-          delayMs: 0,
-          pinnedWorkerId: null,
-          affinityKey: null,
-        },
+        taskInput({ type: "sleep", params: { ms: 1200 }, timeoutMs: 60_000 }),
         "test",
       );
       await waitFor(async () => (await store.getTask(slow.id))?.state === "running", 10_000);
-      const waiting = await store.createTask(
-        {
-          type: "echo",
-          priority: 0,
-          params: {},
-          maxAttempts: 3,
-          timeoutMs: 60_000,
-          delayMs: 0,
-          pinnedWorkerId: null,
-          affinityKey: null,
-        },
-        "test",
-      );
+      const waiting = await store.createTask(taskInput({ type: "echo", timeoutMs: 60_000 }), "test");
 
-      worker.proc.kill("SIGTERM");
+      worker.child.kill("SIGTERM");
       await waitFor(async () => (await store.getWorker("graceful"))?.state === "DRAINING", 5000);
       expect(await worker.exited).toBe(0);
 

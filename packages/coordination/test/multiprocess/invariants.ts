@@ -12,6 +12,11 @@ export async function readAllEvents(store: CoordinationStore): Promise<StoreEven
   }
 }
 
+/** True once no task is waiting, running or waiting for a retry. */
+export async function noTaskPending(store: CoordinationStore): Promise<boolean> {
+  return (await store.listTasks({ states: ["queued", "running", "failed"], limit: 1 })).items.length === 0;
+}
+
 export async function loadTasks(store: CoordinationStore, ids: string[]): Promise<Task[]> {
   return Promise.all(ids.map(async (id) => (await store.getTask(id)) as Task));
 }

@@ -1,24 +1,18 @@
+import { waitFor } from "@sentinel/test-support";
+import { killAllProcesses } from "@sentinel/test-support/processes";
 import { afterEach, describe, expect, it } from "vitest";
 import type { NewTask } from "../../src/domain/task.js";
+import { taskInput } from "../../src/store/contract/harness.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
-import { checkInvariants } from "./invariants.js";
-import { createTestCluster, killAllWorkers, spawnWorker, waitFor } from "./worker-process.js";
+import { checkInvariants, noTaskPending } from "./invariants.js";
+import { createTestCluster, spawnWorker } from "./worker-process.js";
 
-afterEach(killAllWorkers);
+afterEach(killAllProcesses);
 
 const TASKS = 1000;
 
 function recordTask(i: number): NewTask {
-  return {
-    type: "record",
-    priority: i % 5,
-    params: { i },
-    maxAttempts: 3,
-    timeoutMs: 30_000,
-    delayMs: 0,
-    pinnedWorkerId: null,
-    affinityKey: null,
-  };
+  return taskInput({ type: "record", priority: i % 5, params: { i }, timeoutMs: 30_000 });
 }
 
 describe("four worker processes over one SQLite file", () => {
@@ -37,11 +31,7 @@ describe("four worker processes over one SQLite file", () => {
       const started = Date.now();
       const ids: string[] = [];
       for (let i = 0; i < TASKS; i++) ids.push((await store.createTask(recordTask(i), "test")).id);
-      await waitFor(
-        async () => (await store.listTasks({ states: ["queued", "running", "failed"], limit: 1 })).items.length === 0,
-        90_000,
-        200,
-      );
+      await waitFor(() => noTaskPending(store), { timeoutMs: 90_000, intervalMs: 200 });
       const elapsedMs = Date.now() - started;
 
       const report = await checkInvariants(store, ids, cluster.recordPath);
@@ -56,7 +46,7 @@ describe("four worker processes over one SQLite file", () => {
         `[measure] ${TASKS} command tasks on 4 worker processes: ${elapsedMs} ms (${Math.round((TASKS / elapsedMs) * 1000)} tasks/s); executions ${report.executions.length}; per worker ${JSON.stringify(report.successesByWorker)}; warnings ${workers.reduce((n, w) => n + w.lines.filter((l) => l.level === "warn" || l.level === "error").length, 0)}`,
       );
 
-      for (const w of workers) w.proc.kill("SIGTERM");
+      for (const w of workers) w.child.kill("SIGTERM");
       const codes = await Promise.all(workers.map((w) => w.exited));
       expect(codes).toEqual([0, 0, 0, 0]);
       const states = (await store.listWorkers({ includeRemoved: true })).map((w) => w.state);

@@ -1,19 +1,8 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { tempDir } from "@sentinel/test-support";
+import { type LaunchedProcess, type LaunchOptions, launchWorker, MINIMAL_ENV } from "@sentinel/test-support/processes";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
-import { waitFor as pollUntil } from "../support/wait-for.js";
-
-export const REPO_ROOT = resolve(import.meta.dirname, "../../../..");
-/**
- * `node --import tsx` rather than the tsx CLI: the CLI runs the script in a child process and,
- * when that child does not acknowledge a relayed SIGTERM within ~30 ms (a busy event loop),
- * SIGKILLs it — which would turn a graceful drain into a crash under load.
- */
-const NODE = process.execPath;
-const MAIN = join(REPO_ROOT, "apps/worker/src/main.ts");
-const SKEW = join(import.meta.dirname, "skew-clock.mjs");
 
 /** Short intervals for tests: heartbeat 100 ms, stale after 600 ms, checked every 200 ms. */
 export const FAST_ENV = {
@@ -25,64 +14,21 @@ export const FAST_ENV = {
   LOG_LEVEL: "info",
 };
 
-export interface WorkerProcess {
-  id: string;
-  proc: ChildProcess;
-  lines: Array<Record<string, unknown>>;
-  stderr: string[];
-  exited: Promise<number | null>;
-}
-
 export interface SpawnWorkerOptions {
   id: string;
   env: Record<string, string>;
-  /** Shift the process's Date.now / new Date() by this much. */
-  clockSkewMs?: number;
+  clockSkewMs?: LaunchOptions["clockSkewMs"];
 }
 
-const running = new Set<WorkerProcess>();
-
-export function spawnWorker(opts: SpawnWorkerOptions): WorkerProcess {
-  const args = ["--import", "tsx", ...(opts.clockSkewMs ? ["--import", SKEW] : []), MAIN];
-  const proc = spawn(NODE, args, {
-    cwd: join(REPO_ROOT, "apps/worker"),
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/tmp",
-      ...FAST_ENV,
-      WORKER_ID: opts.id,
-      ...(opts.clockSkewMs ? { SENTINEL_TEST_CLOCK_SKEW_MS: String(opts.clockSkewMs) } : {}),
-      ...opts.env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const worker: WorkerProcess = {
+/** A real worker process with FAST_ENV, none of the caller's variables, and its JSON log lines collected. */
+export function spawnWorker(opts: SpawnWorkerOptions): LaunchedProcess & { id: string } {
+  return launchWorker({
     id: opts.id,
-    proc,
-    lines: [],
-    stderr: [],
-    exited: new Promise((r) => proc.on("exit", (code) => r(code))),
-  };
-  let buffer = "";
-  proc.stdout?.on("data", (chunk: Buffer) => {
-    buffer += chunk.toString("utf8");
-    for (let nl = buffer.indexOf("\n"); nl >= 0; nl = buffer.indexOf("\n")) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      if (line.trim()) worker.lines.push(JSON.parse(line) as Record<string, unknown>);
-    }
+    baseEnv: MINIMAL_ENV,
+    env: { ...FAST_ENV, ...opts.env },
+    clockSkewMs: opts.clockSkewMs,
+    jsonLines: true,
   });
-  proc.stderr?.on("data", (chunk: Buffer) => worker.stderr.push(chunk.toString("utf8")));
-  running.add(worker);
-  void worker.exited.then(() => running.delete(worker));
-  return worker;
-}
-
-/** Kill whatever a test left running (no worker may outlive its test). */
-export async function killAllWorkers(): Promise<void> {
-  const left = [...running];
-  for (const w of left) w.proc.kill("SIGKILL");
-  await Promise.all(left.map((w) => w.exited));
 }
 
 export interface TestCluster {
@@ -99,7 +45,7 @@ export interface TestCluster {
  * of executions, outside the store.
  */
 export async function createTestCluster(extraHandlers: Record<string, unknown> = {}): Promise<TestCluster> {
-  const dir = mkdtempSync(join(tmpdir(), "sentinel-mp-"));
+  const dir = tempDir("sentinel-mp").path;
   const dbPath = join(dir, "store.db");
   const recordPath = join(dir, "executions.log");
   const configPath = join(dir, "task-sentinel.config.json");
@@ -124,9 +70,4 @@ export async function createTestCluster(extraHandlers: Record<string, unknown> =
   // Create the schema once up front so workers do not race to migrate an empty file.
   await openSqliteStore({ path: dbPath }).close();
   return { dir, dbPath, configPath, recordPath, env: { SENTINEL_SQLITE_PATH: dbPath, SENTINEL_CONFIG: configPath } };
-}
-
-/** The shared poll with the timeout spelled out and a slower default pace for checks on worker processes. */
-export function waitFor<T>(check: () => Promise<T> | T, timeoutMs: number, intervalMs = 50): Promise<NonNullable<T>> {
-  return pollUntil(check, timeoutMs, intervalMs);
 }

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "@sentinel/test-support";
 import { describe, expect, it } from "vitest";
 import { createCommandHandler } from "../../src/handlers/command-handler.js";
 import { CommandFailedError } from "../../src/handlers/unrecoverable-error.js";
-import { fakeTask, noMemory, silentLog, tempDir } from "./fixtures.js";
+import { fakeTask, noMemory, silentLog } from "./fixtures.js";
 
 const NODE = process.execPath;
 
@@ -41,7 +42,7 @@ let input = ""; process.stdin.on("data", (c) => (input += c)); process.stdin.on(
 
 describe("command handler", () => {
   it("passes params verbatim on stdin and in SENTINEL_TASK_PARAMS, never through a shell", async () => {
-    const dir = tempDir();
+    const dir = tempDir("sentinel-runtime").path;
     const marker = join(dir, "pwned");
     const params = {
       name: '"; rm -rf / #',
@@ -74,7 +75,7 @@ describe("command handler", () => {
   });
 
   it("even a configured /bin/sh only ever sees params as data", async () => {
-    const dir = tempDir();
+    const dir = tempDir("sentinel-runtime").path;
     const marker = join(dir, "pwned");
     const out = join(dir, "out.txt");
     // The config's script quotes the variable; the task's text is expanded once as a value, never re-parsed.

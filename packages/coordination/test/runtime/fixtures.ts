@@ -1,6 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { Writable } from "node:stream";
 import pino from "pino";
 import type { Task } from "../../src/domain/task.js";
@@ -35,10 +32,6 @@ export function fakeTask(overrides: Partial<Task> = {}): Task {
 export const noMemory: TaskMemory = { context: {}, get: async () => null, set: async () => undefined };
 
 export const silentLog = pino({ level: "silent" });
-
-export function tempDir(prefix = "sentinel-runtime-"): string {
-  return mkdtempSync(join(tmpdir(), prefix));
-}
 
 /** A pino destination collecting parsed JSON lines. */
 export function collectingStream(): { stream: Writable; lines: Array<Record<string, unknown>> } {

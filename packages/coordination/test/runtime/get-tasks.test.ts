@@ -1,11 +1,11 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
+import { tempDir } from "@sentinel/test-support";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { newTaskSchema } from "../../src/domain/task.js";
 import { getTasks } from "../../src/runtime/steps/get-tasks.js";
 import type { CoordinationStore } from "../../src/store/port.js";
 import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/store.js";
-import { tempDir } from "./fixtures.js";
 
 describe("getTasks: how many candidates the claim poll reads", () => {
   let dir: string;
@@ -15,7 +15,7 @@ describe("getTasks: how many candidates the claim poll reads", () => {
   let limits: number[];
 
   beforeEach(async () => {
-    dir = tempDir();
+    dir = tempDir("sentinel-runtime").path;
     store = openSqliteStore({ path: join(dir, "sentinel.db") });
     limits = [];
     recording = new Proxy(store, {

@@ -1,13 +1,14 @@
 import { join } from "node:path";
-import { type Emulator, startEmulator } from "@sentinel/github-emulator";
+import type { Emulator } from "@sentinel/github-emulator";
+import { tempDir, waitFor } from "@sentinel/test-support";
+import { startStoreEmulator } from "@sentinel/test-support/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/run-cli.js";
 import { loadWorkerConfig } from "../../src/config/load-worker-config.js";
 import { ConfigError } from "../../src/errors.js";
 import { createWorker } from "../../src/runtime/create-worker.js";
 import { openStoreFromConfig, openStoreFromEnv, storeConfigFromEnv } from "../../src/store/open-store.js";
-import { waitFor } from "../support/wait-for.js";
-import { silentLog, tempDir } from "./fixtures.js";
+import { silentLog } from "./fixtures.js";
 
 const SECRET = "open-store-test-secret-0123456789";
 const FAST = JSON.stringify({
@@ -20,14 +21,7 @@ const FAST = JSON.stringify({
 let emulator: Emulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    users: [
-      { login: "sentinel-bot", token: "bot-token" },
-      { login: "stranger", token: "stranger-token", collaborator: false },
-    ],
-    repos: ["acme/tasks"],
-    secondaryRateLimit: false,
-  });
+  emulator = await startStoreEmulator();
 });
 afterAll(() => emulator.close());
 
@@ -107,7 +101,7 @@ describe("store selection from the environment (control plane)", () => {
     expect(github.store.backend).toBe("github");
     expect(github.description).toBe(`github acme/tasks at ${emulator.url} as sentinel-bot`);
     await github.store.close();
-    const path = join(tempDir(), "s.db");
+    const path = join(tempDir("sentinel-runtime").path, "s.db");
     const sqlite = await openStoreFromEnv({ env: { SENTINEL_SQLITE_PATH: path } });
     expect(sqlite.store.backend).toBe("sqlite");
     expect(sqlite.description).toBe(`sqlite ${path}`);
@@ -117,7 +111,7 @@ describe("store selection from the environment (control plane)", () => {
 
 describe("store selection from the worker config", () => {
   it("refuses bad GitHub settings naming the key: secret, settle delay, tuning, authors", async () => {
-    const config = (env: NodeJS.ProcessEnv) => loadWorkerConfig({ env, cwd: tempDir() }).store;
+    const config = (env: NodeJS.ProcessEnv) => loadWorkerConfig({ env, cwd: tempDir("sentinel-runtime").path }).store;
     expect((await asyncConfigError(openStoreFromConfig(config(githubEnv({ SENTINEL_HMAC_SECRET: "" }))))).key).toBe(
       "SENTINEL_HMAC_SECRET",
     );
@@ -150,7 +144,7 @@ describe("store selection from the worker config", () => {
       STALE_WORKER_THRESHOLD_MS: "3000",
       WORKER_POLL_INTERVAL_MS: "50",
     });
-    const cwd = tempDir();
+    const cwd = tempDir("sentinel-runtime").path;
     const out: string[] = [];
     const cli = (...args: string[]) =>
       runCli([...args, "--json"], { env, cwd, out: (t) => out.push(t), err: (t) => out.push(t) });
@@ -168,8 +162,7 @@ describe("store selection from the worker config", () => {
           const task = JSON.parse(out.pop() as string) as { state: string; workerId: string | null };
           return task.state === "succeeded" ? task : null;
         },
-        20_000,
-        100,
+        { timeoutMs: 20_000, intervalMs: 100 },
       );
       expect(done.workerId).toBe("gh-open-store-w1");
       expect(await cli("workers")).toBe(0);

@@ -1,13 +1,13 @@
-import { join } from "node:path";
+import { waitFor } from "@sentinel/test-support";
+import { openTempStore } from "@sentinel/test-support/store";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadWorkerConfig } from "../../src/config/load-worker-config.js";
 import type { HandlerDefinition } from "../../src/handlers/task-handler.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { createWorker } from "../../src/runtime/create-worker.js";
+import { taskInput } from "../../src/store/contract/harness.js";
 import type { CoordinationStore } from "../../src/store/port.js";
-import { openSqliteStore } from "../../src/store/sqlite/index.js";
-import { waitFor } from "../support/wait-for.js";
-import { collectingStream, tempDir } from "./fixtures.js";
+import { collectingStream } from "./fixtures.js";
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -15,9 +15,7 @@ afterEach(async () => {
 });
 
 function setup(env: Record<string, string> = {}, handlers: Record<string, HandlerDefinition> = {}) {
-  const dir = tempDir();
-  const path = join(dir, "store.db");
-  const store = openSqliteStore({ path });
+  const { dir, path, store, cleanup } = openTempStore("sentinel-runtime");
   const config = loadWorkerConfig({
     cwd: dir,
     env: {
@@ -36,7 +34,7 @@ function setup(env: Record<string, string> = {}, handlers: Record<string, Handle
   const worker = createWorker({ config, store, handlers, logger });
   cleanups.push(async () => {
     await worker.abort("test over");
-    await store.close();
+    await cleanup();
   });
   return { store, worker, config, lines };
 }
@@ -53,16 +51,7 @@ describe("worker runtime (in process, real SQLite)", () => {
     const { store, worker, lines } = setup();
     await worker.start();
     const echo = await store.createTask(
-      {
-        type: "echo",
-        priority: 0,
-        params: { hello: "world" },
-        maxAttempts: 3,
-        timeoutMs: 5000,
-        delayMs: 0,
-        pinnedWorkerId: null,
-        affinityKey: null,
-      },
+      taskInput({ type: "echo", params: { hello: "world" }, timeoutMs: 5000 }),
       "test",
     );
     const done = await finished(store, echo.id);
@@ -91,19 +80,7 @@ describe("worker runtime (in process, real SQLite)", () => {
   it("invalid params fail the task at once (not retried) with the field named", async () => {
     const { store, worker } = setup();
     await worker.start();
-    const bad = await store.createTask(
-      {
-        type: "sleep",
-        priority: 0,
-        params: { ms: "soon" },
-        maxAttempts: 3,
-        timeoutMs: 5000,
-        delayMs: 0,
-        pinnedWorkerId: null,
-        affinityKey: null,
-      },
-      "test",
-    );
+    const bad = await store.createTask(taskInput({ type: "sleep", params: { ms: "soon" }, timeoutMs: 5000 }), "test");
     const done = await finished(store, bad.id);
     expect(done.state).toBe("dead");
     expect(done.attempts).toBe(1);
@@ -113,19 +90,7 @@ describe("worker runtime (in process, real SQLite)", () => {
   it("retries a failing task with backoff until dead", async () => {
     const { store, worker } = setup();
     await worker.start();
-    const t = await store.createTask(
-      {
-        type: "fail",
-        priority: 0,
-        params: {},
-        maxAttempts: 2,
-        timeoutMs: 5000,
-        delayMs: 0,
-        pinnedWorkerId: null,
-        affinityKey: null,
-      },
-      "test",
-    );
+    const t = await store.createTask(taskInput({ type: "fail", maxAttempts: 2, timeoutMs: 5000 }), "test");
     const failedOnce = await waitFor(async () => {
       const cur = await store.getTask(t.id);
       return cur?.state === "failed" ? cur : null;
@@ -154,23 +119,7 @@ describe("worker runtime (in process, real SQLite)", () => {
     await worker.start();
     const ids = [];
     for (let i = 0; i < 15; i++)
-      ids.push(
-        (
-          await store.createTask(
-            {
-              type: "slow",
-              priority: 0,
-              params: {},
-              maxAttempts: 1,
-              timeoutMs: 5000,
-              delayMs: 0,
-              pinnedWorkerId: null,
-              affinityKey: null,
-            },
-            "test",
-          )
-        ).id,
-      );
+      ids.push((await store.createTask(taskInput({ type: "slow", maxAttempts: 1, timeoutMs: 5000 }), "test")).id);
     for (const id of ids) expect((await finished(store, id)).state).toBe("succeeded");
     expect(peak).toBe(3);
   });
@@ -181,19 +130,7 @@ describe("worker runtime (in process, real SQLite)", () => {
     const handlers = { gated: { run: async () => (await gate, "late result") } };
     const { store, worker, lines } = setup({}, handlers);
     await worker.start();
-    const t = await store.createTask(
-      {
-        type: "gated",
-        priority: 0,
-        params: {},
-        maxAttempts: 3,
-        timeoutMs: 5000,
-        delayMs: 0,
-        pinnedWorkerId: null,
-        affinityKey: null,
-      },
-      "test",
-    );
+    const t = await store.createTask(taskInput({ type: "gated", timeoutMs: 5000 }), "test");
     const running = await waitFor(async () =>
       (await store.getTask(t.id))?.state === "running" ? store.getTask(t.id) : null,
     );
@@ -210,16 +147,7 @@ describe("worker runtime (in process, real SQLite)", () => {
       expect.objectContaining({ value: 1, labels: { reason: "stale_token" } }),
     ]);
     const echo = await store.createTask(
-      {
-        type: "echo",
-        priority: 0,
-        params: { still: "alive" },
-        maxAttempts: 1,
-        timeoutMs: 5000,
-        delayMs: 0,
-        pinnedWorkerId: null,
-        affinityKey: null,
-      },
+      taskInput({ type: "echo", params: { still: "alive" }, maxAttempts: 1, timeoutMs: 5000 }),
       "test",
     );
     expect((await finished(store, echo.id)).state).toBe("succeeded");
@@ -234,19 +162,8 @@ describe("worker runtime (in process, real SQLite)", () => {
     await waitFor(async () => (await store.getTask(gated.id))?.state === "running");
     await store.requestDrain(worker.id, "operator:test");
     await waitFor(() => worker.health().status === "draining");
-    const queued = await store.createTask(
-      {
-        type: "echo",
-        priority: 0,
-        params: {},
-        maxAttempts: 1,
-        timeoutMs: 5000,
-        delayMs: 0,
-        pinnedWorkerId: null,
-        affinityKey: null,
-      },
-      "test",
-    );
+    const queued = await store.createTask(taskInput({ type: "echo", maxAttempts: 1, timeoutMs: 5000 }), "test");
+    // A sleep on purpose: proving the task is *not* claimed needs time to pass (eight poll intervals).
     await new Promise((r) => setTimeout(r, 400));
     expect((await store.getTask(queued.id))?.state).toBe("queued");
     await store.transitionWorker(worker.id, "ACTIVE", { actor: "operator:test", reason: "resume" });
@@ -282,19 +199,7 @@ describe("worker runtime (in process, real SQLite)", () => {
       handlers as Record<string, HandlerDefinition>,
     );
     await worker.start();
-    const t = await store.createTask(
-      {
-        type: "hang",
-        priority: 0,
-        params: {},
-        maxAttempts: 3,
-        timeoutMs: 60_000,
-        delayMs: 0,
-        pinnedWorkerId: null,
-        affinityKey: null,
-      },
-      "test",
-    );
+    const t = await store.createTask(taskInput({ type: "hang", timeoutMs: 60_000 }), "test");
     await waitFor(async () => (await store.getTask(t.id))?.state === "running");
     // An operator retires the worker as if it had been offline: the next heartbeat is refused.
     await store.transitionWorker(worker.id, "STALE", { actor: "operator:test", reason: "test" });
@@ -336,19 +241,7 @@ describe("logger", () => {
 });
 
 function queueTask(store: CoordinationStore, type: string, params: Record<string, unknown>) {
-  return store.createTask(
-    {
-      type,
-      priority: 0,
-      params,
-      maxAttempts: 1,
-      timeoutMs: 10_000,
-      delayMs: 0,
-      pinnedWorkerId: null,
-      affinityKey: null,
-    },
-    "test",
-  );
+  return store.createTask(taskInput({ type, params, maxAttempts: 1, timeoutMs: 10_000 }), "test");
 }
 
 async function states(store: CoordinationStore, ids: string[]): Promise<string[]> {

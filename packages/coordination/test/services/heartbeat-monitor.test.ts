@@ -1,20 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { restoreClock, skewDate, waitForStoreTime } from "@sentinel/test-support/clock";
+import { tempStorePerTest } from "@sentinel/test-support/store";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { LeaseLostError } from "../../src/errors.js";
 import { HeartbeatMonitor } from "../../src/heartbeat/heartbeat-monitor.js";
 import type { MonitorReport } from "../../src/heartbeat/monitor-report.js";
 import { WorkerRegistry } from "../../src/registry/worker-registry.js";
 import type { CoordinationStore } from "../../src/store/port.js";
-import { createTask, createTempStore, registerWorker, type TempStore, untilStoreTime } from "./temp-store.js";
+import { createTask, registerWorker } from "./fixtures.js";
 
 const STALE_MS = 150;
-let t: TempStore;
-beforeEach(() => {
-  t = createTempStore();
-});
-afterEach(async () => {
-  vi.useRealTimers();
-  await t.cleanup();
-});
+const t = tempStorePerTest("sentinel-services");
+afterEach(restoreClock);
 
 async function claim(
   store: CoordinationStore,
@@ -30,7 +26,7 @@ async function claim(
 /** Wait until `workerId` has been silent longer than the stale threshold by the store's clock. */
 async function untilSilent(store: CoordinationStore, workerId: string, ms = STALE_MS): Promise<void> {
   const w = await store.getWorker(workerId);
-  await untilStoreTime(store, w!.lastHeartbeatAt + ms);
+  await waitForStoreTime(store, w!.lastHeartbeatAt + ms);
 }
 
 describe("HeartbeatMonitor", () => {
@@ -100,11 +96,11 @@ describe("HeartbeatMonitor", () => {
     await untilSilent(t.store, "w1");
     expect((await monitor.checkOnce()).markedStale).toEqual(["w1"]);
     const stale = await t.store.getWorker("w1");
-    await untilStoreTime(t.store, stale!.stateChangedAt + 50);
+    await waitForStoreTime(t.store, stale!.stateChangedAt + 50);
     expect((await monitor.checkOnce()).markedOffline).toEqual(["w1"]);
     await expect(t.store.heartbeat("w1", { activeTasks: 0 })).rejects.toThrow(LeaseLostError);
     const offline = await t.store.getWorker("w1");
-    await untilStoreTime(t.store, offline!.stateChangedAt + 50);
+    await waitForStoreTime(t.store, offline!.stateChangedAt + 50);
     expect((await monitor.checkOnce()).removed).toEqual(["w1"]);
     expect((await t.store.getWorker("w1"))?.state).toBe("REMOVED");
   });
@@ -125,7 +121,7 @@ describe("HeartbeatMonitor", () => {
   it("fails a running task whose lock outran its timeout while the worker lives, once", async () => {
     await registerWorker(t.store, "w1", { leaseMs: 60_000 });
     const [held] = await claim(t.store, "w1", 1, { timeoutMs: 100 });
-    await untilStoreTime(t.store, held!.lock.expiresAt);
+    await waitForStoreTime(t.store, held!.lock.expiresAt);
     await t.store.heartbeat("w1", { activeTasks: 1 });
     const monitors = [
       new HeartbeatMonitor(t.open(), { monitorId: "a" }),
@@ -164,16 +160,14 @@ describe("HeartbeatMonitor", () => {
     const LEASE_MS = 1000;
     await registerWorker(t.store, "w1", { leaseMs: LEASE_MS });
     await claim(t.store, "w1", 1);
-    vi.useFakeTimers({ toFake: ["Date"] });
     for (const skew of [10 * 60_000, -10 * 60_000]) {
-      vi.setSystemTime(Date.now() + skew);
+      skewDate(skew);
       const report = await new HeartbeatMonitor(t.store, { monitorId: "skewed" }).checkOnce();
       expect(report).toMatchObject({ markedStale: [], recoveredTasks: [], timedOutTasks: [] });
     }
-    vi.useRealTimers();
+    restoreClock();
     await untilSilent(t.store, "w1", LEASE_MS);
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(Date.now() - 10 * 60_000);
+    skewDate(-10 * 60_000);
     expect((await new HeartbeatMonitor(t.store, { monitorId: "skewed" }).checkOnce()).markedStale).toEqual(["w1"]);
   });
 
@@ -233,7 +227,7 @@ describe("HeartbeatMonitor", () => {
     for (let i = 0; i < 3; i++) await t.store.heartbeat("w1", { activeTasks: 0 });
     const old = (await t.store.readEvents(0, 1000)).filter((e) => e.kind === "worker.heartbeat");
     expect(old).toHaveLength(3);
-    await untilStoreTime(t.store, old.at(-1)!.at + 50);
+    await waitForStoreTime(t.store, old.at(-1)!.at + 50);
     const fresh = await t.store.heartbeat("w1", { activeTasks: 0 });
 
     const report = await new HeartbeatMonitor(t.store, { monitorId: "m", heartbeatEventRetentionMs: 50 }).checkOnce();

@@ -1,24 +1,22 @@
+import { restoreClock, skewDate, waitForStoreTime } from "@sentinel/test-support/clock";
+import { tempStorePerTest } from "@sentinel/test-support/store";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Task } from "../../src/domain/task.js";
 import { IllegalTransitionError, StaleFencingTokenError } from "../../src/errors.js";
 import type { LockTransition } from "../../src/locks/lock-events.js";
 import { LockManager } from "../../src/locks/lock-manager.js";
-import { createTask, createTempStore, META, registerWorker, type TempStore, untilStoreTime } from "./temp-store.js";
+import { createTask, META, registerWorker } from "./fixtures.js";
 
-let t: TempStore;
+const t = tempStorePerTest("sentinel-services");
 let task: Task;
 const opts = { ttlMs: 60_000, metadata: META };
 
 beforeEach(async () => {
-  t = createTempStore();
   await registerWorker(t.store, "w-a");
   await registerWorker(t.store, "w-b");
   task = await createTask(t.store);
 });
-afterEach(async () => {
-  vi.useRealTimers();
-  await t.cleanup();
-});
+afterEach(restoreClock);
 
 function recordTransitions(manager: LockManager): LockTransition[] {
   const seen: LockTransition[] = [];
@@ -234,7 +232,7 @@ describe("cleanupStale", () => {
       metadata: { hostname: "h", pid: 1 },
     });
     expect(await new LockManager(t.store).cleanupStale()).toEqual([]);
-    await untilStoreTime(t.store, claimed!.lock.expiresAt);
+    await waitForStoreTime(t.store, claimed!.lock.expiresAt);
     const expired = await new LockManager(t.store).cleanupStale();
     expect(expired).toEqual([
       expect.objectContaining({ taskId: short.id, ownerId: "w-a", token: claimed!.lock.token, reason: "ttl_expired" }),
@@ -249,7 +247,7 @@ describe("cleanupStale", () => {
       metadata: { hostname: "h", pid: 1 },
     });
     const worker = await t.store.getWorker("w-short");
-    await untilStoreTime(t.store, worker!.lastHeartbeatAt + worker!.leaseMs);
+    await waitForStoreTime(t.store, worker!.lastHeartbeatAt + worker!.leaseMs);
     const expired = await new LockManager(t.store).cleanupStale();
     expect(expired).toEqual([
       expect.objectContaining({ taskId: task.id, ownerId: "w-short", token: claimed!.lock.token, reason: "lock_gone" }),
@@ -263,14 +261,13 @@ describe("clock skew (the store's clock decides)", () => {
       const short = await createTask(t.store, { timeoutMs: 150 });
       const holder = (await new LockManager(t.store).acquire(short.id, "w-a", { ttlMs: 150, metadata: META }))!;
 
-      vi.useFakeTimers({ toFake: ["Date"] });
-      vi.setSystemTime(Date.now() + skewMs);
+      skewDate(skewMs);
       const skewed = new LockManager(t.store, { conflictPolicy: "skip" });
       expect(await skewed.acquire(short.id, "w-b", { ttlMs: 150, metadata: META })).toBeNull();
       expect((await t.store.getLock(short.id))?.ownerId).toBe("w-a");
 
       // The holder's own skewed clock does not keep its lock alive past the store's expiry.
-      await untilStoreTime(t.store, holder.expiresAt);
+      await waitForStoreTime(t.store, holder.expiresAt);
       expect(await t.store.getLock(short.id)).toBeNull();
       const taken = await skewed.acquire(short.id, "w-b", { ttlMs: 150, metadata: META });
       expect(taken?.ownerId).toBe("w-b");

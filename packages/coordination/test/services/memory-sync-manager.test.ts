@@ -1,17 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { restoreClock } from "@sentinel/test-support/clock";
+import { tempStorePerTest } from "@sentinel/test-support/store";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { NamespaceViolationError, ValidationError } from "../../src/errors.js";
 import type { MemoryChange } from "../../src/memory/memory-change.js";
 import { MemorySyncManager } from "../../src/memory/memory-sync-manager.js";
-import { createTempStore, type TempStore } from "./temp-store.js";
 
-let t: TempStore;
-beforeEach(() => {
-  t = createTempStore();
-});
-afterEach(async () => {
-  vi.useRealTimers();
-  await t.cleanup();
-});
+const t = tempStorePerTest("sentinel-services");
+afterEach(restoreClock);
 
 function manager(writerId: string, opts: { cacheSize?: number; syncIntervalMs?: number } = {}): MemorySyncManager {
   return new MemorySyncManager(t.open(), { writerId, ...opts });

@@ -1,16 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { tempStorePerTest } from "@sentinel/test-support/store";
+import { beforeEach, describe, expect, it } from "vitest";
 import { readStrategy, writeStrategy } from "../../src/balancer/strategy-setting.js";
 import { IllegalTransitionError, NotFoundError, StaleFencingTokenError, ValidationError } from "../../src/errors.js";
 import { TaskQueue } from "../../src/queue/task-queue.js";
-import { createTempStore, registerWorker, type TempStore } from "./temp-store.js";
+import { registerWorker } from "./fixtures.js";
 
-let t: TempStore;
+const t = tempStorePerTest("sentinel-services");
 let queue: TaskQueue;
 beforeEach(() => {
-  t = createTempStore();
   queue = new TaskQueue(t.store);
 });
-afterEach(() => t.cleanup());
 
 async function validationOf(input: unknown): Promise<ValidationError> {
   const error = await queue.create(input, "operator:alice").catch((e: unknown) => e);

@@ -1,16 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { tempStorePerTest } from "@sentinel/test-support/store";
+import { beforeEach, describe, expect, it } from "vitest";
 import { IllegalTransitionError, NotFoundError, ValidationError } from "../../src/errors.js";
 import { buildRegistration } from "../../src/registry/build-registration.js";
 import { WorkerRegistry } from "../../src/registry/worker-registry.js";
-import { createTempStore, type TempStore } from "./temp-store.js";
 
-let t: TempStore;
+const t = tempStorePerTest("sentinel-services");
 let registry: WorkerRegistry;
 beforeEach(() => {
-  t = createTempStore();
   registry = new WorkerRegistry(t.store);
 });
-afterEach(() => t.cleanup());
 
 describe("buildRegistration", () => {
   it("fills host defaults and the seed's capacity default", () => {

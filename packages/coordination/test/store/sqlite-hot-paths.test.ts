@@ -1,13 +1,12 @@
-import { join } from "node:path";
 import { newTaskSchema } from "@sentinel/coordination";
 import { openSqliteStore, type SqliteStore } from "@sentinel/coordination/sqlite";
+import { openTempStore, type TempStore } from "@sentinel/test-support/store";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { LIST_CLAIMABLE } from "../../src/store/sqlite/tasks.js";
-import { openTempStore } from "./temp-store.js";
 
 describe("sqlite hot paths", () => {
-  let temp: ReturnType<typeof openTempStore>;
+  let temp: TempStore;
   beforeEach(() => {
     temp = openTempStore();
   });
@@ -16,7 +15,7 @@ describe("sqlite hot paths", () => {
   });
 
   it("the claim poll walks tasks_claimable_idx in order: no temp B-tree, no scan of the whole table", () => {
-    const db = new Database(join(temp.dir, "sentinel.db"), { readonly: true });
+    const db = new Database(temp.path, { readonly: true });
     try {
       const plan = (
         db
@@ -43,7 +42,7 @@ describe("sqlite hot paths", () => {
 
   it("changeMarker moves when another connection commits, and when this one does", async () => {
     const store: SqliteStore = temp.store;
-    const other = openSqliteStore({ path: join(temp.dir, "sentinel.db") });
+    const other = openSqliteStore({ path: temp.path });
     try {
       const first = await store.changeMarker();
       expect(await store.changeMarker()).toBe(first);

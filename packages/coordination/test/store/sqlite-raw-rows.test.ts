@@ -1,8 +1,7 @@
-import { join } from "node:path";
 import { newTaskSchema, type Task } from "@sentinel/coordination";
+import { openTempStore, type TempStore } from "@sentinel/test-support/store";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openTempStore } from "./temp-store.js";
 
 /**
  * The hot reads (getTask, listClaimable, the claim's and the completion's task + lock read,
@@ -11,11 +10,11 @@ import { openTempStore } from "./temp-store.js";
  * and not the other fails here.
  */
 describe("sqlite raw-mode rows", () => {
-  let temp: ReturnType<typeof openTempStore>;
+  let temp: TempStore;
   let db: Database.Database;
   beforeEach(() => {
     temp = openTempStore();
-    db = new Database(join(temp.dir, "sentinel.db"), { readonly: true });
+    db = new Database(temp.path, { readonly: true });
   });
   afterEach(async () => {
     db.close();

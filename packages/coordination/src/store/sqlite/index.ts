@@ -1,2 +1,3 @@
+export { newTaskId } from "./ids.js";
 export { defaultDataDir, defaultSqlitePath } from "./paths.js";
 export { openSqliteStore, SqliteStore, type SqliteStoreOptions } from "./store.js";

@@ -1,11 +1,54 @@
 import { Octokit } from "@octokit/rest";
+import { type GithubStore, type GithubStoreOptions, openGithubStore } from "@sentinel/coordination/github";
 import { type Emulator, type EmulatorOptions, startEmulator } from "@sentinel/github-emulator";
 import { afterEach, beforeEach } from "vitest";
-import { type GithubStore, type GithubStoreOptions, openGithubStore } from "../../src/store/github/index.js";
 
 export const OWNER = "acme";
 export const REPO = "tasks";
 export const SECRET = "test-secret-of-sufficient-length";
+
+/**
+ * One cast for every emulator a test starts: acme owns acme/tasks, alice and bob are
+ * collaborators, stranger is any other GitHub user, sentinel-bot is the store's own account.
+ */
+export const TOKENS = {
+  acme: "acme-token",
+  alice: "alice-token",
+  bob: "bob-token",
+  stranger: "stranger-token",
+  bot: "bot-token",
+} as const;
+
+/** Admin API token of every test emulator (`/_emulator/...`). */
+export const ADMIN_TOKEN = "admin-secret";
+
+const running = new Set<Emulator>();
+
+/** A real emulator on a free port, with the cast above; `overrides` replace any option. */
+export async function startTestEmulator(overrides: Partial<EmulatorOptions> = {}): Promise<Emulator> {
+  const emulator = await startEmulator({
+    users: [
+      { login: "acme", token: TOKENS.acme },
+      { login: "alice", token: TOKENS.alice },
+      { login: "bob", token: TOKENS.bob, collaborator: true },
+      { login: "stranger", token: TOKENS.stranger, collaborator: false },
+      { login: "sentinel-bot", token: TOKENS.bot },
+    ],
+    repos: [`${OWNER}/${REPO}`],
+    adminToken: ADMIN_TOKEN,
+    ...overrides,
+  });
+  running.add(emulator);
+  return emulator;
+}
+
+/** For a test file: closes, after each test, every emulator it started and has not closed. */
+export function closeEmulatorsAfterEach(): void {
+  afterEach(async () => {
+    await Promise.all([...running].map((emulator) => emulator.close()));
+    running.clear();
+  });
+}
 
 /** Plugin timings shortened so tests run fast; the behaviour (spacing, retries) is the plugins'. */
 export const FAST_THROTTLE = {
@@ -20,10 +63,15 @@ export const FAST_THROTTLE = {
 } as const;
 
 /**
- * The emulator runs without a secondary limit unless a test turns it on, so the store's budget
- * says the same: no per-login share stretches heartbeats or holds writes back.
+ * Store tests run the emulator without a secondary limit unless a test turns it on, so the
+ * store's budget says the same: no per-login share stretches heartbeats or holds writes back.
  */
 export const UNLIMITED_WRITES = { perMinute: 1_000_000_000, perHour: 1_000_000_000 } as const;
+
+/** An emulator for GitHub-store tests: the cast above, no secondary rate limit. */
+export function startStoreEmulator(overrides: Partial<EmulatorOptions> = {}): Promise<Emulator> {
+  return startTestEmulator({ secondaryRateLimit: false, ...overrides });
+}
 
 export function fastStoreOptions(
   emulator: Emulator,
@@ -46,18 +94,10 @@ export function fastStoreOptions(
   };
 }
 
-export async function startTestEmulator(overrides: Partial<EmulatorOptions> = {}): Promise<Emulator> {
-  return startEmulator({
-    users: [{ login: "sentinel-bot", token: "bot-token" }],
-    repos: [`${OWNER}/${REPO}`],
-    secondaryRateLimit: false,
-    ...overrides,
-  });
-}
-
-export async function openTestStore(
+/** A GitHub store over `emulator` with test timings, as `token`'s account (default sentinel-bot). */
+export function openTestStore(
   emulator: Emulator,
-  token = "bot-token",
+  token: string = TOKENS.bot,
   overrides: Partial<GithubStoreOptions> = {},
 ): Promise<GithubStore> {
   return openGithubStore(fastStoreOptions(emulator, token, overrides));
@@ -69,7 +109,7 @@ export interface EmulatorWithStore {
 }
 
 export interface OpenedPerTest {
-  /** Starts an emulator that is closed after the test. */
+  /** Starts an emulator for store tests that is closed after the test. */
   emulator(options?: Partial<EmulatorOptions>): Promise<Emulator>;
   /** Opens a store that is closed after the test, before the emulators. */
   store(options: GithubStoreOptions): Promise<GithubStore>;
@@ -85,7 +125,7 @@ export function closedAfterEach(): OpenedPerTest {
   });
   return {
     async emulator(options = {}) {
-      const emulator = await startTestEmulator(options);
+      const emulator = await startStoreEmulator(options);
       emulators.push(emulator);
       return emulator;
     },
@@ -108,7 +148,7 @@ export function openPerTest(): (
   const opened = closedAfterEach();
   return async (emulatorOptions = {}, storeOptions = {}) => {
     const emulator = await opened.emulator(emulatorOptions);
-    const store = await opened.store(fastStoreOptions(emulator, "bot-token", storeOptions));
+    const store = await opened.store(fastStoreOptions(emulator, TOKENS.bot, storeOptions));
     return { emulator, store };
   };
 }
@@ -130,16 +170,16 @@ export interface StrangerSetup {
 export function withStranger(): () => StrangerSetup {
   let setup: StrangerSetup | null = null;
   beforeEach(async () => {
-    const emulator = await startTestEmulator({
+    const emulator = await startStoreEmulator({
       users: [
-        { login: "sentinel-bot", token: "bot-token" },
+        { login: "sentinel-bot", token: TOKENS.bot },
         { login: "mallory", token: "mallory-token", collaborator: false },
       ],
     });
     setup = {
       emulator,
       store: await openTestStore(emulator),
-      bot: new Octokit({ auth: "bot-token", baseUrl: emulator.url }),
+      bot: new Octokit({ auth: TOKENS.bot, baseUrl: emulator.url }),
       mallory: new Octokit({ auth: "mallory-token", baseUrl: emulator.url }),
     };
   });
