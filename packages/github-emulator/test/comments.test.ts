@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { api, createIssue, OWNER, octokitFor, REPO, repoPath, startTestEmulator, TOKENS } from "./helpers.js";
+import {
+  api,
+  createIssue,
+  OWNER,
+  octokitFor,
+  ownerRepo,
+  REPO,
+  repoPath,
+  startTestEmulator,
+  TOKENS,
+} from "./helpers.js";
 
 describe("issue comments", () => {
   it("gives repository-wide increasing ids above 2^31 and lists them ascending", async () => {
@@ -11,8 +21,7 @@ describe("issue comments", () => {
       ids.push(
         (
           await octokit.rest.issues.createComment({
-            owner: OWNER,
-            repo: REPO,
+            ...ownerRepo,
             issue_number,
             body: `on ${issue_number}`,
           })
@@ -22,18 +31,17 @@ describe("issue comments", () => {
     expect(ids[0]).toBeGreaterThan(2 ** 31);
     expect([...ids].sort((x, y) => x - y)).toEqual(ids);
     expect(new Set(ids).size).toBe(4);
-    const onA = await octokit.rest.issues.listComments({ owner: OWNER, repo: REPO, issue_number: a });
+    const onA = await octokit.rest.issues.listComments({ ...ownerRepo, issue_number: a });
     expect(onA.data.map((comment) => comment.id)).toEqual([ids[0], ids[2]]);
-    const all = await octokit.rest.issues.listCommentsForRepo({ owner: OWNER, repo: REPO });
+    const all = await octokit.rest.issues.listCommentsForRepo({ ...ownerRepo });
     expect(all.data.map((comment) => comment.id)).toEqual(ids);
     const desc = await octokit.rest.issues.listCommentsForRepo({
-      owner: OWNER,
-      repo: REPO,
+      ...ownerRepo,
       sort: "created",
       direction: "desc",
     });
     expect(desc.data.map((comment) => comment.id)).toEqual([...ids].reverse());
-    const issue = await octokit.rest.issues.get({ owner: OWNER, repo: REPO, issue_number: a });
+    const issue = await octokit.rest.issues.get({ ...ownerRepo, issue_number: a });
     expect(issue.data.comments).toBe(2);
   });
 
@@ -41,7 +49,7 @@ describe("issue comments", () => {
     const emulator = await startTestEmulator();
     const octokit = octokitFor(emulator);
     const number = await createIssue(emulator);
-    const params = { owner: OWNER, repo: REPO, issue_number: number };
+    const params = { ...ownerRepo, issue_number: number };
     const first = await octokit.rest.issues.createComment({ ...params, body: "first" });
     emulator.clock.setOffset(10_000);
     const second = await octokit.rest.issues.createComment({ ...params, body: "second" });
@@ -51,8 +59,7 @@ describe("issue comments", () => {
 
     emulator.clock.setOffset(20_000);
     const edited = await octokit.rest.issues.updateComment({
-      owner: OWNER,
-      repo: REPO,
+      ...ownerRepo,
       comment_id: first.data.id,
       body: "first, edited",
     });
@@ -61,14 +68,13 @@ describe("issue comments", () => {
     const afterEdit = await octokit.rest.issues.listComments({ ...params, since: edited.data.updated_at });
     expect(afterEdit.data.map((comment) => comment.body)).toEqual(["first, edited"]);
     const repoWide = await octokit.rest.issues.listCommentsForRepo({
-      owner: OWNER,
-      repo: REPO,
+      ...ownerRepo,
       since,
       sort: "updated",
       direction: "asc",
     });
     expect(repoWide.data.map((comment) => comment.id)).toEqual([second.data.id, first.data.id]);
-    const fetched = await octokit.rest.issues.getComment({ owner: OWNER, repo: REPO, comment_id: first.data.id });
+    const fetched = await octokit.rest.issues.getComment({ ...ownerRepo, comment_id: first.data.id });
     expect(fetched.data.body).toBe("first, edited");
   });
 

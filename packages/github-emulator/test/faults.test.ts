@@ -1,6 +1,6 @@
 import { waitFor } from "@sentinel/test-support";
 import { describe, expect, it } from "vitest";
-import { adminCall, api, createIssue, OWNER, octokitFor, REPO, repoPath, startTestEmulator } from "./helpers.js";
+import { adminCall, api, createIssue, octokitFor, ownerRepo, repoPath, startTestEmulator } from "./helpers.js";
 
 async function statuses(errorRate: number, seed: number, count: number): Promise<number[]> {
   const emulator = await startTestEmulator({ faults: { errorRate, seed }, rateLimit: { limit: 100_000 } });
@@ -27,7 +27,7 @@ describe("server errors", () => {
     const response = await api(emulator, "POST", `${repoPath}/issues`, { body: { title: "ghost" } });
     expect(response.status).toBe(502);
     emulator.setFaults({ errorAfterWriteRate: 0 });
-    const { data } = await octokitFor(emulator).rest.issues.listForRepo({ owner: OWNER, repo: REPO });
+    const { data } = await octokitFor(emulator).rest.issues.listForRepo({ ...ownerRepo });
     expect(data.map((issue) => issue.title)).toEqual(["ghost"]);
   });
 });
@@ -60,8 +60,7 @@ describe("read-after-write lag", () => {
     const octokit = octokitFor(emulator);
     const written = Date.now();
     const created = await octokit.rest.issues.createComment({
-      owner: OWNER,
-      repo: REPO,
+      ...ownerRepo,
       issue_number: number,
       body: "claim",
     });
@@ -69,11 +68,9 @@ describe("read-after-write lag", () => {
 
     expect((await api(emulator, "GET", `${repoPath}/issues/comments/${created.data.id}`)).status).toBe(404);
     const list = () =>
-      octokit.rest.issues
-        .listComments({ owner: OWNER, repo: REPO, issue_number: number })
-        .then((response) => response.data);
+      octokit.rest.issues.listComments({ ...ownerRepo, issue_number: number }).then((response) => response.data);
     expect(await list()).toEqual([]);
-    expect((await octokit.rest.issues.get({ owner: OWNER, repo: REPO, issue_number: number })).data.comments).toBe(0);
+    expect((await octokit.rest.issues.get({ ...ownerRepo, issue_number: number })).data.comments).toBe(0);
 
     const converged = await waitFor(async () => {
       const comments = await list();
@@ -83,17 +80,16 @@ describe("read-after-write lag", () => {
     expect(converged[0]?.id).toBe(created.data.id);
 
     const edited = await octokit.rest.issues.updateComment({
-      owner: OWNER,
-      repo: REPO,
+      ...ownerRepo,
       comment_id: created.data.id,
       body: "released",
     });
     expect(edited.data.body).toBe("released");
-    expect(
-      (await octokit.rest.issues.getComment({ owner: OWNER, repo: REPO, comment_id: created.data.id })).data.body,
-    ).toBe("claim");
+    expect((await octokit.rest.issues.getComment({ ...ownerRepo, comment_id: created.data.id })).data.body).toBe(
+      "claim",
+    );
     await waitFor(async () => {
-      const { data } = await octokit.rest.issues.getComment({ owner: OWNER, repo: REPO, comment_id: created.data.id });
+      const { data } = await octokit.rest.issues.getComment({ ...ownerRepo, comment_id: created.data.id });
       return data.body === "released";
     }, 5000);
   });

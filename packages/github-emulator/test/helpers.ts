@@ -54,6 +54,9 @@ export function adminCall(emulator: Emulator, method: string, path: string, body
   return api(emulator, method, `/_emulator${path}`, { token: emulator.adminToken, body });
 }
 
+/** The `{ owner, repo }` pair of the test repository, for Octokit calls. */
+export const ownerRepo = { owner: OWNER, repo: REPO };
+
 export const repoPath = `/repos/${OWNER}/${REPO}`;
 
 export async function createIssue(
@@ -61,6 +64,6 @@ export async function createIssue(
   title = "task",
   extra: Record<string, unknown> = {},
 ): Promise<number> {
-  const { data } = await octokitFor(emulator).rest.issues.create({ owner: OWNER, repo: REPO, title, ...extra });
+  const { data } = await octokitFor(emulator).rest.issues.create({ ...ownerRepo, title, ...extra });
   return data.number;
 }

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { api, createIssue, OWNER, octokitFor, REPO, repoPath, startTestEmulator } from "./helpers.js";
+import { api, createIssue, OWNER, octokitFor, ownerRepo, REPO, repoPath, startTestEmulator } from "./helpers.js";
 
 describe("issues", () => {
   it("numbers issues per repository from 1 with 64-bit ids", async () => {
     const emulator = await startTestEmulator({ repos: [`${OWNER}/${REPO}`, `${OWNER}/other`] });
     const octokit = octokitFor(emulator);
-    const first = await octokit.rest.issues.create({ owner: OWNER, repo: REPO, title: "a", body: "params" });
-    const second = await octokit.rest.issues.create({ owner: OWNER, repo: REPO, title: "b" });
+    const first = await octokit.rest.issues.create({ ...ownerRepo, title: "a", body: "params" });
+    const second = await octokit.rest.issues.create({ ...ownerRepo, title: "b" });
     const elsewhere = await octokit.rest.issues.create({ owner: OWNER, repo: "other", title: "c" });
     expect([first.data.number, second.data.number, elsewhere.data.number]).toEqual([1, 2, 1]);
     expect(first.data.id).toBeGreaterThan(2 ** 31);
@@ -19,16 +19,16 @@ describe("issues", () => {
   it("filters the list by state, labels, since and creator, and sorts it", async () => {
     const emulator = await startTestEmulator();
     const octokit = octokitFor(emulator);
-    await octokit.rest.issues.create({ owner: OWNER, repo: REPO, title: "one", labels: ["sentinel", "type:a"] });
+    await octokit.rest.issues.create({ ...ownerRepo, title: "one", labels: ["sentinel", "type:a"] });
     emulator.clock.setOffset(10_000);
-    await octokit.rest.issues.create({ owner: OWNER, repo: REPO, title: "two", labels: ["sentinel"] });
+    await octokit.rest.issues.create({ ...ownerRepo, title: "two", labels: ["sentinel"] });
     emulator.clock.setOffset(20_000);
-    const three = await octokit.rest.issues.create({ owner: OWNER, repo: REPO, title: "three", labels: ["other"] });
+    const three = await octokit.rest.issues.create({ ...ownerRepo, title: "three", labels: ["other"] });
     emulator.clock.setOffset(30_000);
-    await octokit.rest.issues.update({ owner: OWNER, repo: REPO, issue_number: 1, state: "closed" });
+    await octokit.rest.issues.update({ ...ownerRepo, issue_number: 1, state: "closed" });
 
     const list = async (params: Record<string, string>) =>
-      (await octokit.rest.issues.listForRepo({ owner: OWNER, repo: REPO, ...params })).data.map((issue) => issue.title);
+      (await octokit.rest.issues.listForRepo({ ...ownerRepo, ...params })).data.map((issue) => issue.title);
     expect(await list({})).toEqual(["three", "two"]);
     expect(await list({ state: "all", direction: "asc" })).toEqual(["one", "two", "three"]);
     expect(await list({ state: "closed" })).toEqual(["one"]);
@@ -41,11 +41,10 @@ describe("issues", () => {
   it("sets updated_at, closed_at, closed_by and state_reason on PATCH", async () => {
     const emulator = await startTestEmulator();
     const octokit = octokitFor(emulator);
-    const created = await octokit.rest.issues.create({ owner: OWNER, repo: REPO, title: "t" });
+    const created = await octokit.rest.issues.create({ ...ownerRepo, title: "t" });
     emulator.clock.setOffset(5_000);
     const closed = await octokit.rest.issues.update({
-      owner: OWNER,
-      repo: REPO,
+      ...ownerRepo,
       issue_number: created.data.number,
       state: "closed",
       state_reason: "not_planned",
@@ -60,8 +59,7 @@ describe("issues", () => {
     expect(Date.parse(closed.data.updated_at) - Date.parse(created.data.updated_at)).toBeGreaterThanOrEqual(4_000);
     expect(closed.data.closed_at).toBe(closed.data.updated_at);
     const reopened = await octokit.rest.issues.update({
-      owner: OWNER,
-      repo: REPO,
+      ...ownerRepo,
       issue_number: created.data.number,
       state: "open",
     });
@@ -74,8 +72,7 @@ describe("labels", () => {
     const emulator = await startTestEmulator();
     const octokit = octokitFor(emulator);
     const created = await octokit.rest.issues.createLabel({
-      owner: OWNER,
-      repo: REPO,
+      ...ownerRepo,
       name: "sentinel",
       color: "#00FF00",
       description: "tasks",
@@ -87,7 +84,7 @@ describe("labels", () => {
     expect(duplicate.json).toMatchObject({ errors: [{ resource: "Label", code: "already_exists", field: "name" }] });
     const badColor = await api(emulator, "POST", `${repoPath}/labels`, { body: { name: "x", color: "green" } });
     expect(badColor.json).toMatchObject({ errors: [{ field: "color", code: "invalid" }] });
-    const list = await octokit.rest.issues.listLabelsForRepo({ owner: OWNER, repo: REPO });
+    const list = await octokit.rest.issues.listLabelsForRepo({ ...ownerRepo });
     expect(list.data.map((label) => label.name)).toEqual(["sentinel"]);
   });
 
@@ -95,7 +92,7 @@ describe("labels", () => {
     const emulator = await startTestEmulator();
     const octokit = octokitFor(emulator);
     const number = await createIssue(emulator);
-    const params = { owner: OWNER, repo: REPO, issue_number: number };
+    const params = { ...ownerRepo, issue_number: number };
     const added = await octokit.rest.issues.addLabels({ ...params, labels: ["state:queued", "prio:1"] });
     expect(added.data.map((label) => label.name)).toEqual(["state:queued", "prio:1"]);
     const again = await api(emulator, "POST", `${repoPath}/issues/${number}/labels`, { body: ["prio:1", "type:x"] });
@@ -118,7 +115,7 @@ describe("labels", () => {
     await octokit.rest.issues.addLabels({ ...params, labels: ["z"] });
     expect((await octokit.rest.issues.removeAllLabels(params)).status).toBe(204);
     expect((await octokit.rest.issues.get(params)).data.labels).toEqual([]);
-    const repoLabels = await octokit.rest.issues.getLabel({ owner: OWNER, repo: REPO, name: "a b/c" });
+    const repoLabels = await octokit.rest.issues.getLabel({ ...ownerRepo, name: "a b/c" });
     expect(repoLabels.data.name).toBe("a b/c");
   });
 });

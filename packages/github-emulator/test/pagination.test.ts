@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, createIssue, OWNER, octokitFor, REPO, repoPath, startTestEmulator } from "./helpers.js";
+import { api, createIssue, OWNER, octokitFor, ownerRepo, REPO, repoPath, startTestEmulator } from "./helpers.js";
 
 function parseLinks(header: string | null): Record<string, string> {
   const links: Record<string, string> = {};
@@ -62,18 +62,16 @@ describe("pagination", () => {
     for (let index = 0; index < 45; index += 1)
       repo?.createIssue({ title: `t${index}`, body: null, labels: ["sentinel"], author: "alice" });
     for (let index = 0; index < 105; index += 1) repo?.createComment(1, `c${index}`, "bob");
-    const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { owner: OWNER, repo: REPO, per_page: 10 });
+    const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { ...ownerRepo, per_page: 10 });
     expect(issues.length).toBe(45);
     const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-      owner: OWNER,
-      repo: REPO,
+      ...ownerRepo,
       issue_number: 1,
       per_page: 100,
     });
     expect(comments.map((comment) => comment.body)).toEqual(Array.from({ length: 105 }, (_, index) => `c${index}`));
     const repoComments = await octokit.paginate(octokit.rest.issues.listCommentsForRepo, {
-      owner: OWNER,
-      repo: REPO,
+      ...ownerRepo,
       per_page: 50,
     });
     expect(repoComments.length).toBe(105);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { api, createIssue, OWNER, octokitFor, REPO, repoPath, startTestEmulator, TOKENS } from "./helpers.js";
+import { api, createIssue, octokitFor, ownerRepo, repoPath, startTestEmulator, TOKENS } from "./helpers.js";
 
 describe("permissions on a public repository", () => {
   it("lets a non-collaborator comment and edit or delete only their own comments", async () => {
@@ -7,56 +7,50 @@ describe("permissions on a public repository", () => {
     const number = await createIssue(emulator);
     const stranger = octokitFor(emulator, TOKENS.stranger);
     const own = await stranger.rest.issues.createComment({
-      owner: OWNER,
-      repo: REPO,
+      ...ownerRepo,
       issue_number: number,
       body: "mine",
     });
     expect(own.data.author_association).toBe("NONE");
     const edited = await stranger.rest.issues.updateComment({
-      owner: OWNER,
-      repo: REPO,
+      ...ownerRepo,
       comment_id: own.data.id,
       body: "edited",
     });
     expect(edited.data.body).toBe("edited");
 
     const aliceComment = await octokitFor(emulator).rest.issues.createComment({
-      owner: OWNER,
-      repo: REPO,
+      ...ownerRepo,
       issue_number: number,
       body: "alice",
     });
     await expect(
-      stranger.rest.issues.updateComment({ owner: OWNER, repo: REPO, comment_id: aliceComment.data.id, body: "x" }),
+      stranger.rest.issues.updateComment({ ...ownerRepo, comment_id: aliceComment.data.id, body: "x" }),
     ).rejects.toMatchObject({ status: 403 });
     await expect(
-      stranger.rest.issues.deleteComment({ owner: OWNER, repo: REPO, comment_id: aliceComment.data.id }),
+      stranger.rest.issues.deleteComment({ ...ownerRepo, comment_id: aliceComment.data.id }),
     ).rejects.toMatchObject({ status: 403 });
-    await stranger.rest.issues.deleteComment({ owner: OWNER, repo: REPO, comment_id: own.data.id });
+    await stranger.rest.issues.deleteComment({ ...ownerRepo, comment_id: own.data.id });
   });
 
   it("lets collaborators edit and delete anyone's comments", async () => {
     const emulator = await startTestEmulator();
     const number = await createIssue(emulator);
     const strangerComment = await octokitFor(emulator, TOKENS.stranger).rest.issues.createComment({
-      owner: OWNER,
-      repo: REPO,
+      ...ownerRepo,
       issue_number: number,
       body: "s",
     });
     const bob = octokitFor(emulator, TOKENS.bob);
     const edited = await bob.rest.issues.updateComment({
-      owner: OWNER,
-      repo: REPO,
+      ...ownerRepo,
       comment_id: strangerComment.data.id,
       body: "moderated",
     });
     expect(edited.data.body).toBe("moderated");
     expect(edited.data.user?.login).toBe("stranger");
     const deleted = await bob.rest.issues.deleteComment({
-      owner: OWNER,
-      repo: REPO,
+      ...ownerRepo,
       comment_id: strangerComment.data.id,
     });
     expect(deleted.status).toBe(204);
@@ -96,11 +90,11 @@ describe("permissions on a public repository", () => {
 
   it("reports push permission on the repository per user", async () => {
     const emulator = await startTestEmulator();
-    const asStranger = await octokitFor(emulator, TOKENS.stranger).rest.repos.get({ owner: OWNER, repo: REPO });
-    const asAlice = await octokitFor(emulator).rest.repos.get({ owner: OWNER, repo: REPO });
+    const asStranger = await octokitFor(emulator, TOKENS.stranger).rest.repos.get({ ...ownerRepo });
+    const asAlice = await octokitFor(emulator).rest.repos.get({ ...ownerRepo });
     expect(asStranger.data.permissions).toMatchObject({ push: false, pull: true, admin: false });
     expect(asAlice.data.permissions).toMatchObject({ push: true, admin: false });
-    const asOwner = await octokitFor(emulator, TOKENS.acme).rest.repos.get({ owner: OWNER, repo: REPO });
+    const asOwner = await octokitFor(emulator, TOKENS.acme).rest.repos.get({ ...ownerRepo });
     expect(asOwner.data.permissions).toMatchObject({ push: true, admin: true });
   });
 });

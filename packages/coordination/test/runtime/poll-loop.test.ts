@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createPollLoop, type TickResult } from "../../src/runtime/poll-loop.js";
+import { createPollLoop, type PollLoopOptions, type TickResult } from "../../src/runtime/poll-loop.js";
 
 const BUSY = 50;
 const IDLE = 1000;
@@ -15,6 +15,18 @@ function countingTick(results: () => TickResult) {
   };
 }
 
+/** The loop under test: busy 50 ms, idle 1 s, errors ignored, plus `extra`. */
+function loopOver(tick: () => Promise<TickResult>, extra: Partial<PollLoopOptions> = {}) {
+  return createPollLoop({
+    tick,
+    busyIntervalMs: BUSY,
+    idleIntervalMs: IDLE,
+    maxBackoffMs: 30_000,
+    onError: () => undefined,
+    ...extra,
+  });
+}
+
 describe("poll loop", () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: 0 });
@@ -27,14 +39,7 @@ describe("poll loop", () => {
     const { calls, tick } = countingTick(() => "idle");
     let changed = false;
     let checks = 0;
-    const loop = createPollLoop({
-      tick,
-      busyIntervalMs: BUSY,
-      idleIntervalMs: IDLE,
-      maxBackoffMs: 30_000,
-      onError: () => undefined,
-      watch: { intervalMs: 20, changed: async () => (checks++, changed) },
-    });
+    const loop = loopOver(tick, { watch: { intervalMs: 20, changed: async () => (checks++, changed) } });
     loop.start();
     await vi.advanceTimersByTimeAsync(1);
     expect(calls).toHaveLength(1);
@@ -55,14 +60,7 @@ describe("poll loop", () => {
       claimed = false;
       return result;
     });
-    const loop = createPollLoop({
-      tick,
-      busyIntervalMs: BUSY,
-      idleIntervalMs: IDLE,
-      maxBackoffMs: 30_000,
-      onError: () => undefined,
-      lingerMs: 300,
-    });
+    const loop = loopOver(tick, { lingerMs: 300 });
     loop.start();
     await vi.advanceTimersByTimeAsync(330);
     // t=0 busy, then idle polls every 50 ms while within 300 ms of the claim.
@@ -82,13 +80,7 @@ describe("poll loop", () => {
       nudgeDuringTick = null;
       return "idle";
     });
-    const loop = createPollLoop({
-      tick,
-      busyIntervalMs: BUSY,
-      idleIntervalMs: IDLE,
-      maxBackoffMs: 30_000,
-      onError: () => undefined,
-    });
+    const loop = loopOver(tick);
     nudgeDuringTick = () => loop.nudge();
     loop.start();
     await vi.advanceTimersByTimeAsync(5);

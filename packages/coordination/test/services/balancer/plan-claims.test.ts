@@ -1,8 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { planClaims } from "../../../src/balancer/plan-claims.js";
 import { getStrategy } from "../../../src/balancer/strategies.js";
-import { type BalancingTask, STRATEGY_NAMES } from "../../../src/balancer/types.js";
+import { type BalancingTask, type BalancingWorker, STRATEGY_NAMES } from "../../../src/balancer/types.js";
 import { NOW, task, worker } from "./fixtures.js";
+
+/** `selfId`'s plan under least_loaded at NOW, with a 60 s grace period unless given. */
+function leastLoaded(selfId: string, tasks: BalancingTask[], workers: BalancingWorker[], graceMs = 60_000) {
+  return planClaims({ selfId, tasks, workers, strategy: getStrategy("least_loaded"), graceMs, now: NOW });
+}
 
 describe("planClaims: assignment by agreement", () => {
   for (const name of STRATEGY_NAMES) {
@@ -28,22 +33,8 @@ describe("planClaims: assignment by agreement", () => {
   it("consumes capacity while planning (seed step 7) and never exceeds free slots", () => {
     const workers = [worker("w1", 0, 2), worker("w2", 0, 3)];
     const tasks = Array.from({ length: 8 }, (_, i) => task(`t${i}`));
-    const p1 = planClaims({
-      selfId: "w1",
-      tasks,
-      workers,
-      strategy: getStrategy("least_loaded"),
-      graceMs: 60_000,
-      now: NOW,
-    });
-    const p2 = planClaims({
-      selfId: "w2",
-      tasks,
-      workers,
-      strategy: getStrategy("least_loaded"),
-      graceMs: 60_000,
-      now: NOW,
-    });
+    const p1 = leastLoaded("w1", tasks, workers);
+    const p2 = leastLoaded("w2", tasks, workers);
     expect(p1.claim).toHaveLength(2);
     expect(p2.claim).toHaveLength(3);
     expect(p1.decisions.filter((d) => d.assignedTo === null)).toHaveLength(3);
@@ -52,31 +43,14 @@ describe("planClaims: assignment by agreement", () => {
   it("claims in priority order", () => {
     const workers = [worker("w1", 9, 10)];
     const tasks: BalancingTask[] = [task("low", { priority: -5 }), task("high", { priority: 50 }), task("mid")];
-    expect(
-      planClaims({ selfId: "w1", tasks, workers, strategy: getStrategy("least_loaded"), graceMs: 60_000, now: NOW })
-        .claim,
-    ).toEqual(["high"]);
+    expect(leastLoaded("w1", tasks, workers).claim).toEqual(["high"]);
   });
 
   it("tasks pinned to self are claimed by self only", () => {
     const workers = [worker("w1", 0), worker("w2", 9)];
     const tasks = [task("pinned", { pinnedWorkerId: "w2" })];
-    const p1 = planClaims({
-      selfId: "w1",
-      tasks,
-      workers,
-      strategy: getStrategy("least_loaded"),
-      graceMs: 0,
-      now: NOW,
-    });
-    const p2 = planClaims({
-      selfId: "w2",
-      tasks,
-      workers,
-      strategy: getStrategy("least_loaded"),
-      graceMs: 0,
-      now: NOW,
-    });
+    const p1 = leastLoaded("w1", tasks, workers, 0);
+    const p2 = leastLoaded("w2", tasks, workers, 0);
     expect(p1.claim).toEqual([]);
     expect(p2.claim).toEqual(["pinned"]);
     expect(p2.decisions[0]?.claimedBecause).toBe("pinned");

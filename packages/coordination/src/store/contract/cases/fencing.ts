@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
 import type { AcquireResult, Lock } from "../../../domain/lock.js";
+import type { Task } from "../../../domain/task.js";
 import { StaleFencingTokenError } from "../../../errors.js";
 import type { CoordinationStore } from "../../port.js";
 import {
@@ -20,6 +21,22 @@ function held(result: AcquireResult): Lock {
 
 async function acquire(store: CoordinationStore, taskId: string, ownerId: string, ttlMs = 60_000): Promise<Lock> {
   return held(await store.acquireLock({ taskId, ownerId, ttlMs, metadata: lockMeta() }));
+}
+
+/**
+ * A fresh task whose lock w-old held for a short TTL (and, when `started`, started the task
+ * under) and lost by the store's clock; w-new is registered to take it over.
+ */
+async function lapsedLock(ctx: ContractContext, opts: { started: boolean }): Promise<{ task: Task; old: Lock }> {
+  const harness = ctx.harness();
+  const store = harness.store;
+  await store.registerWorker(registration("w-old"));
+  await store.registerWorker(registration("w-new"));
+  const task = await store.createTask(taskInput(), "operator:test");
+  const old = await acquire(store, task.id, "w-old", ctx.shortMs());
+  if (opts.started) await store.startTask(task.id, old.token, "w-old");
+  await waitForStoreTime(harness, old.expiresAt);
+  return { task, old };
 }
 
 export function fencingCases(ctx: ContractContext): void {
@@ -51,14 +68,8 @@ export function fencingCases(ctx: ContractContext): void {
   });
 
   it("rejects every fenced write carrying a superseded token", async () => {
-    const harness = ctx.harness();
-    const store = harness.store;
-    await store.registerWorker(registration("w-old"));
-    await store.registerWorker(registration("w-new"));
-    const task = await store.createTask(taskInput(), "operator:test");
-    const old = await acquire(store, task.id, "w-old", ctx.shortMs());
-    await store.startTask(task.id, old.token, "w-old");
-    await waitForStoreTime(harness, old.expiresAt);
+    const store = ctx.store();
+    const { task, old } = await lapsedLock(ctx, { started: true });
     const current = await acquire(store, task.id, "w-new");
     expect(current.token).toBeGreaterThan(old.token);
     const writes: Array<Promise<unknown>> = [
@@ -79,13 +90,8 @@ export function fencingCases(ctx: ContractContext): void {
   });
 
   it("rejects starting a task with a lock token that was superseded before the start", async () => {
-    const harness = ctx.harness();
-    const store = harness.store;
-    await store.registerWorker(registration("w-old"));
-    await store.registerWorker(registration("w-new"));
-    const task = await store.createTask(taskInput(), "operator:test");
-    const old = await acquire(store, task.id, "w-old", ctx.shortMs());
-    await waitForStoreTime(harness, old.expiresAt);
+    const store = ctx.store();
+    const { task, old } = await lapsedLock(ctx, { started: false });
     expect(await rejectionOf(store.startTask(task.id, old.token, "w-old"))).toBeInstanceOf(StaleFencingTokenError);
     const current = await acquire(store, task.id, "w-new");
     expect(await rejectionOf(store.startTask(task.id, old.token, "w-old"))).toBeInstanceOf(StaleFencingTokenError);

@@ -28,19 +28,7 @@ export function taskLifecycleCases(ctx: ContractContext): void {
   it("creates a queued task with the given fields", async () => {
     const store = ctx.store();
     const before = await store.now();
-    const task = await store.createTask(
-      taskInput({
-        type: "other",
-        priority: 7,
-        params: { n: 1, s: "x" },
-        maxAttempts: 5,
-        timeoutMs: 1234,
-        affinityKey: "k",
-        title: "hello",
-      }),
-      "operator:test",
-    );
-    expect(task).toMatchObject({
+    const fields = {
       type: "other",
       priority: 7,
       params: { n: 1, s: "x" },
@@ -48,7 +36,9 @@ export function taskLifecycleCases(ctx: ContractContext): void {
       timeoutMs: 1234,
       affinityKey: "k",
       title: "hello",
-    });
+    };
+    const task = await store.createTask(taskInput(fields), "operator:test");
+    expect(task).toMatchObject(fields);
     expect(task).toMatchObject({
       state: "queued",
       attempts: 0,
