@@ -1,5 +1,4 @@
-import { countFinishedAttempt, openCache, upsertTask } from "@sentinel/api/cache";
-import { defaultCachePath } from "@sentinel/api/server";
+import { countFinishedAttempt, defaultCachePath, openCache, upsertTask } from "@sentinel/api/cache";
 import type { Task, TaskState } from "@sentinel/coordination";
 import { newTaskId } from "@sentinel/coordination/sqlite";
 import { taskCounts, taskParams, taskTitle, workerId, workerRegistration } from "./dataset-shape.js";

@@ -23,6 +23,11 @@ export interface OpenCacheOptions {
   migrationsFolder?: string;
 }
 
+/** The cache file in a data directory (the SQLite store file's directory by default). */
+export function defaultCachePath(dataDir: string): string {
+  return join(dataDir, "control-plane.db");
+}
+
 /** Opens (creating if needed) the cache file and applies the drizzle-kit migrations. */
 export function openCache(options: OpenCacheOptions): Cache {
   mkdirSync(dirname(resolve(options.path)), { recursive: true });

@@ -1,8 +1,7 @@
-import { join } from "node:path";
 import { type CoordinationStore, TaskQueue, WorkerRegistry } from "@sentinel/coordination";
 import type { Registry } from "prom-client";
 import { createOperatorAuth } from "../auth/operator-auth.js";
-import { openCache } from "../cache/open-cache.js";
+import { defaultCachePath, openCache } from "../cache/open-cache.js";
 import { type ControlPlaneCore, createTRPCContext } from "../context.js";
 import { parseControlPlaneEnv } from "../env.js";
 import { createSyncer, type SyncerOptions } from "../sync/syncer.js";
@@ -39,11 +38,6 @@ export interface ControlPlane extends ControlPlaneCore {
   createContext(opts: { headers: Headers }): ReturnType<typeof createTRPCContext>;
   /** Idempotent: stops the syncer, closes the cache (and the store if owned). */
   close(): Promise<void>;
-}
-
-/** The cache file in a data directory (the SQLite store file's directory by default). */
-export function defaultCachePath(dataDir: string): string {
-  return join(dataDir, "control-plane.db");
 }
 
 /**
