@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import type { CommandHandlerSpec } from "../config/schema.js";
+import { forgetGroup, guardGroup } from "./group-reaper.js";
 import type { HandlerDefinition } from "./task-handler.js";
 import { CommandFailedError } from "./unrecoverable-error.js";
 
@@ -20,6 +21,10 @@ export interface CommandHandlerOptions {
  * worker's config, and the task's params travel as data (JSON on stdin and in
  * SENTINEL_TASK_PARAMS), so nothing a task author writes is ever parsed by a shell.
  * stdout is the result (parsed as JSON when it is JSON, else text, bounded in size).
+ *
+ * The command leads a process group of its own: a stop (timeout, abort, lost lease) signals
+ * the whole group, whatever the command started ends with it, and the worker's reaper
+ * (group-reaper.mjs) ends the group if this worker dies, SIGKILL included.
  */
 export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHandlerOptions = {}): HandlerDefinition {
   const [file, ...args] = spec.command as [string, ...string[]];
@@ -40,7 +45,23 @@ export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHand
           SENTINEL_TASK_PARAMS: paramsJson,
         });
 
-        const child = spawn(file, args, { shell: false, cwd: spec.cwd, env, stdio: ["pipe", "pipe", "pipe"] });
+        const child = spawn(file, args, {
+          shell: false,
+          cwd: spec.cwd,
+          env,
+          stdio: ["pipe", "pipe", "pipe"],
+          detached: true,
+        });
+        const group = child.pid;
+        if (group !== undefined) guardGroup(group, killGraceMs);
+        const signalGroup = (name: NodeJS.Signals) => {
+          if (group === undefined) return;
+          try {
+            process.kill(-group, name);
+          } catch {
+            // The group has already gone.
+          }
+        };
         const stdout: Buffer[] = [];
         let stdoutBytes = 0;
         let truncated = false;
@@ -51,8 +72,8 @@ export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHand
         const stop = (reason: string) => {
           if (stopReason !== null) return;
           stopReason = reason;
-          child.kill("SIGTERM");
-          killTimer = setTimeout(() => child.kill("SIGKILL"), killGraceMs);
+          signalGroup("SIGTERM");
+          killTimer = setTimeout(() => signalGroup("SIGKILL"), killGraceMs);
           killTimer.unref();
         };
         const timeout = spec.timeoutMs
@@ -85,6 +106,9 @@ export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHand
           clearTimeout(timeout);
           clearTimeout(killTimer);
           signal.removeEventListener("abort", onAbort);
+          // Whatever the command left running in its group ends with it.
+          signalGroup("SIGKILL");
+          if (group !== undefined) forgetGroup(group);
         };
         child.on("error", (err) => {
           cleanup();

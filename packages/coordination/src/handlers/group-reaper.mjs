@@ -1,0 +1,58 @@
+/**
+ * One per worker process: ends the process groups of the worker's command handlers when the
+ * worker dies, however it dies (SIGKILL included), so no handler runs on beside the retry
+ * of its task elsewhere. Plain JavaScript with no imports, so it starts in tens of ms, once.
+ *
+ * stdin is the lifeline: the worker holds the only write end and sends "+<pgid>" when a
+ * handler starts and "-<pgid>" when it has ended. When the worker dies the kernel closes
+ * that end; the groups still listed get SIGTERM, then SIGKILL after the grace period. The
+ * parent pid is watched too, in case the pipe outlives its writer somewhere.
+ *
+ * argv: <grace ms>
+ */
+const graceMs = Number(process.argv[2]);
+const parentPid = process.ppid;
+const groups = new Set();
+let pending = "";
+let ending = false;
+
+function signalAll(signal) {
+  for (const group of groups) {
+    try {
+      process.kill(-group, signal);
+    } catch {}
+  }
+}
+
+function endAll() {
+  if (ending) return;
+  ending = true;
+  signalAll("SIGTERM");
+  setTimeout(() => {
+    signalAll("SIGKILL");
+    process.exit(0);
+  }, graceMs);
+}
+
+// Started in its own session: a terminal's Ctrl-C or a group signal meant for the worker must not end the guard first.
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => undefined);
+
+process.stdin.setEncoding("utf8");
+process.stdin.on("data", (chunk) => {
+  pending += chunk;
+  const lines = pending.split("\n");
+  pending = lines.pop() ?? "";
+  for (const line of lines) {
+    const group = Number(line.slice(1));
+    if (!Number.isInteger(group) || group <= 1) continue;
+    if (line.startsWith("+")) groups.add(group);
+    else if (line.startsWith("-")) groups.delete(group);
+  }
+});
+process.stdin.on("end", endAll);
+process.stdin.on("close", endAll);
+process.stdin.on("error", endAll);
+
+setInterval(() => {
+  if (process.ppid !== parentPid) endAll();
+}, 500);

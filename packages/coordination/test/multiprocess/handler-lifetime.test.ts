@@ -1,0 +1,76 @@
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { newTaskSchema } from "../../src/domain/task.js";
+import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import { createTestCluster, killAllWorkers, spawnWorker, waitFor } from "./worker-process.js";
+
+/**
+ * A command handler that starts a grandchild and waits: it writes "<shell pid> <fencing
+ * token> <grandchild pid>" so the test can watch both processes from outside.
+ */
+const HOLD = ["/bin/sh", "-c", 'sleep 600 & echo "$$ $SENTINEL_FENCING_TOKEN $!" > "$PID_DIR/$SENTINEL_TASK_ID"; wait'];
+
+const leftovers: number[] = [];
+afterEach(async () => {
+  await killAllWorkers();
+  for (const pid of leftovers.splice(0)) if (alive(pid)) process.kill(pid, "SIGKILL");
+});
+
+/** Running or stopped; a zombie (dead, not yet reaped by whoever adopted it) counts as gone. */
+function alive(pid: number): boolean {
+  const stat = `/proc/${pid}/stat`;
+  if (!existsSync(stat)) return false;
+  const state = readFileSync(stat, "utf8").split(") ")[1]?.[0];
+  return state !== "Z" && state !== "X";
+}
+
+async function startHold(pidDir: string, store: ReturnType<typeof openSqliteStore>) {
+  const task = await store.createTask(newTaskSchema.parse({ type: "hold", timeoutMs: 120_000 }), "test");
+  const file = join(pidDir, task.id);
+  const line = await waitFor(() => (existsSync(file) ? readFileSync(file, "utf8").trim() || null : null), 20_000);
+  const [shell, token, grandchild] = line.split(" ").map(Number) as [number, number, number];
+  leftovers.push(shell, grandchild);
+  return { task, shell, token, grandchild };
+}
+
+describe("command handlers die with their worker", () => {
+  it("a SIGKILLed worker takes its handler's whole process group with it", async () => {
+    const cluster = await createTestCluster({ hold: { command: HOLD, env: { PID_DIR: "${PID_DIR}" } } });
+    const store = openSqliteStore({ path: cluster.dbPath });
+    try {
+      const worker = spawnWorker({ id: "hold-victim", env: { ...cluster.env, PID_DIR: cluster.dir } });
+      const { task, shell, token, grandchild } = await startHold(cluster.dir, store);
+      expect(token).toBe((await store.getTask(task.id))?.fencingToken);
+      expect(alive(shell) && alive(grandchild)).toBe(true);
+
+      worker.proc.kill("SIGKILL");
+      await worker.exited;
+      await waitFor(() => !alive(shell) && !alive(grandchild), 5_000);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+
+  it("a worker that loses its lease stops its handler's whole process group", async () => {
+    const cluster = await createTestCluster({ hold: { command: HOLD, env: { PID_DIR: "${PID_DIR}" } } });
+    // The monitor runs no `hold` tasks: it is only there to find the paused worker stale.
+    const monitorConfig = join(cluster.dir, "monitor.config.json");
+    writeFileSync(monitorConfig, JSON.stringify({ handlers: { echo: { builtin: "echo" } } }));
+    const store = openSqliteStore({ path: cluster.dbPath });
+    try {
+      const worker = spawnWorker({ id: "hold-paused", env: { ...cluster.env, PID_DIR: cluster.dir } });
+      spawnWorker({ id: "hold-monitor", env: { ...cluster.env, SENTINEL_CONFIG: monitorConfig } });
+      const { task, shell, grandchild } = await startHold(cluster.dir, store);
+
+      worker.proc.kill("SIGSTOP");
+      await waitFor(async () => (await store.getTask(task.id))?.state !== "running", 20_000);
+      // Paused is not dead: the handler keeps running until the worker learns it lost the lease.
+      expect(alive(shell) && alive(grandchild)).toBe(true);
+      worker.proc.kill("SIGCONT");
+      await waitFor(() => !alive(shell) && !alive(grandchild), 10_000);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});
