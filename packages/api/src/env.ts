@@ -12,6 +12,16 @@ const envSchema = z.object({
   SENTINEL_READONLY_VIEW: bool.default(true),
   SENTINEL_SECURE_COOKIE: bool.default(false),
   GITHUB_WEBHOOK_SECRET: z.string().min(1).optional(),
+  SENTINEL_ALLOWED_ORIGINS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url("origins like https://dashboard.example.com, comma-separated"))),
 });
 
 export type ControlPlaneEnv = z.output<typeof envSchema>;

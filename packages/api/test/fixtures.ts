@@ -73,8 +73,6 @@ export type WebHandler = (request: Request) => Promise<Response>;
 export async function serve(handler: WebHandler): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
-      const chunks: Buffer[] = [];
-      for await (const chunk of req) chunks.push(chunk as Buffer);
       const controller = new AbortController();
       res.on("close", () => controller.abort());
       const headers = new Headers();
@@ -83,9 +81,11 @@ export async function serve(handler: WebHandler): Promise<{ url: string; close()
       const request = new Request(`http://${req.headers.host}${req.url}`, {
         method: req.method,
         headers,
-        body: hasBody ? Buffer.concat(chunks) : undefined,
+        // Streamed as Next streams it, so a handler's own read limits are what is tested.
+        body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : undefined,
+        duplex: "half",
         signal: controller.signal,
-      });
+      } as RequestInit);
       const response = await handler(request);
       res.writeHead(response.status, Object.fromEntries(response.headers));
       if (response.body) Readable.fromWeb(response.body as import("node:stream/web").ReadableStream).pipe(res);

@@ -186,3 +186,20 @@ export const changeLog = sqliteTable("change_log", {
   at: integer("at").notNull(),
   kinds: text("kinds").notNull(),
 });
+
+/**
+ * Operator sessions, held server-side so logout and token rotation revoke them. The cookie
+ * carries a random id; only its HMAC is stored, so the file never holds a usable cookie.
+ */
+export const operatorSessions = sqliteTable(
+  "operator_sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    operator: text("operator").notNull(),
+    /** HMAC of the operator token that logged in: a session ends when its token is no longer configured. */
+    tokenFingerprint: text("token_fingerprint").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("operator_sessions_expires_idx").on(t.expiresAt)],
+);

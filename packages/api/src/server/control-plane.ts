@@ -1,5 +1,6 @@
 import { type CoordinationStore, TaskQueue, WorkerRegistry } from "@sentinel/coordination";
 import type { Registry } from "prom-client";
+import { createLoginLimiter, type LoginLimiter } from "../auth/login-limiter.js";
 import { createOperatorAuth } from "../auth/operator-auth.js";
 import { defaultCachePath, openCache } from "../cache/open-cache.js";
 import { type ControlPlaneCore, createTRPCContext } from "../context.js";
@@ -33,6 +34,9 @@ export interface ControlPlane extends ControlPlaneCore {
   readonly metrics: Registry;
   /** Requests refused at the door (size, depth, origin, login limits, webhook checks), counted. */
   readonly refusals: Refusals;
+  readonly loginLimiter: LoginLimiter;
+  /** SENTINEL_ALLOWED_ORIGINS: origins besides the control plane's own that may send mutations. */
+  readonly allowedOrigins: readonly string[];
   readonly verifyWebhook: WebhookVerifier | null;
   /** Per-request tRPC context (headers carry the session cookie or bearer token). */
   createContext(opts: { headers: Headers }): ReturnType<typeof createTRPCContext>;
@@ -49,6 +53,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   const cache = openCache({ path: defaultCachePath(options.dataDir) });
   const syncer = createSyncer({ store: options.store, cache, ...options.sync });
   const auth = createOperatorAuth({
+    db: cache.db,
     operatorTokens: env.SENTINEL_OPERATOR_TOKEN,
     sessionSecret: env.SENTINEL_SESSION_SECRET,
     secureCookie: env.SENTINEL_SECURE_COOKIE,
@@ -72,6 +77,8 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     pollIntervalMs: options.sync?.pollIntervalMs ?? (options.store.backend === "github" ? 5_000 : 200),
     metrics,
     refusals: createRefusals(metrics),
+    loginLimiter: createLoginLimiter(),
+    allowedOrigins: env.SENTINEL_ALLOWED_ORIGINS,
     verifyWebhook: env.GITHUB_WEBHOOK_SECRET ? createWebhookVerifier(env.GITHUB_WEBHOOK_SECRET) : null,
     createContext: ({ headers }) => createTRPCContext({ headers, controlPlane: core }),
     close() {

@@ -1,7 +1,7 @@
 import { Webhooks } from "@octokit/webhooks";
-
-/** GitHub's documented ceiling; larger bodies are refused before hashing. */
-const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
+import { LIMITS } from "@sentinel/coordination";
+import { BodyTooLargeError, readBoundedText } from "./bounded-body.js";
+import type { Refusals } from "./refusals.js";
 
 /** Whether a body carries a valid `X-Hub-Signature-256` for the configured secret. */
 export type WebhookVerifier = (body: string, signature: string) => Promise<boolean>;
@@ -10,6 +10,7 @@ export type WebhookVerifier = (body: string, signature: string) => Promise<boole
 export interface WebhookTarget {
   readonly verifyWebhook: WebhookVerifier | null;
   readonly syncer: { nudge(): void };
+  readonly refusals: Pick<Refusals, "count">;
 }
 
 /** `@octokit/webhooks` does the HMAC-SHA256 check (constant-time) for `X-Hub-Signature-256`. */
@@ -37,11 +38,23 @@ export async function handleGithubWebhook(request: Request, controlPlane: Webhoo
   if (request.method !== "POST") return text(405, "method not allowed");
   if (!controlPlane.verifyWebhook) return text(404, "webhooks are not configured (set GITHUB_WEBHOOK_SECRET)");
   const signature = request.headers.get("x-hub-signature-256");
-  if (!signature) return text(401, "missing X-Hub-Signature-256");
-  const length = Number(request.headers.get("content-length") ?? "0");
-  if (length > MAX_PAYLOAD_BYTES) return text(413, "payload too large");
-  const body = await request.text();
-  if (!(await controlPlane.verifyWebhook(body, signature))) return text(401, "invalid X-Hub-Signature-256");
+  if (!signature) {
+    controlPlane.refusals.count("webhook_signature");
+    return text(401, "missing X-Hub-Signature-256");
+  }
+  let body: string;
+  try {
+    // Counted while it streams (chunked bodies declare no length): at most the limit is ever buffered or hashed.
+    body = await readBoundedText(request, LIMITS.webhookBodyBytes);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    controlPlane.refusals.count("webhook_too_large");
+    return text(413, `payload larger than ${LIMITS.webhookBodyBytes} bytes (limit webhookBodyBytes)`);
+  }
+  if (!(await controlPlane.verifyWebhook(body, signature))) {
+    controlPlane.refusals.count("webhook_signature");
+    return text(401, "invalid X-Hub-Signature-256");
+  }
   controlPlane.syncer.nudge();
   return text(202, "accepted");
 }

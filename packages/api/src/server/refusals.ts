@@ -7,7 +7,6 @@ export const REFUSAL_REASONS = [
   "cross_origin",
   "login_failed",
   "login_rate_limited",
-  "session_invalid",
   "webhook_too_large",
   "webhook_signature",
 ] as const;

@@ -1,8 +1,10 @@
 import { jsonTextDepth, LIMITS } from "@sentinel/coordination";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import { appRouter } from "../root.js";
+import { checkBearerAttempt } from "./auth-handlers.js";
 import { BodyTooLargeError, readBoundedText } from "./bounded-body.js";
 import type { ControlPlane } from "./control-plane.js";
+import { crossOriginProblem, crossOriginRefusal } from "./same-origin.js";
 
 /**
  * Room above LIMITS.jsonDepth for tRPC's envelope (batch index, `json`, the input object):
@@ -32,7 +34,15 @@ export async function handleTrpcRequest(
     controlPlane.refusals.count("input_too_deep");
     return refusal(400, `input nested deeper than ${LIMITS.jsonDepth} levels (limit jsonDepth)`);
   }
+  const bearerRefusal = await checkBearerAttempt(request, controlPlane);
+  if (bearerRefusal) return bearerRefusal;
   if (request.method === "POST") {
+    // Every tRPC mutation is a POST: it must come from this site's own pages (or no browser page at all).
+    const cross = crossOriginProblem(request, controlPlane.allowedOrigins);
+    if (cross) {
+      controlPlane.refusals.count("cross_origin");
+      return crossOriginRefusal(cross);
+    }
     let body: string;
     try {
       body = await readBoundedText(request, LIMITS.requestBodyBytes);
