@@ -5,6 +5,7 @@ import { FREE_FAILURES } from "../src/auth/login-limiter.js";
 import {
   createControlPlane,
   handleGithubWebhook,
+  handleHealth,
   handleLogin,
   handleLogout,
   handleMetrics,
@@ -24,6 +25,7 @@ function routes(cp: Harness["cp"]) {
     if (path === "/api/auth/login") return handleLogin(request, cp);
     if (path === "/api/auth/logout") return handleLogout(request, cp);
     if (path === "/metrics") return handleMetrics(request, cp);
+    if (path === "/health") return handleHealth(request, cp);
     if (path === "/api/webhooks/github") return handleGithubWebhook(request, cp);
     return handleTrpcRequest(request, cp);
   };
@@ -134,6 +136,8 @@ describe("cross-origin mutations", () => {
     });
     expect(logout.status).toBe(403);
     expect(await refusals("cross_origin")).toBe(5);
+    const health = (await (await fetch(`${server.url}/health`)).json()) as { refusals: Record<string, number> };
+    expect(health.refusals.cross_origin).toBe(5);
     // The dashboard's own pages, and clients that are not browsers, still work.
     expect((await createTask({ cookie, origin: server.url, "sec-fetch-site": "same-origin" })).status).toBe(200);
     expect((await createTask({ cookie })).status).toBe(200);

@@ -21,6 +21,8 @@ export async function handleHealth(_request: Request, controlPlane: ControlPlane
       lag_ms: lagMs,
       last_error: status.lastError,
     },
+    /** Requests refused since start, by reason (also sentinel_http_refusals_total on /metrics). */
+    refusals: controlPlane.refusals.totals(),
   };
   return Response.json(body, { status: healthy ? 200 : 503, headers: { "cache-control": "no-store" } });
 }
