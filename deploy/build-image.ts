@@ -6,6 +6,8 @@
  *
  * Output (the runtime stage copies it to /app as is):
  *   worker.mjs                   the worker, one ESM bundle (`node worker.mjs`)
+ *   group-reaper.mjs             the process the worker starts to end its command handlers if it
+ *                                dies (found beside the bundle, as beside its source module)
  *   node_modules/better-sqlite3  the one native dependency, compiled in the build stage, with
  *                                its run-time helpers; nothing else ships (everything else is bundled)
  *   web/                         control plane + dashboard: Next.js standalone server
@@ -42,6 +44,7 @@ export async function buildImage(opts: BuildImageOptions): Promise<void> {
 
   log("bundling the worker");
   await bundleWorker(join(out, "worker.mjs"));
+  cpSync(join(ROOT, "packages/coordination/src/handlers/group-reaper.mjs"), join(out, "group-reaper.mjs"));
   log("copying better-sqlite3 (native)");
   copyNativeSqlite(join(out, "node_modules"));
   // The store's migrations are found beside the worker bundle; the cache's through SENTINEL_CACHE_MIGRATIONS_DIR.

@@ -36,6 +36,8 @@ describe("the image build (deploy/build-image.ts, run by the Dockerfile)", () =>
 
   it("ships the worker bundle and only the native module it cannot bundle", () => {
     expect(existsSync(join(appDir, "worker.mjs"))).toBe(true);
+    // Beside the bundle, where the bundled command handler looks for it.
+    expect(existsSync(join(appDir, "group-reaper.mjs"))).toBe(true);
     expect(readdirSync(join(appDir, "node_modules")).sort()).toEqual([
       "better-sqlite3",
       "bindings",
