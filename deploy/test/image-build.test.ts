@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSqliteStore } from "@sentinel/coordination/sqlite";
+import { waitFor } from "@sentinel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "../../packages/coordination/test/support/wait-for.js";
 import { buildImage } from "../build-image.js";
 import { parseDockerfile } from "./support/dockerfile.js";
 import { freePort, httpGet, startPod, tail } from "./support/pods.js";
@@ -67,8 +67,7 @@ describe("the image build (deploy/build-image.ts, run by the Dockerfile)", () =>
           if (pod.process.exitCode !== null) throw new Error(`worker exited: ${tail(pod)}`);
           return (await httpGet(healthPort, "/health").catch(() => null))?.status === 200;
         },
-        20_000,
-        100,
+        { timeoutMs: 20_000, intervalMs: 100 },
       );
       const store = openSqliteStore({ path: join(dataDir, "sentinel.db") });
       try {

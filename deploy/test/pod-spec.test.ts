@@ -4,11 +4,11 @@ import { join } from "node:path";
 import type { Task } from "@sentinel/coordination";
 import { type GithubStore, openGithubStore } from "@sentinel/coordination/github";
 import { type Emulator, startEmulator } from "@sentinel/github-emulator";
+import { waitFor } from "@sentinel/test-support";
+import { FAST_THROTTLE, UNLIMITED_WRITES } from "@sentinel/test-support/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { E2E_GITHUB_ENV } from "../../e2e/support/stack-env.js";
-import { FAST_THROTTLE, UNLIMITED_WRITES } from "../../packages/coordination/test/github/emulator-harness.js";
 import { checkInvariants } from "../../packages/coordination/test/multiprocess/invariants.js";
-import { waitFor } from "../../packages/coordination/test/support/wait-for.js";
 import { buildImage } from "../build-image.js";
 import { parseDockerfile } from "./support/dockerfile.js";
 import { KUBERNETES_DIR, kustomizeBuild, type Manifest } from "./support/kustomize.js";
@@ -128,8 +128,7 @@ async function probesPass(pod: Pod): Promise<void> {
         const answer = await httpGet(pod.healthPort, probe.httpGet.path).catch(() => null);
         return answer?.status === 200;
       },
-      30_000,
-      100,
+      { timeoutMs: 30_000, intervalMs: 100 },
     );
   }
 }
@@ -163,7 +162,10 @@ describe("the worker Deployment, run as its pods (built image, container command
     // Scale in 3 → 1 while both leaving pods hold tasks: they drain, finish them, exit 0.
     const wave1 = await createSleepTasks(18, 2500);
     ids.push(...wave1.map((t) => t.id));
-    await waitFor(async () => (await activeTasks(stopA)) > 0 && (await activeTasks(stopB)) > 0, 30_000, 100);
+    await waitFor(async () => (await activeTasks(stopA)) > 0 && (await activeTasks(stopB)) > 0, {
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
     const [exitA, exitB] = await Promise.all([
       terminate(stopA),
       (async () => {
@@ -176,8 +178,7 @@ describe("the worker Deployment, run as its pods (built image, container command
             expect(probe.status).toBe(200);
             return (probe.body as { status: string }).status === "draining";
           },
-          5000,
-          20,
+          { timeoutMs: 5000, intervalMs: 20 },
         );
         return exit;
       })(),
@@ -198,7 +199,7 @@ describe("the worker Deployment, run as its pods (built image, container command
     const [victim, survivor] = added as [Pod, Pod];
     const wave3 = await createSleepTasks(18, 2000);
     ids.push(...wave3.map((t) => t.id));
-    await waitFor(async () => (await activeTasks(victim)) > 0, 30_000, 100);
+    await waitFor(async () => (await activeTasks(victim)) > 0, { timeoutMs: 30_000, intervalMs: 100 });
     victim.process.kill("SIGKILL");
     await victim.exited;
 
@@ -207,8 +208,7 @@ describe("the worker Deployment, run as its pods (built image, container command
         const tasks = await Promise.all(ids.map((id) => producer.getTask(id)));
         return tasks.every((t) => t && ["succeeded", "dead", "cancelled"].includes(t.state)) ? tasks : null;
       },
-      60_000,
-      250,
+      { timeoutMs: 60_000, intervalMs: 250 },
     );
     const report = await checkInvariants(producer, ids, null);
     expect(done.map((t) => t?.state)).toEqual(ids.map(() => "succeeded"));
