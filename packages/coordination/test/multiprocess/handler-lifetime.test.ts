@@ -1,9 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { waitFor } from "@sentinel/test-support";
+import { killAllProcesses } from "@sentinel/test-support/processes";
 import { afterEach, describe, expect, it } from "vitest";
 import { newTaskSchema } from "../../src/domain/task.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
-import { createTestCluster, killAllWorkers, spawnWorker, waitFor } from "./worker-process.js";
+import { createTestCluster, spawnWorker } from "./worker-process.js";
 
 /**
  * A command handler that starts a grandchild and waits: it writes "<shell pid> <fencing
@@ -13,7 +15,7 @@ const HOLD = ["/bin/sh", "-c", 'sleep 600 & echo "$$ $SENTINEL_FENCING_TOKEN $!"
 
 const leftovers: number[] = [];
 afterEach(async () => {
-  await killAllWorkers();
+  await killAllProcesses();
   for (const pid of leftovers.splice(0)) if (alive(pid)) process.kill(pid, "SIGKILL");
 });
 
@@ -44,7 +46,7 @@ describe("command handlers die with their worker", () => {
       expect(token).toBe((await store.getTask(task.id))?.fencingToken);
       expect(alive(shell) && alive(grandchild)).toBe(true);
 
-      worker.proc.kill("SIGKILL");
+      worker.child.kill("SIGKILL");
       await worker.exited;
       await waitFor(() => !alive(shell) && !alive(grandchild), 5_000);
     } finally {
@@ -63,11 +65,11 @@ describe("command handlers die with their worker", () => {
       spawnWorker({ id: "hold-monitor", env: { ...cluster.env, SENTINEL_CONFIG: monitorConfig } });
       const { task, shell, grandchild } = await startHold(cluster.dir, store);
 
-      worker.proc.kill("SIGSTOP");
+      worker.child.kill("SIGSTOP");
       await waitFor(async () => (await store.getTask(task.id))?.state !== "running", 20_000);
       // Paused is not dead: the handler keeps running until the worker learns it lost the lease.
       expect(alive(shell) && alive(grandchild)).toBe(true);
-      worker.proc.kill("SIGCONT");
+      worker.child.kill("SIGCONT");
       await waitFor(() => !alive(shell) && !alive(grandchild), 10_000);
     } finally {
       await store.close();

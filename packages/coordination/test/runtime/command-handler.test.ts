@@ -119,7 +119,7 @@ describe("command handler", () => {
   it("escalates to SIGKILL when the command ignores SIGTERM", async () => {
     // The stop is sent once the command has installed its handler: a stop that lands during
     // Node's start-up would end it by SIGTERM and prove nothing about the escalation.
-    const ready = join(tempDir(), "ready");
+    const ready = join(tempDir("sentinel-runtime").path, "ready");
     const controller = new AbortController();
     const pending = run(
       [
