@@ -1,7 +1,6 @@
 import {
   IllegalTransitionError,
   LeaseLostError,
-  LockConflictError,
   NamespaceViolationError,
   NotFoundError,
   SentinelError,
@@ -19,7 +18,6 @@ type Code = TRPCError["code"];
 const BY_CODE: Record<string, Code> = {
   NOT_FOUND: "NOT_FOUND",
   ILLEGAL_TRANSITION: "CONFLICT",
-  LOCK_CONFLICT: "CONFLICT",
   STALE_FENCING_TOKEN: "CONFLICT",
   LEASE_LOST: "CONFLICT",
   VALIDATION: "BAD_REQUEST",
@@ -30,7 +28,6 @@ function codeOf(error: unknown): Code | null {
   if (error instanceof NotFoundError) return "NOT_FOUND";
   if (
     error instanceof IllegalTransitionError ||
-    error instanceof LockConflictError ||
     error instanceof StaleFencingTokenError ||
     error instanceof LeaseLostError
   )

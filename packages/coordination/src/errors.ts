@@ -12,18 +12,6 @@ export abstract class SentinelError extends Error {
   }
 }
 
-/** A lock is held by someone else (live, as judged by the store's clock). */
-export class LockConflictError extends SentinelError {
-  readonly code = "LOCK_CONFLICT";
-  constructor(
-    readonly taskId: string,
-    readonly holderId: string,
-    readonly holderToken: number,
-  ) {
-    super(`task ${taskId} is locked by worker ${holderId} (fencing token ${holderToken})`);
-  }
-}
-
 /** A write carried a fencing token that is no longer the task's current one. */
 export class StaleFencingTokenError extends SentinelError {
   readonly code = "STALE_FENCING_TOKEN";

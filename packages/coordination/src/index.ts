@@ -28,7 +28,6 @@ export {
   coerceError,
   IllegalTransitionError,
   LeaseLostError,
-  LockConflictError,
   NamespaceViolationError,
   NotFoundError,
   SentinelError,

@@ -1,29 +1,19 @@
 import type { Lock } from "../domain/lock.js";
+import type { CoordinationStore } from "../store/port.js";
 import { assertLockTransition, type LockState } from "./lock-state.js";
 
-/** What a handle needs from its manager: the store release and the transition broadcast. */
-export interface LockHandleHost {
-  releaseInStore(lock: Lock): Promise<void>;
-  recordTransition(handle: LockHandle, from: LockState, to: LockState): void;
-}
-
 /**
- * One holder's view of one acquired lock, walking the seed's state machine from ACQUIRED.
- * Illegal moves (executing twice, releasing twice, executing after release) throw
- * IllegalTransitionError before anything touches the store.
+ * One holder's view of one acquired lock, walking the holding half of the lock state
+ * machine from ACQUIRED. Illegal moves (executing twice, releasing twice, executing after
+ * release) throw IllegalTransitionError before anything touches the store.
  */
 export class LockHandle {
-  #state: LockState;
+  #state: LockState = "ACQUIRED";
 
   constructor(
     readonly lock: Lock,
-    private readonly host: LockHandleHost,
-    state: LockState = "ACQUIRED",
-    /** Acquisition attempts it took (1 = no conflict). */
-    readonly attempts = 1,
-  ) {
-    this.#state = state;
-  }
+    private readonly store: Pick<CoordinationStore, "releaseLock">,
+  ) {}
 
   get state(): LockState {
     return this.#state;
@@ -40,7 +30,7 @@ export class LockHandle {
   async release(): Promise<void> {
     assertLockTransition(this.lock.taskId, this.#state, "RELEASED");
     try {
-      await this.host.releaseInStore(this.lock);
+      await this.store.releaseLock(this.lock.taskId, this.lock.token);
     } finally {
       this.finishRelease();
     }
@@ -58,9 +48,7 @@ export class LockHandle {
   }
 
   private move(to: LockState): void {
-    const from = this.#state;
-    assertLockTransition(this.lock.taskId, from, to);
+    assertLockTransition(this.lock.taskId, this.#state, to);
     this.#state = to;
-    this.host.recordTransition(this, from, to);
   }
 }

@@ -1,10 +1,12 @@
 import { IllegalTransitionError } from "../errors.js";
 
 /**
- * The seed's lock state machine ("Lock State Machine"), as seen by one would-be holder.
+ * The lock state machine as seen by one would-be holder (docs/architecture.md).
  * NO_LOCK → ACQUIRING (create) → ACQUIRED → EXECUTING → RELEASED → NO_LOCK (final);
  * NO_LOCK/ACQUIRING → CONFLICT (exists); CONFLICT → ACQUIRING (retry/wait) or FAILED (abort).
  * ACQUIRED → RELEASED covers a holder that gives the lock back without running the task.
+ * The acquisition half is LockClient.acquire's loop under its conflict policy; the holding
+ * half is walked, and enforced, by LockHandle.
  */
 export const LOCK_STATES = ["NO_LOCK", "ACQUIRING", "CONFLICT", "ACQUIRED", "EXECUTING", "RELEASED", "FAILED"] as const;
 export type LockState = (typeof LOCK_STATES)[number];

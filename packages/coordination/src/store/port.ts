@@ -38,7 +38,7 @@ export interface CompleteAndClaimResult {
 /**
  * Everything the coordination layer persists, as atomic state transitions. Each method is
  * one transition judged by the store's own clock (invariant 2): callers never pass "now".
- * Services (LockManager, WorkerRegistry, HeartbeatMonitor, MemorySyncManager, TaskQueue)
+ * Services (LockClient, WorkerRegistry, HeartbeatMonitor, MemorySyncManager, TaskQueue)
  * are thin policies over this port; both backends pass the same contract suite
  * (`store/contract`).
  *

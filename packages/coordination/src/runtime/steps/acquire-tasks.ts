@@ -1,12 +1,12 @@
 import type { Task } from "../../domain/task.js";
 import { IllegalTransitionError, NotFoundError, StaleFencingTokenError } from "../../errors.js";
-import type { ConflictPolicy, LockManager } from "../../locks/lock-manager.js";
+import type { ConflictPolicy, LockClient } from "../../locks/lock-client.js";
 import type { CoordinationStore } from "../../store/port.js";
 import type { ClaimedTask } from "../claimed-task.js";
 
 export interface AcquireTasksInput {
   store: CoordinationStore;
-  locks: LockManager;
+  locks: LockClient;
   workerId: string;
   hostname: string;
   pid: number;
@@ -24,7 +24,7 @@ export interface AcquireTasksResult {
  * Seed step 3–4 (acquire lock → lock OK), plus the start transition. Under `skip` — the
  * default, because assignment by agreement already spreads the work — the store claims the
  * whole batch in one transaction (lock + start each task, skipping any taken meanwhile).
- * Under `wait` / `retry` each task goes through the LockManager's conflict policy and is
+ * Under `wait` / `retry` each task goes through the LockClient's conflict policy and is
  * then started with its fresh token.
  */
 export async function acquireTasks(input: AcquireTasksInput): Promise<AcquireTasksResult> {
@@ -44,7 +44,7 @@ export async function acquireTasks(input: AcquireTasksInput): Promise<AcquireTas
 }
 
 async function acquireOne(input: AcquireTasksInput, task: Task): Promise<ClaimedTask | null> {
-  const handle = await input.locks.acquireHandle(task.id, input.workerId, {
+  const handle = await input.locks.acquire(task.id, input.workerId, {
     ttlMs: task.timeoutMs,
     metadata: { hostname: input.hostname, pid: input.pid, taskType: task.type },
     conflictPolicy: input.policy,

@@ -1,6 +1,6 @@
 import type { MemoryEntry } from "../../domain/memory.js";
 import type { Task } from "../../domain/task.js";
-import type { LockManager } from "../../locks/lock-manager.js";
+import type { LockClient } from "../../locks/lock-client.js";
 import type { MemorySyncManager } from "../../memory/memory-sync-manager.js";
 import type { CoordinationStore } from "../../store/port.js";
 import type { ClaimedTask } from "../claimed-task.js";
@@ -17,7 +17,7 @@ export interface ClaimCycleParts {
   core: WorkerCore;
   store: CoordinationStore;
   memory: MemorySyncManager;
-  locks: LockManager;
+  locks: LockClient;
   batcher: CompletionBatcher;
   /** Task types this worker has handlers for: the only ones it claims. */
   types: string[];

@@ -2,7 +2,7 @@ import { resolveHandlers } from "../../handlers/resolve-handlers.js";
 import type { HandlerDefinition } from "../../handlers/task-handler.js";
 import { HeartbeatMonitor } from "../../heartbeat/heartbeat-monitor.js";
 import { type IntervalTask, startIntervalTask } from "../../interval-task.js";
-import { LockManager } from "../../locks/lock-manager.js";
+import { LockClient } from "../../locks/lock-client.js";
 import { MemorySyncManager } from "../../memory/memory-sync-manager.js";
 import { startHealthServer } from "../../observability/health-server.js";
 import { WorkerRegistry } from "../../registry/worker-registry.js";
@@ -79,11 +79,10 @@ export async function startWorker(core: WorkerCore, drain: () => Promise<void>):
       syncIntervalMs: config.distributed.memorySync.intervalMs,
       logger: log,
     });
-    const locks = new LockManager(store, {
+    const locks = new LockClient(store, {
       conflictPolicy: config.distributed.locking.conflictPolicy,
       retryAttempts: config.distributed.locking.retryAttempts,
       retryDelayMs: config.distributed.locking.retryDelayMs,
-      logger: log,
     });
     const loop = createTaskLoop({ core, store, memory, locks, handlers, types });
 

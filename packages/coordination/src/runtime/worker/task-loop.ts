@@ -1,6 +1,6 @@
 import { coerceError } from "../../errors.js";
 import type { HandlerDefinition } from "../../handlers/task-handler.js";
-import type { LockManager } from "../../locks/lock-manager.js";
+import type { LockClient } from "../../locks/lock-client.js";
 import type { MemorySyncManager } from "../../memory/memory-sync-manager.js";
 import type { CoordinationStore } from "../../store/port.js";
 import { createCompletionBatcher } from "../completion-batcher.js";
@@ -21,7 +21,7 @@ export interface TaskLoopParts {
   core: WorkerCore;
   store: CoordinationStore;
   memory: MemorySyncManager;
-  locks: LockManager;
+  locks: LockClient;
   handlers: ReadonlyMap<string, HandlerDefinition>;
   /** Task types this worker has handlers for: the only ones it claims. */
   types: string[];
