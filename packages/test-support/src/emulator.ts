@@ -161,31 +161,40 @@ export interface StrangerSetup {
   bot: Octokit;
   /** A client for `mallory`, who may read and comment but is not a collaborator. */
   mallory: Octokit;
+  /** A client for `eve`, a collaborator with write access: she may edit or delete any comment. */
+  eve: Octokit;
+  /** Another store on the same repository, as a process started after an attack would open it. */
+  openPeer(overrides?: Partial<GithubStoreOptions>): Promise<GithubStore>;
 }
 
 /**
- * For attack tests: before each test an emulator with the store's login and a stranger, a
- * store and a client for each login; closed after each test. Returns the current setup.
+ * For attack tests: before each test an emulator with the store's login, a stranger and a
+ * write collaborator, a store and a client for each login; all closed after each test.
+ * Returns the current setup.
  */
-export function withStranger(): () => StrangerSetup {
+export function withStranger(storeOptions: Partial<GithubStoreOptions> = {}): () => StrangerSetup {
   let setup: StrangerSetup | null = null;
+  const opened = closedAfterEach();
   beforeEach(async () => {
-    const emulator = await startStoreEmulator({
+    const emulator = await opened.emulator({
       users: [
         { login: "sentinel-bot", token: TOKENS.bot },
         { login: "mallory", token: "mallory-token", collaborator: false },
+        { login: "eve", token: "eve-token", collaborator: true },
       ],
     });
+    const client = (token: string) => new Octokit({ auth: token, baseUrl: emulator.url });
     setup = {
       emulator,
-      store: await openTestStore(emulator),
-      bot: new Octokit({ auth: TOKENS.bot, baseUrl: emulator.url }),
-      mallory: new Octokit({ auth: "mallory-token", baseUrl: emulator.url }),
+      store: await opened.store(fastStoreOptions(emulator, TOKENS.bot, storeOptions)),
+      bot: client(TOKENS.bot),
+      mallory: client("mallory-token"),
+      eve: client("eve-token"),
+      openPeer: (overrides = {}) =>
+        opened.store(fastStoreOptions(emulator, TOKENS.bot, { ...storeOptions, ...overrides })),
     };
   });
-  afterEach(async () => {
-    await setup?.store.close();
-    await setup?.emulator.close();
+  afterEach(() => {
     setup = null;
   });
   return () => {

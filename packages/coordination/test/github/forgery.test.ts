@@ -56,12 +56,22 @@ describe("trust: forged, unsigned, wrong-key, replayed and edited records", () =
     await postComment(
       mallory,
       taskIssue,
-      encodeRecord("wrong-key-wrong-key-wrong", { issue: taskIssue, kind: "claim" }, "claim", claimPayload("w-evil")),
+      encodeRecord(
+        "wrong-key-wrong-key-wrong",
+        { issue: taskIssue, kind: "claim", comment: null, signedAt: Date.now() },
+        "claim",
+        claimPayload("w-evil"),
+      ),
     );
     await postComment(
       mallory,
       taskIssue,
-      encodeRecord(SECRET, { issue: taskIssue, kind: "claim" }, "claim", claimPayload("w-evil")),
+      encodeRecord(
+        SECRET,
+        { issue: taskIssue, kind: "claim", comment: null, signedAt: Date.now() },
+        "claim",
+        claimPayload("w-evil"),
+      ),
     );
     const fakeWorker = {
       k: "worker",
@@ -82,7 +92,12 @@ describe("trust: forged, unsigned, wrong-key, replayed and edited records", () =
     await postComment(
       mallory,
       registry,
-      encodeRecord("wrong-key-wrong-key-wrong", { issue: registry, kind: "worker" }, "registration", fakeWorker),
+      encodeRecord(
+        "wrong-key-wrong-key-wrong",
+        { issue: registry, kind: "worker", comment: null, signedAt: Date.now() },
+        "registration",
+        fakeWorker,
+      ),
     );
     const fakeMemory = {
       k: "mem",
@@ -91,7 +106,11 @@ describe("trust: forged, unsigned, wrong-key, replayed and edited records", () =
       ev: [],
       ops: [{ key: "swarm/plan", value: { step: 666 }, writer: "w-evil" }],
     };
-    await postComment(mallory, memory, encodeRecord(SECRET, { issue: memory, kind: "mem" }, "memory", fakeMemory));
+    await postComment(
+      mallory,
+      memory,
+      encodeRecord(SECRET, { issue: memory, kind: "mem", comment: null, signedAt: Date.now() }, "memory", fakeMemory),
+    );
 
     // An allowed author's comments that must still be refused: unsigned, replayed from another issue, truncated, hand-edited.
     await postComment(bot, taskIssue, unsignedBody);
@@ -110,7 +129,12 @@ describe("trust: forged, unsigned, wrong-key, replayed and edited records", () =
     await postComment(
       bot,
       memory,
-      encodeRecord(SECRET, { issue: memory, kind: "mem" }, "memory", fakeMemory).replace("666", "667"),
+      encodeRecord(
+        SECRET,
+        { issue: memory, kind: "mem", comment: null, signedAt: Date.now() },
+        "memory",
+        fakeMemory,
+      ).replace("666", "667"),
     );
 
     // None of it is a lock, a worker or a memory value; the real worker claims the victim task normally.
@@ -135,9 +159,10 @@ describe("trust: forged, unsigned, wrong-key, replayed and edited records", () =
 
   it("refuses oversized and malformed payloads without throwing", () => {
     const warnings: string[] = [];
-    const filter = new TrustFilter(SECRET, ["sentinel-bot"], (_level, message) => warnings.push(message));
-    const base = { id: 1, issue: 5, author: "sentinel-bot", updatedAt: "2025-01-01T00:00:00Z" };
-    const signed = encodeRecord(SECRET, { issue: 5, kind: "setting" }, "x", {
+    const filter = new TrustFilter(SECRET, ["sentinel-bot"], (_level, message) => warnings.push(message), 600_000);
+    const at = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    const base = { id: 1, issue: 5, author: "sentinel-bot", createdAt: at, updatedAt: at };
+    const signed = encodeRecord(SECRET, { issue: 5, kind: "setting", comment: null, signedAt: Date.now() }, "x", {
       k: "setting",
       n: "nonce-0001",
       at: 1,
@@ -153,7 +178,10 @@ describe("trust: forged, unsigned, wrong-key, replayed and edited records", () =
       filter.accept({
         ...base,
         id: 4,
-        body: encodeRecord(SECRET, { issue: 5, kind: "setting" }, "x", { k: "setting", n: "short" }),
+        body: encodeRecord(SECRET, { issue: 5, kind: "setting", comment: null, signedAt: Date.now() }, "x", {
+          k: "setting",
+          n: "short",
+        }),
       }),
     ).toBeNull();
     expect(filter.accept({ ...base, id: 5, body: `${signed}\n${signed}` })).toBeNull();

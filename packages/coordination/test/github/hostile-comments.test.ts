@@ -65,8 +65,19 @@ describe("bounded parsing of hostile comments", () => {
 
   it("logs a refused comment once, however often it is edited or re-read", () => {
     const warnings: unknown[] = [];
-    const filter = new TrustFilter(SECRET, ["sentinel-bot"], (_level, _message, fields) => warnings.push(fields));
-    const source = { id: 7, issue: 3, author: "sentinel-bot", body: nestedBody(30_000) };
+    const filter = new TrustFilter(
+      SECRET,
+      ["sentinel-bot"],
+      (_level, _message, fields) => warnings.push(fields),
+      600_000,
+    );
+    const source = {
+      id: 7,
+      issue: 3,
+      author: "sentinel-bot",
+      createdAt: "2026-01-01T00:00:00Z",
+      body: nestedBody(30_000),
+    };
     for (const updatedAt of ["2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z", "2026-01-01T00:00:01Z"])
       expect(filter.accept({ ...source, updatedAt })).toBeNull();
     expect(warnings).toEqual([{ reason: "tooDeep", author: "sentinel-bot", issue: 3, id: 7 }]);

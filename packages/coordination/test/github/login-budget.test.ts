@@ -100,9 +100,15 @@ describe("one login's write budget shared by its workers", () => {
     const throttle = { ...FAST_THROTTLE, retryAfterBaseMs: Math.ceil(1000 / RATE) };
     // Tasks come from the producer's own token (its writes count on its login, not the workers').
     const allowedAuthors = ["sentinel-bot", "producer"];
-    const producer = await open("producer-token", { throttle, allowedAuthors });
+    // Between two responses a store's clock advances at real speed while the emulator's runs
+    // RATE times faster, so a record is signed up to RATE × (real gap) before GitHub stamps it:
+    // the signature-age window scales like the other durations (1 h emulated = 30 s real).
+    const maxSignatureAgeMs = 3_600_000;
+    const producer = await open("producer-token", { throttle, allowedAuthors, maxSignatureAgeMs });
     const workers = await Promise.all(
-      Array.from({ length: 8 }, () => open("bot-token", { throttle, allowedAuthors, writeBudget: { recheckMs: 10 } })),
+      Array.from({ length: 8 }, () =>
+        open("bot-token", { throttle, allowedAuthors, maxSignatureAgeMs, writeBudget: { recheckMs: 10 } }),
+      ),
     );
     for (const [i, store] of workers.entries())
       await store.registerWorker(registration(`w-${i}`, { ...SEED_HEARTBEAT, maxConcurrency: 1 }));

@@ -58,13 +58,13 @@ export class GithubContext {
 
   /** Post a new signed record on an issue. */
   async post<R extends SentinelRecord>(issue: number, payload: R, humanLine: string): Promise<StoredRecord<R>> {
-    const body = this.encode(issue, payload, humanLine);
     // GitHub answers 403 past its cap; rotation keeps shared issues below it, a task issue
     // would need thousands of attempts. Say which issue is full instead of sending.
     const comments = this.mirror.issue(issue)?.issue.comments ?? 0;
     if (comments >= COMMENT_CAP)
       throw new Error(`issue #${issue} holds ${comments} comments; GitHub refuses more than ${COMMENT_CAP}`);
-    const comment = await this.api.createComment(issue, body);
+    this.encode(issue, payload, humanLine); // refuse an oversized record before waiting for budget
+    const comment = await this.api.createComment(issue, () => this.encode(issue, payload, humanLine));
     const stored = this.mirror.noteOwnComment(comment);
     if (!stored)
       throw new Error(
@@ -92,7 +92,12 @@ export class GithubContext {
       ev = ev.slice(ev.length - EVENT_HISTORY);
     }
     const payload = { ...next, ev, evBase } as R;
-    const comment = await this.api.updateComment(stored.id, this.encode(stored.issue, payload, humanLine), opts);
+    this.encode(stored.issue, payload, humanLine, "", stored.id);
+    const comment = await this.api.updateComment(
+      stored.id,
+      () => this.encode(stored.issue, payload, humanLine, "", stored.id),
+      opts,
+    );
     const updated = this.mirror.noteOwnComment(comment);
     if (!updated) throw new Error(`own record ${stored.id} failed verification after update`);
     return updated as StoredRecord<R>;
@@ -103,10 +108,11 @@ export class GithubContext {
     this.mirror.noteOwnDelete(stored.id, stored.issue);
   }
 
-  encode(issue: number | "body", payload: SentinelRecord, humanLine: string, extra = ""): string {
+  /** `comment`: the id of the comment a rewrite is for (it is signed, so the body cannot be moved). */
+  encode(issue: number | "body", payload: SentinelRecord, humanLine: string, extra = "", comment?: number): string {
     const body = encodeRecord(
       this.options.hmacSecret,
-      { issue, kind: payload.k },
+      { issue, kind: payload.k, comment: comment ?? null, signedAt: this.now() },
       humanLine,
       payload as unknown as Record<string, unknown>,
       extra,

@@ -63,7 +63,12 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
     const offset = clock.offset();
     if (offset !== null) calibratedOffsets.set(options.baseUrl, offset);
   }
-  const trust = new TrustFilter(options.hmacSecret, options.allowedAuthors ?? [login], options.log);
+  const trust = new TrustFilter(
+    options.hmacSecret,
+    options.allowedAuthors ?? [login],
+    options.log,
+    options.maxSignatureAgeMs,
+  );
   const mirror = new RepoMirror(api, trust, {
     overlapMs: Math.max(2000, 2 * options.settleDelayMs),
     ownGraceMs: Math.max(10_000, 4 * options.settleDelayMs),

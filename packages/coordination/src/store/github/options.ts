@@ -72,6 +72,12 @@ export const githubStoreOptionsSchema = z
     allowedAuthors: z.array(z.string().min(1)).min(1).optional(),
     /** How long a claimant waits before re-reading its claim: must exceed GitHub's read-after-write lag. */
     settleDelayMs: z.number().int().min(0).max(60_000).default(1500),
+    /**
+     * How much older than a comment's last edit (GitHub's `updated_at`) the signing time of a
+     * rewritten record may be: it covers the writer's own retries and rate-limit waits; a body
+     * put back later than this is refused as replayed (docs/security.md).
+     */
+    maxSignatureAgeMs: z.number().int().min(1000).max(3_600_000).default(600_000),
     /** Events newer than this are not handed out yet, so late-visible writes are not skipped by followers. */
     eventVisibilityMarginMs: z.number().int().min(0).max(600_000).optional(),
     /** Window in which memory / event writes are coalesced into one comment. */

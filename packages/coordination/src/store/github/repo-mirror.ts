@@ -115,6 +115,7 @@ export class RepoMirror {
       issue: "body",
       author: issue.author,
       body: issue.body,
+      createdAt: issue.createdAt,
       updatedAt: issue.updatedAt,
     });
     const entry: MirrorIssue = { issue, purpose: purposeOf(issue.labels), body };
@@ -184,6 +185,7 @@ export class RepoMirror {
       issue: comment.issueNumber,
       author: comment.author,
       body: comment.body,
+      createdAt: comment.createdAt,
       updatedAt: comment.updatedAt,
     });
     let map = this.records.get(comment.issueNumber);

@@ -136,15 +136,18 @@ export class GithubApi {
     return toIssue(response.data as RawIssue);
   }
 
-  async createComment(issueNumber: number, body: string): Promise<GhComment> {
-    checkBody(body);
+  /**
+   * `body` may be a function: it is called once the pacer admits the write, so a record's
+   * signing time is close to GitHub's timestamp for it however long the write waited.
+   */
+  async createComment(issueNumber: number, body: CommentBody): Promise<GhComment> {
     const response = await this.paced("other", () =>
       withContext(`comment on #${issueNumber}`, () =>
         this.client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
           owner: this.owner,
           repo: this.repo,
           issue_number: issueNumber,
-          body,
+          body: checkedBody(body),
         }),
       ),
     );
@@ -152,15 +155,14 @@ export class GithubApi {
   }
 
   /** `heartbeat`: a registration refresh, budgeted by its interval rather than held by the pacer. */
-  async updateComment(commentId: number, body: string, opts: { heartbeat?: boolean } = {}): Promise<GhComment> {
-    checkBody(body);
+  async updateComment(commentId: number, body: CommentBody, opts: { heartbeat?: boolean } = {}): Promise<GhComment> {
     const response = await this.paced(opts.heartbeat ? "heartbeat" : "other", () =>
       withContext(`update comment ${commentId}`, () =>
         this.client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
           owner: this.owner,
           repo: this.repo,
           comment_id: commentId,
-          body,
+          body: checkedBody(body),
         }),
       ),
     );
@@ -182,6 +184,15 @@ export class GithubApi {
       throw error;
     }
   }
+}
+
+/** A comment body, or a function that renders it when the write is admitted (see createComment). */
+export type CommentBody = string | (() => string);
+
+function checkedBody(body: CommentBody): string {
+  const text = typeof body === "function" ? body() : body;
+  checkBody(text);
+  return text;
 }
 
 /** Say which call failed: Octokit's errors name only the HTTP status. Keeps the RequestError (and its status) intact. */

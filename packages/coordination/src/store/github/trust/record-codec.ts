@@ -8,6 +8,10 @@ const BLOCK_RE = /<!-- sentinel:v1 (\{[\s\S]*?\}) -->/g;
 export interface RawEnvelope {
   p: unknown;
   sig: unknown;
+  /** Signing time (store-clock ms). */
+  t: unknown;
+  /** The comment id a rewrite was signed for; absent on new comments and issue bodies. */
+  c: unknown;
 }
 
 export type DecodeOutcome =
@@ -27,7 +31,8 @@ export function encodeRecord(
   extra = "",
 ): string {
   const sig = signRecord(secret, scope, payload);
-  const json = JSON.stringify({ p: payload, sig }).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
+  const envelope = { p: payload, sig, t: scope.signedAt, ...(scope.comment === null ? {} : { c: scope.comment }) };
+  const json = JSON.stringify(envelope).replace(/</g, "\\u003c").replace(/>/g, "\\u003e");
   const body = `${humanLine.replace(/<!--|-->/g, "")}${extra ? `\n\n${extra}` : ""}\n\n${MARKER}${json} -->`;
   return body;
 }
@@ -50,8 +55,8 @@ export function decodeRecord(body: string): DecodeOutcome {
     const parsed: unknown = JSON.parse(json);
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
       return { ok: false, reason: "malformed" };
-    const { p, sig } = parsed as Record<string, unknown>;
-    return { ok: true, envelope: { p, sig } };
+    const { p, sig, t, c } = parsed as Record<string, unknown>;
+    return { ok: true, envelope: { p, sig, t, c } };
   } catch {
     return { ok: false, reason: "malformed" };
   }

@@ -4,7 +4,15 @@ import { decodeRecord, hasRecordMarker } from "./record-codec.js";
 import { verifyRecord } from "./record-signature.js";
 import { type RefusalCount, RefusalCounter } from "./refusal-counter.js";
 
-export const REJECT_REASONS = ["author", "unsigned", "badSignature", "malformed", "oversized", "tooDeep"] as const;
+export const REJECT_REASONS = [
+  "author",
+  "unsigned",
+  "badSignature",
+  "replayed",
+  "malformed",
+  "oversized",
+  "tooDeep",
+] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
 export interface TrustStats {
@@ -24,6 +32,7 @@ export interface SignedSource {
   issue: number | "body";
   author: string;
   body: string;
+  createdAt: string;
   updatedAt: string;
 }
 
@@ -31,9 +40,10 @@ type Judgement = { ok: true; record: SentinelRecord } | { ok: false; reason: Rej
 
 /**
  * Invariant 8: a comment is coordination data only if its author is allowed AND its payload
- * carries a valid HMAC over (issue, kind, payload). Everything else is ignored, counted once
- * per comment version and logged once per comment — it never throws and never becomes a record.
- * Size and depth are checked before any recursive work, so no body can exhaust the stack.
+ * carries a valid HMAC over (issue, kind, comment, signing time, payload) AND it is where and
+ * when it was signed for (not replayed: see `replayed`). Everything else is ignored, counted
+ * once per comment version and logged once per comment — it never throws and never becomes a
+ * record. Size and depth are checked before any recursive work, so no body can exhaust the stack.
  */
 export class TrustFilter {
   private readonly allowed: Set<string>;
@@ -43,10 +53,15 @@ export class TrustFilter {
   private accepted = 0;
   private ignoredPlain = 0;
 
+  /**
+   * @param maxSignatureAgeMs how much older than the comment's `updated_at` a rewrite's
+   *   signing time may be (the writer's retries and waits; see docs/security.md)
+   */
   constructor(
     private readonly secret: string,
     allowedAuthors: string[],
     private readonly log: GithubStoreLog | undefined,
+    private readonly maxSignatureAgeMs: number,
   ) {
     this.allowed = new Set(allowedAuthors.map((login) => login.toLowerCase()));
   }
@@ -95,6 +110,21 @@ export class TrustFilter {
     }
   }
 
+  /**
+   * A validly signed body that is not where or when it was written: anyone with write access
+   * can put an older body of the same issue back into a comment of ours. A new comment's body
+   * (no comment id) counts only while the comment was never edited; a rewrite's body only on
+   * the comment it was signed for, and only if signed at most `maxSignatureAgeMs` before
+   * GitHub's `updated_at`. Issue bodies are written once and GitHub bumps an issue's
+   * `updated_at` for every comment and label, so they are judged by their nonce instead.
+   */
+  private replayed(source: SignedSource, comment: number | undefined, signedAt: number): boolean {
+    if (source.issue === "body") return false;
+    if (comment === undefined) return source.updatedAt !== source.createdAt;
+    if (comment !== source.id) return true;
+    return signedAt < Date.parse(source.updatedAt) - this.maxSignatureAgeMs;
+  }
+
   private judge(source: SignedSource): Judgement {
     if (!hasRecordMarker(source.body)) return { ok: false, reason: "plain" };
     if (!this.allowed.has(source.author.toLowerCase())) return { ok: false, reason: "author" };
@@ -104,10 +134,15 @@ export class TrustFilter {
       if (decoded.reason === "ambiguous") return { ok: false, reason: "malformed" };
       return { ok: false, reason: decoded.reason };
     }
-    const { p, sig } = decoded.envelope;
+    const { p, sig, t, c } = decoded.envelope;
     if (typeof sig !== "string" || sig.length === 0) return { ok: false, reason: "unsigned" };
+    if (typeof t !== "number" || !Number.isSafeInteger(t)) return { ok: false, reason: "unsigned" };
+    const comment = c === undefined ? undefined : typeof c === "number" && Number.isSafeInteger(c) ? c : null;
+    if (comment === null) return { ok: false, reason: "malformed" };
     const kind = p !== null && typeof p === "object" && "k" in p ? String((p as { k: unknown }).k) : "";
-    if (!verifyRecord(this.secret, { issue: source.issue, kind }, p, sig)) return { ok: false, reason: "badSignature" };
+    const scope = { issue: source.issue, kind, comment: comment ?? null, signedAt: t };
+    if (!verifyRecord(this.secret, scope, p, sig)) return { ok: false, reason: "badSignature" };
+    if (this.replayed(source, comment, t)) return { ok: false, reason: "replayed" };
     const parsed = recordSchema.safeParse(p);
     if (!parsed.success) return { ok: false, reason: "malformed" };
     return { ok: true, record: parsed.data };
