@@ -15,7 +15,7 @@ import { defaultSqlitePath } from "@sentinel/coordination/sqlite";
  */
 let config: WorkerConfig;
 try {
-  config = loadWorkerConfig({ env: process.env, cwd: process.cwd(), argv: process.argv.slice(2) });
+  config = loadWorkerConfig({ cwd: process.cwd(), argv: process.argv.slice(2) });
 } catch (thrown) {
   if (thrown instanceof ConfigError) {
     process.stderr.write(`task-sentinel worker: ${thrown.message}\n`);

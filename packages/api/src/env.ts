@@ -5,7 +5,11 @@ const bool = z
   .enum(["true", "false", "1", "0", "yes", "no"])
   .transform((v) => v === "true" || v === "1" || v === "yes");
 
-/** The control plane's environment, validated once at start; a bad value names its variable. */
+/**
+ * The control plane's environment, validated once at start; a bad value names its variable.
+ * The only place this package reads the process environment (the store's own variables are
+ * read and validated by @sentinel/coordination's openStoreFromEnv).
+ */
 const envSchema = z.object({
   SENTINEL_OPERATOR_TOKEN: z.string().optional(),
   SENTINEL_SESSION_SECRET: z.string().min(32, "at least 32 characters").optional(),
@@ -22,16 +26,18 @@ const envSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.url("origins like https://dashboard.example.com, comma-separated"))),
+  /** Where the cache's drizzle migrations are, when the repository's drizzle/cache cannot be found from here (a bundled server). */
+  SENTINEL_CACHE_MIGRATIONS_DIR: z.string().min(1).optional(),
 });
 
 export type ControlPlaneEnv = z.output<typeof envSchema>;
 
-export function parseControlPlaneEnv(env: Record<string, string | undefined>): ControlPlaneEnv {
+export function parseControlPlaneEnv(env: Record<string, string | undefined> = process.env): ControlPlaneEnv {
   const relevant = Object.fromEntries(
     Object.keys(envSchema.shape).map((key) => [key, env[key] === "" ? undefined : env[key]]),
   );
   const parsed = envSchema.safeParse(relevant);
   if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  throw new ConfigError(String(issue.path[0]), issue.message, "environment");
+  const [issue] = parsed.error.issues;
+  throw new ConfigError(String(issue?.path[0] ?? "environment"), issue?.message ?? "valid values", "environment");
 }

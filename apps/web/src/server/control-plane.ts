@@ -1,7 +1,7 @@
 import { type ControlPlane, createControlPlane } from "@sentinel/api/server";
 import { openStoreFromEnv } from "@sentinel/coordination";
 import { defaultDataDir } from "@sentinel/coordination/sqlite";
-import { syncOptionsFromEnv } from "./sync-options";
+import { readWebEnv } from "./env";
 
 /**
  * One control plane per server process. Kept on globalThis so `next dev` hot reloads reuse
@@ -12,7 +12,7 @@ import { syncOptionsFromEnv } from "./sync-options";
 const holder = globalThis as typeof globalThis & { __sentinelControlPlane?: Promise<ControlPlane> };
 
 async function openControlPlane(): Promise<ControlPlane> {
-  const env = process.env;
+  const { all: env, sync } = readWebEnv();
   const { store, description } = await openStoreFromEnv({
     env,
     // Location and reason only: the store never hands over comment bodies or secrets.
@@ -23,7 +23,7 @@ async function openControlPlane(): Promise<ControlPlane> {
     dataDir: defaultDataDir(env),
     env,
     ownsStore: true,
-    sync: syncOptionsFromEnv(env),
+    sync,
   });
   console.log(`control plane: store ${description}`);
   if (controlPlane.token) {

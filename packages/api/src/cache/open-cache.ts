@@ -47,11 +47,10 @@ export function openCache(options: OpenCacheOptions): Cache {
 
 /**
  * The migrations live at the repository root (`drizzle/cache`). Bundlers (Next) move this
- * module, so look upwards from both this file and the working directory.
+ * module, so look upwards from both this file and the working directory (the control plane
+ * passes SENTINEL_CACHE_MIGRATIONS_DIR as `migrationsFolder` when it is set).
  */
 function findMigrationsFolder(): string {
-  const fromEnv = process.env.SENTINEL_CACHE_MIGRATIONS_DIR;
-  if (fromEnv) return fromEnv;
   const starts = [dirname(fileURLToPath(import.meta.url)), process.cwd()];
   for (const start of starts) {
     let dir = start;

@@ -49,8 +49,11 @@ export interface ControlPlane extends ControlPlaneCore {
  * Next app: cache (migrated), syncer (running), operator auth, metrics, webhook verifier.
  */
 export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
-  const env = parseControlPlaneEnv(options.env ?? process.env);
-  const cache = openCache({ path: defaultCachePath(options.dataDir) });
+  const env = parseControlPlaneEnv(options.env);
+  const cache = openCache({
+    path: defaultCachePath(options.dataDir),
+    ...(env.SENTINEL_CACHE_MIGRATIONS_DIR ? { migrationsFolder: env.SENTINEL_CACHE_MIGRATIONS_DIR } : {}),
+  });
   const syncer = createSyncer({ store: options.store, cache, ...options.sync });
   const auth = createOperatorAuth({
     db: cache.db,

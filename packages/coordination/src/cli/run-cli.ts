@@ -1,4 +1,5 @@
 import { Command, CommanderError } from "commander";
+import { processEnv } from "../env.js";
 import { ConfigError, coerceError, IllegalTransitionError, NotFoundError, ValidationError } from "../errors.js";
 import type { CoordinationStore } from "../store/port.js";
 import { type CliIo, type GlobalOptions, openCliStore } from "./cli-context.js";
@@ -17,7 +18,7 @@ export interface RunCliOptions {
 export async function runCli(argv: readonly string[], opts: RunCliOptions = {}): Promise<number> {
   const io: CliIo = {
     out: opts.out ?? ((t) => process.stdout.write(`${t}\n`)),
-    env: opts.env ?? process.env,
+    env: opts.env ?? processEnv(),
     cwd: opts.cwd ?? process.cwd(),
   };
   const err = opts.err ?? ((t: string) => process.stderr.write(`${t}\n`));

@@ -62,9 +62,6 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   { name: "GITHUB_API_URL", key: "store.github.apiUrl", schema: z.url(), parse: "string" },
 ];
 
-/** Read as-is (not config keys): where the data and the config file live, and secrets. */
-export const PLAIN_ENV_VARS = ["SENTINEL_DATA_DIR", "SENTINEL_CONFIG", "GITHUB_TOKEN", "SENTINEL_HMAC_SECRET"] as const;
-
 /** Strings to typed values before schema validation; a value that cannot convert stays a string so the schema reports it. */
 export function convertEnvValue(raw: string, parse: EnvBinding["parse"]): unknown {
   const trimmed = raw.trim();

@@ -3,6 +3,7 @@ import { cpus, hostname as osHostname, totalmem } from "node:os";
 import { dirname, isAbsolute, resolve } from "node:path";
 import type { z } from "zod";
 import { jsonTextDepth, LIMITS } from "../domain/limits.js";
+import { processEnv } from "../env.js";
 import { ConfigError } from "../errors.js";
 import { convertEnvValue, ENV_BINDINGS } from "./env-vars.js";
 import { describeExpected, valueAt } from "./format-issue.js";
@@ -70,7 +71,7 @@ const DEFAULT_CHECK_INTERVAL_MS = 60_000;
  * configured: embedded SQLite at the default path and the demo handlers.
  */
 export function loadWorkerConfig(opts: LoadWorkerConfigOptions = {}): WorkerConfig {
-  const env = opts.env ?? process.env;
+  const env = opts.env ?? processEnv();
   const cwd = opts.cwd ?? process.cwd();
   const configFile = locateConfigFile(opts.argv ?? [], env, cwd);
   const raw = configFile ? readConfigFile(configFile, env) : {};

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import type { CommandHandlerSpec } from "../config/schema.js";
+import { processEnv } from "../env.js";
 import { forgetGroup, guardGroup } from "./group-reaper.js";
 import type { HandlerDefinition } from "./task-handler.js";
 import { CommandFailedError } from "./unrecoverable-error.js";
@@ -36,7 +37,8 @@ export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHand
       new Promise((resolveRun, rejectRun) => {
         const paramsJson = JSON.stringify(params ?? null);
         const env: NodeJS.ProcessEnv = {};
-        for (const name of INHERITED_ENV) if (process.env[name] !== undefined) env[name] = process.env[name];
+        const parent = processEnv();
+        for (const name of INHERITED_ENV) if (parent[name] !== undefined) env[name] = parent[name];
         Object.assign(env, spec.env, {
           SENTINEL_TASK_ID: task.id,
           SENTINEL_TASK_TYPE: task.type,

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { processEnv } from "../env.js";
 
 const REAPER = fileURLToPath(new URL("./group-reaper.mjs", import.meta.url));
 
@@ -11,7 +12,7 @@ function liveReaper(graceMs: number): ChildProcess {
   const started = spawn(process.execPath, [REAPER, String(graceMs)], {
     detached: true,
     stdio: ["pipe", "ignore", "inherit"],
-    env: { PATH: process.env.PATH ?? "" },
+    env: { PATH: processEnv().PATH ?? "" },
   });
   started.stdin?.on("error", () => undefined);
   // Neither the process nor its pipe keeps this worker alive: the worker's exit is what it waits for.

@@ -1,6 +1,7 @@
 import os from "node:os";
 import { z } from "zod";
 import type { WorkerRegistration } from "../domain/worker.js";
+import { packageVersion } from "../env.js";
 import { parseOrThrow } from "../validation.js";
 
 const registrationSchema = z
@@ -41,7 +42,7 @@ export function buildRegistration(partial: Partial<WorkerRegistration> = {}): Wo
     id: partial.id ?? `${hostname}-${pid}`,
     hostname,
     pid,
-    version: partial.version ?? process.env.npm_package_version ?? "0.0.0",
+    version: partial.version ?? packageVersion(),
     maxConcurrency: partial.maxConcurrency ?? REGISTRATION_DEFAULTS.maxConcurrency,
     supportedTaskTypes: partial.supportedTaskTypes ?? [],
     cpuCores: partial.cpuCores ?? os.availableParallelism(),

@@ -1,4 +1,5 @@
 import type { StoreConfig } from "../config/load-worker-config.js";
+import { processEnv } from "../env.js";
 import { ConfigError } from "../errors.js";
 import {
   type GithubStoreLog,
@@ -54,7 +55,7 @@ const tuningSchema = githubStoreOptionsSchema
  * (environment wins over the file, as everywhere in the config).
  */
 export async function openStoreFromConfig(config: StoreConfig, opts: OpenStoreOptions = {}): Promise<OpenedStore> {
-  const env = opts.env ?? process.env;
+  const env = opts.env ?? processEnv();
   if (config.backend === "sqlite") {
     const path = config.sqlitePath ?? defaultSqlitePath(env, opts.cwd ?? process.cwd());
     return {
@@ -80,7 +81,7 @@ export async function openStoreFromConfig(config: StoreConfig, opts: OpenStoreOp
  * (SENTINEL_SQLITE_PATH or the default path) — the same rule the worker's config applies.
  */
 export function openStoreFromEnv(opts: OpenStoreOptions = {}): Promise<OpenedStore> {
-  return openStoreFromConfig(storeConfigFromEnv(opts.env ?? process.env), opts);
+  return openStoreFromConfig(storeConfigFromEnv(opts.env ?? processEnv()), opts);
 }
 
 export function storeConfigFromEnv(env: NodeJS.ProcessEnv): StoreConfig {

@@ -1,3 +1,4 @@
+import { processEnv } from "../../env.js";
 import { resolveHandlers } from "../../handlers/resolve-handlers.js";
 import type { HandlerDefinition } from "../../handlers/task-handler.js";
 import { HeartbeatMonitor } from "../../heartbeat/heartbeat-monitor.js";
@@ -146,7 +147,7 @@ async function openStore(
   const { config, opts } = core;
   if (opts.store) return { store: opts.store, description: "provided store" };
   const connected = await connectStore(config.store, {
-    env: opts.env ?? process.env,
+    env: opts.env ?? processEnv(),
     cwd: opts.cwd ?? process.cwd(),
     busyTimeoutMs: Math.min(1000, Math.max(20, Math.floor(config.distributed.heartbeat.staleThresholdMs / 10))),
   });

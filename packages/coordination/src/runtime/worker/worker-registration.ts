@@ -1,4 +1,5 @@
 import { isLeaseLive, type WorkerRegistration } from "../../domain/worker.js";
+import { packageVersion } from "../../env.js";
 import type { CoordinationStore } from "../../store/port.js";
 import { ClusterFullError } from "../runtime-errors.js";
 import type { WorkerCore } from "./worker-core.js";
@@ -14,7 +15,7 @@ export function describeRegistration(
     id: core.id,
     hostname: config.hostname,
     pid: process.pid,
-    version: opts.version ?? process.env.npm_package_version ?? "0.0.0",
+    version: opts.version ?? packageVersion(opts.env),
     maxConcurrency: config.capacity.maxConcurrentTasks,
     supportedTaskTypes: [...types],
     cpuCores: config.capacity.cpuCores,

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
+import { processEnv } from "../../env.js";
 
 /** The directory holding pnpm-workspace.yaml, found by walking up from `start`; null outside the repo. */
 export function findWorkspaceRoot(start: string): string | null {
@@ -17,7 +18,7 @@ export function findWorkspaceRoot(start: string): string | null {
  * `<repo>/data` (so processes started from any package folder meet in one file), else
  * `./data`. The directory is created.
  */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+export function defaultDataDir(env: NodeJS.ProcessEnv = processEnv(), cwd = process.cwd()): string {
   const configured = env.SENTINEL_DATA_DIR?.trim();
   const dir = configured ? resolve(cwd, configured) : join(findWorkspaceRoot(cwd) ?? cwd, "data");
   mkdirSync(dir, { recursive: true });
@@ -25,6 +26,6 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, cwd = proce
 }
 
 /** The embedded store's default file, `<data dir>/sentinel.db`. */
-export function defaultSqlitePath(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+export function defaultSqlitePath(env: NodeJS.ProcessEnv = processEnv(), cwd = process.cwd()): string {
   return join(defaultDataDir(env, cwd), "sentinel.db");
 }
