@@ -1,3 +1,4 @@
+import type { WorkerRegistration } from "@sentinel/coordination";
 import { type GithubStore, type GithubStoreOptions, openGithubStore } from "@sentinel/coordination/github";
 import { type Emulator, type StatsSnapshot, startEmulator } from "@sentinel/github-emulator";
 
@@ -46,6 +47,24 @@ export async function openBenchStore(
     maxSignatureAgeMs: 3_600_000,
     ...overrides,
   });
+}
+
+/** An idle bench worker: noop tasks, GitHub-sized heartbeat (30 s) and lease (2 min). */
+export function benchRegistration(id: string, pid: number): WorkerRegistration {
+  return {
+    id,
+    hostname: "bench",
+    pid,
+    version: "bench",
+    maxConcurrency: 10,
+    supportedTaskTypes: ["noop"],
+    cpuCores: 2,
+    memoryMb: 1024,
+    labels: {},
+    heartbeatIntervalMs: 30_000,
+    leaseMs: 120_000,
+    healthUrl: null,
+  };
 }
 
 export interface RequestCounts {

@@ -1,6 +1,6 @@
 import type { WorkerRecord } from "@sentinel/coordination";
 import type { GithubStore } from "@sentinel/coordination/github";
-import { countsOf, openBenchStore, startBenchEmulator } from "./emulated-github.js";
+import { benchRegistration, countsOf, openBenchStore, startBenchEmulator } from "./emulated-github.js";
 
 export interface IdleResult {
   workers: number;
@@ -25,22 +25,7 @@ export async function measureIdleWorkers(workers: number, emulatedMinutes: numbe
     for (let i = 0; i < workers; i++) stores.push(await openBenchStore(emulator, "worker-token"));
     const records: WorkerRecord[] = [];
     for (const [i, store] of stores.entries()) {
-      records.push(
-        await store.registerWorker({
-          id: `w-${i}`,
-          hostname: "bench",
-          pid: i,
-          version: "bench",
-          maxConcurrency: 10,
-          supportedTaskTypes: ["noop"],
-          cpuCores: 2,
-          memoryMb: 1024,
-          labels: {},
-          heartbeatIntervalMs: 30_000,
-          leaseMs: 120_000,
-          healthUrl: null,
-        }),
-      );
+      records.push(await store.registerWorker(benchRegistration(`w-${i}`, i)));
     }
     // Everyone has seen everyone: settle the intervals with one round of heartbeats before measuring.
     for (const [i, store] of stores.entries()) records[i] = await store.heartbeat(`w-${i}`, { activeTasks: 0 });

@@ -1,5 +1,11 @@
 import type { GithubStore } from "@sentinel/coordination/github";
-import { countsOf, openBenchStore, type RequestCounts, startBenchEmulator } from "./emulated-github.js";
+import {
+  benchRegistration,
+  countsOf,
+  openBenchStore,
+  type RequestCounts,
+  startBenchEmulator,
+} from "./emulated-github.js";
 
 export interface PerTaskResult {
   tasks: number;
@@ -8,20 +14,6 @@ export interface PerTaskResult {
   /** The worker store's own meter, as a cross-check of the emulator's count. */
   workerMeter: RequestCounts;
 }
-
-const REGISTRATION = {
-  hostname: "bench",
-  pid: process.pid,
-  version: "bench",
-  maxConcurrency: 10,
-  supportedTaskTypes: ["noop"],
-  cpuCores: 2,
-  memoryMb: 1024,
-  labels: {},
-  heartbeatIntervalMs: 30_000,
-  leaseMs: 120_000,
-  healthUrl: null,
-};
 
 /**
  * The cost of one task, split by who pays: the producer creates `tasks` tasks, then one
@@ -35,7 +27,7 @@ export async function measurePerTask(tasks: number): Promise<PerTaskResult> {
     const producer = await openBenchStore(emulator, "producer-token");
     const worker = await openBenchStore(emulator, "worker-token");
     stores.push(producer, worker);
-    await worker.registerWorker({ id: "w-bench", ...REGISTRATION });
+    await worker.registerWorker(benchRegistration("w-bench", process.pid));
     await worker.listClaimable({ types: ["noop"], workerId: "w-bench", limit: 10 });
 
     emulator.resetStats();
