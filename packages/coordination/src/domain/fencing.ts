@@ -50,10 +50,11 @@ export function shouldRelease(fence: FenceInput & { held: boolean }): boolean {
 }
 
 /**
- * An end recorded from outside the attempt (a monitor failing a lapsed worker's task) takes
- * effect only on the running attempt whose token it names.
+ * Is the attempt that started with `token` still the task's running one? An end recorded from
+ * outside the attempt (a monitor failing a lapsed worker's task) takes effect only then, and a
+ * worker aborts its execution once it is not.
  */
-export function endsRunningAttempt(task: { state: TaskState; fencingToken: number | null }, token: number): boolean {
+export function isRunningAttempt(task: { state: TaskState; fencingToken: number | null }, token: number): boolean {
   return task.state === "running" && task.fencingToken === token;
 }
 

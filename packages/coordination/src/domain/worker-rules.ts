@@ -142,6 +142,17 @@ export function requireLiveLease<W extends Pick<WorkerRecord, "state" | "lastHea
   return worker;
 }
 
+/**
+ * Failure detection: a worker in a lease-holding state whose lease has run out at `now` has
+ * gone silent — the heartbeat monitor marks it STALE (conditionally, onlyIfLeaseExpired).
+ */
+export function isSilentPastLease(
+  worker: Pick<WorkerRecord, "state" | "lastHeartbeatAt" | "leaseMs">,
+  now: number,
+): boolean {
+  return LEASE_HOLDING_STATES.includes(worker.state) && leaseExpiredAt(worker, now);
+}
+
 /** A worker takes new tasks (claims) only in an accepting state; a draining one finishes what it has. */
 export function acceptsNewWork(worker: Pick<WorkerRecord, "state">): boolean {
   return ACCEPTING_STATES.includes(worker.state);

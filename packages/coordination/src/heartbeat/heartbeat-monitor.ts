@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
 import { retryDelayMs } from "../domain/attempt-failure.js";
 import type { Lock } from "../domain/lock.js";
-import { isLeaseLive, LEASE_HOLDING_STATES, type WorkerRecord, type WorkerState } from "../domain/worker.js";
+import { isLeaseLive, type WorkerRecord, type WorkerState } from "../domain/worker.js";
+import { isSilentPastLease } from "../domain/worker-rules.js";
 import { coerceError, IllegalTransitionError, StaleFencingTokenError } from "../errors.js";
 import { type IntervalTask, startIntervalTask } from "../interval-task.js";
 import { findExpiredLocks, listRunningTasks } from "../locks/expired-locks.js";
@@ -137,7 +138,7 @@ export class HeartbeatMonitor {
   private async judge(worker: WorkerRecord, now: number, locks: Lock[], report: MonitorReport): Promise<void> {
     const silentMs = now - worker.lastHeartbeatAt;
     const inState = now - worker.stateChangedAt;
-    if (LEASE_HOLDING_STATES.includes(worker.state) && silentMs >= worker.leaseMs) {
+    if (isSilentPastLease(worker, now)) {
       const reason = `no heartbeat for ${silentMs} ms (lease ${worker.leaseMs} ms)`;
       if (await this.transition(worker, "STALE", reason, report, { onlyIfLeaseExpired: true })) {
         report.markedStale.push(worker.id);

@@ -3,6 +3,7 @@ import {
   assertAttemptFence,
   assertStartFence,
   attemptTokenAfterRevoke,
+  isRunningAttempt,
   shouldRelease,
 } from "../../src/domain/fencing.js";
 import type { TaskState } from "../../src/domain/task.js";
@@ -64,6 +65,18 @@ describe("shouldRelease", () => {
 
   it("refuses a stale token even when the lock is free", () => {
     expect(() => shouldRelease({ taskId: "t1", token: 2, lockToken: 3, held: false })).toThrow(StaleFencingTokenError);
+  });
+});
+
+describe("isRunningAttempt", () => {
+  it.each([
+    ["running", 4, 4, true],
+    ["running", 5, 4, false],
+    ["failed", 4, 4, false],
+    ["succeeded", 4, 4, false],
+    ["queued", null, 4, false],
+  ] as const)("%s task on token %s, attempt %i → %s", (state, fencingToken, token, expected) => {
+    expect(isRunningAttempt({ state: state as TaskState, fencingToken }, token)).toBe(expected);
   });
 });
 

@@ -6,6 +6,7 @@ import {
   checkWorkerTransition,
   drainRequestMoves,
   heartbeatSteps,
+  isSilentPastLease,
   planRegistration,
   requireLiveLease,
 } from "../../src/domain/worker-rules.js";
@@ -149,6 +150,17 @@ describe("leases and locks", () => {
     [NOW + 1, false, false],
   ])("lock expiring at %i, holder lease live %s → live %s", (expiresAt, leaseLive, expected) => {
     expect(isLockLive({ expiresAt }, leaseLive, NOW)).toBe(expected);
+  });
+
+  it.each([
+    ["ACTIVE", NOW - 1000, true],
+    ["BUSY", NOW - 5000, true],
+    ["DRAINING", NOW - 1000, true],
+    ["ACTIVE", NOW - 999, false],
+    ["STALE", NOW - 5000, false],
+    ["OFFLINE", NOW - 5000, false],
+  ] as const)("%s, heartbeat at %i: silent past its lease %s", (state, beat, expected) => {
+    expect(isSilentPastLease(worker(state, beat), NOW)).toBe(expected);
   });
 
   it.each(WORKER_STATES)("%s takes new work only when accepting", (state) => {

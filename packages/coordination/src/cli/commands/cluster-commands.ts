@@ -1,5 +1,6 @@
 import type { Command } from "commander";
-import { isLeaseLive, LEASE_HOLDING_STATES, type WorkerRecord } from "../../domain/worker.js";
+import { isLeaseLive, type WorkerRecord } from "../../domain/worker.js";
+import { isSilentPastLease } from "../../domain/worker-rules.js";
 import type { CoordinationStore } from "../../store/port.js";
 import { type CliIo, emit, type GlobalOptions } from "../cli-context.js";
 import { formatDuration, formatTable } from "../format-table.js";
@@ -27,7 +28,7 @@ export function viewHeartbeat(w: WorkerRecord, now: number): HeartbeatView {
     heartbeatAgeMs: now - w.lastHeartbeatAt,
     leaseMs: w.leaseMs,
     leaseLive,
-    staleCandidate: !leaseLive && LEASE_HOLDING_STATES.includes(w.state),
+    staleCandidate: isSilentPastLease(w, now),
   };
 }
 

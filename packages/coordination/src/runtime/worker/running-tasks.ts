@@ -1,3 +1,4 @@
+import { isRunningAttempt } from "../../domain/fencing.js";
 import type { CoordinationStore } from "../../store/port.js";
 import type { ClaimedTask } from "../claimed-task.js";
 import { TaskAbortedError } from "../runtime-errors.js";
@@ -49,7 +50,7 @@ export class RunningTasks {
   async abortSuperseded(store: CoordinationStore): Promise<void> {
     for (const running of [...this.tasks.values()]) {
       const task = await store.getTask(running.claim.task.id);
-      if (task?.state !== "running" || task.fencingToken !== running.claim.lock.token) {
+      if (!task || !isRunningAttempt(task, running.claim.lock.token)) {
         running.controller.abort(new TaskAbortedError(`task ${running.claim.task.id} now belongs to another attempt`));
       }
     }

@@ -1,4 +1,4 @@
-import { attemptTokenAfterRevoke, endsRunningAttempt } from "../../../domain/fencing.js";
+import { attemptTokenAfterRevoke, isRunningAttempt } from "../../../domain/fencing.js";
 import { isLockLive, type Lock } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
 import { isPinnedElsewhere } from "../../../domain/task-claims.js";
@@ -180,7 +180,7 @@ function applyOp(
     }
     case "recover":
     case "end":
-      if (!op.end || op.token === undefined || !endsRunningAttempt(task, op.token)) return false;
+      if (!op.end || op.token === undefined || !isRunningAttempt(task, op.token)) return false;
       applyEnd(op.end);
       return true;
   }

@@ -1,5 +1,5 @@
 import { type AttemptFailure, failureEventKind, failureOutcome } from "../../../domain/attempt-failure.js";
-import { assertAttemptFence, assertStartFence } from "../../../domain/fencing.js";
+import { assertAttemptFence, assertStartFence, isRunningAttempt } from "../../../domain/fencing.js";
 import type { Lock, LockMetadata } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
 import { assertStartableBy, isClaimableBy } from "../../../domain/task-claims.js";
@@ -45,7 +45,7 @@ export class TaskAttempts {
     const liveHolder = view.holder ? { ...view.holder.lock, claim: view.holder } : null;
     const holder = assertStartFence({ taskId, token, lockToken: view.lockSeq, workerId, liveHolder }).claim;
     // A claim-and-start that won is already the running attempt.
-    if (view.applied.has(token) && view.task.state === "running" && view.task.fencingToken === token) return view.task;
+    if (view.applied.has(token) && isRunningAttempt(view.task, token)) return view.task;
     return this.startHeld(taskId, view, holder);
   }
 
