@@ -105,6 +105,25 @@ export class NamespaceViolationError extends SentinelError {
   }
 }
 
+/**
+ * The store broke a promise it makes (a write it just made is missing, a batch answered with
+ * the wrong number of outcomes): a bug or a damaged store, never the caller's input.
+ */
+export class StoreIntegrityError extends SentinelError {
+  readonly code = "STORE_INTEGRITY";
+}
+
+/** Database migrations shipped with the program were not found where they should be. */
+export class MissingMigrationsError extends SentinelError {
+  readonly code = "MISSING_MIGRATIONS";
+  constructor(
+    readonly folder: string,
+    hint: string,
+  ) {
+    super(`database migrations (${folder}) not found; ${hint}`);
+  }
+}
+
 /** Normalise anything thrown into an Error (handlers may throw strings, objects, …). */
 export function coerceError(thrown: unknown): Error {
   if (thrown instanceof Error) return thrown;

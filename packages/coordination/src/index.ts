@@ -28,6 +28,7 @@ export {
   coerceError,
   IllegalTransitionError,
   LeaseLostError,
+  MissingMigrationsError,
   NamespaceViolationError,
   NotFoundError,
   SentinelError,

@@ -1,3 +1,4 @@
+import { EmulatorOptionsError } from "./emulator-errors.js";
 import { HttpError } from "./http-error.js";
 import type { EmulatorUserOptions } from "./options.js";
 
@@ -30,9 +31,10 @@ export class UserDirectory {
 
   constructor(users: EmulatorUserOptions[]) {
     for (const options of users) {
-      if (!options.login || !options.token) throw new Error("users: every user needs a non-empty login and token");
+      if (!options.login || !options.token)
+        throw new EmulatorOptionsError("users", "every user needs a non-empty login and token");
       if (this.byTokenMap.has(options.token))
-        throw new Error(`users: token of "${options.login}" is already used by another user`);
+        throw new EmulatorOptionsError("users", `token of "${options.login}" is already used by another user`);
       const user = this.ensureUser(options.login, {
         id: options.id,
         collaborator: options.collaborator ?? true,

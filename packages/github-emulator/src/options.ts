@@ -1,4 +1,5 @@
 import type { ClockOptions } from "./clock.js";
+import { EmulatorOptionsError } from "./emulator-errors.js";
 import type { FaultOptions } from "./faults.js";
 
 export interface EmulatorUserOptions {
@@ -91,7 +92,7 @@ export function parseRepoOption(repo: string | EmulatorRepoOptions): EmulatorRep
   if (typeof repo !== "string") return repo;
   const [owner, name, ...rest] = repo.split("/");
   if (!owner || !name || rest.length > 0) {
-    throw new Error(`repos: expected "owner/name", got "${repo}"`);
+    throw new EmulatorOptionsError("repos", `expected "owner/name", got "${repo}"`);
   }
   return { owner, name };
 }

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
+import { EmulatorOptionsError } from "./emulator-errors.js";
 import type { EmulatorState, StateSnapshot } from "./state/emulator-state.js";
 
 const timestamp = z.string();
@@ -64,7 +65,10 @@ export async function loadSnapshot(path: string): Promise<StateSnapshot | undefi
   const parsed = snapshotSchema.safeParse(JSON.parse(text));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`persistPath ${path}: invalid state at "${issue?.path.join(".")}": ${issue?.message}`);
+    throw new EmulatorOptionsError(
+      `persistPath ${path}`,
+      `invalid state at "${issue?.path.join(".")}": ${issue?.message}`,
+    );
   }
   return parsed.data;
 }

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { MissingMigrationsError } from "@sentinel/coordination";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
@@ -62,5 +63,8 @@ function findMigrationsFolder(): string {
       dir = parent;
     }
   }
-  throw new Error("control-plane cache migrations (drizzle/cache) not found; set SENTINEL_CACHE_MIGRATIONS_DIR");
+  throw new MissingMigrationsError(
+    "drizzle/cache",
+    "set SENTINEL_CACHE_MIGRATIONS_DIR to the control-plane cache's migrations",
+  );
 }

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from "node:timers/promises";
 import { z } from "zod";
+import { SentinelError } from "../errors.js";
 import type { HandlerDefinition } from "./task-handler.js";
 import { defineHandler } from "./task-handler.js";
 import { UnrecoverableTaskError } from "./unrecoverable-error.js";
@@ -20,13 +21,18 @@ const sleep = defineHandler(
   },
 );
 
+/** What the demo `fail` handler throws when asked for a retryable failure. */
+class DemoFailureError extends SentinelError {
+  readonly code = "DEMO_FAILURE";
+}
+
 /** Fails on purpose: demos of retries, backoff and the dead state. */
 const fail = defineHandler(
   z.object({ message: z.string().max(500).optional(), retryable: z.boolean().optional() }).loose(),
   async ({ params, attempt }) => {
     const message = params.message ?? `demo failure on attempt ${attempt}`;
     if (params.retryable === false) throw new UnrecoverableTaskError(message);
-    throw new Error(message);
+    throw new DemoFailureError(message);
   },
 );
 

@@ -1,4 +1,5 @@
 import type { Task } from "../domain/task.js";
+import { coerceError, StoreIntegrityError } from "../errors.js";
 import type { CompletionOutcome, CompletionRequest, CoordinationStore } from "../store/port.js";
 
 export interface CompletionBatcherOptions {
@@ -71,7 +72,9 @@ export function createCompletionBatcher(store: CoordinationStore, opts: Completi
     batch.forEach((w, i) => {
       const outcome = outcomes[i];
       if (!outcome)
-        w.reject(new Error(`the store returned ${outcomes.length} outcomes for ${batch.length} completions`));
+        w.reject(
+          new StoreIntegrityError(`the store returned ${outcomes.length} outcomes for ${batch.length} completions`),
+        );
       else if (outcome.ok) w.resolve(outcome.task);
       else w.reject(outcome.error);
     });
@@ -79,7 +82,7 @@ export function createCompletionBatcher(store: CoordinationStore, opts: Completi
 
   const fail = (batch: PendingCompletion[], thrown: unknown) => {
     outstanding -= batch.length;
-    const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+    const error = coerceError(thrown);
     for (const w of batch) w.reject(error);
   };
 

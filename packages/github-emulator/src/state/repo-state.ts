@@ -1,4 +1,5 @@
 import { toGitHubTimestamp } from "../clock.js";
+import { MissingRecordError } from "../emulator-errors.js";
 import type { CommentRecord, IssueRecord, IssueState, IssueStateReason, LabelRecord, RepoRecord } from "./records.js";
 import { VersionedTable } from "./versioned-table.js";
 
@@ -184,7 +185,7 @@ export class RepoState {
 
   updateComment(commentId: number, body: string): CommentRecord {
     const current = this.latestComment(commentId);
-    if (!current) throw new Error(`comment ${commentId} does not exist in ${this.fullName}`);
+    if (!current) throw new MissingRecordError(`comment ${commentId} does not exist in ${this.fullName}`);
     const next: CommentRecord = { ...current, body, updatedAt: this.timestamp() };
     this.commentTable(current.issueNumber).put(commentId, next, this.visibleAt(), this.env.now());
     this.env.changed();
@@ -193,7 +194,7 @@ export class RepoState {
 
   deleteComment(commentId: number): void {
     const current = this.latestComment(commentId);
-    if (!current) throw new Error(`comment ${commentId} does not exist in ${this.fullName}`);
+    if (!current) throw new MissingRecordError(`comment ${commentId} does not exist in ${this.fullName}`);
     const visibleAt = this.visibleAt();
     this.commentTable(current.issueNumber).put(commentId, undefined, visibleAt, this.env.now());
     const issue = this.latestIssue(current.issueNumber);
@@ -224,7 +225,7 @@ export class RepoState {
 
   private requireLatestIssue(issueNumber: number): IssueRecord {
     const issue = this.latestIssue(issueNumber);
-    if (!issue) throw new Error(`issue #${issueNumber} does not exist in ${this.fullName}`);
+    if (!issue) throw new MissingRecordError(`issue #${issueNumber} does not exist in ${this.fullName}`);
     return issue;
   }
 

@@ -81,8 +81,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 }
 
+/** A component asked for the session outside <AuthProvider> (a layout bug, not a user's doing). */
+class MissingAuthProviderError extends Error {
+  constructor() {
+    super("useAuth must be used inside <AuthProvider>");
+    this.name = "MissingAuthProviderError";
+  }
+}
+
 export function useAuth(): AuthContextValue {
   const value = useContext(AuthContext);
-  if (!value) throw new Error("useAuth must be used inside <AuthProvider>");
+  if (!value) throw new MissingAuthProviderError();
   return value;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ValidationError } from "../../errors.js";
+import { IssueFullError, RecordVerificationError } from "./github-errors.js";
 import type { BudgetMeter } from "./http/budget-meter.js";
 import type { GhIssue, GithubApi } from "./http/github-api.js";
 import type { ServerClock } from "./http/server-clock.js";
@@ -61,15 +62,11 @@ export class GithubContext {
     // GitHub answers 403 past its cap; rotation keeps shared issues below it, a task issue
     // would need thousands of attempts. Say which issue is full instead of sending.
     const comments = this.mirror.issue(issue)?.issue.comments ?? 0;
-    if (comments >= COMMENT_CAP)
-      throw new Error(`issue #${issue} holds ${comments} comments; GitHub refuses more than ${COMMENT_CAP}`);
+    if (comments >= COMMENT_CAP) throw new IssueFullError(issue, comments, COMMENT_CAP);
     this.encode(issue, payload, humanLine); // refuse an oversized record before waiting for budget
     const comment = await this.api.createComment(issue, () => this.encode(issue, payload, humanLine));
     const stored = this.mirror.noteOwnComment(comment);
-    if (!stored)
-      throw new Error(
-        `own record on issue #${issue} failed verification (check SENTINEL_HMAC_SECRET and allowed authors)`,
-      );
+    if (!stored) throw new RecordVerificationError(`own record on issue #${issue}`);
     return stored as StoredRecord<R>;
   }
 
@@ -99,7 +96,7 @@ export class GithubContext {
       opts,
     );
     const updated = this.mirror.noteOwnComment(comment);
-    if (!updated) throw new Error(`own record ${stored.id} failed verification after update`);
+    if (!updated) throw new RecordVerificationError(`own record ${stored.id}, after update,`);
     return updated as StoredRecord<R>;
   }
 

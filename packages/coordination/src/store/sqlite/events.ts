@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { NewStoreEvent, StoreEvent } from "../../domain/events.js";
+import { StoreIntegrityError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
 import { newEventSchema, readEventsSchema } from "../port-schemas.js";
 import { toJson } from "./json.js";
@@ -34,7 +35,7 @@ export function appendEventReturningTx(tx: Tx, event: NewStoreEvent): StoreEvent
     .from(events)
     .where(eq(events.id, Number(lastInsertRowid)))
     .get();
-  if (!row) throw new Error(`event ${lastInsertRowid} vanished inside its own transaction`);
+  if (!row) throw new StoreIntegrityError(`event ${lastInsertRowid} vanished inside its own transaction`);
   return toEvent(row);
 }
 

@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type Database from "better-sqlite3";
 import type { BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { MissingMigrationsError } from "../../errors.js";
 import { isBusyError, retryWhenBusySync } from "./busy.js";
 import { findWorkspaceRoot } from "./paths.js";
 
@@ -20,7 +21,7 @@ export function defaultMigrationsFolder(): string {
   const beside = join(here, "drizzle", "store");
   if (existsSync(beside)) return beside;
   const root = findWorkspaceRoot(here) ?? findWorkspaceRoot(process.cwd());
-  if (!root) throw new Error(`cannot locate drizzle/store: no pnpm-workspace.yaml above ${here}`);
+  if (!root) throw new MissingMigrationsError("drizzle/store", `no pnpm-workspace.yaml above ${here}`);
   return join(root, "drizzle", "store");
 }
 

@@ -1,5 +1,6 @@
 import { RequestError } from "@octokit/request-error";
 import { ValidationError } from "../../../errors.js";
+import { GithubResponseError } from "../github-errors.js";
 import type { GithubClient } from "./octokit-client.js";
 
 export interface IdentityOptions {
@@ -21,7 +22,7 @@ export async function resolveLogin(client: GithubClient, options: IdentityOption
   if (options.login) return options.login;
   if (options.app) {
     const { data } = await client.request("GET /app");
-    if (!data?.slug) throw new Error("GET /app did not name the app's slug");
+    if (!data?.slug) throw new GithubResponseError("GET /app did not name the app's slug");
     return `${data.slug}[bot]`;
   }
   try {

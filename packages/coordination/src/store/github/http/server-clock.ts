@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { ClockNotCalibratedError } from "../github-errors.js";
 
 /** A Date header is at most one second (plus latency) behind the true time; more means a wrong seed. */
 const SEED_TOLERANCE_MS = 3000;
@@ -57,7 +58,7 @@ export class ServerClock {
   }
 
   now(): number {
-    if (this.offsetMs === null) throw new Error("server clock has no sample yet: make a request first");
+    if (this.offsetMs === null) throw new ClockNotCalibratedError();
     return Math.floor(this.offsetMs + performance.now());
   }
 }

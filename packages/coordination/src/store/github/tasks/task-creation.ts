@@ -3,6 +3,7 @@ import { parseOrThrow } from "../../../validation.js";
 import { operatorSchema } from "../../port-schemas.js";
 import { foldTask } from "../fold/task-fold.js";
 import type { GithubContext } from "../github-context.js";
+import { RecordVerificationError } from "../github-errors.js";
 import { toJsonValue } from "../json-value.js";
 import { boundedLabel } from "../records/github-limits.js";
 import type { TaskRecord } from "../records/record-schemas.js";
@@ -41,8 +42,7 @@ export async function createTask(ctx: GithubContext, reader: TaskReader, input: 
   const labels = [boundedLabel("type:", task.type), `priority:${task.priority}`, "state:queued"];
   const issue = await ctx.createIssue("task", spec.title, body, labels);
   const source = reader.sourceOfIssue(issue.number);
-  if (!source)
-    throw new Error(`task issue #${issue.number} failed verification (check SENTINEL_HMAC_SECRET and allowed authors)`);
+  if (!source) throw new RecordVerificationError(`task issue #${issue.number}`);
   // A new issue has no comments yet: fold without reading it back.
   return foldTask(source, [], ctx.now(), () => false).task;
 }
