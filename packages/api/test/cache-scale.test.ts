@@ -20,8 +20,8 @@ beforeAll(() => {
   cache.sqlite.transaction(() => {
     for (let i = 0; i < WORKERS; i++) {
       const worker: WorkerRecord = {
-        // Leases far longer than the fill: on a loaded machine filling 100,000 rows can take
-        // longer than a default lease, and lapsed leases would change what the queries count.
+        // Leases (and, below, the timeline window) far longer than the fill: on a loaded machine
+        // filling 100,000 rows can outlast a default lease or a one-minute window.
         ...registration(`w${i}`, { supportedTaskTypes: [`type-${i % 20}`], leaseMs: 6 * 3_600_000 }),
         state: i % 10 === 0 ? "STALE" : "ACTIVE",
         activeTasks: i % 4,
@@ -143,7 +143,10 @@ describe("cache at 100,000 tasks and 1,000 workers", () => {
     expect(summary.leaseLive).toBe(900);
     expect(summary.busiest).toHaveLength(10);
     expect(summary.busiest.every((w) => w.activeTasks === 3 && w.state === "ACTIVE")).toBe(true);
-    const timelines = await h.anonymous.workers.timelines({ workerIds: page.items.map((w) => w.id), windowMs: 60_000 });
+    const timelines = await h.anonymous.workers.timelines({
+      workerIds: page.items.map((w) => w.id),
+      windowMs: 3_600_000,
+    });
     expect(timelines.timelines.map((t) => t.workerId)).toEqual(page.items.map((w) => w.id));
     expect(timelines.timelines.every((t) => t.heartbeats.length === 1)).toBe(true);
   });
