@@ -41,7 +41,9 @@ describe("sentinel CLI (real process, --json)", () => {
       "create",
       "sleep",
       "--params",
-      '{"ms":30000}',
+      // The sleep cap: it starts after this test started, so it cannot end within the test's
+      // 60 s timeout and the cancel below always finds it running, however slow the machine.
+      '{"ms":60000}',
       "--priority",
       "5",
       "--max-attempts",
@@ -50,7 +52,7 @@ describe("sentinel CLI (real process, --json)", () => {
     );
     expect(created.code).toBe(0);
     const task = JSON.parse(created.stdout);
-    expect(task).toMatchObject({ type: "sleep", priority: 5, maxAttempts: 2, params: { ms: 30000 }, state: "queued" });
+    expect(task).toMatchObject({ type: "sleep", priority: 5, maxAttempts: 2, params: { ms: 60000 }, state: "queued" });
 
     const listed = await json(cluster.dbPath, "task", "list", "--state", "queued", "--json");
     expect(listed.map((t: { id: string }) => t.id)).toEqual([task.id]);
