@@ -20,7 +20,7 @@ export const TOKENS = {
 } as const;
 
 /** Admin API token of every test emulator (`/_emulator/...`). */
-export const ADMIN_TOKEN = "admin-secret";
+const ADMIN_TOKEN = "admin-secret";
 
 const running = new Set<Emulator>();
 

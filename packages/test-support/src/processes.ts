@@ -105,7 +105,7 @@ export function launchTsx(entry: string, options: LaunchOptions): LaunchedProces
 }
 
 /** SIGTERM, then SIGKILL if the child has not exited within graceMs. */
-export async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
+async function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, "exit");
   child.kill("SIGTERM");
