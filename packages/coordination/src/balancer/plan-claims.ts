@@ -1,3 +1,4 @@
+import { compareClaimOrder } from "../domain/task-claims.js";
 import { availableSlots } from "../domain/worker.js";
 import { filterReasons, selectWorker } from "./load-balancer.js";
 import type { BalancingHistory, BalancingStrategy, BalancingTask, BalancingWorker } from "./types.js";
@@ -42,7 +43,7 @@ export interface ClaimPlan {
  */
 export function planClaims(input: PlanClaimsInput): ClaimPlan {
   const self = input.workers.find((w) => w.id === input.selfId);
-  const ordered = [...input.tasks].sort(byPriorityThenAge);
+  const ordered = [...input.tasks].sort(compareClaimOrder);
   const simulated = new Map(input.workers.map((w) => [w.id, { ...w }]));
   const ctx = { strategy: input.strategy, now: input.now, ...(input.history ? { history: input.history } : {}) };
 
@@ -72,13 +73,4 @@ export function planClaims(input: PlanClaimsInput): ClaimPlan {
     }
   });
   return { claim: decisions.filter((d) => d.claimedBecause !== null).map((d) => d.taskId), decisions };
-}
-
-function byPriorityThenAge(a: BalancingTask, b: BalancingTask): number {
-  return (
-    b.priority - a.priority ||
-    a.runAt - b.runAt ||
-    a.createdAt - b.createdAt ||
-    (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
-  );
 }

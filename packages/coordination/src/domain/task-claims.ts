@@ -27,6 +27,19 @@ export function isClaimableBy(
   );
 }
 
+type OrderFields = Pick<Task, "id" | "priority" | "createdAt">;
+
+/**
+ * Claim order: higher priority first, then older work first by creation, never by runAt. A
+ * recovered task (its worker went stale, its attempt was put back with runAt = now) keeps its
+ * place ahead of newer work of its priority instead of going to the back of the queue; so does
+ * a retry once its backoff has passed. Ids break ties in code-unit order, as SQLite's BINARY
+ * collation does, so every process and both adapters agree.
+ */
+export function compareClaimOrder(a: OrderFields, b: OrderFields): number {
+  return b.priority - a.priority || a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 /** A start by the live holder of the task's lock: refused from a state `start` is not taken from, or for a foreign pin. */
 export function assertStartableBy(task: Pick<Task, "id" | "state" | "pinnedWorkerId">, workerId: string): void {
   assertTaskAction(task.id, "start", task.state);

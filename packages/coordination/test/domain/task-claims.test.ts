@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { TaskState } from "../../src/domain/task.js";
-import { assertStartableBy, isClaimableBy, isPinnedElsewhere } from "../../src/domain/task-claims.js";
+import {
+  assertStartableBy,
+  compareClaimOrder,
+  isClaimableBy,
+  isPinnedElsewhere,
+} from "../../src/domain/task-claims.js";
 import { IllegalTransitionError, ValidationError } from "../../src/errors.js";
 
 const NOW = 10_000;
@@ -52,5 +57,13 @@ describe("assertStartableBy", () => {
     expect(() => assertStartableBy({ id: "t1", state: "queued", pinnedWorkerId: "w-b" }, "w-a")).toThrow(
       'invalid workerId: expected the worker task t1 is pinned to (w-b), got "w-a"',
     );
+  });
+});
+
+describe("compareClaimOrder", () => {
+  it("orders by priority, then creation (not runAt), then id", () => {
+    const t = (id: string, priority: number, createdAt: number) => ({ id, priority, createdAt });
+    const tasks = [t("c", 0, 30), t("recovered", 0, 10), t("b", 0, 20), t("a", 0, 20), t("urgent", 5, 40)];
+    expect(tasks.sort(compareClaimOrder).map((x) => x.id)).toEqual(["urgent", "recovered", "a", "b", "c"]);
   });
 });

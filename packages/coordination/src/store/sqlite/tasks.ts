@@ -51,7 +51,8 @@ export function createTaskTx(tx: Tx, input: NewTask, actor: string): Task {
 const GET_TASK = `SELECT ${TASK_COLUMNS_SQL} FROM tasks t WHERE t.id = ?`;
 
 /**
- * The claim poll: domain/task-claims.ts `isClaimableBy` in SQL, plus "no live lock". The state
+ * The claim poll: domain/task-claims.ts `isClaimableBy` in SQL, plus "no live lock", in its
+ * `compareClaimOrder` (priority, then creation, then id: a recovered task keeps its place). The state
  * list (CLAIMABLE_TASK_STATES, which renders as `IN ('queued', 'failed')`) and the ORDER BY
  * are spelled exactly as the partial index `tasks_claimable_idx` (schema.ts), so SQLite walks
  * that index in order and stops after `limit` matches instead of sorting every claimable row

@@ -46,6 +46,15 @@ describe("planClaims: assignment by agreement", () => {
     expect(leastLoaded("w1", tasks, workers).claim).toEqual(["high"]);
   });
 
+  it("claims a recovered task before newer work of its priority (its runAt is newer, its creation older)", () => {
+    const workers = [worker("w1", 9, 10)];
+    const recovered = task("recovered", { createdAt: NOW - 5000, runAt: NOW - 5 });
+    const newer = Array.from({ length: 5 }, (_, i) =>
+      task(`new${i}`, { createdAt: NOW - 4000 + i, runAt: NOW - 4000 + i }),
+    );
+    expect(leastLoaded("w1", [...newer, recovered], workers).claim).toEqual(["recovered"]);
+  });
+
   it("tasks pinned to self are claimed by self only", () => {
     const workers = [worker("w1", 0), worker("w2", 9)];
     const tasks = [task("pinned", { pinnedWorkerId: "w2" })];

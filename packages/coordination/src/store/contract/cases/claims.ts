@@ -71,6 +71,22 @@ export function claimCases(ctx: ContractContext): void {
     expect(await store.listClaimable({ types: [], workerId: "w-a", limit: 10 })).toEqual([]);
   });
 
+  it("lists a recovered task (attempt put back, runAt now) before newer work of its priority", async () => {
+    const store = ctx.store();
+    await store.registerWorker(registration("w-a"));
+    const recovered = await store.createTask(taskInput(), "operator:test");
+    const newer = await store.createTask(taskInput(), "operator:test");
+    const [claim] = await store.claimTasks({ workerId: "w-a", taskIds: [recovered.id], metadata: claimMeta });
+    await store.failTask(recovered.id, claim?.lock.token as number, {
+      message: "worker w-a failed",
+      retryable: true,
+      retryDelayMs: 0,
+    });
+    const listed = await store.listClaimable({ types: ["demo"], workerId: "w-a", limit: 10 });
+    expect(listed.map((t) => t.id)).toEqual([recovered.id, newer.id]);
+    expect(listed[0]?.runAt).toBeGreaterThanOrEqual(newer.runAt);
+  });
+
   it("gives each task to exactly one of two workers claiming the same batch at once", async () => {
     const store = ctx.store();
     await store.registerWorker(registration("w-a"));

@@ -1,5 +1,5 @@
 import type { Page, Task, TaskFilter } from "../../../domain/task.js";
-import { isClaimableBy } from "../../../domain/task-claims.js";
+import { compareClaimOrder, isClaimableBy } from "../../../domain/task-claims.js";
 import { parseOrThrow } from "../../../validation.js";
 import { claimableSchema, filterSchema } from "../../port-schemas.js";
 import type { GithubContext } from "../github-context.js";
@@ -70,7 +70,7 @@ export class TaskQueries {
       }
     }
     return candidates
-      .sort((a, b) => b.task.priority - a.task.priority || a.task.createdAt - b.task.createdAt || a.number - b.number)
+      .sort((a, b) => compareClaimOrder(a.task, b.task) || a.number - b.number)
       .slice(0, limit)
       .map(({ task }) => task);
   }
