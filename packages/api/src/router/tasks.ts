@@ -96,8 +96,8 @@ export const tasksRouter = createTRPCRouter({
 
   /**
    * Retry or cancel every task matching a filter. Selection runs on the cache (indexed, and
-   * free of store reads — TaskQueue.bulk pages through the store, which costs GitHub
-   * requests); each task's change is one TaskQueue call. `dryRun: true` returns the count
+   * free of store reads — paging through the store would cost GitHub requests); each task's
+   * change is one TaskQueue call. `dryRun: true` returns the count
    * for the confirmation step; the real run re-selects (the cache may have moved on) and
    * reports per-task failures (tasks that changed state meanwhile) without stopping.
    */
