@@ -1,15 +1,10 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, ValidationError } from "@sentinel/coordination";
-import { githubStoreOptionsFromEnv } from "@sentinel/coordination/github";
-import { loadWorkerConfig } from "@sentinel/coordination/runtime";
 import { describe, expect, it } from "vitest";
-import { resolveGithubStoreOptions } from "../../packages/coordination/src/store/github/options.js";
 import { parseDockerfile } from "./support/dockerfile.js";
 import { KUBERNETES_DIR, kustomizeBuild, type Manifest } from "./support/kustomize.js";
 import { containerEnv, containerOf, find, probePort, secretKeys } from "./support/pod-env.js";
 import { validateManifest } from "./support/schemas.js";
+import { isReadByWorker, resolveWorker } from "./support/worker-env.js";
 
 const base = kustomizeBuild(join(KUBERNETES_DIR, "base"));
 const overlay = kustomizeBuild(join(KUBERNETES_DIR, "overlays/example"));
@@ -19,29 +14,6 @@ const POD = { podName: "task-sentinel-worker-5b8c-x2x9q", nodeName: "node-a", se
 // biome-ignore lint/suspicious/noExplicitAny: free-form YAML, whose shape the schema test checks
 type Spec = Record<string, any>;
 const spec = (o: Manifest) => o.spec as Spec;
-
-/** What the worker makes of an environment: its config and, for the github backend, the store's options. */
-function resolveWorker(env: Record<string, string>) {
-  const config = loadWorkerConfig({ env, cwd: mkdtempSync(join(tmpdir(), "sentinel-manifest-")) });
-  const github = config.store.backend === "github" ? resolveGithubStoreOptions(githubStoreOptionsFromEnv(env)) : null;
-  return { config, github };
-}
-
-/**
- * Whether the worker reads `name`: a value it cannot accept is refused naming the variable,
- * or a new value shows up in what it resolved.
- */
-function isReadByWorker(env: Record<string, string>, name: string): boolean {
-  const baseline = JSON.stringify(resolveWorker(env));
-  const marker = `marker-${name.toLowerCase().replace(/_/g, "-")}-0123456789`;
-  try {
-    const resolved = JSON.stringify(resolveWorker({ ...env, [name]: marker }));
-    return resolved !== baseline && resolved.includes(marker);
-  } catch (thrown) {
-    if (!(thrown instanceof ConfigError || thrown instanceof ValidationError)) throw thrown;
-    return thrown.message.includes(name);
-  }
-}
 
 function workerEnv(objects: Manifest[]): Record<string, string> {
   return { ...parseDockerfile().final.env, ...containerEnv(objects, workerContainer(objects), POD) };

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Task } from "@sentinel/coordination";
-import { type GithubStore, openGithubStore } from "@sentinel/coordination/github";
+import type { GithubStore } from "@sentinel/coordination/github";
 import { type Emulator, startEmulator } from "@sentinel/github-emulator";
 import { waitFor } from "@sentinel/test-support";
 import { FAST_THROTTLE, UNLIMITED_WRITES } from "@sentinel/test-support/emulator";
@@ -14,6 +14,7 @@ import { parseDockerfile } from "./support/dockerfile.js";
 import { KUBERNETES_DIR, kustomizeBuild, type Manifest } from "./support/kustomize.js";
 import { type Container, containerEnv, containerOf, find, probePort } from "./support/pod-env.js";
 import { freePort, httpGet, type Pod, startPod, tail } from "./support/pods.js";
+import { openProducer } from "./support/producer.js";
 import { taskInput } from "./support/tasks.js";
 
 /**
@@ -67,18 +68,11 @@ beforeAll(async () => {
     repos: [`${config.GITHUB_OWNER}/${config.GITHUB_REPO}`],
     secondaryRateLimit: false,
   });
-  producer = await openGithubStore({
+  producer = await openProducer(emulator, {
     token: BOT.token,
     owner: config.GITHUB_OWNER as string,
     repo: config.GITHUB_REPO as string,
-    baseUrl: emulator.url,
     hmacSecret: SECRETS.SENTINEL_HMAC_SECRET,
-    settleDelayMs: 40,
-    refreshIntervalMs: 0,
-    // Events are read back to check fencing: hand out even the newest at once.
-    eventVisibilityMarginMs: 0,
-    throttle: FAST_THROTTLE,
-    writeBudget: UNLIMITED_WRITES,
   });
 }, 60_000);
 

@@ -208,6 +208,8 @@ function resolveConfig(
     );
   }
 
+  checkIdleExit(file, env, source);
+
   const { workerId: fileWorkerId, hostname: _hostname, ...distributed } = file.distributed;
   return {
     workerId: fileWorkerId ?? generateWorkerId(hostname, pid),
@@ -227,6 +229,22 @@ function resolveConfig(
     lifetime: file.lifetime,
     logLevel: file.logLevel,
   };
+}
+
+/**
+ * "Idle" must span two idle polls: one poll may read a view of the queue that is up to a
+ * poll old (the GitHub store's mirror), so a shorter limit could let a worker leave with
+ * work still queued.
+ */
+function checkIdleExit(file: WorkerConfigFile, env: NodeJS.ProcessEnv, source: string): void {
+  const idleSeconds = file.lifetime.exitWhenIdleSeconds;
+  const pollMs = file.polling.idleIntervalMs;
+  if (idleSeconds === null || idleSeconds * 1000 > 2 * pollMs) return;
+  throw new ConfigError(
+    "lifetime.exitWhenIdleSeconds",
+    `more than two idle polls (2 × polling.idleIntervalMs = ${2 * pollMs} ms), so the worker looks at the queue again before leaving; got ${idleSeconds} s`,
+    env.WORKER_EXIT_WHEN_IDLE_SECONDS ? "env WORKER_EXIT_WHEN_IDLE_SECONDS" : source,
+  );
 }
 
 function agree(

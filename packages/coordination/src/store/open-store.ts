@@ -105,7 +105,8 @@ export function storeConfigFromEnv(env: NodeJS.ProcessEnv): StoreConfig {
   };
 }
 
-function githubOptions(
+/** The GitHub store's options exactly as a worker opens it: its config, then the environment and SENTINEL_GITHUB_TUNING on top. */
+export function githubOptions(
   config: Extract<StoreConfig, { backend: "github" }>,
   env: NodeJS.ProcessEnv,
 ): GithubStoreOptions {

@@ -345,6 +345,22 @@ describe("lifetime limits (run until idle, maximum run time)", () => {
     expect(err.expected).toMatch(expected);
   });
 
+  it("refuses an idle limit that does not span two idle polls (the worker would leave without looking again)", () => {
+    const err = configError(() =>
+      loadWorkerConfig({
+        cwd: emptyDir(),
+        env: { WORKER_EXIT_WHEN_IDLE_SECONDS: "10", WORKER_POLL_INTERVAL_MS: "5000" },
+      }),
+    );
+    expect(err).toMatchObject({ key: "lifetime.exitWhenIdleSeconds", source: "env WORKER_EXIT_WHEN_IDLE_SECONDS" });
+    expect(err.expected).toMatch(/10000 ms/);
+    const ok = loadWorkerConfig({
+      cwd: emptyDir(),
+      env: { WORKER_EXIT_WHEN_IDLE_SECONDS: "11", WORKER_POLL_INTERVAL_MS: "5000" },
+    });
+    expect(ok.lifetime.exitWhenIdleSeconds).toBe(11);
+  });
+
   it("names a bad file value and an unknown lifetime key", () => {
     const bad = dirWithConfig({ lifetime: { maxRunSeconds: "1h" } });
     expect(configError(() => loadWorkerConfig({ cwd: bad.cwd, env: {} }))).toMatchObject({

@@ -1,3 +1,4 @@
+import type { IdleClock } from "./idle-clock.js";
 import type { WorkerCore } from "./worker-core.js";
 
 export interface LifetimeLimits {
@@ -10,11 +11,16 @@ const CHECK_INTERVAL_MS = 1000;
 /**
  * "Run until idle" and "maximum run time" (config `lifetime`). Either one starts the ordinary
  * drain: no new claims, running tasks finish and are recorded, the worker deregisters, so a
- * worker that ends this way loses nothing. Idle means no task running and none claimed for
- * the whole period; the times are this process's own, as they only decide when it leaves.
+ * worker that ends this way loses nothing. Idle means no task running or ending, and every
+ * claim cycle finding nothing, for the whole period (see IdleClock); the times are this
+ * process's own, as they only decide when it leaves.
  * Returns null when neither limit is set.
  */
-export function startLifetimeLimits(core: WorkerCore, drain: () => Promise<void>): LifetimeLimits | null {
+export function startLifetimeLimits(
+  core: WorkerCore,
+  idleClock: IdleClock,
+  drain: () => Promise<void>,
+): LifetimeLimits | null {
   const { status, running, log } = core;
   const { exitWhenIdleSeconds, maxRunSeconds } = core.config.lifetime;
   if (exitWhenIdleSeconds === null && maxRunSeconds === null) return null;
@@ -34,7 +40,8 @@ export function startLifetimeLimits(core: WorkerCore, drain: () => Promise<void>
       leave("max_run_time", `ran for ${maxRunSeconds} s (lifetime.maxRunSeconds): draining`);
       return;
     }
-    if (idleMs !== null && running.size === 0 && now - Math.max(startedAt, running.lastActivityAt) >= idleMs) {
+    const idleFor = Math.min(idleClock.idleForMs(now), now - Math.max(startedAt, running.lastActivityAt));
+    if (idleMs !== null && running.size === 0 && idleFor >= idleMs) {
       leave("idle", `no task for ${exitWhenIdleSeconds} s (lifetime.exitWhenIdleSeconds): draining`);
     }
   };

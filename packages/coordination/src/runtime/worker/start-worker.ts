@@ -11,6 +11,7 @@ import type { CoordinationStore } from "../../store/port.js";
 import { connectStore } from "../connect-store.js";
 import type { PollLoop } from "../poll-loop.js";
 import { sendHeartbeat } from "./heartbeat.js";
+import { IdleClock } from "./idle-clock.js";
 import { startLifetimeLimits } from "./lifetime.js";
 import { ReleaseStack } from "./release-stack.js";
 import { createTaskLoop } from "./task-loop.js";
@@ -85,7 +86,8 @@ export async function startWorker(core: WorkerCore, drain: () => Promise<void>):
       retryAttempts: config.distributed.locking.retryAttempts,
       retryDelayMs: config.distributed.locking.retryDelayMs,
     });
-    const loop = createTaskLoop({ core, store, memory, locks, handlers, types });
+    const idleClock = new IdleClock();
+    const loop = createTaskLoop({ core, store, memory, locks, handlers, types, idleClock });
 
     // Start heartbeat.
     // The store may adapt the cadence (GitHub stretches it under budget pressure): the record it returns says how often to beat.
@@ -119,7 +121,7 @@ export async function startWorker(core: WorkerCore, drain: () => Promise<void>):
     log.info({ action: "ready", result: "ok", metadata: { health: healthUrl } }, "worker ready");
     loop.start();
     releases.push(() => loop.stop());
-    const lifetime = startLifetimeLimits(core, drain);
+    const lifetime = startLifetimeLimits(core, idleClock, drain);
     if (lifetime) releases.push(() => lifetime.stop());
     return { registry, healthUrl, heartbeat, loop, release: () => releases.releaseAll() };
   } catch (thrown) {

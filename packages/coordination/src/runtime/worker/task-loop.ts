@@ -7,6 +7,7 @@ import { createCompletionBatcher } from "../completion-batcher.js";
 import { createPollLoop, type PollLoop } from "../poll-loop.js";
 import { type RunTaskDeps, runTask } from "../run-task.js";
 import { createClaimCycle } from "./claim-cycle.js";
+import type { IdleClock } from "./idle-clock.js";
 import type { WorkerCore } from "./worker-core.js";
 import { isAccepting } from "./worker-status.js";
 
@@ -25,6 +26,8 @@ export interface TaskLoopParts {
   handlers: ReadonlyMap<string, HandlerDefinition>;
   /** Task types this worker has handlers for: the only ones it claims. */
   types: string[];
+  /** Told about every claim cycle (the lifetime limits' notion of idle). */
+  idleClock: IdleClock;
 }
 
 /**
@@ -38,7 +41,7 @@ export interface TaskLoopParts {
  * them can run: nothing runs until the loop is started.
  */
 export function createTaskLoop(parts: TaskLoopParts): PollLoop {
-  const { core, store, memory, locks, handlers, types } = parts;
+  const { core, store, memory, locks, handlers, types, idleClock } = parts;
   const { config, metrics, log, status, running } = core;
   const handsOff = store.completeAndClaim !== undefined && config.distributed.locking.conflictPolicy === "skip";
   const batcher = createCompletionBatcher(store, {
@@ -84,7 +87,7 @@ export function createTaskLoop(parts: TaskLoopParts): PollLoop {
   });
   const changeMarker = store.changeMarker?.bind(store);
   const loop = createPollLoop({
-    tick: cycle.tick,
+    tick: idleClock.observe(cycle.tick),
     busyIntervalMs: config.polling.busyIntervalMs,
     idleIntervalMs: config.polling.idleIntervalMs,
     maxBackoffMs: config.polling.maxBackoffMs,
