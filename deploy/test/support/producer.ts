@@ -1,6 +1,6 @@
 import { type GithubStore, type GithubStoreOptions, openGithubStore } from "@sentinel/coordination/github";
 import type { Emulator } from "@sentinel/github-emulator";
-import { FAST_THROTTLE, UNLIMITED_WRITES } from "../../../packages/coordination/test/github/emulator-harness.js";
+import { FAST_THROTTLE, UNLIMITED_WRITES } from "@sentinel/test-support/emulator";
 
 /**
  * The test's own store on the emulator: it creates tasks and reads them back. Fast timings,
