@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import superjson from "superjson";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FREE_FAILURES } from "../src/auth/login-limiter.js";
+import { FREE_FAILURES, GLOBAL_FAILURES_PER_MINUTE } from "../src/auth/login-limiter.js";
 import {
   createControlPlane,
   handleGithubWebhook,
@@ -109,6 +109,19 @@ describe("login attempt limit", () => {
     await cookieOf(await login(TOKEN, { "x-forwarded-for": "198.51.100.2" }));
     expect(await refusals("login_failed")).toBe(FREE_FAILURES + 1);
     expect(await refusals("login_rate_limited")).toBe(4);
+  });
+
+  it("bounds guessing from clients that forge a new address each time, without stopping valid bearer tokens", async () => {
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < GLOBAL_FAILURES_PER_MINUTE + 5; i++) {
+      const status = (await login("wrong-token-xxxxxxxxxxxx", { "x-forwarded-for": `10.0.${i >> 8}.${i & 255}` }))
+        .status;
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    }
+    // The attempt that passes the limit is still answered; the ones after it wait.
+    expect(Object.fromEntries(statuses)).toEqual({ 401: GLOBAL_FAILURES_PER_MINUTE + 1, 429: 4 });
+    expect((await login(TOKEN, { "x-forwarded-for": "192.0.2.1" })).status).toBe(429);
+    expect((await createTask({ "x-forwarded-for": "192.0.2.1", authorization: `Bearer ${TOKEN}` })).status).toBe(200);
   });
 
   it("counts wrong bearer tokens against the same limit", async () => {

@@ -8,8 +8,12 @@ export const MAX_BLOCK_SECONDS = 15 * 60;
 export const GLOBAL_FAILURES_PER_MINUTE = 100;
 
 export interface LoginLimiter {
-  /** How long this client must wait before its next attempt, or null when it may try now. */
-  retryAfterMs(client: string): Promise<number | null>;
+  /**
+   * How long this client must wait before its next attempt, or null when it may try now.
+   * `everyone`: also wait out the overall limit (logins); bearer calls skip it, so that
+   * someone guessing logins cannot stop every script that holds a valid token.
+   */
+  retryAfterMs(client: string, everyone: boolean): Promise<number | null>;
   failed(client: string): Promise<void>;
   succeeded(client: string): Promise<void>;
 }
@@ -27,8 +31,11 @@ export function createLoginLimiter(): LoginLimiter {
   const waitMs = (res: RateLimiterRes | null, points: number) =>
     res && res.consumedPoints > points ? res.msBeforeNext : 0;
   return {
-    async retryAfterMs(client) {
-      const [mine, all] = await Promise.all([failures.get(client), everyone.get("all")]);
+    async retryAfterMs(client, includeEveryone) {
+      const [mine, all] = await Promise.all([
+        failures.get(client),
+        includeEveryone ? everyone.get("all") : Promise.resolve(null),
+      ]);
       const ms = Math.max(waitMs(mine, FREE_FAILURES), waitMs(all, GLOBAL_FAILURES_PER_MINUTE));
       return ms > 0 ? ms : null;
     },

@@ -9,8 +9,8 @@ const loginBody = z.object({ token: z.string().min(1).max(500) });
 const MAX_LOGIN_BODY_BYTES = 4096;
 const NO_STORE = { "cache-control": "no-store" };
 
-async function backOffRefusal(client: string, controlPlane: ControlPlane): Promise<Response | null> {
-  const waitMs = await controlPlane.loginLimiter.retryAfterMs(client);
+async function backOffRefusal(client: string, controlPlane: ControlPlane, everyone: boolean): Promise<Response | null> {
+  const waitMs = await controlPlane.loginLimiter.retryAfterMs(client, everyone);
   if (waitMs === null) return null;
   controlPlane.refusals.count("login_rate_limited");
   const seconds = Math.ceil(waitMs / 1000);
@@ -29,7 +29,7 @@ export async function checkBearerAttempt(request: Request, controlPlane: Control
   const authorization = request.headers.get("authorization");
   if (authorization === null) return null;
   const client = clientOf(request);
-  const backingOff = await backOffRefusal(client, controlPlane);
+  const backingOff = await backOffRefusal(client, controlPlane, false);
   if (backingOff) return backingOff;
   if (controlPlane.auth.operatorFromBearer(authorization) !== null) await controlPlane.loginLimiter.succeeded(client);
   else {
@@ -52,7 +52,7 @@ export async function handleLogin(request: Request, controlPlane: ControlPlane):
     return crossOriginRefusal(cross);
   }
   const client = clientOf(request);
-  const backingOff = await backOffRefusal(client, controlPlane);
+  const backingOff = await backOffRefusal(client, controlPlane, true);
   if (backingOff) return backingOff;
   let body: unknown;
   try {

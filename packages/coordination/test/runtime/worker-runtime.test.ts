@@ -1,5 +1,6 @@
 import { waitFor } from "@sentinel/test-support";
 import { openTempStore } from "@sentinel/test-support/store";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { loadWorkerConfig } from "../../src/config/load-worker-config.js";
 import type { HandlerDefinition } from "../../src/handlers/task-handler.js";
@@ -36,7 +37,7 @@ function setup(env: Record<string, string> = {}, handlers: Record<string, Handle
     await worker.abort("test over");
     await cleanup();
   });
-  return { store, worker, config, lines };
+  return { store, worker, config, lines, path };
 }
 
 async function finished(store: CoordinationStore, id: string) {
@@ -85,6 +86,30 @@ describe("worker runtime (in process, real SQLite)", () => {
     expect(done.state).toBe("dead");
     expect(done.attempts).toBe(1);
     expect(done.lastError).toContain("params.ms");
+  });
+
+  it("params or a result beyond the limits fail the task at once, naming the field and the limit", async () => {
+    const nested = (levels: number) => `${'{"a":'.repeat(levels)}1${"}".repeat(levels)}`;
+    const deepResult: HandlerDefinition = { run: async () => JSON.parse(nested(30_000)) };
+    const { store, worker, path } = setup({}, { "deep-result": deepResult });
+    const poisoned = await store.createTask(taskInput({ type: "echo" }), "test");
+    // A row written behind the store's back (an older version, another writer): the limit still holds at execution.
+    const raw = new Database(path);
+    raw.prepare("UPDATE tasks SET params = ? WHERE id = ?").run(nested(30_000), poisoned.id);
+    raw.close();
+    const deep = await store.createTask(taskInput({ type: "deep-result" }), "test");
+    await worker.start();
+    for (const [id, field] of [
+      [poisoned.id, "params"],
+      [deep.id, "result"],
+    ] as const) {
+      const done = await finished(store, id);
+      expect(done.state).toBe("dead");
+      expect(done.attempts).toBe(1);
+      expect(done.lastError).toContain(
+        `invalid ${field}: expected JSON nested at most 64 levels deep (limit jsonDepth)`,
+      );
+    }
   });
 
   it("retries a failing task with backoff until dead", async () => {
