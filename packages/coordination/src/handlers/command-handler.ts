@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import type { CommandHandlerSpec } from "../config/schema.js";
 import { processEnv } from "../env.js";
-import { forgetGroup, guardGroup } from "./group-reaper.js";
+import { ensureReaper, forgetGroup, guardGroup, REAPER_MARK_VARIABLE } from "./group-reaper.js";
 import type { HandlerDefinition } from "./task-handler.js";
 import { CommandFailedError } from "./unrecoverable-error.js";
 
@@ -40,6 +40,7 @@ export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHand
         const parent = processEnv();
         for (const name of INHERITED_ENV) if (parent[name] !== undefined) env[name] = parent[name];
         Object.assign(env, spec.env, {
+          [REAPER_MARK_VARIABLE]: ensureReaper(killGraceMs),
           SENTINEL_TASK_ID: task.id,
           SENTINEL_TASK_TYPE: task.type,
           SENTINEL_ATTEMPT: String(attempt),
@@ -55,7 +56,7 @@ export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHand
           detached: true,
         });
         const group = child.pid;
-        if (group !== undefined) guardGroup(group, killGraceMs);
+        if (group !== undefined) guardGroup(group);
         const signalGroup = (name: NodeJS.Signals) => {
           if (group === undefined) return;
           try {

@@ -8,15 +8,43 @@
  * that end; the groups still listed get SIGTERM, then SIGKILL after the grace period. The
  * parent pid is watched too, in case the pipe outlives its writer somewhere.
  *
- * argv: <grace ms>
+ * A handler can start running before spawn() returns in the worker, so before its group is
+ * reported; every handler's environment therefore carries this worker's mark
+ * (SENTINEL_HANDLER_OF), and on Linux the groups of processes carrying it are ended too.
+ *
+ * argv: <grace ms> <mark>
  */
+import { readdirSync, readFileSync } from "node:fs";
+
 const graceMs = Number(process.argv[2]);
+const markEntry = `SENTINEL_HANDLER_OF=${process.argv[3]}`;
 const parentPid = process.ppid;
 const groups = new Set();
 let pending = "";
 let ending = false;
 
+/** Process groups of processes whose environment carries this worker's mark (empty where /proc is missing). */
+function markedGroups() {
+  const found = new Set();
+  let pids = [];
+  try {
+    pids = readdirSync("/proc").filter((name) => /^\d+$/.test(name));
+  } catch {
+    return found;
+  }
+  for (const pid of pids) {
+    try {
+      if (!readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(markEntry)) continue;
+      const stat = readFileSync(`/proc/${pid}/stat`, "latin1");
+      const group = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+      if (Number.isInteger(group) && group > 1) found.add(group);
+    } catch {}
+  }
+  return found;
+}
+
 function signalAll(signal) {
+  for (const group of markedGroups()) groups.add(group);
   for (const group of groups) {
     try {
       process.kill(-group, signal);
