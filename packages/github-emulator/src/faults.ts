@@ -19,6 +19,12 @@ export const faultOptionsSchema = z.strictObject({
   /** Share of requests whose response is held back for hangMs (longer than a client timeout). */
   hangRate: z.number().min(0).max(1),
   hangMs: z.number().min(0),
+  /**
+   * After each full page of the repository comment list is served, this many of its comments
+   * are edited (same body, new `updated_at`), as writers do while a reader pages: under
+   * `sort=updated` they move to the end, so page numbers skip the items that shift forward.
+   */
+  pageChurn: z.number().int().min(0),
 });
 
 export type FaultOptions = z.infer<typeof faultOptionsSchema>;
@@ -41,6 +47,7 @@ export const DEFAULT_FAULTS: FaultOptions = {
   readLagJitterMs: 0,
   hangRate: 0,
   hangMs: 60_000,
+  pageChurn: 0,
 };
 
 export interface FaultSnapshot extends FaultOptions {
@@ -100,6 +107,10 @@ export class FaultController {
   drawReadLagMs(): number {
     const { readLagMs, readLagJitterMs } = this.options;
     return readLagMs + (readLagJitterMs > 0 ? this.random() * readLagJitterMs : 0);
+  }
+
+  pageChurn(): number {
+    return this.options.pageChurn;
   }
 
   /** Seconds left in a secondary-limit storm, or 0 when none is under way. */

@@ -145,6 +145,7 @@ async function serveApi(deps: ServerDependencies, info: RequestInfo): Promise<Ap
       users: deps.users,
       render: { urls: info.urls, users: deps.users, viewer: user },
       commentCap: deps.commentCap,
+      pageChurn: deps.faults.pageChurn(),
       rateLimit: primary?.status(user.login) ?? null,
     });
     if (isWrite) {

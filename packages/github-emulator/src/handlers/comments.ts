@@ -1,4 +1,5 @@
 import { forbidden, notFound } from "../http-error.js";
+import { readPageRequest } from "../pagination.js";
 import { canPush } from "../permissions.js";
 import { renderComment } from "../render/comment.js";
 import type { CommentRecord } from "../state/records.js";
@@ -29,8 +30,17 @@ export const listRepoComments: Handler = (context) => {
     .filter((comment) => !since || comment.updatedAt >= since)
     .filter((comment) => !repo.visibleIssue(comment.issueNumber)?.deleted)
     .sort((a, b) => sign * (sort === "updated" ? a.updatedAt.localeCompare(b.updatedAt) || a.id - b.id : a.id - b.id));
-  return commentPage(context, repo, comments);
+  const result = commentPage(context, repo, comments);
+  churnAfterPage(context, repo, result);
+  return result;
 };
+
+/** Fault injection: edit the first `pageChurn` comments of a full page once it is served. */
+function churnAfterPage(context: HandlerContext, repo: RepoState, result: HandlerResult): void {
+  const served = result.body as Array<{ id: number; body: string }>;
+  if (context.pageChurn <= 0 || served.length < readPageRequest(context.query).perPage) return;
+  for (const comment of served.slice(0, context.pageChurn)) repo.updateComment(comment.id, comment.body);
+}
 
 export const createComment: Handler = (context) => {
   const repo = requireRepo(context);

@@ -15,6 +15,8 @@ export interface HandlerContext {
   users: UserDirectory;
   render: RenderContext;
   commentCap: number;
+  /** Comments of a full list page edited right after it is served (fault injection, see faults.ts). */
+  pageChurn: number;
   /** null when rate limiting is turned off (GitHub Enterprise Server). */
   rateLimit: RateLimitStatus | null;
 }

@@ -48,7 +48,7 @@ export class EventLog {
   async read(afterId: number, limit: number): Promise<StoreEvent[]> {
     parseOrThrow(readEventsSchema, { afterId, limit }, "readEvents");
     await this.ctx.mirror.refreshIfStale();
-    const margin = this.ctx.options.eventVisibilityMarginMs ?? this.ctx.options.settleDelayMs + 1000;
+    const margin = this.ctx.options.eventVisibilityMarginMs ?? this.ctx.settleDelayMs() + 1000;
     const now = this.ctx.now();
     return (await this.derive())
       .filter((event) => event.id > afterId && (margin === 0 || eventSecondEndMs(event.id) + margin <= now))

@@ -53,6 +53,11 @@ export class GithubContext {
     };
   }
 
+  /** The settle delay in force: the configured one, raised when a longer read lag was seen (see read-lag.ts). */
+  settleDelayMs(): number {
+    return this.mirror.lag.settleDelayMs();
+  }
+
   async sleep(ms: number): Promise<void> {
     if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   }

@@ -10,6 +10,7 @@ import { ServerClock } from "./http/server-clock.js";
 import { WritePacer } from "./http/write-pacer.js";
 import { MemoryStore } from "./memory-store.js";
 import { type GithubStoreOptions, resolveGithubStoreOptions } from "./options.js";
+import { ReadLagTracker } from "./read-lag.js";
 import { RegistryReader } from "./registry-reader.js";
 import { RepoMirror } from "./repo-mirror.js";
 import { SettingsStore } from "./settings-store.js";
@@ -27,6 +28,9 @@ export { heartbeatStretchFor } from "./heartbeat-budget.js";
 export type { BudgetSnapshot } from "./http/budget-meter.js";
 export { type GithubStoreLog, type GithubStoreOptions, githubStoreOptionsFromEnv } from "./options.js";
 export type { TrustStats } from "./trust/trust-filter.js";
+
+/** How far the deep check reaches back, in multiples of the largest read lag tolerated. */
+const DEEP_CHECK_LAGS = 10;
 
 /** One server clock per API host: stores of one process share a calibration (monotonic time is process-wide). */
 const calibratedOffsets = new Map<string, number>();
@@ -69,9 +73,11 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
     options.log,
     options.maxSignatureAgeMs,
   );
-  const mirror = new RepoMirror(api, trust, {
-    overlapMs: Math.max(2000, 2 * options.settleDelayMs),
-    ownGraceMs: Math.max(10_000, 4 * options.settleDelayMs),
+  const mirror = new RepoMirror(api, trust, new ReadLagTracker(options.settleDelayMs, options.maxReadLagMs), {
+    // Timestamps are whole seconds: one more second covers a write made late in the second it is dated.
+    overlapMs: options.maxReadLagMs + 1000,
+    deepCheck: { everyMs: options.deepCheckIntervalMs, windowMs: DEEP_CHECK_LAGS * options.maxReadLagMs },
+    ownGraceMs: Math.max(10_000, 4 * options.settleDelayMs, options.maxReadLagMs),
     refreshIntervalMs: options.refreshIntervalMs,
   });
   const ctx = new GithubContext(options, api, mirror, clock, meter, pacer, login);
@@ -89,6 +95,7 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
       share: () => pacer.share(),
       paced: () => pacer.stats(),
       lastHeartbeat: () => workers.lastHeartbeat(),
+      readLag: () => mirror.lag.stats(),
     },
     workers,
     taskReader,

@@ -29,6 +29,8 @@ export const throttleTimingSchema = z
   })
   .strict();
 
+const maxReadLagSchema = z.number().int().min(1000).max(600_000);
+
 /**
  * The secondary (content-creation) limit GitHub applies per login, and how a store spends
  * its share of it. Every store on a login takes 1/n of it (n = live workers on the login, as
@@ -70,8 +72,21 @@ export const githubStoreOptionsSchema = z
     hmacSecret: z.string().min(16, "at least 16 characters"),
     /** Logins whose comments count as coordination data; default: the token's own login. */
     allowedAuthors: z.array(z.string().min(1)).min(1).optional(),
-    /** How long a claimant waits before re-reading its claim: must exceed GitHub's read-after-write lag. */
+    /**
+     * How long a claimant waits before re-reading its claim: must exceed GitHub's read-after-write
+     * lag. Raised at run time (up to `maxReadLagMs`) when a longer lag is seen.
+     */
     settleDelayMs: z.number().int().min(0).max(60_000).default(1500),
+    /**
+     * The largest read-after-write lag the store tolerates: the mirror's lists reach back this
+     * far, so a comment that becomes visible up to this late is still seen (docs/github-backend.md, *Read lag*).
+     */
+    maxReadLagMs: maxReadLagSchema.default(40_000),
+    /**
+     * How often the mirror's lists reach back ten times `maxReadLagMs` instead of once (pages
+     * answer 304 while nothing there changed), to find comments visible later than assumed.
+     */
+    deepCheckIntervalMs: z.number().int().min(0).max(3_600_000).default(60_000),
     /**
      * How much older than a comment's last edit (GitHub's `updated_at`) the signing time of a
      * rewritten record may be: it covers the writer's own retries and rate-limit waits; a body
@@ -106,6 +121,12 @@ export function resolveGithubStoreOptions(input: GithubStoreOptions): ResolvedGi
   if (parsed.success) {
     if ((parsed.data.token === undefined) === (parsed.data.app === undefined))
       throw new ValidationError("token", "either a token or GitHub App credentials (app), not both");
+    if (parsed.data.settleDelayMs > parsed.data.maxReadLagMs)
+      throw new ValidationError(
+        "settleDelayMs",
+        `at most maxReadLagMs (${parsed.data.maxReadLagMs}): the mirror only reaches back that far`,
+        String(parsed.data.settleDelayMs),
+      );
     return parsed.data;
   }
   const issue = parsed.error.issues[0];
@@ -118,7 +139,8 @@ const ENV_SOURCE = "environment";
 /**
  * Options from the environment (GITHUB_TOKEN or GITHUB_APP_ID + GITHUB_APP_PRIVATE_KEY[_FILE]
  * + GITHUB_APP_INSTALLATION_ID, GITHUB_OWNER, GITHUB_REPO, GITHUB_API_URL, SENTINEL_LOGIN,
- * SENTINEL_HMAC_SECRET, SENTINEL_ALLOWED_AUTHORS, SENTINEL_SETTLE_DELAY_MS); a missing or
+ * SENTINEL_HMAC_SECRET, SENTINEL_ALLOWED_AUTHORS, SENTINEL_SETTLE_DELAY_MS,
+ * SENTINEL_GITHUB_MAX_LAG_MS); a missing or
  * malformed value raises ConfigError naming the variable. Inside GitHub Actions
  * (GITHUB_ACTIONS=true) a token that GET /user refuses is Actions' own: github-actions[bot].
  */
@@ -167,6 +189,20 @@ export function githubStoreOptionsFromEnv(
       );
     }
     options.settleDelayMs = Number(settle);
+  }
+  const maxLag = env.SENTINEL_GITHUB_MAX_LAG_MS?.trim();
+  if (maxLag) {
+    const parsed = z.coerce
+      .number()
+      .pipe(maxReadLagSchema)
+      .safeParse(/^\d+$/.test(maxLag) ? maxLag : Number.NaN);
+    if (!parsed.success)
+      throw new ConfigError(
+        "SENTINEL_GITHUB_MAX_LAG_MS",
+        "an integer number of milliseconds between 1000 and 600000",
+        ENV_SOURCE,
+      );
+    options.maxReadLagMs = parsed.data;
   }
   return options;
 }

@@ -1,6 +1,8 @@
+import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { RequestError } from "@octokit/request-error";
 import type { GhComment, GhIssue, GithubApi } from "./http/github-api.js";
+import type { ReadLagTracker } from "./read-lag.js";
 import { type IssuePurpose, purposeOf, SENTINEL_LABEL } from "./records/issue-kinds.js";
 import type { SentinelRecord } from "./records/record-schemas.js";
 import type { TrustFilter } from "./trust/trust-filter.js";
@@ -22,8 +24,14 @@ export interface MirrorIssue {
 }
 
 export interface RepoMirrorOptions {
-  /** How far back `since` reaches to catch writes that became visible late (≥ read-after-write lag). */
+  /** How far back `since` reaches to catch writes that became visible late (≥ the largest read lag tolerated). */
   overlapMs: number;
+  /**
+   * The periodic deep check: every `everyMs` the lists reach back `windowMs` to 1.5 × `windowMs`
+   * (a `since` that moves in steps of half the window, so its pages answer 304 while nothing
+   * in it changed): what became visible later than the overlap but within the window is found.
+   */
+  deepCheck: { everyMs: number; windowMs: number };
   /** How long our own fresh writes are trusted over a read that does not show them yet. */
   ownGraceMs: number;
   refreshIntervalMs: number;
@@ -34,8 +42,11 @@ export interface RepoMirrorOptions {
  *
  * Filled cheaply by two conditional `since` lists (issues, and the repository-wide comment
  * list sorted by update) — one request each however many tasks exist, 304 when nothing
- * changed. Deleted comments never show up in `since` lists, so decisions that must see
- * deletions (locks, fenced writes) re-read the issue's own comment list (`readIssue`).
+ * changed. Each reaches back `overlapMs` (the largest read lag tolerated) before the newest
+ * update seen, is paged by a `since` cursor (not page numbers, which skip items when the
+ * list changes while it is read), and a version already applied (same id, `updated_at` and
+ * body) is skipped. Deleted comments never show up in `since` lists, so decisions that must
+ * see deletions (locks, fenced writes) re-read the issue's own comment list (`readIssue`).
  *
  * Our own writes are applied at once and preferred over reads that lag behind them
  * (read-your-writes): a newer `rev` of a record wins, our recent comments survive a read
@@ -46,16 +57,18 @@ export class RepoMirror {
   private readonly records = new Map<number, Map<number, StoredRecord>>();
   private readonly ownRecent = new Map<number, number>();
   private readonly deleted = new Set<number>();
-  private issuesSince: string | undefined;
-  private commentsSince: string | undefined;
+  /** The version of each comment last applied (updated_at and body digest), so re-listed ones are skipped. */
+  private readonly applied = new Map<number, string>();
   private maxIssueUpdated = 0;
   private maxCommentUpdated = 0;
   private lastRefresh = Number.NEGATIVE_INFINITY;
+  private lastDeepCheck = performance.now();
   private inflight: Promise<void> | null = null;
 
   constructor(
     private readonly api: GithubApi,
     private readonly trust: TrustFilter,
+    readonly lag: ReadLagTracker,
     private readonly options: RepoMirrorOptions,
   ) {}
 
@@ -77,7 +90,9 @@ export class RepoMirror {
   /** The issue's complete comment list, straight from GitHub (reflects deletions). */
   async readIssue(issueNumber: number): Promise<StoredRecord[]> {
     try {
+      const requestedAt = performance.now();
       const comments = await this.api.listIssueComments(issueNumber);
+      this.lag.noteListed(comments, requestedAt, (write) => write.issue === issueNumber);
       this.replaceIssueComments(issueNumber, comments);
       // The full list is the freshest count there is (GitHub's comment cap is checked against it).
       const entry = this.issues.get(issueNumber);
@@ -126,6 +141,7 @@ export class RepoMirror {
   noteOwnComment(comment: GhComment): StoredRecord | null {
     const isNew = !this.ownRecent.has(comment.id) && !this.records.get(comment.issueNumber)?.has(comment.id);
     this.ownRecent.set(comment.id, performance.now());
+    this.lag.noteWrite(comment);
     // Keep the issue's comment count current for rotation, which must act before GitHub's cap.
     if (isNew) this.adjustCommentCount(comment.issueNumber, 1);
     return this.upsertComment(comment, true);
@@ -133,6 +149,7 @@ export class RepoMirror {
 
   noteOwnDelete(commentId: number, issueNumber: number): void {
     this.deleted.add(commentId);
+    this.lag.forget(commentId);
     if (this.records.get(issueNumber)?.delete(commentId)) this.adjustCommentCount(issueNumber, -1);
   }
 
@@ -142,25 +159,41 @@ export class RepoMirror {
   }
 
   private async doRefresh(): Promise<void> {
-    const issues = await this.api.listIssues({ labels: SENTINEL_LABEL, state: "all", since: this.issuesSince });
+    const deep = performance.now() - this.lastDeepCheck >= this.options.deepCheck.everyMs;
+    const issuesSince = this.sinceFrom(this.maxIssueUpdated, deep);
+    const issues = await this.api.listIssues({ labels: SENTINEL_LABEL, state: "all", since: issuesSince });
     for (const issue of issues) {
       this.noteIssue(issue);
       this.maxIssueUpdated = Math.max(this.maxIssueUpdated, Date.parse(issue.updatedAt));
     }
-    const comments = await this.api.listRepoComments(this.commentsSince);
+    const commentsSince = this.sinceFrom(this.maxCommentUpdated, deep);
+    const requestedAt = performance.now();
+    const comments = await this.api.listRepoComments(commentsSince);
+    this.lag.noteListed(
+      comments,
+      requestedAt,
+      (write) => commentsSince === undefined || write.updatedAt >= commentsSince,
+    );
     for (const comment of comments) {
       this.upsertComment(comment, false);
       this.maxCommentUpdated = Math.max(this.maxCommentUpdated, Date.parse(comment.updatedAt));
     }
-    this.issuesSince = this.sinceFrom(this.maxIssueUpdated);
-    this.commentsSince = this.sinceFrom(this.maxCommentUpdated);
     this.lastRefresh = performance.now();
+    if (deep) this.lastDeepCheck = this.lastRefresh;
   }
 
-  /** Keep the URL stable while nothing changes (so the ETag answers 304), but reach back `overlapMs`. */
-  private sinceFrom(maxUpdated: number): string | undefined {
+  /**
+   * Reach back `overlapMs` before the newest update seen (or the deep check's window), in
+   * whole seconds: the URL stays the same while nothing changes, so the ETag answers 304.
+   */
+  private sinceFrom(maxUpdated: number, deep: boolean): string | undefined {
     if (maxUpdated <= 0) return undefined;
-    const since = Math.floor((maxUpdated - this.options.overlapMs) / 1000) * 1000;
+    let since = Math.floor((maxUpdated - this.options.overlapMs) / 1000) * 1000;
+    if (deep) {
+      const { windowMs } = this.options.deepCheck;
+      const step = Math.max(1000, Math.floor(windowMs / 2000) * 1000);
+      since = Math.min(since, Math.floor((maxUpdated - windowMs) / step) * step);
+    }
     return new Date(since).toISOString().replace(".000Z", "Z");
   }
 
@@ -172,7 +205,10 @@ export class RepoMirror {
       for (const id of current.keys()) {
         const ownAt = this.ownRecent.get(id);
         const fresh = ownAt !== undefined && now - ownAt < this.options.ownGraceMs;
-        if (!listed.has(id) && !fresh) current.delete(id);
+        if (!listed.has(id) && !fresh) {
+          current.delete(id);
+          this.applied.delete(id);
+        }
       }
     }
     for (const comment of comments) this.upsertComment(comment, false);
@@ -180,6 +216,10 @@ export class RepoMirror {
 
   private upsertComment(comment: GhComment, own: boolean): StoredRecord | null {
     if (this.deleted.has(comment.id)) return null;
+    const version = `${comment.updatedAt} ${createHash("sha256").update(comment.body).digest("base64")}`;
+    if (!own && this.applied.get(comment.id) === version)
+      return this.records.get(comment.issueNumber)?.get(comment.id) ?? null;
+    this.applied.set(comment.id, version);
     const record = this.trust.accept({
       id: comment.id,
       issue: comment.issueNumber,

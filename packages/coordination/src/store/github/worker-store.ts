@@ -274,7 +274,7 @@ export class WorkerStore {
    * effect: two monitors racing both post, exactly one op applies, the other caller is told.
    */
   private async confirmOp(workerId: string, opId: number, from: WorkerState, to: WorkerState): Promise<WorkerRecord> {
-    await this.ctx.sleep(this.ctx.options.settleDelayMs);
+    await this.ctx.sleep(this.ctx.settleDelayMs());
     const after = (await this.registry.views()).get(workerId);
     if (!after) throw new NotFoundError("worker", workerId);
     if (!after.appliedOps.has(opId))

@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import type { ReadLagStats } from "../read-lag.js";
 
 export interface BudgetSnapshot {
   primary: { limit: number | null; remaining: number | null; used: number | null; reset: number | null };
@@ -13,6 +14,8 @@ export interface BudgetSnapshot {
     pacedMs: number;
   };
   effective: EffectiveBudget;
+  /** GitHub's read-after-write lag as measured from the store's own writes, and what the store assumes. */
+  readLag: ReadLagStats;
 }
 
 /** What the store does with its budget right now (see docs/github-backend.md, *Budget*). */
@@ -36,6 +39,7 @@ export interface EffectiveSource {
   share(): { writersOnLogin: number; fraction: number; perMinute: number; otherPerHour: number };
   paced(): { delayed: number; delayedMs: number };
   lastHeartbeat(): { heartbeatIntervalMs: number; leaseMs: number; stretch: number } | null;
+  readLag(): ReadLagStats;
 }
 
 export interface BudgetMeterOptions {
@@ -145,6 +149,7 @@ export class BudgetMeter {
         batchWindowMs: this.effectiveBatchWindowMs(),
         lowBudget: this.isLow(),
       },
+      readLag: source.readLag(),
     };
   }
 

@@ -17,7 +17,7 @@ interface CachedPage {
 export class ConditionalReader {
   private readonly pages = new Map<string, CachedPage>();
 
-  constructor(private readonly client: GithubClient) {}
+  constructor(private readonly client: Pick<GithubClient, "request">) {}
 
   async listAll<T>(route: string, params: Record<string, string | number | undefined>): Promise<T[]> {
     const items: T[] = [];
@@ -26,6 +26,36 @@ export class ConditionalReader {
       items.push(...(data as T[]));
       if (data.length < PER_PAGE) return items;
     }
+  }
+
+  /**
+   * A list sorted by `updated_at` ascending, read with a `since` cursor instead of page
+   * numbers: each next request starts at the last item's `updated_at` (inclusive), so an
+   * item edited or deleted while the list is read cannot shift a later one off the page
+   * boundary (an edited item moves behind the cursor and is read there). Only when a whole
+   * page shares one second does it page within that second. Items are deduplicated by id,
+   * the newest version kept.
+   */
+  async listBySince<T extends { id: number; updated_at: string }>(
+    route: string,
+    params: Record<string, string | number | undefined>,
+    since: string | undefined,
+  ): Promise<T[]> {
+    const byId = new Map<number, T>();
+    let cursor = since;
+    let page = 1;
+    for (;;) {
+      const data = (await this.getPage(route, { ...params, since: cursor, per_page: PER_PAGE, page })) as T[];
+      for (const item of data) {
+        const known = byId.get(item.id);
+        if (!known || known.updated_at <= item.updated_at) byId.set(item.id, item);
+      }
+      const last = data.at(-1)?.updated_at;
+      if (data.length < PER_PAGE || last === undefined) break;
+      if (last === cursor) page += 1;
+      else [cursor, page] = [last, 1];
+    }
+    return [...byId.values()].sort((a, b) => a.updated_at.localeCompare(b.updated_at) || a.id - b.id);
   }
 
   private async getPage(route: string, params: Record<string, string | number | undefined>): Promise<unknown[]> {

@@ -73,15 +73,18 @@ export class GithubApi {
   }
 
   async listIssues(query: { labels: string; state: "open" | "all"; since?: string }): Promise<GhIssue[]> {
-    const raw = await this.reader.listAll<RawIssue>("GET /repos/{owner}/{repo}/issues", {
-      owner: this.owner,
-      repo: this.repo,
-      labels: query.labels,
-      state: query.state,
-      since: query.since,
-      sort: "updated",
-      direction: "asc",
-    });
+    const raw = await this.reader.listBySince<RawIssue>(
+      "GET /repos/{owner}/{repo}/issues",
+      {
+        owner: this.owner,
+        repo: this.repo,
+        labels: query.labels,
+        state: query.state,
+        sort: "updated",
+        direction: "asc",
+      },
+      query.since,
+    );
     return raw.filter((issue) => issue.pull_request === undefined).map(toIssue);
   }
 
@@ -96,15 +99,13 @@ export class GithubApi {
     return raw.map(toComment);
   }
 
-  /** Every comment of the repository updated at or after `since`, oldest update first. */
+  /** Every comment of the repository updated at or after `since`, oldest update first, each once. */
   async listRepoComments(since: string | undefined): Promise<GhComment[]> {
-    const raw = await this.reader.listAll<RawComment>("GET /repos/{owner}/{repo}/issues/comments", {
-      owner: this.owner,
-      repo: this.repo,
+    const raw = await this.reader.listBySince<RawComment>(
+      "GET /repos/{owner}/{repo}/issues/comments",
+      { owner: this.owner, repo: this.repo, sort: "updated", direction: "asc" },
       since,
-      sort: "updated",
-      direction: "asc",
-    });
+    );
     return raw.map(toComment);
   }
 

@@ -33,7 +33,7 @@ export async function settleClaims(
   posted: Array<{ taskId: string; claim: StoredRecord<ClaimRecord> }>,
 ): Promise<SettleOutcome[]> {
   if (posted.length === 0) return [];
-  await ctx.sleep(ctx.options.settleDelayMs);
+  await ctx.sleep(ctx.settleDelayMs());
   const outcomes: SettleOutcome[] = [];
   for (const { taskId, claim } of posted) {
     const loaded = await reader.load(taskId);

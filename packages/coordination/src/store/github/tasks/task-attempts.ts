@@ -264,7 +264,7 @@ export class TaskAttempts {
       return;
     }
     const op = await this.writer.postOp(taskId, { op: "end", token, end, actor, reason: end.state, ev });
-    await this.ctx.sleep(this.ctx.options.settleDelayMs);
+    await this.ctx.sleep(this.ctx.settleDelayMs());
     const { view } = await this.reader.require(taskId);
     if (!view.applied.has(op.id))
       throw new StaleFencingTokenError(taskId, token, view.task.state === "running" ? view.lockSeq : null);

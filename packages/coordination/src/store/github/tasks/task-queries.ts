@@ -59,7 +59,7 @@ export class TaskQueries {
         if (
           view.holder.stored.record.start ||
           view.applied.has(view.holder.stored.id) ||
-          now - view.holder.lock.acquiredAt < 2 * this.ctx.options.settleDelayMs + 1000
+          now - view.holder.lock.acquiredAt < 2 * this.ctx.settleDelayMs() + 1000
         )
           continue;
         const fresh = await this.reader.load(view.task.id);
