@@ -36,3 +36,20 @@ export async function waitForStoreTime(
     what: `store clock past ${storeMs}`,
   });
 }
+
+/** What `waitForLeaseLapse` reads: the store's clock and a worker's last beat and lease. */
+export interface LeaseReader {
+  now(): Promise<number>;
+  getWorker(workerId: string): Promise<{ lastHeartbeatAt: number; leaseMs: number } | null>;
+}
+
+/** Resolves once `workerId`'s lease has lapsed by the store's clock (last heartbeat + lease is past). */
+export async function waitForLeaseLapse(store: LeaseReader, workerId: string, timeoutMs = 10_000): Promise<void> {
+  await waitFor(
+    async () => {
+      const worker = await store.getWorker(workerId);
+      return worker !== null && (await store.now()) > worker.lastHeartbeatAt + worker.leaseMs;
+    },
+    { timeoutMs, what: `the lease of ${workerId} lapsing` },
+  );
+}

@@ -1,8 +1,8 @@
 import type { Emulator } from "@sentinel/github-emulator";
+import { waitForLeaseLapse } from "@sentinel/test-support/clock";
 import { OWNER, openPerTest, openTestStore, REPO } from "@sentinel/test-support/emulator";
 import { describe, expect, it } from "vitest";
 import { registration } from "../../src/store/contract/harness.js";
-import type { GithubStore } from "../../src/store/github/index.js";
 
 const open = openPerTest();
 
@@ -10,16 +10,6 @@ function registryIssues(em: Emulator): Array<{ number: number; state: string; bo
   return (em.state.repo(OWNER, REPO)?.visibleIssues() ?? []).filter((issue) =>
     issue.labels.includes("sentinel:registry"),
   );
-}
-
-async function untilLeaseLapsed(s: GithubStore, workerId: string): Promise<void> {
-  const deadline = performance.now() + 10_000;
-  for (;;) {
-    const worker = await s.getWorker(workerId);
-    if (worker && (await s.now()) > worker.lastHeartbeatAt + worker.leaseMs) return;
-    if (performance.now() > deadline) throw new Error(`the lease of ${workerId} did not lapse`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }
 
 /** Workers as a process that opens the store now sees them (nothing from this store's mirror). */
@@ -57,7 +47,7 @@ describe("issue rotation before GitHub's comment cap", () => {
     await store.registerWorker(registration("w-gone", { leaseMs: 300, heartbeatIntervalMs: 100 }));
     await store.registerWorker(registration("w-1"));
     await store.registerWorker(registration("w-2"));
-    await untilLeaseLapsed(store, "w-gone");
+    await waitForLeaseLapse(store, "w-gone");
     // The monitor's op lands on the first registry issue, which now holds 10 comments.
     await store.transitionWorker("w-gone", "STALE", {
       expectedFrom: ["ACTIVE", "BUSY", "DRAINING"],

@@ -1,23 +1,12 @@
+import { waitForLeaseLapse } from "@sentinel/test-support/clock";
 import { openPerTest, openTestStore } from "@sentinel/test-support/emulator";
 import { describe, expect, it } from "vitest";
 import { IllegalTransitionError, StaleFencingTokenError } from "../../src/errors.js";
 import { claimMeta, registration, taskInput } from "../../src/store/contract/harness.js";
-import type { GithubStore } from "../../src/store/github/index.js";
 
 const open = openPerTest();
 
 const LEASE_MS = 400;
-
-async function untilLeaseLapsed(s: GithubStore, workerId: string): Promise<void> {
-  const deadline = performance.now() + 10_000;
-  for (;;) {
-    const worker = await s.getWorker(workerId);
-    if (!worker) throw new Error(`worker ${workerId} is not registered`);
-    if ((await s.now()) > worker.lastHeartbeatAt + worker.leaseMs) return;
-    if (performance.now() > deadline) throw new Error(`the lease of ${workerId} did not lapse`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe("one process ending its own attempt twice at once", () => {
   // The worker runtime's completion and the same process's heartbeat monitor (failing the
@@ -30,7 +19,7 @@ describe("one process ending its own attempt twice at once", () => {
       const task = await store.createTask(taskInput(), "operator:test");
       const [claim] = await store.claimTasks({ workerId, taskIds: [task.id], metadata: claimMeta });
       if (!claim) throw new Error("a fresh task must be claimable");
-      await untilLeaseLapsed(store, workerId);
+      await waitForLeaseLapse(store, workerId);
       const [completed, failed] = await Promise.allSettled([
         store.completeTask(task.id, claim.lock.token, { result: { round } }),
         store.failTask(task.id, claim.lock.token, { message: "owner lapsed", retryable: true, retryDelayMs: 0 }),
