@@ -10,7 +10,7 @@ import { E2E_GITHUB_ENV } from "../../e2e/support/stack-env.js";
 import { checkInvariants } from "../../packages/coordination/test/multiprocess/invariants.js";
 import { buildImage } from "../build-image.js";
 import { parseDockerfile } from "./support/dockerfile.js";
-import { KUBERNETES_DIR, kustomizeBuild, type Manifest } from "./support/kustomize.js";
+import { clusterObjects, KUBERNETES_DIR, type Manifest } from "./support/kustomize.js";
 import { type Container, containerEnv, containerOf, find, probePort } from "./support/pod-env.js";
 import { httpGet, type Pod, startPod, tail } from "./support/pods.js";
 import { openProducer } from "./support/producer.js";
@@ -55,7 +55,7 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), "sentinel-pod-spec-"));
   appDir = join(workDir, "app");
   await buildImage({ outDir: appDir, workerOnly: true, log: () => undefined });
-  objects = kustomizeBuild(OVERLAY);
+  objects = clusterObjects(OVERLAY);
   const deployment = find(objects, "Deployment", "task-sentinel-worker");
   container = containerOf(deployment, "worker");
   graceSeconds = (deployment.spec as { template: { spec: { terminationGracePeriodSeconds: number } } }).template.spec

@@ -88,3 +88,11 @@ function retagImages(o: Manifest, image: { name: string; newName?: string; newTa
 }
 
 export const KUBERNETES_DIR = resolve(dirname(new URL(import.meta.url).pathname), "../../kubernetes");
+
+/**
+ * What a cluster holds after the documented steps: the overlay (or base) rendered, plus the
+ * Secret created out of band, whose keys the template lists.
+ */
+export function clusterObjects(dir: string): Manifest[] {
+  return [...kustomizeBuild(dir), ...parseAll(join(KUBERNETES_DIR, "secret.template.yaml"))];
+}
