@@ -25,7 +25,18 @@ export const faultOptionsSchema = z.strictObject({
    * `sort=updated` they move to the end, so page numbers skip the items that shift forward.
    */
   pageChurn: z.number().int().min(0),
+  /**
+   * How a secondary-limit refusal is sent, in each shape GitHub uses: `retryAfter` (403/429
+   * with `retry-after`), `bare` (403/429 without it), `reset` (403/429 without it, with
+   * `x-ratelimit-remaining: 0` and `x-ratelimit-reset` at the end of the wait) and
+   * `tooQuickly` (422 "was submitted too quickly").
+   */
+  secondaryShape: z.enum(["retryAfter", "bare", "reset", "tooQuickly"]),
+  /** Status of 403/429 refusals; null: the emulator's `secondaryRateLimit.status`. */
+  secondaryStatus: z.union([z.literal(403), z.literal(429)]).nullable(),
 });
+
+export type SecondaryShape = FaultOptions["secondaryShape"];
 
 export type FaultOptions = z.infer<typeof faultOptionsSchema>;
 
@@ -48,6 +59,8 @@ export const DEFAULT_FAULTS: FaultOptions = {
   hangRate: 0,
   hangMs: 60_000,
   pageChurn: 0,
+  secondaryShape: "retryAfter",
+  secondaryStatus: null,
 };
 
 export interface FaultSnapshot extends FaultOptions {
@@ -107,6 +120,10 @@ export class FaultController {
   drawReadLagMs(): number {
     const { readLagMs, readLagJitterMs } = this.options;
     return readLagMs + (readLagJitterMs > 0 ? this.random() * readLagJitterMs : 0);
+  }
+
+  secondaryShape(): { shape: SecondaryShape; status: 403 | 429 | null } {
+    return { shape: this.options.secondaryShape, status: this.options.secondaryStatus };
   }
 
   pageChurn(): number {

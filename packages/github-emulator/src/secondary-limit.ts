@@ -1,3 +1,5 @@
+import { toEpochSeconds } from "./clock.js";
+import type { SecondaryShape } from "./faults.js";
 import { HttpError } from "./http-error.js";
 import { DEFAULT_SECONDARY_PER_HOUR, DEFAULT_SECONDARY_PER_MINUTE, type SecondaryRateLimitOptions } from "./options.js";
 
@@ -60,10 +62,39 @@ function waitFor(times: number[], now: number, windowMs: number, limit: number):
   return oldestThatMustExpire === undefined ? 0 : oldestThatMustExpire + windowMs - now;
 }
 
-export function secondaryLimitError(status: 403 | 429, retryAfterSeconds: number, requestId: string): HttpError {
+export interface SecondaryRefusal {
+  status: 403 | 429;
+  shape: SecondaryShape;
+  retryAfterSeconds: number;
+  requestId: string;
+  nowMs: number;
+}
+
+/**
+ * A secondary-limit refusal in one of GitHub's shapes (see faults.ts, `secondaryShape`).
+ * `x-ratelimit-*` headers set here win over the primary limit's (server.ts).
+ */
+export function secondaryLimitError({
+  status,
+  shape,
+  retryAfterSeconds,
+  requestId,
+  nowMs,
+}: SecondaryRefusal): HttpError {
+  const wait = Math.max(1, retryAfterSeconds);
+  if (shape === "tooQuickly")
+    return new HttpError(422, "Validation Failed", {
+      errors: [{ resource: "IssueComment", code: "custom", field: "body", message: "was submitted too quickly" }],
+    });
+  const headers: Record<string, string> =
+    shape === "retryAfter"
+      ? { "retry-after": String(wait) }
+      : shape === "reset"
+        ? { "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(toEpochSeconds(nowMs + wait * 1000)) }
+        : {};
   return new HttpError(
     status,
     `You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
-    { documentationUrl: SECONDARY_DOCS_URL, headers: { "retry-after": String(Math.max(1, retryAfterSeconds)) } },
+    { documentationUrl: SECONDARY_DOCS_URL, headers },
   );
 }

@@ -123,7 +123,8 @@ async function serveApi(deps: ServerDependencies, info: RequestInfo): Promise<Ap
   const respond = (outgoing: OutgoingResponse, consume = counted): ApiOutcome => {
     if (!primary) return { outgoing, route };
     if (consume) primary.consume(user.login);
-    Object.assign(outgoing.headers, rateLimitHeaders(primary.status(user.login)));
+    // Headers a refusal set itself (a secondary limit's x-ratelimit-reset) win.
+    Object.assign(outgoing.headers, { ...rateLimitHeaders(primary.status(user.login)), ...outgoing.headers });
     return { outgoing, route };
   };
 
@@ -176,7 +177,14 @@ function checkSecondaryLimits(deps: ServerDependencies, user: EmulatorUser, requ
   const retryAfter = Math.max(deps.faults.stormRetryAfterSeconds(), deps.secondary.retryAfterSeconds(user.login));
   if (retryAfter > 0) {
     deps.stats.count("secondaryLimited");
-    throw secondaryLimitError(deps.secondary.status, retryAfter, requestId);
+    const { shape, status } = deps.faults.secondaryShape();
+    throw secondaryLimitError({
+      status: status ?? deps.secondary.status,
+      shape,
+      retryAfterSeconds: retryAfter,
+      requestId,
+      nowMs: deps.clock.now(),
+    });
   }
 }
 

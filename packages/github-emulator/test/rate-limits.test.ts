@@ -105,4 +105,39 @@ describe("secondary rate limit", () => {
       201,
     );
   });
+
+  it("sends a secondary limit in each of GitHub's shapes", async () => {
+    const emulator = await startTestEmulator();
+    const number = await createIssue(emulator);
+    const post = () => api(emulator, "POST", `${repoPath}/issues/${number}/comments`, { body: { body: "x" } });
+    const nowSeconds = Math.floor(emulator.clock.now() / 1000);
+
+    await adminCall(emulator, "POST", "/faults", {
+      secondaryStormSeconds: 30,
+      secondaryShape: "bare",
+      secondaryStatus: 429,
+    });
+    const bare = await post();
+    expect(bare.status).toBe(429);
+    expect(bare.headers.get("retry-after")).toBeNull();
+    expect(bare.headers.get("x-ratelimit-remaining")).not.toBe("0");
+    expect(JSON.stringify(bare.json)).toMatch(/secondary rate limit/);
+
+    await adminCall(emulator, "POST", "/faults", { secondaryShape: "reset", secondaryStatus: 403 });
+    const reset = await post();
+    expect(reset.status).toBe(403);
+    expect(reset.headers.get("retry-after")).toBeNull();
+    expect(reset.headers.get("x-ratelimit-remaining")).toBe("0");
+    expect(Number(reset.headers.get("x-ratelimit-reset"))).toBeGreaterThanOrEqual(nowSeconds + 29);
+
+    await adminCall(emulator, "POST", "/faults", { secondaryShape: "tooQuickly" });
+    const tooQuickly = await post();
+    expect(tooQuickly.status).toBe(422);
+    expect(tooQuickly.json).toMatchObject({
+      message: "Validation Failed",
+      errors: [{ message: "was submitted too quickly" }],
+    });
+
+    expect((await adminCall(emulator, "POST", "/faults", { secondaryShape: "sideways" })).status).toBe(400);
+  });
 });

@@ -73,4 +73,42 @@ describe("GitHub store under API faults", () => {
     expect(counters.hangs).toBeGreaterThan(0);
     expect(s.budget().byKind.failed).toBeGreaterThan(0);
   }, 60_000);
+
+  // Each shape GitHub sends a secondary limit in. `base`: milliseconds per second of wait
+  // (a wait named by the server — retry-after, x-ratelimit-reset — is waited at real scale,
+  // the documented one minute without either at 5 ms per second). `waits`: what the store
+  // must have waited first, in seconds, in order; after a reset it is 1 or 2 (the reset is a
+  // whole second one second ahead, plus one), written as 1.5 to be compared within ±0.5.
+  it.each([
+    { status: 403, shape: "retryAfter", base: 1000, waits: [1] },
+    { status: 429, shape: "retryAfter", base: 1000, waits: [1] },
+    { status: 403, shape: "bare", base: 5, waits: [60, 120] },
+    { status: 429, shape: "bare", base: 5, waits: [60, 120] },
+    { status: 403, shape: "reset", base: 1000, waits: [1.5] },
+    { status: 429, shape: "reset", base: 1000, waits: [1.5] },
+    { status: 422, shape: "tooQuickly", base: 5, waits: [60, 120] },
+  ] as const)(
+    "backs off a secondary limit sent as $status $shape as GitHub's docs say; nothing lost",
+    async ({ status, shape, base, waits }) => {
+      const logged: unknown[] = [];
+      const { emulator: em, store: s } = await open(
+        { secondaryRateLimit: { status: status === 422 ? 403 : status, perMinute: 100_000, perHour: 1_000_000 } },
+        {
+          throttle: { ...FAST_THROTTLE, retryAfterBaseMs: base },
+          log: (_level, message, fields) => {
+            if (message.includes("secondary rate limit")) logged.push(fields?.retryAfterSeconds);
+          },
+        },
+      );
+      em.setFaults({ secondaryShape: shape, secondaryStormSeconds: 1 });
+      const { ids, keys } = await runWorkload(s, 2);
+      await expectNothingLost(s, ids, keys);
+      expect(em.stats().byStatus[String(status)]).toBeGreaterThan(0);
+      expect(logged.length).toBeGreaterThanOrEqual(waits.length);
+      for (const [i, wait] of waits.entries())
+        if (Number.isInteger(wait)) expect(logged[i]).toBe(wait);
+        else expect(Math.abs(Number(logged[i]) - wait)).toBeLessThanOrEqual(0.5);
+      expect(s.budget().secondary.hits).toBe(logged.length);
+    },
+  );
 });

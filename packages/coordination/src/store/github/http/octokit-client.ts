@@ -5,6 +5,7 @@ import Bottleneck from "bottleneck";
 import type { ResolvedGithubStoreOptions } from "../options.js";
 import type { BudgetMeter } from "./budget-meter.js";
 import { credentialId, octokitAuth } from "./credentials.js";
+import { secondaryLimitWaitSeconds } from "./secondary-backoff.js";
 import type { ServerClock } from "./server-clock.js";
 
 const SentinelOctokit = Octokit.plugin(throttling, retry);
@@ -17,10 +18,10 @@ export interface CreateClientOptions {
 }
 
 /**
- * Octokit with plugin-throttling (write spacing, secondary/primary limit handling) and
- * plugin-retry (429 / 5xx / timeouts). The only thing added here is the transport: a fetch
- * that enforces a timeout, counts every HTTP exchange (retries included) and feeds the
- * `Date` header to the store clock.
+ * Octokit with plugin-throttling (write spacing, primary limit handling) and plugin-retry
+ * (5xx / timeouts). Added here is the transport: a fetch that enforces a timeout, counts
+ * every HTTP exchange (retries included), feeds the `Date` header to the store clock, and
+ * waits out secondary limits in every shape GitHub sends them (secondary-backoff.ts).
  */
 export function createGithubClient({ options, meter, clock }: CreateClientOptions): GithubClient {
   const timing = options.throttle;
@@ -39,13 +40,30 @@ export function createGithubClient({ options, meter, clock }: CreateClientOption
     meter.recordResponse(method, response.status, Object.fromEntries(response.headers.entries()));
     return response;
   };
+  // A refused request took no effect (Octokit sends string bodies, so it can be sent again).
+  const backedOffFetch: typeof fetch = async (input, init) => {
+    for (let attempt = 0; ; attempt += 1) {
+      const response = await meteredFetch(input, init);
+      // Before calibration (the probe's own request) the local clock is all there is.
+      const now = clock.offset() === null ? Date.now() : clock.now();
+      const waitSeconds = await secondaryLimitWaitSeconds(response, attempt, now);
+      if (waitSeconds === null || attempt >= timing.rateLimitRetries) return response;
+      meter.recordSecondaryLimit(waitSeconds);
+      options.log?.("warn", "GitHub secondary rate limit hit; backing off", {
+        status: response.status,
+        retryAfterSeconds: waitSeconds,
+        retryCount: attempt,
+      });
+      await new Promise((resolve) => setTimeout(resolve, waitSeconds * timing.retryAfterBaseMs));
+    }
+  };
   // Groups are keyed by credential so several stores of one process sharing a token share its spacing.
   const id = credentialId(options);
   return new SentinelOctokit({
     ...octokitAuth(options, clock),
     baseUrl: options.baseUrl.replace(/\/$/, ""),
     userAgent: "task-sentinel-github-store",
-    request: { fetch: meteredFetch },
+    request: { fetch: backedOffFetch },
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     retry: { retries: timing.retries, retryAfterBaseValue: timing.retryBaseMs },
     throttle: {
@@ -58,14 +76,9 @@ export function createGithubClient({ options, meter, clock }: CreateClientOption
         ? directGroup()
         : new Bottleneck.Group({ maxConcurrent: 1, minTime: timing.notificationMinTimeMs }),
       ...(timing.directDispatch ? { global: directGroup(), retryLimiter: directRetryLimiter() } : {}),
-      onSecondaryRateLimit: (retryAfter, _request, _octokit, retryCount) => {
-        meter.recordSecondaryLimit(retryAfter);
-        options.log?.("warn", "GitHub secondary rate limit hit; backing off", {
-          retryAfterSeconds: retryAfter,
-          retryCount,
-        });
-        return retryCount < timing.rateLimitRetries;
-      },
+      // Waited out in the transport already (the plugin waits a constant minute without
+      // retry-after and ignores x-ratelimit-reset there); what reaches here has used its retries.
+      onSecondaryRateLimit: () => false,
       onRateLimit: (retryAfter, _request, _octokit, retryCount) => {
         meter.recordSecondaryLimit(retryAfter);
         options.log?.("warn", "GitHub primary rate limit exhausted; waiting for reset", {
