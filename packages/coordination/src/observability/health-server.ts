@@ -13,6 +13,8 @@ export interface WorkerHealth {
   capacity: { max: number; available: number };
   last_heartbeat: string | null;
   state: string;
+  /** Task outcomes (completions, failures) whose store write is retrying after a transient error. */
+  outcome_writes_retrying: number;
   reason?: string;
 }
 

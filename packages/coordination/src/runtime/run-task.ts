@@ -13,6 +13,7 @@ import { storeResultReleaseLockAndComplete } from "./steps/complete-task.js";
 import { executeTask } from "./steps/execute-task.js";
 import { failClaimedTask } from "./steps/fail-task.js";
 import { getContext } from "./steps/get-context.js";
+import { writeWithinLease } from "./steps/write-within-lease.js";
 
 export interface RunTaskDeps {
   store: CoordinationStore;
@@ -26,6 +27,8 @@ export interface RunTaskDeps {
   maxRunMs: number;
   /** The fenced completion (batched where the store supports it; see completion-batcher.ts). */
   complete: CompleteFn;
+  /** Outcome writes now retrying after a transient store error (the worker's health shows it). */
+  retrying: { outcomeWrites: number };
 }
 
 type Outcome = { ok: true; result: unknown } | { ok: false; error: Error };
@@ -60,9 +63,33 @@ export async function runTask(
     durationMs,
   });
 
+  // The outcome is worth writing for as long as the lock can be ours: its TTL, from the claim.
+  const deadlineMono = started + (lock.expiresAt - lock.acquiredAt);
+  let retrying = false;
+  const write = <T>(run: () => Promise<T>) =>
+    writeWithinLease(run, {
+      deadlineMono,
+      onRetry: (error, tries) => {
+        deps.metrics.storeErrors.inc({ step: outcome.ok ? "complete" : "fail" });
+        if (!retrying) deps.retrying.outcomeWrites += 1;
+        retrying = true;
+        log.warn(
+          {
+            action: outcome.ok ? "task.complete" : "task.fail",
+            result: "retrying",
+            metadata: { error: error.message, tries },
+          },
+          "could not record the task's outcome yet; retrying within the lock's TTL",
+        );
+      },
+    }).finally(() => {
+      if (retrying) deps.retrying.outcomeWrites -= 1;
+      retrying = false;
+    });
+
   try {
     if (outcome.ok) {
-      await storeResultReleaseLockAndComplete(deps.complete, claim, outcome.result);
+      await write(() => storeResultReleaseLockAndComplete(deps.complete, claim, outcome.result));
       deps.metrics.tasksProcessed.inc({ type: task.type });
       deps.metrics.taskDuration.observe({ type: task.type, result: "succeeded" }, durationMs / 1000);
       log.debug(
@@ -77,7 +104,7 @@ export async function runTask(
       return;
     }
     const aborted = outcome.error instanceof TaskAbortedError;
-    const failed = await failClaimedTask(deps.store, claim, outcome.error, { immediate: aborted });
+    const failed = await write(() => failClaimedTask(deps.store, claim, outcome.error, { immediate: aborted }));
     const retryable = isRetryable(outcome.error);
     deps.metrics.tasksFailed.inc({ type: task.type, retryable: String(retryable) });
     deps.metrics.taskDuration.observe({ type: task.type, result: "failed" }, durationMs / 1000);

@@ -70,6 +70,7 @@ export function createTaskLoop(parts: TaskLoopParts): PollLoop {
     workerId: core.id,
     maxRunMs: config.distributed.locking.ttlSeconds * 1000,
     complete: batcher.complete,
+    retrying: status.retrying,
   };
   const cycle = createClaimCycle({
     core,

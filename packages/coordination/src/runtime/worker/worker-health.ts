@@ -14,6 +14,7 @@ export function describeHealth(core: WorkerCore): WorkerHealth {
     capacity: { max, available: isAccepting(status) ? Math.max(0, max - running.size) : 0 },
     last_heartbeat: record ? new Date(record.lastHeartbeatAt).toISOString() : null,
     state: record?.state ?? "NEW",
+    outcome_writes_retrying: status.retrying.outcomeWrites,
   };
   if (state === "new" || state === "starting") return { ...base, status: "starting" };
   if (state === "stopped" || state === "failed" || state === "stopping") return { ...base, status: "stopped" };
@@ -21,6 +22,12 @@ export function describeHealth(core: WorkerCore): WorkerHealth {
   if (status.heartbeatFailures > 0)
     return { ...base, status: "degraded", reason: `${status.heartbeatFailures} consecutive heartbeat failure(s)` };
   if (status.recoveringLease) return { ...base, status: "degraded", reason: "lease lost; re-registering" };
+  if (status.retrying.outcomeWrites > 0)
+    return {
+      ...base,
+      status: "degraded",
+      reason: `${status.retrying.outcomeWrites} task outcome write(s) retrying after store errors`,
+    };
   if (status.storeErrors > 0)
     return { ...base, status: "degraded", reason: `${status.storeErrors} consecutive store error(s) while polling` };
   return { ...base, status: "healthy" };

@@ -15,6 +15,8 @@ export interface WorkerStatus {
   /** Operator drain seen in a heartbeat: no new work; resumable until the running tasks are done, then it deregisters and stops. */
   remoteDraining: boolean;
   recoveringLease: Promise<void> | null;
+  /** Task outcomes (completions, failures) whose store write is being retried after a transient error. */
+  retrying: { outcomeWrites: number };
 }
 
 export function createWorkerStatus(): WorkerStatus {
@@ -25,6 +27,7 @@ export function createWorkerStatus(): WorkerStatus {
     storeErrors: 0,
     remoteDraining: false,
     recoveringLease: null,
+    retrying: { outcomeWrites: 0 },
   };
 }
 
