@@ -13,23 +13,16 @@
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { webBuildIsCurrent } from "./web-build-current.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const WEB_DIR = join(ROOT, "apps/web");
 const WORKER_DIR = join(ROOT, "apps/worker");
 const NEXT_BIN = join(WEB_DIR, "node_modules/next/dist/bin/next");
 const BUILD_ID = join(WEB_DIR, ".next/BUILD_ID");
-/** Inputs of the production build: any newer file means the build is stale. */
-const BUILD_INPUTS = [
-  "apps/web/src",
-  "apps/web/next.config.ts",
-  "apps/web/package.json",
-  "packages/api/src",
-  "packages/coordination/src",
-];
 
 interface StartOptions {
   port: number;
@@ -80,26 +73,8 @@ function log(message: string): void {
   console.log(`start: ${message}`);
 }
 
-function newestMtime(path: string): number {
-  if (!existsSync(path)) return 0;
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.mtimeMs;
-  let newest = stat.mtimeMs;
-  for (const entry of readdirSync(path, { withFileTypes: true })) {
-    if (entry.name === "node_modules" || entry.name.startsWith(".")) continue;
-    newest = Math.max(newest, newestMtime(join(path, entry.name)));
-  }
-  return newest;
-}
-
-function buildIsCurrent(): boolean {
-  if (!existsSync(BUILD_ID)) return false;
-  const builtAt = statSync(BUILD_ID).mtimeMs;
-  return BUILD_INPUTS.every((input) => newestMtime(join(ROOT, input)) <= builtAt);
-}
-
 function ensureBuilt(): void {
-  if (buildIsCurrent()) return;
+  if (webBuildIsCurrent(ROOT, BUILD_ID)) return;
   log("building the dashboard (next build --webpack)…");
   const result = spawnSync(process.execPath, [NEXT_BIN, "build", "--webpack"], {
     cwd: WEB_DIR,
