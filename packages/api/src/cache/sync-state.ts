@@ -9,7 +9,9 @@ export type SyncStateKey =
   | "store_clock_offset_ms"
   | "tasks_succeeded_total"
   | "tasks_failed_total"
-  | "last_error";
+  | "last_error"
+  /** JSON: comments the GitHub store refused as coordination data, by author and reason. */
+  | "github_refusals";
 
 export function readSyncValue(db: CacheDb, key: SyncStateKey): string | null {
   return db.select().from(syncState).where(eq(syncState.key, key)).get()?.value ?? null;

@@ -2,9 +2,11 @@ import { ACCEPTING_STATES } from "@sentinel/coordination";
 import { z } from "zod";
 import { type BudgetRow, readBudget } from "../cache/budget.js";
 import type { CacheDb } from "../cache/open-cache.js";
+import { readSyncValue } from "../cache/sync-state.js";
 import { taskStateCounts, waitingTypes } from "../cache/task-queries.js";
 import { throughputSeries } from "../cache/throughput.js";
 import { pageCachedWorkers, summariseCachedWorkers, supportedTaskTypes } from "../cache/worker-queries.js";
+import { parseSavedRefusals } from "../sync/store-trust.js";
 import { createTRPCRouter, viewerProcedure } from "../trpc.js";
 
 export interface Alert {
@@ -136,6 +138,8 @@ export const overviewRouter = createTRPCRouter({
           syncError: status.lastError,
         }),
         budget: budget.length > 0 ? budget : null,
+        /** GitHub mode: comments refused as coordination data, by author and reason (null otherwise). */
+        refusals: parseSavedRefusals(readSyncValue(ctx.cache.db, "github_refusals")),
         sync: status,
       };
     }),

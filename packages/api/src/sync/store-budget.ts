@@ -32,8 +32,11 @@ const githubSnapshot = z
     }),
     byKind: z.object({ reads: count, notModified: count, writes: count }),
     secondary: z.object({ writesLastMinute: count, writesLastHour: count }),
+    readLag: z
+      .object({ assumedMaxMs: count, settleDelayMs: count, maxMs: count.nullable(), samples: count })
+      .optional(),
   })
-  .transform(({ primary, byKind, secondary }) => [
+  .transform(({ primary, byKind, secondary, readLag }) => [
     {
       kind: "primary limit (login)",
       used: primary.used ?? byKind.reads + byKind.writes,
@@ -57,6 +60,17 @@ const githubSnapshot = z
       remaining: Math.max(0, 500 - secondary.writesLastHour),
       limit: 500,
     },
+    // Read lag measured from the control plane's own writes, against the lag the store tolerates (docs/github-backend.md, *Read lag*).
+    ...(readLag
+      ? [
+          {
+            kind: "read lag ms, largest seen (limit: tolerated)",
+            used: readLag.maxMs ?? 0,
+            limit: readLag.assumedMaxMs,
+          },
+          { kind: "settle delay ms (control plane)", used: readLag.settleDelayMs },
+        ]
+      : []),
   ]);
 const budgetAnswer = z.union([
   githubSnapshot,

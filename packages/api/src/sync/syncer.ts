@@ -2,13 +2,14 @@ import { type CoordinationStore, coerceError } from "@sentinel/coordination";
 import { writeBudget } from "../cache/budget.js";
 import { appendChange, type Change, type ChangeKind } from "../cache/change-log.js";
 import type { Cache } from "../cache/open-cache.js";
-import { readSyncNumber, writeSyncValue } from "../cache/sync-state.js";
+import { readSyncNumber, readSyncValue, writeSyncValue } from "../cache/sync-state.js";
 import { pruneHeartbeats } from "../cache/worker-rows.js";
 import { applyNextEvents } from "./apply-events.js";
 import { ChangeSet } from "./change-set.js";
 import { reconcile } from "./reconcile.js";
 import { refreshWorkers } from "./refresh-workers.js";
 import { readStoreBudget } from "./store-budget.js";
+import { readStoreRefusals } from "./store-trust.js";
 
 export interface SyncerOptions {
   store: CoordinationStore;
@@ -97,6 +98,12 @@ export function createSyncer(options: SyncerOptions): Syncer {
     }
     const budget = await readStoreBudget(store);
     if (budget) changes.addIf(writeBudget(cache.db, budget, storeNow), "budget");
+    const refusals = readStoreRefusals(store);
+    if (refusals) {
+      const text = JSON.stringify(refusals);
+      changes.addIf(readSyncValue(cache.db, "github_refusals") !== text, "budget");
+      writeSyncValue(cache.db, "github_refusals", text);
+    }
     writeSyncValue(cache.db, "store_clock_offset_ms", clockOffsetMs);
     writeSyncValue(cache.db, "last_sync_at", storeNow);
     lastSyncAt = storeNow;

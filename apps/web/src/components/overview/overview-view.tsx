@@ -167,6 +167,34 @@ export function OverviewView() {
           </table>
         </div>
       )}
+
+      {o.refusals && (
+        <div className="card" data-testid="refusals-panel">
+          <h2>Refused GitHub comments ({o.refusals.refused.toLocaleString()})</h2>
+          {o.refusals.refusedBy.length === 0 ? (
+            <p className="muted">None: every comment read as coordination data was signed and in place.</p>
+          ) : (
+            <table className="data">
+              <thead>
+                <tr>
+                  <th>Author</th>
+                  <th>Reason</th>
+                  <th className="num">Comments</th>
+                </tr>
+              </thead>
+              <tbody>
+                {o.refusals.refusedBy.map((r) => (
+                  <tr key={`${r.author} ${r.reason}`}>
+                    <td className="mono">{r.author}</td>
+                    <td className="mono">{r.reason}</td>
+                    <td className="num">{r.count.toLocaleString()}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
     </div>
   );
 }

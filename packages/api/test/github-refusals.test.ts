@@ -1,0 +1,59 @@
+import { newTaskSchema } from "@sentinel/coordination";
+import { tempDir, waitFor } from "@sentinel/test-support";
+import { OWNER, postComment, REPO, withStranger } from "@sentinel/test-support/emulator";
+import { afterEach, describe, expect, it } from "vitest";
+import { createCaller } from "../src/root.js";
+import { type ControlPlane, createControlPlane } from "../src/server/index.js";
+import { openHarness } from "./fixtures.js";
+
+const setup = withStranger();
+const opened: Array<{ cp: ControlPlane; dir: { remove(): void } }> = [];
+afterEach(async () => {
+  for (const { cp, dir } of opened.splice(0)) {
+    await cp.close();
+    dir.remove();
+  }
+});
+
+describe("refused GitHub comments on the overview", () => {
+  it("shows the comments the GitHub store refused, by author and reason, and the read lag in the budget", async () => {
+    const { store, mallory } = setup();
+    await store.createTask(newTaskSchema.parse({ type: "demo" }), "operator:test");
+    const dir = tempDir("sentinel-api-refusals");
+    const cp = createControlPlane({
+      store,
+      dataDir: dir.path,
+      env: { SENTINEL_OPERATOR_TOKEN: "alice:alice-secret-token-0123456789", SENTINEL_SESSION_SECRET: "s".repeat(40) },
+      startSyncer: true,
+      sync: { pollIntervalMs: 50, workersRefreshMs: 100, reconcileIntervalMs: 60_000 },
+    });
+    opened.push({ cp, dir });
+    const viewer = createCaller(cp.createContext({ headers: new Headers() }));
+    // A stranger's forged claim on the task's issue: refused for its author.
+    const { data: issues } = await mallory.request("GET /repos/{owner}/{repo}/issues", {
+      owner: OWNER,
+      repo: REPO,
+      labels: "sentinel:task",
+    });
+    await postComment(mallory, issues[0]?.number ?? 0, `hi\n\n<!-- sentinel:v1 {"p":{"k":"claim"},"sig":"00"} -->`);
+
+    const overview = await waitFor(
+      async () => {
+        const o = await viewer.overview.get();
+        return o.refusals && o.refusals.refused > 0 ? o : null;
+      },
+      { timeoutMs: 5_000, what: "refusal on the overview" },
+    );
+    expect(overview.refusals?.refusedBy).toEqual([{ author: "mallory", reason: "author", count: 1 }]);
+    expect(overview.budget?.find((row) => row.kind.startsWith("read lag"))?.limit).toBe(40_000);
+  });
+
+  it("has no refusals table on SQLite", async () => {
+    const h = openHarness();
+    try {
+      expect((await h.anonymous.overview.get()).refusals).toBeNull();
+    } finally {
+      await h.close();
+    }
+  });
+});
