@@ -75,6 +75,9 @@ export function claimCases(ctx: ContractContext): void {
     const store = ctx.store();
     await store.registerWorker(registration("w-a"));
     const recovered = await store.createTask(taskInput(), "operator:test");
+    // "Newer" means created later by the store clock: two tasks created in the same
+    // millisecond are a tie that the order breaks by id, which says nothing about recovery.
+    while ((await store.now()) <= recovered.createdAt) await new Promise((resolve) => setTimeout(resolve, 1));
     const newer = await store.createTask(taskInput(), "operator:test");
     const [claim] = await store.claimTasks({ workerId: "w-a", taskIds: [recovered.id], metadata: claimMeta });
     await store.failTask(recovered.id, claim?.lock.token as number, {
