@@ -72,7 +72,7 @@ export function workerRegistration(index: number, heartbeatIntervalMs: number): 
     memoryMb: 2048,
     labels: { region: index % 2 === 0 ? "eu-west" : "us-east" },
     heartbeatIntervalMs,
-    // The seed's STALE_WORKER_THRESHOLD_MS default: four missed heartbeats.
+    // STALE_WORKER_THRESHOLD_MS's default (README, Configuration): four missed heartbeats.
     leaseMs: heartbeatIntervalMs * 4,
     healthUrl: null,
   };

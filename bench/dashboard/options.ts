@@ -14,7 +14,7 @@ export interface DashboardBenchOptions {
   pageLoads: number;
   /** How long the open tasks page is watched without changes of our own, to count its background refetches. */
   idleWatchMs: number;
-  /** The seed's default heartbeat cadence; the scale phase's workers heartbeat at it throughout. */
+  /** The default heartbeat cadence (30 s); the scale phase's workers heartbeat at it throughout. */
   heartbeatIntervalMs: number;
   chromiumPath: string;
 }

@@ -57,7 +57,7 @@ const DASHBOARD_PAGES: DashboardPage[] = [
 ];
 
 /**
- * 1,000 workers (heartbeating at the seed's cadence throughout) and 100,000 tasks: the
+ * 1,000 workers (heartbeating at the default 30 s cadence throughout) and 100,000 tasks: the
  * unfinished tenth and the workers go through the store port and the syncer, the finished
  * history straight into the cache (see fill-cache.ts). Then the real stack starts on that
  * data directory and the dashboard is measured over HTTP and in Chromium.

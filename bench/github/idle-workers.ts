@@ -13,7 +13,7 @@ export interface IdleResult {
 }
 
 /**
- * Idle workers on one login with the seed's defaults (heartbeat 30 s, stale threshold 120 s),
+ * Idle workers on one login with the default settings (heartbeat 30 s, stale threshold 120 s),
  * beating at the interval each heartbeat's record gives back (as the worker runtime does).
  * The emulator's clock runs `rate` times faster than real time, so `emulatedMinutes` pass
  * in seconds; the writes counted over that period are scaled linearly to an hour.

@@ -48,7 +48,7 @@ function perTaskSection(result: PerTaskResult): ReportSection {
 function idleSection(results: IdleResult[]): ReportSection {
   return {
     id: "github-idle",
-    title: "GitHub mode: idle workers on one token, seed defaults (heartbeat 30 s, stale threshold 120 s)",
+    title: "GitHub mode: idle workers on one token, default settings (heartbeat 30 s, stale threshold 120 s)",
     columns: [
       { key: "workers", label: "workers on the login" },
       { key: "interval", label: "effective heartbeat s", digits: 0 },

@@ -4,8 +4,8 @@ import { heartbeatStretchFor } from "@sentinel/coordination/github";
 export const PER_HOUR = 500;
 const HEADROOM = 0.9;
 const HEARTBEAT_SHARE = 0.4;
-const SEED_INTERVAL_MS = 30_000;
-const SEED_LEASE_MS = 120_000;
+const DEFAULT_INTERVAL_MS = 30_000;
+const DEFAULT_LEASE_MS = 120_000;
 
 /**
  * The original design's schedule, as modelled here: each busy worker holds one lock and
@@ -46,15 +46,16 @@ export function sustainedWorkers(
   let adaptive = 0;
   for (let n = 1; n <= 1000; n++) {
     if (
-      SEED_LEASE_MS * heartbeatStretchFor(SEED_INTERVAL_MS, n, { perHour: PER_HOUR, heartbeatShare: HEARTBEAT_SHARE }) >
+      DEFAULT_LEASE_MS *
+        heartbeatStretchFor(DEFAULT_INTERVAL_MS, n, { perHour: PER_HOUR, heartbeatShare: HEARTBEAT_SHARE }) >
       maxLeaseMs
     )
       break;
     adaptive = n;
   }
   const leaseMs =
-    SEED_LEASE_MS *
-    heartbeatStretchFor(SEED_INTERVAL_MS, adaptive, { perHour: PER_HOUR, heartbeatShare: HEARTBEAT_SHARE });
+    DEFAULT_LEASE_MS *
+    heartbeatStretchFor(DEFAULT_INTERVAL_MS, adaptive, { perHour: PER_HOUR, heartbeatShare: HEARTBEAT_SHARE });
   return { tasksPerHour, original, fixed, adaptive, adaptiveLeaseMs: leaseMs };
 }
 

@@ -41,7 +41,7 @@ describe("Kubernetes manifests (deploy/kubernetes), checked offline", () => {
     expect(() => validateManifest(hpa)).toThrow(/HorizontalPodAutoscaler/);
   });
 
-  it("draws the seed's cluster: Deployment of 3, HPA 2–20 at CPU 70 % / memory 80 %, ConfigMap, Secret", () => {
+  it("draws the documented cluster: Deployment of 3, HPA 2–20 at CPU 70 % / memory 80 %, ConfigMap, Secret", () => {
     const deployment = find(overlay, "Deployment", "task-sentinel-worker");
     expect(spec(deployment).replicas).toBe(3);
     const hpa = find(overlay, "HorizontalPodAutoscaler", "task-sentinel-worker");

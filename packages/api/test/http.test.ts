@@ -218,7 +218,7 @@ describe("webhook", () => {
 });
 
 describe("health and metrics", () => {
-  it("GET /cluster/health has the seed's shape", async () => {
+  it("GET /cluster/health has the documented shape", async () => {
     await h.store.registerWorker(registration("w1", { maxConcurrency: 5 }));
     await h.store.heartbeat("w1", { activeTasks: 2 });
     await h.store.createTask(newTaskSchema.parse({ type: "demo" }), "test");

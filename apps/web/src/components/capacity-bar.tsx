@@ -1,4 +1,4 @@
-/** The seed's capacity bar: "████░░ (4/10)", FULL when no slot is left. */
+/** A worker's capacity as a bar of cells: "████░░ (4/10)", FULL when no slot is left. */
 export function CapacityBar({ active, max, cells = 10 }: { active: number; max: number; cells?: number }) {
   const ratio = max > 0 ? Math.min(1, active / max) : 0;
   const filled = Math.round(ratio * cells);

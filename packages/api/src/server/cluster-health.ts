@@ -3,7 +3,7 @@ import { taskStateCounts } from "../cache/task-queries.js";
 import { listCachedWorkers } from "../cache/worker-queries.js";
 import type { ControlPlane } from "./control-plane.js";
 
-/** The seed's GET /cluster/health shape. */
+/** GET /cluster/health: status, worker counts, capacity and queue depth, for monitors and load balancers. */
 export interface ClusterHealth {
   status: "healthy" | "degraded" | "unhealthy";
   total_workers: number;

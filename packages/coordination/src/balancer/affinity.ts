@@ -5,7 +5,7 @@ import { utilization } from "./worker-metrics.js";
 const HEADROOM_WEIGHT = 0.25;
 
 /**
- * Seed "Check Task History": prefer the worker that last ran a task with the same
+ * Affinity (check the task history): prefer the worker that last ran a task with the same
  * affinityKey (else the same type), for warm caches and checkouts; otherwise least loaded.
  */
 export const affinity: BalancingStrategy = {

@@ -1,7 +1,7 @@
 import type { BalancingStrategy } from "./types.js";
 import { utilization } from "./worker-metrics.js";
 
-/** Seed "Least-Loaded Selection": the lowest utilisation wins (0 % beats 20 % beats 40 %). */
+/** Least-loaded selection: the lowest utilisation wins (0 % beats 20 % beats 40 %). */
 export const leastLoaded: BalancingStrategy = {
   name: "least_loaded",
   score(_task, worker) {

@@ -30,7 +30,7 @@ export interface Selection {
   candidates: Candidate[];
 }
 
-/** Seed "Filter Workers": healthy (lease-holding ACTIVE/BUSY, not draining), has capacity, supports the type, pin. */
+/** The filter step: healthy (lease-holding ACTIVE/BUSY, not draining), has capacity, supports the type, pin. */
 export function filterReasons(task: BalancingTask, worker: BalancingWorker, now: number): string[] {
   const reasons: string[] = [];
   if (!ACCEPTING_STATES.includes(worker.state)) reasons.push(`state ${worker.state} takes no new work`);
@@ -45,7 +45,7 @@ export function filterReasons(task: BalancingTask, worker: BalancingWorker, now:
 }
 
 /**
- * Seed "Strategy Selection": filter → score → highest score. Ties go to the lowest worker id,
+ * Strategy selection: filter → score → highest score. Ties go to the lowest worker id,
  * so every worker evaluating the same view reaches the same answer.
  */
 export function selectWorker(

@@ -36,8 +36,8 @@ export interface ClaimPlan {
 /**
  * "Assignment by agreement": every worker runs the same strategy over the same view and
  * takes what it gives itself, so workers rarely collide and no store write is spent on
- * assignment. The simulation consumes capacity as it assigns (seed "Capacity Tracking",
- * step 7 "Update capacity") and does not depend on selfId, so all workers agree on it.
+ * assignment. The simulation consumes capacity as it assigns (each assignment
+ * takes a slot of that worker's capacity) and does not depend on selfId, so all workers agree on it.
  * Tasks waiting past graceMs are then open to anyone with room: a stale view never starves
  * a task, and the lock settles any collision.
  */

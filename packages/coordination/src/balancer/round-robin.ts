@@ -2,7 +2,7 @@ import type { BalancingStrategy } from "./types.js";
 import { stableHash } from "./worker-metrics.js";
 
 /**
- * Seed "Simple Rotation", made deterministic across workers: the task id's stable hash picks
+ * Simple rotation, made deterministic across workers: the task id's stable hash picks
  * a slot in the id-sorted eligible list, so every worker computes the same turn without a
  * shared counter (which would cost a store write per task).
  */

@@ -14,7 +14,7 @@ const STRATEGIES: Readonly<Record<StrategyName, BalancingStrategy>> = {
   adaptive,
 };
 
-/** Seed LOAD_BALANCE_STRATEGY default. */
+/** LOAD_BALANCE_STRATEGY's default (README, Configuration). */
 export const DEFAULT_STRATEGY: StrategyName = "least_loaded";
 
 export function isStrategyName(name: string): name is StrategyName {

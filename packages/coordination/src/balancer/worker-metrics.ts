@@ -1,7 +1,7 @@
 import { availableSlots } from "../domain/worker.js";
 import type { BalancingWorker } from "./types.js";
 
-/** Fraction of capacity in use, 0..1 (seed: "Capacity Tracking" sorts by this). */
+/** Fraction of capacity in use, 0..1 (what least-loaded and capacity views sort by). */
 export function utilization(worker: BalancingWorker): number {
   return worker.maxConcurrency === 0 ? 1 : Math.min(1, worker.activeTasks / worker.maxConcurrency);
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { leaf } from "./schema.js";
 
 /**
- * Environment variables (the seed's list plus ours) and the config key each one sets.
+ * Environment variables (the table in README, Configuration) and the config key each one sets.
  * Environment wins over the file. Values arrive as strings; each is parsed with the
  * same leaf schema the file uses, so the expectation is stated once.
  */

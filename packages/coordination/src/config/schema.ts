@@ -1,8 +1,8 @@
 import { z } from "zod";
 
 /**
- * The worker's configuration: the seed's `task-sentinel.config.json` shape plus our
- * `store`, `handlers`, `health`, `logLevel` and `polling` sections. Every object is strict
+ * The worker's configuration: `task-sentinel.config.json` and the environment variables
+ * that override it (README, Configuration). Every object is strict
  * so a misspelt key is reported instead of silently ignored.
  */
 
@@ -44,7 +44,7 @@ const lockingSchema = z
     ttlSeconds: leaf.ttlSeconds.default(300),
     retryAttempts: leaf.retryAttempts.default(3),
     retryDelayMs: leaf.retryDelayMs.default(1000),
-    /** Accepted for the seed's file; locks expire by the store's clock, so nothing sweeps them. */
+    /** Accepted so existing config files load; locks expire by the store's clock, so nothing sweeps them. */
     cleanupIntervalMs: leaf.intervalMs.optional(),
     /** What to do when a task's lock is held by someone else: skip it, wait for it, or retry with backoff and jitter. */
     conflictPolicy: z.enum(CONFLICT_POLICIES).default("skip"),
@@ -55,9 +55,9 @@ const registrySchema = z
   .object({
     /** A worker refuses to start when this many live workers are already registered. */
     maxWorkers: int(1, 100_000).default(100),
-    /** Seed spelling of heartbeat.checkIntervalMs; if both are set they must agree. */
+    /** Older spelling of heartbeat.checkIntervalMs; if both are set they must agree. */
     healthCheckIntervalMs: leaf.intervalMs.optional(),
-    /** Seed spelling of heartbeat.staleThresholdMs; if both are set they must agree. */
+    /** Older spelling of heartbeat.staleThresholdMs; if both are set they must agree. */
     staleThresholdMs: leaf.thresholdMs.optional(),
   })
   .strict();

@@ -4,8 +4,8 @@ const REF_RE = /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g;
 const WHOLE_REF_RE = /^\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}$/;
 
 /**
- * `${VAR}` / `${VAR:-default}` in string values of the config file, as the seed's file
- * uses them. A value that is exactly one reference may become a number or boolean, so
+ * `${VAR}` / `${VAR:-default}` in string values of the config file, so per-host values and
+ * secrets come from the environment. A value that is exactly one reference may become a number or boolean, so
  * `"maxConcurrentTasks": "${MAX}"` works. An unset variable without a default is an error
  * naming the key that referenced it.
  */

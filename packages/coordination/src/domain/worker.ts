@@ -1,13 +1,13 @@
 import { IllegalTransitionError } from "../errors.js";
 
-/** The seed's worker state machine ("Worker State Transitions"). */
+/** The worker state machine (invariant 5, docs/architecture.md). */
 export const WORKER_STATES = ["NEW", "ACTIVE", "BUSY", "DRAINING", "STALE", "OFFLINE", "REMOVED"] as const;
 export type WorkerState = (typeof WORKER_STATES)[number];
 
 /**
- * Legal transitions, as the seed draws them: NEW → ACTIVE (register), ACTIVE ⇄ BUSY
+ * Legal transitions: NEW → ACTIVE (register), ACTIVE ⇄ BUSY
  * (capacity), ACTIVE/BUSY → DRAINING → REMOVED (graceful), ACTIVE/BUSY → STALE → OFFLINE →
- * REMOVED (failure), STALE → ACTIVE (heartbeat resumed). Two additions the seed implies:
+ * REMOVED (failure), STALE → ACTIVE (heartbeat resumed). Two more follow from those:
  * an operator may resume a draining worker (DRAINING → ACTIVE), and a draining worker that
  * goes silent has failed like any other (DRAINING → STALE). A stale worker whose heartbeat
  * resumes comes back ACTIVE; if a drain was requested it re-enters DRAINING on its own.
@@ -35,7 +35,7 @@ export const LEASE_HOLDING_STATES: readonly WorkerState[] = ["ACTIVE", "BUSY", "
 /** States in which a worker takes new work. */
 export const ACCEPTING_STATES: readonly WorkerState[] = ["ACTIVE", "BUSY"];
 
-/** Registration as the worker announces it (the seed's WORKER_REGISTRATION fields). */
+/** Registration as the worker announces it: identity, capacity, supported types and heartbeat cadence. */
 export interface WorkerRegistration {
   id: string;
   hostname: string;

@@ -3,7 +3,7 @@ import { BUILTIN_HANDLER_DEFINITIONS } from "./builtin-handlers.js";
 import { type CommandHandlerOptions, createCommandHandler } from "./command-handler.js";
 import type { HandlerDefinition } from "./task-handler.js";
 
-/** The seed's "load modules" step: task type → runnable handler, from the worker's own config. */
+/** The worker's "load modules" start-up step: task type → runnable handler, from the worker's own config. */
 export function resolveHandlers(
   specs: Record<string, HandlerSpec>,
   opts: CommandHandlerOptions = {},

@@ -4,7 +4,7 @@ import type { Task } from "../domain/task.js";
 
 /** What a handler may read from and write to shared memory while it runs. */
 export interface TaskMemory {
-  /** Entries under `tasks/<task id>/…` and `global/…` read before execution (the seed's "get context"). */
+  /** Entries under `tasks/<task id>/…` and `global/…` read before execution (the task flow's get-context step). */
   context: Record<string, unknown>;
   get(key: string): Promise<unknown>;
   /** Written as this worker; namespace isolation applies (`workers/<other>/…` is refused). */

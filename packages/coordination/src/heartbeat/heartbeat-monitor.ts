@@ -41,7 +41,7 @@ export interface HeartbeatMonitorOptions {
 }
 
 /**
- * The seed's Heartbeat Monitor and Failure Recovery. Any number may run at once (every worker
+ * Heartbeat monitor and failure recovery (invariant 6, docs/architecture.md). Any number may run at once (every worker
  * can run one): each decision is a conditional transition in the store, and only the monitor
  * whose transition succeeded records the alert and recovers, so recovery happens once.
  */
@@ -183,7 +183,7 @@ export class HeartbeatMonitor {
     }
   }
 
-  /** Seed "Failure Detection Flow": alert, recover locks, put the tasks back for retry. */
+  /** Failure recovery: record the alert, release the worker's locks, put its tasks back for retry. */
   private async recover(worker: WorkerRecord, silentMs: number, locks: Lock[], report: MonitorReport): Promise<void> {
     await this.store.appendEvent({
       kind: "alert.worker_failed",

@@ -4,7 +4,7 @@ import { fullJitterDelayMs } from "./backoff.js";
 import { assertLockTransition, canTransitionLock, LOCK_STATES } from "./lock-state.js";
 
 describe("lock state machine", () => {
-  it("allows exactly the seed's edges", () => {
+  it("allows exactly the lock state machine's edges", () => {
     const legal = LOCK_STATES.flatMap((from) =>
       LOCK_STATES.filter((to) => canTransitionLock(from, to)).map((to) => `${from}->${to}`),
     );

@@ -25,7 +25,7 @@ interface PendingRead {
 }
 
 /**
- * Shared memory (seed: "Memory Synchronization"): reads through a bounded LRU cache kept
+ * Shared memory (invariant 7, docs/architecture.md): reads through a bounded LRU cache kept
  * fresh by following the store's event log; last-write-wins by store version, so a stale
  * cache entry or a slow read never overwrites a newer one; writes checked for namespace
  * isolation before they reach the store.

@@ -4,7 +4,7 @@ import type { Registry } from "prom-client";
 
 export type WorkerHealthStatus = "healthy" | "degraded" | "draining" | "starting" | "stopped";
 
-/** The seed's worker GET /health body, plus `state` and `reason` for operators. */
+/** The worker's GET /health body (status, worker_id, active tasks, capacity, uptime, last heartbeat), plus `state` and `reason` for operators. */
 export interface WorkerHealth {
   status: WorkerHealthStatus;
   worker_id: string;

@@ -39,7 +39,7 @@ export const REDACT_PATHS = [
 ];
 
 /**
- * JSON lines with the seed's fields: timestamp (ISO), level (label), component, worker_id,
+ * JSON lines with fixed fields: timestamp (ISO), level (label), component, worker_id,
  * action, task_id, result, duration_ms, metadata. Call sites pass the last five per line.
  */
 export function createLogger(opts: CreateLoggerOptions): Logger {

@@ -24,7 +24,7 @@ const registrationSchema = z
     message: "greater than heartbeatIntervalMs, or every pause between heartbeats would kill the lease",
   });
 
-/** Defaults follow the seed's guide: WORKER_MAX_TASKS 10, heartbeat 30 s, stale threshold 120 s. */
+/** The documented defaults (README, Configuration): WORKER_MAX_TASKS 10, heartbeat 30 s, stale threshold 120 s. */
 export const REGISTRATION_DEFAULTS = {
   maxConcurrency: 10,
   heartbeatIntervalMs: 30_000,

@@ -15,7 +15,7 @@ export interface DiscoverOptions {
   supportsType?: string;
 }
 
-/** The seed's Worker Registry: registration, heartbeats, checked state changes, discovery. */
+/** The worker registry: registration, heartbeats, checked state changes, discovery. */
 export class WorkerRegistry {
   constructor(private readonly store: CoordinationStore) {}
 
@@ -30,7 +30,7 @@ export class WorkerRegistry {
   }
 
   /**
-   * A transition checked against the seed's state machine here (clear error before any write)
+   * A transition checked against the worker state machine (domain/worker.ts) here (clear error before any write)
    * and made conditional on the state we saw, so a concurrent change is not overwritten.
    */
   async updateStatus(workerId: string, to: WorkerState, actor: string, reason: string): Promise<WorkerRecord> {

@@ -7,6 +7,6 @@ export interface ClaimedTask {
   /** As returned by the start transition (state running, attempts incremented). */
   task: Task;
   lock: Lock;
-  /** The seed's lock state machine for this hold (ACQUIRED → EXECUTING → RELEASED). */
+  /** The lock state machine for this hold (ACQUIRED → EXECUTING → RELEASED; locks/lock-state.ts). */
   handle: LockHandle;
 }

@@ -10,7 +10,7 @@ export type ConnectedStore = OpenedStore;
  */
 export type ConnectStoreOptions = OpenStoreOptions;
 
-/** The seed's "Connect GitHub" step, for whichever backend the config selects. */
+/** The worker's connect-store start-up step, for whichever backend the config selects. */
 export function connectStore(config: StoreConfig, opts: ConnectStoreOptions = {}): Promise<ConnectedStore> {
   return openStoreFromConfig(config, opts);
 }

@@ -13,7 +13,7 @@ export interface Worker {
   /** Where GET /health and /metrics are served, once started (null when disabled). */
   readonly healthUrl: string | null;
   readonly metrics: WorkerMetrics;
-  /** The seed's lifecycle up to "Ready State", then task processing in the background. */
+  /** The start-up lifecycle up to ready, then task processing in the background. */
   start(): Promise<void>;
   /** Graceful: take no new work, finish running tasks, deregister (REMOVED), release resources. */
   drain(): Promise<void>;
@@ -30,7 +30,7 @@ export interface Worker {
 
 /**
  * A headless worker: init config → load modules → connect store → register → start
- * heartbeat → subscribe memory → ready → process tasks (seed "Worker Lifecycle"). The parts
+ * heartbeat → subscribe memory → ready → process tasks. The parts
  * live in ./worker: worker-core (what a worker is before it starts), start-worker (builds
  * the started worker, up to ready), task-loop and claim-cycle (claim → execute → complete),
  * heartbeat (lease, operator drain, lost lease), drain-worker (graceful stop),

@@ -121,7 +121,7 @@ export interface CoordinationStore {
   storeResult(taskId: string, token: number, result: unknown): Promise<Task>;
   /**
    * running → succeeded, fenced; stores `result` if given and releases the lock, atomically
-   * (the seed's store result → release lock → mark complete, as one transition).
+   * (the task flow's store result → release lock → mark complete, as one transition).
    */
   completeTask(taskId: string, token: number, opts?: { result?: unknown }): Promise<Task>;
   /**

@@ -27,7 +27,7 @@ function configError(fn: () => unknown): ConfigError {
 }
 
 describe("zero configuration", () => {
-  it("uses embedded SQLite at the default path, the demo handlers and the seed's defaults", () => {
+  it("uses embedded SQLite at the default path, the demo handlers and the documented defaults", () => {
     const config = loadWorkerConfig({ env: {}, cwd: emptyDir(), pid: 4242 });
     expect(config.store).toEqual({ backend: "sqlite", sqlitePath: null });
     expect(Object.keys(config.handlers).sort()).toEqual(["echo", "fail", "noop", "sleep"]);
@@ -60,7 +60,7 @@ describe("zero configuration", () => {
 });
 
 describe("file + environment", () => {
-  it("reads the seed's file shape, and the environment overrides it", () => {
+  it("reads the config file's shape, and the environment overrides it", () => {
     const { cwd, file } = dirWithConfig({
       distributed: {
         workerId: "from-file",
@@ -79,7 +79,7 @@ describe("file + environment", () => {
     expect(config.capacity.supportedTaskTypes.sort()).toEqual(["echo", "resize"]);
   });
 
-  it("sets every seed variable", () => {
+  it("sets every documented variable", () => {
     const config = loadWorkerConfig({
       cwd: emptyDir(),
       env: {

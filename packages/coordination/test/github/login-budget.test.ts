@@ -16,7 +16,7 @@ afterEach(async () => {
 
 /** GitHub's secondary limit with its documented values (emulator defaults), and the store's matching budget. */
 const GITHUB_LIMITS = { perMinute: 80, perHour: 500, status: 403 } as const;
-const SEED_HEARTBEAT = { heartbeatIntervalMs: 30_000, leaseMs: 120_000 };
+const DEFAULT_HEARTBEAT = { heartbeatIntervalMs: 30_000, leaseMs: 120_000 };
 
 async function open(token: string, overrides: Parameters<typeof openTestStore>[2] = {}): Promise<GithubStore> {
   if (!emulator) throw new Error("start the emulator first");
@@ -35,13 +35,13 @@ describe("one login's write budget shared by its workers", () => {
       secondaryRateLimit: GITHUB_LIMITS,
     });
     const alone = await open("bot-token");
-    // One worker may beat every 18 s within 40 % of 500/h: the seed's 30 s stays.
-    const first = await alone.registerWorker(registration("w-0", SEED_HEARTBEAT));
+    // One worker may beat every 18 s within 40 % of 500/h: the default 30 s stays.
+    const first = await alone.registerWorker(registration("w-0", DEFAULT_HEARTBEAT));
     expect(first).toMatchObject({ heartbeatIntervalMs: 30_000, leaseMs: 120_000 });
 
     const peers = [alone, ...(await Promise.all(Array.from({ length: 7 }, () => open("bot-token"))))];
     for (const [i, store] of peers.entries())
-      if (i > 0) await store.registerWorker(registration(`w-${i}`, SEED_HEARTBEAT));
+      if (i > 0) await store.registerWorker(registration(`w-${i}`, DEFAULT_HEARTBEAT));
     const beats = [];
     for (const [i, store] of peers.entries()) beats.push(await store.heartbeat(`w-${i}`, { activeTasks: 0 }));
     // Eight workers share 200 heartbeats/h: one every 144 s each, the lease scaled by the same 4.8.
@@ -59,7 +59,7 @@ describe("one login's write budget shared by its workers", () => {
     const other = await open("other-token", { allowedAuthors: ["sentinel-bot", "other-bot"] });
     expect(await other.getWorker("w-3")).toMatchObject({ heartbeatIntervalMs: 144_000, leaseMs: 576_000 });
     // A worker on another login has its own budget.
-    expect(await other.registerWorker(registration("x-0", SEED_HEARTBEAT))).toMatchObject({
+    expect(await other.registerWorker(registration("x-0", DEFAULT_HEARTBEAT))).toMatchObject({
       heartbeatIntervalMs: 30_000,
       leaseMs: 120_000,
     });
@@ -111,7 +111,7 @@ describe("one login's write budget shared by its workers", () => {
       ),
     );
     for (const [i, store] of workers.entries())
-      await store.registerWorker(registration(`w-${i}`, { ...SEED_HEARTBEAT, maxConcurrency: 1 }));
+      await store.registerWorker(registration(`w-${i}`, { ...DEFAULT_HEARTBEAT, maxConcurrency: 1 }));
 
     const deadline = performance.now() + RUN_REAL_MS;
     const realMs = (storeMs: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, storeMs / RATE));
@@ -132,7 +132,7 @@ describe("one login's write budget shared by its workers", () => {
     // A store's clock moves with the Date headers of its responses, so heartbeats go on until its work loop has
     // finished (a write held for budget past the deadline is judged on that clock).
     const beat = async (store: GithubStore, id: string): Promise<void> => {
-      let interval = SEED_HEARTBEAT.heartbeatIntervalMs;
+      let interval = DEFAULT_HEARTBEAT.heartbeatIntervalMs;
       while (performance.now() < deadline || working.has(id)) {
         await realMs(interval);
         const active = (await store.listTasks({ states: ["running"], workerId: id, limit: 10 })).items.length;

@@ -48,7 +48,7 @@ async function finished(store: CoordinationStore, id: string) {
 }
 
 describe("worker runtime (in process, real SQLite)", () => {
-  it("runs tasks end to end: result stored, lock released, seed log fields, health and metrics", async () => {
+  it("runs tasks end to end: result stored, lock released, log fields, health and metrics", async () => {
     const { store, worker, lines } = setup();
     await worker.start();
     const echo = await store.createTask(

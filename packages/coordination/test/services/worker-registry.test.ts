@@ -11,7 +11,7 @@ beforeEach(() => {
 });
 
 describe("buildRegistration", () => {
-  it("fills host defaults and the seed's capacity default", () => {
+  it("fills host defaults and the documented capacity default", () => {
     const reg = buildRegistration({ supportedTaskTypes: ["demo"] });
     expect(reg.id).toBe(`${reg.hostname}-${process.pid}`);
     expect(reg.maxConcurrency).toBe(10);

@@ -10,7 +10,7 @@ export const CAPACITY_ROWS = 12;
 
 type WorkerSummary = RouterOutputs["workers"]["summary"];
 
-/** The seed's "Capacity Tracking" view: the busiest live workers, from the registry summary (never the whole list). */
+/** Capacity by worker: the busiest live workers, from the registry summary (never the whole list). */
 export function CapacityByWorker({ summary }: { summary: WorkerSummary }) {
   const live = summary.busiest;
   const liveTotal = summary.leaseLive;

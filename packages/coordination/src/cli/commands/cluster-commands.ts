@@ -7,7 +7,7 @@ import { formatDuration, formatTable } from "../format-table.js";
 
 type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => Promise<void>;
 
-/** A worker's heartbeat health by the store's clock: the seed's debug:workers / heartbeats view. */
+/** A worker's heartbeat health by the store's clock (`sentinel workers` / `sentinel heartbeats`). */
 export interface HeartbeatView {
   workerId: string;
   state: WorkerRecord["state"];

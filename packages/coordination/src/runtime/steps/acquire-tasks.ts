@@ -21,7 +21,8 @@ export interface AcquireTasksResult {
 }
 
 /**
- * Seed step 3–4 (acquire lock → lock OK), plus the start transition. Under `skip` — the
+ * The task flow's acquire-lock step (docs/architecture.md, *One task, from creation to
+ * done*), plus the start transition. Under `skip` — the
  * default, because assignment by agreement already spreads the work — the store claims the
  * whole batch in one transaction (lock + start each task, skipping any taken meanwhile).
  * Under `wait` / `retry` each task goes through the LockClient's conflict policy and is

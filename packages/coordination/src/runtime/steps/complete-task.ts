@@ -3,7 +3,7 @@ import type { ClaimedTask } from "../claimed-task.js";
 import type { CompleteFn } from "../completion-batcher.js";
 
 /**
- * Seed steps 7–11: store result → release lock → mark complete. The store performs all three
+ * The task flow's last steps: store result → release lock → mark complete. The store performs all three
  * as ONE fenced transition (`completeTask`, or one item of a `completeTasks` batch), so there
  * is no window in which a result is stored but the task still looks running, or the lock is
  * free but the task not done; a stale token rejects all three together

@@ -4,7 +4,7 @@ import type { TaskMemory } from "../../handlers/task-handler.js";
 import type { MemorySyncManager } from "../../memory/memory-sync-manager.js";
 
 /**
- * Seed step 5–6 (get context → context data): the task's own memory (`tasks/<id>/…`) and
+ * The task flow's get-context step: the task's own memory (`tasks/<id>/…`) and
  * the shared `global/…` entries, plus read/write access for the handler. Tasks claimed
  * together may share one read of `global/` (`sharedGlobal`), taken right after their claim.
  */

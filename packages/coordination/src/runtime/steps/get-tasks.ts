@@ -32,7 +32,7 @@ function candidateLimit(input: GetTasksInput): number {
 }
 
 /**
- * Seed step 1–2 (get task → task available): the claimable tasks, filtered to those the
+ * The task flow's get-task step: the claimable tasks, filtered to those the
  * shared strategy gives this worker (plus pinned-to-self and past-grace tasks), best first.
  */
 export async function getTasks(input: GetTasksInput): Promise<Task[]> {

@@ -67,7 +67,7 @@ function noticeDrainState({ core, loop, drain }: HeartbeatParts, worker: WorkerR
     log.info({ action: "drain", result: "resumed" }, "resumed: taking tasks again");
     loop.nudge();
   }
-  // The seed's DRAINING → REMOVED: once idle, an operator drain ends like a signalled one.
+  // DRAINING → REMOVED: once idle, an operator drain ends like a signalled one.
   if (status.remoteDraining && worker.state === "DRAINING" && running.size === 0) void drain();
 }
 

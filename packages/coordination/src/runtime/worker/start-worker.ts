@@ -31,7 +31,7 @@ export interface StartedWorker {
 }
 
 /**
- * The seed's "Worker Lifecycle" up to "Ready State": init config → load modules → connect
+ * The worker's start-up lifecycle up to ready: init config → load modules → connect
  * store → register → start heartbeat → subscribe memory → ready, then task processing in the
  * background. Each part is built from the parts before it; a failure on the way releases
  * whatever was started and leaves the worker failed.
@@ -157,7 +157,7 @@ async function openStore(
   return connected;
 }
 
-/** Every worker also watches the others' heartbeats and recovers a silent worker's work (seed: heartbeat.recoveryEnabled). */
+/** Every worker also watches the others' heartbeats and recovers a silent worker's work (unless heartbeat.recoveryEnabled is false). */
 function startMonitor(core: WorkerCore, store: CoordinationStore): HeartbeatMonitor {
   const { config, log } = core;
   const monitor = new HeartbeatMonitor(store, {

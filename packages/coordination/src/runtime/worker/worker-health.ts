@@ -2,7 +2,7 @@ import type { WorkerHealth } from "../../observability/health-server.js";
 import type { WorkerCore } from "./worker-core.js";
 import { isAccepting } from "./worker-status.js";
 
-/** The GET /health body: the seed's fields, plus why the worker is degraded when it is. */
+/** The GET /health body (see WorkerHealth), plus why the worker is degraded when it is. */
 export function describeHealth(core: WorkerCore): WorkerHealth {
   const { status, running } = core;
   const { state, record } = status;

@@ -7,7 +7,7 @@ const HOUR = 3_600_000;
  * stretched so that `workersOnLogin` workers beating on one token stay within
  * `heartbeatShare` of the login's hourly write budget: interval ≥ 1 h · n / (share · perHour),
  * never below the configured interval. With the defaults (500/h, 40 %) one worker may beat
- * every 18 s, eight every 144 s: at the seed's 30 s interval and 120 s lease, eight workers
+ * every 18 s, eight every 144 s: at the default 30 s interval and 120 s lease, eight workers
  * on one token beat every 144 s with a 576 s lease.
  */
 export function heartbeatStretchFor(

@@ -30,7 +30,7 @@ describe("planClaims: assignment by agreement", () => {
     });
   }
 
-  it("consumes capacity while planning (seed step 7) and never exceeds free slots", () => {
+  it("consumes capacity while planning and never exceeds free slots", () => {
     const workers = [worker("w1", 0, 2), worker("w2", 0, 3)];
     const tasks = Array.from({ length: 8 }, (_, i) => task(`t${i}`));
     const p1 = leastLoaded("w1", tasks, workers);

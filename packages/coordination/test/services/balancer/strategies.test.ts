@@ -6,7 +6,7 @@ import { STRATEGY_NAMES } from "../../../src/balancer/types.js";
 import { ValidationError } from "../../../src/errors.js";
 import { NOW, task, worker } from "./fixtures.js";
 
-describe("least_loaded (seed: Capacity Tracking)", () => {
+describe("least_loaded (capacity in use decides)", () => {
   it("ranks by utilisation and skips the full worker", () => {
     const pool = [worker("w1", 8), worker("w2", 4), worker("w3", 10), worker("w4", 2), worker("w5", 0)];
     const sel = selectWorker(task("t"), pool, { strategy: getStrategy("least_loaded"), now: NOW });
