@@ -14,6 +14,8 @@ export interface ControlPlaneCore {
   auth: OperatorAuth;
   /** SENTINEL_READONLY_VIEW: reads allowed without a session. */
   readOnlyView: boolean;
+  /** SENTINEL_STALL_ALERT_MS: how long waiting tasks no live worker can run may wait before they raise an alert. */
+  stallAlertMs: number;
 }
 
 export interface CreateContextOptions {

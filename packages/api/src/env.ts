@@ -26,6 +26,13 @@ const envSchema = z.object({
         .filter(Boolean),
     )
     .pipe(z.array(z.url("origins like https://dashboard.example.com, comma-separated"))),
+  /** Waiting tasks no live worker can run raise a `tasks_stalled` alert once due this long (ms). */
+  SENTINEL_STALL_ALERT_MS: z.coerce
+    .number()
+    .int("an integer number of milliseconds")
+    .min(0, "0 or more milliseconds")
+    .max(86_400_000, "at most a day (86400000)")
+    .default(60_000),
   /** Where the cache's drizzle migrations are, when the repository's drizzle/cache cannot be found from here (a bundled server). */
   SENTINEL_CACHE_MIGRATIONS_DIR: z.string().min(1).optional(),
 });

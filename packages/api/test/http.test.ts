@@ -233,6 +233,7 @@ describe("health and metrics", () => {
       utilized_capacity: 2,
       tasks_queued: 1,
       tasks_in_progress: 0,
+      tasks_stalled: 0,
     });
   });
 

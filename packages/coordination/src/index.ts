@@ -13,6 +13,7 @@ export { jsonTextDepth, LIMITS, MEMORY_VALUE_LIMIT, RECORD_LIMIT } from "./domai
 export type { Lock } from "./domain/lock.js";
 export { MEMORY_NAMESPACES, type MemoryEntry } from "./domain/memory.js";
 export { newTaskSchema, type Page, TASK_STATES, type Task, type TaskState } from "./domain/task.js";
+export { whyNoWorkerCanRun } from "./domain/task-claims.js";
 export {
   ACCEPTING_STATES,
   availableSlots,

@@ -2,6 +2,7 @@ import { ACCEPTING_STATES } from "@sentinel/coordination";
 import { z } from "zod";
 import { type BudgetRow, readBudget } from "../cache/budget.js";
 import type { CacheDb } from "../cache/open-cache.js";
+import { type StalledGroup, stalledTasks } from "../cache/stalled-tasks.js";
 import { readSyncValue } from "../cache/sync-state.js";
 import { taskStateCounts, waitingTypes } from "../cache/task-queries.js";
 import { throughputSeries } from "../cache/throughput.js";
@@ -11,7 +12,7 @@ import { createTRPCRouter, viewerProcedure } from "../trpc.js";
 
 export interface Alert {
   severity: "warning" | "critical";
-  code: "no_worker_for_type" | "stale_workers" | "no_live_workers" | "budget_low" | "sync_error";
+  code: "no_worker_for_type" | "tasks_stalled" | "stale_workers" | "no_live_workers" | "budget_low" | "sync_error";
   message: string;
   subject: string | null;
 }
@@ -27,6 +28,8 @@ export interface AlertInput {
   liveTypes: ReadonlySet<string>;
   stale: { total: number; ids: string[] };
   waiting: Array<{ type: string; n: number }>;
+  /** Waiting tasks no live worker can run, due for longer than the stall alert time. */
+  stalled: StalledGroup[];
   budget: BudgetRow[];
   syncError: string | null;
 }
@@ -42,8 +45,19 @@ export function computeAlerts(input: AlertInput): Alert[] {
       subject: null,
     });
   }
+  for (const g of input.stalled) {
+    const pin = g.pinnedWorkerId === null ? "" : ` pinned to ${g.pinnedWorkerId}`;
+    alerts.push({
+      severity: "critical",
+      code: "tasks_stalled",
+      message: `${g.n} task(s) of type ${g.type}${pin} waiting ${Math.round(g.waitingMs / 1000)} s: ${g.reason}`,
+      subject: g.type,
+    });
+  }
+  // Shown at once, before the stall alert time; a type that has stalled that long says so above instead.
+  const stalledTypes = new Set(input.stalled.filter((g) => g.pinnedWorkerId === null).map((g) => g.type));
   for (const { type, n } of input.waiting) {
-    if (input.liveAccepting > 0 && !input.liveTypes.has(type)) {
+    if (input.liveAccepting > 0 && !input.liveTypes.has(type) && !stalledTypes.has(type)) {
       alerts.push({
         severity: "critical",
         code: "no_worker_for_type",
@@ -134,6 +148,7 @@ export const overviewRouter = createTRPCRouter({
         alerts: computeAlerts({
           ...readAlertInput(ctx.cache.db, now),
           waiting: waitingTypes(ctx.cache.db),
+          stalled: stalledTasks(ctx.cache.db, now, ctx.stallAlertMs),
           budget,
           syncError: status.lastError,
         }),

@@ -69,6 +69,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     syncer,
     auth,
     readOnlyView: env.SENTINEL_READONLY_VIEW,
+    stallAlertMs: env.SENTINEL_STALL_ALERT_MS,
   };
   if (options.startSyncer ?? true) syncer.start();
   const metrics = createControlPlaneMetrics(core);

@@ -1,6 +1,7 @@
 import { ValidationError } from "../errors.js";
 import type { Task } from "./task.js";
 import { assertTaskAction, canApplyTaskAction } from "./task-transitions.js";
+import { ACCEPTING_STATES, isLeaseLive, type WorkerRecord } from "./worker.js";
 
 type ClaimFields = Pick<Task, "state" | "runAt" | "type" | "pinnedWorkerId">;
 
@@ -46,4 +47,37 @@ export function assertStartableBy(task: Pick<Task, "id" | "state" | "pinnedWorke
   if (isPinnedElsewhere(task, workerId)) {
     throw new ValidationError("workerId", `the worker task ${task.id} is pinned to (${task.pinnedWorkerId})`, workerId);
   }
+}
+
+type RunnerFields = Pick<
+  WorkerRecord,
+  "id" | "state" | "lastHeartbeatAt" | "leaseMs" | "drainRequested" | "supportedTaskTypes"
+>;
+
+/**
+ * Why no worker of `workers` can claim a waiting task as the registry stands at store-clock
+ * `now`, or null when some live worker taking new work can (free slots aside: a busy worker
+ * still gets to it). A task pinned to one worker depends on that worker alone.
+ */
+export function whyNoWorkerCanRun(
+  task: Pick<Task, "type" | "pinnedWorkerId">,
+  workers: readonly RunnerFields[],
+  now: number,
+): string | null {
+  const live = workers.filter((w) => isLeaseLive(w, now));
+  const takesWork = (w: RunnerFields) => ACCEPTING_STATES.includes(w.state) && !w.drainRequested;
+  if (task.pinnedWorkerId !== null) {
+    const pinned = live.find((w) => w.id === task.pinnedWorkerId);
+    if (!pinned) return `pinned to worker ${task.pinnedWorkerId}, which is not live`;
+    if (!takesWork(pinned)) return `pinned to worker ${pinned.id}, which is draining`;
+    if (!pinned.supportedTaskTypes.includes(task.type))
+      return `pinned to worker ${pinned.id}, which has no handler for type ${task.type}`;
+    return null;
+  }
+  if (live.length === 0) return "no live worker";
+  const accepting = live.filter(takesWork);
+  if (accepting.length === 0) return "every live worker is draining";
+  if (!accepting.some((w) => w.supportedTaskTypes.includes(task.type)))
+    return `no live worker supports type ${task.type}`;
+  return null;
 }

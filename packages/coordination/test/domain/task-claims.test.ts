@@ -5,6 +5,7 @@ import {
   compareClaimOrder,
   isClaimableBy,
   isPinnedElsewhere,
+  whyNoWorkerCanRun,
 } from "../../src/domain/task-claims.js";
 import { IllegalTransitionError, ValidationError } from "../../src/errors.js";
 
@@ -65,5 +66,52 @@ describe("compareClaimOrder", () => {
     const t = (id: string, priority: number, createdAt: number) => ({ id, priority, createdAt });
     const tasks = [t("c", 0, 30), t("recovered", 0, 10), t("b", 0, 20), t("a", 0, 20), t("urgent", 5, 40)];
     expect(tasks.sort(compareClaimOrder).map((x) => x.id)).toEqual(["urgent", "recovered", "a", "b", "c"]);
+  });
+});
+
+describe("whyNoWorkerCanRun", () => {
+  const live = { state: "ACTIVE" as const, lastHeartbeatAt: NOW - 100, leaseMs: 1000, drainRequested: false };
+  const w = (id: string, change: Record<string, unknown> = {}) => ({
+    id,
+    supportedTaskTypes: ["echo"],
+    ...live,
+    ...change,
+  });
+  const task = (type: string, pinnedWorkerId: string | null = null) => ({ type, pinnedWorkerId });
+  it.each([
+    ["a live worker supports it", task("echo"), [w("a")], null],
+    ["a busy live worker supports it", task("echo"), [w("a", { state: "BUSY" })], null],
+    ["no worker at all", task("echo"), [], "no live worker"],
+    ["only a worker whose lease ran out", task("echo"), [w("a", { lastHeartbeatAt: NOW - 1000 })], "no live worker"],
+    ["only stale workers", task("echo"), [w("a", { state: "STALE" })], "no live worker"],
+    [
+      "every live worker draining",
+      task("echo"),
+      [w("a", { state: "DRAINING" }), w("b", { drainRequested: true })],
+      "every live worker is draining",
+    ],
+    ["no handler for the type", task("other"), [w("a")], "no live worker supports type other"],
+    [
+      "the type only on a draining worker",
+      task("other"),
+      [w("a"), w("b", { state: "DRAINING", supportedTaskTypes: ["other"] })],
+      "no live worker supports type other",
+    ],
+    ["pinned to a live worker with the handler", task("echo", "a"), [w("a")], null],
+    ["pinned to a gone worker", task("echo", "gone"), [w("a")], "pinned to worker gone, which is not live"],
+    [
+      "pinned to a draining worker",
+      task("echo", "a"),
+      [w("a", { drainRequested: true })],
+      "pinned to worker a, which is draining",
+    ],
+    [
+      "pinned to a worker without the handler",
+      task("other", "a"),
+      [w("a")],
+      "pinned to worker a, which has no handler for type other",
+    ],
+  ] as const)("%s", (_name, t, workers, expected) => {
+    expect(whyNoWorkerCanRun(t, workers as never, NOW)).toBe(expected);
   });
 });
