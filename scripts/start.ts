@@ -174,7 +174,8 @@ async function main(): Promise<void> {
   const configuredToken = options.operatorToken;
   // Decided here rather than by the server so the launcher can print it and use it.
   const token = configuredToken || randomBytes(24).toString("base64url");
-  const bareToken = token.includes(":") ? token.slice(token.indexOf(":") + 1).split(",")[0]! : token.split(",")[0]!;
+  // An "id:secret,..." list: the first entry's secret, without its id.
+  const [bareToken = token] = (token.includes(":") ? token.slice(token.indexOf(":") + 1) : token).split(",");
 
   ensureBuilt();
 

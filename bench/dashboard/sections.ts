@@ -6,7 +6,7 @@ import type { ScaleResult } from "./scale-phase.js";
 
 const count = (n: number): string => n.toLocaleString("en-US");
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-const max = (values: number[]): number => (values.length ? values.reduce((a, b) => (b > a ? b : a)) : Number.NaN);
+const max = (values: number[]): number => (values.length ? values.reduce((a, b) => Math.max(a, b)) : Number.NaN);
 
 function latencyRows(data: string, latency: ChangeLatency) {
   const row = (change: string, samples: number[]) => ({

@@ -34,11 +34,12 @@ function createRaw(body: string | ReadableStream<Uint8Array>) {
   } as RequestInit);
 }
 
-async function query(path: string, input: unknown) {
+/** A tRPC GET; `T` names the fields of the result the caller reads. */
+async function query<T>(path: string, input: unknown) {
   const response = await fetch(
     `${server.url}/api/trpc/${path}?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`,
   );
-  return { status: response.status, body: (await response.json()) as { result?: { data: { json: any } } } };
+  return { status: response.status, body: (await response.json()) as { result?: { data: { json: T } } } };
 }
 
 async function refusals(reason: string): Promise<number> {
@@ -105,15 +106,18 @@ describe("size and depth limits at the tRPC entry", () => {
     raw.close();
     await h.cp.syncer.syncOnce();
 
-    const list = await query("tasks.list", {});
+    type Shown = { id: string; params: { message?: string }; result: { message?: string } };
+    const list = await query<{ items: Shown[] }>("tasks.list", {});
     expect(list.status).toBe(200);
-    const items = list.body.result!.data.json.items as Array<{ id: string; params: any; result: any }>;
+    const items = list.body.result!.data.json.items;
     const shown = items.find((t) => t.id === poisoned.id)!;
     expect(shown.params.message).toMatch(/^too large to display/);
     expect(shown.result.message).toMatch(/^too large to display/);
     expect(items.find((t) => t.id === fine.id)?.params).toEqual({ ok: true });
 
-    const get = await query("tasks.get", { taskId: poisoned.id });
+    const get = await query<{ task: { id: string; params: { tooLargeToDisplay?: boolean } } }>("tasks.get", {
+      taskId: poisoned.id,
+    });
     expect(get.status).toBe(200);
     expect(get.body.result!.data.json.task.id).toBe(poisoned.id);
     expect(get.body.result!.data.json.task.params.tooLargeToDisplay).toBe(true);

@@ -15,7 +15,7 @@ export function formatAge(at: number | null | undefined, now: number): string {
 export function formatTime(at: number | null | undefined): string {
   if (at == null) return "—";
   const d = new Date(at);
-  return d.toLocaleTimeString(undefined, { hour12: false }) + "." + String(d.getMilliseconds()).padStart(3, "0");
+  return `${d.toLocaleTimeString(undefined, { hour12: false })}.${String(d.getMilliseconds()).padStart(3, "0")}`;
 }
 
 export function formatDateTime(at: number | null | undefined): string {

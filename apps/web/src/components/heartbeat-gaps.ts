@@ -43,9 +43,11 @@ export function findHeartbeatGaps(
 ): HeartbeatGap[] {
   const late = lateAfterMs(options.intervalMs);
   const gaps: HeartbeatGap[] = [];
-  for (let i = 1; i < sortedBeats.length; i++) {
-    const { at: from, seenUntil } = sortedBeats[i - 1]!;
-    const to = sortedBeats[i]!.at;
+  for (const [i, beat] of sortedBeats.entries()) {
+    const previous = sortedBeats[i - 1];
+    if (!previous) continue;
+    const { at: from, seenUntil } = previous;
+    const to = beat.at;
     const observed = Math.min(to, seenUntil ?? from) - from;
     if (observed > late) gaps.push({ from, to, stale: observed > options.staleThresholdMs, open: false });
   }

@@ -80,7 +80,8 @@ export async function applyNextEvents(
 ): Promise<number> {
   const afterId = readSyncNumber(cache.db, "last_event_id");
   const events = await store.readEvents(afterId, batch);
-  if (events.length === 0) return 0;
+  const last = events.at(-1);
+  if (!last) return 0;
   const snapshot = await readSnapshot(store, affectedBy(events));
   const db = cache.db;
   cache.sqlite.transaction(() => {
@@ -103,7 +104,7 @@ export async function applyNextEvents(
       changes.addIf(lock ? upsertLock(db, lock) : deleteLock(db, taskId), "locks");
     for (const [key, entry] of snapshot.memory)
       changes.addIf(entry ? upsertMemory(db, entry) : deleteMemory(db, key), "memory");
-    writeSyncValue(db, "last_event_id", events[events.length - 1]!.id);
+    writeSyncValue(db, "last_event_id", last.id);
   })();
   return events.length;
 }

@@ -26,10 +26,11 @@ async function sentinel(dbPath: string, ...args: string[]): Promise<{ code: numb
   }
 }
 
-async function json(dbPath: string, ...args: string[]): Promise<any> {
+/** Runs the CLI and parses its `--json` output; `T` names the fields the caller reads. */
+async function json<T = unknown>(dbPath: string, ...args: string[]): Promise<T> {
   const result = await sentinel(dbPath, ...args);
   if (result.code !== 0) throw new Error(`sentinel ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
-  return JSON.parse(result.stdout);
+  return JSON.parse(result.stdout) as T;
 }
 
 describe("sentinel CLI (real process, --json)", () => {
@@ -54,27 +55,27 @@ describe("sentinel CLI (real process, --json)", () => {
     const task = JSON.parse(created.stdout);
     expect(task).toMatchObject({ type: "sleep", priority: 5, maxAttempts: 2, params: { ms: 60000 }, state: "queued" });
 
-    const listed = await json(cluster.dbPath, "task", "list", "--state", "queued", "--json");
-    expect(listed.map((t: { id: string }) => t.id)).toEqual([task.id]);
+    const listed = await json<Array<{ id: string }>>(cluster.dbPath, "task", "list", "--state", "queued", "--json");
+    expect(listed.map((t) => t.id)).toEqual([task.id]);
 
     spawnWorker({ id: "cli-worker", env: { ...cluster.env, WORKER_MAX_TASKS: "2" } });
-    await waitFor(async () => (await json(cluster.dbPath, "locks", "--json")).length === 1, {
+    await waitFor(async () => (await json<unknown[]>(cluster.dbPath, "locks", "--json")).length === 1, {
       timeoutMs: 30_000,
       intervalMs: 200,
     });
 
-    const workers = await json(cluster.dbPath, "workers", "--json");
+    const workers = await json<Array<{ state: string; heartbeatAgeMs: number }>>(cluster.dbPath, "workers", "--json");
     expect(workers).toHaveLength(1);
     expect(workers[0]).toMatchObject({ id: "cli-worker", maxConcurrency: 2, leaseLive: true });
-    expect(["ACTIVE", "BUSY"]).toContain(workers[0].state);
-    expect(workers[0].heartbeatAgeMs).toBeGreaterThanOrEqual(0);
-    expect(workers[0].heartbeatAgeMs).toBeLessThan(2000);
+    expect(["ACTIVE", "BUSY"]).toContain(workers[0]?.state);
+    expect(workers[0]?.heartbeatAgeMs).toBeGreaterThanOrEqual(0);
+    expect(workers[0]?.heartbeatAgeMs).toBeLessThan(2000);
 
-    const locks = await json(cluster.dbPath, "locks", "--json");
+    const locks = await json<Array<{ expiresInMs: number }>>(cluster.dbPath, "locks", "--json");
     expect(locks[0]).toMatchObject({ taskId: task.id, ownerId: "cli-worker", token: expect.any(Number) });
-    expect(locks[0].expiresInMs).toBeGreaterThan(0);
+    expect(locks[0]?.expiresInMs).toBeGreaterThan(0);
 
-    const beats = await json(cluster.dbPath, "heartbeats", "--json");
+    const beats = await json<unknown[]>(cluster.dbPath, "heartbeats", "--json");
     expect(beats[0]).toMatchObject({ workerId: "cli-worker", staleCandidate: false, leaseLive: true });
     expect(await json(cluster.dbPath, "stale", "--json")).toEqual([]);
 
@@ -85,11 +86,11 @@ describe("sentinel CLI (real process, --json)", () => {
     expect(table.stdout).toMatch(/^WORKER\s+STATE\s+TASKS/);
     expect(table.stdout).toContain("cli-worker");
 
-    const cancelled = await json(cluster.dbPath, "task", "cancel", task.id, "--json");
+    const cancelled = await json<{ state: string }>(cluster.dbPath, "task", "cancel", task.id, "--json");
     expect(cancelled.state).toBe("cancelled");
-    expect((await json(cluster.dbPath, "task", "retry", task.id, "--json")).state).toBe("queued");
+    expect((await json<{ state: string }>(cluster.dbPath, "task", "retry", task.id, "--json")).state).toBe("queued");
 
-    const demo = await json(cluster.dbPath, "demo", "--count", "12", "--json");
+    const demo = await json<{ created: number }>(cluster.dbPath, "demo", "--count", "12", "--json");
     expect(demo.created).toBe(12);
   }, 60_000);
 

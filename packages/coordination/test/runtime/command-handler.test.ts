@@ -47,8 +47,8 @@ describe("command handler", () => {
     const params = {
       name: '"; rm -rf / #',
       sub: `$(touch ${marker})`,
-      tick: "`touch " + marker + "`",
-      semi: "a; touch " + marker,
+      tick: `\`touch ${marker}\``,
+      semi: `a; touch ${marker}`,
     };
     process.env.GITHUB_TOKEN = "ghp_must_not_leak";
     try {

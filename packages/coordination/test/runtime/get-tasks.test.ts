@@ -21,9 +21,10 @@ describe("getTasks: how many candidates the claim poll reads", () => {
     recording = new Proxy(store, {
       get(target, key, receiver) {
         if (key === "listClaimable")
-          return (opts: Parameters<SqliteStore["listClaimable"]>[0]) => (
-            limits.push(opts.limit), target.listClaimable(opts)
-          );
+          return (opts: Parameters<SqliteStore["listClaimable"]>[0]) => {
+            limits.push(opts.limit);
+            return target.listClaimable(opts);
+          };
         const value: unknown = Reflect.get(target, key, receiver);
         return typeof value === "function" ? value.bind(target) : value;
       },

@@ -39,7 +39,15 @@ describe("poll loop", () => {
     const { calls, tick } = countingTick(() => "idle");
     let changed = false;
     let checks = 0;
-    const loop = loopOver(tick, { watch: { intervalMs: 20, changed: async () => (checks++, changed) } });
+    const loop = loopOver(tick, {
+      watch: {
+        intervalMs: 20,
+        changed: async () => {
+          checks++;
+          return changed;
+        },
+      },
+    });
     loop.start();
     await vi.advanceTimersByTimeAsync(1);
     expect(calls).toHaveLength(1);

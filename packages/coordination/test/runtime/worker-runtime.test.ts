@@ -152,7 +152,14 @@ describe("worker runtime (in process, real SQLite)", () => {
   it("a completion with a stale fencing token is rejected, logged and counted; the worker carries on", async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const handlers = { gated: { run: async () => (await gate, "late result") } };
+    const handlers = {
+      gated: {
+        run: async () => {
+          await gate;
+          return "late result";
+        },
+      },
+    };
     const { store, worker, lines } = setup({}, handlers);
     await worker.start();
     const t = await store.createTask(taskInput({ type: "gated", timeoutMs: 5000 }), "test");
@@ -181,7 +188,17 @@ describe("worker runtime (in process, real SQLite)", () => {
   it("an operator drain stops new work; resumable while tasks run; once idle the worker deregisters", async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const { store, worker } = setup({}, { gated: { run: async () => (await gate, "done") } });
+    const { store, worker } = setup(
+      {},
+      {
+        gated: {
+          run: async () => {
+            await gate;
+            return "done";
+          },
+        },
+      },
+    );
     await worker.start();
     const gated = await queueTask(store, "gated", {});
     await waitFor(async () => (await store.getTask(gated.id))?.state === "running");

@@ -40,7 +40,11 @@ export function MemoryView() {
             role="tab"
             aria-selected={n.namespace === namespace}
             className={n.namespace === namespace ? "primary" : undefined}
-            onClick={() => (setNamespace(n.namespace), paging.goToFirst(), setSelected(null))}
+            onClick={() => {
+              setNamespace(n.namespace);
+              paging.goToFirst();
+              setSelected(null);
+            }}
             data-testid={`memory-ns-${n.namespace}`}
           >
             {n.namespace}/* <span className="muted">({n.entries})</span>
@@ -51,7 +55,10 @@ export function MemoryView() {
           <span className="mono">{namespace}/</span>
           <input
             value={path}
-            onChange={(e) => (setPath(e.target.value), paging.goToFirst())}
+            onChange={(e) => {
+              setPath(e.target.value);
+              paging.goToFirst();
+            }}
             placeholder="e.g. worker-1/"
             data-testid="memory-prefix"
           />

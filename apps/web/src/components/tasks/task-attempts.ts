@@ -48,6 +48,7 @@ export function summariseAttempts(events: readonly AttemptEvent[]): Attempt[] {
   const attempts: Attempt[] = [];
   let open: Attempt | null = null;
   for (const e of [...events].sort((a, b) => a.id - b.id)) {
+    const ending = ENDINGS[e.kind];
     if (e.kind === "task.started") {
       open = {
         attempt: numberOrNull(e.data.attempt),
@@ -60,8 +61,8 @@ export function summariseAttempts(events: readonly AttemptEvent[]): Attempt[] {
         rejected: [],
       };
       attempts.push(open);
-    } else if (ENDINGS[e.kind] && open) {
-      open.outcome = ENDINGS[e.kind]!;
+    } else if (ending && open) {
+      open.outcome = ending;
       open.endedAt = e.at;
       open.endedBy = e.actor;
       open = null;

@@ -73,8 +73,9 @@ export function workerTransitionCases(ctx: ContractContext): void {
       reason: "silent",
     };
     expect(await rejectionOf(store.transitionWorker("w-a", "STALE", stale))).toBeInstanceOf(IllegalTransitionError);
-    expect((await store.getWorker("w-a"))?.state).toBe("ACTIVE");
-    await waitForStoreTime(ctx.harness(), (await store.getWorker("w-a"))!.lastHeartbeatAt + ctx.shortMs());
+    const active = await store.getWorker("w-a");
+    expect(active?.state).toBe("ACTIVE");
+    await waitForStoreTime(ctx.harness(), (active?.lastHeartbeatAt ?? 0) + ctx.shortMs());
     expect((await store.transitionWorker("w-a", "STALE", stale)).state).toBe("STALE");
   });
 
