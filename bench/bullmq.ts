@@ -2,11 +2,9 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { launchTsx, waitForMessage } from "@sentinel/test-support/processes";
 import { type Job, Queue } from "bullmq";
-import { produceAtRate } from "./open-load.js";
+import { measuredRun, runEachConfiguration } from "./measured-run.js";
 import { totalCpuMs } from "./process-cpu.js";
 import {
-  backlogFigures,
-  openLoadFor,
   type QueueBenchOptions,
   type QueueRun,
   queueBenchOptionsFromEnv,
@@ -15,7 +13,6 @@ import {
 } from "./queue-run.js";
 import { type RedisServerHandle, startRedisServer } from "./redis-server.js";
 import type { BenchContext, BenchSuite, SuiteResult } from "./report.js";
-import { summarizeLatencies } from "./stats.js";
 
 const WORKER_ENTRY = fileURLToPath(new URL("./bullmq-worker.ts", import.meta.url));
 const POLL_MS = 100;
@@ -68,40 +65,27 @@ async function runOnce(
     const cpuFrom = { at: Date.now(), ms: totalCpuMs(pids) };
 
     const backlogDone = await waitForCompleted(queue, ctx.tasks, Date.now() + options.deadlineMs);
-    const cpuTo = totalCpuMs(pids);
+    const cpuToMs = totalCpuMs(pids);
     const backlog = (await completedJobs(queue, ctx.tasks)).filter((j) => j.name === "backlog");
-    const { elapsedMs, tasksPerSec, cpuMsPerTask } = backlogFigures(
-      backlog.map((j) => ({ startedAt: j.processedOn, finishedAt: j.finishedOn })),
-      cpuFrom,
-      cpuTo,
+    const waitOf = (j: Job): number => (j.processedOn ?? Number.NaN) - j.timestamp;
+    return await measuredRun(
+      { system: "bullmq", workers, run },
+      ctx,
+      options,
+      {
+        timings: backlog.map((j) => ({ startedAt: j.processedOn, finishedAt: j.finishedOn })),
+        waits: backlog.map(waitOf),
+        cpuFrom,
+        cpuToMs,
+        drained: backlogDone,
+      },
+      {
+        addOne: () => queue.add("open", {}),
+        drain: (count) => waitForCompleted(queue, ctx.tasks + count, Date.now() + options.deadlineMs),
+        startLatencies: async (count) =>
+          (await completedJobs(queue, count)).filter((j) => j.name === "open").map(waitOf),
+      },
     );
-
-    let openLoad: QueueRun["openLoad"] = null;
-    if (backlogDone) {
-      const { ratePerSec, count } = openLoadFor(options, tasksPerSec);
-      await produceAtRate({ count, ratePerSec }, () => queue.add("open", {}));
-      await waitForCompleted(queue, ctx.tasks + count, Date.now() + options.deadlineMs);
-      const open = (await completedJobs(queue, count)).filter((j) => j.name === "open");
-      openLoad = {
-        ratePerSec,
-        count: open.length,
-        latency: summarizeLatencies(open.map((j) => (j.processedOn ?? Number.NaN) - j.timestamp)),
-      };
-    }
-    return {
-      system: "bullmq",
-      workers,
-      concurrency: options.concurrency,
-      run,
-      tasks: ctx.tasks,
-      completed: backlog.length,
-      elapsedMs,
-      tasksPerSec,
-      backlogWait: summarizeLatencies(backlog.map((j) => (j.processedOn ?? Number.NaN) - j.timestamp)),
-      cpuMsPerTask,
-      openLoad,
-      timedOut: !backlogDone,
-    };
   } finally {
     await Promise.all(children.map((c) => c.stop()));
     await queue.obliterate({ force: true });
@@ -120,17 +104,9 @@ export async function runBullmq(
 ): Promise<{ runs: QueueRun[]; redisVersion: string }> {
   const redis = await startRedisServer();
   try {
-    const runs: QueueRun[] = [];
-    for (const workers of options.workerCounts) {
-      for (let run = 1; run <= ctx.runs; run++) {
-        const result = await runOnce(redis, workers, run, ctx, options);
-        ctx.log(
-          `bullmq ${workers}×${options.concurrency} run ${run}/${ctx.runs}: ${Math.round(result.tasksPerSec)} jobs/s, ` +
-            `open load ${result.openLoad?.ratePerSec ?? "-"}/s p50 ${result.openLoad?.latency.p50 ?? "-"} ms p99 ${result.openLoad?.latency.p99 ?? "-"} ms`,
-        );
-        runs.push(result);
-      }
-    }
+    const runs = await runEachConfiguration(ctx, options, "jobs", (workers, run) =>
+      runOnce(redis, workers, run, ctx, options),
+    );
     return { runs, redisVersion: redis.version };
   } finally {
     await redis.stop();

@@ -4,11 +4,9 @@ import { newTaskSchema } from "@sentinel/coordination";
 import { openSqliteStore } from "@sentinel/coordination/sqlite";
 import { withTempDir } from "@sentinel/test-support";
 import { type LaunchedProcess, launchWorker } from "@sentinel/test-support/processes";
-import { produceAtRate } from "./open-load.js";
+import { measuredRun, runEachConfiguration } from "./measured-run.js";
 import { totalCpuMs } from "./process-cpu.js";
 import {
-  backlogFigures,
-  openLoadFor,
   positiveIntEnv,
   type QueueBenchOptions,
   type QueueRun,
@@ -17,7 +15,6 @@ import {
   queueSection,
 } from "./queue-run.js";
 import type { BenchContext, BenchSuite, SuiteResult } from "./report.js";
-import { summarizeLatencies } from "./stats.js";
 
 /**
  * Task Sentinel's embedded mode measured as shipped: real `apps/worker` processes (the
@@ -111,52 +108,30 @@ async function runOnce(
     const cpuFrom = { at: await store.now(), ms: totalCpuMs(pids) };
 
     const backlogDone = await waitForDrain(store, Date.now() + options.deadlineMs);
-    const cpuTo = totalCpuMs(pids);
+    const cpuToMs = totalCpuMs(pids);
     const backlog = (await listAll(store, ["succeeded"])).filter((t) => t.title === BACKLOG_TITLE);
-    const { elapsedMs, tasksPerSec, cpuMsPerTask } = backlogFigures(backlog, cpuFrom, cpuTo);
-
-    let openLoad: QueueRun["openLoad"] = null;
-    if (backlogDone) {
-      const { ratePerSec, count } = openLoadFor(options, tasksPerSec);
-      await produceAtRate({ count, ratePerSec }, () => createNoop(store, OPEN_TITLE, OPEN_CREATED_BY));
-      await waitForDrain(store, Date.now() + options.deadlineMs);
-      const open = (await listAll(store, ["succeeded"])).filter((t) => t.title === OPEN_TITLE);
-      openLoad = { ratePerSec, count: open.length, latency: summarizeLatencies(open.map(startLatency)) };
-    }
-    return {
-      system: "sentinel",
-      workers,
-      concurrency: options.concurrency,
-      run,
-      tasks: ctx.tasks,
-      completed: backlog.length,
-      elapsedMs,
-      tasksPerSec,
-      backlogWait: summarizeLatencies(backlog.map(startLatency)),
-      cpuMsPerTask,
-      openLoad,
-      timedOut: !backlogDone,
-    };
+    return await measuredRun(
+      { system: "sentinel", workers, run },
+      ctx,
+      options,
+      { timings: backlog, waits: backlog.map(startLatency), cpuFrom, cpuToMs, drained: backlogDone },
+      {
+        addOne: () => createNoop(store, OPEN_TITLE, OPEN_CREATED_BY),
+        drain: () => waitForDrain(store, Date.now() + options.deadlineMs),
+        startLatencies: async () =>
+          (await listAll(store, ["succeeded"])).filter((t) => t.title === OPEN_TITLE).map(startLatency),
+      },
+    );
   } finally {
     await Promise.all(children.map((c) => c.stop(15_000)));
     await store.close();
   }
 }
 
-export async function runSentinelSqlite(ctx: BenchContext, options: QueueBenchOptions): Promise<QueueRun[]> {
-  const runs: QueueRun[] = [];
-  for (const workers of options.workerCounts) {
-    for (let run = 1; run <= ctx.runs; run++) {
-      const result = await withTempDir("bench-sentinel", (dir) => runOnce(dir, workers, run, ctx, options));
-      ctx.log(
-        `sentinel ${workers}×${options.concurrency} run ${run}/${ctx.runs}: ${Math.round(result.tasksPerSec)} tasks/s` +
-          `${result.timedOut ? ` (TIMED OUT: ${result.completed}/${result.tasks} done)` : ""}, ` +
-          `open load ${result.openLoad?.ratePerSec ?? "-"}/s p50 ${result.openLoad?.latency.p50 ?? "-"} ms p99 ${result.openLoad?.latency.p99 ?? "-"} ms`,
-      );
-      runs.push(result);
-    }
-  }
-  return runs;
+export function runSentinelSqlite(ctx: BenchContext, options: QueueBenchOptions): Promise<QueueRun[]> {
+  return runEachConfiguration(ctx, options, "tasks", (workers, run) =>
+    withTempDir("bench-sentinel", (dir) => runOnce(dir, workers, run, ctx, options)),
+  );
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Browser, Page } from "@playwright/test";
 import { type CoordinationStore, newTaskSchema } from "@sentinel/coordination";
+import { withTab } from "./browser.js";
 import { type ClockOffset, measurePageClockOffset, wallNow } from "./clock.js";
 import { BADGE_OBSERVER_SCRIPT } from "./dom-probes.js";
 import { liveConnection } from "./live-connection.js";
@@ -56,10 +57,7 @@ export async function measureChangeLatency(
   store: CoordinationStore,
   options: ChangeLatencyOptions,
 ): Promise<ChangeLatency> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  try {
-    const page = await context.newPage();
-    await page.addInitScript({ content: BADGE_OBSERVER_SCRIPT });
+  return withTab(browser, BADGE_OBSERVER_SCRIPT, async (page) => {
     await Promise.all([liveConnection(page, VISIBLE_TIMEOUT_MS), page.goto(`${options.baseUrl}/tasks`)]);
     await page.getByTestId("task-count").filter({ hasText: "matching" }).waitFor({ timeout: VISIBLE_TIMEOUT_MS });
     const clock = await measurePageClockOffset(page);
@@ -89,7 +87,5 @@ export async function measureChangeLatency(
       `change → DOM: ${options.samples} new tasks and ${options.samples} state changes observed (clock offset ${clock.offsetMs.toFixed(2)} ms ± ${(clock.rttMs / 2).toFixed(2)} ms)`,
     );
     return result;
-  } finally {
-    await context.close();
-  }
+  });
 }

@@ -1,4 +1,5 @@
 import type { Browser } from "@playwright/test";
+import { withTab } from "./browser.js";
 import { readyObserverScript } from "./dom-probes.js";
 import { liveConnection } from "./live-connection.js";
 import type { DashboardPage } from "./page-load.js";
@@ -24,10 +25,7 @@ export async function watchIdlePage(
   watched: DashboardPage,
   watchMs: number,
 ): Promise<IdleRefetch> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  try {
-    const page = await context.newPage();
-    await page.addInitScript({ content: readyObserverScript(watched.ready) });
+  return withTab(browser, readyObserverScript(watched.ready), async (page) => {
     await Promise.all([liveConnection(page, 60_000), page.goto(`${baseUrl}${watched.path}`)]);
     await page.waitForFunction("window.__benchReadyAt !== undefined", undefined, { timeout: 60_000, polling: 20 });
     const result: IdleRefetch = {
@@ -55,7 +53,5 @@ export async function watchIdlePage(
     counting = false;
     await Promise.all(sizes);
     return result;
-  } finally {
-    await context.close();
-  }
+  });
 }

@@ -1,4 +1,5 @@
 import type { Browser, Request } from "@playwright/test";
+import { withTab } from "./browser.js";
 import { type ReadyCondition, readyObserverScript } from "./dom-probes.js";
 
 export interface DashboardPage {
@@ -38,10 +39,7 @@ export async function measurePageLoads(
   page: DashboardPage,
   warmLoads: number,
 ): Promise<PageLoads> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  try {
-    const tab = await context.newPage();
-    await tab.addInitScript({ content: readyObserverScript(page.ready) });
+  return withTab(browser, readyObserverScript(page.ready), async (tab) => {
     const dataRequests: string[] = [];
     const record = (request: Request) => {
       const { pathname } = new URL(request.url());
@@ -61,7 +59,5 @@ export async function measurePageLoads(
     }
     const [cold, ...warm] = loads;
     return { page, cold: cold!, warm, dataRequests };
-  } finally {
-    await context.close();
-  }
+  });
 }

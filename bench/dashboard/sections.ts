@@ -7,15 +7,22 @@ import type { ScaleResult } from "./scale-phase.js";
 const count = (n: number): string => n.toLocaleString("en-US");
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const max = (values: number[]): number => (values.length ? values.reduce((a, b) => Math.max(a, b)) : Number.NaN);
+/** The scale phase's size: registered workers and tasks in store and cache together. */
+const scaleSize = (scale: ScaleResult, and: string): string =>
+  `${count(scale.expected.workers)} workers${and}${count(scale.cacheFill.tasks + scale.storeFill.tasks)} tasks`;
+/** The p50, p95 and max columns of a latency row. */
+const spread = (samples: number[]) => ({
+  p50: percentile(samples, 50),
+  p95: percentile(samples, 95),
+  max: max(samples),
+});
 
 function latencyRows(data: string, latency: ChangeLatency) {
   const row = (change: string, samples: number[]) => ({
     data,
     change,
     samples: samples.length,
-    p50: percentile(samples, 50),
-    p95: percentile(samples, 95),
-    max: max(samples),
+    ...spread(samples),
   });
   return [
     row("new task appears in the list", latency.created),
@@ -24,7 +31,7 @@ function latencyRows(data: string, latency: ChangeLatency) {
 }
 
 export function changeLatencySection(baseline: BaselineResult, scale: ScaleResult, chromium: string): ReportSection {
-  const scaleLabel = `${count(scale.expected.workers)} workers, ${count(scale.cacheFill.tasks + scale.storeFill.tasks)} tasks`;
+  const scaleLabel = scaleSize(scale, ", ");
   const writes = [...baseline.latency.writeMs, ...scale.latency.writeMs];
   const clocks = [baseline.latency.clock, scale.latency.clock];
   return {
@@ -51,7 +58,7 @@ export function changeLatencySection(baseline: BaselineResult, scale: ScaleResul
 export function procedureSection(scale: ScaleResult): ReportSection {
   return {
     id: "dashboard-procedures",
-    title: `Dashboard at ${count(scale.expected.workers)} workers and ${count(scale.cacheFill.tasks + scale.storeFill.tasks)} tasks: tRPC queries over HTTP`,
+    title: `Dashboard at ${scaleSize(scale, " and ")}: tRPC queries over HTTP`,
     columns: [
       { key: "page", label: "page" },
       { key: "procedure", label: "procedure" },
@@ -67,9 +74,7 @@ export function procedureSection(scale: ScaleResult): ReportSection {
       procedure: p.procedure,
       input: p.input,
       requests: p.ms.length,
-      p50: percentile(p.ms, 50),
-      p95: percentile(p.ms, 95),
-      max: max(p.ms),
+      ...spread(p.ms),
       kb: p.bytes / 1024,
     })),
     notes: [
@@ -89,7 +94,7 @@ export function pageLoadSection(scale: ScaleResult): ReportSection {
     .join(", ");
   return {
     id: "dashboard-page-load",
-    title: `Dashboard at ${count(scale.expected.workers)} workers and ${count(scale.cacheFill.tasks + scale.storeFill.tasks)} tasks: page load in Chromium (navigation → data rendered)`,
+    title: `Dashboard at ${scaleSize(scale, " and ")}: page load in Chromium (navigation → data rendered)`,
     columns: [
       { key: "page", label: "page" },
       { key: "cold", label: "first load ms (cold cache)" },

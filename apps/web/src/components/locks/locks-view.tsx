@@ -7,9 +7,21 @@ import { useTRPC } from "~/trpc/react";
 import { ActionButton, MutationError } from "../actions/action-button";
 import { formatDateTime, formatDuration } from "../format";
 import { QueryState } from "../query-state";
+import { type Column, DataTable } from "../table/data-table";
+import { EmptyRow } from "../table/empty-row";
 import { useNow } from "../use-now";
 
 type LockItem = RouterOutputs["locks"]["list"][number];
+
+const COLUMNS: readonly Column[] = [
+  "Task",
+  "Type",
+  "Owner",
+  { label: "Fencing token", className: "num" },
+  "Acquired",
+  { label: "Expires", className: "num" },
+  { label: "Actions", className: "actions" },
+];
 
 function LockRow({ lock, elapsedMs }: { lock: LockItem; elapsedMs: number }) {
   const trpc = useTRPC();
@@ -78,33 +90,16 @@ export function LocksView() {
           is live and its task timeout has not run out
         </span>
       </div>
-      <div className="card" style={{ padding: 0, overflowX: "auto" }}>
-        <table className="data" data-testid="locks-table">
-          <thead>
-            <tr>
-              <th>Task</th>
-              <th>Type</th>
-              <th>Owner</th>
-              <th className="num">Fencing token</th>
-              <th>Acquired</th>
-              <th className="num">Expires</th>
-              <th className="actions">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {locks.data.map((lock) => (
-              <LockRow key={`${lock.taskId}-${lock.token}`} lock={lock} elapsedMs={elapsed} />
-            ))}
-            {locks.data.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted" data-testid="locks-empty">
-                  No live locks.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+      <DataTable testId="locks-table" columns={COLUMNS}>
+        {locks.data.map((lock) => (
+          <LockRow key={`${lock.taskId}-${lock.token}`} lock={lock} elapsedMs={elapsed} />
+        ))}
+        {locks.data.length === 0 && (
+          <EmptyRow colSpan={COLUMNS.length} testId="locks-empty">
+            No live locks.
+          </EmptyRow>
+        )}
+      </DataTable>
     </div>
   );
 }

@@ -5,9 +5,13 @@ import { useDeferredValue, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { formatDateTime, formatJson } from "../format";
 import { QueryState } from "../query-state";
+import { type Column, DataTable } from "../table/data-table";
+import { EmptyRow } from "../table/empty-row";
+import { Pager } from "../table/pager";
 import { useCursorPages } from "../use-cursor-pages";
 
 const PAGE_SIZE = 100;
+const COLUMNS: readonly Column[] = ["Key", "Value", { label: "Version", className: "num" }, "Writer", "Updated"];
 
 export function MemoryView() {
   const trpc = useTRPC();
@@ -65,55 +69,32 @@ export function MemoryView() {
         </label>
       </div>
       <div className="grid cols-2" style={{ gridTemplateColumns: "3fr 2fr" }}>
-        <div className="card" style={{ padding: 0, overflowX: "auto" }}>
-          <table className="data" data-testid="memory-table">
-            <thead>
-              <tr>
-                <th>Key</th>
-                <th>Value</th>
-                <th className="num">Version</th>
-                <th>Writer</th>
-                <th>Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {(entries.data?.items ?? []).map((e) => (
-                <tr
-                  key={e.key}
-                  onClick={() => setSelected(e.key)}
-                  style={{ cursor: "pointer" }}
-                  aria-selected={e.key === selected}
-                >
-                  <td className="mono small">
-                    <button
-                      type="button"
-                      style={{ all: "unset", cursor: "pointer" }}
-                      onClick={() => setSelected(e.key)}
-                    >
-                      {e.key}
-                    </button>
-                  </td>
-                  <td
-                    className="mono small"
-                    style={{ maxWidth: 260, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}
-                  >
-                    {JSON.stringify(e.value)}
-                  </td>
-                  <td className="num mono">{e.version}</td>
-                  <td className="mono small">{e.writerId}</td>
-                  <td className="small">{formatDateTime(e.updatedAt)}</td>
-                </tr>
-              ))}
-              {entries.data?.items.length === 0 && (
-                <tr>
-                  <td colSpan={5} className="muted">
-                    No entries under {prefix}.
-                  </td>
-                </tr>
-              )}
-            </tbody>
-          </table>
-        </div>
+        <DataTable testId="memory-table" columns={COLUMNS}>
+          {(entries.data?.items ?? []).map((e) => (
+            <tr
+              key={e.key}
+              onClick={() => setSelected(e.key)}
+              style={{ cursor: "pointer" }}
+              aria-selected={e.key === selected}
+            >
+              <td className="mono small">
+                <button type="button" style={{ all: "unset", cursor: "pointer" }} onClick={() => setSelected(e.key)}>
+                  {e.key}
+                </button>
+              </td>
+              <td
+                className="mono small"
+                style={{ maxWidth: 260, overflow: "hidden", textOverflow: "ellipsis", whiteSpace: "nowrap" }}
+              >
+                {JSON.stringify(e.value)}
+              </td>
+              <td className="num mono">{e.version}</td>
+              <td className="mono small">{e.writerId}</td>
+              <td className="small">{formatDateTime(e.updatedAt)}</td>
+            </tr>
+          ))}
+          {entries.data?.items.length === 0 && <EmptyRow colSpan={COLUMNS.length}>No entries under {prefix}.</EmptyRow>}
+        </DataTable>
         <div className="card">
           <h2>{selectedEntry ? <span className="mono">{selectedEntry.key}</span> : "Entry"}</h2>
           {selectedEntry ? (
@@ -123,14 +104,12 @@ export function MemoryView() {
           )}
         </div>
       </div>
-      <div className="pager">
-        <button type="button" disabled={!paging.hasPrevious} onClick={paging.goToPrevious}>
-          ← Previous
-        </button>
-        <button type="button" disabled={!nextAfterKey} onClick={() => paging.goToNext(nextAfterKey)}>
-          Next →
-        </button>
-      </div>
+      <Pager
+        hasPrevious={paging.hasPrevious}
+        onPrevious={paging.goToPrevious}
+        hasNext={Boolean(nextAfterKey)}
+        onNext={() => paging.goToNext(nextAfterKey)}
+      />
     </div>
   );
 }

@@ -81,6 +81,30 @@ export function CreateTaskForm({ knownTypes }: { knownTypes: string[] }) {
         {errors[f]}
       </span>
     ) : null;
+  const integerField = (props: {
+    field: Field;
+    label: string;
+    value: string;
+    set: (value: string) => void;
+    min: number;
+    max: number;
+    testId: string;
+  }) => (
+    <label className="field">
+      {props.label}
+      <input
+        type="number"
+        value={props.value}
+        onChange={(e) => props.set(e.target.value)}
+        min={props.min}
+        max={props.max}
+        style={{ width: 80 }}
+        {...invalid(props.field)}
+        data-testid={props.testId}
+      />
+      {fieldError(props.field)}
+    </label>
+  );
 
   return (
     <form className="card stack" onSubmit={submit} aria-label="Create a task" data-testid="create-task-form" noValidate>
@@ -113,34 +137,24 @@ export function CreateTaskForm({ knownTypes }: { knownTypes: string[] }) {
           />
           {fieldError("title")}
         </label>
-        <label className="field">
-          Priority
-          <input
-            type="number"
-            value={priority}
-            onChange={(e) => setPriority(e.target.value)}
-            min={-100}
-            max={100}
-            style={{ width: 80 }}
-            {...invalid("priority")}
-            data-testid="create-priority"
-          />
-          {fieldError("priority")}
-        </label>
-        <label className="field">
-          Max attempts
-          <input
-            type="number"
-            value={maxAttempts}
-            onChange={(e) => setMaxAttempts(e.target.value)}
-            min={1}
-            max={100}
-            style={{ width: 80 }}
-            {...invalid("maxAttempts")}
-            data-testid="create-max-attempts"
-          />
-          {fieldError("maxAttempts")}
-        </label>
+        {integerField({
+          field: "priority",
+          label: "Priority",
+          value: priority,
+          set: setPriority,
+          min: -100,
+          max: 100,
+          testId: "create-priority",
+        })}
+        {integerField({
+          field: "maxAttempts",
+          label: "Max attempts",
+          value: maxAttempts,
+          set: setMaxAttempts,
+          min: 1,
+          max: 100,
+          testId: "create-max-attempts",
+        })}
       </div>
       <label className="field">
         Params (JSON)

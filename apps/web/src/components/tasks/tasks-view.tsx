@@ -4,8 +4,13 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useDeferredValue, useState } from "react";
 import { useTRPC } from "~/trpc/react";
+import { FilterInput } from "../filters/filter-input";
+import { FilterSelect } from "../filters/filter-select";
 import { formatAge, formatDateTime } from "../format";
 import { StateBadge } from "../state-badge";
+import { type Column, DataTable } from "../table/data-table";
+import { EmptyRow } from "../table/empty-row";
+import { Pager } from "../table/pager";
 import { useCursorPages } from "../use-cursor-pages";
 import { useNow } from "../use-now";
 import { BulkActions } from "./bulk-actions";
@@ -14,6 +19,16 @@ import { type TaskFilterForm, toFilterInput } from "./task-filter";
 import { TASK_STATE_OPTIONS } from "./task-states";
 
 const PAGE_SIZE = 50;
+const COLUMNS: readonly Column[] = [
+  "Task",
+  "Type",
+  "State",
+  { label: "Priority", className: "num" },
+  { label: "Attempts", className: "num" },
+  "Worker",
+  "Updated",
+  "Created",
+];
 
 export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) {
   const trpc = useTRPC();
@@ -63,53 +78,41 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
       <div className="card">
         {/* biome-ignore lint/a11y/useSemanticElements: React's DOM types have no <search> element yet */}
         <div className="filters" role="search">
-          <label className="field">
-            State
-            <select
-              value={form.state}
-              onChange={(e) => update({ state: e.target.value as TaskFilterForm["state"] })}
-              data-testid="task-filter-state"
-            >
-              <option value="">any</option>
-              {TASK_STATE_OPTIONS.map((s) => (
-                <option key={s} value={s}>
-                  {s}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            Type
-            <input
-              list="task-types"
-              value={form.type}
-              onChange={(e) => update({ type: e.target.value })}
-              placeholder="any"
-              size={12}
-              data-testid="task-filter-type"
-            />
-          </label>
-          <label className="field">
-            Worker
-            <input
-              list="task-workers"
-              value={form.workerId}
-              onChange={(e) => update({ workerId: e.target.value })}
-              placeholder="any"
-              size={14}
-              data-testid="task-filter-worker"
-            />
-          </label>
-          <label className="field" style={{ flex: 1, minWidth: 200 }}>
-            Search
-            <input
-              type="search"
-              value={form.search}
-              onChange={(e) => update({ search: e.target.value })}
-              placeholder="id, title, type or params"
-              data-testid="task-filter-search"
-            />
-          </label>
+          <FilterSelect
+            label="State"
+            value={form.state}
+            options={TASK_STATE_OPTIONS}
+            onValue={(state) => update({ state })}
+            anyLabel="any"
+            testId="task-filter-state"
+          />
+          <FilterInput
+            label="Type"
+            list="task-types"
+            value={form.type}
+            onValue={(type) => update({ type })}
+            placeholder="any"
+            size={12}
+            testId="task-filter-type"
+          />
+          <FilterInput
+            label="Worker"
+            list="task-workers"
+            value={form.workerId}
+            onValue={(workerId) => update({ workerId })}
+            placeholder="any"
+            size={14}
+            testId="task-filter-worker"
+          />
+          <FilterInput
+            label="Search"
+            type="search"
+            value={form.search}
+            onValue={(search) => update({ search })}
+            placeholder="id, title, type or params"
+            testId="task-filter-search"
+            fieldStyle={{ flex: 1, minWidth: 200 }}
+          />
           <datalist id="task-workers">
             {(workerSuggestions.data?.items ?? []).map((w) => (
               <option key={w.id} value={w.id} />
@@ -130,76 +133,51 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
         </div>
       </div>
 
-      <div className="card" style={{ padding: 0, overflowX: "auto" }}>
-        <table className="data" data-testid="tasks-table">
-          <thead>
-            <tr>
-              <th>Task</th>
-              <th>Type</th>
-              <th>State</th>
-              <th className="num">Priority</th>
-              <th className="num">Attempts</th>
-              <th>Worker</th>
-              <th>Updated</th>
-              <th>Created</th>
-            </tr>
-          </thead>
-          <tbody>
-            {(page.data?.items ?? []).map((t) => (
-              <tr key={t.id} data-testid={`task-row-${t.id}`}>
-                <td>
-                  <Link href={`/tasks/${encodeURIComponent(t.id)}`}>{t.title || t.id}</Link>
-                  <div className="small muted mono">{t.id}</div>
-                </td>
-                <td className="mono small">{t.type}</td>
-                <td>
-                  <StateBadge state={t.state} testId={`task-state-${t.id}`} />
-                </td>
-                <td className="num">{t.priority}</td>
-                <td className="num">
-                  {t.attempts}/{t.maxAttempts}
-                </td>
-                <td className="mono small">
-                  {t.workerId ?? "—"}
-                  {t.pinnedWorkerId && <div className="muted">pinned: {t.pinnedWorkerId}</div>}
-                </td>
-                <td className="small">{formatAge(t.updatedAt, now)}</td>
-                <td className="small muted">{formatDateTime(t.createdAt)}</td>
-              </tr>
-            ))}
-            {page.data && page.data.items.length === 0 && (
-              <tr>
-                <td colSpan={8} className="muted">
-                  No tasks match.
-                </td>
-              </tr>
-            )}
-            {page.isError && (
-              <tr>
-                <td colSpan={8}>
-                  <div className="error-box" role="alert">
-                    {page.error.message}
-                  </div>
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
-      <div className="pager">
-        <button type="button" disabled={!paging.hasPrevious} onClick={paging.goToPrevious} data-testid="tasks-prev">
-          ← Newer
-        </button>
+      <DataTable testId="tasks-table" columns={COLUMNS}>
+        {(page.data?.items ?? []).map((t) => (
+          <tr key={t.id} data-testid={`task-row-${t.id}`}>
+            <td>
+              <Link href={`/tasks/${encodeURIComponent(t.id)}`}>{t.title || t.id}</Link>
+              <div className="small muted mono">{t.id}</div>
+            </td>
+            <td className="mono small">{t.type}</td>
+            <td>
+              <StateBadge state={t.state} testId={`task-state-${t.id}`} />
+            </td>
+            <td className="num">{t.priority}</td>
+            <td className="num">
+              {t.attempts}/{t.maxAttempts}
+            </td>
+            <td className="mono small">
+              {t.workerId ?? "—"}
+              {t.pinnedWorkerId && <div className="muted">pinned: {t.pinnedWorkerId}</div>}
+            </td>
+            <td className="small">{formatAge(t.updatedAt, now)}</td>
+            <td className="small muted">{formatDateTime(t.createdAt)}</td>
+          </tr>
+        ))}
+        {page.data && page.data.items.length === 0 && <EmptyRow colSpan={COLUMNS.length}>No tasks match.</EmptyRow>}
+        {page.isError && (
+          <tr>
+            <td colSpan={COLUMNS.length}>
+              <div className="error-box" role="alert">
+                {page.error.message}
+              </div>
+            </td>
+          </tr>
+        )}
+      </DataTable>
+      <Pager
+        hasPrevious={paging.hasPrevious}
+        onPrevious={paging.goToPrevious}
+        hasNext={!!nextCursor}
+        onNext={() => paging.goToNext(nextCursor)}
+        previousLabel="← Newer"
+        nextLabel="Older →"
+        testId="tasks"
+      >
         <span className="muted small">page {paging.page}</span>
-        <button
-          type="button"
-          disabled={!nextCursor}
-          onClick={() => paging.goToNext(nextCursor)}
-          data-testid="tasks-next"
-        >
-          Older →
-        </button>
-      </div>
+      </Pager>
     </div>
   );
 }

@@ -4,9 +4,14 @@ import type { RouterOutputs } from "@sentinel/api";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useState } from "react";
 import { useTRPC } from "~/trpc/react";
+import { FilterInput } from "../filters/filter-input";
+import { FilterSelect } from "../filters/filter-select";
 import { HeartbeatLegend } from "../heartbeat-timeline";
 import { QueryState } from "../query-state";
 import { useLiveStatus } from "../shell/live-updates";
+import { type Column, DataTable } from "../table/data-table";
+import { EmptyRow } from "../table/empty-row";
+import { Pager } from "../table/pager";
 import { useNow } from "../use-now";
 import { timelineWindowMs } from "./timeline-window";
 import { type RowTimeline, WorkerRow } from "./worker-row";
@@ -15,6 +20,15 @@ const PAGE_SIZE = 25;
 const STATE_FILTERS = ["all", "NEW", "ACTIVE", "BUSY", "DRAINING", "STALE", "OFFLINE", "REMOVED"] as const;
 type StateFilter = (typeof STATE_FILTERS)[number];
 type Timelines = RouterOutputs["workers"]["timelines"];
+const COLUMNS: readonly Column[] = [
+  "Worker",
+  "State",
+  "Capacity",
+  "Last heartbeat",
+  "Heartbeat timeline",
+  "Types",
+  { label: "Actions", className: "actions" },
+];
 
 /**
  * Where each row's timeline ends and how far it is known. While the live stream is connected
@@ -90,30 +104,21 @@ export function WorkersView() {
         </span>
       </div>
       <div className="filters">
-        <label className="field">
-          State
-          <select
-            value={stateFilter}
-            onChange={(e) => changeFilter(() => setStateFilter(e.target.value as StateFilter))}
-            data-testid="worker-state-filter"
-          >
-            {STATE_FILTERS.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          Search
-          <input
-            type="search"
-            placeholder="worker id or host"
-            value={search}
-            onChange={(e) => changeFilter(() => setSearch(e.target.value))}
-            data-testid="worker-search"
-          />
-        </label>
+        <FilterSelect
+          label="State"
+          value={stateFilter}
+          options={STATE_FILTERS}
+          onValue={(state) => changeFilter(() => setStateFilter(state))}
+          testId="worker-state-filter"
+        />
+        <FilterInput
+          label="Search"
+          type="search"
+          placeholder="worker id or host"
+          value={search}
+          onValue={(text) => changeFilter(() => setSearch(text))}
+          testId="worker-search"
+        />
         <label className="row small muted" style={{ gap: 4, alignSelf: "center" }}>
           <input
             type="checkbox"
@@ -126,56 +131,30 @@ export function WorkersView() {
         <span className="spacer" />
         <HeartbeatLegend intervalMs={intervalMs} staleThresholdMs={staleMs} windowMs={windowMs} />
       </div>
-      <div className="card" style={{ padding: 0, overflowX: "auto" }}>
-        <table className="data" data-testid="workers-table" aria-busy={workers.isPlaceholderData}>
-          <thead>
-            <tr>
-              <th>Worker</th>
-              <th>State</th>
-              <th>Capacity</th>
-              <th>Last heartbeat</th>
-              <th>Heartbeat timeline</th>
-              <th>Types</th>
-              <th className="actions">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((w) => (
-              <WorkerRow
-                key={w.id}
-                worker={w}
-                heartbeatAgeMs={w.heartbeatAgeMs + elapsed}
-                timeline={byWorker.get(w.id) ?? null}
-                windowMs={windowMs}
-              />
-            ))}
-            {items.length === 0 && (
-              <tr>
-                <td colSpan={7} className="muted">
-                  No workers match.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+      <DataTable testId="workers-table" columns={COLUMNS} busy={workers.isPlaceholderData}>
+        {items.map((w) => (
+          <WorkerRow
+            key={w.id}
+            worker={w}
+            heartbeatAgeMs={w.heartbeatAgeMs + elapsed}
+            timeline={byWorker.get(w.id) ?? null}
+            windowMs={windowMs}
+          />
+        ))}
+        {items.length === 0 && <EmptyRow colSpan={COLUMNS.length}>No workers match.</EmptyRow>}
+      </DataTable>
       {pages > 1 && (
-        <div className="pager">
-          <button type="button" disabled={page === 0} onClick={() => setPage(page - 1)} data-testid="workers-prev">
-            ← Previous
-          </button>
+        <Pager
+          hasPrevious={page > 0}
+          onPrevious={() => setPage(page - 1)}
+          hasNext={page < pages - 1}
+          onNext={() => setPage(page + 1)}
+          testId="workers"
+        >
           <span className="muted small" data-testid="workers-page">
             page {page + 1} of {pages} ({total.toLocaleString()} workers)
           </span>
-          <button
-            type="button"
-            disabled={page >= pages - 1}
-            onClick={() => setPage(page + 1)}
-            data-testid="workers-next"
-          >
-            Next →
-          </button>
-        </div>
+        </Pager>
       )}
     </div>
   );
