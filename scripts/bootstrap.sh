@@ -12,10 +12,12 @@ if ! command -v pnpm >/dev/null 2>&1 || [[ "$(pnpm --version)" != "$PNPM_VERSION
 fi
 
 # System packages the tests need: Chromium for the e2e suite, redis-server for the BullMQ
-# benchmark peer. Installed only when missing, and only where we may (root on Debian).
+# benchmark peer, faketime for the clock-skew test (it skews a worker's whole process clock,
+# SQLite's included). Installed only when missing, and only where we may (root on Debian).
 missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v faketime >/dev/null 2>&1 || missing+=(faketime)
 if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     echo "bootstrap: apt-get install ${missing[*]}"

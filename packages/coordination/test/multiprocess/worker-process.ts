@@ -1,4 +1,4 @@
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "@sentinel/test-support";
 import { type LaunchedProcess, type LaunchOptions, launchWorker, MINIMAL_ENV } from "@sentinel/test-support/processes";
@@ -13,6 +13,23 @@ export const FAST_ENV = {
   WORKER_POLL_INTERVAL_MS: "50",
   LOG_LEVEL: "info",
 };
+
+const LIBFAKETIME_CANDIDATES = [
+  "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1",
+  "/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1",
+  "/usr/lib/faketime/libfaketime.so.1",
+];
+
+/**
+ * Environment that skews a child's whole clock by `ms` with libfaketime (scripts/bootstrap.sh
+ * installs it): the C library's time, so SQLite's `julianday('now')` too, not only JS `Date`.
+ */
+export function faketimeEnv(ms: number): Record<string, string> {
+  const lib = LIBFAKETIME_CANDIDATES.find((path) => existsSync(path));
+  if (!lib) throw new Error("libfaketime not found: run scripts/bootstrap.sh (apt-get install faketime)");
+  const seconds = Math.round(ms / 1000);
+  return { LD_PRELOAD: lib, FAKETIME: `${seconds >= 0 ? "+" : ""}${seconds}s` };
+}
 
 export interface SpawnWorkerOptions {
   id: string;

@@ -2,8 +2,8 @@ import { sql } from "drizzle-orm";
 import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
- * The embedded store's tables. All timestamps are store-clock milliseconds (SQLite's
- * `julianday('now')`), JSON columns hold `JSON.stringify` text. Migrations are generated
+ * The embedded store's tables. All timestamps are store-clock milliseconds (clock.ts:
+ * SQLite's time corrected to the kernel's), JSON columns hold `JSON.stringify` text. Migrations are generated
  * from this file by drizzle-kit (`drizzle.store.config.ts`, output `drizzle/store/`).
  */
 

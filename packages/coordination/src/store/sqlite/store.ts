@@ -15,7 +15,7 @@ import type {
   PruneEventsRequest,
 } from "../port.js";
 import { claimTasksTx } from "./claims.js";
-import { readStoreNow } from "./clock.js";
+import { clockReferencePath, StoreClock } from "./clock.js";
 import { completionsSchema } from "./completions.js";
 import { openConnection } from "./connection.js";
 import { pruneEventsTx } from "./event-retention.js";
@@ -68,7 +68,12 @@ export class SqliteStore implements CoordinationStore {
       migrationsFolder: options.migrationsFolder,
     });
     this.sqlite = sqlite;
-    this.ctx = { sqlite, db, statements: new StatementCache(sqlite) };
+    this.ctx = {
+      sqlite,
+      db,
+      statements: new StatementCache(sqlite),
+      clock: new StoreClock(clockReferencePath(options.path)),
+    };
   }
 
   private async write<T>(fn: (tx: Tx) => T): Promise<T> {
@@ -82,7 +87,7 @@ export class SqliteStore implements CoordinationStore {
   }
 
   async now(): Promise<number> {
-    return readStoreNow(this.ctx.statements);
+    return this.ctx.clock.now(this.ctx.statements);
   }
 
   /**

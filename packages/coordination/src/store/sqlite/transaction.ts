@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import { retryWhenBusy } from "./busy.js";
-import { readStoreNow } from "./clock.js";
+import type { StoreClock } from "./clock.js";
 import type { StoreDb } from "./connection.js";
 import type { StatementCache } from "./statements.js";
 
@@ -16,10 +16,11 @@ export class Tx {
     readonly db: StoreDb,
     readonly sqlite: Database.Database,
     readonly statements: StatementCache,
+    private readonly clock: StoreClock,
   ) {}
 
   get now(): number {
-    this.instant ??= readStoreNow(this.statements);
+    this.instant ??= this.clock.now(this.statements);
     return this.instant;
   }
 
@@ -38,6 +39,7 @@ export interface TxContext {
   sqlite: Database.Database;
   db: StoreDb;
   statements: StatementCache;
+  clock: StoreClock;
 }
 
 /**
@@ -46,17 +48,17 @@ export interface TxContext {
  * can, without the busy handler's help). Retried as a whole on BUSY (see busy.ts).
  */
 export function writeTransaction<T>(ctx: TxContext, fn: (tx: Tx) => T): Promise<T> {
-  const run = ctx.sqlite.transaction(() => fn(new Tx(ctx.db, ctx.sqlite, ctx.statements)));
+  const run = ctx.sqlite.transaction(() => fn(new Tx(ctx.db, ctx.sqlite, ctx.statements, ctx.clock)));
   return retryWhenBusy(() => run.immediate());
 }
 
 /** A consistent snapshot for reads; WAL readers never wait for the writer. */
 export function readTransaction<T>(ctx: TxContext, fn: (tx: Tx) => T): Promise<T> {
-  const run = ctx.sqlite.transaction(() => fn(new Tx(ctx.db, ctx.sqlite, ctx.statements)));
+  const run = ctx.sqlite.transaction(() => fn(new Tx(ctx.db, ctx.sqlite, ctx.statements, ctx.clock)));
   return retryWhenBusy(() => run.deferred());
 }
 
 /** A read that is a single statement, atomic by itself: no BEGIN/COMMIT around it. */
 export function readStatement<T>(ctx: TxContext, fn: (tx: Tx) => T): Promise<T> {
-  return retryWhenBusy(() => fn(new Tx(ctx.db, ctx.sqlite, ctx.statements)));
+  return retryWhenBusy(() => fn(new Tx(ctx.db, ctx.sqlite, ctx.statements, ctx.clock)));
 }
