@@ -2,15 +2,7 @@ import { newTaskSchema } from "@sentinel/coordination";
 import superjson from "superjson";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createWebhookVerifier } from "../src/server/github-webhook.js";
-import {
-  handleClusterHealth,
-  handleGithubWebhook,
-  handleHealth,
-  handleLogin,
-  handleLogout,
-  handleMetrics,
-  handleTrpcRequest,
-} from "../src/server/index.js";
+import { dashboardRoutes } from "./dashboard-routes.js";
 import { type Harness, openHarness, registration, serve } from "./fixtures.js";
 
 const WEBHOOK_SECRET = "It's a Secret to Everybody";
@@ -20,17 +12,7 @@ let server: Awaited<ReturnType<typeof serve>>;
 
 beforeEach(async () => {
   h = openHarness({ env: { GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET }, startSyncer: true });
-  server = await serve(async (request) => {
-    const path = new URL(request.url).pathname;
-    if (path.startsWith("/api/trpc")) return handleTrpcRequest(request, h.cp);
-    if (path === "/api/login") return handleLogin(request, h.cp);
-    if (path === "/api/logout") return handleLogout(request, h.cp);
-    if (path === "/cluster/health") return handleClusterHealth(request, h.cp);
-    if (path === "/health") return handleHealth(request, h.cp);
-    if (path === "/metrics") return handleMetrics(request, h.cp);
-    if (path === "/api/github/webhook") return handleGithubWebhook(request, h.cp);
-    return new Response("not found", { status: 404 });
-  });
+  server = await serve(dashboardRoutes(h.cp));
 });
 afterEach(async () => {
   await server.close();
@@ -50,14 +32,14 @@ describe("tRPC over HTTP", () => {
     expect((await mutate("tasks.create", { type: "demo" })).status).toBe(401);
     expect(
       (
-        await fetch(`${server.url}/api/login`, {
+        await fetch(`${server.url}/api/auth/login`, {
           method: "POST",
           body: JSON.stringify({ token: "wrong-token-xxxxxxxxxxxx" }),
         })
       ).status,
     ).toBe(401);
-    expect((await fetch(`${server.url}/api/login`, { method: "POST", body: "{not json" })).status).toBe(400);
-    const login = await fetch(`${server.url}/api/login`, {
+    expect((await fetch(`${server.url}/api/auth/login`, { method: "POST", body: "{not json" })).status).toBe(400);
+    const login = await fetch(`${server.url}/api/auth/login`, {
       method: "POST",
       body: JSON.stringify({ token: "alice-secret-token-0123456789" }),
     });
@@ -69,7 +51,7 @@ describe("tRPC over HTTP", () => {
     expect(created.status).toBe(200);
     const body = (await created.json()) as { result: { data: { json: { id: string; state: string } } } };
     expect(body.result.data.json.state).toBe("queued");
-    const logout = await fetch(`${server.url}/api/logout`, { method: "POST" });
+    const logout = await fetch(`${server.url}/api/auth/logout`, { method: "POST" });
     expect(logout.headers.get("set-cookie")).toContain("Max-Age=0");
   });
 
@@ -198,7 +180,7 @@ describe("webhook", () => {
 
   it("refuses a missing or bad signature with 401 and accepts a good one", async () => {
     const post = (headers: Record<string, string>, body = "Hello, World!") =>
-      fetch(`${server.url}/api/github/webhook`, { method: "POST", headers, body });
+      fetch(`${server.url}/api/webhooks/github`, { method: "POST", headers, body });
     expect((await post({})).status).toBe(401);
     expect((await post({ "x-hub-signature-256": "sha256=00" })).status).toBe(401);
     expect(

@@ -3,7 +3,7 @@ import { LIMITS, newTaskSchema } from "@sentinel/coordination";
 import Database from "better-sqlite3";
 import superjson from "superjson";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { handleMetrics, handleTrpcRequest } from "../src/server/index.js";
+import { dashboardRoutes } from "./dashboard-routes.js";
 import { type Harness, openHarness, serve } from "./fixtures.js";
 
 let h: Harness;
@@ -11,9 +11,7 @@ let server: Awaited<ReturnType<typeof serve>>;
 
 beforeEach(async () => {
   h = openHarness();
-  server = await serve((request) =>
-    new URL(request.url).pathname === "/metrics" ? handleMetrics(request, h.cp) : handleTrpcRequest(request, h.cp),
-  );
+  server = await serve(dashboardRoutes(h.cp));
 });
 afterEach(async () => {
   await server.close();

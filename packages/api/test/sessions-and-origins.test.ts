@@ -2,15 +2,8 @@ import { createHmac } from "node:crypto";
 import superjson from "superjson";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FREE_FAILURES, GLOBAL_FAILURES_PER_MINUTE } from "../src/auth/login-limiter.js";
-import {
-  createControlPlane,
-  handleGithubWebhook,
-  handleHealth,
-  handleLogin,
-  handleLogout,
-  handleMetrics,
-  handleTrpcRequest,
-} from "../src/server/index.js";
+import { createControlPlane } from "../src/server/index.js";
+import { dashboardRoutes } from "./dashboard-routes.js";
 import { type Harness, OPERATOR_TOKEN, openHarness, serve } from "./fixtures.js";
 
 const TOKEN = OPERATOR_TOKEN.split(":")[1] as string;
@@ -19,21 +12,9 @@ const WEBHOOK_SECRET = "webhook-secret-for-tests";
 let h: Harness;
 let server: Awaited<ReturnType<typeof serve>>;
 
-function routes(cp: Harness["cp"]) {
-  return (request: Request) => {
-    const path = new URL(request.url).pathname;
-    if (path === "/api/auth/login") return handleLogin(request, cp);
-    if (path === "/api/auth/logout") return handleLogout(request, cp);
-    if (path === "/metrics") return handleMetrics(request, cp);
-    if (path === "/health") return handleHealth(request, cp);
-    if (path === "/api/webhooks/github") return handleGithubWebhook(request, cp);
-    return handleTrpcRequest(request, cp);
-  };
-}
-
 beforeEach(async () => {
   h = openHarness({ env: { GITHUB_WEBHOOK_SECRET: WEBHOOK_SECRET } });
-  server = await serve(routes(h.cp));
+  server = await serve(dashboardRoutes(h.cp));
 });
 afterEach(async () => {
   await server.close();
@@ -83,7 +64,7 @@ describe("server-side sessions", () => {
         startSyncer: false,
       });
       h = { ...h, cp };
-      server = await serve(routes(cp));
+      server = await serve(dashboardRoutes(cp));
     };
     await reopen(OPERATOR_TOKEN);
     expect((await createTask({ cookie })).status).toBe(200);

@@ -15,51 +15,39 @@ export interface EnvBinding {
   secret?: boolean;
 }
 
+// One line per variable: how its string converts, its name, the config key it sets and its schema.
+const binding =
+  (parse: EnvBinding["parse"]) =>
+  (name: string, key: string, schema: z.ZodType): EnvBinding => ({ name, key, schema, parse });
+const int = binding("int");
+const bool = binding("bool");
+const text = binding("string");
+
 export const ENV_BINDINGS: readonly EnvBinding[] = [
-  { name: "WORKER_ID", key: "distributed.workerId", schema: leaf.workerId, parse: "string" },
-  { name: "WORKER_HOSTNAME", key: "distributed.hostname", schema: leaf.hostname, parse: "string" },
-  { name: "WORKER_MAX_TASKS", key: "capacity.maxConcurrentTasks", schema: leaf.maxConcurrentTasks, parse: "int" },
-  { name: "LOCK_TTL_SECONDS", key: "distributed.locking.ttlSeconds", schema: leaf.ttlSeconds, parse: "int" },
-  { name: "LOCK_RETRY_ATTEMPTS", key: "distributed.locking.retryAttempts", schema: leaf.retryAttempts, parse: "int" },
-  { name: "LOCK_RETRY_DELAY_MS", key: "distributed.locking.retryDelayMs", schema: leaf.retryDelayMs, parse: "int" },
-  { name: "HEARTBEAT_INTERVAL_MS", key: "distributed.heartbeat.intervalMs", schema: leaf.intervalMs, parse: "int" },
-  {
-    name: "STALE_WORKER_THRESHOLD_MS",
-    key: "distributed.heartbeat.staleThresholdMs",
-    schema: leaf.thresholdMs,
-    parse: "int",
-  },
-  {
-    name: "STALE_CHECK_INTERVAL_MS",
-    key: "distributed.heartbeat.checkIntervalMs",
-    schema: leaf.intervalMs,
-    parse: "int",
-  },
-  { name: "LOAD_BALANCE_STRATEGY", key: "distributed.loadBalancer.strategy", schema: leaf.strategy, parse: "string" },
-  { name: "TASK_AFFINITY_ENABLED", key: "distributed.loadBalancer.affinityEnabled", schema: leaf.flag, parse: "bool" },
-  { name: "MEMORY_SYNC_INTERVAL_MS", key: "distributed.memorySync.intervalMs", schema: leaf.intervalMs, parse: "int" },
-  { name: "MEMORY_CACHE_SIZE", key: "distributed.memorySync.cacheSize", schema: leaf.cacheSize, parse: "int" },
-  { name: "WORKER_HEALTH_PORT", key: "health.port", schema: leaf.port, parse: "int" },
-  { name: "WORKER_HEALTH_HOST", key: "health.host", schema: leaf.host, parse: "string" },
-  {
-    name: "WORKER_POLL_INTERVAL_MS",
-    key: "polling.idleIntervalMs",
-    schema: z.number().int().min(1).max(600_000),
-    parse: "int",
-  },
-  {
-    name: "WORKER_EXIT_WHEN_IDLE_SECONDS",
-    key: "lifetime.exitWhenIdleSeconds",
-    schema: leaf.lifetimeSeconds,
-    parse: "int",
-  },
-  { name: "WORKER_MAX_RUN_SECONDS", key: "lifetime.maxRunSeconds", schema: leaf.lifetimeSeconds, parse: "int" },
-  { name: "LOG_LEVEL", key: "logLevel", schema: leaf.logLevel, parse: "string" },
-  { name: "SENTINEL_STORE", key: "store.backend", schema: z.enum(["sqlite", "github"]), parse: "string" },
-  { name: "SENTINEL_SQLITE_PATH", key: "store.sqlitePath", schema: leaf.path, parse: "string" },
-  { name: "GITHUB_OWNER", key: "store.github.owner", schema: leaf.nonEmpty, parse: "string" },
-  { name: "GITHUB_REPO", key: "store.github.repo", schema: leaf.nonEmpty, parse: "string" },
-  { name: "GITHUB_API_URL", key: "store.github.apiUrl", schema: z.url(), parse: "string" },
+  text("WORKER_ID", "distributed.workerId", leaf.workerId),
+  text("WORKER_HOSTNAME", "distributed.hostname", leaf.hostname),
+  int("WORKER_MAX_TASKS", "capacity.maxConcurrentTasks", leaf.maxConcurrentTasks),
+  int("LOCK_TTL_SECONDS", "distributed.locking.ttlSeconds", leaf.ttlSeconds),
+  int("LOCK_RETRY_ATTEMPTS", "distributed.locking.retryAttempts", leaf.retryAttempts),
+  int("LOCK_RETRY_DELAY_MS", "distributed.locking.retryDelayMs", leaf.retryDelayMs),
+  int("HEARTBEAT_INTERVAL_MS", "distributed.heartbeat.intervalMs", leaf.intervalMs),
+  int("STALE_WORKER_THRESHOLD_MS", "distributed.heartbeat.staleThresholdMs", leaf.thresholdMs),
+  int("STALE_CHECK_INTERVAL_MS", "distributed.heartbeat.checkIntervalMs", leaf.intervalMs),
+  text("LOAD_BALANCE_STRATEGY", "distributed.loadBalancer.strategy", leaf.strategy),
+  bool("TASK_AFFINITY_ENABLED", "distributed.loadBalancer.affinityEnabled", leaf.flag),
+  int("MEMORY_SYNC_INTERVAL_MS", "distributed.memorySync.intervalMs", leaf.intervalMs),
+  int("MEMORY_CACHE_SIZE", "distributed.memorySync.cacheSize", leaf.cacheSize),
+  int("WORKER_HEALTH_PORT", "health.port", leaf.port),
+  text("WORKER_HEALTH_HOST", "health.host", leaf.host),
+  int("WORKER_POLL_INTERVAL_MS", "polling.idleIntervalMs", z.number().int().min(1).max(600_000)),
+  int("WORKER_EXIT_WHEN_IDLE_SECONDS", "lifetime.exitWhenIdleSeconds", leaf.lifetimeSeconds),
+  int("WORKER_MAX_RUN_SECONDS", "lifetime.maxRunSeconds", leaf.lifetimeSeconds),
+  text("LOG_LEVEL", "logLevel", leaf.logLevel),
+  text("SENTINEL_STORE", "store.backend", z.enum(["sqlite", "github"])),
+  text("SENTINEL_SQLITE_PATH", "store.sqlitePath", leaf.path),
+  text("GITHUB_OWNER", "store.github.owner", leaf.nonEmpty),
+  text("GITHUB_REPO", "store.github.repo", leaf.nonEmpty),
+  text("GITHUB_API_URL", "store.github.apiUrl", z.url()),
 ];
 
 /** Strings to typed values before schema validation; a value that cannot convert stays a string so the schema reports it. */

@@ -125,15 +125,17 @@ export async function runTask(
     );
   } catch (thrown) {
     const error = coerceError(thrown);
+    // The log fields of an outcome the store did not take, whatever the reason.
+    const notRecorded = (result: string, metadata: Record<string, unknown>) => ({
+      action: outcome.ok ? "task.complete" : "task.fail",
+      result,
+      duration_ms: durationMs,
+      metadata,
+    });
     if (error instanceof StaleFencingTokenError) {
       deps.metrics.staleTokenRejections.inc({ reason: "stale_token" });
       log.warn(
-        {
-          action: outcome.ok ? "task.complete" : "task.fail",
-          result: "rejected_stale_token",
-          duration_ms: durationMs,
-          metadata: { presented: error.presented, current: error.current },
-        },
+        notRecorded("rejected_stale_token", { presented: error.presented, current: error.current }),
         "store rejected our stale fencing token; another attempt owns the task",
       );
       // Recorded so the task's timeline shows the refused write next to the attempt that won.
@@ -156,26 +158,13 @@ export async function runTask(
       // this same token; our outcome must not count.
       deps.metrics.staleTokenRejections.inc({ reason: "not_running" });
       log.warn(
-        {
-          action: outcome.ok ? "task.complete" : "task.fail",
-          result: "rejected_not_running",
-          duration_ms: durationMs,
-          metadata: { error: error.message },
-        },
+        notRecorded("rejected_not_running", { error: error.message }),
         "task is no longer running under our attempt; outcome discarded",
       );
     } else {
       deps.metrics.storeErrors.inc({ step: outcome.ok ? "complete" : "fail" });
       // Our lock lapses by its TTL or with our lease, and the monitor requeues the task.
-      log.error(
-        {
-          action: outcome.ok ? "task.complete" : "task.fail",
-          result: "store_error",
-          duration_ms: durationMs,
-          metadata: { error: error.message },
-        },
-        "could not record the task's outcome",
-      );
+      log.error(notRecorded("store_error", { error: error.message }), "could not record the task's outcome");
     }
     if (claim.handle.state === "ACQUIRED" || claim.handle.state === "EXECUTING") claim.handle.markReleased();
   }
