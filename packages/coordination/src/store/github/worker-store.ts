@@ -98,14 +98,7 @@ export class WorkerStore {
         at: now,
         stretch,
       };
-      const added = [
-        this.ctx.entry("worker.registered", {
-          taskId: null,
-          workerId: reg.id,
-          actor: reg.id,
-          data: { refreshed: true, state: current.state },
-        }),
-      ];
+      const added = [this.workerEntry("worker.registered", reg.id, reg.id, { refreshed: true, state: current.state })];
       return this.writeRegistration(existing, payload, added, views);
     }
     if (plan.kind === "fresh" && plan.recover !== null) await this.recovery.recoverWorker(reg.id, plan.recover);
@@ -127,18 +120,12 @@ export class WorkerStore {
       stretch,
     };
     const added = [
-      this.ctx.entry("worker.registered", {
-        taskId: null,
-        workerId: reg.id,
-        actor: reg.id,
-        data: { hostname: reg.hostname, pid: reg.pid, previousState: existing?.record.state ?? null },
+      this.workerEntry("worker.registered", reg.id, reg.id, {
+        hostname: reg.hostname,
+        pid: reg.pid,
+        previousState: existing?.record.state ?? null,
       }),
-      this.ctx.entry("worker.state_changed", {
-        taskId: null,
-        workerId: reg.id,
-        actor: reg.id,
-        data: { from: "NEW", to: "ACTIVE", reason: "registered" },
-      }),
+      this.workerEntry("worker.state_changed", reg.id, reg.id, { from: "NEW", to: "ACTIVE", reason: "registered" }),
     ];
     return this.writeRegistration(existing, payload, added, views);
   }
@@ -167,7 +154,7 @@ export class WorkerStore {
       return current;
     }
     const added = steps.map(({ from, to, reason }) =>
-      this.ctx.entry("worker.state_changed", { taskId: null, workerId, actor: workerId, data: { from, to, reason } }),
+      this.workerEntry("worker.state_changed", workerId, workerId, { from, to, reason }),
     );
     const payload: WorkerRecordPayload = {
       ...previous,
@@ -194,11 +181,10 @@ export class WorkerStore {
     const from = view.record.state;
     const now = this.ctx.now();
     const { drainRequested } = checkWorkerTransition(view.record, to, checked, now);
-    const entry = this.ctx.entry("worker.state_changed", {
-      taskId: null,
-      workerId,
-      actor: checked.actor,
-      data: { from, to, reason: checked.reason },
+    const entry = this.workerEntry("worker.state_changed", workerId, checked.actor, {
+      from,
+      to,
+      reason: checked.reason,
     });
     if (checked.actor === workerId && view.registration.author.toLowerCase() === this.ctx.login.toLowerCase()) {
       const previous = view.registration.record;
@@ -231,17 +217,10 @@ export class WorkerStore {
     if (!view) throw new NotFoundError("worker", workerId);
     const from = view.record.state;
     const moves = drainRequestMoves(view.record);
-    const ev: EventEntry[] = [
-      this.ctx.entry("worker.drain_requested", { taskId: null, workerId, actor, data: { from } }),
-    ];
+    const ev: EventEntry[] = [this.workerEntry("worker.drain_requested", workerId, actor, { from })];
     if (moves)
       ev.push(
-        this.ctx.entry("worker.state_changed", {
-          taskId: null,
-          workerId,
-          actor,
-          data: { from, to: "DRAINING", reason: "drain requested" },
-        }),
+        this.workerEntry("worker.state_changed", workerId, actor, { from, to: "DRAINING", reason: "drain requested" }),
       );
     const op = await this.postOp({
       worker: workerId,
@@ -289,6 +268,11 @@ export class WorkerStore {
       ? `worker \`${fields.worker}\` → ${fields.to} by ${fields.actor}: ${fields.reason}`
       : `drain of worker \`${fields.worker}\` requested by ${fields.actor}`;
     return this.ctx.post(issue, payload, `sentinel: ${line}`);
+  }
+
+  /** An event about a worker rather than a task, recorded as done by `actor`. */
+  private workerEntry(kind: EventEntry["kind"], workerId: string, actor: string, data: EventEntry["data"]): EventEntry {
+    return this.ctx.entry(kind, { taskId: null, workerId, actor, data });
   }
 
   private async writeRegistration(

@@ -30,7 +30,7 @@ export class TaskReader {
     const byNonce = new Map<string, TaskSource>();
     for (const entry of this.ctx.mirror.issuesOf("task")) {
       const body = entry.body;
-      if (!body || body.k !== "task" || !this.ctx.isAllowed(entry.issue.author)) continue;
+      if (body?.k !== "task" || !this.ctx.isAllowed(entry.issue.author)) continue;
       const source: TaskSource = {
         issueNumber: entry.issue.number,
         nonce: body.n,
