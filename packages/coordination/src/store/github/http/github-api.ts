@@ -72,12 +72,21 @@ export class GithubApi {
     }
   }
 
+  /** A write through the pacer, its failure naming `operation`. */
+  private pacedWrite<T>(kind: "heartbeat" | "other", operation: string, write: () => Promise<T>): Promise<T> {
+    return this.paced(kind, () => withContext(operation, write));
+  }
+
+  /** The owner and repo every route of this repository takes. */
+  private get repoParams(): { owner: string; repo: string } {
+    return { owner: this.owner, repo: this.repo };
+  }
+
   async listIssues(query: { labels: string; state: "open" | "all"; since?: string }): Promise<GhIssue[]> {
     const raw = await this.reader.listBySince<RawIssue>(
       "GET /repos/{owner}/{repo}/issues",
       {
-        owner: this.owner,
-        repo: this.repo,
+        ...this.repoParams,
         labels: query.labels,
         state: query.state,
         sort: "updated",
@@ -91,8 +100,7 @@ export class GithubApi {
   async listIssueComments(issueNumber: number): Promise<GhComment[]> {
     const raw = await withContext(`list comments of #${issueNumber}`, () =>
       this.reader.listAll<RawComment>("GET /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-        owner: this.owner,
-        repo: this.repo,
+        ...this.repoParams,
         issue_number: issueNumber,
       }),
     );
@@ -103,7 +111,7 @@ export class GithubApi {
   async listRepoComments(since: string | undefined): Promise<GhComment[]> {
     const raw = await this.reader.listBySince<RawComment>(
       "GET /repos/{owner}/{repo}/issues/comments",
-      { owner: this.owner, repo: this.repo, sort: "updated", direction: "asc" },
+      { ...this.repoParams, sort: "updated", direction: "asc" },
       since,
     );
     return raw.map(toComment);
@@ -111,10 +119,8 @@ export class GithubApi {
 
   async createIssue(input: { title: string; body: string; labels: string[] }): Promise<GhIssue> {
     checkIssueFields(input);
-    const response = await this.paced("other", () =>
-      withContext("create issue", () =>
-        this.client.request("POST /repos/{owner}/{repo}/issues", { owner: this.owner, repo: this.repo, ...input }),
-      ),
+    const response = await this.pacedWrite("other", "create issue", () =>
+      this.client.request("POST /repos/{owner}/{repo}/issues", { ...this.repoParams, ...input }),
     );
     return toIssue(response.data as RawIssue);
   }
@@ -124,15 +130,12 @@ export class GithubApi {
     patch: { title?: string; body?: string; state?: "open" | "closed"; labels?: string[] },
   ): Promise<GhIssue> {
     checkIssueFields(patch);
-    const response = await this.paced("other", () =>
-      withContext(`update issue #${issueNumber}`, () =>
-        this.client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
-          owner: this.owner,
-          repo: this.repo,
-          issue_number: issueNumber,
-          ...patch,
-        }),
-      ),
+    const response = await this.pacedWrite("other", `update issue #${issueNumber}`, () =>
+      this.client.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+        ...this.repoParams,
+        issue_number: issueNumber,
+        ...patch,
+      }),
     );
     return toIssue(response.data as RawIssue);
   }
@@ -142,30 +145,24 @@ export class GithubApi {
    * signing time is close to GitHub's timestamp for it however long the write waited.
    */
   async createComment(issueNumber: number, body: CommentBody): Promise<GhComment> {
-    const response = await this.paced("other", () =>
-      withContext(`comment on #${issueNumber}`, () =>
-        this.client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
-          owner: this.owner,
-          repo: this.repo,
-          issue_number: issueNumber,
-          body: checkedBody(body),
-        }),
-      ),
+    const response = await this.pacedWrite("other", `comment on #${issueNumber}`, () =>
+      this.client.request("POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        ...this.repoParams,
+        issue_number: issueNumber,
+        body: checkedBody(body),
+      }),
     );
     return toComment(response.data as RawComment);
   }
 
   /** `heartbeat`: a registration refresh, budgeted by its interval rather than held by the pacer. */
   async updateComment(commentId: number, body: CommentBody, opts: { heartbeat?: boolean } = {}): Promise<GhComment> {
-    const response = await this.paced(opts.heartbeat ? "heartbeat" : "other", () =>
-      withContext(`update comment ${commentId}`, () =>
-        this.client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
-          owner: this.owner,
-          repo: this.repo,
-          comment_id: commentId,
-          body: checkedBody(body),
-        }),
-      ),
+    const response = await this.pacedWrite(opts.heartbeat ? "heartbeat" : "other", `update comment ${commentId}`, () =>
+      this.client.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+        ...this.repoParams,
+        comment_id: commentId,
+        body: checkedBody(body),
+      }),
     );
     return toComment(response.data as RawComment);
   }
@@ -175,8 +172,7 @@ export class GithubApi {
     try {
       await this.paced("other", () =>
         this.client.request("DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}", {
-          owner: this.owner,
-          repo: this.repo,
+          ...this.repoParams,
           comment_id: commentId,
         }),
       );
