@@ -4,13 +4,7 @@ import { launchTsx, waitForMessage } from "@sentinel/test-support/processes";
 import { type Job, Queue } from "bullmq";
 import { measuredRun, runEachConfiguration } from "./measured-run.js";
 import { totalCpuMs } from "./process-cpu.js";
-import {
-  type QueueBenchOptions,
-  type QueueRun,
-  queueBenchOptionsFromEnv,
-  queueHeadlines,
-  queueSection,
-} from "./queue-run.js";
+import { type QueueBenchOptions, type QueueRun, queueBenchOptionsFromEnv, queueSuiteResult } from "./queue-run.js";
 import { type RedisServerHandle, startRedisServer } from "./redis-server.js";
 import type { BenchContext, BenchSuite, SuiteResult } from "./report.js";
 
@@ -118,16 +112,16 @@ export const bullmqSuite: BenchSuite = {
   async run(ctx): Promise<SuiteResult> {
     const options = queueBenchOptionsFromEnv();
     const { runs, redisVersion } = await runBullmq(ctx, options);
-    const section = queueSection("bullmq", "BullMQ on local Redis (no persistence), no-op jobs", runs, [
-      "tasks/s: jobs pre-created, then worker processes started; first `processedOn` → last `finishedOn`.",
-      "claim p50/p99: `job.timestamp` → `processedOn` under open load after the backlog drained (rate in the column).",
-      "CPU ms/task: worker processes + redis-server, backlog phase.",
-    ]);
-    return {
-      sections: [section],
-      headlines: queueHeadlines("BullMQ", section),
-      facts: { redis: redisVersion, bullmq: bullmqVersion() },
-      raw: runs,
+    const table = {
+      id: "bullmq",
+      label: "BullMQ",
+      title: "BullMQ on local Redis (no persistence), no-op jobs",
+      notes: [
+        "tasks/s: jobs pre-created, then worker processes started; first `processedOn` → last `finishedOn`.",
+        "claim p50/p99: `job.timestamp` → `processedOn` under open load after the backlog drained (rate in the column).",
+        "CPU ms/task: worker processes + redis-server, backlog phase.",
+      ],
     };
+    return queueSuiteResult(table, runs, { redis: redisVersion, bullmq: bullmqVersion() });
   },
 };

@@ -1,4 +1,4 @@
-import type { Headline, ReportSection } from "./report.js";
+import type { Headline, ReportSection, SuiteResult } from "./report.js";
 import { type LatencySummary, median, throughputPerSecond } from "./stats.js";
 
 /** One run of a queue system (Sentinel or a peer) at one worker count; the shape both benchmarks share. */
@@ -101,7 +101,7 @@ export function openLoadFor(
   return { ratePerSec, count: Math.max(1, ratePerSec * options.openLoadSeconds) };
 }
 
-export function queueSection(id: string, title: string, runs: QueueRun[], notes: string[]): ReportSection {
+function queueSection(id: string, title: string, runs: QueueRun[], notes: string[]): ReportSection {
   const configs = [...new Set(runs.map((r) => `${r.workers}×${r.concurrency}`))];
   const rows = configs.map((config) => {
     const mine = runs.filter((r) => `${r.workers}×${r.concurrency}` === config);
@@ -136,7 +136,7 @@ export function queueSection(id: string, title: string, runs: QueueRun[], notes:
   };
 }
 
-export function queueHeadlines(label: string, section: ReportSection): Headline[] {
+function queueHeadlines(label: string, section: ReportSection): Headline[] {
   const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
   return section.rows.map((row) => ({
     label: `${label} ${String(row.config).split(" ").pop()}`,
@@ -144,4 +144,14 @@ export function queueHeadlines(label: string, section: ReportSection): Headline[
     p50Ms: num(row.p50),
     p99Ms: num(row.p99),
   }));
+}
+
+/** A queue suite's result: its one table, the headline rows named `label`, and the runs as raw data. */
+export function queueSuiteResult(
+  table: { id: string; label: string; title: string; notes: string[] },
+  runs: QueueRun[],
+  facts: Record<string, string> = {},
+): SuiteResult {
+  const section = queueSection(table.id, table.title, runs, table.notes);
+  return { sections: [section], headlines: queueHeadlines(table.label, section), facts, raw: runs };
 }

@@ -11,8 +11,7 @@ import {
   type QueueBenchOptions,
   type QueueRun,
   queueBenchOptionsFromEnv,
-  queueHeadlines,
-  queueSection,
+  queueSuiteResult,
 } from "./queue-run.js";
 import type { BenchContext, BenchSuite, SuiteResult } from "./report.js";
 
@@ -152,16 +151,16 @@ export const sentinelSqliteSuite: BenchSuite = {
   id: "sentinel",
   async run(ctx): Promise<SuiteResult> {
     const runs = await runSentinelSqlite(sentinelContext(ctx), queueBenchOptionsFromEnv());
-    const section = queueSection(
-      "sentinel",
-      "Task Sentinel on SQLite (real worker processes, one database file), no-op tasks",
-      runs,
-      [
+    const table = {
+      id: "sentinel",
+      label: "Task Sentinel",
+      title: "Task Sentinel on SQLite (real worker processes, one database file), no-op tasks",
+      notes: [
         "tasks/s: tasks pre-created through the store, then `apps/worker` processes started; first `startedAt` → last `finishedAt` (store clock).",
         "claim p50/p99: `max(createdAt, runAt)` → `startedAt` under open load after the backlog drained, with the worker's default poll intervals.",
         "CPU ms/task: the worker processes, backlog phase (there is no broker process).",
       ],
-    );
-    return { sections: [section], headlines: queueHeadlines("Task Sentinel", section), facts: {}, raw: runs };
+    };
+    return queueSuiteResult(table, runs);
   },
 };

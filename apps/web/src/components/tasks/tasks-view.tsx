@@ -89,6 +89,7 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
           <FilterInput
             label="Type"
             list="task-types"
+            suggestions={knownTypes}
             value={form.type}
             onValue={(type) => update({ type })}
             placeholder="any"
@@ -98,6 +99,7 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
           <FilterInput
             label="Worker"
             list="task-workers"
+            suggestions={(workerSuggestions.data?.items ?? []).map((w) => w.id)}
             value={form.workerId}
             onValue={(workerId) => update({ workerId })}
             placeholder="any"
@@ -113,16 +115,6 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
             testId="task-filter-search"
             fieldStyle={{ flex: 1, minWidth: 200 }}
           />
-          <datalist id="task-workers">
-            {(workerSuggestions.data?.items ?? []).map((w) => (
-              <option key={w.id} value={w.id} />
-            ))}
-          </datalist>
-          <datalist id="task-types">
-            {knownTypes.map((t) => (
-              <option key={t} value={t} />
-            ))}
-          </datalist>
         </div>
         <div className="row">
           <span className="muted small" data-testid="task-count">
