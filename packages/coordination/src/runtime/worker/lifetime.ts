@@ -5,7 +5,11 @@ export interface LifetimeLimits {
   stop(): void;
 }
 
-/** How often the limits are checked at most; the idle limit is also checked at a quarter of its length. */
+/**
+ * How often the limits are checked at most; each limit is also checked at a quarter of its
+ * length, so a limit is acted on within a quarter of itself (a check that fires a hair before
+ * the limit must not push the drain a whole interval later).
+ */
 const CHECK_INTERVAL_MS = 1000;
 
 /**
@@ -45,7 +49,10 @@ export function startLifetimeLimits(
       leave("idle", `no task for ${exitWhenIdleSeconds} s (lifetime.exitWhenIdleSeconds): draining`);
     }
   };
-  const timer = setInterval(check, Math.min(CHECK_INTERVAL_MS, idleMs === null ? CHECK_INTERVAL_MS : idleMs / 4));
+  const timer = setInterval(
+    check,
+    Math.min(CHECK_INTERVAL_MS, ...[idleMs, maxRunMs].map((ms) => (ms ?? Infinity) / 4)),
+  );
   timer.unref();
   return { stop: () => clearInterval(timer) };
 }
