@@ -15,6 +15,8 @@ export const EVENT_KINDS = [
   "task.result_stored",
   /** A worker's write carried a stale fencing token and was refused (recorded by that worker). */
   "task.write_rejected",
+  /** A running attempt wrote progress or log lines (read them with getTaskLog); pruned like heartbeats. */
+  "task.log",
   "lock.acquired",
   "lock.released",
   "lock.expired",

@@ -32,6 +32,14 @@ export const LIMITS = {
   webhookBodyBytes: 1024 * 1024,
   /** A worker's config file. */
   configFileBytes: 1024 * 1024,
+  /** One task log line's message (longer ones are cut and marked, see domain/task-log.ts). */
+  logLineChars: 1000,
+  /** A task log line's fields as JSON. */
+  logFieldsBytes: 2048,
+  /** Lines a task's log keeps (the oldest go first and are counted as dropped). */
+  taskLogLines: 200,
+  /** Characters a task's kept log holds, messages and fields together (fits one GitHub comment). */
+  taskLogChars: 32_000,
 } as const;
 
 export interface JsonLimit {

@@ -32,7 +32,9 @@ export interface HeartbeatMonitorOptions {
   /**
    * Heartbeat events older than this are deleted from the store's log (1 h), on stores that
    * can (`pruneEvents`). The registry keeps each worker's latest beat and the control plane's
-   * cache the timelines, so the log needs them only until the syncer has read them.
+   * cache the timelines, so the log needs them only until the syncer has read them. `task.log`
+   * events (one per log write of a running task) go after the same time: the lines stay
+   * with their task.
    */
   heartbeatEventRetentionMs?: number;
   logger?: Pick<Logger, "info" | "warn" | "error">;
@@ -124,12 +126,15 @@ export class HeartbeatMonitor {
   /** Deletes are idempotent, so every monitor may prune; together they keep the log bounded. */
   private async pruneHeartbeatEvents(now: number, report: MonitorReport): Promise<void> {
     if (!this.store.pruneEvents) return;
+    const before = now - this.heartbeatEventRetentionMs;
+    // One kind a call: each kind has its own partial index on `at` (see store/sqlite/event-retention.ts).
     try {
       report.prunedHeartbeatEvents = await this.store.pruneEvents({
         kinds: ["worker.heartbeat"],
-        before: now - this.heartbeatEventRetentionMs,
+        before,
         limit: PRUNE_BATCH,
       });
+      report.prunedTaskLogEvents = await this.store.pruneEvents({ kinds: ["task.log"], before, limit: PRUNE_BATCH });
     } catch (thrown) {
       report.errors.push({ subject: "heartbeat event retention", message: coerceError(thrown).message });
     }

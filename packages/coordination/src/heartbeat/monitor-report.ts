@@ -18,6 +18,8 @@ export interface MonitorReport {
   lostRaces: number;
   /** Heartbeat events older than the retention that this round deleted from the store's log. */
   prunedHeartbeatEvents: number;
+  /** `task.log` events older than the same retention that this round deleted (the logs stay with their tasks). */
+  prunedTaskLogEvents: number;
   errors: Array<{ subject: string; message: string }>;
 }
 
@@ -34,6 +36,7 @@ export function emptyReport(monitorId: string, checkedAt: number): MonitorReport
     timedOutTasks: [],
     lostRaces: 0,
     prunedHeartbeatEvents: 0,
+    prunedTaskLogEvents: 0,
     errors: [],
   };
 }

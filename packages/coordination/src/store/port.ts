@@ -2,6 +2,7 @@ import type { EventKind, NewStoreEvent, StoreEvent } from "../domain/events.js";
 import type { AcquireResult, Lock, LockMetadata } from "../domain/lock.js";
 import type { MemoryEntry } from "../domain/memory.js";
 import type { NewTask, Page, Task, TaskFilter } from "../domain/task.js";
+import type { TaskLog, TaskLogBatch } from "../domain/task-log.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../domain/worker.js";
 
 export type BackendKind = "sqlite" | "github";
@@ -159,6 +160,22 @@ export interface CoordinationStore {
     taskId: string,
     opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean },
   ): Promise<Task>;
+
+  // ── Task progress and logs (domain/task-log.ts) ──────────────────────────────────
+  /**
+   * How often a running attempt should hand over its buffered log lines and progress, in
+   * ms: the store's own pace (a local file takes many small writes, a rate-limited API few).
+   */
+  readonly taskLogFlushMs: number;
+  /**
+   * Append lines and/or the latest progress of the running attempt, fenced like its other
+   * writes (StaleFencingTokenError, or IllegalTransitionError once the task is not running).
+   * The task keeps its newest lines within LIMITS.taskLogLines / taskLogChars; older ones
+   * are dropped and counted. Each write leaves one `task.log` event for followers.
+   */
+  appendTaskLog(taskId: string, token: number, batch: TaskLogBatch): Promise<void>;
+  /** The task's progress and kept lines, across its attempts; null for an unknown task. */
+  getTaskLog(taskId: string): Promise<TaskLog | null>;
 
   /**
    * Optional: a value that differs between two calls whenever anything was committed to the

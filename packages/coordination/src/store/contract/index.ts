@@ -11,6 +11,7 @@ import { lockCases } from "./cases/locks.js";
 import { memoryCases } from "./cases/memory.js";
 import { registrationCases } from "./cases/registration.js";
 import { taskLifecycleCases } from "./cases/task-lifecycle.js";
+import { taskLogCases } from "./cases/task-logs.js";
 import { validationCases } from "./cases/validation.js";
 import { workerTransitionCases } from "./cases/worker-transitions.js";
 import { type ContractContext, SHORT_MS, type StoreHarness, type StoreHarnessFactory } from "./harness.js";
@@ -58,6 +59,7 @@ export function describeStoreContract(name: string, factory: StoreHarnessFactory
     describe("memory", () => memoryCases(ctx));
     describe("events and settings", () => eventAndSettingCases(ctx));
     describe("listing tasks", () => listingCases(ctx));
+    describe("task progress and logs", () => taskLogCases(ctx));
     describe("input validation", () => validationCases(ctx));
   });
 }

@@ -13,6 +13,8 @@ import { WriteBatcher } from "./write-batcher.js";
 const EVENTS_TITLE = "sentinel: events";
 /** Slot of the synthesized heartbeat event of a registration (its history uses the low slots). */
 const HEARTBEAT_SLOT = 1023;
+/** Slot of the synthesized `task.log` event of a Logs comment: one per version, like a heartbeat. */
+const TASK_LOG_SLOT = 1022;
 
 /**
  * The event log without a write per event: every record already carries the events its
@@ -70,6 +72,21 @@ export class EventLog {
       for (const [index, entry] of source.events.entries())
         events.push(toEvent(eventId(source.issueCreatedAt, 0, source.issueId, index), { ...entry, taskId }));
       for (const stored of this.ctx.mirror.recordsOf(source.issueNumber)) {
+        if (stored.record.k === "log") {
+          events.push(
+            toEvent(
+              eventId(stored.updatedAt, 1, stored.id, TASK_LOG_SLOT),
+              this.ctx.entry("task.log", {
+                at: stored.record.at,
+                taskId,
+                workerId: stored.record.worker,
+                actor: stored.record.worker,
+                data: { attempt: stored.record.attempt, lines: stored.record.lines.length },
+              }),
+            ),
+          );
+          continue;
+        }
         if (!view.applied.has(stored.id) || (stored.record.k !== "claim" && stored.record.k !== "op")) continue;
         // A claim-and-start learns its token (its comment id) only from GitHub's answer.
         const entries =

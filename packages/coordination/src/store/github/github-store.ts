@@ -2,6 +2,7 @@ import type { NewStoreEvent, StoreEvent } from "../../domain/events.js";
 import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
 import type { MemoryEntry } from "../../domain/memory.js";
 import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
+import type { TaskLog, TaskLogBatch } from "../../domain/task-log.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
 import type { CoordinationStore } from "../port.js";
 import type { EventLog } from "./event-log.js";
@@ -9,6 +10,7 @@ import type { GithubContext } from "./github-context.js";
 import type { BudgetSnapshot, EffectiveSource } from "./http/budget-meter.js";
 import type { MemoryStore } from "./memory-store.js";
 import type { SettingsStore } from "./settings-store.js";
+import type { TaskLogs } from "./task-logs.js";
 import type { TaskAttempts } from "./tasks/task-attempts.js";
 import { createTask } from "./tasks/task-creation.js";
 import type { TaskLocks } from "./tasks/task-locks.js";
@@ -35,6 +37,7 @@ export interface GithubStoreParts {
   locks: TaskLocks;
   attempts: TaskAttempts;
   operator: TaskOperatorOps;
+  logs: TaskLogs;
   memory: MemoryStore;
   events: EventLog;
   settings: SettingsStore;
@@ -60,6 +63,11 @@ export class GithubStore implements CoordinationStore {
   /** Comments refused as coordination data (invariant 8), by reason. */
   trustStats(): TrustStats {
     return this.parts.trust.snapshot();
+  }
+
+  /** Each flush is a PATCH of the attempt's Logs comment: few and paced (options.taskLogFlushMs). */
+  get taskLogFlushMs(): number {
+    return this.parts.ctx.options.taskLogFlushMs;
   }
 
   async now(): Promise<number> {
@@ -154,6 +162,13 @@ export class GithubStore implements CoordinationStore {
     opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean },
   ): Promise<Task> {
     return this.parts.operator.requeue(taskId, opts);
+  }
+
+  appendTaskLog(taskId: string, token: number, batch: TaskLogBatch): Promise<void> {
+    return this.parts.logs.append(taskId, token, batch);
+  }
+  getTaskLog(taskId: string): Promise<TaskLog | null> {
+    return this.parts.logs.get(taskId);
   }
 
   memorySet(key: string, value: unknown, writerId: string): Promise<MemoryEntry> {

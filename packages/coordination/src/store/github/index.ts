@@ -14,6 +14,7 @@ import { ReadLagTracker } from "./read-lag.js";
 import { RegistryReader } from "./registry-reader.js";
 import { RepoMirror } from "./repo-mirror.js";
 import { SettingsStore } from "./settings-store.js";
+import { TaskLogs } from "./task-logs.js";
 import { TaskAttempts } from "./tasks/task-attempts.js";
 import { TaskLocks } from "./tasks/task-locks.js";
 import { TaskOperatorOps } from "./tasks/task-operator-ops.js";
@@ -103,6 +104,7 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
     locks: new TaskLocks(ctx, registry, taskReader, writer),
     attempts: new TaskAttempts(ctx, registry, taskReader, writer),
     operator,
+    logs: new TaskLogs(ctx, taskReader),
     memory: new MemoryStore(ctx),
     events: new EventLog(ctx, taskReader),
     settings: new SettingsStore(ctx),

@@ -95,6 +95,12 @@ export const githubStoreOptionsSchema = z
     maxSignatureAgeMs: z.number().int().min(1000).max(3_600_000).default(600_000),
     /** Events newer than this are not handed out yet, so late-visible writes are not skipped by followers. */
     eventVisibilityMarginMs: z.number().int().min(0).max(600_000).optional(),
+    /**
+     * How often a running task's progress and log lines are written (one PATCH of its Logs
+     * comment per flush, paced like every write): the default keeps a long task's logging to
+     * 4 writes a minute (docs/github-backend.md).
+     */
+    taskLogFlushMs: z.number().int().min(100).max(600_000).default(15_000),
     /** Window in which memory / event writes are coalesced into one comment. */
     batchWindowMs: z.number().int().min(0).max(60_000).default(500),
     /** Minimum time between two mirror refreshes (reads served from the mirror in between). */
@@ -189,6 +195,16 @@ export function githubStoreOptionsFromEnv(
       );
     }
     options.settleDelayMs = Number(settle);
+  }
+  const logFlush = env.SENTINEL_TASK_LOG_FLUSH_MS?.trim();
+  if (logFlush) {
+    if (!/^\d+$/.test(logFlush) || Number(logFlush) < 100 || Number(logFlush) > 600_000)
+      throw new ConfigError(
+        "SENTINEL_TASK_LOG_FLUSH_MS",
+        "an integer number of milliseconds between 100 and 600000",
+        ENV_SOURCE,
+      );
+    options.taskLogFlushMs = Number(logFlush);
   }
   const maxLag = env.SENTINEL_GITHUB_MAX_LAG_MS?.trim();
   if (maxLag) {

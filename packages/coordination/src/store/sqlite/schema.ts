@@ -119,7 +119,39 @@ export const events = sqliteTable(
     index("events_task_idx").on(t.taskId, t.id),
     // Heartbeats are most of the log; retention deletes them by age (see event-retention.ts).
     index("events_heartbeat_at_idx").on(t.at).where(sql`${t.kind} = 'worker.heartbeat'`),
+    // Task log events are pruned by age the same way.
+    index("events_task_log_at_idx").on(t.at).where(sql`${t.kind} = 'task.log'`),
   ],
+);
+
+/** A task's latest progress and how many of its log lines were dropped (domain/task-log.ts). */
+export const taskLogs = sqliteTable("task_logs", {
+  taskId: text("task_id")
+    .primaryKey()
+    .references(() => tasks.id),
+  fraction: real("fraction"),
+  progressMessage: text("progress_message"),
+  progressAt: integer("progress_at"),
+  progressAttempt: integer("progress_attempt"),
+  dropped: integer("dropped").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+/** A task's kept log lines, oldest first by id; rotation deletes from the front. */
+export const taskLogLines = sqliteTable(
+  "task_log_lines",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    taskId: text("task_id")
+      .notNull()
+      .references(() => tasks.id),
+    at: integer("at").notNull(),
+    attempt: integer("attempt").notNull(),
+    level: text("level").notNull(),
+    message: text("message").notNull(),
+    fields: text("fields"),
+  },
+  (t) => [index("task_log_lines_task_idx").on(t.taskId, t.id)],
 );
 
 export const settings = sqliteTable("settings", {
@@ -129,4 +161,4 @@ export const settings = sqliteTable("settings", {
   updatedBy: text("updated_by").notNull(),
 });
 
-export const schema = { tasks, locks, workers, memory, counters, events, settings };
+export const schema = { tasks, locks, workers, memory, counters, events, settings, taskLogs, taskLogLines };

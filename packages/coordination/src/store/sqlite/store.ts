@@ -3,6 +3,7 @@ import type { NewStoreEvent, StoreEvent } from "../../domain/events.js";
 import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
 import type { MemoryEntry } from "../../domain/memory.js";
 import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
+import type { TaskLog, TaskLogBatch } from "../../domain/task-log.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
 import { SentinelError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
@@ -24,6 +25,7 @@ import { acquireLockTx, forceReleaseLockTx, getLockTx, listLocksTx, releaseLockT
 import { memoryDeleteTx, memoryGetTx, memoryListTx, memorySetTx } from "./memory.js";
 import { getSettingTx, setSettingTx } from "./settings.js";
 import { StatementCache } from "./statements.js";
+import { appendTaskLogTx, getTaskLogTx } from "./task-logs.js";
 import {
   cancelTaskTx,
   completeTaskTx,
@@ -53,6 +55,8 @@ export interface SqliteStoreOptions {
  */
 export class SqliteStore implements CoordinationStore {
   readonly backend = "sqlite" as const;
+  /** A local write is cheap: a running task's lines show within a second. */
+  readonly taskLogFlushMs = 1000;
   readonly path: string;
   private readonly sqlite: Database.Database;
   private readonly ctx: TxContext;
@@ -230,6 +234,14 @@ export class SqliteStore implements CoordinationStore {
     opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean },
   ): Promise<Task> {
     return this.write((tx) => requeueTaskTx(tx, taskId, opts));
+  }
+
+  appendTaskLog(taskId: string, token: number, batch: TaskLogBatch): Promise<void> {
+    return this.write((tx) => appendTaskLogTx(tx, taskId, token, batch));
+  }
+
+  getTaskLog(taskId: string): Promise<TaskLog | null> {
+    return this.read((tx) => getTaskLogTx(tx, taskId));
   }
 
   memorySet(key: string, value: unknown, writerId: string): Promise<MemoryEntry> {

@@ -68,7 +68,12 @@ function updateTaskTx(tx: Tx, taskId: string, set: TaskUpdate): Task {
 }
 
 /** Read the task and its lock and apply the fence for writes of a running attempt (domain/fencing.ts). */
-function fenceRunningTx(tx: Tx, taskId: string, token: number, target: string): { row: TaskRow; lock: LockState } {
+export function fenceRunningTx(
+  tx: Tx,
+  taskId: string,
+  token: number,
+  target: string,
+): { row: TaskRow; lock: LockState } {
   parseOrThrow(tokenSchema, token, "token");
   const found = readTaskAndLockTx(tx, taskId);
   if (!found) throw new NotFoundError("task", taskId);

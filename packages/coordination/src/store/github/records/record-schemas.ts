@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { EVENT_KINDS } from "../../../domain/events.js";
+import { LIMITS } from "../../../domain/limits.js";
+import { LOG_LEVELS, PROGRESS_MESSAGE_CHARS } from "../../../domain/task-log.js";
 import { WORKER_STATES } from "../../../domain/worker.js";
 
 /**
@@ -159,6 +161,35 @@ export const memoryRecordSchema = z.object({
 });
 export type MemoryRecord = z.infer<typeof memoryRecordSchema>;
 
+/**
+ * The Logs comment of one attempt, on its task's issue: PATCHed with each flush (domain/task-log.ts).
+ * Bounded by the same limits the writer keeps, so an oversized log comment is refused as malformed.
+ */
+export const logRecordSchema = z.object({
+  k: z.literal("log"),
+  ...base,
+  /** The attempt's fencing token (its claim's comment id) and number. */
+  token: int.min(1),
+  attempt: int.min(1),
+  worker: z.string().min(1),
+  rev: int.min(0),
+  progress: z
+    .object({ f: z.number().min(0).max(1), m: z.string().max(PROGRESS_MESSAGE_CHARS).nullable(), at: ms })
+    .nullable(),
+  lines: z
+    .array(
+      z.object({
+        at: ms,
+        l: z.enum(LOG_LEVELS),
+        m: z.string().max(LIMITS.logLineChars),
+        f: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
+    .max(LIMITS.taskLogLines),
+  dropped: int.min(0),
+});
+export type LogRecord = z.infer<typeof logRecordSchema>;
+
 export const eventsRecordSchema = z.object({ k: z.literal("events"), ...base });
 
 export const settingRecordSchema = z.object({
@@ -178,5 +209,6 @@ export const recordSchema = z.discriminatedUnion("k", [
   memoryRecordSchema,
   eventsRecordSchema,
   settingRecordSchema,
+  logRecordSchema,
 ]);
 export type SentinelRecord = z.infer<typeof recordSchema>;

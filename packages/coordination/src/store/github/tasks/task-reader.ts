@@ -75,11 +75,16 @@ export class TaskReader {
 
   /** Fold one task from the mirror right after our own write (read-your-writes; no request). */
   refold(taskId: string): Task {
+    return this.refoldView(taskId).task;
+  }
+
+  /** The whole fold of one task from the mirror (no request): its lock's token as well as the task. */
+  refoldView(taskId: string): TaskView {
     const source = this.cachedSource(taskId);
     if (!source) throw new NotFoundError("task", taskId);
     const workers = this.workers.cachedViews();
     const now = this.ctx.now();
-    return foldTask(source, this.ctx.mirror.recordsOf(source.issueNumber), now, leaseCheckFrom(workers, now)).task;
+    return foldTask(source, this.ctx.mirror.recordsOf(source.issueNumber), now, leaseCheckFrom(workers, now));
   }
 
   /** Fold every task from the mirror (no per-task requests). */
