@@ -25,6 +25,12 @@ export {
   type WorkerState,
 } from "./domain/worker.js";
 export {
+  type WorkerBudget,
+  type WorkerMetrics,
+  type WorkerMetricsRecord,
+  workerMetricsSchema,
+} from "./domain/worker-metrics.js";
+export {
   ConfigError,
   coerceError,
   IllegalTransitionError,

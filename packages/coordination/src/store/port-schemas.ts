@@ -3,6 +3,7 @@ import { EVENT_KINDS } from "../domain/events.js";
 import { LIMITS } from "../domain/limits.js";
 import { newTaskSchema, TASK_STATES } from "../domain/task.js";
 import { WORKER_STATES } from "../domain/worker.js";
+import { workerMetricsSchema } from "../domain/worker-metrics.js";
 
 /**
  * Input validation of the port's arguments, shared by every backend (the contract suite
@@ -42,7 +43,10 @@ export const registrationSchema = z
     message: "at least heartbeatIntervalMs (else the lease lapses between heartbeats)",
   });
 
-export const heartbeatSchema = z.object({ activeTasks: z.number().int().min(0).max(1_000_000) });
+export const heartbeatSchema = z.object({
+  activeTasks: z.number().int().min(0).max(1_000_000),
+  metrics: workerMetricsSchema.optional(),
+});
 
 export const transitionSchema = z.object({
   to: z.enum(WORKER_STATES),

@@ -4,6 +4,7 @@ import type { MemoryEntry } from "../domain/memory.js";
 import type { NewTask, Page, Task, TaskFilter } from "../domain/task.js";
 import type { TaskLog, TaskLogBatch } from "../domain/task-log.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../domain/worker.js";
+import type { WorkerMetrics, WorkerMetricsRecord } from "../domain/worker-metrics.js";
 
 export type BackendKind = "sqlite" | "github";
 
@@ -16,6 +17,12 @@ export interface CompletionRequest {
 
 /** Per item: the succeeded task, or exactly the error `completeTask` would have thrown. */
 export type CompletionOutcome = { ok: true; task: Task } | { ok: false; error: Error };
+
+/** What a heartbeat reports: the load, and optionally the worker's metrics rollup (kept as its latest, see `listWorkerMetrics`). */
+export interface HeartbeatReport {
+  activeTasks: number;
+  metrics?: WorkerMetrics;
+}
 
 /** The arguments of `claimTasks`. */
 export interface ClaimRequest {
@@ -62,9 +69,12 @@ export interface CoordinationStore {
   /**
    * Renew the lease and report load. STALE → ACTIVE if the heartbeat resumed; ACTIVE ⇄ BUSY
    * follows activeTasks vs capacity. Throws LeaseLostError if the worker is OFFLINE/REMOVED
-   * (its locks were recovered; it must stop and re-register).
+   * (its locks were recovered; it must stop and re-register). `report.metrics`, if given,
+   * replaces the worker's published rollup in the same write (GitHub: the same PATCH of the
+   * registration comment, so metrics cost no request of their own). A heartbeat the store
+   * skips to save budget (GitHub, low budget, nothing new) does not publish them either.
    */
-  heartbeat(workerId: string, report: { activeTasks: number }): Promise<WorkerRecord>;
+  heartbeat(workerId: string, report: HeartbeatReport): Promise<WorkerRecord>;
   /**
    * A checked state transition; `expectedFrom` makes it conditional (idempotent monitors).
    * `onlyIfLeaseExpired` makes the store itself judge, in the same transition, that the
@@ -81,6 +91,8 @@ export interface CoordinationStore {
   requestDrain(workerId: string, actor: string): Promise<WorkerRecord>;
   getWorker(workerId: string): Promise<WorkerRecord | null>;
   listWorkers(opts?: { includeRemoved?: boolean }): Promise<WorkerRecord[]>;
+  /** Each registered (not REMOVED) worker's latest published metrics, by worker id; workers that published none are left out. */
+  listWorkerMetrics(): Promise<WorkerMetricsRecord[]>;
 
   // ── Locks (one per task) ─────────────────────────────────────────────────────────
   /**

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { claimMeta, registration, taskInput } from "../../src/store/contract/harness.js";
 import { encodeRecord } from "../../src/store/github/trust/record-codec.js";
 import { TrustFilter } from "../../src/store/github/trust/trust-filter.js";
+import { forgedWorkerRecord } from "./forged-records.js";
 
 const setup = withStranger();
 
@@ -73,22 +74,7 @@ describe("trust: forged, unsigned, wrong-key, replayed and edited records", () =
         claimPayload("w-evil"),
       ),
     );
-    const fakeWorker = {
-      k: "worker",
-      n: "forged-reg-01",
-      at: Date.now(),
-      ev: [],
-      reg: { ...registration("w-evil") },
-      inc: "i",
-      state: "ACTIVE",
-      activeTasks: 0,
-      registeredAt: 0,
-      stateChangedAt: 0,
-      drainRequested: false,
-      basis: 0,
-      rev: 0,
-      stretch: 1,
-    };
+    const fakeWorker = forgedWorkerRecord("w-evil");
     await postComment(
       mallory,
       registry,

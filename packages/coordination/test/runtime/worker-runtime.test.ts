@@ -78,6 +78,28 @@ describe("worker runtime (in process, real SQLite)", () => {
     expect(metrics).toMatch(/sentinel_worker_tasks_processed_total\{type="echo",worker_id="[^"]+"\} 1/);
   });
 
+  it("publishes its metrics rollup with its heartbeat: tasks done and failed, busy time, cadence, clock offset", async () => {
+    const { store, worker } = setup();
+    await worker.start();
+    const slept = await store.createTask(taskInput({ type: "sleep", params: { ms: 150 }, timeoutMs: 5000 }), "test");
+    const failed = await store.createTask(
+      taskInput({ type: "fail", params: { retryable: false }, maxAttempts: 1, timeoutMs: 5000 }),
+      "test",
+    );
+    await finished(store, slept.id);
+    await finished(store, failed.id);
+    const published = await waitFor(async () => {
+      const [record] = await store.listWorkerMetrics();
+      return record && record.metrics.tasksSucceeded === 1 && record.metrics.tasksFailed === 1 ? record : null;
+    });
+    expect(published.workerId).toBe(worker.id);
+    expect(published.metrics).toMatchObject({ heartbeatIntervalMs: 100, leaseMs: 600, refused: null, budget: null });
+    expect(published.metrics.busyMs).toBeGreaterThanOrEqual(140);
+    expect(published.metrics.busyMs).toBeLessThanOrEqual(published.metrics.uptimeMs);
+    // One machine: the store's clock is the kernel's, so the offset is a few ms at most.
+    expect(Math.abs(published.metrics.clockOffsetMs)).toBeLessThan(1_000);
+  });
+
   it("invalid params fail the task at once (not retried) with the field named", async () => {
     const { store, worker } = setup();
     await worker.start();

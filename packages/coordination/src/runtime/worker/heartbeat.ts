@@ -2,6 +2,7 @@ import { ACCEPTING_STATES, type WorkerRecord, type WorkerRegistration } from "..
 import { coerceError, LeaseLostError } from "../../errors.js";
 import type { CoordinationStore } from "../../store/port.js";
 import type { PollLoop } from "../poll-loop.js";
+import { collectWorkerMetrics } from "./metrics-report.js";
 import type { WorkerCore } from "./worker-core.js";
 
 /** What the heartbeat works with: the lease it renews, the registration to restore it with, the loop to wake and the stop to call. */
@@ -20,7 +21,8 @@ export async function sendHeartbeat(parts: HeartbeatParts): Promise<void> {
   const { status, log } = core;
   try {
     const previous = status.record;
-    const next = await store.heartbeat(core.id, { activeTasks: core.running.size });
+    const metrics = await collectWorkerMetrics(core, store, parts.registration);
+    const next = await store.heartbeat(core.id, { activeTasks: core.running.size, metrics });
     status.record = next;
     if (status.heartbeatFailures > 0)
       log.info(

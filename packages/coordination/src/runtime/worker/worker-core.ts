@@ -4,6 +4,7 @@ import type { WorkerConfig } from "../../config/load-worker-config.js";
 import { createLogger } from "../../observability/logger.js";
 import { createWorkerMetrics, type WorkerMetrics } from "../../observability/worker-metrics.js";
 import type { WorkerOptions } from "../worker-options.js";
+import { BusyClock } from "./busy-clock.js";
 import { RunningTasks } from "./running-tasks.js";
 import { createWorkerStatus, type WorkerStatus } from "./worker-status.js";
 
@@ -18,6 +19,8 @@ export interface WorkerCore {
   readonly startedAtMs: number;
   readonly status: WorkerStatus;
   readonly running: RunningTasks;
+  /** Time with at least one task running (published in the heartbeat's metrics). */
+  readonly busy: BusyClock;
 }
 
 export function createWorkerCore(opts: WorkerOptions): WorkerCore {
@@ -30,6 +33,7 @@ export function createWorkerCore(opts: WorkerOptions): WorkerCore {
       : given.child({ worker_id: id })
     : createLogger({ level: config.logLevel, component: "worker", workerId: id });
   const metrics = createWorkerMetrics(id);
+  const busy = new BusyClock();
   return {
     opts,
     config,
@@ -39,6 +43,10 @@ export function createWorkerCore(opts: WorkerOptions): WorkerCore {
     history: new BalancingHistoryRecorder(),
     startedAtMs: performance.now(),
     status: createWorkerStatus(),
-    running: new RunningTasks((count) => metrics.activeTasks.set(count)),
+    running: new RunningTasks((count) => {
+      metrics.activeTasks.set(count);
+      busy.count(count);
+    }),
+    busy,
   };
 }

@@ -13,6 +13,7 @@ import { registrationCases } from "./cases/registration.js";
 import { taskLifecycleCases } from "./cases/task-lifecycle.js";
 import { taskLogCases } from "./cases/task-logs.js";
 import { validationCases } from "./cases/validation.js";
+import { workerMetricsCases } from "./cases/worker-metrics.js";
 import { workerTransitionCases } from "./cases/worker-transitions.js";
 import { type ContractContext, SHORT_MS, type StoreHarness, type StoreHarnessFactory } from "./harness.js";
 
@@ -50,6 +51,7 @@ export function describeStoreContract(name: string, factory: StoreHarnessFactory
     describe("fencing", () => fencingCases(ctx));
     describe("leases and heartbeats", () => heartbeatCases(ctx));
     describe("registration", () => registrationCases(ctx));
+    describe("worker metrics", () => workerMetricsCases(ctx));
     describe("worker state machine", () => workerTransitionCases(ctx));
     describe("task lifecycle", () => taskLifecycleCases(ctx));
     describe("claims", () => claimCases(ctx));

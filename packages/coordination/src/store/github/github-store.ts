@@ -4,7 +4,8 @@ import type { MemoryEntry } from "../../domain/memory.js";
 import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
 import type { TaskLog, TaskLogBatch } from "../../domain/task-log.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
-import type { CoordinationStore } from "../port.js";
+import type { WorkerMetricsRecord } from "../../domain/worker-metrics.js";
+import type { CoordinationStore, HeartbeatReport } from "../port.js";
 import type { EventLog } from "./event-log.js";
 import type { GithubContext } from "./github-context.js";
 import type { BudgetSnapshot, EffectiveSource } from "./http/budget-meter.js";
@@ -83,7 +84,7 @@ export class GithubStore implements CoordinationStore {
   registerWorker(registration: WorkerRegistration): Promise<WorkerRecord> {
     return this.parts.workers.register(registration);
   }
-  heartbeat(workerId: string, report: { activeTasks: number }): Promise<WorkerRecord> {
+  heartbeat(workerId: string, report: HeartbeatReport): Promise<WorkerRecord> {
     return this.parts.workers.heartbeat(workerId, report);
   }
   transitionWorker(
@@ -101,6 +102,9 @@ export class GithubStore implements CoordinationStore {
   }
   listWorkers(opts?: { includeRemoved?: boolean }): Promise<WorkerRecord[]> {
     return this.parts.workers.list(opts?.includeRemoved ?? false);
+  }
+  listWorkerMetrics(): Promise<WorkerMetricsRecord[]> {
+    return this.parts.workers.listMetrics();
   }
 
   acquireLock(req: { taskId: string; ownerId: string; ttlMs: number; metadata: LockMetadata }): Promise<AcquireResult> {

@@ -1,4 +1,5 @@
 import { isLeaseLive, type WorkerRecord, type WorkerRegistration, type WorkerState } from "../../domain/worker.js";
+import type { WorkerMetricsRecord } from "../../domain/worker-metrics.js";
 import {
   checkWorkerTransition,
   drainRequestMoves,
@@ -7,6 +8,7 @@ import {
 } from "../../domain/worker-rules.js";
 import { IllegalTransitionError, LeaseLostError, NotFoundError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
+import type { HeartbeatReport } from "../port.js";
 import { heartbeatSchema, registrationSchema, transitionSchema } from "../port-schemas.js";
 import { foldWorkers, type WorkerView } from "./fold/worker-fold.js";
 import type { GithubContext } from "./github-context.js";
@@ -130,8 +132,8 @@ export class WorkerStore {
     return this.writeRegistration(existing, payload, added, views);
   }
 
-  async heartbeat(workerId: string, report: { activeTasks: number }): Promise<WorkerRecord> {
-    const { activeTasks } = parseOrThrow(heartbeatSchema, report, "report");
+  async heartbeat(workerId: string, report: HeartbeatReport): Promise<WorkerRecord> {
+    const { activeTasks, metrics } = parseOrThrow(heartbeatSchema, report, "report");
     const views = await this.registry.views();
     const view = views.get(workerId);
     if (!view) throw new LeaseLostError(workerId, "not registered");
@@ -165,6 +167,8 @@ export class WorkerStore {
       drainRequested: current.drainRequested,
       basis: view.lastOpId,
       stretch,
+      // Metrics ride on the heartbeat's PATCH: publishing them costs no request of their own.
+      ...(metrics ? { metrics: { at: now, m: metrics } } : {}),
     };
     return this.writeRegistration(view, payload, added, views, { heartbeat: true });
   }
@@ -246,6 +250,17 @@ export class WorkerStore {
     return records
       .filter((record) => includeRemoved || record.state !== "REMOVED")
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  /** The metrics each worker not REMOVED last wrote into its registration comment. */
+  async listMetrics(): Promise<WorkerMetricsRecord[]> {
+    const out: WorkerMetricsRecord[] = [];
+    for (const [workerId, view] of await this.registry.views()) {
+      const published = view.registration.record.metrics;
+      if (published && view.record.state !== "REMOVED")
+        out.push({ workerId, reportedAt: published.at, metrics: published.m });
+    }
+    return out.sort((a, b) => (a.workerId < b.workerId ? -1 : a.workerId > b.workerId ? 1 : 0));
   }
 
   /**

@@ -88,6 +88,15 @@ export const workers = sqliteTable(
   (t) => [index("workers_state_idx").on(t.state)],
 );
 
+/** Each worker's latest metrics rollup (domain/worker-metrics.ts), written by its heartbeat. */
+export const workerMetrics = sqliteTable("worker_metrics", {
+  workerId: text("worker_id")
+    .primaryKey()
+    .references(() => workers.id),
+  reportedAt: integer("reported_at").notNull(),
+  metrics: text("metrics").notNull(),
+});
+
 /** Deleted keys stay as tombstones (value null, deleted = true) so store order is never lost. */
 export const memory = sqliteTable("memory", {
   key: text("key").primaryKey(),
@@ -161,4 +170,15 @@ export const settings = sqliteTable("settings", {
   updatedBy: text("updated_by").notNull(),
 });
 
-export const schema = { tasks, locks, workers, memory, counters, events, settings, taskLogs, taskLogLines };
+export const schema = {
+  tasks,
+  locks,
+  workers,
+  workerMetrics,
+  memory,
+  counters,
+  events,
+  settings,
+  taskLogs,
+  taskLogLines,
+};

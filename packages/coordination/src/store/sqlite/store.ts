@@ -5,6 +5,7 @@ import type { MemoryEntry } from "../../domain/memory.js";
 import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
 import type { TaskLog, TaskLogBatch } from "../../domain/task-log.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
+import type { WorkerMetricsRecord } from "../../domain/worker-metrics.js";
 import { SentinelError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
 import type {
@@ -13,6 +14,7 @@ import type {
   CompletionOutcome,
   CompletionRequest,
   CoordinationStore,
+  HeartbeatReport,
   PruneEventsRequest,
 } from "../port.js";
 import { claimTasksTx } from "./claims.js";
@@ -37,6 +39,7 @@ import {
 import { createTaskTx, getTaskTx, listClaimableTx, listTasksTx } from "./tasks.js";
 import { readStatement, readTransaction, type Tx, type TxContext, writeTransaction } from "./transaction.js";
 import { readWorkerTx } from "./worker-lease.js";
+import { listWorkerMetricsTx } from "./worker-metrics.js";
 import { heartbeatTx, listWorkersTx, registerWorkerTx, requestDrainTx, transitionWorkerTx } from "./workers.js";
 
 export interface SqliteStoreOptions {
@@ -115,7 +118,7 @@ export class SqliteStore implements CoordinationStore {
     return this.write((tx) => registerWorkerTx(tx, registration));
   }
 
-  heartbeat(workerId: string, report: { activeTasks: number }): Promise<WorkerRecord> {
+  heartbeat(workerId: string, report: HeartbeatReport): Promise<WorkerRecord> {
     return this.write((tx) => heartbeatTx(tx, workerId, report));
   }
 
@@ -137,6 +140,10 @@ export class SqliteStore implements CoordinationStore {
 
   listWorkers(opts?: { includeRemoved?: boolean }): Promise<WorkerRecord[]> {
     return readStatement(this.ctx, (tx) => listWorkersTx(tx, opts));
+  }
+
+  listWorkerMetrics(): Promise<WorkerMetricsRecord[]> {
+    return this.read((tx) => listWorkerMetricsTx(tx));
   }
 
   acquireLock(req: { taskId: string; ownerId: string; ttlMs: number; metadata: LockMetadata }): Promise<AcquireResult> {

@@ -9,6 +9,7 @@ import {
 } from "../../domain/worker-rules.js";
 import { LeaseLostError, NotFoundError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
+import type { HeartbeatReport } from "../port.js";
 import { heartbeatSchema, registrationSchema, transitionSchema } from "../port-schemas.js";
 import { appendEventTx } from "./events.js";
 import { toJson } from "./json.js";
@@ -16,6 +17,7 @@ import { toWorker, toWorkerFromRaw, WORKER_COLUMNS_SQL } from "./rows.js";
 import { workers } from "./schema.js";
 import type { Tx } from "./transaction.js";
 import { readWorkerTx } from "./worker-lease.js";
+import { saveWorkerMetricsTx } from "./worker-metrics.js";
 import { recoverWorkerTx } from "./worker-recovery.js";
 
 function registrationColumns(reg: WorkerRegistration) {
@@ -114,12 +116,13 @@ export function registerWorkerTx(tx: Tx, registration: WorkerRegistration): Work
 }
 
 /** Renew the lease, then take the state steps domain/worker-rules.ts gives the heartbeat. */
-export function heartbeatTx(tx: Tx, workerId: string, report: { activeTasks: number }): WorkerRecord {
-  const { activeTasks } = parseOrThrow(heartbeatSchema, report, "report");
+export function heartbeatTx(tx: Tx, workerId: string, report: HeartbeatReport): WorkerRecord {
+  const { activeTasks, metrics } = parseOrThrow(heartbeatSchema, report, "report");
   let worker = readWorkerTx(tx, workerId);
   if (!worker) throw new LeaseLostError(workerId, "not registered");
   const steps = heartbeatSteps(worker, activeTasks);
   worker = saveTx(tx, workerId, { lastHeartbeatAt: tx.now, activeTasks });
+  if (metrics) saveWorkerMetricsTx(tx, workerId, metrics);
   appendEventTx(tx, {
     kind: "worker.heartbeat",
     taskId: null,

@@ -3,6 +3,7 @@ import { EVENT_KINDS } from "../../../domain/events.js";
 import { LIMITS } from "../../../domain/limits.js";
 import { LOG_LEVELS, PROGRESS_MESSAGE_CHARS } from "../../../domain/task-log.js";
 import { WORKER_STATES } from "../../../domain/worker.js";
+import { workerMetricsSchema } from "../../../domain/worker-metrics.js";
 
 /**
  * Payloads of the hidden `sentinel:v1` blocks. Every record carries a nonce `n` (retries of
@@ -124,6 +125,8 @@ export const workerRecordSchema = z.object({
   rev: int.min(0),
   /** Heartbeat stretch in force when this was written; the effective lease is reg.leaseMs × stretch. */
   stretch: z.number().min(1),
+  /** The worker's metrics rollup and the store-clock time it was written (the heartbeat that carried it). */
+  metrics: z.object({ at: ms, m: workerMetricsSchema }).optional(),
 });
 export type WorkerRecordPayload = z.infer<typeof workerRecordSchema>;
 

@@ -1,0 +1,6 @@
+CREATE TABLE `worker_metrics` (
+	`worker_id` text PRIMARY KEY NOT NULL,
+	`reported_at` integer NOT NULL,
+	`metrics` text NOT NULL,
+	FOREIGN KEY (`worker_id`) REFERENCES `workers`(`id`) ON UPDATE no action ON DELETE no action
+);
