@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import type { CommandHandlerSpec } from "../config/schema.js";
 import { processEnv } from "../env.js";
 import { ensureReaper, forgetGroup, guardGroup, REAPER_MARK_VARIABLE } from "./group-reaper.js";
+import { captureOutput } from "./output-lines.js";
 import type { HandlerDefinition } from "./task-handler.js";
 import { CommandFailedError } from "./unrecoverable-error.js";
 
@@ -21,7 +22,9 @@ export interface CommandHandlerOptions {
  * Runs the configured argv with `shell: false`: the command line comes only from the
  * worker's config, and the task's params travel as data (JSON on stdin and in
  * SENTINEL_TASK_PARAMS), so nothing a task author writes is ever parsed by a shell.
- * stdout is the result (parsed as JSON when it is JSON, else text, bounded in size).
+ * stdout is the result (parsed as JSON when it is JSON, else text, bounded in size). Both
+ * streams are also kept line by line in the task's log, and a stderr line
+ * `SENTINEL_PROGRESS <fraction> [message]` reports progress (output-lines.ts).
  *
  * The command leads a process group of its own: a stop (timeout, abort, lost lease) signals
  * the whole group, whatever the command started ends with it, and the worker's reaper
@@ -33,7 +36,7 @@ export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHand
   const killGraceMs = opts.killGraceMs ?? KILL_GRACE_MS;
 
   return {
-    run: ({ task, params, attempt, fencingToken, signal }) =>
+    run: ({ task, params, attempt, fencingToken, signal, log, progress }) =>
       new Promise((resolveRun, rejectRun) => {
         const paramsJson = JSON.stringify(params ?? null);
         const env: NodeJS.ProcessEnv = {};
@@ -65,6 +68,7 @@ export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHand
             // The group has already gone.
           }
         };
+        const lines = captureOutput({ log, progress });
         const stdout: Buffer[] = [];
         let stdoutBytes = 0;
         let truncated = false;
@@ -87,6 +91,7 @@ export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHand
         else signal.addEventListener("abort", onAbort, { once: true });
 
         child.stdout.on("data", (chunk: Buffer) => {
+          lines.stdout.push(chunk);
           const room = maxOutput - stdoutBytes;
           if (room <= 0) {
             truncated = true;
@@ -98,6 +103,7 @@ export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHand
           stdoutBytes += kept.length;
         });
         child.stderr.on("data", (chunk: Buffer) => {
+          lines.stderr.push(chunk);
           const joined = Buffer.concat([stderrTail, chunk]);
           stderrTail = joined.subarray(Math.max(0, joined.length - STDERR_TAIL_BYTES));
         });
@@ -119,6 +125,8 @@ export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHand
         });
         child.on("close", (code, signalName) => {
           cleanup();
+          lines.stdout.end();
+          lines.stderr.end();
           const tail = stderrTail.toString("utf8").trim();
           if (stopReason !== null) {
             rejectRun(new CommandFailedError(code, signalName, tail, `${file} ${stopReason}`));

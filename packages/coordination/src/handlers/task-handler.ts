@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import type { z } from "zod";
 import type { Task } from "../domain/task.js";
+import type { TaskLogFn } from "../runtime/task-log-recorder.js";
 
 /** What a handler may read from and write to shared memory while it runs. */
 export interface TaskMemory {
@@ -21,7 +22,17 @@ export interface HandlerContext<P = unknown> {
   /** Aborted on timeout, on lease loss, or on forced shutdown. */
   signal: AbortSignal;
   memory: TaskMemory;
-  log: Logger;
+  /**
+   * A line in the task's log, kept with the task and shown live on its page:
+   * `log(message, fields?)` (level info) or `log(level, message, fields?)` with level
+   * debug | info | warn | error. Bounded (domain/task-log.ts); bad arguments throw a
+   * ValidationError naming the argument.
+   */
+  log: TaskLogFn;
+  /** The task's progress, `fraction` from 0 to 1, shown as a bar on the dashboard; the latest value counts. */
+  progress(fraction: number, message?: string): void;
+  /** The worker's own structured logger (its stdout), with the task id bound; not kept with the task. */
+  logger: Logger;
 }
 
 export type TaskHandler<P = unknown> = (ctx: HandlerContext<P>) => Promise<unknown>;

@@ -14,6 +14,7 @@ import { executeTask } from "./steps/execute-task.js";
 import { failClaimedTask } from "./steps/fail-task.js";
 import { getContext } from "./steps/get-context.js";
 import { writeWithinLease } from "./steps/write-within-lease.js";
+import { TaskLogRecorder } from "./task-log-recorder.js";
 
 export interface RunTaskDeps {
   store: CoordinationStore;
@@ -182,16 +183,36 @@ async function attempt(
     if (!handler) throw new MissingHandlerError(claim.task.type);
     const memory = await getContext(deps.memory, claim.task, sharedGlobal);
     claim.handle.markExecuting();
-    const result = await executeTask({
-      claim,
-      handler,
-      memory,
-      log,
-      signal,
-      timeoutMs: Math.min(claim.task.timeoutMs, deps.maxRunMs),
-    });
-    return { ok: true, result };
+    const taskLog = recorderFor(deps.store, claim, log);
+    try {
+      const result = await executeTask({
+        claim,
+        handler,
+        memory,
+        log,
+        taskLog,
+        signal,
+        timeoutMs: Math.min(claim.task.timeoutMs, deps.maxRunMs),
+      });
+      return { ok: true, result };
+    } finally {
+      // The last lines reach the store before the outcome does (the task is still running then).
+      await taskLog.close();
+    }
   } catch (thrown) {
     return { ok: false, error: coerceError(thrown) };
   }
+}
+
+/** A write that fails loses only its lines (counted); it is logged, never an error of the attempt. */
+function recorderFor(store: CoordinationStore, claim: ClaimedTask, log: Logger): TaskLogRecorder {
+  return new TaskLogRecorder({
+    write: (batch) => store.appendTaskLog(claim.task.id, claim.lock.token, batch),
+    flushMs: store.taskLogFlushMs,
+    onError: (error) =>
+      log.warn(
+        { action: "task.log", result: "not_recorded", metadata: { error: error.message } },
+        "could not store task log lines",
+      ),
+  });
 }

@@ -2,8 +2,11 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "@sentinel/test-support";
 import { describe, expect, it } from "vitest";
+import { LIMITS } from "../../src/domain/limits.js";
+import type { TaskLogBatch } from "../../src/domain/task-log.js";
 import { createCommandHandler } from "../../src/handlers/command-handler.js";
 import { CommandFailedError } from "../../src/handlers/unrecoverable-error.js";
+import { TaskLogRecorder } from "../../src/runtime/task-log-recorder.js";
 import { fakeTask, noMemory, silentLog } from "./fixtures.js";
 
 const NODE = process.execPath;
@@ -11,8 +14,15 @@ const NODE = process.execPath;
 function run(
   command: string[],
   params: unknown,
-  opts: { signal?: AbortSignal; timeoutMs?: number; env?: Record<string, string>; maxOutputBytes?: number } = {},
+  opts: {
+    signal?: AbortSignal;
+    timeoutMs?: number;
+    env?: Record<string, string>;
+    maxOutputBytes?: number;
+    taskLog?: TaskLogRecorder;
+  } = {},
 ) {
+  const taskLog = opts.taskLog ?? recorder([]);
   const handler = createCommandHandler(
     {
       command,
@@ -29,7 +39,22 @@ function run(
     fencingToken: 41,
     signal: opts.signal ?? new AbortController().signal,
     memory: noMemory,
-    log: silentLog,
+    log: taskLog.log,
+    progress: taskLog.progress,
+    logger: silentLog,
+  });
+}
+
+/** The recorder a worker gives each attempt, writing its batches to `batches` instead of a store. */
+function recorder(batches: TaskLogBatch[]): TaskLogRecorder {
+  return new TaskLogRecorder({
+    write: async (batch) => {
+      batches.push(batch);
+    },
+    flushMs: 50,
+    onError: (error) => {
+      throw error;
+    },
   });
 }
 
@@ -151,5 +176,55 @@ describe("command handler", () => {
   it("reports a missing executable", async () => {
     const err = await run(["/nonexistent/bin"], {}).catch((e: unknown) => e);
     expect((err as Error).message).toContain("could not start /nonexistent/bin");
+  });
+
+  it("keeps stdout and stderr line by line in the task log, bounded, and reads SENTINEL_PROGRESS lines from stderr", async () => {
+    const batches: TaskLogBatch[] = [];
+    const taskLog = recorder(batches);
+    const script = `
+      process.stderr.write("SENTINEL_PROGRESS 0.25 warming up\\n");
+      console.log("first out");
+      process.stdout.write("split ");
+      setTimeout(() => {
+        process.stdout.write("line \\u00e9");
+        process.stdout.write(Buffer.from([0xe2, 0x82]));
+        setTimeout(() => {
+          process.stdout.write(Buffer.from([0xac]));
+          console.log("");
+          console.error("careful: disk almost full");
+          console.error("SENTINEL_PROGRESS lots");
+          console.log("y".repeat(5000));
+          process.stderr.write("SENTINEL_PROGRESS 1 done\\n");
+          console.log(JSON.stringify({ ok: true }));
+        }, 20);
+      }, 20);`;
+    const result = await run([NODE, "-e", script], {}, { taskLog });
+    await taskLog.close();
+    // stdout is still the result, whole (as text: it is not one JSON document).
+    expect(String(result).startsWith("first out\nsplit line é€\n")).toBe(true);
+    const lines = batches.flatMap((batch) => batch.lines);
+    // Two pipes: each stream's lines keep their order, the two interleave as the OS delivers them.
+    const of = (level: string) => lines.filter((line) => line.level === level).map((line) => line.message.slice(0, 30));
+    expect(of("info")).toEqual(["first out", "split line é€", "y".repeat(30), '{"ok":true}']);
+    expect(of("warn")).toEqual(["careful: disk almost full", "ignored a SENTINEL_PROGRESS li"]);
+    expect(lines).toHaveLength(6);
+    const long = lines.find((line) => line.message.startsWith("yyy"))?.message ?? "";
+    expect(long).toHaveLength(LIMITS.logLineChars);
+    expect(long.endsWith("…[truncated]")).toBe(true);
+    const progress = batches.flatMap((batch) => (batch.progress ? [batch.progress] : []));
+    expect(progress.at(-1)).toEqual({ fraction: 1, message: "done" });
+    expect(progress.every((p) => p.fraction === 0.25 || p.fraction === 1)).toBe(true);
+  });
+
+  it("keeps only the newest lines of a command that floods its output, counting the rest", async () => {
+    const batches: TaskLogBatch[] = [];
+    const taskLog = recorder(batches);
+    await run([NODE, "-e", "for (let i = 0; i < 50000; i++) console.error('line ' + i)"], {}, { taskLog });
+    await taskLog.close();
+    const lines = batches.flatMap((batch) => batch.lines);
+    const dropped = batches.reduce((sum, batch) => sum + (batch.dropped ?? 0), 0);
+    expect(lines.length + dropped).toBe(50_000);
+    expect(lines.at(-1)?.message).toBe("line 49999");
+    for (const batch of batches) expect(batch.lines.length).toBeLessThanOrEqual(LIMITS.taskLogLines);
   });
 });

@@ -100,6 +100,55 @@ describe("worker runtime (in process, real SQLite)", () => {
     expect(Math.abs(published.metrics.clockOffsetMs)).toBeLessThan(1_000);
   });
 
+  it("a handler's ctx.progress and ctx.log reach the task's log while it runs and in full once it ends", async () => {
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const stages: HandlerDefinition = {
+      run: async ({ progress, log }) => {
+        log("starting", { rows: 2 });
+        progress(0.5, "half way");
+        await gate;
+        log("warn", "row 2 was slow");
+        expect(() => progress(2)).toThrow(/fraction/);
+        // As a JavaScript handler (no types) might call it.
+        expect(() => (log as (level: string, message: string) => void)("loud", "x")).toThrow(/level/);
+        progress(1);
+        return { rows: 2 };
+      },
+    };
+    const { store, worker } = setup({}, { stages });
+    await worker.start();
+    const task = await store.createTask(taskInput({ type: "stages", timeoutMs: 10_000 }), "test");
+    // Live: the first flush comes within the store's flush interval, while the handler waits.
+    const live = await waitFor(async () => {
+      const log = await store.getTaskLog(task.id);
+      return log?.progress ? log : null;
+    });
+    expect((await store.getTask(task.id))?.state).toBe("running");
+    expect(live.progress).toMatchObject({ fraction: 0.5, message: "half way", attempt: 1 });
+    expect(live.lines.map((line) => line.message)).toEqual(["starting"]);
+    release();
+    expect(await finished(store, task.id)).toMatchObject({ state: "succeeded", result: { rows: 2 } });
+    const log = await store.getTaskLog(task.id);
+    expect(log?.lines.map((line) => [line.level, line.message])).toEqual([
+      ["info", "starting"],
+      ["warn", "row 2 was slow"],
+    ]);
+    expect(log?.lines[0]?.fields).toEqual({ rows: 2 });
+    expect(log?.progress).toMatchObject({ fraction: 1, message: null });
+  });
+
+  it("a task that never logs writes nothing to the log", async () => {
+    const { store, worker } = setup();
+    await worker.start();
+    const task = await store.createTask(taskInput({ type: "echo", params: { a: 1 }, timeoutMs: 5000 }), "test");
+    await finished(store, task.id);
+    expect(await store.getTaskLog(task.id)).toMatchObject({ progress: null, lines: [], updatedAt: null });
+    expect((await store.readEvents(0, 1000)).filter((e) => e.kind === "task.log")).toEqual([]);
+  });
+
   it("invalid params fail the task at once (not retried) with the field named", async () => {
     const { store, worker } = setup();
     await worker.start();

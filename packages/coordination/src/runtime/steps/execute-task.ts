@@ -4,12 +4,15 @@ import type { HandlerDefinition, TaskMemory } from "../../handlers/task-handler.
 import { validateParams } from "../../handlers/validate-params.js";
 import type { ClaimedTask } from "../claimed-task.js";
 import { TaskAbortedError, TaskTimeoutError } from "../runtime-errors.js";
+import type { TaskLogRecorder } from "../task-log-recorder.js";
 
 export interface ExecuteTaskInput {
   claim: ClaimedTask;
   handler: HandlerDefinition;
   memory: TaskMemory;
   log: Logger;
+  /** The attempt's progress and log lines, on their way to the store. */
+  taskLog: TaskLogRecorder;
   /** Aborted by the worker (lease lost, superseded, forced shutdown). */
   signal: AbortSignal;
   timeoutMs: number;
@@ -52,7 +55,9 @@ export async function executeTask(input: ExecuteTaskInput): Promise<unknown> {
         fencingToken: claim.lock.token,
         signal: controller.signal,
         memory: input.memory,
-        log: input.log,
+        log: input.taskLog.log,
+        progress: input.taskLog.progress,
+        logger: input.log,
       }),
       aborted,
     ]);
