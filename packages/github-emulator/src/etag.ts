@@ -1,12 +1,20 @@
 import { createHash } from "node:crypto";
 
 /**
- * Weak ETag over the body and the credential: GitHub's ETags are reported to change with
- * the Authorization header, so a client rotating tokens must not rely on old ETags.
+ * ETag over the body and the credential: GitHub's ETags are reported to change with the
+ * Authorization header, so a client rotating tokens must not rely on old ETags. GitHub's
+ * ETag is strong (`"<64 hex>"`, as recorded in @octokit/fixtures) and arrives weakened
+ * (`W/"…"`) when the response is compressed, which is what fetch-based clients such as
+ * Octokit ask for; the emulator does not compress but sends the form such a client sees.
  */
-export function computeEtag(body: string, token: string): string {
+export function computeEtag(body: string, token: string, weak: boolean): string {
   const hash = createHash("sha256").update(token).update("\n").update(body).digest("hex");
-  return `W/"${hash}"`;
+  return weak ? `W/"${hash}"` : `"${hash}"`;
+}
+
+/** Whether the client accepts a compressed response (and so gets GitHub's weakened ETag). */
+export function acceptsCompression(acceptEncoding: string | undefined): boolean {
+  return /\b(gzip|br|deflate)\b/i.test(acceptEncoding ?? "");
 }
 
 /** Weak comparison (RFC 9110 §8.8.3.2) against an If-None-Match list. */

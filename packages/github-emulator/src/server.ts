@@ -3,7 +3,8 @@ import { ADMIN_PREFIX, type AdminDependencies, handleAdmin } from "./admin.js";
 import type { AppRegistry } from "./apps.js";
 import { authenticate, type EmulatorUser, type UserDirectory } from "./auth.js";
 import { toHttpDate } from "./clock.js";
-import { computeEtag, isNotModifiedSince, matchesIfNoneMatch } from "./etag.js";
+import { acceptsCompression, computeEtag, isNotModifiedSince, matchesIfNoneMatch } from "./etag.js";
+import { GITHUB_COMMON_HEADERS, PRIVATE_CACHE_HEADERS } from "./github-headers.js";
 import type { HandlerResult } from "./handlers/context.js";
 import { HttpError, notFound } from "./http-error.js";
 import {
@@ -102,7 +103,7 @@ async function serve(deps: ServerDependencies, request: IncomingMessage, respons
     deps.stats.count("hangs");
     await deps.timers.delay(hangMs);
   }
-  writeResponse(response, withStandardHeaders(deps, outcome.outgoing, requestId));
+  writeResponse(response, withStandardHeaders(deps, outcome.outgoing, requestId, GITHUB_COMMON_HEADERS));
 }
 
 async function serveApi(deps: ServerDependencies, info: RequestInfo): Promise<ApiOutcome> {
@@ -156,8 +157,9 @@ async function serveApi(deps: ServerDependencies, info: RequestInfo): Promise<Ap
         return respond(serverErrorResponse(502));
       }
     }
-    if (method === "GET" && result.status === 200) return conditionalResponse(deps, info, result, token, respond);
-    return respond(resultResponse(result));
+    const outgoing = resultResponse(result, token, info.request);
+    if (method === "GET" && result.status === 200) return conditionalResponse(deps, info, result, outgoing, respond);
+    return respond(outgoing);
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
     return respond(errorResponse(error));
@@ -193,12 +195,10 @@ function conditionalResponse(
   deps: ServerDependencies,
   info: RequestInfo,
   result: HandlerResult,
-  token: string,
+  outgoing: OutgoingResponse,
   respond: (outgoing: OutgoingResponse, consume?: boolean) => ApiOutcome,
 ): ApiOutcome {
-  const outgoing = resultResponse(result);
-  const etag = computeEtag(outgoing.body, token);
-  outgoing.headers.etag = etag;
+  const etag = outgoing.headers.etag ?? "";
   const lastModifiedMs = result.lastModified ? Date.parse(result.lastModified) : undefined;
   if (lastModifiedMs !== undefined) outgoing.headers["last-modified"] = toHttpDate(lastModifiedMs);
   const headers = info.request.headers;
@@ -210,9 +210,15 @@ function conditionalResponse(
   return respond({ status: 304, headers: outgoing.headers, body: "" }, false);
 }
 
-function resultResponse(result: HandlerResult): OutgoingResponse {
+/** A handler's answer with GitHub's headers for a 2xx: etag and cache-control on bodies, location on creations. */
+function resultResponse(result: HandlerResult, token: string, request: IncomingMessage): OutgoingResponse {
   const outgoing = jsonResponse(result.status, result.body);
   if (result.link) outgoing.headers.link = result.link;
+  if (outgoing.body === "") return outgoing;
+  outgoing.headers.etag = computeEtag(outgoing.body, token, acceptsCompression(request.headers["accept-encoding"]));
+  Object.assign(outgoing.headers, PRIVATE_CACHE_HEADERS);
+  const url = (result.body as { url?: unknown }).url;
+  if (result.status === 201 && typeof url === "string") outgoing.headers.location = url;
   return outgoing;
 }
 
@@ -242,10 +248,12 @@ function withStandardHeaders(
   deps: ServerDependencies,
   outgoing: OutgoingResponse,
   requestId: string,
+  common: Readonly<Record<string, string>> = {},
 ): OutgoingResponse {
   return {
     ...outgoing,
     headers: {
+      ...common,
       date: toHttpDate(deps.clock.now()),
       "x-github-request-id": requestId,
       "x-github-media-type": "github.v3; format=json",

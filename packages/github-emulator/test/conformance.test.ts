@@ -1,3 +1,5 @@
+import { generateKeyPairSync } from "node:crypto";
+import { createAppAuth } from "@octokit/auth-app";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_ROUTES } from "../src/routes.js";
 import { type ApiResponse, adminCall, api, OWNER, REPO, repoPath, startTestEmulator, TOKENS } from "./helpers.js";
@@ -160,6 +162,28 @@ describe("conformance with GitHub's OpenAPI description", () => {
     }
     expect(problems).toEqual([]);
     expect([...covered].sort()).toEqual(API_ROUTES.map((route) => `${route.method} ${route.pattern}`).sort());
+  });
+
+  it("answers the GitHub App routes (JWT) with bodies that match the documented schemas", async () => {
+    const { privateKey, publicKey } = generateKeyPairSync("rsa", {
+      modulusLength: 2048,
+      privateKeyEncoding: { type: "pkcs8", format: "pem" },
+      publicKeyEncoding: { type: "spki", format: "pem" },
+    });
+    const emulator = await startTestEmulator({
+      apps: [{ id: 4242, slug: "sentinel-app", publicKey, installations: [77] }],
+    });
+    const { token: jwt } = await createAppAuth({ appId: 4242, privateKey })({ type: "app" });
+    const app = await api(emulator, "GET", "/app", { token: null, headers: { authorization: `bearer ${jwt}` } });
+    const minted = await api(emulator, "POST", "/app/installations/77/access_tokens", {
+      token: null,
+      headers: { authorization: `bearer ${jwt}` },
+    });
+    expect([app.status, minted.status]).toEqual([200, 201]);
+    expect([
+      ...validator.validate("GET", "/app", 200, app.json),
+      ...validator.validate("POST", "/app/installations/{installation_id}/access_tokens", 201, minted.json),
+    ]).toEqual([]);
   });
 
   it("detects a non-conforming body (the validator is not vacuous)", () => {

@@ -5,7 +5,7 @@ import { renderComment } from "../render/comment.js";
 import type { CommentRecord } from "../state/records.js";
 import type { RepoState } from "../state/repo-state.js";
 import type { Handler, HandlerContext, HandlerResult } from "./context.js";
-import { latestTimestamp, readNumberParam, requireLatestIssue, requireRepo, requireVisibleIssue } from "./guards.js";
+import { readNumberParam, requireLatestIssue, requireRepo, requireVisibleIssue } from "./guards.js";
 import { pageOf } from "./page.js";
 import { checkBodyLength, readQueryEnum, readSince, requireObjectBody, requireString } from "./validation.js";
 
@@ -92,6 +92,5 @@ function commentPage(context: HandlerContext, repo: RepoState, comments: Comment
     status: 200,
     body: page.items.map((comment) => renderComment(context.render, repo, comment)),
     link: page.link,
-    lastModified: latestTimestamp(page.items.map((comment) => comment.updatedAt)),
   };
 }

@@ -25,7 +25,7 @@ export interface HandlerResult {
   status: number;
   body?: unknown;
   link?: string;
-  /** ISO timestamp of the newest data in the body, sent as last-modified. */
+  /** ISO timestamp of the object's last change, sent as last-modified (GitHub sends none on lists). */
   lastModified?: string;
 }
 

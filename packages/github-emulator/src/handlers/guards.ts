@@ -37,10 +37,3 @@ function checkIssue(issue: IssueRecord | undefined): IssueRecord {
   if (issue.deleted) throw new HttpError(410, "This issue was deleted");
   return issue;
 }
-
-export function latestTimestamp(timestamps: string[]): string | undefined {
-  return timestamps.reduce<string | undefined>(
-    (latest, value) => (!latest || value > latest ? value : latest),
-    undefined,
-  );
-}

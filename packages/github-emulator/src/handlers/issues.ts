@@ -4,7 +4,7 @@ import { renderIssue } from "../render/issue.js";
 import type { IssueRecord, IssueStateReason } from "../state/records.js";
 import type { IssuePatch } from "../state/repo-state.js";
 import type { Handler } from "./context.js";
-import { latestTimestamp, requireLatestIssue, requireRepo, requireVisibleIssue } from "./guards.js";
+import { requireLatestIssue, requireRepo, requireVisibleIssue } from "./guards.js";
 import { pageOf } from "./page.js";
 import {
   checkBodyLength,
@@ -47,7 +47,6 @@ export const listIssues: Handler = (context) => {
     status: 200,
     body: page.items.map((issue) => renderIssue(context.render, repo, issue)),
     link: page.link,
-    lastModified: latestTimestamp(page.items.map((issue) => issue.updatedAt)),
   };
 };
 
