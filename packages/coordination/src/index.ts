@@ -9,6 +9,7 @@ export { STRATEGY_SETTING_KEY, writeStrategy } from "./balancer/strategy-setting
 export { STRATEGY_NAMES } from "./balancer/types.js";
 export { displayableJson, displayableTask } from "./domain/displayable.js";
 export type { StoreEvent } from "./domain/events.js";
+export { type BudgetRunway, budgetRunway, GITHUB_RATE_LIMITS } from "./domain/github-rate-limits.js";
 export { jsonTextDepth, LIMITS, MEMORY_VALUE_LIMIT, RECORD_LIMIT } from "./domain/limits.js";
 export type { Lock } from "./domain/lock.js";
 export { MEMORY_NAMESPACES, type MemoryEntry } from "./domain/memory.js";
@@ -46,3 +47,4 @@ export { TaskQueue } from "./queue/task-queue.js";
 export { WorkerRegistry } from "./registry/worker-registry.js";
 export { openStoreFromEnv } from "./store/open-store.js";
 export type { CoordinationStore } from "./store/port.js";
+export { reportedBudget, reportedRefusals } from "./store/reported-stats.js";

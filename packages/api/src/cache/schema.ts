@@ -166,6 +166,13 @@ export const syncState = sqliteTable("sync_state", {
   value: text("value").notNull(),
 });
 
+/** Each worker's latest metrics rollup (coordination's WorkerMetrics, as JSON), as the store reports it. */
+export const workerMetrics = sqliteTable("worker_metrics", {
+  workerId: text("worker_id").primaryKey(),
+  reportedAt: integer("reported_at").notNull(),
+  metrics: text("metrics").notNull(),
+});
+
 /** GitHub request budget per request kind, as the store reports it. */
 export const apiBudget = sqliteTable("api_budget", {
   kind: text("kind").primaryKey(),

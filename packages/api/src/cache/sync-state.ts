@@ -11,7 +11,9 @@ export type SyncStateKey =
   | "tasks_failed_total"
   | "last_error"
   /** JSON: comments the GitHub store refused as coordination data, by author and reason. */
-  | "github_refusals";
+  | "github_refusals"
+  /** JSON: the control plane's own token budget (coordination's WorkerBudget), GitHub only. */
+  | "control_plane_budget";
 
 export function readSyncValue(db: CacheDb, key: SyncStateKey): string | null {
   return db.select().from(syncState).where(eq(syncState.key, key)).get()?.value ?? null;
@@ -20,6 +22,13 @@ export function readSyncValue(db: CacheDb, key: SyncStateKey): string | null {
 export function readSyncNumber(db: CacheDb, key: SyncStateKey): number {
   const value = Number(readSyncValue(db, key) ?? "0");
   return Number.isFinite(value) ? value : 0;
+}
+
+/** Write `value` under `key`; returns whether it differs from what was there. */
+export function writeSyncValueIfChanged(db: CacheDb, key: SyncStateKey, value: string): boolean {
+  if (readSyncValue(db, key) === value) return false;
+  writeSyncValue(db, key, value);
+  return true;
 }
 
 export function writeSyncValue(db: CacheDb, key: SyncStateKey, value: string | number): void {

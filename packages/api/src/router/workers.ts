@@ -12,6 +12,7 @@ import {
   workerEventsBetween,
 } from "../cache/worker-queries.js";
 import { createTRPCRouter, protectedProcedure, viewerProcedure } from "../trpc.js";
+import { processBudgets } from "./process-budgets.js";
 
 const workerId = z.object({ workerId: z.string().min(1).max(200) });
 const MAX_TIMELINE_POINTS = 5_000;
@@ -126,6 +127,11 @@ export const workersRouter = createTRPCRouter({
       const to = Math.max(from + input.windowMs, ...read.map((t) => t.heartbeats.at(-1)?.at ?? 0));
       return { from, to, timelines: read.map((t) => ({ ...t, to })) };
     }),
+
+  /** Budget and health of the listed workers (their published metrics) and of the control plane itself. */
+  budgets: viewerProcedure
+    .input(z.object({ workerIds: z.array(z.string().min(1).max(200)).max(MAX_TIMELINE_WORKERS) }))
+    .query(({ ctx, input }) => processBudgets(ctx.cache.db, [...new Set(input.workerIds)], ctx.syncer.storeNow())),
 
   drain: protectedProcedure
     .input(workerId)

@@ -1,8 +1,8 @@
-import { type CoordinationStore, coerceError } from "@sentinel/coordination";
+import { type CoordinationStore, coerceError, reportedBudget } from "@sentinel/coordination";
 import { writeBudget } from "../cache/budget.js";
 import { appendChange, type Change, type ChangeKind } from "../cache/change-log.js";
 import type { Cache } from "../cache/open-cache.js";
-import { readSyncNumber, readSyncValue, writeSyncValue } from "../cache/sync-state.js";
+import { readSyncNumber, writeSyncValue, writeSyncValueIfChanged } from "../cache/sync-state.js";
 import { pruneHeartbeats } from "../cache/worker-rows.js";
 import { applyNextEvents } from "./apply-events.js";
 import { ChangeSet } from "./change-set.js";
@@ -99,11 +99,11 @@ export function createSyncer(options: SyncerOptions): Syncer {
     const budget = await readStoreBudget(store);
     if (budget) changes.addIf(writeBudget(cache.db, budget, storeNow), "budget");
     const refusals = readStoreRefusals(store);
-    if (refusals) {
-      const text = JSON.stringify(refusals);
-      changes.addIf(readSyncValue(cache.db, "github_refusals") !== text, "budget");
-      writeSyncValue(cache.db, "github_refusals", text);
-    }
+    if (refusals)
+      changes.addIf(writeSyncValueIfChanged(cache.db, "github_refusals", JSON.stringify(refusals)), "budget");
+    const ownBudget = reportedBudget(store);
+    if (ownBudget)
+      changes.addIf(writeSyncValueIfChanged(cache.db, "control_plane_budget", JSON.stringify(ownBudget)), "budget");
     writeSyncValue(cache.db, "store_clock_offset_ms", clockOffsetMs);
     writeSyncValue(cache.db, "last_sync_at", storeNow);
     lastSyncAt = storeNow;

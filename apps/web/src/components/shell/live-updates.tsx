@@ -35,6 +35,8 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
           { ...trpc.workers.list.pathFilter(), predicate: (query) => query.meta?.followsHeartbeats !== false },
           trpc.workers.timelines.pathFilter(),
           trpc.workers.timeline.pathFilter(),
+          // Workers publish their metrics with their heartbeats.
+          trpc.workers.budgets.pathFilter(),
         ];
       case "tasks":
         return [trpc.tasks.pathFilter(), trpc.overview.pathFilter()];
@@ -46,6 +48,8 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
         return [trpc.audit.pathFilter()];
       case "settings":
         return [trpc.settings.pathFilter(), trpc.overview.pathFilter()];
+      case "budget":
+        return [trpc.overview.pathFilter(), trpc.workers.budgets.pathFilter()];
       default:
         return [trpc.overview.pathFilter()];
     }

@@ -13,6 +13,7 @@ import { type Column, DataTable } from "../table/data-table";
 import { EmptyRow } from "../table/empty-row";
 import { Pager } from "../table/pager";
 import { useNow } from "../use-now";
+import { ProcessBudgets } from "./process-budgets";
 import { timelineWindowMs } from "./timeline-window";
 import { type RowTimeline, WorkerRow } from "./worker-row";
 
@@ -77,6 +78,10 @@ export function WorkersView() {
   const timelines = useQuery({
     ...trpc.workers.timelines.queryOptions({ workerIds: items.map((w) => w.id), windowMs }),
     enabled: items.length > 0,
+    placeholderData: keepPreviousData,
+  });
+  const budgets = useQuery({
+    ...trpc.workers.budgets.queryOptions({ workerIds: items.map((w) => w.id) }),
     placeholderData: keepPreviousData,
   });
   const live = useLiveStatus();
@@ -156,6 +161,7 @@ export function WorkersView() {
           </span>
         </Pager>
       )}
+      {budgets.data && <ProcessBudgets data={budgets.data} />}
     </div>
   );
 }
