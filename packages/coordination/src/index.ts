@@ -15,6 +15,7 @@ export type { Lock } from "./domain/lock.js";
 export { MEMORY_NAMESPACES, type MemoryEntry } from "./domain/memory.js";
 export { newTaskSchema, type Page, TASK_STATES, type Task, type TaskState } from "./domain/task.js";
 export { whyNoWorkerCanRun } from "./domain/task-claims.js";
+export type { TaskLog, TaskLogLine, TaskProgress } from "./domain/task-log.js";
 export {
   ACCEPTING_STATES,
   availableSlots,

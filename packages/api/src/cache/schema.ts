@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * The control plane's cache of store state plus the history the store does not keep
@@ -83,6 +83,18 @@ export const tasks = sqliteTable(
     index("tasks_state_type_idx").on(t.state, t.type),
   ],
 );
+
+/**
+ * Each task's progress and kept log lines as the store last answered (`record`: the whole
+ * TaskLog as JSON); the progress columns serve the tasks list.
+ */
+export const taskLogs = sqliteTable("task_logs", {
+  taskId: text("task_id").primaryKey(),
+  fraction: real("fraction"),
+  progressMessage: text("progress_message"),
+  updatedAt: integer("updated_at"),
+  record: text("record").notNull(),
+});
 
 /** Store events about tasks, keyed by the store's event id. */
 export const taskEvents = sqliteTable(

@@ -2,6 +2,7 @@ import { NotFoundError, newTaskSchema, type Task, ValidationError } from "@senti
 import { actorOf, audited } from "../audited.js";
 import { listCachedLocks, lockHistory } from "../cache/lock-queries.js";
 import { taskTimeline } from "../cache/task-event-rows.js";
+import { getCachedTaskLog, progressOfTasks, upsertTaskLog } from "../cache/task-log-rows.js";
 import {
   type CachedTaskFilter,
   countTasks,
@@ -38,7 +39,9 @@ export const tasksRouter = createTRPCRouter({
     const { limit, cursor, ...filter } = input;
     const decoded = cursor ? decodeCursor(cursor) : null;
     if (cursor && !decoded) throw new ValidationError("cursor", "a nextCursor returned by a previous page", cursor);
-    return listTaskPage(ctx.cache.db, filter, { limit, cursor: decoded });
+    const page = listTaskPage(ctx.cache.db, filter, { limit, cursor: decoded });
+    const running = page.items.filter((task) => task.state === "running").map((task) => task.id);
+    return { ...page, progress: progressOfTasks(ctx.cache.db, running) };
   }),
 
   count: viewerProcedure.input(taskFilterInput).query(({ ctx, input }) => ({ count: countTasks(ctx.cache.db, input) })),
@@ -52,6 +55,20 @@ export const tasksRouter = createTRPCRouter({
       lock: listCachedLocks(ctx.cache.db).find((l) => l.taskId === task.id) ?? null,
       lockHistory: lockHistory(ctx.cache.db, task.id, 100),
     };
+  }),
+
+  /**
+   * The task's progress and log tail, as the syncer last cached it (kept fresh by `task.log`
+   * events); a task the cache has no log for yet — e.g. after a rebuild, once those events
+   * were pruned — is read from the store once and cached.
+   */
+  log: viewerProcedure.input(taskIdInput).query(async ({ ctx, input }) => {
+    const cached = getCachedTaskLog(ctx.cache.db, input.taskId);
+    if (cached) return cached;
+    const log = await ctx.store.getTaskLog(input.taskId);
+    if (!log) throw new NotFoundError("task", input.taskId);
+    upsertTaskLog(ctx.cache.db, log);
+    return log;
   }),
 
   create: protectedProcedure

@@ -1,9 +1,18 @@
-import type { CoordinationStore, Lock, MemoryEntry, StoreEvent, Task, WorkerRecord } from "@sentinel/coordination";
+import type {
+  CoordinationStore,
+  Lock,
+  MemoryEntry,
+  StoreEvent,
+  Task,
+  TaskLog,
+  WorkerRecord,
+} from "@sentinel/coordination";
 import { deleteLock, recordLockHandover, upsertLock } from "../cache/lock-rows.js";
 import { deleteMemory, upsertMemory } from "../cache/memory-rows.js";
 import type { Cache } from "../cache/open-cache.js";
 import { readSyncNumber, writeSyncValue } from "../cache/sync-state.js";
 import { recordTaskEvent } from "../cache/task-event-rows.js";
+import { upsertTaskLog } from "../cache/task-log-rows.js";
 import { upsertTask } from "../cache/task-rows.js";
 import { countFinishedAttempt } from "../cache/throughput.js";
 import { closePreviousHeartbeat, recordHeartbeat, recordWorkerEvent, upsertWorker } from "../cache/worker-rows.js";
@@ -25,6 +34,8 @@ interface Affected {
   workerIds: Set<string>;
   lockTaskIds: Set<string>;
   memoryKeys: Set<string>;
+  /** Tasks whose progress or log lines were written (`task.log`): only their log is re-read. */
+  logTaskIds: Set<string>;
 }
 
 /** The details an event lacks, re-read through the port before the cache is written. */
@@ -33,6 +44,7 @@ interface Snapshot {
   workers: Map<string, WorkerRecord | null>;
   locks: Map<string, Lock | null>;
   memory: Map<string, MemoryEntry | null>;
+  logs: Map<string, TaskLog | null>;
 }
 
 function affectedBy(events: StoreEvent[]): Affected {
@@ -41,8 +53,13 @@ function affectedBy(events: StoreEvent[]): Affected {
     workerIds: new Set(),
     lockTaskIds: new Set(),
     memoryKeys: new Set(),
+    logTaskIds: new Set(),
   };
   for (const event of events) {
+    if (event.kind === "task.log") {
+      if (event.taskId) affected.logTaskIds.add(event.taskId);
+      continue;
+    }
     const [family] = event.kind.split(".");
     if (event.taskId && (family === "task" || family === "lock")) {
       affected.taskIds.add(event.taskId);
@@ -57,13 +74,14 @@ function affectedBy(events: StoreEvent[]): Affected {
 async function readSnapshot(store: CoordinationStore, affected: Affected): Promise<Snapshot> {
   const read = async <T>(ids: Set<string>, get: (id: string) => Promise<T | null>) =>
     new Map(await Promise.all([...ids].map(async (id) => [id, await get(id)] as const)));
-  const [tasks, workers, locks, memory] = await Promise.all([
+  const [tasks, workers, locks, memory, logs] = await Promise.all([
     read(affected.taskIds, (id) => store.getTask(id)),
     read(affected.workerIds, (id) => store.getWorker(id)),
     read(affected.lockTaskIds, (id) => store.getLock(id)),
     read(affected.memoryKeys, (key) => store.memoryGet(key)),
+    read(affected.logTaskIds, (id) => store.getTaskLog(id)),
   ]);
-  return { tasks, workers, locks, memory };
+  return { tasks, workers, locks, memory, logs };
 }
 
 /**
@@ -104,12 +122,15 @@ export async function applyNextEvents(
       changes.addIf(lock ? upsertLock(db, lock) : deleteLock(db, taskId), "locks");
     for (const [key, entry] of snapshot.memory)
       changes.addIf(entry ? upsertMemory(db, entry) : deleteMemory(db, key), "memory");
+    for (const log of snapshot.logs.values()) if (log) changes.addIf(upsertTaskLog(db, log), "tasks");
     writeSyncValue(db, "last_event_id", last.id);
   })();
   return events.length;
 }
 
 function recordHistory(db: Cache["db"], event: StoreEvent, snapshot: Snapshot, changes: ChangeSet): void {
+  // Log writes are not part of a task's timeline: the log itself is kept (task_logs).
+  if (event.kind === "task.log") return;
   const [family] = event.kind.split(".");
   if (event.taskId && family === "task") {
     recordTaskEvent(db, { ...event, taskId: event.taskId });

@@ -9,8 +9,9 @@ import { StateBadge } from "../state-badge";
 import { TaskActions } from "./task-actions";
 import { TaskAttemptsTable } from "./task-attempts-table";
 import { TaskEventList } from "./task-event-list";
+import { TaskLogCard } from "./task-log-card";
 
-/** Logs travel in the result when a handler reports them (command handlers capture stdout/stderr). */
+/** Output some handlers return in their result (a command's truncated stdout); the task's own log is TaskLogCard. */
 function logsOf(result: unknown): string | null {
   if (!result || typeof result !== "object") return null;
   const r = result as Record<string, unknown>;
@@ -42,6 +43,7 @@ export function TaskDetailView({ taskId }: { taskId: string }) {
       <div className="card">
         <TaskActions task={task} />
       </div>
+      <TaskLogCard taskId={task.id} />
       <div className="grid cols-2">
         <div className="card">
           <h2>Details</h2>
@@ -156,7 +158,7 @@ export function TaskDetailView({ taskId }: { taskId: string }) {
           )}
           {logs && (
             <>
-              <h2 style={{ marginTop: 10 }}>Logs</h2>
+              <h2 style={{ marginTop: 10 }}>Output in the result</h2>
               <pre className="json">{logs}</pre>
             </>
           )}

@@ -15,6 +15,7 @@ import { useCursorPages } from "../use-cursor-pages";
 import { useNow } from "../use-now";
 import { BulkActions } from "./bulk-actions";
 import { CreateTaskForm } from "./create-task-form";
+import { ProgressBar } from "./progress-bar";
 import { type TaskFilterForm, toFilterInput } from "./task-filter";
 import { TASK_STATE_OPTIONS } from "./task-states";
 
@@ -57,6 +58,7 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
     paging.goToFirst();
   };
   const nextCursor = page.data?.nextCursor ?? null;
+  const progress = page.data?.progress ?? {};
   const knownTypes = taskTypes.data ?? [];
 
   return (
@@ -135,6 +137,9 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
             <td className="mono small">{t.type}</td>
             <td>
               <StateBadge state={t.state} testId={`task-state-${t.id}`} />
+              {progress[t.id] && (
+                <ProgressBar fraction={progress[t.id]?.fraction ?? 0} message={null} testId={`task-progress-${t.id}`} />
+              )}
             </td>
             <td className="num">{t.priority}</td>
             <td className="num">
