@@ -24,6 +24,8 @@ export const E2E_ENV = {
  */
 export const E2E_GITHUB_ENV = {
   SENTINEL_SETTLE_DELAY_MS: "150",
+  // A running task's log is written every second instead of every 15 s, so a test sees it live in time.
+  SENTINEL_TASK_LOG_FLUSH_MS: "1000",
   SENTINEL_GITHUB_TUNING: JSON.stringify({
     throttle: { writeMinTimeMs: 0, notificationMinTimeMs: 0 },
     refreshIntervalMs: 100,
