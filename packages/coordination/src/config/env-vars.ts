@@ -48,6 +48,8 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   text("GITHUB_OWNER", "store.github.owner", leaf.nonEmpty),
   text("GITHUB_REPO", "store.github.repo", leaf.nonEmpty),
   text("GITHUB_API_URL", "store.github.apiUrl", z.url()),
+  int("SENTINEL_GITHUB_WRITES_PER_MINUTE", "store.github.writeBudget.perMinute", leaf.writesPerMinute),
+  int("SENTINEL_GITHUB_WRITES_PER_HOUR", "store.github.writeBudget.perHour", leaf.writesPerHour),
 ];
 
 /** Strings to typed values before schema validation; a value that cannot convert stays a string so the schema reports it. */

@@ -34,6 +34,8 @@ export type StoreConfig =
       apiUrl?: string;
       allowedAuthors?: string[];
       settleDelayMs?: number;
+      /** The login's secondary write limits, when the server's differ from GitHub's 80/min and 500/h. */
+      writeBudget?: { perMinute?: number; perHour?: number };
       /** null: GitHub App credentials (GITHUB_APP_*) in the environment instead of a token. */
       token: string | null;
       hmacSecret: string | null;

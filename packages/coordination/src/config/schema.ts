@@ -36,6 +36,8 @@ export const leaf = {
   taskType: z.string().regex(TASK_TYPE_RE, "a task type: lowercase letters, digits, '.', '_' or '-'"),
   nonEmpty: z.string().min(1),
   lifetimeSeconds: int(1, 30 * 24 * 3600),
+  writesPerMinute: int(1, 1_000_000),
+  writesPerHour: int(1, 60_000_000),
 };
 
 const lockingSchema = z
@@ -119,6 +121,19 @@ const capacitySchema = z
   })
   .strict();
 
+/**
+ * The login's secondary (content-creation) limit, which each store shares with the other live
+ * workers on its login and which sets how far heartbeats are stretched. GitHub's are 80/min and
+ * 500/h; raise them only where the server's limits are higher (GitHub Enterprise Server with
+ * other limits, the emulator).
+ */
+const githubWriteBudgetSchema = z
+  .object({
+    perMinute: leaf.writesPerMinute.optional(),
+    perHour: leaf.writesPerHour.optional(),
+  })
+  .strict();
+
 const githubSchema = z
   .object({
     owner: leaf.nonEmpty,
@@ -128,6 +143,7 @@ const githubSchema = z
     allowedAuthors: z.array(leaf.nonEmpty).optional(),
     /** Settle delay before a claimant trusts its claim (GitHub read-after-write lag). */
     settleDelayMs: int(0, 60_000).optional(),
+    writeBudget: githubWriteBudgetSchema.optional(),
   })
   .strict();
 

@@ -130,6 +130,7 @@ export function githubOptions(
   const fromFile: Partial<GithubStoreOptions> = {
     ...(config.allowedAuthors ? { allowedAuthors: config.allowedAuthors } : {}),
     ...(config.settleDelayMs !== undefined ? { settleDelayMs: config.settleDelayMs } : {}),
+    ...(config.writeBudget ? { writeBudget: config.writeBudget } : {}),
   };
   return githubStoreOptionsFromEnv(merged, { ...fromFile, ...readTuning(env) });
 }
@@ -148,7 +149,12 @@ function readTuning(env: NodeJS.ProcessEnv): Partial<GithubStoreOptions> {
     );
   }
   const parsed = tuningSchema.safeParse(json);
-  if (parsed.success) return parsed.data;
+  // Only the keys given: the schema fills an absent group with its defaults, which would undo
+  // the config's own values (e.g. store.github.writeBudget) for a tuning that never named them.
+  if (parsed.success)
+    return Object.fromEntries(
+      Object.entries(parsed.data).filter(([key]) => Object.hasOwn(json as object, key)),
+    ) as Partial<GithubStoreOptions>;
   const issue = parsed.error.issues[0];
   const field = issue?.path.map(String).join(".") || "(value)";
   throw new ConfigError(

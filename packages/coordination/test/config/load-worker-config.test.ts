@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadWorkerConfig } from "../../src/config/load-worker-config.js";
 import { ConfigError } from "../../src/errors.js";
+import { githubOptions } from "../../src/store/open-store.js";
 
 function dirWithConfig(content: unknown): { cwd: string; file: string } {
   const cwd = mkdtempSync(join(tmpdir(), "sentinel-config-"));
@@ -125,6 +126,24 @@ describe("file + environment", () => {
     expect(config.store).toMatchObject({ backend: "github", owner: "acme", repo: "tasks", token: "ghp_x" });
   });
 
+  it("raises the GitHub write budget from the file or the environment, which the store then plans with", () => {
+    const github = {
+      store: { backend: "github", github: { owner: "acme", repo: "tasks", writeBudget: { perMinute: 600 } } },
+    };
+    const config = loadWorkerConfig({
+      cwd: dirWithConfig(github).cwd,
+      env: { GITHUB_TOKEN: "ghp_x", SENTINEL_GITHUB_WRITES_PER_HOUR: "20000" },
+    });
+    expect(config.store).toMatchObject({ backend: "github", writeBudget: { perMinute: 600, perHour: 20_000 } });
+    if (config.store.backend !== "github") throw new Error("expected the github backend");
+    // A tuning that does not name the budget leaves it as configured.
+    const tuning = { SENTINEL_GITHUB_TUNING: '{"refreshIntervalMs":100}' };
+    expect(githubOptions({ ...config.store, hmacSecret: "a-secret-of-16-chars" }, tuning).writeBudget).toEqual({
+      perMinute: 600,
+      perHour: 20_000,
+    });
+  });
+
   it("substitutes ${VAR} and ${VAR:-default}, turning whole numeric references into numbers", () => {
     const { cwd } = dirWithConfig({
       distributed: { workerId: "worker-${POD_NAME}", hostname: "${HOST_NAME:-fallback-host}" },
@@ -165,6 +184,11 @@ describe("bad file values name the key, the file and the expected form", () => {
     ["capacity.memoryMb", { capacity: { memoryMb: -1 } }, /≥ 1/],
     ["capacity.supportedTaskTypes.0", { capacity: { supportedTaskTypes: ["Bad Type"] } }, /task type/],
     ["distributed.enabled", { distributed: { enabled: "yes" } }, /boolean/],
+    [
+      "store.github.writeBudget.perHour",
+      { store: { github: { owner: "o", repo: "r", writeBudget: { perHour: 0.5 } } } },
+      /int/,
+    ],
     ["distributed.workerId", { distributed: { workerId: "has space" } }, /letters/],
     ["distributed.hostname", { distributed: { hostname: "" } }, /at least 1/],
     ["distributed.locking.ttlSeconds", { distributed: { locking: { ttlSeconds: 0 } } }, /≥ 1/],
@@ -297,6 +321,8 @@ describe("bad environment values name the key, the variable and the expected for
     ["LOG_LEVEL", "verbose", "logLevel", /"debug"/],
     ["SENTINEL_STORE", "postgres", "store.backend", /"sqlite"/],
     ["GITHUB_API_URL", "nope", "store.github.apiUrl", /URL/i],
+    ["SENTINEL_GITHUB_WRITES_PER_MINUTE", "0", "store.github.writeBudget.perMinute", /≥ 1/],
+    ["SENTINEL_GITHUB_WRITES_PER_HOUR", "lots", "store.github.writeBudget.perHour", /number/],
   ];
   it.each(cases)("%s=%s", (name, value, key, expected) => {
     const err = configError(() => loadWorkerConfig({ cwd: emptyDir(), env: { [name]: value } }));
