@@ -8,6 +8,7 @@ export default defineConfig({
       "apps/*/src/**/*.test.ts",
       "apps/*/test/**/*.test.ts",
       "deploy/test/**/*.test.ts",
+      "chaos/**/*.test.ts",
     ],
     exclude: ["**/node_modules/**", "e2e/**"],
     testTimeout: 30_000,
