@@ -1,8 +1,17 @@
-import { generateKeyPairSync } from "node:crypto";
-import { createAppAuth } from "@octokit/auth-app";
 import { beforeAll, describe, expect, it } from "vitest";
 import { API_ROUTES } from "../src/routes.js";
-import { type ApiResponse, adminCall, api, OWNER, REPO, repoPath, startTestEmulator, TOKENS } from "./helpers.js";
+import {
+  type ApiResponse,
+  adminCall,
+  api,
+  OWNER,
+  REPO,
+  repoPath,
+  startAppEmulator,
+  startTestEmulator,
+  TEST_APP_INSTALLATION,
+  TOKENS,
+} from "./helpers.js";
 import { OpenApiValidator } from "./openapi-validator.js";
 
 interface Case {
@@ -165,17 +174,9 @@ describe("conformance with GitHub's OpenAPI description", () => {
   });
 
   it("answers the GitHub App routes (JWT) with bodies that match the documented schemas", async () => {
-    const { privateKey, publicKey } = generateKeyPairSync("rsa", {
-      modulusLength: 2048,
-      privateKeyEncoding: { type: "pkcs8", format: "pem" },
-      publicKeyEncoding: { type: "spki", format: "pem" },
-    });
-    const emulator = await startTestEmulator({
-      apps: [{ id: 4242, slug: "sentinel-app", publicKey, installations: [77] }],
-    });
-    const { token: jwt } = await createAppAuth({ appId: 4242, privateKey })({ type: "app" });
+    const { emulator, jwt } = await startAppEmulator();
     const app = await api(emulator, "GET", "/app", { token: null, headers: { authorization: `bearer ${jwt}` } });
-    const minted = await api(emulator, "POST", "/app/installations/77/access_tokens", {
+    const minted = await api(emulator, "POST", `/app/installations/${TEST_APP_INSTALLATION}/access_tokens`, {
       token: null,
       headers: { authorization: `bearer ${jwt}` },
     });

@@ -2,10 +2,11 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Difference, formatDifference } from "./fidelity/differences.js";
 import { compareWithDocumentedErrors } from "./fidelity/documented-errors.js";
+import { compareWithDocumentedExamples } from "./fidelity/documented-examples.js";
 import { explains, loadKnownGaps } from "./fidelity/known-gaps.js";
 import { compareWithRecordings } from "./fidelity/recorded-comparison.js";
 import type { RecordedResponse } from "./fidelity/recordings.js";
-import { startTestEmulator } from "./helpers.js";
+import { startAppEmulator, startTestEmulator, TEST_APP_INSTALLATION } from "./helpers.js";
 import { OpenApiValidator } from "./openapi-validator.js";
 
 const FIDELITY_DOC = new URL("../../../docs/emulator-fidelity.md", import.meta.url);
@@ -28,10 +29,12 @@ function withoutHeader(response: RecordedResponse, name: string): RecordedRespon
 
 async function allDifferences(): Promise<Difference[]> {
   const recorded = await compareWithRecordings(await startTestEmulator());
-  return [...recorded, ...(await compareWithDocumentedErrors(validator))];
+  const { emulator, jwt } = await startAppEmulator();
+  const examples = await compareWithDocumentedExamples(emulator, { jwt, installationId: TEST_APP_INSTALLATION });
+  return [...recorded, ...examples, ...(await compareWithDocumentedErrors(validator))];
 }
 
-describe("fidelity to GitHub: recorded traffic (@octokit/fixtures) and documented errors", () => {
+describe("fidelity to GitHub: recorded traffic (@octokit/fixtures), documented examples and errors", () => {
   it("answers like GitHub except for the known gaps, and every known gap still occurs", async () => {
     const differences = await allDifferences();
     expect(unexplained(differences)).toEqual([]);

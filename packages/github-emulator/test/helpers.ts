@@ -1,5 +1,7 @@
+import { generateKeyPairSync } from "node:crypto";
+import { createAppAuth } from "@octokit/auth-app";
 import { Octokit } from "@octokit/rest";
-import { closeEmulatorsAfterEach, OWNER, REPO, TOKENS } from "@sentinel/test-support/emulator";
+import { closeEmulatorsAfterEach, OWNER, REPO, startTestEmulator, TOKENS } from "@sentinel/test-support/emulator";
 import type { Emulator } from "../src/index.js";
 
 export { OWNER, REPO, startTestEmulator, TOKENS } from "@sentinel/test-support/emulator";
@@ -66,4 +68,22 @@ export async function createIssue(
 ): Promise<number> {
   const { data } = await octokitFor(emulator).rest.issues.create({ ...ownerRepo, title, ...extra });
   return data.number;
+}
+
+/** The GitHub App of the app-route tests: its one installation, and a JWT signed with its key. */
+export const TEST_APP_INSTALLATION = 77;
+
+/** An emulator that knows one GitHub App, and a JWT (`Authorization: bearer …`) for that app. */
+export async function startAppEmulator(): Promise<{ emulator: Emulator; jwt: string }> {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+    publicKeyEncoding: { type: "spki", format: "pem" },
+  });
+  const appId = 4242;
+  const emulator = await startTestEmulator({
+    apps: [{ id: appId, slug: "sentinel-app", publicKey, installations: [TEST_APP_INSTALLATION] }],
+  });
+  const { token: jwt } = await createAppAuth({ appId, privateKey })({ type: "app" });
+  return { emulator, jwt };
 }

@@ -31,6 +31,12 @@ export const getRateLimit: Handler = (context) => {
         graphql: idle(5000),
         integration_manifest: idle(5000),
         code_search: idle(10),
+        // The other resources GitHub lists, with its documented limits; nothing here uses them.
+        source_import: idle(100),
+        actions_runner_registration: idle(10_000),
+        scim: idle(15_000),
+        dependency_snapshots: idle(100),
+        code_scanning_autofix: idle(10),
       },
       rate: core,
     },

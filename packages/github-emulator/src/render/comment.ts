@@ -21,5 +21,8 @@ export function renderComment(context: RenderContext, repo: RepoState, comment: 
     body: comment.body,
     reactions: renderReactions(url),
     performed_via_github_app: null,
+    // Comments are never pinned or minimized here; GitHub sends both keys, null when unset.
+    pin: null,
+    minimized: null,
   };
 }

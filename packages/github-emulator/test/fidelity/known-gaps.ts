@@ -9,7 +9,7 @@ import type { Difference } from "./differences.js";
 const knownGapSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9-]+$/),
-    /** An endpoint as in Difference.endpoint, or "*" for every endpoint. */
+    /** An endpoint as in Difference.endpoint; "*" stands for any characters ("*" alone: every endpoint). */
     endpoint: z.string().min(1),
     /** Aspects as in Difference.aspect; "*" stands for any characters (e.g. "body *.user_view_type"). */
     aspects: z.array(z.string().min(1)).min(1),
@@ -26,7 +26,7 @@ export function loadKnownGaps(): KnownGap[] {
 }
 
 export function explains(gap: KnownGap, difference: Difference): boolean {
-  const endpointMatches = gap.endpoint === "*" || gap.endpoint === difference.endpoint;
+  const endpointMatches = globPattern(gap.endpoint).test(difference.endpoint);
   return endpointMatches && gap.aspects.some((aspect) => globPattern(aspect).test(difference.aspect));
 }
 
