@@ -4,7 +4,7 @@ import {
   type WorkerRegistration,
   type WorkerState,
 } from "../domain/worker.js";
-import { NotFoundError } from "../errors.js";
+import { IllegalTransitionError, NotFoundError } from "../errors.js";
 import type { CoordinationStore } from "../store/port.js";
 import { buildRegistration } from "./build-registration.js";
 
@@ -52,14 +52,37 @@ export class WorkerRegistry {
   /**
    * Graceful exit: DRAINING → REMOVED; from ACTIVE/BUSY it drains first. An OFFLINE worker
    * is cleaned up (OFFLINE → REMOVED). Removing a REMOVED worker is a no-op.
+   *
+   * The worker's own drain writes DRAINING too, and may do so between any read here and the
+   * write that follows it: each step is one conditional write, and losing it to a write that
+   * reached the state this step was heading for (DRAINING, or REMOVED by a second
+   * deregister) is no error — the step is done.
    */
   async deregister(workerId: string, actor: string = workerId): Promise<WorkerRecord> {
     const worker = await this.require(workerId);
     if (worker.state === "REMOVED") return worker;
     if (worker.state === "ACTIVE" || worker.state === "BUSY") {
-      await this.updateStatus(workerId, "DRAINING", actor, "deregistering");
+      await this.moveOrFindThere(workerId, ["ACTIVE", "BUSY"], "DRAINING", actor, "deregistering");
     }
-    return this.updateStatus(workerId, "REMOVED", actor, "deregistered");
+    return this.moveOrFindThere(workerId, ["DRAINING", "OFFLINE"], "REMOVED", actor, "deregistered");
+  }
+
+  /** `from` → `to` conditionally; if the worker is already in `to` (someone else moved it), that record. */
+  private async moveOrFindThere(
+    workerId: string,
+    from: WorkerState[],
+    to: WorkerState,
+    actor: string,
+    reason: string,
+  ): Promise<WorkerRecord> {
+    try {
+      return await this.store.transitionWorker(workerId, to, { expectedFrom: from, actor, reason });
+    } catch (thrown) {
+      if (!(thrown instanceof IllegalTransitionError)) throw thrown;
+      const now = await this.require(workerId);
+      if (now.state === to) return now;
+      throw thrown;
+    }
   }
 
   async get(workerId: string): Promise<WorkerRecord | null> {

@@ -67,6 +67,33 @@ describe("WorkerRegistry", () => {
     expect((await registry.discover({ states: ["REMOVED"] })).map((w) => w.id)).toEqual(["w1"]);
   });
 
+  it("deregister tolerates the worker's own DRAINING write landing between its read and its write", async () => {
+    await registry.register(buildRegistration({ id: "w1" }));
+    // The real store, with the worker's own drain (another writer, as at `pnpm start` stop)
+    // slipped in right after the registry's first read of the worker.
+    let raced = false;
+    const racing = new Proxy(t.store, {
+      get(target, key, receiver) {
+        if (key !== "getWorker") return Reflect.get(target, key, receiver);
+        return async (id: string) => {
+          const seen = await target.getWorker(id);
+          if (!raced) {
+            raced = true;
+            await target.transitionWorker(id, "DRAINING", { actor: id, reason: "shutting down" });
+          }
+          return seen;
+        };
+      },
+    });
+    expect((await new WorkerRegistry(racing).deregister("w1")).state).toBe("REMOVED");
+    expect(raced).toBe(true);
+    const events = await t.store.readEvents(0, 100);
+    const states = events.filter((e) => e.kind === "worker.state_changed").map((e) => e.data.to);
+    expect(states).toEqual(["ACTIVE", "DRAINING", "REMOVED"]);
+    // A second deregister racing the first finds the worker REMOVED: done, not an error.
+    expect((await registry.deregister("w1")).state).toBe("REMOVED");
+  });
+
   it("heartbeat reports load (ACTIVE ⇄ BUSY)", async () => {
     await registry.register(buildRegistration({ id: "w1", maxConcurrency: 2 }));
     expect((await registry.heartbeat("w1", 2)).state).toBe("BUSY");
