@@ -1,6 +1,6 @@
 import { newTaskSchema } from "@sentinel/coordination";
 import { tempDir, waitFor } from "@sentinel/test-support";
-import { OWNER, postComment, REPO, withStranger } from "@sentinel/test-support/emulator";
+import { editBody, OWNER, postComment, REPO, withStranger } from "@sentinel/test-support/emulator";
 import { afterEach, describe, expect, it } from "vitest";
 import { createCaller } from "../src/root.js";
 import { type ControlPlane, createControlPlane } from "../src/server/index.js";
@@ -46,6 +46,39 @@ describe("refused GitHub comments on the overview", () => {
     );
     expect(overview.refusals?.refusedBy).toEqual([{ author: "mallory", reason: "author", count: 1 }]);
     expect(overview.budget?.find((row) => row.kind.startsWith("read lag"))?.limit).toBe(40_000);
+  });
+
+  it("lists an edited task body under the edited records, served from the version the store verified", async () => {
+    const { store, eve } = setup();
+    await store.createTask(newTaskSchema.parse({ type: "demo" }), "operator:test");
+    const dir = tempDir("sentinel-api-tampered");
+    const cp = createControlPlane({
+      store,
+      dataDir: dir.path,
+      env: { SENTINEL_OPERATOR_TOKEN: "alice:alice-secret-token-0123456789", SENTINEL_SESSION_SECRET: "s".repeat(40) },
+      startSyncer: true,
+      sync: { pollIntervalMs: 50, workersRefreshMs: 100, reconcileIntervalMs: 60_000 },
+    });
+    opened.push({ cp, dir });
+    const viewer = createCaller(cp.createContext({ headers: new Headers() }));
+    const { data: issues } = await eve.request("GET /repos/{owner}/{repo}/issues", {
+      owner: OWNER,
+      repo: REPO,
+      labels: "sentinel:task",
+    });
+    const issue = issues[0]?.number ?? 0;
+    await editBody(eve, { issue }, `${issues[0]?.body ?? ""}`.replace('"priority":0', '"priority":9'));
+
+    const overview = await waitFor(
+      async () => {
+        const o = await viewer.overview.get();
+        return o.refusals && o.refusals.tampered.length > 0 ? o : null;
+      },
+      { timeoutMs: 5_000, what: "edited record on the overview" },
+    );
+    expect(overview.refusals?.tampered).toEqual([
+      expect.objectContaining({ issue, comment: null, author: "sentinel-bot", reason: "badSignature", kept: true }),
+    ]);
   });
 
   it("has no refusals table on SQLite", async () => {

@@ -213,3 +213,25 @@ export async function postComment(octokit: Octokit, issue: number, body: string)
   });
   return Number(data.id);
 }
+
+/** Edit an issue's or a comment's body as the client's login (a write collaborator may edit anyone's). */
+export async function editBody(
+  octokit: Octokit,
+  target: { issue: number } | { comment: number },
+  body: string,
+): Promise<void> {
+  if ("issue" in target)
+    await octokit.request("PATCH /repos/{owner}/{repo}/issues/{issue_number}", {
+      owner: OWNER,
+      repo: REPO,
+      issue_number: target.issue,
+      body,
+    });
+  else
+    await octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+      owner: OWNER,
+      repo: REPO,
+      comment_id: target.comment,
+      body,
+    });
+}

@@ -1,7 +1,6 @@
-import type { Octokit } from "@octokit/rest";
-import { OWNER, REPO, withStranger } from "@sentinel/test-support/emulator";
+import { editBody, OWNER, REPO, withStranger } from "@sentinel/test-support/emulator";
 import { describe, expect, it } from "vitest";
-import { LeaseLostError, StaleFencingTokenError } from "../../src/errors.js";
+import { StaleFencingTokenError } from "../../src/errors.js";
 import { claimMeta, registration, rejectionOf, taskInput } from "../../src/store/contract/harness.js";
 import type { GithubStore } from "../../src/store/github/index.js";
 
@@ -15,15 +14,6 @@ async function bodyOf(id: number): Promise<string> {
     comment_id: id,
   });
   return data.body ?? "";
-}
-
-async function putBody(octokit: Octokit, id: number, body: string): Promise<void> {
-  await octokit.request("PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
-    owner: OWNER,
-    repo: REPO,
-    comment_id: id,
-    body,
-  });
 }
 
 /** Ids of the comments whose body contains `text`, oldest first. */
@@ -58,7 +48,7 @@ describe("replayed, reverted, moved and deleted records (a collaborator with wri
     const runningBody = await bodyOf(token);
     await store.completeTask(task.id, token, { result: "first" });
     await later();
-    await putBody(eve, token, runningBody);
+    await editBody(eve, { comment: token }, runningBody);
 
     const peer = await openPeer();
     expect(await peer.getLock(task.id)).toBeNull();
@@ -98,7 +88,7 @@ describe("replayed, reverted, moved and deleted records (a collaborator with wri
     const [cancelOp] = commentsWith('"op":"cancel"');
     if (cancelOp === undefined || !claimed) throw new Error("the cancel op and the claim must exist");
     await later();
-    await putBody(eve, claimed.lock.token, await bodyOf(cancelOp));
+    await editBody(eve, { comment: claimed.lock.token }, await bodyOf(cancelOp));
 
     const peer = await openPeer();
     expect((await peer.getTask(task.id))?.state).toBe("queued");
@@ -108,19 +98,22 @@ describe("replayed, reverted, moved and deleted records (a collaborator with wri
   it("a registration's rewrite moved onto another worker's comment is refused: no duplicate, no takeover", async () => {
     const { store, eve, openPeer } = setup();
     await store.registerWorker(registration("w-1"));
-    await store.registerWorker(registration("w-2"));
+    const registered = await store.registerWorker(registration("w-2"));
     await store.heartbeat("w-1", { activeTasks: 0 });
     await store.heartbeat("w-2", { activeTasks: 0 });
     const [w1, w2] = [commentsWith('"id":"w-1"')[0], commentsWith('"id":"w-2"')[0]];
     if (w1 === undefined || w2 === undefined) throw new Error("both registrations must exist");
-    await putBody(eve, w2, await bodyOf(w1));
+    await editBody(eve, { comment: w2 }, await bodyOf(w1));
 
     const peer = await openPeer();
     expect((await peer.listWorkers()).map((worker) => worker.id)).toEqual(["w-1"]);
     expect(peer.trustStats().rejected.replayed).toBe(1);
-    // The worker's next heartbeat finds its lease lost; the runtime re-registers it (a new incarnation).
-    expect(await rejectionOf(store.heartbeat("w-2", { activeTasks: 0 }))).toBeInstanceOf(LeaseLostError);
-    await store.registerWorker(registration("w-2"));
+    // The worker's own process keeps the registration it verified, and its next heartbeat
+    // rewrites the comment: the edit is undone, with no new incarnation and no lease lost.
+    expect(await store.heartbeat("w-2", { activeTasks: 0 })).toMatchObject({ registeredAt: registered.registeredAt });
+    expect(store.trustStats().tampered).toContainEqual(
+      expect.objectContaining({ issue: expect.any(Number), comment: w2, reason: "replayed", kept: true }),
+    );
     const after = await openPeer();
     expect((await after.listWorkers()).map((worker) => worker.id).sort()).toEqual(["w-1", "w-2"]);
   });
@@ -157,14 +150,14 @@ describe("replayed, reverted, moved and deleted records (a collaborator with wri
     await store.completeTask(task.id, token, { result: "final" });
 
     // Within the window: the earlier signed state of the same comment, as a lagging read would show.
-    await putBody(eve, token, storedBody);
+    await editBody(eve, { comment: token }, storedBody);
     const early = await openPeer();
     expect((await early.getTask(task.id))?.state).toBe("running");
     // The store that saw the newer version keeps it: a version never goes backwards for a reader.
     expect((await store.getTask(task.id))?.state).toBe("succeeded");
 
     emulator.clock.setOffset(2 * 60_000);
-    await putBody(eve, token, storedBody);
+    await editBody(eve, { comment: token }, storedBody);
     const late = await openPeer();
     expect((await late.getTask(task.id))?.state).not.toBe("running");
     expect(late.trustStats().rejected.replayed).toBe(1);
@@ -177,7 +170,7 @@ describe("replayed, reverted, moved and deleted records (a collaborator with wri
     const [first, second] = commentsWith('"key":"swarm/plan"');
     if (first === undefined || second === undefined) throw new Error("both memory writes must exist");
     await later();
-    await putBody(eve, second, await bodyOf(first));
+    await editBody(eve, { comment: second }, await bodyOf(first));
 
     const peer = await openPeer();
     const seen = await peer.memoryGet("swarm/plan");

@@ -193,6 +193,37 @@ export function OverviewView() {
               </tbody>
             </table>
           )}
+          {o.refusals.tampered.length > 0 && (
+            <>
+              <h3>Edited records ({o.refusals.tampered.length})</h3>
+              <p className="muted">
+                Someone edited what the store wrote. Where this process had verified the record it keeps serving that
+                version (a task body is put back); otherwise the record is not used.
+              </p>
+              <table className="data" data-testid="tampered-records">
+                <thead>
+                  <tr>
+                    <th>Issue</th>
+                    <th>Record</th>
+                    <th>Reason</th>
+                    <th>Edited</th>
+                    <th>Served</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {o.refusals.tampered.map((t) => (
+                    <tr key={`${t.issue} ${t.comment}`}>
+                      <td className="mono">#{t.issue}</td>
+                      <td className="mono">{t.comment === null ? "task body" : `comment ${t.comment}`}</td>
+                      <td className="mono">{t.reason}</td>
+                      <td>{formatDateTime(Date.parse(t.at))}</td>
+                      <td>{t.kept ? "last verified version" : "not used (never verified here)"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
         </div>
       )}
     </div>

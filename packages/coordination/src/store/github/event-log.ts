@@ -50,6 +50,10 @@ export class EventLog {
   async read(afterId: number, limit: number): Promise<StoreEvent[]> {
     parseOrThrow(readEventsSchema, { afterId, limit }, "readEvents");
     await this.ctx.mirror.refreshIfStale();
+    // A follower that stopped before the history this process has read resumes where it stopped.
+    // From 0 it gets the log from the horizon on: starting with the whole history is a full listing.
+    const horizon = this.ctx.mirror.horizon();
+    if (afterId > 0 && horizon !== null && eventSecondEndMs(afterId) <= horizon) await this.ctx.mirror.loadHistory();
     const margin = this.ctx.options.eventVisibilityMarginMs ?? this.ctx.settleDelayMs() + 1000;
     const now = this.ctx.now();
     return (await this.derive())

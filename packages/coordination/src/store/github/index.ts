@@ -16,6 +16,7 @@ import { RepoMirror } from "./repo-mirror.js";
 import { SettingsStore } from "./settings-store.js";
 import { TaskLogs } from "./task-logs.js";
 import { TaskAttempts } from "./tasks/task-attempts.js";
+import { TaskIssueRepair } from "./tasks/task-issue-repair.js";
 import { TaskLocks } from "./tasks/task-locks.js";
 import { TaskOperatorOps } from "./tasks/task-operator-ops.js";
 import { TaskQueries } from "./tasks/task-queries.js";
@@ -80,6 +81,8 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
     deepCheck: { everyMs: options.deepCheckIntervalMs, windowMs: DEEP_CHECK_LAGS * options.maxReadLagMs },
     ownGraceMs: Math.max(10_000, 4 * options.settleDelayMs, options.maxReadLagMs),
     refreshIntervalMs: options.refreshIntervalMs,
+    historyWindowMs: options.historyWindowMs,
+    now: () => clock.now(),
   });
   const ctx = new GithubContext(options, api, mirror, clock, meter, pacer, login);
   await mirror.refresh();
@@ -100,7 +103,7 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
     },
     workers,
     taskReader,
-    queries: new TaskQueries(ctx, taskReader),
+    queries: new TaskQueries(ctx, taskReader, new TaskIssueRepair(ctx, taskReader, writer)),
     locks: new TaskLocks(ctx, registry, taskReader, writer),
     attempts: new TaskAttempts(ctx, registry, taskReader, writer),
     operator,

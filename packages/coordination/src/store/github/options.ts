@@ -93,6 +93,16 @@ export const githubStoreOptionsSchema = z
      * put back later than this is refused as replayed (docs/security.md).
      */
     maxSignatureAgeMs: z.number().int().min(1000).max(3_600_000).default(600_000),
+    /**
+     * How much closed history a process reads when it opens: issues updated within this long
+     * before the last worker heartbeat; older closed tasks are read on demand (docs/github-backend.md, _Start-up cost_).
+     */
+    historyWindowMs: z
+      .number()
+      .int()
+      .min(60_000)
+      .max(30 * 86_400_000)
+      .default(3_600_000),
     /** Events newer than this are not handed out yet, so late-visible writes are not skipped by followers. */
     eventVisibilityMarginMs: z.number().int().min(0).max(600_000).optional(),
     /**

@@ -1,11 +1,12 @@
 import { createHash } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { RequestError } from "@octokit/request-error";
+import { historyHorizon } from "./history-horizon.js";
 import type { GhComment, GhIssue, GithubApi } from "./http/github-api.js";
 import type { ReadLagTracker } from "./read-lag.js";
-import { type IssuePurpose, purposeOf, SENTINEL_LABEL } from "./records/issue-kinds.js";
+import { type IssuePurpose, PURPOSE_LABELS, purposeOf, SENTINEL_LABEL } from "./records/issue-kinds.js";
 import type { SentinelRecord } from "./records/record-schemas.js";
-import type { TrustFilter } from "./trust/trust-filter.js";
+import type { TrustFilter, Verdict } from "./trust/trust-filter.js";
 
 export interface StoredRecord<R extends SentinelRecord = SentinelRecord> {
   id: number;
@@ -19,8 +20,12 @@ export interface StoredRecord<R extends SentinelRecord = SentinelRecord> {
 export interface MirrorIssue {
   issue: GhIssue;
   purpose: IssuePurpose | null;
-  /** The signed issue body (task spec), when trusted. */
+  /** The signed issue body (task spec), when trusted: the last version this process verified. */
   body: SentinelRecord | null;
+  /** The text of that verified body, to put back if it is edited. */
+  verifiedText: string | null;
+  /** Set while GitHub's body is not the verified one (someone edited it): when that version was written. */
+  tamperedAt: string | null;
 }
 
 export interface RepoMirrorOptions {
@@ -35,7 +40,16 @@ export interface RepoMirrorOptions {
   /** How long our own fresh writes are trusted over a read that does not show them yet. */
   ownGraceMs: number;
   refreshIntervalMs: number;
+  /** How much closed history a process reads when it opens (see history-horizon.ts). */
+  historyWindowMs: number;
+  /** The store clock. */
+  now: () => number;
 }
+
+/** Purposes whose readers read every issue, closed ones included, straight from GitHub. */
+const READ_ALL_PURPOSES = ["memory", "settings"] as const;
+/** Purposes whose comments the mirror itself serves (from `recordsOf`). */
+const MIRRORED_PURPOSES: ReadonlySet<IssuePurpose | null> = new Set(["task", "registry", "events"]);
 
 /**
  * The process's view of the repository's sentinel issues and their trusted records.
@@ -47,6 +61,12 @@ export interface RepoMirrorOptions {
  * list changes while it is read), and a version already applied (same id, `updated_at` and
  * body) is skipped. Deleted comments never show up in `since` lists, so decisions that must
  * see deletions (locks, fenced writes) re-read the issue's own comment list (`readIssue`).
+ *
+ * Opening costs what is open plus a recent window, not the repository's history: the first
+ * refresh lists every open issue, then only what was updated after the history horizon
+ * (history-horizon.ts), and reads the comments of the older issues it keeps. Closed issues
+ * older than that are read on demand (`loadHistory`): a full listing, an old task by id, or
+ * events from before the horizon.
  *
  * Our own writes are applied at once and preferred over reads that lag behind them
  * (read-your-writes): a newer `rev` of a record wins, our recent comments survive a read
@@ -64,6 +84,12 @@ export class RepoMirror {
   private lastRefresh = Number.NEGATIVE_INFINITY;
   private lastDeepCheck = performance.now();
   private inflight: Promise<void> | null = null;
+  private opened = false;
+  /** Closed issues last updated before this store-clock time are not read yet (null: all are). */
+  private horizonMs: number | null = null;
+  /** Issues whose whole comment list has been read (those older than the horizon need it). */
+  private readonly complete = new Set<number>();
+  private history: Promise<void> | null = null;
 
   constructor(
     private readonly api: GithubApi,
@@ -94,6 +120,7 @@ export class RepoMirror {
       const comments = await this.api.listIssueComments(issueNumber);
       this.lag.noteListed(comments, requestedAt, (write) => write.issue === issueNumber);
       this.replaceIssueComments(issueNumber, comments);
+      this.complete.add(issueNumber);
       // The full list is the freshest count there is (GitHub's comment cap is checked against it).
       const entry = this.issues.get(issueNumber);
       if (entry) entry.issue = { ...entry.issue, comments: Math.max(entry.issue.comments, comments.length) };
@@ -122,10 +149,15 @@ export class RepoMirror {
     return [...this.records.values()].flatMap((map) => [...map.values()]);
   }
 
+  /**
+   * A body that fails verification, or that is another record than the one verified before
+   * (another task's signed body copied over it), never replaces the last verified body: the
+   * task stays as it was signed, and the edit is reported (`trustStats().tampered`).
+   */
   noteIssue(issue: GhIssue): MirrorIssue {
     const existing = this.issues.get(issue.number);
     if (existing && Date.parse(existing.issue.updatedAt) > Date.parse(issue.updatedAt)) return existing;
-    const body = this.trust.accept({
+    const verdict = this.trust.check({
       id: issue.number,
       issue: "body",
       author: issue.author,
@@ -133,9 +165,38 @@ export class RepoMirror {
       createdAt: issue.createdAt,
       updatedAt: issue.updatedAt,
     });
-    const entry: MirrorIssue = { issue, purpose: purposeOf(issue.labels), body };
+    const purpose = purposeOf(issue.labels);
+    const verified = existing?.body ?? null;
+    if (existing && verified && !sameRecord(verified, verdict.record)) {
+      const entry: MirrorIssue = { ...existing, issue, purpose, tamperedAt: issue.updatedAt };
+      this.noteTampered(issue.number, null, issue.author, issue.updatedAt, verdict, true);
+      this.issues.set(issue.number, entry);
+      return entry;
+    }
+    if (!verdict.record && purpose === "task" && verdict.reason !== "author")
+      this.noteTampered(issue.number, null, issue.author, issue.updatedAt, verdict, false);
+    const entry: MirrorIssue = {
+      issue,
+      purpose,
+      body: verdict.record,
+      verifiedText: verdict.record ? issue.body : null,
+      tamperedAt: null,
+    };
     this.issues.set(issue.number, entry);
     return entry;
+  }
+
+  private noteTampered(
+    issue: number,
+    comment: number | null,
+    author: string,
+    at: string,
+    verdict: Verdict,
+    kept: boolean,
+  ): void {
+    // A body without a payload (rewritten as plain text) is as unsigned as one without a signature.
+    const reason = verdict.record ? "replayed" : verdict.reason === "plain" ? "unsigned" : verdict.reason;
+    this.trust.noteTampered({ issue, comment, author, reason, at, kept });
   }
 
   noteOwnComment(comment: GhComment): StoredRecord | null {
@@ -158,28 +219,123 @@ export class RepoMirror {
     if (entry) entry.issue = { ...entry.issue, comments: Math.max(0, entry.issue.comments + delta) };
   }
 
+  /** Time before which closed history has not been read, or null once it all has. */
+  horizon(): number | null {
+    return this.horizonMs;
+  }
+
+  /** Read the whole history once (every issue, every comment): for listings that reach past the horizon. */
+  async loadHistory(): Promise<void> {
+    if (!this.opened) await this.refresh();
+    if (this.horizonMs === null) return;
+    this.history ??= this.loadAll().catch((error: unknown) => {
+      this.history = null;
+      throw error;
+    });
+    await this.history;
+  }
+
   private async doRefresh(): Promise<void> {
+    if (this.opened) await this.poll();
+    else await this.openFromHorizon();
+    this.opened = true;
+    this.lastRefresh = performance.now();
+  }
+
+  private async poll(): Promise<void> {
     const deep = performance.now() - this.lastDeepCheck >= this.options.deepCheck.everyMs;
-    const issuesSince = this.sinceFrom(this.maxIssueUpdated, deep);
-    const issues = await this.api.listIssues({ labels: SENTINEL_LABEL, state: "all", since: issuesSince });
+    const listed = (
+      await this.api.listIssues({
+        labels: SENTINEL_LABEL,
+        state: "all",
+        since: this.sinceFrom(this.maxIssueUpdated, deep),
+      })
+    ).filter((issue) => this.issues.has(issue.number) || !this.closedBeforeHorizon(issue));
+    const fresh = listed.filter((issue) => !this.issues.has(issue.number));
+    this.noteListedIssues(listed);
+    await this.listComments(this.sinceFrom(this.maxCommentUpdated, deep));
+    // An issue older than the horizon that shows up now (reopened, relabelled, deep check) has
+    // comments from before it: read them all, or its records would be folded from a part.
+    await this.completeOlderThanHorizon(fresh.map((issue) => issue.number));
+    if (deep) this.lastDeepCheck = performance.now();
+  }
+
+  /**
+   * The first refresh: every open issue and the issues whose readers read closed ones too,
+   * the registry (its last heartbeat places the horizon), then what changed since the horizon,
+   * and the comments of the issues kept that are older than it.
+   */
+  private async openFromHorizon(): Promise<void> {
+    const listed = await this.api.listIssues({ labels: SENTINEL_LABEL, state: "open" });
+    for (const purpose of READ_ALL_PURPOSES)
+      listed.push(...(await this.api.listIssues({ labels: PURPOSE_LABELS[purpose], state: "closed" })));
+    this.noteListedIssues(listed);
+    const registry = this.issuesOf("registry").filter((entry) => entry.issue.state === "open");
+    for (const entry of registry) await this.readIssue(entry.issue.number);
+    const horizon = historyHorizon(
+      registry.flatMap((entry) => this.recordsOf(entry.issue.number)),
+      this.options.now(),
+      this.options.historyWindowMs,
+    );
+    if (horizon === null) {
+      await this.loadAll();
+      return;
+    }
+    this.horizonMs = horizon;
+    const since = toSince(horizon);
+    this.noteListedIssues(await this.api.listIssues({ labels: SENTINEL_LABEL, state: "all", since }));
+    await this.listComments(since);
+    // Later polls start at the horizon too, not at the beginning of time.
+    this.maxIssueUpdated = Math.max(this.maxIssueUpdated, horizon + this.options.overlapMs);
+    this.maxCommentUpdated = Math.max(this.maxCommentUpdated, horizon + this.options.overlapMs);
+    await this.completeOlderThanHorizon([...this.issues.keys()]);
+  }
+
+  /** Every issue and every comment of the repository: the whole history. */
+  private async loadAll(): Promise<void> {
+    this.noteListedIssues(await this.api.listIssues({ labels: SENTINEL_LABEL, state: "all" }));
+    await this.listComments(undefined);
+    this.horizonMs = null;
+  }
+
+  private noteListedIssues(issues: GhIssue[]): void {
     for (const issue of issues) {
       this.noteIssue(issue);
       this.maxIssueUpdated = Math.max(this.maxIssueUpdated, Date.parse(issue.updatedAt));
     }
-    const commentsSince = this.sinceFrom(this.maxCommentUpdated, deep);
+  }
+
+  private async listComments(since: string | undefined): Promise<void> {
     const requestedAt = performance.now();
-    const comments = await this.api.listRepoComments(commentsSince);
-    this.lag.noteListed(
-      comments,
-      requestedAt,
-      (write) => commentsSince === undefined || write.updatedAt >= commentsSince,
-    );
+    const comments = await this.api.listRepoComments(since);
+    this.lag.noteListed(comments, requestedAt, (write) => since === undefined || write.updatedAt >= since);
     for (const comment of comments) {
       this.upsertComment(comment, false);
       this.maxCommentUpdated = Math.max(this.maxCommentUpdated, Date.parse(comment.updatedAt));
     }
-    this.lastRefresh = performance.now();
-    if (deep) this.lastDeepCheck = this.lastRefresh;
+  }
+
+  /**
+   * Read the comment list of each issue created before the horizon whose records the mirror
+   * serves (the `since` list only holds its comments updated after it). Closed ones are kept
+   * only when they changed after the horizon.
+   */
+  private async completeOlderThanHorizon(numbers: number[]): Promise<void> {
+    const horizon = this.horizonMs;
+    if (horizon === null) return;
+    for (const number of numbers) {
+      const entry = this.issues.get(number);
+      if (!entry || this.complete.has(number) || !MIRRORED_PURPOSES.has(entry.purpose)) continue;
+      const { issue } = entry;
+      if (issue.comments === 0 || Date.parse(issue.createdAt) >= horizon) continue;
+      if (this.closedBeforeHorizon(issue)) continue;
+      await this.readIssue(number);
+    }
+  }
+
+  /** History not read yet: the deep check's window may reach past the horizon, and such issues wait for `loadHistory`. */
+  private closedBeforeHorizon(issue: GhIssue): boolean {
+    return this.horizonMs !== null && issue.state === "closed" && Date.parse(issue.updatedAt) < this.horizonMs;
   }
 
   /**
@@ -194,7 +350,7 @@ export class RepoMirror {
       const step = Math.max(1000, Math.floor(windowMs / 2000) * 1000);
       since = Math.min(since, Math.floor((maxUpdated - windowMs) / step) * step);
     }
-    return new Date(since).toISOString().replace(".000Z", "Z");
+    return toSince(since);
   }
 
   private replaceIssueComments(issueNumber: number, comments: GhComment[]): void {
@@ -220,7 +376,7 @@ export class RepoMirror {
     if (!own && this.applied.get(comment.id) === version)
       return this.records.get(comment.issueNumber)?.get(comment.id) ?? null;
     this.applied.set(comment.id, version);
-    const record = this.trust.accept({
+    const verdict = this.trust.check({
       id: comment.id,
       issue: comment.issueNumber,
       author: comment.author,
@@ -228,8 +384,16 @@ export class RepoMirror {
       createdAt: comment.createdAt,
       updatedAt: comment.updatedAt,
     });
+    const { record } = verdict;
     let map = this.records.get(comment.issueNumber);
     if (!record) {
+      // An edit that fails verification does not undo what this process verified before: it
+      // keeps serving that version (a deletion, which GitHub does show, still removes it).
+      const previous = map?.get(comment.id);
+      if (previous && !own) {
+        this.noteTampered(comment.issueNumber, comment.id, comment.author, comment.updatedAt, verdict, true);
+        return previous;
+      }
       map?.delete(comment.id);
       return null;
     }
@@ -250,6 +414,16 @@ export class RepoMirror {
     map.set(comment.id, stored);
     return stored;
   }
+}
+
+/** A `since` parameter: whole seconds, so the URL stays the same while nothing changes. */
+function toSince(ms: number): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(".000Z", "Z");
+}
+
+/** Whether `next` is the same record as the verified `previous` (one nonce per signed record). */
+function sameRecord(previous: SentinelRecord, next: SentinelRecord | null): boolean {
+  return next !== null && next.k === previous.k && next.n === previous.n;
 }
 
 function revOf(record: SentinelRecord): number {

@@ -82,7 +82,7 @@ export class GithubApi {
     return { owner: this.owner, repo: this.repo };
   }
 
-  async listIssues(query: { labels: string; state: "open" | "all"; since?: string }): Promise<GhIssue[]> {
+  async listIssues(query: { labels: string; state: "open" | "closed" | "all"; since?: string }): Promise<GhIssue[]> {
     const raw = await this.reader.listBySince<RawIssue>(
       "GET /repos/{owner}/{repo}/issues",
       {

@@ -1,9 +1,10 @@
-import type { Page, Task, TaskFilter } from "../../../domain/task.js";
+import { isTerminal, type Page, type Task, type TaskFilter } from "../../../domain/task.js";
 import { compareClaimOrder, isClaimableBy } from "../../../domain/task-claims.js";
 import { parseOrThrow } from "../../../validation.js";
 import { claimableSchema, filterSchema } from "../../port-schemas.js";
 import type { GithubContext } from "../github-context.js";
 import { decodeCursor, encodeCursor } from "./task-cursor.js";
+import type { TaskIssueRepair } from "./task-issue-repair.js";
 import type { TaskReader } from "./task-reader.js";
 
 /** Reading tasks: one task fresh from GitHub, listings folded from the mirror. */
@@ -11,6 +12,7 @@ export class TaskQueries {
   constructor(
     private readonly ctx: GithubContext,
     private readonly reader: TaskReader,
+    private readonly repair: TaskIssueRepair,
   ) {}
 
   async get(taskId: string): Promise<Task | null> {
@@ -21,8 +23,12 @@ export class TaskQueries {
     const f = parseOrThrow(filterSchema, filter, "filter");
     const after = f.cursor ? decodeCursor(f.cursor) : null;
     const search = f.search?.toLowerCase();
+    // Finished tasks older than the history horizon are not read at start-up (their issues are closed).
+    if (!f.states || f.states.some(isTerminal)) await this.ctx.mirror.loadHistory();
     // Newest first (by issue number); the cursor is the last issue number of the previous page.
-    const matches = (await this.reader.foldAll())
+    const folded = await this.reader.foldAll();
+    await this.repair.run(folded);
+    const matches = folded
       .map(({ source, view }) => ({ number: source.issueNumber, task: view.task }))
       .filter(({ task }) => !f.states || f.states.includes(task.state))
       .filter(({ task }) => !f.types || f.types.includes(task.type))
@@ -50,6 +56,7 @@ export class TaskQueries {
     const now = this.ctx.now();
     const worker = { id: workerId, supportedTaskTypes: types };
     const folded = await this.reader.foldAll();
+    await this.repair.run(folded);
     const candidates: Array<{ number: number; task: Task }> = [];
     for (const { source, view } of folded) {
       if (!isClaimableBy(view.task, worker, now)) continue;

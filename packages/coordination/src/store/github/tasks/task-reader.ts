@@ -112,13 +112,19 @@ export class TaskReader {
     return this.sources().find((source) => source.nonce === nonce) ?? null;
   }
 
-  /** The task of an id, refreshing the mirror once if another process created it. */
+  /**
+   * The task of an id, refreshing the mirror once if another process created it, then reading
+   * the history if it is older than what was read at start-up (an id names no issue number).
+   */
   private async resolve(taskId: string): Promise<TaskSource | null> {
     const nonce = taskNonceOf(taskId);
     if (nonce === null) return null;
     const known = this.sourceByNonce(nonce);
     if (known) return known;
     await this.ctx.mirror.refresh();
+    const created = this.sourceByNonce(nonce);
+    if (created || this.ctx.mirror.horizon() === null) return created;
+    await this.ctx.mirror.loadHistory();
     return this.sourceByNonce(nonce);
   }
 }

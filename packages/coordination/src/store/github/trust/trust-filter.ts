@@ -15,6 +15,24 @@ export const REJECT_REASONS = [
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 
+/**
+ * A record whose current body failed verification where this process had verified an earlier
+ * version (`kept`: it still serves that one), or a task issue whose spec it never verified.
+ */
+export interface TamperedRecord {
+  issue: number;
+  /** The comment id; null for an issue body (a task's signed spec). */
+  comment: number | null;
+  author: string;
+  reason: RejectReason;
+  /** GitHub's `updated_at` of the refused version. */
+  at: string;
+  kept: boolean;
+}
+
+/** How many tampered records `trustStats()` lists (the newest). */
+const TAMPERED_SHOWN = 50;
+
 export interface TrustStats {
   accepted: number;
   rejected: Record<RejectReason, number>;
@@ -24,7 +42,12 @@ export interface TrustStats {
   refusedBy: RefusalCount[];
   /** Comments without a sentinel payload (people talking on an issue): not data, not an attack. */
   ignoredPlain: number;
+  /** Edited records (see TamperedRecord), newest first. */
+  tampered: TamperedRecord[];
 }
+
+/** The judgement of one version: its record, or why it is not one. */
+export type Verdict = { record: SentinelRecord } | { record: null; reason: RejectReason | "plain" };
 
 export interface SignedSource {
   /** Comment id, or issue number for issue bodies. */
@@ -50,6 +73,7 @@ export class TrustFilter {
   private readonly seenVersions = new Set<string>();
   private readonly loggedComments = new Set<string>();
   private readonly refusals = new RefusalCounter<RejectReason>(REJECT_REASONS);
+  private readonly tampered = new Map<string, TamperedRecord>();
   private accepted = 0;
   private ignoredPlain = 0;
 
@@ -67,9 +91,15 @@ export class TrustFilter {
   }
 
   accept(source: SignedSource): SentinelRecord | null {
+    return this.check(source).record;
+  }
+
+  /** As `accept`, saying why a version is refused. */
+  check(source: SignedSource): Verdict {
     const outcome = this.judgeSafely(source);
+    const verdict: Verdict = outcome.ok ? { record: outcome.record } : { record: null, reason: outcome.reason };
     const versionKey = `${source.issue}:${source.id}:${source.updatedAt}:${source.body.length}`;
-    if (this.seenVersions.has(versionKey)) return outcome.ok ? outcome.record : null;
+    if (this.seenVersions.has(versionKey)) return verdict;
     this.seenVersions.add(versionKey);
     if (outcome.ok) this.accepted += 1;
     else if (outcome.reason === "plain") this.ignoredPlain += 1;
@@ -87,7 +117,15 @@ export class TrustFilter {
         });
       }
     }
-    return outcome.ok ? outcome.record : null;
+    return verdict;
+  }
+
+  /** Report an edited record (the refusal itself is counted by `check`). */
+  noteTampered(entry: TamperedRecord): void {
+    const key = `${entry.issue}:${entry.comment}`;
+    this.tampered.delete(key);
+    this.tampered.set(key, entry);
+    if (this.tampered.size > TAMPERED_SHOWN) this.tampered.delete(this.tampered.keys().next().value as string);
   }
 
   snapshot(): TrustStats {
@@ -98,6 +136,7 @@ export class TrustFilter {
       refused: total,
       refusedBy: byAuthor,
       ignoredPlain: this.ignoredPlain,
+      tampered: [...this.tampered.values()].reverse(),
     };
   }
 
