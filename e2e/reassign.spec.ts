@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { createTask, getTask } from "./support/api";
 import { currentStack } from "./support/backend";
@@ -10,12 +12,15 @@ test("reassigning a running task moves it; the old holder's late completion is r
   page,
   context,
 }) => {
-  startWorker("e2e-ra-a");
-  startWorker("e2e-ra-b");
+  // Both workers run the task until the test opens its gate, so it is still running on the old
+  // holder when the page reassigns it and on the new one when the page shows the move, however
+  // long each step takes on this stack; the old holder's handler then finishes and completes late.
+  const type = "e2e-reassign";
+  const gate = join(currentStack().dataDir, `reassign-gate-${Date.now()}`);
+  startWorker("e2e-ra-a", { handlers: { [type]: "gate" } });
+  startWorker("e2e-ra-b", { handlers: { [type]: "gate" } });
   await loginContext(context);
-  // Long enough to reassign while it runs: on GitHub the page sees "running" about a settle delay plus a second late.
-  const ms = currentStack().backend === "github" ? 8000 : 3000;
-  const task = await createTask({ type: "sleep", params: { ms }, title: "reassign me", pinnedWorkerId: "e2e-ra-a" });
+  const task = await createTask({ type, params: { gate }, title: "reassign me", pinnedWorkerId: "e2e-ra-a" });
   await expect.poll(async () => (await getTask(task.id)).task.state).toBe("running");
   const first = await getTask(task.id);
   expect(first.task.workerId).toBe("e2e-ra-a");
@@ -34,7 +39,9 @@ test("reassigning a running task moves it; the old holder's late completion is r
   const newToken = Number(await page.getByTestId("task-detail-token").textContent());
   expect(newToken).toBeGreaterThan(oldToken);
 
-  // e2e-ra-a finishes its sleep while e2e-ra-b holds the task: its completion must be refused.
+  // e2e-ra-a's handler finishes while e2e-ra-b holds the task: its completion must be refused.
+  expect((await getTask(task.id)).task.state).toBe("running");
+  writeFileSync(gate, "");
   const rejected = page.locator('[data-testid="task-event"][data-kind="task.write_rejected"]');
   await expect(rejected).toHaveCount(1, { timeout: 15_000 });
   await expect(rejected).toContainText("e2e-ra-a");
