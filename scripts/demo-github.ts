@@ -6,11 +6,19 @@
  * Ctrl-C / SIGTERM: the workers drain and deregister (they still need the emulator), the
  * dashboard stops, then the emulator saves its state and stops.
  *
+ * The emulator enforces GitHub's real limits for a personal token — primary 5,000 requests
+ * an hour, secondary 80 content-creating requests a minute and 500 an hour — with a read lag
+ * of 1 s (± a quarter), and every process runs at the defaults of a real deployment (30 s
+ * heartbeats, GitHub's write spacing, the stores' own write budget): what runs here can be
+ * copied to a real repository. Its measured hourly spend is in docs/benchmarks.md.
+ *
  * Environment: SENTINEL_DATA_DIR (<repo>/data/github-demo: a separate directory, so the
  * dashboard's cache never mixes SQLite and GitHub data), EMULATOR_PORT (4010), EMULATOR_HOST
- * (127.0.0.1), EMULATOR_READ_LAG_MS (40; keep it below SENTINEL_SETTLE_DELAY_MS, 250),
- * EMULATOR_SECONDARY_LIMIT (on | off), and everything scripts/start.ts reads (PORT,
- * SENTINEL_OPERATOR_TOKEN, SENTINEL_LOCAL_WORKERS, HEARTBEAT_INTERVAL_MS, …).
+ * (127.0.0.1), EMULATOR_READ_LAG_MS (1000; keep it and its jitter of a quarter below
+ * SENTINEL_SETTLE_DELAY_MS, 1500 by default), EMULATOR_PRIMARY_LIMIT (5000),
+ * EMULATOR_SECONDARY_LIMIT (on | off), and everything scripts/start.ts and the stores read
+ * (PORT, SENTINEL_OPERATOR_TOKEN, SENTINEL_LOCAL_WORKERS, HEARTBEAT_INTERVAL_MS,
+ * SENTINEL_GITHUB_TUNING, …).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -24,9 +32,11 @@ const OWNER = "sentinel-demo";
 const REPO = "tasks";
 const BOT = "sentinel-bot";
 const STRANGER = "stranger";
-/** The emulator's secondary limits for the demo's login, shared by its four processes (GitHub's: 80 and 500). */
-const SECONDARY_PER_MINUTE = 600;
-const SECONDARY_PER_HOUR = 20_000;
+/** GitHub's secondary limits per login, shared here by the demo's four processes. */
+const SECONDARY_PER_MINUTE = 80;
+const SECONDARY_PER_HOUR = 500;
+/** The settle delay the stores use by default (store/github/options.ts). */
+const DEFAULT_SETTLE_DELAY_MS = 1500;
 
 /** Made once per data directory: the HMAC secret must outlive restarts, or every stored record stops counting. */
 interface DemoSecrets {
@@ -101,11 +111,12 @@ async function main(): Promise<void> {
   const dataDir = resolve(ROOT, process.env.SENTINEL_DATA_DIR?.trim() || "data/github-demo");
   mkdirSync(dataDir, { recursive: true });
   const secrets = loadOrCreateSecrets(dataDir);
-  const settleDelayMs = readInt("SENTINEL_SETTLE_DELAY_MS", 250, 0, 60_000);
-  const readLagMs = readInt("EMULATOR_READ_LAG_MS", 40, 0, 60_000);
-  if (readLagMs >= settleDelayMs)
+  const settleDelayMs = readInt("SENTINEL_SETTLE_DELAY_MS", DEFAULT_SETTLE_DELAY_MS, 0, 60_000);
+  const readLagMs = readInt("EMULATOR_READ_LAG_MS", 1000, 0, 60_000);
+  const readLagJitterMs = Math.floor(readLagMs / 4);
+  if (readLagMs + readLagJitterMs >= settleDelayMs)
     log(
-      `warning: EMULATOR_READ_LAG_MS (${readLagMs}) ≥ SENTINEL_SETTLE_DELAY_MS (${settleDelayMs}) breaks the lock's assumption (docs/github-backend.md)`,
+      `warning: EMULATOR_READ_LAG_MS (${readLagMs} + ${readLagJitterMs} jitter) ≥ SENTINEL_SETTLE_DELAY_MS (${settleDelayMs}) breaks the lock's assumption (docs/github-backend.md)`,
     );
   const persistPath = join(dataDir, "github-emulator.json");
 
@@ -118,9 +129,8 @@ async function main(): Promise<void> {
     ],
     repos: [`${OWNER}/${REPO}`],
     persistPath,
-    faults: { readLagMs, readLagJitterMs: Math.floor(readLagMs / 2) },
-    // Several processes share one login here; real deployments spread workers over slower heartbeats.
-    rateLimit: { limit: 50_000 },
+    faults: { readLagMs, readLagJitterMs },
+    rateLimit: { limit: readInt("EMULATOR_PRIMARY_LIMIT", 5_000, 1, 1_000_000) },
     secondaryRateLimit: readSwitch("EMULATOR_SECONDARY_LIMIT", true)
       ? { perMinute: SECONDARY_PER_MINUTE, perHour: SECONDARY_PER_HOUR }
       : false,
@@ -138,19 +148,11 @@ async function main(): Promise<void> {
     SENTINEL_ALLOWED_AUTHORS: BOT,
     SENTINEL_SETTLE_DELAY_MS: String(settleDelayMs),
     SENTINEL_OPERATOR_TOKEN: process.env.SENTINEL_OPERATOR_TOKEN?.trim() || randomBytes(24).toString("base64url"),
-    // The emulator answers at once and has the limits set above: the stores plan their writes
-    // (and stretch heartbeats) for those, not for api.github.com's 80/min and 500/h.
-    SENTINEL_GITHUB_TUNING:
-      process.env.SENTINEL_GITHUB_TUNING ??
-      JSON.stringify({
-        throttle: { writeMinTimeMs: 50, notificationMinTimeMs: 100 },
-        writeBudget: { perMinute: SECONDARY_PER_MINUTE, perHour: SECONDARY_PER_HOUR },
-      }),
-    HEARTBEAT_INTERVAL_MS: process.env.HEARTBEAT_INTERVAL_MS ?? "5000",
-    STALE_WORKER_THRESHOLD_MS: process.env.STALE_WORKER_THRESHOLD_MS ?? "20000",
-    STALE_CHECK_INTERVAL_MS: process.env.STALE_CHECK_INTERVAL_MS ?? "2000",
-    SENTINEL_SYNC_POLL_MS: process.env.SENTINEL_SYNC_POLL_MS ?? "1000",
-    SENTINEL_SYNC_WORKERS_MS: process.env.SENTINEL_SYNC_WORKERS_MS ?? "3000",
+    // The spend check projects the token's hourly spend for the processes that share it: here all of them.
+    SENTINEL_GITHUB_WORKERS_PER_TOKEN:
+      process.env.SENTINEL_GITHUB_WORKERS_PER_TOKEN ?? process.env.SENTINEL_LOCAL_WORKERS ?? "3",
+    // Everything else (heartbeats, stale threshold, monitor, syncer, write spacing and budget)
+    // stays at the defaults a real deployment gets, so the demo spends what one would.
   };
   const stack = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts/start.ts")], {
     cwd: ROOT,

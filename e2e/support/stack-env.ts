@@ -20,7 +20,7 @@ export const E2E_ENV = {
  * a 150 ms settle delay above the emulator's read lag, the syncer polling as often as the
  * SQLite one would, and the GitHub client's spacing, write budget and heartbeat stretching
  * off — 500 ms heartbeats are far above what a real GitHub budget allows; they are here for
- * test speed.
+ * test speed, so the spend check (which would refuse them on a real token) only warns.
  */
 export const E2E_GITHUB_ENV = {
   SENTINEL_SETTLE_DELAY_MS: "150",
@@ -34,6 +34,7 @@ export const E2E_GITHUB_ENV = {
     // The emulator runs without secondary limits here; the stores' budget follows it.
     writeBudget: { perMinute: 100_000, perHour: 10_000_000 },
   }),
+  SENTINEL_GITHUB_SPEND_CHECK: "warn",
   SENTINEL_SYNC_POLL_MS: "250",
   SENTINEL_SYNC_WORKERS_MS: "500",
   SENTINEL_SYNC_RECONCILE_MS: "10000",

@@ -1,4 +1,4 @@
-import type { CoordinationStore, TaskQueue, WorkerRegistry } from "@sentinel/coordination";
+import type { CoordinationStore, SpendCheck, TaskQueue, WorkerRegistry } from "@sentinel/coordination";
 import type { OperatorAuth } from "./auth/operator-auth.js";
 import type { Cache } from "./cache/open-cache.js";
 import type { Syncer } from "./sync/syncer.js";
@@ -16,6 +16,8 @@ export interface ControlPlaneCore {
   readOnlyView: boolean;
   /** SENTINEL_STALL_ALERT_MS: how long waiting tasks no live worker can run may wait before they raise an alert. */
   stallAlertMs: number;
+  /** The projected hourly GitHub spend of this deployment against its token's limits (null on SQLite). */
+  spendCheck: SpendCheck | null;
 }
 
 export interface CreateContextOptions {

@@ -13,12 +13,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function controlPlaneOver(store: CoordinationStore): ControlPlane {
+function controlPlaneOver(store: CoordinationStore, env: Record<string, string> = {}): ControlPlane {
   const dir = tempDir("sentinel-api-budgets");
   const cp = createControlPlane({
     store,
     dataDir: dir.path,
-    env: { SENTINEL_OPERATOR_TOKEN: OPERATOR_TOKEN, SENTINEL_SESSION_SECRET: "s".repeat(40) },
+    env: { SENTINEL_OPERATOR_TOKEN: OPERATOR_TOKEN, SENTINEL_SESSION_SECRET: "s".repeat(40), ...env },
     startSyncer: true,
     sync: { pollIntervalMs: 50, workersRefreshMs: 100, reconcileIntervalMs: 60_000 },
   });
@@ -81,6 +81,24 @@ describe("workers.budgets: every process's budget and health", () => {
     }
     expect(budgets.limits).toMatchObject({ primaryPerHour: 5_000, secondaryPerMinute: 80, secondaryPerHour: 500 });
     expect(budgets.controlPlane.budget?.requests.reads).toBeGreaterThan(0);
+  });
+
+  it("the settings page shows the deployment's projected GitHub spend and what the check warns about", async () => {
+    const { store } = setup();
+    const cp = controlPlaneOver(store, {
+      SENTINEL_STORE: "github",
+      GITHUB_TOKEN: "ghp_listed-only",
+      GITHUB_OWNER: "acme",
+      GITHUB_REPO: "tasks",
+      SENTINEL_HMAC_SECRET: "h".repeat(32),
+      SENTINEL_GITHUB_WORKERS_PER_TOKEN: "3",
+    });
+    const viewer = createCaller(cp.createContext({ headers: new Headers() }));
+    const { spendCheck } = await viewer.settings.get();
+    // Three workers and the control plane on a 5,000/hour token, idle: 3 × 587 + 520 (docs/benchmarks.md).
+    expect(spendCheck?.projection.idle.charged).toBe(2_281);
+    expect(spendCheck?.mode).toBe("refuse");
+    expect(spendCheck?.problems.map((p) => `${p.level} ${p.key}`)).toEqual(["warning HEARTBEAT_INTERVAL_MS"]);
   });
 
   it("on SQLite: the workers' metrics without a GitHub budget", async () => {

@@ -7,6 +7,14 @@
 export { isStrategyName } from "./balancer/strategies.js";
 export { STRATEGY_SETTING_KEY, writeStrategy } from "./balancer/strategy-setting.js";
 export { STRATEGY_NAMES } from "./balancer/types.js";
+export type { SpendInputs, SpendProjection } from "./config/github-spend.js";
+export {
+  describeSpendProblem,
+  enforceSpendCheck,
+  type SpendCheck,
+  type SpendProblem,
+} from "./config/spend-check.js";
+export { githubSpendCheckFromEnv } from "./config/spend-inputs.js";
 export { displayableJson, displayableTask } from "./domain/displayable.js";
 export type { StoreEvent } from "./domain/events.js";
 export { type BudgetRunway, budgetRunway, GITHUB_RATE_LIMITS } from "./domain/github-rate-limits.js";

@@ -1,5 +1,5 @@
-import { type ControlPlane, createControlPlane } from "@sentinel/api/server";
-import { openStoreFromEnv } from "@sentinel/coordination";
+import { type ControlPlane, controlPlaneSpendCheck, createControlPlane } from "@sentinel/api/server";
+import { describeSpendProblem, enforceSpendCheck, openStoreFromEnv } from "@sentinel/coordination";
 import { defaultDataDir } from "@sentinel/coordination/sqlite";
 import { readWebEnv } from "./env";
 
@@ -13,6 +13,10 @@ const holder = globalThis as typeof globalThis & { __sentinelControlPlane?: Prom
 
 async function openControlPlane(): Promise<ControlPlane> {
   const { all: env, sync } = readWebEnv();
+  // Before the first request to GitHub: a deployment that cannot idle within its token's limit is refused here.
+  const spendCheck = controlPlaneSpendCheck(env, sync);
+  if (spendCheck)
+    enforceSpendCheck(spendCheck, (problem) => console.warn(`control plane: ${describeSpendProblem(problem)}`));
   const { store, description } = await openStoreFromEnv({
     env,
     // Location and reason only: the store never hands over comment bodies or secrets.

@@ -12,6 +12,8 @@ export const settingsRouter = createTRPCRouter({
       strategies: STRATEGY_NAMES,
       backend: ctx.store.backend,
       readOnlyView: ctx.readOnlyView,
+      /** GitHub: this deployment's projected hourly spend on its token, and what the check found. */
+      spendCheck: ctx.spendCheck,
     };
   }),
 

@@ -9,6 +9,7 @@ import { createSyncer, type SyncerOptions } from "../sync/syncer.js";
 import { createWebhookVerifier, type WebhookVerifier } from "./github-webhook.js";
 import { createControlPlaneMetrics } from "./metrics.js";
 import { createRefusals, type Refusals } from "./refusals.js";
+import { controlPlaneSpendCheck } from "./spend-check.js";
 
 export interface ControlPlaneOptions {
   store: CoordinationStore;
@@ -70,6 +71,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     auth,
     readOnlyView: env.SENTINEL_READONLY_VIEW,
     stallAlertMs: env.SENTINEL_STALL_ALERT_MS,
+    spendCheck: options.store.backend === "github" ? controlPlaneSpendCheck(options.env ?? {}, options.sync) : null,
   };
   if (options.startSyncer ?? true) syncer.start();
   const metrics = createControlPlaneMetrics(core);

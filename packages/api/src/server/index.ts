@@ -5,4 +5,5 @@ export { type ControlPlane, type ControlPlaneOptions, createControlPlane } from 
 export { handleGithubWebhook } from "./github-webhook.js";
 export { handleHealth } from "./health.js";
 export { handleMetrics } from "./metrics.js";
+export { controlPlaneSpendCheck } from "./spend-check.js";
 export { handleTrpcRequest } from "./trpc-handler.js";

@@ -5,6 +5,7 @@ import { useTRPC } from "~/trpc/react";
 import { MutationError } from "../actions/action-button";
 import { useAuth } from "../auth/auth-provider";
 import { QueryState } from "../query-state";
+import { SpendCheckCard } from "./spend-check-card";
 
 const DESCRIPTIONS: Record<string, string> = {
   round_robin: "Rotate through eligible workers in turn.",
@@ -64,6 +65,7 @@ export function SettingsView() {
           <dd>{s.readOnlyView ? "allowed without login" : "operators only"}</dd>
         </dl>
       </div>
+      {s.spendCheck && <SpendCheckCard check={s.spendCheck} />}
     </div>
   );
 }

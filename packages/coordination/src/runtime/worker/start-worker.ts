@@ -14,6 +14,7 @@ import { sendHeartbeat } from "./heartbeat.js";
 import { IdleClock } from "./idle-clock.js";
 import { startLifetimeLimits } from "./lifetime.js";
 import { ReleaseStack } from "./release-stack.js";
+import { guardGithubSpend } from "./spend-guard.js";
 import { createTaskLoop } from "./task-loop.js";
 import type { WorkerCore } from "./worker-core.js";
 import { describeHealth } from "./worker-health.js";
@@ -148,8 +149,10 @@ async function openStore(
 ): Promise<{ store: CoordinationStore; description: string }> {
   const { config, opts } = core;
   if (opts.store) return { store: opts.store, description: "provided store" };
+  const env = opts.env ?? processEnv();
+  guardGithubSpend(core, env);
   const connected = await connectStore(config.store, {
-    env: opts.env ?? processEnv(),
+    env,
     cwd: opts.cwd ?? process.cwd(),
     busyTimeoutMs: Math.min(1000, Math.max(20, Math.floor(config.distributed.heartbeat.staleThresholdMs / 10))),
   });
