@@ -1,9 +1,10 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, type Page, test } from "@playwright/test";
 import { createTask, getTask, type TaskView } from "./support/api";
 import { currentStack } from "./support/backend";
+import { startWorker, stopAllWorkers } from "./support/workers";
 
 /** The README shows the SQLite stack's; the GitHub project's land in a subfolder beside them. */
 function screenshotDir(): string {
@@ -96,5 +97,37 @@ test("SQLite backend only: screenshots of the dashboard under load (README)", as
     await shoot(workers, "workers");
   } finally {
     await load.stop();
+  }
+});
+
+test("SQLite backend only: screenshot of a running task's progress and log (README)", async ({ page }) => {
+  mkdirSync(screenshotDir(), { recursive: true });
+  const type = "report-export";
+  const gate = join(currentStack().dataDir, `screenshot-gate-${Date.now()}`);
+  startWorker("local-export", { handlers: { [type]: "gate" } });
+  try {
+    const task = await createTask({
+      type,
+      title: "export quarterly report",
+      params: {
+        gate,
+        progress: 0.6,
+        say: [
+          "fetching 5 regions from the warehouse",
+          "region emea: 48,210 rows",
+          "region apac: 31,877 rows",
+          "region amer: 66,402 rows",
+          "rendering charts (3 of 5 regions done)",
+        ],
+      },
+    });
+    await page.goto(`/tasks/${encodeURIComponent(task.id)}`);
+    await expect(page.getByTestId("task-detail-progress")).toHaveAttribute("data-fraction", "0.6");
+    await expect(page.getByTestId("task-log-line")).toHaveCount(5);
+    await shoot(page, "task-detail");
+    writeFileSync(gate, "");
+    await expect(page.getByTestId("task-detail-state")).toHaveText("succeeded");
+  } finally {
+    await stopAllWorkers();
   }
 });

@@ -11,7 +11,7 @@ const TASK_RATES = [0, 20, 40, 60, 80, 100];
 
 const perTask = (count: number, tasks: number): number => count / tasks;
 
-function perTaskSection(result: PerTaskResult): ReportSection {
+function perTaskSection(result: PerTaskResult, logging: PerTaskResult): ReportSection {
   const row = (who: string, counts: PerTaskResult["worker"]) => ({
     who,
     reads: perTask(counts.reads, result.tasks),
@@ -36,11 +36,13 @@ function perTaskSection(result: PerTaskResult): ReportSection {
       row("producer: create the task", result.producer),
       row("worker: claim (= start) → complete → close", result.worker),
       row("total", total),
+      row("worker, task that logs (progress + lines, one flush)", logging.worker),
     ],
     notes: [
       "The producer posts from its own token; the worker lists claimable tasks, claims the batch (one settle delay), completes each task; no heartbeat falls inside the window.",
       `The worker store's own meter agrees: ${perTask(result.workerMeter.writes, result.tasks).toFixed(2)} writes, ${perTask(result.workerMeter.reads, result.tasks).toFixed(2)} reads and ${perTask(result.workerMeter.notModified, result.tasks).toFixed(2)} 304s per task.`,
       "Before this change a task cost the worker 4 writes (claim, start PATCH, result PATCH, close) + the producer's 1: the winning claim is now the start.",
+      `Task logs are paid by use: a task that never calls ctx.progress / ctx.log writes nothing more (a command that prints anything, its result included, does log); one that does posts one Logs comment at its end (the row above: ${perTask(logging.worker.writes, logging.tasks).toFixed(2)} writes) and, when it runs longer, PATCHes it once per taskLogFlushMs (15 s: at most 4 writes a minute per running task).`,
     ],
   };
 }
@@ -106,6 +108,8 @@ export const githubSuite: BenchSuite = {
   async run(ctx: BenchContext): Promise<SuiteResult> {
     ctx.log(`github: ${TASKS} tasks, producer and one worker, over the emulator`);
     const perTaskResult = await measurePerTask(TASKS);
+    ctx.log(`github: ${TASKS} tasks that report progress and log lines`);
+    const loggingResult = await measurePerTask(TASKS, { logging: true });
     const idle: IdleResult[] = [];
     for (const workers of [1, 4, 8]) {
       ctx.log(`github: ${workers} idle worker(s) on one login, ${IDLE_MINUTES} emulated minutes at ${CLOCK_RATE}×`);
@@ -116,13 +120,13 @@ export const githubSuite: BenchSuite = {
     if (!single) throw new Error("the one-worker idle measurement is missing");
     return {
       sections: [
-        perTaskSection(perTaskResult),
+        perTaskSection(perTaskResult, loggingResult),
         idleSection(idle),
         sustainSection(writesPerTask, single.writesPerWorkerHour),
       ],
       headlines: [],
       facts: {},
-      raw: { perTask: perTaskResult, idle },
+      raw: { perTask: perTaskResult, perTaskLogging: loggingResult, idle },
     };
   },
 };

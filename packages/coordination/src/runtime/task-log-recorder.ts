@@ -41,6 +41,8 @@ export class TaskLogRecorder {
   private writing: Promise<void> = Promise.resolve();
   /** Set once the store refused the attempt's writes (fenced out) or the attempt ended. */
   private stopped = false;
+  /** Anything was ever logged or reported. */
+  private used = false;
 
   constructor(private readonly options: TaskLogRecorderOptions) {}
 
@@ -73,6 +75,11 @@ export class TaskLogRecorder {
 
   /** The final flush: waits for writes in flight, writes what is left, and takes nothing after. */
   async close(): Promise<void> {
+    // Most tasks never log: closing theirs costs no promise chain on the hot path.
+    if (!this.used) {
+      this.stopped = true;
+      return;
+    }
     clearTimeout(this.timer);
     this.timer = undefined;
     await this.flush();
@@ -80,6 +87,7 @@ export class TaskLogRecorder {
   }
 
   private schedule(): void {
+    this.used = true;
     if (this.timer || this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
