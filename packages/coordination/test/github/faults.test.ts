@@ -28,6 +28,16 @@ async function expectNothingLost(s: GithubStore, ids: string[], keys: string[]):
 }
 
 describe("GitHub store under API faults", () => {
+  it("judges its own write rate against the configured write budget, not GitHub's default limits", async () => {
+    const raised = { perMinute: 3000, perHour: 100_000 };
+    const { store: s } = await open({ secondaryRateLimit: raised }, { writeBudget: raised });
+    await runWorkload(s, 40);
+    // Well past 60 writes this minute (GitHub's 80/min would call that low), far below 3000.
+    expect(s.budget().secondary.writesLastMinute).toBeGreaterThan(60);
+    expect(s.budget().effective.lowBudget).toBe(false);
+    expect(s.budget().effective.heartbeatStretch).toBe(1);
+  });
+
   it("waits out a secondary-limit 403 with retry-after and carries on", async () => {
     // retry-after is honoured at real scale here: the storm lasts one real second.
     const { emulator: em, store: s } = await open(

@@ -48,6 +48,7 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
   const clock = new ServerClock(calibrated);
   const meter = new BudgetMeter({
     lowBudgetRatio: options.lowBudgetRatio,
+    writeBudget: options.writeBudget,
     maxHeartbeatStretch: options.maxHeartbeatStretch,
     batchWindowMs: options.batchWindowMs,
     storeNow: () => (clock.hasSample() ? clock.now() : null),

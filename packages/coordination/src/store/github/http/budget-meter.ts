@@ -44,6 +44,8 @@ export interface EffectiveSource {
 
 export interface BudgetMeterOptions {
   lowBudgetRatio: number;
+  /** The login's secondary limits (options `writeBudget`): "low" is judged against these, not GitHub's defaults. */
+  writeBudget: { perMinute: number; perHour: number };
   maxHeartbeatStretch: number;
   batchWindowMs: number;
   /** Server clock reading, for `backoffUntil` (store-clock ms). */
@@ -52,6 +54,9 @@ export interface BudgetMeterOptions {
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
+/** This process alone has used this much of a window's secondary limit: slow down (60 of GitHub's 80/min, 400 of 500/h). */
+const LOW_MINUTE_SHARE = 0.75;
+const LOW_HOUR_SHARE = 0.8;
 
 /**
  * Counts every request the store makes, by kind, and tracks GitHub's primary limit from the
@@ -109,7 +114,10 @@ export class BudgetMeter {
     if (this.limit !== null && this.remaining !== null && this.limit > 0) {
       if (this.remaining / this.limit < this.options.lowBudgetRatio) return true;
     }
-    return this.writesWithin(MINUTE) > 60 || this.writesWithin(HOUR) > 400;
+    const { perMinute, perHour } = this.options.writeBudget;
+    return (
+      this.writesWithin(MINUTE) > LOW_MINUTE_SHARE * perMinute || this.writesWithin(HOUR) > LOW_HOUR_SHARE * perHour
+    );
   }
 
   /** Factor by which heartbeat spacing (and with it the lease) is stretched right now. */
