@@ -1,34 +1,18 @@
 import { newTaskSchema } from "@sentinel/coordination";
-import { tempDir, waitFor } from "@sentinel/test-support";
+import { waitFor } from "@sentinel/test-support";
 import { editBody, OWNER, postComment, REPO, withStranger } from "@sentinel/test-support/emulator";
-import { afterEach, describe, expect, it } from "vitest";
-import { createCaller } from "../src/root.js";
-import { type ControlPlane, createControlPlane } from "../src/server/index.js";
+import { describe, expect, it } from "vitest";
 import { openHarness } from "./fixtures.js";
+import { controlPlanesPerTest } from "./github-control-plane.js";
 
 const setup = withStranger();
-const opened: Array<{ cp: ControlPlane; dir: { remove(): void } }> = [];
-afterEach(async () => {
-  for (const { cp, dir } of opened.splice(0)) {
-    await cp.close();
-    dir.remove();
-  }
-});
+const startControlPlane = controlPlanesPerTest();
 
 describe("refused GitHub comments on the overview", () => {
   it("shows the comments the GitHub store refused, by author and reason, and the read lag in the budget", async () => {
     const { store, mallory } = setup();
     await store.createTask(newTaskSchema.parse({ type: "demo" }), "operator:test");
-    const dir = tempDir("sentinel-api-refusals");
-    const cp = createControlPlane({
-      store,
-      dataDir: dir.path,
-      env: { SENTINEL_OPERATOR_TOKEN: "alice:alice-secret-token-0123456789", SENTINEL_SESSION_SECRET: "s".repeat(40) },
-      startSyncer: true,
-      sync: { pollIntervalMs: 50, workersRefreshMs: 100, reconcileIntervalMs: 60_000 },
-    });
-    opened.push({ cp, dir });
-    const viewer = createCaller(cp.createContext({ headers: new Headers() }));
+    const viewer = startControlPlane(store, "refusals");
     // A stranger's forged claim on the task's issue: refused for its author.
     const { data: issues } = await mallory.request("GET /repos/{owner}/{repo}/issues", {
       owner: OWNER,
@@ -51,16 +35,7 @@ describe("refused GitHub comments on the overview", () => {
   it("lists an edited task body under the edited records, served from the version the store verified", async () => {
     const { store, eve } = setup();
     await store.createTask(newTaskSchema.parse({ type: "demo" }), "operator:test");
-    const dir = tempDir("sentinel-api-tampered");
-    const cp = createControlPlane({
-      store,
-      dataDir: dir.path,
-      env: { SENTINEL_OPERATOR_TOKEN: "alice:alice-secret-token-0123456789", SENTINEL_SESSION_SECRET: "s".repeat(40) },
-      startSyncer: true,
-      sync: { pollIntervalMs: 50, workersRefreshMs: 100, reconcileIntervalMs: 60_000 },
-    });
-    opened.push({ cp, dir });
-    const viewer = createCaller(cp.createContext({ headers: new Headers() }));
+    const viewer = startControlPlane(store, "tampered");
     const { data: issues } = await eve.request("GET /repos/{owner}/{repo}/issues", {
       owner: OWNER,
       repo: REPO,

@@ -6,6 +6,8 @@ export type SyncStateKey =
   | "last_event_id"
   | "last_sync_at"
   | "last_reconcile_at"
+  /** When the cache first listed every task (finished ones included); see sync/reconcile.ts. */
+  | "tasks_backfilled_at"
   | "store_clock_offset_ms"
   | "tasks_succeeded_total"
   | "tasks_failed_total"

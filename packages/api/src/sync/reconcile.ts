@@ -1,10 +1,10 @@
-import { type CoordinationStore, MEMORY_NAMESPACES, type Task } from "@sentinel/coordination";
+import { type CoordinationStore, MEMORY_NAMESPACES, type Task, type TaskState } from "@sentinel/coordination";
 import { eq } from "drizzle-orm";
 import { replaceLocks } from "../cache/lock-rows.js";
 import { replaceNamespace } from "../cache/memory-rows.js";
 import type { Cache } from "../cache/open-cache.js";
 import { tasks } from "../cache/schema.js";
-import { writeSyncValue } from "../cache/sync-state.js";
+import { readSyncNumber, writeSyncValue } from "../cache/sync-state.js";
 import { nonTerminalTaskIds } from "../cache/task-queries.js";
 import { upsertTask } from "../cache/task-rows.js";
 import type { ChangeSet } from "./change-set.js";
@@ -18,6 +18,10 @@ const PAGE = 500;
  * tasks only change through requeue, which makes them unfinished again, so listing the
  * unfinished ones — plus re-reading those the cache still thinks unfinished — covers every
  * drift without paging through the whole history.
+ *
+ * Once per cache, the first reconcile lists every task, finished ones included: the event log
+ * a new cache follows from 0 may start after them (the GitHub store serves events from its
+ * history horizon, docs/github-backend.md, _Start-up cost_), and the dashboard lists them.
  */
 export async function reconcile(store: CoordinationStore, cache: Cache, changes: ChangeSet, at: number): Promise<void> {
   await refreshWorkers(store, cache, changes);
@@ -30,14 +34,16 @@ export async function reconcile(store: CoordinationStore, cache: Cache, changes:
     cache.sqlite.transaction(() => changes.addIf(replaceNamespace(cache.db, namespace, entries), "memory"))();
   }
 
+  if (readSyncNumber(cache.db, "tasks_backfilled_at") === 0) {
+    await listAllPages(store, {}, (page) => writeTasks(cache, page, changes));
+    writeSyncValue(cache.db, "tasks_backfilled_at", at);
+  }
+
   const seen = new Set<string>();
-  let cursor: string | null = null;
-  do {
-    const page = await store.listTasks({ states: ["queued", "running", "failed"], limit: PAGE, cursor });
-    writeTasks(cache, page.items, changes);
-    for (const task of page.items) seen.add(task.id);
-    cursor = page.nextCursor;
-  } while (cursor);
+  await listAllPages(store, { states: ["queued", "running", "failed"] }, (page) => {
+    writeTasks(cache, page, changes);
+    for (const task of page) seen.add(task.id);
+  });
 
   const vanished = nonTerminalTaskIds(cache.db).filter((id) => !seen.has(id));
   for (const id of vanished) {
@@ -46,6 +52,19 @@ export async function reconcile(store: CoordinationStore, cache: Cache, changes:
     else changes.addIf(cache.db.delete(tasks).where(eq(tasks.id, id)).run().changes > 0, "tasks");
   }
   writeSyncValue(cache.db, "last_reconcile_at", at);
+}
+
+async function listAllPages(
+  store: CoordinationStore,
+  filter: { states?: TaskState[] },
+  onPage: (page: Task[]) => void,
+): Promise<void> {
+  let cursor: string | null = null;
+  do {
+    const page = await store.listTasks({ ...filter, limit: PAGE, cursor });
+    onPage(page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
 }
 
 function writeTasks(cache: Cache, page: Task[], changes: ChangeSet): void {
