@@ -144,4 +144,22 @@ describe("start-up cost does not grow with the repository's history", () => {
       task.id,
     ]);
   });
+
+  it("a follower resuming from before the history horizon still gets every event after its cursor", async () => {
+    const emulator = await opened.emulator();
+    const worker = await opened.store(fastStoreOptions(emulator, TOKENS.bot));
+    await worker.registerWorker(registration("w-1"));
+    const task = await worker.createTask(taskInput(), "operator:test");
+    const cursor = (await worker.readEvents(0, 1000)).at(-1)?.id ?? 0;
+    const [claimed] = await worker.claimTasks({ workerId: "w-1", taskIds: [task.id], metadata: claimMeta });
+    await worker.completeTask(task.id, claimed?.lock.token ?? -1, { result: "done" });
+    emulator.clock.setOffset(emulator.clock.offsetMs() + 2 * 3_600_000);
+    await worker.heartbeat("w-1", { activeTasks: 0 });
+
+    const later = await opened.store(fastStoreOptions(emulator, TOKENS.bot));
+    const kinds = (await later.readEvents(cursor, 1000))
+      .filter((event) => event.taskId === task.id)
+      .map((event) => event.kind);
+    expect(kinds).toEqual(expect.arrayContaining(["task.started", "task.succeeded"]));
+  });
 });
