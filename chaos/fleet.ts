@@ -19,6 +19,8 @@ export interface UnexpectedExit {
 
 /** What the worker prints when it gives up before it ever ran (apps/worker). */
 const START_FAILURE = "could not start";
+/** Start failures in a row after which a slot stays empty (the run then fails waiting for it, naming the cause). */
+const MAX_START_FAILURES = 5;
 
 export interface FleetOptions {
   slots: number;
@@ -37,6 +39,7 @@ export class Fleet {
   private readonly current: Worker[] = [];
   private readonly incarnations: number[] = [];
   private readonly expectedExits = new Set<Worker>();
+  private readonly startFailures: number[] = [];
   private stopping = false;
   readonly unexpectedExits: UnexpectedExit[] = [];
   readonly allIds: string[] = [];
@@ -100,8 +103,11 @@ export class Fleet {
     void worker.exited.then((code) => {
       if (this.stopping || this.expectedExits.has(worker)) return;
       const stderrTail = worker.stderrTail();
-      this.unexpectedExits.push({ workerId: id, code, stderrTail, atStart: stderrTail.includes(START_FAILURE) });
-      if (this.current[slot] === worker) this.spawn(slot);
+      const atStart = stderrTail.includes(START_FAILURE);
+      this.unexpectedExits.push({ workerId: id, code, stderrTail, atStart });
+      this.startFailures[slot] = atStart ? (this.startFailures[slot] ?? 0) + 1 : 0;
+      // A worker that keeps refusing to start (bad configuration) is not restarted for ever.
+      if (this.current[slot] === worker && (this.startFailures[slot] ?? 0) < MAX_START_FAILURES) this.spawn(slot);
     });
   }
 }

@@ -7,6 +7,12 @@ export interface Recovery {
   taskId: string;
   /** Kill → the task's task.succeeded by another worker, on the store's clock. */
   ms: number;
+  /**
+   * The victim's lease when a monitor declared it failed (its `alert.worker_failed`): on GitHub
+   * a store stretches it up to `maxHeartbeatStretch` times under budget pressure, and
+   * recovery cannot start before it runs out.
+   */
+  leaseMs: number | null;
 }
 
 /**
@@ -31,7 +37,9 @@ export function measureRecoveries(
       const success = events.find(
         (e) => e.kind === "task.succeeded" && e.taskId === taskId && e.at >= kill.at && e.workerId !== kill.victim,
       );
-      if (success) recoveries.push({ victim: kill.victim, taskId, ms: success.at - kill.at });
+      const alert = events.find((e) => e.kind === "alert.worker_failed" && e.workerId === kill.victim);
+      const leaseMs = typeof alert?.data.leaseMs === "number" ? alert.data.leaseMs : null;
+      if (success) recoveries.push({ victim: kill.victim, taskId, ms: success.at - kill.at, leaseMs });
       else unrecovered.push(`${taskId} of ${kill.victim}`);
     }
   }

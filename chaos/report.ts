@@ -13,9 +13,19 @@ export function countFaults(result: ChaosResult): Record<string, number> {
   return counts;
 }
 
-export function recoverySummary(result: ChaosResult): { count: number; p50: number; max: number } {
+export function recoverySummary(result: ChaosResult): {
+  count: number;
+  p50: number;
+  max: number;
+  /** The victims' leases (min–max), what recovery waits for first. */
+  leases: string;
+} {
   const ms = result.recoveries.map((r) => r.ms);
-  return { count: ms.length, p50: percentile(ms, 50), max: ms.length ? Math.max(...ms) : Number.NaN };
+  const leases = result.recoveries.flatMap((r) => (r.leaseMs === null ? [] : [r.leaseMs]));
+  const range = leases.length
+    ? `${seconds(Math.min(...leases))}${Math.max(...leases) > Math.min(...leases) ? `–${seconds(Math.max(...leases))}` : ""}`
+    : "—";
+  return { count: ms.length, p50: percentile(ms, 50), max: ms.length ? Math.max(...ms) : Number.NaN, leases: range };
 }
 
 /** Lines for the terminal: the figures, every check, and what broke. */
@@ -30,7 +40,7 @@ export function renderConsole(result: ChaosResult): string {
     `setup: ${o.workers} workers × ${o.maxTasksPerWorker} slots, slot 0 clock ${o.skewMs >= 0 ? "+" : ""}${o.skewMs / 60_000} min; ${result.setup}`,
     `tasks: ${result.tasks.created} created, ${result.tasks.succeeded} succeeded, ${result.tasks.dead} dead`,
     `faults: ${faults}`,
-    `kill → succeeded elsewhere: ${r.count} tasks, p50 ${seconds(r.p50)}, max ${seconds(r.max)}`,
+    `kill → succeeded elsewhere: ${r.count} tasks, p50 ${seconds(r.p50)}, max ${seconds(r.max)} (victims' leases ${r.leases})`,
     `late writes refused (stale token): ${result.rejectedWrites}; worker-failed alerts: ${result.workerFailedAlerts}`,
     ...result.checks.map((c) => `${c.ok ? "PASS" : "FAIL"} ${c.name} — ${c.detail}`),
   ].join("\n");
@@ -49,7 +59,7 @@ function renderSection(results: readonly ChaosResult[]): string {
           .filter((c) => !c.ok)
           .map((c) => c.name)
           .join("; ")}`;
-    return `| ${o.backend} | ${o.seed} | ${o.workers} × ${o.maxTasksPerWorker} | ${result.tasks.created} (${result.tasks.succeeded} succeeded, ${result.tasks.dead} dead as designed) | ${faults}; slot 0 clock +${o.skewMs / 60_000} min | ${r.count} tasks: p50 ${seconds(r.p50)}, max ${seconds(r.max)} | ${result.rejectedWrites} | ${checks} | ${seconds(result.wallMs)} |`;
+    return `| ${o.backend} | ${o.seed} | ${o.workers} × ${o.maxTasksPerWorker} | ${result.tasks.created} (${result.tasks.succeeded} succeeded, ${result.tasks.dead} dead as designed) | ${faults}; slot 0 clock +${o.skewMs / 60_000} min | ${r.count} tasks: p50 ${seconds(r.p50)}, max ${seconds(r.max)}; victims' leases ${r.leases} | ${result.rejectedWrites} | ${checks} | ${seconds(result.wallMs)} |`;
   });
   const setups = results.map((r) => `- ${r.options.backend}: ${r.setup}.`);
   return [

@@ -34,7 +34,8 @@ export interface ChaosResult {
 export async function runChaos(options: ChaosOptions, log: (line: string) => void = () => {}): Promise<ChaosResult> {
   const startedAt = performance.now();
   const random = seededRandom(options.seed);
-  const backend = options.backend === "sqlite" ? await openSqliteChaos() : await openGithubChaos(options.seed);
+  const backend =
+    options.backend === "sqlite" ? await openSqliteChaos() : await openGithubChaos(options.seed, options.workers);
   const fleet = new Fleet({
     slots: options.workers,
     env: {
@@ -57,7 +58,10 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
         return fleet.ids().every((id) => active.has(id));
       },
       { timeoutMs: 60_000, intervalMs: 200, what: "every chaos worker ACTIVE" },
-    );
+    ).catch((err: Error) => {
+      const cause = fleet.unexpectedExits.at(-1)?.stderrTail.trim();
+      throw new Error(cause ? `${err.message}; last worker exit: ${cause}` : err.message);
+    });
     const [taskIds, faults] = await Promise.all([
       produceTasks(backend, options, random, planLengthMs(plan)),
       injectFaults(plan, fleet, backend, (line) => log(`${options.backend}: ${line}`)),

@@ -23,15 +23,17 @@ const MAX_LAG_MS = 250;
  */
 const WRITES_PER_MINUTE = 3000;
 const WRITES_PER_HOUR = 100_000;
+/** The emulator's primary limit per hour, stated to the workers' spend check (SENTINEL_GITHUB_PRIMARY_LIMIT). */
+const PRIMARY_LIMIT = 1_000_000;
 
 /**
  * The project's GitHub emulator over real HTTP; workers are configured exactly as against
  * GitHub, with the emulator's URL and raised limits. Its faults: 5xx bursts, secondary-limit
  * storms and read-after-write lag, switched through the emulator's fault controls.
  */
-export async function openGithubChaos(seed: number): Promise<ChaosBackend> {
+export async function openGithubChaos(seed: number, workers: number): Promise<ChaosBackend> {
   const emulator = await startTestEmulator({
-    rateLimit: { limit: 1_000_000 },
+    rateLimit: { limit: PRIMARY_LIMIT },
     secondaryRateLimit: { perMinute: WRITES_PER_MINUTE, perHour: WRITES_PER_HOUR },
     faults: { seed },
   });
@@ -67,6 +69,8 @@ export async function openGithubChaos(seed: number): Promise<ChaosBackend> {
       SENTINEL_SETTLE_DELAY_MS: String(SETTLE_MS),
       SENTINEL_GITHUB_WRITES_PER_MINUTE: String(WRITES_PER_MINUTE),
       SENTINEL_GITHUB_WRITES_PER_HOUR: String(WRITES_PER_HOUR),
+      SENTINEL_GITHUB_PRIMARY_LIMIT: String(PRIMARY_LIMIT),
+      SENTINEL_GITHUB_WORKERS_PER_TOKEN: String(workers),
       // The emulator answers at once: no write spacing, and retries after 5xx or a secondary limit in tenths of a second.
       SENTINEL_GITHUB_TUNING: JSON.stringify({
         throttle: { writeMinTimeMs: 0, notificationMinTimeMs: 0, retryBaseMs: 100, retryAfterBaseMs: 100 },
