@@ -48,8 +48,12 @@ export interface RepoMirrorOptions {
 
 /** Purposes whose readers read every issue, closed ones included, straight from GitHub. */
 const READ_ALL_PURPOSES = ["memory", "settings"] as const;
-/** Purposes whose comments the mirror itself serves (from `recordsOf`). */
-const MIRRORED_PURPOSES: ReadonlySet<IssuePurpose | null> = new Set(["task", "registry", "events"]);
+/**
+ * Purposes whose state is folded from the mirror's records, so an issue of them kept at
+ * start-up needs all its comments. The events issue only feeds the event log, whose entries
+ * before the horizon come with the history (`loadHistory`).
+ */
+const MIRRORED_PURPOSES: ReadonlySet<IssuePurpose | null> = new Set(["task", "registry"]);
 
 /**
  * The process's view of the repository's sentinel issues and their trusted records.
