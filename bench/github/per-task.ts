@@ -19,8 +19,8 @@ export interface PerTaskResult {
  * The cost of one task, split by who pays: the producer creates `tasks` tasks, then one
  * worker runs them the way the worker runtime does (list claimable → claim the batch →
  * complete each), with no heartbeat inside the window. Counts come from the emulator. With
- * `logging`, each task reports progress and a few log lines once before it completes: the
- * worker's final flush of a task shorter than the flush interval (15 s).
+ * `logging`, each task reports progress and a few log lines once before it completes, as the
+ * worker's final flush of a task shorter than the flush interval (15 s) does.
  */
 export async function measurePerTask(tasks: number, opts: { logging?: boolean } = {}): Promise<PerTaskResult> {
   const emulator = await startBenchEmulator();
@@ -69,13 +69,18 @@ export async function measurePerTask(tasks: number, opts: { logging?: boolean } 
       });
       for (const { task, lock } of claimed) {
         if (opts.logging)
-          await worker.appendTaskLog(task.id, lock.token, {
-            lines: [
-              { level: "info", message: "starting" },
-              { level: "info", message: "3 rows written", fields: { rows: 3 } },
-            ],
-            progress: { fraction: 1, message: "done" },
-          });
+          await worker.appendTaskLog(
+            task.id,
+            lock.token,
+            {
+              lines: [
+                { level: "info", message: "starting" },
+                { level: "info", message: "3 rows written", fields: { rows: 3 } },
+              ],
+              progress: { fraction: 1, message: "done" },
+            },
+            { final: true },
+          );
         await worker.completeTask(task.id, lock.token, { result: { ok: true } });
       }
       done += claimed.length;

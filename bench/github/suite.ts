@@ -36,13 +36,13 @@ function perTaskSection(result: PerTaskResult, logging: PerTaskResult): ReportSe
       row("producer: create the task", result.producer),
       row("worker: claim (= start) → complete → close", result.worker),
       row("total", total),
-      row("worker, task that logs (progress + lines, one flush)", logging.worker),
+      row("worker, task that logs (progress + lines, final flush)", logging.worker),
     ],
     notes: [
       "The producer posts from its own token; the worker lists claimable tasks, claims the batch (one settle delay), completes each task; no heartbeat falls inside the window.",
       `The worker store's own meter agrees: ${perTask(result.workerMeter.writes, result.tasks).toFixed(2)} writes, ${perTask(result.workerMeter.reads, result.tasks).toFixed(2)} reads and ${perTask(result.workerMeter.notModified, result.tasks).toFixed(2)} 304s per task.`,
       "Before this change a task cost the worker 4 writes (claim, start PATCH, result PATCH, close) + the producer's 1: the winning claim is now the start.",
-      `Task logs are paid by use: a task that never calls ctx.progress / ctx.log writes nothing more (a command that prints anything, its result included, does log); one that does posts one Logs comment at its end (the row above: ${perTask(logging.worker.writes, logging.tasks).toFixed(2)} writes) and, when it runs longer, PATCHes it once per taskLogFlushMs (15 s: at most 4 writes a minute per running task).`,
+      `Task logs are paid by use: a task that ends within taskLogFlushMs (15 s) writes its log in its outcome PATCH (the row above: ${perTask(logging.worker.writes, logging.tasks).toFixed(2)} writes, final batch only); one that runs longer posts a Logs comment at its first flush and PATCHes it once per 15 s while it logs, and once at its end.`,
     ],
   };
 }

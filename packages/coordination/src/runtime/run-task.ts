@@ -207,7 +207,7 @@ async function attempt(
 /** A write that fails loses only its lines (counted); it is logged, never an error of the attempt. */
 function recorderFor(store: CoordinationStore, claim: ClaimedTask, log: Logger): TaskLogRecorder {
   return new TaskLogRecorder({
-    write: (batch) => store.appendTaskLog(claim.task.id, claim.lock.token, batch),
+    write: (batch, final) => store.appendTaskLog(claim.task.id, claim.lock.token, batch, { final }),
     flushMs: store.taskLogFlushMs,
     onError: (error) =>
       log.warn(

@@ -16,8 +16,8 @@ export interface TaskLogFn {
 }
 
 export interface TaskLogRecorderOptions {
-  /** The fenced store write of one batch. */
-  write(batch: TaskLogBatch): Promise<void>;
+  /** The fenced store write of one batch; `final` for the attempt's last, right before its outcome. */
+  write(batch: TaskLogBatch, final: boolean): Promise<void>;
   /** The store's pace (CoordinationStore.taskLogFlushMs). */
   flushMs: number;
   /** A write failed; the batch's lines are counted as dropped. */
@@ -82,7 +82,7 @@ export class TaskLogRecorder {
     }
     clearTimeout(this.timer);
     this.timer = undefined;
-    await this.flush();
+    await this.flush(true);
     this.stopped = true;
   }
 
@@ -91,17 +91,17 @@ export class TaskLogRecorder {
     if (this.timer || this.stopped) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.flush();
+      void this.flush(false);
     }, this.options.flushMs);
     this.timer.unref();
   }
 
-  private flush(): Promise<void> {
-    this.writing = this.writing.then(() => this.writeNext());
+  private flush(final: boolean): Promise<void> {
+    this.writing = this.writing.then(() => this.writeNext(final));
     return this.writing;
   }
 
-  private async writeNext(): Promise<void> {
+  private async writeNext(final: boolean): Promise<void> {
     if (this.stopped || (this.pending.length === 0 && this.pendingProgress === undefined)) return;
     const batch: TaskLogBatch = {
       lines: this.pending,
@@ -112,7 +112,7 @@ export class TaskLogRecorder {
     this.pendingDropped = 0;
     this.pendingProgress = undefined;
     try {
-      await this.options.write(batch);
+      await this.options.write(batch, final);
     } catch (thrown) {
       const error = coerceError(thrown);
       if (error instanceof StaleFencingTokenError || error instanceof IllegalTransitionError) this.stopped = true;

@@ -184,8 +184,11 @@ export interface CoordinationStore {
    * writes (StaleFencingTokenError, or IllegalTransitionError once the task is not running).
    * The task keeps its newest lines within LIMITS.taskLogLines / taskLogChars; older ones
    * are dropped and counted. Each write leaves one `task.log` event for followers.
+   * `final` marks the attempt's last batch, sent right before its outcome: a backend may hold
+   * it and write it with the outcome (GitHub: in the claim's outcome PATCH, no write of its
+   * own), so it is readable once the outcome is recorded.
    */
-  appendTaskLog(taskId: string, token: number, batch: TaskLogBatch): Promise<void>;
+  appendTaskLog(taskId: string, token: number, batch: TaskLogBatch, opts?: { final?: boolean }): Promise<void>;
   /** The task's progress and kept lines, across its attempts; null for an unknown task. */
   getTaskLog(taskId: string): Promise<TaskLog | null>;
 

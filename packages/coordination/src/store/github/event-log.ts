@@ -76,21 +76,22 @@ export class EventLog {
       for (const [index, entry] of source.events.entries())
         events.push(toEvent(eventId(source.issueCreatedAt, 0, source.issueId, index), { ...entry, taskId }));
       for (const stored of this.ctx.mirror.recordsOf(source.issueNumber)) {
-        if (stored.record.k === "log") {
+        const log =
+          stored.record.k === "log" ? stored.record : stored.record.k === "claim" ? stored.record.log : undefined;
+        if (log)
           events.push(
             toEvent(
               eventId(stored.updatedAt, 1, stored.id, TASK_LOG_SLOT),
               this.ctx.entry("task.log", {
                 at: stored.record.at,
                 taskId,
-                workerId: stored.record.worker,
-                actor: stored.record.worker,
-                data: { attempt: stored.record.attempt, lines: stored.record.lines.length },
+                workerId: log.worker,
+                actor: log.worker,
+                data: { attempt: log.attempt, lines: log.lines.length },
               }),
             ),
           );
-          continue;
-        }
+        if (stored.record.k === "log") continue;
         if (!view.applied.has(stored.id) || (stored.record.k !== "claim" && stored.record.k !== "op")) continue;
         // A claim-and-start learns its token (its comment id) only from GitHub's answer.
         const entries =

@@ -168,8 +168,8 @@ export class GithubStore implements CoordinationStore {
     return this.parts.operator.requeue(taskId, opts);
   }
 
-  appendTaskLog(taskId: string, token: number, batch: TaskLogBatch): Promise<void> {
-    return this.parts.logs.append(taskId, token, batch);
+  appendTaskLog(taskId: string, token: number, batch: TaskLogBatch, opts?: { final?: boolean }): Promise<void> {
+    return this.parts.logs.append(taskId, token, batch, opts?.final ?? false);
   }
   getTaskLog(taskId: string): Promise<TaskLog | null> {
     return this.parts.logs.get(taskId);

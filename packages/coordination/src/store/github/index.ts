@@ -92,6 +92,7 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
   const taskReader = new TaskReader(ctx, registry);
   const writer = new TaskWriter(ctx, taskReader);
   const operator = new TaskOperatorOps(ctx, taskReader, writer);
+  const logs = new TaskLogs(ctx, taskReader);
   const workers: WorkerStore = new WorkerStore(ctx, registry, operator);
   return new GithubStore({
     ctx,
@@ -106,9 +107,9 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
     taskReader,
     queries: new TaskQueries(ctx, taskReader, new TaskIssueRepair(ctx, taskReader, writer)),
     locks: new TaskLocks(ctx, registry, taskReader, writer),
-    attempts: new TaskAttempts(ctx, registry, taskReader, writer),
+    attempts: new TaskAttempts(ctx, registry, taskReader, writer, logs),
     operator,
-    logs: new TaskLogs(ctx, taskReader),
+    logs,
     memory: new MemoryStore(ctx),
     events: new EventLog(ctx, taskReader),
     settings: new SettingsStore(ctx),

@@ -11,24 +11,28 @@ import { NotFoundError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
 import { tokenSchema } from "../port-schemas.js";
 import type { GithubContext } from "./github-context.js";
-import type { LogRecord } from "./records/record-schemas.js";
+import { PAYLOAD_LIMIT } from "./records/limits.js";
+import type { LogPart, LogRecord } from "./records/record-schemas.js";
 import type { StoredRecord } from "./repo-mirror.js";
 import { ClaimQueue } from "./tasks/claim-queue.js";
 import type { TaskReader } from "./tasks/task-reader.js";
 
-/** Encoded size a log payload may reach: GitHub's body limit less the envelope and the human line. */
+/** Encoded size a Logs comment's payload may reach: GitHub's body limit less the envelope and the human line. */
 const LOG_PAYLOAD_CHARS = 56_000;
 
 /**
- * Task progress and logs on GitHub: each attempt has one Logs comment on its task's issue,
- * posted at its first flush and PATCHed at later ones (signed like every record; `rev` makes
- * our newest version win over a lagging read). Flushes come at most every `taskLogFlushMs`
- * from the worker, and only from tasks that log: a task that never calls `ctx.progress` /
- * `ctx.log` costs no write here. The fence is checked against the mirror (no request): a log
- * line is not worth a read, and the attempt's own outcome write is fenced fresh anyway.
+ * Task progress and logs on GitHub (docs/github-backend.md, _Task logs_). An attempt's log
+ * costs a write only when it has to: its final batch (the flush right before its outcome)
+ * is held here and rides in the claim's outcome PATCH (`heldFinal`), so an attempt that ends
+ * before its first periodic flush logs for free. One that runs longer gets a Logs comment on
+ * the task's issue, posted at its first periodic flush and PATCHed at later ones and at the
+ * end (`rev` makes our newest version win over a lagging read). Signed like every record.
+ * The fence is checked against the mirror (no request): a log line is not worth a read, and
+ * the attempt's outcome is fenced on a fresh read anyway.
  */
 export class TaskLogs {
   private readonly own = new Map<number, StoredRecord<LogRecord>>();
+  private readonly held = new Map<number, LogPart>();
   private readonly queue = new ClaimQueue();
 
   constructor(
@@ -36,13 +40,24 @@ export class TaskLogs {
     private readonly reader: TaskReader,
   ) {}
 
-  async append(taskId: string, token: number, batch: TaskLogBatch): Promise<void> {
+  async append(taskId: string, token: number, batch: TaskLogBatch, final: boolean): Promise<void> {
     parseOrThrow(tokenSchema, token, "token");
     const checked = parseTaskLogBatch(batch);
-    return this.queue.run(token, () => this.appendNow(taskId, token, checked));
+    return this.queue.run(token, () => this.appendNow(taskId, token, checked, final));
   }
 
-  private async appendNow(taskId: string, token: number, batch: TaskLogBatch): Promise<void> {
+  /** The attempt's held final log, for its outcome PATCH. */
+  heldFinal(token: number): LogPart | undefined {
+    return this.held.get(token);
+  }
+
+  /** The attempt ended (its outcome written, or refused): nothing more is held for it. */
+  forget(token: number): void {
+    this.held.delete(token);
+    this.own.delete(token);
+  }
+
+  private async appendNow(taskId: string, token: number, batch: TaskLogBatch, final: boolean): Promise<void> {
     const issue = this.reader.issueOf(taskId);
     if (issue === null) throw new NotFoundError("task", taskId);
     const { task, lockSeq } = this.reader.refoldView(taskId);
@@ -56,32 +71,43 @@ export class TaskLogs {
     });
     const at = this.ctx.now();
     const stored = this.own.get(token);
-    const previous: LogRecord = stored?.record ?? {
-      k: "log",
-      n: this.ctx.nonce(),
-      at,
-      ev: [],
-      token,
-      attempt: task.attempts,
-      worker: task.workerId ?? "unknown",
-      rev: 0,
-      progress: null,
-      lines: [],
-      dropped: 0,
-    };
+    const previous: LogPart = stored?.record ??
+      this.held.get(token) ?? {
+        attempt: task.attempts,
+        worker: task.workerId ?? "unknown",
+        progress: null,
+        lines: [],
+        dropped: 0,
+      };
     const added = batch.lines.map((line) => ({
       at,
       l: line.level,
       m: line.message,
       ...(line.fields ? { f: line.fields } : {}),
     }));
-    const next = fitPayload({
-      ...previous,
-      at,
-      rev: previous.rev + 1,
+    const part = rotate({
+      attempt: previous.attempt,
+      worker: previous.worker,
       progress: batch.progress ? { f: batch.progress.fraction, m: batch.progress.message, at } : previous.progress,
-      ...rotate([...previous.lines, ...added], previous.dropped + (batch.dropped ?? 0), task.attempts),
+      lines: [...previous.lines, ...added],
+      dropped: previous.dropped + (batch.dropped ?? 0),
     });
+    if (final && !stored) {
+      this.held.set(token, part);
+      return;
+    }
+    const next: LogRecord = fitInto(
+      {
+        k: "log",
+        n: stored?.record.n ?? this.ctx.nonce(),
+        at,
+        ev: stored?.record.ev ?? [],
+        token,
+        rev: (stored?.record.rev ?? 0) + 1,
+        ...part,
+      },
+      LOG_PAYLOAD_CHARS,
+    );
     const human = humanLine(next);
     const written = stored ? await this.ctx.patch(stored, next, [], human) : await this.ctx.post(issue, next, human);
     this.own.set(token, written);
@@ -91,74 +117,67 @@ export class TaskLogs {
     const issue = this.reader.issueOf(taskId) ?? (await this.reader.load(taskId))?.source.issueNumber ?? null;
     if (issue === null) return null;
     await this.ctx.mirror.refreshIfStale();
-    const taskIdKnown = this.reader.refold(taskId).id;
-    const byToken = new Map<number, StoredRecord<LogRecord>>();
+    const id = this.reader.refold(taskId).id;
+    // Per attempt (token): its Logs comment's newest version (a POST retried after a 5xx may
+    // leave two), or the log its claim carried into its outcome.
+    const byToken = new Map<number, { part: LogPart; rev: number; at: number }>();
     for (const stored of this.ctx.mirror.recordsOf(issue)) {
-      if (stored.record.k !== "log") continue;
-      const record = stored as StoredRecord<LogRecord>;
-      // A POST retried after a 5xx leaves two comments for one attempt: the newest version counts.
-      const seen = byToken.get(record.record.token);
-      if (!seen || seen.record.rev < record.record.rev) byToken.set(record.record.token, record);
+      const { record } = stored;
+      if (record.k === "log") {
+        const seen = byToken.get(record.token);
+        if (!seen || seen.rev < record.rev) byToken.set(record.token, { part: record, rev: record.rev, at: record.at });
+      } else if (record.k === "claim" && record.log) {
+        byToken.set(stored.id, { part: record.log, rev: Number.MAX_SAFE_INTEGER, at: record.end?.at ?? record.at });
+      }
     }
-    if (byToken.size === 0) return emptyTaskLog(taskIdKnown);
-    const attempts = [...byToken.values()].sort((a, b) => a.record.token - b.record.token);
+    if (byToken.size === 0) return emptyTaskLog(id);
     const lines: TaskLogLine[] = [];
     let dropped = 0;
     let progress: TaskLog["progress"] = null;
     let updatedAt = 0;
-    for (const { record } of attempts) {
-      dropped += record.dropped;
-      for (const line of record.lines)
-        lines.push({
-          at: line.at,
-          attempt: record.attempt,
-          level: line.l,
-          message: line.m,
-          ...(line.f ? { fields: line.f } : {}),
-        });
-      if (record.progress)
-        progress = {
-          fraction: record.progress.f,
-          message: record.progress.m,
-          at: record.progress.at,
-          attempt: record.attempt,
-        };
-      updatedAt = Math.max(updatedAt, record.at);
+    for (const [, { part, at }] of [...byToken.entries()].sort(([a], [b]) => a - b)) {
+      dropped += part.dropped;
+      for (const line of part.lines) lines.push(toLine(line, part.attempt));
+      if (part.progress)
+        progress = { fraction: part.progress.f, message: part.progress.m, at: part.progress.at, attempt: part.attempt };
+      updatedAt = Math.max(updatedAt, at);
     }
     const kept = keepNewest(lines);
-    return { taskId: taskIdKnown, progress, lines: kept.kept, dropped: dropped + kept.dropped, updatedAt };
+    return { taskId: id, progress, lines: kept.kept, dropped: dropped + kept.dropped, updatedAt };
   }
 }
 
-function rotate(
-  lines: LogRecord["lines"],
-  dropped: number,
-  attempt: number,
-): { lines: LogRecord["lines"]; dropped: number } {
-  const asLines = lines.map((line) => ({
-    at: line.at,
-    attempt,
-    level: line.l,
-    message: line.m,
-    ...(line.f ? { fields: line.f } : {}),
-  }));
-  const kept = keepNewest(asLines);
-  return { lines: lines.slice(kept.dropped), dropped: dropped + kept.dropped };
+function toLine(line: LogPart["lines"][number], attempt: number): TaskLogLine {
+  return { at: line.at, attempt, level: line.l, message: line.m, ...(line.f ? { fields: line.f } : {}) };
 }
 
-/** Drop the oldest lines until the payload fits one comment once escaped (`<`/`>` become six characters). */
-function fitPayload(record: LogRecord): LogRecord {
+/** Rotation to the limits every backend keeps (domain/task-log.ts). */
+function rotate(part: LogPart): LogPart {
+  const kept = keepNewest(part.lines.map((line) => toLine(line, part.attempt)));
+  return { ...part, lines: part.lines.slice(kept.dropped), dropped: part.dropped + kept.dropped };
+}
+
+/**
+ * Drop the oldest lines until `record` fits `maxChars` once encoded (`<`/`>` become six
+ * characters). Also used for a claim's outcome PATCH, whose result takes its share first.
+ */
+export function fitInto<R extends { lines: LogPart["lines"]; dropped: number }>(record: R, maxChars: number): R {
   let next = record;
-  while (next.lines.length > 0 && encodedChars(next) > LOG_PAYLOAD_CHARS) {
+  while (next.lines.length > 0 && encodedChars(next) > maxChars) {
     const cut = Math.max(1, Math.floor(next.lines.length / 10));
     next = { ...next, lines: next.lines.slice(cut), dropped: next.dropped + cut };
   }
   return next;
 }
 
-function encodedChars(record: LogRecord): number {
-  const json = JSON.stringify(record);
+export function encodedChars(value: unknown): number {
+  const json = JSON.stringify(value);
   return json.length + 5 * (json.match(/[<>]/g)?.length ?? 0);
+}
+
+/** What a claim's outcome record may spend on its log: the room its other fields leave. */
+export function claimLogRoom(claimWithoutLog: unknown): number {
+  return PAYLOAD_LIMIT - 4_000 - encodedChars(claimWithoutLog);
 }
 
 /** The readable part says how far the attempt got, never what it logged (a line could @mention someone). */

@@ -106,6 +106,38 @@ export function taskLogCases(ctx: ContractContext): void {
     expect(log?.progress).toMatchObject({ fraction: 1, message: "done", attempt: 2 });
   });
 
+  it("a final batch (held or written) is readable once the attempt's outcome is recorded, with its event", async () => {
+    const store = ctx.store();
+    const { task, lock } = await runningTask(store);
+    await store.appendTaskLog(task.id, lock.token, { lines: lines(0, 1), progress: { fraction: 0.5, message: null } });
+    const { task: short, lock: shortLock } = await (async () => {
+      const created = await store.createTask(taskInput(), "operator:test");
+      const [claim] = await store.claimTasks({ workerId: "w-log", taskIds: [created.id], metadata: claimMeta });
+      if (!claim) throw new Error("claim must succeed");
+      return claim;
+    })();
+    // An attempt that logged before, and one whose only batch is its final one.
+    await store.appendTaskLog(task.id, lock.token, { lines: lines(1, 1) }, { final: true });
+    await store.appendTaskLog(
+      short.id,
+      shortLock.token,
+      { lines: lines(0, 2), progress: { fraction: 1, message: "done" } },
+      { final: true },
+    );
+    await store.completeTask(task.id, lock.token, { result: { ok: 1 } });
+    await store.failTask(short.id, shortLock.token, { message: "boom", retryable: false, retryDelayMs: 0 });
+    expect((await store.getTaskLog(task.id))?.lines.map((line) => line.message)).toEqual(["line 0", "line 1"]);
+    const log = await store.getTaskLog(short.id);
+    expect(log?.lines.map((line) => [line.message, line.attempt])).toEqual([
+      ["line 0", 1],
+      ["line 1", 1],
+    ]);
+    expect(log?.progress).toMatchObject({ fraction: 1, message: "done", attempt: 1 });
+    expect((await store.getTask(short.id))?.state).toBe("dead");
+    const events = await store.readEvents(0, 1000);
+    expect(events.some((e) => e.kind === "task.log" && e.taskId === short.id)).toBe(true);
+  });
+
   it("leaves one task.log event per write for followers", async () => {
     const store = ctx.store();
     const { task, lock } = await runningTask(store);

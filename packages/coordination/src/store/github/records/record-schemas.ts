@@ -33,6 +33,31 @@ const base = {
   evBase: int.min(0).optional(),
 };
 
+/**
+ * One attempt's kept progress and log lines (domain/task-log.ts), bounded by the same limits
+ * the writer keeps, so an oversized log is refused as malformed. It is the body of the
+ * attempt's Logs comment, or rides in its claim's final PATCH (see store/github/task-logs.ts).
+ */
+export const logPartSchema = z.object({
+  attempt: int.min(1),
+  worker: z.string().min(1),
+  progress: z
+    .object({ f: z.number().min(0).max(1), m: z.string().max(PROGRESS_MESSAGE_CHARS).nullable(), at: ms })
+    .nullable(),
+  lines: z
+    .array(
+      z.object({
+        at: ms,
+        l: z.enum(LOG_LEVELS),
+        m: z.string().max(LIMITS.logLineChars),
+        f: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
+    .max(LIMITS.taskLogLines),
+  dropped: int.min(0),
+});
+export type LogPart = z.infer<typeof logPartSchema>;
+
 export const taskSpecSchema = z.object({
   type: z.string(),
   title: z.string(),
@@ -77,6 +102,8 @@ export const claimRecordSchema = z.object({
   start: z.object({ at: ms, attempt: int.min(1) }).optional(),
   stored: z.object({ result: z.unknown(), at: ms }).optional(),
   end: endSchema.optional(),
+  /** The attempt's final log, written with its outcome when it never needed a Logs comment. */
+  log: logPartSchema.optional(),
 });
 export type ClaimRecord = z.infer<typeof claimRecordSchema>;
 
@@ -164,32 +191,14 @@ export const memoryRecordSchema = z.object({
 });
 export type MemoryRecord = z.infer<typeof memoryRecordSchema>;
 
-/**
- * The Logs comment of one attempt, on its task's issue: PATCHed with each flush (domain/task-log.ts).
- * Bounded by the same limits the writer keeps, so an oversized log comment is refused as malformed.
- */
+/** The Logs comment of one attempt, on its task's issue: PATCHed with each flush. */
 export const logRecordSchema = z.object({
   k: z.literal("log"),
   ...base,
-  /** The attempt's fencing token (its claim's comment id) and number. */
+  /** The attempt's fencing token (its claim's comment id). */
   token: int.min(1),
-  attempt: int.min(1),
-  worker: z.string().min(1),
   rev: int.min(0),
-  progress: z
-    .object({ f: z.number().min(0).max(1), m: z.string().max(PROGRESS_MESSAGE_CHARS).nullable(), at: ms })
-    .nullable(),
-  lines: z
-    .array(
-      z.object({
-        at: ms,
-        l: z.enum(LOG_LEVELS),
-        m: z.string().max(LIMITS.logLineChars),
-        f: z.record(z.string(), z.unknown()).optional(),
-      }),
-    )
-    .max(LIMITS.taskLogLines),
-  dropped: int.min(0),
+  ...logPartSchema.shape,
 });
 export type LogRecord = z.infer<typeof logRecordSchema>;
 

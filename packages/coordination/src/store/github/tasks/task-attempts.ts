@@ -17,6 +17,7 @@ import type { StoredRecord } from "../repo-mirror.js";
 const githubClaimSchema = claimSchema.extend({ taskIds: claimSchema.shape.taskIds.max(100) });
 
 import type { RegistryReader } from "../registry-reader.js";
+import type { TaskLogs } from "../task-logs.js";
 import { failureEnd } from "./attempt-end.js";
 import { settleClaims } from "./lock-settle.js";
 import type { TaskReader } from "./task-reader.js";
@@ -31,6 +32,7 @@ export class TaskAttempts {
     private readonly workers: RegistryReader,
     private readonly reader: TaskReader,
     private readonly writer: TaskWriter,
+    private readonly logs: TaskLogs,
   ) {}
 
   start(taskId: string, token: number, workerId: string): Promise<Task> {
@@ -260,9 +262,11 @@ export class TaskAttempts {
     actor: string,
   ): Promise<void> {
     if (attempt.id === token && this.writer.owns(attempt.id)) {
-      await this.writer.endClaim(taskId, attempt, end, ev, actor);
+      await this.writer.endClaim(taskId, attempt, end, ev, actor, this.logs.heldFinal(token));
+      this.logs.forget(token);
       return;
     }
+    this.logs.forget(token);
     const op = await this.writer.postOp(taskId, { op: "end", token, end, actor, reason: end.state, ev });
     await this.ctx.sleep(this.ctx.settleDelayMs());
     const { view } = await this.reader.require(taskId);

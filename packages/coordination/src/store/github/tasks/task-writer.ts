@@ -4,8 +4,9 @@ import { NotFoundError } from "../../../errors.js";
 import type { GithubContext } from "../github-context.js";
 import { boundedLabel } from "../records/github-limits.js";
 import { PURPOSE_LABELS, SENTINEL_LABEL } from "../records/issue-kinds.js";
-import type { AttemptEnd, ClaimRecord, EventEntry, TaskOpRecord } from "../records/record-schemas.js";
+import type { AttemptEnd, ClaimRecord, EventEntry, LogPart, TaskOpRecord } from "../records/record-schemas.js";
 import type { StoredRecord } from "../repo-mirror.js";
+import { claimLogRoom, fitInto } from "../task-logs.js";
 import { ClaimQueue } from "./claim-queue.js";
 import type { TaskReader } from "./task-reader.js";
 
@@ -80,16 +81,21 @@ export class TaskWriter {
     await this.ctx.remove(claim);
   }
 
-  /** End a claim: PATCH it into its outcome if it is ours, otherwise post an `end` op. */
+  /**
+   * End a claim: PATCH it into its outcome if it is ours — with the attempt's final log, when
+   * one is held, in the room the rest of the record leaves — otherwise post an `end` op.
+   */
   async endClaim(
     taskId: string,
     claim: StoredRecord<ClaimRecord>,
     end: AttemptEnd,
     ev: EventEntry[],
     actor: string,
+    log?: LogPart,
   ): Promise<void> {
     if (this.ownClaims.has(claim.id)) {
-      const next: ClaimRecord = { ...claim.record, end, rev: claim.record.rev + 1 };
+      const ended: ClaimRecord = { ...claim.record, end, rev: claim.record.rev + 1 };
+      const next: ClaimRecord = log ? { ...ended, log: fitInto(log, claimLogRoom(ended)) } : ended;
       await this.patchClaim(claim, next, ev, end.state === "released" ? "released the lock" : `finished: ${end.state}`);
       this.ownClaims.delete(claim.id);
       return;
