@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { getTask } from "./support/api";
 import { currentStack } from "./support/backend";
@@ -9,19 +11,20 @@ test.afterEach(stopAllWorkers);
 test("a task created in the UI goes queued → running → succeeded live, without a reload", async ({ page, context }) => {
   // A type no running worker supports yet, so "queued" is observable and the overview warns about it.
   const type = "e2e-live";
-  // Long enough to be seen running: on GitHub the control plane learns of each state change
-  // about a settle delay plus a second after the write (docs/github-backend.md, *Events*).
-  const ms = currentStack().backend === "github" ? 5000 : 1500;
+  // The task runs until the test opens its gate, so the page can show it running however long
+  // the control plane takes to learn of the change (on GitHub about a settle delay plus a second).
+  const gate = join(currentStack().dataDir, `create-gate-${Date.now()}`);
+  const params = JSON.stringify({ gate });
   await page.goto("/tasks");
   await page.getByTestId("task-create-toggle").click();
   await page.getByTestId("create-type").fill(type);
   await page.getByTestId("create-title").fill("Created from the e2e suite");
-  await page.getByTestId("create-params").fill(`{"ms": ${ms}`);
+  await page.getByTestId("create-params").fill(params.slice(0, -1));
   await page.getByTestId("create-submit").click();
   await expect(page.getByTestId("create-params-error")).toContainText("params must be valid JSON");
   await expect(page.getByTestId("create-params")).toHaveAttribute("aria-invalid", "true");
 
-  await page.getByTestId("create-params").fill(`{"ms": ${ms}}`);
+  await page.getByTestId("create-params").fill(params);
   await page.getByTestId("create-submit").click();
   await loginThroughDialog(page);
   const created = page.getByTestId("create-success").getByRole("link");
@@ -36,7 +39,7 @@ test("a task created in the UI goes queued → running → succeeded live, witho
   await expect(page.getByTestId("task-detail")).toHaveAttribute("data-task-id", taskId);
   const state = page.getByTestId("task-detail-state");
   await expect(state).toHaveText("queued");
-  await expect(page.getByTestId("task-detail-params")).toContainText(`"ms": ${ms}`);
+  await expect(page.getByTestId("task-detail-params")).toContainText(`"gate": ${JSON.stringify(gate)}`);
 
   // Record every state the badge shows from now on, to prove the page moved through them live.
   await page.evaluate(() => {
@@ -55,11 +58,12 @@ test("a task created in the UI goes queued → running → succeeded live, witho
     });
   });
 
-  startWorker("e2e-live-worker", { handlers: { [type]: "sleep" } });
+  startWorker("e2e-live-worker", { handlers: { [type]: "gate" } });
   await expect(state).toHaveText("running");
   await expect(page.getByTestId("task-detail-worker")).toHaveText("e2e-live-worker");
+  writeFileSync(gate, "");
   await expect(state).toHaveText("succeeded");
-  await expect(page.getByTestId("task-detail-result")).toContainText(`"slept": ${ms}`);
+  await expect(page.getByTestId("task-detail-result")).toContainText(`"opened": ${JSON.stringify(gate)}`);
   const seen = await page.evaluate(() => (window as unknown as { __seenStates: string[] }).__seenStates);
   expect(seen).toEqual(["queued", "running", "succeeded"]);
   const kinds = await page.getByTestId("task-event").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind")));
