@@ -20,6 +20,15 @@ function issueOf(taskId: string): { number: number; body: string } {
   return { number: issue.number, body: issue.body ?? "" };
 }
 
+/**
+ * The attacker acts in a later second than the write: GitHub's timestamps are whole seconds,
+ * and an edit within the second a comment was created cannot be told from none (docs/security.md).
+ */
+async function later(): Promise<void> {
+  const { emulator } = setup();
+  emulator.clock.setOffset(emulator.clock.offsetMs() + 2000);
+}
+
 /** What a write collaborator would do to run a task with parameters nobody signed. */
 function withForgedParams(body: string): string {
   const forged = body.replace('"params":{}', '"params":{"command":"rm -rf /"}');
@@ -86,14 +95,15 @@ describe("edited records (a collaborator with write access edits what the store 
     expect((await newcomer.getTask(task.id))?.params).toEqual({});
   });
 
-  it("an edited memory write does not undo it for a process that verified it", async () => {
-    const { store, eve } = setup();
+  it("an edited memory write is not undone: the process that verified it keeps it and signs it back", async () => {
+    const { store, eve, openPeer } = setup();
     await store.memorySet("swarm/plan", { step: 1 }, "w-1");
     const written = await store.memorySet("swarm/plan", { step: 2 }, "w-1");
     const [, newer] = repo()
       .visibleComments()
       .filter((comment) => comment.body.includes("swarm/plan"));
     if (!newer) throw new Error("both memory writes must be comments");
+    await later();
     await editBody(eve, { comment: newer.id }, newer.body.replace('"step":2', '"step":3'));
 
     // Before: the refused edit acted as a deletion and the value went back to { step: 1 }.
@@ -101,6 +111,29 @@ describe("edited records (a collaborator with write access edits what the store 
     expect(store.trustStats().tampered).toEqual([
       expect.objectContaining({ comment: newer.id, reason: "badSignature", kept: true }),
     ]);
+    // Its next listing puts the write back, signed as a rewrite of that comment: every reader has it again.
+    await claimableIds(store);
+    const peer = await openPeer();
+    expect(await peer.memoryGet("swarm/plan")).toMatchObject({ value: { step: 2 }, version: written.version });
+    expect(peer.trustStats().refused).toBe(0);
+  });
+
+  it("an edited cancel is not undone: the task stays cancelled for every process", async () => {
+    const { store, eve, openPeer } = setup();
+    const task = await store.createTask(taskInput(), "operator:test");
+    await store.cancelTask(task.id, { actor: "operator:test", reason: "not needed" });
+    const [cancel] = repo()
+      .visibleComments()
+      .filter((comment) => comment.body.includes("not needed"));
+    if (!cancel) throw new Error("the cancel must be a comment");
+    await later();
+    await editBody(eve, { comment: cancel.id }, cancel.body.replace("not needed", "needed after all"));
+
+    expect((await store.getTask(task.id))?.state).toBe("cancelled");
+    await claimableIds(store);
+    const peer = await openPeer();
+    expect((await peer.getTask(task.id))?.state).toBe("cancelled");
+    expect(await claimableIds(peer)).toEqual([]);
   });
 
   it("a finished claim edited to garbage: the process that verified it keeps the outcome and does not run the task again", async () => {

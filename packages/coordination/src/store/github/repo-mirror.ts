@@ -94,6 +94,8 @@ export class RepoMirror {
   /** Issues whose whole comment list has been read (those older than the horizon need it). */
   private readonly complete = new Set<number>();
   private history: Promise<void> | null = null;
+  /** Comments served from their last verified version while GitHub holds an edit: id → issue. */
+  private readonly edited = new Map<number, number>();
 
   constructor(
     private readonly api: GithubApi,
@@ -201,6 +203,17 @@ export class RepoMirror {
     // A body without a payload (rewritten as plain text) is as unsigned as one without a signature.
     const reason = verdict.record ? "replayed" : verdict.reason === "plain" ? "unsigned" : verdict.reason;
     this.trust.noteTampered({ issue, comment, author, reason, at, kept });
+  }
+
+  /** Records served from their last verified version because GitHub holds an edit of them. */
+  editedRecords(): StoredRecord[] {
+    const kept: StoredRecord[] = [];
+    for (const [id, issue] of this.edited) {
+      const stored = this.records.get(issue)?.get(id);
+      if (stored) kept.push(stored);
+      else this.edited.delete(id);
+    }
+    return kept;
   }
 
   noteOwnComment(comment: GhComment): StoredRecord | null {
@@ -396,6 +409,7 @@ export class RepoMirror {
       const previous = map?.get(comment.id);
       if (previous && !own) {
         this.noteTampered(comment.issueNumber, comment.id, comment.author, comment.updatedAt, verdict, true);
+        this.edited.set(comment.id, comment.issueNumber);
         return previous;
       }
       map?.delete(comment.id);
@@ -416,6 +430,7 @@ export class RepoMirror {
       record,
     };
     map.set(comment.id, stored);
+    this.edited.delete(comment.id);
     return stored;
   }
 }

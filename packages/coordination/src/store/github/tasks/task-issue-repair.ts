@@ -2,8 +2,13 @@ import { isTerminal } from "../../../domain/task.js";
 import type { TaskView } from "../fold/task-fold.js";
 import type { TaskSource } from "../fold/task-source.js";
 import type { GithubContext } from "../github-context.js";
+import type { SentinelRecord } from "../records/record-schemas.js";
 import type { TaskReader } from "./task-reader.js";
 import type { TaskWriter } from "./task-writer.js";
+
+/** Record kinds the store posts and never edits: putting one back races no writer. */
+const POSTED_ONLY: ReadonlySet<SentinelRecord["k"]> = new Set(["op", "wop", "mem", "events", "setting"]);
+const RESTORED_LINE = "sentinel: record put back after someone edited it";
 
 /**
  * Keeps task issues as the signed records say, for processes that open later and read only
@@ -12,7 +17,11 @@ import type { TaskWriter } from "./task-writer.js";
  *
  * - an issue closed before its task ended (by someone with triage access, or by a requeue
  *   that crashed between its op and reopening the issue) is reopened;
- * - a task body someone edited is put back to the last version this process verified.
+ * - a task body someone edited is put back to the last version this process verified;
+ * - so is a comment of a kind the store only ever posts (ops, memory, events, settings),
+ *   signed again as a rewrite of that comment: its body as first posted counts only unedited.
+ *   Claims and registrations are left to their owners, who PATCH them and would race a restore
+ *   (a registration's owner rewrites it with its next heartbeat).
  *
  * Every listing runs it (a worker's claim poll, its monitor's scan of running tasks) on what
  * the mirror already holds; it writes only when someone else changed an issue.
@@ -29,6 +38,7 @@ export class TaskIssueRepair {
 
   async run(folded: Array<{ source: TaskSource; view: TaskView }>): Promise<void> {
     await this.restoreEditedBodies();
+    await this.restoreEditedComments();
     // A completion PATCHes its claim before it closes the issue; until the lag has passed the
     // close may be visible before the outcome.
     const settled = this.ctx.now() - this.ctx.options.maxReadLagMs - 1000;
@@ -60,6 +70,31 @@ export class TaskIssueRepair {
       } catch (error) {
         this.ctx.options.log?.("warn", "could not put back the body of an edited task issue", {
           issue: issue.number,
+          error: (error as Error).message,
+        });
+      }
+    }
+  }
+
+  private async restoreEditedComments(): Promise<void> {
+    for (const stored of this.ctx.mirror.editedRecords()) {
+      const { record } = stored;
+      if (!POSTED_ONLY.has(record.k) || !this.firstTime(`comment ${stored.id} ${stored.updatedAt}`)) continue;
+      // The entries keep the server time of the version that introduced them, so event ids do not move.
+      const payload = {
+        ...record,
+        ev: record.ev.map((entry) => (entry.sat ? entry : { ...entry, sat: stored.updatedAt })),
+      };
+      try {
+        const comment = await this.ctx.api.updateComment(stored.id, () =>
+          this.ctx.encode(stored.issue, payload, RESTORED_LINE, "", stored.id),
+        );
+        this.ctx.mirror.noteOwnComment(comment);
+        this.ctx.options.log?.("warn", "put back an edited record", { issue: stored.issue, id: stored.id });
+      } catch (error) {
+        this.ctx.options.log?.("warn", "could not put back an edited record", {
+          issue: stored.issue,
+          id: stored.id,
           error: (error as Error).message,
         });
       }
