@@ -93,14 +93,23 @@ describe("GitHub mirror under read lag", () => {
     await note(store, "measured");
     // Keep reading until the write shows up in a list: the reads before that prove the lag.
     const started = performance.now();
+    let previousReadStart = started;
+    let widestGapMs = 0;
     while (store.budget().readLag.samples === 0 && performance.now() - started < 5000) {
+      const readStart = performance.now();
       await seen(store);
+      widestGapMs = Math.max(widestGapMs, performance.now() - previousReadStart);
+      previousReadStart = readStart;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const lag = store.budget().readLag;
     expect(lag.samples).toBe(1);
     expect(lag.maxMs).toBeGreaterThanOrEqual(400);
-    expect(lag.unseenMaxMs).toBeGreaterThanOrEqual(300);
+    // The last read that missed the write started at most one read-to-read span (start of one
+    // read to the end of the next) before the write became visible: ~60 ms when the machine is
+    // quiet, more under load.
+    expect(lag.unseenMaxMs).toBeGreaterThanOrEqual(400 - Math.ceil(widestGapMs));
+    expect(lag.unseenMaxMs).toBeGreaterThan(0);
     expect(lag.unseenMaxMs).toBeLessThan(400);
     expect(lag.settleDelayMs).toBe(Math.ceil(1.5 * (lag.unseenMaxMs ?? 0)));
     expect(lag.beyondAssumed).toBe(0);
