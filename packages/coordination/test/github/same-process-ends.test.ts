@@ -6,7 +6,11 @@ import { claimMeta, registration, taskInput } from "../../src/store/contract/har
 
 const open = openPerTest();
 
-const LEASE_MS = 400;
+/**
+ * Long enough for register → create → claim to fit inside the lease on a loaded machine (at
+ * 400 ms the lease sometimes lapsed before the claim, which is then rightly refused).
+ */
+const LEASE_MS = 2000;
 
 describe("one process ending its own attempt twice at once", () => {
   // The worker runtime's completion and the same process's heartbeat monitor (failing the
