@@ -44,19 +44,19 @@ export interface SpendProjection {
   controlPlane: ProcessSpend;
   /** The whole token, idle: every worker and control plane on it. */
   idle: { charged: number; writesPerHour: number; writesPerMinute: number };
-  /** Charged requests and writes one task adds (its writes, and every process re-reading the lists they changed). */
+  /** Charged requests and writes one task adds (its writes, losing claims included, and every process re-reading what they changed). */
   perTask: { charged: number; writes: number };
   /** Tasks per hour the token can carry above idle before the first limit (within the stores' headroom). */
   taskCapacityPerHour: { primary: number; secondary: number };
 }
 
-/** Writes of one task: the producer's issue, the worker's claim (the start), its PATCH into the outcome, the issue's close (measured: docs/github-backend.md, *Budget*). */
+/** Writes of one task without a race: the producer's issue, the worker's claim (the start), its PATCH into the outcome, the issue's close (docs/github-backend.md, *Budget*). */
 export const WRITES_PER_TASK = 4;
-/** Lists a process re-reads after a change: the repository's comments and the sentinel issues. */
-const LISTS = 2;
+/** A losing claim costs its post and its delete; in the demo every other idle worker raced for each new task (docs/benchmarks.md). */
+const WRITES_PER_LOSING_CLAIM = 2;
 /** Requests of one deep check: both lists, reaching back further (a new URL, so charged). */
 const DEEP_CHECK_REQUESTS = 2;
-/** The task's own comment list, read by the claimant before and after its settle delay. */
+/** The task's own comment list, read by each claimant before and after its settle delay. */
 const CLAIM_READS = 2;
 
 function perHour(intervalMs: number): number {
@@ -82,8 +82,9 @@ function processSpend(
 /**
  * Project a configuration's hourly spend on one token (the model of docs/benchmarks.md,
  * checked against the measured demo). Idle: heartbeats are the only writes, and every process
- * pays a read of the two lists a heartbeat changes (the repository's comments, the registry). Busy: each task adds its writes, the claimant's
- * reads, and one list read per process and list for each change.
+ * pays a read of the two lists a heartbeat changes (the repository's comments, the registry).
+ * Busy: each task adds its writes (losing claims included), the claimants' reads, and one
+ * list read per process for each write.
  */
 export function projectGithubSpend(inputs: SpendInputs): SpendProjection {
   const { workersPerToken: workers, controlPlanesPerToken: controlPlanes, writeBudget } = inputs;
@@ -106,9 +107,11 @@ export function projectGithubSpend(inputs: SpendInputs): SpendProjection {
   );
   const idleCharged = workers * worker.charged + controlPlanes * controlPlane.charged;
   const processes = workers + controlPlanes;
+  // Each write changes a list every process then re-reads once (changes within one refresh coalesce: an upper bound).
+  const taskWrites = WRITES_PER_TASK + WRITES_PER_LOSING_CLAIM * Math.max(0, workers - 1);
   const perTask = {
-    charged: WRITES_PER_TASK + CLAIM_READS + WRITES_PER_TASK * processes * LISTS,
-    writes: WRITES_PER_TASK,
+    charged: taskWrites + CLAIM_READS * Math.max(1, workers) + taskWrites * processes,
+    writes: taskWrites,
   };
   const primaryRoom = writeBudget.headroom * inputs.primaryPerHour - idleCharged;
   const secondaryRoom = (writeBudget.headroom - writeBudget.heartbeatShare) * writeBudget.perHour;

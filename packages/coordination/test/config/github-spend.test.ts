@@ -40,10 +40,10 @@ describe("projectGithubSpend", () => {
     // Control plane: no writes when idle, the same reads (its 5 s pass and 15 s registry read see every change too).
     expect(p.controlPlane).toEqual({ charged: 360, writes: 0 });
     expect(p.idle).toEqual({ charged: 840, writesPerHour: 120, writesPerMinute: 2 });
-    // A task: 4 writes, 2 claim reads, and each of the 2 processes re-reads both lists after each write.
-    expect(p.perTask).toEqual({ charged: 22, writes: 4 });
-    // Primary: (0.9 × 5,000 − 840) / 22; secondary: (0.9 − 0.4) × 500 / 4.
-    expect(p.taskCapacityPerHour).toEqual({ primary: 166, secondary: 62 });
+    // A task: 4 writes (no other worker to race), 2 claim reads, and each of the 2 processes re-reads after each write.
+    expect(p.perTask).toEqual({ charged: 14, writes: 4 });
+    // Primary: (0.9 × 5,000 − 840) / 14; secondary: (0.9 − 0.4) × 500 / 4.
+    expect(p.taskCapacityPerHour).toEqual({ primary: 261, secondary: 62 });
   });
 
   it("stretches heartbeats so the workers on one token fit their share of the secondary limit", () => {
@@ -53,6 +53,9 @@ describe("projectGithubSpend", () => {
     expect(p.heartbeatStretch).toBeCloseTo(1.8);
     expect(p.idle.writesPerHour).toBe(200);
     expect(p.idle.charged).toBe(3 * p.worker.charged + p.controlPlane.charged);
+    // Two losing claims per task (post + delete each): 8 writes; 3 claimants read twice; 4 processes re-read each write.
+    expect(p.perTask).toEqual({ charged: 8 + 6 + 32, writes: 8 });
+    expect(p.taskCapacityPerHour.secondary).toBe(31);
   });
 
   it("reads no more often than the mirror refreshes, however many changes there are", () => {
@@ -125,7 +128,7 @@ describe("checkGithubSpend", () => {
     // 3 workers + a control plane idle at ≈ 1,500/hour: over the Actions token's 1,000.
     expect(small?.problems.find((p) => p.level === "error")?.message).toContain("primary limit of 1,000/hour");
     const configured = githubSpendCheckFromEnv({ ...ENV, SENTINEL_GITHUB_PRIMARY_LIMIT: "12500" });
-    expect(configured?.projection.taskCapacityPerHour.primary).toBeGreaterThan(166);
+    expect(configured?.projection.taskCapacityPerHour.primary).toBeGreaterThan(261);
     expect(() => githubSpendCheckFromEnv({ ...ENV, SENTINEL_GITHUB_WORKERS_PER_TOKEN: "many" })).toThrow(
       /SENTINEL_GITHUB_WORKERS_PER_TOKEN/,
     );
