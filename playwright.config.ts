@@ -85,6 +85,9 @@ export default defineConfig({
         SENTINEL_DATA_DIR: process.env.E2E_GITHUB_DATA_DIR,
         EMULATOR_PORT: String(emulatorPort),
         EMULATOR_READ_LAG_MS: E2E_EMULATOR_READ_LAG_MS,
+        // The demo holds itself to GitHub's real limits; the e2e stack's 500 ms heartbeats and
+        // 100 ms polls would spend a personal token's 5,000 requests in minutes.
+        EMULATOR_PRIMARY_LIMIT: "1000000",
         EMULATOR_SECONDARY_LIMIT: "off",
       },
     },
