@@ -17,6 +17,8 @@ import type { StoredRecord } from "./repo-mirror.js";
 import { ClaimQueue } from "./tasks/claim-queue.js";
 import type { TaskReader } from "./tasks/task-reader.js";
 
+/** Final logs held for outcomes not yet written: far more than a worker runs at once. */
+const MAX_HELD = 1000;
 /** Encoded size a Logs comment's payload may reach: GitHub's body limit less the envelope and the human line. */
 const LOG_PAYLOAD_CHARS = 56_000;
 
@@ -94,6 +96,8 @@ export class TaskLogs {
     });
     if (final && !stored) {
       this.held.set(token, part);
+      // An outcome refused before it is written (a stale token) never collects its log: keep the map bounded.
+      if (this.held.size > MAX_HELD) this.held.delete(this.held.keys().next().value as number);
       return;
     }
     const next: LogRecord = fitInto(
