@@ -3,6 +3,7 @@ import { liveSubscription } from "./router/live.js";
 import { locksRouter } from "./router/locks.js";
 import { memoryRouter } from "./router/memory.js";
 import { overviewRouter } from "./router/overview.js";
+import { queuesRouter } from "./router/queues.js";
 import { sessionRouter } from "./router/session.js";
 import { settingsRouter } from "./router/settings.js";
 import { tasksRouter } from "./router/tasks.js";
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   workers: workersRouter,
   locks: locksRouter,
   tasks: tasksRouter,
+  queues: queuesRouter,
   memory: memoryRouter,
   audit: auditRouter,
   settings: settingsRouter,

@@ -39,6 +39,17 @@ export class IllegalTransitionError extends SentinelError {
   }
 }
 
+/**
+ * A start refused because the task's type (or the whole queue) is paused: an illegal
+ * transition for now, so callers that skip a task cancelled under them skip this one too.
+ */
+export class TypePausedError extends IllegalTransitionError {
+  constructor(taskId: string, from: string, reason: string) {
+    super("task", taskId, from, "running");
+    this.message = `task ${taskId} not started: ${reason}`;
+  }
+}
+
 export class NotFoundError extends SentinelError {
   readonly code = "NOT_FOUND";
   constructor(

@@ -24,6 +24,7 @@ export { MEMORY_NAMESPACES, type MemoryEntry } from "./domain/memory.js";
 export { newTaskSchema, type Page, TASK_STATES, type Task, type TaskState } from "./domain/task.js";
 export { whyNoWorkerCanRun } from "./domain/task-claims.js";
 export type { TaskLog, TaskLogLine, TaskProgress } from "./domain/task-log.js";
+export { ALL_TYPES, describePause, pauseOf, pauseTargetSchema, type TypePause } from "./domain/task-type-pause.js";
 export {
   ACCEPTING_STATES,
   availableSlots,
@@ -50,6 +51,7 @@ export {
   NotFoundError,
   SentinelError,
   StaleFencingTokenError,
+  TypePausedError,
   ValidationError,
 } from "./errors.js";
 export { TaskQueue } from "./queue/task-queue.js";

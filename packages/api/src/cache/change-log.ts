@@ -13,6 +13,8 @@ export const CHANGE_KINDS = [
   "settings",
   "budget",
   "alerts",
+  /** Task-type pauses (flow control). */
+  "queues",
 ] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 

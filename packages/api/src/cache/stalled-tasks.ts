@@ -2,6 +2,7 @@ import { whyNoWorkerCanRun } from "@sentinel/coordination";
 import { count, inArray, min, sql } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
 import { tasks } from "./schema.js";
+import { readTypePauses } from "./type-pauses.js";
 import { listCachedWorkers } from "./worker-queries.js";
 
 /** Waiting tasks of one type (and pin) that no live worker can run, and for how long. */
@@ -15,7 +16,7 @@ export interface StalledGroup {
 }
 
 /**
- * Waiting tasks no live worker can run (domain `whyNoWorkerCanRun`: type, pin, every worker
+ * Waiting tasks no live worker can run (domain `whyNoWorkerCanRun`: a pause, type, pin, every worker
  * draining or gone) that have been due for at least `afterMs`, grouped by type and pin. Judged
  * on the cache's registry view at the store clock `now`.
  */
@@ -29,11 +30,12 @@ export function stalledTasks(db: CacheDb, now: number, afterMs: number): Stalled
     .all();
   if (groups.length === 0) return [];
   const workers = listCachedWorkers(db);
+  const pauses = readTypePauses(db);
   const stalled: StalledGroup[] = [];
   for (const g of groups) {
     const waitingMs = now - Number(g.oldest ?? now);
     if (waitingMs < afterMs) continue;
-    const reason = whyNoWorkerCanRun(g, workers, now);
+    const reason = whyNoWorkerCanRun(g, workers, now, pauses);
     if (reason) stalled.push({ type: g.type, pinnedWorkerId: g.pinnedWorkerId, n: g.n, waitingMs, reason });
   }
   return stalled;

@@ -15,7 +15,9 @@ export type SyncStateKey =
   /** JSON: comments the GitHub store refused as coordination data, by author and reason. */
   | "github_refusals"
   /** JSON: the control plane's own token budget (coordination's WorkerBudget), GitHub only. */
-  | "control_plane_budget";
+  | "control_plane_budget"
+  /** JSON: the task types (or `*`) paused in the store; see cache/type-pauses.ts. */
+  | "type_pauses";
 
 export function readSyncValue(db: CacheDb, key: SyncStateKey): string | null {
   return db.select().from(syncState).where(eq(syncState.key, key)).get()?.value ?? null;

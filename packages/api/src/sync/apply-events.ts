@@ -5,6 +5,7 @@ import type {
   StoreEvent,
   Task,
   TaskLog,
+  TypePause,
   WorkerRecord,
 } from "@sentinel/coordination";
 import { deleteLock, recordLockHandover, upsertLock } from "../cache/lock-rows.js";
@@ -15,6 +16,7 @@ import { recordTaskEvent } from "../cache/task-event-rows.js";
 import { upsertTaskLog } from "../cache/task-log-rows.js";
 import { upsertTask } from "../cache/task-rows.js";
 import { countFinishedAttempt } from "../cache/throughput.js";
+import { writeTypePauses } from "../cache/type-pauses.js";
 import { closePreviousHeartbeat, recordHeartbeat, recordWorkerEvent, upsertWorker } from "../cache/worker-rows.js";
 import type { ChangeSet } from "./change-set.js";
 
@@ -36,6 +38,7 @@ interface Affected {
   memoryKeys: Set<string>;
   /** Tasks whose progress or log lines were written (`task.log`): only their log is re-read. */
   logTaskIds: Set<string>;
+  pauses: boolean;
 }
 
 /** The details an event lacks, re-read through the port before the cache is written. */
@@ -45,6 +48,8 @@ interface Snapshot {
   locks: Map<string, Lock | null>;
   memory: Map<string, MemoryEntry | null>;
   logs: Map<string, TaskLog | null>;
+  /** Re-read when a `queue.*` event (a pause or resume) is in the batch. */
+  pauses: TypePause[] | null;
 }
 
 function affectedBy(events: StoreEvent[]): Affected {
@@ -54,6 +59,7 @@ function affectedBy(events: StoreEvent[]): Affected {
     lockTaskIds: new Set(),
     memoryKeys: new Set(),
     logTaskIds: new Set(),
+    pauses: false,
   };
   for (const event of events) {
     if (event.kind === "task.log") {
@@ -67,6 +73,7 @@ function affectedBy(events: StoreEvent[]): Affected {
     }
     if (event.workerId && (family === "worker" || family === "alert")) affected.workerIds.add(event.workerId);
     if (family === "memory" && typeof event.data.key === "string") affected.memoryKeys.add(event.data.key);
+    if (family === "queue") affected.pauses = true;
   }
   return affected;
 }
@@ -74,14 +81,15 @@ function affectedBy(events: StoreEvent[]): Affected {
 async function readSnapshot(store: CoordinationStore, affected: Affected): Promise<Snapshot> {
   const read = async <T>(ids: Set<string>, get: (id: string) => Promise<T | null>) =>
     new Map(await Promise.all([...ids].map(async (id) => [id, await get(id)] as const)));
-  const [tasks, workers, locks, memory, logs] = await Promise.all([
+  const [tasks, workers, locks, memory, logs, pauses] = await Promise.all([
     read(affected.taskIds, (id) => store.getTask(id)),
     read(affected.workerIds, (id) => store.getWorker(id)),
     read(affected.lockTaskIds, (id) => store.getLock(id)),
     read(affected.memoryKeys, (key) => store.memoryGet(key)),
     read(affected.logTaskIds, (id) => store.getTaskLog(id)),
+    affected.pauses ? store.listPausedTypes() : null,
   ]);
-  return { tasks, workers, locks, memory, logs };
+  return { tasks, workers, locks, memory, logs, pauses };
 }
 
 /**
@@ -123,6 +131,7 @@ export async function applyNextEvents(
     for (const [key, entry] of snapshot.memory)
       changes.addIf(entry ? upsertMemory(db, entry) : deleteMemory(db, key), "memory");
     for (const log of snapshot.logs.values()) if (log) changes.addIf(upsertTaskLog(db, log), "tasks");
+    if (snapshot.pauses) changes.addIf(writeTypePauses(db, snapshot.pauses), "queues");
     writeSyncValue(db, "last_event_id", last.id);
   })();
   return events.length;

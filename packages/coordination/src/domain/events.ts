@@ -29,6 +29,9 @@ export const EVENT_KINDS = [
   "memory.set",
   "memory.deleted",
   "settings.changed",
+  /** An operator paused claims of a task type (data.type; `*` is the whole queue). */
+  "queue.paused",
+  "queue.resumed",
   "operator.action",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

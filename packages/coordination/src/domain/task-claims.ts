@@ -1,6 +1,7 @@
 import { ValidationError } from "../errors.js";
 import type { Task } from "./task.js";
 import { assertTaskAction, canApplyTaskAction } from "./task-transitions.js";
+import { describePause, pauseOf, type TypePause } from "./task-type-pause.js";
 import { ACCEPTING_STATES, isLeaseLive, type WorkerRecord } from "./worker.js";
 
 type ClaimFields = Pick<Task, "state" | "runAt" | "type" | "pinnedWorkerId">;
@@ -12,16 +13,19 @@ export function isPinnedElsewhere(task: Pick<Task, "pinnedWorkerId">, workerId: 
 
 /**
  * Whether `worker` may claim the task at store-clock `now`, its lock aside: the task can be
- * started, its runAt has passed, the worker has a handler for its type, and it is not pinned
- * to another worker. (The SQLite claim poll spells the same rule in SQL: tasks.ts.)
+ * started, its runAt has passed, the worker has a handler for its type, its type (and the
+ * queue) is not paused, and it is not pinned to another worker. (The SQLite claim poll spells
+ * the same rule in SQL: tasks.ts.)
  */
 export function isClaimableBy(
   task: ClaimFields,
   worker: { id: string; supportedTaskTypes: readonly string[] },
   now: number,
+  pauses: readonly TypePause[],
 ): boolean {
   return (
     canApplyTaskAction("start", task.state) &&
+    pauseOf(task.type, pauses) === null &&
     task.runAt <= now &&
     worker.supportedTaskTypes.includes(task.type) &&
     !isPinnedElsewhere(task, worker.id)
@@ -57,13 +61,17 @@ type RunnerFields = Pick<
 /**
  * Why no worker of `workers` can claim a waiting task as the registry stands at store-clock
  * `now`, or null when some live worker taking new work can (free slots aside: a busy worker
- * still gets to it). A task pinned to one worker depends on that worker alone.
+ * still gets to it). A paused type (or queue) stops every worker, so it is named first; a
+ * task pinned to one worker depends on that worker alone.
  */
 export function whyNoWorkerCanRun(
   task: Pick<Task, "type" | "pinnedWorkerId">,
   workers: readonly RunnerFields[],
   now: number,
+  pauses: readonly TypePause[],
 ): string | null {
+  const pause = pauseOf(task.type, pauses);
+  if (pause) return describePause(pause);
   const live = workers.filter((w) => isLeaseLive(w, now));
   const takesWork = (w: RunnerFields) => ACCEPTING_STATES.includes(w.state) && !w.drainRequested;
   if (task.pinnedWorkerId !== null) {

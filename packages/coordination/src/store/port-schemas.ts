@@ -2,6 +2,7 @@ import { z } from "zod";
 import { EVENT_KINDS } from "../domain/events.js";
 import { LIMITS } from "../domain/limits.js";
 import { newTaskSchema, TASK_STATES } from "../domain/task.js";
+import { pauseTargetSchema } from "../domain/task-type-pause.js";
 import { WORKER_STATES } from "../domain/worker.js";
 import { workerMetricsSchema } from "../domain/worker-metrics.js";
 
@@ -129,6 +130,8 @@ export const settingSchema = z.object({
   value: z.string().max(65_536),
   actor: name,
 });
+
+export const typePauseSchema = z.object({ type: pauseTargetSchema, actor: name });
 
 export const writerSchema = name;
 export const prefixSchema = z.string().regex(/^[A-Za-z0-9._:/-]{0,200}$/, "a key prefix: letters, digits, . _ : - /");

@@ -3,6 +3,7 @@ import type { AcquireResult, Lock, LockMetadata } from "../domain/lock.js";
 import type { MemoryEntry } from "../domain/memory.js";
 import type { NewTask, Page, Task, TaskFilter } from "../domain/task.js";
 import type { TaskLog, TaskLogBatch } from "../domain/task-log.js";
+import type { TypePause } from "../domain/task-type-pause.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../domain/worker.js";
 import type { WorkerMetrics, WorkerMetricsRecord } from "../domain/worker-metrics.js";
 
@@ -172,6 +173,18 @@ export interface CoordinationStore {
     taskId: string,
     opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean },
   ): Promise<Task>;
+
+  // ── Flow control (domain/task-type-pause.ts) ─────────────────────────────────────
+  /**
+   * Stop claims of a task type (`*`: every type) until resumed: `listClaimable`, `claimTasks`
+   * and `completeAndClaim` skip its tasks; running tasks are not touched and finish. Pausing a
+   * paused type keeps the first pause. Records `queue.paused`.
+   */
+  pauseTaskType(type: string, actor: string): Promise<TypePause>;
+  /** Undo a pause of exactly this type (`*` resumes only the whole-queue pause); false if it was not paused. Records `queue.resumed`. */
+  resumeTaskType(type: string, actor: string): Promise<boolean>;
+  /** The pauses in force, by type. */
+  listPausedTypes(): Promise<TypePause[]>;
 
   // ── Task progress and logs (domain/task-log.ts) ──────────────────────────────────
   /**

@@ -7,11 +7,17 @@ import {
   isPinnedElsewhere,
   whyNoWorkerCanRun,
 } from "../../src/domain/task-claims.js";
-import { IllegalTransitionError, ValidationError } from "../../src/errors.js";
+import { ALL_TYPES, assertNotPaused, type TypePause } from "../../src/domain/task-type-pause.js";
+import { IllegalTransitionError, TypePausedError, ValidationError } from "../../src/errors.js";
 
 const NOW = 10_000;
 const worker = { id: "w-a", supportedTaskTypes: ["echo", "sleep"] };
 const base = { state: "queued" as TaskState, runAt: NOW, type: "echo", pinnedWorkerId: null as string | null };
+const paused = (type: string): TypePause => ({
+  type,
+  pausedBy: "operator:alice",
+  pausedAt: Date.UTC(2026, 0, 2, 3, 4, 5),
+});
 
 describe("isClaimableBy", () => {
   it.each([
@@ -27,7 +33,28 @@ describe("isClaimableBy", () => {
     ["a task pinned to this worker", { pinnedWorkerId: "w-a" }, true],
     ["a task pinned to another worker", { pinnedWorkerId: "w-b" }, false],
   ] as const)("%s → %s", (_name, change, expected) => {
-    expect(isClaimableBy({ ...base, ...change }, worker, NOW)).toBe(expected);
+    expect(isClaimableBy({ ...base, ...change }, worker, NOW, [])).toBe(expected);
+  });
+
+  it.each([
+    ["its type paused", [paused("echo")], false],
+    ["the whole queue paused", [paused(ALL_TYPES)], false],
+    ["another type paused", [paused("sleep")], true],
+    ["nothing paused", [], true],
+  ] as const)("a due task with %s → %s", (_name, pauses, expected) => {
+    expect(isClaimableBy(base, worker, NOW, pauses)).toBe(expected);
+  });
+});
+
+describe("assertNotPaused", () => {
+  it("refuses a two-step start of a paused type, naming who paused it and when", () => {
+    const task = { id: "t1", type: "echo", state: "queued" };
+    expect(() => assertNotPaused(task, [paused("sleep")])).not.toThrow();
+    expect(() => assertNotPaused(task, [paused("echo")])).toThrow(TypePausedError);
+    expect(() => assertNotPaused(task, [paused(ALL_TYPES)])).toThrow(
+      "task t1 not started: queue paused by operator:alice at 2026-01-02T03:04:05.000Z",
+    );
+    expect(() => assertNotPaused(task, [paused("echo")])).toThrow(IllegalTransitionError);
   });
 });
 
@@ -112,6 +139,19 @@ describe("whyNoWorkerCanRun", () => {
       "pinned to worker a, which has no handler for type other",
     ],
   ] as const)("%s", (_name, t, workers, expected) => {
-    expect(whyNoWorkerCanRun(t, workers as never, NOW)).toBe(expected);
+    expect(whyNoWorkerCanRun(t, workers as never, NOW, [])).toBe(expected);
+  });
+
+  it("names a paused type (or queue) first, with who paused it and when", () => {
+    const t = { type: "echo", pinnedWorkerId: null };
+    expect(whyNoWorkerCanRun(t, [], NOW, [paused("echo")])).toBe(
+      "type echo paused by operator:alice at 2026-01-02T03:04:05.000Z",
+    );
+    expect(whyNoWorkerCanRun(t, [], NOW, [paused(ALL_TYPES), paused("echo")])).toBe(
+      "type echo paused by operator:alice at 2026-01-02T03:04:05.000Z",
+    );
+    expect(whyNoWorkerCanRun(t, [], NOW, [paused(ALL_TYPES)])).toBe(
+      "queue paused by operator:alice at 2026-01-02T03:04:05.000Z",
+    );
   });
 });

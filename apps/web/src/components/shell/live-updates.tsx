@@ -48,6 +48,8 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
         return [trpc.audit.pathFilter()];
       case "settings":
         return [trpc.settings.pathFilter(), trpc.overview.pathFilter()];
+      case "queues":
+        return [trpc.queues.pathFilter(), trpc.overview.pathFilter()];
       case "budget":
         return [trpc.overview.pathFilter(), trpc.workers.budgets.pathFilter()];
       default:

@@ -12,6 +12,7 @@ import { memoryCases } from "./cases/memory.js";
 import { registrationCases } from "./cases/registration.js";
 import { taskLifecycleCases } from "./cases/task-lifecycle.js";
 import { taskLogCases } from "./cases/task-logs.js";
+import { typePauseCases } from "./cases/type-pauses.js";
 import { validationCases } from "./cases/validation.js";
 import { workerMetricsCases } from "./cases/worker-metrics.js";
 import { workerTransitionCases } from "./cases/worker-transitions.js";
@@ -62,6 +63,7 @@ export function describeStoreContract(name: string, factory: StoreHarnessFactory
     describe("events and settings", () => eventAndSettingCases(ctx));
     describe("listing tasks", () => listingCases(ctx));
     describe("task progress and logs", () => taskLogCases(ctx));
+    describe("pausing task types", () => typePauseCases(ctx));
     describe("input validation", () => validationCases(ctx));
   });
 }

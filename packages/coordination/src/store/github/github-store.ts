@@ -3,6 +3,7 @@ import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
 import type { MemoryEntry } from "../../domain/memory.js";
 import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
 import type { TaskLog, TaskLogBatch } from "../../domain/task-log.js";
+import type { TypePause } from "../../domain/task-type-pause.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
 import type { WorkerMetricsRecord } from "../../domain/worker-metrics.js";
 import type { CoordinationStore, HeartbeatReport } from "../port.js";
@@ -19,6 +20,7 @@ import type { TaskOperatorOps } from "./tasks/task-operator-ops.js";
 import type { TaskQueries } from "./tasks/task-queries.js";
 import type { TaskReader } from "./tasks/task-reader.js";
 import type { TrustFilter, TrustStats } from "./trust/trust-filter.js";
+import type { TypePauseStore } from "./type-pause-store.js";
 import type { WorkerStore } from "./worker-store.js";
 
 /**
@@ -42,6 +44,7 @@ export interface GithubStoreParts {
   memory: MemoryStore;
   events: EventLog;
   settings: SettingsStore;
+  pauses: TypePauseStore;
 }
 
 /** The CoordinationStore port over a GitHub repository; each area lives in its own module. */
@@ -193,6 +196,15 @@ export class GithubStore implements CoordinationStore {
   }
   readEvents(afterId: number, limit: number): Promise<StoreEvent[]> {
     return this.parts.events.read(afterId, limit);
+  }
+  pauseTaskType(type: string, actor: string): Promise<TypePause> {
+    return this.parts.pauses.pause(type, actor);
+  }
+  resumeTaskType(type: string, actor: string): Promise<boolean> {
+    return this.parts.pauses.resume(type, actor);
+  }
+  listPausedTypes(): Promise<TypePause[]> {
+    return this.parts.pauses.list();
   }
   getSetting(key: string): Promise<string | null> {
     return this.parts.settings.get(key);

@@ -23,6 +23,7 @@ import { TaskQueries } from "./tasks/task-queries.js";
 import { TaskReader } from "./tasks/task-reader.js";
 import { TaskWriter } from "./tasks/task-writer.js";
 import { TrustFilter } from "./trust/trust-filter.js";
+import { TypePauseStore } from "./type-pause-store.js";
 import { WorkerStore } from "./worker-store.js";
 
 export { GithubStore } from "./github-store.js";
@@ -94,6 +95,7 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
   const operator = new TaskOperatorOps(ctx, taskReader, writer);
   const logs = new TaskLogs(ctx, taskReader);
   const workers: WorkerStore = new WorkerStore(ctx, registry, operator);
+  const pauses = new TypePauseStore(ctx);
   return new GithubStore({
     ctx,
     trust,
@@ -105,13 +107,14 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
     },
     workers,
     taskReader,
-    queries: new TaskQueries(ctx, taskReader, new TaskIssueRepair(ctx, taskReader, writer)),
+    queries: new TaskQueries(ctx, taskReader, new TaskIssueRepair(ctx, taskReader, writer), pauses),
     locks: new TaskLocks(ctx, registry, taskReader, writer),
-    attempts: new TaskAttempts(ctx, registry, taskReader, writer, logs),
+    attempts: new TaskAttempts(ctx, registry, taskReader, writer, logs, pauses),
     operator,
     logs,
     memory: new MemoryStore(ctx),
     events: new EventLog(ctx, taskReader),
     settings: new SettingsStore(ctx),
+    pauses,
   });
 }

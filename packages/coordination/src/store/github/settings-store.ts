@@ -3,7 +3,7 @@ import { settingSchema } from "../port-schemas.js";
 import type { GithubContext } from "./github-context.js";
 import type { StoredRecord } from "./repo-mirror.js";
 
-const SETTINGS_TITLE = "sentinel: settings";
+export const SETTINGS_TITLE = "sentinel: settings";
 
 /** Settings as comments on one issue; the newest comment (highest id) for a key wins. */
 export class SettingsStore {

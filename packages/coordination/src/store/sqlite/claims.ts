@@ -7,13 +7,16 @@ import { claimSchema } from "../port-schemas.js";
 import { takeLockTx } from "./locks.js";
 import { readTaskAndLockTx, startAttemptTx } from "./task-transitions.js";
 import type { Tx } from "./transaction.js";
+import { listPausedTypesTx } from "./type-pauses.js";
 import { requireLiveLeaseTx } from "./worker-lease.js";
 
 /**
  * get task → acquire lock → start, for a whole batch in the caller's single transaction:
  * one write lock per batch instead of two per task is where SQLite's throughput comes from.
  * A candidate that is gone, not claimable (state, runAt, pin, a type the worker has no
- * handler for) or live-locked is skipped; a draining worker takes nothing new.
+ * handler for, a paused type) or live-locked is skipped; a draining worker takes nothing new.
+ * The pauses are read in the same transaction, so no claim starts a task of a type paused
+ * before it.
  */
 export function claimTasksTx(
   tx: Tx,
@@ -22,12 +25,13 @@ export function claimTasksTx(
   const { workerId, taskIds, metadata } = parseOrThrow(claimSchema, req, "claim");
   const worker = requireLiveLeaseTx(tx, workerId);
   if (!acceptsNewWork(worker)) return [];
+  const pauses = listPausedTypesTx(tx);
   const claimed: Array<{ task: Task; lock: Lock }> = [];
   for (const taskId of new Set(taskIds)) {
     const found = readTaskAndLockTx(tx, taskId);
     if (!found) continue;
     const { row, lock: lockState } = found;
-    if (lockState.live || !isClaimableBy({ ...row, state: row.state as TaskState }, worker, tx.now)) continue;
+    if (lockState.live || !isClaimableBy({ ...row, state: row.state as TaskState }, worker, tx.now, pauses)) continue;
     const lock = takeLockTx(tx, lockState, workerId, row.timeoutMs, { ...metadata, taskType: row.type });
     claimed.push({ task: startAttemptTx(tx, row, lock.token, workerId), lock });
   }

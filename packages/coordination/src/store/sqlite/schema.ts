@@ -170,6 +170,13 @@ export const settings = sqliteTable("settings", {
   updatedBy: text("updated_by").notNull(),
 });
 
+/** Task types (or `*`, the whole queue) whose tasks no worker claims: domain/task-type-pause.ts. */
+export const taskTypePauses = sqliteTable("task_type_pauses", {
+  type: text("type").primaryKey(),
+  pausedBy: text("paused_by").notNull(),
+  pausedAt: integer("paused_at").notNull(),
+});
+
 export const schema = {
   tasks,
   locks,
@@ -179,6 +186,7 @@ export const schema = {
   counters,
   events,
   settings,
+  taskTypePauses,
   taskLogs,
   taskLogLines,
 };

@@ -4,6 +4,7 @@ import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
 import type { MemoryEntry } from "../../domain/memory.js";
 import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
 import type { TaskLog, TaskLogBatch } from "../../domain/task-log.js";
+import type { TypePause } from "../../domain/task-type-pause.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
 import type { WorkerMetricsRecord } from "../../domain/worker-metrics.js";
 import { SentinelError } from "../../errors.js";
@@ -38,6 +39,7 @@ import {
 } from "./task-transitions.js";
 import { createTaskTx, getTaskTx, listClaimableTx, listTasksTx } from "./tasks.js";
 import { readStatement, readTransaction, type Tx, type TxContext, writeTransaction } from "./transaction.js";
+import { listPausedTypesTx, pauseTaskTypeTx, resumeTaskTypeTx } from "./type-pauses.js";
 import { readWorkerTx } from "./worker-lease.js";
 import { listWorkerMetricsTx } from "./worker-metrics.js";
 import { heartbeatTx, listWorkersTx, registerWorkerTx, requestDrainTx, transitionWorkerTx } from "./workers.js";
@@ -277,6 +279,18 @@ export class SqliteStore implements CoordinationStore {
 
   pruneEvents(req: PruneEventsRequest): Promise<number> {
     return this.write((tx) => pruneEventsTx(tx, req));
+  }
+
+  pauseTaskType(type: string, actor: string): Promise<TypePause> {
+    return this.write((tx) => pauseTaskTypeTx(tx, type, actor));
+  }
+
+  resumeTaskType(type: string, actor: string): Promise<boolean> {
+    return this.write((tx) => resumeTaskTypeTx(tx, type, actor));
+  }
+
+  listPausedTypes(): Promise<TypePause[]> {
+    return this.read((tx) => listPausedTypesTx(tx));
   }
 
   getSetting(key: string): Promise<string | null> {

@@ -6,6 +6,7 @@ import { LIMITS } from "../../domain/limits.js";
 import type { Task, TaskState } from "../../domain/task.js";
 import { assertStartableBy } from "../../domain/task-claims.js";
 import { assertTaskAction } from "../../domain/task-transitions.js";
+import { assertNotPaused } from "../../domain/task-type-pause.js";
 import { NotFoundError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
 import { failureSchema, operatorSchema, requeueSchema, tokenSchema } from "../port-schemas.js";
@@ -25,6 +26,7 @@ import {
 } from "./rows.js";
 import { tasks } from "./schema.js";
 import type { Tx } from "./transaction.js";
+import { listPausedTypesTx } from "./type-pauses.js";
 
 type TaskUpdate = Partial<typeof tasks.$inferInsert>;
 
@@ -99,6 +101,7 @@ export function startTaskTx(tx: Tx, taskId: string, token: number, workerId: str
   const { seq, ownerId } = lock.row;
   const liveHolder = lock.live && ownerId !== null ? { ownerId, token: seq } : null;
   assertStartFence({ taskId, token, lockToken: seq, workerId, liveHolder });
+  assertNotPaused(row, listPausedTypesTx(tx));
   return startAttemptTx(tx, row, token, workerId);
 }
 

@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, like, lt, or, sql } from "drizzle-orm";
 import { LIMITS } from "../../domain/limits.js";
 import { type NewTask, newTaskSchema, type Page, type Task, type TaskFilter } from "../../domain/task.js";
 import { CLAIMABLE_TASK_STATES } from "../../domain/task-transitions.js";
+import { pauseOf } from "../../domain/task-type-pause.js";
 import { ValidationError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
 import { claimableSchema, filterSchema, operatorSchema } from "../port-schemas.js";
@@ -12,6 +13,7 @@ import { LOCK_LIVE_FLAG_SQL } from "./lock-liveness.js";
 import { TASK_COLUMNS_SQL, taskRowOfValues, toTask } from "./rows.js";
 import { locks, tasks } from "./schema.js";
 import type { Tx } from "./transaction.js";
+import { listPausedTypesTx } from "./type-pauses.js";
 
 export function createTaskTx(tx: Tx, input: NewTask, actor: string): Task {
   const task = parseOrThrow(newTaskSchema, input, "task");
@@ -58,7 +60,8 @@ const GET_TASK = `SELECT ${TASK_COLUMNS_SQL} FROM tasks t WHERE t.id = ?`;
  * that index in order and stops after `limit` matches instead of sorting every claimable row
  * (asserted with EXPLAIN QUERY PLAN in the store tests); should the claimable states change
  * without the index, INDEXED BY makes the statement fail to prepare rather than go slow.
- * Types arrive as one JSON array, so one prepared statement serves any number of them.
+ * Types arrive as one JSON array, so one prepared statement serves any number of them; the
+ * paused ones are taken out of that array first (listClaimableTx), which leaves the plan alone.
  */
 export const LIST_CLAIMABLE = `SELECT ${TASK_COLUMNS_SQL}
   FROM tasks t INDEXED BY tasks_claimable_idx
@@ -109,7 +112,9 @@ export function listTasksTx(tx: Tx, filter: TaskFilter): Page<Task> {
 }
 
 export function listClaimableTx(tx: Tx, opts: { types: string[]; workerId: string; limit: number }): Task[] {
-  const { types, workerId, limit } = parseOrThrow(claimableSchema, opts, "options");
+  const { workerId, limit, ...requested } = parseOrThrow(claimableSchema, opts, "options");
+  const pauses = listPausedTypesTx(tx);
+  const types = requested.types.filter((type) => pauseOf(type, pauses) === null);
   if (types.length === 0) return [];
   const rows = tx
     .rawStatement(LIST_CLAIMABLE)

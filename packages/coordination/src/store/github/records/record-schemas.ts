@@ -212,6 +212,16 @@ export const settingRecordSchema = z.object({
   actor: z.string(),
 });
 
+/** A pause (paused: true) or resume of a task type's claims, on the settings issue; the newest for a type wins. */
+export const pauseRecordSchema = z.object({
+  k: z.literal("pause"),
+  ...base,
+  type: z.string().min(1).max(64),
+  paused: z.boolean(),
+  actor: z.string(),
+});
+export type PauseRecord = z.infer<typeof pauseRecordSchema>;
+
 export const recordSchema = z.discriminatedUnion("k", [
   taskRecordSchema,
   claimRecordSchema,
@@ -221,6 +231,7 @@ export const recordSchema = z.discriminatedUnion("k", [
   memoryRecordSchema,
   eventsRecordSchema,
   settingRecordSchema,
+  pauseRecordSchema,
   logRecordSchema,
 ]);
 export type SentinelRecord = z.infer<typeof recordSchema>;

@@ -3,6 +3,7 @@ import { assertAttemptFence, assertStartFence, isRunningAttempt } from "../../..
 import type { Lock, LockMetadata } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
 import { assertStartableBy, isClaimableBy } from "../../../domain/task-claims.js";
+import { assertNotPaused } from "../../../domain/task-type-pause.js";
 import { acceptsNewWork } from "../../../domain/worker-rules.js";
 import { NotFoundError, StaleFencingTokenError } from "../../../errors.js";
 import { parseOrThrow } from "../../../validation.js";
@@ -18,6 +19,7 @@ const githubClaimSchema = claimSchema.extend({ taskIds: claimSchema.shape.taskId
 
 import type { RegistryReader } from "../registry-reader.js";
 import type { TaskLogs } from "../task-logs.js";
+import type { TypePauseStore } from "../type-pause-store.js";
 import { failureEnd } from "./attempt-end.js";
 import { settleClaims } from "./lock-settle.js";
 import type { TaskReader } from "./task-reader.js";
@@ -33,6 +35,7 @@ export class TaskAttempts {
     private readonly reader: TaskReader,
     private readonly writer: TaskWriter,
     private readonly logs: TaskLogs,
+    private readonly pauses: TypePauseStore,
   ) {}
 
   start(taskId: string, token: number, workerId: string): Promise<Task> {
@@ -48,6 +51,7 @@ export class TaskAttempts {
     const holder = assertStartFence({ taskId, token, lockToken: view.lockSeq, workerId, liveHolder }).claim;
     // A claim-and-start that won is already the running attempt.
     if (view.applied.has(token) && isRunningAttempt(view.task, token)) return view.task;
+    assertNotPaused(view.task, await this.pauses.list());
     return this.startHeld(taskId, view, holder);
   }
 
@@ -65,12 +69,14 @@ export class TaskAttempts {
     const workers = await this.workers.views();
     const owner = this.workers.requireLiveLease(workers, workerId, this.ctx.now());
     if (!acceptsNewWork(owner.record)) return [];
+    // Read from the mirror: a pause another process posted within the read lag may not be seen yet (docs/flow-control.md).
+    const pauses = await this.pauses.list();
     const posted: Array<{ taskId: string; claim: StoredRecord<ClaimRecord> }> = [];
     for (const taskId of [...new Set(taskIds)]) {
       const loaded = await this.reader.load(taskId);
       if (!loaded) continue;
       const { task } = loaded.view;
-      if (loaded.view.holder || !isClaimableBy(task, owner.record, loaded.now)) continue;
+      if (loaded.view.holder || !isClaimableBy(task, owner.record, loaded.now, pauses)) continue;
       const over = loaded.view.openClaims.map((open) => open.stored.id);
       const ev = [
         this.ctx.entry("lock.acquired", {

@@ -3,6 +3,7 @@ import { compareClaimOrder, isClaimableBy } from "../../../domain/task-claims.js
 import { parseOrThrow } from "../../../validation.js";
 import { claimableSchema, filterSchema } from "../../port-schemas.js";
 import type { GithubContext } from "../github-context.js";
+import type { TypePauseStore } from "../type-pause-store.js";
 import { decodeCursor, encodeCursor } from "./task-cursor.js";
 import type { TaskIssueRepair } from "./task-issue-repair.js";
 import type { TaskReader } from "./task-reader.js";
@@ -13,6 +14,7 @@ export class TaskQueries {
     private readonly ctx: GithubContext,
     private readonly reader: TaskReader,
     private readonly repair: TaskIssueRepair,
+    private readonly pauses: TypePauseStore,
   ) {}
 
   async get(taskId: string): Promise<Task | null> {
@@ -57,9 +59,10 @@ export class TaskQueries {
     const worker = { id: workerId, supportedTaskTypes: types };
     const folded = await this.reader.foldAll();
     await this.repair.run(folded);
+    const pauses = await this.pauses.list();
     const candidates: Array<{ number: number; task: Task }> = [];
     for (const { source, view } of folded) {
-      if (!isClaimableBy(view.task, worker, now)) continue;
+      if (!isClaimableBy(view.task, worker, now, pauses)) continue;
       if (view.holder) {
         // A loser's claim is deleted, but deletions never appear in `since` lists: re-read
         // the issue when an unstarted claim has outlived the settle window.
@@ -70,7 +73,7 @@ export class TaskQueries {
         )
           continue;
         const fresh = await this.reader.load(view.task.id);
-        if (!fresh || fresh.view.holder || !isClaimableBy(fresh.view.task, worker, now)) continue;
+        if (!fresh || fresh.view.holder || !isClaimableBy(fresh.view.task, worker, now, pauses)) continue;
         candidates.push({ number: source.issueNumber, task: fresh.view.task });
       } else {
         candidates.push({ number: source.issueNumber, task: view.task });
