@@ -21,6 +21,11 @@ export interface ChaosOptions {
   skewMs: number;
   /** Longest wait for the queue to drain once the faults are over. */
   drainTimeoutMs: number;
+  /**
+   * GitHub only: the write budget the workers plan with — the emulator's raised limits, or
+   * GitHub's own 80/min and 500/h (stretched heartbeats and leases, as against api.github.com).
+   */
+  githubBudget: "raised" | "github";
 }
 
 const SKEW_MS = 5 * 60_000;
@@ -35,6 +40,7 @@ const SQLITE_FULL: Omit<ChaosOptions, "backend" | "seed"> = {
   faultGapMs: { min: 1500, max: 4000 },
   skewMs: SKEW_MS,
   drainTimeoutMs: 120_000,
+  githubBudget: "raised",
 };
 
 /** GitHub runs fewer, longer tasks: every claim and completion is a few HTTP requests, not a transaction. */

@@ -35,7 +35,9 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   const startedAt = performance.now();
   const random = seededRandom(options.seed);
   const backend =
-    options.backend === "sqlite" ? await openSqliteChaos() : await openGithubChaos(options.seed, options.workers);
+    options.backend === "sqlite"
+      ? await openSqliteChaos()
+      : await openGithubChaos(options.seed, options.workers, options.githubBudget);
   const fleet = new Fleet({
     slots: options.workers,
     env: {
@@ -58,9 +60,12 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
         return fleet.ids().every((id) => active.has(id));
       },
       { timeoutMs: 60_000, intervalMs: 200, what: "every chaos worker ACTIVE" },
-    ).catch((err: Error) => {
+    ).catch(async (err: Error) => {
+      const seen = (await backend.store.listWorkers()).map((w) => `${w.id} ${w.state}`).join(", ");
       const cause = fleet.unexpectedExits.at(-1)?.stderrTail.trim();
-      throw new Error(cause ? `${err.message}; last worker exit: ${cause}` : err.message);
+      throw new Error(
+        `${err.message}; fleet ${fleet.ids().join(", ")}; store sees ${seen || "none"}${cause ? `; last worker exit: ${cause}` : ""}`,
+      );
     });
     const [taskIds, faults] = await Promise.all([
       produceTasks(backend, options, random, planLengthMs(plan)),

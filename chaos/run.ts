@@ -7,7 +7,7 @@ import { renderConsole, writeDocsSection } from "./report.js";
 import { type ChaosResult, runChaos } from "./run-chaos.js";
 
 /**
- * `pnpm chaos [--backend sqlite,github] [--seed N] [--short] [--skew-minutes M] [--write-docs]`
+ * `pnpm chaos [--backend sqlite,github] [--seed N] [--short] [--skew-minutes M] [--github-budget raised|github] [--write-docs]`
  * Runs the chaos plan on each backend in turn (SQLite first), prints the figures and every
  * check, and exits 1 if a check failed. The seed (random unless given) is printed first: pass
  * it back to repeat the same plan. `--write-docs` rewrites the generated section of
@@ -37,6 +37,11 @@ function parseSkewMinutes(raw: string): number {
   return Number(raw);
 }
 
+function parseGithubBudget(raw: string): "raised" | "github" {
+  if (raw !== "raised" && raw !== "github") throw new Error(`--github-budget: expected raised or github, got ${raw}`);
+  return raw;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -44,6 +49,7 @@ async function main(): Promise<void> {
       seed: { type: "string" },
       short: { type: "boolean", default: false },
       "skew-minutes": { type: "string" },
+      "github-budget": { type: "string" },
       "write-docs": { type: "boolean", default: false },
     },
   });
@@ -53,6 +59,7 @@ async function main(): Promise<void> {
   for (const backend of parseBackends(values.backend)) {
     const options = chaosOptions(backend, seed, values.short ? "short" : "full");
     if (values["skew-minutes"] !== undefined) options.skewMs = parseSkewMinutes(values["skew-minutes"]) * 60_000;
+    if (values["github-budget"] !== undefined) options.githubBudget = parseGithubBudget(values["github-budget"]);
     const result = await runChaos(options, (line) => console.log(`  ${line}`));
     console.log(renderConsole(result));
     results.push(result);

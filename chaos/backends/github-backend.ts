@@ -11,6 +11,7 @@ import {
   TOKENS,
 } from "@sentinel/test-support/emulator";
 import { type ChaosBackend, sleep, type WorkerTimings } from "../backend.js";
+import type { ChaosOptions } from "../options.js";
 
 const TIMINGS: WorkerTimings = { heartbeatMs: 500, staleMs: 3000, checkMs: 1000, pollMs: 200 };
 /** The claim settles this long before it is trusted; injected read lag stays below it (the lock's one assumption). */
@@ -31,7 +32,17 @@ const PRIMARY_LIMIT = 1_000_000;
  * GitHub, with the emulator's URL and raised limits. Its faults: 5xx bursts, secondary-limit
  * storms and read-after-write lag, switched through the emulator's fault controls.
  */
-export async function openGithubChaos(seed: number, workers: number): Promise<ChaosBackend> {
+export async function openGithubChaos(
+  seed: number,
+  workers: number,
+  toldBudget: ChaosOptions["githubBudget"],
+): Promise<ChaosBackend> {
+  // "github": the workers plan with GitHub's own 80/min and 500/h (as on api.github.com), so
+  // they stretch heartbeats and leases; the emulator still accepts the raised rate.
+  const told =
+    toldBudget === "github"
+      ? { perMinute: 80, perHour: 500 }
+      : { perMinute: WRITES_PER_MINUTE, perHour: WRITES_PER_HOUR };
   const emulator = await startTestEmulator({
     rateLimit: { limit: PRIMARY_LIMIT },
     secondaryRateLimit: { perMinute: WRITES_PER_MINUTE, perHour: WRITES_PER_HOUR },
@@ -67,8 +78,8 @@ export async function openGithubChaos(seed: number, workers: number): Promise<Ch
       GITHUB_TOKEN: TOKENS.bot,
       SENTINEL_HMAC_SECRET: SECRET,
       SENTINEL_SETTLE_DELAY_MS: String(SETTLE_MS),
-      SENTINEL_GITHUB_WRITES_PER_MINUTE: String(WRITES_PER_MINUTE),
-      SENTINEL_GITHUB_WRITES_PER_HOUR: String(WRITES_PER_HOUR),
+      SENTINEL_GITHUB_WRITES_PER_MINUTE: String(told.perMinute),
+      SENTINEL_GITHUB_WRITES_PER_HOUR: String(told.perHour),
       SENTINEL_GITHUB_PRIMARY_LIMIT: String(PRIMARY_LIMIT),
       SENTINEL_GITHUB_WORKERS_PER_TOKEN: String(workers),
       // The emulator answers at once: no write spacing, and retries after 5xx or a secondary limit in tenths of a second.
@@ -109,7 +120,7 @@ export async function openGithubChaos(seed: number, workers: number): Promise<Ch
         },
       },
     ],
-    setup: `the GitHub emulator over HTTP (secondary limits ${WRITES_PER_MINUTE}/min, ${WRITES_PER_HOUR}/h, told to the workers by SENTINEL_GITHUB_WRITES_PER_*); heartbeat ${TIMINGS.heartbeatMs} ms, stale threshold ${TIMINGS.staleMs} ms, check every ${TIMINGS.checkMs} ms, settle ${SETTLE_MS} ms`,
+    setup: `the GitHub emulator over HTTP (secondary limits ${WRITES_PER_MINUTE}/min, ${WRITES_PER_HOUR}/h, workers told ${told.perMinute}/min, ${told.perHour}/h by SENTINEL_GITHUB_WRITES_PER_*); heartbeat ${TIMINGS.heartbeatMs} ms, stale threshold ${TIMINGS.staleMs} ms, check every ${TIMINGS.checkMs} ms, settle ${SETTLE_MS} ms`,
     async close() {
       await store.close();
       await emulator.close();
