@@ -1,0 +1,63 @@
+import type { Command } from "commander";
+import { ALL_TYPES } from "../../domain/task-type-pause.js";
+import { ValidationError } from "../../errors.js";
+import type { CoordinationStore } from "../../store/port.js";
+import { type CliIo, cliActor, emit, type GlobalOptions } from "../cli-context.js";
+import { formatTable } from "../format-table.js";
+
+type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => Promise<void>;
+
+/** `<type>` or `--all` (the whole queue), never both nor neither. */
+function targetOf(type: string | undefined, opts: { all?: boolean }): string {
+  if (opts.all && type !== undefined) throw new ValidationError("type", "either a task type or --all, not both", type);
+  if (opts.all) return ALL_TYPES;
+  if (type === undefined) throw new ValidationError("type", "a task type, or --all for the whole queue", "nothing");
+  return type;
+}
+
+/** Flow control: `sentinel queue pause|resume <type>|--all`, `sentinel queue list`. */
+export function registerQueueCommands(program: Command, io: CliIo, withStore: WithStore): void {
+  const queue = program.command("queue").description("pause and resume claims of a task type, or of the whole queue");
+
+  queue
+    .command("pause [type]")
+    .description("workers stop claiming tasks of this type (running tasks finish)")
+    .option("--all", "pause every type (the whole queue)")
+    .action((type: string | undefined, opts: { all?: boolean }) =>
+      withStore(program.opts(), async (store) => {
+        const pause = await store.pauseTaskType(targetOf(type, opts), cliActor());
+        emit(io, program.opts(), pause, () => `paused ${pause.type} (by ${pause.pausedBy})`);
+      }),
+    );
+
+  queue
+    .command("resume [type]")
+    .description("workers claim tasks of this type again")
+    .option("--all", "resume the whole-queue pause (types paused on their own stay paused)")
+    .action((type: string | undefined, opts: { all?: boolean }) =>
+      withStore(program.opts(), async (store) => {
+        const target = targetOf(type, opts);
+        const resumed = await store.resumeTaskType(target, cliActor());
+        emit(io, program.opts(), { type: target, resumed }, () =>
+          resumed ? `resumed ${target}` : `${target} was not paused`,
+        );
+      }),
+    );
+
+  queue
+    .command("list")
+    .description("paused task types ('*' is the whole queue), who paused them and when")
+    .action(() =>
+      withStore(program.opts(), async (store) => {
+        const pauses = await store.listPausedTypes();
+        emit(io, program.opts(), pauses, () =>
+          pauses.length === 0
+            ? "nothing is paused"
+            : formatTable(
+                ["TYPE", "PAUSED BY", "SINCE"],
+                pauses.map((p) => [p.type, p.pausedBy, new Date(p.pausedAt).toISOString()]),
+              ),
+        );
+      }),
+    );
+}

@@ -1,0 +1,68 @@
+import { join } from "node:path";
+import { tempDir } from "@sentinel/test-support";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../../src/cli/run-cli.js";
+import { openSqliteStore } from "../../src/store/sqlite/index.js";
+
+async function cli(dbPath: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(["--db", dbPath, ...args], {
+    out: (t) => out.push(t),
+    err: (t) => err.push(t),
+    env: {},
+  });
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+describe("sentinel queue pause | resume | list", () => {
+  it("pauses a type and the whole queue, lists who paused what, and resumes them", async () => {
+    const dbPath = join(tempDir("sentinel-queue-cli").path, "store.db");
+    expect(await cli(dbPath, "queue", "pause", "deploy")).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^paused deploy \(by operator:cli:/),
+    });
+    expect((await cli(dbPath, "queue", "pause", "--all")).code).toBe(0);
+
+    const listed = JSON.parse((await cli(dbPath, "--json", "queue", "list")).out) as Array<Record<string, unknown>>;
+    expect(listed.map((p) => p.type)).toEqual(["*", "deploy"]);
+    expect(listed[1]).toMatchObject({
+      pausedBy: expect.stringMatching(/^operator:cli:/),
+      pausedAt: expect.any(Number),
+    });
+    expect((await cli(dbPath, "queue", "list")).out).toMatch(/^TYPE\s+PAUSED BY\s+SINCE\n\*\s+operator:cli:/);
+
+    expect(await cli(dbPath, "queue", "resume", "--all")).toMatchObject({ code: 0, out: "resumed *" });
+    expect(await cli(dbPath, "queue", "resume", "deploy")).toMatchObject({ code: 0, out: "resumed deploy" });
+    expect(await cli(dbPath, "queue", "resume", "deploy")).toMatchObject({ code: 0, out: "deploy was not paused" });
+    expect(await cli(dbPath, "queue", "list")).toMatchObject({ code: 0, out: "nothing is paused" });
+
+    const store = openSqliteStore({ path: dbPath });
+    try {
+      const kinds = (await store.readEvents(0, 100)).map((e) => [e.kind, e.data.type]);
+      expect(kinds).toEqual([
+        ["queue.paused", "deploy"],
+        ["queue.paused", "*"],
+        ["queue.resumed", "*"],
+        ["queue.resumed", "deploy"],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("refuses a bad or missing target with one line naming it, exit code 2", async () => {
+    const dbPath = join(tempDir("sentinel-queue-cli").path, "store.db");
+    const cases: Array<[string[], RegExp]> = [
+      [["queue", "pause"], /invalid type: expected a task type, or --all for the whole queue/],
+      [["queue", "pause", "deploy", "--all"], /invalid type: expected either a task type or --all, not both/],
+      [["queue", "pause", "Bad Type"], /invalid type/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await cli(dbPath, ...args);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.err.split("\n")).toHaveLength(1);
+      expect(result.err).toMatch(message);
+    }
+  });
+});
