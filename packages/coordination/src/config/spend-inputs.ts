@@ -15,9 +15,12 @@ const spendEnvSchema = z.object({
   SENTINEL_GITHUB_CONTROL_PLANES_PER_TOKEN: count(100).default(1),
   SENTINEL_GITHUB_PRIMARY_LIMIT: z.coerce.number().int().min(1).max(1_000_000).optional(),
   SENTINEL_GITHUB_SPEND_CHECK: z.enum(["refuse", "warn"]).default("refuse"),
+  // The workers' cadence, for a process that is not a worker (the control plane) but shares their environment.
+  HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(1).optional(),
+  WORKER_POLL_INTERVAL_MS: z.coerce.number().int().min(1).optional(),
 });
 
-/** The cadences a process knows of itself; the ones it does not are taken at their defaults. */
+/** The cadences a process knows of itself; the others come from the environment, else their defaults. */
 export interface ProcessCadence {
   heartbeatIntervalMs?: number;
   workerPollIntervalMs?: number;
@@ -56,8 +59,8 @@ export function githubSpendCheck(
   const inputs: SpendInputs = {
     workersPerToken: spend.SENTINEL_GITHUB_WORKERS_PER_TOKEN,
     controlPlanesPerToken: spend.SENTINEL_GITHUB_CONTROL_PLANES_PER_TOKEN,
-    heartbeatIntervalMs: cadence.heartbeatIntervalMs ?? 30_000,
-    workerPollIntervalMs: cadence.workerPollIntervalMs ?? 1_000,
+    heartbeatIntervalMs: cadence.heartbeatIntervalMs ?? spend.HEARTBEAT_INTERVAL_MS ?? 30_000,
+    workerPollIntervalMs: cadence.workerPollIntervalMs ?? spend.WORKER_POLL_INTERVAL_MS ?? 1_000,
     syncPollIntervalMs: cadence.syncPollIntervalMs ?? 5_000,
     syncWorkersIntervalMs: cadence.syncWorkersIntervalMs ?? 15_000,
     refreshIntervalMs: resolved.refreshIntervalMs,

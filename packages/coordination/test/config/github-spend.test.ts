@@ -129,6 +129,13 @@ describe("checkGithubSpend", () => {
     expect(small?.problems.find((p) => p.level === "error")?.message).toContain("primary limit of 1,000/hour");
     const configured = githubSpendCheckFromEnv({ ...ENV, SENTINEL_GITHUB_PRIMARY_LIMIT: "12500" });
     expect(configured?.projection.taskCapacityPerHour.primary).toBeGreaterThan(261);
+    // A control plane knows the workers' cadence only from the environment they share.
+    const slowBeats = githubSpendCheckFromEnv({ ...ENV, HEARTBEAT_INTERVAL_MS: "120000" });
+    expect(slowBeats?.projection.idle.writesPerHour).toBe(30);
+    expect(
+      githubSpendCheckFromEnv({ ...ENV, HEARTBEAT_INTERVAL_MS: "120000" }, { heartbeatIntervalMs: 60_000 })?.projection
+        .idle.writesPerHour,
+    ).toBe(60);
     expect(() => githubSpendCheckFromEnv({ ...ENV, SENTINEL_GITHUB_WORKERS_PER_TOKEN: "many" })).toThrow(
       /SENTINEL_GITHUB_WORKERS_PER_TOKEN/,
     );
