@@ -106,7 +106,9 @@ describe("syncer", () => {
   });
 
   it("repairs a missed event on reconcile", async () => {
-    h = openHarness();
+    // No periodic worker refresh in between: on a loaded machine the second syncOnce came
+    // more than 100 ms after the first and cached w1 itself, so reconcile had no worker change to report.
+    h = openHarness({ sync: { workersRefreshMs: 3_600_000 } });
     const db = h.cp.cache.db;
     await h.cp.syncer.syncOnce();
     const task = await h.store.createTask(newTaskSchema.parse({ type: "demo" }), "test");
