@@ -1,5 +1,6 @@
 import { compareClaimOrder } from "../domain/task-claims.js";
 import { availableSlots } from "../domain/worker.js";
+import { isPastGrace } from "./grace.js";
 import { filterReasons, selectWorker } from "./load-balancer.js";
 import type { BalancingHistory, BalancingStrategy, BalancingTask, BalancingWorker } from "./types.js";
 
@@ -10,7 +11,7 @@ export interface PlanClaimsInput {
   /** The shared registry view. */
   workers: readonly BalancingWorker[];
   strategy: BalancingStrategy;
-  /** A task waiting longer than this (since its runAt) is open to any eligible worker. */
+  /** A task waiting longer than this since its runAt is open to any eligible worker (grace.ts: effectiveGraceMs). */
   graceMs: number;
   /** Store-clock ms. */
   now: number;
@@ -66,8 +67,7 @@ export function planClaims(input: PlanClaimsInput): ClaimPlan {
   ordered.forEach((task, i) => {
     const decision = decisions[i];
     if (!decision || decision.claimedBecause !== null || room <= 0) return;
-    const waited = input.now - task.runAt;
-    if (waited > input.graceMs && filterReasons(task, idle, input.now).length === 0) {
+    if (isPastGrace(task.runAt, input.now, input.graceMs) && filterReasons(task, idle, input.now).length === 0) {
       decision.claimedBecause = "grace";
       room -= 1;
     }

@@ -44,7 +44,7 @@ export interface SpendProjection {
   controlPlane: ProcessSpend;
   /** The whole token, idle: every worker and control plane on it. */
   idle: { charged: number; writesPerHour: number; writesPerMinute: number };
-  /** Charged requests and writes one task adds (its writes, losing claims included, and every process re-reading what they changed). */
+  /** Charged requests and writes one task adds (its writes, the claimants' reads, and every process re-reading what they changed). */
   perTask: { charged: number; writes: number };
   /** Tasks per hour the token can carry above idle before the first limit (within the stores' headroom). */
   taskCapacityPerHour: { primary: number; secondary: number };
@@ -52,8 +52,6 @@ export interface SpendProjection {
 
 /** Writes of one task without a race: the producer's issue, the worker's claim (the start), its PATCH into the outcome, the issue's close (docs/github-backend.md, *Budget*). */
 export const WRITES_PER_TASK = 4;
-/** A losing claim costs its post and its delete; in the demo every other idle worker raced for each new task (docs/benchmarks.md). */
-const WRITES_PER_LOSING_CLAIM = 2;
 /** Requests of one deep check: both lists, reaching back further (a new URL, so charged). */
 const DEEP_CHECK_REQUESTS = 2;
 /** The task's own comment list, read by each claimant before and after its settle delay. */
@@ -83,8 +81,10 @@ function processSpend(
  * Project a configuration's hourly spend on one token (the model of docs/benchmarks.md,
  * checked against the measured demo). Idle: heartbeats are the only writes, and every process
  * pays a read of the two lists a heartbeat changes (the repository's comments, the registry).
- * Busy: each task adds its writes (losing claims included), the claimants' reads, and one
- * list read per process for each write.
+ * Busy: each task adds its writes, the claimants' reads, and one list read per process for
+ * each write. Idle workers do not race for a new task: the others wait out the grace, which
+ * covers the store's read lag, before claiming what the shared strategy gave one of them
+ * (balancer/grace.ts), so a task draws no losing claim (docs/benchmarks.md).
  */
 export function projectGithubSpend(inputs: SpendInputs): SpendProjection {
   const { workersPerToken: workers, controlPlanesPerToken: controlPlanes, writeBudget } = inputs;
@@ -108,7 +108,7 @@ export function projectGithubSpend(inputs: SpendInputs): SpendProjection {
   const idleCharged = workers * worker.charged + controlPlanes * controlPlane.charged;
   const processes = workers + controlPlanes;
   // Each write changes a list every process then re-reads once (changes within one refresh coalesce: an upper bound).
-  const taskWrites = WRITES_PER_TASK + WRITES_PER_LOSING_CLAIM * Math.max(0, workers - 1);
+  const taskWrites = WRITES_PER_TASK;
   const perTask = {
     charged: taskWrites + CLAIM_READS * Math.max(1, workers) + taskWrites * processes,
     writes: taskWrites,

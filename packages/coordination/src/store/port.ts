@@ -60,6 +60,14 @@ export interface CompleteAndClaimResult {
 export interface CoordinationStore {
   readonly backend: BackendKind;
 
+  /**
+   * The longest a new task may take to reach every worker's view of claimable tasks plus the
+   * longest one worker's claim may take to reach the others' (0 where every read sees every
+   * committed write). Workers wait this long on top of their grace before taking a task the
+   * shared strategy gave to another (balancer/grace.ts).
+   */
+  readonly claimVisibilityMs: number;
+
   /** The store's clock, ms since the epoch. */
   now(): Promise<number>;
   close(): Promise<void>;

@@ -53,9 +53,9 @@ describe("projectGithubSpend", () => {
     expect(p.heartbeatStretch).toBeCloseTo(1.8);
     expect(p.idle.writesPerHour).toBe(200);
     expect(p.idle.charged).toBe(3 * p.worker.charged + p.controlPlane.charged);
-    // Two losing claims per task (post + delete each): 8 writes; 3 claimants read twice; 4 processes re-read each write.
-    expect(p.perTask).toEqual({ charged: 8 + 6 + 32, writes: 8 });
-    expect(p.taskCapacityPerHour.secondary).toBe(31);
+    // No losing claim (the others wait out the grace): 4 writes; 3 claimants read twice; 4 processes re-read each write.
+    expect(p.perTask).toEqual({ charged: 4 + 6 + 16, writes: 4 });
+    expect(p.taskCapacityPerHour.secondary).toBe(62);
   });
 
   it("reads no more often than the mirror refreshes, however many changes there are", () => {

@@ -1,3 +1,4 @@
+import { effectiveGraceMs } from "../../balancer/grace.js";
 import { planClaims } from "../../balancer/plan-claims.js";
 import { getStrategy } from "../../balancer/strategies.js";
 import { readStrategy } from "../../balancer/strategy-setting.js";
@@ -50,7 +51,7 @@ export function createClaimBalancer(core: WorkerCore): ClaimBalancer {
       tasks,
       workers: view,
       strategy: getStrategy(name),
-      graceMs: loadBalancer.graceMs,
+      graceMs: effectiveGraceMs(loadBalancer.graceMs, store.claimVisibilityMs),
       now,
       history: loadBalancer.affinityEnabled ? history : withoutAffinity,
     });

@@ -74,6 +74,16 @@ export class GithubStore implements CoordinationStore {
     return this.parts.ctx.options.taskLogFlushMs;
   }
 
+  /**
+   * A task reaches another worker's view after the read lag (settleDelayMs, the lag the store
+   * assumes) and that worker's next mirror refresh; the assignee's claim waits for its write
+   * spacing, then reaches the others the same way.
+   */
+  get claimVisibilityMs(): number {
+    const { settleDelayMs, refreshIntervalMs, throttle } = this.parts.ctx.options;
+    return 2 * (settleDelayMs + refreshIntervalMs) + throttle.writeMinTimeMs;
+  }
+
   async now(): Promise<number> {
     return this.parts.ctx.now();
   }

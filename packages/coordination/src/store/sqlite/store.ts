@@ -62,6 +62,8 @@ export class SqliteStore implements CoordinationStore {
   readonly backend = "sqlite" as const;
   /** A local write is cheap: a running task's lines show within a second. */
   readonly taskLogFlushMs = 1000;
+  /** One file, one writer at a time: a committed claim is seen by the next read. */
+  readonly claimVisibilityMs = 0;
   readonly path: string;
   private readonly sqlite: Database.Database;
   private readonly ctx: TxContext;
