@@ -9,6 +9,7 @@ import { QueryState } from "../query-state";
 import { StateBadge } from "../state-badge";
 import { ThroughputChart } from "../throughput-chart";
 import { CAPACITY_ROWS, CapacityByWorker } from "./capacity-by-worker";
+import { QueuesCard } from "./queues-card";
 
 const THROUGHPUT_MINUTES = 30;
 
@@ -135,6 +136,8 @@ export function OverviewView() {
       </div>
 
       <CapacityByWorker summary={w} />
+
+      <QueuesCard />
 
       {o.budget && (
         <div className="card" data-testid="budget-panel">

@@ -1,0 +1,94 @@
+"use client";
+
+import type { RouterOutputs } from "@sentinel/api";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTRPC } from "~/trpc/react";
+import { ActionButton, MutationError } from "../actions/action-button";
+import { formatDateTime } from "../format";
+import { QueryState } from "../query-state";
+
+type TypePause = NonNullable<RouterOutputs["queues"]["list"]["all"]>;
+
+/** The whole queue's pause is a row of its own, keyed by the store's `*`. */
+const WHOLE_QUEUE = "*";
+
+function PausedBadge({ pause, testId }: { pause: TypePause | null; testId: string }) {
+  if (!pause)
+    return (
+      <span className="badge ACTIVE" data-testid={testId} data-paused="false">
+        running
+      </span>
+    );
+  return (
+    <span data-testid={testId} data-paused="true">
+      <span className="badge DRAINING">paused</span>{" "}
+      <span className="small muted">
+        by {pause.pausedBy} at {formatDateTime(pause.pausedAt)}
+        {pause.type === WHOLE_QUEUE ? " (whole queue)" : ""}
+      </span>
+    </span>
+  );
+}
+
+/** One row: its pause (own or the whole queue's) and a pause or resume button for its own. */
+function QueueRow({ type, waiting, pause }: { type: string; waiting: number | null; pause: TypePause | null }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const onSuccess = () => queryClient.invalidateQueries(trpc.queues.pathFilter());
+  const pauseIt = useMutation(trpc.queues.pause.mutationOptions({ onSuccess }));
+  const resume = useMutation(trpc.queues.resume.mutationOptions({ onSuccess }));
+  const ownPause = pause?.type === type;
+  const label = type === WHOLE_QUEUE ? "the whole queue" : `type ${type}`;
+  return (
+    <tr data-testid={`queue-row-${type}`}>
+      <td className="mono">{type === WHOLE_QUEUE ? "all types (*)" : type}</td>
+      <td className="num">{waiting === null ? "" : waiting.toLocaleString()}</td>
+      <td>
+        <PausedBadge pause={pause} testId={`queue-state-${type}`} />
+      </td>
+      <td className="actions">
+        {ownPause ? (
+          <ActionButton label="Resume" primary testId={`queue-resume-${type}`} mutation={resume} variables={{ type }} />
+        ) : (
+          <ActionButton
+            label="Pause"
+            testId={`queue-pause-${type}`}
+            mutation={pauseIt}
+            variables={{ type }}
+            confirm={`Pause ${label}? Workers stop claiming its tasks; running tasks finish.`}
+          />
+        )}
+        <MutationError mutations={[pauseIt, resume]} />
+      </td>
+    </tr>
+  );
+}
+
+/** Flow control on the overview: which task types workers claim, and the controls to pause them. */
+export function QueuesCard() {
+  const trpc = useTRPC();
+  const queues = useQuery(trpc.queues.list.queryOptions());
+  if (!queues.data) return <QueryState query={queues} title="Queues" />;
+  const { all, types } = queues.data;
+  return (
+    <div className="card" data-testid="queues-card">
+      <h2>Queues</h2>
+      <table className="data">
+        <thead>
+          <tr>
+            <th>Type</th>
+            <th className="num">Waiting</th>
+            <th>Claims</th>
+            <th className="actions">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          <QueueRow type={WHOLE_QUEUE} waiting={null} pause={all} />
+          {types.map((row) => (
+            <QueueRow key={row.type} type={row.type} waiting={row.waiting} pause={row.pause} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
