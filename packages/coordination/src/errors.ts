@@ -50,6 +50,14 @@ export class TypePausedError extends IllegalTransitionError {
   }
 }
 
+/** A two-step start refused because its type already runs as many tasks as its limit allows; it waits for one to end. */
+export class TypeLimitReachedError extends IllegalTransitionError {
+  constructor(taskId: string, from: string, reason: string) {
+    super("task", taskId, from, "running");
+    this.message = `task ${taskId} not started: ${reason}`;
+  }
+}
+
 export class NotFoundError extends SentinelError {
   readonly code = "NOT_FOUND";
   constructor(

@@ -24,6 +24,7 @@ export { MEMORY_NAMESPACES, type MemoryEntry } from "./domain/memory.js";
 export { newTaskSchema, type Page, TASK_STATES, type Task, type TaskState } from "./domain/task.js";
 export { whyNoWorkerCanRun } from "./domain/task-claims.js";
 export type { TaskLog, TaskLogLine, TaskProgress } from "./domain/task-log.js";
+export { describeLimitWait, startsLeft, type TypeLimit } from "./domain/task-type-limit.js";
 export { ALL_TYPES, describePause, pauseOf, pauseTargetSchema, type TypePause } from "./domain/task-type-pause.js";
 export {
   ACCEPTING_STATES,
@@ -51,6 +52,7 @@ export {
   NotFoundError,
   SentinelError,
   StaleFencingTokenError,
+  TypeLimitReachedError,
   TypePausedError,
   ValidationError,
 } from "./errors.js";

@@ -32,6 +32,8 @@ export const EVENT_KINDS = [
   /** An operator paused claims of a task type (data.type; `*` is the whole queue). */
   "queue.paused",
   "queue.resumed",
+  /** An operator set (data.maxRunning) or cleared (null) a type's concurrency limit. */
+  "queue.limit_set",
   "operator.action",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

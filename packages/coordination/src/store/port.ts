@@ -3,6 +3,7 @@ import type { AcquireResult, Lock, LockMetadata } from "../domain/lock.js";
 import type { MemoryEntry } from "../domain/memory.js";
 import type { NewTask, Page, Task, TaskFilter } from "../domain/task.js";
 import type { TaskLog, TaskLogBatch } from "../domain/task-log.js";
+import type { TypeLimit } from "../domain/task-type-limit.js";
 import type { TypePause } from "../domain/task-type-pause.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../domain/worker.js";
 import type { WorkerMetrics, WorkerMetricsRecord } from "../domain/worker-metrics.js";
@@ -193,6 +194,15 @@ export interface CoordinationStore {
   resumeTaskType(type: string, actor: string): Promise<boolean>;
   /** The pauses in force, by type. */
   listPausedTypes(): Promise<TypePause[]>;
+  /**
+   * Optional (SQLite; GitHub has no sound claim-time count yet, docs/flow-control.md): at most
+   * `maxRunning` running tasks of `type` across the cluster, enforced inside the claim
+   * transaction — claims past it are skipped, a two-step start is refused with
+   * TypeLimitReachedError. `null` clears it. Records `queue.limit_set`.
+   */
+  setTaskTypeLimit?(type: string, maxRunning: number | null, actor: string): Promise<TypeLimit | null>;
+  /** Optional, with setTaskTypeLimit: the limits in force, by type. */
+  listTaskTypeLimits?(): Promise<TypeLimit[]>;
 
   // ── Task progress and logs (domain/task-log.ts) ──────────────────────────────────
   /**

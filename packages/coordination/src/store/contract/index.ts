@@ -12,6 +12,7 @@ import { memoryCases } from "./cases/memory.js";
 import { registrationCases } from "./cases/registration.js";
 import { taskLifecycleCases } from "./cases/task-lifecycle.js";
 import { taskLogCases } from "./cases/task-logs.js";
+import { typeLimitCases } from "./cases/type-limits.js";
 import { typePauseCases } from "./cases/type-pauses.js";
 import { validationCases } from "./cases/validation.js";
 import { workerMetricsCases } from "./cases/worker-metrics.js";
@@ -64,6 +65,7 @@ export function describeStoreContract(name: string, factory: StoreHarnessFactory
     describe("listing tasks", () => listingCases(ctx));
     describe("task progress and logs", () => taskLogCases(ctx));
     describe("pausing task types", () => typePauseCases(ctx));
+    describe("per-type concurrency limits", () => typeLimitCases(ctx));
     describe("input validation", () => validationCases(ctx));
   });
 }

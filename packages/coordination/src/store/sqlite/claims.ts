@@ -7,6 +7,7 @@ import { claimSchema } from "../port-schemas.js";
 import { takeLockTx } from "./locks.js";
 import { readTaskAndLockTx, startAttemptTx } from "./task-transitions.js";
 import type { Tx } from "./transaction.js";
+import { LimitBudget } from "./type-limits.js";
 import { listPausedTypesTx } from "./type-pauses.js";
 import { requireLiveLeaseTx } from "./worker-lease.js";
 
@@ -15,8 +16,8 @@ import { requireLiveLeaseTx } from "./worker-lease.js";
  * one write lock per batch instead of two per task is where SQLite's throughput comes from.
  * A candidate that is gone, not claimable (state, runAt, pin, a type the worker has no
  * handler for, a paused type) or live-locked is skipped; a draining worker takes nothing new.
- * The pauses are read in the same transaction, so no claim starts a task of a type paused
- * before it.
+ * The pauses and the per-type limits are read in the same transaction, so no claim starts
+ * a task of a type paused before it, nor one past its type's limit (type-limits.ts).
  */
 export function claimTasksTx(
   tx: Tx,
@@ -26,12 +27,14 @@ export function claimTasksTx(
   const worker = requireLiveLeaseTx(tx, workerId);
   if (!acceptsNewWork(worker)) return [];
   const pauses = listPausedTypesTx(tx);
+  const limits = new LimitBudget(tx);
   const claimed: Array<{ task: Task; lock: Lock }> = [];
   for (const taskId of new Set(taskIds)) {
     const found = readTaskAndLockTx(tx, taskId);
     if (!found) continue;
     const { row, lock: lockState } = found;
     if (lockState.live || !isClaimableBy({ ...row, state: row.state as TaskState }, worker, tx.now, pauses)) continue;
+    if (!limits.take(row.type)) continue;
     const lock = takeLockTx(tx, lockState, workerId, row.timeoutMs, { ...metadata, taskType: row.type });
     claimed.push({ task: startAttemptTx(tx, row, lock.token, workerId), lock });
   }

@@ -177,6 +177,14 @@ export const taskTypePauses = sqliteTable("task_type_pauses", {
   pausedAt: integer("paused_at").notNull(),
 });
 
+/** At most `max_running` running tasks of a type across the cluster: domain/task-type-limit.ts. */
+export const taskTypeLimits = sqliteTable("task_type_limits", {
+  type: text("type").primaryKey(),
+  maxRunning: integer("max_running").notNull(),
+  setBy: text("set_by").notNull(),
+  setAt: integer("set_at").notNull(),
+});
+
 export const schema = {
   tasks,
   locks,
@@ -187,6 +195,7 @@ export const schema = {
   events,
   settings,
   taskTypePauses,
+  taskTypeLimits,
   taskLogs,
   taskLogLines,
 };

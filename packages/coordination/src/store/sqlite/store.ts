@@ -4,6 +4,7 @@ import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
 import type { MemoryEntry } from "../../domain/memory.js";
 import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
 import type { TaskLog, TaskLogBatch } from "../../domain/task-log.js";
+import type { TypeLimit } from "../../domain/task-type-limit.js";
 import type { TypePause } from "../../domain/task-type-pause.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
 import type { WorkerMetricsRecord } from "../../domain/worker-metrics.js";
@@ -39,6 +40,7 @@ import {
 } from "./task-transitions.js";
 import { createTaskTx, getTaskTx, listClaimableTx, listTasksTx } from "./tasks.js";
 import { readStatement, readTransaction, type Tx, type TxContext, writeTransaction } from "./transaction.js";
+import { listTypeLimitsTx, setTypeLimitTx } from "./type-limits.js";
 import { listPausedTypesTx, pauseTaskTypeTx, resumeTaskTypeTx } from "./type-pauses.js";
 import { readWorkerTx } from "./worker-lease.js";
 import { listWorkerMetricsTx } from "./worker-metrics.js";
@@ -293,6 +295,14 @@ export class SqliteStore implements CoordinationStore {
 
   listPausedTypes(): Promise<TypePause[]> {
     return this.read((tx) => listPausedTypesTx(tx));
+  }
+
+  setTaskTypeLimit(type: string, maxRunning: number | null, actor: string): Promise<TypeLimit | null> {
+    return this.write((tx) => setTypeLimitTx(tx, type, maxRunning, actor));
+  }
+
+  listTaskTypeLimits(): Promise<TypeLimit[]> {
+    return this.read((tx) => listTypeLimitsTx(tx));
   }
 
   getSetting(key: string): Promise<string | null> {

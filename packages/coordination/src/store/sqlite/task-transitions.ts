@@ -26,6 +26,7 @@ import {
 } from "./rows.js";
 import { tasks } from "./schema.js";
 import type { Tx } from "./transaction.js";
+import { assertUnderLimitTx } from "./type-limits.js";
 import { listPausedTypesTx } from "./type-pauses.js";
 
 type TaskUpdate = Partial<typeof tasks.$inferInsert>;
@@ -102,6 +103,7 @@ export function startTaskTx(tx: Tx, taskId: string, token: number, workerId: str
   const liveHolder = lock.live && ownerId !== null ? { ownerId, token: seq } : null;
   assertStartFence({ taskId, token, lockToken: seq, workerId, liveHolder });
   assertNotPaused(row, listPausedTypesTx(tx));
+  assertUnderLimitTx(tx, row);
   return startAttemptTx(tx, row, token, workerId);
 }
 

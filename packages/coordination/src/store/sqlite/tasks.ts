@@ -13,6 +13,7 @@ import { LOCK_LIVE_FLAG_SQL } from "./lock-liveness.js";
 import { TASK_COLUMNS_SQL, taskRowOfValues, toTask } from "./rows.js";
 import { locks, tasks } from "./schema.js";
 import type { Tx } from "./transaction.js";
+import { LimitBudget } from "./type-limits.js";
 import { listPausedTypesTx } from "./type-pauses.js";
 
 export function createTaskTx(tx: Tx, input: NewTask, actor: string): Task {
@@ -61,7 +62,8 @@ const GET_TASK = `SELECT ${TASK_COLUMNS_SQL} FROM tasks t WHERE t.id = ?`;
  * (asserted with EXPLAIN QUERY PLAN in the store tests); should the claimable states change
  * without the index, INDEXED BY makes the statement fail to prepare rather than go slow.
  * Types arrive as one JSON array, so one prepared statement serves any number of them; the
- * paused ones are taken out of that array first (listClaimableTx), which leaves the plan alone.
+ * paused ones and those at their concurrency limit are taken out of that array first
+ * (listClaimableTx), which leaves the plan alone.
  */
 export const LIST_CLAIMABLE = `SELECT ${TASK_COLUMNS_SQL}
   FROM tasks t INDEXED BY tasks_claimable_idx
@@ -114,7 +116,8 @@ export function listTasksTx(tx: Tx, filter: TaskFilter): Page<Task> {
 export function listClaimableTx(tx: Tx, opts: { types: string[]; workerId: string; limit: number }): Task[] {
   const { workerId, limit, ...requested } = parseOrThrow(claimableSchema, opts, "options");
   const pauses = listPausedTypesTx(tx);
-  const types = requested.types.filter((type) => pauseOf(type, pauses) === null);
+  const limits = new LimitBudget(tx);
+  const types = requested.types.filter((type) => pauseOf(type, pauses) === null && limits.leftFor(type) > 0);
   if (types.length === 0) return [];
   const rows = tx
     .rawStatement(LIST_CLAIMABLE)

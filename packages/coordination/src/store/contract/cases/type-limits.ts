@@ -1,0 +1,79 @@
+import { expect, it } from "vitest";
+import { TypeLimitReachedError } from "../../../errors.js";
+import {
+  type ContractContext,
+  claimMeta,
+  expectValidationError,
+  lockMeta,
+  registration,
+  rejectionOf,
+  taskInput,
+} from "../harness.js";
+
+export function typeLimitCases(ctx: ContractContext): void {
+  it("claims no more running tasks of a limited type than its limit, across workers (where a backend enforces limits)", async () => {
+    const store = ctx.store();
+    if (!store.setTaskTypeLimit || !store.listTaskTypeLimits) return expect(store.listTaskTypeLimits).toBeUndefined();
+    await store.registerWorker(registration("w-a"));
+    await store.registerWorker(registration("w-b"));
+    const limit = await store.setTaskTypeLimit("demo", 2, "operator:alice");
+    expect(limit).toMatchObject({ type: "demo", maxRunning: 2, setBy: "operator:alice" });
+    expect(await store.listTaskTypeLimits()).toEqual([limit]);
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push((await store.createTask(taskInput(), "operator:test")).id);
+    const other = await store.createTask(taskInput({ type: "other" }), "operator:test");
+
+    const first = await store.claimTasks({ workerId: "w-a", taskIds: [ids[0] ?? "", other.id], metadata: claimMeta });
+    expect(first).toHaveLength(2);
+    const second = await store.claimTasks({ workerId: "w-b", taskIds: ids, metadata: claimMeta });
+    expect(second).toHaveLength(1);
+    expect((await store.listClaimable({ types: ["demo"], workerId: "w-b", limit: 10 })).length).toBe(0);
+    const waiting = ids.find((id) => ![...first, ...second].some((c) => c.task.id === id)) ?? "";
+    const lock = await store.acquireLock({ taskId: waiting, ownerId: "w-b", ttlMs: 60_000, metadata: lockMeta() });
+    if (!lock.acquired) throw new Error("the waiting task's lock was free");
+    const refused = await rejectionOf(store.startTask(waiting, lock.lock.token, "w-b"));
+    expect(refused).toBeInstanceOf(TypeLimitReachedError);
+    expect((refused as Error).message).toContain("waiting for limit: 2/2 demo tasks running");
+    await store.releaseLock(waiting, lock.lock.token);
+
+    // One ends: exactly one more may start.
+    const done = second[0];
+    if (!done) throw new Error("w-b claimed one");
+    await store.completeTask(done.task.id, done.lock.token);
+    expect(await store.claimTasks({ workerId: "w-b", taskIds: ids, metadata: claimMeta })).toHaveLength(1);
+    expect((await store.listTasks({ states: ["running"], types: ["demo"] })).items).toHaveLength(2);
+
+    // Cleared: the rest start.
+    expect(await store.setTaskTypeLimit("demo", null, "operator:alice")).toBeNull();
+    expect(await store.listTaskTypeLimits()).toEqual([]);
+    expect(await store.claimTasks({ workerId: "w-b", taskIds: ids, metadata: claimMeta })).toHaveLength(1);
+    const events = (await store.readEvents(0, 10_000)).filter((e) => e.kind === "queue.limit_set");
+    expect(events.map((e) => [e.actor, e.data.type, e.data.maxRunning])).toEqual([
+      ["operator:alice", "demo", 2],
+      ["operator:alice", "demo", null],
+    ]);
+  });
+
+  it("complete-and-claim frees the slot its completion ends, in the same call", async () => {
+    const store = ctx.store();
+    if (!store.setTaskTypeLimit || !store.completeAndClaim) return expect(store.setTaskTypeLimit).toBeUndefined();
+    await store.registerWorker(registration("w-a"));
+    await store.setTaskTypeLimit("demo", 1, "operator:alice");
+    const a = await store.createTask(taskInput(), "operator:test");
+    const b = await store.createTask(taskInput(), "operator:test");
+    const [held] = await store.claimTasks({ workerId: "w-a", taskIds: [a.id, b.id], metadata: claimMeta });
+    if (!held) throw new Error("one claim under the limit");
+    const next = await store.completeAndClaim({
+      completions: [{ taskId: held.task.id, token: held.lock.token }],
+      claim: { workerId: "w-a", taskIds: [a.id, b.id], metadata: claimMeta },
+    });
+    expect(next.claimed.map((c) => c.task.id)).toEqual([held.task.id === a.id ? b.id : a.id]);
+  });
+
+  it("refuses a limit that is not a positive integer, naming the field", async () => {
+    const store = ctx.store();
+    if (!store.setTaskTypeLimit) return expect(store.listTaskTypeLimits).toBeUndefined();
+    await expectValidationError(store.setTaskTypeLimit("demo", 0, "operator:alice"), "maxRunning");
+    await expectValidationError(store.setTaskTypeLimit("Bad Type", 3, "operator:alice"), "type");
+  });
+}

@@ -1,0 +1,65 @@
+import { waitFor } from "@sentinel/test-support";
+import { killAllProcesses } from "@sentinel/test-support/processes";
+import { afterEach, describe, expect, it } from "vitest";
+import type { StoreEvent } from "../../src/domain/events.js";
+import { taskInput } from "../../src/store/contract/harness.js";
+import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/index.js";
+import { noTaskPending } from "./invariants.js";
+import { createTestCluster, spawnWorker } from "./worker-process.js";
+
+afterEach(killAllProcesses);
+
+const LIMIT = 3;
+const TASKS = 60;
+/** Events that end a running attempt. */
+const ENDS = new Set(["task.succeeded", "task.failed", "task.dead", "task.cancelled", "task.requeued"]);
+
+async function allEvents(store: SqliteStore): Promise<StoreEvent[]> {
+  const events: StoreEvent[] = [];
+  for (;;) {
+    const page = await store.readEvents(events.at(-1)?.id ?? 0, 10_000);
+    if (page.length === 0) return events;
+    events.push(...page);
+  }
+}
+
+describe("a per-type concurrency limit across four worker processes", () => {
+  it(`never has more than ${LIMIT} tasks of the type running at once (by the store's event history), 4 processes × 10 slots`, async () => {
+    const cluster = await createTestCluster();
+    const store = openSqliteStore({ path: cluster.dbPath });
+    try {
+      await store.setTaskTypeLimit("sleep", LIMIT, "operator:test");
+      const workers = ["lim-a", "lim-b", "lim-c", "lim-d"].map((id) =>
+        spawnWorker({ id, env: { ...cluster.env, WORKER_MAX_TASKS: "10" } }),
+      );
+      await waitFor(async () => (await store.listWorkers()).length === 4, 30_000);
+      const ids = new Set<string>();
+      for (let i = 0; i < TASKS; i++)
+        ids.add((await store.createTask(taskInput({ type: "sleep", params: { ms: 100 } }), "test")).id);
+      await waitFor(() => noTaskPending(store), { timeoutMs: 90_000, intervalMs: 100 });
+
+      let running = 0;
+      let peak = 0;
+      const startedBy = new Set<string>();
+      for (const event of await allEvents(store)) {
+        if (!ids.has(event.taskId ?? "")) continue;
+        if (event.kind === "task.started") {
+          running += 1;
+          peak = Math.max(peak, running);
+          if (event.workerId) startedBy.add(event.workerId);
+        } else if (ENDS.has(event.kind)) running -= 1;
+      }
+      expect(running).toBe(0);
+      expect(peak).toBe(LIMIT);
+      expect(startedBy.size).toBeGreaterThan(1);
+      const tasks = await Promise.all([...ids].map((id) => store.getTask(id)));
+      expect(tasks.filter((t) => t?.state !== "succeeded")).toEqual([]);
+      console.info(`[measure] ${TASKS} tasks limited to ${LIMIT} running on 4 processes × 10 slots: peak ${peak}`);
+
+      for (const w of workers) w.child.kill("SIGTERM");
+      expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0, 0, 0]);
+    } finally {
+      await store.close();
+    }
+  }, 150_000);
+});
