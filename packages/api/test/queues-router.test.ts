@@ -20,7 +20,14 @@ describe("queues router (pause and resume a task type)", () => {
 
     const listed = await h.anonymous.queues.list();
     expect(listed.all).toBeNull();
-    expect(listed.types.find((row) => row.type === "demo")).toEqual({ type: "demo", waiting: 1, pause });
+    expect(listed.types.find((row) => row.type === "demo")).toEqual({
+      type: "demo",
+      waiting: 1,
+      running: 0,
+      pause,
+      limit: null,
+      waitingForLimit: null,
+    });
     expect(listed.types.map((row) => row.type)).toEqual(["demo"]);
 
     await waitForStoreTime(h.store, task.createdAt + 150);
@@ -53,5 +60,35 @@ describe("queues router (pause and resume a task type)", () => {
       ["other", "*"],
     ]);
     expect(await h.operator.queues.resume({ type: "demo" })).toEqual({ resumed: false });
+  });
+
+  it("sets a per-type limit (audited) and shows the type waiting for it while it runs as many as allowed", async () => {
+    h = openHarness();
+    await h.store.registerWorker(registration("w1"));
+    await expect(h.operator.queues.setLimit({ type: "demo", maxRunning: 0 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+    });
+    const limit = await h.operator.queues.setLimit({ type: "demo", maxRunning: 1 });
+    expect(limit).toMatchObject({ type: "demo", maxRunning: 1, setBy: "operator:alice" });
+    const ids = [];
+    for (let i = 0; i < 2; i++) ids.push((await h.store.createTask(newTaskSchema.parse({ type: "demo" }), "test")).id);
+    expect(
+      await h.store.claimTasks({ workerId: "w1", taskIds: ids, metadata: { hostname: "h", pid: 1 } }),
+    ).toHaveLength(1);
+    await h.cp.syncer.syncOnce();
+    expect((await h.anonymous.queues.list()).types).toEqual([
+      {
+        type: "demo",
+        waiting: 1,
+        running: 1,
+        pause: null,
+        limit,
+        waitingForLimit: "waiting for limit: 1/1 demo tasks running",
+      },
+    ]);
+    await h.operator.queues.setLimit({ type: "demo", maxRunning: null });
+    expect((await h.anonymous.queues.list()).types[0]).toMatchObject({ limit: null, waitingForLimit: null });
+    const audit = await h.operator.audit.list({});
+    expect(audit.items.filter((e) => e.action === "queue.limit").map((e) => e.result)).toEqual(["ok", "ok"]);
   });
 });

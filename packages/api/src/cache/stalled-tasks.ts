@@ -1,8 +1,8 @@
 import { whyNoWorkerCanRun } from "@sentinel/coordination";
 import { count, inArray, min, sql } from "drizzle-orm";
+import { readTypePauses } from "./flow-control.js";
 import type { CacheDb } from "./open-cache.js";
 import { tasks } from "./schema.js";
-import { readTypePauses } from "./type-pauses.js";
 import { listCachedWorkers } from "./worker-queries.js";
 
 /** Waiting tasks of one type (and pin) that no live worker can run, and for how long. */

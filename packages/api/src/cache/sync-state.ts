@@ -16,8 +16,10 @@ export type SyncStateKey =
   | "github_refusals"
   /** JSON: the control plane's own token budget (coordination's WorkerBudget), GitHub only. */
   | "control_plane_budget"
-  /** JSON: the task types (or `*`) paused in the store; see cache/type-pauses.ts. */
-  | "type_pauses";
+  /** JSON: the task types (or `*`) paused in the store; see cache/flow-control.ts. */
+  | "type_pauses"
+  /** JSON: the per-type concurrency limits, where the store has them; see cache/flow-control.ts. */
+  | "type_limits";
 
 export function readSyncValue(db: CacheDb, key: SyncStateKey): string | null {
   return db.select().from(syncState).where(eq(syncState.key, key)).get()?.value ?? null;

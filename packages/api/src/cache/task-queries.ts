@@ -127,6 +127,16 @@ export function waitingTypes(db: CacheDb): Array<{ type: string; n: number }> {
   return waitingTypesQuery(db).all();
 }
 
+/** Running tasks by type (the per-type limits' counts). */
+export function runningTypes(db: CacheDb): Array<{ type: string; n: number }> {
+  return db
+    .select({ type: tasks.type, n: count() })
+    .from(tasks)
+    .where(eq(tasks.state, "running"))
+    .groupBy(tasks.type)
+    .all();
+}
+
 /** Non-terminal task ids the cache believes in (reconcile re-reads those the store no longer lists). */
 export function nonTerminalTaskIds(db: CacheDb): string[] {
   return db

@@ -1,19 +1,37 @@
-import { ALL_TYPES, pauseOf, pauseTargetSchema, type TypePause } from "@sentinel/coordination";
+import {
+  ALL_TYPES,
+  describeLimitWait,
+  newTaskSchema,
+  pauseOf,
+  pauseTargetSchema,
+  type TypeLimit,
+  type TypePause,
+  ValidationError,
+} from "@sentinel/coordination";
 import { z } from "zod";
 import { actorOf, audited } from "../audited.js";
-import { waitingTypes } from "../cache/task-queries.js";
-import { readTypePauses } from "../cache/type-pauses.js";
+import { readTypeLimits, readTypePauses } from "../cache/flow-control.js";
+import { runningTypes, waitingTypes } from "../cache/task-queries.js";
 import { supportedTaskTypes } from "../cache/worker-queries.js";
 import { createTRPCRouter, protectedProcedure, viewerProcedure } from "../trpc.js";
 
 const target = z.object({ type: pauseTargetSchema });
+const limitInput = z.object({
+  type: newTaskSchema.shape.type,
+  /** null clears the limit. */
+  maxRunning: z.number().int().min(1).max(100_000).nullable(),
+});
 
 export interface QueueRow {
   type: string;
   /** Queued or awaiting retry. */
   waiting: number;
+  running: number;
   /** The pause that stops it (its own or the whole queue's), if any. */
   pause: TypePause | null;
+  limit: TypeLimit | null;
+  /** "waiting for limit: …" when tasks wait and the type runs as many as its limit allows. */
+  waitingForLimit: string | null;
 }
 
 /** Flow control: pause and resume claims of a task type, or of the whole queue (`*`). */
@@ -21,15 +39,27 @@ export const queuesRouter = createTRPCRouter({
   /** Every type a worker handles, has work waiting or is paused, with its pause; and the whole queue's. */
   list: viewerProcedure.query(({ ctx }) => {
     const pauses = readTypePauses(ctx.cache.db);
+    const limits = readTypeLimits(ctx.cache.db);
     const waiting = new Map(waitingTypes(ctx.cache.db).map((row) => [row.type, row.n]));
+    const running = new Map(runningTypes(ctx.cache.db).map((row) => [row.type, row.n]));
     const types = new Set([
       ...supportedTaskTypes(ctx.cache.db),
       ...waiting.keys(),
       ...pauses.map((p) => p.type).filter((type) => type !== ALL_TYPES),
+      ...limits.map((l) => l.type),
     ]);
-    const rows: QueueRow[] = [...types]
-      .sort()
-      .map((type) => ({ type, waiting: waiting.get(type) ?? 0, pause: pauseOf(type, pauses) }));
+    const rows: QueueRow[] = [...types].sort().map((type) => {
+      const limit = limits.find((l) => l.type === type) ?? null;
+      const counts = { waiting: waiting.get(type) ?? 0, running: running.get(type) ?? 0 };
+      const held = limit !== null && counts.waiting > 0 && counts.running >= limit.maxRunning;
+      return {
+        type,
+        ...counts,
+        pause: pauseOf(type, pauses),
+        limit,
+        waitingForLimit: held ? describeLimitWait(limit, counts.running) : null,
+      };
+    });
     return { all: pauses.find((p) => p.type === ALL_TYPES) ?? null, types: rows };
   }),
 
@@ -40,6 +70,15 @@ export const queuesRouter = createTRPCRouter({
         ctx.store.pauseTaskType(input.type, actorOf(ctx)),
       ),
     ),
+
+  /** Per-type concurrency limit (a backend without limits answers BAD_REQUEST naming it). */
+  setLimit: protectedProcedure.input(limitInput).mutation(({ ctx, input }) =>
+    audited(ctx, { action: "queue.limit", target: input.type, params: input }, () => {
+      if (!ctx.store.setTaskTypeLimit)
+        throw new ValidationError("backend", "a store that enforces per-type limits (sqlite)", ctx.store.backend);
+      return ctx.store.setTaskTypeLimit(input.type, input.maxRunning, actorOf(ctx));
+    }),
+  ),
 
   resume: protectedProcedure.input(target).mutation(({ ctx, input }) =>
     audited(ctx, { action: "queue.resume", target: input.type, params: input }, async () => ({

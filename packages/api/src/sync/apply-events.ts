@@ -5,9 +5,9 @@ import type {
   StoreEvent,
   Task,
   TaskLog,
-  TypePause,
   WorkerRecord,
 } from "@sentinel/coordination";
+import { type FlowControl, readFlowControl, writeFlowControl } from "../cache/flow-control.js";
 import { deleteLock, recordLockHandover, upsertLock } from "../cache/lock-rows.js";
 import { deleteMemory, upsertMemory } from "../cache/memory-rows.js";
 import type { Cache } from "../cache/open-cache.js";
@@ -16,7 +16,6 @@ import { recordTaskEvent } from "../cache/task-event-rows.js";
 import { upsertTaskLog } from "../cache/task-log-rows.js";
 import { upsertTask } from "../cache/task-rows.js";
 import { countFinishedAttempt } from "../cache/throughput.js";
-import { writeTypePauses } from "../cache/type-pauses.js";
 import { closePreviousHeartbeat, recordHeartbeat, recordWorkerEvent, upsertWorker } from "../cache/worker-rows.js";
 import type { ChangeSet } from "./change-set.js";
 
@@ -48,8 +47,8 @@ interface Snapshot {
   locks: Map<string, Lock | null>;
   memory: Map<string, MemoryEntry | null>;
   logs: Map<string, TaskLog | null>;
-  /** Re-read when a `queue.*` event (a pause or resume) is in the batch. */
-  pauses: TypePause[] | null;
+  /** Re-read when a `queue.*` event (a pause, resume or limit) is in the batch. */
+  flow: FlowControl | null;
 }
 
 function affectedBy(events: StoreEvent[]): Affected {
@@ -81,15 +80,15 @@ function affectedBy(events: StoreEvent[]): Affected {
 async function readSnapshot(store: CoordinationStore, affected: Affected): Promise<Snapshot> {
   const read = async <T>(ids: Set<string>, get: (id: string) => Promise<T | null>) =>
     new Map(await Promise.all([...ids].map(async (id) => [id, await get(id)] as const)));
-  const [tasks, workers, locks, memory, logs, pauses] = await Promise.all([
+  const [tasks, workers, locks, memory, logs, flow] = await Promise.all([
     read(affected.taskIds, (id) => store.getTask(id)),
     read(affected.workerIds, (id) => store.getWorker(id)),
     read(affected.lockTaskIds, (id) => store.getLock(id)),
     read(affected.memoryKeys, (key) => store.memoryGet(key)),
     read(affected.logTaskIds, (id) => store.getTaskLog(id)),
-    affected.pauses ? store.listPausedTypes() : null,
+    affected.pauses ? readFlowControl(store) : null,
   ]);
-  return { tasks, workers, locks, memory, logs, pauses };
+  return { tasks, workers, locks, memory, logs, flow };
 }
 
 /**
@@ -131,7 +130,7 @@ export async function applyNextEvents(
     for (const [key, entry] of snapshot.memory)
       changes.addIf(entry ? upsertMemory(db, entry) : deleteMemory(db, key), "memory");
     for (const log of snapshot.logs.values()) if (log) changes.addIf(upsertTaskLog(db, log), "tasks");
-    if (snapshot.pauses) changes.addIf(writeTypePauses(db, snapshot.pauses), "queues");
+    if (snapshot.flow) changes.addIf(writeFlowControl(db, snapshot.flow), "queues");
     writeSyncValue(db, "last_event_id", last.id);
   })();
   return events.length;

@@ -1,5 +1,6 @@
 import { type CoordinationStore, MEMORY_NAMESPACES, type Task, type TaskState } from "@sentinel/coordination";
 import { eq } from "drizzle-orm";
+import { readFlowControl, writeFlowControl } from "../cache/flow-control.js";
 import { replaceLocks } from "../cache/lock-rows.js";
 import { replaceNamespace } from "../cache/memory-rows.js";
 import type { Cache } from "../cache/open-cache.js";
@@ -7,7 +8,6 @@ import { tasks } from "../cache/schema.js";
 import { readSyncNumber, writeSyncValue } from "../cache/sync-state.js";
 import { nonTerminalTaskIds } from "../cache/task-queries.js";
 import { upsertTask } from "../cache/task-rows.js";
-import { writeTypePauses } from "../cache/type-pauses.js";
 import type { ChangeSet } from "./change-set.js";
 import { refreshWorkers } from "./refresh-workers.js";
 
@@ -15,7 +15,7 @@ const PAGE = 500;
 
 /**
  * Repairs what missed events left wrong (GitHub webhooks are not redelivered): the full
- * registry, the task-type pauses, the live locks, every memory namespace, and every unfinished task. Finished
+ * registry, the task-type pauses and limits, the live locks, every memory namespace, and every unfinished task. Finished
  * tasks only change through requeue, which makes them unfinished again, so listing the
  * unfinished ones — plus re-reading those the cache still thinks unfinished — covers every
  * drift without paging through the whole history.
@@ -27,7 +27,7 @@ const PAGE = 500;
 export async function reconcile(store: CoordinationStore, cache: Cache, changes: ChangeSet, at: number): Promise<void> {
   await refreshWorkers(store, cache, changes);
 
-  changes.addIf(writeTypePauses(cache.db, await store.listPausedTypes()), "queues");
+  changes.addIf(writeFlowControl(cache.db, await readFlowControl(store)), "queues");
 
   const liveLocks = await store.listLocks();
   changes.addIf(replaceLocks(cache.db, liveLocks), "locks");

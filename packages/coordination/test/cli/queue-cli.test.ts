@@ -65,4 +65,26 @@ describe("sentinel queue pause | resume | list", () => {
       expect(result.err).toMatch(message);
     }
   });
+
+  it("sets, lists and clears a per-type concurrency limit; refuses a bad one", async () => {
+    const dbPath = join(tempDir("sentinel-queue-cli").path, "store.db");
+    expect(await cli(dbPath, "queue", "limit", "deploy", "3")).toMatchObject({
+      code: 0,
+      out: "deploy: at most 3 running",
+    });
+    const limits = JSON.parse((await cli(dbPath, "--json", "queue", "limits")).out) as Array<Record<string, unknown>>;
+    expect(limits).toEqual([
+      { type: "deploy", maxRunning: 3, setBy: expect.stringMatching(/^operator:cli:/), setAt: expect.any(Number) },
+    ]);
+    expect(await cli(dbPath, "queue", "limit", "deploy", "--clear")).toMatchObject({
+      code: 0,
+      out: "deploy: no limit",
+    });
+    expect(await cli(dbPath, "queue", "limits")).toMatchObject({ code: 0, out: "no limits" });
+    for (const args of [["deploy", "0"], ["deploy", "many"], ["deploy"], ["deploy", "2", "--clear"]]) {
+      const result = await cli(dbPath, "queue", "limit", ...args);
+      expect(result.code, args.join(" ")).toBe(2);
+      expect(result.err).toMatch(/^sentinel: invalid maxRunning: expected /);
+    }
+  });
 });

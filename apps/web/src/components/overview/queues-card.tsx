@@ -8,6 +8,7 @@ import { formatDateTime } from "../format";
 import { QueryState } from "../query-state";
 
 type TypePause = NonNullable<RouterOutputs["queues"]["list"]["all"]>;
+type QueueItem = RouterOutputs["queues"]["list"]["types"][number];
 
 /** The whole queue's pause is a row of its own, keyed by the store's `*`. */
 const WHOLE_QUEUE = "*";
@@ -30,8 +31,8 @@ function PausedBadge({ pause, testId }: { pause: TypePause | null; testId: strin
   );
 }
 
-/** One row: its pause (own or the whole queue's) and a pause or resume button for its own. */
-function QueueRow({ type, waiting, pause }: { type: string; waiting: number | null; pause: TypePause | null }) {
+/** One row: counts, limit, its pause (own or the whole queue's) and a pause or resume button for its own. */
+function QueueRow({ type, item, pause }: { type: string; item: QueueItem | null; pause: TypePause | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const onSuccess = () => queryClient.invalidateQueries(trpc.queues.pathFilter());
@@ -42,9 +43,18 @@ function QueueRow({ type, waiting, pause }: { type: string; waiting: number | nu
   return (
     <tr data-testid={`queue-row-${type}`}>
       <td className="mono">{type === WHOLE_QUEUE ? "all types (*)" : type}</td>
-      <td className="num">{waiting === null ? "" : waiting.toLocaleString()}</td>
+      <td className="num">{item?.waiting.toLocaleString()}</td>
+      <td className="num">{item?.running.toLocaleString()}</td>
+      <td className="num" data-testid={`queue-limit-${type}`}>
+        {item?.limit ? item.limit.maxRunning.toLocaleString() : ""}
+      </td>
       <td>
         <PausedBadge pause={pause} testId={`queue-state-${type}`} />
+        {item?.waitingForLimit && (
+          <div className="small" data-testid={`queue-waiting-${type}`}>
+            <span className="badge STALE">waiting for limit</span> <span className="muted">{item.waitingForLimit}</span>
+          </div>
+        )}
       </td>
       <td className="actions">
         {ownPause ? (
@@ -78,14 +88,16 @@ export function QueuesCard() {
           <tr>
             <th>Type</th>
             <th className="num">Waiting</th>
+            <th className="num">Running</th>
+            <th className="num">Limit</th>
             <th>Claims</th>
             <th className="actions">Actions</th>
           </tr>
         </thead>
         <tbody>
-          <QueueRow type={WHOLE_QUEUE} waiting={null} pause={all} />
+          <QueueRow type={WHOLE_QUEUE} item={null} pause={all} />
           {types.map((row) => (
-            <QueueRow key={row.type} type={row.type} waiting={row.waiting} pause={row.pause} />
+            <QueueRow key={row.type} type={row.type} item={row} pause={row.pause} />
           ))}
         </tbody>
       </table>

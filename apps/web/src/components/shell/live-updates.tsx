@@ -26,7 +26,8 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
   const filtersFor = (kind: string): QueryFilters[] => {
     switch (kind) {
       case "workers":
-        return [trpc.workers.pathFilter(), trpc.overview.pathFilter()];
+        // The Queues card lists the types live workers handle.
+        return [trpc.workers.pathFilter(), trpc.overview.pathFilter(), trpc.queues.pathFilter()];
       case "heartbeats":
         // A heartbeat moves only the page of workers on screen and their timelines; pickers
         // that list workers by name opt out (meta.followsHeartbeats: false), or an idle tasks
@@ -39,7 +40,7 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
           trpc.workers.budgets.pathFilter(),
         ];
       case "tasks":
-        return [trpc.tasks.pathFilter(), trpc.overview.pathFilter()];
+        return [trpc.tasks.pathFilter(), trpc.overview.pathFilter(), trpc.queues.pathFilter()];
       case "locks":
         return [trpc.locks.pathFilter(), trpc.tasks.pathFilter(), trpc.overview.pathFilter()];
       case "memory":

@@ -15,7 +15,27 @@ function targetOf(type: string | undefined, opts: { all?: boolean }): string {
   return type;
 }
 
-/** Flow control: `sentinel queue pause|resume <type>|--all`, `sentinel queue list`. */
+/** The store's per-type limit methods, or a clear error on a backend without them. */
+function limitsOf(
+  store: CoordinationStore,
+): Required<Pick<CoordinationStore, "setTaskTypeLimit" | "listTaskTypeLimits">> {
+  const { setTaskTypeLimit, listTaskTypeLimits } = store;
+  if (!setTaskTypeLimit || !listTaskTypeLimits)
+    throw new ValidationError("backend", "a store that enforces per-type limits (sqlite)", store.backend);
+  return { setTaskTypeLimit: setTaskTypeLimit.bind(store), listTaskTypeLimits: listTaskTypeLimits.bind(store) };
+}
+
+function parseLimit(value: string | undefined, clear: boolean | undefined): number | null {
+  if (clear && value !== undefined)
+    throw new ValidationError("maxRunning", "either a number or --clear, not both", value);
+  if (clear) return null;
+  const n = Number(value);
+  if (value === undefined || !Number.isInteger(n) || n < 1)
+    throw new ValidationError("maxRunning", "a whole number of running tasks ≥ 1, or --clear", value ?? "nothing");
+  return n;
+}
+
+/** Flow control: `sentinel queue pause|resume <type>|--all`, `list`, `limit <type> <n>|--clear`, `limits`. */
 export function registerQueueCommands(program: Command, io: CliIo, withStore: WithStore): void {
   const queue = program.command("queue").description("pause and resume claims of a task type, or of the whole queue");
 
@@ -56,6 +76,36 @@ export function registerQueueCommands(program: Command, io: CliIo, withStore: Wi
             : formatTable(
                 ["TYPE", "PAUSED BY", "SINCE"],
                 pauses.map((p) => [p.type, p.pausedBy, new Date(p.pausedAt).toISOString()]),
+              ),
+        );
+      }),
+    );
+
+  queue
+    .command("limit <type> [maxRunning]")
+    .description("at most maxRunning tasks of this type run at once across the cluster")
+    .option("--clear", "remove the type's limit")
+    .action((type: string, value: string | undefined, opts: { clear?: boolean }) =>
+      withStore(program.opts(), async (store) => {
+        const limit = await limitsOf(store).setTaskTypeLimit(type, parseLimit(value, opts.clear), cliActor());
+        emit(io, program.opts(), { type, limit }, () =>
+          limit ? `${type}: at most ${limit.maxRunning} running` : `${type}: no limit`,
+        );
+      }),
+    );
+
+  queue
+    .command("limits")
+    .description("per-type concurrency limits, who set them and when")
+    .action(() =>
+      withStore(program.opts(), async (store) => {
+        const limits = await limitsOf(store).listTaskTypeLimits();
+        emit(io, program.opts(), limits, () =>
+          limits.length === 0
+            ? "no limits"
+            : formatTable(
+                ["TYPE", "MAX RUNNING", "SET BY", "SINCE"],
+                limits.map((l) => [l.type, l.maxRunning, l.setBy, new Date(l.setAt).toISOString()]),
               ),
         );
       }),
