@@ -27,7 +27,8 @@ import { taskInput } from "./support/tasks.js";
  *   seconds, not minutes;
  * - SENTINEL_GITHUB_TUNING: the e2e suite's, with the GitHub client's write spacing and budget
  *   off (this emulator enforces no secondary limit; the real budget is docs/deploy.md's
- *   capacity model).
+ *   capacity model), and SENTINEL_GITHUB_SPEND_CHECK=warn: the start-up spend check rightly
+ *   refuses 0.5 s heartbeats on a real token's 5,000 requests/hour.
  * Not tested here: the container user (no container runtime on this machine).
  */
 const OVERLAY = join(KUBERNETES_DIR, "overlays/example");
@@ -38,6 +39,7 @@ const FAST_CLUSTER = {
   STALE_WORKER_THRESHOLD_MS: "4000",
   STALE_CHECK_INTERVAL_MS: "500",
   SENTINEL_GITHUB_TUNING: E2E_GITHUB_ENV.SENTINEL_GITHUB_TUNING,
+  SENTINEL_GITHUB_SPEND_CHECK: E2E_GITHUB_ENV.SENTINEL_GITHUB_SPEND_CHECK,
 };
 
 let workDir: string;
