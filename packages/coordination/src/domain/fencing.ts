@@ -71,3 +71,25 @@ export function attemptTokenAfterRevoke(
 ): number | null {
   return task.state === "running" && task.fencingToken === before ? after : task.fencingToken;
 }
+
+/**
+ * Does an attempt's outcome, written by its holder, count? Only if it was written while the
+ * lock was still held, by the time the store itself dated the write — never by a time the
+ * writer chose (a signing time), because a write checked against the fence may wait in a
+ * budget queue or a retry long after the check. `writtenAt` is the start of the interval
+ * the store dates the write to, `resolutionMs` that interval's width (GitHub: whole
+ * seconds). The whole interval must lie before the lock's expiry (store clock, the one leases
+ * are judged on) and before `revokedAt`, the store's date of the first later record that took
+ * the attempt away (a recovery or end by someone else, a cancel, requeue or force-release;
+ * null if none). Doubt counts against the write: a refused outcome costs a re-run, an
+ * accepted late one could count twice with the next holder's.
+ */
+export function isOutcomeWithinLock(write: {
+  writtenAt: number;
+  resolutionMs: number;
+  expiresAt: number;
+  revokedAt: number | null;
+}): boolean {
+  const deadline = Math.min(write.expiresAt, write.revokedAt ?? Number.POSITIVE_INFINITY);
+  return write.writtenAt + write.resolutionMs <= deadline;
+}

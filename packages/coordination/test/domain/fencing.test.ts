@@ -3,6 +3,7 @@ import {
   assertAttemptFence,
   assertStartFence,
   attemptTokenAfterRevoke,
+  isOutcomeWithinLock,
   isRunningAttempt,
   shouldRelease,
 } from "../../src/domain/fencing.js";
@@ -92,4 +93,24 @@ describe("attemptTokenAfterRevoke", () => {
       expect(attemptTokenAfterRevoke({ state: state as TaskState, fencingToken }, before, after)).toBe(expected);
     },
   );
+});
+
+describe("isOutcomeWithinLock (an outcome dated by the store, at whole-second resolution)", () => {
+  it.each([
+    // the write's dated second, the lock's expiry, the first revoking record's date → counts
+    [10_000, 12_000, null, true],
+    // The whole second must end by the expiry: a write dated 11 s may have landed at 11.999.
+    [11_000, 12_000, null, true],
+    [11_000, 11_500, null, false],
+    [12_000, 12_000, null, false],
+    // Signed in time but written 30 s after the lock ran out (a write held in a budget queue).
+    [42_000, 12_000, null, false],
+    // A recovery dated after the write's second: the write came first.
+    [10_000, 60_000, 11_000, true],
+    // Same second as the recovery: either could have come first, so the write is refused.
+    [11_000, 60_000, 11_000, false],
+    [12_000, 60_000, 11_000, false],
+  ] as const)("written %i, expires %i, revoked %s → %s", (writtenAt, expiresAt, revokedAt, counts) => {
+    expect(isOutcomeWithinLock({ writtenAt, resolutionMs: 1000, expiresAt, revokedAt })).toBe(counts);
+  });
 });

@@ -93,12 +93,17 @@ export class EventLog {
           );
         if (stored.record.k === "log") continue;
         if (!view.applied.has(stored.id) || (stored.record.k !== "claim" && stored.record.k !== "op")) continue;
-        // A claim-and-start learns its token (its comment id) only from GitHub's answer.
+        // A claim-and-start learns its token (its comment id) only from GitHub's answer. An
+        // outcome written too late did not happen: the entries its version added (the ones
+        // without an earlier version's server time) are left out; they are the last ones.
+        const late = view.lateOutcomes.has(stored.id);
         const entries =
           stored.record.k === "claim"
-            ? stored.record.ev.map((entry) =>
-                entry.data.token === undefined ? { ...entry, data: { ...entry.data, token: stored.id } } : entry,
-              )
+            ? stored.record.ev
+                .filter((entry) => !late || entry.sat !== undefined)
+                .map((entry) =>
+                  entry.data.token === undefined ? { ...entry, data: { ...entry.data, token: stored.id } } : entry,
+                )
             : stored.record.ev;
         fromRecord(stored, entries, stored.record.evBase ?? 0);
       }

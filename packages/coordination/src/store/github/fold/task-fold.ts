@@ -1,4 +1,4 @@
-import { attemptTokenAfterRevoke, isRunningAttempt } from "../../../domain/fencing.js";
+import { attemptTokenAfterRevoke, isOutcomeWithinLock, isRunningAttempt } from "../../../domain/fencing.js";
 import { isLockLive, type Lock } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
 import { isPinnedElsewhere } from "../../../domain/task-claims.js";
@@ -27,6 +27,11 @@ export interface TaskView {
   lockSeq: number | null;
   /** Records whose effect took place (their event entries are real). */
   applied: Set<number>;
+  /**
+   * Attempts (claim ids) whose outcome was written too late to count (see `outcomeInTime`):
+   * the claim stays the attempt, but the entries of its ending version are not real.
+   */
+  lateOutcomes: Set<number>;
 }
 
 /** Is this incarnation of the worker holding a live lease right now (by the store clock)? */
@@ -38,7 +43,8 @@ export type LeaseCheck = (workerId: string, incarnation: string) => boolean;
  * claim's position) and operator/monitor ops. A started claim counts only if the task was
  * claimable at its position and it lies after the barrier, so a claim that lost the race
  * can never become an attempt. The lock is judged separately: the lowest claim after the
- * barrier whose TTL and owner lease are live (store clock) holds it.
+ * barrier whose TTL and owner lease are live (store clock) holds it. An attempt's outcome
+ * counts only if GitHub dated its write inside the lock (`outcomeInTime`).
  */
 export function foldTask(source: TaskSource, records: StoredRecord[], now: number, leaseLive: LeaseCheck): TaskView {
   const spec = source.spec;
@@ -67,6 +73,7 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
   let barrier = 0;
   let lockSeq = 0;
   const applied = new Set<number>();
+  const lateOutcomes = new Set<number>();
   const claims: Array<StoredRecord<ClaimRecord>> = [];
 
   const applyEnd = (end: AttemptEnd): void => {
@@ -90,9 +97,9 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
   /** Claims below this id were superseded by a claim-and-start that listed them as dead. */
   let floor = 0;
   const isOpen = (claim: StoredRecord<ClaimRecord>): boolean =>
-    claim.id > barrier && claim.id > floor && !claim.record.end;
+    claim.id > barrier && claim.id > floor && (!claim.record.end || lateOutcomes.has(claim.id));
 
-  for (const stored of records) {
+  for (const [index, stored] of records.entries()) {
     const record = stored.record;
     if (record.k === "claim") {
       const claim = stored as StoredRecord<ClaimRecord>;
@@ -114,9 +121,10 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
         task.result = null;
         task.updatedAt = Math.max(task.updatedAt, task.startedAt);
         if (record.stored) task.result = record.stored.result;
-        if (record.end) applyEnd(record.end);
+        if (record.end && !outcomeInTime(task.id, claim, records.slice(index + 1))) lateOutcomes.add(stored.id);
+        else if (record.end) applyEnd(record.end);
       }
-      if (record.end && stored.id > barrier) {
+      if (record.end && stored.id > barrier && !lateOutcomes.has(stored.id)) {
         // Only a holder ends its claim (release/complete check it), so an ended claim was the lock.
         barrier = stored.id;
         lockSeq = Math.max(lockSeq, stored.id);
@@ -137,7 +145,32 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
   }));
   const holder = openClaims.find((claim) => isLockLive(claim.lock, claim.leaseLive, now)) ?? null;
   if (holder) lockSeq = Math.max(lockSeq, holder.stored.id);
-  return { task, holder, openClaims, barrier, lockSeq: lockSeq === 0 ? null : lockSeq, applied };
+  return { task, holder, openClaims, barrier, lockSeq: lockSeq === 0 ? null : lockSeq, applied, lateOutcomes };
+}
+
+/** GitHub dates comments to the whole second. */
+export const GITHUB_TIME_RESOLUTION_MS = 1000;
+
+/**
+ * Whether the outcome PATCHed into an attempt's claim was written while its lock was held
+ * (domain/fencing.ts, isOutcomeWithinLock), dated by GitHub's `updated_at` of that version.
+ * The attempt is taken away by the first later op that ends or revokes it. A release only
+ * gives the lock back and is not judged.
+ */
+function outcomeInTime(taskId: string, claim: StoredRecord<ClaimRecord>, later: StoredRecord[]): boolean {
+  if (claim.record.end?.state === "released") return true;
+  const revoke = later.find((stored) => stored.record.k === "op" && revokesAttempt(stored.record, claim.id));
+  return isOutcomeWithinLock({
+    writtenAt: Date.parse(claim.updatedAt),
+    resolutionMs: GITHUB_TIME_RESOLUTION_MS,
+    expiresAt: lockOf(taskId, claim).expiresAt,
+    revokedAt: revoke ? Date.parse(revoke.createdAt) : null,
+  });
+}
+
+/** Ops that take a running attempt away: an end or recovery of its token, a cancel, requeue or force-release. */
+function revokesAttempt(op: TaskOpRecord, token: number): boolean {
+  return op.op === "end" || op.op === "recover" ? op.token === token : true;
 }
 
 /**

@@ -8,7 +8,7 @@ import { acceptsNewWork } from "../../../domain/worker-rules.js";
 import { NotFoundError, StaleFencingTokenError } from "../../../errors.js";
 import { parseOrThrow } from "../../../validation.js";
 import { claimSchema, failureSchema, tokenSchema } from "../../port-schemas.js";
-import type { ClaimView, TaskView } from "../fold/task-fold.js";
+import { type ClaimView, GITHUB_TIME_RESOLUTION_MS, type TaskView } from "../fold/task-fold.js";
 import type { GithubContext } from "../github-context.js";
 import { toJsonValue } from "../json-value.js";
 import type { AttemptEnd, ClaimRecord, EventEntry } from "../records/record-schemas.js";
@@ -255,6 +255,27 @@ export class TaskAttempts {
   }
 
   /**
+   * An outcome PATCHed into our claim counts only if GitHub dated it inside the lock and
+   * before any op that took the attempt away, a tie in GitHub's whole second going against
+   * it (fold/task-fold.ts). Past the TTL we know at once; an op of the same second is seen
+   * once that second is over and the read lag has passed, so look then, and refuse the
+   * write to the caller rather than let it report an outcome that did not count.
+   */
+  private async confirmOwnEnd(taskId: string, token: number): Promise<void> {
+    const refused = (view: TaskView): StaleFencingTokenError =>
+      new StaleFencingTokenError(taskId, token, view.lockSeq === token ? null : view.lockSeq);
+    const written = this.reader.refoldView(taskId);
+    if (written.lateOutcomes.has(token)) throw refused(written);
+    const issue = this.reader.issueOf(taskId);
+    const own = issue === null ? undefined : this.ctx.mirror.recordsOf(issue).find((stored) => stored.id === token);
+    if (!own) return;
+    const secondOver = Date.parse(own.updatedAt) + GITHUB_TIME_RESOLUTION_MS;
+    await this.ctx.sleep(secondOver + this.ctx.settleDelayMs() - this.ctx.now());
+    const { view } = await this.reader.require(taskId);
+    if (view.lateOutcomes.has(token)) throw refused(view);
+  }
+
+  /**
    * Finish the attempt: PATCH our own claim into the outcome (one write); anyone else (a
    * monitor failing a dead worker's task) posts an `end` op and waits to see it take effect,
    * because a concurrent end by the holder or another monitor may come first in the fold.
@@ -270,6 +291,7 @@ export class TaskAttempts {
     if (attempt.id === token && this.writer.owns(attempt.id)) {
       await this.writer.endClaim(taskId, attempt, end, ev, actor, this.logs.heldFinal(token));
       this.logs.forget(token);
+      await this.confirmOwnEnd(taskId, token);
       return;
     }
     this.logs.forget(token);
