@@ -28,7 +28,10 @@ test("Pause a task type on the overview: its tasks wait while other types run, t
   const other = await createTask({ type: flowing, title: "pause: runs", pinnedWorkerId: workerId });
   await expect.poll(async () => (await getTask(other.id)).task.state).toBe("succeeded");
   expect((await getTask(waiting.id)).task.state).toBe("queued");
+  await page.goto(`/tasks/${encodeURIComponent(waiting.id)}`);
+  await expect(page.getByTestId("task-detail-held")).toContainText(`type ${paused} paused by operator:`);
 
+  await page.goto("/");
   await page.getByTestId(`queue-resume-${paused}`).click();
   await expect(state).toHaveAttribute("data-paused", "false");
   await expect.poll(async () => (await getTask(waiting.id)).task.state).toBe("succeeded");

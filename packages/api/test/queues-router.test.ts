@@ -29,6 +29,9 @@ describe("queues router (pause and resume a task type)", () => {
       waitingForLimit: null,
     });
     expect(listed.types.map((row) => row.type)).toEqual(["demo"]);
+    expect((await h.anonymous.tasks.get({ taskId: task.id })).heldBack).toMatch(
+      /^type demo paused by operator:alice at \d{4}-/,
+    );
 
     await waitForStoreTime(h.store, task.createdAt + 150);
     await h.cp.syncer.syncOnce();
@@ -39,6 +42,7 @@ describe("queues router (pause and resume a task type)", () => {
 
     expect(await h.operator.queues.resume({ type: "demo" })).toEqual({ resumed: true });
     expect((await h.anonymous.queues.list()).types.find((row) => row.type === "demo")?.pause).toBeNull();
+    expect((await h.anonymous.tasks.get({ taskId: task.id })).heldBack).toBeNull();
     const audit = await h.operator.audit.list({});
     expect(audit.items.map((e) => [e.action, e.target, e.result])).toEqual(
       expect.arrayContaining([
@@ -86,6 +90,8 @@ describe("queues router (pause and resume a task type)", () => {
         waitingForLimit: "waiting for limit: 1/1 demo tasks running",
       },
     ]);
+    const held = await Promise.all(ids.map(async (taskId) => (await h.anonymous.tasks.get({ taskId })).heldBack));
+    expect(held.sort()).toEqual(["waiting for limit: 1/1 demo tasks running", null].sort());
     await h.operator.queues.setLimit({ type: "demo", maxRunning: null });
     expect((await h.anonymous.queues.list()).types[0]).toMatchObject({ limit: null, waitingForLimit: null });
     const audit = await h.operator.audit.list({});

@@ -1,5 +1,15 @@
-import type { CoordinationStore, TypeLimit, TypePause } from "@sentinel/coordination";
+import {
+  type CoordinationStore,
+  describeLimitWait,
+  describePause,
+  pauseOf,
+  type Task,
+  type TypeLimit,
+  type TypePause,
+} from "@sentinel/coordination";
+import { and, count, eq } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
+import { tasks } from "./schema.js";
 import { readSyncValue, writeSyncValueIfChanged } from "./sync-state.js";
 
 /**
@@ -14,6 +24,25 @@ export function readTypePauses(db: CacheDb): TypePause[] {
 export function readTypeLimits(db: CacheDb): TypeLimit[] {
   const text = readSyncValue(db, "type_limits");
   return text ? (JSON.parse(text) as TypeLimit[]) : [];
+}
+
+/**
+ * What holds a waiting task back, as the cache sees it: its type's (or the queue's) pause, or
+ * its type's concurrency limit being reached; null for a task that is not waiting or not held.
+ */
+export function heldBack(db: CacheDb, task: Pick<Task, "type" | "state">): string | null {
+  if (task.state !== "queued" && task.state !== "failed") return null;
+  const pause = pauseOf(task.type, readTypePauses(db));
+  if (pause) return describePause(pause);
+  const limit = readTypeLimits(db).find((l) => l.type === task.type);
+  if (!limit) return null;
+  const running =
+    db
+      .select({ n: count() })
+      .from(tasks)
+      .where(and(eq(tasks.state, "running"), eq(tasks.type, task.type)))
+      .get()?.n ?? 0;
+  return running >= limit.maxRunning ? describeLimitWait(limit, running) : null;
 }
 
 export interface FlowControl {

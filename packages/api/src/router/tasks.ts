@@ -1,5 +1,6 @@
 import { NotFoundError, newTaskSchema, type Task, ValidationError } from "@sentinel/coordination";
 import { actorOf, audited } from "../audited.js";
+import { heldBack } from "../cache/flow-control.js";
 import { listCachedLocks, lockHistory } from "../cache/lock-queries.js";
 import { taskTimeline } from "../cache/task-event-rows.js";
 import { getCachedTaskLog, progressOfTasks, upsertTaskLog } from "../cache/task-log-rows.js";
@@ -54,6 +55,8 @@ export const tasksRouter = createTRPCRouter({
       events: taskTimeline(ctx.cache.db, task.id),
       lock: listCachedLocks(ctx.cache.db).find((l) => l.taskId === task.id) ?? null,
       lockHistory: lockHistory(ctx.cache.db, task.id, 100),
+      /** A pause or the type's limit keeping this waiting task from starting (flow control). */
+      heldBack: heldBack(ctx.cache.db, task),
     };
   }),
 

@@ -50,7 +50,8 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
       case "settings":
         return [trpc.settings.pathFilter(), trpc.overview.pathFilter()];
       case "queues":
-        return [trpc.queues.pathFilter(), trpc.overview.pathFilter()];
+        // A task's detail names the pause or limit holding it back.
+        return [trpc.queues.pathFilter(), trpc.overview.pathFilter(), trpc.tasks.get.pathFilter()];
       case "budget":
         return [trpc.overview.pathFilter(), trpc.workers.budgets.pathFilter()];
       default:

@@ -25,7 +25,7 @@ export function TaskDetailView({ taskId }: { taskId: string }) {
   const trpc = useTRPC();
   const detail = useQuery(trpc.tasks.get.queryOptions({ taskId }));
   if (!detail.data) return <QueryState query={detail} title={`Task ${taskId}`} />;
-  const { task, events, lock, lockHistory } = detail.data;
+  const { task, events, lock, lockHistory, heldBack } = detail.data;
   const logs = logsOf(task.result);
 
   return (
@@ -40,6 +40,11 @@ export function TaskDetailView({ taskId }: { taskId: string }) {
           </h1>
         </div>
       </div>
+      {heldBack && (
+        <div className="alert" role="status" data-testid="task-detail-held">
+          {heldBack}
+        </div>
+      )}
       <div className="card">
         <TaskActions task={task} />
       </div>
