@@ -1,22 +1,12 @@
 import { waitFor } from "@sentinel/test-support";
 import { killAllProcesses } from "@sentinel/test-support/processes";
 import { afterEach, describe, expect, it } from "vitest";
-import type { StoreEvent } from "../../src/domain/events.js";
 import { taskInput } from "../../src/store/contract/harness.js";
-import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/index.js";
-import { noTaskPending } from "./invariants.js";
+import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import { noTaskPending, readAllEvents } from "./invariants.js";
 import { createTestCluster, spawnWorker } from "./worker-process.js";
 
 afterEach(killAllProcesses);
-
-async function allEvents(store: SqliteStore): Promise<StoreEvent[]> {
-  const events: StoreEvent[] = [];
-  for (;;) {
-    const page = await store.readEvents(events.at(-1)?.id ?? 0, 10_000);
-    if (page.length === 0) return events;
-    events.push(...page);
-  }
-}
 
 describe("a paused task type across three worker processes", () => {
   it("is never claimed while paused (by the store's event history), its running tasks finish, and all of it runs after resume", async () => {
@@ -58,7 +48,7 @@ describe("a paused task type across three worker processes", () => {
       expect(done.filter((t) => t?.state !== "succeeded")).toEqual([]);
 
       // From the store's own history: no sleep task started between the pause and the resume.
-      const events = await allEvents(store);
+      const events = await readAllEvents(store);
       const pausedAt = events.find((e) => e.kind === "queue.paused")?.id ?? Number.NaN;
       const resumedAt = events.find((e) => e.kind === "queue.resumed")?.id ?? Number.NaN;
       const sleepIds = new Set([...early, ...paused]);

@@ -1,10 +1,9 @@
 import { waitFor } from "@sentinel/test-support";
 import { killAllProcesses } from "@sentinel/test-support/processes";
 import { afterEach, describe, expect, it } from "vitest";
-import type { StoreEvent } from "../../src/domain/events.js";
 import { taskInput } from "../../src/store/contract/harness.js";
-import { openSqliteStore, type SqliteStore } from "../../src/store/sqlite/index.js";
-import { noTaskPending } from "./invariants.js";
+import { openSqliteStore } from "../../src/store/sqlite/index.js";
+import { noTaskPending, readAllEvents } from "./invariants.js";
 import { createTestCluster, spawnWorker } from "./worker-process.js";
 
 afterEach(killAllProcesses);
@@ -13,15 +12,6 @@ const LIMIT = 3;
 const TASKS = 60;
 /** Events that end a running attempt. */
 const ENDS = new Set(["task.succeeded", "task.failed", "task.dead", "task.cancelled", "task.requeued"]);
-
-async function allEvents(store: SqliteStore): Promise<StoreEvent[]> {
-  const events: StoreEvent[] = [];
-  for (;;) {
-    const page = await store.readEvents(events.at(-1)?.id ?? 0, 10_000);
-    if (page.length === 0) return events;
-    events.push(...page);
-  }
-}
 
 describe("a per-type concurrency limit across four worker processes", () => {
   it(`never has more than ${LIMIT} tasks of the type running at once (by the store's event history), 4 processes × 10 slots`, async () => {
@@ -41,7 +31,7 @@ describe("a per-type concurrency limit across four worker processes", () => {
       let running = 0;
       let peak = 0;
       const startedBy = new Set<string>();
-      for (const event of await allEvents(store)) {
+      for (const event of await readAllEvents(store)) {
         if (!ids.has(event.taskId ?? "")) continue;
         if (event.kind === "task.started") {
           running += 1;
