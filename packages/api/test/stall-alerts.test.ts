@@ -7,7 +7,8 @@ import { type Harness, openHarness, registration } from "./fixtures.js";
 let h: Harness;
 afterEach(async () => h?.close());
 
-const STALL_MS = 300;
+/** Long enough that the "not yet" checks run before it on a loaded machine (at 300 ms they sometimes did not). */
+const STALL_MS = 2000;
 
 /** Creates the tasks and syncs the cache; returns the store time at which the last of them stalls. */
 async function createTasks(inputs: Array<Record<string, unknown>>): Promise<number> {
