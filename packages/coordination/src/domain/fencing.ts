@@ -78,11 +78,12 @@ export function attemptTokenAfterRevoke(
  * writer chose (a signing time), because a write checked against the fence may wait in a
  * budget queue or a retry long after the check. `writtenAt` is the start of the interval
  * the store dates the write to, `resolutionMs` that interval's width (GitHub: whole
- * seconds). The whole interval must lie before the lock's expiry (store clock, the one leases
- * are judged on) and before `revokedAt`, the store's date of the first later record that took
- * the attempt away (a recovery or end by someone else, a cancel, requeue or force-release;
- * null if none). Doubt counts against the write: a refused outcome costs a re-run, an
- * accepted late one could count twice with the next holder's.
+ * seconds). The whole interval must end by the lock's expiry (store clock, the one leases
+ * are judged on): a write that may have landed after it is refused. And it must not lie
+ * after `revokedAt`, the store's date of the first later record that took the attempt away
+ * (a recovery or end by someone else, a cancel, requeue or force-release; null if none).
+ * Within one interval the order is unknown and the write counts: the revoking record then
+ * takes no effect, and a claim that lost its attempt this way never counts an outcome.
  */
 export function isOutcomeWithinLock(write: {
   writtenAt: number;
@@ -90,6 +91,6 @@ export function isOutcomeWithinLock(write: {
   expiresAt: number;
   revokedAt: number | null;
 }): boolean {
-  const deadline = Math.min(write.expiresAt, write.revokedAt ?? Number.POSITIVE_INFINITY);
-  return write.writtenAt + write.resolutionMs <= deadline;
+  if (write.writtenAt + write.resolutionMs > write.expiresAt) return false;
+  return write.revokedAt === null || write.writtenAt <= write.revokedAt;
 }

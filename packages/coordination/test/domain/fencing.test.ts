@@ -107,8 +107,9 @@ describe("isOutcomeWithinLock (an outcome dated by the store, at whole-second re
     [42_000, 12_000, null, false],
     // A recovery dated after the write's second: the write came first.
     [10_000, 60_000, 11_000, true],
-    // Same second as the recovery: either could have come first, so the write is refused.
-    [11_000, 60_000, 11_000, false],
+    // Same second as the recovery: the order is unknown, the write counts (the recovery does not).
+    [11_000, 60_000, 11_000, true],
+    // A recovery in an earlier second took the attempt away before the write.
     [12_000, 60_000, 11_000, false],
   ] as const)("written %i, expires %i, revoked %s → %s", (writtenAt, expiresAt, revokedAt, counts) => {
     expect(isOutcomeWithinLock({ writtenAt, resolutionMs: 1000, expiresAt, revokedAt })).toBe(counts);

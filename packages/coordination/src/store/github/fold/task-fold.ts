@@ -125,10 +125,12 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
         else if (record.end) applyEnd(record.end);
       }
       if (record.end && stored.id > barrier && !lateOutcomes.has(stored.id)) {
-        // Only a holder ends its claim (release/complete check it), so an ended claim was the lock.
+        // Only a holder ends its claim (release/complete check it), so an ended claim was the
+        // lock. An outcome on a claim that is not the attempt here (its writer saw it win
+        // before an earlier outcome surfaced) did not happen: its entries are not real.
         barrier = stored.id;
         lockSeq = Math.max(lockSeq, stored.id);
-        applied.add(stored.id);
+        if (wins || record.end.state === "released") applied.add(stored.id);
       }
     } else if (record.k === "op") {
       const op = stored as StoredRecord<TaskOpRecord>;
@@ -149,13 +151,13 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
 }
 
 /** GitHub dates comments to the whole second. */
-export const GITHUB_TIME_RESOLUTION_MS = 1000;
+const GITHUB_TIME_RESOLUTION_MS = 1000;
 
 /**
  * Whether the outcome PATCHed into an attempt's claim was written while its lock was held
  * (domain/fencing.ts, isOutcomeWithinLock), dated by GitHub's `updated_at` of that version.
- * The attempt is taken away by the first later op that ends or revokes it. A release only
- * gives the lock back and is not judged.
+ * The attempt is taken away by the first later op that ends or revokes it (`created_at`).
+ * A release only gives the lock back and is not judged.
  */
 function outcomeInTime(taskId: string, claim: StoredRecord<ClaimRecord>, later: StoredRecord[]): boolean {
   if (claim.record.end?.state === "released") return true;

@@ -8,7 +8,7 @@ import { acceptsNewWork } from "../../../domain/worker-rules.js";
 import { NotFoundError, StaleFencingTokenError } from "../../../errors.js";
 import { parseOrThrow } from "../../../validation.js";
 import { claimSchema, failureSchema, tokenSchema } from "../../port-schemas.js";
-import { type ClaimView, GITHUB_TIME_RESOLUTION_MS, type TaskView } from "../fold/task-fold.js";
+import type { ClaimView, TaskView } from "../fold/task-fold.js";
 import type { GithubContext } from "../github-context.js";
 import { toJsonValue } from "../json-value.js";
 import type { AttemptEnd, ClaimRecord, EventEntry } from "../records/record-schemas.js";
@@ -255,24 +255,21 @@ export class TaskAttempts {
   }
 
   /**
-   * An outcome PATCHed into our claim counts only if GitHub dated it inside the lock and
-   * before any op that took the attempt away, a tie in GitHub's whole second going against
-   * it (fold/task-fold.ts). Past the TTL we know at once; an op of the same second is seen
-   * once that second is over and the read lag has passed, so look then, and refuse the
-   * write to the caller rather than let it report an outcome that did not count.
+   * An outcome PATCHed into our claim counts only if GitHub dated it inside the lock and not
+   * after an op that took the attempt away (fold/task-fold.ts). Past the TTL we know from
+   * GitHub's answer; an op of an earlier second was posted before our PATCH, so it is
+   * visible once the read lag has passed: look then. Either way the caller is refused
+   * rather than left to report an outcome that did not count.
    */
   private async confirmOwnEnd(taskId: string, token: number): Promise<void> {
     const refused = (view: TaskView): StaleFencingTokenError =>
       new StaleFencingTokenError(taskId, token, view.lockSeq === token ? null : view.lockSeq);
+    const counted = (view: TaskView): boolean => view.applied.has(token) && !view.lateOutcomes.has(token);
     const written = this.reader.refoldView(taskId);
-    if (written.lateOutcomes.has(token)) throw refused(written);
-    const issue = this.reader.issueOf(taskId);
-    const own = issue === null ? undefined : this.ctx.mirror.recordsOf(issue).find((stored) => stored.id === token);
-    if (!own) return;
-    const secondOver = Date.parse(own.updatedAt) + GITHUB_TIME_RESOLUTION_MS;
-    await this.ctx.sleep(secondOver + this.ctx.settleDelayMs() - this.ctx.now());
+    if (!counted(written)) throw refused(written);
+    await this.ctx.sleep(this.ctx.settleDelayMs());
     const { view } = await this.reader.require(taskId);
-    if (view.lateOutcomes.has(token)) throw refused(view);
+    if (!counted(view)) throw refused(view);
   }
 
   /**
