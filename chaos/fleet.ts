@@ -10,9 +10,10 @@ export interface UnexpectedExit {
   code: number | null;
   stderrTail: string;
   /**
-   * It never started: it could not register (e.g. started during a secondary-limit storm) and
-   * said so. Exiting non-zero is its documented answer, and the supervisor (here, the fleet)
-   * starts it again; a worker that dies once running is a failure of the run.
+   * It never started and said so: a permanent error, or a store still unavailable after the
+   * worker's start-up timeout (a worker waits out a short 5xx burst or secondary-limit storm).
+   * Exiting non-zero is its documented answer, and the supervisor (here, the fleet) starts it
+   * again; a worker that dies once running is a failure of the run.
    */
   atStart: boolean;
 }

@@ -4,6 +4,7 @@ import {
   createWorker,
   installShutdownSignals,
   loadWorkerConfig,
+  StartAbortedError,
   type WorkerConfig,
 } from "@sentinel/coordination/runtime";
 import { defaultSqlitePath } from "@sentinel/coordination/sqlite";
@@ -33,6 +34,8 @@ void worker.stopped.then(() => setTimeout(() => process.exit(0), 200).unref());
 try {
   await worker.start();
 } catch (thrown) {
+  // Told to stop while it still waited for the store: nothing was registered, a clean stop.
+  if (thrown instanceof StartAbortedError) process.exit(0);
   log.fatal(
     { action: "start", result: "failed", metadata: { error: (thrown as Error).message } },
     "worker failed to start",

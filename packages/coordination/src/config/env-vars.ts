@@ -42,6 +42,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   int("WORKER_POLL_INTERVAL_MS", "polling.idleIntervalMs", z.number().int().min(1).max(600_000)),
   int("WORKER_EXIT_WHEN_IDLE_SECONDS", "lifetime.exitWhenIdleSeconds", leaf.lifetimeSeconds),
   int("WORKER_MAX_RUN_SECONDS", "lifetime.maxRunSeconds", leaf.lifetimeSeconds),
+  int("SENTINEL_START_TIMEOUT_MS", "startup.timeoutMs", leaf.startTimeoutMs),
   text("LOG_LEVEL", "logLevel", leaf.logLevel),
   text("SENTINEL_STORE", "store.backend", z.enum(["sqlite", "github"])),
   text("SENTINEL_SQLITE_PATH", "store.sqlitePath", leaf.path),

@@ -60,6 +60,7 @@ export interface WorkerConfig {
   health: WorkerConfigFile["health"];
   polling: WorkerConfigFile["polling"];
   lifetime: WorkerConfigFile["lifetime"];
+  startup: WorkerConfigFile["startup"];
   logLevel: WorkerConfigFile["logLevel"];
 }
 
@@ -229,6 +230,7 @@ function resolveConfig(
     health: file.health,
     polling: file.polling,
     lifetime: file.lifetime,
+    startup: file.startup,
     logLevel: file.logLevel,
   };
 }

@@ -36,6 +36,7 @@ export const leaf = {
   taskType: z.string().regex(TASK_TYPE_RE, "a task type: lowercase letters, digits, '.', '_' or '-'"),
   nonEmpty: z.string().min(1),
   lifetimeSeconds: int(1, 30 * 24 * 3600),
+  startTimeoutMs: int(0, 24 * 3_600_000),
   writesPerMinute: int(1, 1_000_000),
   writesPerHour: int(1, 60_000_000),
 };
@@ -201,6 +202,14 @@ const lifetimeSchema = z
   })
   .strict();
 
+/** Start-up against a store that is briefly unavailable (runtime/worker/start-retry.ts). */
+const startupSchema = z
+  .object({
+    /** How long start-up keeps retrying transient store errors (5xx, rate limits, network, SQLITE_BUSY); 0 = fail at the first. */
+    timeoutMs: leaf.startTimeoutMs.default(180_000),
+  })
+  .strict();
+
 export const DEMO_HANDLERS: Record<string, HandlerSpec> = {
   noop: { builtin: "noop" },
   echo: { builtin: "echo" },
@@ -218,6 +227,7 @@ export const workerConfigFileSchema = z
     health: healthSchema.prefault({}),
     polling: pollingSchema.prefault({}),
     lifetime: lifetimeSchema.prefault({}),
+    startup: startupSchema.prefault({}),
     logLevel: leaf.logLevel.default("info"),
   })
   .strict();

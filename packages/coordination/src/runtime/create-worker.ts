@@ -47,8 +47,11 @@ export function createWorker(opts: WorkerOptions): Worker {
   let starting: Promise<StartedWorker> | null = null;
   let started: StartedWorker | null = null;
   let draining: Promise<void> | null = null;
+  // A stop during start-up ends its wait for an unavailable store.
+  const startAbort = new AbortController();
 
   const drain = (): Promise<void> => {
+    startAbort.abort();
     draining ??= (async () => {
       // A drain during start waits for it: a half-started worker is released by its failed start.
       const ready = await (starting ?? Promise.resolve(null)).catch(() => null);
@@ -61,7 +64,7 @@ export function createWorker(opts: WorkerOptions): Worker {
   const start = async (): Promise<void> => {
     const { state } = core.status;
     if (state !== "new") throw new WorkerAlreadyStartedError(core.id, state);
-    starting = startWorker(core, drain);
+    starting = startWorker(core, drain, startAbort.signal);
     try {
       started = await starting;
     } catch (thrown) {

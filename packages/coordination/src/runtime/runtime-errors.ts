@@ -51,3 +51,26 @@ export class ClusterFullError extends SentinelError {
     super(`cluster already has ${live} live workers (distributed.registry.maxWorkers = ${max})`);
   }
 }
+
+/** Start-up waited startup.timeoutMs for a store that kept answering with transient errors. */
+export class StartTimeoutError extends SentinelError {
+  readonly code = "START_TIMEOUT";
+  constructor(
+    readonly step: string,
+    readonly timeoutMs: number,
+    cause: unknown,
+  ) {
+    super(
+      `store still unavailable during ${step} after ${timeoutMs} ms (startup.timeoutMs / SENTINEL_START_TIMEOUT_MS): ${(cause as Error)?.message ?? String(cause)}`,
+      { cause },
+    );
+  }
+}
+
+/** The worker was told to stop while its start-up still waited for the store. */
+export class StartAbortedError extends SentinelError {
+  readonly code = "START_ABORTED";
+  constructor(readonly step: string) {
+    super(`stopped during ${step}, before the store became available`);
+  }
+}

@@ -239,6 +239,7 @@ describe("bad file values name the key, the file and the expected form", () => {
     ["polling.busyIntervalMs", { polling: { busyIntervalMs: 0 } }, /≥ 1/],
     ["polling.idleIntervalMs", { polling: { idleIntervalMs: "fast" } }, /number/],
     ["polling.maxBackoffMs", { polling: { maxBackoffMs: 0 } }, /≥ 1/],
+    ["startup.timeoutMs", { startup: { timeoutMs: -1 } }, /≥ 0/],
     ["logLevel", { logLevel: "loud" }, /"info"/],
   ];
   it.each(cases)("%s", (key, content, expected) => {
@@ -318,6 +319,8 @@ describe("bad environment values name the key, the variable and the expected for
     ["WORKER_HEALTH_PORT", "99999", "health.port", /≤ 65535/],
     ["WORKER_HEALTH_HOST", " ", "health.host", /host name or IP/],
     ["WORKER_POLL_INTERVAL_MS", "0", "polling.idleIntervalMs", /≥ 1/],
+    ["SENTINEL_START_TIMEOUT_MS", "3 minutes", "startup.timeoutMs", /number.*"3 minutes"/],
+    ["SENTINEL_START_TIMEOUT_MS", "-5", "startup.timeoutMs", /≥ 0/],
     ["LOG_LEVEL", "verbose", "logLevel", /"debug"/],
     ["SENTINEL_STORE", "postgres", "store.backend", /"sqlite"/],
     ["GITHUB_API_URL", "nope", "store.github.apiUrl", /URL/i],
@@ -341,6 +344,15 @@ describe("bad environment values name the key, the variable and the expected for
       configError(() => loadWorkerConfig({ cwd: emptyDir(), env: { SENTINEL_STORE: "github", GITHUB_TOKEN: "t" } }))
         .key,
     ).toBe("store.github.owner");
+  });
+});
+
+describe("start-up timeout (how long start-up waits for an unavailable store)", () => {
+  it("defaults to three minutes, and is set from the file or SENTINEL_START_TIMEOUT_MS, the environment winning", () => {
+    expect(loadWorkerConfig({ cwd: emptyDir(), env: {} }).startup).toEqual({ timeoutMs: 180_000 });
+    const { cwd } = dirWithConfig({ startup: { timeoutMs: 60_000 } });
+    expect(loadWorkerConfig({ cwd, env: {} }).startup).toEqual({ timeoutMs: 60_000 });
+    expect(loadWorkerConfig({ cwd, env: { SENTINEL_START_TIMEOUT_MS: "0" } }).startup).toEqual({ timeoutMs: 0 });
   });
 });
 

@@ -1,4 +1,5 @@
 import { existsSync, writeFileSync } from "node:fs";
+import { get } from "node:http";
 import { join } from "node:path";
 import { tempDir } from "@sentinel/test-support";
 import { type LaunchedProcess, type LaunchOptions, launchWorker, MINIMAL_ENV } from "@sentinel/test-support/processes";
@@ -87,4 +88,21 @@ export async function createTestCluster(extraHandlers: Record<string, unknown> =
   // Create the schema once up front so workers do not race to migrate an empty file.
   await openSqliteStore({ path: dbPath }).close();
   return { dir, dbPath, configPath, recordPath, env: { SENTINEL_SQLITE_PATH: dbPath, SENTINEL_CONFIG: configPath } };
+}
+
+/**
+ * GET /health on a fresh connection: the worker's event loop stalls in SQLite's busy waits
+ * while the file is locked, so a pooled keep-alive socket may have been closed under us.
+ */
+export function readHealth(port: number): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    get({ host: "127.0.0.1", port, path: "/health", agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      res.on("end", () => resolve(JSON.parse(body) as Record<string, unknown>));
+    }).on("error", reject);
+  });
 }

@@ -1,4 +1,3 @@
-import { get } from "node:http";
 import { findFreePort, waitFor } from "@sentinel/test-support";
 import { killAllProcesses } from "@sentinel/test-support/processes";
 import Database from "better-sqlite3";
@@ -6,26 +5,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { taskInput } from "../../src/store/contract/harness.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 import { readAllEvents } from "./invariants.js";
-import { createTestCluster, spawnWorker } from "./worker-process.js";
+import { createTestCluster, readHealth, spawnWorker } from "./worker-process.js";
 
 afterEach(killAllProcesses);
-
-/**
- * GET /health on a fresh connection: the worker's event loop stalls in SQLite's busy waits
- * while the file is locked, so a pooled keep-alive socket may have been closed under us.
- */
-function readHealth(port: number): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    get({ host: "127.0.0.1", port, path: "/health", agent: false }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        body += chunk;
-      });
-      res.on("end", () => resolve(JSON.parse(body) as Record<string, unknown>));
-    }).on("error", reject);
-  });
-}
 
 /** The write lock lasts at least this long, and until the worker's own SQLITE_BUSY retries are spent. */
 const WRITE_LOCK_MS = 6500;

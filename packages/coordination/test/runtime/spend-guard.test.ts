@@ -13,8 +13,9 @@ const GITHUB_ENV = {
   // A port fetch refuses outright: a refused worker must fail before any request, a warned one fails on its first.
   GITHUB_API_URL: "http://127.0.0.1:9/api/v3",
   SENTINEL_HMAC_SECRET: "s".repeat(32),
-  // No retries of the refused connection: the warned worker's start fails at once.
+  // No retries of the refused connection, by the client or by start-up: the warned worker's start fails at once.
   SENTINEL_GITHUB_TUNING: JSON.stringify({ throttle: { retries: 0 } }),
+  SENTINEL_START_TIMEOUT_MS: "0",
   WORKER_HEALTH_PORT: "0",
 };
 

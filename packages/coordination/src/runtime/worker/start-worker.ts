@@ -15,6 +15,7 @@ import { IdleClock } from "./idle-clock.js";
 import { startLifetimeLimits } from "./lifetime.js";
 import { ReleaseStack } from "./release-stack.js";
 import { guardGithubSpend } from "./spend-guard.js";
+import { type StartRetry, startRetry } from "./start-retry.js";
 import { createTaskLoop } from "./task-loop.js";
 import type { WorkerCore } from "./worker-core.js";
 import { describeHealth } from "./worker-health.js";
@@ -35,15 +36,20 @@ export interface StartedWorker {
  * The worker's start-up lifecycle up to ready: init config → load modules → connect
  * store → register → start heartbeat → subscribe memory → ready, then task processing in the
  * background. Each part is built from the parts before it; a failure on the way releases
- * whatever was started and leaves the worker failed.
+ * whatever was started and leaves the worker failed. Connect and register wait out transient
+ * store errors (start-retry.ts) until startup.timeoutMs or until `signal` says stop.
  */
-export async function startWorker(core: WorkerCore, drain: () => Promise<void>): Promise<StartedWorker> {
+export async function startWorker(
+  core: WorkerCore,
+  drain: () => Promise<void>,
+  signal: AbortSignal,
+): Promise<StartedWorker> {
   const { config, log, status } = core;
   status.state = "starting";
   const releases = new ReleaseStack();
   try {
     const { handlers, types } = loadHandlers(core);
-    const { store, description } = await openStore(core, releases);
+    // Up before the store, so /health answers "starting" while start-up waits for the store.
     const healthServer =
       config.health.port === null
         ? null
@@ -55,12 +61,16 @@ export async function startWorker(core: WorkerCore, drain: () => Promise<void>):
           });
     if (healthServer) releases.push(() => healthServer.close());
     const healthUrl = healthServer?.url ?? null;
+    const untilStoreAnswers = startRetry({ log, timeoutMs: config.startup.timeoutMs, signal });
+    const { store, description } = await openStore(core, releases, untilStoreAnswers);
 
     // Register.
     const registry = new WorkerRegistry(store);
-    await refuseIfClusterFull(core, store);
     const registration = describeRegistration(core, types, healthUrl);
-    const record = await registry.register(registration);
+    const record = await untilStoreAnswers("register", async () => {
+      await refuseIfClusterFull(core, store);
+      return registry.register(registration);
+    });
     status.record = record;
     log.info(
       {
@@ -146,16 +156,19 @@ function loadHandlers(core: WorkerCore): { handlers: Map<string, HandlerDefiniti
 async function openStore(
   core: WorkerCore,
   releases: ReleaseStack,
+  untilStoreAnswers: StartRetry,
 ): Promise<{ store: CoordinationStore; description: string }> {
   const { config, opts } = core;
   if (opts.store) return { store: opts.store, description: "provided store" };
   const env = opts.env ?? processEnv();
   guardGithubSpend(core, env);
-  const connected = await connectStore(config.store, {
-    env,
-    cwd: opts.cwd ?? process.cwd(),
-    busyTimeoutMs: Math.min(1000, Math.max(20, Math.floor(config.distributed.heartbeat.staleThresholdMs / 10))),
-  });
+  const connected = await untilStoreAnswers("connect", () =>
+    connectStore(config.store, {
+      env,
+      cwd: opts.cwd ?? process.cwd(),
+      busyTimeoutMs: Math.min(1000, Math.max(20, Math.floor(config.distributed.heartbeat.staleThresholdMs / 10))),
+    }),
+  );
   releases.push(() => connected.store.close());
   return connected;
 }
