@@ -89,6 +89,10 @@ describe("one login's write budget shared by its workers", () => {
     const RATE = 120;
     const RUN_REAL_MS = 32_000;
     const TASK_MS = 60_000;
+    // The lock's TTL. Nothing here is recovered, so it only has to outlast the run: at 30 min
+    // (15 s real) a completion that waited in a loaded machine's event loop and write budget
+    // landed past it and was rightly refused as a late outcome (docs/github-backend.md).
+    const TASK_TIMEOUT_MS = 2 * 3_600_000;
     emulator = await startStoreEmulator({
       users: [
         { login: "sentinel-bot", token: "bot-token" },
@@ -124,7 +128,7 @@ describe("one login's write budget shared by its workers", () => {
       while (performance.now() < deadline) {
         const open = await producer.listTasks({ states: ["queued"], limit: 100 });
         for (let i = open.items.length; i < 12; i++)
-          await producer.createTask(taskInput({ timeoutMs: 30 * 60_000 }), "producer");
+          await producer.createTask(taskInput({ timeoutMs: TASK_TIMEOUT_MS }), "producer");
         await realMs(30_000);
       }
     };
