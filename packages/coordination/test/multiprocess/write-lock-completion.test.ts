@@ -14,12 +14,15 @@ const WRITE_LOCK_MS = 6500;
 /** Retries keep going this long after the first one before the lock is let go. */
 const RETRYING_MS = 2000;
 /**
- * The worker's lease outlives the write lock, so the monitor has no reason to take the task
- * away. Its busy_timeout is then 1 s, and every store call of the worker (heartbeat, poll,
- * completion) spends up to 12 of them in turn on one event loop: the first completion error
- * surfaces about half a minute into the lock.
+ * The worker's lease and the task's lock TTL outlive the write lock, so neither the monitor
+ * nor the retry deadline has a reason to give the task up. The worker's busy_timeout is then
+ * 1 s, and every store call of the worker (heartbeat, poll, completion) spends up to 12 of them
+ * in turn on one event loop, its health answers included: the first completion error surfaces
+ * about half a minute into the lock, and a health answer can wait another 20 s or more behind
+ * blocked calls (at a 60 s TTL the retries had sometimes run out by then on a loaded machine).
  */
-const LEASE_ENV = { STALE_WORKER_THRESHOLD_MS: "60000", WORKER_MAX_TASKS: "1" };
+const OUTLIVES_THE_LOCK_MS = 180_000;
+const LEASE_ENV = { STALE_WORKER_THRESHOLD_MS: String(OUTLIVES_THE_LOCK_MS), WORKER_MAX_TASKS: "1" };
 
 describe("a finished task while another connection holds the database write-locked", () => {
   it("keeps its result: the completion retries within the lock's TTL, and health says so meanwhile", async () => {
@@ -34,7 +37,7 @@ describe("a finished task while another connection holds the database write-lock
       const health = () => readHealth(port);
       await waitFor(async () => (await store.getWorker("locked-out"))?.state === "ACTIVE", 30_000);
       const task = await store.createTask(
-        taskInput({ type: "sleep", params: { ms: 1000 }, timeoutMs: 60_000 }),
+        taskInput({ type: "sleep", params: { ms: 1000 }, timeoutMs: OUTLIVES_THE_LOCK_MS }),
         "test",
       );
       await waitFor(async () => (await store.getTask(task.id))?.state === "running", 10_000);
@@ -60,7 +63,7 @@ describe("a finished task while another connection holds the database write-lock
       holder.exec("COMMIT");
       holder.close();
 
-      // Well inside the task's 60 s lock TTL: the result was kept, not dropped and re-run.
+      // Well inside the task's lock TTL: the result was kept, not dropped and re-run.
       const done = await waitFor(async () => {
         const t = await store.getTask(task.id);
         return t?.state === "succeeded" ? t : null;
