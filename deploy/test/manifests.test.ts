@@ -82,6 +82,11 @@ describe("Kubernetes manifests (deploy/kubernetes), checked offline", () => {
     expect((container.env ?? []).find((v) => v.name === "WORKER_ID")?.valueFrom?.fieldRef?.fieldPath).toBe(
       "metadata.name",
     );
+    // A worker waiting out a store outage at start says why it gives up before the kubelet restarts it.
+    const startup = container.startupProbe as NonNullable<typeof container.startupProbe> & Spec;
+    expect(startup.periodSeconds * startup.failureThreshold * 1000).toBeGreaterThan(
+      resolveWorker(env).config.startup.timeoutMs,
+    );
     expect(podSpec.securityContext).toMatchObject({ runAsNonRoot: true });
     expect(podSpec.securityContext.runAsUser).toBeGreaterThan(0);
     expect((container as Spec).securityContext).toMatchObject({ allowPrivilegeEscalation: false });
