@@ -4,7 +4,7 @@ import { expect, test } from "@playwright/test";
 import { createTask, getTask } from "./support/api";
 import { currentStack } from "./support/backend";
 import { E2E_ENV } from "./support/stack-env";
-import { recordFalseGaps, timelineLastBeatAge } from "./support/timeline";
+import { recordFalseGaps, timelineLastBeatAge, workersWithRecordedSilence } from "./support/timeline";
 import { startWorker, stopAllWorkers } from "./support/workers";
 
 const INTERVAL_MS = Number(E2E_ENV.HEARTBEAT_INTERVAL_MS);
@@ -57,7 +57,12 @@ test("SIGKILL a busy worker: timeline gap, STALE then OFFLINE, its lock goes, it
   const falseGaps = await recordFalseGaps(page, LIVE);
   await page.getByTestId("worker-search").fill("");
   for (const id of LIVE) await expect.poll(() => timelineLastBeatAge(page, id)).toBeLessThan(2 * INTERVAL_MS);
-  expect(await falseGaps()).toEqual([]);
+  // A live worker that really beat late has that silence in the recorded heartbeats too (in
+  // some CI runs on the GitHub stack, a 500 ms beat of a worker busy recovering the victim
+  // came past 1.5 s); a gap the records do not hold is a false one.
+  const drawn = await falseGaps();
+  const recorded = await workersWithRecordedSilence([...new Set(drawn.map(([id]) => id))], 120_000);
+  expect(drawn.filter(([id]) => !recorded.has(id))).toEqual([]);
   await expect(page.getByTestId("heartbeat-timeline-e2e-crash-c")).toHaveAttribute("data-stale-gaps", "1");
 
   expect((await getTask(task.id)).task.state).toBe("running");

@@ -1,4 +1,6 @@
 import type { Page } from "@playwright/test";
+import { findHeartbeatGaps, type HeartbeatSample } from "../../apps/web/src/components/heartbeat-gaps";
+import { trpcQuery } from "./api";
 
 /** The silence the row's heartbeat timeline shows after its last dot (ms), or null while it has none. */
 export async function timelineLastBeatAge(page: Page, workerId: string): Promise<number | null> {
@@ -35,4 +37,35 @@ export async function recordFalseGaps(
     (window as unknown as { __falseGaps: typeof seen }).__falseGaps = seen;
   }, workerIds);
   return () => page.evaluate(() => (window as unknown as { __falseGaps: Array<[string, string]> }).__falseGaps);
+}
+
+interface RecordedTimeline {
+  workerId: string;
+  heartbeatIntervalMs: number;
+  staleThresholdMs: number;
+  heartbeats: HeartbeatSample[];
+}
+
+/**
+ * The workers whose heartbeats, as the control plane recorded them (`workers.timelines`), hold
+ * a silence between two beats by the same rule the page draws with: a real one (a worker
+ * that did beat late, e.g. on a loaded machine), which the page is right to draw. A gap the
+ * page draws for a worker not in this set is a drawing artefact.
+ */
+export async function workersWithRecordedSilence(workerIds: string[], windowMs: number): Promise<Set<string>> {
+  if (workerIds.length === 0) return new Set();
+  const read = await trpcQuery<{ timelines: RecordedTimeline[] }>("workers.timelines", { workerIds, windowMs });
+  const silent = new Set<string>();
+  for (const timeline of read.timelines) {
+    const last = timeline.heartbeats.at(-1);
+    if (!last) continue;
+    const gaps = findHeartbeatGaps(timeline.heartbeats, {
+      intervalMs: timeline.heartbeatIntervalMs,
+      staleThresholdMs: timeline.staleThresholdMs,
+      knownUntil: last.at,
+      windowStart: 0,
+    });
+    if (gaps.some((gap) => !gap.open)) silent.add(timeline.workerId);
+  }
+  return silent;
 }
