@@ -32,10 +32,13 @@ const COLUMNS: readonly Column[] = [
 ];
 
 /**
- * Where each row's timeline ends and how far it is known. While the live stream is connected
- * and nothing invalidated the timelines, no heartbeat arrived since they were read, so the
- * axis runs on with the local clock and a silence keeps growing; while they are being
- * refetched (or the stream is down) only what was read is claimed.
+ * Where each row's timeline ends and how far it is known. The axis runs on with the local
+ * clock. A silence is claimed only as far as the control plane's registry reads confirmed the
+ * newest beat was still the newest (its `seenUntil`): "no invalidation since the read" is no
+ * proof of silence, since a heartbeat the store does not announce (a GitHub comment edit)
+ * reaches the cache only at the next registry read, and on a loaded machine that read came
+ * more than a beat late and the page drew gaps the data never held. While the timelines are
+ * refetched (or the stream is down) nothing past the read is claimed either.
  */
 function rowTimelines(
   data: Timelines | undefined,
@@ -45,8 +48,14 @@ function rowTimelines(
 ): Map<string, RowTimeline> {
   if (!data) return new Map();
   const now = data.to + Math.max(0, localNow - fetchedAt);
-  const knownUntil = current ? now : data.to;
-  return new Map(data.timelines.map((t) => [t.workerId, { ...t, now, knownUntil }]));
+  const readUntil = current ? now : data.to;
+  return new Map(
+    data.timelines.map((t) => {
+      const newest = t.heartbeats.at(-1);
+      const confirmed = Math.max(t.lastHeartbeatAt ?? 0, newest?.at ?? 0, newest?.seenUntil ?? 0);
+      return [t.workerId, { ...t, now, knownUntil: Math.min(readUntil, confirmed) }];
+    }),
+  );
 }
 
 export function WorkersView() {
