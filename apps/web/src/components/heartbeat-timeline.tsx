@@ -14,6 +14,8 @@ export interface HeartbeatTimelineProps {
    * no silence is claimed: the data is being refreshed.
    */
   knownUntil: number;
+  /** The data drawn is all there is to draw now (default: known up to now). */
+  complete?: boolean;
   intervalMs: number;
   staleThresholdMs: number;
   windowMs: number;
@@ -42,6 +44,7 @@ export function HeartbeatTimeline({
   lastHeartbeatAt,
   now,
   knownUntil,
+  complete,
   intervalMs,
   staleThresholdMs,
   windowMs,
@@ -82,7 +85,7 @@ export function HeartbeatTimeline({
       data-gaps={gaps.length}
       data-stale-gaps={staleGaps}
       data-last-beat-age={silentFor != null ? Math.round(silentFor) : undefined}
-      data-complete={known >= now}
+      data-complete={complete ?? known >= now}
     >
       <rect x={x(now)} y={0} width={width - x(now)} height={height} fill="#1a2332" />
       {ticks.map((t) => (

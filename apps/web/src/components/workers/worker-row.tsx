@@ -16,6 +16,8 @@ type WorkerListItem = RouterOutputs["workers"]["list"]["items"][number];
 export type RowTimeline = RouterOutputs["workers"]["timelines"]["timelines"][number] & {
   now: number;
   knownUntil: number;
+  /** No refetch pending since the read: everything the control plane knew then is drawn. */
+  current: boolean;
 };
 
 function WorkerTimeline({
@@ -40,6 +42,7 @@ function WorkerTimeline({
       lastHeartbeatAt={timeline.lastHeartbeatAt}
       now={timeline.now}
       knownUntil={timeline.knownUntil}
+      complete={timeline.current}
       intervalMs={timeline.heartbeatIntervalMs}
       staleThresholdMs={timeline.staleThresholdMs}
       windowMs={windowMs}

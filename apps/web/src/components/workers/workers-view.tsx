@@ -53,7 +53,7 @@ function rowTimelines(
     data.timelines.map((t) => {
       const newest = t.heartbeats.at(-1);
       const confirmed = Math.max(t.lastHeartbeatAt ?? 0, newest?.at ?? 0, newest?.seenUntil ?? 0);
-      return [t.workerId, { ...t, now, knownUntil: Math.min(readUntil, confirmed) }];
+      return [t.workerId, { ...t, now, knownUntil: Math.min(readUntil, confirmed), current }];
     }),
   );
 }
