@@ -41,7 +41,7 @@ describe("Kubernetes manifests (deploy/kubernetes), checked offline", () => {
     expect(() => validateManifest(hpa)).toThrow(/HorizontalPodAutoscaler/);
   });
 
-  it("draws the documented cluster: Deployment of 3, HPA 2–20 at CPU 70 % / memory 80 %, ConfigMap, Secret", () => {
+  it("draws the documented cluster: Deployment of 3, HPA 2–8 at CPU 70 % / memory 80 %, ConfigMap, Secret", () => {
     const deployment = find(overlay, "Deployment", "task-sentinel-worker");
     expect(spec(deployment).replicas).toBe(3);
     const hpa = find(overlay, "HorizontalPodAutoscaler", "task-sentinel-worker");
@@ -49,7 +49,7 @@ describe("Kubernetes manifests (deploy/kubernetes), checked offline", () => {
     expect(spec(hpa)).toMatchObject({
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: "task-sentinel-worker" },
       minReplicas: 2,
-      maxReplicas: 20,
+      maxReplicas: 8,
     });
     const targets = Object.fromEntries(
       spec(hpa).metrics.map((m: Spec) => [m.resource.name, m.resource.target.averageUtilization]),
@@ -127,6 +127,18 @@ describe("Kubernetes manifests (deploy/kubernetes), checked offline", () => {
     expect(["WORKER_MAX_TASK", "SENTINEL_SYNC_POLL_MS", "PORT"].filter((name) => isReadByWorker(env, name))).toEqual(
       [],
     );
+  });
+
+  it("the HPA's largest fleet fits the Secret's token: the workers' spend check plans for maxReplicas workers and passes", () => {
+    const env = workerEnv(overlay);
+    const maxReplicas = spec(find(overlay, "HorizontalPodAutoscaler", "task-sentinel-worker")).maxReplicas;
+    expect(Number(env.SENTINEL_GITHUB_WORKERS_PER_TOKEN)).toBe(maxReplicas);
+    const { spend } = resolveWorker(env);
+    expect(spend?.problems.filter((problem) => problem.level === "error")).toEqual([]);
+    expect(spend?.projection.idle.charged).toBeLessThanOrEqual(5_000);
+    // The check can fail: the former 20 replicas on one token would overrun it idle.
+    const twenty = resolveWorker({ ...env, SENTINEL_GITHUB_WORKERS_PER_TOKEN: "20" }).spend;
+    expect(twenty?.problems.map((problem) => problem.level)).toContain("error");
   });
 
   it("every variable the worker requires is set: the pod's environment resolves to a GitHub worker with its probes' port", () => {

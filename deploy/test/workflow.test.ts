@@ -64,6 +64,18 @@ describe("the GitHub Actions worker pool (.github/workflows/task-sentinel-worker
     expect(Object.keys(job.env).filter((name) => !isReadByWorker(env, name))).toEqual([]);
   });
 
+  it("its workers plan the job token's budget together: as many as the matrix, within the Actions token's 1,000 requests an hour", () => {
+    // GitHub sets GITHUB_ACTIONS=true in every job; the worker then plans for the Actions limit.
+    const env = { ...jobEnv(job, context("1", 1)), GITHUB_ACTIONS: "true" };
+    expect(Number(env.SENTINEL_GITHUB_WORKERS_PER_TOKEN)).toBe(job.strategy.matrix.worker.length);
+    const { spend } = resolveWorker(env);
+    expect(spend?.problems.filter((problem) => problem.level === "error")).toEqual([]);
+    expect(spend?.projection.idle.charged).toBeLessThanOrEqual(1_000);
+    // The check can fail: a matrix of 8 on one job token would overrun it idle.
+    const eight = resolveWorker({ ...env, SENTINEL_GITHUB_WORKERS_PER_TOKEN: "8" }).spend;
+    expect(eight?.problems.map((problem) => problem.level)).toContain("error");
+  });
+
   describe("its worker step, run over the GitHub emulator with an Actions token", () => {
     let workDir: string;
     let emulator: Emulator;

@@ -3,14 +3,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, ValidationError } from "@sentinel/coordination";
 import { loadWorkerConfig } from "@sentinel/coordination/runtime";
+import { githubSpendCheck } from "../../../packages/coordination/src/config/spend-inputs.js";
 import { resolveGithubStoreOptions } from "../../../packages/coordination/src/store/github/options.js";
 import { githubOptions } from "../../../packages/coordination/src/store/open-store.js";
 
-/** What the worker makes of an environment: its config and, for the github backend, the store's options (as it opens the store). */
+/**
+ * What the worker makes of an environment: its config and, for the github backend, the
+ * store's options (as it opens the store) and its start-up spend check (as spend-guard.ts runs it).
+ */
 export function resolveWorker(env: Record<string, string>) {
   const config = loadWorkerConfig({ env, cwd: mkdtempSync(join(tmpdir(), "sentinel-manifest-")) });
-  const github = config.store.backend === "github" ? resolveGithubStoreOptions(githubOptions(config.store, env)) : null;
-  return { config, github };
+  if (config.store.backend !== "github") return { config, github: null, spend: null };
+  const options = githubOptions(config.store, env);
+  const spend = githubSpendCheck(options, env, {
+    heartbeatIntervalMs: config.distributed.heartbeat.intervalMs,
+    workerPollIntervalMs: config.polling.idleIntervalMs,
+  });
+  return { config, github: resolveGithubStoreOptions(options), spend };
 }
 
 /**
