@@ -65,8 +65,8 @@ describe("the GitHub Actions worker pool (.github/workflows/task-sentinel-worker
   });
 
   it("its workers plan the job token's budget together: as many as the matrix, within the Actions token's 1,000 requests an hour", () => {
-    // GitHub sets GITHUB_ACTIONS=true in every job; the worker then plans for the Actions limit.
-    const env = { ...jobEnv(job, context("1", 1)), GITHUB_ACTIONS: "true" };
+    // jobEnv sets GITHUB_ACTIONS=true, as GitHub does in every job: the worker plans for the Actions limit.
+    const env = jobEnv(job, context("1", 1));
     expect(Number(env.SENTINEL_GITHUB_WORKERS_PER_TOKEN)).toBe(job.strategy.matrix.worker.length);
     const { spend } = resolveWorker(env);
     expect(spend?.problems.filter((problem) => problem.level === "error")).toEqual([]);
