@@ -8,6 +8,7 @@ import type { CoordinationStore } from "../../store/port.js";
 import { type CliIo, cliActor, emit, type GlobalOptions } from "../cli-context.js";
 import { formatDuration, formatTable } from "../format-table.js";
 import { intOption, jsonOption } from "../parse-args.js";
+import { registerTaskLogCommand } from "./task-log-command.js";
 
 type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => Promise<void>;
 
@@ -98,6 +99,8 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
         emit(io, program.opts(), found, () => describeTask(found));
       }),
     );
+
+  registerTaskLogCommand(task, program, io, withStore);
 
   task
     .command("cancel <id>")
