@@ -15,6 +15,14 @@ export {
   type SpendProblem,
 } from "./config/spend-check.js";
 export { githubSpendCheckFromEnv } from "./config/spend-inputs.js";
+export {
+  ALERT_CODES,
+  type Alert,
+  type AlertCode,
+  type AlertInput,
+  computeAlerts,
+  NAMED_STALE_WORKERS,
+} from "./domain/cluster-alerts.js";
 export { displayableJson, displayableTask } from "./domain/displayable.js";
 export type { StoreEvent } from "./domain/events.js";
 export { type BudgetRunway, budgetRunway, GITHUB_RATE_LIMITS } from "./domain/github-rate-limits.js";

@@ -6,6 +6,7 @@ import { readSyncNumber } from "../cache/sync-state.js";
 import { taskStateCounts } from "../cache/task-queries.js";
 import { listCachedWorkers } from "../cache/worker-queries.js";
 import type { ControlPlaneCore } from "../context.js";
+import { registerQueueAndAlertMetrics } from "./queue-and-alert-metrics.js";
 
 /**
  * The control plane's Prometheus metrics, computed from the cache at scrape time. One
@@ -114,6 +115,7 @@ export function createControlPlaneMetrics(core: ControlPlaneCore): Registry {
       }
     },
   });
+  registerQueueAndAlertMetrics(registry, core);
   return registry;
 }
 
