@@ -3,10 +3,12 @@ import { tempDir, waitFor } from "@sentinel/test-support";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/run-cli.js";
 import { claimMeta, registration, taskInput } from "../../src/store/contract/harness.js";
+import type { CoordinationStore } from "../../src/store/port.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 
 async function runningTask(dbPath: string) {
-  const store = openSqliteStore({ path: dbPath });
+  // Through the port, as a worker writes: the attempt's last batch is marked final.
+  const store: CoordinationStore = openSqliteStore({ path: dbPath });
   await store.registerWorker(registration("w-logs"));
   const task = await store.createTask(taskInput(), "operator:test");
   const [claim] = await store.claimTasks({ workerId: "w-logs", taskIds: [task.id], metadata: claimMeta });
