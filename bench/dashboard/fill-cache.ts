@@ -54,6 +54,8 @@ function historyTask(
     runAt: createdAt,
     pinnedWorkerId: null,
     affinityKey: null,
+    dependsOn: [],
+    onDependencyFailure: "cancel",
     workerId: state === "cancelled" ? null : workerId(worker),
     fencingToken: state === "cancelled" ? null : state === "dead" ? 3 : 1,
     result: state === "succeeded" ? { ok: true, items: index % 100 } : null,

@@ -47,6 +47,8 @@ beforeAll(() => {
         runAt: now,
         pinnedWorkerId: null,
         affinityKey: null,
+        dependsOn: [],
+        onDependencyFailure: "cancel",
         workerId: `w${i % WORKERS}`,
         fencingToken: 1,
         result: null,

@@ -58,6 +58,14 @@ export class TypeLimitReachedError extends IllegalTransitionError {
   }
 }
 
+/** A two-step start refused because the task's dependencies have not all succeeded (domain/task-dependencies.ts). */
+export class DependenciesPendingError extends IllegalTransitionError {
+  constructor(taskId: string, from: string, reason: string) {
+    super("task", taskId, from, "running");
+    this.message = `task ${taskId} not started: ${reason}`;
+  }
+}
+
 export class NotFoundError extends SentinelError {
   readonly code = "NOT_FOUND";
   constructor(

@@ -74,7 +74,13 @@ export function upsertTask(db: CacheDb, stored: Task): boolean {
 
 /** A cached record; rows cached before the limits existed are made displayable on the way out. */
 export function parseTaskRecord(record: string): Task {
-  const task = JSON.parse(record) as Task;
+  const parsed = JSON.parse(record) as Task;
+  // Records cached before dependencies existed have neither field.
+  const task: Task = {
+    ...parsed,
+    dependsOn: parsed.dependsOn ?? [],
+    onDependencyFailure: parsed.onDependencyFailure ?? "cancel",
+  };
   // The record wraps params and result one level down.
   return jsonTextDepth(record, LIMITS.jsonDepth + 1) > LIMITS.jsonDepth + 1 ? displayableTask(task) : task;
 }

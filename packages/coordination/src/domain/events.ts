@@ -11,6 +11,8 @@ export const EVENT_KINDS = [
   "task.dead",
   "task.cancelled",
   "task.requeued",
+  /** An operator changed a queued task's priority or params (data.before / data.after hold the changed fields). */
+  "task.edited",
   "task.pinned",
   "task.result_stored",
   /** A worker's write carried a stale fencing token and was refused (recorded by that worker). */

@@ -10,6 +10,8 @@ const NON_TERMINAL: readonly TaskState[] = TASK_STATES.filter((state) => !TERMIN
  *   queued/failed ─start→ running ─succeed→ succeeded
  *                         running ─retry→ failed (claimable again at runAt) | ─die→ dead
  *   any non-terminal ─cancel→ cancelled
+ *   queued/failed ─doom→ dead (a dependency can no longer succeed, policy "fail")
+ *   queued ─edit→ queued (priority or params changed before any start)
  *   anything but succeeded ─requeue→ queued (an operator may run a dead or cancelled task
  *   again, or re-pin a waiting one; a success is final)
  *
@@ -22,6 +24,10 @@ export const TASK_TRANSITIONS = {
   retry: { from: ["running"], to: "failed" },
   die: { from: ["running"], to: "dead" },
   cancel: { from: NON_TERMINAL, to: "cancelled" },
+  /** A waiting dependent whose dependency ended dead or cancelled, under policy "fail" (task-dependencies.ts). */
+  doom: { from: ["queued", "failed"], to: "dead" },
+  /** An operator changes the priority or params of work no worker has started. */
+  edit: { from: ["queued"], to: "queued" },
   requeue: { from: TASK_STATES.filter((state) => state !== "succeeded"), to: "queued" },
 } as const satisfies Record<string, { from: readonly TaskState[]; to: TaskState }>;
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { boundedJson, LIMITS, PARAMS_LIMIT } from "./limits.js";
+import { type DependencyFailurePolicy, dependencyFailurePolicySchema, dependsOnSchema } from "./task-dependencies.js";
 
 /**
  * queued → running → succeeded | failed → (retry after backoff) queued … → dead.
@@ -37,6 +38,10 @@ export const newTaskSchema = z.object({
   /** Affinity strategy prefers the worker that last ran a task with the same key. */
   affinityKey: z.string().max(200).nullable().default(null),
   title: z.string().max(200).optional(),
+  /** Tasks that must all succeed before this one is claimable (domain/task-dependencies.ts). */
+  dependsOn: dependsOnSchema.optional(),
+  /** What happens to this task if a dependency ends dead or cancelled; "cancel" when left out. */
+  onDependencyFailure: dependencyFailurePolicySchema.optional(),
 });
 export type NewTaskInput = z.input<typeof newTaskSchema>;
 export type NewTask = z.output<typeof newTaskSchema>;
@@ -55,6 +60,9 @@ export interface Task {
   runAt: number;
   pinnedWorkerId: string | null;
   affinityKey: string | null;
+  /** Tasks that must all succeed before this one starts (fixed at creation). */
+  dependsOn: string[];
+  onDependencyFailure: DependencyFailurePolicy;
   /** Worker of the current (or last) attempt. */
   workerId: string | null;
   /** Fencing token of the current (or last) attempt. */

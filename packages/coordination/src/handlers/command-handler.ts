@@ -36,7 +36,7 @@ export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHand
   const killGraceMs = opts.killGraceMs ?? KILL_GRACE_MS;
 
   return {
-    run: ({ task, params, attempt, fencingToken, signal, log, progress }) =>
+    run: ({ task, params, attempt, fencingToken, dependencies, signal, log, progress }) =>
       new Promise((resolveRun, rejectRun) => {
         const paramsJson = JSON.stringify(params ?? null);
         const env: NodeJS.ProcessEnv = {};
@@ -49,6 +49,8 @@ export function createCommandHandler(spec: CommandHandlerSpec, opts: CommandHand
           SENTINEL_ATTEMPT: String(attempt),
           SENTINEL_FENCING_TOKEN: String(fencingToken),
           SENTINEL_TASK_PARAMS: paramsJson,
+          // Bounded by DEPENDENCY_RESULT_CHARS each (dependency-results.ts); "[]" without any.
+          SENTINEL_DEPENDENCIES: JSON.stringify(dependencies),
         });
 
         const child = spawn(file, args, {

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { z } from "zod";
-import type { Task } from "../domain/task.js";
+import type { Task, TaskState } from "../domain/task.js";
 import type { TaskLogFn } from "../runtime/task-log-recorder.js";
 
 /** What a handler may read from and write to shared memory while it runs. */
@@ -10,6 +10,16 @@ export interface TaskMemory {
   get(key: string): Promise<unknown>;
   /** Written as this worker; namespace isolation applies (`workers/<other>/…` is refused). */
   set(key: string, value: unknown): Promise<void>;
+}
+
+/** One dependency of the running task, as its handler sees it (runtime/steps/dependency-results.ts). */
+export interface DependencyResult {
+  id: string;
+  type: string;
+  state: TaskState;
+  /** Its result; null and `resultOmitted` when it is larger than DEPENDENCY_RESULT_CHARS as JSON. */
+  result: unknown;
+  resultOmitted: boolean;
 }
 
 export interface HandlerContext<P = unknown> {
@@ -22,6 +32,8 @@ export interface HandlerContext<P = unknown> {
   /** Aborted on timeout, on lease loss, or on forced shutdown. */
   signal: AbortSignal;
   memory: TaskMemory;
+  /** The task's dependencies (`dependsOn`, all succeeded) with their results, bounded; empty without any. */
+  dependencies: DependencyResult[];
   /**
    * A line in the task's log, kept with the task and shown live on its page:
    * `log(message, fields?)` (level info) or `log(level, message, fields?)` with level

@@ -10,6 +10,7 @@ import type { ClaimedTask } from "./claimed-task.js";
 import type { CompleteFn } from "./completion-batcher.js";
 import { isRetryable, MissingHandlerError, TaskAbortedError } from "./runtime-errors.js";
 import { storeResultReleaseLockAndComplete } from "./steps/complete-task.js";
+import { loadDependencyResults } from "./steps/dependency-results.js";
 import { executeTask } from "./steps/execute-task.js";
 import { failClaimedTask } from "./steps/fail-task.js";
 import { getContext } from "./steps/get-context.js";
@@ -182,6 +183,7 @@ async function attempt(
     const handler = deps.handlers.get(claim.task.type);
     if (!handler) throw new MissingHandlerError(claim.task.type);
     const memory = await getContext(deps.memory, claim.task, sharedGlobal);
+    const dependencies = await loadDependencyResults(deps.store, claim.task);
     claim.handle.markExecuting();
     const taskLog = recorderFor(deps.store, claim, log);
     try {
@@ -189,6 +191,7 @@ async function attempt(
         claim,
         handler,
         memory,
+        dependencies,
         log,
         taskLog,
         signal,

@@ -39,6 +39,7 @@ function run(
     fencingToken: 41,
     signal: opts.signal ?? new AbortController().signal,
     memory: noMemory,
+    dependencies: [],
     log: taskLog.log,
     progress: taskLog.progress,
     logger: silentLog,

@@ -17,6 +17,8 @@ export function fakeTask(overrides: Partial<Task> = {}): Task {
     runAt: 0,
     pinnedWorkerId: null,
     affinityKey: null,
+    dependsOn: [],
+    onDependencyFailure: "cancel",
     workerId: "w1",
     fencingToken: 7,
     result: null,

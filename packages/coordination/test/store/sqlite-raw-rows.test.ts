@@ -36,6 +36,8 @@ describe("sqlite raw-mode rows", () => {
       runAt: r.run_at,
       pinnedWorkerId: r.pinned_worker_id,
       affinityKey: r.affinity_key,
+      dependsOn: JSON.parse(r.depends_on as string),
+      onDependencyFailure: r.on_dependency_failure,
       workerId: r.worker_id,
       fencingToken: r.fencing_token,
       result: r.result === null ? null : JSON.parse(r.result as string),

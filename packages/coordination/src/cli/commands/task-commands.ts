@@ -24,6 +24,11 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
     .option("--timeout-ms <n>", "lock TTL / run time limit per attempt", intOption("--timeout-ms", 100, 24 * 3_600_000))
     .option("--pin <worker>", "only this worker may run it")
     .option("--title <text>", "a human-readable title")
+    .option("--after <ids>", "comma-separated task ids that must all succeed first", parseIdList)
+    .option(
+      "--on-dependency-failure <policy>",
+      "if a dependency ends dead or cancelled: cancel (default) or fail this task",
+    )
     .action(
       (
         type: string,
@@ -34,6 +39,8 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
           timeoutMs?: number;
           pin?: string;
           title?: string;
+          after?: string[];
+          onDependencyFailure?: string;
         },
       ) =>
         withStore(program.opts(), async (store) => {
@@ -46,6 +53,8 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
               ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
               pinnedWorkerId: opts.pin ?? null,
               ...(opts.title !== undefined ? { title: opts.title } : {}),
+              ...(opts.after ? { dependsOn: opts.after } : {}),
+              ...(opts.onDependencyFailure !== undefined ? { onDependencyFailure: opts.onDependencyFailure } : {}),
             },
             cliActor(),
           );
@@ -126,6 +135,16 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
     );
 }
 
+/** `--after a,b`: the ids, trimmed; an empty list is refused rather than read as "no dependencies". */
+function parseIdList(value: string): string[] {
+  const ids = value
+    .split(",")
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (ids.length === 0) throw new InvalidArgumentError(`--after expects comma-separated task ids; got "${value}"`);
+  return ids;
+}
+
 function parseStates(value: string): TaskState[] {
   const states = value
     .split(",")
@@ -157,6 +176,7 @@ function describeTask(t: Task): string {
     ["worker", t.workerId ?? "-"],
     ["fencing token", t.fencingToken ?? "-"],
     ["pinned to", t.pinnedWorkerId ?? "-"],
+    ["after", t.dependsOn.length ? `${t.dependsOn.join(", ")} (on failure: ${t.onDependencyFailure})` : "-"],
     ["timeout", `${t.timeoutMs} ms`],
     ["created", new Date(t.createdAt).toISOString()],
     ["finished", t.finishedAt === null ? "-" : new Date(t.finishedAt).toISOString()],

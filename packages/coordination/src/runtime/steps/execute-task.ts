@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { assertJsonWithin, PARAMS_LIMIT, RESULT_LIMIT } from "../../domain/limits.js";
-import type { HandlerDefinition, TaskMemory } from "../../handlers/task-handler.js";
+import type { DependencyResult, HandlerDefinition, TaskMemory } from "../../handlers/task-handler.js";
 import { validateParams } from "../../handlers/validate-params.js";
 import type { ClaimedTask } from "../claimed-task.js";
 import { TaskAbortedError, TaskTimeoutError } from "../runtime-errors.js";
@@ -10,6 +10,7 @@ export interface ExecuteTaskInput {
   claim: ClaimedTask;
   handler: HandlerDefinition;
   memory: TaskMemory;
+  dependencies: DependencyResult[];
   log: Logger;
   /** The attempt's progress and log lines, on their way to the store. */
   taskLog: TaskLogRecorder;
@@ -55,6 +56,7 @@ export async function executeTask(input: ExecuteTaskInput): Promise<unknown> {
         fencingToken: claim.lock.token,
         signal: controller.signal,
         memory: input.memory,
+        dependencies: input.dependencies,
         log: input.taskLog.log,
         progress: input.taskLog.progress,
         logger: input.log,

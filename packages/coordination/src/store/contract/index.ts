@@ -3,6 +3,7 @@ import { batchCompletionCases } from "./cases/batch-completion.js";
 import { claimCases } from "./cases/claims.js";
 import { completeAndClaimCases } from "./cases/complete-and-claim.js";
 import { concurrentEndCases } from "./cases/concurrent-ends.js";
+import { dependencyCases } from "./cases/dependencies.js";
 import { eventAndSettingCases } from "./cases/events-settings.js";
 import { fencingCases } from "./cases/fencing.js";
 import { heartbeatCases } from "./cases/heartbeat.js";
@@ -66,6 +67,7 @@ export function describeStoreContract(name: string, factory: StoreHarnessFactory
     describe("task progress and logs", () => taskLogCases(ctx));
     describe("pausing task types", () => typePauseCases(ctx));
     describe("per-type concurrency limits", () => typeLimitCases(ctx));
+    describe("task dependencies", () => dependencyCases(ctx));
     describe("input validation", () => validationCases(ctx));
   });
 }

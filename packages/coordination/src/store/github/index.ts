@@ -15,6 +15,7 @@ import { RegistryReader } from "./registry-reader.js";
 import { RepoMirror } from "./repo-mirror.js";
 import { SettingsStore } from "./settings-store.js";
 import { TaskLogs } from "./task-logs.js";
+import { DependencyStates } from "./tasks/dependency-states.js";
 import { TaskAttempts } from "./tasks/task-attempts.js";
 import { TaskIssueRepair } from "./tasks/task-issue-repair.js";
 import { TaskLocks } from "./tasks/task-locks.js";
@@ -92,7 +93,8 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
   const registry = new RegistryReader(ctx);
   const taskReader = new TaskReader(ctx, registry);
   const writer = new TaskWriter(ctx, taskReader);
-  const operator = new TaskOperatorOps(ctx, taskReader, writer);
+  const dependencies = new DependencyStates(ctx, taskReader);
+  const operator = new TaskOperatorOps(ctx, taskReader, writer, dependencies);
   const logs = new TaskLogs(ctx, taskReader);
   const workers: WorkerStore = new WorkerStore(ctx, registry, operator);
   const pauses = new TypePauseStore(ctx);
@@ -107,9 +109,16 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
     },
     workers,
     taskReader,
-    queries: new TaskQueries(ctx, taskReader, new TaskIssueRepair(ctx, taskReader, writer), pauses),
+    queries: new TaskQueries(
+      ctx,
+      taskReader,
+      new TaskIssueRepair(ctx, taskReader, writer),
+      pauses,
+      dependencies,
+      operator,
+    ),
     locks: new TaskLocks(ctx, registry, taskReader, writer),
-    attempts: new TaskAttempts(ctx, registry, taskReader, writer, logs, pauses),
+    attempts: new TaskAttempts(ctx, registry, taskReader, writer, logs, pauses, dependencies),
     operator,
     logs,
     memory: new MemoryStore(ctx),

@@ -5,6 +5,7 @@ import { acceptsNewWork } from "../../domain/worker-rules.js";
 import { parseOrThrow } from "../../validation.js";
 import { claimSchema } from "../port-schemas.js";
 import { takeLockTx } from "./locks.js";
+import { dependenciesSatisfiedTx } from "./task-dependencies.js";
 import { readTaskAndLockTx, startAttemptTx } from "./task-transitions.js";
 import type { Tx } from "./transaction.js";
 import { LimitBudget } from "./type-limits.js";
@@ -15,7 +16,7 @@ import { requireLiveLeaseTx } from "./worker-lease.js";
  * get task → acquire lock → start, for a whole batch in the caller's single transaction:
  * one write lock per batch instead of two per task is where SQLite's throughput comes from.
  * A candidate that is gone, not claimable (state, runAt, pin, a type the worker has no
- * handler for, a paused type) or live-locked is skipped; a draining worker takes nothing new.
+ * handler for, a paused type, a dependency that has not succeeded) or live-locked is skipped; a draining worker takes nothing new.
  * The pauses and the per-type limits are read in the same transaction, so no claim starts
  * a task of a type paused before it, nor one past its type's limit (type-limits.ts).
  */
@@ -34,6 +35,7 @@ export function claimTasksTx(
     if (!found) continue;
     const { row, lock: lockState } = found;
     if (lockState.live || !isClaimableBy({ ...row, state: row.state as TaskState }, worker, tx.now, pauses)) continue;
+    if (!dependenciesSatisfiedTx(tx, row)) continue;
     if (!limits.take(row.type)) continue;
     const lock = takeLockTx(tx, lockState, workerId, row.timeoutMs, { ...metadata, taskType: row.type });
     claimed.push({ task: startAttemptTx(tx, row, lock.token, workerId), lock });

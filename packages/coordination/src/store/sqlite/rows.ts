@@ -2,6 +2,7 @@ import type { EventKind, StoreEvent } from "../../domain/events.js";
 import type { Lock, LockMetadata } from "../../domain/lock.js";
 import type { MemoryEntry } from "../../domain/memory.js";
 import type { Task, TaskState } from "../../domain/task.js";
+import type { DependencyFailurePolicy } from "../../domain/task-dependencies.js";
 import type { WorkerRecord, WorkerState } from "../../domain/worker.js";
 import { fromJson } from "./json.js";
 import type { events, locks, memory, tasks, workers } from "./schema.js";
@@ -25,6 +26,8 @@ export const TASK_COLUMNS_SQL = [
   "t.run_at AS runAt",
   "t.pinned_worker_id AS pinnedWorkerId",
   "t.affinity_key AS affinityKey",
+  "t.depends_on AS dependsOn",
+  "t.on_dependency_failure AS onDependencyFailure",
   "t.worker_id AS workerId",
   "t.fencing_token AS fencingToken",
   "t.result AS result",
@@ -36,7 +39,7 @@ export const TASK_COLUMNS_SQL = [
 ].join(", ");
 
 /** How many values `TASK_COLUMNS_SQL` selects; in a raw row, the columns after it start here. */
-export const TASK_COLUMN_COUNT = 20;
+export const TASK_COLUMN_COUNT = 22;
 
 type RawValues = readonly unknown[];
 
@@ -59,14 +62,16 @@ export function taskRowOfValues(v: RawValues, at = 0): TaskRow {
     runAt: v[at + 9] as number,
     pinnedWorkerId: v[at + 10] as string | null,
     affinityKey: v[at + 11] as string | null,
-    workerId: v[at + 12] as string | null,
-    fencingToken: v[at + 13] as number | null,
-    result: v[at + 14] as string | null,
-    lastError: v[at + 15] as string | null,
-    createdAt: v[at + 16] as number,
-    updatedAt: v[at + 17] as number,
-    startedAt: v[at + 18] as number | null,
-    finishedAt: v[at + 19] as number | null,
+    dependsOn: v[at + 12] as string,
+    onDependencyFailure: v[at + 13] as string,
+    workerId: v[at + 14] as string | null,
+    fencingToken: v[at + 15] as number | null,
+    result: v[at + 16] as string | null,
+    lastError: v[at + 17] as string | null,
+    createdAt: v[at + 18] as number,
+    updatedAt: v[at + 19] as number,
+    startedAt: v[at + 20] as number | null,
+    finishedAt: v[at + 21] as number | null,
   };
 }
 
@@ -146,6 +151,8 @@ export function toTask(row: TaskRow): Task {
     runAt: row.runAt,
     pinnedWorkerId: row.pinnedWorkerId,
     affinityKey: row.affinityKey,
+    dependsOn: fromJson(row.dependsOn) as string[],
+    onDependencyFailure: row.onDependencyFailure as DependencyFailurePolicy,
     workerId: row.workerId,
     fencingToken: row.fencingToken,
     result: fromJson(row.result),

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 /**
  * The embedded store's tables. All timestamps are store-clock milliseconds (clock.ts:
@@ -22,6 +22,9 @@ export const tasks = sqliteTable(
     runAt: integer("run_at").notNull(),
     pinnedWorkerId: text("pinned_worker_id"),
     affinityKey: text("affinity_key"),
+    /** JSON array of task ids (fixed at creation); `task_dependencies` holds the same edges for reverse lookups. */
+    dependsOn: text("depends_on").notNull().default("[]"),
+    onDependencyFailure: text("on_dependency_failure").notNull().default("cancel"),
     workerId: text("worker_id"),
     fencingToken: integer("fencing_token"),
     result: text("result"),
@@ -41,6 +44,26 @@ export const tasks = sqliteTable(
       .on(sql`${t.priority} DESC`, t.createdAt, t.id)
       .where(sql`${t.state} IN ('queued', 'failed')`),
     index("tasks_worker_idx").on(t.workerId, t.state),
+  ],
+);
+
+/**
+ * Which task waits for which (domain/task-dependencies.ts): read by the claim poll for a
+ * dependent's set, and by a dependency's dead or cancelled end for the dependents it dooms.
+ */
+export const taskDependencies = sqliteTable(
+  "task_dependencies",
+  {
+    taskId: text("task_id")
+      .notNull()
+      .references(() => tasks.id),
+    dependsOnId: text("depends_on_id")
+      .notNull()
+      .references(() => tasks.id),
+  },
+  (t) => [
+    primaryKey({ columns: [t.taskId, t.dependsOnId] }),
+    index("task_dependencies_depends_on_idx").on(t.dependsOnId),
   ],
 );
 
@@ -187,6 +210,7 @@ export const taskTypeLimits = sqliteTable("task_type_limits", {
 
 export const schema = {
   tasks,
+  taskDependencies,
   locks,
   workers,
   workerMetrics,

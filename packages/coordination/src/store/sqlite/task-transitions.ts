@@ -25,6 +25,11 @@ import {
   toTask,
 } from "./rows.js";
 import { tasks } from "./schema.js";
+import {
+  assertDependenciesNotDoomedTx,
+  assertDependenciesSatisfiedTx,
+  settleDependentsTx,
+} from "./task-dependencies.js";
 import type { Tx } from "./transaction.js";
 import { assertUnderLimitTx } from "./type-limits.js";
 import { listPausedTypesTx } from "./type-pauses.js";
@@ -104,6 +109,7 @@ export function startTaskTx(tx: Tx, taskId: string, token: number, workerId: str
   assertStartFence({ taskId, token, lockToken: seq, workerId, liveHolder });
   assertNotPaused(row, listPausedTypesTx(tx));
   assertUnderLimitTx(tx, row);
+  assertDependenciesSatisfiedTx(tx, row);
   return startAttemptTx(tx, row, token, workerId);
 }
 
@@ -192,6 +198,7 @@ export function failAttemptTx(tx: Tx, row: TaskRow, failure: AttemptFailure, act
       ...(outcome.state === "failed" ? { runAt: outcome.runAt } : {}),
     },
   });
+  if (task.state === "dead") settleDependentsTx(tx, row.id, actor);
   return task;
 }
 
@@ -208,6 +215,7 @@ export function cancelTaskTx(tx: Tx, taskId: string, opts: { actor: string; reas
     actor,
     data: { from: row.state, reason },
   });
+  settleDependentsTx(tx, taskId, actor);
   return task;
 }
 
@@ -220,6 +228,7 @@ export function requeueTaskTx(
   const { actor, reason, pinnedWorkerId, resetAttempts } = parseOrThrow(requeueSchema, opts, "options");
   const row = readTaskRowTx(tx, taskId);
   assertTaskAction(taskId, "requeue", row.state as TaskState);
+  assertDependenciesNotDoomedTx(tx, row);
   revokeLockTx(tx, taskId, { actor, reason: `task requeued: ${reason}` });
   const task = updateTaskTx(tx, taskId, {
     state: "queued",

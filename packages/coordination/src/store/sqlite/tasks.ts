@@ -12,6 +12,7 @@ import { toJson } from "./json.js";
 import { LOCK_LIVE_FLAG_SQL } from "./lock-liveness.js";
 import { TASK_COLUMNS_SQL, taskRowOfValues, toTask } from "./rows.js";
 import { locks, tasks } from "./schema.js";
+import { DEPENDENCIES_SATISFIED_SQL, recordDependenciesTx } from "./task-dependencies.js";
 import type { Tx } from "./transaction.js";
 import { LimitBudget } from "./type-limits.js";
 import { listPausedTypesTx } from "./type-pauses.js";
@@ -35,18 +36,26 @@ export function createTaskTx(tx: Tx, input: NewTask, actor: string): Task {
       runAt: tx.now + task.delayMs,
       pinnedWorkerId: task.pinnedWorkerId,
       affinityKey: task.affinityKey,
+      dependsOn: JSON.stringify(task.dependsOn ?? []),
+      onDependencyFailure: task.onDependencyFailure ?? "cancel",
       createdAt: tx.now,
       updatedAt: tx.now,
     })
     .returning()
     .get();
   tx.db.insert(locks).values({ taskId: id, seq: 0 }).run();
+  recordDependenciesTx(tx, id, task.dependsOn ?? []);
   appendEventTx(tx, {
     kind: "task.created",
     taskId: id,
     workerId: null,
     actor,
-    data: { type: task.type, priority: task.priority, pinnedWorkerId: task.pinnedWorkerId },
+    data: {
+      type: task.type,
+      priority: task.priority,
+      pinnedWorkerId: task.pinnedWorkerId,
+      ...(task.dependsOn?.length ? { dependsOn: task.dependsOn, onDependencyFailure: row.onDependencyFailure } : {}),
+    },
   });
   return toTask(row);
 }
@@ -63,7 +72,8 @@ const GET_TASK = `SELECT ${TASK_COLUMNS_SQL} FROM tasks t WHERE t.id = ?`;
  * without the index, INDEXED BY makes the statement fail to prepare rather than go slow.
  * Types arrive as one JSON array, so one prepared statement serves any number of them; the
  * paused ones and those at their concurrency limit are taken out of that array first
- * (listClaimableTx), which leaves the plan alone.
+ * (listClaimableTx), which leaves the plan alone. A dependent whose dependencies have not all
+ * succeeded is skipped row by row (DEPENDENCIES_SATISFIED_SQL; a task without any skips the subquery).
  */
 export const LIST_CLAIMABLE = `SELECT ${TASK_COLUMNS_SQL}
   FROM tasks t INDEXED BY tasks_claimable_idx
@@ -74,6 +84,7 @@ export const LIST_CLAIMABLE = `SELECT ${TASK_COLUMNS_SQL}
     AND t.type IN (SELECT value FROM json_each(@types))
     AND (t.pinned_worker_id IS NULL OR t.pinned_worker_id = @workerId)
     AND ${LOCK_LIVE_FLAG_SQL} = 0
+    AND ${DEPENDENCIES_SATISFIED_SQL}
   ORDER BY t.priority DESC, t.created_at, t.id
   LIMIT @limit`;
 

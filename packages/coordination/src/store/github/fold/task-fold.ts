@@ -61,6 +61,8 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
     runAt: source.createdAt + spec.delayMs,
     pinnedWorkerId: spec.pinnedWorkerId,
     affinityKey: spec.affinityKey,
+    dependsOn: spec.dependsOn ?? [],
+    onDependencyFailure: spec.onDependencyFailure ?? "cancel",
     workerId: null,
     fencingToken: null,
     result: null,
@@ -135,6 +137,8 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
     } else if (record.k === "op") {
       const op = stored as StoredRecord<TaskOpRecord>;
       if (applyOp(task, op, lockSeq, applyEnd)) applied.add(stored.id);
+      // An edit changes only what a queued task will run with: the lock and its claims stand.
+      if (op.record.op === "edit") continue;
       if (op.record.op !== "end") lockSeq = stored.id;
       barrier = Math.max(barrier, stored.id);
     }
@@ -170,8 +174,9 @@ function outcomeInTime(taskId: string, claim: StoredRecord<ClaimRecord>, later: 
   });
 }
 
-/** Ops that take a running attempt away: an end or recovery of its token, a cancel, requeue or force-release. */
+/** Ops that take a running attempt away: an end or recovery of its token, any other op but an edit. */
 function revokesAttempt(op: TaskOpRecord, token: number): boolean {
+  if (op.op === "edit") return false;
   return op.op === "end" || op.op === "recover" ? op.token === token : true;
 }
 
@@ -194,6 +199,21 @@ function applyOp(
       if (!canApplyTaskAction("cancel", task.state)) return false;
       task.state = "cancelled";
       task.finishedAt = op.at;
+      touch();
+      return true;
+    case "dependency-failed": {
+      // Only a dependent that never started can be doomed (a claim never starts one on a doomed set).
+      if (!op.state || !canApplyTaskAction("doom", task.state)) return false;
+      task.state = op.state;
+      task.lastError = op.reason;
+      task.finishedAt = op.at;
+      touch();
+      return true;
+    }
+    case "edit":
+      if (!canApplyTaskAction("edit", task.state)) return false;
+      if (op.priority !== undefined) task.priority = op.priority;
+      if (op.params !== undefined) task.params = op.params;
       touch();
       return true;
     case "requeue":

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { EVENT_KINDS } from "../../../domain/events.js";
 import { LIMITS } from "../../../domain/limits.js";
+import { DEPENDENCY_FAILURE_POLICIES, MAX_DEPENDENCIES } from "../../../domain/task-dependencies.js";
 import { LOG_LEVELS, PROGRESS_MESSAGE_CHARS } from "../../../domain/task-log.js";
 import { WORKER_STATES } from "../../../domain/worker.js";
 import { workerMetricsSchema } from "../../../domain/worker-metrics.js";
@@ -68,6 +69,9 @@ export const taskSpecSchema = z.object({
   delayMs: ms,
   pinnedWorkerId: z.string().nullable(),
   affinityKey: z.string().nullable(),
+  /** Left out by writers before dependencies existed, and for a task without any. */
+  dependsOn: z.array(z.string()).max(MAX_DEPENDENCIES).optional(),
+  onDependencyFailure: z.enum(DEPENDENCY_FAILURE_POLICIES).optional(),
 });
 
 export const taskRecordSchema = z.object({ k: z.literal("task"), ...base, spec: taskSpecSchema, actor: z.string() });
@@ -110,8 +114,12 @@ export type ClaimRecord = z.infer<typeof claimRecordSchema>;
 export const taskOpSchema = z.object({
   k: z.literal("op"),
   ...base,
-  /** cancel / requeue / force-release / recover revoke the lock (fencing moves on); end finishes an attempt. */
-  op: z.enum(["cancel", "requeue", "force-release", "recover", "end"]),
+  /**
+   * cancel / requeue / force-release / recover / dependency-failed revoke the lock (fencing
+   * moves on); end finishes an attempt; edit changes a queued task's priority or params and
+   * leaves the lock alone.
+   */
+  op: z.enum(["cancel", "requeue", "force-release", "recover", "end", "dependency-failed", "edit"]),
   actor: z.string(),
   reason: z.string(),
   /** For `end` / `recover`: the fencing token of the attempt it ends. */
@@ -120,6 +128,12 @@ export const taskOpSchema = z.object({
   /** For `requeue`: undefined keeps the pin, null clears it. */
   pinnedWorkerId: z.string().nullable().optional(),
   resetAttempts: z.boolean().optional(),
+  /** For `dependency-failed`: how the dependent ends (its policy), and the dependency that doomed it. */
+  state: z.enum(["cancelled", "dead"]).optional(),
+  dependency: z.string().optional(),
+  /** For `edit`: the new values (a field left out is unchanged). */
+  priority: int.optional(),
+  params: z.unknown().optional(),
 });
 export type TaskOpRecord = z.infer<typeof taskOpSchema>;
 

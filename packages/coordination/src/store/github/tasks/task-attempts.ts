@@ -3,9 +3,10 @@ import { assertAttemptFence, assertStartFence, isRunningAttempt } from "../../..
 import type { Lock, LockMetadata } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
 import { assertStartableBy, isClaimableBy } from "../../../domain/task-claims.js";
+import { describeDependencyStatus as describeStatus } from "../../../domain/task-dependencies.js";
 import { assertNotPaused } from "../../../domain/task-type-pause.js";
 import { acceptsNewWork } from "../../../domain/worker-rules.js";
-import { NotFoundError, StaleFencingTokenError } from "../../../errors.js";
+import { DependenciesPendingError, NotFoundError, StaleFencingTokenError } from "../../../errors.js";
 import { parseOrThrow } from "../../../validation.js";
 import { claimSchema, failureSchema, tokenSchema } from "../../port-schemas.js";
 import type { ClaimView, TaskView } from "../fold/task-fold.js";
@@ -21,6 +22,7 @@ import type { RegistryReader } from "../registry-reader.js";
 import type { TaskLogs } from "../task-logs.js";
 import type { TypePauseStore } from "../type-pause-store.js";
 import { failureEnd } from "./attempt-end.js";
+import type { DependencyStates } from "./dependency-states.js";
 import { settleClaims } from "./lock-settle.js";
 import type { TaskReader } from "./task-reader.js";
 import type { TaskWriter } from "./task-writer.js";
@@ -36,6 +38,7 @@ export class TaskAttempts {
     private readonly writer: TaskWriter,
     private readonly logs: TaskLogs,
     private readonly pauses: TypePauseStore,
+    private readonly dependencies: DependencyStates,
   ) {}
 
   start(taskId: string, token: number, workerId: string): Promise<Task> {
@@ -52,6 +55,9 @@ export class TaskAttempts {
     // A claim-and-start that won is already the running attempt.
     if (view.applied.has(token) && isRunningAttempt(view.task, token)) return view.task;
     assertNotPaused(view.task, await this.pauses.list());
+    const status = await this.dependencies.statusOf(view.task);
+    if (status.kind !== "satisfied")
+      throw new DependenciesPendingError(taskId, view.task.state, describeStatus(status));
     return this.startHeld(taskId, view, holder);
   }
 
@@ -77,6 +83,8 @@ export class TaskAttempts {
       if (!loaded) continue;
       const { task } = loaded.view;
       if (loaded.view.holder || !isClaimableBy(task, owner.record, loaded.now, pauses)) continue;
+      // Never on a set whose success this process has not seen (dependency-states.ts).
+      if ((await this.dependencies.statusOf(task)).kind !== "satisfied") continue;
       const over = loaded.view.openClaims.map((open) => open.stored.id);
       const ev = [
         this.ctx.entry("lock.acquired", {

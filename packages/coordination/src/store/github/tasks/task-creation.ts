@@ -1,4 +1,5 @@
 import { type NewTask, newTaskSchema, type Task } from "../../../domain/task.js";
+import { assertValidDependencies } from "../../../domain/task-dependencies.js";
 import { parseOrThrow } from "../../../validation.js";
 import { operatorSchema } from "../../port-schemas.js";
 import { foldTask } from "../fold/task-fold.js";
@@ -17,6 +18,7 @@ export async function createTask(ctx: GithubContext, reader: TaskReader, input: 
   const task = parseOrThrow(newTaskSchema, input, "task");
   parseOrThrow(operatorSchema.shape.actor, actor, "actor");
   const params = toJsonValue(task.params, "params", MAX_PARAMS_CHARS);
+  await validateDependencies(reader, task.dependsOn ?? []);
   const now = ctx.now();
   const spec = {
     type: task.type,
@@ -28,13 +30,21 @@ export async function createTask(ctx: GithubContext, reader: TaskReader, input: 
     delayMs: task.delayMs,
     pinnedWorkerId: task.pinnedWorkerId,
     affinityKey: task.affinityKey,
+    ...(task.dependsOn?.length
+      ? { dependsOn: task.dependsOn, onDependencyFailure: task.onDependencyFailure ?? "cancel" }
+      : {}),
   };
   const ev = [
     ctx.entry("task.created", {
       taskId: null,
       workerId: null,
       actor,
-      data: { type: task.type, priority: task.priority, pinnedWorkerId: task.pinnedWorkerId },
+      data: {
+        type: task.type,
+        priority: task.priority,
+        pinnedWorkerId: task.pinnedWorkerId,
+        ...(spec.dependsOn ? { dependsOn: spec.dependsOn, onDependencyFailure: spec.onDependencyFailure } : {}),
+      },
     }),
   ];
   const payload: TaskRecord = { k: "task", n: ctx.nonce(), at: now, ev, spec, actor };
@@ -45,4 +55,18 @@ export async function createTask(ctx: GithubContext, reader: TaskReader, input: 
   if (!source) throw new RecordVerificationError(`task issue #${issue.number}`);
   // A new issue has no comments yet: fold without reading it back.
   return foldTask(source, [], ctx.now(), () => false).task;
+}
+
+/**
+ * Each dependency read fresh from GitHub (one conditional GET each): it must exist and still be
+ * able to succeed (domain rule). The new task's id is not known before its issue exists, so no
+ * dependency can name it, and no cycle can form.
+ */
+async function validateDependencies(reader: TaskReader, dependsOn: readonly string[]): Promise<void> {
+  const found = new Map<string, Task>();
+  for (const id of dependsOn) {
+    const loaded = await reader.load(id);
+    if (loaded) found.set(id, loaded.view.task);
+  }
+  assertValidDependencies(null, dependsOn, (id) => found.get(id) ?? null);
 }

@@ -1,7 +1,8 @@
 import { failureEventKind, failureOutcome, lapsedIncarnationFailure } from "../../../domain/attempt-failure.js";
 import type { Lock } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
-import { assertTaskAction } from "../../../domain/task-transitions.js";
+import { dependencyDoomedRequeue } from "../../../domain/task-dependencies.js";
+import { assertTaskAction, canApplyTaskAction } from "../../../domain/task-transitions.js";
 import { parseOrThrow } from "../../../validation.js";
 import { operatorSchema, requeueSchema } from "../../port-schemas.js";
 import type { TaskView } from "../fold/task-fold.js";
@@ -9,6 +10,7 @@ import type { GithubContext } from "../github-context.js";
 import { taskIdOf } from "../records/issue-kinds.js";
 import type { EventEntry } from "../records/record-schemas.js";
 import { failureEnd } from "./attempt-end.js";
+import type { DependencyStates } from "./dependency-states.js";
 import type { TaskReader } from "./task-reader.js";
 import type { TaskWriter } from "./task-writer.js";
 
@@ -22,6 +24,7 @@ export class TaskOperatorOps {
     private readonly ctx: GithubContext,
     private readonly reader: TaskReader,
     private readonly writer: TaskWriter,
+    private readonly dependencies: DependencyStates,
   ) {}
 
   async forceRelease(taskId: string, opts: { actor: string; reason: string }): Promise<Lock | null> {
@@ -60,6 +63,8 @@ export class TaskOperatorOps {
     taskId = view.task.id;
     const from = view.task.state;
     assertTaskAction(taskId, "requeue", from);
+    const status = await this.dependencies.statusOf(view.task);
+    if (status.kind === "doomed") throw dependencyDoomedRequeue(taskId, from, status);
     const ev: EventEntry[] = [
       ...this.revokeEntries(taskId, view, actor, `task requeued: ${reason}`),
       this.ctx.entry("task.requeued", {
@@ -88,6 +93,39 @@ export class TaskOperatorOps {
       ...(resetAttempts ? { resetAttempts } : {}),
     });
     return this.relabelled(taskId);
+  }
+
+  /**
+   * A waiting dependent whose dependency ended dead or cancelled ends by its policy: one op
+   * whose position decides, like a cancel's (the fold applies it only to a task that has not
+   * started). Several workers may see the same doomed set and post it; the first one counts.
+   */
+  async dependencyFailed(
+    taskId: string,
+    outcome: { state: "cancelled" | "dead"; reason: string; dependency: string },
+    actor: string,
+  ): Promise<void> {
+    const loaded = await this.reader.load(taskId);
+    if (!loaded || !canApplyTaskAction("doom", loaded.view.task.state)) return;
+    const { task } = loaded.view;
+    const ev = [
+      ...this.revokeEntries(task.id, loaded.view, actor, outcome.reason),
+      this.ctx.entry(outcome.state === "dead" ? "task.dead" : "task.cancelled", {
+        taskId: task.id,
+        workerId: null,
+        actor,
+        data: { from: task.state, reason: outcome.reason, dependency: outcome.dependency },
+      }),
+    ];
+    await this.writer.postOp(task.id, {
+      op: "dependency-failed",
+      actor,
+      reason: outcome.reason,
+      state: outcome.state,
+      dependency: outcome.dependency,
+      ev,
+    });
+    await this.relabelled(task.id);
   }
 
   /** Revoke the locks and fail the running attempts a lapsed incarnation of `workerId` still holds. */

@@ -1,11 +1,14 @@
-import { isTerminal, type Page, type Task, type TaskFilter } from "../../../domain/task.js";
+import { isTerminal, type Page, type Task, type TaskFilter, type TaskState } from "../../../domain/task.js";
 import { compareClaimOrder, isClaimableBy } from "../../../domain/task-claims.js";
+import { dependencyFailureOutcome } from "../../../domain/task-dependencies.js";
 import { parseOrThrow } from "../../../validation.js";
 import { claimableSchema, filterSchema } from "../../port-schemas.js";
 import type { GithubContext } from "../github-context.js";
 import type { TypePauseStore } from "../type-pause-store.js";
+import type { DependencyStates } from "./dependency-states.js";
 import { decodeCursor, encodeCursor } from "./task-cursor.js";
 import type { TaskIssueRepair } from "./task-issue-repair.js";
+import type { TaskOperatorOps } from "./task-operator-ops.js";
 import type { TaskReader } from "./task-reader.js";
 
 /** Reading tasks: one task fresh from GitHub, listings folded from the mirror. */
@@ -15,6 +18,8 @@ export class TaskQueries {
     private readonly reader: TaskReader,
     private readonly repair: TaskIssueRepair,
     private readonly pauses: TypePauseStore,
+    private readonly dependencies: DependencyStates,
+    private readonly operator: TaskOperatorOps,
   ) {}
 
   async get(taskId: string): Promise<Task | null> {
@@ -60,9 +65,13 @@ export class TaskQueries {
     const folded = await this.reader.foldAll();
     await this.repair.run(folded);
     const pauses = await this.pauses.list();
+    const known = new Map(folded.map(({ view }) => [view.task.id, view.task]));
     const candidates: Array<{ number: number; task: Task }> = [];
     for (const { source, view } of folded) {
       if (!isClaimableBy(view.task, worker, now, pauses)) continue;
+      const status = await this.dependencies.statusOf(view.task, known);
+      if (status.kind === "doomed") await this.settleDoomed(view.task, status, workerId);
+      if (status.kind !== "satisfied") continue;
       if (view.holder) {
         // A loser's claim is deleted, but deletions never appear in `since` lists: re-read
         // the issue when an unstarted claim has outlived the settle window.
@@ -83,5 +92,26 @@ export class TaskQueries {
       .sort((a, b) => compareClaimOrder(a.task, b.task) || a.number - b.number)
       .slice(0, limit)
       .map(({ task }) => task);
+  }
+
+  /**
+   * A dependent this worker could run whose dependency ended dead or cancelled: the poll that
+   * sees it ends it by its policy (GitHub has no transaction to do it in the dependency's own
+   * end, docs/flow-control.md). A failure here must not stop the poll: the next one retries.
+   */
+  private async settleDoomed(
+    task: Task,
+    doomed: { dependency: string; state: TaskState },
+    workerId: string,
+  ): Promise<void> {
+    const outcome = dependencyFailureOutcome(task.onDependencyFailure, doomed);
+    try {
+      await this.operator.dependencyFailed(task.id, { ...outcome, dependency: doomed.dependency }, workerId);
+    } catch (error) {
+      this.ctx.options.log?.("warn", "could not end a task whose dependency failed", {
+        task: task.id,
+        error: (error as Error).message,
+      });
+    }
   }
 }
