@@ -16,6 +16,12 @@ export {
 } from "./config/spend-check.js";
 export { githubSpendCheckFromEnv } from "./config/spend-inputs.js";
 export {
+  type AssignmentDecision,
+  assignmentDecisionSchema,
+  MAX_ALTERNATIVES,
+  readAssignmentDecision,
+} from "./domain/assignment-decision.js";
+export {
   ALERT_CODES,
   type Alert,
   type AlertCode,

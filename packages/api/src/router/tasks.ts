@@ -2,6 +2,7 @@ import { NotFoundError, newTaskSchema, type Task, ValidationError } from "@senti
 import { actorOf, audited } from "../audited.js";
 import { heldBack } from "../cache/flow-control.js";
 import { listCachedLocks, lockHistory } from "../cache/lock-queries.js";
+import { assignmentsOf } from "../cache/task-assignments.js";
 import { taskTimeline } from "../cache/task-event-rows.js";
 import { getCachedTaskLog, progressOfTasks, upsertTaskLog } from "../cache/task-log-rows.js";
 import {
@@ -50,9 +51,12 @@ export const tasksRouter = createTRPCRouter({
   get: viewerProcedure.input(taskIdInput).query(({ ctx, input }) => {
     const task = getCachedTask(ctx.cache.db, input.taskId);
     if (!task) throw new NotFoundError("task", input.taskId);
+    const events = taskTimeline(ctx.cache.db, task.id);
     return {
       task,
-      events: taskTimeline(ctx.cache.db, task.id),
+      events,
+      /** Why each attempt's worker took the task (strategy, score parts, alternatives), oldest first. */
+      assignments: assignmentsOf(events),
       lock: listCachedLocks(ctx.cache.db).find((l) => l.taskId === task.id) ?? null,
       lockHistory: lockHistory(ctx.cache.db, task.id, 100),
       /** A pause or the type's limit keeping this waiting task from starting (flow control). */

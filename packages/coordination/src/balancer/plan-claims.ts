@@ -1,7 +1,9 @@
+import type { AssignmentDecision } from "../domain/assignment-decision.js";
 import { compareClaimOrder } from "../domain/task-claims.js";
 import { availableSlots } from "../domain/worker.js";
+import { explainAssignment } from "./explain-assignment.js";
 import { isPastGrace } from "./grace.js";
-import { filterReasons, selectWorker } from "./load-balancer.js";
+import { filterReasons, type Selection, selectWorker } from "./load-balancer.js";
 import type { BalancingHistory, BalancingStrategy, BalancingTask, BalancingWorker } from "./types.js";
 
 export interface PlanClaimsInput {
@@ -32,6 +34,8 @@ export interface ClaimPlan {
   /** Task ids to claim now, best first; never more than self's free slots. */
   claim: string[];
   decisions: ClaimDecision[];
+  /** Why self claims each task of `claim` (strategy, scores, alternatives), by task id. */
+  explanations: Map<string, AssignmentDecision>;
 }
 
 /**
@@ -48,8 +52,11 @@ export function planClaims(input: PlanClaimsInput): ClaimPlan {
   const simulated = new Map(input.workers.map((w) => [w.id, { ...w }]));
   const ctx = { strategy: input.strategy, now: input.now, ...(input.history ? { history: input.history } : {}) };
 
+  const selections: Selection[] = [];
   const decisions: ClaimDecision[] = ordered.map((task) => {
-    const { workerId } = selectWorker(task, [...simulated.values()], ctx);
+    const selection = selectWorker(task, [...simulated.values()], ctx);
+    selections.push(selection);
+    const { workerId } = selection;
     const assignee = workerId === null ? undefined : simulated.get(workerId);
     if (assignee) assignee.activeTasks += 1;
     const claimedBecause =
@@ -61,7 +68,8 @@ export function planClaims(input: PlanClaimsInput): ClaimPlan {
     return { taskId: task.id, assignedTo: workerId, claimedBecause };
   });
 
-  if (!self) return { claim: [], decisions: decisions.map((d) => ({ ...d, claimedBecause: null })) };
+  if (!self)
+    return { claim: [], decisions: decisions.map((d) => ({ ...d, claimedBecause: null })), explanations: new Map() };
   let room = availableSlots(self) - decisions.filter((d) => d.claimedBecause !== null).length;
   const idle = { ...self, activeTasks: 0 };
   ordered.forEach((task, i) => {
@@ -72,5 +80,15 @@ export function planClaims(input: PlanClaimsInput): ClaimPlan {
       room -= 1;
     }
   });
-  return { claim: decisions.filter((d) => d.claimedBecause !== null).map((d) => d.taskId), decisions };
+  const explanations = new Map<string, AssignmentDecision>();
+  decisions.forEach((decision, i) => {
+    const selection = selections[i];
+    if (decision.claimedBecause === null || !selection) return;
+    const reason = decision.claimedBecause;
+    explanations.set(
+      decision.taskId,
+      explainAssignment({ strategy: input.strategy.name, selfId: input.selfId, reason, selection }),
+    );
+  });
+  return { claim: decisions.filter((d) => d.claimedBecause !== null).map((d) => d.taskId), decisions, explanations };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { assignmentDecisionSchema } from "../domain/assignment-decision.js";
 import { EVENT_KINDS } from "../domain/events.js";
 import { LIMITS } from "../domain/limits.js";
 import { newTaskSchema, TASK_STATES } from "../domain/task.js";
@@ -79,6 +80,10 @@ export const claimSchema = z.object({
   workerId: name,
   taskIds: z.array(name).max(1000),
   metadata: lockMetadataSchema.omit({ taskType: true }),
+  decisions: z
+    .record(name, assignmentDecisionSchema)
+    .refine((decisions) => Object.keys(decisions).length <= 1000, "at most one decision per claimed task (1000)")
+    .optional(),
 });
 
 export const tokenSchema = z.number().int().min(1);

@@ -1,3 +1,4 @@
+import type { AssignmentDecision } from "../domain/assignment-decision.js";
 import type { EventKind, NewStoreEvent, StoreEvent } from "../domain/events.js";
 import type { AcquireResult, Lock, LockMetadata } from "../domain/lock.js";
 import type { MemoryEntry } from "../domain/memory.js";
@@ -31,6 +32,11 @@ export interface ClaimRequest {
   workerId: string;
   taskIds: string[];
   metadata: Omit<LockMetadata, "taskType">;
+  /**
+   * Why this worker claims each task (balancer/explain-assignment.ts), by task id: stored with
+   * the attempt's `task.started` event as `data.decision`, in the claim's own write.
+   */
+  decisions?: Record<string, AssignmentDecision>;
 }
 
 export interface PruneEventsRequest {
@@ -135,11 +141,7 @@ export interface CoordinationStore {
    * transaction where the backend has them (this is where SQLite's throughput comes from).
    * Candidates no longer claimable, or locked by someone else, are skipped silently.
    */
-  claimTasks(req: {
-    workerId: string;
-    taskIds: string[];
-    metadata: Omit<LockMetadata, "taskType">;
-  }): Promise<Array<{ task: Task; lock: Lock }>>;
+  claimTasks(req: ClaimRequest): Promise<Array<{ task: Task; lock: Lock }>>;
   /** Fenced write of the attempt's result (kept on the task). */
   storeResult(taskId: string, token: number, result: unknown): Promise<Task>;
   /**

@@ -10,6 +10,7 @@ import { TaskActions } from "./task-actions";
 import { TaskAttemptsTable } from "./task-attempts-table";
 import { TaskEventList } from "./task-event-list";
 import { TaskLogCard } from "./task-log-card";
+import { WhyThisWorker } from "./why-this-worker";
 
 /** Output some handlers return in their result (a command's truncated stdout); the task's own log is TaskLogCard. */
 function logsOf(result: unknown): string | null {
@@ -25,7 +26,7 @@ export function TaskDetailView({ taskId }: { taskId: string }) {
   const trpc = useTRPC();
   const detail = useQuery(trpc.tasks.get.queryOptions({ taskId }));
   if (!detail.data) return <QueryState query={detail} title={`Task ${taskId}`} />;
-  const { task, events, lock, lockHistory, heldBack } = detail.data;
+  const { task, events, lock, lockHistory, heldBack, assignments } = detail.data;
   const logs = logsOf(task.result);
 
   return (
@@ -143,9 +144,15 @@ export function TaskDetailView({ taskId }: { taskId: string }) {
           </div>
         </div>
       </div>
-      <div className="card">
-        <h2>Attempts</h2>
-        <TaskAttemptsTable events={events} />
+      <div className="grid cols-2">
+        <div className="card">
+          <h2>Attempts</h2>
+          <TaskAttemptsTable events={events} />
+        </div>
+        <div className="card">
+          <h2>Why this worker</h2>
+          <WhyThisWorker assignments={assignments} />
+        </div>
       </div>
       <div className="grid cols-2">
         <div className="card">

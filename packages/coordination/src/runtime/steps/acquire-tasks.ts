@@ -1,3 +1,4 @@
+import type { AssignmentDecision } from "../../domain/assignment-decision.js";
 import type { Task } from "../../domain/task.js";
 import { IllegalTransitionError, NotFoundError, StaleFencingTokenError } from "../../errors.js";
 import type { ConflictPolicy, LockClient } from "../../locks/lock-client.js";
@@ -12,6 +13,8 @@ export interface AcquireTasksInput {
   pid: number;
   tasks: Task[];
   policy: ConflictPolicy;
+  /** Why this worker takes each task (balancer), stored with the claim; the wait/retry path's two-step start does not carry it. */
+  decisions?: Record<string, AssignmentDecision>;
 }
 
 export interface AcquireTasksResult {
@@ -35,6 +38,7 @@ export async function acquireTasks(input: AcquireTasksInput): Promise<AcquireTas
       workerId: input.workerId,
       taskIds: input.tasks.map((t) => t.id),
       metadata: { hostname: input.hostname, pid: input.pid },
+      ...(input.decisions ? { decisions: input.decisions } : {}),
     });
     const claimed = got.map(({ task, lock }) => ({ task, lock, handle: input.locks.adopt(lock) }));
     return { claimed, lost: input.tasks.length - claimed.length };

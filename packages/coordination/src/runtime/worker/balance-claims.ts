@@ -3,6 +3,7 @@ import { planClaims } from "../../balancer/plan-claims.js";
 import { getStrategy } from "../../balancer/strategies.js";
 import { readStrategy } from "../../balancer/strategy-setting.js";
 import type { StrategyName } from "../../balancer/types.js";
+import type { AssignmentDecision } from "../../domain/assignment-decision.js";
 import type { Task } from "../../domain/task.js";
 import { ACCEPTING_STATES, isLeaseLive } from "../../domain/worker.js";
 import type { CoordinationStore } from "../../store/port.js";
@@ -13,6 +14,8 @@ export interface ClaimBalancer {
   balance(store: CoordinationStore, tasks: Task[], held: number): Promise<Task[]>;
   /** Workers taking new work in the last registry view (this one included); null before the first. */
   peers(): number | null;
+  /** Why the last `balance` gave this worker each of these tasks (stored with the claim), by task id. */
+  decisionsFor(taskIds: readonly string[]): Record<string, AssignmentDecision>;
 }
 
 /**
@@ -30,6 +33,7 @@ export function createClaimBalancer(core: WorkerCore): ClaimBalancer {
   };
   let strategy: { name: StrategyName; readAt: number } | null = null;
   let peers: number | null = null;
+  let explanations = new Map<string, AssignmentDecision>();
 
   const currentStrategy = async (store: CoordinationStore): Promise<StrategyName> => {
     const now = performance.now();
@@ -55,8 +59,17 @@ export function createClaimBalancer(core: WorkerCore): ClaimBalancer {
       now,
       history: loadBalancer.affinityEnabled ? history : withoutAffinity,
     });
+    explanations = plan.explanations;
     const byId = new Map(tasks.map((t) => [t.id, t]));
     return plan.claim.map((taskId) => byId.get(taskId)).filter((t): t is Task => t !== undefined);
   };
-  return { balance, peers: () => peers };
+  const decisionsFor = (taskIds: readonly string[]) => {
+    const found: Record<string, AssignmentDecision> = {};
+    for (const id of taskIds) {
+      const decision = explanations.get(id);
+      if (decision) found[id] = decision;
+    }
+    return found;
+  };
+  return { balance, peers: () => peers, decisionsFor };
 }

@@ -1,3 +1,4 @@
+import type { AssignmentDecision } from "../../domain/assignment-decision.js";
 import type { MemoryEntry } from "../../domain/memory.js";
 import type { Task } from "../../domain/task.js";
 import type { LockClient } from "../../locks/lock-client.js";
@@ -67,7 +68,12 @@ export function createClaimCycle(parts: ClaimCycleParts): ClaimCycle {
         await batcher.flush(completions.splice(0));
         return "idle";
       }
-      const { claimed, lost } = await claimWithCompletions(parts, tasks, completions);
+      const { claimed, lost } = await claimWithCompletions(
+        parts,
+        tasks,
+        completions,
+        balancer.decisionsFor(tasks.map((t) => t.id)),
+      );
       if (lost > 0) core.metrics.lockConflicts.inc(lost);
       // One read of the shared `global/` context for the whole batch instead of one per task.
       const sharedGlobal = claimed.length > 1 ? memory.list("global/") : undefined;
@@ -89,6 +95,7 @@ async function claimWithCompletions(
   { core, store, locks, batcher }: ClaimCycleParts,
   tasks: Task[],
   completions: PendingCompletion[],
+  decisions: Record<string, AssignmentDecision>,
 ): Promise<{ claimed: ClaimedTask[]; lost: number }> {
   const { config } = core;
   if (completions.length > 0 && store.completeAndClaim && config.distributed.locking.conflictPolicy === "skip") {
@@ -101,6 +108,7 @@ async function claimWithCompletions(
           workerId: core.id,
           taskIds: tasks.map((t) => t.id),
           metadata: { hostname: config.hostname, pid: process.pid },
+          decisions,
         },
       });
     } catch (thrown) {
@@ -121,5 +129,6 @@ async function claimWithCompletions(
     pid: process.pid,
     tasks,
     policy: config.distributed.locking.conflictPolicy,
+    decisions,
   });
 }

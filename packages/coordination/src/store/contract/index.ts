@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe } from "vitest";
+import { assignmentDecisionCases } from "./cases/assignment-decisions.js";
 import { batchCompletionCases } from "./cases/batch-completion.js";
 import { claimCases } from "./cases/claims.js";
 import { completeAndClaimCases } from "./cases/complete-and-claim.js";
@@ -58,6 +59,7 @@ export function describeStoreContract(name: string, factory: StoreHarnessFactory
     describe("worker state machine", () => workerTransitionCases(ctx));
     describe("task lifecycle", () => taskLifecycleCases(ctx));
     describe("claims", () => claimCases(ctx));
+    describe("assignment decisions", () => assignmentDecisionCases(ctx));
     describe("batch completion", () => batchCompletionCases(ctx));
     describe("complete and claim", () => completeAndClaimCases(ctx));
     describe("concurrent ends of one attempt", () => concurrentEndCases(ctx));

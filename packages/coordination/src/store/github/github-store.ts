@@ -6,7 +6,7 @@ import type { TaskLog, TaskLogBatch } from "../../domain/task-log.js";
 import type { TypePause } from "../../domain/task-type-pause.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
 import type { WorkerMetricsRecord } from "../../domain/worker-metrics.js";
-import type { CoordinationStore, HeartbeatReport } from "../port.js";
+import type { ClaimRequest, CoordinationStore, HeartbeatReport } from "../port.js";
 import type { EventLog } from "./event-log.js";
 import type { GithubContext } from "./github-context.js";
 import type { BudgetSnapshot, EffectiveSource } from "./http/budget-meter.js";
@@ -151,11 +151,7 @@ export class GithubStore implements CoordinationStore {
   startTask(taskId: string, token: number, workerId: string): Promise<Task> {
     return this.parts.attempts.start(taskId, token, workerId);
   }
-  claimTasks(req: {
-    workerId: string;
-    taskIds: string[];
-    metadata: Omit<LockMetadata, "taskType">;
-  }): Promise<Array<{ task: Task; lock: Lock }>> {
+  claimTasks(req: ClaimRequest): Promise<Array<{ task: Task; lock: Lock }>> {
     return this.parts.attempts.claim(req);
   }
   storeResult(taskId: string, token: number, result: unknown): Promise<Task> {

@@ -3,6 +3,7 @@ import type { Task, TaskState } from "../../domain/task.js";
 import { isClaimableBy } from "../../domain/task-claims.js";
 import { acceptsNewWork } from "../../domain/worker-rules.js";
 import { parseOrThrow } from "../../validation.js";
+import type { ClaimRequest } from "../port.js";
 import { claimSchema } from "../port-schemas.js";
 import { takeLockTx } from "./locks.js";
 import { dependenciesSatisfiedTx } from "./task-dependencies.js";
@@ -20,11 +21,8 @@ import { requireLiveLeaseTx } from "./worker-lease.js";
  * The pauses and the per-type limits are read in the same transaction, so no claim starts
  * a task of a type paused before it, nor one past its type's limit (type-limits.ts).
  */
-export function claimTasksTx(
-  tx: Tx,
-  req: { workerId: string; taskIds: string[]; metadata: { hostname: string; pid: number } },
-): Array<{ task: Task; lock: Lock }> {
-  const { workerId, taskIds, metadata } = parseOrThrow(claimSchema, req, "claim");
+export function claimTasksTx(tx: Tx, req: ClaimRequest): Array<{ task: Task; lock: Lock }> {
+  const { workerId, taskIds, metadata, decisions } = parseOrThrow(claimSchema, req, "claim");
   const worker = requireLiveLeaseTx(tx, workerId);
   if (!acceptsNewWork(worker)) return [];
   const pauses = listPausedTypesTx(tx);
@@ -38,7 +36,7 @@ export function claimTasksTx(
     if (!dependenciesSatisfiedTx(tx, row)) continue;
     if (!limits.take(row.type)) continue;
     const lock = takeLockTx(tx, lockState, workerId, row.timeoutMs, { ...metadata, taskType: row.type });
-    claimed.push({ task: startAttemptTx(tx, row, lock.token, workerId), lock });
+    claimed.push({ task: startAttemptTx(tx, row, lock.token, workerId, decisions?.[taskId]), lock });
   }
   return claimed;
 }

@@ -192,11 +192,7 @@ export class SqliteStore implements CoordinationStore {
     return this.write((tx) => startTaskTx(tx, taskId, token, workerId));
   }
 
-  claimTasks(req: {
-    workerId: string;
-    taskIds: string[];
-    metadata: Omit<LockMetadata, "taskType">;
-  }): Promise<Array<{ task: Task; lock: Lock }>> {
+  claimTasks(req: ClaimRequest): Promise<Array<{ task: Task; lock: Lock }>> {
     return this.write((tx) => claimTasksTx(tx, req));
   }
 

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import { z } from "zod";
+import type { AssignmentDecision } from "../../domain/assignment-decision.js";
 import { type AttemptFailure, failureEventKind, failureOutcome } from "../../domain/attempt-failure.js";
 import { assertAttemptFence, assertStartFence } from "../../domain/fencing.js";
 import { LIMITS } from "../../domain/limits.js";
@@ -113,8 +114,14 @@ export function startTaskTx(tx: Tx, taskId: string, token: number, workerId: str
   return startAttemptTx(tx, row, token, workerId);
 }
 
-/** The state change of a start, once the caller holds the live lock `token`. */
-export function startAttemptTx(tx: Tx, row: TaskRow, token: number, workerId: string): Task {
+/** The state change of a start, once the caller holds the live lock `token`; `decision` (why this worker) rides on its event. */
+export function startAttemptTx(
+  tx: Tx,
+  row: TaskRow,
+  token: number,
+  workerId: string,
+  decision?: AssignmentDecision,
+): Task {
   assertStartableBy({ ...row, state: row.state as TaskState }, workerId);
   const attempt = row.attempts + 1;
   tx.statement(START_ATTEMPT).run(attempt, workerId, token, tx.now, tx.now, row.id);
@@ -129,7 +136,13 @@ export function startAttemptTx(tx: Tx, row: TaskRow, token: number, workerId: st
     finishedAt: null,
     updatedAt: tx.now,
   });
-  appendEventTx(tx, { kind: "task.started", taskId: row.id, workerId, actor: workerId, data: { attempt, token } });
+  appendEventTx(tx, {
+    kind: "task.started",
+    taskId: row.id,
+    workerId,
+    actor: workerId,
+    data: { attempt, token, ...(decision ? { decision } : {}) },
+  });
   return task;
 }
 

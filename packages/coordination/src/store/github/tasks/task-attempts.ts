@@ -1,6 +1,6 @@
 import { type AttemptFailure, failureEventKind, failureOutcome } from "../../../domain/attempt-failure.js";
 import { assertAttemptFence, assertStartFence, isRunningAttempt } from "../../../domain/fencing.js";
-import type { Lock, LockMetadata } from "../../../domain/lock.js";
+import type { Lock } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
 import { assertStartableBy, isClaimableBy } from "../../../domain/task-claims.js";
 import { describeDependencyStatus as describeStatus } from "../../../domain/task-dependencies.js";
@@ -8,6 +8,7 @@ import { assertNotPaused } from "../../../domain/task-type-pause.js";
 import { acceptsNewWork } from "../../../domain/worker-rules.js";
 import { DependenciesPendingError, NotFoundError, StaleFencingTokenError } from "../../../errors.js";
 import { parseOrThrow } from "../../../validation.js";
+import type { ClaimRequest } from "../../port.js";
 import { claimSchema, failureSchema, tokenSchema } from "../../port-schemas.js";
 import type { ClaimView, TaskView } from "../fold/task-fold.js";
 import type { GithubContext } from "../github-context.js";
@@ -66,12 +67,8 @@ export class TaskAttempts {
    * settle delay covers the batch, and the fold of the re-read decides — the winning claim
    * is the start, so a claimed task costs one write until it ends.
    */
-  async claim(req: {
-    workerId: string;
-    taskIds: string[];
-    metadata: Omit<LockMetadata, "taskType">;
-  }): Promise<Array<{ task: Task; lock: Lock }>> {
-    const { workerId, taskIds, metadata } = parseOrThrow(githubClaimSchema, req, "claim");
+  async claim(req: ClaimRequest): Promise<Array<{ task: Task; lock: Lock }>> {
+    const { workerId, taskIds, metadata, decisions } = parseOrThrow(githubClaimSchema, req, "claim");
     const workers = await this.workers.views();
     const owner = this.workers.requireLiveLease(workers, workerId, this.ctx.now());
     if (!acceptsNewWork(owner.record)) return [];
@@ -86,6 +83,8 @@ export class TaskAttempts {
       // Never on a set whose success this process has not seen (dependency-states.ts).
       if ((await this.dependencies.statusOf(task)).kind !== "satisfied") continue;
       const over = loaded.view.openClaims.map((open) => open.stored.id);
+      // Why this worker: inside the claim record, so it costs no request of its own.
+      const decision = decisions?.[taskId];
       const ev = [
         this.ctx.entry("lock.acquired", {
           taskId: task.id,
@@ -97,7 +96,7 @@ export class TaskAttempts {
           taskId: task.id,
           workerId,
           actor: workerId,
-          data: { attempt: task.attempts + 1 },
+          data: { attempt: task.attempts + 1, ...(decision ? { decision } : {}) },
         }),
       ];
       const claim = await this.writer.postClaim(
