@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, type Page, test } from "@playwright/test";
-import { createTask, getTask, type TaskView } from "./support/api";
+import { createTask, getTask, type TaskView, trpcQuery } from "./support/api";
 import { currentStack } from "./support/backend";
 import { startWorker, stopAllWorkers } from "./support/workers";
 
@@ -100,12 +100,29 @@ test("SQLite backend only: screenshots of the dashboard under load (README)", as
   }
 });
 
-test("SQLite backend only: screenshot of a running task's progress and log (README)", async ({ page }) => {
+test("SQLite backend only: screenshot of a running task's progress, log and why this worker (README)", async ({
+  page,
+}) => {
+  test.setTimeout(150_000);
   mkdirSync(screenshotDir(), { recursive: true });
   const type = "report-export";
   const gate = join(currentStack().dataDir, `screenshot-gate-${Date.now()}`);
-  startWorker("local-export", { handlers: { [type]: "gate" } });
+  // Two workers for the type, so "why this worker" has an alternative to show.
+  const exporters = ["local-export", "local-export-2"];
+  for (const id of exporters) startWorker(id, { handlers: { [type]: "gate" } });
   try {
+    await expect
+      .poll(
+        async () => {
+          const list = await trpcQuery<{ items: Array<{ id: string }> }>("workers.list", {
+            supportsType: type,
+            leaseLiveOnly: true,
+          });
+          return list.items.length;
+        },
+        { timeout: 60_000 },
+      ) // two worker processes starting on a loaded machine
+      .toBe(exporters.length);
     const task = await createTask({
       type,
       title: "export quarterly report",
@@ -124,6 +141,7 @@ test("SQLite backend only: screenshot of a running task's progress and log (READ
     await page.goto(`/tasks/${encodeURIComponent(task.id)}`);
     await expect(page.getByTestId("task-detail-progress")).toHaveAttribute("data-fraction", "0.6");
     await expect(page.getByTestId("task-log-line")).toHaveCount(5);
+    await expect(page.getByTestId("why-alternative")).toHaveCount(1);
     await shoot(page, "task-detail");
     writeFileSync(gate, "");
     await expect(page.getByTestId("task-detail-state")).toHaveText("succeeded");
