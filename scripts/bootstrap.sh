@@ -38,4 +38,6 @@ if ! node -e 'require(require.resolve("better-sqlite3", { paths: ["packages/coor
   echo "bootstrap: rebuilding better-sqlite3"
   pnpm rebuild better-sqlite3
 fi
+# The CLI's JavaScript bundle (`pnpm sentinel` would build it on first use; done here so the first command is quick too).
+node packages/coordination/bin/sentinel.mjs --build-only
 echo "bootstrap: ready"

@@ -13,7 +13,7 @@ async function sentinel(dbPath: string, ...args: string[]): Promise<{ code: numb
   try {
     const { stdout, stderr } = await run(
       process.execPath,
-      ["--import", "tsx", "packages/coordination/src/cli/main.ts", "--db", dbPath, ...args],
+      ["packages/coordination/bin/sentinel.mjs", "--db", dbPath, ...args],
       {
         cwd: REPO_ROOT,
         env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" },
