@@ -8,8 +8,12 @@ import type { Tx } from "./transaction.js";
 
 const RUNNING_OF_TYPE = "SELECT count(*) FROM tasks WHERE state = 'running' AND type = ?";
 
+const LIST_LIMITS =
+  "SELECT type, max_running AS maxRunning, set_by AS setBy, set_at AS setAt FROM task_type_limits ORDER BY type";
+
+/** Prepared: every claim poll and every claim reads it. */
 export function listTypeLimitsTx(tx: Tx): TypeLimit[] {
-  return tx.db.select().from(taskTypeLimits).orderBy(taskTypeLimits.type).all();
+  return tx.statement(LIST_LIMITS).all() as TypeLimit[];
 }
 
 /** `maxRunning` null clears the limit; returns the limit now in force. */

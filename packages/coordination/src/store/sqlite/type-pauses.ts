@@ -6,9 +6,14 @@ import { appendEventTx } from "./events.js";
 import { taskTypePauses } from "./schema.js";
 import type { Tx } from "./transaction.js";
 
-/** Every pause, by type. Read inside the claim transaction, so a claim never starts a task paused before it committed. */
+const LIST_PAUSES = "SELECT type, paused_by AS pausedBy, paused_at AS pausedAt FROM task_type_pauses ORDER BY type";
+
+/**
+ * Every pause, by type. Read inside the claim transaction, so a claim never starts a task
+ * paused before it committed. Prepared: every claim poll and every claim reads it.
+ */
 export function listPausedTypesTx(tx: Tx): TypePause[] {
-  return tx.db.select().from(taskTypePauses).orderBy(taskTypePauses.type).all();
+  return tx.statement(LIST_PAUSES).all() as TypePause[];
 }
 
 /** Pausing a paused type keeps the first pause (who and when) and records nothing new. */
