@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { launchTsx, waitForMessage } from "@sentinel/test-support/processes";
+import { type LaunchedProcess, launchTsx, waitForMessage } from "@sentinel/test-support/processes";
 import { type Job, Queue } from "bullmq";
 import { measuredRun, runEachConfiguration } from "./measured-run.js";
 import { totalCpuMs } from "./process-cpu.js";
@@ -39,7 +39,7 @@ async function runOnce(
   const connection = { host: "127.0.0.1", port, maxRetriesPerRequest: null };
   const name = `bench-${workers}w-${run}-${Date.now()}`;
   const queue = new Queue(name, { connection });
-  const children = [];
+  const children: LaunchedProcess[] = [];
   try {
     for (let i = 0; i < ctx.tasks; i += 1000) {
       const n = Math.min(1000, ctx.tasks - i);
@@ -74,10 +74,12 @@ async function runOnce(
         drained: backlogDone,
       },
       {
-        addOne: () => queue.add("open", {}),
-        drain: (count) => waitForCompleted(queue, ctx.tasks + count, Date.now() + options.deadlineMs),
-        startLatencies: async (count) =>
-          (await completedJobs(queue, count)).filter((j) => j.name === "open").map(waitOf),
+        addOne: (phase) => queue.add(`open-${phase}`, {}),
+        drain: (total) => waitForCompleted(queue, ctx.tasks + total, Date.now() + options.deadlineMs),
+        startLatencies: async (phase, count) =>
+          (await completedJobs(queue, count)).filter((j) => j.name === `open-${phase}`).map(waitOf),
+        workerCpuMs: () => totalCpuMs(children.map((c) => c.child.pid)),
+        workerProcesses: workers,
       },
     );
   } finally {

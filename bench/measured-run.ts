@@ -3,6 +3,7 @@ import {
   type BacklogTiming,
   backlogFigures,
   type CpuSample,
+  type OpenLoadResult,
   openLoadFor,
   type QueueBenchOptions,
   type QueueRun,
@@ -21,24 +22,48 @@ export interface BacklogPhase {
   drained: boolean;
 }
 
-/** How a queue system runs the open-load phase; `count` is how many open-load tasks were added. */
+/** How a queue system runs the open-load phases (numbered from 0, one per rate). */
 export interface OpenLoadDriver {
-  addOne: () => Promise<unknown>;
-  drain: (count: number) => Promise<unknown>;
-  /** Creation → start of each completed open-load task. */
-  startLatencies: (count: number) => Promise<number[]>;
+  addOne: (phase: number) => Promise<unknown>;
+  /** Until `total` open-load tasks (all phases so far) have completed. */
+  drain: (total: number) => Promise<unknown>;
+  /** Creation → start of each completed open-load task of `phase` (`count` were added). */
+  startLatencies: (phase: number, count: number) => Promise<number[]>;
+  /** CPU time of the worker processes so far (no broker), for the idle phase; null off Linux. */
+  workerCpuMs: () => number | null;
+  workerProcesses: number;
 }
 
-async function measureOpenLoad(
+async function measureOpenLoads(
   options: QueueBenchOptions,
   backlogTasksPerSec: number,
   driver: OpenLoadDriver,
-): Promise<QueueRun["openLoad"]> {
-  const { ratePerSec, count } = openLoadFor(options, backlogTasksPerSec);
-  await produceAtRate({ count, ratePerSec }, driver.addOne);
-  await driver.drain(count);
-  const latencies = await driver.startLatencies(count);
-  return { ratePerSec, count: latencies.length, latency: summarizeLatencies(latencies) };
+): Promise<OpenLoadResult[]> {
+  const results: OpenLoadResult[] = [];
+  let total = 0;
+  for (const [phase, requestedRate] of options.openLoadRates.entries()) {
+    const { ratePerSec, count } = openLoadFor(options, requestedRate, backlogTasksPerSec);
+    await produceAtRate({ count, ratePerSec }, () => driver.addOne(phase));
+    total += count;
+    await driver.drain(total);
+    const latencies = await driver.startLatencies(phase, count);
+    results.push({ requestedRate, ratePerSec, count: latencies.length, latency: summarizeLatencies(latencies) });
+  }
+  return results;
+}
+
+/** Settling time before the idle phase: past any linger at the busy poll interval (Sentinel: one idle interval). */
+const IDLE_SETTLE_MS = 1500;
+
+/** Worker CPU while nothing arrives: what waiting for work costs (polls, change watches, heartbeats). */
+async function measureIdleCpu(options: QueueBenchOptions, driver: OpenLoadDriver): Promise<number | null> {
+  await new Promise((r) => setTimeout(r, IDLE_SETTLE_MS));
+  const from = driver.workerCpuMs();
+  const started = performance.now();
+  await new Promise((r) => setTimeout(r, options.idleSeconds * 1000));
+  const to = driver.workerCpuMs();
+  if (from === null || to === null) return null;
+  return (to - from) / ((performance.now() - started) / 1000) / driver.workerProcesses;
 }
 
 /**
@@ -53,6 +78,7 @@ export async function measuredRun(
   openLoad: OpenLoadDriver,
 ): Promise<QueueRun> {
   const figures = backlogFigures(backlog.timings, backlog.cpuFrom, backlog.cpuToMs);
+  const openLoads = backlog.drained ? await measureOpenLoads(options, figures.tasksPerSec, openLoad) : [];
   return {
     system: run.system,
     workers: run.workers,
@@ -62,7 +88,8 @@ export async function measuredRun(
     completed: backlog.timings.length,
     ...figures,
     backlogWait: summarizeLatencies(backlog.waits),
-    openLoad: backlog.drained ? await measureOpenLoad(options, figures.tasksPerSec, openLoad) : null,
+    openLoads,
+    idleCpuMsPerSec: backlog.drained ? await measureIdleCpu(options, openLoad) : null,
     timedOut: !backlog.drained,
   };
 }
@@ -78,11 +105,12 @@ export async function runEachConfiguration(
   for (const workers of options.workerCounts) {
     for (let run = 1; run <= ctx.runs; run++) {
       const result = await once(workers, run);
-      const open = result.openLoad;
+      const open = result.openLoads.map((o) => `${o.ratePerSec}/s p50 ${o.latency.p50} ms p99 ${o.latency.p99} ms`);
       ctx.log(
         `${result.system} ${workers}×${options.concurrency} run ${run}/${ctx.runs}: ${Math.round(result.tasksPerSec)} ${unit}/s` +
           `${result.timedOut ? ` (TIMED OUT: ${result.completed}/${result.tasks} done)` : ""}, ` +
-          `open load ${open?.ratePerSec ?? "-"}/s p50 ${open?.latency.p50 ?? "-"} ms p99 ${open?.latency.p99 ?? "-"} ms`,
+          `CPU ${result.cpuMsPerTask?.toFixed(3) ?? "-"} ms/task, open load ${open.join(", ") || "-"}, ` +
+          `idle CPU ${result.idleCpuMsPerSec?.toFixed(1) ?? "-"} ms/s per process`,
       );
       runs.push(result);
     }

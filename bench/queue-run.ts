@@ -17,10 +17,20 @@ export interface QueueRun {
   backlogWait: LatencySummary;
   /** Worker (and broker) CPU time during the backlog phase per completed task; null off Linux. */
   cpuMsPerTask: number | null;
-  /** Open load after the backlog drained: tasks arrive at `ratePerSec` while workers idle-poll. */
-  openLoad: { ratePerSec: number; count: number; latency: LatencySummary } | null;
+  /** Open load after the backlog drained, one phase per configured rate: tasks arrive at `ratePerSec` while workers idle-poll. */
+  openLoads: OpenLoadResult[];
+  /** CPU time the worker processes (not a broker) use while nothing arrives, per second per process; null off Linux. */
+  idleCpuMsPerSec: number | null;
   /** The run hit its deadline; figures cover what completed. */
   timedOut: boolean;
+}
+
+export interface OpenLoadResult {
+  /** The rate asked for (BENCH_OPEN_LOAD_RATES); `ratePerSec` may be lower (see openLoadFor). */
+  requestedRate: number;
+  ratePerSec: number;
+  count: number;
+  latency: LatencySummary;
 }
 
 /** When one completed backlog task started and finished, by the system's own clock. */
@@ -58,8 +68,11 @@ export function backlogFigures(
 export interface QueueBenchOptions {
   workerCounts: number[];
   concurrency: number;
-  openLoadRate: number;
+  /** Arrival rates of the open-load phases, one phase each, in this order. */
+  openLoadRates: number[];
   openLoadSeconds: number;
+  /** How long the idle workers' CPU is watched after the open load. */
+  idleSeconds: number;
   /** Per phase. */
   deadlineMs: number;
 }
@@ -75,16 +88,18 @@ export function positiveIntEnv(name: string, fallback: number, env: NodeJS.Proce
 
 export function queueBenchOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): QueueBenchOptions {
   const int = (name: string, fallback: number): number => positiveIntEnv(name, fallback, env);
-  const workers = (env.BENCH_WORKERS ?? "1,2,4").split(",").map((s) => Number(s.trim()));
-  if (workers.some((n) => !Number.isInteger(n) || n <= 0))
-    throw new Error(
-      `BENCH_WORKERS must be a comma-separated list of positive integers, got ${JSON.stringify(env.BENCH_WORKERS)}`,
-    );
+  const list = (name: string, fallback: string): number[] => {
+    const values = (env[name] || fallback).split(",").map((s) => Number(s.trim()));
+    if (values.some((n) => !Number.isInteger(n) || n <= 0))
+      throw new Error(`${name} must be a comma-separated list of positive integers, got ${JSON.stringify(env[name])}`);
+    return values;
+  };
   return {
-    workerCounts: workers,
+    workerCounts: list("BENCH_WORKERS", "1,2,4"),
     concurrency: int("BENCH_CONCURRENCY", 10),
-    openLoadRate: int("BENCH_OPEN_LOAD_RATE", 500),
+    openLoadRates: list("BENCH_OPEN_LOAD_RATES", "500,2000"),
     openLoadSeconds: int("BENCH_OPEN_LOAD_SECONDS", 3),
+    idleSeconds: int("BENCH_IDLE_SECONDS", 5),
     deadlineMs: int("BENCH_DEADLINE_MS", 300_000),
   };
 }
@@ -95,28 +110,38 @@ export function queueBenchOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): 
  */
 export function openLoadFor(
   options: QueueBenchOptions,
+  requestedRate: number,
   backlogTasksPerSec: number,
 ): { ratePerSec: number; count: number } {
-  const ratePerSec = Math.max(1, Math.min(options.openLoadRate, Math.floor(backlogTasksPerSec / 2)));
+  const ratePerSec = Math.max(1, Math.min(requestedRate, Math.floor(backlogTasksPerSec / 2)));
   return { ratePerSec, count: Math.max(1, ratePerSec * options.openLoadSeconds) };
 }
 
+/** The open-load result at the `index`-th configured rate, if that phase ran. */
+const openLoadAt = (run: QueueRun, index: number): OpenLoadResult | undefined => run.openLoads[index];
+
 function queueSection(id: string, title: string, runs: QueueRun[], notes: string[]): ReportSection {
   const configs = [...new Set(runs.map((r) => `${r.workers}×${r.concurrency}`))];
+  const rates = runs[0]?.openLoads.map((o) => o.requestedRate) ?? [];
+  const medianOf = (values: number[]): number | null => (values.length ? median(values) : null);
   const rows = configs.map((config) => {
     const mine = runs.filter((r) => `${r.workers}×${r.concurrency}` === config);
-    const open = mine.flatMap((r) => (r.openLoad ? [r.openLoad] : []));
-    const medianOf = (values: number[]): number | null => (values.length ? median(values) : null);
-    return {
+    const row: Record<string, string | number | null> = {
       config: `${mine[0]?.system ?? id} ${config}`,
       tasksPerSec: median(mine.map((r) => r.tasksPerSec)),
-      openRate: medianOf(open.map((o) => o.ratePerSec)),
-      p50: medianOf(open.map((o) => o.latency.p50)),
-      p99: medianOf(open.map((o) => o.latency.p99)),
-      backlogP50: median(mine.map((r) => r.backlogWait.p50)),
       cpuMsPerTask: medianOf(mine.flatMap((r) => (r.cpuMsPerTask === null ? [] : [r.cpuMsPerTask]))),
+      idleCpu: medianOf(mine.flatMap((r) => (r.idleCpuMsPerSec === null ? [] : [r.idleCpuMsPerSec]))),
+      backlogP50: median(mine.map((r) => r.backlogWait.p50)),
       runs: `${mine.length}${mine.some((r) => r.timedOut) ? " (timed out)" : ""}`,
     };
+    rates.forEach((_, i) => {
+      const open = mine.flatMap((r) => openLoadAt(r, i) ?? []);
+      const rate = medianOf(open.map((o) => o.ratePerSec));
+      row[`rate${i}`] = rate;
+      row[`p50_${i}`] = medianOf(open.map((o) => o.latency.p50));
+      row[`p99_${i}`] = medianOf(open.map((o) => o.latency.p99));
+    });
+    return row;
   });
   return {
     id,
@@ -124,10 +149,13 @@ function queueSection(id: string, title: string, runs: QueueRun[], notes: string
     columns: [
       { key: "config", label: "processes × concurrency" },
       { key: "tasksPerSec", label: "tasks/s" },
-      { key: "openRate", label: "open load /s" },
-      { key: "p50", label: "claim p50 ms", digits: 1 },
-      { key: "p99", label: "claim p99 ms", digits: 1 },
       { key: "cpuMsPerTask", label: "CPU ms/task", digits: 3 },
+      ...rates.flatMap((rate, i) => [
+        { key: `rate${i}`, label: `open load /s (asked ${rate})` },
+        { key: `p50_${i}`, label: `claim p50 ms @${rate}/s`, digits: 1 },
+        { key: `p99_${i}`, label: `claim p99 ms @${rate}/s`, digits: 1 },
+      ]),
+      { key: "idleCpu", label: "idle CPU ms/s per process", digits: 1 },
       { key: "backlogP50", label: "backlog wait p50 ms" },
       { key: "runs", label: "runs" },
     ],
@@ -141,8 +169,12 @@ function queueHeadlines(label: string, section: ReportSection): Headline[] {
   return section.rows.map((row) => ({
     label: `${label} ${String(row.config).split(" ").pop()}`,
     tasksPerSec: num(row.tasksPerSec),
-    p50Ms: num(row.p50),
-    p99Ms: num(row.p99),
+    cpuMsPerTask: num(row.cpuMsPerTask),
+    p50Ms: num(row.p50_0),
+    p99Ms: num(row.p99_0),
+    p50HighMs: num(row.p50_1),
+    p99HighMs: num(row.p99_1),
+    idleCpuMsPerSec: num(row.idleCpu),
   }));
 }
 

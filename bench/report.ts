@@ -28,8 +28,13 @@ export interface ReportSection {
 export interface Headline {
   label: string;
   tasksPerSec: number | null;
+  /** Claim latency at the first open-load rate, and at the second (`High`) if one ran. */
   p50Ms: number | null;
   p99Ms: number | null;
+  p50HighMs?: number | null;
+  p99HighMs?: number | null;
+  cpuMsPerTask?: number | null;
+  idleCpuMsPerSec?: number | null;
 }
 
 export interface SuiteResult {
@@ -63,8 +68,19 @@ export interface BenchReport {
 }
 
 /** The side-by-side table: every suite's headline rows, relative to the first BullMQ row if there is one. */
+/** "BullMQ 2×10" → "2×10": the configuration a headline row measured. */
+const configOf = (label: string): string => label.split(" ").pop() ?? "";
+
+/**
+ * The side-by-side table: every suite's headline rows, with throughput relative to the first
+ * BullMQ row (one process) and to the BullMQ row of the same configuration, and CPU per task
+ * relative to that row too (issue 14's targets are the same-configuration ratios).
+ */
 export function headlineSection(headlines: Headline[]): ReportSection {
-  const reference = headlines.find((h) => h.label.startsWith("BullMQ"))?.tasksPerSec ?? null;
+  const bullmq = headlines.filter((h) => h.label.startsWith("BullMQ"));
+  const reference = bullmq[0]?.tasksPerSec ?? null;
+  const ratio = (a: number | null | undefined, b: number | null | undefined): number | null =>
+    a !== null && a !== undefined && b ? a / b : null;
   return {
     id: "summary",
     title: "Side by side (no-op tasks, medians)",
@@ -72,18 +88,34 @@ export function headlineSection(headlines: Headline[]): ReportSection {
       { key: "label", label: "system" },
       { key: "tasksPerSec", label: "tasks/s" },
       { key: "relative", label: "× BullMQ 1 proc", digits: 2 },
-      { key: "p50Ms", label: "claim p50 ms", digits: 1 },
-      { key: "p99Ms", label: "claim p99 ms", digits: 1 },
+      { key: "sameConfig", label: "× BullMQ same procs", digits: 2 },
+      { key: "cpuMsPerTask", label: "CPU ms/task", digits: 3 },
+      { key: "cpuRatio", label: "CPU ÷ BullMQ same procs", digits: 2 },
+      { key: "p50Ms", label: "claim p50 ms (1st rate)", digits: 1 },
+      { key: "p99Ms", label: "claim p99 ms (1st rate)", digits: 1 },
+      { key: "p50HighMs", label: "claim p50 ms (2nd rate)", digits: 1 },
+      { key: "p99HighMs", label: "claim p99 ms (2nd rate)", digits: 1 },
+      { key: "idleCpuMsPerSec", label: "idle CPU ms/s per process", digits: 1 },
     ],
-    rows: headlines.map((h) => ({
-      label: h.label,
-      tasksPerSec: h.tasksPerSec,
-      relative: reference && h.tasksPerSec !== null ? h.tasksPerSec / reference : null,
-      p50Ms: h.p50Ms,
-      p99Ms: h.p99Ms,
-    })),
+    rows: headlines.map((h) => {
+      const peer = bullmq.find((b) => configOf(b.label) === configOf(h.label));
+      return {
+        label: h.label,
+        tasksPerSec: h.tasksPerSec,
+        relative: ratio(h.tasksPerSec, reference),
+        sameConfig: ratio(h.tasksPerSec, peer?.tasksPerSec),
+        cpuMsPerTask: h.cpuMsPerTask ?? null,
+        cpuRatio: ratio(h.cpuMsPerTask, peer?.cpuMsPerTask),
+        p50Ms: h.p50Ms,
+        p99Ms: h.p99Ms,
+        p50HighMs: h.p50HighMs ?? null,
+        p99HighMs: h.p99HighMs ?? null,
+        idleCpuMsPerSec: h.idleCpuMsPerSec ?? null,
+      };
+    }),
     notes: [
-      "Claim latency is measured under open load after the backlog drained (see each section); the raw SQLite ceiling has no latency figure.",
+      "Claim latency is measured under open load after the backlog drained, at each rate of BENCH_OPEN_LOAD_RATES (default 500 and 2,000 arrivals/s; capped at half the configuration's measured throughput, see each section); the raw SQLite ceiling has no latency figure.",
+      "Idle CPU: the worker processes (not redis-server) while nothing arrives, after the open load.",
     ],
   };
 }
