@@ -4,7 +4,16 @@ export interface PollWatch {
   /** Whether anything may have changed since the previous call; must be cheap (no claim query). */
   changed: () => Promise<boolean>;
   intervalMs: number;
+  /**
+   * Optional push hint that something may have changed (the store's `watchChanges`): while
+   * the loop is idle it checks `changed` at once on a hint instead of at the next interval.
+   * Subscribed only while idle, so a busy loop pays nothing for other processes' writes.
+   */
+  subscribe?: (onHint: () => void) => () => void;
 }
+
+/** A hint can arrive just before the commit it announces is visible; one re-check this much later catches it. */
+const HINT_RECHECK_MS = 1;
 
 export interface PollLoopOptions {
   tick: () => Promise<TickResult>;
@@ -44,6 +53,7 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
   let timer: NodeJS.Timeout | null = null;
   let immediate: NodeJS.Immediate | null = null;
   let watchTimer: NodeJS.Timeout | null = null;
+  let unsubscribe: (() => void) | null = null;
   let current: Promise<void> | null = null;
   let nudged = false;
   let errors = 0;
@@ -52,6 +62,8 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
   const stopWatching = () => {
     if (watchTimer) clearTimeout(watchTimer);
     watchTimer = null;
+    unsubscribe?.();
+    unsubscribe = null;
   };
 
   const clearTimer = () => {
@@ -69,19 +81,24 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
     else timer = setTimeout(run, ms);
   };
 
-  const watchSoon = (watch: PollWatch) => {
-    watchTimer = setTimeout(() => {
-      watchTimer = null;
-      void watch.changed().then(
-        (changed) => {
-          if (!running || current || !timer) return;
-          if (changed) schedule(0);
-          else watchSoon(watch);
-        },
-        // A failing watch is no reason to stop polling: the idle poll still runs and reports the error.
-        () => undefined,
-      );
-    }, watch.intervalMs);
+  // One check of the watch: poll at once if something changed, else wait `retryMs` (the interval, or a hint's re-check).
+  const check = (watch: PollWatch, retryMs: number) => {
+    if (watchTimer) clearTimeout(watchTimer);
+    watchTimer = null;
+    void watch.changed().then(
+      (changed) => {
+        if (!running || current || !timer) return;
+        if (changed) schedule(0);
+        else if (!watchTimer) watchSoon(watch, retryMs);
+      },
+      // A failing watch is no reason to stop polling: the idle poll still runs and reports the error.
+      () => undefined,
+    );
+  };
+
+  const watchSoon = (watch: PollWatch, ms = watch.intervalMs) => {
+    watchTimer = setTimeout(() => check(watch, watch.intervalMs), ms);
+    unsubscribe ??= watch.subscribe?.(() => check(watch, HINT_RECHECK_MS)) ?? null;
   };
 
   const afterTick = (result: TickResult): number => {

@@ -232,6 +232,13 @@ export interface CoordinationStore {
    * without such a signal omit it and workers poll on their intervals alone.
    */
   changeMarker?(): Promise<string>;
+  /**
+   * Optional, with `changeMarker`: call `onChange` soon after another process may have
+   * committed (a hint, not a promise: it may fire without a change, and a caller still checks
+   * the marker on its interval in case a hint is missed). Returns the function that stops it.
+   * Lets an idle worker claim new work within a millisecond or two instead of at its next check.
+   */
+  watchChanges?(onChange: () => void): () => void;
 
   // ── Memory (LWW by store order) ───────────────────────────────────────────────────
   memorySet(key: string, value: unknown, writerId: string): Promise<MemoryEntry>;

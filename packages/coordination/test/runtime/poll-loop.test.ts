@@ -61,6 +61,72 @@ describe("poll loop", () => {
     await loop.stop();
   });
 
+  it("while idle, a change hint wakes it at once (no interval wait); it listens only while idle", async () => {
+    let result: TickResult = "idle";
+    const { calls, tick } = countingTick(() => result);
+    let changed = false;
+    let hint: (() => void) | null = null;
+    let subscriptions = 0;
+    const loop = loopOver(tick, {
+      watch: {
+        intervalMs: 500,
+        changed: async () => changed,
+        subscribe: (onHint) => {
+          subscriptions++;
+          hint = onHint;
+          return () => {
+            hint = null;
+          };
+        },
+      },
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toHaveLength(1);
+    expect(hint).not.toBeNull();
+    // A hint without a change (or before the commit is visible) does not poll.
+    hint!();
+    await vi.advanceTimersByTimeAsync(2);
+    expect(calls).toHaveLength(1);
+    changed = true;
+    result = "busy";
+    const hintedAt = Date.now();
+    hint!();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]! - hintedAt).toBe(0);
+    // Busy: no subscription, so other processes' writes cost the loop nothing.
+    expect(hint).toBeNull();
+    expect(subscriptions).toBe(1);
+    await loop.stop();
+  });
+
+  it("a hint that comes just before its commit is visible is caught by one quick re-check", async () => {
+    const { calls, tick } = countingTick(() => "idle");
+    let changed = false;
+    let hint: (() => void) | null = null;
+    const loop = loopOver(tick, {
+      watch: {
+        intervalMs: 500,
+        changed: async () => changed,
+        subscribe: (onHint) => {
+          hint = onHint;
+          return () => undefined;
+        },
+      },
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(1);
+    const hintedAt = Date.now();
+    hint!();
+    await vi.advanceTimersByTimeAsync(0);
+    changed = true;
+    await vi.advanceTimersByTimeAsync(2);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]! - hintedAt).toBeLessThanOrEqual(2);
+    await loop.stop();
+  });
+
   it("without a watch, keeps the busy interval for lingerMs after the last claim, then slows to idle", async () => {
     let claimed = true;
     const { calls, tick } = countingTick(() => {

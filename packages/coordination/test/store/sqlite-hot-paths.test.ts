@@ -1,5 +1,6 @@
 import { newTaskSchema } from "@sentinel/coordination";
 import { openSqliteStore, type SqliteStore } from "@sentinel/coordination/sqlite";
+import { waitFor } from "@sentinel/test-support";
 import { openTempStore, type TempStore } from "@sentinel/test-support/store";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -52,6 +53,29 @@ describe("sqlite hot paths", () => {
       await store.createTask(newTaskSchema.parse({ type: "demo" }), "test");
       expect(await store.changeMarker()).not.toBe(second);
     } finally {
+      await other.close();
+    }
+  });
+
+  it("watchChanges hints at another connection's commit, and stops when told", async () => {
+    const store: SqliteStore = temp.store;
+    const other = openSqliteStore({ path: temp.path });
+    let hints = 0;
+    const stop = store.watchChanges(() => {
+      hints++;
+    });
+    try {
+      await other.createTask(newTaskSchema.parse({ type: "demo" }), "test");
+      await waitFor(() => hints > 0, 5000);
+      stop();
+      // Past any event already queued for the stopped watch, a further commit is not reported.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const before = hints;
+      await other.createTask(newTaskSchema.parse({ type: "demo" }), "test");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(hints).toBe(before);
+    } finally {
+      stop();
       await other.close();
     }
   });

@@ -87,16 +87,24 @@ export function createTaskLoop(parts: TaskLoopParts): PollLoop {
       ),
   });
   const changeMarker = store.changeMarker?.bind(store);
+  const watchChanges = store.watchChanges?.bind(store);
   const loop = createPollLoop({
     tick: idleClock.observe(cycle.tick),
     busyIntervalMs: config.polling.busyIntervalMs,
     idleIntervalMs: config.polling.idleIntervalMs,
     maxBackoffMs: config.polling.maxBackoffMs,
     // With a change marker (SQLite: PRAGMA data_version) an idle worker sees new work within
-    // WATCH_INTERVAL_MS at the cost of one pragma read; without one it keeps the busy
+    // WATCH_INTERVAL_MS at the cost of one pragma read, and at once when the store also
+    // hints at changes (SQLite: a watch on its WAL file); without one it keeps the busy
     // interval for an idle interval's length after its last claim, then slows down.
     ...(changeMarker
-      ? { watch: { intervalMs: WATCH_INTERVAL_MS, changed: async () => (await changeMarker()) !== cycle.seenMarker() } }
+      ? {
+          watch: {
+            intervalMs: WATCH_INTERVAL_MS,
+            changed: async () => (await changeMarker()) !== cycle.seenMarker(),
+            ...(watchChanges ? { subscribe: watchChanges } : {}),
+          },
+        }
       : { lingerMs: config.polling.idleIntervalMs }),
     onError: (thrown, consecutive) => {
       status.storeErrors = consecutive;

@@ -1,3 +1,5 @@
+import { type FSWatcher, watch } from "node:fs";
+import { basename, dirname } from "node:path";
 import type Database from "better-sqlite3";
 import type { NewStoreEvent, StoreEvent } from "../../domain/events.js";
 import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
@@ -112,6 +114,28 @@ export class SqliteStore implements CoordinationStore {
   async changeMarker(): Promise<string> {
     const version = this.ctx.statements.get("PRAGMA data_version").pluck().get() as number;
     return `${version}:${this.ownCommits}`;
+  }
+
+  /**
+   * Every commit by any process appends to the `-wal` file, which the kernel reports to a
+   * watch on the file's directory (inotify on Linux: no polling, no CPU while nothing is
+   * written). The directory is watched rather than the file, so a WAL file that is removed
+   * and re-created (the last connection closing) is still seen. Where watching fails the
+   * caller's marker checks carry on alone.
+   */
+  watchChanges(onChange: () => void): () => void {
+    if (this.path === ":memory:" || this.path.startsWith("file:")) return () => undefined;
+    const wal = `${basename(this.path)}-wal`;
+    let watcher: FSWatcher;
+    try {
+      watcher = watch(dirname(this.path), { persistent: false }, (_event, file) => {
+        if (file === wal) onChange();
+      });
+    } catch {
+      return () => undefined;
+    }
+    watcher.on("error", () => watcher.close());
+    return () => watcher.close();
   }
 
   async close(): Promise<void> {
