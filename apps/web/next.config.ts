@@ -1,6 +1,7 @@
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { NextConfig } from "next";
+import { contentSecurityPolicy } from "./src/server/content-security-policy";
 
 /**
  * The container image's build (deploy/build-image.ts) sets SENTINEL_WEB_STANDALONE_DIR: a
@@ -11,26 +12,12 @@ import type { NextConfig } from "next";
 const standaloneDir = process.env.SENTINEL_WEB_STANDALONE_DIR;
 
 /**
- * Sent with every page and every API answer (docs/security.md). Scripts: Next's pages carry
- * their data in inline scripts, so 'unsafe-inline' stays until pages get per-request nonces;
- * everything else is this origin only, and no other site may frame the dashboard.
- * `next dev` also needs eval for fast refresh.
+ * Sent with every page and every API answer (docs/security.md). The Content-Security-Policy
+ * here is the baseline for what is not a page; pages get a per-request nonce policy from
+ * src/proxy.ts, which replaces it.
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${process.env.NODE_ENV === "production" ? "" : " 'unsafe-eval'"}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
-
 const SECURITY_HEADERS = [
-  { key: "Content-Security-Policy", value: CONTENT_SECURITY_POLICY },
+  { key: "Content-Security-Policy", value: contentSecurityPolicy("baseline") },
   { key: "X-Frame-Options", value: "DENY" },
   { key: "X-Content-Type-Options", value: "nosniff" },
   { key: "Referrer-Policy", value: "same-origin" },

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { AuthProvider } from "~/components/auth/auth-provider";
 import { LiveUpdates } from "~/components/shell/live-updates";
@@ -11,7 +12,13 @@ export const metadata: Metadata = {
   description: "Operator dashboard for the Task Sentinel cluster",
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+/**
+ * Reading the request's headers renders every page per request, so each gets the fresh
+ * script nonce the proxy (src/proxy.ts) put in its Content-Security-Policy; Next applies it
+ * to its own scripts.
+ */
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  await headers();
   return (
     <html lang="en">
       <body>
