@@ -9,9 +9,19 @@
  */
 export const BUSY_RETRY_ATTEMPTS = 12;
 
+/**
+ * better-sqlite3's error, or one wrapping it: drizzle rethrows a failed query as a
+ * DrizzleQueryError whose `cause` is the driver's error (the migrator and every drizzle-built
+ * query), so the chain is followed a few links deep.
+ */
 export function isBusyError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"));
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current !== null && typeof current === "object"; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED"))) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /** Full jitter over an exponential ceiling: 5 ms, 10 ms, … capped at 250 ms. */
