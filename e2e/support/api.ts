@@ -57,6 +57,9 @@ export interface TaskView {
   pinnedWorkerId: string | null;
   fencingToken: number | null;
   attempts: number;
+  runAt: number;
+  createdAt: number;
+  startedAt: number | null;
 }
 
 export interface TaskDetail {

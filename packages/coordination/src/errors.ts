@@ -66,6 +66,14 @@ export class DependenciesPendingError extends IllegalTransitionError {
   }
 }
 
+/** A two-step start refused because the task's runAt (store clock) has not come: a delayed task waits for its time. */
+export class TaskNotDueError extends IllegalTransitionError {
+  constructor(taskId: string, from: string, runAt: number) {
+    super("task", taskId, from, "running");
+    this.message = `task ${taskId} not started: it runs at ${new Date(runAt).toISOString()}`;
+  }
+}
+
 export class NotFoundError extends SentinelError {
   readonly code = "NOT_FOUND";
   constructor(

@@ -1,4 +1,4 @@
-import { TASK_STATES } from "@sentinel/coordination";
+import { newTaskSchema, TASK_STATES } from "@sentinel/coordination";
 import { z } from "zod";
 
 export const taskFilterInput = z.object({
@@ -11,6 +11,17 @@ export const taskFilterInput = z.object({
 export const taskListInput = taskFilterInput.extend({
   limit: z.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).nullish(),
+});
+
+/**
+ * A new task as the API takes it: the store's fields, with `runAt` as an ISO 8601 time
+ * (with an offset or Z) instead of ms, turned into the store-clock ms the store expects.
+ */
+export const createTaskInput = newTaskSchema.extend({
+  runAt: z.iso
+    .datetime({ offset: true })
+    .transform((iso) => Date.parse(iso))
+    .optional(),
 });
 
 export const taskIdInput = z.object({ taskId: z.string().min(1).max(200) });

@@ -1,4 +1,4 @@
-import { NotFoundError, newTaskSchema, type Task, ValidationError } from "@sentinel/coordination";
+import { NotFoundError, type Task, ValidationError } from "@sentinel/coordination";
 import { actorOf, audited } from "../audited.js";
 import { heldBack } from "../cache/flow-control.js";
 import { listCachedLocks, lockHistory } from "../cache/lock-queries.js";
@@ -16,6 +16,7 @@ import {
 import { createTRPCRouter, protectedProcedure, viewerProcedure } from "../trpc.js";
 import {
   bulkInput,
+  createTaskInput,
   reassignInput,
   taskActionInput,
   taskFilterInput,
@@ -79,10 +80,19 @@ export const tasksRouter = createTRPCRouter({
   }),
 
   create: protectedProcedure
-    .input(newTaskSchema)
+    .input(createTaskInput)
     .mutation(({ ctx, input }) =>
       audited(ctx, { action: "task.create", target: input.type, params: input }, () =>
         ctx.queue.create(input, actorOf(ctx)),
+      ),
+    ),
+
+  /** A delayed task runs now (its runAt moves to the store's now); refused (409) for one that is not delayed. */
+  promote: protectedProcedure
+    .input(taskActionInput)
+    .mutation(({ ctx, input }) =>
+      audited(ctx, { action: "task.promote", target: input.taskId, params: input }, () =>
+        ctx.queue.promote(input.taskId, actorOf(ctx), input.reason),
       ),
     ),
 

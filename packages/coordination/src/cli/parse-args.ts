@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from "commander";
+import { parseDelay } from "../domain/task-delay.js";
 
 /** Commander option parsers that name the option and the accepted range on failure. */
 export function intOption(name: string, min: number, max: number): (value: string) => number {
@@ -8,6 +9,27 @@ export function intOption(name: string, min: number, max: number): (value: strin
     const n = Number(value);
     if (n < min || n > max) throw new InvalidArgumentError(`${name} expects an integer ${min}..${max}, got ${n}`);
     return n;
+  };
+}
+
+/** A delay such as "30s" or "5m" (domain/task-delay.ts parseDelay), refused naming the option. */
+export function delayOption(name: string): (value: string) => number {
+  return (value) => {
+    try {
+      return parseDelay(value, name);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
+}
+
+/** An ISO 8601 time ("2026-12-24T18:00:00Z"), as ms since the epoch. */
+export function isoTimeOption(name: string): (value: string) => number {
+  return (value) => {
+    const at = /^\d{4}-\d{2}-\d{2}T/.test(value.trim()) ? Date.parse(value) : Number.NaN;
+    if (!Number.isFinite(at))
+      throw new InvalidArgumentError(`${name} expects an ISO 8601 time such as 2026-12-24T18:00:00Z, got "${value}"`);
+    return at;
   };
 }
 

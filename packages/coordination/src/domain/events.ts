@@ -14,6 +14,8 @@ export const EVENT_KINDS = [
   /** An operator changed a queued task's priority or params (data.before / data.after hold the changed fields). */
   "task.edited",
   "task.pinned",
+  /** An operator brought a delayed task's runAt forward to now (data.runAt: the time it was due). */
+  "task.promoted",
   "task.result_stored",
   /** A worker's write carried a stale fencing token and was refused (recorded by that worker). */
   "task.write_rejected",

@@ -34,6 +34,11 @@ export const newTaskSchema = z.object({
     .default(300_000),
   /** Delay before the first attempt. */
   delayMs: z.number().int().min(0).default(0),
+  /**
+   * Or the store-clock time (ms since the epoch) of the first attempt; wins over delayMs. A
+   * time already past means now; at most MAX_DELAY_MS ahead (domain/task-delay.ts).
+   */
+  runAt: z.number().int().min(0).optional(),
   pinnedWorkerId: z.string().min(1).max(LIMITS.nameChars).nullable().default(null),
   /** Affinity strategy prefers the worker that last ran a task with the same key. */
   affinityKey: z.string().max(200).nullable().default(null),

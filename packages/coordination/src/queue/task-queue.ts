@@ -36,6 +36,11 @@ export class TaskQueue {
     return this.store.requeueTask(taskId, { actor, reason: "retry requested", resetAttempts: true });
   }
 
+  /** A delayed task runs now (its runAt moves to the store's now); refused for a task that is not delayed. */
+  async promote(taskId: string, actor: string, reason = "promoted by operator"): Promise<Task> {
+    return this.store.promoteTask(taskId, { actor, reason });
+  }
+
   /** Back to queued now from running, failed, dead or cancelled (a running attempt's token goes stale). */
   async requeue(taskId: string, actor: string, reason = "requeued by operator"): Promise<Task> {
     return this.store.requeueTask(taskId, { actor, reason });

@@ -185,6 +185,13 @@ export interface CoordinationStore {
     opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean },
   ): Promise<Task>;
 
+  /**
+   * A delayed task (queued or awaiting its retry, runAt still ahead) runs now: runAt moves to
+   * the store's now; anything else is refused with IllegalTransitionError
+   * (domain/task-delay.ts). Its lock is not touched. Records `task.promoted`.
+   */
+  promoteTask(taskId: string, opts: { actor: string; reason: string }): Promise<Task>;
+
   // ── Flow control (domain/task-type-pause.ts) ─────────────────────────────────────
   /**
    * Stop claims of a task type (`*`: every type) until resumed: `listClaimable`, `claimTasks`

@@ -1,5 +1,6 @@
 "use client";
 
+import { parseDelay } from "@sentinel/coordination/delay";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
 import Link from "next/link";
@@ -8,7 +9,7 @@ import { useTRPC } from "~/trpc/react";
 import { useAuth } from "../auth/auth-provider";
 import { errorMessage } from "../error-message";
 
-type Field = "type" | "priority" | "params" | "maxAttempts" | "title";
+type Field = "type" | "priority" | "params" | "maxAttempts" | "title" | "delayMs" | "runAt";
 
 /** Server-side zod failures name their fields (see the API's error formatter). */
 function fieldsOf(error: unknown): string[] {
@@ -28,6 +29,8 @@ export function CreateTaskForm({ knownTypes }: { knownTypes: string[] }) {
   const [priority, setPriority] = useState("0");
   const [maxAttempts, setMaxAttempts] = useState("3");
   const [params, setParams] = useState("{}");
+  const [delay, setDelay] = useState("");
+  const [runAtLocal, setRunAtLocal] = useState("");
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const create = useMutation(
     trpc.tasks.create.mutationOptions({
@@ -60,6 +63,18 @@ export function CreateTaskForm({ knownTypes }: { knownTypes: string[] }) {
     if (!Number.isInteger(attempts) || attempts < 1 || attempts > 100)
       found.maxAttempts = "max attempts must be an integer from 1 to 100";
     if (!type.trim()) found.type = "type is required";
+    let delayMs: number | undefined;
+    if (delay.trim()) {
+      try {
+        delayMs = parseDelay(delay, "delay");
+      } catch (err) {
+        found.delayMs = errorMessage(err);
+      }
+    }
+    // datetime-local is the browser's local time; the API takes an ISO time with its offset.
+    const runAt = runAtLocal ? new Date(runAtLocal) : null;
+    if (runAt && Number.isNaN(runAt.getTime())) found.runAt = "run at must be a date and time";
+    if (delayMs !== undefined && runAt) found.runAt = "give a delay or a time, not both";
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     requireOperator(() =>
@@ -69,6 +84,8 @@ export function CreateTaskForm({ knownTypes }: { knownTypes: string[] }) {
         params: parsedParams,
         maxAttempts: attempts,
         ...(title.trim() ? { title: title.trim() } : {}),
+        ...(delayMs !== undefined ? { delayMs } : {}),
+        ...(runAt ? { runAt: runAt.toISOString() } : {}),
       }),
     );
   };
@@ -155,6 +172,32 @@ export function CreateTaskForm({ knownTypes }: { knownTypes: string[] }) {
           max: 100,
           testId: "create-max-attempts",
         })}
+      </div>
+      <div className="row" style={{ alignItems: "flex-start" }}>
+        <label className="field">
+          Delay (optional)
+          <input
+            value={delay}
+            onChange={(e) => setDelay(e.target.value)}
+            placeholder="e.g. 30s, 5m, 2h"
+            style={{ width: 120 }}
+            {...invalid("delayMs")}
+            data-testid="create-delay"
+          />
+          {fieldError("delayMs")}
+        </label>
+        <label className="field">
+          Or run at (your local time)
+          <input
+            type="datetime-local"
+            step={1}
+            value={runAtLocal}
+            onChange={(e) => setRunAtLocal(e.target.value)}
+            {...invalid("runAt")}
+            data-testid="create-run-at"
+          />
+          {fieldError("runAt")}
+        </label>
       </div>
       <label className="field">
         Params (JSON)

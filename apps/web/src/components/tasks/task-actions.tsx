@@ -1,10 +1,12 @@
 "use client";
 
 import type { RouterOutputs } from "@sentinel/api";
+import { isDelayed } from "@sentinel/coordination/delay";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { ActionButton, MutationError } from "../actions/action-button";
+import { useNow } from "../use-now";
 
 type Task = RouterOutputs["tasks"]["get"]["task"];
 
@@ -31,6 +33,9 @@ export function TaskActions({ task }: { task: Task }) {
   const retry = useMutation(trpc.tasks.retry.mutationOptions({ onSuccess }));
   const cancel = useMutation(trpc.tasks.cancel.mutationOptions({ onSuccess }));
   const requeue = useMutation(trpc.tasks.requeue.mutationOptions({ onSuccess }));
+  const promote = useMutation(trpc.tasks.promote.mutationOptions({ onSuccess }));
+  // The page re-renders every second anyway (the detail's "runs in"); the button follows it.
+  const delayed = isDelayed(task, useNow(1000));
 
   const candidates = (workers.data?.items ?? []).filter((w) => w.state === "ACTIVE" || w.state === "BUSY");
   const terminal = TERMINAL.includes(task.state);
@@ -63,6 +68,14 @@ export function TaskActions({ task }: { task: Task }) {
         />
         <span className="spacer" />
         <ActionButton
+          label="Run now"
+          testId="task-promote"
+          mutation={promote}
+          variables={{ taskId: task.id }}
+          disabled={!delayed}
+          title="Promote a delayed task: it becomes claimable now instead of at its scheduled time"
+        />
+        <ActionButton
           label="Retry"
           testId="task-retry"
           mutation={retry}
@@ -88,7 +101,7 @@ export function TaskActions({ task }: { task: Task }) {
           confirm={`Cancel task ${task.id}?`}
         />
       </div>
-      <MutationError mutations={[reassign, retry, cancel, requeue]} testId="task-action-error" />
+      <MutationError mutations={[reassign, retry, cancel, requeue, promote]} testId="task-action-error" />
     </div>
   );
 }

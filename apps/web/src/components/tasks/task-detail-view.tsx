@@ -1,11 +1,13 @@
 "use client";
 
+import { describeRunIn, isDelayed } from "@sentinel/coordination/delay";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
 import { formatDateTime, formatDuration, formatJson, formatTime } from "../format";
 import { QueryState } from "../query-state";
 import { StateBadge } from "../state-badge";
+import { useNow } from "../use-now";
 import { TaskActions } from "./task-actions";
 import { TaskAttemptsTable } from "./task-attempts-table";
 import { TaskEventList } from "./task-event-list";
@@ -25,6 +27,7 @@ function logsOf(result: unknown): string | null {
 export function TaskDetailView({ taskId }: { taskId: string }) {
   const trpc = useTRPC();
   const detail = useQuery(trpc.tasks.get.queryOptions({ taskId }));
+  const now = useNow(1000);
   if (!detail.data) return <QueryState query={detail} title={`Task ${taskId}`} />;
   const { task, events, lock, lockHistory, heldBack, assignments } = detail.data;
   const logs = logsOf(task.result);
@@ -81,7 +84,15 @@ export function TaskDetailView({ taskId }: { taskId: string }) {
             <dt>Timeout</dt>
             <dd>{formatDuration(task.timeoutMs)}</dd>
             <dt>Run at</dt>
-            <dd>{formatDateTime(task.runAt)}</dd>
+            <dd data-testid="task-detail-run-at">
+              {formatDateTime(task.runAt)}
+              {isDelayed(task, now) && (
+                <span className="muted" data-testid="task-detail-runs-in">
+                  {" "}
+                  · runs {describeRunIn(task.runAt, now)}
+                </span>
+              )}
+            </dd>
             <dt>Created</dt>
             <dd>{formatDateTime(task.createdAt)}</dd>
             <dt>Started</dt>

@@ -1,5 +1,6 @@
 "use client";
 
+import { describeRunIn, isDelayed } from "@sentinel/coordination/delay";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useDeferredValue, useState } from "react";
@@ -51,7 +52,7 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
     meta: { followsHeartbeats: false },
   });
   const [showCreate, setShowCreate] = useState(false);
-  const now = useNow(5000);
+  const now = useNow(1000);
 
   const update = (patch: Partial<TaskFilterForm>) => {
     setForm((f) => ({ ...f, ...patch }));
@@ -137,6 +138,11 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
             <td className="mono small">{t.type}</td>
             <td>
               <StateBadge state={t.state} testId={`task-state-${t.id}`} />
+              {isDelayed(t, now) && (
+                <div className="small muted" data-testid={`task-runs-${t.id}`} title={formatDateTime(t.runAt)}>
+                  runs {describeRunIn(t.runAt, now)}
+                </div>
+              )}
               {progress[t.id] && (
                 <ProgressBar fraction={progress[t.id]?.fraction ?? 0} message={null} testId={`task-progress-${t.id}`} />
               )}

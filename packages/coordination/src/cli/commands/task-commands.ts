@@ -2,12 +2,13 @@ import type { Command } from "commander";
 import { InvalidArgumentError } from "commander";
 import { displayableTask } from "../../domain/displayable.js";
 import { TASK_STATES, type Task, type TaskState } from "../../domain/task.js";
+import { describeRunIn, isDelayed } from "../../domain/task-delay.js";
 import { NotFoundError } from "../../errors.js";
 import { TaskQueue } from "../../queue/task-queue.js";
 import type { CoordinationStore } from "../../store/port.js";
 import { type CliIo, cliActor, emit, type GlobalOptions } from "../cli-context.js";
 import { formatDuration, formatTable } from "../format-table.js";
-import { intOption, jsonOption } from "../parse-args.js";
+import { delayOption, intOption, isoTimeOption, jsonOption } from "../parse-args.js";
 import { registerTaskLogCommand } from "./task-log-command.js";
 
 type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => Promise<void>;
@@ -29,6 +30,8 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
       "--on-dependency-failure <policy>",
       "if a dependency ends dead or cancelled: cancel (default) or fail this task",
     )
+    .option("--delay <duration>", 'run after this long, e.g. "30s", "5m", "2h"', delayOption("--delay"))
+    .option("--at <iso>", "run at this time (ISO 8601; store clock)", isoTimeOption("--at"))
     .action(
       (
         type: string,
@@ -41,9 +44,13 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
           title?: string;
           after?: string[];
           onDependencyFailure?: string;
+          delay?: number;
+          at?: number;
         },
       ) =>
         withStore(program.opts(), async (store) => {
+          if (opts.delay !== undefined && opts.at !== undefined)
+            throw new InvalidArgumentError("give --delay or --at, not both");
           const created = await new TaskQueue(store).create(
             {
               type,
@@ -55,14 +62,18 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
               ...(opts.title !== undefined ? { title: opts.title } : {}),
               ...(opts.after ? { dependsOn: opts.after } : {}),
               ...(opts.onDependencyFailure !== undefined ? { onDependencyFailure: opts.onDependencyFailure } : {}),
+              ...(opts.delay !== undefined ? { delayMs: opts.delay } : {}),
+              ...(opts.at !== undefined ? { runAt: opts.at } : {}),
             },
             cliActor(),
           );
+          const now = await store.now();
+          const when = isDelayed(created, now) ? `, runs ${describeRunAt(created.runAt, now)}` : "";
           emit(
             io,
             program.opts(),
             created,
-            () => `created ${created.id} (${created.type}, priority ${created.priority})`,
+            () => `created ${created.id} (${created.type}, priority ${created.priority}${when})`,
           );
         }),
     );
@@ -83,7 +94,7 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
         const now = await store.now();
         emit(io, program.opts(), page.items.map(displayableTask), () =>
           formatTable(
-            ["ID", "TYPE", "STATE", "PRI", "ATTEMPTS", "WORKER", "TOKEN", "AGE"],
+            ["ID", "TYPE", "STATE", "PRI", "ATTEMPTS", "WORKER", "TOKEN", "AGE", "RUNS"],
             page.items.map((t) => [
               t.id,
               t.type,
@@ -93,6 +104,7 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
               t.workerId,
               t.fencingToken,
               formatDuration(now - t.createdAt),
+              isDelayed(t, now) ? describeRunIn(t.runAt, now) : "",
             ]),
           ),
         );
@@ -105,7 +117,8 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
     .action((id: string) =>
       withStore(program.opts(), async (store) => {
         const found = displayableTask(await requireTask(store, id));
-        emit(io, program.opts(), found, () => describeTask(found));
+        const now = await store.now();
+        emit(io, program.opts(), found, () => describeTask(found, now));
       }),
     );
 
@@ -120,6 +133,18 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
         await requireTask(store, id);
         const done = await new TaskQueue(store).cancel(id, cliActor(), opts.reason);
         emit(io, program.opts(), done, () => `cancelled ${done.id}`);
+      }),
+    );
+
+  task
+    .command("promote <id>")
+    .description("run a delayed task now instead of at its scheduled time")
+    .option("--reason <text>", "recorded in the audit log", "promoted from the CLI")
+    .action((id: string, opts: { reason: string }) =>
+      withStore(program.opts(), async (store) => {
+        await requireTask(store, id);
+        const promoted = await new TaskQueue(store).promote(id, cliActor(), opts.reason);
+        emit(io, program.opts(), promoted, () => `promoted ${promoted.id}: runs now`);
       }),
     );
 
@@ -165,7 +190,12 @@ async function requireTask(store: CoordinationStore, id: string): Promise<Task> 
   return found;
 }
 
-function describeTask(t: Task): string {
+/** "in 4 min (2026-12-07T10:04:00.000Z)": relative for people, absolute to check against. */
+function describeRunAt(runAt: number, now: number): string {
+  return `${describeRunIn(runAt, now)} (${new Date(runAt).toISOString()})`;
+}
+
+function describeTask(t: Task, now: number): string {
   const lines: Array<[string, unknown]> = [
     ["id", t.id],
     ["type", t.type],
@@ -179,6 +209,7 @@ function describeTask(t: Task): string {
     ["after", t.dependsOn.length ? `${t.dependsOn.join(", ")} (on failure: ${t.onDependencyFailure})` : "-"],
     ["timeout", `${t.timeoutMs} ms`],
     ["created", new Date(t.createdAt).toISOString()],
+    ["runs", isDelayed(t, now) ? describeRunAt(t.runAt, now) : "-"],
     ["finished", t.finishedAt === null ? "-" : new Date(t.finishedAt).toISOString()],
     ["params", JSON.stringify(t.params)],
     ["result", JSON.stringify(t.result ?? null)],

@@ -5,6 +5,7 @@ import { claimCases } from "./cases/claims.js";
 import { completeAndClaimCases } from "./cases/complete-and-claim.js";
 import { concurrentEndCases } from "./cases/concurrent-ends.js";
 import { dependencyCases } from "./cases/dependencies.js";
+import { delayedTaskCases } from "./cases/delayed-tasks.js";
 import { eventAndSettingCases } from "./cases/events-settings.js";
 import { fencingCases } from "./cases/fencing.js";
 import { heartbeatCases } from "./cases/heartbeat.js";
@@ -60,6 +61,7 @@ export function describeStoreContract(name: string, factory: StoreHarnessFactory
     describe("task lifecycle", () => taskLifecycleCases(ctx));
     describe("claims", () => claimCases(ctx));
     describe("assignment decisions", () => assignmentDecisionCases(ctx));
+    describe("scheduled and delayed tasks", () => delayedTaskCases(ctx));
     describe("batch completion", () => batchCompletionCases(ctx));
     describe("complete and claim", () => completeAndClaimCases(ctx));
     describe("concurrent ends of one attempt", () => concurrentEndCases(ctx));

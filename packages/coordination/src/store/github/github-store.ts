@@ -177,6 +177,10 @@ export class GithubStore implements CoordinationStore {
     return this.parts.operator.requeue(taskId, opts);
   }
 
+  promoteTask(taskId: string, opts: { actor: string; reason: string }): Promise<Task> {
+    return this.parts.operator.promote(taskId, opts);
+  }
+
   appendTaskLog(taskId: string, token: number, batch: TaskLogBatch, opts?: { final?: boolean }): Promise<void> {
     return this.parts.logs.append(taskId, token, batch, opts?.final ?? false);
   }

@@ -36,6 +36,7 @@ import {
   cancelTaskTx,
   completeTaskTx,
   failTaskTx,
+  promoteTaskTx,
   requeueTaskTx,
   startTaskTx,
   storeResultTx,
@@ -262,6 +263,9 @@ export class SqliteStore implements CoordinationStore {
     return this.write((tx) => cancelTaskTx(tx, taskId, opts));
   }
 
+  promoteTask(taskId: string, opts: { actor: string; reason: string }): Promise<Task> {
+    return this.write((tx) => promoteTaskTx(tx, taskId, opts));
+  }
   requeueTask(
     taskId: string,
     opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean },

@@ -6,6 +6,7 @@ import { assertAttemptFence, assertStartFence } from "../../domain/fencing.js";
 import { LIMITS } from "../../domain/limits.js";
 import type { Task, TaskState } from "../../domain/task.js";
 import { assertStartableBy } from "../../domain/task-claims.js";
+import { assertDue, assertPromotable } from "../../domain/task-delay.js";
 import { assertTaskAction } from "../../domain/task-transitions.js";
 import { assertNotPaused } from "../../domain/task-type-pause.js";
 import { NotFoundError } from "../../errors.js";
@@ -109,6 +110,7 @@ export function startTaskTx(tx: Tx, taskId: string, token: number, workerId: str
   const liveHolder = lock.live && ownerId !== null ? { ownerId, token: seq } : null;
   assertStartFence({ taskId, token, lockToken: seq, workerId, liveHolder });
   assertNotPaused(row, listPausedTypesTx(tx));
+  assertDue({ ...row, state: row.state as TaskState }, tx.now);
   assertUnderLimitTx(tx, row);
   assertDependenciesSatisfiedTx(tx, row);
   return startAttemptTx(tx, row, token, workerId);
@@ -266,5 +268,21 @@ export function requeueTaskTx(
       data: { pinnedWorkerId, previous: row.pinnedWorkerId },
     });
   }
+  return task;
+}
+
+/** A delayed task runs now: its runAt moves to the store's now (domain/task-delay.ts decides which tasks qualify). */
+export function promoteTaskTx(tx: Tx, taskId: string, opts: { actor: string; reason: string }): Task {
+  const { actor, reason } = parseOrThrow(operatorSchema, opts, "options");
+  const row = readTaskRowTx(tx, taskId);
+  assertPromotable({ id: taskId, state: row.state as TaskState, runAt: row.runAt }, tx.now);
+  const task = updateTaskTx(tx, taskId, { runAt: tx.now });
+  appendEventTx(tx, {
+    kind: "task.promoted",
+    taskId,
+    workerId: null,
+    actor,
+    data: { runAt: row.runAt, reason },
+  });
   return task;
 }

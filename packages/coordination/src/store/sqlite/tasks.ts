@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, like, lt, or, sql } from "drizzle-orm";
 import { LIMITS } from "../../domain/limits.js";
 import { type NewTask, newTaskSchema, type Page, type Task, type TaskFilter } from "../../domain/task.js";
+import { firstRunAt } from "../../domain/task-delay.js";
 import { CLAIMABLE_TASK_STATES } from "../../domain/task-transitions.js";
 import { pauseOf } from "../../domain/task-type-pause.js";
 import { ValidationError } from "../../errors.js";
@@ -33,7 +34,7 @@ export function createTaskTx(tx: Tx, input: NewTask, actor: string): Task {
       attempts: 0,
       maxAttempts: task.maxAttempts,
       timeoutMs: task.timeoutMs,
-      runAt: tx.now + task.delayMs,
+      runAt: firstRunAt(task, tx.now),
       pinnedWorkerId: task.pinnedWorkerId,
       affinityKey: task.affinityKey,
       dependsOn: JSON.stringify(task.dependsOn ?? []),

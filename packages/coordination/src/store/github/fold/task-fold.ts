@@ -2,6 +2,7 @@ import { attemptTokenAfterRevoke, isOutcomeWithinLock, isRunningAttempt } from "
 import { isLockLive, type Lock } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
 import { isPinnedElsewhere } from "../../../domain/task-claims.js";
+import { isDelayed } from "../../../domain/task-delay.js";
 import { canApplyTaskAction } from "../../../domain/task-transitions.js";
 import { taskIdOf } from "../records/issue-kinds.js";
 import type { AttemptEnd, ClaimRecord, TaskOpRecord } from "../records/record-schemas.js";
@@ -58,7 +59,7 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
     attempts: 0,
     maxAttempts: spec.maxAttempts,
     timeoutMs: spec.timeoutMs,
-    runAt: source.createdAt + spec.delayMs,
+    runAt: spec.runAt ?? source.createdAt + spec.delayMs,
     pinnedWorkerId: spec.pinnedWorkerId,
     affinityKey: spec.affinityKey,
     dependsOn: spec.dependsOn ?? [],
@@ -107,7 +108,10 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
       const claim = stored as StoredRecord<ClaimRecord>;
       const wins = record.auto
         ? autoClaimWins(claim, task, claims.filter(isOpen), barrier)
-        : Boolean(record.start) && stored.id > barrier && canApplyTaskAction("start", task.state);
+        : Boolean(record.start) &&
+          stored.id > barrier &&
+          canApplyTaskAction("start", task.state) &&
+          isDueAt(task, Date.parse(claim.updatedAt));
       claims.push(claim);
       if (wins) {
         applied.add(stored.id);
@@ -134,6 +138,9 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
         lockSeq = Math.max(lockSeq, stored.id);
         if (wins || record.end.state === "released") applied.add(stored.id);
       }
+    } else if (record.k === "op" && record.op === "promote") {
+      // Moves only runAt: a claim in flight keeps its place and the fencing token stays.
+      if (applyOp(task, stored as StoredRecord<TaskOpRecord>, lockSeq, applyEnd)) applied.add(stored.id);
     } else if (record.k === "op") {
       const op = stored as StoredRecord<TaskOpRecord>;
       if (applyOp(task, op, lockSeq, applyEnd)) applied.add(stored.id);
@@ -155,7 +162,19 @@ export function foldTask(source: TaskSource, records: StoredRecord[], now: numbe
 }
 
 /** GitHub dates comments to the whole second. */
-const GITHUB_TIME_RESOLUTION_MS = 1000;
+export const GITHUB_TIME_RESOLUTION_MS = 1000;
+
+/**
+ * A start counts only if GitHub dated it once the task could be due (its runAt): the second
+ * GitHub stamped on the claim (a claim-and-start's `created_at`; for a two-step start the
+ * claim's `updated_at`, never earlier than the start PATCH) must reach past runAt. Only the
+ * server's date is used — never the claimant's own `at` — so no reader folds in a claim that
+ * took a delayed task early, whatever the claimant's clock said; at GitHub's whole-second
+ * resolution a start may precede runAt by less than a second (docs/flow-control.md).
+ */
+export function isDueAt(task: Pick<Task, "runAt">, serverDatedAt: number): boolean {
+  return serverDatedAt + GITHUB_TIME_RESOLUTION_MS > task.runAt;
+}
 
 /**
  * Whether the outcome PATCHed into an attempt's claim was written while its lock was held
@@ -233,6 +252,11 @@ function applyOp(
       }
       return true;
     }
+    case "promote":
+      if (!isDelayed(task, op.at)) return false;
+      task.runAt = op.at;
+      touch();
+      return true;
     case "recover":
     case "end":
       if (!op.end || op.token === undefined || !isRunningAttempt(task, op.token)) return false;
@@ -267,6 +291,7 @@ function autoClaimWins(
   barrier: number,
 ): boolean {
   if (claim.id <= barrier || !canApplyTaskAction("start", task.state)) return false;
+  if (!isDueAt(task, Date.parse(claim.createdAt))) return false;
   if (isPinnedElsewhere(task, claim.record.owner)) return false;
   const over = new Set(claim.record.over ?? []);
   return earlierOpen.every((earlier) => over.has(earlier.id));

@@ -67,6 +67,8 @@ export const taskSpecSchema = z.object({
   maxAttempts: int.min(1),
   timeoutMs: int.min(1),
   delayMs: ms,
+  /** The first attempt's store-clock time when the creator gave one (it wins over delayMs). */
+  runAt: ms.optional(),
   pinnedWorkerId: z.string().nullable(),
   affinityKey: z.string().nullable(),
   /** Left out by writers before dependencies existed, and for a task without any. */
@@ -117,9 +119,10 @@ export const taskOpSchema = z.object({
   /**
    * cancel / requeue / force-release / recover / dependency-failed revoke the lock (fencing
    * moves on); end finishes an attempt; edit changes a queued task's priority or params and
+   * leaves the lock alone; promote brings a delayed task's runAt forward to the op's time and
    * leaves the lock alone.
    */
-  op: z.enum(["cancel", "requeue", "force-release", "recover", "end", "dependency-failed", "edit"]),
+  op: z.enum(["cancel", "requeue", "force-release", "recover", "end", "dependency-failed", "edit", "promote"]),
   actor: z.string(),
   reason: z.string(),
   /** For `end` / `recover`: the fencing token of the attempt it ends. */

@@ -4,13 +4,14 @@ import type { Lock } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
 import { assertStartableBy, isClaimableBy } from "../../../domain/task-claims.js";
 import { describeDependencyStatus as describeStatus } from "../../../domain/task-dependencies.js";
+import { assertDue } from "../../../domain/task-delay.js";
 import { assertNotPaused } from "../../../domain/task-type-pause.js";
 import { acceptsNewWork } from "../../../domain/worker-rules.js";
 import { DependenciesPendingError, NotFoundError, StaleFencingTokenError } from "../../../errors.js";
 import { parseOrThrow } from "../../../validation.js";
 import type { ClaimRequest } from "../../port.js";
 import { claimSchema, failureSchema, tokenSchema } from "../../port-schemas.js";
-import type { ClaimView, TaskView } from "../fold/task-fold.js";
+import { type ClaimView, GITHUB_TIME_RESOLUTION_MS, type TaskView } from "../fold/task-fold.js";
 import type { GithubContext } from "../github-context.js";
 import { toJsonValue } from "../json-value.js";
 import type { AttemptEnd, ClaimRecord, EventEntry } from "../records/record-schemas.js";
@@ -59,6 +60,9 @@ export class TaskAttempts {
     const status = await this.dependencies.statusOf(view.task);
     if (status.kind !== "satisfied")
       throw new DependenciesPendingError(taskId, view.task.state, describeStatus(status));
+    // Our clock is a lower bound of GitHub's; the fold accepts a start GitHub dates within its
+    // one-second resolution of runAt (isDueAt), so refuse only what the fold would refuse.
+    assertDue(view.task, this.ctx.now() + GITHUB_TIME_RESOLUTION_MS);
     return this.startHeld(taskId, view, holder);
   }
 

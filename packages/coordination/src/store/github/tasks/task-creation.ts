@@ -1,5 +1,6 @@
 import { type NewTask, newTaskSchema, type Task } from "../../../domain/task.js";
 import { assertValidDependencies } from "../../../domain/task-dependencies.js";
+import { firstRunAt } from "../../../domain/task-delay.js";
 import { parseOrThrow } from "../../../validation.js";
 import { operatorSchema } from "../../port-schemas.js";
 import { foldTask } from "../fold/task-fold.js";
@@ -20,6 +21,8 @@ export async function createTask(ctx: GithubContext, reader: TaskReader, input: 
   const params = toJsonValue(task.params, "params", MAX_PARAMS_CHARS);
   await validateDependencies(reader, task.dependsOn ?? []);
   const now = ctx.now();
+  // Validates either form; a delay is kept relative so the fold counts it from the issue's own date.
+  const start = firstRunAt(task, now);
   const spec = {
     type: task.type,
     title: task.title ?? task.type,
@@ -28,6 +31,7 @@ export async function createTask(ctx: GithubContext, reader: TaskReader, input: 
     maxAttempts: task.maxAttempts,
     timeoutMs: task.timeoutMs,
     delayMs: task.delayMs,
+    ...(task.runAt === undefined ? {} : { runAt: start }),
     pinnedWorkerId: task.pinnedWorkerId,
     affinityKey: task.affinityKey,
     ...(task.dependsOn?.length

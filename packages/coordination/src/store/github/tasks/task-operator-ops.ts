@@ -2,6 +2,7 @@ import { failureEventKind, failureOutcome, lapsedIncarnationFailure } from "../.
 import type { Lock } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
 import { dependencyDoomedRequeue } from "../../../domain/task-dependencies.js";
+import { assertPromotable } from "../../../domain/task-delay.js";
 import { assertTaskAction, canApplyTaskAction } from "../../../domain/task-transitions.js";
 import { parseOrThrow } from "../../../validation.js";
 import { operatorSchema, requeueSchema } from "../../port-schemas.js";
@@ -126,6 +127,17 @@ export class TaskOperatorOps {
       ev,
     });
     await this.relabelled(task.id);
+  /** Bring a delayed task's runAt forward to now (domain/task-delay.ts); one op comment, the lock untouched. */
+  async promote(taskId: string, opts: { actor: string; reason: string }): Promise<Task> {
+    const { actor, reason } = parseOrThrow(operatorSchema, opts, "options");
+    const { view } = await this.reader.require(taskId);
+    taskId = view.task.id;
+    assertPromotable(view.task, this.ctx.now());
+    const ev = [
+      this.ctx.entry("task.promoted", { taskId, workerId: null, actor, data: { runAt: view.task.runAt, reason } }),
+    ];
+    await this.writer.postOp(taskId, { op: "promote", actor, reason, ev });
+    return this.reader.refold(taskId);
   }
 
   /** Revoke the locks and fail the running attempts a lapsed incarnation of `workerId` still holds. */
