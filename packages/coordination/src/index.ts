@@ -35,6 +35,17 @@ export { type BudgetRunway, budgetRunway, GITHUB_RATE_LIMITS } from "./domain/gi
 export { jsonTextDepth, LIMITS, MEMORY_VALUE_LIMIT, RECORD_LIMIT } from "./domain/limits.js";
 export type { Lock } from "./domain/lock.js";
 export { MEMORY_NAMESPACES, type MemoryEntry } from "./domain/memory.js";
+export {
+  CATCH_UP_POLICIES,
+  type CatchUpPolicy,
+  type NewScheduleInput,
+  newScheduleSchema,
+  nextRuns,
+  type Schedule,
+  type ScheduleEdit,
+  type ScheduleRun,
+  scheduleEditSchema,
+} from "./domain/schedule.js";
 export { newTaskSchema, type Page, TASK_STATES, type Task, type TaskState } from "./domain/task.js";
 export { whyNoWorkerCanRun } from "./domain/task-claims.js";
 export type { TaskLog, TaskLogLine, TaskProgress } from "./domain/task-log.js";
@@ -72,6 +83,7 @@ export {
 } from "./errors.js";
 export { TaskQueue } from "./queue/task-queue.js";
 export { WorkerRegistry } from "./registry/worker-registry.js";
+export { SCHEDULE_TICK_MS, startScheduleRunner } from "./schedules/schedule-runner.js";
 export { openStoreFromEnv } from "./store/open-store.js";
 export type { CoordinationStore } from "./store/port.js";
 export { reportedBudget, reportedRefusals } from "./store/reported-stats.js";

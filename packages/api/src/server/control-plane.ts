@@ -1,4 +1,5 @@
-import { type CoordinationStore, TaskQueue, WorkerRegistry } from "@sentinel/coordination";
+import { hostname } from "node:os";
+import { type CoordinationStore, startScheduleRunner, TaskQueue, WorkerRegistry } from "@sentinel/coordination";
 import type { Registry } from "prom-client";
 import { createLoginLimiter, type LoginLimiter } from "../auth/login-limiter.js";
 import { createOperatorAuth } from "../auth/operator-auth.js";
@@ -23,6 +24,8 @@ export interface ControlPlaneOptions {
   >;
   /** Start the syncer loop (default true; tests may drive `syncer.syncOnce()` themselves). */
   startSyncer?: boolean;
+  /** Run the scheduler loop (default: as startSyncer; tests may drive `fireDueSlots` themselves). */
+  startScheduler?: boolean;
   /** Close the store on close() (default false: whoever opened it closes it). */
   ownsStore?: boolean;
 }
@@ -74,6 +77,11 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     spendCheck: options.store.backend === "github" ? controlPlaneSpendCheck(options.env ?? {}, options.sync) : null,
   };
   if (options.startSyncer ?? true) syncer.start();
+  // The control plane fires schedules too, so a fleet with no worker running still does.
+  const scheduler =
+    (options.startScheduler ?? options.startSyncer ?? true)
+      ? startScheduleRunner(options.store, { firedBy: `control-plane:${hostname()}-${process.pid}` })
+      : null;
   const metrics = createControlPlaneMetrics(core);
   let closing: Promise<void> | null = null;
   return {
@@ -89,6 +97,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     createContext: ({ headers }) => createTRPCContext({ headers, controlPlane: core }),
     close() {
       closing ??= (async () => {
+        await scheduler?.stop();
         await syncer.stop();
         cache.close();
         if (options.ownsStore) await options.store.close();

@@ -38,6 +38,12 @@ export const EVENT_KINDS = [
   "queue.resumed",
   /** An operator set (data.maxRunning) or cleared (null) a type's concurrency limit. */
   "queue.limit_set",
+  /** A repeating schedule was created, edited (incl. paused/resumed) or deleted (data.scheduleId, data.name). */
+  "schedule.created",
+  "schedule.updated",
+  "schedule.deleted",
+  /** A schedule's slot created its task (data.scheduleId, data.slotAt; taskId); once per slot across the fleet. */
+  "schedule.fired",
   "operator.action",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];

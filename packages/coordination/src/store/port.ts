@@ -2,6 +2,7 @@ import type { AssignmentDecision } from "../domain/assignment-decision.js";
 import type { EventKind, NewStoreEvent, StoreEvent } from "../domain/events.js";
 import type { AcquireResult, Lock, LockMetadata } from "../domain/lock.js";
 import type { MemoryEntry } from "../domain/memory.js";
+import type { NewScheduleInput, Schedule, ScheduleEdit, ScheduleRun } from "../domain/schedule.js";
 import type { NewTask, Page, Task, TaskFilter } from "../domain/task.js";
 import type { TaskLog, TaskLogBatch } from "../domain/task-log.js";
 import type { TypeLimit } from "../domain/task-type-limit.js";
@@ -212,6 +213,27 @@ export interface CoordinationStore {
   setTaskTypeLimit?(type: string, maxRunning: number | null, actor: string): Promise<TypeLimit | null>;
   /** Optional, with setTaskTypeLimit: the limits in force, by type. */
   listTaskTypeLimits?(): Promise<TypeLimit[]>;
+
+  // ── Repeating schedules (domain/schedule.ts) ──────────────────────────────────────
+  /**
+   * Optional (SQLite; GitHub not yet, docs/flow-control.md): schedules that create one task
+   * per slot. A schedule is named by its id or its unique name. Records `schedule.created`.
+   */
+  createSchedule?(input: NewScheduleInput, actor: string): Promise<Schedule>;
+  /** Change timing, task, catch-up or `paused`; a resume or new timing never fires slots from before it. Records `schedule.updated`. */
+  editSchedule?(idOrName: string, edit: ScheduleEdit, actor: string): Promise<Schedule>;
+  /** False if there was none. Records `schedule.deleted`; the tasks it created stay. */
+  deleteSchedule?(idOrName: string, actor: string): Promise<boolean>;
+  getSchedule?(idOrName: string): Promise<Schedule | null>;
+  listSchedules?(): Promise<Schedule[]>;
+  /** What each slot created (slot time → task id), newest first. */
+  listScheduleRuns?(scheduleId: string, limit: number): Promise<ScheduleRun[]>;
+  /**
+   * Create the task of every due slot, each slot exactly once across every process that
+   * calls this (workers and control planes all do, each on its own tick); the catch-up
+   * policy decides which missed slots fire. Returns what this call fired. Records `schedule.fired`.
+   */
+  fireDueSlots?(firedBy: string): Promise<ScheduleRun[]>;
 
   // ── Task progress and logs (domain/task-log.ts) ──────────────────────────────────
   /**

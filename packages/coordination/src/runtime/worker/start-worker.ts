@@ -7,6 +7,7 @@ import { LockClient } from "../../locks/lock-client.js";
 import { MemorySyncManager } from "../../memory/memory-sync-manager.js";
 import { startHealthServer } from "../../observability/health-server.js";
 import { WorkerRegistry } from "../../registry/worker-registry.js";
+import { startScheduleRunner } from "../../schedules/schedule-runner.js";
 import type { CoordinationStore } from "../../store/port.js";
 import { connectStore } from "../connect-store.js";
 import type { PollLoop } from "../poll-loop.js";
@@ -127,6 +128,25 @@ export async function startWorker(
       const monitor = startMonitor(core, store);
       releases.push(() => monitor.stop());
     }
+
+    const scheduler = startScheduleRunner(store, {
+      firedBy: core.id,
+      onFired: (runs) =>
+        log.info(
+          {
+            action: "schedule.fired",
+            result: "ok",
+            metadata: { slots: runs.map((r) => [r.scheduleId, r.slotAt, r.taskId]) },
+          },
+          "fired schedule slots",
+        ),
+      onError: (error) =>
+        log.warn(
+          { action: "schedule.fire", result: "error", metadata: { error: String(error) } },
+          "schedule tick failed",
+        ),
+    });
+    if (scheduler) releases.push(() => scheduler.stop());
 
     status.state = "ready";
     log.info({ action: "ready", result: "ok", metadata: { health: healthUrl } }, "worker ready");

@@ -208,6 +208,37 @@ export const taskTypeLimits = sqliteTable("task_type_limits", {
   setAt: integer("set_at").notNull(),
 });
 
+/** Repeating schedules: domain/schedule.ts. `spec` is the JSON of timing, task template and catch-up policy. */
+export const schedules = sqliteTable("schedules", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull().unique(),
+  spec: text("spec").notNull(),
+  paused: integer("paused", { mode: "boolean" }).notNull(),
+  /** Slots at or before this store-clock time are decided (fired or passed over). */
+  horizon: integer("horizon").notNull(),
+  createdAt: integer("created_at").notNull(),
+  createdBy: text("created_by").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
+});
+
+/**
+ * One row per fired slot. The primary key (schedule, slot time) is the slot key: a second
+ * firing of a slot cannot be inserted, and the row is written in the same transaction as the
+ * task it created, so a slot's task exists exactly once.
+ */
+export const scheduleRuns = sqliteTable(
+  "schedule_runs",
+  {
+    scheduleId: text("schedule_id").notNull(),
+    slotAt: integer("slot_at").notNull(),
+    taskId: text("task_id").notNull(),
+    firedAt: integer("fired_at").notNull(),
+    firedBy: text("fired_by").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.scheduleId, t.slotAt] })],
+);
+
 export const schema = {
   tasks,
   taskDependencies,
@@ -220,6 +251,8 @@ export const schema = {
   settings,
   taskTypePauses,
   taskTypeLimits,
+  schedules,
+  scheduleRuns,
   taskLogs,
   taskLogLines,
 };

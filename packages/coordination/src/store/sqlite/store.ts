@@ -4,6 +4,7 @@ import type Database from "better-sqlite3";
 import type { NewStoreEvent, StoreEvent } from "../../domain/events.js";
 import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
 import type { MemoryEntry } from "../../domain/memory.js";
+import type { NewScheduleInput, Schedule, ScheduleEdit, ScheduleRun } from "../../domain/schedule.js";
 import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
 import type { TaskLog, TaskLogBatch } from "../../domain/task-log.js";
 import type { TypeLimit } from "../../domain/task-type-limit.js";
@@ -29,6 +30,16 @@ import { pruneEventsTx } from "./event-retention.js";
 import { appendEventReturningTx, readEventsTx, validateNewEvent } from "./events.js";
 import { acquireLockTx, forceReleaseLockTx, getLockTx, listLocksTx, releaseLockTx } from "./locks.js";
 import { memoryDeleteTx, memoryGetTx, memoryListTx, memorySetTx } from "./memory.js";
+import {
+  createScheduleTx,
+  deleteScheduleTx,
+  editScheduleTx,
+  fireDueSlotsTx,
+  getScheduleTx,
+  hasDueSlotTx,
+  listScheduleRunsTx,
+  listSchedulesTx,
+} from "./schedules.js";
 import { getSettingTx, setSettingTx } from "./settings.js";
 import { StatementCache } from "./statements.js";
 import { appendTaskLogTx, getTaskLogTx } from "./task-logs.js";
@@ -323,6 +334,30 @@ export class SqliteStore implements CoordinationStore {
 
   setTaskTypeLimit(type: string, maxRunning: number | null, actor: string): Promise<TypeLimit | null> {
     return this.write((tx) => setTypeLimitTx(tx, type, maxRunning, actor));
+  }
+
+  createSchedule(input: NewScheduleInput, actor: string): Promise<Schedule> {
+    return this.write((tx) => createScheduleTx(tx, input, actor));
+  }
+  editSchedule(idOrName: string, edit: ScheduleEdit, actor: string): Promise<Schedule> {
+    return this.write((tx) => editScheduleTx(tx, idOrName, edit, actor));
+  }
+  deleteSchedule(idOrName: string, actor: string): Promise<boolean> {
+    return this.write((tx) => deleteScheduleTx(tx, idOrName, actor));
+  }
+  getSchedule(idOrName: string): Promise<Schedule | null> {
+    return this.read((tx) => getScheduleTx(tx, idOrName));
+  }
+  listSchedules(): Promise<Schedule[]> {
+    return this.read((tx) => listSchedulesTx(tx));
+  }
+  listScheduleRuns(scheduleId: string, limit: number): Promise<ScheduleRun[]> {
+    return this.read((tx) => listScheduleRunsTx(tx, scheduleId, limit));
+  }
+  /** A read first: an idle tick (nothing due) takes no write lock away from the claims. */
+  async fireDueSlots(firedBy: string): Promise<ScheduleRun[]> {
+    if (!(await this.read((tx) => hasDueSlotTx(tx)))) return [];
+    return this.write((tx) => fireDueSlotsTx(tx, firedBy));
   }
 
   listTaskTypeLimits(): Promise<TypeLimit[]> {

@@ -1,0 +1,161 @@
+import { expect, it } from "vitest";
+import { slotTaskTitle } from "../../../domain/schedule.js";
+import { NotFoundError } from "../../../errors.js";
+import type { CoordinationStore } from "../../port.js";
+import { type ContractContext, expectValidationError, rejectionOf, waitForStoreTime } from "../harness.js";
+
+type ScheduleStore = Required<
+  Pick<
+    CoordinationStore,
+    | "createSchedule"
+    | "editSchedule"
+    | "deleteSchedule"
+    | "getSchedule"
+    | "listSchedules"
+    | "listScheduleRuns"
+    | "fireDueSlots"
+  >
+> &
+  CoordinationStore;
+
+/**
+ * Schedules are optional on the port (a backend without them leaves every method out, and
+ * the CLI/API say so); a backend that has one has them all, and these cases hold it to them.
+ */
+function schedulesOf(store: CoordinationStore): ScheduleStore | null {
+  const methods = [
+    store.createSchedule,
+    store.editSchedule,
+    store.deleteSchedule,
+    store.getSchedule,
+    store.listSchedules,
+    store.listScheduleRuns,
+    store.fireDueSlots,
+  ];
+  const present = methods.filter((m) => m !== undefined).length;
+  expect(present === 0 || present === methods.length, "schedule methods come all together or not at all").toBe(true);
+  return present === 0 ? null : (store as ScheduleStore);
+}
+
+export function scheduleCases(ctx: ContractContext): void {
+  it("creates, lists, edits, pauses, resumes and deletes a schedule, refusing bad input by field", async () => {
+    const store = schedulesOf(ctx.store());
+    if (!store) return;
+    await expectValidationError(
+      store.createSchedule({ name: "bad", timing: { cron: "every day" }, task: { type: "demo" } }, "operator:test"),
+      "timing.cron",
+    );
+    await expectValidationError(
+      store.createSchedule(
+        { name: "bad", timing: { every: "1m", cron: "* * * * *" }, task: { type: "demo" } },
+        "operator:test",
+      ),
+      "timing.cron",
+    );
+    const nightly = await store.createSchedule(
+      { name: "nightly", timing: { cron: "0 3 * * *", timezone: "Europe/Berlin" }, task: { type: "demo" } },
+      "operator:alice",
+    );
+    expect(nightly).toMatchObject({ name: "nightly", paused: false, catchUp: "latest", createdBy: "operator:alice" });
+    await expectValidationError(
+      store.createSchedule({ name: "nightly", timing: { every: "1m" }, task: { type: "demo" } }, "operator:test"),
+      "name",
+    );
+    const edited = await store.editSchedule("nightly", { timing: { every: "5m" }, catchUp: "all" }, "operator:bob");
+    expect(edited).toMatchObject({
+      id: nightly.id,
+      timing: { every: "5m" },
+      catchUp: "all",
+      updatedBy: "operator:bob",
+    });
+    expect((await store.editSchedule(nightly.id, { paused: true }, "operator:bob")).paused).toBe(true);
+    expect((await store.getSchedule("nightly"))?.paused).toBe(true);
+    expect((await store.listSchedules()).map((s) => s.name)).toEqual(["nightly"]);
+    expect(await store.deleteSchedule("nightly", "operator:bob")).toBe(true);
+    expect(await store.deleteSchedule("nightly", "operator:bob")).toBe(false);
+    expect(await rejectionOf(store.editSchedule("nightly", { paused: false }, "operator:bob"))).toBeInstanceOf(
+      NotFoundError,
+    );
+    const kinds = (await store.readEvents(0, 1000)).filter((e) => e.kind.startsWith("schedule.")).map((e) => e.kind);
+    expect(kinds).toEqual(["schedule.created", "schedule.updated", "schedule.updated", "schedule.deleted"]);
+  });
+
+  it("fires each slot exactly once when two processes race, and records slot → task", async () => {
+    const harness = ctx.harness();
+    const store = schedulesOf(harness.store);
+    if (!store) return;
+    const peer = schedulesOf(await harness.openPeer());
+    if (!peer) throw new Error("the peer has no schedules");
+    const every = await store.createSchedule(
+      { name: "every-second", timing: { every: "1s" }, task: { type: "demo", params: { from: "schedule" } } },
+      "operator:test",
+    );
+    const fired = [];
+    for (let slot = 1; slot <= 3; slot++) {
+      await waitForStoreTime(harness, every.createdAt + slot * 1000);
+      const [a, b] = await Promise.all([store.fireDueSlots("w-a"), peer.fireDueSlots("w-b")]);
+      fired.push(...a, ...b);
+    }
+    const runs = await store.listScheduleRuns(every.id, 100);
+    expect(runs.map((r) => r.slotAt).sort()).toEqual(fired.map((r) => r.slotAt).sort());
+    expect(new Set(runs.map((r) => r.slotAt)).size).toBe(runs.length);
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    for (const run of runs) {
+      expect((run.slotAt - every.createdAt) % 1000).toBe(0);
+      const task = await store.getTask(run.taskId);
+      expect(task).toMatchObject({
+        type: "demo",
+        params: { from: "schedule" },
+        title: slotTaskTitle(every, run.slotAt),
+      });
+    }
+    const created = (await store.readEvents(0, 1000)).filter((e) => e.kind === "task.created");
+    expect(created).toHaveLength(runs.length);
+    expect(await store.fireDueSlots("w-a")).toEqual([]);
+  });
+
+  it("never fires a paused schedule, nor on resume the slots it missed while paused", async () => {
+    const harness = ctx.harness();
+    const store = schedulesOf(harness.store);
+    if (!store) return;
+    const s = await store.createSchedule(
+      { name: "paused", timing: { every: "1s" }, task: { type: "demo" }, catchUp: "all", catchUpMax: 50 },
+      "operator:test",
+    );
+    await store.editSchedule(s.id, { paused: true }, "operator:test");
+    await waitForStoreTime(harness, s.createdAt + 2500);
+    expect(await store.fireDueSlots("w-a")).toEqual([]);
+    const resumed = await store.editSchedule(s.id, { paused: false }, "operator:test");
+    expect(resumed.horizon).toBeGreaterThanOrEqual(s.createdAt + 2500);
+    expect(await store.fireDueSlots("w-a")).toEqual([]);
+    await waitForStoreTime(harness, resumed.horizon + 1000);
+    const runs = await store.fireDueSlots("w-a");
+    expect(runs.length).toBeGreaterThanOrEqual(1);
+    expect(runs.every((r) => r.slotAt > resumed.horizon)).toBe(true);
+  });
+
+  it("after an outage of several slots fires only what the catch-up policy allows", async () => {
+    const harness = ctx.harness();
+    const store = schedulesOf(harness.store);
+    if (!store) return;
+    const task = { type: "demo" };
+    const latest = await store.createSchedule({ name: "latest", timing: { every: "1s" }, task }, "operator:test");
+    const all = await store.createSchedule(
+      { name: "all", timing: { every: "1s" }, task, catchUp: "all", catchUpMax: 3 },
+      "operator:test",
+    );
+    // Nobody fires for five slots (the fleet is down), then one scheduler comes back.
+    const back = Math.max(latest.createdAt, all.createdAt) + 5200;
+    await waitForStoreTime(harness, back);
+    const fired = await store.fireDueSlots("w-a");
+    const now = await store.now();
+    const slotsOf = (id: string) => fired.filter((r) => r.scheduleId === id).map((r) => r.slotAt);
+    const newest = (created: number) => created + Math.floor((now - created) / 1000) * 1000;
+    expect(slotsOf(latest.id)).toHaveLength(1);
+    expect(slotsOf(latest.id)[0]).toBeGreaterThanOrEqual(newest(latest.createdAt) - 1000);
+    expect(slotsOf(all.id)).toHaveLength(3);
+    expect(slotsOf(all.id)[2]).toBeGreaterThanOrEqual(newest(all.createdAt) - 1000);
+    expect((await store.listScheduleRuns(latest.id, 100)).length).toBe(1);
+    expect((await store.listScheduleRuns(all.id, 100)).length).toBe(3);
+  });
+}
