@@ -6,6 +6,7 @@ import { type CliIo, type GlobalOptions, openCliStore } from "./cli-context.js";
 import { registerClusterCommands } from "./commands/cluster-commands.js";
 import { registerDemoCommand } from "./commands/demo-command.js";
 import { registerQueueCommands } from "./commands/queue-commands.js";
+import { registerScheduleCommands } from "./commands/schedule-commands.js";
 import { registerTaskCommands } from "./commands/task-commands.js";
 
 export interface RunCliOptions {
@@ -47,6 +48,7 @@ export async function runCli(argv: readonly string[], opts: RunCliOptions = {}):
   registerTaskCommands(program, io, withStore);
   registerClusterCommands(program, io, withStore);
   registerQueueCommands(program, io, withStore);
+  registerScheduleCommands(program, io, withStore);
   registerDemoCommand(program, io, withStore);
 
   try {
