@@ -41,9 +41,9 @@ describe("a schedule fired by 4 worker processes and 2 control planes at once", 
         });
       });
       await Promise.all(
-        planes.map((p) => waitForMessage(p.child, (m): m is "ready" => m === "ready", 60_000, p.label)),
+        planes.map((p) => waitForMessage(p.child, (m): m is "ready" => m === "ready", 150_000, p.label)),
       );
-      await waitFor(async () => (await store.listWorkers()).length === workers.length, 60_000);
+      await waitFor(async () => (await store.listWorkers()).length === workers.length, 150_000);
 
       // Catch-up "all": a slot a loaded machine reaches late still fires, so every slot must appear.
       const every = await store.createSchedule(
@@ -85,5 +85,5 @@ describe("a schedule fired by 4 worker processes and 2 control planes at once", 
     } finally {
       await store.close();
     }
-  }, 180_000);
+  }, 400_000);
 });
