@@ -3,8 +3,8 @@ import { assertAttemptFence, assertStartFence, isRunningAttempt } from "../../..
 import type { Lock } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
 import { assertStartableBy, isClaimableBy } from "../../../domain/task-claims.js";
-import { describeDependencyStatus as describeStatus } from "../../../domain/task-dependencies.js";
 import { assertDue } from "../../../domain/task-delay.js";
+import { describeDependencyStatus as describeStatus } from "../../../domain/task-dependencies.js";
 import { assertNotPaused } from "../../../domain/task-type-pause.js";
 import { acceptsNewWork } from "../../../domain/worker-rules.js";
 import { DependenciesPendingError, NotFoundError, StaleFencingTokenError } from "../../../errors.js";

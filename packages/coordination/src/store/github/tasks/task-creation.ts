@@ -1,6 +1,6 @@
 import { type NewTask, newTaskSchema, type Task } from "../../../domain/task.js";
-import { assertValidDependencies } from "../../../domain/task-dependencies.js";
 import { firstRunAt } from "../../../domain/task-delay.js";
+import { assertValidDependencies } from "../../../domain/task-dependencies.js";
 import { parseOrThrow } from "../../../validation.js";
 import { operatorSchema } from "../../port-schemas.js";
 import { foldTask } from "../fold/task-fold.js";

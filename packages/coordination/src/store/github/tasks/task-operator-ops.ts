@@ -1,8 +1,8 @@
 import { failureEventKind, failureOutcome, lapsedIncarnationFailure } from "../../../domain/attempt-failure.js";
 import type { Lock } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
-import { dependencyDoomedRequeue } from "../../../domain/task-dependencies.js";
 import { assertPromotable } from "../../../domain/task-delay.js";
+import { dependencyDoomedRequeue } from "../../../domain/task-dependencies.js";
 import { assertTaskAction, canApplyTaskAction } from "../../../domain/task-transitions.js";
 import { parseOrThrow } from "../../../validation.js";
 import { operatorSchema, requeueSchema } from "../../port-schemas.js";
@@ -127,6 +127,8 @@ export class TaskOperatorOps {
       ev,
     });
     await this.relabelled(task.id);
+  }
+
   /** Bring a delayed task's runAt forward to now (domain/task-delay.ts); one op comment, the lock untouched. */
   async promote(taskId: string, opts: { actor: string; reason: string }): Promise<Task> {
     const { actor, reason } = parseOrThrow(operatorSchema, opts, "options");
