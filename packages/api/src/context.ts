@@ -16,6 +16,8 @@ export interface ControlPlaneCore {
   readOnlyView: boolean;
   /** SENTINEL_STALL_ALERT_MS: how long waiting tasks no live worker can run may wait before they raise an alert. */
   stallAlertMs: number;
+  /** SENTINEL_ALERT_QUEUE_AGE_MS: a due task waiting longer than this raises a queue_age alert (0: never). */
+  queueAgeAlertMs: number;
   /** The projected hourly GitHub spend of this deployment against its token's limits (null on SQLite). */
   spendCheck: SpendCheck | null;
 }

@@ -33,6 +33,13 @@ const envSchema = z.object({
     .min(0, "0 or more milliseconds")
     .max(86_400_000, "at most a day (86400000)")
     .default(60_000),
+  /** A due task of one type waiting longer than this raises a `queue_age` alert (ms; 0: never). */
+  SENTINEL_ALERT_QUEUE_AGE_MS: z.coerce
+    .number()
+    .int("an integer number of milliseconds")
+    .min(0, "0 (off) or more milliseconds")
+    .max(7 * 86_400_000, "at most a week (604800000)")
+    .default(600_000),
   /** Where the cache's drizzle migrations are, when the repository's drizzle/cache cannot be found from here (a bundled server). */
   SENTINEL_CACHE_MIGRATIONS_DIR: z.string().min(1).optional(),
 });

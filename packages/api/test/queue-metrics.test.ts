@@ -86,3 +86,35 @@ describe("alert state metrics", () => {
     expect(sample(firing, 'sentinel_alert_firing{rule="stale_workers"}')).toBe(0);
   });
 });
+
+describe("queue_age and workers_offline alert rules", () => {
+  it("queue_age fires for a type whose oldest due task waited past SENTINEL_ALERT_QUEUE_AGE_MS, and only for it", async () => {
+    h = openHarness({ env: { SENTINEL_ALERT_QUEUE_AGE_MS: "1000" } });
+    await h.store.registerWorker(registration("w1", { leaseMs: 60_000, supportedTaskTypes: ["old", "new"] }));
+    const old = await h.store.createTask(newTaskSchema.parse({ type: "old" }), "test");
+    await h.cp.syncer.syncOnce();
+    const alertsOf = async () => (await h.anonymous.overview.get()).alerts.filter((a) => a.code === "queue_age");
+    expect(await alertsOf()).toEqual([]);
+    await waitForStoreTime(h.store, old.createdAt + 1100);
+    await h.store.createTask(newTaskSchema.parse({ type: "new" }), "test");
+    await h.cp.syncer.syncOnce();
+    expect((await alertsOf()).map((a) => a.subject)).toEqual(["old"]);
+    expect(sample(await scrape(), 'sentinel_alert_firing{rule="queue_age"}')).toBe(1);
+  });
+
+  it("workers_offline fires while a worker is OFFLINE and clears when it registers again", async () => {
+    h = openHarness();
+    await h.store.registerWorker(registration("w1", { leaseMs: 60_000 }));
+    await h.store.registerWorker(registration("w2", { leaseMs: 60_000 }));
+    await h.store.transitionWorker("w2", "STALE", { actor: "test", reason: "test" });
+    await h.store.transitionWorker("w2", "OFFLINE", { actor: "test", reason: "test" });
+    await h.cp.syncer.syncOnce();
+    const offline = async () => (await h.anonymous.overview.get()).alerts.filter((a) => a.code === "workers_offline");
+    expect((await offline()).map((a) => a.message)).toEqual(["1 offline worker(s): w2"]);
+    expect(sample(await scrape(), 'sentinel_alert_firing{rule="workers_offline"}')).toBe(1);
+    await h.store.registerWorker(registration("w2", { leaseMs: 60_000 }));
+    await h.cp.syncer.syncOnce();
+    expect(await offline()).toEqual([]);
+    expect(sample(await scrape(), 'sentinel_alert_firing{rule="workers_offline"}')).toBe(0);
+  });
+});

@@ -7,12 +7,16 @@ import {
 } from "@sentinel/coordination";
 import { readBudget } from "../cache/budget.js";
 import type { CacheDb } from "../cache/open-cache.js";
+import { queueStatsByType } from "../cache/queue-stats.js";
 import { stalledTasks } from "../cache/stalled-tasks.js";
 import { waitingTypes } from "../cache/task-queries.js";
 import { pageCachedWorkers, supportedTaskTypes } from "../cache/worker-queries.js";
 import type { ControlPlaneCore } from "../context.js";
 
-function readWorkerInput(db: CacheDb, now: number): Pick<AlertInput, "liveAccepting" | "liveTypes" | "stale"> {
+function readWorkerInput(
+  db: CacheDb,
+  now: number,
+): Pick<AlertInput, "liveAccepting" | "liveTypes" | "stale" | "offline"> {
   const base = { now, includeRemoved: false, search: null, supportsType: null, offset: 0 };
   const liveAccepting = pageCachedWorkers(db, {
     ...base,
@@ -26,16 +30,23 @@ function readWorkerInput(db: CacheDb, now: number): Pick<AlertInput, "liveAccept
     leaseLiveOnly: false,
     limit: NAMED_STALE_WORKERS,
   });
+  const offline = pageCachedWorkers(db, {
+    ...base,
+    states: ["OFFLINE"],
+    leaseLiveOnly: false,
+    limit: NAMED_STALE_WORKERS,
+  });
   return {
     liveAccepting,
     liveTypes: new Set(supportedTaskTypes(db, now)),
     stale: { total: stale.total, ids: stale.items.map((w) => w.id) },
+    offline: { total: offline.total, ids: offline.items.map((w) => w.id) },
   };
 }
 
 /** The alert rules (domain/cluster-alerts.ts) judged on the cache at store-clock `now`. */
 export function currentAlerts(
-  core: Pick<ControlPlaneCore, "cache" | "syncer" | "stallAlertMs">,
+  core: Pick<ControlPlaneCore, "cache" | "syncer" | "stallAlertMs" | "queueAgeAlertMs">,
   now = core.syncer.storeNow(),
 ): Alert[] {
   const db = core.cache.db;
@@ -43,6 +54,8 @@ export function currentAlerts(
     ...readWorkerInput(db, now),
     waiting: waitingTypes(db),
     stalled: stalledTasks(db, now, core.stallAlertMs),
+    oldestDue: queueStatsByType(db, now),
+    queueAgeAlertMs: core.queueAgeAlertMs,
     budget: readBudget(db),
     syncError: core.syncer.status().lastError,
   });

@@ -74,6 +74,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     auth,
     readOnlyView: env.SENTINEL_READONLY_VIEW,
     stallAlertMs: env.SENTINEL_STALL_ALERT_MS,
+    queueAgeAlertMs: env.SENTINEL_ALERT_QUEUE_AGE_MS,
     spendCheck: options.store.backend === "github" ? controlPlaneSpendCheck(options.env ?? {}, options.sync) : null,
   };
   if (options.startSyncer ?? true) syncer.start();

@@ -7,6 +7,8 @@ export const ALERT_CODES = [
   "no_worker_for_type",
   "tasks_stalled",
   "stale_workers",
+  "workers_offline",
+  "queue_age",
   "no_live_workers",
   "budget_low",
   "sync_error",
@@ -46,6 +48,12 @@ export interface AlertInput {
   /** Task types those workers support. */
   liveTypes: ReadonlySet<string>;
   stale: { total: number; ids: string[] };
+  /** OFFLINE workers: their lease ran out long ago and the monitor recovered their work; gone until one re-registers. */
+  offline: { total: number; ids: string[] };
+  /** Per type, how long its longest-waiting due task has waited (ms). */
+  oldestDue: ReadonlyArray<{ type: string; oldestDueMs: number }>;
+  /** A due task waiting longer than this raises queue_age (0: never). */
+  queueAgeAlertMs: number;
   waiting: Array<{ type: string; n: number }>;
   /** Waiting tasks no live worker can run, due for longer than the stall alert time. */
   stalled: readonly StalledGroupView[];
@@ -94,6 +102,29 @@ export function computeAlerts(input: AlertInput): Alert[] {
       message: `${input.stale.total} stale worker(s): ${input.stale.ids.join(", ")}${more}`,
       subject: null,
     });
+  }
+  if (input.offline.total > 0) {
+    const more =
+      input.offline.total > input.offline.ids.length
+        ? ` and ${input.offline.total - input.offline.ids.length} more`
+        : "";
+    alerts.push({
+      severity: "critical",
+      code: "workers_offline",
+      message: `${input.offline.total} offline worker(s): ${input.offline.ids.join(", ")}${more}`,
+      subject: null,
+    });
+  }
+  if (input.queueAgeAlertMs > 0) {
+    for (const { type, oldestDueMs } of input.oldestDue) {
+      if (oldestDueMs <= input.queueAgeAlertMs) continue;
+      alerts.push({
+        severity: "warning",
+        code: "queue_age",
+        message: `the oldest due task of type ${type} has waited ${Math.round(oldestDueMs / 1000)} s (alert above ${Math.round(input.queueAgeAlertMs / 1000)} s)`,
+        subject: type,
+      });
+    }
   }
   for (const row of input.budget) {
     if (row.remaining !== null && row.limit && row.remaining < row.limit * BUDGET_LOW_FRACTION) {
