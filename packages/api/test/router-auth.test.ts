@@ -28,6 +28,7 @@ const MUTATIONS: Array<[string, (c: Caller) => Promise<unknown>]> = [
   ["tasks.requeue", (c) => c.tasks.requeue({ taskId })],
   ["tasks.reassign", (c) => c.tasks.reassign({ taskId, workerId: "w1" })],
   ["tasks.bulk", (c) => c.tasks.bulk({ action: "cancel", filter: {}, dryRun: false })],
+  ["tasks.edit", (c) => c.tasks.edit({ taskId, priority: 3 })],
   ["settings.setStrategy", (c) => c.settings.setStrategy({ strategy: "round_robin" })],
 ];
 
@@ -145,6 +146,51 @@ describe("operator actions", () => {
       dryRun: true,
     });
     expect(retry.matched).toBe(3);
+  });
+
+  it("bulk cancel with the confirmed count: a set that changed since is refused, audited with the count", async () => {
+    for (let i = 0; i < 2; i++) await h.store.createTask(newTaskSchema.parse({ type: "other" }), "test");
+    await h.cp.syncer.syncOnce();
+    const filter = { types: ["other"], states: ["queued" as const] };
+    const dry = await h.operator.tasks.bulk({ action: "cancel", filter, dryRun: true });
+    expect(dry.matched).toBe(2);
+    await h.store.createTask(newTaskSchema.parse({ type: "other" }), "test");
+    await h.cp.syncer.syncOnce();
+    await expect(
+      h.operator.tasks.bulk({ action: "cancel", filter, dryRun: false, expectedCount: dry.matched }),
+    ).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("now matches 3") });
+    expect((await h.store.listTasks({ states: ["cancelled"], types: ["other"] })).items).toHaveLength(0);
+    const run = await h.operator.tasks.bulk({ action: "cancel", filter, dryRun: false, expectedCount: 3 });
+    expect(run).toMatchObject({ applied: 3 });
+    const { items } = await h.operator.audit.list({ limit: 2 });
+    expect(items[0]).toMatchObject({
+      action: "task.bulk_cancel",
+      result: "ok",
+      params: { matched: 3, expectedCount: 3 },
+    });
+    expect(items[1]).toMatchObject({
+      action: "task.bulk_cancel",
+      result: "error",
+      params: { matched: 3, expectedCount: 2 },
+    });
+  });
+
+  it("edits a queued task's priority, audited with before and after; refused once it is not queued", async () => {
+    const queued = await h.store.createTask(newTaskSchema.parse({ type: "other", params: { a: 1 } }), "test");
+    await h.cp.syncer.syncOnce();
+    const edited = await h.operator.tasks.edit({ taskId: queued.id, priority: 42, params: { a: 2 } });
+    expect(edited).toMatchObject({ priority: 42, params: { a: 2 }, state: "queued" });
+    const { items } = await h.operator.audit.list({ limit: 1 });
+    expect(items[0]).toMatchObject({
+      action: "task.edit",
+      params: { priority: 42, params: { a: 2 }, before: { priority: 0, params: { a: 1 } } },
+    });
+    await h.store.cancelTask(queued.id, { actor: "test", reason: "done" });
+    await expect(h.operator.tasks.edit({ taskId: queued.id, priority: 1 })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(h.operator.tasks.edit({ taskId: queued.id, priority: 1000 })).rejects.toMatchObject({
+      code: "BAD_REQUEST",
+      message: expect.stringContaining("priority"),
+    });
   });
 
   it("maps typed coordination errors to tRPC codes", async () => {

@@ -28,6 +28,12 @@ export const taskIdInput = z.object({ taskId: z.string().min(1).max(200) });
 
 export const taskActionInput = taskIdInput.extend({ reason: z.string().max(500).optional() });
 
+/** The edit itself is validated by the store's schema (domain/task-edit.ts), naming the field. */
+export const editInput = taskIdInput.extend({
+  priority: z.number().int().optional(),
+  params: z.unknown().optional(),
+});
+
 export const reassignInput = taskIdInput.extend({
   /** A worker id, or null for "any eligible worker". */
   workerId: z.string().min(1).max(200).nullable(),
@@ -38,4 +44,6 @@ export const bulkInput = z.object({
   filter: taskFilterInput,
   /** true: only count what would be affected (the confirmation step). */
   dryRun: z.boolean(),
+  /** The count the operator confirmed; the real run is refused if the filter now matches another number. */
+  expectedCount: z.number().int().min(0).optional(),
 });

@@ -1,4 +1,5 @@
 import { NotFoundError, type Task, ValidationError } from "@sentinel/coordination";
+import { TRPCError } from "@trpc/server";
 import { actorOf, audited } from "../audited.js";
 import { heldBack } from "../cache/flow-control.js";
 import { listCachedLocks, lockHistory } from "../cache/lock-queries.js";
@@ -17,6 +18,7 @@ import { createTRPCRouter, protectedProcedure, viewerProcedure } from "../trpc.j
 import {
   bulkInput,
   createTaskInput,
+  editInput,
   reassignInput,
   taskActionInput,
   taskFilterInput,
@@ -120,6 +122,16 @@ export const tasksRouter = createTRPCRouter({
       ),
     ),
 
+  /** A queued task's new priority and/or params; the audit log keeps what changed, before and after. */
+  edit: protectedProcedure.input(editInput).mutation(({ ctx, input }) => {
+    const cached = getCachedTask(ctx.cache.db, input.taskId);
+    const before = cached ? { priority: cached.priority, params: cached.params } : null;
+    return audited(ctx, { action: "task.edit", target: input.taskId, params: { ...input, before } }, async () => {
+      const { taskId, ...edit } = input;
+      return ctx.queue.edit(taskId, edit, actorOf(ctx));
+    });
+  }),
+
   reassign: protectedProcedure
     .input(reassignInput)
     .mutation(({ ctx, input }) =>
@@ -139,21 +151,31 @@ export const tasksRouter = createTRPCRouter({
     const filter = eligibleFilter(input.filter, input.action === "retry" ? RETRYABLE_STATES : CANCELLABLE_STATES);
     const matched = filter.states?.length ? countTasks(ctx.cache.db, filter) : 0;
     if (input.dryRun) return { dryRun: true as const, matched, limit: BULK_LIMIT, applied: 0, failures: [] };
-    return audited(ctx, { action: `task.bulk_${input.action}`, target: "tasks", params: input }, async () => {
-      const ids = matched > 0 ? taskIdsMatching(ctx.cache.db, filter, BULK_LIMIT) : [];
-      const failures: Array<{ taskId: string; error: string }> = [];
-      let applied = 0;
-      for (const id of ids) {
-        try {
-          if (input.action === "retry") await ctx.queue.retry(id, actorOf(ctx));
-          else await ctx.queue.cancel(id, actorOf(ctx), "operator bulk cancel");
-          applied += 1;
-        } catch (error) {
-          if (failures.length < REPORTED_FAILURES)
-            failures.push({ taskId: id, error: error instanceof Error ? error.message : String(error) });
+    return audited(
+      ctx,
+      { action: `task.bulk_${input.action}`, target: "tasks", params: { ...input, matched } },
+      async () => {
+        // The confirmation showed a count: a set that changed since is refused rather than acted on unseen.
+        if (input.expectedCount !== undefined && input.expectedCount !== matched)
+          throw new TRPCError({
+            code: "CONFLICT",
+            message: `expectedCount: the filter now matches ${matched} task(s), not the ${input.expectedCount} confirmed; review and confirm again`,
+          });
+        const ids = matched > 0 ? taskIdsMatching(ctx.cache.db, filter, BULK_LIMIT) : [];
+        const failures: Array<{ taskId: string; error: string }> = [];
+        let applied = 0;
+        for (const id of ids) {
+          try {
+            if (input.action === "retry") await ctx.queue.retry(id, actorOf(ctx));
+            else await ctx.queue.cancel(id, actorOf(ctx), "operator bulk cancel");
+            applied += 1;
+          } catch (error) {
+            if (failures.length < REPORTED_FAILURES)
+              failures.push({ taskId: id, error: error instanceof Error ? error.message : String(error) });
+          }
         }
-      }
-      return { dryRun: false as const, matched, limit: BULK_LIMIT, applied, failures };
-    });
+        return { dryRun: false as const, matched, limit: BULK_LIMIT, applied, failures };
+      },
+    );
   }),
 });

@@ -1,4 +1,5 @@
 import { newTaskSchema, type Page, type Task, type TaskFilter, type TaskState } from "../domain/task.js";
+import { taskEditSchema } from "../domain/task-edit.js";
 import { IllegalTransitionError, NotFoundError, ValidationError } from "../errors.js";
 import type { CoordinationStore } from "../store/port.js";
 import { parseOrThrow } from "../validation.js";
@@ -27,6 +28,11 @@ export class TaskQueue {
 
   async cancel(taskId: string, actor: string, reason = "cancelled by operator"): Promise<Task> {
     return this.store.cancelTask(taskId, { actor, reason });
+  }
+
+  /** A queued task's new priority and/or params; refused once a worker started it. */
+  async edit(taskId: string, edit: unknown, actor: string): Promise<Task> {
+    return this.store.editTask(taskId, parseOrThrow(taskEditSchema, edit, "edit"), actor);
   }
 
   /** failed / dead / cancelled → queued now, with a fresh attempt budget. */

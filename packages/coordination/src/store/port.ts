@@ -4,6 +4,7 @@ import type { AcquireResult, Lock, LockMetadata } from "../domain/lock.js";
 import type { MemoryEntry } from "../domain/memory.js";
 import type { NewScheduleInput, Schedule, ScheduleEdit, ScheduleRun } from "../domain/schedule.js";
 import type { NewTask, Page, Task, TaskFilter } from "../domain/task.js";
+import type { TaskEdit } from "../domain/task-edit.js";
 import type { TaskLog, TaskLogBatch } from "../domain/task-log.js";
 import type { TypeLimit } from "../domain/task-type-limit.js";
 import type { TypePause } from "../domain/task-type-pause.js";
@@ -192,6 +193,14 @@ export interface CoordinationStore {
    * (domain/task-delay.ts). Its lock is not touched. Records `task.promoted`.
    */
   promoteTask(taskId: string, opts: { actor: string; reason: string }): Promise<Task>;
+
+  /**
+   * Change a queued task's priority and/or params (domain/task-edit.ts), refused with
+   * IllegalTransitionError once it is no longer queued — decided in the same step as the
+   * write (SQLite: its transaction; GitHub: the op's position in the task's fold, read back).
+   * Records `task.edited` with the changed fields before and after.
+   */
+  editTask(taskId: string, edit: TaskEdit, actor: string): Promise<Task>;
 
   // ── Flow control (domain/task-type-pause.ts) ─────────────────────────────────────
   /**

@@ -42,7 +42,7 @@ export function BulkActions({ form }: { form: TaskFilterForm }) {
   const confirm = () => {
     if (!pending) return;
     bulk.mutate(
-      { action: pending.action, filter: toFilterInput(pending.form), dryRun: false },
+      { action: pending.action, filter: toFilterInput(pending.form), dryRun: false, expectedCount: pending.matched },
       {
         onSuccess: (r) => {
           setPending(null);

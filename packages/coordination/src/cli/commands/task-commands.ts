@@ -149,6 +149,25 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
     );
 
   task
+    .command("edit <id>")
+    .description("change the priority and/or params of a queued task (refused once a worker started it)")
+    .option("--priority <n>", "higher runs first (-100..100)", intOption("--priority", -100, 100))
+    .option("--params <json>", "new task parameters as JSON", jsonOption("--params"))
+    .action((id: string, opts: { priority?: number; params?: unknown }) =>
+      withStore(program.opts(), async (store) => {
+        const edited = await new TaskQueue(store).edit(
+          id,
+          {
+            ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
+            ...(opts.params !== undefined ? { params: opts.params } : {}),
+          },
+          cliActor(),
+        );
+        emit(io, program.opts(), edited, () => `edited ${edited.id} (priority ${edited.priority})`);
+      }),
+    );
+
+  task
     .command("retry <id>")
     .description("queue a failed, dead or cancelled task again now, with a fresh attempt budget")
     .action((id: string) =>

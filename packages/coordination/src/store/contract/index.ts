@@ -14,6 +14,7 @@ import { lockCases } from "./cases/locks.js";
 import { memoryCases } from "./cases/memory.js";
 import { registrationCases } from "./cases/registration.js";
 import { scheduleCases } from "./cases/schedules.js";
+import { taskEditCases } from "./cases/task-edits.js";
 import { taskLifecycleCases } from "./cases/task-lifecycle.js";
 import { taskLogCases } from "./cases/task-logs.js";
 import { typeLimitCases } from "./cases/type-limits.js";
@@ -73,6 +74,7 @@ export function describeStoreContract(name: string, factory: StoreHarnessFactory
     describe("pausing task types", () => typePauseCases(ctx));
     describe("per-type concurrency limits", () => typeLimitCases(ctx));
     describe("task dependencies", () => dependencyCases(ctx));
+    describe("editing queued tasks", () => taskEditCases(ctx));
     describe("repeating schedules", () => scheduleCases(ctx));
     describe("input validation", () => validationCases(ctx));
   });

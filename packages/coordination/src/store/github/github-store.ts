@@ -2,6 +2,7 @@ import type { NewStoreEvent, StoreEvent } from "../../domain/events.js";
 import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
 import type { MemoryEntry } from "../../domain/memory.js";
 import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
+import type { TaskEdit } from "../../domain/task-edit.js";
 import type { TaskLog, TaskLogBatch } from "../../domain/task-log.js";
 import type { TypePause } from "../../domain/task-type-pause.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
@@ -169,6 +170,9 @@ export class GithubStore implements CoordinationStore {
   }
   cancelTask(taskId: string, opts: { actor: string; reason: string }): Promise<Task> {
     return this.parts.operator.cancel(taskId, opts);
+  }
+  editTask(taskId: string, edit: TaskEdit, actor: string): Promise<Task> {
+    return this.parts.operator.edit(taskId, edit, actor);
   }
   requeueTask(
     taskId: string,

@@ -6,6 +6,7 @@ import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
 import type { MemoryEntry } from "../../domain/memory.js";
 import type { NewScheduleInput, Schedule, ScheduleEdit, ScheduleRun } from "../../domain/schedule.js";
 import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
+import type { TaskEdit } from "../../domain/task-edit.js";
 import type { TaskLog, TaskLogBatch } from "../../domain/task-log.js";
 import type { TypeLimit } from "../../domain/task-type-limit.js";
 import type { TypePause } from "../../domain/task-type-pause.js";
@@ -46,6 +47,7 @@ import { appendTaskLogTx, getTaskLogTx } from "./task-logs.js";
 import {
   cancelTaskTx,
   completeTaskTx,
+  editTaskTx,
   failTaskTx,
   promoteTaskTx,
   requeueTaskTx,
@@ -277,6 +279,10 @@ export class SqliteStore implements CoordinationStore {
   promoteTask(taskId: string, opts: { actor: string; reason: string }): Promise<Task> {
     return this.write((tx) => promoteTaskTx(tx, taskId, opts));
   }
+  editTask(taskId: string, edit: TaskEdit, actor: string): Promise<Task> {
+    return this.write((tx) => editTaskTx(tx, taskId, edit, actor));
+  }
+
   requeueTask(
     taskId: string,
     opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean },

@@ -7,13 +7,14 @@ import { LIMITS } from "../../domain/limits.js";
 import type { Task, TaskState } from "../../domain/task.js";
 import { assertStartableBy } from "../../domain/task-claims.js";
 import { assertDue, assertPromotable } from "../../domain/task-delay.js";
+import { describeEdit, type TaskEdit, taskEditSchema } from "../../domain/task-edit.js";
 import { assertTaskAction } from "../../domain/task-transitions.js";
 import { assertNotPaused } from "../../domain/task-type-pause.js";
 import { NotFoundError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
 import { failureSchema, operatorSchema, requeueSchema, tokenSchema } from "../port-schemas.js";
 import { appendEventTx } from "./events.js";
-import { toJson } from "./json.js";
+import { fromJson, toJson } from "./json.js";
 import { LOCK_LIVE_FLAG_SQL } from "./lock-liveness.js";
 import { type LockState, readLockTx, releaseHeldLockTx, revokeLockTx } from "./locks.js";
 import {
@@ -284,5 +285,20 @@ export function promoteTaskTx(tx: Tx, taskId: string, opts: { actor: string; rea
     actor,
     data: { runAt: row.runAt, reason },
   });
+  return task;
+}
+
+/** queued → queued with a new priority and/or params, checked and written in one transaction. */
+export function editTaskTx(tx: Tx, taskId: string, input: TaskEdit, actor: string): Task {
+  const edit = parseOrThrow(taskEditSchema, input, "edit");
+  parseOrThrow(operatorSchema.shape.actor, actor, "actor");
+  const row = readTaskRowTx(tx, taskId);
+  assertTaskAction(taskId, "edit", row.state as TaskState, "edited");
+  const { before, after } = describeEdit({ priority: row.priority, params: fromJson(row.params) }, edit);
+  const task = updateTaskTx(tx, taskId, {
+    ...(edit.priority === undefined ? {} : { priority: edit.priority }),
+    ...(edit.params === undefined ? {} : { params: toJson(edit.params, "params", LIMITS.paramsBytes) }),
+  });
+  appendEventTx(tx, { kind: "task.edited", taskId, workerId: null, actor, data: { before, after } });
   return task;
 }

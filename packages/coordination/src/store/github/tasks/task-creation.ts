@@ -12,7 +12,8 @@ import type { TaskRecord } from "../records/record-schemas.js";
 import { renderTaskBody } from "../task-body.js";
 import type { TaskReader } from "./task-reader.js";
 
-const MAX_PARAMS_CHARS = 24_000;
+/** Params as one signed record (the issue body, or an edit op) stay within this many characters of JSON. */
+export const MAX_PARAMS_CHARS = 24_000;
 
 /** A task is an issue whose body carries the signed spec; the issue number makes its id. */
 export async function createTask(ctx: GithubContext, reader: TaskReader, input: NewTask, actor: string): Promise<Task> {

@@ -1,17 +1,22 @@
+import { setTimeout as delay } from "node:timers/promises";
 import { failureEventKind, failureOutcome, lapsedIncarnationFailure } from "../../../domain/attempt-failure.js";
 import type { Lock } from "../../../domain/lock.js";
 import type { Task } from "../../../domain/task.js";
 import { assertPromotable } from "../../../domain/task-delay.js";
 import { dependencyDoomedRequeue } from "../../../domain/task-dependencies.js";
+import { describeEdit, type TaskEdit, taskEditSchema } from "../../../domain/task-edit.js";
 import { assertTaskAction, canApplyTaskAction } from "../../../domain/task-transitions.js";
+import { IllegalTransitionError } from "../../../errors.js";
 import { parseOrThrow } from "../../../validation.js";
 import { operatorSchema, requeueSchema } from "../../port-schemas.js";
 import type { TaskView } from "../fold/task-fold.js";
 import type { GithubContext } from "../github-context.js";
+import { toJsonValue } from "../json-value.js";
 import { taskIdOf } from "../records/issue-kinds.js";
 import type { EventEntry } from "../records/record-schemas.js";
 import { failureEnd } from "./attempt-end.js";
 import type { DependencyStates } from "./dependency-states.js";
+import { MAX_PARAMS_CHARS } from "./task-creation.js";
 import type { TaskReader } from "./task-reader.js";
 import type { TaskWriter } from "./task-writer.js";
 
@@ -94,6 +99,36 @@ export class TaskOperatorOps {
       ...(resetAttempts ? { resetAttempts } : {}),
     });
     return this.relabelled(taskId);
+  }
+
+  /**
+   * Edit a queued task: one `edit` op, then the issue read back after a settle delay — the
+   * fold applies the op only if the task was still queued at its position, so an edit that
+   * lost the race to a claim is refused here (IllegalTransitionError) and changes nothing.
+   */
+  async edit(taskId: string, input: TaskEdit, actor: string): Promise<Task> {
+    const edit = parseOrThrow(taskEditSchema, input, "edit");
+    parseOrThrow(operatorSchema.shape.actor, actor, "actor");
+    const { view } = await this.reader.require(taskId);
+    taskId = view.task.id;
+    assertTaskAction(taskId, "edit", view.task.state, "edited");
+    const params = edit.params === undefined ? undefined : toJsonValue(edit.params, "params", MAX_PARAMS_CHARS);
+    const { before, after } = describeEdit(view.task, edit);
+    const ev = [this.ctx.entry("task.edited", { taskId, workerId: null, actor, data: { before, after } })];
+    const posted = await this.writer.postOp(taskId, {
+      op: "edit",
+      actor,
+      reason: "edited by operator",
+      ev,
+      ...(edit.priority === undefined ? {} : { priority: edit.priority }),
+      ...(params === undefined ? {} : { params }),
+    });
+    await delay(this.ctx.settleDelayMs());
+    const fresh = await this.reader.require(taskId);
+    if (!fresh.view.applied.has(posted.id))
+      throw new IllegalTransitionError("task", taskId, fresh.view.task.state, "edited");
+    await this.writer.mirrorLabels(fresh.view.task);
+    return fresh.view.task;
   }
 
   /**
