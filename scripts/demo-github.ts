@@ -189,7 +189,7 @@ async function main(): Promise<void> {
       "",
       "  Task Sentinel on the GitHub backend (emulated)",
       `  dashboard:        http://${host}:${port}`,
-      `  operator token:   ${process.env.SENTINEL_OPERATOR_TOKEN ? "(from SENTINEL_OPERATOR_TOKEN)" : env.SENTINEL_OPERATOR_TOKEN}`,
+      `  admin token:      ${process.env.SENTINEL_OPERATOR_TOKEN ? "(from SENTINEL_OPERATOR_TOKEN)" : env.SENTINEL_OPERATOR_TOKEN}`,
       `  GitHub emulator:  ${emulator.url}  (repository ${OWNER}/${REPO})`,
       `  ${BOT} token:   ${secrets.botToken}  (collaborator; the workers and the control plane use it)`,
       `  ${STRANGER} token:     ${secrets.strangerToken}  (not a collaborator: try forging a claim)`,

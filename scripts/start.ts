@@ -235,7 +235,7 @@ async function main(): Promise<void> {
       "",
       `  Task Sentinel is running`,
       `  dashboard:      ${baseUrl}`,
-      `  operator token: ${configuredToken ? "(from SENTINEL_OPERATOR_TOKEN)" : token}`,
+      `  admin token:    ${configuredToken ? "(from SENTINEL_OPERATOR_TOKEN)" : token}  (more: pnpm sentinel token create <name> --role viewer|operator|admin)`,
       `  data directory: ${dataDir}`,
       `  workers:        ${workers.length} (local-1 … local-${workers.length})`,
       `  Ctrl-C to stop (workers drain first).`,

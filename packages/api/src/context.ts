@@ -1,5 +1,6 @@
-import type { CoordinationStore, SpendCheck, TaskQueue, WorkerRegistry } from "@sentinel/coordination";
+import type { CoordinationStore, Role, SpendCheck, TaskQueue, WorkerRegistry } from "@sentinel/coordination";
 import type { OperatorAuth } from "./auth/operator-auth.js";
+import type { TokenRefresh } from "./auth/token-refresh.js";
 import type { Cache } from "./cache/open-cache.js";
 import type { Syncer } from "./sync/syncer.js";
 
@@ -12,6 +13,8 @@ export interface ControlPlaneCore {
   cache: Cache;
   syncer: Syncer;
   auth: OperatorAuth;
+  /** Re-reads the store's named tokens (after a token change here, so it applies at once). */
+  tokens: TokenRefresh;
   /** SENTINEL_READONLY_VIEW: reads allowed without a session. */
   readOnlyView: boolean;
   /** SENTINEL_STALL_ALERT_MS: how long waiting tasks no live worker can run may wait before they raise an alert. */
@@ -28,15 +31,17 @@ export interface CreateContextOptions {
 }
 
 export interface OperatorSession {
+  /** The token's name. */
   operator: string;
+  role: Role;
 }
 
 /** Per request: the shared core plus the caller's operator session, if any (cookie or bearer token). */
 export function createTRPCContext(opts: CreateContextOptions) {
   const { auth } = opts.controlPlane;
-  const fromCookie = auth.sessionFromCookieHeader(opts.headers.get("cookie"))?.operator ?? null;
-  const operator = fromCookie ?? auth.operatorFromBearer(opts.headers.get("authorization"));
-  const session: OperatorSession | null = operator ? { operator } : null;
+  const fromCookie = auth.sessionFromCookieHeader(opts.headers.get("cookie"));
+  const caller = fromCookie ?? auth.operatorFromBearer(opts.headers.get("authorization"));
+  const session: OperatorSession | null = caller ? { operator: caller.operator, role: caller.role } : null;
   return { ...opts.controlPlane, session };
 }
 

@@ -6,3 +6,4 @@ export type { AppRouter } from "./root.js";
 
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export type { AuditRecord, Role } from "@sentinel/coordination";

@@ -7,6 +7,7 @@ import { queuesRouter } from "./router/queues.js";
 import { sessionRouter } from "./router/session.js";
 import { settingsRouter } from "./router/settings.js";
 import { tasksRouter } from "./router/tasks.js";
+import { tokensRouter } from "./router/tokens.js";
 import { workersRouter } from "./router/workers.js";
 import { createCallerFactory, createTRPCRouter } from "./trpc.js";
 
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   audit: auditRouter,
   settings: settingsRouter,
   session: sessionRouter,
+  tokens: tokensRouter,
   live: liveSubscription,
 });
 

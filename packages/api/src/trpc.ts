@@ -2,10 +2,11 @@
  * tRPC setup (the t3 split): context, transformer, error shape, and the procedure builders
  * every router uses.
  */
-import { ValidationError } from "@sentinel/coordination";
+import { describeRoleRefusal, type Role, roleAllows, ValidationError } from "@sentinel/coordination";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { ZodError } from "zod";
+import { recordRefusal } from "./audited.js";
 import type { TRPCContext } from "./context.js";
 import { toTRPCError } from "./error-mapping.js";
 
@@ -17,22 +18,33 @@ function describeZodError(error: ZodError): { message: string; fields: string[] 
   return { message, fields: [...new Set(fields)] };
 }
 
-const t = initTRPC.context<TRPCContext>().create({
-  transformer: superjson,
-  errorFormatter({ shape, error }) {
-    const zod = error.cause instanceof ZodError ? describeZodError(error.cause) : null;
-    const fields = zod?.fields ?? (error.cause instanceof ValidationError ? [error.cause.field] : null);
-    return {
-      ...shape,
-      message: zod?.message ?? shape.message,
-      data: { ...shape.data, fields },
-    };
-  },
-  sse: {
-    ping: { enabled: true, intervalMs: 15_000 },
-    client: { reconnectAfterInactivityMs: 30_000 },
-  },
-});
+/**
+ * Every procedure declares the role it needs (`meta.role`); "public" is only for who-am-I.
+ * router-roles.test.ts walks the router and fails on a procedure without one.
+ */
+export interface ProcedureMeta {
+  role: Role | "public";
+}
+
+const t = initTRPC
+  .context<TRPCContext>()
+  .meta<ProcedureMeta>()
+  .create({
+    transformer: superjson,
+    errorFormatter({ shape, error }) {
+      const zod = error.cause instanceof ZodError ? describeZodError(error.cause) : null;
+      const fields = zod?.fields ?? (error.cause instanceof ValidationError ? [error.cause.field] : null);
+      return {
+        ...shape,
+        message: zod?.message ?? shape.message,
+        data: { ...shape.data, fields },
+      };
+    },
+    sse: {
+      ping: { enabled: true, intervalMs: 15_000 },
+      client: { reconnectAfterInactivityMs: 30_000 },
+    },
+  });
 
 export const createCallerFactory = t.createCallerFactory;
 export const createTRPCRouter = t.router;
@@ -54,17 +66,45 @@ const mapErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(mapErrors);
+const baseProcedure = t.procedure.use(mapErrors);
 
-/** Mutations: an operator session (cookie) or operator token (bearer) is required. */
-export const protectedProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "operator login required" });
+/** Who-am-I only: answers everyone (it is how the dashboard learns what to show). */
+export const publicProcedure = baseProcedure.meta({ role: "public" });
+
+/**
+ * The one role check, one builder per level: no session → 401 (log in); a session whose
+ * token's role is too low → 403 naming both roles, and a refused mutation is audited.
+ */
+function requireRole(needed: Role) {
+  return baseProcedure.meta({ role: needed }).use(async ({ ctx, next, path, type, getRawInput }) => {
+    const session = ctx.session;
+    const anonymousRead = needed === "viewer" && ctx.readOnlyView;
+    if (!session && !anonymousRead)
+      throw new TRPCError({
+        code: "UNAUTHORIZED",
+        message:
+          needed === "viewer"
+            ? "login required (read-only viewing is disabled)"
+            : describeRoleRefusal(null, needed, path),
+      });
+    if (session && !roleAllows(session.role, needed)) {
+      const message = describeRoleRefusal(session.role, needed, path);
+      if (type === "mutation") await recordRefusal(ctx, session, path, await getRawInput().catch(() => null), message);
+      throw new TRPCError({ code: "FORBIDDEN", message });
+    }
+    return next({ ctx: { ...ctx, session } });
+  });
+}
+
+/** Reads: any token, or anyone while read-only viewing is allowed (SENTINEL_READONLY_VIEW). */
+export const viewerProcedure = requireRole("viewer");
+/** Actions on tasks, workers, locks and queues. */
+export const operatorProcedure = requireRole("operator").use(({ ctx, next }) => {
+  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "login required" });
   return next({ ctx: { ...ctx, session: ctx.session } });
 });
-
-/** Reads: open to anyone when read-only viewing is allowed, otherwise to operators only. */
-export const viewerProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.readOnlyView && !ctx.session)
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "operator login required (read-only viewing is disabled)" });
-  return next();
+/** Tokens and settings. */
+export const adminProcedure = requireRole("admin").use(({ ctx, next }) => {
+  if (!ctx.session) throw new TRPCError({ code: "UNAUTHORIZED", message: "login required" });
+  return next({ ctx: { ...ctx, session: ctx.session } });
 });

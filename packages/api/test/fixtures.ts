@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
-import type { WorkerRegistration } from "@sentinel/coordination";
+import { createAccessToken, type Role, type WorkerRegistration } from "@sentinel/coordination";
 import type { SqliteStore } from "@sentinel/coordination/sqlite";
 import { openTempStore } from "@sentinel/test-support/store";
 import { createCaller } from "../src/root.js";
@@ -47,6 +47,19 @@ export function openHarness(
       await cleanup();
     },
   };
+}
+
+/**
+ * A caller holding a new store token of `role` (created as `sentinel token create` does),
+ * logged in through the real cookie; also returns the token and the cookie.
+ */
+export async function loginWithRole(h: Harness, role: Role, name = `${role}-user`) {
+  const { token } = await createAccessToken(h.store, { name, role, actor: "test" });
+  await h.cp.tokens.refresh();
+  const login = h.cp.auth.login(token);
+  if (!login.ok) throw new Error(`fixture login as ${role} failed`);
+  const cookie = login.setCookie.split(";")[0]!;
+  return { token, cookie, caller: createCaller(h.cp.createContext({ headers: new Headers({ cookie }) })) };
 }
 
 export function registration(id: string, overrides: Partial<WorkerRegistration> = {}): WorkerRegistration {

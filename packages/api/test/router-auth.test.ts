@@ -52,21 +52,31 @@ describe("operator authentication", () => {
     expect(await codeOf(call(forged))).toBe("UNAUTHORIZED");
   });
 
-  it.each(MUTATIONS)("%s with a session runs and lands in the audit log with the operator", async (name, call) => {
-    const code = await codeOf(call(h.operator));
-    // Some actions are illegal in this state (e.g. remove a live worker); they must fail as CONFLICT, never 500, and still be audited.
-    expect([null, "CONFLICT", "NOT_FOUND"]).toContain(code);
-    const { items } = await h.operator.audit.list({ limit: 10 });
-    const action =
-      name === "tasks.bulk"
-        ? "task.bulk_cancel"
-        : name
-            .replace("workers.", "worker.")
-            .replace("tasks.", "task.")
-            .replace("locks.forceRelease", "lock.force_release")
-            .replace("settings.setStrategy", "settings.strategy");
-    expect(items[0]).toMatchObject({ operator: "alice", action, result: code === null ? "ok" : "error" });
-  });
+  it.each(MUTATIONS)(
+    "%s with a session runs and lands in the store's audit with the actor and role",
+    async (name, call) => {
+      const code = await codeOf(call(h.operator));
+      // Some actions are illegal in this state (e.g. remove a live worker); they must fail as CONFLICT, never 500, and still be audited.
+      expect([null, "CONFLICT", "NOT_FOUND"]).toContain(code);
+      const { items } = await h.operator.audit.list({ limit: 10 });
+      const action =
+        name === "tasks.bulk"
+          ? "task.bulk_cancel"
+          : name
+              .replace("workers.", "worker.")
+              .replace("tasks.", "task.")
+              .replace("locks.forceRelease", "lock.force_release")
+              .replace("settings.setStrategy", "settings.strategy");
+      expect(items[0]).toMatchObject({
+        actor: "alice",
+        role: "admin",
+        action,
+        target: expect.any(String),
+        result: code === null ? "ok" : "refused",
+        reason: code === null ? null : expect.any(String),
+      });
+    },
+  );
 
   it("accepts the operator token as a bearer token", async () => {
     const bearer = createCaller(
@@ -82,7 +92,7 @@ describe("operator authentication", () => {
       expect(await codeOf(closed.anonymous.tasks.list({}))).toBe("UNAUTHORIZED");
       expect(await codeOf(closed.anonymous.overview.get())).toBe("UNAUTHORIZED");
       await expect(closed.operator.tasks.list({})).resolves.toMatchObject({ items: [] });
-      await expect(closed.anonymous.session.me()).resolves.toEqual({ operator: null, readOnlyView: false });
+      await expect(closed.anonymous.session.me()).resolves.toEqual({ operator: null, role: null, readOnlyView: false });
     } finally {
       await closed.close();
     }

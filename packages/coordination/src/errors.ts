@@ -77,7 +77,7 @@ export class TaskNotDueError extends IllegalTransitionError {
 export class NotFoundError extends SentinelError {
   readonly code = "NOT_FOUND";
   constructor(
-    readonly entity: "task" | "worker" | "lock" | "memory" | "schedule",
+    readonly entity: "task" | "worker" | "lock" | "memory" | "schedule" | "token",
     readonly id: string,
   ) {
     super(`${entity} ${id} not found`);

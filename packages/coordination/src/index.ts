@@ -4,6 +4,18 @@
  * suite have their own entry points (see package.json `exports`).
  */
 
+export {
+  ACCESS_TOKENS_SETTING_KEY,
+  type AccessToken,
+  type CreatedAccessToken,
+  createAccessToken,
+  hashAccessToken,
+  listAccessTokens,
+  revokeAccessToken,
+  rotateAccessToken,
+  TOKEN_NAME_RE,
+} from "./access/access-tokens.js";
+export { type AuditedCall, runAudited } from "./access/run-audited.js";
 export { isStrategyName } from "./balancer/strategies.js";
 export { STRATEGY_SETTING_KEY, writeStrategy } from "./balancer/strategy-setting.js";
 export { STRATEGY_NAMES } from "./balancer/types.js";
@@ -22,6 +34,16 @@ export {
   readAssignmentDecision,
 } from "./domain/assignment-decision.js";
 export {
+  AUDIT_RESULTS,
+  type AuditFilter,
+  type AuditRecord,
+  type AuditResult,
+  type AuditSnapshot,
+  auditFilterSchema,
+  auditSnapshot,
+  type NewAuditRecord,
+} from "./domain/audit.js";
+export {
   ALERT_CODES,
   type Alert,
   type AlertCode,
@@ -35,6 +57,7 @@ export { type BudgetRunway, budgetRunway, GITHUB_RATE_LIMITS } from "./domain/gi
 export { jsonTextDepth, LIMITS, MEMORY_VALUE_LIMIT, RECORD_LIMIT } from "./domain/limits.js";
 export type { Lock } from "./domain/lock.js";
 export { MEMORY_NAMESPACES, type MemoryEntry } from "./domain/memory.js";
+export { describeRoleRefusal, ROLES, type Role, roleAllows, roleSchema } from "./domain/roles.js";
 export {
   CATCH_UP_POLICIES,
   type CatchUpPolicy,

@@ -32,9 +32,7 @@ async function openControlPlane(): Promise<ControlPlane> {
   console.log(`control plane: store ${description}`);
   if (controlPlane.token) {
     // Printed once so an operator can log in; `pnpm start` configures the token itself.
-    console.log(
-      `control plane: no SENTINEL_OPERATOR_TOKEN configured; generated operator token: ${controlPlane.token}`,
-    );
+    console.log(`control plane: no SENTINEL_OPERATOR_TOKEN configured; generated admin token: ${controlPlane.token}`);
   }
   return controlPlane;
 }

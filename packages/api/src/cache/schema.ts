@@ -149,22 +149,6 @@ export const memoryEntries = sqliteTable(
   (t) => [index("memory_namespace_idx").on(t.namespace, t.key)],
 );
 
-/** Operator actions: who did what to which target, with which parameters, and how it ended. */
-export const auditLog = sqliteTable(
-  "audit_log",
-  {
-    id: integer("id").primaryKey({ autoIncrement: true }),
-    at: integer("at").notNull(),
-    operator: text("operator").notNull(),
-    action: text("action").notNull(),
-    target: text("target").notNull(),
-    params: text("params").notNull(),
-    result: text("result").notNull(),
-    error: text("error"),
-  },
-  (t) => [index("audit_log_at_idx").on(t.at)],
-);
-
 /** Attempts finished per store-clock minute (ms since epoch, floored to the minute). */
 export const throughputMinute = sqliteTable("throughput_minute", {
   minute: integer("minute").primaryKey(),

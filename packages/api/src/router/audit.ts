@@ -1,20 +1,15 @@
-import { z } from "zod";
-import { listAudit } from "../cache/audit-log.js";
+import { auditFilterSchema } from "@sentinel/coordination";
 import { createTRPCRouter, viewerProcedure } from "../trpc.js";
 
 export const auditRouter = createTRPCRouter({
-  /** Newest first; pass the last id as `beforeId` for the next page. */
-  list: viewerProcedure
-    .input(
-      z
-        .object({
-          limit: z.number().int().min(1).max(500).default(100),
-          beforeId: z.number().int().positive().nullish(),
-        })
-        .default({ limit: 100 }),
-    )
-    .query(({ ctx, input }) => {
-      const items = listAudit(ctx.cache.db, { limit: input.limit, beforeId: input.beforeId ?? null });
-      return { items, nextBeforeId: items.length === input.limit ? (items[items.length - 1]?.id ?? null) : null };
-    }),
+  /**
+   * The store's durable audit (the same on every control plane, kept across cache rebuilds),
+   * newest first; filter by actor, action (exact, or a prefix ending in "."), target and
+   * store-clock time; pass the last id as `beforeId` for the next page.
+   */
+  list: viewerProcedure.input(auditFilterSchema.partial({ limit: true }).default({})).query(async ({ ctx, input }) => {
+    const limit = input.limit ?? 100;
+    const items = await ctx.store.listAudit({ ...input, limit });
+    return { items, nextBeforeId: items.length === limit ? (items[items.length - 1]?.id ?? null) : null };
+  }),
 });

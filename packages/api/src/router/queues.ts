@@ -1,5 +1,6 @@
 import {
   ALL_TYPES,
+  type CoordinationStore,
   describeLimitWait,
   newTaskSchema,
   pauseOf,
@@ -13,7 +14,7 @@ import { actorOf, audited } from "../audited.js";
 import { readTypeLimits, readTypePauses } from "../cache/flow-control.js";
 import { runningTypes, waitingTypes } from "../cache/task-queries.js";
 import { supportedTaskTypes } from "../cache/worker-queries.js";
-import { createTRPCRouter, protectedProcedure, viewerProcedure } from "../trpc.js";
+import { createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc.js";
 
 const target = z.object({ type: pauseTargetSchema });
 const limitInput = z.object({
@@ -21,6 +22,17 @@ const limitInput = z.object({
   /** null clears the limit. */
   maxRunning: z.number().int().min(1).max(100_000).nullable(),
 });
+
+/** What a pause or resume changes: the type's own pause, if any. */
+async function pauseBefore(store: CoordinationStore, type: string) {
+  const pause = (await store.listPausedTypes()).find((p) => p.type === type);
+  return pause ?? { type, paused: false };
+}
+
+async function limitBefore(store: CoordinationStore, type: string) {
+  const limit = (await store.listTaskTypeLimits?.())?.find((l) => l.type === type);
+  return limit ?? { type, maxRunning: null };
+}
 
 export interface QueueRow {
   type: string;
@@ -63,26 +75,36 @@ export const queuesRouter = createTRPCRouter({
     return { all: pauses.find((p) => p.type === ALL_TYPES) ?? null, types: rows };
   }),
 
-  pause: protectedProcedure
+  pause: operatorProcedure
     .input(target)
     .mutation(({ ctx, input }) =>
-      audited(ctx, { action: "queue.pause", target: input.type, params: input }, () =>
-        ctx.store.pauseTaskType(input.type, actorOf(ctx)),
+      audited(
+        ctx,
+        { action: "queue.pause", target: input.type, before: () => pauseBefore(ctx.store, input.type) },
+        () => ctx.store.pauseTaskType(input.type, actorOf(ctx)),
       ),
     ),
 
   /** Per-type concurrency limit (a backend without limits answers BAD_REQUEST naming it). */
-  setLimit: protectedProcedure.input(limitInput).mutation(({ ctx, input }) =>
-    audited(ctx, { action: "queue.limit", target: input.type, params: input }, () => {
-      if (!ctx.store.setTaskTypeLimit)
-        throw new ValidationError("backend", "a store that enforces per-type limits (sqlite)", ctx.store.backend);
-      return ctx.store.setTaskTypeLimit(input.type, input.maxRunning, actorOf(ctx));
-    }),
+  setLimit: operatorProcedure.input(limitInput).mutation(({ ctx, input }) =>
+    audited(
+      ctx,
+      { action: "queue.limit", target: input.type, before: () => limitBefore(ctx.store, input.type) },
+      () => {
+        if (!ctx.store.setTaskTypeLimit)
+          throw new ValidationError("backend", "a store that enforces per-type limits (sqlite)", ctx.store.backend);
+        return ctx.store.setTaskTypeLimit(input.type, input.maxRunning, actorOf(ctx));
+      },
+    ),
   ),
 
-  resume: protectedProcedure.input(target).mutation(({ ctx, input }) =>
-    audited(ctx, { action: "queue.resume", target: input.type, params: input }, async () => ({
-      resumed: await ctx.store.resumeTaskType(input.type, actorOf(ctx)),
-    })),
+  resume: operatorProcedure.input(target).mutation(({ ctx, input }) =>
+    audited(
+      ctx,
+      { action: "queue.resume", target: input.type, before: () => pauseBefore(ctx.store, input.type) },
+      async () => ({
+        resumed: await ctx.store.resumeTaskType(input.type, actorOf(ctx)),
+      }),
+    ),
   ),
 });

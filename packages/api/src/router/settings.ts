@@ -1,7 +1,7 @@
 import { isStrategyName, STRATEGY_NAMES, STRATEGY_SETTING_KEY, writeStrategy } from "@sentinel/coordination";
 import { z } from "zod";
 import { actorOf, audited } from "../audited.js";
-import { createTRPCRouter, protectedProcedure, viewerProcedure } from "../trpc.js";
+import { adminProcedure, createTRPCRouter, viewerProcedure } from "../trpc.js";
 
 export const settingsRouter = createTRPCRouter({
   get: viewerProcedure.query(async ({ ctx }) => {
@@ -17,9 +17,17 @@ export const settingsRouter = createTRPCRouter({
     };
   }),
 
-  setStrategy: protectedProcedure.input(z.object({ strategy: z.enum(STRATEGY_NAMES) })).mutation(({ ctx, input }) =>
-    audited(ctx, { action: "settings.strategy", target: STRATEGY_SETTING_KEY, params: input }, async () => ({
-      strategy: await writeStrategy(ctx.store, input.strategy, actorOf(ctx)),
-    })),
+  setStrategy: adminProcedure.input(z.object({ strategy: z.enum(STRATEGY_NAMES) })).mutation(({ ctx, input }) =>
+    audited(
+      ctx,
+      {
+        action: "settings.strategy",
+        target: STRATEGY_SETTING_KEY,
+        before: async () => ({ strategy: await ctx.store.getSetting(STRATEGY_SETTING_KEY) }),
+      },
+      async () => ({
+        strategy: await writeStrategy(ctx.store, input.strategy, actorOf(ctx)),
+      }),
+    ),
   ),
 });

@@ -14,7 +14,7 @@ import {
   listTaskPage,
   taskIdsMatching,
 } from "../cache/task-queries.js";
-import { createTRPCRouter, protectedProcedure, viewerProcedure } from "../trpc.js";
+import { createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc.js";
 import {
   bulkInput,
   createTaskInput,
@@ -81,62 +81,64 @@ export const tasksRouter = createTRPCRouter({
     return log;
   }),
 
-  create: protectedProcedure
+  create: operatorProcedure
     .input(createTaskInput)
     .mutation(({ ctx, input }) =>
-      audited(ctx, { action: "task.create", target: input.type, params: input }, () =>
-        ctx.queue.create(input, actorOf(ctx)),
-      ),
+      audited(ctx, { action: "task.create", target: input.type }, () => ctx.queue.create(input, actorOf(ctx))),
     ),
 
   /** A delayed task runs now (its runAt moves to the store's now); refused (409) for one that is not delayed. */
-  promote: protectedProcedure
+  promote: operatorProcedure
     .input(taskActionInput)
     .mutation(({ ctx, input }) =>
-      audited(ctx, { action: "task.promote", target: input.taskId, params: input }, () =>
-        ctx.queue.promote(input.taskId, actorOf(ctx), input.reason),
+      audited(
+        ctx,
+        { action: "task.promote", target: input.taskId, before: () => ctx.store.getTask(input.taskId) },
+        () => ctx.queue.promote(input.taskId, actorOf(ctx), input.reason),
       ),
     ),
 
-  retry: protectedProcedure
+  retry: operatorProcedure
     .input(taskActionInput)
     .mutation(({ ctx, input }) =>
-      audited(ctx, { action: "task.retry", target: input.taskId, params: input }, () =>
+      audited(ctx, { action: "task.retry", target: input.taskId, before: () => ctx.store.getTask(input.taskId) }, () =>
         ctx.queue.retry(input.taskId, actorOf(ctx)),
       ),
     ),
 
-  cancel: protectedProcedure
+  cancel: operatorProcedure
     .input(taskActionInput)
     .mutation(({ ctx, input }) =>
-      audited(ctx, { action: "task.cancel", target: input.taskId, params: input }, () =>
+      audited(ctx, { action: "task.cancel", target: input.taskId, before: () => ctx.store.getTask(input.taskId) }, () =>
         ctx.queue.cancel(input.taskId, actorOf(ctx), input.reason),
       ),
     ),
 
-  requeue: protectedProcedure
+  requeue: operatorProcedure
     .input(taskActionInput)
     .mutation(({ ctx, input }) =>
-      audited(ctx, { action: "task.requeue", target: input.taskId, params: input }, () =>
-        ctx.queue.requeue(input.taskId, actorOf(ctx), input.reason),
+      audited(
+        ctx,
+        { action: "task.requeue", target: input.taskId, before: () => ctx.store.getTask(input.taskId) },
+        () => ctx.queue.requeue(input.taskId, actorOf(ctx), input.reason),
       ),
     ),
 
-  /** A queued task's new priority and/or params; the audit log keeps what changed, before and after. */
-  edit: protectedProcedure.input(editInput).mutation(({ ctx, input }) => {
-    const cached = getCachedTask(ctx.cache.db, input.taskId);
-    const before = cached ? { priority: cached.priority, params: cached.params } : null;
-    return audited(ctx, { action: "task.edit", target: input.taskId, params: { ...input, before } }, async () => {
+  /** A queued task's new priority and/or params; the audit keeps the task before and after (params left out: bounded). */
+  edit: operatorProcedure.input(editInput).mutation(({ ctx, input }) =>
+    audited(ctx, { action: "task.edit", target: input.taskId, before: () => ctx.store.getTask(input.taskId) }, () => {
       const { taskId, ...edit } = input;
       return ctx.queue.edit(taskId, edit, actorOf(ctx));
-    });
-  }),
+    }),
+  ),
 
-  reassign: protectedProcedure
+  reassign: operatorProcedure
     .input(reassignInput)
     .mutation(({ ctx, input }) =>
-      audited(ctx, { action: "task.reassign", target: input.taskId, params: input }, () =>
-        ctx.queue.reassign(input.taskId, input.workerId, actorOf(ctx)),
+      audited(
+        ctx,
+        { action: "task.reassign", target: input.taskId, before: () => ctx.store.getTask(input.taskId) },
+        () => ctx.queue.reassign(input.taskId, input.workerId, actorOf(ctx)),
       ),
     ),
 
@@ -147,13 +149,13 @@ export const tasksRouter = createTRPCRouter({
    * for the confirmation step; the real run re-selects (the cache may have moved on) and
    * reports per-task failures (tasks that changed state meanwhile) without stopping.
    */
-  bulk: protectedProcedure.input(bulkInput).mutation(async ({ ctx, input }) => {
+  bulk: operatorProcedure.input(bulkInput).mutation(async ({ ctx, input }) => {
     const filter = eligibleFilter(input.filter, input.action === "retry" ? RETRYABLE_STATES : CANCELLABLE_STATES);
     const matched = filter.states?.length ? countTasks(ctx.cache.db, filter) : 0;
     if (input.dryRun) return { dryRun: true as const, matched, limit: BULK_LIMIT, applied: 0, failures: [] };
     return audited(
       ctx,
-      { action: `task.bulk_${input.action}`, target: "tasks", params: { ...input, matched } },
+      { action: `task.bulk_${input.action}`, target: "tasks", before: async () => ({ matched }) },
       async () => {
         // The confirmation showed a count: a set that changed since is refused rather than acted on unseen.
         if (input.expectedCount !== undefined && input.expectedCount !== matched)

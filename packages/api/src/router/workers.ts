@@ -11,7 +11,7 @@ import {
   supportedTaskTypes,
   workerEventsBetween,
 } from "../cache/worker-queries.js";
-import { createTRPCRouter, protectedProcedure, viewerProcedure } from "../trpc.js";
+import { createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc.js";
 import { processBudgets } from "./process-budgets.js";
 
 const workerId = z.object({ workerId: z.string().min(1).max(200) });
@@ -133,30 +133,37 @@ export const workersRouter = createTRPCRouter({
     .input(z.object({ workerIds: z.array(z.string().min(1).max(200)).max(MAX_TIMELINE_WORKERS) }))
     .query(({ ctx, input }) => processBudgets(ctx.cache.db, [...new Set(input.workerIds)], ctx.syncer.storeNow())),
 
-  drain: protectedProcedure
+  drain: operatorProcedure
     .input(workerId)
     .mutation(({ ctx, input }) =>
-      audited(ctx, { action: "worker.drain", target: input.workerId, params: input }, () =>
-        ctx.registry.drain(input.workerId, actorOf(ctx)),
+      audited(
+        ctx,
+        { action: "worker.drain", target: input.workerId, before: () => ctx.store.getWorker(input.workerId) },
+        () => ctx.registry.drain(input.workerId, actorOf(ctx)),
       ),
     ),
 
-  resume: protectedProcedure
+  resume: operatorProcedure
     .input(workerId)
     .mutation(({ ctx, input }) =>
-      audited(ctx, { action: "worker.resume", target: input.workerId, params: input }, () =>
-        ctx.registry.resume(input.workerId, actorOf(ctx)),
+      audited(
+        ctx,
+        { action: "worker.resume", target: input.workerId, before: () => ctx.store.getWorker(input.workerId) },
+        () => ctx.registry.resume(input.workerId, actorOf(ctx)),
       ),
     ),
 
   /** Only an OFFLINE worker can be removed (the registry's deregister would drain a live one; an operator drains explicitly). */
-  remove: protectedProcedure.input(workerId).mutation(({ ctx, input }) =>
-    audited(ctx, { action: "worker.remove", target: input.workerId, params: input }, () =>
-      ctx.store.transitionWorker(input.workerId, "REMOVED", {
-        expectedFrom: ["OFFLINE"],
-        actor: actorOf(ctx),
-        reason: "operator removed the offline worker",
-      }),
+  remove: operatorProcedure.input(workerId).mutation(({ ctx, input }) =>
+    audited(
+      ctx,
+      { action: "worker.remove", target: input.workerId, before: () => ctx.store.getWorker(input.workerId) },
+      () =>
+        ctx.store.transitionWorker(input.workerId, "REMOVED", {
+          expectedFrom: ["OFFLINE"],
+          actor: actorOf(ctx),
+          reason: "operator removed the offline worker",
+        }),
     ),
   ),
 });

@@ -1,8 +1,15 @@
 import { hostname } from "node:os";
-import { type CoordinationStore, startScheduleRunner, TaskQueue, WorkerRegistry } from "@sentinel/coordination";
+import {
+  type CoordinationStore,
+  coerceError,
+  startScheduleRunner,
+  TaskQueue,
+  WorkerRegistry,
+} from "@sentinel/coordination";
 import type { Registry } from "prom-client";
 import { createLoginLimiter, type LoginLimiter } from "../auth/login-limiter.js";
 import { createOperatorAuth } from "../auth/operator-auth.js";
+import { startTokenRefresh } from "../auth/token-refresh.js";
 import { defaultCachePath, openCache } from "../cache/open-cache.js";
 import { type ControlPlaneCore, createTRPCContext } from "../context.js";
 import { parseControlPlaneEnv } from "../env.js";
@@ -26,6 +33,8 @@ export interface ControlPlaneOptions {
   startSyncer?: boolean;
   /** Run the scheduler loop (default: as startSyncer; tests may drive `fireDueSlots` themselves). */
   startScheduler?: boolean;
+  /** How often the store's named tokens are re-read (default 1 s on SQLite, 5 s on GitHub). */
+  tokenRefreshMs?: number;
   /** Close the store on close() (default false: whoever opened it closes it). */
   ownsStore?: boolean;
 }
@@ -65,6 +74,12 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     sessionSecret: env.SENTINEL_SESSION_SECRET,
     secureCookie: env.SENTINEL_SECURE_COOKIE,
   });
+  const tokens = startTokenRefresh(
+    options.store,
+    auth,
+    options.tokenRefreshMs ?? (options.store.backend === "github" ? 5_000 : 1_000),
+    (error) => options.sync?.onError?.(coerceError(error)),
+  );
   const core: ControlPlaneCore = {
     store: options.store,
     queue: new TaskQueue(options.store),
@@ -72,6 +87,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     cache,
     syncer,
     auth,
+    tokens,
     readOnlyView: env.SENTINEL_READONLY_VIEW,
     stallAlertMs: env.SENTINEL_STALL_ALERT_MS,
     queueAgeAlertMs: env.SENTINEL_ALERT_QUEUE_AGE_MS,
@@ -99,6 +115,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     close() {
       closing ??= (async () => {
         await scheduler?.stop();
+        tokens.stop();
         await syncer.stop();
         cache.close();
         if (options.ownsStore) await options.store.close();

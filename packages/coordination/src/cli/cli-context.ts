@@ -8,10 +8,13 @@ import { openSqliteStore } from "../store/sqlite/index.js";
 export interface GlobalOptions {
   json?: boolean;
   db?: string;
+  /** Who the audit names instead of `cli:<os user>` (e.g. a CI job). */
+  actor?: string;
 }
 
 export interface CliIo {
   out: (text: string) => void;
+  err: (text: string) => void;
   env: NodeJS.ProcessEnv;
   cwd: string;
 }
@@ -24,15 +27,21 @@ export async function openCliStore(global: GlobalOptions, io: CliIo): Promise<Co
   return store;
 }
 
-/** Who the audit log says did it. */
-export function cliActor(): string {
+/** Who the durable audit says did it: `--actor`, else `cli:<os user>`. */
+export function cliAuditActor(global: GlobalOptions = {}): string {
+  if (global.actor !== undefined) return global.actor;
   let name = "unknown";
   try {
     name = userInfo().username;
   } catch {
     // Containers without a passwd entry still get an actor name.
   }
-  return `operator:cli:${name}`;
+  return `cli:${name}`;
+}
+
+/** Who the store's events say did it (operators' actions are `operator:<who>`). */
+export function cliActor(global: GlobalOptions = {}): string {
+  return `operator:${cliAuditActor(global)}`;
 }
 
 export function emit(io: CliIo, global: GlobalOptions, data: unknown, human: () => string): void {

@@ -42,3 +42,10 @@ export function jsonOption(name: string): (value: string) => unknown {
     }
   };
 }
+
+/** `--actor`: a name the audit can show (1–200 printable characters, no spaces). */
+export function actorOption(value: string): string {
+  if (!/^[\x21-\x7e]{1,200}$/.test(value))
+    throw new InvalidArgumentError(`--actor expects 1-200 printable characters without spaces, got "${value}"`);
+  return value;
+}

@@ -5,9 +5,12 @@ import type { CoordinationStore } from "../store/port.js";
 import { type CliIo, type GlobalOptions, openCliStore } from "./cli-context.js";
 import { registerClusterCommands } from "./commands/cluster-commands.js";
 import { registerDemoCommand } from "./commands/demo-command.js";
+import { registerOperatorCommands } from "./commands/operator-commands.js";
 import { registerQueueCommands } from "./commands/queue-commands.js";
 import { registerScheduleCommands } from "./commands/schedule-commands.js";
 import { registerTaskCommands } from "./commands/task-commands.js";
+import { registerTokenCommands } from "./commands/token-commands.js";
+import { actorOption } from "./parse-args.js";
 
 export interface RunCliOptions {
   out?: (text: string) => void;
@@ -18,17 +21,19 @@ export interface RunCliOptions {
 
 /** Exit codes: 0 ok, 1 the store failed, 2 a bad argument / unknown id / illegal action / bad config. */
 export async function runCli(argv: readonly string[], opts: RunCliOptions = {}): Promise<number> {
+  const err = opts.err ?? ((t: string) => process.stderr.write(`${t}\n`));
   const io: CliIo = {
     out: opts.out ?? ((t) => process.stdout.write(`${t}\n`)),
+    err,
     env: opts.env ?? processEnv(),
     cwd: opts.cwd ?? process.cwd(),
   };
-  const err = opts.err ?? ((t: string) => process.stderr.write(`${t}\n`));
 
   const program = new Command("sentinel")
     .description("Task Sentinel: create and inspect tasks, workers, locks and heartbeats")
     .option("--json", "machine-readable output")
     .option("--db <path>", "use this SQLite file (default: the worker's store selection)")
+    .option("--actor <name>", "who the audit names for actions (default: cli:<os user>)", actorOption)
     .exitOverride()
     .configureOutput({
       writeOut: (t) => io.out(t.trimEnd()),
@@ -50,6 +55,8 @@ export async function runCli(argv: readonly string[], opts: RunCliOptions = {}):
   registerQueueCommands(program, io, withStore);
   registerScheduleCommands(program, io, withStore);
   registerDemoCommand(program, io, withStore);
+  registerOperatorCommands(program, io, withStore);
+  registerTokenCommands(program, io, withStore);
 
   try {
     await program.parseAsync(argv as string[], { from: "user" });

@@ -1,4 +1,5 @@
 import type { AssignmentDecision } from "../domain/assignment-decision.js";
+import type { AuditFilter, AuditRecord, NewAuditRecord } from "../domain/audit.js";
 import type { EventKind, NewStoreEvent, StoreEvent } from "../domain/events.js";
 import type { AcquireResult, Lock, LockMetadata } from "../domain/lock.js";
 import type { MemoryEntry } from "../domain/memory.js";
@@ -298,4 +299,10 @@ export interface CoordinationStore {
   pruneEvents?(req: PruneEventsRequest): Promise<number>;
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string, actor: string): Promise<void>;
+
+  // ── Audit (domain/audit.ts) ──────────────────────────────────────────────────────
+  /** Records one operator action; `at` and `id` come from the store (its clock, its order). */
+  appendAudit(entry: NewAuditRecord): Promise<AuditRecord>;
+  /** Newest first, filtered; GitHub keeps a bounded window (docs/security.md). */
+  listAudit(filter: AuditFilter): Promise<AuditRecord[]>;
 }

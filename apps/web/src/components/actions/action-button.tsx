@@ -1,5 +1,6 @@
 "use client";
 
+import type { Role } from "@sentinel/api";
 import type { UseMutationResult } from "@tanstack/react-query";
 import { useAuth } from "../auth/auth-provider";
 import { errorMessage } from "../error-message";
@@ -16,11 +17,13 @@ export interface ActionButtonProps<TVariables> {
   primary?: boolean;
   disabled?: boolean;
   title?: string;
+  /** The role the action needs (default operator): without it the button is not rendered at all. */
+  needs?: Role;
 }
 
 /**
- * A button that runs an operator mutation: without a session it opens the login dialog
- * first and runs the action after a successful login.
+ * A button that runs an operator mutation, shown only to a caller whose role may use it: a
+ * viewer or a visitor without a session sees no button (the server refuses them anyway).
  */
 export function ActionButton<TVariables>({
   label,
@@ -33,8 +36,10 @@ export function ActionButton<TVariables>({
   primary,
   disabled,
   title,
+  needs = "operator",
 }: ActionButtonProps<TVariables>) {
-  const { requireOperator } = useAuth();
+  const { can } = useAuth();
+  if (!can(needs)) return null;
   const run = () => {
     if (confirm && !window.confirm(confirm)) return;
     mutation.mutate(variables);
@@ -44,7 +49,7 @@ export function ActionButton<TVariables>({
       type="button"
       className={danger ? "danger" : primary ? "primary" : undefined}
       disabled={disabled || mutation.isPending}
-      onClick={() => requireOperator(run)}
+      onClick={run}
       data-testid={testId}
       title={title}
     >

@@ -17,7 +17,9 @@ export function AuthStatus() {
   }
   return (
     <div className="stack" style={{ gap: 4 }}>
-      <span data-testid="auth-status">operator: {session.operator}</span>
+      <span data-testid="auth-status" data-role={session.role ?? undefined}>
+        {session.role}: {session.operator}
+      </span>
       <button type="button" onClick={() => void logout()} data-testid="logout">
         Log out
       </button>

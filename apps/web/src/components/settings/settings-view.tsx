@@ -18,7 +18,7 @@ const DESCRIPTIONS: Record<string, string> = {
 export function SettingsView() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { requireOperator } = useAuth();
+  const { can } = useAuth();
   const settings = useQuery(trpc.settings.get.queryOptions());
   const setStrategy = useMutation(
     trpc.settings.setStrategy.mutationOptions({
@@ -37,23 +37,30 @@ export function SettingsView() {
           switch applies live, within each worker&apos;s rebalance interval.{" "}
           {s.strategy === null && "No live override is set: each worker uses its configured strategy."}
         </p>
-        <fieldset style={{ border: 0, padding: 0, margin: 0 }} disabled={setStrategy.isPending}>
-          <legend className="muted small">Strategy</legend>
-          {s.strategies.map((strategy) => (
-            <label key={strategy} className="row" style={{ padding: "4px 0", cursor: "pointer" }}>
-              <input
-                type="radio"
-                name="strategy"
-                value={strategy}
-                checked={s.strategy === strategy}
-                onChange={() => requireOperator(() => setStrategy.mutate({ strategy }))}
-                data-testid={`strategy-${strategy}`}
-              />
-              <span className="mono">{strategy}</span>
-              <span className="muted small">{DESCRIPTIONS[strategy]}</span>
-            </label>
-          ))}
-        </fieldset>
+        {can("admin") ? (
+          <fieldset style={{ border: 0, padding: 0, margin: 0 }} disabled={setStrategy.isPending}>
+            <legend className="muted small">Strategy</legend>
+            {s.strategies.map((strategy) => (
+              <label key={strategy} className="row" style={{ padding: "4px 0", cursor: "pointer" }}>
+                <input
+                  type="radio"
+                  name="strategy"
+                  value={strategy}
+                  checked={s.strategy === strategy}
+                  onChange={() => setStrategy.mutate({ strategy })}
+                  data-testid={`strategy-${strategy}`}
+                />
+                <span className="mono">{strategy}</span>
+                <span className="muted small">{DESCRIPTIONS[strategy]}</span>
+              </label>
+            ))}
+          </fieldset>
+        ) : (
+          <p style={{ margin: 0 }} data-testid="strategy-current">
+            <span className="mono">{s.strategy ?? "configured per worker"}</span>{" "}
+            <span className="muted small">(an admin can switch it)</span>
+          </p>
+        )}
         <MutationError mutations={[setStrategy]} />
       </div>
       <div className="card">

@@ -27,7 +27,12 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
     switch (kind) {
       case "workers":
         // The Queues card lists the types live workers handle.
-        return [trpc.workers.pathFilter(), trpc.overview.pathFilter(), trpc.queues.pathFilter()];
+        return [
+          trpc.workers.pathFilter(),
+          trpc.overview.pathFilter(),
+          trpc.queues.pathFilter(),
+          trpc.audit.pathFilter(),
+        ];
       case "heartbeats":
         // A heartbeat moves only the page of workers on screen and their timelines; pickers
         // that list workers by name opt out (meta.followsHeartbeats: false), or an idle tasks
@@ -40,18 +45,30 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
           trpc.workers.budgets.pathFilter(),
         ];
       case "tasks":
-        return [trpc.tasks.pathFilter(), trpc.overview.pathFilter(), trpc.queues.pathFilter()];
+        // An action from the CLI or another control plane shows here first: its audit record came with it.
+        return [trpc.tasks.pathFilter(), trpc.overview.pathFilter(), trpc.queues.pathFilter(), trpc.audit.pathFilter()];
       case "locks":
-        return [trpc.locks.pathFilter(), trpc.tasks.pathFilter(), trpc.overview.pathFilter()];
+        return [trpc.locks.pathFilter(), trpc.tasks.pathFilter(), trpc.overview.pathFilter(), trpc.audit.pathFilter()];
       case "memory":
         return [trpc.memory.pathFilter()];
       case "audit":
         return [trpc.audit.pathFilter()];
       case "settings":
-        return [trpc.settings.pathFilter(), trpc.overview.pathFilter()];
+        // Tokens are a setting too.
+        return [
+          trpc.settings.pathFilter(),
+          trpc.overview.pathFilter(),
+          trpc.tokens.pathFilter(),
+          trpc.audit.pathFilter(),
+        ];
       case "queues":
         // A task's detail names the pause or limit holding it back.
-        return [trpc.queues.pathFilter(), trpc.overview.pathFilter(), trpc.tasks.get.pathFilter()];
+        return [
+          trpc.queues.pathFilter(),
+          trpc.overview.pathFilter(),
+          trpc.tasks.get.pathFilter(),
+          trpc.audit.pathFilter(),
+        ];
       case "budget":
         return [trpc.overview.pathFilter(), trpc.workers.budgets.pathFilter()];
       default:

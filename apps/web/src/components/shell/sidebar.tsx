@@ -2,6 +2,7 @@
 
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { useAuth } from "../auth/auth-provider";
 import { AuthStatus } from "../auth/auth-status";
 import { LiveIndicator } from "./live-updates";
 
@@ -13,16 +14,18 @@ const NAV = [
   { href: "/memory", label: "Memory" },
   { href: "/audit", label: "Audit log" },
   { href: "/settings", label: "Settings" },
+  { href: "/tokens", label: "Tokens", role: "admin" },
 ] as const;
 
 export function Sidebar() {
   const pathname = usePathname();
+  const { can } = useAuth();
   return (
     <nav className="sidebar" aria-label="Main">
       <div className="brand">
         Task <span>Sentinel</span>
       </div>
-      {NAV.map((item) => {
+      {NAV.filter((item) => !("role" in item) || can(item.role)).map((item) => {
         const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
         return (
           <Link

@@ -3,7 +3,6 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { useAuth } from "../auth/auth-provider";
 import { errorMessage } from "../error-message";
 import { describeFilter, type TaskFilterForm, toFilterInput } from "./task-filter";
 
@@ -23,21 +22,19 @@ interface Pending {
 export function BulkActions({ form }: { form: TaskFilterForm }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { requireOperator } = useAuth();
   const [pending, setPending] = useState<Pending | null>(null);
   const [outcome, setOutcome] = useState<string | null>(null);
   const bulk = useMutation(
     trpc.tasks.bulk.mutationOptions({ onSuccess: () => queryClient.invalidateQueries(trpc.tasks.pathFilter()) }),
   );
 
-  const prepare = (action: BulkAction) =>
-    requireOperator(() => {
-      setOutcome(null);
-      bulk.mutate(
-        { action, filter: toFilterInput(form), dryRun: true },
-        { onSuccess: (r) => setPending({ action, matched: r.matched, limit: r.limit, form }) },
-      );
-    });
+  const prepare = (action: BulkAction) => {
+    setOutcome(null);
+    bulk.mutate(
+      { action, filter: toFilterInput(form), dryRun: true },
+      { onSuccess: (r) => setPending({ action, matched: r.matched, limit: r.limit, form }) },
+    );
+  };
 
   const confirm = () => {
     if (!pending) return;

@@ -6,7 +6,6 @@ import { TRPCClientError } from "@trpc/client";
 import Link from "next/link";
 import { type FormEvent, useState } from "react";
 import { useTRPC } from "~/trpc/react";
-import { useAuth } from "../auth/auth-provider";
 import { errorMessage } from "../error-message";
 
 type Field = "type" | "priority" | "params" | "maxAttempts" | "title" | "delayMs" | "runAt";
@@ -23,7 +22,6 @@ function fieldsOf(error: unknown): string[] {
 export function CreateTaskForm({ knownTypes }: { knownTypes: string[] }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { requireOperator } = useAuth();
   const [type, setType] = useState("");
   const [title, setTitle] = useState("");
   const [priority, setPriority] = useState("0");
@@ -77,17 +75,15 @@ export function CreateTaskForm({ knownTypes }: { knownTypes: string[] }) {
     if (delayMs !== undefined && runAt) found.runAt = "give a delay or a time, not both";
     setErrors(found);
     if (Object.keys(found).length > 0) return;
-    requireOperator(() =>
-      create.mutate({
-        type: type.trim(),
-        priority: prio,
-        params: parsedParams,
-        maxAttempts: attempts,
-        ...(title.trim() ? { title: title.trim() } : {}),
-        ...(delayMs !== undefined ? { delayMs } : {}),
-        ...(runAt ? { runAt: runAt.toISOString() } : {}),
-      }),
-    );
+    create.mutate({
+      type: type.trim(),
+      priority: prio,
+      params: parsedParams,
+      maxAttempts: attempts,
+      ...(title.trim() ? { title: title.trim() } : {}),
+      ...(delayMs !== undefined ? { delayMs } : {}),
+      ...(runAt ? { runAt: runAt.toISOString() } : {}),
+    });
   };
 
   const invalid = (f: Field) =>

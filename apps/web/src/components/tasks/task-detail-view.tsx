@@ -4,6 +4,7 @@ import { describeRunIn, isDelayed } from "@sentinel/coordination/delay";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "~/trpc/react";
+import { RequireRole } from "../auth/auth-provider";
 import { formatDateTime, formatDuration, formatJson, formatTime } from "../format";
 import { QueryState } from "../query-state";
 import { StateBadge } from "../state-badge";
@@ -49,9 +50,11 @@ export function TaskDetailView({ taskId }: { taskId: string }) {
           {heldBack}
         </div>
       )}
-      <div className="card">
-        <TaskActions task={task} />
-      </div>
+      <RequireRole needs="operator">
+        <div className="card" data-testid="task-actions">
+          <TaskActions task={task} />
+        </div>
+      </RequireRole>
       <TaskLogCard taskId={task.id} />
       <div className="grid cols-2">
         <div className="card">

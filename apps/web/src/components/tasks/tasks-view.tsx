@@ -5,6 +5,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useDeferredValue, useState } from "react";
 import { useTRPC } from "~/trpc/react";
+import { RequireRole } from "../auth/auth-provider";
 import { FilterInput } from "../filters/filter-input";
 import { FilterSelect } from "../filters/filter-select";
 import { formatAge, formatDateTime } from "../format";
@@ -66,17 +67,19 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
     <div className="stack">
       <div className="page-head">
         <h1>Tasks</h1>
-        <button
-          type="button"
-          className="primary"
-          onClick={() => setShowCreate((v) => !v)}
-          aria-expanded={showCreate}
-          data-testid="task-create-toggle"
-        >
-          {showCreate ? "Close" : "New task"}
-        </button>
+        <RequireRole needs="operator">
+          <button
+            type="button"
+            className="primary"
+            onClick={() => setShowCreate((v) => !v)}
+            aria-expanded={showCreate}
+            data-testid="task-create-toggle"
+          >
+            {showCreate ? "Close" : "New task"}
+          </button>
+        </RequireRole>
       </div>
-      {showCreate && <CreateTaskForm knownTypes={knownTypes} />}
+      <RequireRole needs="operator">{showCreate && <CreateTaskForm knownTypes={knownTypes} />}</RequireRole>
 
       <div className="card">
         {/* biome-ignore lint/a11y/useSemanticElements: React's DOM types have no <search> element yet */}
@@ -124,7 +127,9 @@ export function TasksView({ initialFilter }: { initialFilter: TaskFilterForm }) 
             {count.data ? `${count.data.count.toLocaleString()} matching` : "counting…"}
           </span>
           <span className="spacer" />
-          <BulkActions form={deferred} />
+          <RequireRole needs="operator">
+            <BulkActions form={deferred} />
+          </RequireRole>
         </div>
       </div>
 

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { ALL_TYPES } from "../../domain/task-type-pause.js";
 import { ValidationError } from "../../errors.js";
 import type { CoordinationStore } from "../../store/port.js";
+import { auditedCli } from "../cli-audit.js";
 import { type CliIo, cliActor, emit, type GlobalOptions } from "../cli-context.js";
 import { formatTable } from "../format-table.js";
 
@@ -45,7 +46,11 @@ export function registerQueueCommands(program: Command, io: CliIo, withStore: Wi
     .option("--all", "pause every type (the whole queue)")
     .action((type: string | undefined, opts: { all?: boolean }) =>
       withStore(program.opts(), async (store) => {
-        const pause = await store.pauseTaskType(targetOf(type, opts), cliActor());
+        const global = program.opts<GlobalOptions>();
+        const target = targetOf(type, opts);
+        const pause = await auditedCli(io, global, store, { action: "queue.pause", target }, () =>
+          store.pauseTaskType(target, cliActor(global)),
+        );
         emit(io, program.opts(), pause, () => `paused ${pause.type} (by ${pause.pausedBy})`);
       }),
     );
@@ -56,8 +61,11 @@ export function registerQueueCommands(program: Command, io: CliIo, withStore: Wi
     .option("--all", "resume the whole-queue pause (types paused on their own stay paused)")
     .action((type: string | undefined, opts: { all?: boolean }) =>
       withStore(program.opts(), async (store) => {
+        const global = program.opts<GlobalOptions>();
         const target = targetOf(type, opts);
-        const resumed = await store.resumeTaskType(target, cliActor());
+        const resumed = await auditedCli(io, global, store, { action: "queue.resume", target }, async () => ({
+          resumed: await store.resumeTaskType(target, cliActor(global)),
+        })).then((r) => r.resumed);
         emit(io, program.opts(), { type: target, resumed }, () =>
           resumed ? `resumed ${target}` : `${target} was not paused`,
         );
@@ -87,7 +95,12 @@ export function registerQueueCommands(program: Command, io: CliIo, withStore: Wi
     .option("--clear", "remove the type's limit")
     .action((type: string, value: string | undefined, opts: { clear?: boolean }) =>
       withStore(program.opts(), async (store) => {
-        const limit = await limitsOf(store).setTaskTypeLimit(type, parseLimit(value, opts.clear), cliActor());
+        const global = program.opts<GlobalOptions>();
+        const limits = limitsOf(store);
+        const maxRunning = parseLimit(value, opts.clear);
+        const limit = await auditedCli(io, global, store, { action: "queue.limit", target: type }, () =>
+          limits.setTaskTypeLimit(type, maxRunning, cliActor(global)),
+        );
         emit(io, program.opts(), { type, limit }, () =>
           limit ? `${type}: at most ${limit.maxRunning} running` : `${type}: no limit`,
         );

@@ -6,6 +6,7 @@ import { describeRunIn, isDelayed } from "../../domain/task-delay.js";
 import { NotFoundError } from "../../errors.js";
 import { TaskQueue } from "../../queue/task-queue.js";
 import type { CoordinationStore } from "../../store/port.js";
+import { auditedCli } from "../cli-audit.js";
 import { type CliIo, cliActor, emit, type GlobalOptions } from "../cli-context.js";
 import { formatDuration, formatTable } from "../format-table.js";
 import { delayOption, intOption, isoTimeOption, jsonOption } from "../parse-args.js";
@@ -51,21 +52,24 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
         withStore(program.opts(), async (store) => {
           if (opts.delay !== undefined && opts.at !== undefined)
             throw new InvalidArgumentError("give --delay or --at, not both");
-          const created = await new TaskQueue(store).create(
-            {
-              type,
-              params: opts.params,
-              priority: opts.priority,
-              maxAttempts: opts.maxAttempts,
-              ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-              pinnedWorkerId: opts.pin ?? null,
-              ...(opts.title !== undefined ? { title: opts.title } : {}),
-              ...(opts.after ? { dependsOn: opts.after } : {}),
-              ...(opts.onDependencyFailure !== undefined ? { onDependencyFailure: opts.onDependencyFailure } : {}),
-              ...(opts.delay !== undefined ? { delayMs: opts.delay } : {}),
-              ...(opts.at !== undefined ? { runAt: opts.at } : {}),
-            },
-            cliActor(),
+          const global = program.opts<GlobalOptions>();
+          const created = await auditedCli(io, global, store, { action: "task.create", target: type }, () =>
+            new TaskQueue(store).create(
+              {
+                type,
+                params: opts.params,
+                priority: opts.priority,
+                maxAttempts: opts.maxAttempts,
+                ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
+                pinnedWorkerId: opts.pin ?? null,
+                ...(opts.title !== undefined ? { title: opts.title } : {}),
+                ...(opts.after ? { dependsOn: opts.after } : {}),
+                ...(opts.onDependencyFailure !== undefined ? { onDependencyFailure: opts.onDependencyFailure } : {}),
+                ...(opts.delay !== undefined ? { delayMs: opts.delay } : {}),
+                ...(opts.at !== undefined ? { runAt: opts.at } : {}),
+              },
+              cliActor(global),
+            ),
           );
           const now = await store.now();
           const when = isDelayed(created, now) ? `, runs ${describeRunAt(created.runAt, now)}` : "";
@@ -131,7 +135,14 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
     .action((id: string, opts: { reason: string }) =>
       withStore(program.opts(), async (store) => {
         await requireTask(store, id);
-        const done = await new TaskQueue(store).cancel(id, cliActor(), opts.reason);
+        const global = program.opts<GlobalOptions>();
+        const done = await auditedCli(
+          io,
+          global,
+          store,
+          { action: "task.cancel", target: id, before: () => store.getTask(id) },
+          () => new TaskQueue(store).cancel(id, cliActor(global), opts.reason),
+        );
         emit(io, program.opts(), done, () => `cancelled ${done.id}`);
       }),
     );
@@ -173,7 +184,14 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
     .action((id: string) =>
       withStore(program.opts(), async (store) => {
         await requireTask(store, id);
-        const queued = await new TaskQueue(store).retry(id, cliActor());
+        const global = program.opts<GlobalOptions>();
+        const queued = await auditedCli(
+          io,
+          global,
+          store,
+          { action: "task.retry", target: id, before: () => store.getTask(id) },
+          () => new TaskQueue(store).retry(id, cliActor(global)),
+        );
         emit(io, program.opts(), queued, () => `requeued ${queued.id} (state ${queued.state})`);
       }),
     );

@@ -159,7 +159,7 @@ export class GithubContext {
    * purpose (events, settings) reaches `rotateAtComments`, open the next one. Readers read
    * every issue of the purpose, open or closed, so nothing written to the old one is lost.
    */
-  async rotateIfFull(purpose: "events" | "settings", title: string, issueNumber: number): Promise<void> {
+  async rotateIfFull(purpose: "events" | "settings" | "audit", title: string, issueNumber: number): Promise<void> {
     if (!this.needsRotation(purpose, title, issueNumber)) return;
     const next = await this.createIssue(
       purpose,

@@ -1,3 +1,4 @@
+import type { AuditFilter, AuditRecord, NewAuditRecord } from "../../domain/audit.js";
 import type { NewStoreEvent, StoreEvent } from "../../domain/events.js";
 import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
 import type { MemoryEntry } from "../../domain/memory.js";
@@ -8,6 +9,7 @@ import type { TypePause } from "../../domain/task-type-pause.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
 import type { WorkerMetricsRecord } from "../../domain/worker-metrics.js";
 import type { ClaimRequest, CoordinationStore, HeartbeatReport } from "../port.js";
+import type { AuditStore } from "./audit-store.js";
 import type { EventLog } from "./event-log.js";
 import type { GithubContext } from "./github-context.js";
 import type { BudgetSnapshot, EffectiveSource } from "./http/budget-meter.js";
@@ -45,6 +47,7 @@ export interface GithubStoreParts {
   memory: MemoryStore;
   events: EventLog;
   settings: SettingsStore;
+  audit: AuditStore;
   pauses: TypePauseStore;
 }
 
@@ -225,5 +228,13 @@ export class GithubStore implements CoordinationStore {
   }
   setSetting(key: string, value: string, actor: string): Promise<void> {
     return this.parts.settings.set(key, value, actor);
+  }
+
+  appendAudit(entry: NewAuditRecord): Promise<AuditRecord> {
+    return this.parts.audit.append(entry);
+  }
+
+  listAudit(filter: AuditFilter): Promise<AuditRecord[]> {
+    return this.parts.audit.list(filter);
   }
 }

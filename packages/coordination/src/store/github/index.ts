@@ -1,3 +1,4 @@
+import { AuditStore } from "./audit-store.js";
 import { EventLog } from "./event-log.js";
 import { GithubContext } from "./github-context.js";
 import { GithubStore } from "./github-store.js";
@@ -124,6 +125,7 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
     memory: new MemoryStore(ctx),
     events: new EventLog(ctx, taskReader),
     settings: new SettingsStore(ctx),
+    audit: new AuditStore(ctx),
     pauses,
   });
 }

@@ -239,7 +239,30 @@ export const scheduleRuns = sqliteTable(
   (t) => [primaryKey({ columns: [t.scheduleId, t.slotAt] })],
 );
 
+/** The durable audit trail of operator actions: domain/audit.ts. */
+export const auditRecords = sqliteTable(
+  "audit_records",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    actor: text("actor").notNull(),
+    role: text("role").notNull(),
+    action: text("action").notNull(),
+    target: text("target").notNull(),
+    before: text("before"),
+    after: text("after"),
+    result: text("result").notNull(),
+    reason: text("reason"),
+  },
+  (t) => [
+    index("audit_records_actor_idx").on(t.actor, t.id),
+    index("audit_records_target_idx").on(t.target, t.id),
+    index("audit_records_at_idx").on(t.at),
+  ],
+);
+
 export const schema = {
+  auditRecords,
   tasks,
   taskDependencies,
   locks,

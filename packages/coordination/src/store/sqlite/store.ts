@@ -1,6 +1,7 @@
 import { type FSWatcher, watch } from "node:fs";
 import { basename, dirname } from "node:path";
 import type Database from "better-sqlite3";
+import type { AuditFilter, AuditRecord, NewAuditRecord } from "../../domain/audit.js";
 import type { NewStoreEvent, StoreEvent } from "../../domain/events.js";
 import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
 import type { MemoryEntry } from "../../domain/memory.js";
@@ -23,6 +24,7 @@ import type {
   HeartbeatReport,
   PruneEventsRequest,
 } from "../port.js";
+import { appendAuditTx, listAuditTx } from "./audit.js";
 import { claimTasksTx } from "./claims.js";
 import { clockReferencePath, StoreClock } from "./clock.js";
 import { completionsSchema } from "./completions.js";
@@ -376,6 +378,14 @@ export class SqliteStore implements CoordinationStore {
 
   setSetting(key: string, value: string, actor: string): Promise<void> {
     return this.write((tx) => setSettingTx(tx, key, value, actor));
+  }
+
+  appendAudit(entry: NewAuditRecord): Promise<AuditRecord> {
+    return this.write((tx) => appendAuditTx(tx, entry));
+  }
+
+  listAudit(filter: AuditFilter): Promise<AuditRecord[]> {
+    return this.read((tx) => listAuditTx(tx, filter));
   }
 }
 

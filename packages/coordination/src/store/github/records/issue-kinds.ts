@@ -6,6 +6,7 @@ export const PURPOSE_LABELS = {
   memory: "sentinel:memory",
   events: "sentinel:events",
   settings: "sentinel:settings",
+  audit: "sentinel:audit",
 } as const;
 export type IssuePurpose = keyof typeof PURPOSE_LABELS;
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { newAuditRecordSchema } from "../../../domain/audit.js";
 import { EVENT_KINDS } from "../../../domain/events.js";
 import { LIMITS } from "../../../domain/limits.js";
 import { DEPENDENCY_FAILURE_POLICIES, MAX_DEPENDENCIES } from "../../../domain/task-dependencies.js";
@@ -239,7 +240,16 @@ export const pauseRecordSchema = z.object({
 });
 export type PauseRecord = z.infer<typeof pauseRecordSchema>;
 
+/** One operator action of the durable audit (domain/audit.ts), on the audit issue. */
+export const auditRecordSchema = z.object({
+  k: z.literal("audit"),
+  ...base,
+  entry: newAuditRecordSchema,
+});
+export type AuditRecordPayload = z.infer<typeof auditRecordSchema>;
+
 export const recordSchema = z.discriminatedUnion("k", [
+  auditRecordSchema,
   taskRecordSchema,
   claimRecordSchema,
   taskOpSchema,

@@ -1,0 +1,5 @@
+import { TokensView } from "~/components/tokens/tokens-view";
+
+export default function TokensPage() {
+  return <TokensView />;
+}
