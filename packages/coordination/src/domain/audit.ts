@@ -20,8 +20,12 @@ const SECRET_FIELDS: ReadonlySet<string> = new Set(["token", "secret", "hash", "
 
 const name = z.string().min(1).max(200);
 export type AuditSnapshot = Record<string, string | number | boolean | null> | null;
+/** What auditSnapshot produces, checked again at the store (another writer may not have bounded it). */
 const snapshotSchema = z
-  .record(z.string().max(64), z.union([z.string(), z.number(), z.boolean(), z.null()]))
+  .record(z.string().max(64), z.union([z.string().max(AUDIT_STRING_CHARS + 10), z.number(), z.boolean(), z.null()]))
+  .refine((snapshot) => Object.keys(snapshot).length <= AUDIT_SNAPSHOT_FIELDS + 1, {
+    message: `at most ${AUDIT_SNAPSHOT_FIELDS} fields (see auditSnapshot)`,
+  })
   .nullable();
 
 export const newAuditRecordSchema = z.object({

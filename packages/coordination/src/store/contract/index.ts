@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from "vitest";
 import { assignmentDecisionCases } from "./cases/assignment-decisions.js";
+import { auditCases } from "./cases/audit.js";
 import { batchCompletionCases } from "./cases/batch-completion.js";
 import { claimCases } from "./cases/claims.js";
 import { completeAndClaimCases } from "./cases/complete-and-claim.js";
@@ -55,6 +56,7 @@ export function describeStoreContract(name: string, factory: StoreHarnessFactory
       },
     };
     describe("locks", () => lockCases(ctx));
+    describe("durable audit and access tokens", () => auditCases(ctx));
     describe("fencing", () => fencingCases(ctx));
     describe("leases and heartbeats", () => heartbeatCases(ctx));
     describe("registration", () => registrationCases(ctx));
