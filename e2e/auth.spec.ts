@@ -93,17 +93,20 @@ test.describe("operator authentication", () => {
     expect(good.status).toBe(202);
   });
 
-  test("a mutating button asks for a login first, then performs the action", async ({ page }) => {
+  test("actions appear only after logging in; the bootstrap token is an admin's", async ({ page }) => {
     await page.goto("/settings");
     await expect(page.getByTestId("auth-status")).toHaveText("read-only");
-    await page.getByTestId("strategy-round_robin").click();
+    await expect(page.getByTestId("strategy-current")).toBeVisible();
+    await expect(page.getByTestId("strategy-round_robin")).toHaveCount(0);
+    await page.getByTestId("login-open").click();
     await expect(page.getByTestId("login-dialog")).toBeVisible();
     await page.getByTestId("login-token").fill("definitely-not-the-token");
     await page.getByTestId("login-submit").click();
     await expect(page.getByTestId("login-dialog").getByRole("alert")).toContainText("unknown operator token");
     await page.getByTestId("login-token").fill(E2E_OPERATOR_TOKEN);
     await page.getByTestId("login-submit").click();
-    await expect(page.getByTestId("auth-status")).toHaveText("operator: operator");
+    await expect(page.getByTestId("auth-status")).toHaveText("admin: operator");
+    await page.getByTestId("strategy-round_robin").click();
     await expect(page.getByTestId("strategy-round_robin")).toBeChecked();
     const settings = await trpcQuery<{ strategy: string | null }>("settings.get", undefined, { authenticated: false });
     expect(settings.strategy).toBe("round_robin");

@@ -16,6 +16,8 @@ test("a task created in the UI goes queued → running → succeeded live, witho
   const gate = join(currentStack().dataDir, `create-gate-${Date.now()}`);
   const params = JSON.stringify({ gate });
   await page.goto("/tasks");
+  await expect(page.getByTestId("task-create-toggle")).toHaveCount(0);
+  await loginThroughDialog(page);
   await page.getByTestId("task-create-toggle").click();
   await page.getByTestId("create-type").fill(type);
   await page.getByTestId("create-title").fill("Created from the e2e suite");
@@ -26,7 +28,6 @@ test("a task created in the UI goes queued → running → succeeded live, witho
 
   await page.getByTestId("create-params").fill(params);
   await page.getByTestId("create-submit").click();
-  await loginThroughDialog(page);
   const created = page.getByTestId("create-success").getByRole("link");
   await expect(created).toBeVisible();
   const taskId = (await created.textContent())!.trim();

@@ -62,11 +62,11 @@ test("every page and API answer carries the security headers, and the dashboard 
   }
 
   // A mutation from the dashboard's own page passes the same-origin check.
+  await loginThroughDialog(page);
   await page.getByTestId("task-create-toggle").click();
   await page.getByTestId("create-type").fill("e2e-csp");
   await page.getByTestId("create-params").fill("{}");
   await page.getByTestId("create-submit").click();
-  await loginThroughDialog(page);
   await expect(page.getByTestId("create-success").getByRole("link")).toBeVisible();
   expect(violations).toEqual([]);
 });

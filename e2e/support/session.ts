@@ -7,11 +7,15 @@ export async function loginContext(context: BrowserContext): Promise<void> {
   if (res.status() !== 204) throw new Error(`login failed: HTTP ${res.status()}`);
 }
 
-/** Fills the login dialog the dashboard shows when an action needs an operator. */
-export async function loginThroughDialog(page: Page): Promise<void> {
+/**
+ * Logs in through the sidebar's "Log in" and the dialog it opens (actions are not shown
+ * before, so this comes first), with the bootstrap token or `token`.
+ */
+export async function loginThroughDialog(page: Page, token = E2E_OPERATOR_TOKEN): Promise<void> {
+  await page.getByTestId("login-open").click();
   const dialog = page.getByTestId("login-dialog");
   await dialog.waitFor();
-  await page.getByTestId("login-token").fill(E2E_OPERATOR_TOKEN);
+  await page.getByTestId("login-token").fill(token);
   await page.getByTestId("login-submit").click();
   await dialog.waitFor({ state: "detached" });
 }

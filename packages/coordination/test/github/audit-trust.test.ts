@@ -38,7 +38,7 @@ describe("trust: forged audit records", () => {
     await postComment(eve, issue, signed(SECRET, "forged-audit-0002"));
     await postComment(bot, issue, signed("wrong-key-wrong-key-wrong", "forged-audit-0003"));
     // Someone holding the key rewrites history: the comment's updated_at gives the edit away.
-    await waitForStoreTime({ store }, kept.at + 1_100);
+    await waitForStoreTime({ store, cleanup: async () => undefined, openPeer }, kept.at + 1_100);
     await editBody(bot, { comment: kept.id }, signed(SECRET, "forged-audit-0004", kept.id));
     const fresh = await store.appendAudit({ ...real, target: "gh-after" });
 
