@@ -15,6 +15,7 @@ const MUTATIONS = [
   "tasks.requeue",
   "tasks.reassign",
   "tasks.bulk",
+  "tasks.promote",
   "queues.pause",
   "queues.resume",
   "queues.setLimit",

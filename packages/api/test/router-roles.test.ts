@@ -42,6 +42,7 @@ const EXPECTED_ROLES: Record<string, "public" | "viewer" | "operator" | "admin">
   "tasks.requeue": "operator",
   "tasks.reassign": "operator",
   "tasks.bulk": "operator",
+  "tasks.promote": "operator",
   "queues.pause": "operator",
   "queues.resume": "operator",
   "queues.setLimit": "operator",
