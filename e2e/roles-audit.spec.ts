@@ -16,6 +16,7 @@ const MUTATIONS = [
   "tasks.reassign",
   "tasks.bulk",
   "tasks.promote",
+  "tasks.edit",
   "queues.pause",
   "queues.resume",
   "queues.setLimit",

@@ -176,12 +176,13 @@ describe("operator actions", () => {
     expect(items[0]).toMatchObject({
       action: "task.bulk_cancel",
       result: "ok",
-      params: { matched: 3, expectedCount: 3 },
+      before: { matched: 3, expectedCount: 3 },
+      after: { applied: 3 },
     });
     expect(items[1]).toMatchObject({
       action: "task.bulk_cancel",
-      result: "error",
-      params: { matched: 3, expectedCount: 2 },
+      result: "refused",
+      before: { matched: 3, expectedCount: 2 },
     });
   });
 
@@ -193,7 +194,8 @@ describe("operator actions", () => {
     const { items } = await h.operator.audit.list({ limit: 1 });
     expect(items[0]).toMatchObject({
       action: "task.edit",
-      params: { priority: 42, params: { a: 2 }, before: { priority: 0, params: { a: 1 } } },
+      before: { priority: 0, state: "queued" },
+      after: { priority: 42, state: "queued" },
     });
     await h.store.cancelTask(queued.id, { actor: "test", reason: "done" });
     await expect(h.operator.tasks.edit({ taskId: queued.id, priority: 1 })).rejects.toMatchObject({ code: "CONFLICT" });

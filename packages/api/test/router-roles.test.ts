@@ -43,6 +43,7 @@ const EXPECTED_ROLES: Record<string, "public" | "viewer" | "operator" | "admin">
   "tasks.reassign": "operator",
   "tasks.bulk": "operator",
   "tasks.promote": "operator",
+  "tasks.edit": "operator",
   "queues.pause": "operator",
   "queues.resume": "operator",
   "queues.setLimit": "operator",

@@ -155,7 +155,11 @@ export const tasksRouter = createTRPCRouter({
     if (input.dryRun) return { dryRun: true as const, matched, limit: BULK_LIMIT, applied: 0, failures: [] };
     return audited(
       ctx,
-      { action: `task.bulk_${input.action}`, target: "tasks", before: async () => ({ matched }) },
+      {
+        action: `task.bulk_${input.action}`,
+        target: "tasks",
+        before: async () => ({ matched, expectedCount: input.expectedCount ?? null }),
+      },
       async () => {
         // The confirmation showed a count: a set that changed since is refused rather than acted on unseen.
         if (input.expectedCount !== undefined && input.expectedCount !== matched)
