@@ -34,7 +34,7 @@ describe("tasks router: scheduled and delayed tasks", () => {
     expect(audit.items.map((e) => [e.action, e.target, e.result])).toEqual(
       expect.arrayContaining([
         ["task.promote", delayed.id, "ok"],
-        ["task.promote", delayed.id, "error"],
+        ["task.promote", delayed.id, "refused"],
       ]),
     );
   });

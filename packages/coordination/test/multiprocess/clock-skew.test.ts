@@ -78,7 +78,11 @@ async function runSkewedCluster(skew: Skew): Promise<void> {
         ["alert.worker_failed", "lock.force_released", "lock.expired", "task.failed"].includes(e.kind),
       ),
     ).toEqual([]);
-    expect((await store.listWorkers()).map((w) => w.state).sort()).toEqual(["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE"]);
+    // Every worker is live: once idle, each one's next heartbeat reports ACTIVE (a worker that
+    // was full at the last task's end still reads BUSY until then); none went STALE or OFFLINE.
+    const states = async () => (await store.listWorkers()).map((w) => w.state).sort();
+    await waitFor(async () => (await states()).every((state) => state === "ACTIVE"), 10_000).catch(() => undefined);
+    expect(await states()).toEqual(["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE"]);
     for (const w of workers) expect(report.successesByWorker[w.id] ?? 0).toBeGreaterThan(0);
 
     for (const w of workers) w.child.kill("SIGTERM");

@@ -102,7 +102,13 @@ export function readHealth(port: number): Promise<Record<string, unknown>> {
       res.on("data", (chunk: string) => {
         body += chunk;
       });
-      res.on("end", () => resolve(JSON.parse(body) as Record<string, unknown>));
+      res.on("end", () => {
+        try {
+          resolve(JSON.parse(body) as Record<string, unknown>);
+        } catch {
+          reject(new Error(`GET /health answered ${res.statusCode} with ${JSON.stringify(body.slice(0, 200))}`));
+        }
+      });
     }).on("error", reject);
   });
 }

@@ -16,15 +16,19 @@ function shifted(timestamp: string, byMs: number): string {
 
 /**
  * Re-signs a record for its new place, as the store would have written it there: a task body
- * gets a fresh nonce, a rewrite names its new comment id, and the signing time moves with the
- * copy's timestamps (so `maxSignatureAgeMs` judges it as it judged the original).
+ * gets a fresh nonce, a rewrite names its new comment id, and the signing time (and the
+ * writer's `at`) move with the copy's timestamps (so `maxSignatureAgeMs` judges it as it judged the original).
  */
 function resign(body: string, scope: { issue: number | "body"; comment: number; shiftMs: number; nonce?: string }) {
   const decoded = decodeRecord(body);
   if (!decoded.ok) throw new Error(`seed: the template holds an unreadable record (${decoded.reason})`);
   const { p, t, c } = decoded.envelope;
+  const original = p as Record<string, unknown>;
   const payload: Record<string, unknown> = {
-    ...(p as Record<string, unknown>),
+    ...original,
+    // The writer's own time moves with the copy too: a task's runAt starts from it, and a
+    // claim GitHub dated before runAt would not count.
+    ...(typeof original.at === "number" ? { at: original.at + scope.shiftMs } : {}),
     ...(scope.nonce ? { n: scope.nonce } : {}),
   };
   const human = body.slice(0, body.indexOf(MARKER)).trimEnd();

@@ -193,9 +193,13 @@ function outcomeInTime(taskId: string, claim: StoredRecord<ClaimRecord>, later: 
   });
 }
 
-/** Ops that take a running attempt away: an end or recovery of its token, any other op but an edit. */
+/**
+ * Ops that take a running attempt away: an end or recovery of its token, any other op but an
+ * edit or a promote (both leave the lock and its fencing token alone; a "Run now" that lands
+ * just after a claim must not void that attempt's outcome).
+ */
 function revokesAttempt(op: TaskOpRecord, token: number): boolean {
-  if (op.op === "edit") return false;
+  if (op.op === "edit" || op.op === "promote") return false;
   return op.op === "end" || op.op === "recover" ? op.token === token : true;
 }
 
