@@ -18,10 +18,10 @@ const RETRYING_MS = 2000;
  * nor the retry deadline has a reason to give the task up. The worker's busy_timeout is then
  * 1 s, and every store call of the worker (heartbeat, poll, completion) spends up to 12 of them
  * in turn on one event loop, its health answers included: the first completion error surfaces
- * about half a minute into the lock, and a health answer can wait a minute or more behind
- * blocked calls (measured on a quiet machine: 58 s) (at a 60 s TTL the retries had sometimes run out by then on a loaded machine).
+ * about half a minute into the lock, and a health answer can wait one to three minutes behind
+ * blocked calls (measured: 58 s on a quiet machine, 124 s beside a CI run, over 3 min once) (at a 60 s TTL the retries had sometimes run out by then on a loaded machine).
  */
-const OUTLIVES_THE_LOCK_MS = 180_000;
+const OUTLIVES_THE_LOCK_MS = 400_000;
 const LEASE_ENV = { STALE_WORKER_THRESHOLD_MS: String(OUTLIVES_THE_LOCK_MS), WORKER_MAX_TASKS: "1" };
 
 describe("a finished task while another connection holds the database write-locked", () => {
@@ -38,7 +38,7 @@ describe("a finished task while another connection holds the database write-lock
       // dropped (a reset, or an empty answer): that read is repeated, the answer is what counts.
       const health = () =>
         waitFor(() => readHealth(port).catch(() => null), {
-          timeoutMs: 45_000,
+          timeoutMs: 300_000,
           intervalMs: 250,
           what: "a /health answer",
         });
@@ -58,7 +58,7 @@ describe("a finished task while another connection holds the database write-lock
       const during = await waitFor(async () => {
         const h = await health();
         return (h.outcome_writes_retrying as number) > 0 ? h : null;
-      }, 110_000);
+      }, 320_000);
       expect(during.status).toBe("degraded");
       const retryingSince = performance.now();
       await waitFor(
@@ -86,5 +86,5 @@ describe("a finished task while another connection holds the database write-lock
     } finally {
       await store.close();
     }
-  }, 240_000);
+  }, 480_000);
 });
