@@ -78,8 +78,9 @@ describe("a schedule fired by 4 worker processes and 2 control planes at once", 
         const created = events.filter((e) => e.kind === "task.created" && e.actor === `schedule:${schedule.name}`);
         expect(created.map((e) => e.taskId).sort()).toEqual(runs.map((r) => r.taskId).sort());
       }
-      // Several processes fired (the race was real), and the tasks ran.
-      expect(new Set(fired.map((e) => e.actor)).size).toBeGreaterThan(1);
+      // Which process fires a slot is not asserted: all six tick every second, and on a quiet
+      // machine the one whose tick phase comes first after each slot may fire every one of them
+      // (a fresh-clone CI run saw exactly that). The tasks ran.
       const ran = await store.listTasks({ states: ["succeeded"], limit: 500 });
       expect(ran.items.length).toBeGreaterThan(0);
     } finally {
