@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { expect, test } from "@playwright/test";
 import { createTask, getTask } from "./support/api";
 import { currentStack } from "./support/backend";
+import { loginContext } from "./support/session";
 import { E2E_ENV } from "./support/stack-env";
 import { recordFalseGaps, timelineLastBeatAge, workersWithRecordedSilence } from "./support/timeline";
 import { startWorker, stopAllWorkers } from "./support/workers";
@@ -19,6 +20,8 @@ test("SIGKILL a busy worker: timeline gap, STALE then OFFLINE, its lock goes, it
   // Only these two workers handle this type, so the task can only move from one to the other.
   // The task runs until the test opens its gate, so the survivor still holds it whenever the
   // locks page looks, however long detection takes on this stack and this machine's load.
+  // Logged in: the Remove button on an OFFLINE worker is an operator's action.
+  await loginContext(context);
   const type = "e2e-crash";
   const gate = join(currentStack().dataDir, `crash-gate-${Date.now()}`);
   const victim = startWorker("e2e-crash-c", { handlers: { [type]: "gate" } });
