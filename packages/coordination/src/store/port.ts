@@ -199,7 +199,8 @@ export interface CoordinationStore {
    * Change a queued task's priority and/or params (domain/task-edit.ts), refused with
    * IllegalTransitionError once it is no longer queued — decided in the same step as the
    * write (SQLite: its transaction; GitHub: the op's position in the task's fold, read back).
-   * Records `task.edited` with the changed fields before and after.
+   * Records `task.edited` with the changed fields: priority before and after, params only as
+   * size and hash (domain/task-edit.ts `describeEdit`), so a large edit fits one record.
    */
   editTask(taskId: string, edit: TaskEdit, actor: string): Promise<Task>;
 

@@ -294,11 +294,11 @@ export function editTaskTx(tx: Tx, taskId: string, input: TaskEdit, actor: strin
   parseOrThrow(operatorSchema.shape.actor, actor, "actor");
   const row = readTaskRowTx(tx, taskId);
   assertTaskAction(taskId, "edit", row.state as TaskState, "edited");
-  const { before, after } = describeEdit({ priority: row.priority, params: fromJson(row.params) }, edit);
+  const change = describeEdit({ priority: row.priority, params: fromJson(row.params) }, edit);
   const task = updateTaskTx(tx, taskId, {
     ...(edit.priority === undefined ? {} : { priority: edit.priority }),
     ...(edit.params === undefined ? {} : { params: toJson(edit.params, "params", LIMITS.paramsBytes) }),
   });
-  appendEventTx(tx, { kind: "task.edited", taskId, workerId: null, actor, data: { before, after } });
+  appendEventTx(tx, { kind: "task.edited", taskId, workerId: null, actor, data: change });
   return task;
 }

@@ -10,7 +10,7 @@ import {
 } from "../harness.js";
 
 export function taskEditCases(ctx: ContractContext): void {
-  it("edits a queued task's priority and params, recording before and after", async () => {
+  it("edits a queued task's priority and params, recording what changed (params as size and hash)", async () => {
     const store = ctx.store();
     await store.registerWorker(registration("w-a"));
     const low = await store.createTask(taskInput({ params: { n: 1 } }), "operator:test");
@@ -26,8 +26,29 @@ export function taskEditCases(ctx: ContractContext): void {
     expect(events[0]).toMatchObject({
       taskId: low.id,
       actor: "operator:alice",
-      data: { before: { priority: 0, params: { n: 1 } }, after: { priority: 9, params: { n: 2 } } },
+      data: {
+        changed: ["priority", "params"],
+        before: { priority: 0, params: { chars: 7, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } },
+        after: { priority: 9, params: { chars: 7, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } },
+      },
     });
+    const data = events[0]?.data as { before: { params: { sha256: string } }; after: { params: { sha256: string } } };
+    expect(data.before.params.sha256).not.toBe(data.after.params.sha256);
+  });
+
+  it("edits params near the size cap, the event keeping only their size and hash", async () => {
+    const store = ctx.store();
+    // Just under the GitHub backend's params cap (24,000 characters); three copies (old
+    // params, new params, the op's own copy) passed the 64 KiB comment limit while the event
+    // carried the values.
+    const big = (fill: string) => ({ blob: fill.repeat(23_000) });
+    const task = await store.createTask(taskInput({ params: big("a") }), "operator:test");
+    const edited = await store.editTask(task.id, { params: big("b") }, "operator:alice");
+    expect(edited.params).toEqual(big("b"));
+    expect(await store.getTask(task.id)).toMatchObject({ params: big("b") });
+    const [event] = (await store.readEvents(0, 1000)).filter((e) => e.kind === "task.edited");
+    expect(event?.data).toMatchObject({ changed: ["params"], after: { params: { chars: 23_011 } } });
+    expect(JSON.stringify(event?.data).length).toBeLessThan(500);
   });
 
   it("refuses to edit a task that is no longer queued, changing nothing", async () => {

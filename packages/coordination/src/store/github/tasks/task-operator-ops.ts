@@ -113,8 +113,8 @@ export class TaskOperatorOps {
     taskId = view.task.id;
     assertTaskAction(taskId, "edit", view.task.state, "edited");
     const params = edit.params === undefined ? undefined : toJsonValue(edit.params, "params", MAX_PARAMS_CHARS);
-    const { before, after } = describeEdit(view.task, edit);
-    const ev = [this.ctx.entry("task.edited", { taskId, workerId: null, actor, data: { before, after } })];
+    const change = describeEdit(view.task, edit);
+    const ev = [this.ctx.entry("task.edited", { taskId, workerId: null, actor, data: change })];
     const posted = await this.writer.postOp(taskId, {
       op: "edit",
       actor,
