@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { baseUrl, createTask } from "./support/api";
+import { baseUrl, createTask, trpcQuery } from "./support/api";
 import { sentinelCli } from "./support/cli";
 import { loginThroughDialog } from "./support/session";
 
@@ -31,17 +31,18 @@ async function viewerToken(name: string): Promise<string> {
   const { token } = JSON.parse(await sentinelCli("--json", "token", "create", name, "--role", "viewer")) as {
     token: string;
   };
+  // Wait on the admin's token list, not by presenting the new token: every call with a token
+  // the control plane does not know yet is a failed login, and a few of them lock the client
+  // out (even with the right token) before a slow refresh lands.
   await expect
-    .poll(
-      async () =>
-        (
-          await fetch(`${baseUrl()}/api/trpc/session.me`, { headers: { authorization: `Bearer ${token}` } }).then(
-            (r) => r.json() as Promise<{ result: { data: { json: { role: string | null } } } }>,
-          )
-        ).result.data.json.role,
-      { timeout: 30_000 },
-    )
-    .toBe("viewer");
+    .poll(async () => (await trpcQuery<{ name: string }[]>("tokens.list", undefined)).map((t) => t.name), {
+      timeout: 30_000,
+    })
+    .toContain(name);
+  const me = await fetch(`${baseUrl()}/api/trpc/session.me`, { headers: { authorization: `Bearer ${token}` } });
+  expect(((await me.json()) as { result: { data: { json: { role: string | null } } } }).result.data.json.role).toBe(
+    "viewer",
+  );
   return token;
 }
 
