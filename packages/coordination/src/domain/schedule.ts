@@ -64,8 +64,18 @@ export const newScheduleSchema = z.object({
 export type NewScheduleInput = z.input<typeof newScheduleSchema>;
 export type NewSchedule = z.output<typeof newScheduleSchema>;
 
-/** What an edit may change (the name is the schedule's identity). */
-export const scheduleEditSchema = newScheduleSchema.omit({ name: true }).partial();
+/**
+ * What an edit may change (the name is the schedule's identity). Built without the create
+ * schema's defaults: zod applies a default inside `.partial()`, so an edit of the params alone
+ * would otherwise also set `paused: false` and reset the catch-up policy.
+ */
+export const scheduleEditSchema = z.object({
+  timing: scheduleTimingSchema.optional(),
+  task: scheduleTaskSchema.optional(),
+  catchUp: z.enum(CATCH_UP_POLICIES).optional(),
+  catchUpMax: z.number().int().min(1).max(MAX_CATCH_UP).optional(),
+  paused: z.boolean().optional(),
+});
 export type ScheduleEdit = z.input<typeof scheduleEditSchema>;
 
 export interface Schedule extends NewSchedule {

@@ -70,6 +70,10 @@ export function scheduleCases(ctx: ContractContext): void {
     });
     expect((await store.editSchedule(nightly.id, { paused: true }, "operator:bob")).paused).toBe(true);
     expect((await store.getSchedule("nightly"))?.paused).toBe(true);
+    // An edit changes only what it names: a paused schedule stays paused, its catch-up policy stays.
+    const retemplated = await store.editSchedule("nightly", { task: { type: "demo", priority: 5 } }, "operator:bob");
+    expect(retemplated).toMatchObject({ paused: true, catchUp: "all", task: { type: "demo", priority: 5 } });
+    expect(await store.getSchedule("nightly")).toMatchObject({ paused: true, catchUp: "all", catchUpMax: 10 });
     expect((await store.listSchedules()).map((s) => s.name)).toEqual(["nightly"]);
     expect(await store.deleteSchedule("nightly", "operator:bob")).toBe(true);
     expect(await store.deleteSchedule("nightly", "operator:bob")).toBe(false);
@@ -77,7 +81,13 @@ export function scheduleCases(ctx: ContractContext): void {
       NotFoundError,
     );
     const kinds = (await store.readEvents(0, 1000)).filter((e) => e.kind.startsWith("schedule.")).map((e) => e.kind);
-    expect(kinds).toEqual(["schedule.created", "schedule.updated", "schedule.updated", "schedule.deleted"]);
+    expect(kinds).toEqual([
+      "schedule.created",
+      "schedule.updated",
+      "schedule.updated",
+      "schedule.updated",
+      "schedule.deleted",
+    ]);
   });
 
   it("fires each slot exactly once when two processes race, and records slot → task", async () => {
