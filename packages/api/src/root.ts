@@ -4,6 +4,7 @@ import { locksRouter } from "./router/locks.js";
 import { memoryRouter } from "./router/memory.js";
 import { overviewRouter } from "./router/overview.js";
 import { queuesRouter } from "./router/queues.js";
+import { schedulesRouter } from "./router/schedules.js";
 import { sessionRouter } from "./router/session.js";
 import { settingsRouter } from "./router/settings.js";
 import { tasksRouter } from "./router/tasks.js";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   locks: locksRouter,
   tasks: tasksRouter,
   queues: queuesRouter,
+  schedules: schedulesRouter,
   memory: memoryRouter,
   audit: auditRouter,
   settings: settingsRouter,

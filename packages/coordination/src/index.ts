@@ -110,3 +110,4 @@ export { SCHEDULE_TICK_MS, startScheduleRunner } from "./schedules/schedule-runn
 export { openStoreFromEnv } from "./store/open-store.js";
 export type { CoordinationStore } from "./store/port.js";
 export { reportedBudget, reportedRefusals } from "./store/reported-stats.js";
+export { schedulesOf, supportsSchedules } from "./store/schedule-port.js";

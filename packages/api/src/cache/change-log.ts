@@ -15,6 +15,8 @@ export const CHANGE_KINDS = [
   "alerts",
   /** Task-type pauses (flow control). */
   "queues",
+  /** Repeating schedules: created, edited, deleted, or a slot fired. */
+  "schedules",
 ] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 

@@ -171,5 +171,7 @@ function recordHistory(db: Cache["db"], event: StoreEvent, snapshot: Snapshot, c
     if (family === "alert") changes.add("alerts");
   }
   if (family === "memory") changes.add("memory");
+  // Schedules are read from the store on demand (a handful of rows): only announce the change.
+  if (family === "schedule") changes.add("schedules");
   if (event.kind === "settings.changed") changes.add("settings");
 }

@@ -14,6 +14,19 @@ export type ScheduleMethods = Required<
   >
 >;
 
+/** Whether the store has repeating schedules (GitHub: not yet), for surfaces that say so instead of failing. */
+export function supportsSchedules(store: CoordinationStore): boolean {
+  return Boolean(
+    store.createSchedule &&
+      store.editSchedule &&
+      store.deleteSchedule &&
+      store.getSchedule &&
+      store.listSchedules &&
+      store.listScheduleRuns &&
+      store.fireDueSlots,
+  );
+}
+
 /**
  * The store's schedule methods, or a clear error naming the backend: schedules are optional
  * on the port (GitHub has none yet, docs/flow-control.md), and every surface says so the same way.

@@ -46,7 +46,14 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
         ];
       case "tasks":
         // An action from the CLI or another control plane shows here first: its audit record came with it.
-        return [trpc.tasks.pathFilter(), trpc.overview.pathFilter(), trpc.queues.pathFilter(), trpc.audit.pathFilter()];
+        // The Schedules page shows the state of each slot's task.
+        return [
+          trpc.tasks.pathFilter(),
+          trpc.overview.pathFilter(),
+          trpc.queues.pathFilter(),
+          trpc.schedules.pathFilter(),
+          trpc.audit.pathFilter(),
+        ];
       case "locks":
         return [trpc.locks.pathFilter(), trpc.tasks.pathFilter(), trpc.overview.pathFilter(), trpc.audit.pathFilter()];
       case "memory":
@@ -69,6 +76,9 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
           trpc.tasks.get.pathFilter(),
           trpc.audit.pathFilter(),
         ];
+      case "schedules":
+        // A fired slot created a task too (its own "tasks" change follows).
+        return [trpc.schedules.pathFilter(), trpc.audit.pathFilter()];
       case "budget":
         return [trpc.overview.pathFilter(), trpc.workers.budgets.pathFilter()];
       default:

@@ -11,6 +11,7 @@ const NAV = [
   { href: "/workers", label: "Workers" },
   { href: "/locks", label: "Locks" },
   { href: "/tasks", label: "Tasks" },
+  { href: "/schedules", label: "Schedules" },
   { href: "/memory", label: "Memory" },
   { href: "/audit", label: "Audit log" },
   { href: "/settings", label: "Settings" },
