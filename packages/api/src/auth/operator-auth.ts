@@ -47,6 +47,8 @@ export interface OperatorAuth {
 }
 
 const DAY_MS = 24 * 3600_000;
+/** Expired sessions are refused on read; their rows go within this long even while no token changes. */
+const EXPIRED_PRUNE_MS = 3600_000;
 
 function matchToken(tokens: readonly TokenIdentity[], presented: string): TokenIdentity | null {
   // Compare digests in constant time, over every token, so neither which token nor its length leaks.
@@ -74,6 +76,11 @@ export function createOperatorAuth(options: OperatorAuthOptions): OperatorAuth {
   const sessions = createSessionStore(options.db, secret);
   let accepted: TokenIdentity[] = bootstrap;
   let byFingerprint = new Map(accepted.map((t) => [fingerprintOf(t.hash), t]));
+  // The refresh hands over the tokens every second; the sessions table is pruned only when the
+  // accepted set changed (a revoked or rotated token's sessions go at once), and at most
+  // hourly otherwise, which is enough for expired rows (find() refuses them anyway).
+  let prunedFor: string | null = null;
+  let prunedAt = Number.NEGATIVE_INFINITY;
 
   return {
     generatedToken: generated,
@@ -112,7 +119,12 @@ export function createOperatorAuth(options: OperatorAuthOptions): OperatorAuth {
         ...stored.filter((t) => !reserved.has(t.name)).map((t): TokenIdentity => ({ ...t, source: "store" })),
       ];
       byFingerprint = new Map(accepted.map((t) => [fingerprintOf(t.hash), t]));
-      sessions.prune(now(), [...byFingerprint.keys()]);
+      const live = [...byFingerprint.keys()].sort();
+      const key = live.join(" ");
+      if (key === prunedFor && now() - prunedAt < EXPIRED_PRUNE_MS) return;
+      sessions.prune(now(), live);
+      prunedFor = key;
+      prunedAt = now();
     },
     listTokens() {
       return accepted.map((t) => ({ ...t }));

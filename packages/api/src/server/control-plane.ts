@@ -1,11 +1,5 @@
 import { hostname } from "node:os";
-import {
-  type CoordinationStore,
-  coerceError,
-  startScheduleRunner,
-  TaskQueue,
-  WorkerRegistry,
-} from "@sentinel/coordination";
+import { type CoordinationStore, startScheduleRunner, TaskQueue, WorkerRegistry } from "@sentinel/coordination";
 import type { Registry } from "prom-client";
 import { createLoginLimiter, type LoginLimiter } from "../auth/login-limiter.js";
 import { createOperatorAuth } from "../auth/operator-auth.js";
@@ -14,6 +8,7 @@ import { defaultCachePath, openCache } from "../cache/open-cache.js";
 import { type ControlPlaneCore, createTRPCContext } from "../context.js";
 import { parseControlPlaneEnv } from "../env.js";
 import { createSyncer, type SyncerOptions } from "../sync/syncer.js";
+import { backgroundErrorReporter } from "./background-errors.js";
 import { createWebhookVerifier, type WebhookVerifier } from "./github-webhook.js";
 import { createControlPlaneMetrics } from "./metrics.js";
 import { createRefusals, type Refusals } from "./refusals.js";
@@ -78,7 +73,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     options.store,
     auth,
     options.tokenRefreshMs ?? (options.store.backend === "github" ? 5_000 : 1_000),
-    (error) => options.sync?.onError?.(coerceError(error)),
+    backgroundErrorReporter("tokens.refresh", options.sync?.onError),
   );
   const core: ControlPlaneCore = {
     store: options.store,
@@ -97,7 +92,10 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
   // The control plane fires schedules too, so a fleet with no worker running still does.
   const scheduler =
     (options.startScheduler ?? options.startSyncer ?? true)
-      ? startScheduleRunner(options.store, { firedBy: `control-plane:${hostname()}-${process.pid}` })
+      ? startScheduleRunner(options.store, {
+          firedBy: `control-plane:${hostname()}-${process.pid}`,
+          onError: backgroundErrorReporter("schedules.tick", options.sync?.onError),
+        })
       : null;
   const metrics = createControlPlaneMetrics(core);
   let closing: Promise<void> | null = null;
@@ -115,7 +113,7 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     close() {
       closing ??= (async () => {
         await scheduler?.stop();
-        tokens.stop();
+        await tokens.stop();
         await syncer.stop();
         cache.close();
         if (options.ownsStore) await options.store.close();

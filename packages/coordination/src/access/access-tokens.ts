@@ -36,7 +36,22 @@ function newSecret(): string {
   return `sk_${randomBytes(32).toString("base64url")}`;
 }
 
-/** The stored tokens; an unreadable setting counts as none (it cannot grant anything), and says so. */
+/** What the setting must hold, for the error that names it. */
+const REGISTRY_SHAPE = 'JSON {"v":1,"tokens":[{name, role, hash, createdAt, createdBy}, …]}';
+
+function unreadable(problem: string): ValidationError {
+  return new ValidationError(
+    `setting ${ACCESS_TOKENS_SETTING_KEY}`,
+    `${REGISTRY_SHAPE}; ${problem} — token changes are refused until the setting is fixed or deleted`,
+  );
+}
+
+/**
+ * The stored tokens (none while the setting is absent). A setting that is present but cannot
+ * be read throws a ValidationError naming it: read as an empty list, the next create, rotate
+ * or revoke would write over every stored token, and a control plane's refresh would end the
+ * session of everyone who logged in with one.
+ */
 export async function listAccessTokens(store: CoordinationStore): Promise<AccessToken[]> {
   const raw = await store.getSetting(ACCESS_TOKENS_SETTING_KEY);
   if (raw === null) return [];
@@ -44,10 +59,14 @@ export async function listAccessTokens(store: CoordinationStore): Promise<Access
   try {
     parsed = JSON.parse(raw);
   } catch {
-    return [];
+    throw unreadable("it is not JSON");
   }
   const valid = registrySchema.safeParse(parsed);
-  return valid.success ? valid.data.tokens : [];
+  if (!valid.success) {
+    const issue = valid.error.issues[0];
+    throw unreadable(`${issue?.path.join(".") || "(top level)"}: ${issue?.message ?? "does not match"}`);
+  }
+  return valid.data.tokens;
 }
 
 async function save(store: CoordinationStore, tokens: AccessToken[], actor: string): Promise<void> {

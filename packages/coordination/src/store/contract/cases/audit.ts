@@ -89,4 +89,24 @@ export function auditCases(ctx: ContractContext): void {
     expect(await listAccessTokens(store)).toEqual([]);
     await expect(revokeAccessToken(store, "ci", "x")).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
+
+  it("refuses token changes over a token setting it cannot read, naming the setting and keeping it", async () => {
+    const store = ctx.store();
+    await createAccessToken(store, { name: "ci", role: "operator", actor: "operator:admin" });
+    const stored = await store.getSetting(ACCESS_TOKENS_SETTING_KEY);
+    // Read as "no tokens", the next change would have written a list holding only itself.
+    const damaged = stored?.replace(/"hash":"[0-9a-f]+"/, '"hash":"not-hex"') ?? "";
+    await store.setSetting(ACCESS_TOKENS_SETTING_KEY, damaged, "someone");
+    await expect(listAccessTokens(store)).rejects.toThrow(/invalid setting access\.tokens: .*tokens\.0\.hash/);
+    await expect(createAccessToken(store, { name: "other", role: "viewer", actor: "x" })).rejects.toThrow(
+      /setting access\.tokens/,
+    );
+    await expect(rotateAccessToken(store, "ci", "x")).rejects.toThrow(/setting access\.tokens/);
+    await expect(revokeAccessToken(store, "ci", "x")).rejects.toThrow(/setting access\.tokens/);
+    await store.setSetting(ACCESS_TOKENS_SETTING_KEY, "{not json", "someone");
+    await expect(createAccessToken(store, { name: "other", role: "viewer", actor: "x" })).rejects.toThrow(
+      /setting access\.tokens: .*not JSON/,
+    );
+    expect(await store.getSetting(ACCESS_TOKENS_SETTING_KEY)).toBe("{not json");
+  });
 }
