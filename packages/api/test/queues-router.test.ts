@@ -97,4 +97,30 @@ describe("queues router (pause and resume a task type)", () => {
     const audit = await h.operator.audit.list({});
     expect(audit.items.filter((e) => e.action === "queue.limit").map((e) => e.result)).toEqual(["ok", "ok"]);
   });
+
+  it("sets a starts-per-interval limit beside the concurrency limit and shows a type waiting for it", async () => {
+    h = openHarness();
+    await h.store.registerWorker(registration("w1"));
+    await expect(
+      h.operator.queues.setLimit({ type: "demo", starts: { maxStarts: 1, intervalMs: 10 } }),
+    ).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    await h.operator.queues.setLimit({ type: "demo", maxRunning: 5 });
+    const limit = await h.operator.queues.setLimit({ type: "demo", starts: { maxStarts: 1, intervalMs: 3_600_000 } });
+    expect(limit).toMatchObject({ maxRunning: 5, maxStarts: 1, intervalMs: 3_600_000 });
+    const ids = [];
+    for (let i = 0; i < 2; i++) ids.push((await h.store.createTask(newTaskSchema.parse({ type: "demo" }), "test")).id);
+    const [claimed] = await h.store.claimTasks({ workerId: "w1", taskIds: ids, metadata: { hostname: "h", pid: 1 } });
+    if (!claimed) throw new Error("one start within the limit");
+    await h.store.completeTask(claimed.task.id, claimed.lock.token);
+    expect(await h.store.claimTasks({ workerId: "w1", taskIds: ids, metadata: { hostname: "h", pid: 1 } })).toEqual([]);
+    await h.cp.syncer.syncOnce();
+    const reason = "waiting for limit: 1/1 demo starts in the last 1h";
+    expect((await h.anonymous.queues.list()).types[0]).toMatchObject({
+      running: 0,
+      waiting: 1,
+      waitingForLimit: reason,
+    });
+    const held = await Promise.all(ids.map(async (taskId) => (await h.anonymous.tasks.get({ taskId })).heldBack));
+    expect(held.sort()).toEqual([reason, null].sort());
+  });
 });

@@ -72,7 +72,16 @@ export {
 export { newTaskSchema, type Page, TASK_STATES, type Task, type TaskState } from "./domain/task.js";
 export { whyNoWorkerCanRun } from "./domain/task-claims.js";
 export type { TaskLog, TaskLogLine, TaskProgress } from "./domain/task-log.js";
-export { describeLimitWait, startsLeft, type TypeLimit } from "./domain/task-type-limit.js";
+export {
+  describeLimit,
+  describeLimitWait,
+  parseStartsLimit,
+  type StartsLimit,
+  startsLeft,
+  type TypeLimit,
+  type TypeLimitChange,
+  type TypeLoad,
+} from "./domain/task-type-limit.js";
 export { ALL_TYPES, describePause, pauseOf, pauseTargetSchema, type TypePause } from "./domain/task-type-pause.js";
 export {
   ACCEPTING_STATES,

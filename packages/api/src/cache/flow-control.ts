@@ -7,7 +7,7 @@ import {
   type TypeLimit,
   type TypePause,
 } from "@sentinel/coordination";
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
 import { tasks } from "./schema.js";
 import { readSyncValue, writeSyncValueIfChanged } from "./sync-state.js";
@@ -27,10 +27,28 @@ export function readTypeLimits(db: CacheDb): TypeLimit[] {
 }
 
 /**
- * What holds a waiting task back, as the cache sees it: its type's (or the queue's) pause, or
- * its type's concurrency limit being reached; null for a task that is not waiting or not held.
+ * Starts of the type within its starts limit's window, as the cache sees them: tasks whose
+ * current attempt began in it (a task started twice in one window counts once here, so the
+ * figure can read lower than the store's own count, which decides).
  */
-export function heldBack(db: CacheDb, task: Pick<Task, "type" | "state">): string | null {
+export function recentStartsOfType(db: CacheDb, limit: TypeLimit, now: number): number {
+  if (limit.intervalMs === null) return 0;
+  return (
+    db
+      .select({ n: count() })
+      .from(tasks)
+      .where(
+        and(eq(tasks.type, limit.type), sql`json_extract(${tasks.record}, '$.startedAt') > ${now - limit.intervalMs}`),
+      )
+      .get()?.n ?? 0
+  );
+}
+
+/**
+ * What holds a waiting task back, as the cache sees it: its type's (or the queue's) pause, or
+ * its type's concurrency or starts limit being reached; null for a task that is not waiting or not held.
+ */
+export function heldBack(db: CacheDb, task: Pick<Task, "type" | "state">, now = Date.now()): string | null {
   if (task.state !== "queued" && task.state !== "failed") return null;
   const pause = pauseOf(task.type, readTypePauses(db));
   if (pause) return describePause(pause);
@@ -42,7 +60,7 @@ export function heldBack(db: CacheDb, task: Pick<Task, "type" | "state">): strin
       .from(tasks)
       .where(and(eq(tasks.state, "running"), eq(tasks.type, task.type)))
       .get()?.n ?? 0;
-  return running >= limit.maxRunning ? describeLimitWait(limit, running) : null;
+  return describeLimitWait(limit, { running, recentStarts: recentStartsOfType(db, limit, now) });
 }
 
 export interface FlowControl {

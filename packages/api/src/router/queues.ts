@@ -11,7 +11,7 @@ import {
 } from "@sentinel/coordination";
 import { z } from "zod";
 import { actorOf, audited } from "../audited.js";
-import { readTypeLimits, readTypePauses } from "../cache/flow-control.js";
+import { readTypeLimits, readTypePauses, recentStartsOfType } from "../cache/flow-control.js";
 import { runningTypes, waitingTypes } from "../cache/task-queries.js";
 import { supportedTaskTypes } from "../cache/worker-queries.js";
 import { createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc.js";
@@ -19,8 +19,13 @@ import { createTRPCRouter, operatorProcedure, viewerProcedure } from "../trpc.js
 const target = z.object({ type: pauseTargetSchema });
 const limitInput = z.object({
   type: newTaskSchema.shape.type,
-  /** null clears the limit. */
-  maxRunning: z.number().int().min(1).max(100_000).nullable(),
+  /** Running at once; null clears it, left out keeps it. */
+  maxRunning: z.number().int().min(1).max(100_000).nullable().optional(),
+  /** Starts in any window of intervalMs (1 s to 1 d); null clears it, left out keeps it. */
+  starts: z
+    .object({ maxStarts: z.number().int().min(1).max(100_000), intervalMs: z.number().int().min(1000).max(86_400_000) })
+    .nullable()
+    .optional(),
 });
 
 /** What a pause or resume changes: the type's own pause, if any. */
@@ -31,7 +36,7 @@ async function pauseBefore(store: CoordinationStore, type: string) {
 
 async function limitBefore(store: CoordinationStore, type: string) {
   const limit = (await store.listTaskTypeLimits?.())?.find((l) => l.type === type);
-  return limit ?? { type, maxRunning: null };
+  return limit ?? { type, maxRunning: null, maxStarts: null, intervalMs: null };
 }
 
 export interface QueueRow {
@@ -54,6 +59,7 @@ export const queuesRouter = createTRPCRouter({
     const limits = readTypeLimits(ctx.cache.db);
     const waiting = new Map(waitingTypes(ctx.cache.db).map((row) => [row.type, row.n]));
     const running = new Map(runningTypes(ctx.cache.db).map((row) => [row.type, row.n]));
+    const now = Date.now();
     const types = new Set([
       ...supportedTaskTypes(ctx.cache.db),
       ...waiting.keys(),
@@ -63,13 +69,13 @@ export const queuesRouter = createTRPCRouter({
     const rows: QueueRow[] = [...types].sort().map((type) => {
       const limit = limits.find((l) => l.type === type) ?? null;
       const counts = { waiting: waiting.get(type) ?? 0, running: running.get(type) ?? 0 };
-      const held = limit !== null && counts.waiting > 0 && counts.running >= limit.maxRunning;
+      const load = limit && { running: counts.running, recentStarts: recentStartsOfType(ctx.cache.db, limit, now) };
       return {
         type,
         ...counts,
         pause: pauseOf(type, pauses),
         limit,
-        waitingForLimit: held ? describeLimitWait(limit, counts.running) : null,
+        waitingForLimit: limit && load && counts.waiting > 0 ? describeLimitWait(limit, load) : null,
       };
     });
     return { all: pauses.find((p) => p.type === ALL_TYPES) ?? null, types: rows };
@@ -85,7 +91,7 @@ export const queuesRouter = createTRPCRouter({
       ),
     ),
 
-  /** Per-type concurrency limit (a backend without limits answers BAD_REQUEST naming it). */
+  /** Per-type concurrency and starts-per-interval limits (a backend without limits answers BAD_REQUEST naming it). */
   setLimit: operatorProcedure.input(limitInput).mutation(({ ctx, input }) =>
     audited(
       ctx,
@@ -93,7 +99,8 @@ export const queuesRouter = createTRPCRouter({
       () => {
         if (!ctx.store.setTaskTypeLimit)
           throw new ValidationError("backend", "a store that enforces per-type limits (sqlite)", ctx.store.backend);
-        return ctx.store.setTaskTypeLimit(input.type, input.maxRunning, actorOf(ctx));
+        const { type, ...change } = input;
+        return ctx.store.setTaskTypeLimit(type, change, actorOf(ctx));
       },
     ),
   ),

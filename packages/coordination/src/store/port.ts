@@ -7,7 +7,7 @@ import type { NewScheduleInput, Schedule, ScheduleEdit, ScheduleRun } from "../d
 import type { NewTask, Page, Task, TaskFilter } from "../domain/task.js";
 import type { TaskEdit } from "../domain/task-edit.js";
 import type { TaskLog, TaskLogBatch } from "../domain/task-log.js";
-import type { TypeLimit } from "../domain/task-type-limit.js";
+import type { TypeLimit, TypeLimitChange } from "../domain/task-type-limit.js";
 import type { TypePause } from "../domain/task-type-pause.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../domain/worker.js";
 import type { WorkerMetrics, WorkerMetricsRecord } from "../domain/worker-metrics.js";
@@ -217,11 +217,13 @@ export interface CoordinationStore {
   listPausedTypes(): Promise<TypePause[]>;
   /**
    * Optional (SQLite; GitHub has no sound claim-time count yet, docs/flow-control.md): at most
-   * `maxRunning` running tasks of `type` across the cluster, enforced inside the claim
-   * transaction — claims past it are skipped, a two-step start is refused with
-   * TypeLimitReachedError. `null` clears it. Records `queue.limit_set`.
+   * `maxRunning` running tasks of `type` across the cluster and at most `maxStarts` starts in
+   * any window of `intervalMs`, enforced inside the claim transaction — claims past either are
+   * skipped, a two-step start is refused with TypeLimitReachedError. A number sets the
+   * concurrency limit (keeping a starts limit), an object changes the fields it names (null
+   * clears one), `null` clears both (domain/task-type-limit.ts). Records `queue.limit_set`.
    */
-  setTaskTypeLimit?(type: string, maxRunning: number | null, actor: string): Promise<TypeLimit | null>;
+  setTaskTypeLimit?(type: string, change: TypeLimitChange, actor: string): Promise<TypeLimit | null>;
   /** Optional, with setTaskTypeLimit: the limits in force, by type. */
   listTaskTypeLimits?(): Promise<TypeLimit[]>;
 

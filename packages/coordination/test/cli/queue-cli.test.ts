@@ -66,7 +66,7 @@ describe("sentinel queue pause | resume | list", () => {
     }
   });
 
-  it("sets, lists and clears a per-type concurrency limit; refuses a bad one", async () => {
+  it("sets, lists and clears a per-type concurrency and starts limit; refuses a bad one", async () => {
     const dbPath = join(tempDir("sentinel-queue-cli").path, "store.db");
     expect(await cli(dbPath, "queue", "limit", "deploy", "3")).toMatchObject({
       code: 0,
@@ -74,8 +74,24 @@ describe("sentinel queue pause | resume | list", () => {
     });
     const limits = JSON.parse((await cli(dbPath, "--json", "queue", "limits")).out) as Array<Record<string, unknown>>;
     expect(limits).toEqual([
-      { type: "deploy", maxRunning: 3, setBy: expect.stringMatching(/^operator:cli:/), setAt: expect.any(Number) },
+      {
+        type: "deploy",
+        maxRunning: 3,
+        maxStarts: null,
+        intervalMs: null,
+        setBy: expect.stringMatching(/^operator:cli:/),
+        setAt: expect.any(Number),
+      },
     ]);
+    expect(await cli(dbPath, "queue", "limit", "deploy", "--starts", "30/1m")).toMatchObject({
+      code: 0,
+      out: "deploy: at most 3 running, 30 starts per 1m",
+    });
+    expect(await cli(dbPath, "queue", "limit", "deploy", "none")).toMatchObject({
+      code: 0,
+      out: "deploy: 30 starts per 1m",
+    });
+    expect((await cli(dbPath, "queue", "limits")).out).toMatch(/^deploy +- +30\/1m +operator:cli:/m);
     expect(await cli(dbPath, "queue", "limit", "deploy", "--clear")).toMatchObject({
       code: 0,
       out: "deploy: no limit",
@@ -85,6 +101,11 @@ describe("sentinel queue pause | resume | list", () => {
       const result = await cli(dbPath, "queue", "limit", ...args);
       expect(result.code, args.join(" ")).toBe(2);
       expect(result.err).toMatch(/^sentinel: invalid maxRunning: expected /);
+    }
+    for (const starts of ["30", "0/1m", "30/2d"]) {
+      const result = await cli(dbPath, "queue", "limit", "deploy", "--starts", starts);
+      expect(result.code, starts).toBe(2);
+      expect(result.err).toMatch(/^sentinel: invalid starts: expected /);
     }
   });
 });

@@ -53,3 +53,58 @@ describe("a per-type concurrency limit across four worker processes", () => {
     }
   }, 150_000);
 });
+
+const MAX_STARTS = 5;
+const INTERVAL_MS = 2000;
+const RATED_TASKS = 30;
+
+/** The most starts any window of `intervalMs` holds: each start is the end of one window. */
+export function peakStartsInWindow(startTimes: readonly number[], intervalMs: number): number {
+  const at = [...startTimes].sort((a, b) => a - b);
+  let peak = 0;
+  let first = 0;
+  for (let last = 0; last < at.length; last++) {
+    while ((at[first] ?? 0) <= (at[last] ?? 0) - intervalMs) first += 1;
+    peak = Math.max(peak, last - first + 1);
+  }
+  return peak;
+}
+
+describe("a per-type starts-per-interval limit across four worker processes", () => {
+  it(`never starts more than ${MAX_STARTS} tasks of the type in any ${INTERVAL_MS} ms (by the store's event history), 4 processes × 10 slots`, async () => {
+    const cluster = await createTestCluster();
+    const store = openSqliteStore({ path: cluster.dbPath });
+    try {
+      await store.setTaskTypeLimit(
+        "sleep",
+        { starts: { maxStarts: MAX_STARTS, intervalMs: INTERVAL_MS } },
+        "operator:test",
+      );
+      const workers = ["rate-a", "rate-b", "rate-c", "rate-d"].map((id) =>
+        spawnWorker({ id, env: { ...cluster.env, WORKER_MAX_TASKS: "10" } }),
+      );
+      await waitFor(async () => (await store.listWorkers()).length === 4, 30_000);
+      const ids = new Set<string>();
+      for (let i = 0; i < RATED_TASKS; i++)
+        ids.add((await store.createTask(taskInput({ type: "sleep", params: { ms: 20 } }), "test")).id);
+      await waitFor(() => noTaskPending(store), { timeoutMs: 90_000, intervalMs: 100 });
+
+      const starts = (await readAllEvents(store)).filter((e) => e.kind === "task.started" && ids.has(e.taskId ?? ""));
+      const peak = peakStartsInWindow(
+        starts.map((e) => e.at),
+        INTERVAL_MS,
+      );
+      expect(starts.length).toBeGreaterThanOrEqual(RATED_TASKS);
+      expect(peak).toBe(MAX_STARTS);
+      expect(new Set(starts.map((e) => e.workerId)).size).toBeGreaterThan(1);
+      console.info(
+        `[measure] ${RATED_TASKS} tasks limited to ${MAX_STARTS} starts per ${INTERVAL_MS} ms on 4 processes × 10 slots: peak ${peak} in a window`,
+      );
+
+      for (const w of workers) w.child.kill("SIGTERM");
+      expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0, 0, 0]);
+    } finally {
+      await store.close();
+    }
+  }, 150_000);
+});

@@ -46,7 +46,7 @@ function QueueRow({ type, item, pause }: { type: string; item: QueueItem | null;
       <td className="num">{item?.waiting.toLocaleString()}</td>
       <td className="num">{item?.running.toLocaleString()}</td>
       <td className="num" data-testid={`queue-limit-${type}`}>
-        {item?.limit ? item.limit.maxRunning.toLocaleString() : ""}
+        {item?.limit?.maxRunning?.toLocaleString() ?? ""}
       </td>
       <td>
         <PausedBadge pause={pause} testId={`queue-state-${type}`} />

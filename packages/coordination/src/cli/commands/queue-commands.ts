@@ -1,4 +1,11 @@
 import type { Command } from "commander";
+import ms from "ms";
+import {
+  describeLimit,
+  parseStartsLimit,
+  type StartsLimit,
+  type TypeLimitChange,
+} from "../../domain/task-type-limit.js";
 import { ALL_TYPES } from "../../domain/task-type-pause.js";
 import { ValidationError } from "../../errors.js";
 import type { CoordinationStore } from "../../store/port.js";
@@ -26,14 +33,29 @@ function limitsOf(
   return { setTaskTypeLimit: setTaskTypeLimit.bind(store), listTaskTypeLimits: listTaskTypeLimits.bind(store) };
 }
 
-function parseLimit(value: string | undefined, clear: boolean | undefined): number | null {
-  if (clear && value !== undefined)
-    throw new ValidationError("maxRunning", "either a number or --clear, not both", value);
-  if (clear) return null;
-  const n = Number(value);
-  if (value === undefined || !Number.isInteger(n) || n < 1)
-    throw new ValidationError("maxRunning", "a whole number of running tasks ≥ 1, or --clear", value ?? "nothing");
-  return n;
+/**
+ * `limit <type> [maxRunning] [--starts n/interval|none]` or `--clear`: what changes. A field
+ * not given keeps its value ("none" clears it), so the two limits are set independently.
+ */
+function parseLimitChange(value: string | undefined, opts: { clear?: boolean; starts?: string }): TypeLimitChange {
+  if (opts.clear && (value !== undefined || opts.starts !== undefined))
+    throw new ValidationError("maxRunning", "either limits or --clear, not both", value ?? opts.starts ?? "");
+  if (opts.clear) return null;
+  if (value === undefined && opts.starts === undefined)
+    throw new ValidationError(
+      "maxRunning",
+      "a whole number of running tasks ≥ 1, --starts n/interval, or --clear",
+      "nothing",
+    );
+  const change: { maxRunning?: number | null; starts?: StartsLimit | null } = {};
+  if (value !== undefined) {
+    const n = Number(value);
+    if (value === "none") change.maxRunning = null;
+    else if (Number.isInteger(n) && n >= 1) change.maxRunning = n;
+    else throw new ValidationError("maxRunning", 'a whole number of running tasks ≥ 1, or "none"', value);
+  }
+  if (opts.starts !== undefined) change.starts = opts.starts === "none" ? null : parseStartsLimit(opts.starts);
+  return change;
 }
 
 /** Flow control: `sentinel queue pause|resume <type>|--all`, `list`, `limit <type> <n>|--clear`, `limits`. */
@@ -91,25 +113,28 @@ export function registerQueueCommands(program: Command, io: CliIo, withStore: Wi
 
   queue
     .command("limit <type> [maxRunning]")
-    .description("at most maxRunning tasks of this type run at once across the cluster")
-    .option("--clear", "remove the type's limit")
-    .action((type: string, value: string | undefined, opts: { clear?: boolean }) =>
+    .description(
+      'at most maxRunning tasks of this type run at once across the cluster ("none" removes it); --starts caps its starts per interval',
+    )
+    .option("--starts <n/interval>", 'at most n starts in any window of the interval, e.g. "30/1m" ("none" removes it)')
+    .option("--clear", "remove both of the type's limits")
+    .action((type: string, value: string | undefined, opts: { clear?: boolean; starts?: string }) =>
       withStore(program.opts(), async (store) => {
         const global = program.opts<GlobalOptions>();
         const limits = limitsOf(store);
-        const maxRunning = parseLimit(value, opts.clear);
+        const change = parseLimitChange(value, opts);
         const limit = await auditedCli(io, global, store, { action: "queue.limit", target: type }, () =>
-          limits.setTaskTypeLimit(type, maxRunning, cliActor(global)),
+          limits.setTaskTypeLimit(type, change, cliActor(global)),
         );
         emit(io, program.opts(), { type, limit }, () =>
-          limit ? `${type}: at most ${limit.maxRunning} running` : `${type}: no limit`,
+          limit ? `${type}: ${describeLimit(limit)}` : `${type}: no limit`,
         );
       }),
     );
 
   queue
     .command("limits")
-    .description("per-type concurrency limits, who set them and when")
+    .description("per-type limits (running at once, starts per interval), who set them and when")
     .action(() =>
       withStore(program.opts(), async (store) => {
         const limits = await limitsOf(store).listTaskTypeLimits();
@@ -117,8 +142,14 @@ export function registerQueueCommands(program: Command, io: CliIo, withStore: Wi
           limits.length === 0
             ? "no limits"
             : formatTable(
-                ["TYPE", "MAX RUNNING", "SET BY", "SINCE"],
-                limits.map((l) => [l.type, l.maxRunning, l.setBy, new Date(l.setAt).toISOString()]),
+                ["TYPE", "MAX RUNNING", "MAX STARTS", "SET BY", "SINCE"],
+                limits.map((l) => [
+                  l.type,
+                  l.maxRunning ?? "-",
+                  l.maxStarts !== null && l.intervalMs !== null ? `${l.maxStarts}/${ms(l.intervalMs)}` : "-",
+                  l.setBy,
+                  new Date(l.setAt).toISOString(),
+                ]),
               ),
         );
       }),

@@ -200,13 +200,32 @@ export const taskTypePauses = sqliteTable("task_type_pauses", {
   pausedAt: integer("paused_at").notNull(),
 });
 
-/** At most `max_running` running tasks of a type across the cluster: domain/task-type-limit.ts. */
+/**
+ * A type's limits across the cluster: at most `max_running` running tasks, at most `max_starts`
+ * starts per `interval_ms` (either may be null): domain/task-type-limit.ts.
+ */
 export const taskTypeLimits = sqliteTable("task_type_limits", {
   type: text("type").primaryKey(),
-  maxRunning: integer("max_running").notNull(),
+  maxRunning: integer("max_running"),
+  maxStarts: integer("max_starts"),
+  intervalMs: integer("interval_ms"),
   setBy: text("set_by").notNull(),
   setAt: integer("set_at").notNull(),
 });
+
+/**
+ * When each task of a type with a starts limit started, kept for one window of that limit
+ * (older rows are deleted by the next start of the type): the sliding-window count.
+ */
+export const taskTypeStarts = sqliteTable(
+  "task_type_starts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    type: text("type").notNull(),
+    at: integer("at").notNull(),
+  },
+  (t) => [index("task_type_starts_type_at_idx").on(t.type, t.at)],
+);
 
 /** Repeating schedules: domain/schedule.ts. `spec` is the JSON of timing, task template and catch-up policy. */
 export const schedules = sqliteTable("schedules", {
@@ -274,6 +293,7 @@ export const schema = {
   settings,
   taskTypePauses,
   taskTypeLimits,
+  taskTypeStarts,
   schedules,
   scheduleRuns,
   taskLogs,

@@ -9,7 +9,7 @@ import type { NewScheduleInput, Schedule, ScheduleEdit, ScheduleRun } from "../.
 import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
 import type { TaskEdit } from "../../domain/task-edit.js";
 import type { TaskLog, TaskLogBatch } from "../../domain/task-log.js";
-import type { TypeLimit } from "../../domain/task-type-limit.js";
+import type { TypeLimit, TypeLimitChange } from "../../domain/task-type-limit.js";
 import type { TypePause } from "../../domain/task-type-pause.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
 import type { WorkerMetricsRecord } from "../../domain/worker-metrics.js";
@@ -340,8 +340,8 @@ export class SqliteStore implements CoordinationStore {
     return this.read((tx) => listPausedTypesTx(tx));
   }
 
-  setTaskTypeLimit(type: string, maxRunning: number | null, actor: string): Promise<TypeLimit | null> {
-    return this.write((tx) => setTypeLimitTx(tx, type, maxRunning, actor));
+  setTaskTypeLimit(type: string, change: TypeLimitChange, actor: string): Promise<TypeLimit | null> {
+    return this.write((tx) => setTypeLimitTx(tx, type, change, actor));
   }
 
   createSchedule(input: NewScheduleInput, actor: string): Promise<Schedule> {

@@ -34,7 +34,7 @@ import {
   settleDependentsTx,
 } from "./task-dependencies.js";
 import type { Tx } from "./transaction.js";
-import { assertUnderLimitTx } from "./type-limits.js";
+import { takeLimitSlotTx } from "./type-limits.js";
 import { listPausedTypesTx } from "./type-pauses.js";
 
 type TaskUpdate = Partial<typeof tasks.$inferInsert>;
@@ -112,7 +112,7 @@ export function startTaskTx(tx: Tx, taskId: string, token: number, workerId: str
   assertStartFence({ taskId, token, lockToken: seq, workerId, liveHolder });
   assertNotPaused(row, listPausedTypesTx(tx));
   assertDue({ ...row, state: row.state as TaskState }, tx.now);
-  assertUnderLimitTx(tx, row);
+  takeLimitSlotTx(tx, row);
   assertDependenciesSatisfiedTx(tx, row);
   return startAttemptTx(tx, row, token, workerId);
 }

@@ -8,6 +8,7 @@ import {
   registration,
   rejectionOf,
   taskInput,
+  waitForStoreTime,
 } from "../harness.js";
 
 export function typeLimitCases(ctx: ContractContext): void {
@@ -70,10 +71,57 @@ export function typeLimitCases(ctx: ContractContext): void {
     expect(next.claimed.map((c) => c.task.id)).toEqual([held.task.id === a.id ? b.id : a.id]);
   });
 
+  it("starts no more tasks of a type per interval than its starts limit, then more once the window moves on", async () => {
+    const store = ctx.store();
+    if (!store.setTaskTypeLimit || !store.completeAndClaim) return expect(store.setTaskTypeLimit).toBeUndefined();
+    await store.registerWorker(registration("w-a"));
+    await store.registerWorker(registration("w-b"));
+    const limit = await store.setTaskTypeLimit(
+      "demo",
+      { starts: { maxStarts: 2, intervalMs: 1000 } },
+      "operator:alice",
+    );
+    expect(limit).toMatchObject({ type: "demo", maxRunning: null, maxStarts: 2, intervalMs: 1000 });
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push((await store.createTask(taskInput(), "operator:test")).id);
+    const first = await store.claimTasks({ workerId: "w-a", taskIds: ids, metadata: claimMeta });
+    expect(first).toHaveLength(2);
+    // Ending them frees no starts: the window counts starts, not running tasks.
+    const next = await store.completeAndClaim({
+      completions: first.map((c) => ({ taskId: c.task.id, token: c.lock.token })),
+      claim: { workerId: "w-b", taskIds: ids, metadata: claimMeta },
+    });
+    expect(next.claimed).toHaveLength(0);
+    expect(await store.listClaimable({ types: ["demo"], workerId: "w-b", limit: 10 })).toEqual([]);
+    const waiting = ids.find((id) => !first.some((c) => c.task.id === id)) ?? "";
+    const lock = await store.acquireLock({ taskId: waiting, ownerId: "w-b", ttlMs: 60_000, metadata: lockMeta() });
+    if (!lock.acquired) throw new Error("the waiting task's lock was free");
+    const refused = await rejectionOf(store.startTask(waiting, lock.lock.token, "w-b"));
+    expect(refused).toBeInstanceOf(TypeLimitReachedError);
+    expect((refused as Error).message).toContain("waiting for limit: 2/2 demo starts in the last 1s");
+    await store.releaseLock(waiting, lock.lock.token);
+
+    await waitForStoreTime(ctx.harness(), (await store.now()) + 1100);
+    expect(await store.claimTasks({ workerId: "w-b", taskIds: ids, metadata: claimMeta })).toHaveLength(2);
+    // Setting the concurrency limit keeps the starts limit; null clears both.
+    expect(await store.setTaskTypeLimit("demo", 5, "operator:alice")).toMatchObject({ maxRunning: 5, maxStarts: 2 });
+    expect(await store.setTaskTypeLimit("demo", null, "operator:alice")).toBeNull();
+    const events = (await store.readEvents(0, 10_000)).filter((e) => e.kind === "queue.limit_set");
+    expect(events.map((e) => [e.data.maxRunning, e.data.maxStarts, e.data.intervalMs])).toEqual([
+      [null, 2, 1000],
+      [5, 2, 1000],
+      [null, null, null],
+    ]);
+  });
+
   it("refuses a limit that is not a positive integer, naming the field", async () => {
     const store = ctx.store();
     if (!store.setTaskTypeLimit) return expect(store.listTaskTypeLimits).toBeUndefined();
     await expectValidationError(store.setTaskTypeLimit("demo", 0, "operator:alice"), "maxRunning");
     await expectValidationError(store.setTaskTypeLimit("Bad Type", 3, "operator:alice"), "type");
+    await expectValidationError(
+      store.setTaskTypeLimit("demo", { starts: { maxStarts: 3, intervalMs: 5 } }, "operator:alice"),
+      "starts.intervalMs",
+    );
   });
 }
