@@ -172,6 +172,17 @@ function loadHandlers(core: WorkerCore): { handlers: Map<string, HandlerDefiniti
   return { handlers, types };
 }
 
+/**
+ * SQLite's busy_timeout for a worker. better-sqlite3 waits it out synchronously, so it is how
+ * long one store call may hold the worker's only event loop (heartbeats, lease renewals,
+ * /health answers). The store's own retries (busy.ts) wait asynchronously beyond it, so a
+ * long write lock costs a few retries, not a frozen worker: with 1 s here, several loops'
+ * calls took turns blocking and a /health answer waited a minute behind them.
+ */
+function workerBusyTimeoutMs(staleThresholdMs: number): number {
+  return Math.min(100, Math.max(20, Math.floor(staleThresholdMs / 10)));
+}
+
 /** The given store (the embedder closes it), or one connected from config (closed with the worker). */
 async function openStore(
   core: WorkerCore,
@@ -186,7 +197,7 @@ async function openStore(
     connectStore(config.store, {
       env,
       cwd: opts.cwd ?? process.cwd(),
-      busyTimeoutMs: Math.min(1000, Math.max(20, Math.floor(config.distributed.heartbeat.staleThresholdMs / 10))),
+      busyTimeoutMs: workerBusyTimeoutMs(config.distributed.heartbeat.staleThresholdMs),
     }),
   );
   releases.push(() => connected.store.close());
