@@ -21,6 +21,10 @@ export interface ControlPlaneCore {
   stallAlertMs: number;
   /** SENTINEL_ALERT_QUEUE_AGE_MS: a due task waiting longer than this raises a queue_age alert (0: never). */
   queueAgeAlertMs: number;
+  /** SENTINEL_ALERT_DEAD_WINDOW_MS: tasks that went dead within this window raise a tasks_dead alert. */
+  deadAlertWindowMs: number;
+  /** Where alerts are delivered (a webhook shows only its origin: its path is a secret). */
+  alertChannels: ReadonlyArray<{ channel: "webhook" | "github_issue"; target: string }>;
   /** The projected hourly GitHub spend of this deployment against its token's limits (null on SQLite). */
   spendCheck: SpendCheck | null;
 }

@@ -40,6 +40,35 @@ const envSchema = z.object({
     .min(0, "0 (off) or more milliseconds")
     .max(7 * 86_400_000, "at most a week (604800000)")
     .default(600_000),
+  /** Tasks that went dead within this window raise a `tasks_dead` alert per type (ms). */
+  SENTINEL_ALERT_DEAD_WINDOW_MS: z.coerce
+    .number()
+    .int("an integer number of milliseconds")
+    .min(60_000, "at least a minute (60000)")
+    .max(7 * 86_400_000, "at most a week (604800000)")
+    .default(900_000),
+  /** A fired alert is resolved once its condition has been absent this long (ms): one view's blip does not flap it. */
+  SENTINEL_ALERT_RESOLVE_AFTER_MS: z.coerce
+    .number()
+    .int("an integer number of milliseconds")
+    .min(0, "0 or more milliseconds")
+    .max(3_600_000, "at most an hour (3600000)")
+    .default(10_000),
+  /** Slack-compatible incoming webhook that receives every fire and resolve (a secret: never logged). */
+  SENTINEL_ALERT_WEBHOOK_URL: z
+    .url({ protocol: /^https?$/, message: "an http(s) URL, e.g. https://hooks.slack.com/services/…" })
+    .optional(),
+  /** Signs each webhook body: X-Sentinel-Signature: sha256=HMAC(secret, "<timestamp>.<body>"). */
+  SENTINEL_ALERT_WEBHOOK_SECRET: z.string().min(16, "at least 16 characters").optional(),
+  /** First retry of a failed delivery after this long (ms), doubling up to 15 min. */
+  SENTINEL_ALERT_RETRY_BASE_MS: z.coerce
+    .number()
+    .int("an integer number of milliseconds")
+    .min(100, "at least 100 milliseconds")
+    .max(600_000, "at most 10 minutes (600000)")
+    .default(5_000),
+  /** GitHub backend: also open an issue per alert (commented and closed on resolve). */
+  SENTINEL_ALERT_GITHUB_ISSUES: bool.default(false),
   /** Where the cache's drizzle migrations are, when the repository's drizzle/cache cannot be found from here (a bundled server). */
   SENTINEL_CACHE_MIGRATIONS_DIR: z.string().min(1).optional(),
 });

@@ -1,3 +1,4 @@
+import { alertsRouter } from "./router/alerts.js";
 import { auditRouter } from "./router/audit.js";
 import { liveSubscription } from "./router/live.js";
 import { locksRouter } from "./router/locks.js";
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   schedules: schedulesRouter,
   memory: memoryRouter,
   audit: auditRouter,
+  alerts: alertsRouter,
   settings: settingsRouter,
   session: sessionRouter,
   tokens: tokensRouter,

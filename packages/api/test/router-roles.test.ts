@@ -32,6 +32,7 @@ const EXPECTED_ROLES: Record<string, "public" | "viewer" | "operator" | "admin">
   "memory.list": "viewer",
   "memory.get": "viewer",
   "audit.list": "viewer",
+  "alerts.list": "viewer",
   "settings.get": "viewer",
   live: "viewer",
   "workers.drain": "operator",

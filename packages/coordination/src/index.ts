@@ -28,6 +28,21 @@ export {
 } from "./config/spend-check.js";
 export { githubSpendCheckFromEnv } from "./config/spend-inputs.js";
 export {
+  type AlertChannel,
+  type AlertDelivery,
+  type AlertEpisode,
+  type AlertLog,
+  type AlertSeverity,
+  type AlertTransition,
+  alertKey,
+  type DeliveryAttempt,
+  deliveryBackoffMs,
+  deliveryDueAt,
+  deliveryStateAt,
+  foldAlertLog,
+  MAX_DELIVERY_ATTEMPTS,
+} from "./domain/alert-log.js";
+export {
   type AssignmentDecision,
   assignmentDecisionSchema,
   MAX_ALTERNATIVES,
@@ -113,6 +128,7 @@ export {
   TypePausedError,
   ValidationError,
 } from "./errors.js";
+export { type IntervalTask, startIntervalTask } from "./interval-task.js";
 export { TaskQueue } from "./queue/task-queue.js";
 export { WorkerRegistry } from "./registry/worker-registry.js";
 export { SCHEDULE_TICK_MS, startScheduleRunner } from "./schedules/schedule-runner.js";

@@ -9,7 +9,7 @@ import { readBudget } from "../cache/budget.js";
 import type { CacheDb } from "../cache/open-cache.js";
 import { queueStatsByType } from "../cache/queue-stats.js";
 import { stalledTasks } from "../cache/stalled-tasks.js";
-import { waitingTypes } from "../cache/task-queries.js";
+import { deadSinceByType, waitingTypes } from "../cache/task-queries.js";
 import { pageCachedWorkers, supportedTaskTypes } from "../cache/worker-queries.js";
 import type { ControlPlaneCore } from "../context.js";
 
@@ -46,13 +46,15 @@ function readWorkerInput(
 
 /** The alert rules (domain/cluster-alerts.ts) judged on the cache at store-clock `now`. */
 export function currentAlerts(
-  core: Pick<ControlPlaneCore, "cache" | "syncer" | "stallAlertMs" | "queueAgeAlertMs">,
+  core: Pick<ControlPlaneCore, "cache" | "syncer" | "stallAlertMs" | "queueAgeAlertMs" | "deadAlertWindowMs">,
   now = core.syncer.storeNow(),
 ): Alert[] {
   const db = core.cache.db;
   return computeAlerts({
     ...readWorkerInput(db, now),
     waiting: waitingTypes(db),
+    deadRecently: deadSinceByType(db, now - core.deadAlertWindowMs),
+    deadWindowMs: core.deadAlertWindowMs,
     stalled: stalledTasks(db, now, core.stallAlertMs),
     oldestDue: queueStatsByType(db, now),
     queueAgeAlertMs: core.queueAgeAlertMs,

@@ -206,3 +206,19 @@ export const operatorSessions = sqliteTable(
   },
   (t) => [index("operator_sessions_expires_idx").on(t.expiresAt)],
 );
+
+/**
+ * The store's `alert.*` fire/resolve/delivery events (not `alert.worker_failed`, which is on
+ * the worker timeline), folded on read by domain/alert-log.ts into alerts and their deliveries.
+ */
+export const alertEvents = sqliteTable(
+  "alert_events",
+  {
+    eventId: integer("event_id").primaryKey(),
+    kind: text("kind").notNull(),
+    at: integer("at").notNull(),
+    actor: text("actor").notNull(),
+    data: text("data").notNull(),
+  },
+  (t) => [index("alert_events_at_idx").on(t.at)],
+);

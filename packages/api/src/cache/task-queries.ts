@@ -1,5 +1,5 @@
 import type { Page, Task, TaskState } from "@sentinel/coordination";
-import { and, count, desc, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, gte, inArray, type SQL, sql } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
 import { tasks } from "./schema.js";
 import { parseTaskRecord } from "./task-rows.js";
@@ -125,6 +125,17 @@ export function waitingTypesQuery(db: CacheDb) {
 
 export function waitingTypes(db: CacheDb): Array<{ type: string; n: number }> {
   return waitingTypesQuery(db).all();
+}
+
+/** Per type, tasks still dead that went dead (their last update) at or after `since` (store clock). */
+export function deadSinceByType(db: CacheDb, since: number): Array<{ type: string; n: number }> {
+  return db
+    .select({ type: tasks.type, n: count() })
+    .from(tasks)
+    .where(and(eq(tasks.state, "dead"), gte(tasks.updatedAt, since)))
+    .groupBy(tasks.type)
+    .orderBy(tasks.type)
+    .all();
 }
 
 /** Running tasks by type (the per-type limits' counts). */

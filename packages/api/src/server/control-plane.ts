@@ -1,6 +1,15 @@
 import { hostname } from "node:os";
-import { type CoordinationStore, startScheduleRunner, TaskQueue, WorkerRegistry } from "@sentinel/coordination";
+import {
+  type CoordinationStore,
+  startIntervalTask,
+  startScheduleRunner,
+  TaskQueue,
+  WorkerRegistry,
+} from "@sentinel/coordination";
 import type { Registry } from "prom-client";
+import { type AlertEngine, createAlertEngine } from "../alerts/alert-engine.js";
+import type { AlertSender } from "../alerts/alert-notice.js";
+import { createWebhookSender } from "../alerts/webhook-sender.js";
 import { createLoginLimiter, type LoginLimiter } from "../auth/login-limiter.js";
 import { createOperatorAuth } from "../auth/operator-auth.js";
 import { startTokenRefresh } from "../auth/token-refresh.js";
@@ -30,6 +39,8 @@ export interface ControlPlaneOptions {
   startScheduler?: boolean;
   /** How often the store's named tokens are re-read (default 1 s on SQLite, 5 s on GitHub). */
   tokenRefreshMs?: number;
+  /** Alert engine overrides: its cadence, and extra senders (tests; the webhook comes from the environment). */
+  alerts?: { intervalMs?: number; senders?: AlertSender[]; claimLeaseMs?: number };
   /** Close the store on close() (default false: whoever opened it closes it). */
   ownsStore?: boolean;
 }
@@ -46,6 +57,8 @@ export interface ControlPlane extends ControlPlaneCore {
   /** SENTINEL_ALLOWED_ORIGINS: origins besides the control plane's own that may send mutations. */
   readonly allowedOrigins: readonly string[];
   readonly verifyWebhook: WebhookVerifier | null;
+  /** Records alert fires/resolves in the store and delivers them (runs on its own loop with the syncer). */
+  readonly alertEngine: AlertEngine;
   /** Per-request tRPC context (headers carry the session cookie or bearer token). */
   createContext(opts: { headers: Headers }): ReturnType<typeof createTRPCContext>;
   /** Idempotent: stops the syncer, closes the cache (and the store if owned). */
@@ -75,6 +88,12 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     options.tokenRefreshMs ?? (options.store.backend === "github" ? 5_000 : 1_000),
     backgroundErrorReporter("tokens.refresh", options.sync?.onError),
   );
+  const github = options.store.backend === "github";
+  const senders: AlertSender[] = [...(options.alerts?.senders ?? [])];
+  if (env.SENTINEL_ALERT_WEBHOOK_URL)
+    senders.push(
+      createWebhookSender({ url: env.SENTINEL_ALERT_WEBHOOK_URL, secret: env.SENTINEL_ALERT_WEBHOOK_SECRET }),
+    );
   const core: ControlPlaneCore = {
     store: options.store,
     queue: new TaskQueue(options.store),
@@ -86,6 +105,8 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     readOnlyView: env.SENTINEL_READONLY_VIEW,
     stallAlertMs: env.SENTINEL_STALL_ALERT_MS,
     queueAgeAlertMs: env.SENTINEL_ALERT_QUEUE_AGE_MS,
+    deadAlertWindowMs: env.SENTINEL_ALERT_DEAD_WINDOW_MS,
+    alertChannels: senders.map((s) => ({ channel: s.channel, target: s.target })),
     spendCheck: options.store.backend === "github" ? controlPlaneSpendCheck(options.env ?? {}, options.sync) : null,
   };
   if (options.startSyncer ?? true) syncer.start();
@@ -95,6 +116,22 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
       ? startScheduleRunner(options.store, {
           firedBy: `control-plane:${hostname()}-${process.pid}`,
           onError: backgroundErrorReporter("schedules.tick", options.sync?.onError),
+        })
+      : null;
+  const alertEngine = createAlertEngine({
+    core,
+    senders,
+    actor: `control-plane:${hostname()}-${process.pid}`,
+    resolveAfterMs: env.SENTINEL_ALERT_RESOLVE_AFTER_MS,
+    retryBaseMs: env.SENTINEL_ALERT_RETRY_BASE_MS,
+    // A claim must outlive the send's timeout plus the time the store takes to show it (GitHub: its settle margin).
+    claimLeaseMs: options.alerts?.claimLeaseMs ?? (github ? 120_000 : 30_000),
+    onError: backgroundErrorReporter("alerts.tick", options.sync?.onError),
+  });
+  const alertLoop =
+    (options.startSyncer ?? true)
+      ? startIntervalTask(() => alertEngine.tick(), options.alerts?.intervalMs ?? (github ? 5_000 : 1_000), {
+          unref: true,
         })
       : null;
   const metrics = createControlPlaneMetrics(core);
@@ -108,10 +145,12 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     refusals: createRefusals(metrics),
     loginLimiter: createLoginLimiter(),
     allowedOrigins: env.SENTINEL_ALLOWED_ORIGINS,
+    alertEngine,
     verifyWebhook: env.GITHUB_WEBHOOK_SECRET ? createWebhookVerifier(env.GITHUB_WEBHOOK_SECRET) : null,
     createContext: ({ headers }) => createTRPCContext({ headers, controlPlane: core }),
     close() {
       closing ??= (async () => {
+        await alertLoop?.stop();
         await scheduler?.stop();
         await tokens.stop();
         await syncer.stop();

@@ -7,6 +7,7 @@ import type {
   TaskLog,
   WorkerRecord,
 } from "@sentinel/coordination";
+import { ALERT_LOG_KINDS, recordAlertEvent } from "../cache/alert-event-rows.js";
 import { type FlowControl, readFlowControl, writeFlowControl } from "../cache/flow-control.js";
 import { deleteLock, recordLockHandover, upsertLock } from "../cache/lock-rows.js";
 import { deleteMemory, upsertMemory } from "../cache/memory-rows.js";
@@ -170,6 +171,7 @@ function recordHistory(db: Cache["db"], event: StoreEvent, snapshot: Snapshot, c
     }
     if (family === "alert") changes.add("alerts");
   }
+  if (ALERT_LOG_KINDS.has(event.kind)) changes.addIf(recordAlertEvent(db, event), "alerts");
   if (family === "memory") changes.add("memory");
   // Schedules are read from the store on demand (a handful of rows): only announce the change.
   if (family === "schedule") changes.add("schedules");

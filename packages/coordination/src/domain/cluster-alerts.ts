@@ -9,6 +9,7 @@ export const ALERT_CODES = [
   "stale_workers",
   "workers_offline",
   "queue_age",
+  "tasks_dead",
   "no_live_workers",
   "budget_low",
   "sync_error",
@@ -55,6 +56,9 @@ export interface AlertInput {
   /** A due task waiting longer than this raises queue_age (0: never). */
   queueAgeAlertMs: number;
   waiting: Array<{ type: string; n: number }>;
+  /** Per type, tasks that went dead within the last `deadWindowMs` and are still dead. */
+  deadRecently: ReadonlyArray<{ type: string; n: number }>;
+  deadWindowMs: number;
   /** Waiting tasks no live worker can run, due for longer than the stall alert time. */
   stalled: readonly StalledGroupView[];
   budget: readonly BudgetView[];
@@ -125,6 +129,14 @@ export function computeAlerts(input: AlertInput): Alert[] {
         subject: type,
       });
     }
+  }
+  for (const { type, n } of input.deadRecently) {
+    alerts.push({
+      severity: "critical",
+      code: "tasks_dead",
+      message: `${n} task(s) of type ${type} went dead (attempts exhausted) in the last ${Math.round(input.deadWindowMs / 60_000)} min`,
+      subject: type,
+    });
   }
   for (const row of input.budget) {
     if (row.remaining !== null && row.limit && row.remaining < row.limit * BUDGET_LOW_FRACTION) {

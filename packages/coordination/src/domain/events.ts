@@ -30,6 +30,14 @@ export const EVENT_KINDS = [
   "worker.heartbeat",
   "worker.drain_requested",
   "alert.worker_failed",
+  /** An alert rule's condition began to hold (data: code, subject, severity, message); the lowest id per episode counts (domain/alert-log.ts). */
+  "alert.fired",
+  /** The condition of a fired alert no longer holds (data.firedId: the canonical alert.fired). */
+  "alert.resolved",
+  /** A control plane claims one delivery of a fire/resolve (data: transitionId, channel, leaseMs); the fencing token is this event's id. */
+  "alert.delivery_claimed",
+  /** The outcome of one delivery attempt under a claim (data: claimId, ok, status, error, retryInMs). */
+  "alert.delivery_attempted",
   "memory.set",
   "memory.deleted",
   "settings.changed",
