@@ -56,6 +56,11 @@ export class Fleet {
     return this.current.map((w) => w.id);
   }
 
+  /** What each running process last wrote to stderr, for a failure message (a worker that is stuck rather than gone). */
+  stderrTails(maxChars = 600): string {
+    return this.current.map((w) => `${w.id}: ${w.stderrTail().trim().slice(-maxChars) || "(nothing)"}`).join(" | ");
+  }
+
   /** SIGKILL the slot's process, wait for it to be gone, start its replacement; returns the victim's id. */
   async kill(slot: number): Promise<string> {
     const victim = this.at(slot);

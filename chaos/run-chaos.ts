@@ -64,7 +64,7 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
       const seen = (await backend.store.listWorkers()).map((w) => `${w.id} ${w.state}`).join(", ");
       const cause = fleet.unexpectedExits.at(-1)?.stderrTail.trim();
       throw new Error(
-        `${err.message}; fleet ${fleet.ids().join(", ")}; store sees ${seen || "none"}${cause ? `; last worker exit: ${cause}` : ""}`,
+        `${err.message}; fleet ${fleet.ids().join(", ")}; store sees ${seen || "none"}${cause ? `; last worker exit: ${cause}` : ""}; stderr of the running workers: ${fleet.stderrTails()}`,
       );
     });
     const [taskIds, faults] = await Promise.all([
