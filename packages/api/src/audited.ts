@@ -50,7 +50,11 @@ function targetOf(input: unknown): string {
   return "";
 }
 
-/** A mutation refused because the caller's role is too low (trpc.ts's role check). */
+/**
+ * A mutation refused because the caller's role is too low (trpc.ts's role check): counted
+ * every time, recorded in the audit at most once per actor and procedure a window
+ * (auth/role-refusals.ts), the record saying how many went unrecorded before it.
+ */
 export async function recordRefusal(
   ctx: TRPCContext,
   session: OperatorSession,
@@ -58,6 +62,8 @@ export async function recordRefusal(
   input: unknown,
   reason: string,
 ): Promise<void> {
+  const { record, merged } = ctx.roleRefusals.note(session.operator, path);
+  if (!record) return;
   await appendAudit(ctx, {
     actor: session.operator,
     role: session.role,
@@ -66,7 +72,7 @@ export async function recordRefusal(
     before: null,
     after: null,
     result: "refused",
-    reason,
+    reason: merged === 0 ? reason : `${reason} (and ${merged} more refused like it since its last record)`,
   });
   ctx.syncer.publish(["audit"]);
 }

@@ -1,5 +1,6 @@
 import type { CoordinationStore, Role, SpendCheck, TaskQueue, WorkerRegistry } from "@sentinel/coordination";
 import type { OperatorAuth } from "./auth/operator-auth.js";
+import type { RoleRefusals } from "./auth/role-refusals.js";
 import type { TokenRefresh } from "./auth/token-refresh.js";
 import type { Cache } from "./cache/open-cache.js";
 import type { Syncer } from "./sync/syncer.js";
@@ -15,6 +16,8 @@ export interface ControlPlaneCore {
   auth: OperatorAuth;
   /** Re-reads the store's named tokens (after a token change here, so it applies at once). */
   tokens: TokenRefresh;
+  /** Mutations refused for a too-low role: counted, and thinned out before the audit. */
+  roleRefusals: RoleRefusals;
   /** SENTINEL_READONLY_VIEW: reads allowed without a session. */
   readOnlyView: boolean;
   /** SENTINEL_STALL_ALERT_MS: how long waiting tasks no live worker can run may wait before they raise an alert. */

@@ -22,7 +22,9 @@ export interface Harness {
 }
 
 export function openHarness(
-  options: { env?: Record<string, string>; startSyncer?: boolean; sync?: ControlPlaneOptions["sync"] } = {},
+  options: Pick<ControlPlaneOptions, "startSyncer" | "sync" | "roleRefusalWindowMs"> & {
+    env?: Record<string, string>;
+  } = {},
 ): Harness {
   const { dir, store, cleanup } = openTempStore("sentinel-api");
   const cp = createControlPlane({
@@ -31,6 +33,7 @@ export function openHarness(
     env: { SENTINEL_OPERATOR_TOKEN: OPERATOR_TOKEN, SENTINEL_SESSION_SECRET: "s".repeat(40), ...options.env },
     startSyncer: options.startSyncer ?? false,
     sync: { pollIntervalMs: 50, workersRefreshMs: 100, reconcileIntervalMs: 60_000, ...options.sync },
+    ...(options.roleRefusalWindowMs === undefined ? {} : { roleRefusalWindowMs: options.roleRefusalWindowMs }),
   });
   const login = cp.auth.login("alice-secret-token-0123456789");
   if (!login.ok) throw new Error("fixture login failed");

@@ -12,6 +12,7 @@ import type { AlertSender } from "../alerts/alert-notice.js";
 import { createWebhookSender } from "../alerts/webhook-sender.js";
 import { createLoginLimiter, type LoginLimiter } from "../auth/login-limiter.js";
 import { createOperatorAuth } from "../auth/operator-auth.js";
+import { createRoleRefusals } from "../auth/role-refusals.js";
 import { startTokenRefresh } from "../auth/token-refresh.js";
 import { defaultCachePath, openCache } from "../cache/open-cache.js";
 import { type ControlPlaneCore, createTRPCContext } from "../context.js";
@@ -41,6 +42,8 @@ export interface ControlPlaneOptions {
   tokenRefreshMs?: number;
   /** Alert engine overrides: its cadence, and extra senders (tests; the webhook comes from the environment). */
   alerts?: { intervalMs?: number; senders?: AlertSender[]; claimLeaseMs?: number };
+  /** At most one audit record per actor and procedure for refused mutations in this long (default 60 s). */
+  roleRefusalWindowMs?: number;
   /** Close the store on close() (default false: whoever opened it closes it). */
   ownsStore?: boolean;
 }
@@ -102,6 +105,9 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     syncer,
     auth,
     tokens,
+    roleRefusals: createRoleRefusals(
+      options.roleRefusalWindowMs === undefined ? {} : { windowMs: options.roleRefusalWindowMs },
+    ),
     readOnlyView: env.SENTINEL_READONLY_VIEW,
     stallAlertMs: env.SENTINEL_STALL_ALERT_MS,
     queueAgeAlertMs: env.SENTINEL_ALERT_QUEUE_AGE_MS,

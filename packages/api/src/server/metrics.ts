@@ -115,6 +115,20 @@ export function createControlPlaneMetrics(core: ControlPlaneCore): Registry {
       }
     },
   });
+  const reportedRefusals = new Map<string, number>();
+  new Counter({
+    name: "sentinel_role_refusals_total",
+    help: "Mutations refused because the caller's role is too low, by procedure (each one, also those the audit merged)",
+    labelNames: ["procedure"],
+    registers: [registry],
+    collect() {
+      for (const [procedure, total] of core.roleRefusals.totals()) {
+        const reported = reportedRefusals.get(procedure) ?? 0;
+        if (total > reported) this.inc({ procedure }, total - reported);
+        reportedRefusals.set(procedure, total);
+      }
+    },
+  });
   registerQueueAndAlertMetrics(registry, core);
   return registry;
 }

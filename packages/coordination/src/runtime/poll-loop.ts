@@ -6,14 +6,20 @@ export interface PollWatch {
   intervalMs: number;
   /**
    * Optional push hint that something may have changed (the store's `watchChanges`): while
-   * the loop is idle it checks `changed` at once on a hint instead of at the next interval.
-   * Subscribed only while idle, so a busy loop pays nothing for other processes' writes.
+   * the loop is idle it checks `changed` on a hint instead of at the next interval. Subscribed
+   * once, from start to stop (SQLite opens a directory watcher per subscription, too costly to
+   * open every idle period); hints outside an idle wait are ignored.
    */
   subscribe?: (onHint: () => void) => () => void;
 }
 
 /** A hint can arrive just before the commit it announces is visible; one re-check this much later catches it. */
 const HINT_RECHECK_MS = 1;
+/**
+ * Every commit by any other process is a hint; a busy neighbour would turn each one into a
+ * claim poll. Hints start a check no sooner than this after the previous poll began.
+ */
+export const HINT_POLL_FLOOR_MS = 20;
 
 export interface PollLoopOptions {
   tick: () => Promise<TickResult>;
@@ -53,6 +59,10 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
   let timer: NodeJS.Timeout | null = null;
   let immediate: NodeJS.Immediate | null = null;
   let watchTimer: NodeJS.Timeout | null = null;
+  let hintTimer: NodeJS.Timeout | null = null;
+  /** The watch while the loop waits idle (hints count only then). */
+  let idleWatch: PollWatch | null = null;
+  let lastPollAt = Number.NEGATIVE_INFINITY;
   let unsubscribe: (() => void) | null = null;
   let current: Promise<void> | null = null;
   let nudged = false;
@@ -61,9 +71,10 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
 
   const stopWatching = () => {
     if (watchTimer) clearTimeout(watchTimer);
+    if (hintTimer) clearTimeout(hintTimer);
     watchTimer = null;
-    unsubscribe?.();
-    unsubscribe = null;
+    hintTimer = null;
+    idleWatch = null;
   };
 
   const clearTimer = () => {
@@ -97,8 +108,23 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
   };
 
   const watchSoon = (watch: PollWatch, ms = watch.intervalMs) => {
+    idleWatch = watch;
     watchTimer = setTimeout(() => check(watch, watch.intervalMs), ms);
-    unsubscribe ??= watch.subscribe?.(() => check(watch, HINT_RECHECK_MS)) ?? null;
+  };
+
+  // Hints arriving while a hinted check is pending are one: it runs after the floor anyway.
+  const onHint = () => {
+    const watch = idleWatch;
+    if (!watch || hintTimer) return;
+    const wait = lastPollAt + HINT_POLL_FLOOR_MS - performance.now();
+    if (wait <= 0) {
+      check(watch, HINT_RECHECK_MS);
+      return;
+    }
+    hintTimer = setTimeout(() => {
+      hintTimer = null;
+      if (idleWatch === watch) check(watch, HINT_RECHECK_MS);
+    }, wait);
   };
 
   const afterTick = (result: TickResult): number => {
@@ -116,6 +142,7 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
     stopWatching();
     if (!running || current) return;
     nudged = false;
+    lastPollAt = performance.now();
     let watchAfter = false;
     // Started a microtask later, so `current` is set before the tick's first line: a nudge from inside it counts.
     current = Promise.resolve()
@@ -143,6 +170,7 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
     start() {
       if (running) return;
       running = true;
+      unsubscribe = opts.watch?.subscribe?.(onHint) ?? null;
       schedule(0);
     },
     nudge() {
@@ -154,6 +182,8 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
       running = false;
       clearTimer();
       stopWatching();
+      unsubscribe?.();
+      unsubscribe = null;
       await current;
     },
   };

@@ -278,7 +278,8 @@ export interface CoordinationStore {
    * Optional, with `changeMarker`: call `onChange` soon after another process may have
    * committed (a hint, not a promise: it may fire without a change, and a caller still checks
    * the marker on its interval in case a hint is missed). Returns the function that stops it.
-   * Lets an idle worker claim new work within a millisecond or two instead of at its next check.
+   * Lets an idle worker claim new work within a millisecond or two instead of at its next check
+   * (runtime/poll-loop.ts subscribes once per loop and polls at most every 20 ms on hints).
    */
   watchChanges?(onChange: () => void): () => void;
 

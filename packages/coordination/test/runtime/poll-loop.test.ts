@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createPollLoop, type PollLoopOptions, type TickResult } from "../../src/runtime/poll-loop.js";
+import {
+  createPollLoop,
+  HINT_POLL_FLOOR_MS,
+  type PollLoopOptions,
+  type TickResult,
+} from "../../src/runtime/poll-loop.js";
 
 const BUSY = 50;
 const IDLE = 1000;
@@ -53,7 +58,7 @@ describe("poll loop", () => {
     expect(calls).toHaveLength(1);
     await vi.advanceTimersByTimeAsync(500);
     expect(calls).toHaveLength(1);
-    expect(checks).toBeGreaterThanOrEqual(20);
+    expect(checks).toBeGreaterThanOrEqual(HINT_POLL_FLOOR_MS);
     changed = true;
     await vi.advanceTimersByTimeAsync(25);
     expect(calls).toHaveLength(2);
@@ -61,16 +66,20 @@ describe("poll loop", () => {
     await loop.stop();
   });
 
-  it("while idle, a change hint wakes it at once (no interval wait); it listens only while idle", async () => {
+  it("while idle, a change hint wakes it at once (no interval wait); one subscription for the loop's lifetime", async () => {
     let result: TickResult = "idle";
     const { calls, tick } = countingTick(() => result);
     let changed = false;
     let hint: (() => void) | null = null;
     let subscriptions = 0;
+    let checks = 0;
     const loop = loopOver(tick, {
       watch: {
         intervalMs: 500,
-        changed: async () => changed,
+        changed: async () => {
+          checks++;
+          return changed;
+        },
         subscribe: (onHint) => {
           subscriptions++;
           hint = onHint;
@@ -81,7 +90,7 @@ describe("poll loop", () => {
       },
     });
     loop.start();
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(50);
     expect(calls).toHaveLength(1);
     expect(hint).not.toBeNull();
     // A hint without a change (or before the commit is visible) does not poll.
@@ -95,9 +104,43 @@ describe("poll loop", () => {
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toHaveLength(2);
     expect(calls[1]! - hintedAt).toBe(0);
-    // Busy: no subscription, so other processes' writes cost the loop nothing.
-    expect(hint).toBeNull();
+    // Busy: a hint costs nothing (not even a check), and the subscription stays.
+    const checksWhileBusy = checks;
+    hint!();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(checks).toBe(checksWhileBusy);
+    result = "idle";
+    await vi.advanceTimersByTimeAsync(BUSY + IDLE * 2);
     expect(subscriptions).toBe(1);
+    await loop.stop();
+    expect(hint).toBeNull();
+  });
+
+  it("a storm of hints polls at most once per floor interval", async () => {
+    const { calls, tick } = countingTick(() => "idle");
+    let hint: (() => void) | null = null;
+    const loop = loopOver(tick, {
+      watch: {
+        intervalMs: 500,
+        // Another process commits all the time: every check sees a change.
+        changed: async () => true,
+        subscribe: (onHint) => {
+          hint = onHint;
+          return () => undefined;
+        },
+      },
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(0);
+    for (let ms = 0; ms < 200; ms++) {
+      hint!();
+      hint!();
+      await vi.advanceTimersByTimeAsync(1);
+    }
+    // 201 ms at one poll per 20 ms: the first poll and at most ten more, not one per hint.
+    expect(calls.length).toBeGreaterThanOrEqual(5);
+    expect(calls.length).toBeLessThanOrEqual(11);
+    for (let i = 1; i < calls.length; i++) expect(calls[i]! - calls[i - 1]!).toBeGreaterThanOrEqual(HINT_POLL_FLOOR_MS);
     await loop.stop();
   });
 
@@ -116,7 +159,7 @@ describe("poll loop", () => {
       },
     });
     loop.start();
-    await vi.advanceTimersByTimeAsync(1);
+    await vi.advanceTimersByTimeAsync(50);
     const hintedAt = Date.now();
     hint!();
     await vi.advanceTimersByTimeAsync(0);
