@@ -38,4 +38,28 @@ describe("tasks router: scheduled and delayed tasks", () => {
       ]),
     );
   });
+
+  it("bulk promote: counts only delayed queued tasks of the filter, refuses a stale count, promotes exactly those", async () => {
+    h = openHarness();
+    const delayed = [];
+    for (let i = 0; i < 3; i++) delayed.push(await h.operator.tasks.create({ type: "demo", delayMs: 600_000 }));
+    const other = await h.operator.tasks.create({ type: "other", delayMs: 600_000 });
+    const due = await h.operator.tasks.create({ type: "demo" });
+    await h.cp.syncer.syncOnce();
+    const filter = { types: ["demo"] };
+    expect(await h.operator.tasks.bulk({ action: "promote", filter, dryRun: true })).toMatchObject({ matched: 3 });
+    await expect(
+      h.operator.tasks.bulk({ action: "promote", filter, dryRun: false, expectedCount: 2 }),
+    ).rejects.toMatchObject({ code: "CONFLICT", message: expect.stringContaining("now matches 3") });
+    const run = await h.operator.tasks.bulk({ action: "promote", filter, dryRun: false, expectedCount: 3 });
+    expect(run).toMatchObject({ matched: 3, applied: 3, failures: [] });
+    const now = await h.store.now();
+    for (const task of delayed) expect((await h.store.getTask(task.id))?.runAt).toBeLessThanOrEqual(now);
+    expect((await h.store.getTask(other.id))?.runAt).toBe(other.runAt);
+    expect((await h.store.getTask(due.id))?.runAt).toBe(due.runAt);
+    await h.cp.syncer.syncOnce();
+    expect(await h.operator.tasks.bulk({ action: "promote", filter, dryRun: true })).toMatchObject({ matched: 0 });
+    const audit = await h.store.listAudit({ limit: 5, action: "task.bulk_promote" });
+    expect(audit.map((a) => a.result)).toEqual(["ok", "refused"]);
+  });
 });

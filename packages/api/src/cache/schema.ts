@@ -85,6 +85,20 @@ export const tasks = sqliteTable(
 );
 
 /**
+ * Dependency edges of cached tasks (task → a task it waits for), keyed by the dependency so a
+ * task's page finds what waits on it without scanning records. Edges are fixed at a task's
+ * creation, so they are only ever added; the migration fills them from the cached records.
+ */
+export const taskDependencies = sqliteTable(
+  "task_dependencies",
+  {
+    dependsOnId: text("depends_on_id").notNull(),
+    taskId: text("task_id").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.dependsOnId, t.taskId] })],
+);
+
+/**
  * Each task's progress and kept log lines as the store last answered (`record`: the whole
  * TaskLog as JSON); the progress columns serve the tasks list.
  */

@@ -9,6 +9,8 @@ export interface CachedTaskFilter {
   types?: string[];
   workerId?: string;
   search?: string;
+  /** Only tasks whose runAt is after this store-clock time (delayed ones, for a bulk promote). */
+  runsAfter?: number;
 }
 
 /** The trigram index needs three characters; shorter searches fall back to a scan. */
@@ -19,6 +21,9 @@ function filterConditions(filter: CachedTaskFilter): SQL[] {
   if (filter.states?.length) conditions.push(inArray(tasks.state, filter.states));
   if (filter.types?.length) conditions.push(inArray(tasks.type, filter.types));
   if (filter.workerId) conditions.push(eq(tasks.workerId, filter.workerId));
+  // Not indexed: a bulk promote's count and selection only, after the state index narrowed it to queued tasks.
+  if (filter.runsAfter !== undefined)
+    conditions.push(sql`json_extract(${tasks.record}, '$.runAt') > ${filter.runsAfter}`);
   const search = filter.search?.trim().toLowerCase();
   if (search) {
     if (search.length >= MIN_INDEXED_SEARCH) {

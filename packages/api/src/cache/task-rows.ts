@@ -2,6 +2,7 @@ import { displayableTask, jsonTextDepth, LIMITS, type Task } from "@sentinel/coo
 import { sql } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
 import { tasks } from "./schema.js";
+import { recordTaskDependencies } from "./task-dependency-rows.js";
 
 /** What text search matches: id, title, type and the parameters' JSON, lower-cased and bounded. */
 export function searchTextOf(task: Task): string {
@@ -69,6 +70,7 @@ export function upsertTask(db: CacheDb, stored: Task): boolean {
     searchText: searchTextOf(task),
     record: JSON.stringify(task),
   });
+  if (result.changes > 0) recordTaskDependencies(db, task);
   return result.changes > 0;
 }
 

@@ -40,7 +40,7 @@ export const reassignInput = taskIdInput.extend({
 });
 
 export const bulkInput = z.object({
-  action: z.enum(["retry", "cancel"]),
+  action: z.enum(["retry", "cancel", "promote"]),
   filter: taskFilterInput,
   /** true: only count what would be affected (the confirmation step). */
   dryRun: z.boolean(),

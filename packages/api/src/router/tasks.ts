@@ -4,6 +4,7 @@ import { actorOf, audited } from "../audited.js";
 import { heldBack } from "../cache/flow-control.js";
 import { listCachedLocks, lockHistory } from "../cache/lock-queries.js";
 import { assignmentsOf } from "../cache/task-assignments.js";
+import { dependencyGraph } from "../cache/task-dependency-rows.js";
 import { taskTimeline } from "../cache/task-event-rows.js";
 import { getCachedTaskLog, progressOfTasks, upsertTaskLog } from "../cache/task-log-rows.js";
 import {
@@ -29,6 +30,9 @@ import {
 /** States an operator's "retry" / "cancel" apply to (the TaskQueue enforces the same). */
 const RETRYABLE_STATES: readonly Task["state"][] = ["failed", "dead", "cancelled"];
 const CANCELLABLE_STATES: readonly Task["state"][] = ["queued", "running", "failed"];
+/** A promote applies to queued tasks still waiting for their time (the bulk adds runAt > now). */
+const PROMOTABLE_STATES: readonly Task["state"][] = ["queued"];
+const BULK_STATES = { retry: RETRYABLE_STATES, cancel: CANCELLABLE_STATES, promote: PROMOTABLE_STATES } as const;
 
 /** A bulk action touches at most this many tasks per request; the dry run says when more match. */
 export const BULK_LIMIT = 10_000;
@@ -64,6 +68,8 @@ export const tasksRouter = createTRPCRouter({
       lockHistory: lockHistory(ctx.cache.db, task.id, 100),
       /** A pause or the type's limit keeping this waiting task from starting (flow control). */
       heldBack: heldBack(ctx.cache.db, task),
+      /** What it waits for and what waits for it, with their states (the detail's graph). */
+      graph: dependencyGraph(ctx.cache.db, task),
     };
   }),
 
@@ -143,14 +149,17 @@ export const tasksRouter = createTRPCRouter({
     ),
 
   /**
-   * Retry or cancel every task matching a filter. Selection runs on the cache (indexed, and
+   * Retry, cancel or promote (delayed ones) every task matching a filter. Selection runs on the cache (indexed, and
    * free of store reads — paging through the store would cost GitHub requests); each task's
    * change is one TaskQueue call. `dryRun: true` returns the count
    * for the confirmation step; the real run re-selects (the cache may have moved on) and
    * reports per-task failures (tasks that changed state meanwhile) without stopping.
    */
   bulk: operatorProcedure.input(bulkInput).mutation(async ({ ctx, input }) => {
-    const filter = eligibleFilter(input.filter, input.action === "retry" ? RETRYABLE_STATES : CANCELLABLE_STATES);
+    const filter: CachedTaskFilter = {
+      ...eligibleFilter(input.filter, BULK_STATES[input.action]),
+      ...(input.action === "promote" ? { runsAfter: await ctx.store.now() } : {}),
+    };
     const matched = filter.states?.length ? countTasks(ctx.cache.db, filter) : 0;
     if (input.dryRun) return { dryRun: true as const, matched, limit: BULK_LIMIT, applied: 0, failures: [] };
     return audited(
@@ -173,6 +182,7 @@ export const tasksRouter = createTRPCRouter({
         for (const id of ids) {
           try {
             if (input.action === "retry") await ctx.queue.retry(id, actorOf(ctx));
+            else if (input.action === "promote") await ctx.queue.promote(id, actorOf(ctx), "operator bulk promote");
             else await ctx.queue.cancel(id, actorOf(ctx), "operator bulk cancel");
             applied += 1;
           } catch (error) {

@@ -6,7 +6,13 @@ import { useTRPC } from "~/trpc/react";
 import { errorMessage } from "../error-message";
 import { describeFilter, type TaskFilterForm, toFilterInput } from "./task-filter";
 
-type BulkAction = "retry" | "cancel";
+type BulkAction = "retry" | "cancel" | "promote";
+
+const VERB: Record<BulkAction, { now: string; done: string; passive: string }> = {
+  retry: { now: "Retry", done: "Retried", passive: "retried" },
+  cancel: { now: "Cancel", done: "Cancelled", passive: "cancelled" },
+  promote: { now: "Run now", done: "Promoted", passive: "promoted (none is waiting for its time)" },
+};
 
 interface Pending {
   action: BulkAction;
@@ -16,7 +22,7 @@ interface Pending {
 }
 
 /**
- * Bulk retry / cancel by the current filter, in two steps: a dry run counts the eligible
+ * Bulk retry / cancel / promote by the current filter, in two steps: a dry run counts the eligible
  * tasks, the operator confirms that count, then the real run applies it.
  */
 export function BulkActions({ form }: { form: TaskFilterForm }) {
@@ -44,7 +50,7 @@ export function BulkActions({ form }: { form: TaskFilterForm }) {
         onSuccess: (r) => {
           setPending(null);
           setOutcome(
-            `${pending.action === "retry" ? "Retried" : "Cancelled"} ${r.applied} task(s)${r.failures.length ? `; ${r.failures.length} could not be changed (first: ${r.failures[0]?.error})` : ""}`,
+            `${VERB[pending.action].done} ${r.applied} task(s)${r.failures.length ? `; ${r.failures.length} could not be changed (first: ${r.failures[0]?.error})` : ""}`,
           );
         },
       },
@@ -57,6 +63,15 @@ export function BulkActions({ form }: { form: TaskFilterForm }) {
         <div className="row">
           <button type="button" onClick={() => prepare("retry")} disabled={bulk.isPending} data-testid="bulk-retry">
             Retry matching…
+          </button>
+          <button
+            type="button"
+            onClick={() => prepare("promote")}
+            disabled={bulk.isPending}
+            data-testid="bulk-promote"
+            title="Delayed tasks among the matching ones run now instead of at their time"
+          >
+            Run delayed now…
           </button>
           <button
             type="button"
@@ -74,14 +89,12 @@ export function BulkActions({ form }: { form: TaskFilterForm }) {
           <span>
             {pending.matched === 0 ? (
               <>
-                No tasks in {describeFilter(pending.form)} can be {pending.action === "retry" ? "retried" : "cancelled"}
-                .
+                No tasks in {describeFilter(pending.form)} can be {VERB[pending.action].passive}.
               </>
             ) : (
               <>
-                {pending.action === "retry" ? "Retry" : "Cancel"}{" "}
-                <strong data-testid="bulk-count">{pending.matched.toLocaleString()}</strong> task(s) in{" "}
-                {describeFilter(pending.form)}
+                {VERB[pending.action].now} <strong data-testid="bulk-count">{pending.matched.toLocaleString()}</strong>{" "}
+                task(s) in {describeFilter(pending.form)}
                 {pending.matched > pending.limit ? ` (the first ${pending.limit.toLocaleString()} now)` : ""}?
               </>
             )}
@@ -94,7 +107,9 @@ export function BulkActions({ form }: { form: TaskFilterForm }) {
               disabled={bulk.isPending}
               data-testid="bulk-confirm-yes"
             >
-              {bulk.isPending ? "Working…" : `Yes, ${pending.action} ${pending.matched.toLocaleString()}`}
+              {bulk.isPending
+                ? "Working…"
+                : `Yes, ${VERB[pending.action].now.toLowerCase()} ${pending.matched.toLocaleString()}`}
             </button>
           )}
           <button type="button" onClick={() => setPending(null)} data-testid="bulk-confirm-no">

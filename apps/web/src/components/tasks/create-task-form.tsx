@@ -8,7 +8,7 @@ import { type FormEvent, useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { errorMessage } from "../error-message";
 
-type Field = "type" | "priority" | "params" | "maxAttempts" | "title" | "delayMs" | "runAt";
+type Field = "type" | "priority" | "params" | "maxAttempts" | "title" | "delayMs" | "runAt" | "dependsOn";
 
 /** Server-side zod failures name their fields (see the API's error formatter). */
 function fieldsOf(error: unknown): string[] {
@@ -29,6 +29,8 @@ export function CreateTaskForm({ knownTypes }: { knownTypes: string[] }) {
   const [params, setParams] = useState("{}");
   const [delay, setDelay] = useState("");
   const [runAtLocal, setRunAtLocal] = useState("");
+  const [dependsOn, setDependsOn] = useState("");
+  const [onDependencyFailure, setOnDependencyFailure] = useState<"cancel" | "fail">("cancel");
   const [errors, setErrors] = useState<Partial<Record<Field, string>>>({});
   const create = useMutation(
     trpc.tasks.create.mutationOptions({
@@ -73,6 +75,10 @@ export function CreateTaskForm({ knownTypes }: { knownTypes: string[] }) {
     const runAt = runAtLocal ? new Date(runAtLocal) : null;
     if (runAt && Number.isNaN(runAt.getTime())) found.runAt = "run at must be a date and time";
     if (delayMs !== undefined && runAt) found.runAt = "give a delay or a time, not both";
+    const dependencyIds = dependsOn
+      .split(/[\s,]+/)
+      .map((id) => id.trim())
+      .filter(Boolean);
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     create.mutate({
@@ -83,6 +89,7 @@ export function CreateTaskForm({ knownTypes }: { knownTypes: string[] }) {
       ...(title.trim() ? { title: title.trim() } : {}),
       ...(delayMs !== undefined ? { delayMs } : {}),
       ...(runAt ? { runAt: runAt.toISOString() } : {}),
+      ...(dependencyIds.length ? { dependsOn: dependencyIds, onDependencyFailure } : {}),
     });
   };
 
@@ -193,6 +200,31 @@ export function CreateTaskForm({ knownTypes }: { knownTypes: string[] }) {
             data-testid="create-run-at"
           />
           {fieldError("runAt")}
+        </label>
+      </div>
+      <div className="row" style={{ alignItems: "flex-start" }}>
+        <label className="field" style={{ flex: 1, minWidth: 240 }}>
+          Runs after (task ids, optional)
+          <input
+            value={dependsOn}
+            onChange={(e) => setDependsOn(e.target.value)}
+            placeholder="t_…, t_… — each must succeed first"
+            className="mono"
+            {...invalid("dependsOn")}
+            data-testid="create-depends-on"
+          />
+          {fieldError("dependsOn")}
+        </label>
+        <label className="field">
+          If one ends dead or cancelled
+          <select
+            value={onDependencyFailure}
+            onChange={(e) => setOnDependencyFailure(e.target.value as "cancel" | "fail")}
+            data-testid="create-on-dependency-failure"
+          >
+            <option value="cancel">cancel this task</option>
+            <option value="fail">mark this task dead</option>
+          </select>
         </label>
       </div>
       <label className="field">

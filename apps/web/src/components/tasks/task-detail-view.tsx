@@ -3,6 +3,7 @@
 import { describeRunIn, isDelayed } from "@sentinel/coordination/delay";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
+import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { RequireRole } from "../auth/auth-provider";
 import { formatDateTime, formatDuration, formatJson, formatTime } from "../format";
@@ -11,6 +12,8 @@ import { StateBadge } from "../state-badge";
 import { useNow } from "../use-now";
 import { TaskActions } from "./task-actions";
 import { TaskAttemptsTable } from "./task-attempts-table";
+import { TaskDependencyGraph } from "./task-dependency-graph";
+import { TaskEditForm } from "./task-edit-form";
 import { TaskEventList } from "./task-event-list";
 import { TaskLogCard } from "./task-log-card";
 import { WhyThisWorker } from "./why-this-worker";
@@ -29,8 +32,10 @@ export function TaskDetailView({ taskId }: { taskId: string }) {
   const trpc = useTRPC();
   const detail = useQuery(trpc.tasks.get.queryOptions({ taskId }));
   const now = useNow(1000);
+  const [editing, setEditing] = useState(false);
   if (!detail.data) return <QueryState query={detail} title={`Task ${taskId}`} />;
-  const { task, events, lock, lockHistory, heldBack, assignments } = detail.data;
+  const { task, events, lock, lockHistory, heldBack, assignments, graph } = detail.data;
+  const hasGraph = graph.dependencies.length > 0 || graph.dependents.length > 0;
   const logs = logsOf(task.result);
 
   return (
@@ -53,8 +58,34 @@ export function TaskDetailView({ taskId }: { taskId: string }) {
       <RequireRole needs="operator">
         <div className="card" data-testid="task-actions">
           <TaskActions task={task} />
+          {task.state === "queued" && (
+            <div style={{ marginTop: 8 }}>
+              {editing ? (
+                <TaskEditForm task={task} onDone={() => setEditing(false)} />
+              ) : (
+                <button type="button" onClick={() => setEditing(true)} data-testid="task-edit-open">
+                  Edit priority or params…
+                </button>
+              )}
+            </div>
+          )}
         </div>
       </RequireRole>
+      {hasGraph && (
+        <div className="card">
+          <h2>Dependencies</h2>
+          <TaskDependencyGraph
+            task={{ id: task.id, title: task.title, type: task.type, state: task.state }}
+            graph={graph}
+          />
+          {task.dependsOn.length > 0 && (
+            <div className="small muted" style={{ marginTop: 6 }} data-testid="task-detail-dependency-policy">
+              if a dependency ends dead or cancelled, this task is{" "}
+              {task.onDependencyFailure === "fail" ? "marked dead" : "cancelled"}
+            </div>
+          )}
+        </div>
+      )}
       <TaskLogCard taskId={task.id} />
       <div className="grid cols-2">
         <div className="card">
@@ -67,7 +98,7 @@ export function TaskDetailView({ taskId }: { taskId: string }) {
               <StateBadge state={task.state} />
             </dd>
             <dt>Priority</dt>
-            <dd>{task.priority}</dd>
+            <dd data-testid="task-detail-priority">{task.priority}</dd>
             <dt>Attempts</dt>
             <dd data-testid="task-detail-attempts">
               {task.attempts} of {task.maxAttempts}

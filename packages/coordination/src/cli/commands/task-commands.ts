@@ -10,6 +10,7 @@ import { auditedCli } from "../cli-audit.js";
 import { type CliIo, cliActor, emit, type GlobalOptions } from "../cli-context.js";
 import { formatDuration, formatTable } from "../format-table.js";
 import { delayOption, intOption, isoTimeOption, jsonOption } from "../parse-args.js";
+import { registerTaskBulkCommand } from "./task-bulk-command.js";
 import { registerTaskLogCommand } from "./task-log-command.js";
 
 type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => Promise<void>;
@@ -127,6 +128,7 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
     );
 
   registerTaskLogCommand(task, program, io, withStore);
+  registerTaskBulkCommand(task, program, io, withStore);
 
   task
     .command("cancel <id>")
