@@ -99,6 +99,50 @@ describe("sentinel drain | undrain | reassign | lock release", () => {
   });
 });
 
+describe("every CLI command that acts is audited under --actor", () => {
+  it("task promote and edit, the schedule commands and demo land in the store's audit", async () => {
+    const dbPath = join(tempDir("sentinel-operator-cli").path, "store.db");
+    const as = (...args: string[]) => cli(dbPath, "--actor", "ops-bot", ...args);
+    const created = JSON.parse((await as("--json", "task", "create", "demo", "--delay", "1h")).out) as { id: string };
+    expect((await as("task", "promote", created.id)).code).toBe(0);
+    expect((await as("task", "edit", created.id, "--priority", "5")).code).toBe(0);
+    expect((await as("task", "promote", created.id)).code).toBe(2);
+    expect((await as("schedule", "create", "nightly", "demo", "--every", "1h")).code).toBe(0);
+    expect((await as("schedule", "pause", "nightly")).code).toBe(0);
+    expect((await as("schedule", "resume", "nightly")).code).toBe(0);
+    expect((await as("schedule", "edit", "nightly", "--every", "2h")).code).toBe(0);
+    expect((await as("schedule", "delete", "nightly")).code).toBe(0);
+    expect((await as("schedule", "delete", "nightly")).code).toBe(2);
+    expect(await as("demo", "--count", "3")).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^created 3 demo tasks/),
+    });
+    await withStore(dbPath, async (store) => {
+      const audit = (await store.listAudit({ limit: 50 })).reverse();
+      expect(audit.map((a) => [a.action, a.target, a.result])).toEqual([
+        ["task.create", "demo", "ok"],
+        ["task.promote", created.id, "ok"],
+        ["task.edit", created.id, "ok"],
+        ["task.promote", created.id, "refused"],
+        ["schedule.create", "nightly", "ok"],
+        ["schedule.pause", "nightly", "ok"],
+        ["schedule.resume", "nightly", "ok"],
+        ["schedule.edit", "nightly", "ok"],
+        ["schedule.delete", "nightly", "ok"],
+        ["schedule.delete", "nightly", "refused"],
+        ["task.demo", "demo", "ok"],
+      ]);
+      expect(audit.every((a) => a.actor === "ops-bot" && a.role === "cli")).toBe(true);
+      expect(audit[2]).toMatchObject({ before: { priority: 0 }, after: { priority: 5 } });
+      expect(audit[10]?.after).toMatchObject({ created: 3 });
+      // The store's own events name the same actor.
+      const events = await store.readEvents(0, 200);
+      for (const kind of ["task.promoted", "task.edited", "schedule.created"])
+        expect(events.find((e) => e.kind === kind)?.actor).toBe("operator:ops-bot");
+    });
+  });
+});
+
 describe("sentinel token create | list | rotate | revoke", () => {
   it("prints a token once, stores only its hash, and audits each change without the secret", async () => {
     const dbPath = join(tempDir("sentinel-token-cli").path, "store.db");

@@ -1,11 +1,9 @@
 import type { Command } from "commander";
 import type { NewTask } from "../../domain/task.js";
 import { newTaskSchema } from "../../domain/task.js";
-import type { CoordinationStore } from "../../store/port.js";
-import { type CliIo, cliActor, emit, type GlobalOptions } from "../cli-context.js";
+import { runAuditedCommand, type WithStore } from "../cli-audit.js";
+import type { CliIo } from "../cli-context.js";
 import { intOption } from "../parse-args.js";
-
-type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => Promise<void>;
 
 /** Demo tasks for the zero-config worker's built-in handlers: mostly quick, some slow, a few failing. */
 export function demoTask(i: number, random: () => number = Math.random): NewTask {
@@ -36,21 +34,21 @@ export function registerDemoCommand(program: Command, io: CliIo, withStore: With
     .description("queue demo tasks of mixed types (echo, sleep, noop, fail)")
     .option("--count <n>", "how many (1..10000)", intOption("--count", 1, 10_000), 20)
     .action((opts: { count: number }) =>
-      withStore(program.opts(), async (store) => {
-        const actor = cliActor();
-        const created = [];
-        for (let i = 0; i < opts.count; i++) created.push(await store.createTask(demoTask(i), actor));
-        const byType: Record<string, number> = {};
-        for (const t of created) byType[t.type] = (byType[t.type] ?? 0) + 1;
-        emit(
-          io,
-          program.opts(),
-          { created: created.length, byType, ids: created.map((t) => t.id) },
-          () =>
-            `created ${created.length} demo tasks: ${Object.entries(byType)
-              .map(([k, v]) => `${v} ${k}`)
-              .join(", ")}`,
-        );
+      // One audit record for the batch (its "after" keeps the count), not one per task.
+      runAuditedCommand(program, io, withStore, {
+        action: "task.demo",
+        target: "demo",
+        perform: async (store, actor) => {
+          const created = [];
+          for (let i = 0; i < opts.count; i++) created.push(await store.createTask(demoTask(i), actor));
+          const byType: Record<string, number> = {};
+          for (const t of created) byType[t.type] = (byType[t.type] ?? 0) + 1;
+          return { created: created.length, byType, ids: created.map((t) => t.id) };
+        },
+        describe: ({ created, byType }) =>
+          `created ${created} demo tasks: ${Object.entries(byType)
+            .map(([k, v]) => `${v} ${k}`)
+            .join(", ")}`,
       }),
     );
 }

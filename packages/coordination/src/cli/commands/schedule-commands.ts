@@ -8,13 +8,11 @@ import {
   type ScheduleTiming,
 } from "../../domain/schedule.js";
 import { NotFoundError } from "../../errors.js";
-import type { CoordinationStore } from "../../store/port.js";
 import { schedulesOf } from "../../store/schedule-port.js";
-import { type CliIo, cliActor, emit, type GlobalOptions } from "../cli-context.js";
+import { runAuditedCommand, type WithStore } from "../cli-audit.js";
+import { type CliIo, emit } from "../cli-context.js";
 import { formatTable } from "../format-table.js";
 import { intOption, jsonOption } from "../parse-args.js";
-
-type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => Promise<void>;
 
 interface TimingOptions {
   cron?: string;
@@ -70,30 +68,29 @@ export function registerScheduleCommands(program: Command, io: CliIo, withStore:
     .description("create a schedule whose every slot creates a task of <type>")
     .option("--paused", "create it paused")
     .action((name: string, type: string, opts: TemplateOptions & { paused?: boolean }) =>
-      withStore(program.opts(), async (store) => {
-        const created = await schedulesOf(store).createSchedule(
-          {
-            name,
-            timing: timingOf(opts) ?? {},
-            task: {
-              type,
-              ...(opts.params !== undefined ? { params: opts.params } : {}),
-              ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
+      runAuditedCommand(program, io, withStore, {
+        action: "schedule.create",
+        target: name,
+        perform: async (store, actor) => {
+          const created = await schedulesOf(store).createSchedule(
+            {
+              name,
+              timing: timingOf(opts) ?? {},
+              task: {
+                type,
+                ...(opts.params !== undefined ? { params: opts.params } : {}),
+                ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
+              },
+              ...(opts.catchUp ? { catchUp: opts.catchUp } : {}),
+              ...(opts.catchUpMax ? { catchUpMax: opts.catchUpMax } : {}),
+              paused: opts.paused ?? false,
             },
-            ...(opts.catchUp ? { catchUp: opts.catchUp } : {}),
-            ...(opts.catchUpMax ? { catchUpMax: opts.catchUpMax } : {}),
-            paused: opts.paused ?? false,
-          },
-          cliActor(),
-        );
-        const next = nextRuns(created, await store.now(), 1)[0];
-        emit(
-          io,
-          program.opts(),
-          created,
-          () =>
-            `created schedule ${created.name} (${describeTiming(created)})${next ? `, next run ${new Date(next).toISOString()}` : ", paused"}`,
-        );
+            actor,
+          );
+          return { ...created, nextRun: nextRuns(created, await store.now(), 1)[0] ?? null };
+        },
+        describe: (created) =>
+          `created schedule ${created.name} (${describeTiming(created)})${created.nextRun ? `, next run ${new Date(created.nextRun).toISOString()}` : ", paused"}`,
       }),
     );
 
@@ -138,9 +135,12 @@ export function registerScheduleCommands(program: Command, io: CliIo, withStore:
       .command(`${verb} <name>`)
       .description(paused ? "stop firing it (missed slots are never fired later)" : "fire it again from the next slot")
       .action((name: string) =>
-        withStore(program.opts(), async (store) => {
-          const done = await schedulesOf(store).editSchedule(name, { paused }, cliActor());
-          emit(io, program.opts(), done, () => `${paused ? "paused" : "resumed"} schedule ${done.name}`);
+        runAuditedCommand(program, io, withStore, {
+          action: `schedule.${verb}`,
+          target: name,
+          before: (store) => schedulesOf(store).getSchedule(name),
+          perform: (store, actor) => schedulesOf(store).editSchedule(name, { paused }, actor),
+          describe: (done) => `${paused ? "paused" : "resumed"} schedule ${done.name}`,
         }),
       );
   }
@@ -148,30 +148,35 @@ export function registerScheduleCommands(program: Command, io: CliIo, withStore:
   withTimingOptions(schedule.command("edit <name>"))
     .description("change a schedule's timing, task parameters, priority or catch-up policy")
     .action((name: string, opts: TemplateOptions) =>
-      withStore(program.opts(), async (store) => {
-        const schedules = schedulesOf(store);
-        const current = await schedules.getSchedule(name);
-        if (!current) throw new NotFoundError("schedule", name);
-        const timing = timingOf(opts);
-        const task =
-          opts.params !== undefined || opts.priority !== undefined
-            ? {
-                ...current.task,
-                ...(opts.params !== undefined ? { params: opts.params } : {}),
-                ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
-              }
-            : undefined;
-        const edited = await schedules.editSchedule(
-          name,
-          {
-            ...(timing ? { timing } : {}),
-            ...(task ? { task } : {}),
-            ...(opts.catchUp ? { catchUp: opts.catchUp } : {}),
-            ...(opts.catchUpMax ? { catchUpMax: opts.catchUpMax } : {}),
-          },
-          cliActor(),
-        );
-        emit(io, program.opts(), edited, () => `edited schedule ${edited.name} (${describeTiming(edited)})`);
+      runAuditedCommand(program, io, withStore, {
+        action: "schedule.edit",
+        target: name,
+        before: (store) => schedulesOf(store).getSchedule(name),
+        perform: async (store, actor) => {
+          const schedules = schedulesOf(store);
+          const current = await schedules.getSchedule(name);
+          if (!current) throw new NotFoundError("schedule", name);
+          const timing = timingOf(opts);
+          const task =
+            opts.params !== undefined || opts.priority !== undefined
+              ? {
+                  ...current.task,
+                  ...(opts.params !== undefined ? { params: opts.params } : {}),
+                  ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
+                }
+              : undefined;
+          return schedules.editSchedule(
+            name,
+            {
+              ...(timing ? { timing } : {}),
+              ...(task ? { task } : {}),
+              ...(opts.catchUp ? { catchUp: opts.catchUp } : {}),
+              ...(opts.catchUpMax ? { catchUpMax: opts.catchUpMax } : {}),
+            },
+            actor,
+          );
+        },
+        describe: (edited) => `edited schedule ${edited.name} (${describeTiming(edited)})`,
       }),
     );
 
@@ -179,10 +184,16 @@ export function registerScheduleCommands(program: Command, io: CliIo, withStore:
     .command("delete <name>")
     .description("delete a schedule (the tasks it created stay)")
     .action((name: string) =>
-      withStore(program.opts(), async (store) => {
-        const deleted = await schedulesOf(store).deleteSchedule(name, cliActor());
-        if (!deleted) throw new NotFoundError("schedule", name);
-        emit(io, program.opts(), { deleted }, () => `deleted schedule ${name}`);
+      runAuditedCommand(program, io, withStore, {
+        action: "schedule.delete",
+        target: name,
+        before: (store) => schedulesOf(store).getSchedule(name),
+        perform: async (store, actor) => {
+          const deleted = await schedulesOf(store).deleteSchedule(name, actor);
+          if (!deleted) throw new NotFoundError("schedule", name);
+          return { deleted };
+        },
+        describe: () => `deleted schedule ${name}`,
       }),
     );
 

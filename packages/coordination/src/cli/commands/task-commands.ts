@@ -6,14 +6,12 @@ import { describeRunIn, isDelayed } from "../../domain/task-delay.js";
 import { NotFoundError } from "../../errors.js";
 import { TaskQueue } from "../../queue/task-queue.js";
 import type { CoordinationStore } from "../../store/port.js";
-import { auditedCli } from "../cli-audit.js";
+import { auditedCli, runAuditedCommand, type WithStore } from "../cli-audit.js";
 import { type CliIo, cliActor, emit, type GlobalOptions } from "../cli-context.js";
 import { formatDuration, formatTable } from "../format-table.js";
 import { delayOption, intOption, isoTimeOption, jsonOption } from "../parse-args.js";
 import { registerTaskBulkCommand } from "./task-bulk-command.js";
 import { registerTaskLogCommand } from "./task-log-command.js";
-
-type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => Promise<void>;
 
 export function registerTaskCommands(program: Command, io: CliIo, withStore: WithStore): void {
   const task = program.command("task").description("create, inspect and act on tasks");
@@ -154,10 +152,15 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
     .description("run a delayed task now instead of at its scheduled time")
     .option("--reason <text>", "recorded in the audit log", "promoted from the CLI")
     .action((id: string, opts: { reason: string }) =>
-      withStore(program.opts(), async (store) => {
-        await requireTask(store, id);
-        const promoted = await new TaskQueue(store).promote(id, cliActor(), opts.reason);
-        emit(io, program.opts(), promoted, () => `promoted ${promoted.id}: runs now`);
+      runAuditedCommand(program, io, withStore, {
+        action: "task.promote",
+        target: id,
+        before: (store) => store.getTask(id),
+        perform: async (store, actor) => {
+          await requireTask(store, id);
+          return new TaskQueue(store).promote(id, actor, opts.reason);
+        },
+        describe: (promoted) => `promoted ${promoted.id}: runs now`,
       }),
     );
 
@@ -167,16 +170,20 @@ export function registerTaskCommands(program: Command, io: CliIo, withStore: Wit
     .option("--priority <n>", "higher runs first (-100..100)", intOption("--priority", -100, 100))
     .option("--params <json>", "new task parameters as JSON", jsonOption("--params"))
     .action((id: string, opts: { priority?: number; params?: unknown }) =>
-      withStore(program.opts(), async (store) => {
-        const edited = await new TaskQueue(store).edit(
-          id,
-          {
-            ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
-            ...(opts.params !== undefined ? { params: opts.params } : {}),
-          },
-          cliActor(),
-        );
-        emit(io, program.opts(), edited, () => `edited ${edited.id} (priority ${edited.priority})`);
+      runAuditedCommand(program, io, withStore, {
+        action: "task.edit",
+        target: id,
+        before: (store) => store.getTask(id),
+        perform: (store, actor) =>
+          new TaskQueue(store).edit(
+            id,
+            {
+              ...(opts.priority !== undefined ? { priority: opts.priority } : {}),
+              ...(opts.params !== undefined ? { params: opts.params } : {}),
+            },
+            actor,
+          ),
+        describe: (edited) => `edited ${edited.id} (priority ${edited.priority})`,
       }),
     );
 

@@ -173,8 +173,15 @@ export class TaskOperatorOps {
     const ev = [
       this.ctx.entry("task.promoted", { taskId, workerId: null, actor, data: { runAt: view.task.runAt, reason } }),
     ];
-    await this.writer.postOp(taskId, { op: "promote", actor, reason, ev });
-    return this.reader.refold(taskId);
+    const posted = await this.writer.postOp(taskId, { op: "promote", actor, reason, ev });
+    // As for an edit: the fold applies the op only if the task was still delayed at its
+    // position; a worker that claimed first (its claim may surface only after the settle
+    // delay) wins, and the promote is refused here instead of reported as done.
+    await delay(this.ctx.settleDelayMs());
+    const fresh = await this.reader.require(taskId);
+    if (!fresh.view.applied.has(posted.id))
+      throw new IllegalTransitionError("task", taskId, `${fresh.view.task.state} (not delayed)`, "promoted");
+    return fresh.view.task;
   }
 
   /** Revoke the locks and fail the running attempts a lapsed incarnation of `workerId` still holds. */
