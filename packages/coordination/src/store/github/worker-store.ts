@@ -34,6 +34,8 @@ export class WorkerStore {
   /** Workers registered through this store (a process usually hosts one). */
   private readonly own = new Set<string>();
   private lastBeat: { heartbeatIntervalMs: number; leaseMs: number; stretch: number } | null = null;
+  /** The registration write in flight per worker (see oneWriteAtATime). */
+  private readonly writing = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly ctx: GithubContext,
@@ -132,7 +134,11 @@ export class WorkerStore {
     return this.writeRegistration(existing, payload, added, views);
   }
 
-  async heartbeat(workerId: string, report: HeartbeatReport): Promise<WorkerRecord> {
+  heartbeat(workerId: string, report: HeartbeatReport): Promise<WorkerRecord> {
+    return this.oneWriteAtATime(workerId, () => this.writeHeartbeat(workerId, report));
+  }
+
+  private async writeHeartbeat(workerId: string, report: HeartbeatReport): Promise<WorkerRecord> {
     const { activeTasks, metrics } = parseOrThrow(heartbeatSchema, report, "report");
     const views = await this.registry.views();
     const view = views.get(workerId);
@@ -173,7 +179,32 @@ export class WorkerStore {
     return this.writeRegistration(view, payload, added, views, { heartbeat: true });
   }
 
-  async transition(
+  transition(
+    workerId: string,
+    to: WorkerState,
+    opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string },
+  ): Promise<WorkerRecord> {
+    return this.oneWriteAtATime(workerId, () => this.writeTransition(workerId, to, opts));
+  }
+
+  /**
+   * A heartbeat and the worker's own transition each read the registration, then PATCH all
+   * of it (GitHub has no conditional write). Side by side, the later PATCH wrote back the
+   * state the earlier one had replaced: a drain's DRAINING lost to a heartbeat's ACTIVE, and
+   * the worker's deregistration then failed ("ACTIVE → REMOVED"). In this process they take
+   * turns; other processes never PATCH this comment (they post ops).
+   */
+  private oneWriteAtATime<T>(workerId: string, write: () => Promise<T>): Promise<T> {
+    const next = (this.writing.get(workerId) ?? Promise.resolve()).catch(() => undefined).then(write);
+    this.writing.set(workerId, next);
+    const forget = () => {
+      if (this.writing.get(workerId) === next) this.writing.delete(workerId);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  private async writeTransition(
     workerId: string,
     to: WorkerState,
     opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string },
