@@ -19,6 +19,9 @@ async function openControlPlane(): Promise<ControlPlane> {
     enforceSpendCheck(spendCheck, (problem) => console.warn(`control plane: ${describeSpendProblem(problem)}`));
   const { store, description } = await openStoreFromEnv({
     env,
+    // SQLite waits out its busy_timeout synchronously, on the loop that answers the dashboard
+    // and the API; the store's own retries wait beyond it asynchronously (as for workers).
+    busyTimeoutMs: 100,
     // Location and reason only: the store never hands over comment bodies or secrets.
     githubLog: (level, message, fields) => console[level](`control plane: github store: ${message}`, fields ?? {}),
   });
