@@ -4,7 +4,13 @@ import { join } from "node:path";
 import { defineConfig } from "@playwright/test";
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "@sentinel/test-support/chromium";
 import type { StackMetadata } from "./e2e/support/backend";
-import { E2E_EMULATOR_READ_LAG_MS, E2E_ENV, E2E_GITHUB_ENV } from "./e2e/support/stack-env";
+import {
+  alertWebhook,
+  E2E_ALERT_ENV,
+  E2E_EMULATOR_READ_LAG_MS,
+  E2E_ENV,
+  E2E_GITHUB_ENV,
+} from "./e2e/support/stack-env";
 
 /**
  * The same specs run twice, against two real stacks with short intervals, each on a fresh
@@ -68,7 +74,13 @@ export default defineConfig({
       stdout: "pipe",
       stderr: "pipe",
       gracefulShutdown: stopGracefully,
-      env: { ...E2E_ENV, PORT: String(port), SENTINEL_DATA_DIR: process.env.E2E_DATA_DIR },
+      env: {
+        ...E2E_ENV,
+        ...E2E_ALERT_ENV,
+        SENTINEL_ALERT_WEBHOOK_URL: alertWebhook("sqlite").url,
+        PORT: String(port),
+        SENTINEL_DATA_DIR: process.env.E2E_DATA_DIR,
+      },
     },
     {
       command: "node_modules/.bin/tsx scripts/demo-github.ts",
@@ -81,6 +93,8 @@ export default defineConfig({
       env: {
         ...E2E_ENV,
         ...E2E_GITHUB_ENV,
+        ...E2E_ALERT_ENV,
+        SENTINEL_ALERT_WEBHOOK_URL: alertWebhook("github").url,
         PORT: String(githubPort),
         SENTINEL_DATA_DIR: process.env.E2E_GITHUB_DATA_DIR,
         EMULATOR_PORT: String(emulatorPort),

@@ -42,3 +42,20 @@ export const E2E_GITHUB_ENV = {
 
 /** The emulator's read lag in the GitHub project: present, and below the settle delay. */
 export const E2E_EMULATOR_READ_LAG_MS = "50";
+
+/**
+ * Where each stack's control plane sends alerts: a receiver the alerts spec starts on the
+ * port after the SQLite stack's (E2E_PORT + 1, otherwise unused), one path per stack. Until
+ * a spec listens there, deliveries fail and are retried (quickly: SENTINEL_ALERT_RETRY_BASE_MS).
+ */
+export function alertWebhook(backend: "sqlite" | "github"): { port: number; path: string; url: string } {
+  const port = Number(process.env.E2E_PORT ?? 3123) + 1;
+  const path = `/hooks/${backend}/e2e-secret-path`;
+  return { port, path, url: `http://127.0.0.1:${port}${path}` };
+}
+
+export const E2E_ALERT_ENV = {
+  SENTINEL_ALERT_RESOLVE_AFTER_MS: "1000",
+  SENTINEL_ALERT_RETRY_BASE_MS: "500",
+  SENTINEL_ALERT_WEBHOOK_SECRET: "e2e-alert-signing-secret",
+} as const;

@@ -63,18 +63,24 @@ async function killWorker(c: Cluster, id: string): Promise<void> {
   await c.temp.store.transitionWorker(id, "OFFLINE", { actor: "test", reason: "killed" });
 }
 
-const events = (r: AlertReceiver, event: "fired" | "resolved") =>
-  r.received.filter((x) => x.body.sentinel.event === event && x.body.sentinel.rule === "workers_offline");
+const events = (r: AlertReceiver, event: "fired" | "resolved", subject = "w1") =>
+  r.received.filter(
+    (x) =>
+      x.body.sentinel.event === event &&
+      x.body.sentinel.rule === "workers_offline" &&
+      x.body.sentinel.subject === subject,
+  );
 
 describe("alert delivery to a webhook", () => {
   it("two control planes on one store deliver each fire and each resolve exactly once, signed", async () => {
     const r = await receiver();
     const c = openCluster(2, { SENTINEL_ALERT_WEBHOOK_URL: r.url, SENTINEL_ALERT_WEBHOOK_SECRET: SECRET });
     await killWorker(c, "w1");
+    await killWorker(c, "w2");
     await waitFor(
       async () => {
         await tickAll(c.planes);
-        return events(r, "fired").length > 0;
+        return events(r, "fired").length > 0 && events(r, "fired", "w2").length > 0;
       },
       { what: "the fire delivered" },
     );
@@ -82,7 +88,9 @@ describe("alert delivery to a webhook", () => {
     for (let i = 0; i < 5; i++) await tickAll(c.planes);
     expect(events(r, "fired")).toHaveLength(1);
     const [fired] = events(r, "fired");
-    expect(fired!.body.text).toMatch(/^\[FIRING\] critical workers_offline: 1 offline worker\(s\): w1$/);
+    expect(fired!.body.text).toMatch(
+      /^\[FIRING\] critical workers_offline \(w1\): worker w1 is OFFLINE: its lease ran out and its work was recovered$/,
+    );
     expect(fired!.body.blocks).toHaveLength(2);
     expect(r.signatureValid(fired!, SECRET)).toBe(true);
     expect(r.signatureValid(fired!, "another-secret-of-enough-length")).toBe(false);
@@ -98,19 +106,23 @@ describe("alert delivery to a webhook", () => {
     );
     for (let i = 0; i < 5; i++) await tickAll(c.planes);
     expect(events(r, "resolved")).toHaveLength(1);
+    // Each offline worker is its own alert: w2 is still down, its alert still open.
+    expect(events(r, "fired", "w2")).toHaveLength(1);
+    expect(events(r, "resolved", "w2")).toHaveLength(0);
     expect(events(r, "resolved")[0]!.body.sentinel.alertId).toBe(fired!.body.sentinel.alertId);
 
     // Both control planes show the same history: one alert, resolved, each transition delivered once.
     for (const cp of c.planes) {
       await cp.syncer.syncOnce();
       const list = await createCaller(cp.createContext({ headers: new Headers() })).alerts.list();
-      const offline = list.alerts.filter((a) => a.code === "workers_offline");
+      const offline = list.alerts.filter((a) => a.code === "workers_offline" && a.subject === "w1");
       expect(offline).toHaveLength(1);
       expect(offline[0]).toMatchObject({ state: "resolved", id: fired!.body.sentinel.alertId });
       expect(offline[0]!.deliveries.map((d) => [d.transition, d.state, d.attempts.length])).toEqual([
         ["fired", "delivered", 1],
         ["resolved", "delivered", 1],
       ]);
+      expect(list.alerts.find((a) => a.subject === "w2")).toMatchObject({ state: "firing" });
       expect(list.channels).toEqual([{ channel: "webhook", target: `${new URL(r.url).origin}/…` }]);
     }
   });
@@ -131,7 +143,7 @@ describe("alert delivery to a webhook", () => {
     // The same delivery each time (one idempotency key).
     expect(new Set(r.received.map((x) => x.headers["x-sentinel-delivery"])).size).toBe(1);
     const log = foldAlertLog(readAlertEvents(c.planes[0]!.cache.db));
-    const delivery = log.open.get(alertKey("workers_offline", null))!.deliveries[0]!;
+    const delivery = log.open.get(alertKey("workers_offline", "w1"))!.deliveries[0]!;
     expect(delivery.state).toBe("delivered");
     expect(delivery.attempts.map((a) => [a.ok, a.status, a.error])).toEqual([
       [false, 500, "HTTP 500 Internal Server Error"],
@@ -156,7 +168,7 @@ describe("alert delivery to a webhook", () => {
       taskId: null,
       workerId: null,
       actor: "control-plane:dead",
-      data: { code: "workers_offline", subject: null, severity: "critical", message: "1 offline worker(s): w1" },
+      data: { code: "workers_offline", subject: "w1", severity: "critical", message: "worker w1 is OFFLINE" },
     });
     // The dead plane's claim, appended before it died mid-delivery.
     const claim = await c.temp.store.appendEvent({

@@ -30,8 +30,14 @@ export interface AlertReceiver {
   close(): Promise<void>;
 }
 
-/** A real local HTTP server standing in for Slack's incoming webhook: it keeps every POST. */
-export async function startAlertReceiver(path = "/services/T000/B000/secret-path-token"): Promise<AlertReceiver> {
+/**
+ * A real local HTTP server standing in for Slack's incoming webhook: it keeps every POST to
+ * `path` (anything else gets 404). Port 0 picks a free one.
+ */
+export async function startAlertReceiver(
+  path = "/services/T000/B000/secret-path-token",
+  port = 0,
+): Promise<AlertReceiver> {
   const received: ReceivedAlert[] = [];
   const raw = new WeakMap<ReceivedAlert, string>();
   const planned: number[] = [];
@@ -51,10 +57,13 @@ export async function startAlertReceiver(path = "/services/T000/B000/secret-path
       res.writeHead(status, { "content-type": "text/plain" }).end(status === 200 ? "ok" : "failed");
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", resolve);
+  });
+  const bound = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}${path}`,
+    url: `http://127.0.0.1:${bound}${path}`,
     received,
     failNext: (...statuses) => planned.push(...statuses),
     signatureValid(entry, secret) {

@@ -13,7 +13,7 @@ import {
 import { readAlertEvents } from "../cache/alert-event-rows.js";
 import type { ControlPlaneCore } from "../context.js";
 import type { AlertNotice, AlertSender } from "./alert-notice.js";
-import { currentAlerts } from "./current-alerts.js";
+import { currentAlerts, offlineWorkerIds } from "./current-alerts.js";
 
 /**
  * Rules whose fire and resolve are recorded in the store and delivered. Not `stale_workers`
@@ -29,6 +29,9 @@ export const DELIVERED_ALERT_CODES: ReadonlySet<AlertCode> = new Set<AlertCode>(
   "no_live_workers",
   "tasks_stalled",
 ]);
+
+/** Delivered `workers_offline` alerts are per worker (fire when it goes, resolve when it is back or removed), up to this many. */
+const MAX_OFFLINE_ALERTS = 1_000;
 
 /** A transition older than this when first seen undelivered is not sent (a webhook added later does not replay history). */
 const MAX_DELIVERY_AGE_MS = 24 * 3_600_000;
@@ -65,7 +68,16 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
   async function recordTransitions(log: AlertLog, now: number): Promise<boolean> {
     let wrote = false;
-    const active = currentAlerts(core, now).filter((a) => DELIVERED_ALERT_CODES.has(a.code));
+    const active = currentAlerts(core, now).filter(
+      (a) => DELIVERED_ALERT_CODES.has(a.code) && a.code !== "workers_offline",
+    );
+    for (const id of offlineWorkerIds(core.cache.db, MAX_OFFLINE_ALERTS))
+      active.push({
+        severity: "critical",
+        code: "workers_offline",
+        subject: id,
+        message: `worker ${id} is OFFLINE: its lease ran out and its work was recovered`,
+      });
     const activeKeys = new Set<string>();
     for (const alert of active) {
       const key = alertKey(alert.code, alert.subject);

@@ -62,3 +62,17 @@ export function currentAlerts(
     syncError: core.syncer.status().lastError,
   });
 }
+
+/** OFFLINE workers by id, at most `limit` (the delivered `workers_offline` alerts are per worker). */
+export function offlineWorkerIds(db: CacheDb, limit: number): string[] {
+  return pageCachedWorkers(db, {
+    now: 0,
+    includeRemoved: false,
+    search: null,
+    supportsType: null,
+    offset: 0,
+    states: ["OFFLINE"],
+    leaseLiveOnly: false,
+    limit,
+  }).items.map((w) => w.id);
+}

@@ -1,5 +1,6 @@
 import { hostname } from "node:os";
 import {
+  ConfigError,
   type CoordinationStore,
   startIntervalTask,
   startScheduleRunner,
@@ -9,6 +10,7 @@ import {
 import type { Registry } from "prom-client";
 import { type AlertEngine, createAlertEngine } from "../alerts/alert-engine.js";
 import type { AlertSender } from "../alerts/alert-notice.js";
+import { createGithubIssueSender, hasNoticeIssues } from "../alerts/github-issue-sender.js";
 import { createWebhookSender } from "../alerts/webhook-sender.js";
 import { createLoginLimiter, type LoginLimiter } from "../auth/login-limiter.js";
 import { createOperatorAuth } from "../auth/operator-auth.js";
@@ -97,6 +99,15 @@ export function createControlPlane(options: ControlPlaneOptions): ControlPlane {
     senders.push(
       createWebhookSender({ url: env.SENTINEL_ALERT_WEBHOOK_URL, secret: env.SENTINEL_ALERT_WEBHOOK_SECRET }),
     );
+  if (env.SENTINEL_ALERT_GITHUB_ISSUES) {
+    if (!hasNoticeIssues(options.store))
+      throw new ConfigError(
+        "SENTINEL_ALERT_GITHUB_ISSUES",
+        "unset or false: alert issues need the GitHub backend",
+        "environment",
+      );
+    senders.push(createGithubIssueSender(options.store, "issues of the store's repository"));
+  }
   const core: ControlPlaneCore = {
     store: options.store,
     queue: new TaskQueue(options.store),

@@ -44,6 +44,9 @@ export function OverviewView() {
               <strong>{a.severity === "critical" ? "Critical" : "Warning"}:</strong> {a.message}
             </div>
           ))}
+          <Link href="/alerts" className="small">
+            Alert history and deliveries →
+          </Link>
         </div>
       )}
 

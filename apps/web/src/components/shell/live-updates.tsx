@@ -81,6 +81,9 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
         return [trpc.schedules.pathFilter(), trpc.audit.pathFilter()];
       case "budget":
         return [trpc.overview.pathFilter(), trpc.workers.budgets.pathFilter()];
+      case "alerts":
+        // A fire, resolve or delivery attempt recorded in the store.
+        return [trpc.alerts.pathFilter(), trpc.overview.pathFilter()];
       default:
         return [trpc.overview.pathFilter()];
     }

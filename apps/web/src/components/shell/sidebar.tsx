@@ -13,6 +13,7 @@ const NAV = [
   { href: "/tasks", label: "Tasks" },
   { href: "/schedules", label: "Schedules" },
   { href: "/memory", label: "Memory" },
+  { href: "/alerts", label: "Alerts" },
   { href: "/audit", label: "Audit log" },
   { href: "/settings", label: "Settings" },
   { href: "/tokens", label: "Tokens", role: "admin" },

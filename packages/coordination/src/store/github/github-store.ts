@@ -73,6 +73,26 @@ export class GithubStore implements CoordinationStore {
     return this.parts.trust.snapshot();
   }
 
+  /**
+   * Issues written for people, not as coordination records (alert notices): labelled
+   * `label` only — never `sentinel`, so the mirror and the task fold do not read them — paced
+   * and counted like every other write. `find` looks for an open one whose body holds
+   * `marker`, so a retried open does not make a second issue.
+   */
+  async findNoticeIssue(label: string, marker: string): Promise<number | null> {
+    const open = await this.parts.ctx.api.listIssues({ labels: label, state: "open" });
+    return open.find((issue) => issue.body.includes(marker))?.number ?? null;
+  }
+  async openNoticeIssue(input: { title: string; body: string; label: string }): Promise<number> {
+    const issue = await this.parts.ctx.api.createIssue({ title: input.title, body: input.body, labels: [input.label] });
+    return issue.number;
+  }
+  /** Comment then close (two writes); closing an issue already closed is harmless. */
+  async closeNoticeIssue(issueNumber: number, comment: string): Promise<void> {
+    await this.parts.ctx.api.createComment(issueNumber, comment);
+    await this.parts.ctx.api.updateIssue(issueNumber, { state: "closed" });
+  }
+
   /** Each flush is a PATCH of the attempt's Logs comment: few and paced (options.taskLogFlushMs). */
   get taskLogFlushMs(): number {
     return this.parts.ctx.options.taskLogFlushMs;
