@@ -104,6 +104,41 @@ describe("alerts on the GitHub backend (emulator over HTTP)", () => {
     );
   });
 
+  it("a control plane starting with an empty cache after the history horizon keeps an alert open from before it", async () => {
+    const emulator = await opened.emulator();
+    const receiver: AlertReceiver = await startAlertReceiver();
+    cleanups.push(() => receiver.close());
+    const env = { SENTINEL_ALERT_WEBHOOK_URL: receiver.url };
+    const first = await opened.store(fastStoreOptions(emulator, TOKENS.bot));
+    await first.registerWorker(registration("w-live", { leaseMs: 600_000_000 }));
+    await first.registerWorker(registration("w-1", { leaseMs: 600_000 }));
+    await first.transitionWorker("w-1", "STALE", { actor: "test", reason: "killed" });
+    await first.transitionWorker("w-1", "OFFLINE", { actor: "test", reason: "killed" });
+    const early = controlPlane(first, env);
+    await waitFor(
+      async () => {
+        await early.alertEngine.tick();
+        return receiver.received.length > 0;
+      },
+      { timeoutMs: 20_000, what: "the fire delivered" },
+    );
+    const [fired] = receiver.received;
+
+    // Two hours on, a live worker still beating: the alert's events are older than a new reader's horizon.
+    emulator.clock.setOffset(emulator.clock.offsetMs() + 2 * 3_600_000);
+    await first.heartbeat("w-live", { activeTasks: 0 });
+    const fresh = await opened.store(fastStoreOptions(emulator, TOKENS.bot));
+    expect((await fresh.readEvents(0, 10_000)).some((e) => e.kind === "alert.fired")).toBe(false);
+    const late = controlPlane(fresh, env);
+    for (let i = 0; i < 3; i++) await late.alertEngine.tick();
+    expect(receiver.received).toHaveLength(1);
+    const { createCaller } = await import("../src/root.js");
+    const list = await createCaller(late.createContext({ headers: new Headers() })).alerts.list();
+    expect(list.alerts.map((a) => [a.id, a.subject, a.state])).toEqual([
+      [fired!.body.sentinel.alertId, "w-1", "firing"],
+    ]);
+  });
+
   it("refuses SENTINEL_ALERT_GITHUB_ISSUES on the SQLite backend, naming it", async () => {
     const { openTempStore } = await import("@sentinel/test-support/store");
     const temp = openTempStore("sentinel-alert-issues-sqlite");

@@ -10,7 +10,7 @@ import {
   deliveryDueAt,
   foldAlertLog,
 } from "@sentinel/coordination";
-import { readAlertEvents } from "../cache/alert-event-rows.js";
+import { ALERT_LOG_KINDS, readAlertEvents, recordAlertEvent } from "../cache/alert-event-rows.js";
 import type { ControlPlaneCore } from "../context.js";
 import type { AlertNotice, AlertSender } from "./alert-notice.js";
 import { currentAlerts, offlineWorkerIds } from "./current-alerts.js";
@@ -61,6 +61,23 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   const myClaims = new Set<number>();
   /** Per delivery, until when (local clock) a claim of ours may still become visible: no second claim meanwhile. */
   const pendingClaims = new Map<string, number>();
+
+  // A GitHub log read from 0 starts at the store's history horizon: alerts still open from
+  // before it would look new and fire again. So before judging anything, read the whole log
+  // once (an id above 0 makes the store load its full history) and keep its alert events.
+  let backfilled = core.store.backend !== "github";
+  async function backfill(): Promise<void> {
+    const BATCH = 1_000;
+    let after = 1;
+    for (;;) {
+      const batch = await core.store.readEvents(after, BATCH);
+      for (const event of batch) if (ALERT_LOG_KINDS.has(event.kind)) recordAlertEvent(core.cache.db, event);
+      const last = batch.at(-1);
+      if (!last || batch.length < BATCH) break;
+      after = last.id;
+    }
+    backfilled = true;
+  }
 
   const readLog = (): AlertLog => foldAlertLog(readAlertEvents(core.cache.db));
   const append = (kind: Parameters<typeof core.store.appendEvent>[0]["kind"], data: Record<string, unknown>) =>
@@ -190,6 +207,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   return {
     async tick() {
       try {
+        if (!backfilled) await backfill();
         await core.syncer.syncOnce();
         let now = core.syncer.storeNow();
         let log = readLog();
