@@ -2,8 +2,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, type Page, test } from "@playwright/test";
-import { createTask, getTask, type TaskView, trpcQuery } from "./support/api";
+import { createTask, getTask, type TaskView, trpcMutation, trpcQuery } from "./support/api";
 import { currentStack } from "./support/backend";
+import { loginContext } from "./support/session";
 import { startWorker, stopAllWorkers } from "./support/workers";
 
 /** The README shows the SQLite stack's; the GitHub project's land in a subfolder beside them. */
@@ -147,5 +148,43 @@ test("SQLite backend only: screenshot of a running task's progress, log and why 
     await expect(page.getByTestId("task-detail-state")).toHaveText("succeeded");
   } finally {
     await stopAllWorkers();
+  }
+});
+
+test("SQLite backend only: screenshot of the Schedules page with a schedule's runs (README)", async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(90_000);
+  mkdirSync(screenshotDir(), { recursive: true });
+  await loginContext(context);
+  const schedules = [
+    {
+      name: "nightly-report",
+      timing: { cron: "0 3 * * *", timezone: "Europe/Berlin" },
+      task: { type: "echo", params: { report: "daily" }, priority: 5 },
+    },
+    {
+      name: "cache-warmup",
+      timing: { every: "5s" },
+      task: { type: "echo", params: { warm: ["home", "search"] } },
+      catchUp: "all",
+      catchUpMax: 3,
+    },
+    {
+      name: "weekly-cleanup",
+      timing: { cron: "30 4 * * 1" },
+      task: { type: "sleep", params: { ms: 500 } },
+      paused: true,
+    },
+  ];
+  try {
+    for (const schedule of schedules) await trpcMutation("schedules.create", schedule);
+    await page.goto("/schedules?schedule=cache-warmup");
+    await expect(page.getByTestId("schedule-run-cache-warmup")).toHaveCount(2, { timeout: 30_000 });
+    await expect(page.getByTestId("schedule-run-cache-warmup").first().locator(".badge")).toHaveText("succeeded");
+    await shoot(page, "schedules");
+  } finally {
+    for (const { name } of schedules) await trpcMutation("schedules.delete", { name }).catch(() => null);
   }
 });
