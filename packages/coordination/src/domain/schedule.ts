@@ -217,11 +217,6 @@ export function decideCatchUp(
   return { fire, skipped: due.filter((slot) => !fired.has(slot)), horizon: Math.max(horizon, now) };
 }
 
-/** The slot's identity across the fleet: what makes a second firing of it a duplicate. */
-export function slotKey(scheduleId: string, slotAt: number): string {
-  return `${scheduleId}@${new Date(slotAt).toISOString()}`;
-}
-
 /** The task a slot creates; its title names the slot, so the task list says which run it is. */
 export function slotTaskTitle(schedule: Pick<Schedule, "name" | "task">, slotAt: number): string {
   const base = schedule.task.title ?? schedule.name;

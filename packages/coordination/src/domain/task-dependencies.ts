@@ -55,11 +55,6 @@ export function dependencyStatus(deps: readonly DependencyState[]): DependencySt
   return pending.length === 0 ? { kind: "satisfied" } : { kind: "waiting", pending };
 }
 
-/** Whether a task's dependency set lets it start: every dependency succeeded. */
-export function areDependenciesSatisfied(deps: readonly DependencyState[]): boolean {
-  return dependencyStatus(deps).kind === "satisfied";
-}
-
 /** How a dependent ends when its set is doomed, and the reason its event records. */
 export function dependencyFailureOutcome(
   policy: DependencyFailurePolicy,

@@ -1,30 +1,22 @@
 import { ValidationError } from "../errors.js";
 import type { CoordinationStore } from "./port.js";
 
-export type ScheduleMethods = Required<
-  Pick<
-    CoordinationStore,
-    | "createSchedule"
-    | "editSchedule"
-    | "deleteSchedule"
-    | "getSchedule"
-    | "listSchedules"
-    | "listScheduleRuns"
-    | "fireDueSlots"
-  >
->;
+/** The port's schedule methods: optional, and a backend has all of them or none. */
+export const SCHEDULE_METHODS = [
+  "createSchedule",
+  "editSchedule",
+  "deleteSchedule",
+  "getSchedule",
+  "listSchedules",
+  "listScheduleRuns",
+  "fireDueSlots",
+] as const satisfies readonly (keyof CoordinationStore)[];
+
+export type ScheduleMethods = Required<Pick<CoordinationStore, (typeof SCHEDULE_METHODS)[number]>>;
 
 /** Whether the store has repeating schedules (GitHub: not yet), for surfaces that say so instead of failing. */
 export function supportsSchedules(store: CoordinationStore): boolean {
-  return Boolean(
-    store.createSchedule &&
-      store.editSchedule &&
-      store.deleteSchedule &&
-      store.getSchedule &&
-      store.listSchedules &&
-      store.listScheduleRuns &&
-      store.fireDueSlots,
-  );
+  return SCHEDULE_METHODS.every((name) => typeof store[name] === "function");
 }
 
 /**
@@ -32,25 +24,16 @@ export function supportsSchedules(store: CoordinationStore): boolean {
  * on the port (GitHub has none yet, docs/flow-control.md), and every surface says so the same way.
  */
 export function schedulesOf(store: CoordinationStore): ScheduleMethods {
-  const { createSchedule, editSchedule, deleteSchedule, getSchedule, listSchedules, listScheduleRuns, fireDueSlots } =
-    store;
-  if (
-    !createSchedule ||
-    !editSchedule ||
-    !deleteSchedule ||
-    !getSchedule ||
-    !listSchedules ||
-    !listScheduleRuns ||
-    !fireDueSlots
-  )
+  if (!supportsSchedules(store))
     throw new ValidationError("backend", "a store with repeating schedules (sqlite; github: not yet)", store.backend);
+  const s = store as CoordinationStore & ScheduleMethods;
   return {
-    createSchedule: createSchedule.bind(store),
-    editSchedule: editSchedule.bind(store),
-    deleteSchedule: deleteSchedule.bind(store),
-    getSchedule: getSchedule.bind(store),
-    listSchedules: listSchedules.bind(store),
-    listScheduleRuns: listScheduleRuns.bind(store),
-    fireDueSlots: fireDueSlots.bind(store),
+    createSchedule: s.createSchedule.bind(store),
+    editSchedule: s.editSchedule.bind(store),
+    deleteSchedule: s.deleteSchedule.bind(store),
+    getSchedule: s.getSchedule.bind(store),
+    listSchedules: s.listSchedules.bind(store),
+    listScheduleRuns: s.listScheduleRuns.bind(store),
+    fireDueSlots: s.fireDueSlots.bind(store),
   };
 }

@@ -2,17 +2,10 @@ import { join } from "node:path";
 import { tempDir } from "@sentinel/test-support";
 import { describe, expect, it } from "vitest";
 import { hashAccessToken, listAccessTokens } from "../../src/access/access-tokens.js";
-import { runCli } from "../../src/cli/run-cli.js";
 import { newTaskSchema } from "../../src/domain/task.js";
 import { claimMeta, registration } from "../../src/store/contract/harness.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
-
-async function cli(dbPath: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(["--db", dbPath, ...args], { out: (t) => out.push(t), err: (t) => err.push(t), env: {} });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+import { cli } from "./cli-harness.js";
 
 async function withStore<T>(dbPath: string, fn: (store: ReturnType<typeof openSqliteStore>) => Promise<T>) {
   const store = openSqliteStore({ path: dbPath });

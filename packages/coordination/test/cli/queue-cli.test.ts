@@ -1,19 +1,8 @@
 import { join } from "node:path";
 import { tempDir } from "@sentinel/test-support";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/run-cli.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
-
-async function cli(dbPath: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(["--db", dbPath, ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    env: {},
-  });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+import { cli } from "./cli-harness.js";
 
 describe("sentinel queue pause | resume | list", () => {
   it("pauses a type and the whole queue, lists who paused what, and resumes them", async () => {

@@ -1,18 +1,7 @@
 import { join } from "node:path";
 import { tempDir, waitFor } from "@sentinel/test-support";
 import { describe, expect, it } from "vitest";
-import { runCli } from "../../src/cli/run-cli.js";
-
-async function cli(dbPath: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await runCli(["--db", dbPath, ...args], {
-    out: (t) => out.push(t),
-    err: (t) => err.push(t),
-    env: {},
-  });
-  return { code, out: out.join("\n"), err: err.join("\n") };
-}
+import { cli } from "./cli-harness.js";
 
 describe("sentinel schedule create | list | pause | resume | edit | delete | runs", () => {
   it("manages a schedule, lists its next runs, and shows what its slots created", async () => {

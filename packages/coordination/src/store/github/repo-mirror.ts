@@ -78,6 +78,8 @@ const MIRRORED_PURPOSES: ReadonlySet<IssuePurpose | null> = new Set(["task", "re
  */
 export class RepoMirror {
   private readonly issues = new Map<number, MirrorIssue>();
+  /** Bumped whenever an issue's entry (number, author, labels, body) is replaced: readers index by it. */
+  private issueChanges = 0;
   private readonly records = new Map<number, Map<number, StoredRecord>>();
   private readonly ownRecent = new Map<number, number>();
   private readonly deleted = new Set<number>();
@@ -141,6 +143,11 @@ export class RepoMirror {
     return this.issues.get(issueNumber);
   }
 
+  /** Changes when any issue's entry is replaced (a comment count moving does not count): a cache key. */
+  issueVersion(): number {
+    return this.issueChanges;
+  }
+
   issuesOf(purpose: IssuePurpose): MirrorIssue[] {
     return [...this.issues.values()]
       .filter((entry) => entry.purpose === purpose)
@@ -177,6 +184,7 @@ export class RepoMirror {
       const entry: MirrorIssue = { ...existing, issue, purpose, tamperedAt: issue.updatedAt };
       this.noteTampered(issue.number, null, issue.author, issue.updatedAt, verdict, true);
       this.issues.set(issue.number, entry);
+      this.issueChanges += 1;
       return entry;
     }
     if (!verdict.record && purpose === "task" && verdict.reason !== "author")
@@ -189,6 +197,13 @@ export class RepoMirror {
       tamperedAt: null,
     };
     this.issues.set(issue.number, entry);
+    // Every refresh re-lists the issues of its overlap window; the same version again (same
+    // updated_at, so the same body and author) changes nothing a reader indexes.
+    const same =
+      existing?.issue.updatedAt === issue.updatedAt &&
+      existing.purpose === purpose &&
+      (existing.body === null) === (entry.body === null);
+    if (!same) this.issueChanges += 1;
     return entry;
   }
 

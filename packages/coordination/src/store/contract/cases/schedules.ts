@@ -2,44 +2,26 @@ import { expect, it } from "vitest";
 import { slotTaskTitle } from "../../../domain/schedule.js";
 import { NotFoundError } from "../../../errors.js";
 import type { CoordinationStore } from "../../port.js";
+import { SCHEDULE_METHODS, type ScheduleMethods, supportsSchedules } from "../../schedule-port.js";
 import { type ContractContext, expectValidationError, rejectionOf, waitForStoreTime } from "../harness.js";
 
-type ScheduleStore = Required<
-  Pick<
-    CoordinationStore,
-    | "createSchedule"
-    | "editSchedule"
-    | "deleteSchedule"
-    | "getSchedule"
-    | "listSchedules"
-    | "listScheduleRuns"
-    | "fireDueSlots"
-  >
-> &
-  CoordinationStore;
+type ScheduleStore = CoordinationStore & ScheduleMethods;
 
 /**
  * Schedules are optional on the port (a backend without them leaves every method out, and
  * the CLI/API say so); a backend that has one has them all, and these cases hold it to them.
  */
-function schedulesOf(store: CoordinationStore): ScheduleStore | null {
-  const methods = [
-    store.createSchedule,
-    store.editSchedule,
-    store.deleteSchedule,
-    store.getSchedule,
-    store.listSchedules,
-    store.listScheduleRuns,
-    store.fireDueSlots,
-  ];
-  const present = methods.filter((m) => m !== undefined).length;
-  expect(present === 0 || present === methods.length, "schedule methods come all together or not at all").toBe(true);
-  return present === 0 ? null : (store as ScheduleStore);
+function scheduleStoreOf(store: CoordinationStore): ScheduleStore | null {
+  const present = SCHEDULE_METHODS.filter((name) => store[name] !== undefined).length;
+  expect(present === 0 || present === SCHEDULE_METHODS.length, "schedule methods come all together or not at all").toBe(
+    true,
+  );
+  return supportsSchedules(store) ? (store as ScheduleStore) : null;
 }
 
 export function scheduleCases(ctx: ContractContext): void {
   it("creates, lists, edits, pauses, resumes and deletes a schedule, refusing bad input by field", async () => {
-    const store = schedulesOf(ctx.store());
+    const store = scheduleStoreOf(ctx.store());
     if (!store) return;
     await expectValidationError(
       store.createSchedule({ name: "bad", timing: { cron: "every day" }, task: { type: "demo" } }, "operator:test"),
@@ -92,9 +74,9 @@ export function scheduleCases(ctx: ContractContext): void {
 
   it("fires each slot exactly once when two processes race, and records slot → task", async () => {
     const harness = ctx.harness();
-    const store = schedulesOf(harness.store);
+    const store = scheduleStoreOf(harness.store);
     if (!store) return;
-    const peer = schedulesOf(await harness.openPeer());
+    const peer = scheduleStoreOf(await harness.openPeer());
     if (!peer) throw new Error("the peer has no schedules");
     const every = await store.createSchedule(
       { name: "every-second", timing: { every: "1s" }, task: { type: "demo", params: { from: "schedule" } } },
@@ -107,8 +89,9 @@ export function scheduleCases(ctx: ContractContext): void {
       fired.push(...a, ...b);
     }
     const runs = await store.listScheduleRuns(every.id, 100);
+    // Equal as lists: a slot both processes fired would be in `fired` twice (the store's runs
+    // cannot repeat a slot, it is their key), and would have created a second task (below).
     expect(runs.map((r) => r.slotAt).sort()).toEqual(fired.map((r) => r.slotAt).sort());
-    expect(new Set(runs.map((r) => r.slotAt)).size).toBe(runs.length);
     expect(runs.length).toBeGreaterThanOrEqual(3);
     for (const run of runs) {
       expect((run.slotAt - every.createdAt) % 1000).toBe(0);
@@ -126,7 +109,7 @@ export function scheduleCases(ctx: ContractContext): void {
 
   it("never fires a paused schedule, nor on resume the slots it missed while paused", async () => {
     const harness = ctx.harness();
-    const store = schedulesOf(harness.store);
+    const store = scheduleStoreOf(harness.store);
     if (!store) return;
     const s = await store.createSchedule(
       { name: "paused", timing: { every: "1s" }, task: { type: "demo" }, catchUp: "all", catchUpMax: 50 },
@@ -146,7 +129,7 @@ export function scheduleCases(ctx: ContractContext): void {
 
   it("after an outage of several slots fires only what the catch-up policy allows", async () => {
     const harness = ctx.harness();
-    const store = schedulesOf(harness.store);
+    const store = scheduleStoreOf(harness.store);
     if (!store) return;
     const task = { type: "demo" };
     const latest = await store.createSchedule({ name: "latest", timing: { every: "1s" }, task }, "operator:test");

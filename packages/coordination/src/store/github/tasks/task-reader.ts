@@ -20,6 +20,12 @@ export interface LoadedTask {
  * listings use `foldAll`, which folds the mirror.
  */
 export class TaskReader {
+  /**
+   * The sources by nonce, rebuilt only when the mirror's issues changed: every task action
+   * looks its task up, and rebuilding every source for each lookup made that O(tasks).
+   */
+  private index: { version: number; byNonce: Map<string, TaskSource> } | null = null;
+
   constructor(
     private readonly ctx: GithubContext,
     private readonly workers: RegistryReader,
@@ -27,6 +33,16 @@ export class TaskReader {
 
   /** Trusted task issues, one per nonce (a duplicated create keeps the lowest number). */
   sources(): TaskSource[] {
+    return [...this.sourcesByNonce().values()];
+  }
+
+  private sourcesByNonce(): Map<string, TaskSource> {
+    const version = this.ctx.mirror.issueVersion();
+    if (this.index?.version !== version) this.index = { version, byNonce: this.buildSources() };
+    return this.index.byNonce;
+  }
+
+  private buildSources(): Map<string, TaskSource> {
     const byNonce = new Map<string, TaskSource>();
     for (const entry of this.ctx.mirror.issuesOf("task")) {
       const body = entry.body;
@@ -43,7 +59,7 @@ export class TaskReader {
       const seen = byNonce.get(body.n);
       if (!seen || seen.issueNumber > source.issueNumber) byNonce.set(body.n, source);
     }
-    return [...byNonce.values()];
+    return byNonce;
   }
 
   /** The task of an issue (duplicates of a create share its nonce: see taskIdOf). */
@@ -109,7 +125,7 @@ export class TaskReader {
   }
 
   private sourceByNonce(nonce: string): TaskSource | null {
-    return this.sources().find((source) => source.nonce === nonce) ?? null;
+    return this.sourcesByNonce().get(nonce) ?? null;
   }
 
   /**
