@@ -1,6 +1,7 @@
 import { closedAfterEach, fastStoreOptions, TOKENS } from "@sentinel/test-support/emulator";
 import { describe, expect, it, vi } from "vitest";
 import { newTaskSchema } from "../../src/domain/task.js";
+import type { RepoMirror } from "../../src/store/github/repo-mirror.js";
 
 const opened = closedAfterEach();
 
@@ -11,7 +12,7 @@ describe("task lookups on the GitHub store", () => {
     const tasks = [];
     for (let i = 0; i < 3; i++) tasks.push(await store.createTask(newTaskSchema.parse({ type: "demo" }), "test"));
     // Private access on purpose: what is measured is how often the sources are rebuilt.
-    const mirror = store["parts"].ctx.mirror;
+    const { mirror } = (store as unknown as { parts: { ctx: { mirror: RepoMirror } } }).parts.ctx;
     const listed = vi.spyOn(mirror, "issuesOf");
     for (const task of tasks) for (let i = 0; i < 3; i++) expect((await store.getTask(task.id))?.id).toBe(task.id);
     // Nine lookups: once for the index (or not at all), never once per lookup.

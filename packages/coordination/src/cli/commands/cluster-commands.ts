@@ -1,11 +1,9 @@
 import type { Command } from "commander";
 import { isLeaseLive, type WorkerRecord } from "../../domain/worker.js";
 import { isSilentPastLease } from "../../domain/worker-rules.js";
-import type { CoordinationStore } from "../../store/port.js";
-import { type CliIo, emit, type GlobalOptions } from "../cli-context.js";
+import type { WithStore } from "../cli-audit.js";
+import { type CliIo, emit } from "../cli-context.js";
 import { formatDuration, formatTable } from "../format-table.js";
-
-type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => Promise<void>;
 
 /** A worker's heartbeat health by the store's clock (`sentinel workers` / `sentinel heartbeats`). */
 export interface HeartbeatView {

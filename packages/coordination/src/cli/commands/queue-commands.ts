@@ -9,11 +9,9 @@ import {
 import { ALL_TYPES } from "../../domain/task-type-pause.js";
 import { ValidationError } from "../../errors.js";
 import type { CoordinationStore } from "../../store/port.js";
-import { auditedCli } from "../cli-audit.js";
+import { auditedCli, type WithStore } from "../cli-audit.js";
 import { type CliIo, cliActor, emit, type GlobalOptions } from "../cli-context.js";
 import { formatTable } from "../format-table.js";
-
-type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => Promise<void>;
 
 /** `<type>` or `--all` (the whole queue), never both nor neither. */
 function targetOf(type: string | undefined, opts: { all?: boolean }): string {

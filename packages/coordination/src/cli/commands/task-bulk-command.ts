@@ -8,12 +8,9 @@ import {
   runBulk,
   selectBulk,
 } from "../../queue/bulk-by-filter.js";
-import type { CoordinationStore } from "../../store/port.js";
-import { auditedCli } from "../cli-audit.js";
+import { auditedCli, type WithStore } from "../cli-audit.js";
 import { type CliIo, cliActor, emit, type GlobalOptions } from "../cli-context.js";
 import { intOption } from "../parse-args.js";
-
-type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => Promise<void>;
 
 function actionOption(value: string): BulkAction {
   if (!(BULK_ACTIONS as readonly string[]).includes(value))

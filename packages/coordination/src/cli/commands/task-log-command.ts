@@ -3,10 +3,9 @@ import { isTerminal } from "../../domain/task.js";
 import type { TaskLog, TaskLogLine } from "../../domain/task-log.js";
 import { NotFoundError } from "../../errors.js";
 import type { CoordinationStore } from "../../store/port.js";
+import type { WithStore } from "../cli-audit.js";
 import type { CliIo, GlobalOptions } from "../cli-context.js";
 import { intOption } from "../parse-args.js";
-
-type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => Promise<void>;
 
 /** Lines the task has had written, kept or rotated out: the position a follower has reached. */
 function linesWritten(log: TaskLog): number {

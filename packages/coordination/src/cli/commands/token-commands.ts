@@ -7,12 +7,9 @@ import {
 } from "../../access/access-tokens.js";
 import { ROLES, type Role, roleSchema } from "../../domain/roles.js";
 import { ValidationError } from "../../errors.js";
-import type { CoordinationStore } from "../../store/port.js";
-import { auditedCli } from "../cli-audit.js";
+import { auditedCli, type WithStore } from "../cli-audit.js";
 import { type CliIo, cliActor, emit, type GlobalOptions } from "../cli-context.js";
 import { formatTable } from "../format-table.js";
-
-type WithStore = (global: GlobalOptions, fn: (store: CoordinationStore) => Promise<void>) => Promise<void>;
 
 function parseRole(value: string | undefined): Role {
   const role = roleSchema.safeParse(value);
