@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import { expect, type Page, test } from "@playwright/test";
 import { createTask, getTask, type TaskView, trpcMutation, trpcQuery } from "./support/api";
 import { currentStack } from "./support/backend";
+import { sentinelCli } from "./support/cli";
 import { loginContext } from "./support/session";
 import { startWorker, stopAllWorkers } from "./support/workers";
 
@@ -187,4 +188,25 @@ test("SQLite backend only: screenshot of the Schedules page with a schedule's ru
   } finally {
     for (const { name } of schedules) await trpcMutation("schedules.delete", { name }).catch(() => null);
   }
+});
+
+test("SQLite backend only: screenshots of the Tokens and Audit pages (README)", async ({ context, page }) => {
+  mkdirSync(screenshotDir(), { recursive: true });
+  await loginContext(context);
+  // A few named tokens and operator actions from the CLI, so both pages show what they are for.
+  for (const [name, role] of [
+    ["grafana-readonly", "viewer"],
+    ["oncall-alice", "operator"],
+    ["release-bot", "operator"],
+  ] as const)
+    await sentinelCli("--actor", "admin:setup", "token", "create", name, "--role", role);
+  await sentinelCli("--actor", "oncall-alice", "queue", "pause", "report-export");
+  await sentinelCli("--actor", "oncall-alice", "queue", "resume", "report-export");
+
+  await page.goto("/tokens");
+  await expect.poll(() => page.getByTestId("token-row").count()).toBeGreaterThanOrEqual(4);
+  await shoot(page, "tokens");
+  await page.goto("/audit");
+  await expect.poll(() => page.getByTestId("audit-row").count()).toBeGreaterThanOrEqual(5);
+  await shoot(page, "audit");
 });
