@@ -8,9 +8,8 @@ import {
   coerceError,
   deliveryBackoffMs,
   deliveryDueAt,
-  foldAlertLog,
 } from "@sentinel/coordination";
-import { ALERT_LOG_KINDS, readAlertEvents, recordAlertEvent } from "../cache/alert-event-rows.js";
+import { ALERT_LOG_KINDS, readAlertLog, recordAlertEvent } from "../cache/alert-event-rows.js";
 import type { ControlPlaneCore } from "../context.js";
 import type { AlertNotice, AlertSender } from "./alert-notice.js";
 import { currentAlerts, offlineWorkerIds } from "./current-alerts.js";
@@ -79,7 +78,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
     backfilled = true;
   }
 
-  const readLog = (): AlertLog => foldAlertLog(readAlertEvents(core.cache.db));
+  const readLog = (): AlertLog => readAlertLog(core.cache.db);
   const append = (kind: Parameters<typeof core.store.appendEvent>[0]["kind"], data: Record<string, unknown>) =>
     core.store.appendEvent({ kind, taskId: null, workerId: null, actor, data });
 

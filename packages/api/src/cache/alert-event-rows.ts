@@ -1,5 +1,5 @@
-import type { StoreEvent } from "@sentinel/coordination";
-import { asc } from "drizzle-orm";
+import { type AlertLog, foldAlertLog, type StoreEvent } from "@sentinel/coordination";
+import { asc, count, max } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
 import { alertEvents } from "./schema.js";
 
@@ -37,4 +37,24 @@ export function readAlertEvents(db: CacheDb): StoreEvent[] {
       actor: row.actor,
       data: JSON.parse(row.data) as Record<string, unknown>,
     }));
+}
+
+const folded = new WeakMap<CacheDb, { key: string; log: AlertLog }>();
+
+/**
+ * The folded alert log, re-folded only when rows were added (rows are only ever inserted, so
+ * their count and highest id say whether anything changed): the alert loop asks every second.
+ * Callers must not change what it returns.
+ */
+export function readAlertLog(db: CacheDb): AlertLog {
+  const stats = db
+    .select({ n: count(), max: max(alertEvents.eventId) })
+    .from(alertEvents)
+    .get();
+  const key = `${stats?.n ?? 0}:${stats?.max ?? 0}`;
+  const hit = folded.get(db);
+  if (hit?.key === key) return hit.log;
+  const log = foldAlertLog(readAlertEvents(db));
+  folded.set(db, { key, log });
+  return log;
 }

@@ -1,6 +1,6 @@
-import { type AlertDelivery, type AlertEpisode, deliveryStateAt, foldAlertLog } from "@sentinel/coordination";
+import { type AlertDelivery, type AlertEpisode, deliveryStateAt } from "@sentinel/coordination";
 import { z } from "zod";
-import { readAlertEvents } from "../cache/alert-event-rows.js";
+import { readAlertLog } from "../cache/alert-event-rows.js";
 import { createTRPCRouter, viewerProcedure } from "../trpc.js";
 
 function deliveryView(d: AlertDelivery, now: number) {
@@ -43,7 +43,7 @@ export const alertsRouter = createTRPCRouter({
     .input(z.object({ limit: z.number().int().min(1).max(500).default(100) }).default({ limit: 100 }))
     .query(({ ctx, input }) => {
       const now = ctx.syncer.storeNow();
-      const log = foldAlertLog(readAlertEvents(ctx.cache.db));
+      const log = readAlertLog(ctx.cache.db);
       return {
         now,
         channels: ctx.alertChannels,
