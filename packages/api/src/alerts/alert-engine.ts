@@ -57,7 +57,8 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
   /** Since when (store clock) this engine has seen each open alert's condition absent. */
   const absentSince = new Map<string, number>();
   /** Claims this engine appended: a claim's actor is not proof (two engines may share a host and pid). */
-  const myClaims = new Set<number>();
+  /** Claims this control plane wrote, until when they can still hold (a lost one is forgotten then). */
+  const myClaims = new Map<number, number>();
   /** Per delivery, until when (local clock) a claim of ours may still become visible: no second claim meanwhile. */
   const pendingClaims = new Map<string, number>();
 
@@ -153,6 +154,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
 
   async function claimDue(log: AlertLog, now: number): Promise<boolean> {
     let wrote = false;
+    for (const [claimId, until] of myClaims) if (until < Date.now()) myClaims.delete(claimId);
     for (const { t, sender, delivery } of work(log, now)) {
       if (delivery && !deliveryDueAt(delivery, now)) continue;
       const pendingKey = `${t.id}:${sender.channel}`;
@@ -163,7 +165,7 @@ export function createAlertEngine(options: AlertEngineOptions): AlertEngine {
         channel: sender.channel,
         leaseMs: options.claimLeaseMs,
       });
-      myClaims.add(claim.id);
+      myClaims.set(claim.id, Date.now() + 2 * options.claimLeaseMs);
       wrote = true;
     }
     return wrote;

@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { isBusyError, retryWhenBusy } from "../../src/store/sqlite/busy.js";
+import { BUSY_RETRY_MIN_MS, isBusyError, retryWhenBusy } from "../../src/store/sqlite/busy.js";
 
 /** Two connections to one file; `holder` keeps the write lock until released. */
 function lockedFile() {
@@ -56,4 +56,17 @@ describe("SQLITE_BUSY is recognised however it is wrapped", () => {
     holder.close();
     waiter.close();
   });
+
+  it("with no busy_timeout, a lock held for most of the minimum retry time is still waited out (not just the attempt count)", async () => {
+    const { holder, waiter, release } = lockedFile();
+    // 12 attempts with no busy_timeout give up within about 1–2 s of back-off.
+    const heldMs = BUSY_RETRY_MIN_MS - 3000;
+    setTimeout(release, heldMs);
+    const startedAt = performance.now();
+    await retryWhenBusy(() => waiter.prepare("INSERT INTO t VALUES (4)").run());
+    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(heldMs - 50);
+    expect(waiter.prepare("SELECT n FROM t").all()).toEqual([{ n: 4 }]);
+    holder.close();
+    waiter.close();
+  }, 20_000);
 });

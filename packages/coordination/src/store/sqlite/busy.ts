@@ -3,11 +3,17 @@
  * `busy_timeout` lets SQLite wait for the write lock itself, but its busy handler is unfair
  * (a process can lose every race and starve past the timeout) and some lock states return
  * SQLITE_BUSY without calling it at all. So every transition is also retried here, a bounded
- * number of times, after a jittered, growing pause that lets the event loop run (heartbeats,
+ * number of times and for a bounded time, after a jittered, growing pause that lets the event loop run (heartbeats,
  * timers) and breaks lock-step between processes. A transition rolled back on BUSY had no
  * effect, so retrying it is safe.
  */
 export const BUSY_RETRY_ATTEMPTS = 12;
+/**
+ * …and for at least this long. Workers and the control plane keep busy_timeout short (it
+ * blocks their event loop), so the attempts alone would give up after 2–3 s; a write lock of
+ * several seconds (a long transaction, a migration, a backup) is waited out here instead.
+ */
+export const BUSY_RETRY_MIN_MS = 10_000;
 
 /**
  * better-sqlite3's error, or one wrapping it: drizzle rethrows a failed query as a
@@ -30,11 +36,13 @@ export function busyBackoffMs(attempt: number, random = Math.random): number {
 }
 
 export async function retryWhenBusy<T>(run: () => T): Promise<T> {
+  const startedAt = performance.now();
   for (let attempt = 1; ; attempt++) {
     try {
       return run();
     } catch (error) {
-      if (!isBusyError(error) || attempt >= BUSY_RETRY_ATTEMPTS) throw error;
+      const spent = attempt >= BUSY_RETRY_ATTEMPTS && performance.now() - startedAt >= BUSY_RETRY_MIN_MS;
+      if (!isBusyError(error) || spent) throw error;
       await new Promise((resolve) => setTimeout(resolve, busyBackoffMs(attempt)));
     }
   }
