@@ -229,7 +229,7 @@ export interface CoordinationStore {
 
   // ── Repeating schedules (domain/schedule.ts) ──────────────────────────────────────
   /**
-   * Optional (SQLite; GitHub not yet, docs/flow-control.md): schedules that create one task
+   * Optional (both built-in backends, docs/flow-control.md): schedules that create one task
    * per slot. A schedule is named by its id or its unique name. Records `schedule.created`.
    */
   createSchedule?(input: NewScheduleInput, actor: string): Promise<Schedule>;

@@ -14,18 +14,18 @@ export const SCHEDULE_METHODS = [
 
 export type ScheduleMethods = Required<Pick<CoordinationStore, (typeof SCHEDULE_METHODS)[number]>>;
 
-/** Whether the store has repeating schedules (GitHub: not yet), for surfaces that say so instead of failing. */
+/** Whether the store has repeating schedules (both built-in backends do), for surfaces that say so instead of failing. */
 export function supportsSchedules(store: CoordinationStore): boolean {
   return SCHEDULE_METHODS.every((name) => typeof store[name] === "function");
 }
 
 /**
  * The store's schedule methods, or a clear error naming the backend: schedules are optional
- * on the port (GitHub has none yet, docs/flow-control.md), and every surface says so the same way.
+ * on the port (docs/flow-control.md), and every surface says so the same way.
  */
 export function schedulesOf(store: CoordinationStore): ScheduleMethods {
   if (!supportsSchedules(store))
-    throw new ValidationError("backend", "a store with repeating schedules (sqlite; github: not yet)", store.backend);
+    throw new ValidationError("backend", "a store with repeating schedules (sqlite or github)", store.backend);
   const s = store as CoordinationStore & ScheduleMethods;
   return {
     createSchedule: s.createSchedule.bind(store),

@@ -1,22 +1,12 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { findFreePort, tempDir, waitFor } from "@sentinel/test-support";
-import {
-  closeEmulatorsAfterEach,
-  OWNER,
-  openTestStore,
-  REPO,
-  SECRET,
-  startTestEmulator,
-  TOKENS,
-} from "@sentinel/test-support/emulator";
+import { findFreePort, waitFor } from "@sentinel/test-support";
+import { closeEmulatorsAfterEach, openTestStore, startTestEmulator, TOKENS } from "@sentinel/test-support/emulator";
 import { killAllProcesses } from "@sentinel/test-support/processes";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { taskInput } from "../../src/store/contract/harness.js";
 import type { CoordinationStore } from "../../src/store/port.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
-import { createTestCluster, readHealth, spawnWorker } from "./worker-process.js";
+import { createTestCluster, githubWorkerEnv, readHealth, spawnWorker } from "./worker-process.js";
 
 afterEach(killAllProcesses);
 closeEmulatorsAfterEach();
@@ -71,31 +61,6 @@ async function runsATask(store: CoordinationStore, id: string): Promise<void> {
     { timeoutMs: 60_000, what: "task succeeded" },
   );
   expect(done.workerId).toBe(id);
-}
-
-/** A worker configured for the emulator as chaos/backends/github-backend.ts configures them, with `token`. */
-function githubWorkerEnv(url: string, token: string): Record<string, string> {
-  const configPath = join(tempDir("sentinel-start-outage").path, "task-sentinel.config.json");
-  writeFileSync(configPath, JSON.stringify({ handlers: { echo: { builtin: "echo" } } }));
-  return {
-    SENTINEL_CONFIG: configPath,
-    SENTINEL_STORE: "github",
-    GITHUB_API_URL: url,
-    GITHUB_OWNER: OWNER,
-    GITHUB_REPO: REPO,
-    GITHUB_TOKEN: token,
-    SENTINEL_HMAC_SECRET: SECRET,
-    SENTINEL_SETTLE_DELAY_MS: "400",
-    HEARTBEAT_INTERVAL_MS: "500",
-    STALE_WORKER_THRESHOLD_MS: "5000",
-    STALE_CHECK_INTERVAL_MS: "1000",
-    WORKER_POLL_INTERVAL_MS: "200",
-    SENTINEL_GITHUB_SPEND_CHECK: "warn",
-    SENTINEL_GITHUB_TUNING: JSON.stringify({
-      throttle: { writeMinTimeMs: 0, notificationMinTimeMs: 0, retryBaseMs: 50, retryAfterBaseMs: 100 },
-      refreshIntervalMs: 100,
-    }),
-  };
 }
 
 describe("a worker started while the store is briefly unavailable", () => {

@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { get } from "node:http";
 import { join } from "node:path";
 import { tempDir } from "@sentinel/test-support";
+import { OWNER, REPO, SECRET } from "@sentinel/test-support/emulator";
 import { type LaunchedProcess, type LaunchOptions, launchWorker, MINIMAL_ENV } from "@sentinel/test-support/processes";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 
@@ -111,4 +112,29 @@ export function readHealth(port: number): Promise<Record<string, unknown>> {
       });
     }).on("error", reject);
   });
+}
+
+/** A worker configured for the emulator as chaos/backends/github-backend.ts configures them, with `token`. */
+export function githubWorkerEnv(url: string, token: string): Record<string, string> {
+  const configPath = join(tempDir("sentinel-gh-worker").path, "task-sentinel.config.json");
+  writeFileSync(configPath, JSON.stringify({ handlers: { echo: { builtin: "echo" } } }));
+  return {
+    SENTINEL_CONFIG: configPath,
+    SENTINEL_STORE: "github",
+    GITHUB_API_URL: url,
+    GITHUB_OWNER: OWNER,
+    GITHUB_REPO: REPO,
+    GITHUB_TOKEN: token,
+    SENTINEL_HMAC_SECRET: SECRET,
+    SENTINEL_SETTLE_DELAY_MS: "400",
+    HEARTBEAT_INTERVAL_MS: "500",
+    STALE_WORKER_THRESHOLD_MS: "5000",
+    STALE_CHECK_INTERVAL_MS: "1000",
+    WORKER_POLL_INTERVAL_MS: "200",
+    SENTINEL_GITHUB_SPEND_CHECK: "warn",
+    SENTINEL_GITHUB_TUNING: JSON.stringify({
+      throttle: { writeMinTimeMs: 0, notificationMinTimeMs: 0, retryBaseMs: 50, retryAfterBaseMs: 100 },
+      refreshIntervalMs: 100,
+    }),
+  };
 }

@@ -2,6 +2,7 @@ import type { AuditFilter, AuditRecord, NewAuditRecord } from "../../domain/audi
 import type { NewStoreEvent, StoreEvent } from "../../domain/events.js";
 import type { AcquireResult, Lock, LockMetadata } from "../../domain/lock.js";
 import type { MemoryEntry } from "../../domain/memory.js";
+import type { NewScheduleInput, Schedule, ScheduleEdit, ScheduleRun } from "../../domain/schedule.js";
 import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
 import type { TaskEdit } from "../../domain/task-edit.js";
 import type { TaskLog, TaskLogBatch } from "../../domain/task-log.js";
@@ -14,6 +15,7 @@ import type { EventLog } from "./event-log.js";
 import type { GithubContext } from "./github-context.js";
 import type { BudgetSnapshot, EffectiveSource } from "./http/budget-meter.js";
 import type { MemoryStore } from "./memory-store.js";
+import type { GithubScheduleStore } from "./schedule-store.js";
 import type { SettingsStore } from "./settings-store.js";
 import type { TaskLogs } from "./task-logs.js";
 import type { TaskAttempts } from "./tasks/task-attempts.js";
@@ -49,6 +51,7 @@ export interface GithubStoreParts {
   settings: SettingsStore;
   audit: AuditStore;
   pauses: TypePauseStore;
+  schedules: GithubScheduleStore;
 }
 
 /** The CoordinationStore port over a GitHub repository; each area lives in its own module. */
@@ -242,6 +245,27 @@ export class GithubStore implements CoordinationStore {
   }
   listPausedTypes(): Promise<TypePause[]> {
     return this.parts.pauses.list();
+  }
+  createSchedule(input: NewScheduleInput, actor: string): Promise<Schedule> {
+    return this.parts.schedules.create(input, actor);
+  }
+  editSchedule(idOrName: string, edit: ScheduleEdit, actor: string): Promise<Schedule> {
+    return this.parts.schedules.edit(idOrName, edit, actor);
+  }
+  deleteSchedule(idOrName: string, actor: string): Promise<boolean> {
+    return this.parts.schedules.delete(idOrName, actor);
+  }
+  getSchedule(idOrName: string): Promise<Schedule | null> {
+    return this.parts.schedules.get(idOrName);
+  }
+  listSchedules(): Promise<Schedule[]> {
+    return this.parts.schedules.list();
+  }
+  listScheduleRuns(scheduleId: string, limit: number): Promise<ScheduleRun[]> {
+    return this.parts.schedules.runs(scheduleId, limit);
+  }
+  fireDueSlots(firedBy: string): Promise<ScheduleRun[]> {
+    return this.parts.schedules.fireDueSlots(firedBy);
   }
   getSetting(key: string): Promise<string | null> {
     return this.parts.settings.get(key);

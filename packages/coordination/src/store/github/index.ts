@@ -14,6 +14,7 @@ import { type GithubStoreOptions, resolveGithubStoreOptions } from "./options.js
 import { ReadLagTracker } from "./read-lag.js";
 import { RegistryReader } from "./registry-reader.js";
 import { RepoMirror } from "./repo-mirror.js";
+import { GithubScheduleStore } from "./schedule-store.js";
 import { SettingsStore } from "./settings-store.js";
 import { TaskLogs } from "./task-logs.js";
 import { DependencyStates } from "./tasks/dependency-states.js";
@@ -127,5 +128,6 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
     settings: new SettingsStore(ctx),
     audit: new AuditStore(ctx),
     pauses,
+    schedules: new GithubScheduleStore(ctx, taskReader),
   });
 }

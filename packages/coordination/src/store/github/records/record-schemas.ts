@@ -2,6 +2,7 @@ import { z } from "zod";
 import { newAuditRecordSchema } from "../../../domain/audit.js";
 import { EVENT_KINDS } from "../../../domain/events.js";
 import { LIMITS } from "../../../domain/limits.js";
+import { newScheduleSchema } from "../../../domain/schedule.js";
 import { DEPENDENCY_FAILURE_POLICIES, MAX_DEPENDENCIES } from "../../../domain/task-dependencies.js";
 import { LOG_LEVELS, PROGRESS_MESSAGE_CHARS } from "../../../domain/task-log.js";
 import { WORKER_STATES } from "../../../domain/worker.js";
@@ -240,6 +241,34 @@ export const pauseRecordSchema = z.object({
 });
 export type PauseRecord = z.infer<typeof pauseRecordSchema>;
 
+/**
+ * A repeating schedule as of one change (create, edit, pause, resume), or its deletion (no
+ * `s`), on the settings issue; the newest record for a schedule id wins (store/github/schedule-store.ts).
+ */
+export const scheduleRecordSchema = z.object({
+  k: z.literal("sched"),
+  ...base,
+  sid: z.string().min(1).max(64),
+  s: newScheduleSchema.extend({ horizon: ms, createdAt: ms, createdBy: z.string().min(1).max(200) }).optional(),
+  actor: z.string(),
+});
+export type ScheduleRecord = z.infer<typeof scheduleRecordSchema>;
+
+/**
+ * A claim to fire one slot of a schedule, on the settings issue: the first such record for
+ * (sid, slot) in comment-id order that the fold accepts fires it; every other is void.
+ * `task` is the slot's task id (fixed by the slot, see schedule-store.ts).
+ */
+export const slotRecordSchema = z.object({
+  k: z.literal("slot"),
+  ...base,
+  sid: z.string().min(1).max(64),
+  slot: ms,
+  task: z.string().min(1).max(64),
+  by: z.string().min(1).max(200),
+});
+export type SlotRecord = z.infer<typeof slotRecordSchema>;
+
 /** One operator action of the durable audit (domain/audit.ts), on the audit issue. */
 export const auditRecordSchema = z.object({
   k: z.literal("audit"),
@@ -259,6 +288,8 @@ export const recordSchema = z.discriminatedUnion("k", [
   eventsRecordSchema,
   settingRecordSchema,
   pauseRecordSchema,
+  scheduleRecordSchema,
+  slotRecordSchema,
   logRecordSchema,
 ]);
 export type SentinelRecord = z.infer<typeof recordSchema>;

@@ -8,7 +8,7 @@ import type { GithubContext } from "../github-context.js";
 import { RecordVerificationError } from "../github-errors.js";
 import { toJsonValue } from "../json-value.js";
 import { boundedLabel } from "../records/github-limits.js";
-import type { TaskRecord } from "../records/record-schemas.js";
+import type { EventEntry, TaskRecord } from "../records/record-schemas.js";
 import { renderTaskBody } from "../task-body.js";
 import type { TaskReader } from "./task-reader.js";
 
@@ -16,7 +16,17 @@ import type { TaskReader } from "./task-reader.js";
 export const MAX_PARAMS_CHARS = 24_000;
 
 /** A task is an issue whose body carries the signed spec; the issue number makes its id. */
-export async function createTask(ctx: GithubContext, reader: TaskReader, input: NewTask, actor: string): Promise<Task> {
+/**
+ * `nonce` fixes the task's id in advance (a schedule slot's task: any process creating it makes
+ * the same task, see taskIdOf); `events` are more entries of the creating record (after task.created).
+ */
+export async function createTask(
+  ctx: GithubContext,
+  reader: TaskReader,
+  input: NewTask,
+  actor: string,
+  opts: { nonce?: string; events?: EventEntry[] } = {},
+): Promise<Task> {
   const task = parseOrThrow(newTaskSchema, input, "task");
   parseOrThrow(operatorSchema.shape.actor, actor, "actor");
   const params = toJsonValue(task.params, "params", MAX_PARAMS_CHARS);
@@ -51,8 +61,9 @@ export async function createTask(ctx: GithubContext, reader: TaskReader, input: 
         ...(spec.dependsOn ? { dependsOn: spec.dependsOn, onDependencyFailure: spec.onDependencyFailure } : {}),
       },
     }),
+    ...(opts.events ?? []),
   ];
-  const payload: TaskRecord = { k: "task", n: ctx.nonce(), at: now, ev, spec, actor };
+  const payload: TaskRecord = { k: "task", n: opts.nonce ?? ctx.nonce(), at: now, ev, spec, actor };
   const body = renderTaskBody(ctx, payload);
   const labels = [boundedLabel("type:", task.type), `priority:${task.priority}`, "state:queued"];
   const issue = await ctx.createIssue("task", spec.title, body, labels);
