@@ -101,6 +101,19 @@ export interface ScheduleRun {
   firedBy: string;
 }
 
+/**
+ * Whether an edit's timing is a different one. A form sends the timing with every edit; the
+ * same timing must not move the horizon (that would drop slots due and not fired yet).
+ */
+export function timingChanged(current: ScheduleTiming, edited: ScheduleTiming | undefined): boolean {
+  if (!edited) return false;
+  return (
+    current.cron !== edited.cron ||
+    current.every !== edited.every ||
+    (current.timezone ?? "UTC") !== (edited.timezone ?? "UTC")
+  );
+}
+
 /** Validate a timing, naming the field at fault (croner's own message says what is wrong with the expression). */
 export function assertValidTiming(timing: ScheduleTiming): void {
   if (timing.every !== undefined) {

@@ -11,6 +11,7 @@ import {
   type ScheduleRun,
   scheduleEditSchema,
   slotTaskTitle,
+  timingChanged,
 } from "../../domain/schedule.js";
 import { NotFoundError, ValidationError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
@@ -84,7 +85,7 @@ export function createScheduleTx(tx: Tx, input: NewScheduleInput, actor: string)
 }
 
 /**
- * Change a schedule (pause and resume are edits of `paused`). A resume or a new timing moves
+ * Change a schedule (pause and resume are edits of `paused`). A resume or a different timing moves
  * the horizon to now, so the change never fires the slots from before it.
  */
 export function editScheduleTx(tx: Tx, idOrName: string, edit: ScheduleEdit, actor: string): Schedule {
@@ -96,7 +97,8 @@ export function editScheduleTx(tx: Tx, idOrName: string, edit: ScheduleEdit, act
   const next = { ...current, ...patch };
   if (patch.timing) assertValidTiming(next.timing);
   const resumed = current.paused && !next.paused;
-  const horizon = resumed || patch.timing ? Math.max(current.horizon, tx.now) : current.horizon;
+  const horizon =
+    resumed || timingChanged(current.timing, patch.timing) ? Math.max(current.horizon, tx.now) : current.horizon;
   tx.db
     .update(schedules)
     .set({ spec: specOf(next), paused: next.paused, horizon, updatedAt: tx.now, updatedBy: actor })
