@@ -61,7 +61,15 @@ describe("token refresh", () => {
         return store.getSetting(key);
       });
       const errors: unknown[] = [];
-      const refresh = startTokenRefresh(slowStore, auth, 60_000, (error) => errors.push(error));
+      let applied = 0;
+      const countingAuth = {
+        ...auth,
+        setStoredTokens: (tokens: Parameters<typeof auth.setStoredTokens>[0]) => {
+          applied++;
+          auth.setStoredTokens(tokens);
+        },
+      };
+      const refresh = startTokenRefresh(slowStore, countingAuth, 60_000, (error) => errors.push(error));
       let stopped = false;
       const stopping = refresh.stop().then(() => {
         stopped = true;
@@ -73,6 +81,8 @@ describe("token refresh", () => {
       cache.close();
       await delay(10);
       expect(errors).toEqual([]);
+      // The read that finished after stop() was not applied (it would prune sessions).
+      expect(applied).toBe(0);
     } finally {
       await cleanup();
     }
