@@ -11,6 +11,7 @@ import {
   type ScheduleRun,
   scheduleEditSchema,
   slotTaskTitle,
+  timingChanged,
 } from "../../domain/schedule.js";
 import { NotFoundError, ValidationError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
@@ -62,7 +63,7 @@ export class GithubScheduleStore {
     return { ...s, id: sid, updatedAt: now, updatedBy: actor };
   }
 
-  /** As on SQLite: a resume or a new timing moves the horizon to now, so the change never fires the slots from before it. */
+  /** As on SQLite: a resume or a different timing moves the horizon to now, so the change never fires the slots from before it. */
   async edit(idOrName: string, edit: ScheduleEdit, actor: string): Promise<Schedule> {
     const patch = parseOrThrow(scheduleEditSchema, edit, "edit");
     parseOrThrow(operatorSchema.shape.actor, actor, "actor");
@@ -72,7 +73,8 @@ export class GithubScheduleStore {
     if (patch.timing) assertValidTiming(next.timing);
     const now = this.ctx.now();
     const resumed = current.paused && !next.paused;
-    const horizon = resumed || patch.timing ? Math.max(current.horizon, now) : current.horizon;
+    const horizon =
+      resumed || timingChanged(current.timing, patch.timing) ? Math.max(current.horizon, now) : current.horizon;
     const { id, updatedAt: _u, updatedBy: _b, ...kept } = next;
     const s = { ...kept, horizon };
     await this.write(id, s, actor, "schedule.updated", {
