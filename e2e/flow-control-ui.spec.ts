@@ -89,10 +89,15 @@ test("a task created to run after another waits for it, then runs; the graph sho
   await expect(page.getByTestId("task-detail-state")).toHaveText("succeeded", { timeout: 60_000 });
   await expect(page.getByTestId(`dep-node-${first.id}`)).toHaveAttribute("data-state", "succeeded");
 
-  const events = async (id: string) => (await getTask(id)).events as unknown as Array<{ kind: string; at: number }>;
-  const succeededAt = (await events(first.id)).find((e) => e.kind === "task.succeeded")?.at ?? Number.NaN;
-  const startedAt = (await events(dependentId)).find((e) => e.kind === "task.started")?.at ?? Number.NaN;
-  expect(startedAt).toBeGreaterThanOrEqual(succeededAt);
+  // A task's events can reach the control plane after its state does (GitHub writes them to the
+  // events issue in batches): wait for both, then compare.
+  const eventAt = async (id: string, kind: string) =>
+    ((await getTask(id)).events as unknown as Array<{ kind: string; at: number }>).find((e) => e.kind === kind)?.at;
+  await expect.poll(() => eventAt(first.id, "task.succeeded"), { timeout: 30_000 }).toBeDefined();
+  await expect.poll(() => eventAt(dependentId, "task.started"), { timeout: 30_000 }).toBeDefined();
+  expect(await eventAt(dependentId, "task.started")).toBeGreaterThanOrEqual(
+    (await eventAt(first.id, "task.succeeded")) ?? Number.POSITIVE_INFINITY,
+  );
 
   // The dependency's page lists it as waited on by the dependent.
   await page.getByTestId(`dep-node-${first.id}`).getByRole("link").click();
