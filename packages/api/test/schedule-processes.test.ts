@@ -10,6 +10,7 @@ import {
   REPO_ROOT,
   stopAllProcesses,
   waitForMessage,
+  waitForRegistered,
 } from "@sentinel/test-support/processes";
 import { afterEach, describe, expect, it } from "vitest";
 
@@ -43,7 +44,7 @@ describe("a schedule fired by 4 worker processes and 2 control planes at once", 
       await Promise.all(
         planes.map((p) => waitForMessage(p.child, (m): m is "ready" => m === "ready", 150_000, p.label)),
       );
-      await waitFor(async () => (await store.listWorkers()).length === workers.length, 150_000);
+      await waitForRegistered(store, workers, 150_000);
 
       // Catch-up "all": a slot a loaded machine reaches late still fires, so every slot must appear.
       const every = await store.createSchedule(

@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { join, resolve } from "node:path";
+import type { CoordinationStore } from "@sentinel/coordination";
+import { type WaitForOptions, waitFor } from "./wait-for.js";
 
 /** The repository root (this file is packages/test-support/src/processes.ts). */
 export const REPO_ROOT = resolve(import.meta.dirname, "../../..");
@@ -172,4 +174,44 @@ export function launchWorker(options: LaunchWorkerOptions): LaunchedProcess & { 
     env: { WORKER_ID: id, ...rest.env },
   });
   return Object.assign(worker, { id });
+}
+
+/**
+ * `waitFor` while `processes` run: fails at once when one of them exits, and on timeout the
+ * error carries each one's stderr tail, so a failure on a CI machine says why.
+ */
+export async function waitWhileRunning<T>(
+  processes: LaunchedProcess[],
+  check: () => Promise<T> | T,
+  options: WaitForOptions & { what: string },
+): Promise<NonNullable<T>> {
+  const tails = () => processes.map((p) => `--- ${p.label} stderr:\n${p.stderrTail().slice(-1500)}`).join("\n");
+  try {
+    return await waitFor(async () => {
+      const ended = processes.find((p) => p.child.exitCode !== null || p.child.signalCode !== null);
+      if (ended)
+        throw new Error(
+          `${ended.label} exited (${ended.child.exitCode ?? ended.child.signalCode}) while waiting for ${options.what}`,
+        );
+      return check();
+    }, options);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${tails()}`);
+  }
+}
+
+/** Waits until every one of `workers` is registered and not REMOVED (a re-registered id counts once). */
+export async function waitForRegistered(
+  store: Pick<CoordinationStore, "listWorkers">,
+  workers: Array<LaunchedProcess & { id: string }>,
+  timeoutMs: number,
+): Promise<void> {
+  await waitWhileRunning(
+    workers,
+    async () => {
+      const listed = new Set((await store.listWorkers()).map((w) => w.id));
+      return workers.every((w) => listed.has(w.id));
+    },
+    { timeoutMs, intervalMs: 200, what: `${workers.map((w) => w.id).join(", ")} registered` },
+  );
 }

@@ -1,6 +1,6 @@
 import { waitFor } from "@sentinel/test-support";
 import { closeEmulatorsAfterEach, openTestStore, startTestEmulator, TOKENS } from "@sentinel/test-support/emulator";
-import { killAllProcesses } from "@sentinel/test-support/processes";
+import { killAllProcesses, waitForRegistered } from "@sentinel/test-support/processes";
 import { afterEach, describe, expect, it } from "vitest";
 import { githubWorkerEnv, spawnWorker } from "./worker-process.js";
 
@@ -24,10 +24,7 @@ describe("a GitHub schedule fired by four racing worker processes", () => {
       const workers = Array.from({ length: PROCESSES }, (_, i) =>
         spawnWorker({ id: `sched-${i}`, env: githubWorkerEnv(emulator.url, TOKENS.bot) }),
       );
-      await waitFor(async () => (await store.listWorkers()).length === PROCESSES, {
-        timeoutMs: 120_000,
-        what: "four workers registered",
-      });
+      await waitForRegistered(store, workers, 120_000);
       const schedule = await store.createSchedule(
         { name: "raced", timing: { every: `${INTERVAL_MS / 1000}s` }, task: { type: "echo" } },
         "operator:test",

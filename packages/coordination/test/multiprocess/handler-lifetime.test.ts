@@ -1,7 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { waitFor } from "@sentinel/test-support";
-import { killAllProcesses } from "@sentinel/test-support/processes";
+import {
+  killAllProcesses,
+  type LaunchedProcess,
+  waitForRegistered,
+  waitWhileRunning,
+} from "@sentinel/test-support/processes";
+import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { newTaskSchema } from "../../src/domain/task.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
@@ -27,10 +33,36 @@ function alive(pid: number): boolean {
   return state !== "Z" && state !== "X";
 }
 
+/**
+ * SIGSTOP `worker` at a moment it is not inside a SQLite write transaction. Stopped inside one,
+ * it would hold the database's single write lock until resumed, so no other process (the
+ * monitor included) could write: that stall is SQLite's, whatever the worker does.
+ */
+async function pauseOutsideWriteTransaction(worker: LaunchedProcess, dbPath: string): Promise<void> {
+  const probe = new Database(dbPath);
+  probe.pragma("busy_timeout = 1000");
+  try {
+    for (let attempt = 1; ; attempt++) {
+      worker.child.kill("SIGSTOP");
+      try {
+        probe.exec("BEGIN IMMEDIATE");
+        probe.exec("ROLLBACK");
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== "SQLITE_BUSY" || attempt === 20) throw err;
+        worker.child.kill("SIGCONT");
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+  } finally {
+    probe.close();
+  }
+}
+
 async function startHold(pidDir: string, store: ReturnType<typeof openSqliteStore>) {
   const task = await store.createTask(newTaskSchema.parse({ type: "hold", timeoutMs: 120_000 }), "test");
   const file = join(pidDir, task.id);
-  const line = await waitFor(() => (existsSync(file) ? readFileSync(file, "utf8").trim() || null : null), 20_000);
+  const line = await waitFor(() => (existsSync(file) ? readFileSync(file, "utf8").trim() || null : null), 60_000);
   const [shell, token, grandchild] = line.split(" ").map(Number) as [number, number, number];
   leftovers.push(shell, grandchild);
   return { task, shell, token, grandchild };
@@ -48,11 +80,11 @@ describe("command handlers die with their worker", () => {
 
       worker.child.kill("SIGKILL");
       await worker.exited;
-      await waitFor(() => !alive(shell) && !alive(grandchild), 5_000);
+      await waitFor(() => !alive(shell) && !alive(grandchild), 15_000);
     } finally {
       await store.close();
     }
-  }, 60_000);
+  }, 150_000);
 
   it("a worker that loses its lease stops its handler's whole process group", async () => {
     const cluster = await createTestCluster({ hold: { command: HOLD, env: { PID_DIR: "${PID_DIR}" } } });
@@ -62,17 +94,21 @@ describe("command handlers die with their worker", () => {
     const store = openSqliteStore({ path: cluster.dbPath });
     try {
       const worker = spawnWorker({ id: "hold-paused", env: { ...cluster.env, PID_DIR: cluster.dir } });
-      spawnWorker({ id: "hold-monitor", env: { ...cluster.env, SENTINEL_CONFIG: monitorConfig } });
+      const monitor = spawnWorker({ id: "hold-monitor", env: { ...cluster.env, SENTINEL_CONFIG: monitorConfig } });
+      await waitForRegistered(store, [worker, monitor], 60_000);
       const { task, shell, grandchild } = await startHold(cluster.dir, store);
 
-      worker.child.kill("SIGSTOP");
-      await waitFor(async () => (await store.getTask(task.id))?.state !== "running", 20_000);
+      await pauseOutsideWriteTransaction(worker, cluster.dbPath);
+      await waitWhileRunning([monitor], async () => (await store.getTask(task.id))?.state !== "running", {
+        timeoutMs: 30_000,
+        what: "the monitor requeues the paused worker's task",
+      });
       // Paused is not dead: the handler keeps running until the worker learns it lost the lease.
       expect(alive(shell) && alive(grandchild)).toBe(true);
       worker.child.kill("SIGCONT");
-      await waitFor(() => !alive(shell) && !alive(grandchild), 10_000);
+      await waitFor(() => !alive(shell) && !alive(grandchild), 20_000);
     } finally {
       await store.close();
     }
-  }, 60_000);
+  }, 150_000);
 });

@@ -1,5 +1,5 @@
 import { waitFor } from "@sentinel/test-support";
-import { killAllProcesses } from "@sentinel/test-support/processes";
+import { killAllProcesses, waitForRegistered } from "@sentinel/test-support/processes";
 import { afterEach, describe, expect, it } from "vitest";
 import { taskInput } from "../../src/store/contract/harness.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
@@ -16,7 +16,7 @@ describe("a paused task type across three worker processes", () => {
       const workers = ["pz-a", "pz-b", "pz-c"].map((id) =>
         spawnWorker({ id, env: { ...cluster.env, WORKER_MAX_TASKS: "4" } }),
       );
-      await waitFor(async () => (await store.listWorkers()).length === 3, 30_000);
+      await waitForRegistered(store, workers, 120_000);
 
       const slow = taskInput({ type: "sleep", params: { ms: 1500 }, timeoutMs: 30_000 });
       const early: string[] = [];

@@ -1,5 +1,5 @@
 import { waitFor } from "@sentinel/test-support";
-import { killAllProcesses } from "@sentinel/test-support/processes";
+import { killAllProcesses, waitForRegistered } from "@sentinel/test-support/processes";
 import { afterEach, describe, expect, it } from "vitest";
 import { taskInput } from "../../src/store/contract/harness.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
@@ -22,7 +22,7 @@ describe("a per-type concurrency limit across four worker processes", () => {
       const workers = ["lim-a", "lim-b", "lim-c", "lim-d"].map((id) =>
         spawnWorker({ id, env: { ...cluster.env, WORKER_MAX_TASKS: "10" } }),
       );
-      await waitFor(async () => (await store.listWorkers()).length === 4, 30_000);
+      await waitForRegistered(store, workers, 120_000);
       const ids = new Set<string>();
       for (let i = 0; i < TASKS; i++)
         ids.add((await store.createTask(taskInput({ type: "sleep", params: { ms: 100 } }), "test")).id);
@@ -83,7 +83,7 @@ describe("a per-type starts-per-interval limit across four worker processes", ()
       const workers = ["rate-a", "rate-b", "rate-c", "rate-d"].map((id) =>
         spawnWorker({ id, env: { ...cluster.env, WORKER_MAX_TASKS: "10" } }),
       );
-      await waitFor(async () => (await store.listWorkers()).length === 4, 30_000);
+      await waitForRegistered(store, workers, 120_000);
       const ids = new Set<string>();
       for (let i = 0; i < RATED_TASKS; i++)
         ids.add((await store.createTask(taskInput({ type: "sleep", params: { ms: 20 } }), "test")).id);
