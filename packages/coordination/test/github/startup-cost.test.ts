@@ -96,7 +96,9 @@ describe("start-up cost does not grow with the repository's history", () => {
       expect(run.memory?.value).toEqual({ step: 1 });
     }
     expect(large.requests).toBe(small.requests);
-    expect(large.requests).toBeLessThanOrEqual(16);
+    // 17: with the tests' refresh interval of 0, the registry listing refreshes the issue list
+    // once more (registry-reader.ts: allViews); a worker (1 s interval) shares the opening's.
+    expect(large.requests).toBeLessThanOrEqual(17);
 
     // Old finished tasks are read when asked for, with their outcome.
     const succeeded = await allTasks(large.store, ["succeeded"]);

@@ -19,6 +19,17 @@ export class RegistryReader {
     return foldWorkers(records);
   }
 
+  /**
+   * Every worker, from every open registry issue: `views` after a refresh of the issue list
+   * (at most one per refresh interval), so a registry issue opened after the ones this process
+   * knows (two first registrations racing, a rotation) is found. Listings use it; the hot
+   * paths (heartbeats, lease checks) read the issues already known.
+   */
+  async allViews(): Promise<Map<string, WorkerView>> {
+    await this.ctx.mirror.refreshIfStale();
+    return this.views();
+  }
+
   /** The registry as the mirror last saw it (no request). */
   cachedViews(): Map<string, WorkerView> {
     return foldWorkers(

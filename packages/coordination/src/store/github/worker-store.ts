@@ -277,7 +277,7 @@ export class WorkerStore {
   }
 
   async list(includeRemoved: boolean): Promise<WorkerRecord[]> {
-    const records = [...(await this.registry.views()).values()].map((view) => view.record);
+    const records = [...(await this.registry.allViews()).values()].map((view) => view.record);
     return records
       .filter((record) => includeRemoved || record.state !== "REMOVED")
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -286,7 +286,7 @@ export class WorkerStore {
   /** The metrics each worker not REMOVED last wrote into its registration comment. */
   async listMetrics(): Promise<WorkerMetricsRecord[]> {
     const out: WorkerMetricsRecord[] = [];
-    for (const [workerId, view] of await this.registry.views()) {
+    for (const [workerId, view] of await this.registry.allViews()) {
       const published = view.registration.record.metrics;
       if (published && view.record.state !== "REMOVED")
         out.push({ workerId, reportedAt: published.at, metrics: published.m });
