@@ -96,8 +96,8 @@ describe("start-up cost does not grow with the repository's history", () => {
       expect(run.memory?.value).toEqual({ step: 1 });
     }
     expect(large.requests).toBe(small.requests);
-    // 17: with the tests' refresh interval of 0, the registry listing refreshes the issue list
-    // once more (registry-reader.ts: allViews); a worker (1 s interval) shares the opening's.
+    // 17: with the tests' refresh interval of 0, the worker listing polls the issue and comment
+    // lists once more (registry-reader.ts: allViews); a worker (1 s interval) shares the opening's.
     expect(large.requests).toBeLessThanOrEqual(17);
 
     // Old finished tasks are read when asked for, with their outcome.

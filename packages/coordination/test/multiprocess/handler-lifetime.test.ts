@@ -25,31 +25,39 @@ afterEach(async () => {
   for (const pid of leftovers.splice(0)) if (alive(pid)) process.kill(pid, "SIGKILL");
 });
 
+/** The process's state letter in /proc (R running, S sleeping, T stopped, Z zombie…), or null once gone. */
+function procState(pid: number): string | null {
+  const stat = `/proc/${pid}/stat`;
+  return existsSync(stat) ? (readFileSync(stat, "utf8").split(") ")[1]?.[0] ?? null) : null;
+}
+
 /** Running or stopped; a zombie (dead, not yet reaped by whoever adopted it) counts as gone. */
 function alive(pid: number): boolean {
-  const stat = `/proc/${pid}/stat`;
-  if (!existsSync(stat)) return false;
-  const state = readFileSync(stat, "utf8").split(") ")[1]?.[0];
-  return state !== "Z" && state !== "X";
+  const state = procState(pid);
+  return state !== null && state !== "Z" && state !== "X";
 }
 
 /**
  * SIGSTOP `worker` at a moment it is not inside a SQLite write transaction. Stopped inside one,
  * it would hold the database's single write lock until resumed, so no other process (the
- * monitor included) could write: that stall is SQLite's, whatever the worker does.
+ * monitor included) could write: that stall is SQLite's, whatever the worker does. The probe
+ * waits 50 ms for the lock: enough for another process's short transaction, and short of the
+ * 600 ms stale threshold, so a retry does not cost the worker its lease.
  */
 async function pauseOutsideWriteTransaction(worker: LaunchedProcess, dbPath: string): Promise<void> {
+  const pid = worker.child.pid as number;
   const probe = new Database(dbPath);
-  probe.pragma("busy_timeout = 1000");
+  probe.pragma("busy_timeout = 50");
   try {
     for (let attempt = 1; ; attempt++) {
       worker.child.kill("SIGSTOP");
+      await waitFor(() => procState(pid) === "T", 5_000);
       try {
         probe.exec("BEGIN IMMEDIATE");
         probe.exec("ROLLBACK");
         return;
       } catch (err) {
-        if ((err as { code?: string }).code !== "SQLITE_BUSY" || attempt === 20) throw err;
+        if (!String((err as { code?: string }).code).startsWith("SQLITE_BUSY") || attempt === 20) throw err;
         worker.child.kill("SIGCONT");
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
@@ -99,9 +107,9 @@ describe("command handlers die with their worker", () => {
       const { task, shell, grandchild } = await startHold(cluster.dir, store);
 
       await pauseOutsideWriteTransaction(worker, cluster.dbPath);
-      await waitWhileRunning([monitor], async () => (await store.getTask(task.id))?.state !== "running", {
+      await waitWhileRunning([monitor], async () => (await store.getTask(task.id))?.state === "failed", {
         timeoutMs: 30_000,
-        what: "the monitor requeues the paused worker's task",
+        what: "the monitor fails the paused worker's attempt (to be retried)",
       });
       // Paused is not dead: the handler keeps running until the worker learns it lost the lease.
       expect(alive(shell) && alive(grandchild)).toBe(true);

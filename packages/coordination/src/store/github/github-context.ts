@@ -130,7 +130,8 @@ export class GithubContext {
 
   /**
    * The newest open issue for a purpose (and title), created if there is none. Two processes
-   * racing may both create one; readers read every open issue of the purpose, so that is harmless.
+   * racing may both create one; readers read every open issue of the purpose once their issue
+   * list shows it (for the registry: registry-reader.ts), so that is harmless.
    */
   async ensureIssue(purpose: Exclude<IssuePurpose, "task">, title: string): Promise<number> {
     const existing = this.currentIssue(purpose, title);

@@ -210,7 +210,7 @@ export class WorkerStore {
     opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string },
   ): Promise<WorkerRecord> {
     const checked = parseOrThrow(transitionSchema, { ...opts, to }, "transition");
-    const views = await this.registry.views();
+    const views = await this.registry.viewsOf([workerId]);
     const view = views.get(workerId);
     if (!view) throw new NotFoundError("worker", workerId);
     const from = view.record.state;
@@ -247,7 +247,7 @@ export class WorkerStore {
 
   async requestDrain(workerId: string, actor: string): Promise<WorkerRecord> {
     parseOrThrow(transitionSchema.shape.actor, actor, "actor");
-    const views = await this.registry.views();
+    const views = await this.registry.viewsOf([workerId]);
     const view = views.get(workerId);
     if (!view) throw new NotFoundError("worker", workerId);
     const from = view.record.state;
@@ -273,7 +273,7 @@ export class WorkerStore {
   }
 
   async get(workerId: string): Promise<WorkerRecord | null> {
-    return (await this.registry.views()).get(workerId)?.record ?? null;
+    return (await this.registry.viewsOf([workerId])).get(workerId)?.record ?? null;
   }
 
   async list(includeRemoved: boolean): Promise<WorkerRecord[]> {

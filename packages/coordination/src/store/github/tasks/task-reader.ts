@@ -78,8 +78,16 @@ export class TaskReader {
   async load(taskId: string): Promise<LoadedTask | null> {
     const source = await this.resolve(taskId);
     if (!source) return null;
-    const [records, workers] = await Promise.all([this.ctx.mirror.readIssue(source.issueNumber), this.workers.views()]);
+    const [records, known] = await Promise.all([this.ctx.mirror.readIssue(source.issueNumber), this.workers.views()]);
     const now = this.ctx.now();
+    const view = foldTask(source, records, now, leaseCheckFrom(known, now));
+    // A claimant this process does not know may be registered on a registry issue it has not
+    // listed yet: look there before judging its lease dead (and its claim free to take over).
+    const workers = await this.workers.viewsOf(
+      view.openClaims.map((claim) => claim.stored.record.owner),
+      known,
+    );
+    if (workers === known) return { source, view, workers, now };
     return { source, view: foldTask(source, records, now, leaseCheckFrom(workers, now)), workers, now };
   }
 
