@@ -4,6 +4,7 @@ import { type QueryFilters, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { createContext, type ReactNode, useContext, useEffect, useRef } from "react";
 import { useTRPC } from "~/trpc/react";
+import { invalidateLive } from "./invalidate-live";
 
 type LiveStatus = "connecting" | "live" | "error";
 
@@ -99,8 +100,7 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
         const key = JSON.stringify(filter.queryKey);
         if (seen.has(key)) continue;
         seen.add(key);
-        // A refetch in flight finishes rather than restarting, so a steady stream of changes cannot starve it.
-        void queryClient.invalidateQueries(filter, { cancelRefetch: false });
+        void invalidateLive(queryClient, filter);
       }
     }
   };
