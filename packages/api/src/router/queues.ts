@@ -98,7 +98,11 @@ export const queuesRouter = createTRPCRouter({
       { action: "queue.limit", target: input.type, before: () => limitBefore(ctx.store, input.type) },
       () => {
         if (!ctx.store.setTaskTypeLimit)
-          throw new ValidationError("backend", "a store that enforces per-type limits (sqlite)", ctx.store.backend);
+          throw new ValidationError(
+            "backend",
+            "a store that enforces per-type limits (sqlite, github)",
+            ctx.store.backend,
+          );
         const { type, ...change } = input;
         return ctx.store.setTaskTypeLimit(type, change, actorOf(ctx));
       },

@@ -216,9 +216,10 @@ export interface CoordinationStore {
   /** The pauses in force, by type. */
   listPausedTypes(): Promise<TypePause[]>;
   /**
-   * Optional (SQLite; GitHub has no sound claim-time count yet, docs/flow-control.md): at most
-   * `maxRunning` running tasks of `type` across the cluster and at most `maxStarts` starts in
-   * any window of `intervalMs`, enforced inside the claim transaction — claims past either are
+   * Optional (both built-in backends, docs/flow-control.md): at most `maxRunning` running
+   * tasks of `type` across the cluster and at most `maxStarts` starts in any window of
+   * `intervalMs`, decided where the claim is (SQLite: its transaction; GitHub: the claim's
+   * place among the type's claims, after the settle delay) — claims past either are
    * skipped, a two-step start is refused with TypeLimitReachedError. A number sets the
    * concurrency limit (keeping a starts limit), an object changes the fields it names (null
    * clears one), `null` clears both (domain/task-type-limit.ts). Records `queue.limit_set`.

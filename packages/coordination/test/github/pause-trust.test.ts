@@ -47,3 +47,39 @@ describe("trust: forged pause records", () => {
     expect(peer.trustStats().rejected).toMatchObject({ author: 2, badSignature: 1 });
   });
 });
+
+describe("trust: forged limit records", () => {
+  it("limit nothing and are counted, from a stranger, another account or with the wrong key", async () => {
+    const { store, bot, mallory, eve, openPeer } = setup();
+    await store.registerWorker(registration("w-real"));
+    await store.setTaskTypeLimit("other", 5, "operator:test");
+    const issue = settingsIssue();
+    // A forged limit of 1 on `demo` would hold back the second of two claims below.
+    const forged = (secret: string) =>
+      encodeRecord(secret, { issue, kind: "limit", comment: null, signedAt: Date.now() }, "limit", {
+        k: "limit",
+        n: `forged-limit-${secret.length}`,
+        at: Date.now(),
+        ev: [],
+        type: "demo",
+        maxRunning: 1,
+        maxStarts: null,
+        intervalMs: null,
+        actor: "operator:mallory",
+      });
+
+    await postComment(mallory, issue, forged(SECRET));
+    await postComment(eve, issue, forged(SECRET));
+    await postComment(bot, issue, forged("wrong-key-wrong-key-wrong"));
+
+    const peer = await openPeer();
+    expect((await peer.listTaskTypeLimits()).map((l) => [l.type, l.maxRunning])).toEqual([["other", 5]]);
+    const tasks = [
+      await peer.createTask(taskInput(), "operator:test"),
+      await peer.createTask(taskInput(), "operator:test"),
+    ];
+    const claimed = await peer.claimTasks({ workerId: "w-real", taskIds: tasks.map((t) => t.id), metadata: claimMeta });
+    expect(claimed).toHaveLength(2);
+    expect(peer.trustStats().rejected).toMatchObject({ author: 2, badSignature: 1 });
+  });
+});

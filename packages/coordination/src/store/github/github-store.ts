@@ -6,6 +6,7 @@ import type { NewScheduleInput, Schedule, ScheduleEdit, ScheduleRun } from "../.
 import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
 import type { TaskEdit } from "../../domain/task-edit.js";
 import type { TaskLog, TaskLogBatch } from "../../domain/task-log.js";
+import type { TypeLimit, TypeLimitChange } from "../../domain/task-type-limit.js";
 import type { TypePause } from "../../domain/task-type-pause.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
 import type { WorkerMetricsRecord } from "../../domain/worker-metrics.js";
@@ -25,6 +26,7 @@ import type { TaskOperatorOps } from "./tasks/task-operator-ops.js";
 import type { TaskQueries } from "./tasks/task-queries.js";
 import type { TaskReader } from "./tasks/task-reader.js";
 import type { TrustFilter, TrustStats } from "./trust/trust-filter.js";
+import type { TypeLimitStore } from "./type-limit-store.js";
 import type { TypePauseStore } from "./type-pause-store.js";
 import type { WorkerStore } from "./worker-store.js";
 
@@ -51,6 +53,7 @@ export interface GithubStoreParts {
   settings: SettingsStore;
   audit: AuditStore;
   pauses: TypePauseStore;
+  limits: TypeLimitStore;
   schedules: GithubScheduleStore;
 }
 
@@ -245,6 +248,12 @@ export class GithubStore implements CoordinationStore {
   }
   listPausedTypes(): Promise<TypePause[]> {
     return this.parts.pauses.list();
+  }
+  setTaskTypeLimit(type: string, change: TypeLimitChange, actor: string): Promise<TypeLimit | null> {
+    return this.parts.limits.set(type, change, actor);
+  }
+  listTaskTypeLimits(): Promise<TypeLimit[]> {
+    return this.parts.limits.list();
   }
   createSchedule(input: NewScheduleInput, actor: string): Promise<Schedule> {
     return this.parts.schedules.create(input, actor);

@@ -25,7 +25,9 @@ import { TaskOperatorOps } from "./tasks/task-operator-ops.js";
 import { TaskQueries } from "./tasks/task-queries.js";
 import { TaskReader } from "./tasks/task-reader.js";
 import { TaskWriter } from "./tasks/task-writer.js";
+import { TypeLimitGate } from "./tasks/type-limit-gate.js";
 import { TrustFilter } from "./trust/trust-filter.js";
+import { TypeLimitStore } from "./type-limit-store.js";
 import { TypePauseStore } from "./type-pause-store.js";
 import { WorkerStore } from "./worker-store.js";
 
@@ -100,6 +102,8 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
   const logs = new TaskLogs(ctx, taskReader);
   const workers: WorkerStore = new WorkerStore(ctx, registry, operator);
   const pauses = new TypePauseStore(ctx);
+  const limits = new TypeLimitStore(ctx);
+  const limitGate = new TypeLimitGate(ctx, taskReader, limits);
   return new GithubStore({
     ctx,
     trust,
@@ -116,11 +120,12 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
       taskReader,
       new TaskIssueRepair(ctx, taskReader, writer),
       pauses,
+      limitGate,
       dependencies,
       operator,
     ),
     locks: new TaskLocks(ctx, registry, taskReader, writer),
-    attempts: new TaskAttempts(ctx, registry, taskReader, writer, logs, pauses, dependencies),
+    attempts: new TaskAttempts(ctx, registry, taskReader, writer, logs, pauses, dependencies, limitGate),
     operator,
     logs,
     memory: new MemoryStore(ctx),
@@ -128,6 +133,7 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
     settings: new SettingsStore(ctx),
     audit: new AuditStore(ctx),
     pauses,
+    limits,
     schedules: new GithubScheduleStore(ctx, taskReader),
   });
 }

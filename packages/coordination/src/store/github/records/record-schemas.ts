@@ -242,6 +242,21 @@ export const pauseRecordSchema = z.object({
 export type PauseRecord = z.infer<typeof pauseRecordSchema>;
 
 /**
+ * A task type's limits as of one change (domain/task-type-limit.ts), on the settings issue;
+ * the newest record for a type wins, and one with neither limit clears it (type-limit-store.ts).
+ */
+export const limitRecordSchema = z.object({
+  k: z.literal("limit"),
+  ...base,
+  type: z.string().min(1).max(64),
+  maxRunning: int.min(1).nullable(),
+  maxStarts: int.min(1).nullable(),
+  intervalMs: int.min(1).nullable(),
+  actor: z.string(),
+});
+export type LimitRecord = z.infer<typeof limitRecordSchema>;
+
+/**
  * A repeating schedule as of one change (create, edit, pause, resume), or its deletion (no
  * `s`), on the settings issue; the newest record for a schedule id wins (store/github/schedule-store.ts).
  */
@@ -288,6 +303,7 @@ export const recordSchema = z.discriminatedUnion("k", [
   eventsRecordSchema,
   settingRecordSchema,
   pauseRecordSchema,
+  limitRecordSchema,
   scheduleRecordSchema,
   slotRecordSchema,
   logRecordSchema,

@@ -1,3 +1,4 @@
+import type { AssignmentDecision } from "../../../domain/assignment-decision.js";
 import { type AttemptFailure, failureEventKind, failureOutcome } from "../../../domain/attempt-failure.js";
 import { assertAttemptFence, assertStartFence, isRunningAttempt } from "../../../domain/fencing.js";
 import type { Lock } from "../../../domain/lock.js";
@@ -5,13 +6,20 @@ import type { Task } from "../../../domain/task.js";
 import { assertStartableBy, isClaimableBy } from "../../../domain/task-claims.js";
 import { assertDue } from "../../../domain/task-delay.js";
 import { describeDependencyStatus as describeStatus } from "../../../domain/task-dependencies.js";
+import { describeLimitWait, startsLeft, type TypeLimit } from "../../../domain/task-type-limit.js";
 import { assertNotPaused } from "../../../domain/task-type-pause.js";
 import { acceptsNewWork } from "../../../domain/worker-rules.js";
-import { DependenciesPendingError, NotFoundError, StaleFencingTokenError } from "../../../errors.js";
+import {
+  DependenciesPendingError,
+  NotFoundError,
+  StaleFencingTokenError,
+  TypeLimitReachedError,
+} from "../../../errors.js";
 import { parseOrThrow } from "../../../validation.js";
 import type { ClaimRequest } from "../../port.js";
 import { claimSchema, failureSchema, tokenSchema } from "../../port-schemas.js";
 import { type ClaimView, GITHUB_TIME_RESOLUTION_MS, type TaskView } from "../fold/task-fold.js";
+import type { WorkerView } from "../fold/worker-fold.js";
 import type { GithubContext } from "../github-context.js";
 import { toJsonValue } from "../json-value.js";
 import type { AttemptEnd, ClaimRecord, EventEntry } from "../records/record-schemas.js";
@@ -25,9 +33,10 @@ import type { TaskLogs } from "../task-logs.js";
 import type { TypePauseStore } from "../type-pause-store.js";
 import { failureEnd } from "./attempt-end.js";
 import type { DependencyStates } from "./dependency-states.js";
-import { settleClaims } from "./lock-settle.js";
+import { type SettleOutcome, settleClaims } from "./lock-settle.js";
 import type { TaskReader } from "./task-reader.js";
 import type { TaskWriter } from "./task-writer.js";
+import type { TypeLimitGate } from "./type-limit-gate.js";
 
 const MAX_RESULT_CHARS = 24_000;
 
@@ -41,6 +50,7 @@ export class TaskAttempts {
     private readonly logs: TaskLogs,
     private readonly pauses: TypePauseStore,
     private readonly dependencies: DependencyStates,
+    private readonly limits: TypeLimitGate,
   ) {}
 
   start(taskId: string, token: number, workerId: string): Promise<Task> {
@@ -63,6 +73,18 @@ export class TaskAttempts {
     // Our clock is a lower bound of GitHub's; the fold accepts a start GitHub dates within its
     // one-second resolution of runAt (isDueAt), so refuse only what the fold would refuse.
     assertDue(view.task, this.ctx.now() + GITHUB_TIME_RESOLUTION_MS);
+    const limit = this.limits.byType().get(view.task.type);
+    if (limit) {
+      // Every claim below ours was posted before it, longer than a settle delay ago: read them.
+      await this.ctx.mirror.refresh();
+      const load = this.limits.loadAt(limit, this.limits.fold(await this.workers.views()), {
+        claimId: holder.stored.id,
+        at: this.ctx.now(),
+        taskId,
+      });
+      if (startsLeft(limit, load) <= 0)
+        throw new TypeLimitReachedError(taskId, view.task.state, describeLimitWait(limit, load) ?? "waiting for limit");
+    }
     return this.startHeld(taskId, view, holder);
   }
 
@@ -78,7 +100,10 @@ export class TaskAttempts {
     if (!acceptsNewWork(owner.record)) return [];
     // Read from the mirror: a pause another process posted within the read lag may not be seen yet (docs/flow-control.md).
     const pauses = await this.pauses.list();
+    const limits = this.limits.byType();
+    const hasPlace = this.limits.placesLeft(limits, () => this.limits.fold(workers));
     const posted: Array<{ taskId: string; claim: StoredRecord<ClaimRecord> }> = [];
+    const locked: Array<{ taskId: string; claim: StoredRecord<ClaimRecord>; limit: TypeLimit }> = [];
     for (const taskId of [...new Set(taskIds)]) {
       const loaded = await this.reader.load(taskId);
       if (!loaded) continue;
@@ -86,6 +111,24 @@ export class TaskAttempts {
       if (loaded.view.holder || !isClaimableBy(task, owner.record, loaded.now, pauses)) continue;
       // Never on a set whose success this process has not seen (dependency-states.ts).
       if ((await this.dependencies.statusOf(task)).kind !== "satisfied") continue;
+      const limit = limits.get(task.type);
+      if (!hasPlace(task.type)) continue;
+      if (limit) {
+        // A limited type starts in two steps: a lock claim, then, once the claim is settled and
+        // its place among the type's claims is known to be within the limit, a start PATCH.
+        const claim = await this.writer.postClaim(
+          loaded.source.issueNumber,
+          workerId,
+          owner.registration.record.inc,
+          task.timeoutMs,
+          {
+            ...metadata,
+            taskType: task.type,
+          },
+        );
+        locked.push({ taskId, claim, limit });
+        continue;
+      }
       const over = loaded.view.openClaims.map((open) => open.stored.id);
       // Why this worker: inside the claim record, so it costs no request of its own.
       const decision = decisions?.[taskId];
@@ -113,13 +156,74 @@ export class TaskAttempts {
       );
       posted.push({ taskId, claim });
     }
-    const outcomes = await settleClaims(this.ctx, this.reader, this.writer, posted);
+    const outcomes = await settleClaims(this.ctx, this.reader, this.writer, [...posted, ...locked]);
     const results: Array<{ task: Task; lock: Lock }> = [];
+    const wonLocks: Array<{ outcome: SettleOutcome; limit: TypeLimit }> = [];
     for (const outcome of outcomes) {
       if (!outcome.won || !outcome.view?.holder) continue;
-      results.push({ task: outcome.view.task, lock: outcome.view.holder.lock });
+      const limit = locked.find((l) => l.taskId === outcome.taskId)?.limit;
+      if (limit) wonLocks.push({ outcome, limit });
+      else results.push({ task: outcome.view.task, lock: outcome.view.holder.lock });
+    }
+    if (wonLocks.length > 0) {
+      // The settle delay has passed since our claims were posted: every lower claim of the type,
+      // on any issue, is visible now. One listing brings them into the mirror.
+      await this.ctx.mirror.refresh();
+      wonLocks.sort((a, b) => a.outcome.claim.id - b.outcome.claim.id);
+      for (const { outcome, limit } of wonLocks) {
+        const started = await this.startWithinLimit(outcome, limit, workers, decisions?.[outcome.taskId]);
+        if (started) results.push(started);
+      }
     }
     return results;
+  }
+
+  /**
+   * The second step of a limited type's claim: start it if its place among the type's claims
+   * is within the limit (type-limit-gate.ts), otherwise give the lock back — one write either
+   * way, and a release is seen by every mirror (a deleted comment is not).
+   */
+  private async startWithinLimit(
+    outcome: SettleOutcome,
+    limit: TypeLimit,
+    workers: Map<string, WorkerView>,
+    decision: AssignmentDecision | undefined,
+  ): Promise<{ task: Task; lock: Lock } | null> {
+    const { taskId, claim } = outcome;
+    const view = outcome.view;
+    const holder = view?.holder;
+    if (!view || !holder) return null;
+    const load = this.limits.loadAt(limit, this.limits.fold(workers), {
+      claimId: claim.id,
+      at: this.ctx.now(),
+      taskId,
+    });
+    if (startsLeft(limit, load) > 0) {
+      try {
+        const task = await this.startHeld(taskId, view, holder, decision);
+        if (task.state === "running" && task.fencingToken === claim.id) return { task, lock: holder.lock };
+      } catch (error) {
+        // One task's failed start must not leave the batch's other won locks unstarted.
+        this.ctx.options.log?.("warn", "could not start a claimed task of a limited type", {
+          task: taskId,
+          error: (error as Error).message,
+        });
+      }
+    }
+    await this.giveBack(taskId, claim);
+    return null;
+  }
+
+  /** Release a lock we won but will not start (best effort: unreleased, it lapses at its TTL). */
+  private async giveBack(taskId: string, claim: StoredRecord<ClaimRecord>): Promise<void> {
+    try {
+      await this.writer.endClaim(taskId, claim, { state: "released", at: this.ctx.now() }, [], claim.record.owner);
+    } catch (error) {
+      this.ctx.options.log?.("warn", "could not give back a lock past its type's limit; it lapses at its TTL", {
+        task: taskId,
+        error: (error as Error).message,
+      });
+    }
   }
 
   storeResult(taskId: string, token: number, result: unknown): Promise<Task> {
@@ -210,7 +314,12 @@ export class TaskAttempts {
     return after;
   }
 
-  private async startHeld(taskId: string, view: TaskView, holder: ClaimView): Promise<Task> {
+  private async startHeld(
+    taskId: string,
+    view: TaskView,
+    holder: ClaimView,
+    decision?: AssignmentDecision,
+  ): Promise<Task> {
     const task = view.task;
     assertStartableBy(task, holder.lock.ownerId);
     const now = this.ctx.now();
@@ -219,7 +328,12 @@ export class TaskAttempts {
     const next: ClaimRecord = { ...claim.record, start: { at: now, attempt }, rev: claim.record.rev + 1 };
     const owner = holder.lock.ownerId;
     const ev = [
-      this.ctx.entry("task.started", { taskId, workerId: owner, actor: owner, data: { attempt, token: claim.id } }),
+      this.ctx.entry("task.started", {
+        taskId,
+        workerId: owner,
+        actor: owner,
+        data: { attempt, token: claim.id, ...(decision ? { decision } : {}) },
+      }),
     ];
     if (!claim.record.ev.some((entry) => entry.kind === "lock.acquired")) {
       ev.unshift(

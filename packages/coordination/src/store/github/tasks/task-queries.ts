@@ -10,6 +10,7 @@ import { decodeCursor, encodeCursor } from "./task-cursor.js";
 import type { TaskIssueRepair } from "./task-issue-repair.js";
 import type { TaskOperatorOps } from "./task-operator-ops.js";
 import type { TaskReader } from "./task-reader.js";
+import type { TypeLimitGate } from "./type-limit-gate.js";
 
 /** Reading tasks: one task fresh from GitHub, listings folded from the mirror. */
 export class TaskQueries {
@@ -18,6 +19,7 @@ export class TaskQueries {
     private readonly reader: TaskReader,
     private readonly repair: TaskIssueRepair,
     private readonly pauses: TypePauseStore,
+    private readonly limits: TypeLimitGate,
     private readonly dependencies: DependencyStates,
     private readonly operator: TaskOperatorOps,
   ) {}
@@ -88,8 +90,10 @@ export class TaskQueries {
         candidates.push({ number: source.issueNumber, task: view.task });
       }
     }
+    const hasPlace = this.limits.placesLeft(this.limits.byType(), () => folded);
     return candidates
       .sort((a, b) => compareClaimOrder(a.task, b.task) || a.number - b.number)
+      .filter(({ task }) => hasPlace(task.type))
       .slice(0, limit)
       .map(({ task }) => task);
   }
