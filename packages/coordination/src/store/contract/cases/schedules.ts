@@ -116,7 +116,9 @@ export function scheduleCases(ctx: ContractContext): void {
     }
     const created = (await store.readEvents(0, 1000)).filter((e) => e.kind === "task.created");
     expect(created).toHaveLength(runs.length);
-    expect(await store.fireDueSlots("w-a")).toEqual([]);
+    // Nothing fired is fired again. (A slot may have come due meanwhile on a slow machine: only later ones.)
+    const last = Math.max(...runs.map((r) => r.slotAt));
+    expect((await store.fireDueSlots("w-a")).filter((r) => r.slotAt <= last)).toEqual([]);
   });
 
   it("never fires a paused schedule, nor on resume the slots it missed while paused", async () => {
@@ -132,7 +134,8 @@ export function scheduleCases(ctx: ContractContext): void {
     expect(await store.fireDueSlots("w-a")).toEqual([]);
     const resumed = await store.editSchedule(s.id, { paused: false }, "operator:test");
     expect(resumed.horizon).toBeGreaterThanOrEqual(s.createdAt + 2500);
-    expect(await store.fireDueSlots("w-a")).toEqual([]);
+    // None of the slots missed while paused (a slot after the resume may be due on a slow machine).
+    expect((await store.fireDueSlots("w-a")).filter((r) => r.slotAt <= resumed.horizon)).toEqual([]);
     await waitForStoreTime(harness, resumed.horizon + 1000);
     const runs = await store.fireDueSlots("w-a");
     expect(runs.length).toBeGreaterThanOrEqual(1);
