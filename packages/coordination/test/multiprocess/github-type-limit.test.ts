@@ -13,7 +13,7 @@ afterEach(killAllProcesses);
 closeEmulatorsAfterEach();
 
 const LIMIT = 3;
-const TASKS = 16;
+const TASKS = 12;
 const PROCESSES = 4;
 const READ_LAG_MS = 1000;
 const ENDS = new Set(["task.succeeded", "task.failed", "task.dead", "task.cancelled", "task.requeued"]);
@@ -82,7 +82,7 @@ describe("a per-type concurrency limit on GitHub across four worker processes", 
           ).id,
         );
       await store.resumeTaskType("sleep", "operator:test");
-      await waitFor(() => noTaskPending(store), { timeoutMs: 150_000, intervalMs: 500, what: "every task finished" });
+      await waitFor(() => noTaskPending(store), { timeoutMs: 240_000, intervalMs: 500, what: "every task finished" });
 
       const events = await readAllEvents(store);
       const { peak, open } = peakRunning(events, ids);
@@ -102,5 +102,5 @@ describe("a per-type concurrency limit on GitHub across four worker processes", 
     } finally {
       await store.close();
     }
-  }, 300_000);
+  }, 420_000);
 });

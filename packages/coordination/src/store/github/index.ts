@@ -103,7 +103,7 @@ export async function openGithubStore(input: GithubStoreOptions): Promise<Github
   const workers: WorkerStore = new WorkerStore(ctx, registry, operator);
   const pauses = new TypePauseStore(ctx);
   const limits = new TypeLimitStore(ctx);
-  const limitGate = new TypeLimitGate(ctx, taskReader, limits);
+  const limitGate = new TypeLimitGate(ctx, taskReader, registry, limits);
   return new GithubStore({
     ctx,
     trust,

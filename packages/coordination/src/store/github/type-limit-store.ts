@@ -3,6 +3,7 @@ import type { GithubContext } from "./github-context.js";
 import type { LimitRecord } from "./records/record-schemas.js";
 import type { StoredRecord } from "./repo-mirror.js";
 import { SETTINGS_TITLE } from "./settings-store.js";
+import type { GateLimit } from "./tasks/type-limit-gate.js";
 
 /**
  * Task-type limits as signed `limit` records on the settings issue: the newest record for a
@@ -17,22 +18,28 @@ export class TypeLimitStore {
   /** The limits, by type, after refreshing the mirror if it is stale. */
   async list(): Promise<TypeLimit[]> {
     await this.ctx.mirror.refreshIfStale();
-    return this.inMirror();
+    return this.inMirror().map(({ startsSince: _, ...limit }) => limit);
   }
 
-  /** The limits as the mirror holds them now (no request: for claims and listings that just refreshed it). */
-  inMirror(): TypeLimit[] {
-    const newest = new Map<string, StoredRecord<LimitRecord>>();
-    for (const entry of this.ctx.issuesOf("settings")) {
-      for (const stored of this.ctx.mirror.recordsOf(entry.issue.number)) {
-        if (stored.record.k !== "limit") continue;
-        const held = newest.get(stored.record.type);
-        if (!held || stored.id > held.id) newest.set(stored.record.type, stored as StoredRecord<LimitRecord>);
-      }
+  /**
+   * The limits as the mirror holds them now (no request: for claims and listings that just
+   * refreshed it), each with the time its starts limit began: a change of another field, or
+   * of the starts limit's numbers, keeps the window's starts counting (as on SQLite).
+   */
+  inMirror(): GateLimit[] {
+    const records: Array<StoredRecord<LimitRecord>> = [];
+    for (const entry of this.ctx.issuesOf("settings"))
+      for (const stored of this.ctx.mirror.recordsOf(entry.issue.number))
+        if (stored.record.k === "limit") records.push(stored as StoredRecord<LimitRecord>);
+    const newest = new Map<string, GateLimit | null>();
+    for (const { record } of records.sort((a, b) => a.id - b.id)) {
+      const limit = limitOf(record);
+      const before = newest.get(record.type);
+      const startsSince = before?.maxStarts != null ? before.startsSince : record.at;
+      newest.set(record.type, limit ? { ...limit, startsSince } : null);
     }
     return [...newest.values()]
-      .map(({ record }) => limitOf(record))
-      .filter((limit): limit is TypeLimit => limit !== null)
+      .filter((limit): limit is GateLimit => limit !== null)
       .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0));
   }
 

@@ -112,6 +112,21 @@ export function typeLimitCases(ctx: ContractContext): void {
     ]);
   });
 
+  it("counts a task's own earlier start: its retry waits for the window too, and changing another field keeps the window", async () => {
+    const store = ctx.store();
+    if (!store.setTaskTypeLimit) return expect(store.listTaskTypeLimits).toBeUndefined();
+    await store.registerWorker(registration("w-a"));
+    await store.setTaskTypeLimit("demo", { starts: { maxStarts: 1, intervalMs: 600_000 } }, "operator:alice");
+    const task = await store.createTask(taskInput({ maxAttempts: 3 }), "operator:test");
+    const [first] = await store.claimTasks({ workerId: "w-a", taskIds: [task.id], metadata: claimMeta });
+    if (!first) throw new Error("the first start is within the limit");
+    await store.failTask(task.id, first.lock.token, { message: "flaky", retryable: true, retryDelayMs: 0 });
+    expect(await store.claimTasks({ workerId: "w-a", taskIds: [task.id], metadata: claimMeta })).toEqual([]);
+    await store.setTaskTypeLimit("demo", 5, "operator:alice");
+    expect(await store.claimTasks({ workerId: "w-a", taskIds: [task.id], metadata: claimMeta })).toEqual([]);
+    expect((await store.getTask(task.id))?.state).toBe("failed");
+  });
+
   it("refuses a limit that is not a positive integer, naming the field", async () => {
     const store = ctx.store();
     if (!store.setTaskTypeLimit) return expect(store.listTaskTypeLimits).toBeUndefined();

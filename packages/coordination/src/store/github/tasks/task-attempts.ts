@@ -6,7 +6,6 @@ import type { Task } from "../../../domain/task.js";
 import { assertStartableBy, isClaimableBy } from "../../../domain/task-claims.js";
 import { assertDue } from "../../../domain/task-delay.js";
 import { describeDependencyStatus as describeStatus } from "../../../domain/task-dependencies.js";
-import { describeLimitWait, startsLeft, type TypeLimit } from "../../../domain/task-type-limit.js";
 import { assertNotPaused } from "../../../domain/task-type-pause.js";
 import { acceptsNewWork } from "../../../domain/worker-rules.js";
 import {
@@ -19,7 +18,6 @@ import { parseOrThrow } from "../../../validation.js";
 import type { ClaimRequest } from "../../port.js";
 import { claimSchema, failureSchema, tokenSchema } from "../../port-schemas.js";
 import { type ClaimView, GITHUB_TIME_RESOLUTION_MS, type TaskView } from "../fold/task-fold.js";
-import type { WorkerView } from "../fold/worker-fold.js";
 import type { GithubContext } from "../github-context.js";
 import { toJsonValue } from "../json-value.js";
 import type { AttemptEnd, ClaimRecord, EventEntry } from "../records/record-schemas.js";
@@ -36,7 +34,7 @@ import type { DependencyStates } from "./dependency-states.js";
 import { type SettleOutcome, settleClaims } from "./lock-settle.js";
 import type { TaskReader } from "./task-reader.js";
 import type { TaskWriter } from "./task-writer.js";
-import type { TypeLimitGate } from "./type-limit-gate.js";
+import type { GateLimit, TypeLimitGate } from "./type-limit-gate.js";
 
 const MAX_RESULT_CHARS = 24_000;
 
@@ -77,13 +75,9 @@ export class TaskAttempts {
     if (limit) {
       // Every claim below ours was posted before it, longer than a settle delay ago: read them.
       await this.ctx.mirror.refresh();
-      const load = this.limits.loadAt(limit, this.limits.fold(await this.workers.views()), {
-        claimId: holder.stored.id,
-        at: this.ctx.now(),
-        taskId,
-      });
-      if (startsLeft(limit, load) <= 0)
-        throw new TypeLimitReachedError(taskId, view.task.state, describeLimitWait(limit, load) ?? "waiting for limit");
+      const folded = await this.limits.fold(new Map([[limit.type, limit]]));
+      const refusal = this.limits.refusal(limit, folded, { claimId: holder.stored.id, at: this.ctx.now() });
+      if (refusal) throw new TypeLimitReachedError(taskId, view.task.state, refusal);
     }
     return this.startHeld(taskId, view, holder);
   }
@@ -101,9 +95,9 @@ export class TaskAttempts {
     // Read from the mirror: a pause another process posted within the read lag may not be seen yet (docs/flow-control.md).
     const pauses = await this.pauses.list();
     const limits = this.limits.byType();
-    const hasPlace = this.limits.placesLeft(limits, () => this.limits.fold(workers));
+    const hasPlace = this.limits.placesLeft(limits, () => this.limits.fold(limits));
     const posted: Array<{ taskId: string; claim: StoredRecord<ClaimRecord> }> = [];
-    const locked: Array<{ taskId: string; claim: StoredRecord<ClaimRecord>; limit: TypeLimit }> = [];
+    const locked: Array<{ taskId: string; claim: StoredRecord<ClaimRecord>; limit: GateLimit }> = [];
     for (const taskId of [...new Set(taskIds)]) {
       const loaded = await this.reader.load(taskId);
       if (!loaded) continue;
@@ -111,8 +105,8 @@ export class TaskAttempts {
       if (loaded.view.holder || !isClaimableBy(task, owner.record, loaded.now, pauses)) continue;
       // Never on a set whose success this process has not seen (dependency-states.ts).
       if ((await this.dependencies.statusOf(task)).kind !== "satisfied") continue;
+      if (!(await hasPlace(task.type))) continue;
       const limit = limits.get(task.type);
-      if (!hasPlace(task.type)) continue;
       if (limit) {
         // A limited type starts in two steps: a lock claim, then, once the claim is settled and
         // its place among the type's claims is known to be within the limit, a start PATCH.
@@ -158,7 +152,7 @@ export class TaskAttempts {
     }
     const outcomes = await settleClaims(this.ctx, this.reader, this.writer, [...posted, ...locked]);
     const results: Array<{ task: Task; lock: Lock }> = [];
-    const wonLocks: Array<{ outcome: SettleOutcome; limit: TypeLimit }> = [];
+    const wonLocks: Array<{ outcome: SettleOutcome; limit: GateLimit }> = [];
     for (const outcome of outcomes) {
       if (!outcome.won || !outcome.view?.holder) continue;
       const limit = locked.find((l) => l.taskId === outcome.taskId)?.limit;
@@ -169,9 +163,10 @@ export class TaskAttempts {
       // The settle delay has passed since our claims were posted: every lower claim of the type,
       // on any issue, is visible now. One listing brings them into the mirror.
       await this.ctx.mirror.refresh();
+      await this.limits.fold(limits);
       wonLocks.sort((a, b) => a.outcome.claim.id - b.outcome.claim.id);
       for (const { outcome, limit } of wonLocks) {
-        const started = await this.startWithinLimit(outcome, limit, workers, decisions?.[outcome.taskId]);
+        const started = await this.startWithinLimit(outcome, limit, decisions?.[outcome.taskId]);
         if (started) results.push(started);
       }
     }
@@ -185,20 +180,15 @@ export class TaskAttempts {
    */
   private async startWithinLimit(
     outcome: SettleOutcome,
-    limit: TypeLimit,
-    workers: Map<string, WorkerView>,
+    limit: GateLimit,
     decision: AssignmentDecision | undefined,
   ): Promise<{ task: Task; lock: Lock } | null> {
     const { taskId, claim } = outcome;
     const view = outcome.view;
     const holder = view?.holder;
     if (!view || !holder) return null;
-    const load = this.limits.loadAt(limit, this.limits.fold(workers), {
-      claimId: claim.id,
-      at: this.ctx.now(),
-      taskId,
-    });
-    if (startsLeft(limit, load) > 0) {
+    // Folded again for each: our own starts earlier in the batch count against the next.
+    if (this.limits.refusal(limit, this.limits.refold(), { claimId: claim.id, at: this.ctx.now() }) === null) {
       try {
         const task = await this.startHeld(taskId, view, holder, decision);
         if (task.state === "running" && task.fencingToken === claim.id) return { task, lock: holder.lock };

@@ -90,12 +90,14 @@ export class TaskQueries {
         candidates.push({ number: source.issueNumber, task: view.task });
       }
     }
-    const hasPlace = this.limits.placesLeft(this.limits.byType(), () => folded);
-    return candidates
-      .sort((a, b) => compareClaimOrder(a.task, b.task) || a.number - b.number)
-      .filter(({ task }) => hasPlace(task.type))
-      .slice(0, limit)
-      .map(({ task }) => task);
+    const limits = this.limits.byType();
+    const hasPlace = this.limits.placesLeft(limits, () => this.limits.fold(limits));
+    const offered: Task[] = [];
+    for (const { task } of candidates.sort((a, b) => compareClaimOrder(a.task, b.task) || a.number - b.number)) {
+      if (offered.length >= limit) break;
+      if (await hasPlace(task.type)) offered.push(task);
+    }
+    return offered;
   }
 
   /**
