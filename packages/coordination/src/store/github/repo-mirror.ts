@@ -51,9 +51,11 @@ const READ_ALL_PURPOSES = ["memory", "settings"] as const;
 /**
  * Purposes whose state is folded from the mirror's records, so an issue of them kept at
  * start-up needs all its comments. The events issue only feeds the event log, whose entries
- * before the horizon come with the history (`loadHistory`).
+ * before the horizon come with the history (`loadHistory`). Settings issues (pauses, limits,
+ * schedules: the newest record of each holds however old it is) are read whole, closed
+ * (rotated) ones too — a few issues, read once at start-up.
  */
-const MIRRORED_PURPOSES: ReadonlySet<IssuePurpose | null> = new Set(["task", "registry"]);
+const MIRRORED_PURPOSES: ReadonlySet<IssuePurpose | null> = new Set(["task", "registry", "settings"]);
 
 /**
  * The process's view of the repository's sentinel issues and their trusted records.
@@ -360,7 +362,7 @@ export class RepoMirror {
       if (!entry || this.complete.has(number) || !MIRRORED_PURPOSES.has(entry.purpose)) continue;
       const { issue } = entry;
       if (issue.comments === 0 || Date.parse(issue.createdAt) >= horizon) continue;
-      if (this.closedBeforeHorizon(issue)) continue;
+      if (this.closedBeforeHorizon(issue) && entry.purpose !== "settings") continue;
       await this.readIssue(number);
     }
   }
