@@ -71,6 +71,11 @@ test("a viewer sees no action buttons, and its direct API calls are refused with
   await page.getByTestId("nav-settings").click();
   await expect(page.getByTestId("strategy-current")).toBeVisible();
   await expect(page.getByTestId("strategy-round_robin")).toHaveCount(0);
+  // The Queues card: counts and limits, but neither Pause nor Limits… (the stack's workers handle echo).
+  await page.getByTestId("nav-overview").click();
+  await expect(page.getByTestId("queue-row-echo")).toBeVisible();
+  await expect(page.getByTestId("queue-pause-echo")).toHaveCount(0);
+  await expect(page.getByTestId("queue-limit-edit-echo")).toHaveCount(0);
 
   for (const path of MUTATIONS) {
     const res = await fetch(`${baseUrl()}/api/trpc/${path}`, {

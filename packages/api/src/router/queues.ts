@@ -53,7 +53,7 @@ export interface QueueRow {
 
 /** Flow control: pause and resume claims of a task type, or of the whole queue (`*`). */
 export const queuesRouter = createTRPCRouter({
-  /** Every type a worker handles, has work waiting or is paused, with its pause; and the whole queue's. */
+  /** Every type a worker handles, has work waiting or running, is paused or limited, with its pause; and the whole queue's. */
   list: viewerProcedure.query(({ ctx }) => {
     const pauses = readTypePauses(ctx.cache.db);
     const limits = readTypeLimits(ctx.cache.db);
@@ -63,6 +63,7 @@ export const queuesRouter = createTRPCRouter({
     const types = new Set([
       ...supportedTaskTypes(ctx.cache.db),
       ...waiting.keys(),
+      ...running.keys(),
       ...pauses.map((p) => p.type).filter((type) => type !== ALL_TYPES),
       ...limits.map((l) => l.type),
     ]);

@@ -122,6 +122,11 @@ export function describeLimitWait(limit: TypeLimit, load: TypeLoad): string | nu
   return null;
 }
 
+/** "30/1m", the form parseStartsLimit reads back; "" for a limit without a starts part. */
+export function formatStartsLimit(limit: Pick<TypeLimit, "maxStarts" | "intervalMs"> | null): string {
+  return limit?.maxStarts != null && limit.intervalMs != null ? `${limit.maxStarts}/${ms(limit.intervalMs)}` : "";
+}
+
 /** "at most 3 running, 30 starts per 1m" for listings. */
 export function describeLimit(limit: TypeLimit): string {
   const parts = [];

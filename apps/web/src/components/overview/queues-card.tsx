@@ -1,11 +1,15 @@
 "use client";
 
 import type { RouterOutputs } from "@sentinel/api";
+import { describeLimit } from "@sentinel/coordination/type-limit";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
 import { useTRPC } from "~/trpc/react";
 import { ActionButton, MutationError } from "../actions/action-button";
+import { useAuth } from "../auth/auth-provider";
 import { formatDateTime } from "../format";
 import { QueryState } from "../query-state";
+import { QueueLimitForm } from "./queue-limit-form";
 
 type TypePause = NonNullable<RouterOutputs["queues"]["list"]["all"]>;
 type QueueItem = RouterOutputs["queues"]["list"]["types"][number];
@@ -31,10 +35,12 @@ function PausedBadge({ pause, testId }: { pause: TypePause | null; testId: strin
   );
 }
 
-/** One row: counts, limit, its pause (own or the whole queue's) and a pause or resume button for its own. */
+/** One row: counts, limits, its pause (own or the whole queue's), a pause or resume button for its own, and its limits' form. */
 function QueueRow({ type, item, pause }: { type: string; item: QueueItem | null; pause: TypePause | null }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const { can } = useAuth();
+  const [editingLimits, setEditingLimits] = useState(false);
   const onSuccess = () => queryClient.invalidateQueries(trpc.queues.pathFilter());
   const pauseIt = useMutation(trpc.queues.pause.mutationOptions({ onSuccess }));
   const resume = useMutation(trpc.queues.resume.mutationOptions({ onSuccess }));
@@ -45,8 +51,8 @@ function QueueRow({ type, item, pause }: { type: string; item: QueueItem | null;
       <td className="mono">{type === WHOLE_QUEUE ? "all types (*)" : type}</td>
       <td className="num">{item?.waiting.toLocaleString()}</td>
       <td className="num">{item?.running.toLocaleString()}</td>
-      <td className="num" data-testid={`queue-limit-${type}`}>
-        {item?.limit?.maxRunning?.toLocaleString() ?? ""}
+      <td className="small" data-testid={`queue-limit-${type}`}>
+        {item?.limit ? describeLimit(item.limit) : ""}
       </td>
       <td>
         <PausedBadge pause={pause} testId={`queue-state-${type}`} />
@@ -68,13 +74,21 @@ function QueueRow({ type, item, pause }: { type: string; item: QueueItem | null;
             confirm={`Pause ${label}? Workers stop claiming its tasks; running tasks finish.`}
           />
         )}
+        {item && can("operator") && !editingLimits && (
+          <button type="button" onClick={() => setEditingLimits(true)} data-testid={`queue-limit-edit-${type}`}>
+            Limits…
+          </button>
+        )}
         <MutationError mutations={[pauseIt, resume]} />
+        {item && editingLimits && (
+          <QueueLimitForm type={type} limit={item.limit} onDone={() => setEditingLimits(false)} />
+        )}
       </td>
     </tr>
   );
 }
 
-/** Flow control on the overview: which task types workers claim, and the controls to pause them. */
+/** Flow control on the overview: which task types workers claim, and the controls to pause and limit them. */
 export function QueuesCard() {
   const trpc = useTRPC();
   const queues = useQuery(trpc.queues.list.queryOptions());
@@ -89,7 +103,7 @@ export function QueuesCard() {
             <th>Type</th>
             <th className="num">Waiting</th>
             <th className="num">Running</th>
-            <th className="num">Limit</th>
+            <th>Limits</th>
             <th>Claims</th>
             <th className="actions">Actions</th>
           </tr>

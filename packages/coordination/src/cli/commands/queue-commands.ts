@@ -1,7 +1,7 @@
 import type { Command } from "commander";
-import ms from "ms";
 import {
   describeLimit,
+  formatStartsLimit,
   parseStartsLimit,
   type StartsLimit,
   type TypeLimitChange,
@@ -27,7 +27,7 @@ function limitsOf(
 ): Required<Pick<CoordinationStore, "setTaskTypeLimit" | "listTaskTypeLimits">> {
   const { setTaskTypeLimit, listTaskTypeLimits } = store;
   if (!setTaskTypeLimit || !listTaskTypeLimits)
-    throw new ValidationError("backend", "a store that enforces per-type limits (sqlite)", store.backend);
+    throw new ValidationError("backend", "a store that enforces per-type limits (sqlite, github)", store.backend);
   return { setTaskTypeLimit: setTaskTypeLimit.bind(store), listTaskTypeLimits: listTaskTypeLimits.bind(store) };
 }
 
@@ -144,7 +144,7 @@ export function registerQueueCommands(program: Command, io: CliIo, withStore: Wi
                 limits.map((l) => [
                   l.type,
                   l.maxRunning ?? "-",
-                  l.maxStarts !== null && l.intervalMs !== null ? `${l.maxStarts}/${ms(l.intervalMs)}` : "-",
+                  formatStartsLimit(l) || "-",
                   l.setBy,
                   new Date(l.setAt).toISOString(),
                 ]),
