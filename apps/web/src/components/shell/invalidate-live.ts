@@ -12,11 +12,16 @@ import type { QueryClient, QueryFilters } from "@tanstack/react-query";
  * after it had succeeded). So the queries that were fetching are refetched once more when
  * that fetch settles.
  */
-export function invalidateLive(queryClient: QueryClient, filter: QueryFilters): Promise<void> {
+export function invalidateLive(queryClient: QueryClient, filter: QueryFilters, followUpDelayMs = 0): Promise<void> {
   const inFlight = new Set(queryClient.getQueryCache().findAll({ ...filter, fetchStatus: "fetching" }));
   const first = queryClient.invalidateQueries(filter, { cancelRefetch: false });
   if (inFlight.size === 0) return first;
+  const followUp = () =>
+    queryClient.invalidateQueries({ predicate: (query) => inFlight.has(query) }, { cancelRefetch: false });
+  // A pause before the follow-up leaves a moment with nothing fetching: under a steady stream
+  // of changes an immediate one kept a query fetching for good, and a page that shows data as
+  // current only between fetches (the heartbeat timelines) never did.
   return first.then(() =>
-    queryClient.invalidateQueries({ predicate: (query) => inFlight.has(query) }, { cancelRefetch: false }),
+    followUpDelayMs > 0 ? new Promise((resolve) => setTimeout(resolve, followUpDelayMs)).then(followUp) : followUp(),
   );
 }

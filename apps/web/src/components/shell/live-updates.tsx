@@ -100,7 +100,7 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
         const key = JSON.stringify(filter.queryKey);
         if (seen.has(key)) continue;
         seen.add(key);
-        void invalidateLive(queryClient, filter);
+        void invalidateLive(queryClient, filter, FLUSH_MS);
       }
     }
   };
