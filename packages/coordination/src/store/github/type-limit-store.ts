@@ -46,7 +46,7 @@ export class TypeLimitStore {
   async set(type: string, change: TypeLimitChange, actor: string): Promise<TypeLimit | null> {
     // Read fresh: a field left out keeps the value another process may have just set.
     await this.ctx.mirror.refresh();
-    const current = (await this.list()).find((limit) => limit.type === type) ?? null;
+    const current = this.inMirror().find((limit) => limit.type === type) ?? null;
     const at = this.ctx.now();
     const limit = applyLimitChange(current, type, change, actor, at);
     const fields = {
