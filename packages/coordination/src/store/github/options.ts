@@ -103,6 +103,11 @@ export const githubStoreOptionsSchema = z
       .min(60_000)
       .max(30 * 86_400_000)
       .default(3_600_000),
+    /**
+     * How old (by GitHub's date) a winning schedule-slot claim with no task must be before
+     * another process creates its task: longer than the winner's own path with its retries.
+     */
+    orphanedSlotGraceMs: z.number().int().min(0).max(3_600_000).default(180_000),
     /** Events newer than this are not handed out yet, so late-visible writes are not skipped by followers. */
     eventVisibilityMarginMs: z.number().int().min(0).max(600_000).optional(),
     /**

@@ -1,6 +1,6 @@
 import type { Schedule, ScheduleRun } from "../../domain/schedule.js";
 import { GITHUB_TIME_RESOLUTION_MS } from "./fold/task-fold.js";
-import type { ScheduleRecord } from "./records/record-schemas.js";
+import type { ScheduleRecord, SlotRecord } from "./records/record-schemas.js";
 import type { StoredRecord } from "./repo-mirror.js";
 
 /** One slot of one schedule: what a slot claim is for. */
@@ -15,8 +15,8 @@ export interface ScheduleFold {
   runs: Map<string, ScheduleRun[]>;
   /** Slot keys (schedule, slot) already fired. */
   fired: Set<string>;
-  /** Nonces of the slot records that fired their slot (a retried POST's duplicate shares its nonce). */
-  winners: Set<string>;
+  /** The slot records that fired their slot, by nonce (a retried POST's duplicate shares its nonce). */
+  winners: Map<string, StoredRecord<SlotRecord>>;
 }
 
 /**
@@ -40,7 +40,7 @@ export function foldSchedules(records: readonly StoredRecord[]): ScheduleFold {
   const deleted = new Set<string>();
   const runs = new Map<string, ScheduleRun[]>();
   const fired = new Set<string>();
-  const winners = new Set<string>();
+  const winners = new Map<string, StoredRecord<SlotRecord>>();
   const seen = new Set<string>();
   const ordered = [...records].sort((a, b) => a.id - b.id);
   for (const stored of ordered) {
@@ -56,7 +56,7 @@ export function foldSchedules(records: readonly StoredRecord[]): ScheduleFold {
       if (!schedule || schedule.paused || fired.has(key)) continue;
       if (record.slot <= schedule.horizon || record.slot > datedAt) continue;
       fired.add(key);
-      winners.add(record.n);
+      winners.set(record.n, stored as StoredRecord<SlotRecord>);
       schedule.horizon = Math.max(schedule.horizon, record.slot);
       const list = runs.get(record.sid) ?? [];
       list.push({

@@ -112,12 +112,14 @@ export class GithubScheduleStore {
    * Claim every due slot (domain/schedule.ts decides which, from the folded horizon), wait one
    * settle delay, re-read, and create the task of each slot this process's claim fired.
    * Cost per fired slot: one claim comment, plus the task issue (created with its labels);
-   * a claim that lost costs its comment only.
+   * a claim that lost costs its comment only. First, the task of a slot whose winner died
+   * between its claim and its task is created (createOrphanedSlotTasks).
    */
   async fireDueSlots(firedBy: string): Promise<ScheduleRun[]> {
     parseOrThrow(operatorSchema.shape.actor, firedBy, "firedBy");
     const fold = await this.fold();
     const now = this.ctx.now();
+    await this.createOrphanedSlotTasks(fold, now, firedBy);
     const wanted: Array<{ schedule: Schedule; slot: number }> = [];
     for (const schedule of fold.schedules.values()) {
       if (schedule.paused) continue;
@@ -151,31 +153,65 @@ export class GithubScheduleStore {
     const fired: ScheduleRun[] = [];
     for (const { schedule, claim } of posted) {
       if (!settled.winners.has(claim.record.n)) continue;
+      await this.createSlotTask(schedule, claim.record, {});
       const { slot, task } = claim.record;
-      const ev = [
-        this.ctx.entry("schedule.fired", {
-          taskId: task,
-          workerId: null,
-          actor: firedBy,
-          data: { scheduleId: schedule.id, name: schedule.name, slotAt: slot },
-        }),
-      ];
-      await createTask(
-        this.ctx,
-        this.tasks,
-        {
-          ...schedule.task,
-          title: slotTaskTitle(schedule, slot),
-          delayMs: 0,
-          pinnedWorkerId: null,
-          affinityKey: null,
-        },
-        `schedule:${schedule.name}`,
-        { nonce: slotTaskNonce(schedule.id, slot), events: ev },
-      );
       fired.push({ scheduleId: schedule.id, slotAt: slot, taskId: task, firedAt: claim.record.at, firedBy });
     }
     return fired;
+  }
+
+  /**
+   * A winning claim is posted before its task is created, so a winner that dies in between
+   * (or whose create keeps failing) would leave a fired slot with no task: no other process
+   * may claim the slot again. Once such a claim is `orphanedSlotGraceMs` old by GitHub's date
+   * (longer than a live winner's settle delay, re-read and create with their retries), any
+   * scheduler creates the task under the slot's own nonce: were the winner alive after all,
+   * the two issues are one task (the lowest number holds it, see TaskReader). Only claims
+   * after the history horizon are judged: a task issue from before it may not be mirrored.
+   */
+  private async createOrphanedSlotTasks(fold: ScheduleFold, now: number, recoveredBy: string): Promise<void> {
+    const horizon = this.ctx.mirror.horizon() ?? Number.NEGATIVE_INFINITY;
+    const grace = this.ctx.options.orphanedSlotGraceMs;
+    for (const claim of fold.winners.values()) {
+      const datedAt = Date.parse(claim.createdAt);
+      if (datedAt < horizon || datedAt + grace > now || this.tasks.issueOf(claim.record.task) !== null) continue;
+      const schedule = fold.schedules.get(claim.record.sid);
+      if (!schedule) continue;
+      const fields = { scheduleId: schedule.id, slotAt: claim.record.slot, taskId: claim.record.task };
+      try {
+        await this.createSlotTask(schedule, claim.record, { recoveredBy });
+        this.ctx.options.log?.("warn", "created the task of a schedule slot its firing process left without one", {
+          ...fields,
+          claimedBy: claim.record.by,
+        });
+      } catch (error) {
+        // One slot that cannot be created must not hold back the firing of every later one.
+        this.ctx.options.log?.("warn", "could not create the task of an orphaned schedule slot", {
+          ...fields,
+          error: String(error),
+        });
+      }
+    }
+  }
+
+  /** The slot's task, under its fixed nonce, carrying the slot's `schedule.fired` event. */
+  private async createSlotTask(schedule: Schedule, claim: SlotRecord, extra: Record<string, unknown>): Promise<void> {
+    const { slot, task } = claim;
+    const ev = [
+      this.ctx.entry("schedule.fired", {
+        taskId: task,
+        workerId: null,
+        actor: claim.by,
+        data: { scheduleId: schedule.id, name: schedule.name, slotAt: slot, ...extra },
+      }),
+    ];
+    await createTask(
+      this.ctx,
+      this.tasks,
+      { ...schedule.task, title: slotTaskTitle(schedule, slot), delayMs: 0, pinnedWorkerId: null, affinityKey: null },
+      `schedule:${schedule.name}`,
+      { nonce: slotTaskNonce(schedule.id, slot), events: ev },
+    );
   }
 
   private find(fold: ScheduleFold, idOrName: string): Schedule | null {
