@@ -4,6 +4,7 @@ import { waitForStoreTime } from "@sentinel/test-support/clock";
 import { afterEach, describe, expect, it } from "vitest";
 import { listCachedLocks } from "../src/cache/lock-queries.js";
 import { readSyncNumber, writeSyncValue } from "../src/cache/sync-state.js";
+import { taskTimeline } from "../src/cache/task-event-rows.js";
 import { getCachedTask } from "../src/cache/task-queries.js";
 import { getCachedWorker, heartbeatsBetween } from "../src/cache/worker-queries.js";
 import { recordHeartbeat } from "../src/cache/worker-rows.js";
@@ -147,5 +148,26 @@ describe("syncer", () => {
     expect(seen).toEqual([first!.changeId, second!.changeId]);
     expect(await h.cp.syncer.syncOnce()).toBeNull();
     expect(readSyncNumber(h.cp.cache.db, "last_event_id")).toBe((await h.store.readEvents(0, 1000)).at(-1)!.id);
+  });
+
+  it("drops a task the store's retention purged, with its timeline", async () => {
+    h = openHarness({ startSyncer: true });
+    const db = h.cp.cache.db;
+    await h.store.registerWorker(registration("w1"));
+    const task = await h.store.createTask(newTaskSchema.parse({ type: "demo" }), "test");
+    const [claimed] = await h.store.claimTasks({
+      workerId: "w1",
+      taskIds: [task.id],
+      metadata: { hostname: "h", pid: 1 },
+    });
+    if (!claimed) throw new Error("not claimed");
+    await h.store.completeTask(task.id, claimed.lock.token, { result: { ok: true } });
+    await waitFor(() => getCachedTask(db, task.id)?.state === "succeeded", { timeoutMs: 1_500, what: "succeeded" });
+    expect(taskTimeline(db, task.id).length).toBeGreaterThan(0);
+
+    const purged = await h.store.purgeFinishedTasks({ finishedBefore: null, keepNewest: 0, limit: 10 }, () => {});
+    expect(purged).toBe(1);
+    await waitFor(() => getCachedTask(db, task.id) === null, { timeoutMs: 1_500, what: "purged task gone" });
+    expect(taskTimeline(db, task.id)).toEqual([]);
   });
 });

@@ -12,6 +12,7 @@ import { type FlowControl, readFlowControl, writeFlowControl } from "../cache/fl
 import { deleteLock, recordLockHandover, upsertLock } from "../cache/lock-rows.js";
 import { deleteMemory, upsertMemory } from "../cache/memory-rows.js";
 import type { Cache } from "../cache/open-cache.js";
+import { deletePurgedTasks, purgedTaskIds } from "../cache/purged-tasks.js";
 import { readSyncNumber, writeSyncValue } from "../cache/sync-state.js";
 import { recordTaskEvent } from "../cache/task-event-rows.js";
 import { upsertTaskLog } from "../cache/task-log-rows.js";
@@ -132,6 +133,9 @@ export async function applyNextEvents(
       changes.addIf(entry ? upsertMemory(db, entry) : deleteMemory(db, key), "memory");
     for (const log of snapshot.logs.values()) if (log) changes.addIf(upsertTaskLog(db, log), "tasks");
     if (snapshot.flow) changes.addIf(writeFlowControl(db, snapshot.flow), "queues");
+    // Last: a purged task's earlier events in this batch have just been recorded.
+    for (const event of events)
+      if (event.kind === "tasks.purged") changes.addIf(deletePurgedTasks(db, purgedTaskIds(event.data)), "tasks");
     writeSyncValue(db, "last_event_id", last.id);
   })();
   return events.length;

@@ -61,6 +61,8 @@ export interface WorkerConfig {
   polling: WorkerConfigFile["polling"];
   lifetime: WorkerConfigFile["lifetime"];
   startup: WorkerConfigFile["startup"];
+  /** archiveDir resolved to an absolute path, or null: beside the SQLite file. */
+  retention: { finishedTasksMs: number; keepFinishedTasks: number; archiveDir: string | null };
   logLevel: WorkerConfigFile["logLevel"];
 }
 
@@ -231,6 +233,11 @@ function resolveConfig(
     polling: file.polling,
     lifetime: file.lifetime,
     startup: file.startup,
+    retention: {
+      finishedTasksMs: file.retention.finishedTasksMs,
+      keepFinishedTasks: file.retention.keepFinishedTasks,
+      archiveDir: resolvePath(file.retention.archiveDir, env.SENTINEL_ARCHIVE_DIR, cwd, configFile),
+    },
     logLevel: file.logLevel,
   };
 }
@@ -264,6 +271,17 @@ function agree(
   return value ?? alias;
 }
 
+/** A path in the file is relative to the file; one from the environment (`fromEnv`), to the working directory. */
+function resolvePath(
+  path: string | undefined,
+  fromEnv: string | undefined,
+  cwd: string,
+  configFile: string | null,
+): string | null {
+  if (!path) return null;
+  return isAbsolute(path) ? path : resolve(configFile && !fromEnv ? dirname(configFile) : cwd, path);
+}
+
 function resolveStore(
   file: WorkerConfigFile,
   raw: unknown,
@@ -276,12 +294,8 @@ function resolveStore(
   const githubFromEnv = Boolean((env.GITHUB_TOKEN || env.GITHUB_APP_ID) && env.GITHUB_OWNER && env.GITHUB_REPO);
   const backend = explicitBackend ? file.store.backend : githubFromEnv ? "github" : "sqlite";
 
-  if (backend === "sqlite") {
-    // A path in the file is relative to the file; one from the environment, to the working directory.
-    const base = configFile && !env.SENTINEL_SQLITE_PATH ? dirname(configFile) : cwd;
-    const path = file.store.sqlitePath;
-    return { backend, sqlitePath: path ? (isAbsolute(path) ? path : resolve(base, path)) : null };
-  }
+  if (backend === "sqlite")
+    return { backend, sqlitePath: resolvePath(file.store.sqlitePath, env.SENTINEL_SQLITE_PATH, cwd, configFile) };
   const github = file.store.github;
   if (!github?.owner)
     throw new ConfigError(

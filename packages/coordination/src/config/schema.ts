@@ -39,6 +39,8 @@ export const leaf = {
   startTimeoutMs: int(0, 24 * 3_600_000),
   writesPerMinute: int(1, 1_000_000),
   writesPerHour: int(1, 60_000_000),
+  retentionMs: int(0, 3650 * 86_400_000),
+  retentionCount: int(0, 1_000_000_000),
 };
 
 const lockingSchema = z
@@ -210,6 +212,24 @@ const startupSchema = z
   })
   .strict();
 
+const DAY_MS = 86_400_000;
+
+/**
+ * Finished tasks (succeeded, dead, cancelled) archived to JSON Lines files and deleted from
+ * the store by every worker's monitor round (domain/task-retention.ts). SQLite only: on
+ * GitHub a finished task's issue is closed, which is its archive.
+ */
+const retentionSchema = z
+  .object({
+    /** Archive and delete finished tasks older than this; 0 keeps them whatever their age. */
+    finishedTasksMs: leaf.retentionMs.default(30 * DAY_MS),
+    /** Keep at most this many finished tasks, the newest (older ones are archived and deleted); 0: no count bound. */
+    keepFinishedTasks: leaf.retentionCount.default(0),
+    /** Where the archive files go; default: `<database file>.archive/` beside the SQLite file. */
+    archiveDir: leaf.path.optional(),
+  })
+  .strict();
+
 export const DEMO_HANDLERS: Record<string, HandlerSpec> = {
   noop: { builtin: "noop" },
   echo: { builtin: "echo" },
@@ -228,6 +248,7 @@ export const workerConfigFileSchema = z
     polling: pollingSchema.prefault({}),
     lifetime: lifetimeSchema.prefault({}),
     startup: startupSchema.prefault({}),
+    retention: retentionSchema.prefault({}),
     logLevel: leaf.logLevel.default("info"),
   })
   .strict();

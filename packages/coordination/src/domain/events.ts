@@ -53,6 +53,8 @@ export const EVENT_KINDS = [
   /** A schedule's slot created its task (data.scheduleId, data.slotAt; taskId); once per slot across the fleet. */
   "schedule.fired",
   "operator.action",
+  /** Finished tasks were deleted by the retention policy, after being archived (data.taskIds, data.finishedBefore). */
+  "tasks.purged",
 ] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
 

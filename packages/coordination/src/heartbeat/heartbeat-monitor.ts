@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import { retryDelayMs } from "../domain/attempt-failure.js";
 import type { Lock } from "../domain/lock.js";
+import { MAX_PURGE_BATCH, type TaskArchiveSink } from "../domain/task-retention.js";
 import { isLeaseLive, type WorkerRecord, type WorkerState } from "../domain/worker.js";
 import { isSilentPastLease } from "../domain/worker-rules.js";
 import { coerceError, IllegalTransitionError, StaleFencingTokenError } from "../errors.js";
@@ -12,6 +13,12 @@ import { emptyReport, type MonitorReport } from "./monitor-report.js";
 const FAILED_STATES: readonly WorkerState[] = ["STALE", "OFFLINE", "REMOVED"];
 /** Per round: a short delete that writers barely notice, yet far above any cluster's heartbeat rate. */
 const PRUNE_BATCH = 5_000;
+
+export interface TaskRetention {
+  finishedForMs: number | null;
+  keepNewest: number | null;
+  archive: TaskArchiveSink;
+}
 
 export interface HeartbeatMonitorOptions {
   /** Identifies this monitor in events (`monitor:<monitorId>`); usually the worker id. */
@@ -37,6 +44,12 @@ export interface HeartbeatMonitorOptions {
    * with their task.
    */
   heartbeatEventRetentionMs?: number;
+  /**
+   * Finished tasks to archive and delete each round, on stores that can (`purgeFinishedTasks`,
+   * domain/task-retention.ts): those finished more than `finishedForMs` ago and those beyond the
+   * `keepNewest` most recent (null: no such bound), up to MAX_PURGE_BATCH a round. Absent: keep all.
+   */
+  taskRetention?: TaskRetention;
   logger?: Pick<Logger, "info" | "warn" | "error">;
   /** Called after every timer-driven round (metrics, logs). Errors thrown here are logged and ignored. */
   onReport?: (report: MonitorReport) => void;
@@ -120,7 +133,27 @@ export class HeartbeatMonitor {
     }
     await this.failTimedOutTasks(workers, now, report);
     await this.pruneHeartbeatEvents(now, report);
+    await this.purgeFinishedTasks(now, report);
     return report;
+  }
+
+  /** Like pruning, idempotent: monitors purging at once take turns on the write lock. */
+  private async purgeFinishedTasks(now: number, report: MonitorReport): Promise<void> {
+    const retention = this.opts.taskRetention;
+    if (!retention || !this.store.purgeFinishedTasks) return;
+    if (retention.finishedForMs === null && retention.keepNewest === null) return;
+    try {
+      report.purgedTasks = await this.store.purgeFinishedTasks(
+        {
+          finishedBefore: retention.finishedForMs === null ? null : now - retention.finishedForMs,
+          keepNewest: retention.keepNewest,
+          limit: MAX_PURGE_BATCH,
+        },
+        retention.archive,
+      );
+    } catch (thrown) {
+      report.errors.push({ subject: "task retention", message: coerceError(thrown).message });
+    }
   }
 
   /** Deletes are idempotent, so every monitor may prune; together they keep the log bounded. */

@@ -20,6 +20,8 @@ export interface MonitorReport {
   prunedHeartbeatEvents: number;
   /** `task.log` events older than the same retention that this round deleted (the logs stay with their tasks). */
   prunedTaskLogEvents: number;
+  /** Finished tasks this round archived and deleted under the retention policy. */
+  purgedTasks: number;
   errors: Array<{ subject: string; message: string }>;
 }
 
@@ -37,6 +39,7 @@ export function emptyReport(monitorId: string, checkedAt: number): MonitorReport
     lostRaces: 0,
     prunedHeartbeatEvents: 0,
     prunedTaskLogEvents: 0,
+    purgedTasks: 0,
     errors: [],
   };
 }

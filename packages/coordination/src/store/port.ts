@@ -7,6 +7,7 @@ import type { NewScheduleInput, Schedule, ScheduleEdit, ScheduleRun } from "../d
 import type { NewTask, Page, Task, TaskFilter } from "../domain/task.js";
 import type { TaskEdit } from "../domain/task-edit.js";
 import type { TaskLog, TaskLogBatch } from "../domain/task-log.js";
+import type { PurgeFinishedTasksRequest, TaskArchiveSink } from "../domain/task-retention.js";
 import type { TypeLimit, TypeLimitChange } from "../domain/task-type-limit.js";
 import type { TypePause } from "../domain/task-type-pause.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../domain/worker.js";
@@ -302,6 +303,14 @@ export interface CoordinationStore {
    * log does not grow with them (GitHub heartbeats edit one comment) leaves it out.
    */
   pruneEvents?(req: PruneEventsRequest): Promise<number>;
+  /**
+   * Optional (domain/task-retention.ts): delete finished tasks the request selects, oldest
+   * finished first, with everything the store holds about them (events, log, lock row,
+   * dependency edges), handing each batch to `archive` before the delete and recording one
+   * `tasks.purged` event. Returns how many went. GitHub leaves it out: a finished task's issue
+   * is closed, and a closed issue is its archive.
+   */
+  purgeFinishedTasks?(req: PurgeFinishedTasksRequest, archive: TaskArchiveSink): Promise<number>;
   getSetting(key: string): Promise<string | null>;
   setSetting(key: string, value: string, actor: string): Promise<void>;
 

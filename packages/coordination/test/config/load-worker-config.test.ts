@@ -409,3 +409,37 @@ describe("lifetime limits (run until idle, maximum run time)", () => {
     expect(configError(() => loadWorkerConfig({ cwd: typo.cwd, env: {} })).key).toBe("lifetime.maxRuntimeSeconds");
   });
 });
+
+describe("finished-task retention", () => {
+  it("keeps finished tasks 30 days by default, archiving beside the database", () => {
+    expect(loadWorkerConfig({ cwd: emptyDir(), env: {} }).retention).toEqual({
+      finishedTasksMs: 30 * 86_400_000,
+      keepFinishedTasks: 0,
+      archiveDir: null,
+    });
+  });
+
+  it("takes its bounds and archive from the environment (a relative archive path from the working directory)", () => {
+    const cwd = emptyDir();
+    const config = loadWorkerConfig({
+      cwd,
+      env: { SENTINEL_RETENTION_MS: "3600000", SENTINEL_RETENTION_KEEP: "500", SENTINEL_ARCHIVE_DIR: "archive" },
+    });
+    expect(config.retention).toEqual({
+      finishedTasksMs: 3_600_000,
+      keepFinishedTasks: 500,
+      archiveDir: join(cwd, "archive"),
+    });
+  });
+
+  it("resolves an archive path in the file against the file, and names a bad bound", () => {
+    const { cwd } = dirWithConfig({ retention: { archiveDir: "old-tasks", keepFinishedTasks: 10 } });
+    expect(loadWorkerConfig({ cwd, env: {} }).retention).toMatchObject({
+      keepFinishedTasks: 10,
+      archiveDir: join(cwd, "old-tasks"),
+    });
+    const err = configError(() => loadWorkerConfig({ cwd: emptyDir(), env: { SENTINEL_RETENTION_MS: "-1" } }));
+    expect(err.message).toMatch(/retention\.finishedTasksMs/);
+    expect(err.message).toMatch(/SENTINEL_RETENTION_MS/);
+  });
+});

@@ -4,6 +4,7 @@ import { waitFor } from "@sentinel/test-support";
 import { openTempStore, type TempStore } from "@sentinel/test-support/store";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CANDIDATES, NTH_NEWEST } from "../../src/store/sqlite/task-retention.js";
 import { LIST_CLAIMABLE } from "../../src/store/sqlite/tasks.js";
 
 describe("sqlite hot paths", () => {
@@ -25,6 +26,24 @@ describe("sqlite hot paths", () => {
       ).map((r) => r.detail);
       expect(plan.find((d) => /^(SCAN|SEARCH) t /.test(d))).toMatch(/USING INDEX tasks_claimable_idx/);
       expect(plan.some((d) => d.includes("TEMP B-TREE"))).toBe(false);
+    } finally {
+      db.close();
+    }
+  });
+
+  it("retention finds finished tasks through tasks_finished_idx, not by scanning the live ones", () => {
+    const db = new Database(temp.path, { readonly: true });
+    try {
+      for (const [sql, params] of [
+        [CANDIDATES, [0, 10]],
+        [NTH_NEWEST, [5]],
+      ] as const) {
+        const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map(
+          (r) => r.detail,
+        );
+        expect(plan.find((d) => /^(SCAN|SEARCH) tasks /.test(d))).toMatch(/USING INDEX tasks_finished_idx/);
+        expect(plan.some((d) => d.includes("TEMP B-TREE"))).toBe(false);
+      }
     } finally {
       db.close();
     }

@@ -7,6 +7,7 @@ import { LockClient } from "../../locks/lock-client.js";
 import { MemorySyncManager } from "../../memory/memory-sync-manager.js";
 import { startHealthServer } from "../../observability/health-server.js";
 import { WorkerRegistry } from "../../registry/worker-registry.js";
+import { workerTaskRetention } from "../../retention/worker-retention.js";
 import { startScheduleRunner } from "../../schedules/schedule-runner.js";
 import type { CoordinationStore } from "../../store/port.js";
 import { connectStore } from "../connect-store.js";
@@ -207,12 +208,29 @@ async function openStore(
 /** Every worker also watches the others' heartbeats and recovers a silent worker's work (unless heartbeat.recoveryEnabled is false). */
 function startMonitor(core: WorkerCore, store: CoordinationStore): HeartbeatMonitor {
   const { config, log } = core;
+  const retention = workerTaskRetention(config.retention, store);
   const monitor = new HeartbeatMonitor(store, {
     monitorId: core.id,
     staleThresholdMs: config.distributed.heartbeat.staleThresholdMs,
     checkIntervalMs: config.distributed.heartbeat.checkIntervalMs,
+    ...(retention ? { taskRetention: retention } : {}),
     logger: log,
     onReport: (report) => {
+      // A round goes on past what fails (one worker, one task, retention): each failure is here.
+      if (report.errors.length > 0)
+        log.warn(
+          { action: "monitor", result: "error", metadata: { errors: report.errors } },
+          "heartbeat monitor round had failures",
+        );
+      if (report.purgedTasks > 0)
+        log.info(
+          {
+            action: "retention",
+            result: "purged",
+            metadata: { tasks: report.purgedTasks, archive_dir: retention?.archiveDir },
+          },
+          "archived and deleted finished tasks",
+        );
       if (report.markedStale.length + report.markedOffline.length + report.timedOutTasks.length > 0) {
         log.warn(
           {

@@ -44,6 +44,8 @@ export const tasks = sqliteTable(
       .on(sql`${t.priority} DESC`, t.createdAt, t.id)
       .where(sql`${t.state} IN ('queued', 'failed')`),
     index("tasks_worker_idx").on(t.workerId, t.state),
+    // Retention picks finished tasks oldest first (task-retention.ts) without scanning the live ones.
+    index("tasks_finished_idx").on(t.finishedAt).where(sql`${t.state} IN ('succeeded', 'dead', 'cancelled')`),
   ],
 );
 

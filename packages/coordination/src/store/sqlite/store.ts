@@ -9,6 +9,7 @@ import type { NewScheduleInput, Schedule, ScheduleEdit, ScheduleRun } from "../.
 import type { NewTask, Page, Task, TaskFilter } from "../../domain/task.js";
 import type { TaskEdit } from "../../domain/task-edit.js";
 import type { TaskLog, TaskLogBatch } from "../../domain/task-log.js";
+import type { PurgeFinishedTasksRequest, TaskArchiveSink } from "../../domain/task-retention.js";
 import type { TypeLimit, TypeLimitChange } from "../../domain/task-type-limit.js";
 import type { TypePause } from "../../domain/task-type-pause.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../../domain/worker.js";
@@ -46,6 +47,7 @@ import {
 import { getSettingTx, setSettingTx } from "./settings.js";
 import { StatementCache } from "./statements.js";
 import { appendTaskLogTx, getTaskLogTx } from "./task-logs.js";
+import { purgeFinishedTasksTx } from "./task-retention.js";
 import {
   cancelTaskTx,
   completeTaskTx,
@@ -326,6 +328,10 @@ export class SqliteStore implements CoordinationStore {
 
   pruneEvents(req: PruneEventsRequest): Promise<number> {
     return this.write((tx) => pruneEventsTx(tx, req));
+  }
+
+  purgeFinishedTasks(req: PurgeFinishedTasksRequest, archive: TaskArchiveSink): Promise<number> {
+    return this.write((tx) => purgeFinishedTasksTx(tx, req, archive));
   }
 
   pauseTaskType(type: string, actor: string): Promise<TypePause> {

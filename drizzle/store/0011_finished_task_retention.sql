@@ -1,0 +1,1 @@
+CREATE INDEX `tasks_finished_idx` ON `tasks` (`finished_at`) WHERE "tasks"."state" IN ('succeeded', 'dead', 'cancelled');
