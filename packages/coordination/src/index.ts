@@ -87,6 +87,7 @@ export {
 export { newTaskSchema, type Page, TASK_STATES, type Task, type TaskState } from "./domain/task.js";
 export { whyNoWorkerCanRun } from "./domain/task-claims.js";
 export type { TaskLog, TaskLogLine, TaskProgress } from "./domain/task-log.js";
+export { type ArchivedTask, PURGE_BATCH } from "./domain/task-retention.js";
 export {
   describeLimit,
   describeLimitWait,

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { retryDelayMs } from "../domain/attempt-failure.js";
 import type { Lock } from "../domain/lock.js";
-import { MAX_PURGE_BATCH, type TaskArchiveSink } from "../domain/task-retention.js";
+import { PURGE_BATCH, PURGE_PAUSE_MS, PURGE_ROUND_MS, type TaskArchiveSink } from "../domain/task-retention.js";
 import { isLeaseLive, type WorkerRecord, type WorkerState } from "../domain/worker.js";
 import { isSilentPastLease } from "../domain/worker-rules.js";
 import { coerceError, IllegalTransitionError, StaleFencingTokenError } from "../errors.js";
@@ -47,7 +47,8 @@ export interface HeartbeatMonitorOptions {
   /**
    * Finished tasks to archive and delete each round, on stores that can (`purgeFinishedTasks`,
    * domain/task-retention.ts): those finished more than `finishedForMs` ago and those beyond the
-   * `keepNewest` most recent (null: no such bound), up to MAX_PURGE_BATCH a round. Absent: keep all.
+   * `keepNewest` most recent (null: no such bound), in batches of PURGE_BATCH for up to
+   * PURGE_ROUND_MS a round. Absent: keep all.
    */
   taskRetention?: TaskRetention;
   logger?: Pick<Logger, "info" | "warn" | "error">;
@@ -137,20 +138,29 @@ export class HeartbeatMonitor {
     return report;
   }
 
-  /** Like pruning, idempotent: monitors purging at once take turns on the write lock. */
+  /**
+   * Batch after batch for up to PURGE_ROUND_MS, with a pause between them for the writers
+   * queued behind each; the next round goes on where this one stopped. Like pruning,
+   * idempotent: monitors purging at once take turns on the write lock.
+   */
   private async purgeFinishedTasks(now: number, report: MonitorReport): Promise<void> {
     const retention = this.opts.taskRetention;
-    if (!retention || !this.store.purgeFinishedTasks) return;
+    const purge = this.store.purgeFinishedTasks?.bind(this.store);
+    if (!retention || !purge) return;
     if (retention.finishedForMs === null && retention.keepNewest === null) return;
+    const request = {
+      finishedBefore: retention.finishedForMs === null ? null : now - retention.finishedForMs,
+      keepNewest: retention.keepNewest,
+      limit: PURGE_BATCH,
+    };
+    const started = Date.now();
     try {
-      report.purgedTasks = await this.store.purgeFinishedTasks(
-        {
-          finishedBefore: retention.finishedForMs === null ? null : now - retention.finishedForMs,
-          keepNewest: retention.keepNewest,
-          limit: MAX_PURGE_BATCH,
-        },
-        retention.archive,
-      );
+      for (;;) {
+        const purged = await purge(request, retention.archive);
+        report.purgedTasks += purged;
+        if (purged < PURGE_BATCH || Date.now() - started >= PURGE_ROUND_MS) return;
+        await new Promise((resolve) => setTimeout(resolve, PURGE_PAUSE_MS));
+      }
     } catch (thrown) {
       report.errors.push({ subject: "task retention", message: coerceError(thrown).message });
     }

@@ -4,7 +4,7 @@ import { waitForStoreTime } from "@sentinel/test-support/clock";
 import { tempStorePerTest } from "@sentinel/test-support/store";
 import { describe, expect, it } from "vitest";
 import type { Task } from "../../src/domain/task.js";
-import type { ArchivedTask } from "../../src/domain/task-retention.js";
+import { type ArchivedTask, PURGE_BATCH } from "../../src/domain/task-retention.js";
 import { HeartbeatMonitor } from "../../src/heartbeat/heartbeat-monitor.js";
 import { fileTaskArchive } from "../../src/retention/task-archive.js";
 import { workerTaskRetention } from "../../src/retention/worker-retention.js";
@@ -147,6 +147,29 @@ describe("finished-task retention on SQLite", () => {
     const line = JSON.parse(lines[0] ?? "") as ArchivedTask;
     expect(line.task).toMatchObject({ id: task.id, state: "succeeded", result: { ok: true } });
     expect(line.events.some((e) => e.kind === "task.succeeded")).toBe(true);
+  });
+});
+
+describe("the monitor's retention round", () => {
+  it("purges batch after batch within one round, and counts them all", async () => {
+    const store = t.store;
+    await store.registerWorker(registration("w1", { maxConcurrency: 100 }));
+    const total = PURGE_BATCH + 50;
+    for (let done = 0; done < total; done += 50) {
+      const ids: string[] = [];
+      for (let i = 0; i < 50; i++) ids.push((await store.createTask(taskInput(), "operator:test")).id);
+      const claimed = await store.claimTasks({ workerId: "w1", taskIds: ids, metadata: claimMeta });
+      await store.completeTasks(claimed.map((c) => ({ taskId: c.task.id, token: c.lock.token })));
+    }
+    const { sink, archived } = collect();
+    const monitor = new HeartbeatMonitor(store, {
+      monitorId: "m",
+      taskRetention: { finishedForMs: null, keepNewest: 0, archive: sink },
+    });
+    const report = await monitor.checkOnce();
+    expect(report.purgedTasks).toBe(total);
+    expect(new Set(archived.map((a) => a.task.id)).size).toBe(total);
+    expect((await store.listTasks({ states: ["succeeded"] })).items).toEqual([]);
   });
 });
 
