@@ -25,3 +25,24 @@ export async function withTab<T>(browser: Browser, initScript: string, use: (tab
     await context.close();
   }
 }
+
+/**
+ * Polls `expression` (source text) in the page until it is truthy and returns its value.
+ * Not `page.waitForFunction`: with a string it evaluates inside the page with `eval`, which
+ * the dashboard's Content-Security-Policy refuses; `page.evaluate` goes through the DevTools
+ * protocol, which the policy does not govern. Every time it waits for is recorded by the page
+ * itself, so the polling interval does not enter a figure.
+ */
+export async function waitForPageValue(
+  page: Page,
+  expression: string,
+  opts: { timeoutMs: number; pollMs: number },
+): Promise<unknown> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    const value = await page.evaluate(expression);
+    if (value !== undefined && value !== null && value !== false) return value;
+    if (Date.now() >= deadline) throw new Error(`page value \`${expression}\` not seen within ${opts.timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, opts.pollMs));
+  }
+}

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "@playwright/test";
 import { type CoordinationStore, newTaskSchema } from "@sentinel/coordination";
-import { withTab } from "./browser.js";
+import { waitForPageValue, withTab } from "./browser.js";
 import { type ClockOffset, measurePageClockOffset, wallNow } from "./clock.js";
 import { BADGE_OBSERVER_SCRIPT } from "./dom-probes.js";
 import { liveConnection } from "./live-connection.js";
@@ -29,11 +29,10 @@ const VISIBLE_TIMEOUT_MS = 30_000;
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function firstSeen(page: Page, key: string): Promise<number> {
-  const handle = await page.waitForFunction(`window.__benchBadges.get(${JSON.stringify(key)})`, undefined, {
-    timeout: VISIBLE_TIMEOUT_MS,
-    polling: 20,
-  });
-  return (await handle.jsonValue()) as number;
+  return (await waitForPageValue(page, `window.__benchBadges.get(${JSON.stringify(key)})`, {
+    timeoutMs: VISIBLE_TIMEOUT_MS,
+    pollMs: 20,
+  })) as number;
 }
 
 async function timedWrite<T>(write: () => Promise<T>, writeMs: number[]): Promise<{ value: T; committedAt: number }> {

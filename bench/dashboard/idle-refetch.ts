@@ -1,5 +1,5 @@
 import type { Browser } from "@playwright/test";
-import { withTab } from "./browser.js";
+import { waitForPageValue, withTab } from "./browser.js";
 import { readyObserverScript } from "./dom-probes.js";
 import { liveConnection } from "./live-connection.js";
 import type { DashboardPage } from "./page-load.js";
@@ -27,7 +27,7 @@ export async function watchIdlePage(
 ): Promise<IdleRefetch> {
   return withTab(browser, readyObserverScript(watched.ready), async (page) => {
     await Promise.all([liveConnection(page, 60_000), page.goto(`${baseUrl}${watched.path}`)]);
-    await page.waitForFunction("window.__benchReadyAt !== undefined", undefined, { timeout: 60_000, polling: 20 });
+    await waitForPageValue(page, "window.__benchReadyAt !== undefined", { timeoutMs: 60_000, pollMs: 20 });
     const result: IdleRefetch = {
       path: watched.path,
       watchedMs: watchMs,

@@ -1,5 +1,5 @@
 import type { Browser, Request } from "@playwright/test";
-import { withTab } from "./browser.js";
+import { waitForPageValue, withTab } from "./browser.js";
 import { type ReadyCondition, readyObserverScript } from "./dom-probes.js";
 
 export interface DashboardPage {
@@ -51,10 +51,7 @@ export async function measurePageLoads(
     for (let i = 0; i <= warmLoads; i++) {
       if (i === 1) tab.off("request", record);
       await tab.goto(`${baseUrl}${page.path}`, { waitUntil: "commit" });
-      await tab.waitForFunction("window.__benchReadyAt !== undefined", undefined, {
-        timeout: LOAD_TIMEOUT_MS,
-        polling: 20,
-      });
+      await waitForPageValue(tab, "window.__benchReadyAt !== undefined", { timeoutMs: LOAD_TIMEOUT_MS, pollMs: 20 });
       loads.push((await tab.evaluate(READ_TIMINGS)) as PageLoad);
     }
     const [cold, ...warm] = loads;
