@@ -13,11 +13,14 @@ fi
 
 # System packages the tests need: Chromium for the e2e suite, redis-server for the BullMQ
 # benchmark peer, faketime for the clock-skew test (it skews a worker's whole process clock,
-# SQLite's included). Installed only when missing, and only where we may (root on Debian).
+# SQLite's included), PostgreSQL's server binaries for the Postgres backend's tests (each test
+# file starts a throwaway server of its own, test-support/src/postgres.ts). Installed only when
+# missing, and only where we may (root on Debian).
 missing=()
 [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v faketime >/dev/null 2>&1 || missing+=(faketime)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 if ((${#missing[@]})); then
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
     echo "bootstrap: apt-get install ${missing[*]}"

@@ -2,6 +2,7 @@ import { ConfigError } from "@sentinel/coordination";
 import {
   createLogger,
   createWorker,
+  describePostgresUrl,
   installShutdownSignals,
   loadWorkerConfig,
   StartAbortedError,
@@ -47,7 +48,9 @@ try {
 const store =
   config.store.backend === "sqlite"
     ? `sqlite ${config.store.sqlitePath ?? defaultSqlitePath()}`
-    : `github ${config.store.owner}/${config.store.repo}`;
+    : config.store.backend === "postgres"
+      ? `postgres ${describePostgresUrl(config.store.url)}`
+      : `github ${config.store.owner}/${config.store.repo}`;
 process.stderr.write(
   `task-sentinel worker ${worker.id} ready — ${store}, types [${config.capacity.supportedTaskTypes.join(", ")}], ` +
     `max ${config.capacity.maxConcurrentTasks} tasks${worker.healthUrl ? `, health ${worker.healthUrl}/health` : ""}. Ctrl-C drains.\n`,

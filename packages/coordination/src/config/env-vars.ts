@@ -44,7 +44,7 @@ export const ENV_BINDINGS: readonly EnvBinding[] = [
   int("WORKER_MAX_RUN_SECONDS", "lifetime.maxRunSeconds", leaf.lifetimeSeconds),
   int("SENTINEL_START_TIMEOUT_MS", "startup.timeoutMs", leaf.startTimeoutMs),
   text("LOG_LEVEL", "logLevel", leaf.logLevel),
-  text("SENTINEL_STORE", "store.backend", z.enum(["sqlite", "github"])),
+  text("SENTINEL_STORE", "store.backend", z.enum(["sqlite", "github", "postgres"])),
   text("SENTINEL_SQLITE_PATH", "store.sqlitePath", leaf.path),
   int("SENTINEL_RETENTION_MS", "retention.finishedTasksMs", leaf.retentionMs),
   int("SENTINEL_RETENTION_KEEP", "retention.keepFinishedTasks", leaf.retentionCount),

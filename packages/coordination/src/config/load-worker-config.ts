@@ -39,6 +39,11 @@ export type StoreConfig =
       /** null: GitHub App credentials (GITHUB_APP_*) in the environment instead of a token. */
       token: string | null;
       hmacSecret: string | null;
+    }
+  | {
+      backend: "postgres";
+      /** From SENTINEL_POSTGRES_URL or DATABASE_URL (never the file: it carries the password). */
+      url: string;
     };
 
 type FileDistributed = WorkerConfigFile["distributed"];
@@ -292,10 +297,12 @@ function resolveStore(
   const source = configFile ?? "defaults";
   const explicitBackend = env.SENTINEL_STORE || valueAt(raw, ["store", "backend"]) !== undefined;
   const githubFromEnv = Boolean((env.GITHUB_TOKEN || env.GITHUB_APP_ID) && env.GITHUB_OWNER && env.GITHUB_REPO);
-  const backend = explicitBackend ? file.store.backend : githubFromEnv ? "github" : "sqlite";
+  const postgresUrl = postgresUrlFromEnv(env);
+  const backend = explicitBackend ? file.store.backend : githubFromEnv ? "github" : postgresUrl ? "postgres" : "sqlite";
 
   if (backend === "sqlite")
     return { backend, sqlitePath: resolvePath(file.store.sqlitePath, env.SENTINEL_SQLITE_PATH, cwd, configFile) };
+  if (backend === "postgres") return { backend, url: requirePostgresUrl(postgresUrl) };
   const github = file.store.github;
   if (!github?.owner)
     throw new ConfigError(
@@ -313,4 +320,49 @@ function resolveStore(
       "env GITHUB_TOKEN",
     );
   return { backend, ...github, token, hmacSecret: env.SENTINEL_HMAC_SECRET || null };
+}
+
+/**
+ * The Postgres backend's URL: SENTINEL_POSTGRES_URL, else DATABASE_URL when it is a Postgres
+ * URL (a DATABASE_URL meant for something else does not select this backend).
+ */
+export function postgresUrlFromEnv(env: NodeJS.ProcessEnv): string | null {
+  const own = env.SENTINEL_POSTGRES_URL?.trim();
+  if (own) return own;
+  const shared = env.DATABASE_URL?.trim();
+  return shared && /^postgres(ql)?:\/\//.test(shared) ? shared : null;
+}
+
+/** The URL, or the ConfigError that says where to put it; a URL that does not parse is named without echoing it (it may hold a password). */
+export function requirePostgresUrl(url: string | null): string {
+  if (!url)
+    throw new ConfigError(
+      "SENTINEL_POSTGRES_URL",
+      "a postgres://user:password@host:port/database URL (or DATABASE_URL) in the environment for the postgres backend (never in the file)",
+      "env SENTINEL_POSTGRES_URL",
+    );
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(
+      "SENTINEL_POSTGRES_URL",
+      "a URL of the form postgres://user:password@host:port/database",
+      "env SENTINEL_POSTGRES_URL",
+    );
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:")
+    throw new ConfigError(
+      "SENTINEL_POSTGRES_URL",
+      `a postgres:// or postgresql:// URL (got ${parsed.protocol}//…)`,
+      "env SENTINEL_POSTGRES_URL",
+    );
+  return url;
+}
+
+/** Where a Postgres URL points, for logs and startup lines: user, host, port and database, never the password. */
+export function describePostgresUrl(url: string): string {
+  const parsed = new URL(url);
+  const user = parsed.username ? `${decodeURIComponent(parsed.username)}@` : "";
+  return `${user}${parsed.host}${parsed.pathname}`;
 }

@@ -152,7 +152,7 @@ const githubSchema = z
 
 const storeSchema = z
   .object({
-    backend: z.enum(["sqlite", "github"]).default("sqlite"),
+    backend: z.enum(["sqlite", "github", "postgres"]).default("sqlite"),
     sqlitePath: leaf.path.optional(),
     github: githubSchema.optional(),
   })

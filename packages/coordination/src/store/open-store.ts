@@ -1,4 +1,9 @@
-import type { StoreConfig } from "../config/load-worker-config.js";
+import {
+  describePostgresUrl,
+  postgresUrlFromEnv,
+  requirePostgresUrl,
+  type StoreConfig,
+} from "../config/load-worker-config.js";
 import { processEnv } from "../env.js";
 import { ConfigError } from "../errors.js";
 import {
@@ -9,6 +14,7 @@ import {
 } from "./github/index.js";
 import { githubStoreOptionsSchema } from "./github/options.js";
 import type { CoordinationStore } from "./port.js";
+import { openPostgresStore } from "./postgres/index.js";
 import { defaultSqlitePath, openSqliteStore } from "./sqlite/index.js";
 
 export interface OpenedStore {
@@ -66,6 +72,12 @@ export async function openStoreFromConfig(config: StoreConfig, opts: OpenStoreOp
       description: `sqlite ${path}`,
     };
   }
+  if (config.backend === "postgres") {
+    return {
+      store: await openPostgresStore({ url: config.url }),
+      description: `postgres ${describePostgresUrl(config.url)}`,
+    };
+  }
   const options = githubOptions(config, env);
   if (opts.githubLog) options.log = opts.githubLog;
   const store = await openGithubStore(options);
@@ -77,7 +89,8 @@ export async function openStoreFromConfig(config: StoreConfig, opts: OpenStoreOp
 
 /**
  * For processes without a worker config file (the control plane): SENTINEL_STORE selects the
- * backend; without it, GITHUB_TOKEN + GITHUB_OWNER + GITHUB_REPO select GitHub, else SQLite
+ * backend; without it, GITHUB_TOKEN + GITHUB_OWNER + GITHUB_REPO select GitHub, then
+ * SENTINEL_POSTGRES_URL (or a postgres:// DATABASE_URL) selects Postgres, else SQLite
  * (SENTINEL_SQLITE_PATH or the default path) — the same rule the worker's config applies.
  */
 export function openStoreFromEnv(opts: OpenStoreOptions = {}): Promise<OpenedStore> {
@@ -86,13 +99,19 @@ export function openStoreFromEnv(opts: OpenStoreOptions = {}): Promise<OpenedSto
 
 export function storeConfigFromEnv(env: NodeJS.ProcessEnv): StoreConfig {
   const selected = env.SENTINEL_STORE?.trim();
-  if (selected && selected !== "sqlite" && selected !== "github") {
-    throw new ConfigError("SENTINEL_STORE", `"sqlite" or "github" (got ${JSON.stringify(selected)})`, ENV_SOURCE);
+  if (selected && selected !== "sqlite" && selected !== "github" && selected !== "postgres") {
+    throw new ConfigError(
+      "SENTINEL_STORE",
+      `"sqlite", "github" or "postgres" (got ${JSON.stringify(selected)})`,
+      ENV_SOURCE,
+    );
   }
   const credentials = env.GITHUB_TOKEN?.trim() || env.GITHUB_APP_ID?.trim();
   const githubFromEnv = Boolean(credentials && env.GITHUB_OWNER?.trim() && env.GITHUB_REPO?.trim());
-  const backend = selected || (githubFromEnv ? "github" : "sqlite");
+  const postgresUrl = postgresUrlFromEnv(env);
+  const backend = selected || (githubFromEnv ? "github" : postgresUrl ? "postgres" : "sqlite");
   if (backend === "sqlite") return { backend: "sqlite", sqlitePath: env.SENTINEL_SQLITE_PATH?.trim() || null };
+  if (backend === "postgres") return { backend: "postgres", url: requirePostgresUrl(postgresUrl) };
   // Validates and names the missing variable; the values are re-read in openStoreFromConfig.
   const options = githubStoreOptionsFromEnv(env);
   return {

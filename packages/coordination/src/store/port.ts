@@ -13,7 +13,7 @@ import type { TypePause } from "../domain/task-type-pause.js";
 import type { WorkerRecord, WorkerRegistration, WorkerState } from "../domain/worker.js";
 import type { WorkerMetrics, WorkerMetricsRecord } from "../domain/worker-metrics.js";
 
-export type BackendKind = "sqlite" | "github";
+export type BackendKind = "sqlite" | "github" | "postgres";
 
 /** One completion in a `completeTasks` batch: the arguments of `completeTask`. */
 export interface CompletionRequest {

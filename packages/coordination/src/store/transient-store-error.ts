@@ -1,4 +1,5 @@
 import { SentinelError } from "../errors.js";
+import { transientPostgresCause } from "./postgres/postgres-errors.js";
 import { isBusyError } from "./sqlite/busy.js";
 
 /** A store error that says the store is briefly unavailable, not that the request is wrong. */
@@ -20,13 +21,15 @@ interface HttpLikeError {
  * Transient: GitHub 5xx (Octokit reports a request that got no answer — refused connection,
  * timeout — as status 500 too), a 429, a 403 that is a secondary or primary rate limit (it
  * carries `retry-after`, `x-ratelimit-remaining: 0` or says so), a 422 "submitted too
- * quickly", and SQLite's BUSY/LOCKED. Everything else is permanent: the store's typed answers
+ * quickly", SQLite's BUSY/LOCKED, and a Postgres server that is restarting or unreachable. Everything else is permanent: the store's typed answers
  * (SentinelError: configuration, validation, cluster full), 401 bad credentials, 404 unknown
  * repository, 403 without a limit.
  */
 export function transientStoreError(error: unknown): TransientStoreError | null {
   if (error instanceof SentinelError) return null;
   if (isBusyError(error)) return { cause: `SQLite ${(error as { code: string }).code}`, waitAtLeastMs: 0 };
+  const postgres = transientPostgresCause(error);
+  if (postgres) return { cause: postgres, waitAtLeastMs: 0 };
   const http = (error ?? {}) as HttpLikeError;
   const status = typeof http.status === "number" ? http.status : null;
   if (status === null) return null;

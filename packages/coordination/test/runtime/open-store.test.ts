@@ -4,7 +4,7 @@ import { tempDir, waitFor } from "@sentinel/test-support";
 import { startStoreEmulator } from "@sentinel/test-support/emulator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/run-cli.js";
-import { loadWorkerConfig } from "../../src/config/load-worker-config.js";
+import { describePostgresUrl, loadWorkerConfig } from "../../src/config/load-worker-config.js";
 import { ConfigError } from "../../src/errors.js";
 import { createWorker } from "../../src/runtime/create-worker.js";
 import { openStoreFromConfig, openStoreFromEnv, storeConfigFromEnv } from "../../src/store/open-store.js";
@@ -94,6 +94,42 @@ describe("store selection from the environment (control plane)", () => {
         }),
       ).key,
     ).toBe("SENTINEL_HMAC_SECRET");
+  });
+
+  it("picks Postgres from SENTINEL_POSTGRES_URL or a postgres:// DATABASE_URL, never naming the password", () => {
+    const url = "postgres://sentinel:s3cret@db.internal:5432/tasks";
+    expect(storeConfigFromEnv({ SENTINEL_POSTGRES_URL: url })).toEqual({ backend: "postgres", url });
+    expect(storeConfigFromEnv({ DATABASE_URL: url })).toEqual({ backend: "postgres", url });
+    // A DATABASE_URL meant for another database does not select Postgres.
+    expect(storeConfigFromEnv({ DATABASE_URL: "mysql://u:p@h/db" })).toEqual({ backend: "sqlite", sqlitePath: null });
+    // The GitHub trio keeps its precedence; SENTINEL_STORE decides when both are set.
+    expect(
+      storeConfigFromEnv({ SENTINEL_STORE: "postgres", SENTINEL_POSTGRES_URL: url, DATABASE_URL: "x" }).backend,
+    ).toBe("postgres");
+    expect(configError(() => storeConfigFromEnv({ SENTINEL_STORE: "postgres" })).key).toBe("SENTINEL_POSTGRES_URL");
+    const wrongScheme = configError(() =>
+      storeConfigFromEnv({ SENTINEL_STORE: "postgres", SENTINEL_POSTGRES_URL: "mysql://u:s3cret@h/db" }),
+    );
+    expect(wrongScheme.key).toBe("SENTINEL_POSTGRES_URL");
+    expect(wrongScheme.message).not.toContain("s3cret");
+    expect(describePostgresUrl(url)).toBe("sentinel@db.internal:5432/tasks");
+  });
+
+  it("the worker config selects Postgres the same way, with the URL only from the environment", () => {
+    const dir = tempDir("open-store-pg");
+    try {
+      const url = "postgresql://w@127.0.0.1:5999/fleet";
+      expect(loadWorkerConfig({ env: { SENTINEL_POSTGRES_URL: url }, cwd: dir.path, argv: [] }).store).toEqual({
+        backend: "postgres",
+        url,
+      });
+      const missing = configError(() =>
+        loadWorkerConfig({ env: { SENTINEL_STORE: "postgres" }, cwd: dir.path, argv: [] }),
+      );
+      expect(missing.key).toBe("SENTINEL_POSTGRES_URL");
+    } finally {
+      dir.remove();
+    }
   });
 
   it("opens the GitHub store over HTTP as the token's login, and SQLite at the given path", async () => {

@@ -72,15 +72,17 @@ export function fencingCases(ctx: ContractContext): void {
     const { task, old } = await lapsedLock(ctx, { started: true });
     const current = await acquire(store, task.id, "w-new");
     expect(current.token).toBeGreaterThan(old.token);
-    const writes: Array<Promise<unknown>> = [
+    // Each rejection is observed as soon as its write is sent: a backend that answers them
+    // in parallel (a connection pool) must not leave one unhandled while an earlier one is awaited.
+    const rejections = [
       store.startTask(task.id, old.token, "w-old"),
       store.storeResult(task.id, old.token, { from: "old" }),
       store.completeTask(task.id, old.token, { result: { from: "old" } }),
       store.failTask(task.id, old.token, { message: "old", retryable: true, retryDelayMs: 0 }),
       store.releaseLock(task.id, old.token),
-    ];
-    for (const write of writes) {
-      const error = await rejectionOf(write);
+    ].map(rejectionOf);
+    for (const rejection of rejections) {
+      const error = await rejection;
       expect(error).toBeInstanceOf(StaleFencingTokenError);
       expect(error).toMatchObject({ taskId: task.id, presented: old.token });
     }

@@ -1,0 +1,2 @@
+export { defaultPostgresMigrationsFolder } from "./connection.js";
+export { openPostgresStore, PostgresStore, type PostgresStoreOptions } from "./store.js";

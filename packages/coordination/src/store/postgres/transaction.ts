@@ -1,0 +1,138 @@
+import type { Pool, PoolClient, QueryResultRow } from "pg";
+import { transientPostgresCause } from "./postgres-errors.js";
+
+/** The channel every write transaction notifies on commit; idle workers LISTEN on it (store.ts). */
+export const CHANGES_CHANNEL = "sentinel_changes";
+
+/**
+ * The key of the transaction-level advisory lock every write transaction takes first. One
+ * writer at a time, as in the embedded store: each transition's reads see every earlier
+ * commit, so the transitions (written once, in sqlite/) keep their meaning without
+ * per-row locking, and ids from sequences commit in order (the event log's cursor relies on
+ * that, see schema.ts `events`). A constant picked once; any other use of advisory locks in
+ * the same database must avoid it.
+ */
+const WRITE_LOCK_KEY = 7_313_731_001;
+
+/** The server's clock in epoch milliseconds: one clock for every machine sharing the database. */
+const READ_NOW = "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::int8 AS now";
+
+export async function readServerNow(client: Pool | PoolClient): Promise<number> {
+  const { rows } = await client.query<{ now: number }>(READ_NOW);
+  return Number(rows[0]?.now);
+}
+
+/**
+ * What every transition runs against: one pooled connection inside its transaction, and the
+ * server's clock read on first use and then fixed for the whole transition. Statements use
+ * Postgres placeholders ($1, $2 …); a camelCase alias must be double-quoted.
+ */
+export class PgTx {
+  private instant: number | null = null;
+
+  /** A pool only for a single-statement read (readStatement): each statement may take another connection. */
+  constructor(readonly client: Pool | PoolClient) {}
+
+  /** The transition's instant (server clock, ms), read once. */
+  async now(): Promise<number> {
+    this.instant ??= await readServerNow(this.client);
+    return this.instant;
+  }
+
+  /** Every row, as objects keyed by column name (or quoted alias). */
+  async all<T extends QueryResultRow = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
+    return (await this.client.query<T>(text, storable(values))).rows;
+  }
+
+  /** The first row, or undefined. */
+  async get<T extends QueryResultRow = Record<string, unknown>>(
+    text: string,
+    values: unknown[] = [],
+  ): Promise<T | undefined> {
+    return (await this.client.query<T>(text, storable(values))).rows[0];
+  }
+
+  /** Every row as an array of column values (for the shared positional row mappers, sqlite/rows.ts). */
+  async values(text: string, values: unknown[] = []): Promise<unknown[][]> {
+    return (await this.client.query<unknown[]>({ text, values: storable(values), rowMode: "array" })).rows;
+  }
+
+  /** Runs a write; the number of rows it touched. */
+  async run(text: string, values: unknown[] = []): Promise<number> {
+    return (await this.client.query(text, storable(values))).rowCount ?? 0;
+  }
+}
+
+const NUL = "\u0000";
+const hasNul = (value: unknown): boolean =>
+  typeof value === "string" ? value.includes(NUL) : Array.isArray(value) && value.some(hasNul);
+const withoutNul = (value: unknown): unknown =>
+  typeof value === "string" ? value.replaceAll(NUL, "\ufffd") : Array.isArray(value) ? value.map(withoutNul) : value;
+
+/**
+ * Postgres text cannot hold U+0000, which SQLite and GitHub keep: a NUL that a command printed
+ * into its error or log would make the write fail, and the attempt could then never end. It is
+ * stored as U+FFFD (the replacement character) instead. JSON columns never meet it
+ * (JSON.stringify escapes it as `\u0000`).
+ */
+function storable(values: unknown[]): unknown[] {
+  return values.some(hasNul) ? values.map(withoutNul) : values;
+}
+
+/**
+ * One transition = one transaction holding the store's write lock (WRITE_LOCK_KEY), at READ
+ * COMMITTED: every statement after the lock sees every commit before it. The commit notifies
+ * CHANGES_CHANNEL (delivered only if it commits). A failure rolls back; a connection that
+ * broke (postgres-errors.ts) is dropped from the pool instead of being reused.
+ */
+export async function writeTransaction<T>(pool: Pool, fn: (tx: PgTx) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`);
+    try {
+      const result = await fn(new PgTx(client));
+      await client.query(`NOTIFY ${CHANGES_CHANNEL}; COMMIT`);
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    }
+  } catch (error) {
+    broken ??= transientPostgresCause(error) ? (error as Error) : undefined;
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** A consistent snapshot for a read of several statements (REPEATABLE READ, read only: never waits for the writer). */
+export async function readTransaction<T>(pool: Pool, fn: (tx: PgTx) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    try {
+      const result = await fn(new PgTx(client));
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+      throw error;
+    }
+  } catch (error) {
+    broken ??= transientPostgresCause(error) ? (error as Error) : undefined;
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}
+
+/** A read that is a single statement, atomic by itself: no BEGIN/COMMIT around it. */
+export function readStatement<T>(pool: Pool, fn: (tx: PgTx) => Promise<T>): Promise<T> {
+  return fn(new PgTx(pool));
+}

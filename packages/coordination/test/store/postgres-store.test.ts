@@ -1,0 +1,121 @@
+import { openPostgresStore, type PostgresStore } from "@sentinel/coordination/postgres";
+import { waitFor } from "@sentinel/test-support";
+import { startTempPostgres, type TempPostgres } from "@sentinel/test-support/postgres";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { transientStoreError } from "../../src/store/transient-store-error.js";
+
+/** What the Postgres backend adds beyond the contract suite: its wake-ups, its text rules, its restarts. */
+let server: TempPostgres;
+let url: string;
+const opened: PostgresStore[] = [];
+
+async function open(): Promise<PostgresStore> {
+  const store = await openPostgresStore({ url });
+  opened.push(store);
+  return store;
+}
+
+const registration = (id: string) => ({
+  id,
+  hostname: "pg-host",
+  pid: 1,
+  version: "test",
+  maxConcurrency: 4,
+  supportedTaskTypes: ["demo"],
+  cpuCores: 2,
+  memoryMb: 1024,
+  labels: {},
+  heartbeatIntervalMs: 1000,
+  leaseMs: 600_000,
+  healthUrl: null,
+});
+const newTask = {
+  type: "demo",
+  priority: 0,
+  params: {},
+  maxAttempts: 3,
+  timeoutMs: 600_000,
+  delayMs: 0,
+  pinnedWorkerId: null,
+  affinityKey: null,
+};
+
+beforeAll(async () => {
+  server = await startTempPostgres();
+}, 60_000);
+afterAll(async () => {
+  await server?.stop();
+});
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close();
+  if (url) await server.dropDatabase(url);
+});
+
+describe("postgres store", () => {
+  it("wakes a watcher in another process's store when work is committed, and moves the change marker", async () => {
+    url = await server.createDatabase();
+    const watcher = await open();
+    const producer = await open();
+    const before = await watcher.changeMarker();
+    let woken = 0;
+    const stop = watcher.watchChanges(() => {
+      woken += 1;
+    });
+    // The first wake-up comes once LISTEN is in place (it covers commits made meanwhile).
+    await waitFor(() => woken > 0, { what: "the listener connected" });
+    const baseline = woken;
+    await producer.createTask(newTask, "operator:test");
+    await waitFor(() => woken > baseline, { timeoutMs: 2000, what: "a NOTIFY after the producer's commit" });
+    expect(await watcher.changeMarker()).not.toBe(before);
+    stop();
+  });
+
+  it("keeps a task's failure text with a NUL character (stored as U+FFFD) instead of failing the write", async () => {
+    url = await server.createDatabase();
+    const store = await open();
+    await store.registerWorker(registration("w-1"));
+    const task = await store.createTask({ ...newTask, maxAttempts: 1 }, "operator:test");
+    const [claim] = await store.claimTasks({
+      workerId: "w-1",
+      taskIds: [task.id],
+      metadata: { hostname: "h", pid: 1 },
+    });
+    if (!claim) throw new Error("claim expected");
+    const failed = await store.failTask(task.id, claim.lock.token, {
+      message: "tool printed \u0000 in its stderr",
+      retryable: false,
+      retryDelayMs: 0,
+    });
+    expect(failed.state).toBe("dead");
+    expect(failed.lastError).toBe("tool printed \ufffd in its stderr");
+  });
+
+  it("carries on after the database restarts: the failed call is reported as transient, the next one works", async () => {
+    url = await server.createDatabase();
+    const store = await open();
+    await store.createTask(newTask, "operator:test");
+    await server.restart();
+    // The pool's connections died with the server; the first call may meet one of them.
+    const first = await store.createTask(newTask, "operator:test").then(
+      () => null,
+      (error: unknown) => error,
+    );
+    if (first !== null) expect(transientStoreError(first)).not.toBeNull();
+    await store.createTask(newTask, "operator:test");
+    expect((await store.listTasks({ limit: 10 })).items.length).toBe(first === null ? 3 : 2);
+  }, 60_000);
+
+  it("reports an unreachable server as transient, and a wrong database name as permanent", async () => {
+    const refused = await openPostgresStore({ url: "postgres://sentinel@127.0.0.1:1/none" }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(transientStoreError(refused)).not.toBeNull();
+    const missing = await openPostgresStore({ url: server.urlOf("no_such_database") }).then(
+      () => null,
+      (error: unknown) => error,
+    );
+    expect(missing).toBeInstanceOf(Error);
+    expect(transientStoreError(missing)).toBeNull();
+  });
+});
