@@ -9,7 +9,7 @@ export interface WorkerTimings {
   pollMs: number;
 }
 
-/** A fault only one backend has (the SQLite file write-locked, the GitHub API failing or lagging). */
+/** A fault only one backend has (the SQLite file write-locked, the Postgres server restarted, the GitHub API failing). */
 export interface StoreFault {
   kind: string;
   /** How long the fault lasts, drawn from this range by the plan. */

@@ -1,6 +1,6 @@
 import { killAllProcesses } from "@sentinel/test-support/processes";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Backend, chaosOptions } from "./options.js";
+import { BACKENDS, chaosOptions } from "./options.js";
 import { renderConsole } from "./report.js";
 import { runChaos } from "./run-chaos.js";
 
@@ -13,7 +13,7 @@ const SEED = 20261206;
  * The short chaos run (every fault kind of the backend at least once) on each backend: every
  * check judged from the store's history must pass.
  */
-describe.each<Backend>(["sqlite", "github"])("a short chaos run on %s", (backend) => {
+describe.each([...BACKENDS])("a short chaos run on %s", (backend) => {
   it(`keeps every task, one success per fencing token and no lock held (seed ${SEED})`, async () => {
     const options = chaosOptions(backend, SEED, "short");
     const result = await runChaos(options);

@@ -1,8 +1,10 @@
+import { cpus, loadavg } from "node:os";
 import { newTaskSchema } from "@sentinel/coordination";
 import { waitFor } from "@sentinel/test-support";
 import { noTaskPending } from "../packages/coordination/test/multiprocess/invariants.js";
 import { type ChaosBackend, sleep, timingEnv } from "./backend.js";
 import { openGithubChaos } from "./backends/github-backend.js";
+import { openPostgresChaos } from "./backends/postgres-backend.js";
 import { openSqliteChaos } from "./backends/sqlite-backend.js";
 import { planFaults, planLengthMs } from "./fault-plan.js";
 import { Fleet, type UnexpectedExit } from "./fleet.js";
@@ -15,6 +17,10 @@ import { type SeededRandom, seededRandom } from "./seeded-random.js";
 export interface ChaosResult {
   options: ChaosOptions;
   setup: string;
+  /** When the run started (ISO 8601). */
+  startedAt: string;
+  /** The machine: cores, CPU model, and its 1-minute load average at the start and at the end of the run. */
+  machine: string;
   wallMs: number;
   tasks: { created: number; succeeded: number; dead: number };
   faults: InjectedFault[];
@@ -33,11 +39,10 @@ export interface ChaosResult {
  */
 export async function runChaos(options: ChaosOptions, log: (line: string) => void = () => {}): Promise<ChaosResult> {
   const startedAt = performance.now();
+  const startedAtIso = new Date().toISOString();
+  const loadAtStart = loadavg()[0] ?? 0;
   const random = seededRandom(options.seed);
-  const backend =
-    options.backend === "sqlite"
-      ? await openSqliteChaos()
-      : await openGithubChaos(options.seed, options.workers, options.githubBudget);
+  const backend = await openBackend(options);
   const fleet = new Fleet({
     slots: options.workers,
     env: {
@@ -83,6 +88,8 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
     return {
       options,
       setup: backend.setup,
+      startedAt: startedAtIso,
+      machine: `${cpus().length} cores (${cpus()[0]?.model.trim() ?? "unknown CPU"}), load average ${loadAtStart.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end`,
       wallMs: Math.round(performance.now() - startedAt),
       tasks: {
         created: taskIds.length,
@@ -99,6 +106,17 @@ export async function runChaos(options: ChaosOptions, log: (line: string) => voi
   } finally {
     await fleet.stop(5000);
     await backend.close();
+  }
+}
+
+function openBackend(options: ChaosOptions): Promise<ChaosBackend> {
+  switch (options.backend) {
+    case "sqlite":
+      return openSqliteChaos();
+    case "postgres":
+      return openPostgresChaos();
+    case "github":
+      return openGithubChaos(options.seed, options.workers, options.githubBudget);
   }
 }
 

@@ -2,25 +2,26 @@ import { randomInt } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { stopAllProcesses } from "@sentinel/test-support/processes";
-import { type Backend, chaosOptions } from "./options.js";
+import { BACKENDS, type Backend, chaosOptions } from "./options.js";
 import { renderConsole, writeDocsSection } from "./report.js";
 import { type ChaosResult, runChaos } from "./run-chaos.js";
 
 /**
- * `pnpm chaos [--backend sqlite,github] [--seed N] [--short] [--skew-minutes M] [--github-budget raised|github] [--write-docs]`
- * Runs the chaos plan on each backend in turn (SQLite first), prints the figures and every
+ * `pnpm chaos [--backend sqlite,postgres,github] [--seed N] [--short] [--skew-minutes M] [--github-budget raised|github] [--write-docs]`
+ * Runs the chaos plan on each backend in turn (SQLite, Postgres, GitHub), prints the figures and every
  * check, and exits 1 if a check failed. The seed (random unless given) is printed first: pass
- * it back to repeat the same plan. `--write-docs` rewrites the generated section of
- * docs/reliability.md.
+ * it back to repeat the same plan. `--write-docs` rewrites the rows of the backends it ran in
+ * the generated section of docs/reliability.md, and keeps the others.
  */
 const DOCS_PATH = fileURLToPath(new URL("../docs/reliability.md", import.meta.url));
-const BACKENDS: readonly Backend[] = ["sqlite", "github"];
 
 function parseBackends(raw: string): Backend[] {
   const names = raw.split(",").map((s) => s.trim());
   const unknown = names.filter((n) => !BACKENDS.includes(n as Backend));
   if (unknown.length > 0)
-    throw new Error(`--backend: unknown ${unknown.join(", ")}; expected a comma-separated subset of sqlite,github`);
+    throw new Error(
+      `--backend: unknown ${unknown.join(", ")}; expected a comma-separated subset of ${BACKENDS.join(",")}`,
+    );
   return names as Backend[];
 }
 

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "@playwright/test";
 
-export type Backend = "sqlite" | "github";
+export type Backend = "sqlite" | "github" | "postgres";
 
 /** What playwright.config.ts puts in each project's metadata: the stack that project runs against. */
 export interface StackMetadata {
@@ -26,11 +26,18 @@ export function currentBaseUrl(): string {
 
 /**
  * The variables a worker process needs to join the current stack's store: the data directory
- * for SQLite; for GitHub the repository, the emulator URL, and the bot token and HMAC secret
+ * for SQLite; for Postgres the database URL the stack wrote there (support/postgres-stack.ts); for GitHub the repository, the emulator URL, and the bot token and HMAC secret
  * that `scripts/demo-github.ts` keeps in the data directory.
  */
 export function storeEnv(): Record<string, string> {
   const stack = currentStack();
+  if (stack.backend === "postgres") {
+    return {
+      SENTINEL_DATA_DIR: stack.dataDir,
+      SENTINEL_STORE: "postgres",
+      SENTINEL_POSTGRES_URL: readFileSync(join(stack.dataDir, "postgres-url"), "utf8").trim(),
+    };
+  }
   if (stack.backend === "sqlite" || !stack.github) return { SENTINEL_DATA_DIR: stack.dataDir };
   const secrets = JSON.parse(readFileSync(join(stack.dataDir, "github-demo-secrets.json"), "utf8")) as {
     botToken: string;

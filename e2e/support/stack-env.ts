@@ -48,7 +48,7 @@ export const E2E_EMULATOR_READ_LAG_MS = "50";
  * port after the SQLite stack's (E2E_PORT + 1, otherwise unused), one path per stack. Until
  * a spec listens there, deliveries fail and are retried (quickly: SENTINEL_ALERT_RETRY_BASE_MS).
  */
-export function alertWebhook(backend: "sqlite" | "github"): { port: number; path: string; url: string } {
+export function alertWebhook(backend: "sqlite" | "github" | "postgres"): { port: number; path: string; url: string } {
   const port = Number(process.env.E2E_PORT ?? 3123) + 1;
   const path = `/hooks/${backend}/e2e-secret-path`;
   return { port, path, url: `http://127.0.0.1:${port}${path}` };

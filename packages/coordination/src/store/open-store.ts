@@ -14,7 +14,6 @@ import {
 } from "./github/index.js";
 import { githubStoreOptionsSchema } from "./github/options.js";
 import type { CoordinationStore } from "./port.js";
-import { openPostgresStore } from "./postgres/index.js";
 import { defaultSqlitePath, openSqliteStore } from "./sqlite/index.js";
 
 export interface OpenedStore {
@@ -73,8 +72,13 @@ export async function openStoreFromConfig(config: StoreConfig, opts: OpenStoreOp
     };
   }
   if (config.backend === "postgres") {
+    // Loaded on demand: the SQLite and GitHub processes (and every CLI start) skip the pg client.
+    const { openPostgresStore } = await import("./postgres/index.js");
+    // A bundled server (the image's control plane) cannot find drizzle/postgres from its own
+    // module, whose path is the build machine's: the image names the folder instead.
+    const migrationsFolder = env.SENTINEL_POSTGRES_MIGRATIONS_DIR?.trim();
     return {
-      store: await openPostgresStore({ url: config.url }),
+      store: await openPostgresStore({ url: config.url, ...(migrationsFolder ? { migrationsFolder } : {}) }),
       description: `postgres ${describePostgresUrl(config.url)}`,
     };
   }

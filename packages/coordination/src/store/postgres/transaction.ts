@@ -1,4 +1,5 @@
 import type { Pool, PoolClient, QueryResultRow } from "pg";
+import { checkOut } from "./connection.js";
 import { transientPostgresCause } from "./postgres-errors.js";
 
 /** The channel every write transaction notifies on commit; idle workers LISTEN on it (store.ts). */
@@ -86,7 +87,7 @@ function storable(values: unknown[]): unknown[] {
  * broke (postgres-errors.ts) is dropped from the pool instead of being reused.
  */
 export async function writeTransaction<T>(pool: Pool, fn: (tx: PgTx) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool);
   let broken: Error | undefined;
   try {
     await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`);
@@ -104,13 +105,13 @@ export async function writeTransaction<T>(pool: Pool, fn: (tx: PgTx) => Promise<
     broken ??= transientPostgresCause(error) ? (error as Error) : undefined;
     throw error;
   } finally {
-    client.release(broken);
+    release(broken);
   }
 }
 
 /** A consistent snapshot for a read of several statements (REPEATABLE READ, read only: never waits for the writer). */
 export async function readTransaction<T>(pool: Pool, fn: (tx: PgTx) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool);
   let broken: Error | undefined;
   try {
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
@@ -128,7 +129,7 @@ export async function readTransaction<T>(pool: Pool, fn: (tx: PgTx) => Promise<T
     broken ??= transientPostgresCause(error) ? (error as Error) : undefined;
     throw error;
   } finally {
-    client.release(broken);
+    release(broken);
   }
 }
 
