@@ -270,12 +270,19 @@ export interface CoordinationStore {
   getTaskLog(taskId: string): Promise<TaskLog | null>;
 
   /**
-   * Optional: a value that differs between two calls whenever anything was committed to the
-   * store in between (by any process), and that is cheap enough to read every few tens of
-   * ms. Workers use it to wake up for new work without re-running the claim query; backends
-   * without such a signal omit it and workers poll on their intervals alone.
+   * Optional: a value that differs between two calls whenever anything that may change the
+   * claimable work was committed to the store in between (by any process; SQLite: any commit
+   * at all), and that is cheap enough to read often. Workers use it to wake up for new work
+   * without re-running the claim query; backends without such a signal omit it and workers
+   * poll on their intervals alone.
    */
   changeMarker?(): Promise<string>;
+  /**
+   * Optional, with `changeMarker`: how often an idle caller checks the marker between hints
+   * (default 20 ms: a local read). A store whose marker costs a network round trip and whose
+   * hints are reliable asks for less.
+   */
+  readonly changeMarkerIntervalMs?: number;
   /**
    * Optional, with `changeMarker`: call `onChange` soon after another process may have
    * committed (a hint, not a promise: it may fire without a change, and a caller still checks

@@ -3,7 +3,9 @@ import { get } from "node:http";
 import { join } from "node:path";
 import { tempDir } from "@sentinel/test-support";
 import { OWNER, REPO, SECRET } from "@sentinel/test-support/emulator";
+import type { TempPostgres } from "@sentinel/test-support/postgres";
 import { type LaunchedProcess, type LaunchOptions, launchWorker, MINIMAL_ENV } from "@sentinel/test-support/processes";
+import { openPostgresStore } from "../../src/store/postgres/index.js";
 import { openSqliteStore } from "../../src/store/sqlite/index.js";
 
 /** Short intervals for tests: heartbeat 100 ms, stale after 600 ms, checked every 200 ms. */
@@ -59,36 +61,74 @@ export interface TestCluster {
 }
 
 /**
- * A fresh database file and a worker config whose `record` type is a command handler
- * appending "<task id> <fencing token> <worker id>" per execution: an independent count
- * of executions, outside the store.
+ * A command handler appending "<task id> <fencing token> <worker id>" per execution to
+ * `recordPath`: an independent count of executions, outside the store.
  */
-export async function createTestCluster(extraHandlers: Record<string, unknown> = {}): Promise<TestCluster> {
-  const dir = tempDir("sentinel-mp").path;
-  const dbPath = join(dir, "store.db");
-  const recordPath = join(dir, "executions.log");
+export function recordHandler(recordPath: string): Record<string, unknown> {
+  return {
+    command: [
+      "/bin/sh",
+      "-c",
+      'printf "%s %s %s\\n" "$SENTINEL_TASK_ID" "$SENTINEL_FENCING_TOKEN" "$WORKER" >> "$RECORD_FILE"',
+    ],
+    env: { RECORD_FILE: recordPath, WORKER: "${WORKER_ID}" },
+  };
+}
+
+/** A worker config in `dir` whose `record` type is the recordHandler, plus `echo`, `sleep` and `extraHandlers`. */
+function writeClusterConfig(dir: string, recordPath: string, extraHandlers: Record<string, unknown>): string {
   const configPath = join(dir, "task-sentinel.config.json");
   writeFileSync(
     configPath,
     JSON.stringify({
       handlers: {
-        record: {
-          command: [
-            "/bin/sh",
-            "-c",
-            'printf "%s %s %s\\n" "$SENTINEL_TASK_ID" "$SENTINEL_FENCING_TOKEN" "$WORKER" >> "$RECORD_FILE"',
-          ],
-          env: { RECORD_FILE: recordPath, WORKER: "${WORKER_ID}" },
-        },
+        record: recordHandler(recordPath),
         echo: { builtin: "echo" },
         sleep: { builtin: "sleep" },
         ...extraHandlers,
       },
     }),
   );
+  return configPath;
+}
+
+/** A fresh SQLite database file and the `record` worker config (writeClusterConfig). */
+export async function createTestCluster(extraHandlers: Record<string, unknown> = {}): Promise<TestCluster> {
+  const dir = tempDir("sentinel-mp").path;
+  const dbPath = join(dir, "store.db");
+  const recordPath = join(dir, "executions.log");
+  const configPath = writeClusterConfig(dir, recordPath, extraHandlers);
   // Create the schema once up front so workers do not race to migrate an empty file.
   await openSqliteStore({ path: dbPath }).close();
   return { dir, dbPath, configPath, recordPath, env: { SENTINEL_SQLITE_PATH: dbPath, SENTINEL_CONFIG: configPath } };
+}
+
+export interface PostgresTestCluster extends Omit<TestCluster, "dbPath"> {
+  /** The database every worker process of the cluster shares. */
+  url: string;
+}
+
+/**
+ * A fresh database on `server` and the `record` worker config (writeClusterConfig); `env`
+ * selects the Postgres backend for worker processes as a deployment would.
+ */
+export async function createPostgresTestCluster(
+  server: TempPostgres,
+  extraHandlers: Record<string, unknown> = {},
+): Promise<PostgresTestCluster> {
+  const dir = tempDir("sentinel-mp-pg").path;
+  const recordPath = join(dir, "executions.log");
+  const configPath = writeClusterConfig(dir, recordPath, extraHandlers);
+  const url = await server.createDatabase();
+  // Migrated once up front, so the test's first reads find the schema whichever process starts first.
+  await (await openPostgresStore({ url })).close();
+  return {
+    dir,
+    url,
+    configPath,
+    recordPath,
+    env: { SENTINEL_STORE: "postgres", SENTINEL_POSTGRES_URL: url, SENTINEL_CONFIG: configPath },
+  };
 }
 
 /**

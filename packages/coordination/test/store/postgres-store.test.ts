@@ -70,6 +70,32 @@ describe("postgres store", () => {
     stop();
   });
 
+  it("leaves idle workers asleep on heartbeats: only transitions that may make work claimable move the marker", async () => {
+    url = await server.createDatabase();
+    const watcher = await open();
+    const fleet = await open();
+    await fleet.registerWorker(registration("w-quiet"));
+    let woken = 0;
+    const stop = watcher.watchChanges(() => {
+      woken += 1;
+    });
+    await waitFor(() => woken > 0, { what: "the listener connected" });
+    const marker = await watcher.changeMarker();
+    const baseline = woken;
+    for (let i = 0; i < 5; i++) await fleet.heartbeat("w-quiet", { activeTasks: 0 });
+    await fleet.memorySet("global/k", { v: 1 }, "w-quiet");
+    await fleet.setSetting("s", "v", "operator:test");
+    // A later announcing commit is the fence: NOTIFYs arrive in commit order, so once its hint is
+    // here any hint from the quiet writes before it would have arrived too.
+    expect(await watcher.changeMarker()).toBe(marker);
+    expect(woken).toBe(baseline);
+    await fleet.createTask(newTask, "operator:test");
+    await waitFor(() => woken > baseline, { timeoutMs: 2000, what: "the hint of the task's commit" });
+    expect(woken).toBe(baseline + 1);
+    expect(await watcher.changeMarker()).not.toBe(marker);
+    stop();
+  });
+
   it("keeps a task's failure text with a NUL character (stored as U+FFFD) instead of failing the write", async () => {
     url = await server.createDatabase();
     const store = await open();

@@ -100,7 +100,7 @@ export function createTaskLoop(parts: TaskLoopParts): PollLoop {
     ...(changeMarker
       ? {
           watch: {
-            intervalMs: WATCH_INTERVAL_MS,
+            intervalMs: store.changeMarkerIntervalMs ?? WATCH_INTERVAL_MS,
             changed: async () => (await changeMarker()) !== cycle.seenMarker(),
             ...(watchChanges ? { subscribe: watchChanges } : {}),
           },

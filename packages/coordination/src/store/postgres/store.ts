@@ -56,7 +56,14 @@ import {
   storeResultTx,
 } from "./task-transitions.js";
 import { createTaskTx, getTaskTx, listClaimableTx, listTasksTx } from "./tasks.js";
-import { type PgTx, readServerNow, readStatement, readTransaction, writeTransaction } from "./transaction.js";
+import {
+  type PgTx,
+  readServerNow,
+  readStatement,
+  readTransaction,
+  readWorkCounter,
+  writeTransaction,
+} from "./transaction.js";
 import { listTypeLimitsTx, setTypeLimitTx } from "./type-limits.js";
 import { listPausedTypesTx, pauseTaskTypeTx, resumeTaskTypeTx } from "./type-pauses.js";
 import { readWorkerTx } from "./worker-lease.js";
@@ -110,8 +117,18 @@ export class PostgresStore implements CoordinationStore {
     return new PostgresStore(pool, options.url);
   }
 
+  /** A transition that leaves the claimable work as it was: no idle worker needs to look. */
   private write<T>(fn: (tx: PgTx) => Promise<T>): Promise<T> {
-    return writeTransaction(this.pool, fn);
+    return writeTransaction(this.pool, fn, { announce: false });
+  }
+
+  /**
+   * A transition that may make work claimable — a new or retried task, a released lock or
+   * limit slot, a dependency met, a type resumed, a dead worker's tasks recovered: its commit
+   * wakes the idle workers (transaction.ts).
+   */
+  private announce<T>(fn: (tx: PgTx) => Promise<T>): Promise<T> {
+    return writeTransaction(this.pool, fn, { announce: true });
   }
 
   private read<T>(fn: (tx: PgTx) => Promise<T>): Promise<T> {
@@ -123,16 +140,20 @@ export class PostgresStore implements CoordinationStore {
   }
 
   /**
-   * The server's write-ahead log position: every commit (by any process on any machine)
-   * advances it, and reading it touches no table. It may also move without a change of ours
-   * (another database on the server), which costs a caller one needless claim poll.
+   * The work counter that every transition which may make work claimable moves in its commit
+   * (transaction.ts): a heartbeat, a log line or a memory write elsewhere leaves it as it was.
    */
-  async changeMarker(): Promise<string> {
-    const { rows } = await this.pool.query<{ lsn: string }>("SELECT pg_current_wal_lsn()::text AS lsn");
-    return rows[0]?.lsn ?? "";
+  changeMarker(): Promise<string> {
+    return readWorkCounter(this.pool);
   }
 
-  /** LISTEN/NOTIFY: every write's commit wakes the subscribers of every store on the database (change-listener.ts). */
+  /**
+   * The hints (LISTEN/NOTIFY) reach every machine within a round trip and the marker costs
+   * one, so an idle worker checks it only once a second, in case a hint was lost.
+   */
+  readonly changeMarkerIntervalMs = 1000;
+
+  /** LISTEN/NOTIFY: a commit that may make work claimable wakes the subscribers of every store on the database (change-listener.ts). */
   watchChanges(onChange: () => void): () => void {
     return this.listener.subscribe(onChange);
   }
@@ -145,7 +166,7 @@ export class PostgresStore implements CoordinationStore {
   }
 
   registerWorker(registration: WorkerRegistration): Promise<WorkerRecord> {
-    return this.write((tx) => registerWorkerTx(tx, registration));
+    return this.announce((tx) => registerWorkerTx(tx, registration));
   }
 
   heartbeat(workerId: string, report: HeartbeatReport): Promise<WorkerRecord> {
@@ -157,7 +178,7 @@ export class PostgresStore implements CoordinationStore {
     to: WorkerState,
     opts: { expectedFrom?: WorkerState[]; onlyIfLeaseExpired?: boolean; actor: string; reason: string },
   ): Promise<WorkerRecord> {
-    return this.write((tx) => transitionWorkerTx(tx, workerId, to, opts));
+    return this.announce((tx) => transitionWorkerTx(tx, workerId, to, opts));
   }
 
   requestDrain(workerId: string, actor: string): Promise<WorkerRecord> {
@@ -181,11 +202,11 @@ export class PostgresStore implements CoordinationStore {
   }
 
   releaseLock(taskId: string, token: number): Promise<void> {
-    return this.write((tx) => releaseLockTx(tx, taskId, token));
+    return this.announce((tx) => releaseLockTx(tx, taskId, token));
   }
 
   forceReleaseLock(taskId: string, opts: { actor: string; reason: string }): Promise<Lock | null> {
-    return this.write((tx) => forceReleaseLockTx(tx, taskId, opts));
+    return this.announce((tx) => forceReleaseLockTx(tx, taskId, opts));
   }
 
   getLock(taskId: string): Promise<Lock | null> {
@@ -197,7 +218,7 @@ export class PostgresStore implements CoordinationStore {
   }
 
   createTask(task: NewTask, actor: string): Promise<Task> {
-    return this.write((tx) => createTaskTx(tx, task, actor));
+    return this.announce((tx) => createTaskTx(tx, task, actor));
   }
 
   getTask(taskId: string): Promise<Task | null> {
@@ -225,13 +246,13 @@ export class PostgresStore implements CoordinationStore {
   }
 
   completeTask(taskId: string, token: number, opts?: { result?: unknown }): Promise<Task> {
-    return this.write((tx) => completeTaskTx(tx, taskId, token, opts));
+    return this.announce((tx) => completeTaskTx(tx, taskId, token, opts));
   }
 
   /** Many completions, one write transaction, each fenced on its own (see completeEachTx). */
   completeTasks(items: readonly CompletionRequest[]): Promise<CompletionOutcome[]> {
     const requests = parseOrThrow(completionsSchema, items, "completions") as CompletionRequest[];
-    return this.write((tx) => completeEachTx(tx, requests));
+    return this.announce((tx) => completeEachTx(tx, requests));
   }
 
   /**
@@ -244,7 +265,7 @@ export class PostgresStore implements CoordinationStore {
     claim: ClaimRequest;
   }): Promise<CompleteAndClaimResult> {
     const requests = parseOrThrow(completionsSchema, req.completions, "completions") as CompletionRequest[];
-    return this.write(async (tx) => {
+    return this.announce(async (tx) => {
       const outcomes = await completeEachTx(tx, requests);
       return { outcomes, claimed: await claimTasksTx(tx, req.claim) };
     });
@@ -255,25 +276,25 @@ export class PostgresStore implements CoordinationStore {
     token: number,
     error: { message: string; retryable: boolean; retryDelayMs: number },
   ): Promise<Task> {
-    return this.write((tx) => failTaskTx(tx, taskId, token, error));
+    return this.announce((tx) => failTaskTx(tx, taskId, token, error));
   }
 
   cancelTask(taskId: string, opts: { actor: string; reason: string }): Promise<Task> {
-    return this.write((tx) => cancelTaskTx(tx, taskId, opts));
+    return this.announce((tx) => cancelTaskTx(tx, taskId, opts));
   }
 
   promoteTask(taskId: string, opts: { actor: string; reason: string }): Promise<Task> {
-    return this.write((tx) => promoteTaskTx(tx, taskId, opts));
+    return this.announce((tx) => promoteTaskTx(tx, taskId, opts));
   }
   editTask(taskId: string, edit: TaskEdit, actor: string): Promise<Task> {
-    return this.write((tx) => editTaskTx(tx, taskId, edit, actor));
+    return this.announce((tx) => editTaskTx(tx, taskId, edit, actor));
   }
 
   requeueTask(
     taskId: string,
     opts: { actor: string; reason: string; pinnedWorkerId?: string | null; resetAttempts?: boolean },
   ): Promise<Task> {
-    return this.write((tx) => requeueTaskTx(tx, taskId, opts));
+    return this.announce((tx) => requeueTaskTx(tx, taskId, opts));
   }
 
   appendTaskLog(taskId: string, token: number, batch: TaskLogBatch): Promise<void> {
@@ -321,7 +342,7 @@ export class PostgresStore implements CoordinationStore {
   }
 
   resumeTaskType(type: string, actor: string): Promise<boolean> {
-    return this.write((tx) => resumeTaskTypeTx(tx, type, actor));
+    return this.announce((tx) => resumeTaskTypeTx(tx, type, actor));
   }
 
   listPausedTypes(): Promise<TypePause[]> {
@@ -329,7 +350,7 @@ export class PostgresStore implements CoordinationStore {
   }
 
   setTaskTypeLimit(type: string, change: TypeLimitChange, actor: string): Promise<TypeLimit | null> {
-    return this.write((tx) => setTypeLimitTx(tx, type, change, actor));
+    return this.announce((tx) => setTypeLimitTx(tx, type, change, actor));
   }
 
   createSchedule(input: NewScheduleInput, actor: string): Promise<Schedule> {
@@ -353,7 +374,7 @@ export class PostgresStore implements CoordinationStore {
   /** A read first: an idle tick (nothing due) takes no write lock away from the claims. */
   async fireDueSlots(firedBy: string): Promise<ScheduleRun[]> {
     if (!(await this.read((tx) => hasDueSlotTx(tx)))) return [];
-    return this.write((tx) => fireDueSlotsTx(tx, firedBy));
+    return this.announce((tx) => fireDueSlotsTx(tx, firedBy));
   }
 
   listTaskTypeLimits(): Promise<TypeLimit[]> {

@@ -2,8 +2,24 @@ import type { Pool, PoolClient, QueryResultRow } from "pg";
 import { checkOut } from "./connection.js";
 import { transientPostgresCause } from "./postgres-errors.js";
 
-/** The channel every write transaction notifies on commit; idle workers LISTEN on it (store.ts). */
+/** The channel a transition that may make work claimable notifies on commit; idle workers LISTEN on it (store.ts). */
 export const CHANGES_CHANNEL = "sentinel_changes";
+
+/**
+ * The `counters` row such a transition increments in its commit's round trip: the change
+ * marker idle workers compare (store.ts `changeMarker`). Heartbeats, logs, memory and the
+ * other writes that leave the claimable set as it was touch neither, so a fleet's heartbeats
+ * do not wake every idle worker into a claim poll.
+ */
+const WORK_COUNTER = "claimable_changes";
+const COMMIT_QUIETLY = "COMMIT";
+const COMMIT_AND_ANNOUNCE = `INSERT INTO counters (name, value) VALUES ('${WORK_COUNTER}', 1) ON CONFLICT (name) DO UPDATE SET value = counters.value + 1; NOTIFY ${CHANGES_CHANNEL}; COMMIT`;
+
+/** The work counter's value (0 before the first announcement). */
+export async function readWorkCounter(pool: Pool): Promise<string> {
+  const { rows } = await pool.query<{ value: number }>("SELECT value FROM counters WHERE name = $1", [WORK_COUNTER]);
+  return String(rows[0]?.value ?? 0);
+}
 
 /**
  * The key of the transaction-level advisory lock every write transaction takes first. One
@@ -82,18 +98,23 @@ function storable(values: unknown[]): unknown[] {
 
 /**
  * One transition = one transaction holding the store's write lock (WRITE_LOCK_KEY), at READ
- * COMMITTED: every statement after the lock sees every commit before it. The commit notifies
- * CHANGES_CHANNEL (delivered only if it commits). A failure rolls back; a connection that
- * broke (postgres-errors.ts) is dropped from the pool instead of being reused.
+ * COMMITTED: every statement after the lock sees every commit before it. With `announce`, the
+ * commit also moves the work counter and notifies CHANGES_CHANNEL (delivered only if it
+ * commits), in the same round trip. A failure rolls back; a connection that broke
+ * (postgres-errors.ts) is dropped from the pool instead of being reused.
  */
-export async function writeTransaction<T>(pool: Pool, fn: (tx: PgTx) => Promise<T>): Promise<T> {
+export async function writeTransaction<T>(
+  pool: Pool,
+  fn: (tx: PgTx) => Promise<T>,
+  opts: { announce: boolean },
+): Promise<T> {
   const { client, release } = await checkOut(pool);
   let broken: Error | undefined;
   try {
     await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`);
     try {
       const result = await fn(new PgTx(client));
-      await client.query(`NOTIFY ${CHANGES_CHANNEL}; COMMIT`);
+      await client.query(opts.announce ? COMMIT_AND_ANNOUNCE : COMMIT_QUIETLY);
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch((rollbackError: Error) => {
