@@ -7,6 +7,7 @@ import {
   openLoadFor,
   type QueueBenchOptions,
   type QueueRun,
+  type ServerCpuSpan,
 } from "./queue-run.js";
 import type { BenchContext } from "./report.js";
 import { summarizeLatencies } from "./stats.js";
@@ -18,6 +19,8 @@ export interface BacklogPhase {
   waits: number[];
   cpuFrom: CpuSample;
   cpuToMs: number | null;
+  /** The database server's part of the two CPU readings, where the suite reads it apart. */
+  serverCpu?: ServerCpuSpan;
   /** The backlog drained before the deadline. */
   drained: boolean;
 }
@@ -77,7 +80,7 @@ export async function measuredRun(
   backlog: BacklogPhase,
   openLoad: OpenLoadDriver,
 ): Promise<QueueRun> {
-  const figures = backlogFigures(backlog.timings, backlog.cpuFrom, backlog.cpuToMs);
+  const figures = backlogFigures(backlog.timings, backlog.cpuFrom, backlog.cpuToMs, backlog.serverCpu);
   const openLoads = backlog.drained ? await measureOpenLoads(options, figures.tasksPerSec, openLoad) : [];
   return {
     system: run.system,

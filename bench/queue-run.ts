@@ -17,6 +17,8 @@ export interface QueueRun {
   backlogWait: LatencySummary;
   /** Worker (and broker) CPU time during the backlog phase per completed task; null off Linux. */
   cpuMsPerTask: number | null;
+  /** The database server's part of `cpuMsPerTask`, where the suite measures a server apart (Postgres). */
+  serverCpuMsPerTask?: number | null;
   /** Open load after the backlog drained, one phase per configured rate: tasks arrive at `ratePerSec` while workers idle-poll. */
   openLoads: OpenLoadResult[];
   /** CPU time the worker processes (not a broker) use while nothing arrives, per second per process; null off Linux. */
@@ -45,6 +47,12 @@ export interface CpuSample {
   ms: number | null;
 }
 
+/** The database server's CPU readings at the same two instants, where a suite reads them apart. */
+export interface ServerCpuSpan {
+  from: number | null;
+  to: number | null;
+}
+
 /**
  * The backlog phase's figures: throughput over first start → last finish, and CPU per task
  * over the tasks that started after the first CPU reading (earlier ones were paid for before it).
@@ -53,15 +61,18 @@ export function backlogFigures(
   backlog: BacklogTiming[],
   cpuFrom: CpuSample,
   cpuToMs: number | null,
-): Pick<QueueRun, "elapsedMs" | "tasksPerSec" | "cpuMsPerTask"> {
+  serverCpu?: ServerCpuSpan,
+): Pick<QueueRun, "elapsedMs" | "tasksPerSec" | "cpuMsPerTask" | "serverCpuMsPerTask"> {
   const firstStart = Math.min(...backlog.map((t) => t.startedAt ?? Infinity));
   const lastFinish = Math.max(...backlog.map((t) => t.finishedAt ?? -Infinity));
   const measuredTasks = backlog.filter((t) => (t.startedAt ?? 0) >= cpuFrom.at).length;
+  const perTask = (from: number | null, to: number | null): number | null =>
+    from !== null && to !== null && measuredTasks > 0 ? (to - from) / measuredTasks : null;
   return {
     elapsedMs: lastFinish - firstStart,
     tasksPerSec: throughputPerSecond(backlog.length, firstStart, lastFinish),
-    cpuMsPerTask:
-      cpuFrom.ms !== null && cpuToMs !== null && measuredTasks > 0 ? (cpuToMs - cpuFrom.ms) / measuredTasks : null,
+    cpuMsPerTask: perTask(cpuFrom.ms, cpuToMs),
+    ...(serverCpu ? { serverCpuMsPerTask: perTask(serverCpu.from, serverCpu.to) } : {}),
   };
 }
 
@@ -124,12 +135,16 @@ function queueSection(id: string, title: string, runs: QueueRun[], notes: string
   const configs = [...new Set(runs.map((r) => `${r.workers}×${r.concurrency}`))];
   const rates = runs[0]?.openLoads.map((o) => o.requestedRate) ?? [];
   const medianOf = (values: number[]): number | null => (values.length ? median(values) : null);
+  const withServerCpu = runs.some((r) => r.serverCpuMsPerTask !== undefined);
   const rows = configs.map((config) => {
     const mine = runs.filter((r) => `${r.workers}×${r.concurrency}` === config);
     const row: Record<string, string | number | null> = {
       config: `${mine[0]?.system ?? id} ${config}`,
       tasksPerSec: median(mine.map((r) => r.tasksPerSec)),
       cpuMsPerTask: medianOf(mine.flatMap((r) => (r.cpuMsPerTask === null ? [] : [r.cpuMsPerTask]))),
+      serverCpuMsPerTask: medianOf(
+        mine.flatMap((r) => (typeof r.serverCpuMsPerTask === "number" ? [r.serverCpuMsPerTask] : [])),
+      ),
       idleCpu: medianOf(mine.flatMap((r) => (r.idleCpuMsPerSec === null ? [] : [r.idleCpuMsPerSec]))),
       backlogP50: median(mine.map((r) => r.backlogWait.p50)),
       runs: `${mine.length}${mine.some((r) => r.timedOut) ? " (timed out)" : ""}`,
@@ -150,6 +165,7 @@ function queueSection(id: string, title: string, runs: QueueRun[], notes: string
       { key: "config", label: "processes × concurrency" },
       { key: "tasksPerSec", label: "tasks/s" },
       { key: "cpuMsPerTask", label: "CPU ms/task", digits: 3 },
+      ...(withServerCpu ? [{ key: "serverCpuMsPerTask", label: "of which DB server", digits: 3 }] : []),
       ...rates.flatMap((rate, i) => [
         { key: `rate${i}`, label: `open load /s (asked ${rate})` },
         { key: `p50_${i}`, label: `claim p50 ms @${rate}/s`, digits: 1 },

