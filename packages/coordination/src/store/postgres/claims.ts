@@ -5,9 +5,9 @@ import { acceptsNewWork } from "../../domain/worker-rules.js";
 import { parseOrThrow } from "../../validation.js";
 import type { ClaimRequest } from "../port.js";
 import { claimSchema } from "../port-schemas.js";
-import { takeLockTx } from "./locks.js";
+import { planLockTakeTx, writeLockTakesTx } from "./locks.js";
 import { dependenciesSatisfiedTx } from "./task-dependencies.js";
-import { readTaskAndLockTx, startAttemptTx } from "./task-transitions.js";
+import { planStartAttemptTx, readTasksAndLocksTx, writeStartsTx } from "./task-transitions.js";
 import type { PgTx } from "./transaction.js";
 import { LimitBudget } from "./type-limits.js";
 import { listPausedTypesTx } from "./type-pauses.js";
@@ -29,15 +29,27 @@ export async function claimTasksTx(tx: PgTx, req: ClaimRequest): Promise<Array<{
   const limits = await LimitBudget.load(tx);
   const now = await tx.now();
   const claimed: Array<{ task: Task; lock: Lock }> = [];
+  // One read for the whole batch: each candidate is a different task, and nothing below
+  // writes a row another candidate's checks read.
+  const candidates = await readTasksAndLocksTx(tx, [...new Set(taskIds)]);
   for (const taskId of new Set(taskIds)) {
-    const found = await readTaskAndLockTx(tx, taskId);
+    const found = candidates.get(taskId);
     if (!found) continue;
     const { row, lock: lockState } = found;
     if (lockState.live || !isClaimableBy({ ...row, state: row.state as TaskState }, worker, now, pauses)) continue;
     if (!(await dependenciesSatisfiedTx(tx, row))) continue;
     if (!(await limits.take(row.type))) continue;
-    const lock = await takeLockTx(tx, lockState, workerId, row.timeoutMs, { ...metadata, taskType: row.type });
-    claimed.push({ task: await startAttemptTx(tx, row, lock.token, workerId, decisions?.[taskId]), lock });
+    const lock = await planLockTakeTx(tx, lockState, workerId, row.timeoutMs, { ...metadata, taskType: row.type });
+    claimed.push({ task: await planStartAttemptTx(tx, row, lock.token, workerId, decisions?.[taskId]), lock });
   }
+  // The rows of every claim in two statements: each belongs to its own task, read above.
+  await writeLockTakesTx(
+    tx,
+    claimed.map((c) => c.lock),
+  );
+  await writeStartsTx(
+    tx,
+    claimed.map((c) => c.task),
+  );
   return claimed;
 }

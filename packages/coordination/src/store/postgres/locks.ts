@@ -19,8 +19,6 @@ export interface LockState {
 
 const READ_LOCK = `SELECT ${LOCK_COLUMNS_SQL}, ${lockLiveFlagSql("$2")} AS live
   FROM locks l LEFT JOIN workers w ON w.id = l.owner_id WHERE l.task_id = $1`;
-const TAKE_LOCK =
-  "UPDATE locks SET seq = $1, owner_id = $2, acquired_at = $3, expires_at = $4, metadata = $5 WHERE task_id = $6";
 const CLEAR_OWNER =
   "UPDATE locks SET seq = $1, owner_id = NULL, acquired_at = NULL, expires_at = NULL, metadata = NULL WHERE task_id = $2";
 const READ_TASK_FENCE = 'SELECT state, fencing_token AS "fencingToken" FROM tasks WHERE id = $1';
@@ -46,6 +44,23 @@ export async function takeLockTx(
   ttlMs: number,
   metadata: LockMetadata,
 ): Promise<Lock> {
+  const lock = await planLockTakeTx(tx, state, ownerId, ttlMs, metadata);
+  await writeLockTakesTx(tx, [lock]);
+  return lock;
+}
+
+/**
+ * `takeLockTx` without its row write, which the caller does for a whole batch with
+ * `writeLockTakesTx` (a claim batch: one UPDATE instead of one per task). The events are
+ * appended here, so they keep the order of the one-by-one version.
+ */
+export async function planLockTakeTx(
+  tx: PgTx,
+  state: LockState,
+  ownerId: string,
+  ttlMs: number,
+  metadata: LockMetadata,
+): Promise<Lock> {
   const { row } = state;
   if (row.ownerId !== null) {
     await appendEventTx(tx, {
@@ -65,15 +80,6 @@ export async function takeLockTx(
     expiresAt: now + ttlMs,
     metadata,
   };
-  const changes = await tx.run(TAKE_LOCK, [
-    lock.token,
-    ownerId,
-    lock.acquiredAt,
-    lock.expiresAt,
-    toJson(metadata, "metadata"),
-    row.taskId,
-  ]);
-  if (changes !== 1) throw new NotFoundError("lock", row.taskId);
   await appendEventTx(tx, {
     kind: "lock.acquired",
     taskId: lock.taskId,
@@ -82,6 +88,26 @@ export async function takeLockTx(
     data: { token: lock.token, expiresAt: lock.expiresAt },
   });
   return lock;
+}
+
+const TAKE_LOCKS = `UPDATE locks l SET seq = v.seq, owner_id = v.owner_id, acquired_at = v.acquired_at,
+    expires_at = v.expires_at, metadata = v.metadata
+  FROM unnest($1::text[], $2::int8[], $3::text[], $4::int8[], $5::int8[], $6::text[])
+    AS v(task_id, seq, owner_id, acquired_at, expires_at, metadata)
+  WHERE l.task_id = v.task_id`;
+
+/** The rows of planned lock takes, in one statement; each lock row must exist. */
+export async function writeLockTakesTx(tx: PgTx, locks: readonly Lock[]): Promise<void> {
+  if (locks.length === 0) return;
+  const changes = await tx.run(TAKE_LOCKS, [
+    locks.map((l) => l.taskId),
+    locks.map((l) => l.token),
+    locks.map((l) => l.ownerId),
+    locks.map((l) => l.acquiredAt),
+    locks.map((l) => l.expiresAt),
+    locks.map((l) => toJson(l.metadata, "metadata")),
+  ]);
+  if (changes !== locks.length) throw new NotFoundError("lock", locks.map((l) => l.taskId).join(", "));
 }
 
 export async function acquireLockTx(
@@ -107,8 +133,15 @@ export async function releaseLockTx(tx: PgTx, taskId: string, token: number): Pr
 
 /** Release after a fenced task transition (complete/fail) already checked the token. */
 export async function releaseHeldLockTx(tx: PgTx, state: LockState): Promise<void> {
-  if (state.row.ownerId === null) return;
-  await clearOwnerTx(tx, state.row.taskId, state.row.seq);
+  if (await planHeldLockReleaseTx(tx, state)) await clearOwnerTx(tx, state.row.taskId, state.row.seq);
+}
+
+/**
+ * `releaseHeldLockTx` without its row write: true if the lock is held and the caller must
+ * clear its owner (for a batch: `writeHeldLockReleasesTx`); its event is appended here.
+ */
+export async function planHeldLockReleaseTx(tx: PgTx, state: LockState): Promise<boolean> {
+  if (state.row.ownerId === null) return false;
   await appendEventTx(tx, {
     kind: "lock.released",
     taskId: state.row.taskId,
@@ -116,6 +149,15 @@ export async function releaseHeldLockTx(tx: PgTx, state: LockState): Promise<voi
     actor: state.row.ownerId,
     data: { token: state.row.seq },
   });
+  return true;
+}
+
+const CLEAR_OWNERS = `UPDATE locks l SET owner_id = NULL, acquired_at = NULL, expires_at = NULL, metadata = NULL
+  FROM unnest($1::text[]) AS v(task_id) WHERE l.task_id = v.task_id`;
+
+/** Clears the owners of these held locks (their counters stay: the holders' tokens are current), in one statement. */
+export async function writeHeldLockReleasesTx(tx: PgTx, taskIds: readonly string[]): Promise<void> {
+  if (taskIds.length > 0) await tx.run(CLEAR_OWNERS, [taskIds]);
 }
 
 /**

@@ -50,10 +50,14 @@ import {
   completeTaskTx,
   editTaskTx,
   failTaskTx,
+  type PlannedCompletion,
+  planCompletionTx,
   promoteTaskTx,
+  readTasksAndLocksTx,
   requeueTaskTx,
   startTaskTx,
   storeResultTx,
+  writeCompletionsTx,
 } from "./task-transitions.js";
 import { createTaskTx, getTaskTx, listClaimableTx, listTasksTx } from "./tasks.js";
 import {
@@ -404,6 +408,30 @@ export class PostgresStore implements CoordinationStore {
  * failing) propagates and rolls the whole transaction back.
  */
 async function completeEachTx(tx: PgTx, requests: readonly CompletionRequest[]): Promise<CompletionOutcome[]> {
+  const ids = requests.map((item) => item.taskId);
+  if (requests.length < 2 || new Set(ids).size !== ids.length) return completeOneByOneTx(tx, requests);
+  // Every item a different task (a worker's batch is): one read for all, each item checked and
+  // its events recorded in order, then the rows of those that passed in two statements.
+  const known = await readTasksAndLocksTx(tx, ids);
+  const outcomes: CompletionOutcome[] = [];
+  const planned: PlannedCompletion[] = [];
+  for (const item of requests) {
+    try {
+      const opts = item.result === undefined ? {} : { result: item.result };
+      const completion = await planCompletionTx(tx, item.taskId, item.token, opts, known.get(item.taskId));
+      planned.push(completion);
+      outcomes.push({ ok: true, task: completion.task });
+    } catch (thrown) {
+      if (thrown instanceof SentinelError) outcomes.push({ ok: false, error: thrown });
+      else throw thrown;
+    }
+  }
+  await writeCompletionsTx(tx, planned);
+  return outcomes;
+}
+
+/** A task named twice: each item reads its task after the previous item's write. */
+async function completeOneByOneTx(tx: PgTx, requests: readonly CompletionRequest[]): Promise<CompletionOutcome[]> {
   const outcomes: CompletionOutcome[] = [];
   for (const item of requests) {
     try {

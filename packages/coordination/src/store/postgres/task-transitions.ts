@@ -25,7 +25,14 @@ import {
 } from "../sqlite/rows.js";
 import { appendEventTx } from "./events.js";
 import { lockLiveFlagSql } from "./lock-liveness.js";
-import { type LockState, readLockTx, releaseHeldLockTx, revokeLockTx } from "./locks.js";
+import {
+  type LockState,
+  planHeldLockReleaseTx,
+  readLockTx,
+  releaseHeldLockTx,
+  revokeLockTx,
+  writeHeldLockReleasesTx,
+} from "./locks.js";
 import {
   assertDependenciesNotDoomedTx,
   assertDependenciesSatisfiedTx,
@@ -37,15 +44,14 @@ import { listPausedTypesTx } from "./type-pauses.js";
 
 type TaskUpdate = Partial<Omit<TaskRow, "id" | "updatedAt">>;
 
-const READ_TASK_AND_LOCK = `SELECT ${TASK_COLUMNS_SQL}, ${LOCK_COLUMNS_SQL}, ${lockLiveFlagSql("$2")} AS live
+const readTaskAndLockSql = (
+  where: string,
+) => `SELECT ${TASK_COLUMNS_SQL}, ${LOCK_COLUMNS_SQL}, ${lockLiveFlagSql("$2")} AS live
   FROM tasks t JOIN locks l ON l.task_id = t.id LEFT JOIN workers w ON w.id = l.owner_id
-  WHERE t.id = $1`;
+  WHERE ${where}`;
+const READ_TASK_AND_LOCK = readTaskAndLockSql("t.id = $1");
+const READ_TASKS_AND_LOCKS = readTaskAndLockSql("t.id = ANY($1::text[])");
 const READ_TASK = `SELECT ${TASK_COLUMNS_SQL} FROM tasks t WHERE t.id = $1`;
-const START_ATTEMPT =
-  "UPDATE tasks SET state = 'running', attempts = $1, worker_id = $2, fencing_token = $3, result = NULL, started_at = $4, finished_at = NULL, updated_at = $4 WHERE id = $5";
-const MARK_SUCCEEDED = "UPDATE tasks SET state = 'succeeded', finished_at = $1, updated_at = $1 WHERE id = $2";
-const MARK_SUCCEEDED_WITH_RESULT =
-  "UPDATE tasks SET state = 'succeeded', finished_at = $1, updated_at = $1, result = $2 WHERE id = $3";
 
 /** The lock's columns and its liveness flag follow the task's in a READ_TASK_AND_LOCK row. */
 const LIVE_AT = TASK_COLUMN_COUNT + LOCK_COLUMN_COUNT;
@@ -53,11 +59,21 @@ const LIVE_AT = TASK_COLUMN_COUNT + LOCK_COLUMN_COUNT;
 /** A task with its lock row and the lock's liveness, in one read (the hot transitions' first step). */
 export async function readTaskAndLockTx(tx: PgTx, taskId: string): Promise<{ row: TaskRow; lock: LockState } | null> {
   const [found] = await tx.values(READ_TASK_AND_LOCK, [taskId, await tx.now()]);
-  if (!found) return null;
-  return {
-    row: taskRowOfValues(found),
-    lock: { row: lockRowOfValues(taskId, found, TASK_COLUMN_COUNT), live: found[LIVE_AT] === 1 },
-  };
+  return found ? taskAndLockOfValues(found) : null;
+}
+
+/** `readTaskAndLockTx` for many tasks in one read, by id (a claim batch's candidates); unknown ids are absent. */
+export async function readTasksAndLocksTx(
+  tx: PgTx,
+  taskIds: readonly string[],
+): Promise<Map<string, { row: TaskRow; lock: LockState }>> {
+  const found = await tx.values(READ_TASKS_AND_LOCKS, [taskIds, await tx.now()]);
+  return new Map(found.map((values) => [values[0] as string, taskAndLockOfValues(values)]));
+}
+
+function taskAndLockOfValues(values: unknown[]): { row: TaskRow; lock: LockState } {
+  const row = taskRowOfValues(values);
+  return { row, lock: { row: lockRowOfValues(row.id, values, TASK_COLUMN_COUNT), live: values[LIVE_AT] === 1 } };
 }
 
 async function readTaskRowTx(tx: PgTx, taskId: string): Promise<TaskRow> {
@@ -89,9 +105,10 @@ export async function fenceRunningTx(
   taskId: string,
   token: number,
   target: string,
+  known?: { row: TaskRow; lock: LockState },
 ): Promise<{ row: TaskRow; lock: LockState }> {
   parseOrThrow(tokenSchema, token, "token");
-  const found = await readTaskAndLockTx(tx, taskId);
+  const found = known ?? (await readTaskAndLockTx(tx, taskId));
   if (!found) throw new NotFoundError("task", taskId);
   const { row, lock } = found;
   assertAttemptFence({
@@ -130,10 +147,25 @@ export async function startAttemptTx(
   workerId: string,
   decision?: AssignmentDecision,
 ): Promise<Task> {
+  const task = await planStartAttemptTx(tx, row, token, workerId, decision);
+  await writeStartsTx(tx, [task]);
+  return task;
+}
+
+/**
+ * `startAttemptTx` without its row write, which the caller does for a whole batch with
+ * `writeStartsTx` (a claim batch); its event is appended here, in the one-by-one order.
+ */
+export async function planStartAttemptTx(
+  tx: PgTx,
+  row: TaskRow,
+  token: number,
+  workerId: string,
+  decision?: AssignmentDecision,
+): Promise<Task> {
   assertStartableBy({ ...row, state: row.state as TaskState }, workerId);
   const attempt = row.attempts + 1;
   const now = await tx.now();
-  await tx.run(START_ATTEMPT, [attempt, workerId, token, now, row.id]);
   const task = toTask({
     ...row,
     state: "running",
@@ -155,6 +187,23 @@ export async function startAttemptTx(
   return task;
 }
 
+const START_ATTEMPTS = `UPDATE tasks t SET state = 'running', attempts = v.attempts, worker_id = v.worker_id,
+    fencing_token = v.token, result = NULL, started_at = v.started_at, finished_at = NULL, updated_at = v.started_at
+  FROM unnest($1::text[], $2::int4[], $3::text[], $4::int8[], $5::int8[]) AS v(id, attempts, worker_id, token, started_at)
+  WHERE t.id = v.id`;
+
+/** The rows of planned starts (the tasks as `planStartAttemptTx` returned them), in one statement. */
+export async function writeStartsTx(tx: PgTx, tasks: readonly Task[]): Promise<void> {
+  if (tasks.length === 0) return;
+  await tx.run(START_ATTEMPTS, [
+    tasks.map((t) => t.id),
+    tasks.map((t) => t.attempts),
+    tasks.map((t) => t.workerId),
+    tasks.map((t) => t.fencingToken),
+    tasks.map((t) => t.startedAt),
+  ]);
+}
+
 export async function storeResultTx(tx: PgTx, taskId: string, token: number, result: unknown): Promise<Task> {
   const { row } = await fenceRunningTx(tx, taskId, token, "result stored");
   const task = await updateTaskTx(tx, taskId, { result: toJson(result ?? null, "result", LIMITS.resultBytes) });
@@ -174,12 +223,35 @@ export async function completeTaskTx(
   taskId: string,
   token: number,
   opts: { result?: unknown } = {},
+  known?: { row: TaskRow; lock: LockState },
 ): Promise<Task> {
+  const completion = await planCompletionTx(tx, taskId, token, opts, known);
+  await writeCompletionsTx(tx, [completion]);
+  return completion.task;
+}
+
+/** What a completion writes: the task as it ends, its result text if one was given, whether its lock is held. */
+export interface PlannedCompletion {
+  task: Task;
+  result: string | undefined;
+  releasesLock: boolean;
+}
+
+/**
+ * `completeTaskTx` without its row writes, which the caller does for a whole batch of
+ * different tasks with `writeCompletionsTx`; it throws exactly where `completeTaskTx` would,
+ * before anything is planned, and appends the events in the one-by-one order.
+ */
+export async function planCompletionTx(
+  tx: PgTx,
+  taskId: string,
+  token: number,
+  opts: { result?: unknown } = {},
+  known?: { row: TaskRow; lock: LockState },
+): Promise<PlannedCompletion> {
   const result = opts.result === undefined ? undefined : toJson(opts.result, "result", LIMITS.resultBytes);
-  const { row, lock } = await fenceRunningTx(tx, taskId, token, "succeeded");
+  const { row, lock } = await fenceRunningTx(tx, taskId, token, "succeeded", known);
   const now = await tx.now();
-  if (result === undefined) await tx.run(MARK_SUCCEEDED, [now, taskId]);
-  else await tx.run(MARK_SUCCEEDED_WITH_RESULT, [now, result, taskId]);
   const task = toTask({
     ...row,
     state: "succeeded",
@@ -187,7 +259,7 @@ export async function completeTaskTx(
     updatedAt: now,
     ...(result === undefined ? {} : { result }),
   });
-  await releaseHeldLockTx(tx, lock);
+  const releasesLock = await planHeldLockReleaseTx(tx, lock);
   await appendEventTx(tx, {
     kind: "task.succeeded",
     taskId,
@@ -195,7 +267,27 @@ export async function completeTaskTx(
     actor: row.workerId ?? "unknown",
     data: { token, attempt: row.attempts },
   });
-  return task;
+  return { task, result, releasesLock };
+}
+
+const MARK_ALL_SUCCEEDED = `UPDATE tasks t SET state = 'succeeded', finished_at = v.finished_at, updated_at = v.finished_at,
+    result = CASE WHEN v.has_result THEN v.result ELSE t.result END
+  FROM unnest($1::text[], $2::int8[], $3::bool[], $4::text[]) AS v(id, finished_at, has_result, result)
+  WHERE t.id = v.id`;
+
+/** The rows of planned completions of different tasks: the tasks in one statement, their held locks in another. */
+export async function writeCompletionsTx(tx: PgTx, completions: readonly PlannedCompletion[]): Promise<void> {
+  if (completions.length === 0) return;
+  await tx.run(MARK_ALL_SUCCEEDED, [
+    completions.map((c) => c.task.id),
+    completions.map((c) => c.task.finishedAt),
+    completions.map((c) => c.result !== undefined),
+    completions.map((c) => c.result ?? null),
+  ]);
+  await writeHeldLockReleasesTx(
+    tx,
+    completions.filter((c) => c.releasesLock).map((c) => c.task.id),
+  );
 }
 
 export async function failTaskTx(tx: PgTx, taskId: string, token: number, error: AttemptFailure): Promise<Task> {
