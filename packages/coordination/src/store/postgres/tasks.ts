@@ -2,7 +2,8 @@ import { LIMITS } from "../../domain/limits.js";
 import { type NewTask, newTaskSchema, type Page, type Task, type TaskFilter } from "../../domain/task.js";
 import { firstRunAt } from "../../domain/task-delay.js";
 import { CLAIMABLE_TASK_STATES } from "../../domain/task-transitions.js";
-import { pauseOf } from "../../domain/task-type-pause.js";
+import type { TypeLimit } from "../../domain/task-type-limit.js";
+import { pauseOf, type TypePause } from "../../domain/task-type-pause.js";
 import { StoreIntegrityError, ValidationError } from "../../errors.js";
 import { parseOrThrow } from "../../validation.js";
 import { claimableSchema, filterSchema, operatorSchema } from "../port-schemas.js";
@@ -12,9 +13,9 @@ import { TASK_COLUMNS_SQL, taskRowOfValues, toTask } from "../sqlite/rows.js";
 import { appendEventTx } from "./events.js";
 import { lockLiveSql } from "./lock-liveness.js";
 import { DEPENDENCIES_SATISFIED_SQL, recordDependenciesTx } from "./task-dependencies.js";
-import type { PgTx } from "./transaction.js";
-import { LimitBudget } from "./type-limits.js";
-import { listPausedTypesTx } from "./type-pauses.js";
+import { PgTx, SERVER_NOW_SQL } from "./transaction.js";
+import { LIMITS_SELECT, LimitBudget } from "./type-limits.js";
+import { PAUSES_SELECT } from "./type-pauses.js";
 
 const INSERT_TASK = `INSERT INTO tasks AS t (id, type, title, priority, params, state, attempts, max_attempts, timeout_ms,
     run_at, pinned_worker_id, affinity_key, depends_on, on_dependency_failure, created_at, updated_at)
@@ -132,18 +133,36 @@ export async function listTasksTx(tx: PgTx, filter: TaskFilter): Promise<Page<Ta
   return { items, nextCursor: rows.length > f.limit && last ? encodeCursor(last.id) : null };
 }
 
+interface ClaimGates extends Record<string, unknown> {
+  now: number;
+  pauses: TypePause[];
+  limits: TypeLimit[];
+}
+
+/**
+ * A poll's instant, the pauses and the per-type limits, in one round trip: a poll runs on its
+ * own (no transaction), and three reads were three round trips before the claim query. The
+ * claim re-reads pauses and limits inside its write transaction; here they only spare it
+ * candidates it would refuse.
+ */
+const CLAIM_GATES = `SELECT ${SERVER_NOW_SQL} AS now,
+  (SELECT COALESCE(json_agg(p), '[]') FROM (${PAUSES_SELECT}) p) AS pauses,
+  (SELECT COALESCE(json_agg(l), '[]') FROM (${LIMITS_SELECT}) l) AS limits`;
+
 export async function listClaimableTx(
   tx: PgTx,
   opts: { types: string[]; workerId: string; limit: number },
 ): Promise<Task[]> {
   const { workerId, limit, ...requested } = parseOrThrow(claimableSchema, opts, "options");
-  const pauses = await listPausedTypesTx(tx);
-  const limits = await LimitBudget.load(tx);
+  const gates = await tx.get<ClaimGates>(CLAIM_GATES);
+  if (!gates) throw new StoreIntegrityError("the claim poll's gates read no row");
+  const now = Number(gates.now);
+  const limits = new LimitBudget(new PgTx(tx.client, now), gates.limits);
   const types: string[] = [];
   for (const type of requested.types)
-    if (pauseOf(type, pauses) === null && (await limits.leftFor(type)) > 0) types.push(type);
+    if (pauseOf(type, gates.pauses) === null && (await limits.leftFor(type)) > 0) types.push(type);
   if (types.length === 0) return [];
-  const rows = await tx.values(LIST_CLAIMABLE, [await tx.now(), types, workerId, limit]);
+  const rows = await tx.values(LIST_CLAIMABLE, [now, types, workerId, limit]);
   return rows.map((values) => toTask(taskRowOfValues(values)));
 }
 

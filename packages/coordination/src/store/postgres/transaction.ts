@@ -33,7 +33,8 @@ export async function readWorkCounter(pool: Pool): Promise<string> {
 const WRITE_LOCK_KEY = 7_313_731_001;
 
 /** The server's clock in epoch milliseconds: one clock for every machine sharing the database. */
-const READ_NOW = "SELECT (extract(epoch FROM clock_timestamp()) * 1000)::int8 AS now";
+export const SERVER_NOW_SQL = "(extract(epoch FROM clock_timestamp()) * 1000)::int8";
+const READ_NOW = `SELECT ${SERVER_NOW_SQL} AS now`;
 const BEGIN_WRITE = `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK_KEY}); ${READ_NOW}`;
 
 export async function readServerNow(client: Pool | PoolClient): Promise<number> {

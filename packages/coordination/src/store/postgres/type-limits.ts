@@ -20,8 +20,9 @@ const INSERT_LIMIT =
 const DELETE_STARTS = "DELETE FROM task_type_starts WHERE type = $1";
 
 /** By type in code-unit order, as SQLite's BINARY collation sorts them (COLLATE "C"). */
-const LIST_LIMITS = `SELECT type, max_running AS "maxRunning", max_starts AS "maxStarts", interval_ms AS "intervalMs",
-  set_by AS "setBy", set_at AS "setAt" FROM task_type_limits ORDER BY type COLLATE "C"`;
+export const LIMITS_SELECT = `SELECT type, max_running AS "maxRunning", max_starts AS "maxStarts", interval_ms AS "intervalMs",
+  set_by AS "setBy", set_at AS "setAt" FROM task_type_limits`;
+const LIST_LIMITS = `${LIMITS_SELECT} ORDER BY type COLLATE "C"`;
 
 /** Every claim poll and every claim reads it. */
 export async function listTypeLimitsTx(tx: PgTx): Promise<TypeLimit[]> {

@@ -7,7 +7,8 @@ import type { PgTx } from "./transaction.js";
 const PAUSE_COLUMNS = `type, paused_by AS "pausedBy", paused_at AS "pausedAt"`;
 
 /** Byte order (COLLATE "C"), as SQLite's BINARY collation sorts: '*' (the whole queue) first. */
-const LIST_PAUSES = `SELECT ${PAUSE_COLUMNS} FROM task_type_pauses ORDER BY type COLLATE "C"`;
+export const PAUSES_SELECT = `SELECT ${PAUSE_COLUMNS} FROM task_type_pauses`;
+const LIST_PAUSES = `${PAUSES_SELECT} ORDER BY type COLLATE "C"`;
 
 /**
  * Every pause, by type. Read inside the claim transaction, so a claim never starts a task
