@@ -12,8 +12,11 @@
  *                                its run-time helpers; nothing else ships (everything else is bundled)
  *   web/                         control plane + dashboard: Next.js standalone server
  *                                (`node web/apps/web/server.js`); skipped with --worker-only
- *   drizzle/store, drizzle/cache the SQLite store's migrations (found beside worker.mjs) and the
- *                                control plane cache's (SENTINEL_CACHE_MIGRATIONS_DIR)
+ *   drizzle/store, drizzle/postgres
+ *                                the SQLite and Postgres stores' migrations (each found beside worker.mjs)
+ *   drizzle/cache                the control plane cache's (SENTINEL_CACHE_MIGRATIONS_DIR)
+ *
+ * The Postgres client (pg) is plain JavaScript and goes into the worker bundle.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, realpathSync, rmSync, writeFileSync } from "node:fs";
@@ -48,8 +51,8 @@ export async function buildImage(opts: BuildImageOptions): Promise<void> {
   cpSync(join(ROOT, "packages/coordination/src/handlers/group-reaper.mjs"), join(out, "group-reaper.mjs"));
   log("copying better-sqlite3 (native)");
   copyNativeSqlite(join(out, "node_modules"));
-  // The store's migrations are found beside the worker bundle; the cache's through SENTINEL_CACHE_MIGRATIONS_DIR.
-  for (const migrations of ["drizzle/store", "drizzle/cache"])
+  // The stores' migrations are found beside the worker bundle; the cache's through SENTINEL_CACHE_MIGRATIONS_DIR.
+  for (const migrations of ["drizzle/store", "drizzle/postgres", "drizzle/cache"])
     cpSync(join(ROOT, migrations), join(out, migrations), { recursive: true });
   if (!opts.workerOnly) {
     log("building the dashboard and control plane (next build, standalone)");

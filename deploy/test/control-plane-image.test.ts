@@ -1,20 +1,24 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openPostgresStore } from "@sentinel/coordination/postgres";
 import { type Emulator, startEmulator } from "@sentinel/github-emulator";
 import { findFreePort, waitFor } from "@sentinel/test-support";
+import { startTempPostgres, type TempPostgres } from "@sentinel/test-support/postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildImage } from "../build-image.js";
 import { parseDockerfile } from "./support/dockerfile.js";
 import { clusterObjects, KUBERNETES_DIR, type Manifest } from "./support/kustomize.js";
 import { containerEnv, containerOf, find, probePort } from "./support/pod-env.js";
 import { httpGet, type Pod, startPod, tail } from "./support/pods.js";
+import { taskInput } from "./support/tasks.js";
 
 /**
  * The image's second entry point: the whole build (deploy/build-image.ts, `next build`
  * included unless a current standalone build is there) into a temporary /app, then the
  * control-plane Deployment's command with the image's ENV, the ConfigMap and the Secret,
- * against the GitHub emulator. Changed from the manifests: the emulator's URL and a free port.
+ * against the GitHub emulator (the example overlay) and a throwaway Postgres server (the
+ * Postgres overlay). Changed from the manifests: the emulator's URL and a free port.
  */
 const SECRETS = {
   GITHUB_TOKEN: "control-plane-test-token",
@@ -27,6 +31,8 @@ let workDir: string;
 let emulator: Emulator;
 let objects: Manifest[];
 let pod: Pod | null = null;
+let postgres: TempPostgres | null = null;
+let postgresPod: Pod | null = null;
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), "sentinel-control-plane-"));
@@ -41,8 +47,10 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  if (pod && pod.process.exitCode === null) pod.process.kill("SIGKILL");
+  for (const started of [pod, postgresPod])
+    if (started && started.process.exitCode === null) started.process.kill("SIGKILL");
   await emulator?.close();
+  await postgres?.stop();
   rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -101,5 +109,66 @@ describe("the control plane + dashboard entry point of the image", () => {
     // Next's server exits 128 + 15 on SIGTERM, the conventional "stopped by SIGTERM".
     expect(exit.code).toBe(143);
     expect((exit.at - sentAt) / 1000).toBeLessThan(grace);
+  }, 120_000);
+
+  it("on the Postgres overlay: migrates the Secret's database, reports itself healthy on it, and syncs from it", async () => {
+    // The migrations folder its manifest names is mapped into the build like every /app path;
+    // that it is the one used is postgres-pod-spec.test.ts's check (here the build machine's
+    // repository, which the bundle's module paths point into, would also supply them).
+    postgres = await startTempPostgres();
+    const url = await postgres.createDatabase();
+    const pgObjects = clusterObjects(join(KUBERNETES_DIR, "overlays/postgres"));
+    const container = containerOf(find(pgObjects, "Deployment", "task-sentinel-control-plane"), "control-plane");
+    const port = await findFreePort();
+    const dataDir = join(workDir, "data-postgres");
+    mkdirSync(dataDir);
+    postgresPod = startPod({
+      name: "control-plane-postgres",
+      command: container.command,
+      env: {
+        ...parseDockerfile().final.env,
+        ...containerEnv(pgObjects, container, {
+          podName: "task-sentinel-control-plane-0",
+          nodeName: "node-a",
+          secrets: { SENTINEL_POSTGRES_URL: url },
+        }),
+        PORT: String(port),
+        HOSTNAME: "127.0.0.1",
+        SENTINEL_SECURE_COOKIE: "false",
+      },
+      appDir: join(workDir, "app"),
+      dataDir,
+      logDir: workDir,
+      healthPort: port,
+    });
+    const running = postgresPod;
+    const health = async () =>
+      (await httpGet(port, "/health").catch(() => null))?.body as
+        | { status: string; backend: string; sync: { last_event_id: number | null } }
+        | undefined;
+    // The control plane is the first to touch the database: it migrates it itself.
+    const first = await waitFor(
+      async () => {
+        if (running.process.exitCode !== null) throw new Error(`control plane exited: ${tail(running, 60)}`);
+        const body = await health();
+        return body?.status === "healthy" ? body : null;
+      },
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    expect(first.backend).toBe("postgres");
+    expect((await fetch(`http://127.0.0.1:${port}/tasks`)).status).toBe(200);
+    // A task written to the database by another process reaches the control plane's cache.
+    const producer = await openPostgresStore({ url });
+    try {
+      await producer.createTask(taskInput("echo", { from: "control-plane-test" }), "control-plane-test");
+    } finally {
+      await producer.close();
+    }
+    await waitFor(async () => ((await health())?.sync.last_event_id ?? 0) > (first.sync.last_event_id ?? 0), {
+      timeoutMs: 20_000,
+      intervalMs: 200,
+    });
+    running.process.kill("SIGTERM");
+    expect((await running.exited).code).toBe(143);
   }, 120_000);
 });

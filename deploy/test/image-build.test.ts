@@ -34,7 +34,7 @@ describe("the image build (deploy/build-image.ts, run by the Dockerfile)", () =>
     expect(final.env.SENTINEL_DATA_DIR).toBe("/data");
   });
 
-  it("ships the worker bundle and only the native module it cannot bundle", () => {
+  it("ships the worker bundle, the stores' migrations and only the native module it cannot bundle", () => {
     expect(existsSync(join(appDir, "worker.mjs"))).toBe(true);
     // Beside the bundle, where the bundled command handler looks for it.
     expect(existsSync(join(appDir, "group-reaper.mjs"))).toBe(true);
@@ -44,7 +44,10 @@ describe("the image build (deploy/build-image.ts, run by the Dockerfile)", () =>
       "file-uri-to-path",
     ]);
     expect(existsSync(join(appDir, "node_modules/better-sqlite3/build/Release/better_sqlite3.node"))).toBe(true);
-    expect(existsSync(join(appDir, "drizzle/store"))).toBe(true);
+    // Each store's migrations beside the bundle, where the bundled store looks for them (the
+    // Postgres client itself is plain JavaScript, inside worker.mjs: postgres-pod-spec.test.ts runs it).
+    for (const store of ["store", "postgres"])
+      expect(existsSync(join(appDir, "drizzle", store, "meta/_journal.json")), `drizzle/${store}`).toBe(true);
   });
 
   it("runs as a single worker on the embedded store: healthy, runs a task, drains on SIGTERM", async () => {

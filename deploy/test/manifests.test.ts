@@ -8,6 +8,7 @@ import { isReadByWorker, resolveWorker } from "./support/worker-env.js";
 
 const base = clusterObjects(join(KUBERNETES_DIR, "base"));
 const overlay = clusterObjects(join(KUBERNETES_DIR, "overlays/example"));
+const postgresOverlay = clusterObjects(join(KUBERNETES_DIR, "overlays/postgres"));
 const SECRETS = { GITHUB_TOKEN: "ghp_manifest_test", SENTINEL_HMAC_SECRET: "manifest-test-hmac-secret" };
 const POD = { podName: "task-sentinel-worker-5b8c-x2x9q", nodeName: "node-a", secrets: SECRETS };
 
@@ -27,6 +28,7 @@ describe("Kubernetes manifests (deploy/kubernetes), checked offline", () => {
   it.each([
     ["base", base],
     ["overlays/example", overlay],
+    ["overlays/postgres", postgresOverlay],
   ])("%s: every object is valid against the Kubernetes schema", (_name, objects) => {
     expect(objects.length).toBeGreaterThanOrEqual(8);
     for (const o of objects) validateManifest(o);
@@ -118,10 +120,13 @@ describe("Kubernetes manifests (deploy/kubernetes), checked offline", () => {
     expect(cp.ports?.map((p) => p.containerPort)).toEqual([Number(cpEnv.PORT)]);
   });
 
-  it("every variable the ConfigMap and Secret set is one the worker reads", () => {
+  it("every variable the ConfigMap and the GitHub variant's Secret set is one the worker reads", () => {
     const env = workerEnv(overlay);
     const configMap = find(overlay, "ConfigMap", "task-sentinel-config").data as Record<string, string>;
-    const names = [...Object.keys(configMap), ...secretKeys(find(overlay, "Secret", "task-sentinel-secrets"))];
+    expect(secretKeys(find(overlay, "Secret", "task-sentinel-secrets"))).toEqual(
+      expect.arrayContaining(Object.keys(SECRETS)),
+    );
+    const names = [...Object.keys(configMap), ...Object.keys(SECRETS)];
     expect(names.filter((name) => !isReadByWorker(env, name))).toEqual([]);
     // The check can fail: a misspelt or foreign variable is not read.
     expect(["WORKER_MAX_TASK", "SENTINEL_SYNC_POLL_MS", "PORT"].filter((name) => isReadByWorker(env, name))).toEqual(

@@ -27,8 +27,7 @@ const CLUSTER_SCOPED = new Set(["Namespace", "ClusterRole", "ClusterRoleBinding"
 /**
  * `kustomize build <dir>` for the subset our manifests use (no kustomize binary here):
  * resources (files and directories), namespace, images, labels (metadata only) and
- * strategic-merge patches that merge maps by key (lists are replaced, as our patches only
- * touch maps).
+ * strategic-merge patches (see mergeMaps).
  */
 export function kustomizeBuild(dir: string): Manifest[] {
   const file = join(dir, "kustomization.yaml");
@@ -66,10 +65,43 @@ export function parseAll(path: string): Manifest[] {
   });
 }
 
+/**
+ * The lists our patches touch that Kubernetes merges item by item (its API's patchMergeKey):
+ * a pod's containers and a container's env, both by name. Every other list is replaced, as
+ * kustomize does for lists without a merge key (a NetworkPolicy's egress, for one).
+ */
+const MERGE_KEYS: Record<string, string> = { containers: "name", env: "name" };
+
+/**
+ * A strategic merge patch as kustomize applies it, for what our patches use: maps merge by
+ * key, a null value deletes its key, lists in MERGE_KEYS merge by their key (a new item is
+ * appended, `$patch: delete` removes one) and other lists are replaced.
+ */
 function mergeMaps(base: unknown, patch: unknown): unknown {
   if (!isMap(base) || !isMap(patch)) return patch;
   const merged: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(patch)) merged[key] = key in base ? mergeMaps(base[key], value) : value;
+  for (const [key, value] of Object.entries(patch)) {
+    const mergeKey = MERGE_KEYS[key];
+    if (value === null) delete merged[key];
+    else if (mergeKey && Array.isArray(base[key]) && Array.isArray(value))
+      merged[key] = mergeLists(base[key], value, mergeKey);
+    else merged[key] = key in base ? mergeMaps(base[key], value) : value;
+  }
+  return merged;
+}
+
+function mergeLists(base: unknown[], patch: unknown[], mergeKey: string): unknown[] {
+  let merged = [...base];
+  for (const item of patch) {
+    if (!isMap(item) || typeof item[mergeKey] !== "string")
+      throw new Error(`a patch item of a list merged by ${mergeKey} has no ${mergeKey}: ${JSON.stringify(item)}`);
+    const index = merged.findIndex((b) => isMap(b) && b[mergeKey] === item[mergeKey]);
+    if (item.$patch === "delete") {
+      if (index === -1) throw new Error(`$patch: delete of ${mergeKey} ${item[mergeKey]}, which is not there`);
+      merged = merged.filter((_, i) => i !== index);
+    } else if (index === -1) merged.push(item);
+    else merged[index] = mergeMaps(merged[index], item);
+  }
   return merged;
 }
 

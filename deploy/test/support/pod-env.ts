@@ -30,7 +30,10 @@ export interface PodFields {
   /** What the kubelet would put in metadata.name / spec.nodeName. */
   podName: string;
   nodeName: string;
-  /** The real Secret's values (the committed Secret is a template without any). */
+  /**
+   * The real Secret's values (the committed Secret is a template without any): the keys of
+   * one variant; a key the template does not list is not modelled.
+   */
   secrets: Record<string, string>;
 }
 
@@ -54,24 +57,23 @@ export function secretKeys(secret: Manifest): string[] {
 
 /**
  * The environment the kubelet gives the container: envFrom first (ConfigMaps, Secrets), then
- * `env` on top, as Kubernetes orders them. A referenced key without a value is an error
- * unless the reference is optional.
+ * `env` on top, as Kubernetes orders them. The real Secret holds the values given for it
+ * (`pod.secrets`); a reference to a key it does not hold is an error unless the reference is
+ * optional, as the kubelet refuses to start such a container.
  */
 export function containerEnv(objects: Manifest[], container: Container, pod: PodFields): Record<string, string> {
   const env: Record<string, string> = {};
-  const secretValue = (name: string, key: string): string | undefined => {
-    const secret = find(objects, "Secret", name);
-    if (!secretKeys(secret).includes(key)) return undefined;
-    const value = pod.secrets[key];
-    if (value === undefined) throw new Error(`no value given for Secret ${name} key ${key}`);
-    return value;
-  };
+  const secretValue = (name: string, key: string): string | undefined =>
+    secretKeys(find(objects, "Secret", name)).includes(key) ? pod.secrets[key] : undefined;
   for (const from of container.envFrom ?? []) {
     if (from.configMapRef)
       Object.assign(env, find(objects, "ConfigMap", from.configMapRef.name).data as Record<string, string>);
     if (from.secretRef) {
       const secret = find(objects, "Secret", from.secretRef.name);
-      for (const key of secretKeys(secret)) env[key] = secretValue(secret.metadata.name, key) as string;
+      for (const key of secretKeys(secret)) {
+        const value = secretValue(secret.metadata.name, key);
+        if (value !== undefined) env[key] = value;
+      }
     }
   }
   for (const v of container.env ?? []) {
