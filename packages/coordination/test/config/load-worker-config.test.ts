@@ -322,7 +322,7 @@ describe("bad environment values name the key, the variable and the expected for
     ["SENTINEL_START_TIMEOUT_MS", "3 minutes", "startup.timeoutMs", /number.*"3 minutes"/],
     ["SENTINEL_START_TIMEOUT_MS", "-5", "startup.timeoutMs", /≥ 0/],
     ["LOG_LEVEL", "verbose", "logLevel", /"debug"/],
-    ["SENTINEL_STORE", "postgres", "store.backend", /"sqlite"/],
+    ["SENTINEL_STORE", "mysql", "store.backend", /"postgres"/],
     ["GITHUB_API_URL", "nope", "store.github.apiUrl", /URL/i],
     ["SENTINEL_GITHUB_WRITES_PER_MINUTE", "0", "store.github.writeBudget.perMinute", /≥ 1/],
     ["SENTINEL_GITHUB_WRITES_PER_HOUR", "lots", "store.github.writeBudget.perHour", /number/],
