@@ -22,7 +22,7 @@ export interface Harness {
 }
 
 export function openHarness(
-  options: Pick<ControlPlaneOptions, "startSyncer" | "sync" | "roleRefusalWindowMs"> & {
+  options: Pick<ControlPlaneOptions, "startSyncer" | "sync" | "alerts" | "roleRefusalWindowMs"> & {
     env?: Record<string, string>;
   } = {},
 ): Harness {
@@ -34,6 +34,7 @@ export function openHarness(
     startSyncer: options.startSyncer ?? false,
     sync: { pollIntervalMs: 50, workersRefreshMs: 100, reconcileIntervalMs: 60_000, ...options.sync },
     ...(options.roleRefusalWindowMs === undefined ? {} : { roleRefusalWindowMs: options.roleRefusalWindowMs }),
+    ...(options.alerts === undefined ? {} : { alerts: options.alerts }),
   });
   const login = cp.auth.login("alice-secret-token-0123456789");
   if (!login.ok) throw new Error("fixture login failed");

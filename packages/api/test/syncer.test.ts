@@ -51,6 +51,22 @@ describe("syncer", () => {
     await waitFor(() => listCachedLocks(db).length === 0, { timeoutMs: 1_500, what: "lock released" });
   });
 
+  it("starts a pass when the store hints at a commit, not at its next poll", async () => {
+    // A minute between polls and between alert passes (which sync too): only the store's hint
+    // (a write to the SQLite WAL) can bring the task in time.
+    h = openHarness({
+      startSyncer: true,
+      sync: { pollIntervalMs: 60_000, workersRefreshMs: 60_000 },
+      alerts: { intervalMs: 60_000 },
+    });
+    const db = h.cp.cache.db;
+    await waitFor(() => h.cp.syncer.status().lastSyncAt !== null, { timeoutMs: 1_500, what: "first pass" });
+    for (const type of ["first", "second"]) {
+      const task = await h.store.createTask(newTaskSchema.parse({ type }), "test");
+      await waitFor(() => getCachedTask(db, task.id), { timeoutMs: 1_500, what: `${type} task in cache` });
+    }
+  });
+
   it("records every observed heartbeat for the timeline", async () => {
     h = openHarness();
     await h.store.registerWorker(registration("w1"));

@@ -14,7 +14,10 @@ import { readStoreRefusals } from "./store-trust.js";
 export interface SyncerOptions {
   store: CoordinationStore;
   cache: Cache;
-  /** Between passes. Default: 200 ms for SQLite (a change shows within a second), 5 s for GitHub. */
+  /**
+   * Between passes. Default: 200 ms for SQLite and Postgres, 5 s for GitHub. A store that
+   * hints at commits (`watchChanges`) starts a pass sooner, so a change shows within tens of ms.
+   */
   pollIntervalMs?: number;
   /** Full registry read (heartbeats the store does not announce). Default 1 s SQLite, 15 s GitHub. */
   workersRefreshMs?: number;
@@ -56,6 +59,12 @@ export interface Syncer {
 }
 
 const MAX_EVENT_BATCHES_PER_PASS = 20;
+/**
+ * A store hint (another process committed) starts a pass at once, but no sooner than this
+ * after the previous pass began: a busy store commits every millisecond, and each pass reads
+ * the store's clock and writes the cache.
+ */
+const HINT_SPACING_MS = 50;
 const MAX_ERROR_BACKOFF_MS = 10_000;
 /** Per reconcile: bounded so one pass never stalls the loop, above any cluster's heartbeat rate. */
 const HEARTBEAT_PRUNE_BATCH = 50_000;
@@ -77,10 +86,17 @@ export function createSyncer(options: SyncerOptions): Syncer {
   let lastError: string | null = null;
   let chain: Promise<unknown> = Promise.resolve();
   let timer: NodeJS.Timeout | null = null;
+  let timerDueAt = 0;
+  let passStartedAt = 0;
+  /** A hint came while a pass was running: the next pass follows it soon, not a poll later. */
+  let hinted = false;
+  let stopWatching: (() => void) | null = null;
   let running = false;
   let consecutiveErrors = 0;
 
   async function pass(forceReconcile: boolean): Promise<Change | null> {
+    passStartedAt = Date.now();
+    hinted = false;
     const changes = new ChangeSet();
     const storeNow = await store.now();
     clockOffsetMs = storeNow - Date.now();
@@ -133,7 +149,23 @@ export function createSyncer(options: SyncerOptions): Syncer {
   function schedule(delayMs: number): void {
     if (!running) return;
     if (timer) clearTimeout(timer);
+    timerDueAt = Date.now() + delayMs;
     timer = setTimeout(tick, delayMs);
+  }
+
+  function delayAfterHint(): number {
+    return Math.max(0, passStartedAt + HINT_SPACING_MS - Date.now());
+  }
+
+  function onStoreHint(): void {
+    // While backing off after errors the backoff wins: a failing store commits too.
+    if (!running || consecutiveErrors > 0) return;
+    if (!timer) {
+      hinted = true; // a pass is running; it may have read the events before this commit
+      return;
+    }
+    const delayMs = delayAfterHint();
+    if (Date.now() + delayMs < timerDueAt) schedule(delayMs);
   }
 
   async function tick(): Promise<void> {
@@ -141,7 +173,7 @@ export function createSyncer(options: SyncerOptions): Syncer {
     try {
       await serialised(false);
       consecutiveErrors = 0;
-      schedule(pollIntervalMs);
+      schedule(hinted ? delayAfterHint() : pollIntervalMs);
     } catch (thrown) {
       const error = coerceError(thrown);
       lastError = error.message;
@@ -156,10 +188,13 @@ export function createSyncer(options: SyncerOptions): Syncer {
     start() {
       if (running) return;
       running = true;
+      stopWatching = store.watchChanges?.(onStoreHint) ?? null;
       schedule(0);
     },
     async stop() {
       running = false;
+      stopWatching?.();
+      stopWatching = null;
       if (timer) clearTimeout(timer);
       timer = null;
       await chain;

@@ -10,8 +10,12 @@ type LiveStatus = "connecting" | "live" | "error";
 
 const LiveStatusContext = createContext<LiveStatus>("connecting");
 
-/** Coalesce bursts (heartbeats from many workers) into one invalidation pass. */
-const FLUSH_MS = 250;
+/**
+ * Each kind of change refreshes its queries at once (leading edge), then at most once more per
+ * this window for whatever of that kind follows (trailing edge): bursts — heartbeats from many
+ * workers — coalesce, and a task change is not held back by a window heartbeats opened.
+ */
+const WINDOW_MS = 250;
 
 /**
  * The dashboard's only source of refreshes: one SSE subscription to the control plane's
@@ -21,8 +25,8 @@ const FLUSH_MS = 250;
 export function LiveUpdates({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const pending = useRef(new Set<string>());
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /** Kinds with an open window; `true` once another change of that kind came inside it. */
+  const windows = useRef(new Map<string, { timer: ReturnType<typeof setTimeout>; pending: boolean }>());
 
   const filtersFor = (kind: string): QueryFilters[] => {
     switch (kind) {
@@ -90,19 +94,40 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
     }
   };
 
-  const flush = () => {
-    timer.current = null;
-    const kinds = [...pending.current];
-    pending.current.clear();
+  /** One pass over the kinds' queries; a query two kinds share is invalidated once. */
+  const invalidateKinds = (kinds: string[]) => {
     const seen = new Set<string>();
     for (const kind of kinds) {
       for (const filter of filtersFor(kind)) {
         const key = JSON.stringify(filter.queryKey);
         if (seen.has(key)) continue;
         seen.add(key);
-        void invalidateLive(queryClient, filter, FLUSH_MS);
+        void invalidateLive(queryClient, filter, WINDOW_MS);
       }
     }
+  };
+
+  const openWindow = (kind: string) => {
+    windows.current.set(kind, { pending: false, timer: setTimeout(() => closeWindow(kind), WINDOW_MS) });
+  };
+
+  const closeWindow = (kind: string) => {
+    const window = windows.current.get(kind);
+    windows.current.delete(kind);
+    if (!window?.pending) return;
+    invalidateKinds([kind]);
+    openWindow(kind);
+  };
+
+  const onChanges = (kinds: string[]) => {
+    const leading: string[] = [];
+    for (const kind of kinds) {
+      const window = windows.current.get(kind);
+      if (window) window.pending = true;
+      else leading.push(kind);
+    }
+    invalidateKinds(leading);
+    for (const kind of leading) openWindow(kind);
   };
 
   const subscription = useSubscription(
@@ -112,8 +137,7 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
           void queryClient.invalidateQueries();
           return;
         }
-        for (const kind of event.data.kinds) pending.current.add(kind);
-        timer.current ??= setTimeout(flush, FLUSH_MS);
+        onChanges(event.data.kinds);
       },
     }),
   );
@@ -123,7 +147,8 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
 
   useEffect(
     () => () => {
-      if (timer.current) clearTimeout(timer.current);
+      for (const window of windows.current.values()) clearTimeout(window.timer);
+      windows.current.clear();
     },
     [],
   );
