@@ -162,7 +162,11 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
       .then((next) => {
         current = null;
         schedule(next);
-        if (watchAfter && opts.watch && next > opts.watch.intervalMs) watchSoon(opts.watch);
+        if (!watchAfter || !opts.watch) return;
+        // Hints count whenever the loop waits idle; the marker is checked on its own interval
+        // only if that comes before the idle poll (Postgres asks for both at 1 s).
+        if (next > opts.watch.intervalMs) watchSoon(opts.watch);
+        else idleWatch = opts.watch;
       });
   };
 

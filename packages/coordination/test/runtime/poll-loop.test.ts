@@ -117,6 +117,32 @@ describe("poll loop", () => {
     expect(hint).toBeNull();
   });
 
+  it("a hint wakes an idle loop whose marker interval is as long as its idle poll (Postgres: 1 s each)", async () => {
+    const { calls, tick } = countingTick(() => "idle");
+    let changed = false;
+    let hint: (() => void) | null = null;
+    const loop = loopOver(tick, {
+      watch: {
+        intervalMs: IDLE,
+        changed: async () => changed,
+        subscribe: (onHint) => {
+          hint = onHint;
+          return () => undefined;
+        },
+      },
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(HINT_POLL_FLOOR_MS + 10);
+    expect(calls).toHaveLength(1);
+    changed = true;
+    const hintedAt = Date.now();
+    hint!();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]! - hintedAt).toBe(0);
+    await loop.stop();
+  });
+
   it("a storm of hints polls at most once per floor interval", async () => {
     const { calls, tick } = countingTick(() => "idle");
     let hint: (() => void) | null = null;
