@@ -42,6 +42,7 @@ import {
   listScheduleRunsTx,
   listSchedulesTx,
 } from "./schedules.js";
+import { PlannerStatistics } from "./planner-statistics.js";
 import { getSettingTx, setSettingTx } from "./settings.js";
 import { appendTaskLogTx, getTaskLogTx } from "./task-logs.js";
 import { purgeFinishedTasksTx } from "./task-retention.js";
@@ -97,6 +98,7 @@ export class PostgresStore implements CoordinationStore {
   /** Every read sees every committed write. */
   readonly claimVisibilityMs = 0;
   private readonly listener: ChangeListener;
+  private readonly statistics: PlannerStatistics;
   private closed = false;
 
   private constructor(
@@ -104,6 +106,7 @@ export class PostgresStore implements CoordinationStore {
     url: string,
   ) {
     this.listener = new ChangeListener({ connectionString: url, application_name: "task-sentinel-listen" });
+    this.statistics = new PlannerStatistics(pool);
   }
 
   /** Connects, migrates the database to the current schema, and returns the store. */
@@ -234,6 +237,7 @@ export class PostgresStore implements CoordinationStore {
   }
 
   listClaimable(opts: { types: string[]; workerId: string; limit: number }): Promise<Task[]> {
+    if (!this.closed) this.statistics.refreshIfStale();
     return readStatement(this.pool, (tx) => listClaimableTx(tx, opts));
   }
 
