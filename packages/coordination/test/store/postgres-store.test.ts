@@ -106,7 +106,8 @@ describe("postgres store", () => {
     try {
       // Autovacuum off for the table: only the store can analyze it within this test.
       await admin.query("ALTER TABLE tasks SET (autovacuum_enabled = false)");
-      for (let i = 0; i < 1_200; i += 100) await Promise.all(Array.from({ length: 100 }, () => store.createTask(newTask, "test")));
+      for (let i = 0; i < 1_200; i += 100)
+        await Promise.all(Array.from({ length: 100 }, () => store.createTask(newTask, "test")));
       const plan = async () => {
         await admin.query(`PREPARE claim_poll AS ${LIST_CLAIMABLE}`);
         try {

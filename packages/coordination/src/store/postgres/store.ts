@@ -32,6 +32,7 @@ import { pruneEventsTx } from "./event-retention.js";
 import { appendEventReturningTx, readEventsTx, validateNewEvent } from "./events.js";
 import { acquireLockTx, forceReleaseLockTx, getLockTx, listLocksTx, releaseLockTx } from "./locks.js";
 import { memoryDeleteTx, memoryGetTx, memoryListTx, memorySetTx } from "./memory.js";
+import { PlannerStatistics } from "./planner-statistics.js";
 import {
   createScheduleTx,
   deleteScheduleTx,
@@ -42,7 +43,6 @@ import {
   listScheduleRunsTx,
   listSchedulesTx,
 } from "./schedules.js";
-import { PlannerStatistics } from "./planner-statistics.js";
 import { getSettingTx, setSettingTx } from "./settings.js";
 import { appendTaskLogTx, getTaskLogTx } from "./task-logs.js";
 import { purgeFinishedTasksTx } from "./task-retention.js";
