@@ -19,9 +19,19 @@ export interface SyncerOptions {
    * hints at commits (`watchChanges`) starts a pass sooner, so a change shows within tens of ms.
    */
   pollIntervalMs?: number;
-  /** Full registry read (heartbeats the store does not announce). Default 1 s SQLite, 15 s GitHub. */
+  /**
+   * Full registry read: heartbeats the store does not announce (GitHub's are comment edits)
+   * and the metrics workers publish with them. Default 15 s on GitHub, 10 s on SQLite and
+   * Postgres, whose heartbeats are events (applied as they come, worker by worker).
+   */
   workersRefreshMs?: number;
-  /** Full reconcile against missed events. Default 30 s SQLite, 60 s GitHub. */
+  /**
+   * Full reconcile against missed events: every live lock and unfinished task re-read. Default
+   * 60 s on GitHub (webhooks and reads can miss changes); 5 min on SQLite and Postgres, whose
+   * event log is written in the same transaction as each change, so nothing is missed there
+   * and the reconcile is a safety net — at 10,000 unfinished tasks a pass ties up the
+   * control plane's event loop for long enough to show on every open page.
+   */
   reconcileIntervalMs?: number;
   /** Events read per request. */
   eventBatch?: number;
@@ -73,8 +83,8 @@ export function createSyncer(options: SyncerOptions): Syncer {
   const { store, cache } = options;
   const github = store.backend === "github";
   const pollIntervalMs = options.pollIntervalMs ?? (github ? 5_000 : 200);
-  const workersRefreshMs = options.workersRefreshMs ?? (github ? 15_000 : 1_000);
-  const reconcileIntervalMs = options.reconcileIntervalMs ?? (github ? 60_000 : 30_000);
+  const workersRefreshMs = options.workersRefreshMs ?? (github ? 15_000 : 10_000);
+  const reconcileIntervalMs = options.reconcileIntervalMs ?? (github ? 60_000 : 300_000);
   const eventBatch = options.eventBatch ?? 500;
   const heartbeatRetentionMs = options.heartbeatRetentionMs ?? 6 * 3_600_000;
   const listeners = new Set<ChangeListener>();

@@ -15,7 +15,7 @@ const LiveStatusContext = createContext<LiveStatus>("connecting");
  * this window for whatever of that kind follows (trailing edge): bursts — heartbeats from many
  * workers — coalesce, and a task change is not held back by a window heartbeats opened.
  */
-const WINDOW_MS = 250;
+const WINDOW_MS = 150;
 
 /**
  * The dashboard's only source of refreshes: one SSE subscription to the control plane's
