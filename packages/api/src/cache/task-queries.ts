@@ -1,7 +1,7 @@
 import type { Page, Task, TaskState } from "@sentinel/coordination";
 import { and, count, desc, eq, gte, inArray, type SQL, sql } from "drizzle-orm";
 import type { CacheDb } from "./open-cache.js";
-import { tasks } from "./schema.js";
+import { taskCounts, tasks } from "./schema.js";
 import { parseTaskRecord } from "./task-rows.js";
 
 export interface CachedTaskFilter {
@@ -83,6 +83,7 @@ export function listTaskPage(
 }
 
 export function countTasks(db: CacheDb, filter: CachedTaskFilter): number {
+  if (countsCover(filter)) return countFromCountsQuery(db, filter).get()?.n ?? 0;
   return (
     db
       .select({ n: count() })
@@ -90,6 +91,22 @@ export function countTasks(db: CacheDb, filter: CachedTaskFilter): number {
       .where(and(...filterConditions(filter)))
       .get()?.n ?? 0
   );
+}
+
+/** A filter by state and type alone is answered from the trigger-kept counts (schema.ts `taskCounts`). */
+function countsCover(filter: CachedTaskFilter): boolean {
+  return !filter.workerId && !filter.search?.trim() && filter.runsAfter === undefined;
+}
+
+/** Exposed so tests can compare it with a count of the rows. */
+export function countFromCountsQuery(db: CacheDb, filter: Pick<CachedTaskFilter, "states" | "types">) {
+  const conditions: SQL[] = [];
+  if (filter.states?.length) conditions.push(inArray(taskCounts.state, filter.states));
+  if (filter.types?.length) conditions.push(inArray(taskCounts.type, filter.types));
+  return db
+    .select({ n: sql<number>`coalesce(sum(${taskCounts.n}), 0)` })
+    .from(taskCounts)
+    .where(and(...conditions));
 }
 
 export function taskIdsMatching(db: CacheDb, filter: CachedTaskFilter, limit: number): string[] {
@@ -108,9 +125,12 @@ export function getCachedTask(db: CacheDb, taskId: string): Task | null {
   return row ? parseTaskRecord(row.record) : null;
 }
 
-/** Exposed so tests can EXPLAIN it: counts per state through the (state, type) index. */
+/** Exposed so tests can compare it with a count of the rows: per state, from the trigger-kept counts. */
 export function taskStateCountsQuery(db: CacheDb) {
-  return db.select({ state: tasks.state, n: count() }).from(tasks).groupBy(tasks.state);
+  return db
+    .select({ state: taskCounts.state, n: sql<number>`sum(${taskCounts.n})` })
+    .from(taskCounts)
+    .groupBy(taskCounts.state);
 }
 
 export function taskStateCounts(db: CacheDb): Record<TaskState, number> {
@@ -134,13 +154,21 @@ export function waitingTypes(db: CacheDb): Array<{ type: string; n: number }> {
 
 /** Per type, tasks still dead that went dead (their last update) at or after `since` (store clock). */
 export function deadSinceByType(db: CacheDb, since: number): Array<{ type: string; n: number }> {
+  return deadSinceByTypeQuery(db, since).all();
+}
+
+/**
+ * Exposed so tests can EXPLAIN it: a range of the (state, updated_at, type) index — the dead
+ * tasks of the window only. Through the (state, type) index it read every dead task (≈ 75 ms
+ * at 1,000,000 tasks).
+ */
+export function deadSinceByTypeQuery(db: CacheDb, since: number) {
   return db
     .select({ type: tasks.type, n: count() })
     .from(tasks)
     .where(and(eq(tasks.state, "dead"), gte(tasks.updatedAt, since)))
     .groupBy(tasks.type)
-    .orderBy(tasks.type)
-    .all();
+    .orderBy(tasks.type);
 }
 
 /** Running tasks by type (the per-type limits' counts). */
