@@ -50,7 +50,7 @@ export function changeLatencySection(baseline: BaselineResult, scale: ScaleResul
       `The bench process writes through the store port (\`createTask\`, then \`cancelTask\` of the same task) while \`/tasks\` is open in headless Chromium ${chromium}; a MutationObserver installed before the page's scripts records when the task's state badge first shows the new state.`,
       "Latency = DOM commit time (page's `performance.timeOrigin + performance.now()`) − the moment the store call returned (the bench's clock on the same scale). Both read this machine's clock; their offset is measured each phase by round trips and subtracted " +
         `(${clocks.map((c) => `${c.offsetMs.toFixed(2)} ± ${(c.rttMs / 2).toFixed(2)} ms`).join(", ")}). The store writes themselves took p50 ${percentile(writes, 50).toFixed(1)} ms and are not included.`,
-      "Each write waits a random 0–500 ms after the previous change was seen, so writes fall at random phases of the syncer's 200 ms poll. Path: syncer poll → cache → change log → SSE → the page's 250 ms invalidation batch → tRPC refetch → React render. Product defaults throughout.",
+      "Each write waits a random 0–500 ms after the previous change was seen, so writes fall at random phases of the syncer's passes and of the page's refresh windows. Path: the store's commit hint (a write to the SQLite WAL) → a syncer pass (at once, at most one per 50 ms; its 200 ms poll otherwise) → cache → change log → SSE → the page refreshes that kind of change at once, then at most once per 150 ms → tRPC refetch → React render. Product defaults throughout.",
     ],
   };
 }

@@ -51,7 +51,7 @@ const SYSTEMS: System[] = [
     runOnce: runSentinelPostgres,
     notes: [
       "tasks/s: tasks created through the store, then `apps/worker` processes started with SENTINEL_STORE=postgres; first `startedAt` → last `finishedAt` (server clock).",
-      "Worker defaults: an idle worker wakes on LISTEN/NOTIFY (sent by transitions that may make work claimable) and checks the store's work counter once a second in case a notification was lost; every write transaction takes the store's one advisory write lock; heartbeat every 2 s in this bench. Each run creates its backlog just before the workers start, so the table's planner statistics are those of an empty table until autovacuum analyzes it (up to a minute): the claim poll sorts the backlog meanwhile (≈ 5 ms at 2,000 queued, 0.6 ms once analyzed).",
+      "Worker defaults: an idle worker wakes on LISTEN/NOTIFY (sent by transitions that may make work claimable) and checks the store's work counter once a second in case a notification was lost; every write transaction takes the store's one advisory write lock; heartbeat every 2 s in this bench. Each run creates its backlog just before the workers start; the store analyzes the table itself within a few seconds of such a burst (store/postgres/planner-statistics.ts), where autovacuum would take up to a minute and the claim poll would sort the backlog meanwhile.",
     ],
   },
   {

@@ -17,7 +17,10 @@ export interface PollWatch {
 const HINT_RECHECK_MS = 1;
 /**
  * Every commit by any other process is a hint; a busy neighbour would turn each one into a
- * claim poll. Hints start a check no sooner than this after the previous poll began.
+ * claim poll. A hint is acted on at once, but each hinted poll that finds nothing doubles the
+ * time the next hint waits after the previous poll began (1, 2, 4 … ms) up to this; a poll
+ * that claims work resets it. Work arriving at an idle worker is claimed within a millisecond
+ * or two, and a neighbour's stream of commits costs at most one poll per this interval.
  */
 export const HINT_POLL_FLOOR_MS = 20;
 
@@ -63,6 +66,10 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
   /** The watch while the loop waits idle (hints count only then). */
   let idleWatch: PollWatch | null = null;
   let lastPollAt = Number.NEGATIVE_INFINITY;
+  /** Hinted polls in a row that claimed nothing (see HINT_POLL_FLOOR_MS). */
+  let fruitlessHintedPolls = 0;
+  let hintedSincePoll = false;
+  let pollWasHinted = false;
   let unsubscribe: (() => void) | null = null;
   let current: Promise<void> | null = null;
   let nudged = false;
@@ -113,10 +120,14 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
   };
 
   // Hints arriving while a hinted check is pending are one: it runs after the floor anyway.
+  const hintFloorMs = () =>
+    fruitlessHintedPolls === 0 ? 0 : Math.min(HINT_POLL_FLOOR_MS, 2 ** (fruitlessHintedPolls - 1));
+
   const onHint = () => {
     const watch = idleWatch;
     if (!watch || hintTimer) return;
-    const wait = lastPollAt + HINT_POLL_FLOOR_MS - performance.now();
+    hintedSincePoll = true;
+    const wait = lastPollAt + hintFloorMs() - performance.now();
     if (wait <= 0) {
       check(watch, HINT_RECHECK_MS);
       return;
@@ -129,6 +140,8 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
 
   const afterTick = (result: TickResult): number => {
     errors = 0;
+    if (result === "busy") fruitlessHintedPolls = 0;
+    else if (result === "idle" && pollWasHinted) fruitlessHintedPolls = Math.min(fruitlessHintedPolls + 1, 16);
     if (result === "busy") lastWorkAt = performance.now();
     if (nudged) return 0;
     if (result === "busy") return opts.busyIntervalMs;
@@ -143,6 +156,8 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
     if (!running || current) return;
     nudged = false;
     lastPollAt = performance.now();
+    pollWasHinted = hintedSincePoll;
+    hintedSincePoll = false;
     let watchAfter = false;
     // Started a microtask later, so `current` is set before the tick's first line: a nudge from inside it counts.
     current = Promise.resolve()

@@ -288,7 +288,7 @@ export interface CoordinationStore {
    * committed (a hint, not a promise: it may fire without a change, and a caller still checks
    * the marker on its interval in case a hint is missed). Returns the function that stops it.
    * Lets an idle worker claim new work within a millisecond or two instead of at its next check
-   * (runtime/poll-loop.ts subscribes once per loop and polls at most every 20 ms on hints).
+   * (runtime/poll-loop.ts subscribes once per loop; hints that keep finding nothing back off to one poll per 20 ms).
    */
   watchChanges?(onChange: () => void): () => void;
 

@@ -143,7 +143,7 @@ describe("poll loop", () => {
     await loop.stop();
   });
 
-  it("a storm of hints polls at most once per floor interval", async () => {
+  it("a storm of hints with nothing to claim backs off to one poll per floor interval", async () => {
     const { calls, tick } = countingTick(() => "idle");
     let hint: (() => void) | null = null;
     const loop = loopOver(tick, {
@@ -164,10 +164,59 @@ describe("poll loop", () => {
       hint!();
       await vi.advanceTimersByTimeAsync(1);
     }
-    // 201 ms at one poll per 20 ms: the first poll and at most ten more, not one per hint.
-    expect(calls.length).toBeGreaterThanOrEqual(5);
-    expect(calls.length).toBeLessThanOrEqual(11);
-    for (let i = 1; i < calls.length; i++) expect(calls[i]! - calls[i - 1]!).toBeGreaterThanOrEqual(HINT_POLL_FLOOR_MS);
+    // Each fruitless hinted poll doubles the wait (0, 1, 2, 4, 8, 16 ms), then one poll per 20 ms:
+    // about fifteen polls in 201 ms, not one per hint.
+    expect(calls.length).toBeGreaterThanOrEqual(10);
+    expect(calls.length).toBeLessThanOrEqual(17);
+    const gaps = calls.slice(1).map((at, i) => at - calls[i]!);
+    expect(gaps[0]).toBeLessThanOrEqual(1);
+    for (let i = 1; i < 5; i++) expect(gaps[i]).toBeGreaterThan(gaps[i - 1]!);
+    for (const gap of gaps.slice(6)) expect(gap).toBeGreaterThanOrEqual(HINT_POLL_FLOOR_MS);
+    await loop.stop();
+  });
+
+  it("a hint right after a poll is acted on at once; a poll that claims resets the backoff", async () => {
+    let result: TickResult = "idle";
+    const { calls, tick } = countingTick(() => result);
+    let changed = false;
+    let hint: (() => void) | null = null;
+    const loop = loopOver(tick, {
+      watch: {
+        intervalMs: 500,
+        changed: async () => changed,
+        subscribe: (onHint) => {
+          hint = onHint;
+          return () => undefined;
+        },
+      },
+    });
+    loop.start();
+    await vi.advanceTimersByTimeAsync(1);
+    expect(calls).toHaveLength(1);
+    changed = true;
+    hint!();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(2); // 1 ms after the previous poll, not at the 20 ms floor
+    await vi.advanceTimersByTimeAsync(0); // the tick settles; the loop waits idle again
+    // That poll found nothing: the next hint waits a little (1 ms) after it.
+    hint!();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(2);
+    expect(calls).toHaveLength(3);
+    expect(calls[2]! - calls[1]!).toBeLessThan(HINT_POLL_FLOOR_MS);
+    // The next one (after a 2 ms wait) claims: a hint after the busy interval's poll is acted on at once again.
+    result = "busy";
+    hint!();
+    await vi.advanceTimersByTimeAsync(5);
+    expect(calls).toHaveLength(4);
+    result = "idle";
+    await vi.advanceTimersByTimeAsync(BUSY);
+    expect(calls).toHaveLength(5);
+    const before = calls.length;
+    hint!();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(calls).toHaveLength(before + 1);
     await loop.stop();
   });
 
