@@ -95,7 +95,6 @@ describe("the cache's kept task counts", () => {
     cache = openCache({ path });
     for (let i = 0; i < 30; i++) upsertTask(cache.db, task(i, STATES[i % STATES.length]!));
     // As a cache of the previous release: rows, no counts, no record of the migration.
-    cache.sqlite.exec("DELETE FROM task_counts");
     cache.sqlite.exec(
       "DELETE FROM __drizzle_migrations WHERE created_at = (SELECT max(created_at) FROM __drizzle_migrations); DROP TABLE task_counts; DROP INDEX tasks_state_updated_idx; DROP TRIGGER task_counts_ai; DROP TRIGGER task_counts_ad; DROP TRIGGER task_counts_au",
     );

@@ -93,9 +93,14 @@ export function countTasks(db: CacheDb, filter: CachedTaskFilter): number {
   );
 }
 
-/** A filter by state and type alone is answered from the trigger-kept counts (schema.ts `taskCounts`). */
+/** Fields the trigger-kept counts (schema.ts `taskCounts`) can answer; any other set field needs the rows. */
+const COUNTED_FIELDS = new Set<string>(["states", "types"]);
+
 function countsCover(filter: CachedTaskFilter): boolean {
-  return !filter.workerId && !filter.search?.trim() && filter.runsAfter === undefined;
+  return Object.entries(filter).every(
+    ([field, value]) =>
+      value === undefined || COUNTED_FIELDS.has(field) || (field === "search" && String(value).trim() === ""),
+  );
 }
 
 /** Exposed so tests can compare it with a count of the rows. */

@@ -23,6 +23,15 @@ export async function refreshWorkers(store: CoordinationStore, cache: Cache, cha
   })();
 }
 
+/**
+ * The metrics workers publish with their heartbeats, alone: on stores whose heartbeats are
+ * events (SQLite, Postgres) the registry rows arrive with the events, the metrics do not.
+ */
+export async function refreshWorkerMetrics(store: CoordinationStore, cache: Cache, changes: ChangeSet): Promise<void> {
+  const metrics = await store.listWorkerMetrics();
+  changes.addIf(writeWorkerMetrics(cache.db, metrics), "heartbeats");
+}
+
 function writeWorkers(cache: Cache, listed: WorkerRecord[], seenAt: number, changes: ChangeSet): void {
   for (const worker of listed) {
     changes.addWorkerRow(upsertWorker(cache.db, worker));

@@ -7,7 +7,7 @@ import { pruneHeartbeats } from "../cache/worker-rows.js";
 import { applyNextEvents } from "./apply-events.js";
 import { ChangeSet } from "./change-set.js";
 import { reconcile } from "./reconcile.js";
-import { refreshWorkers } from "./refresh-workers.js";
+import { refreshWorkerMetrics, refreshWorkers } from "./refresh-workers.js";
 import { readStoreBudget } from "./store-budget.js";
 import { readStoreRefusals } from "./store-trust.js";
 
@@ -16,13 +16,15 @@ export interface SyncerOptions {
   cache: Cache;
   /**
    * Between passes. Default: 200 ms for SQLite and Postgres, 5 s for GitHub. A store that
-   * hints at commits (`watchChanges`) starts a pass sooner, so a change shows within tens of ms.
+   * hints at commits (`watchChanges`: SQLite at every commit, Postgres at transitions that may
+   * make work claimable) starts a pass sooner, so such a change shows within tens of ms.
    */
   pollIntervalMs?: number;
   /**
    * Full registry read: heartbeats the store does not announce (GitHub's are comment edits)
    * and the metrics workers publish with them. Default 15 s on GitHub, 10 s on SQLite and
-   * Postgres, whose heartbeats are events (applied as they come, worker by worker).
+   * Postgres, whose heartbeats are events (applied as they come, worker by worker); there the
+   * metrics alone are re-read every second (METRICS_REFRESH_MS) in between.
    */
   workersRefreshMs?: number;
   /**
@@ -75,6 +77,8 @@ const MAX_EVENT_BATCHES_PER_PASS = 20;
  * the store's clock and writes the cache.
  */
 const HINT_SPACING_MS = 50;
+/** Where heartbeats are events, the worker metrics (not in the event log) are re-read this often. */
+const METRICS_REFRESH_MS = 1_000;
 const MAX_ERROR_BACKOFF_MS = 10_000;
 /** Per reconcile: bounded so one pass never stalls the loop, above any cluster's heartbeat rate. */
 const HEARTBEAT_PRUNE_BATCH = 50_000;
@@ -91,6 +95,7 @@ export function createSyncer(options: SyncerOptions): Syncer {
 
   let clockOffsetMs = readSyncNumber(cache.db, "store_clock_offset_ms");
   let lastWorkersRefresh = 0;
+  let lastMetricsRefresh = 0;
   let lastReconcile = 0;
   let lastSyncAt: number | null = null;
   let lastError: string | null = null;
@@ -117,10 +122,13 @@ export function createSyncer(options: SyncerOptions): Syncer {
     if (forceReconcile || local - lastReconcile >= reconcileIntervalMs) {
       await reconcile(store, cache, changes, storeNow);
       pruneHeartbeats(cache.db, storeNow - heartbeatRetentionMs, HEARTBEAT_PRUNE_BATCH);
-      lastReconcile = lastWorkersRefresh = local;
+      lastReconcile = lastWorkersRefresh = lastMetricsRefresh = local;
     } else if (local - lastWorkersRefresh >= workersRefreshMs) {
       await refreshWorkers(store, cache, changes);
-      lastWorkersRefresh = local;
+      lastWorkersRefresh = lastMetricsRefresh = local;
+    } else if (!github && local - lastMetricsRefresh >= METRICS_REFRESH_MS) {
+      await refreshWorkerMetrics(store, cache, changes);
+      lastMetricsRefresh = local;
     }
     const budget = await readStoreBudget(store);
     if (budget) changes.addIf(writeBudget(cache.db, budget, storeNow), "budget");
@@ -168,12 +176,13 @@ export function createSyncer(options: SyncerOptions): Syncer {
   }
 
   function onStoreHint(): void {
-    // While backing off after errors the backoff wins: a failing store commits too.
-    if (!running || consecutiveErrors > 0) return;
+    if (!running) return;
     if (!timer) {
       hinted = true; // a pass is running; it may have read the events before this commit
       return;
     }
+    // While backing off after errors the backoff wins: a failing store commits too.
+    if (consecutiveErrors > 0) return;
     const delayMs = delayAfterHint();
     if (Date.now() + delayMs < timerDueAt) schedule(delayMs);
   }

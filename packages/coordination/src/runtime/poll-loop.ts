@@ -68,6 +68,7 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
   let lastPollAt = Number.NEGATIVE_INFINITY;
   /** Hinted polls in a row that claimed nothing (see HINT_POLL_FLOOR_MS). */
   let fruitlessHintedPolls = 0;
+  /** A hint's check found a change: the poll it starts counts as hinted. */
   let hintedSincePoll = false;
   let pollWasHinted = false;
   let unsubscribe: (() => void) | null = null;
@@ -100,14 +101,16 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
   };
 
   // One check of the watch: poll at once if something changed, else wait `retryMs` (the interval, or a hint's re-check).
-  const check = (watch: PollWatch, retryMs: number) => {
+  const check = (watch: PollWatch, retryMs: number, hinted = false) => {
     if (watchTimer) clearTimeout(watchTimer);
     watchTimer = null;
     void watch.changed().then(
       (changed) => {
         if (!running || current || !timer) return;
-        if (changed) schedule(0);
-        else if (!watchTimer) watchSoon(watch, retryMs);
+        if (changed) {
+          hintedSincePoll ||= hinted;
+          schedule(0);
+        } else if (!watchTimer) watchSoon(watch, retryMs);
       },
       // A failing watch is no reason to stop polling: the idle poll still runs and reports the error.
       () => undefined,
@@ -119,30 +122,30 @@ export function createPollLoop(opts: PollLoopOptions): PollLoop {
     watchTimer = setTimeout(() => check(watch, watch.intervalMs), ms);
   };
 
-  // Hints arriving while a hinted check is pending are one: it runs after the floor anyway.
   const hintFloorMs = () =>
     fruitlessHintedPolls === 0 ? 0 : Math.min(HINT_POLL_FLOOR_MS, 2 ** (fruitlessHintedPolls - 1));
 
+  // Hints arriving while a hinted check is pending are one: it runs after the floor anyway.
   const onHint = () => {
     const watch = idleWatch;
     if (!watch || hintTimer) return;
-    hintedSincePoll = true;
     const wait = lastPollAt + hintFloorMs() - performance.now();
     if (wait <= 0) {
-      check(watch, HINT_RECHECK_MS);
+      check(watch, HINT_RECHECK_MS, true);
       return;
     }
     hintTimer = setTimeout(() => {
       hintTimer = null;
-      if (idleWatch === watch) check(watch, HINT_RECHECK_MS);
+      if (idleWatch === watch) check(watch, HINT_RECHECK_MS, true);
     }, wait);
   };
 
   const afterTick = (result: TickResult): number => {
     errors = 0;
-    if (result === "busy") fruitlessHintedPolls = 0;
-    else if (result === "idle" && pollWasHinted) fruitlessHintedPolls = Math.min(fruitlessHintedPolls + 1, 16);
-    if (result === "busy") lastWorkAt = performance.now();
+    if (result === "busy") {
+      lastWorkAt = performance.now();
+      fruitlessHintedPolls = 0;
+    } else if (result === "idle" && pollWasHinted) fruitlessHintedPolls = Math.min(fruitlessHintedPolls + 1, 16);
     if (nudged) return 0;
     if (result === "busy") return opts.busyIntervalMs;
     if (result === "idle" && performance.now() - lastWorkAt < lingerMs) return opts.busyIntervalMs;

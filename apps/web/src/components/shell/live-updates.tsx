@@ -17,6 +17,13 @@ const LiveStatusContext = createContext<LiveStatus>("connecting");
  */
 const WINDOW_MS = 150;
 
+interface RefreshWindow {
+  kinds: string[];
+  /** Kinds that changed again inside the window. */
+  pending: Set<string>;
+  timer: ReturnType<typeof setTimeout>;
+}
+
 /**
  * The dashboard's only source of refreshes: one SSE subscription to the control plane's
  * change log. Each change names what changed; the affected routers' queries are invalidated
@@ -25,8 +32,8 @@ const WINDOW_MS = 150;
 export function LiveUpdates({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  /** Kinds with an open window; `true` once another change of that kind came inside it. */
-  const windows = useRef(new Map<string, { timer: ReturnType<typeof setTimeout>; pending: boolean }>());
+  /** Each kind's open window. Kinds that arrived together share one, so they refresh together. */
+  const windows = useRef(new Map<string, RefreshWindow>());
 
   const filtersFor = (kind: string): QueryFilters[] => {
     switch (kind) {
@@ -107,27 +114,35 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
     }
   };
 
-  const openWindow = (kind: string) => {
-    windows.current.set(kind, { pending: false, timer: setTimeout(() => closeWindow(kind), WINDOW_MS) });
+  const openWindow = (kinds: string[]) => {
+    const opened: RefreshWindow = {
+      kinds,
+      pending: new Set(),
+      timer: setTimeout(() => closeWindow(opened), WINDOW_MS),
+    };
+    for (const kind of kinds) windows.current.set(kind, opened);
   };
 
-  const closeWindow = (kind: string) => {
-    const window = windows.current.get(kind);
-    windows.current.delete(kind);
-    if (!window?.pending) return;
-    invalidateKinds([kind]);
-    openWindow(kind);
+  // The trailing edge: what came inside the window is refreshed in one pass (a query that
+  // several kinds share, such as the overview, once), and opens the next window.
+  const closeWindow = (closing: RefreshWindow) => {
+    for (const kind of closing.kinds) if (windows.current.get(kind) === closing) windows.current.delete(kind);
+    const pending = [...closing.pending];
+    if (pending.length === 0) return;
+    invalidateKinds(pending);
+    openWindow(pending);
   };
 
   const onChanges = (kinds: string[]) => {
     const leading: string[] = [];
     for (const kind of kinds) {
-      const window = windows.current.get(kind);
-      if (window) window.pending = true;
+      const open = windows.current.get(kind);
+      if (open) open.pending.add(kind);
       else leading.push(kind);
     }
+    if (leading.length === 0) return;
     invalidateKinds(leading);
-    for (const kind of leading) openWindow(kind);
+    openWindow(leading);
   };
 
   const subscription = useSubscription(
@@ -147,7 +162,7 @@ export function LiveUpdates({ children }: { children: ReactNode }) {
 
   useEffect(
     () => () => {
-      for (const window of windows.current.values()) clearTimeout(window.timer);
+      for (const open of windows.current.values()) clearTimeout(open.timer);
       windows.current.clear();
     },
     [],

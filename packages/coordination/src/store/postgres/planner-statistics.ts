@@ -1,7 +1,9 @@
 import type { Pool } from "pg";
 
-/** How often one store asks whether `tasks` needs fresh statistics (one small read). */
+/** How often one store asks whether `tasks` needs fresh statistics (one small read), ± half, so a fleet spreads out. */
 const CHECK_INTERVAL_MS = 2_000;
+/** After an ANALYZE that did not reset the counter (skipped: another role owns the table), checks slow down to this. */
+const MAX_CHECK_INTERVAL_MS = 300_000;
 /** Rows written since the last ANALYZE before it runs again: at least this many… */
 const MIN_CHANGED_ROWS = 500;
 /** …and at least this share of the table (autovacuum's default is 10 % plus 50 rows, checked once a minute). */
@@ -27,6 +29,9 @@ const NEEDS_ANALYZE = `SELECT s.n_mod_since_analyze AS changed, c.reltuples AS r
  */
 export class PlannerStatistics {
   private nextCheckAt = 0;
+  private intervalMs = CHECK_INTERVAL_MS;
+  /** The change counter our last ANALYZE saw; it should have gone back to about 0 since. */
+  private analyzedAt: number | null = null;
   private running = false;
 
   constructor(private readonly pool: Pool) {}
@@ -35,7 +40,7 @@ export class PlannerStatistics {
   refreshIfStale(): void {
     const now = Date.now();
     if (this.running || now < this.nextCheckAt) return;
-    this.nextCheckAt = now + CHECK_INTERVAL_MS;
+    this.nextCheckAt = now + this.intervalMs * (0.5 + Math.random());
     this.running = true;
     void this.analyzeIfStale()
       .catch(() => undefined)
@@ -50,6 +55,14 @@ export class PlannerStatistics {
     if (!row) return;
     const changed = Number(row.changed);
     const stale = changed >= MIN_CHANGED_ROWS && (row.never || changed >= MIN_CHANGED_SHARE * Math.max(0, row.rows));
-    if (stale) await this.pool.query("ANALYZE (SKIP_LOCKED) tasks");
+    // An ANALYZE that did not reset the counter (the role may not own the table; Postgres then
+    // only warns) is not repeated every few seconds by every process: the checks slow down.
+    if (this.analyzedAt !== null)
+      this.intervalMs =
+        changed >= this.analyzedAt ? Math.min(MAX_CHECK_INTERVAL_MS, this.intervalMs * 2) : CHECK_INTERVAL_MS;
+    this.analyzedAt = null;
+    if (!stale) return;
+    await this.pool.query("ANALYZE (SKIP_LOCKED) tasks");
+    this.analyzedAt = changed;
   }
 }
