@@ -1,8 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { chmodSync, chownSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { findFreePort, tempDir, waitFor } from "@sentinel/test-support";
-import { postgresBinDir } from "@sentinel/test-support/postgres";
+import { findFreePort, tempDir } from "@sentinel/test-support";
+import { postgresBinDir, waitForPostgres } from "@sentinel/test-support/postgres";
 import { pgClient } from "./pg-client.js";
 
 export interface DurableServer {
@@ -54,21 +54,7 @@ export async function startDurablePostgres(): Promise<DurableServer> {
     process.stderr.write(`durable postgres exited unexpectedly (${signal ?? code}):\n${tail}\n`);
   });
   const url = `postgres://sentinel@127.0.0.1:${port}/postgres`;
-  await waitFor(
-    async () => {
-      if (server.exitCode !== null) throw new Error(`postgres exited (${server.exitCode})`);
-      const client = pgClient(url);
-      try {
-        await client.connect();
-        return true;
-      } catch {
-        return false;
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    },
-    { timeoutMs: 30_000, intervalMs: 100, what: "the durable Postgres server accepting connections" },
-  );
+  await waitForPostgres(url, server, { timeoutMs: 30_000, what: "the durable Postgres server accepting connections" });
   // In the template, so every database created for a run has the view.
   const template = pgClient(url.replace(/\/postgres$/, "/template1"));
   await template.connect();

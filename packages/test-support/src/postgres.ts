@@ -58,6 +58,30 @@ function postmasterPid(data: string): number | null {
  * keep). Postgres refuses to run as root, so under root the directory is handed to the
  * `postgres` system user that Debian's package creates, and the binaries run as that user.
  */
+/** Resolves once a server accepts connections at `url`; fails at once if its process `server` exited. */
+export async function waitForPostgres(
+  url: string,
+  server: ChildProcess,
+  opts: { timeoutMs: number; what: string; log?: () => string },
+): Promise<void> {
+  await waitFor(
+    async () => {
+      if (server.exitCode !== null)
+        throw new Error(`postgres exited (${server.exitCode})${opts.log ? `: ${opts.log()}` : ""}`);
+      const client = new pg.Client({ connectionString: url });
+      try {
+        await client.connect();
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+    { timeoutMs: opts.timeoutMs, intervalMs: 50, what: opts.what },
+  );
+}
+
 export async function startTempPostgres(): Promise<TempPostgres> {
   const bin = postgresBinDir();
   const dir = tempDir("sentinel-pg");
@@ -112,21 +136,11 @@ export async function startTempPostgres(): Promise<TempPostgres> {
     server.stderr?.on("data", (chunk: Buffer) => {
       serverLog = (serverLog + chunk.toString()).slice(-4000);
     });
-    await waitFor(
-      async () => {
-        if (server.exitCode !== null) throw new Error(`postgres exited (${server.exitCode}): ${serverLog}`);
-        const client = new pg.Client({ connectionString: adminUrl });
-        try {
-          await client.connect();
-          return true;
-        } catch {
-          return false;
-        } finally {
-          await client.end().catch(() => undefined);
-        }
-      },
-      { timeoutMs: 20_000, intervalMs: 50, what: "the test Postgres server accepting connections" },
-    );
+    await waitForPostgres(adminUrl, server, {
+      timeoutMs: 20_000,
+      what: "the test Postgres server accepting connections",
+      log: () => serverLog,
+    });
   };
   const shutdown = async () => {
     if (server.exitCode !== null) return;

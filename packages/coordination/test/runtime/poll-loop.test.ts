@@ -32,6 +32,22 @@ function loopOver(tick: () => Promise<TickResult>, extra: Partial<PollLoopOption
   });
 }
 
+/** The loop under test with a watch whose hints the test fires by hand (`hint()`). */
+function hintedLoop(tick: () => Promise<TickResult>, changed: () => boolean, intervalMs = 500) {
+  let onHint: (() => void) | null = null;
+  const loop = loopOver(tick, {
+    watch: {
+      intervalMs,
+      changed: async () => changed(),
+      subscribe: (listener) => {
+        onHint = listener;
+        return () => undefined;
+      },
+    },
+  });
+  return { loop, hint: () => onHint?.() };
+}
+
 describe("poll loop", () => {
   beforeEach(() => {
     vi.useFakeTimers({ now: 0 });
@@ -120,23 +136,13 @@ describe("poll loop", () => {
   it("a hint wakes an idle loop whose marker interval is as long as its idle poll (Postgres: 1 s each)", async () => {
     const { calls, tick } = countingTick(() => "idle");
     let changed = false;
-    let hint: (() => void) | null = null;
-    const loop = loopOver(tick, {
-      watch: {
-        intervalMs: IDLE,
-        changed: async () => changed,
-        subscribe: (onHint) => {
-          hint = onHint;
-          return () => undefined;
-        },
-      },
-    });
+    const { loop, hint } = hintedLoop(tick, () => changed, IDLE);
     loop.start();
     await vi.advanceTimersByTimeAsync(HINT_POLL_FLOOR_MS + 10);
     expect(calls).toHaveLength(1);
     changed = true;
     const hintedAt = Date.now();
-    hint!();
+    hint();
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toHaveLength(2);
     expect(calls[1]! - hintedAt).toBe(0);
@@ -145,23 +151,13 @@ describe("poll loop", () => {
 
   it("a storm of hints with nothing to claim backs off to one poll per floor interval", async () => {
     const { calls, tick } = countingTick(() => "idle");
-    let hint: (() => void) | null = null;
-    const loop = loopOver(tick, {
-      watch: {
-        intervalMs: 500,
-        // Another process commits all the time: every check sees a change.
-        changed: async () => true,
-        subscribe: (onHint) => {
-          hint = onHint;
-          return () => undefined;
-        },
-      },
-    });
+    // Another process commits all the time: every check sees a change.
+    const { loop, hint } = hintedLoop(tick, () => true);
     loop.start();
     await vi.advanceTimersByTimeAsync(0);
     for (let ms = 0; ms < 200; ms++) {
-      hint!();
-      hint!();
+      hint();
+      hint();
       await vi.advanceTimersByTimeAsync(1);
     }
     // Each fruitless hinted poll doubles the wait (0, 1, 2, 4, 8, 16 ms), then one poll per 20 ms:
@@ -179,27 +175,17 @@ describe("poll loop", () => {
     let result: TickResult = "idle";
     const { calls, tick } = countingTick(() => result);
     let changed = false;
-    let hint: (() => void) | null = null;
-    const loop = loopOver(tick, {
-      watch: {
-        intervalMs: 500,
-        changed: async () => changed,
-        subscribe: (onHint) => {
-          hint = onHint;
-          return () => undefined;
-        },
-      },
-    });
+    const { loop, hint } = hintedLoop(tick, () => changed);
     loop.start();
     await vi.advanceTimersByTimeAsync(1);
     expect(calls).toHaveLength(1);
     changed = true;
-    hint!();
+    hint();
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toHaveLength(2); // 1 ms after the previous poll, not at the 20 ms floor
     await vi.advanceTimersByTimeAsync(0); // the tick settles; the loop waits idle again
     // That poll found nothing: the next hint waits a little (1 ms) after it.
-    hint!();
+    hint();
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toHaveLength(2);
     await vi.advanceTimersByTimeAsync(2);
@@ -207,14 +193,14 @@ describe("poll loop", () => {
     expect(calls[2]! - calls[1]!).toBeLessThan(HINT_POLL_FLOOR_MS);
     // The next one (after a 2 ms wait) claims: a hint after the busy interval's poll is acted on at once again.
     result = "busy";
-    hint!();
+    hint();
     await vi.advanceTimersByTimeAsync(5);
     expect(calls).toHaveLength(4);
     result = "idle";
     await vi.advanceTimersByTimeAsync(BUSY);
     expect(calls).toHaveLength(5);
     const before = calls.length;
-    hint!();
+    hint();
     await vi.advanceTimersByTimeAsync(0);
     expect(calls).toHaveLength(before + 1);
     await loop.stop();
@@ -223,21 +209,11 @@ describe("poll loop", () => {
   it("a hint that comes just before its commit is visible is caught by one quick re-check", async () => {
     const { calls, tick } = countingTick(() => "idle");
     let changed = false;
-    let hint: (() => void) | null = null;
-    const loop = loopOver(tick, {
-      watch: {
-        intervalMs: 500,
-        changed: async () => changed,
-        subscribe: (onHint) => {
-          hint = onHint;
-          return () => undefined;
-        },
-      },
-    });
+    const { loop, hint } = hintedLoop(tick, () => changed);
     loop.start();
     await vi.advanceTimersByTimeAsync(50);
     const hintedAt = Date.now();
-    hint!();
+    hint();
     await vi.advanceTimersByTimeAsync(0);
     changed = true;
     await vi.advanceTimersByTimeAsync(2);
